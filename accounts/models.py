@@ -1,0 +1,134 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .roles import ROLE_SCOPE, Role, ScopeKind
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Can use the Django admin (superusers only).")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class RoleAssignment(models.Model):
+    """A role a user holds, tied to exactly the kind of thing the role is about."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    authority = models.ForeignKey("register.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("register.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey("register.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    body = models.ForeignKey("partnership.Body", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "granted_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="role_assignment_scope_matches_role",
+                condition=(
+                    Q(
+                        role__in=[r for r, k in ROLE_SCOPE.items() if k == ScopeKind.AUTHORITY],
+                        authority__isnull=False,
+                        school__isnull=True,
+                        group__isnull=True,
+                        body__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r for r, k in ROLE_SCOPE.items() if k == ScopeKind.SCHOOL],
+                        authority__isnull=True,
+                        school__isnull=False,
+                        group__isnull=True,
+                        body__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r for r, k in ROLE_SCOPE.items() if k == ScopeKind.TRUST],
+                        authority__isnull=True,
+                        school__isnull=True,
+                        group__isnull=False,
+                        body__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r for r, k in ROLE_SCOPE.items() if k == ScopeKind.BODY],
+                        authority__isnull=True,
+                        school__isnull=True,
+                        group__isnull=True,
+                        body__isnull=False,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} — {self.scope_object}"
+
+    @property
+    def scope_kind(self) -> ScopeKind:
+        return ROLE_SCOPE[Role(self.role)]
+
+    @property
+    def scope_object(self):
+        return self.authority or self.school or self.group or self.body
+
+
+class Invitation(models.Model):
+    """An LA administrator's invitation: the invited user sets a password from the emailed link."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]

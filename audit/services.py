@@ -1,0 +1,55 @@
+"""Writing the audit log. Every confidential read and every change calls `record`."""
+
+from .models import AuditAction, AuditEvent
+
+
+def client_ip(request):
+    # Behind a trusted proxy Django's SECURE_PROXY_SSL_HEADER is set and REMOTE_ADDR is the proxy;
+    # we record REMOTE_ADDR as given, which the deployment's proxy configuration makes the client.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(action: AuditAction | str, *, request=None, user=None, obj=None, object_type="", object_id="", object_repr="", **detail):
+    """Append one audit event. `obj` fills the object fields from a model instance."""
+    if request is not None and user is None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+        user = request.user
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:255]
+    return AuditEvent.objects.create(
+        action=action,
+        user=user if user is not None and getattr(user, "pk", None) else None,
+        user_email=getattr(user, "email", "") or detail.pop("email", ""),
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:255],
+        path=request.get_full_path()[:500] if request is not None else "",
+        ip_address=client_ip(request) if request is not None else None,
+        detail=detail,
+    )
+
+
+def audited_view(object_type: str):
+    """Decorator for views of confidential pages: records who read which object, after the view ran.
+
+    The view sets `request.audit_object` to the instance it showed (or the decorator records the page).
+    Only successful responses are recorded as reads.
+    """
+    from functools import wraps
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if 200 <= response.status_code < 300 and request.user.is_authenticated:
+                obj = getattr(request, "audit_object", None)
+                if obj is not None:
+                    record(AuditAction.VIEW, request=request, obj=obj)
+                else:
+                    record(AuditAction.VIEW, request=request, object_type=object_type, object_repr=request.path)
+            return response
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,56 @@
+from django.shortcuts import redirect, render
+
+from accounts.access import scope_for
+from register.models import School
+
+
+def start(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    return render(request, "core/start.html")
+
+
+def home(request):
+    """The signed-in landing page: what this user's roles give them, most useful first."""
+    scope = scope_for(request.user)
+    assignments = list(request.user.roles.current().select_related("authority", "school", "group", "body"))
+    own_schools = School.objects.confidential_to(request.user).filter(is_open_filter()).select_related("la")
+    context = {
+        "assignments": assignments,
+        "scope": scope,
+        "own_schools": own_schools[:50] if not scope.is_la and not scope.everything else None,
+        "own_school_count": own_schools.count(),
+    }
+    return render(request, "core/home.html", context)
+
+
+def is_open_filter():
+    from django.db.models import Q
+
+    from register.models import SchoolStatus
+
+    return ~Q(status=SchoolStatus.CLOSED)
+
+
+def accessibility(request):
+    return render(request, "core/accessibility.html")
+
+
+def cookies(request):
+    return render(request, "core/cookies.html")
+
+
+def privacy(request):
+    return render(request, "core/privacy.html")
+
+
+def error_403(request, exception=None):
+    return render(request, "core/error.html", {"title": "You do not have access to this page", "status": 403}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "core/error.html", {"title": "Page not found", "status": 404}, status=404)
+
+
+def error_500(request):
+    return render(request, "core/error.html", {"title": "Sorry, there is a problem with the service", "status": 500}, status=500)

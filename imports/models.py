@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+
+
+class ImportOutcome(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Imported"
+    UNCHANGED = "unchanged", "No changes"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"
+
+
+class ImportRun(models.Model):
+    """One import of one file: what it was, who ran it, what it changed. Imported rows point here."""
+
+    file_name = models.CharField(max_length=255)
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")
+    kind = models.CharField(max_length=40, blank=True)
+    la_codes = models.CharField(max_length=200, blank=True, help_text="The LA codes the import was limited to, if any.")
+    rows_read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0, help_text="Rows outside the authorities asked for.")
+    refused = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=12, choices=ImportOutcome.choices, default=ImportOutcome.RUNNING)
+    message = models.TextField(blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for runs in the background.")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_outcome_display()})"
+
+    @property
+    def is_finished(self):
+        return self.outcome not in (ImportOutcome.QUEUED, ImportOutcome.RUNNING)

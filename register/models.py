@@ -1,0 +1,291 @@
+"""The register: authorities, schools (governance blind), groups (trusts, federations, sponsors) and links."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class LocalAuthority(models.Model):
+    code = models.PositiveSmallIntegerField(unique=True, help_text="Three-digit DfE LA code, e.g. 936.")
+    name = models.CharField(max_length=120)
+    ons_code = models.CharField(max_length=9, blank=True, help_text="Nine-character ONS code, e.g. E10000030.")
+    region = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class GroupKind(models.TextChoices):
+    FEDERATION = "federation", "Federation"
+    TRUST = "trust", "Trust"
+    SPONSOR = "sponsor", "School sponsor"
+    MULTI_ACADEMY_TRUST = "mat", "Multi-academy trust"
+    UMBRELLA_TRUST = "umbrella", "Umbrella trust"
+    CHILDRENS_CENTRES_GROUP = "cc_group", "Children's centres group"
+    CHILDRENS_CENTRES_COLLABORATION = "cc_collab", "Children's centres collaboration"
+    SINGLE_ACADEMY_TRUST = "sat", "Single-academy trust"
+    OTHER = "other", "Other"
+
+
+# GIAS `Group Type (code)` to our kinds.
+GIAS_GROUP_TYPES = {
+    1: GroupKind.FEDERATION,
+    2: GroupKind.TRUST,
+    5: GroupKind.SPONSOR,
+    6: GroupKind.MULTI_ACADEMY_TRUST,
+    7: GroupKind.UMBRELLA_TRUST,
+    8: GroupKind.CHILDRENS_CENTRES_GROUP,
+    9: GroupKind.CHILDRENS_CENTRES_COLLABORATION,
+    10: GroupKind.SINGLE_ACADEMY_TRUST,
+}
+TRUST_KINDS = (GroupKind.TRUST, GroupKind.MULTI_ACADEMY_TRUST, GroupKind.SINGLE_ACADEMY_TRUST, GroupKind.UMBRELLA_TRUST)
+
+
+class GroupQuerySet(models.QuerySet):
+    def trusts(self):
+        return self.filter(kind__in=TRUST_KINDS)
+
+    def open(self):
+        return self.filter(status="Open")
+
+
+class Group(models.Model):
+    """A GIAS group: trust, federation, sponsor. `uid` is GIAS `Group UID` (= MAT `trust_uid`)."""
+
+    uid = models.PositiveIntegerField(unique=True)
+    group_id = models.CharField(max_length=20, blank=True, help_text="GIAS Group ID, e.g. TR01234.")
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=12, choices=GroupKind.choices)
+    status = models.CharField(max_length=30, blank=True)
+    companies_house_number = models.CharField(max_length=20, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    head_name = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=400, blank=True)
+    postcode = models.CharField(max_length=12, blank=True)
+    ukprn = models.CharField(max_length=12, blank=True)
+    import_run = models.ForeignKey("imports.ImportRun", null=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_trust(self):
+        return self.kind in TRUST_KINDS
+
+
+class SchoolQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=[SchoolStatus.CLOSED])
+
+    def in_la(self, authority):
+        return self.filter(la=authority)
+
+    def visible_to(self, user):
+        """Schools whose register entry `user` may browse: the authorities their roles touch."""
+        from accounts.access import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        return self.filter(la_id__in=scope.register_authority_ids)
+
+    def confidential_to(self, user):
+        """Schools whose confidential records `user` may read: the only way to ask that."""
+        from accounts.access import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        condition = (
+            Q(la_id__in=scope.authority_ids)
+            | Q(id__in=scope.school_ids)
+            | Q(memberships__group_id__in=scope.group_ids, memberships__left_on__isnull=True)
+            | Q(bodies__id__in=scope.body_ids)
+        )
+        return self.filter(id__in=School.objects.filter(condition).values("id"))
+
+
+class SchoolStatus(models.TextChoices):
+    OPEN = "Open", "Open"
+    PROPOSED_TO_CLOSE = "Open, but proposed to close", "Open, but proposed to close"
+    PROPOSED_TO_OPEN = "Proposed to open", "Proposed to open"
+    CLOSED = "Closed", "Closed"
+
+
+class School(models.Model):
+    """An establishment in GIAS. Maintained schools and academies are the same kind of thing here."""
+
+    urn = models.PositiveIntegerField(unique=True)
+    la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="schools")
+    establishment_number = models.PositiveIntegerField(null=True, blank=True)
+    laestab = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    name = models.CharField(max_length=255)
+    type_name = models.CharField("type", max_length=100, blank=True)
+    type_group = models.CharField(max_length=60, blank=True)
+    status = models.CharField(max_length=40, choices=SchoolStatus.choices, default=SchoolStatus.OPEN)
+    opened_on = models.DateField(null=True, blank=True)
+    open_reason = models.CharField(max_length=100, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    close_reason = models.CharField(max_length=100, blank=True)
+    phase = models.CharField(max_length=40, blank=True)
+    low_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    high_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=20, blank=True)
+    religious_character = models.CharField(max_length=80, blank=True)
+    diocese = models.CharField(max_length=100, blank=True)
+    admissions_policy = models.CharField(max_length=40, blank=True)
+    nursery_provision = models.CharField(max_length=40, blank=True)
+    sixth_form = models.CharField(max_length=40, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    pupils = models.PositiveIntegerField(null=True, blank=True)
+    boys = models.PositiveIntegerField(null=True, blank=True)
+    girls = models.PositiveIntegerField(null=True, blank=True)
+    fsm_percent = models.DecimalField("FSM %", max_digits=5, decimal_places=1, null=True, blank=True)
+    census_date = models.DateField(null=True, blank=True)
+    trust_flag = models.CharField(max_length=80, blank=True)
+    trust_name = models.CharField(max_length=255, blank=True)
+    sponsor_name = models.CharField(max_length=255, blank=True)
+    federation_name = models.CharField(max_length=255, blank=True)
+    ukprn = models.CharField(max_length=12, blank=True)
+    street = models.CharField(max_length=200, blank=True)
+    locality = models.CharField(max_length=200, blank=True)
+    address3 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=12, blank=True, db_index=True)
+    website = models.CharField(max_length=255, blank=True)
+    telephone = models.CharField(max_length=40, blank=True)
+    head_title = models.CharField(max_length=30, blank=True)
+    head_first_name = models.CharField(max_length=100, blank=True)
+    head_last_name = models.CharField(max_length=100, blank=True)
+    head_job_title = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=60, blank=True)
+    district = models.CharField(max_length=100, blank=True)
+    ward = models.CharField(max_length=100, blank=True)
+    constituency = models.CharField(max_length=100, blank=True)
+    urban_rural = models.CharField(max_length=80, blank=True)
+    lsoa_code = models.CharField(max_length=12, blank=True)
+    easting = models.PositiveIntegerField(null=True, blank=True)
+    northing = models.PositiveIntegerField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    ofsted_rating = models.CharField(max_length=40, blank=True)
+    ofsted_last_inspection = models.DateField(null=True, blank=True)
+    sen_provision = models.CharField(max_length=400, blank=True, help_text="Types of SEN provision, from GIAS SEN1–SEN13.")
+    # A digest of every register field above: a newer extract updates only rows whose digest changed.
+    row_digest = models.CharField(max_length=32, blank=True)
+    import_run = models.ForeignKey("imports.ImportRun", null=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["la", "name"]),
+            models.Index(fields=["phase"]),
+            models.Index(fields=["status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(name="school_ages_ordered", condition=Q(low_age__isnull=True) | Q(high_age__isnull=True) | Q(low_age__lte=models.F("high_age"))),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.urn})"
+
+    @property
+    def is_open(self):
+        return self.status != SchoolStatus.CLOSED
+
+    @property
+    def head_name(self):
+        return " ".join(p for p in (self.head_title, self.head_first_name, self.head_last_name) if p)
+
+    @property
+    def address_lines(self):
+        return [p for p in (self.street, self.locality, self.address3, self.town, self.county, self.postcode) if p]
+
+    @property
+    def age_range(self):
+        if self.low_age is None or self.high_age is None:
+            return ""
+        return f"{self.low_age} to {self.high_age}"
+
+
+class GroupMembership(models.Model):
+    """A school's membership of a group (trust, federation, sponsor), from GIAS group links."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    import_run = models.ForeignKey("imports.ImportRun", null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "school"], name="group_membership_unique")]
+
+
+class SchoolLink(models.Model):
+    """A GIAS link between establishments, kept by URN (the other school may be outside the register)."""
+
+    urn = models.PositiveIntegerField(db_index=True)
+    linked_urn = models.PositiveIntegerField(db_index=True)
+    linked_name = models.CharField(max_length=255, blank=True)
+    link_type = models.CharField(max_length=80)
+    established_on = models.DateField(null=True, blank=True)
+    import_run = models.ForeignKey("imports.ImportRun", null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["urn", "established_on"]
+        constraints = [models.UniqueConstraint(fields=["urn", "linked_urn", "link_type"], name="school_link_unique")]
+
+    @property
+    def is_predecessor(self):
+        return self.link_type.startswith("Predecessor")
+
+    @property
+    def is_successor(self):
+        return self.link_type.startswith("Successor")
+
+
+class RegisterEventKind(models.TextChoices):
+    OPENED = "opened", "Opened"
+    CLOSED = "closed", "Closed"
+    STATUS_CHANGED = "status", "Status changed"
+    HEAD_CHANGED = "head", "Headteacher changed"
+    RENAMED = "renamed", "Renamed"
+    TYPE_CHANGED = "type", "Type changed"
+    JOINED_TRUST = "joined_trust", "Joined a trust"
+    LEFT_TRUST = "left_trust", "Left a trust"
+    FEDERATION_CHANGED = "federation", "Federation changed"
+    PHASE_CHANGED = "phase", "Phase or age range changed"
+    OFSTED_CHANGED = "ofsted", "Ofsted rating changed"
+
+
+class RegisterEvent(models.Model):
+    """A dated change seen between two register extracts: leadership change and conversion are risk signals."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=RegisterEventKind.choices)
+    occurred_on = models.DateField(help_text="When it happened, if the register says; otherwise the extract's date.")
+    old_value = models.CharField(max_length=400, blank=True)
+    new_value = models.CharField(max_length=400, blank=True)
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="events")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["school", "occurred_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.old_value} → {self.new_value}"
