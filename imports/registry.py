@@ -1,0 +1,89 @@
+"""The kinds of file `import_data` understands, and what a kind's loader is given.
+
+Each app registers its kinds (register: GIAS files; evidence: performance tables, census, …)
+in its AppConfig.ready(). Detection reads the header only; the loader does the work inside the
+import's transaction and returns what it counted. A loader refuses a bad file by raising
+`ImportRefused` naming the row and column; nothing it wrote survives, because the whole import
+runs in one transaction.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SourceFile:
+    name: str  # the file's name as the user gave it (no directories)
+    data: bytes  # the raw bytes (gzip already undone)
+    text: str  # decoded: UTF-8 (with or without BOM), else Windows-1252
+    encoding: str
+    checksum: str  # SHA-256 of the bytes as given
+    header: list[str]  # the first row's fields, stripped
+
+
+@dataclass
+class Counts:
+    rows_read: int = 0
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+    def add(self, other: "Counts") -> "Counts":
+        return Counts(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
+
+    def astuple(self):
+        return (self.rows_read, self.created, self.changed, self.unchanged, self.skipped)
+
+
+@dataclass
+class ImportContext:
+    source: SourceFile
+    run: object  # imports.models.ImportRun
+    la_codes: frozenset = field(default_factory=frozenset)  # empty: every authority
+    progress: Callable[[int, int], None] = lambda done, total: None
+
+    def wants_la(self, code) -> bool:
+        return not self.la_codes or code in self.la_codes
+
+
+class ImportRefused(Exception):
+    """A file that cannot be imported. The message says why; row and column say where."""
+
+    def __init__(self, reason: str, *, row: int | None = None, column: str | None = None, file_name: str | None = None):
+        self.reason = reason
+        self.row = row
+        self.column = column
+        self.file_name = file_name
+        super().__init__(str(self))
+
+    def __str__(self):
+        where = []
+        if self.file_name:
+            where.append(self.file_name)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return (", ".join(where) + ": " if where else "") + self.reason
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    code: str  # e.g. "gias_establishments"
+    label: str  # e.g. "GIAS establishment extract"
+    matches: Callable[[list[str]], bool]  # given the header, is this file of this kind?
+    load: Callable[[ImportContext], Counts]
+
+
+KINDS: dict[str, ImportKind] = {}
+
+
+def register_kind(kind: ImportKind) -> ImportKind:
+    KINDS[kind.code] = kind
+    return kind
+
+
+def detect(header: list[str]) -> list[ImportKind]:
+    """Every kind whose header test passes (a well-formed file matches exactly one)."""
+    return [kind for kind in KINDS.values() if kind.matches(header)]

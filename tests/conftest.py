@@ -1,0 +1,72 @@
+import os
+
+# Tests run against a plain-HTTP test server and use the console mail backend.
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("REQUIRE_TWO_FACTOR", "true")
+
+import pytest  # noqa: E402
+
+from accounts.roles import Role  # noqa: E402
+
+from .factories import (  # noqa: E402
+    BodyFactory,
+    GroupFactory,
+    GroupMembershipFactory,
+    LocalAuthorityFactory,
+    SchoolFactory,
+    UserFactory,
+    grant,
+)
+
+
+@pytest.fixture
+def world(db):
+    """Two authorities; schools in each; a trust spanning one school; one user per role.
+
+    Returns a simple namespace: world.la, world.other_la, world.school, world.other_school,
+    world.trust_school, world.trust, world.body, and world.users[role] for every Role.
+    """
+
+    class World:
+        pass
+
+    w = World()
+    w.la = LocalAuthorityFactory(code=936, name="Surrey")
+    w.other_la = LocalAuthorityFactory(code=850, name="Hampshire")
+    w.school = SchoolFactory(la=w.la, name="Ash Grange Primary School")
+    w.other_school = SchoolFactory(la=w.la, name="Busbridge Infant School")
+    w.far_school = SchoolFactory(la=w.other_la, name="Hampshire Primary School")
+    w.trust = GroupFactory(name="Good Shepherd Trust")
+    w.trust_school = SchoolFactory(la=w.la, name="St Mary's Academy", type_name="Academy converter")
+    GroupMembershipFactory(group=w.trust, school=w.trust_school)
+    w.body = BodyFactory(authority=w.la, name="Surrey review group")
+    w.body.schools.add(w.school)
+    targets = {
+        Role.LA_ADMIN: w.la,
+        Role.LA_OFFICER: w.la,
+        Role.ADVISER: w.school,
+        Role.HEADTEACHER: w.school,
+        Role.SCHOOL_STAFF: w.school,
+        Role.GOVERNOR: w.school,
+        Role.TRUST_LEADER: w.trust,
+        Role.BODY_MEMBER: w.body,
+        Role.STAKEHOLDER: w.body,
+    }
+    w.users = {}
+    for role, target in targets.items():
+        user = UserFactory(email=f"{role.value}@example.org", full_name=role.label)
+        grant(user, role, target)
+        w.users[role] = user
+    return w
+
+
+def sign_in(client, user):
+    """Sign `user` in, with their second factor already given where their roles need one."""
+    client.force_login(user)
+    session = client.session
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
