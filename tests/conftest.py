@@ -1,14 +1,8 @@
-import os
+import pytest
 
-# Tests run against a plain-HTTP test server and use the console mail backend.
-os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("REQUIRE_TWO_FACTOR", "true")
+from accounts.roles import Role
 
-import pytest  # noqa: E402
-
-from accounts.roles import Role  # noqa: E402
-
-from .factories import (  # noqa: E402
+from .factories import (
     BodyFactory,
     GroupFactory,
     GroupMembershipFactory,

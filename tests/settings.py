@@ -1,0 +1,14 @@
+"""Settings for the test suite: the real settings, with the environment a local test server needs."""
+
+import os
+
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("REQUIRE_TWO_FACTOR", "true")
+
+from commonground.settings import *  # noqa: E402, F403
+
+# Serve static files straight from their sources (no collectstatic needed for tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
