@@ -1,0 +1,90 @@
+"""Search, filters and sorting for the school list, kept out of the view."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from .models import School, SchoolStatus
+
+SORTS = {
+    "name": ("name", "Name (A to Z)"),
+    "-name": ("-name", "Name (Z to A)"),
+    "urn": ("urn", "URN"),
+    "-pupils": ("-pupils", "Most pupils"),
+    "pupils": ("pupils", "Fewest pupils"),
+    "phase": ("phase", "Phase"),
+    "-inspected": ("-ofsted_last_inspection", "Most recently inspected"),
+}
+STATUSES = {"open": "Open", "closed": "Closed", "all": "Open and closed"}
+DIGITS = re.compile(r"^\d{5,7}$")
+LAESTAB = re.compile(r"^(\d{3})[/ -]?(\d{4})$")
+
+
+@dataclass
+class SchoolFilters:
+    q: str = ""
+    phase: str = ""
+    type_name: str = ""
+    trust: str = ""
+    status: str = "open"
+    ofsted: str = ""
+    la: str = ""
+    sort: str = "name"
+
+    @classmethod
+    def from_query(cls, params) -> "SchoolFilters":
+        f = cls(
+            q=params.get("q", "").strip()[:100],
+            phase=params.get("phase", ""),
+            type_name=params.get("type", ""),
+            trust=params.get("trust", ""),
+            status=params.get("status", "open"),
+            ofsted=params.get("ofsted", ""),
+            la=params.get("la", ""),
+            sort=params.get("sort", "name"),
+        )
+        if f.status not in STATUSES:
+            f.status = "open"
+        if f.sort not in SORTS:
+            f.sort = "name"
+        return f
+
+    @property
+    def active(self) -> bool:
+        return any((self.q, self.phase, self.type_name, self.trust, self.ofsted, self.la)) or self.status != "open"
+
+    def apply(self, schools: QuerySet[School]) -> QuerySet[School]:
+        if self.q:
+            schools = schools.filter(search_condition(self.q))
+        if self.phase:
+            schools = schools.filter(phase=self.phase)
+        if self.type_name:
+            schools = schools.filter(type_name=self.type_name)
+        if self.trust.isdigit():
+            schools = schools.filter(memberships__group__uid=int(self.trust), memberships__left_on__isnull=True)
+        if self.ofsted:
+            schools = schools.filter(ofsted_rating="" if self.ofsted == "none" else self.ofsted)
+        if self.la.isdigit():
+            schools = schools.filter(la__code=int(self.la))
+        if self.status == "open":
+            schools = schools.exclude(status=SchoolStatus.CLOSED)
+        elif self.status == "closed":
+            schools = schools.filter(status=SchoolStatus.CLOSED)
+        return schools.order_by(SORTS[self.sort][0], "name", "urn")
+
+
+def search_condition(q: str) -> Q:
+    """Name, URN, LAESTAB (9362004 or 936/2004) or postcode."""
+    compact = q.replace(" ", "").upper()
+    condition = Q(name__icontains=q)
+    if DIGITS.match(q):
+        condition |= Q(urn=int(q)) | Q(laestab=int(q))
+    match = LAESTAB.match(q)
+    if match:
+        condition |= Q(laestab=int(match.group(1) + match.group(2)))
+    if re.match(r"^[A-Z]{1,2}\d", compact):
+        # Postcodes are stored as published ("GU12 6LX"); match with or without the space.
+        spaced = compact[:-3] + " " + compact[-3:] if len(compact) > 4 else compact
+        condition |= Q(postcode__istartswith=compact) | Q(postcode__istartswith=spaced)
+    return condition

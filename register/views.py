@@ -1,0 +1,161 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from accounts.access import scope_for
+from accounts.models import RoleAssignment
+from audit.services import audited_view
+
+from . import maps
+from .models import TRUST_KINDS, Group, GroupKind, GroupMembership, LocalAuthority, School, SchoolLink, SchoolStatus
+from .presenters import SORTS, STATUSES, SchoolFilters
+
+PAGE_SIZE = 50
+
+
+def school_list(request):
+    visible = School.objects.visible_to(request.user)
+    filters = SchoolFilters.from_query(request.GET)
+    schools = filters.apply(visible).select_related("la")
+    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    options = _filter_options(visible)
+    return render(
+        request,
+        "register/school_list.html",
+        {"page": page, "filters": filters, "options": options, "sorts": SORTS, "statuses": STATUSES},
+    )
+
+
+def _filter_options(visible):
+    values = lambda field: [v for v in visible.order_by(field).values_list(field, flat=True).distinct() if v]  # noqa: E731
+    trusts = (
+        Group.objects.filter(kind__in=TRUST_KINDS, memberships__school__in=visible, memberships__left_on__isnull=True)
+        .distinct()
+        .order_by("name")
+        .values_list("uid", "name")
+    )
+    las = list(LocalAuthority.objects.filter(schools__in=visible).distinct().order_by("name").values_list("code", "name"))
+    return {
+        "phases": values("phase"),
+        "types": values("type_name"),
+        "ofsted": values("ofsted_rating"),
+        "trusts": list(trusts),
+        "las": las if len(las) > 1 else [],
+    }
+
+
+def visible_school(request, urn) -> School:
+    school = School.objects.visible_to(request.user).select_related("la", "import_run").filter(urn=urn).first()
+    if school is None:
+        raise Http404("No school with that URN is visible to you.")
+    return school
+
+
+def school_detail(request, urn):
+    school = visible_school(request, urn)
+    links = list(SchoolLink.objects.filter(urn=school.urn).order_by("established_on", "linked_urn"))
+    registered = dict(School.objects.filter(urn__in=[link.linked_urn for link in links]).values_list("urn", "name"))
+    visible_links = set(School.objects.visible_to(request.user).filter(urn__in=registered).values_list("urn", flat=True))
+    memberships = GroupMembership.objects.filter(school=school).select_related("group").order_by("left_on", "-joined_on")
+    context = {
+        "school": school,
+        "links": [(link, link.linked_urn in visible_links) for link in links],
+        "memberships": memberships,
+        "events": school.events.select_related("import_run")[:20],
+        "can_see_confidential": School.objects.confidential_to(request.user).filter(pk=school.pk).exists(),
+        "map_svg": maps.locator_svg(school),
+    }
+    return render(request, "register/school_detail.html", context)
+
+
+@audited_view("register.school")
+def school_people(request, urn):
+    """Who holds a role for this school: confidential to the school, its trust and the LA."""
+    school = School.objects.confidential_to(request.user).select_related("la").filter(urn=urn).first()
+    if school is None:
+        # Not confidential to this user: say nothing about whether it exists.
+        raise Http404("No such page.")
+    trust_ids = GroupMembership.objects.filter(school=school, left_on__isnull=True).values("group_id")
+    assignments = (
+        RoleAssignment.objects.current()
+        .filter(Q(school=school) | Q(group_id__in=trust_ids) | Q(body__schools=school))
+        .select_related("user", "group", "body")
+        .order_by("role", "user__full_name")
+        .distinct()
+    )
+    request.audit_object = school
+    return render(request, "register/school_people.html", {"school": school, "assignments": assignments})
+
+
+def trust_list(request):
+    visible = School.objects.visible_to(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", "trusts")
+    groups = Group.objects.filter(memberships__school__in=visible, memberships__left_on__isnull=True)
+    if kind == "trusts":
+        groups = groups.filter(kind__in=TRUST_KINDS)
+    elif kind in GroupKind.values:
+        groups = groups.filter(kind=kind)
+    if q:
+        groups = groups.filter(Q(name__icontains=q) | Q(group_id__iexact=q) | Q(companies_house_number=q))
+    groups = groups.annotate(
+        school_count=Count("memberships", filter=Q(memberships__left_on__isnull=True, memberships__school__in=visible), distinct=True)
+    ).order_by("name")
+    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    kinds = [("trusts", "Academy trusts")] + [(k.value, k.label) for k in GroupKind if k.value not in TRUST_KINDS]
+    return render(request, "register/trust_list.html", {"page": page, "q": q, "kind": kind, "kinds": kinds})
+
+
+def trust_detail(request, uid):
+    group = get_object_or_404(Group, uid=uid)
+    visible = School.objects.visible_to(request.user)
+    members = GroupMembership.objects.filter(group=group).select_related("school", "school__la")
+    shown = members.filter(school__in=visible).order_by("left_on", "school__name")
+    if not shown.exists() and not scope_for(request.user).everything:
+        raise Http404("No such trust is visible to you.")
+    hidden = members.filter(left_on__isnull=True).exclude(school__in=visible).count()
+    current = [m for m in shown if m.left_on is None]
+    former = [m for m in shown if m.left_on is not None]
+    pupils = sum(m.school.pupils or 0 for m in current)
+    return render(
+        request,
+        "register/trust_detail.html",
+        {"group": group, "current": current, "former": former, "hidden": hidden, "pupils": pupils},
+    )
+
+
+def authority_list(request):
+    scope = scope_for(request.user)
+    authorities = LocalAuthority.objects.all() if scope.everything else LocalAuthority.objects.filter(id__in=scope.register_authority_ids)
+    authorities = authorities.annotate(open_schools=Count("schools", filter=~Q(schools__status=SchoolStatus.CLOSED)))
+    return render(request, "register/authority_list.html", {"authorities": authorities})
+
+
+def authority_detail(request, code):
+    scope = scope_for(request.user)
+    authority = get_object_or_404(LocalAuthority, code=code)
+    if not scope.everything and authority.id not in scope.register_authority_ids:
+        raise Http404("No such authority is visible to you.")
+    open_schools = authority.schools.exclude(status=SchoolStatus.CLOSED)
+    by = lambda field: open_schools.values(field).annotate(n=Count("id"), pupils=Sum("pupils")).order_by("-n", field)  # noqa: E731
+    trusts = (
+        Group.objects.filter(kind__in=TRUST_KINDS, memberships__school__in=open_schools, memberships__left_on__isnull=True)
+        .annotate(n=Count("memberships", distinct=True))
+        .order_by("-n", "name")
+    )
+    from .models import RegisterEvent
+
+    context = {
+        "authority": authority,
+        "totals": open_schools.aggregate(n=Count("id"), pupils=Sum("pupils"), capacity=Sum("capacity")),
+        "closed": authority.schools.filter(status=SchoolStatus.CLOSED).count(),
+        "by_phase": by("phase"),
+        "by_type_group": by("type_group"),
+        "by_ofsted": by("ofsted_rating"),
+        "trusts": trusts[:20],
+        "trust_count": trusts.count(),
+        "events": RegisterEvent.objects.filter(school__la=authority).select_related("school")[:20],
+        "map_svg": maps.authority_svg(authority),
+    }
+    return render(request, "register/authority_detail.html", context)
