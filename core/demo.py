@@ -1,0 +1,101 @@
+"""The demo installation: the real demo authority's files, and one account per role."""
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+
+from accounts.models import RoleAssignment, User
+from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import record
+from partnership.models import Body, BodyKind
+from register.models import TRUST_KINDS, Group, LocalAuthority, School, SchoolStatus
+
+DEMO_DIR = settings.BASE_DIR / "demo"
+MANIFEST = DEMO_DIR / "manifest.txt"
+DEMO_LA = 936
+EMAIL_DOMAIN = "demo.commonground.example"
+
+
+@dataclass
+class DemoFile:
+    path: Path
+    la_codes: tuple[int, ...]
+
+
+def demo_files() -> list[DemoFile]:
+    """The manifest lists the demo's files in the order they must be imported."""
+    files = []
+    for line in MANIFEST.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, *options = line.split()
+        las = tuple(int(opt.removeprefix("la=")) for opt in options if opt.startswith("la="))
+        files.append(DemoFile(DEMO_DIR / name, las))
+    return files
+
+
+def demo_password() -> str:
+    """A password made on this machine the first time (never kept in the repository)."""
+    path = settings.VAR_DIR / "demo_password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _targets(authority: LocalAuthority) -> dict[Role, object]:
+    open_schools = School.objects.filter(la=authority).exclude(status=SchoolStatus.CLOSED)
+    primary = open_schools.filter(phase="Primary", pupils__isnull=False).order_by("urn").first() or open_schools.order_by("urn").first()
+    trust = (
+        Group.objects.filter(kind__in=TRUST_KINDS, memberships__school__la=authority, memberships__left_on__isnull=True)
+        .annotate(n=Count("memberships", filter=Q(memberships__school__la=authority)))
+        .order_by("-n", "name")
+        .first()
+    )
+    body, created = Body.objects.get_or_create(
+        authority=authority, name=f"{authority.name} schools causing concern review group", defaults={"kind": BodyKind.REVIEW_GROUP}
+    )
+    if created and primary is not None:
+        body.schools.add(*open_schools.filter(phase="Primary").order_by("urn")[:30])
+    targets = {
+        Role.LA_ADMIN: authority,
+        Role.LA_OFFICER: authority,
+        Role.ADVISER: primary,
+        Role.HEADTEACHER: primary,
+        Role.SCHOOL_STAFF: primary,
+        Role.GOVERNOR: primary,
+        Role.TRUST_LEADER: trust,
+        Role.BODY_MEMBER: body,
+        Role.STAKEHOLDER: body,
+    }
+    return {role: target for role, target in targets.items() if target is not None}
+
+
+@transaction.atomic
+def create_demo_users(authority_code: int = DEMO_LA) -> list[tuple[str, str, str]]:
+    """One account per role, tied to real things of the demo authority. Returns (email, role, scope)."""
+    authority = LocalAuthority.objects.get(code=authority_code)
+    password = demo_password()
+    field_for = {LocalAuthority: "authority", School: "school", Group: "group", Body: "body"}
+    made = []
+    for role, target in _targets(authority).items():
+        email = f"{role.value.replace('_', '.')}@{EMAIL_DOMAIN}"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, password, full_name=f"Demo {role.label.lower()}")
+            record(AuditAction.CREATE, obj=user, detail_reason="demo account")
+        else:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        field = field_for[type(target)]
+        assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, revoked_at=None, **{field: target})
+        if created:
+            record(AuditAction.GRANT, obj=assignment, role=role.value)
+        made.append((email, role.label, str(target)))
+    return made

@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from core import demo
+from imports.models import ImportOutcome
+from imports.registry import ImportRefused
+from imports.services import import_file
+
+
+class Command(BaseCommand):
+    help = "Import the demo authority's real data files (demo/manifest.txt) and create one demo account per role."
+
+    def handle(self, *args, **options):
+        for item in demo.demo_files():
+            try:
+                run = import_file(item.path, la_codes=item.la_codes)
+            except ImportRefused as refusal:
+                raise CommandError(str(refusal))
+            if run.outcome == ImportOutcome.REFUSED:
+                raise CommandError(run.message)
+            self.stdout.write(
+                f"{item.path.name}: {run.get_outcome_display().lower()} "
+                f"({run.created} new, {run.changed} changed, {run.unchanged} unchanged, {run.skipped} skipped)"
+            )
+        accounts = demo.create_demo_users()
+        password = demo.demo_password()
+        self.stdout.write(self.style.SUCCESS("\nDemo accounts (every one has the password below):"))
+        width = max(len(email) for email, _, _ in accounts)
+        for email, role, scope in accounts:
+            self.stdout.write(f"  {email.ljust(width)}  {role} – {scope}")
+        self.stdout.write(f"\n  Password: {password}")
+        self.stdout.write("  Sign in at http://127.0.0.1:8000/accounts/sign-in/")
+        self.stdout.write("  Two-factor authentication is switched off in the demo (a notice on every page says so).")
