@@ -26,9 +26,7 @@ def events_visible_to(user):
         Q(authority_id__in=las) | Q(school__la_id__in=las) | Q(body__authority_id__in=las) | Q(group__memberships__school__la_id__in=las)
     ).values("user_id")
     schools = School.objects.filter(la_id__in=las).values_list("id", flat=True)
-    return AuditEvent.objects.filter(
-        Q(user_id__in=people) | Q(object_type="register.school", object_id__in=[str(pk) for pk in schools])
-    )
+    return AuditEvent.objects.filter(Q(user_id__in=people) | Q(object_type="register.school", object_id__in=[str(pk) for pk in schools]))
 
 
 def _parse_date(value):

@@ -94,7 +94,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "commonground.urls"
 WSGI_APPLICATION = "commonground.wsgi.application"
 
-_app_template_dirs = [str(BASE_DIR / app / "jinja2") for app in ("core", "accounts", "audit", "register", "imports", "evidence", "partnership")]
+_app_template_dirs = [
+    str(BASE_DIR / app / "jinja2") for app in ("core", "accounts", "audit", "register", "imports", "evidence", "partnership")
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",

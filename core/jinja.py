@@ -58,7 +58,7 @@ def query(request, **changes):
 
 
 def environment(**options):
-    env = Environment(**options, extensions=["jinja2.ext.do"])
+    env = Environment(**options, extensions=["jinja2.ext.do"])  # noqa: S701 - settings pass autoescape=True
     env.globals.update(url=url, optional_url=optional_url, static=static, query=query)
     env.filters.update(gov_date=gov_date, number=number)
     return env

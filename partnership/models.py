@@ -14,7 +14,9 @@ class Body(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=BodyKind.choices)
     authority = models.ForeignKey("register.LocalAuthority", on_delete=models.PROTECT, related_name="bodies")
-    schools = models.ManyToManyField("register.School", blank=True, related_name="bodies", help_text="The schools whose business this body covers.")
+    schools = models.ManyToManyField(
+        "register.School", blank=True, related_name="bodies", help_text="The schools whose business this body covers."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

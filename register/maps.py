@@ -57,7 +57,8 @@ def locator_svg(school: School):
     points = others + [(school.latitude, school.longitude, school.urn)]
     project = _projector(points)
     dots = "".join(
-        f'<circle cx="{x}" cy="{y}" r="2.5" fill="#b1b4b6"/>' for x, y in (project(lat, lon) for lat, lon, urn in others if urn != school.urn)
+        f'<circle cx="{x}" cy="{y}" r="2.5" fill="#b1b4b6"/>'
+        for x, y in (project(lat, lon) for lat, lon, urn in others if urn != school.urn)
     )
     x, y = project(school.latitude, school.longitude)
     marker = f'<circle cx="{x}" cy="{y}" r="8" fill="#1d70b8" stroke="#0b0c0c" stroke-width="2"/>'

@@ -197,7 +197,10 @@ class School(models.Model):
             models.Index(fields=["status"]),
         ]
         constraints = [
-            models.CheckConstraint(name="school_ages_ordered", condition=Q(low_age__isnull=True) | Q(high_age__isnull=True) | Q(low_age__lte=models.F("high_age"))),
+            models.CheckConstraint(
+                name="school_ages_ordered",
+                condition=Q(low_age__isnull=True) | Q(high_age__isnull=True) | Q(low_age__lte=models.F("high_age")),
+            ),
         ]
 
     def __str__(self):

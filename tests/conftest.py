@@ -60,7 +60,9 @@ def sign_in(client, user):
     session = client.session
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test", confirmed=True
+    )
     session["otp_device_id"] = device.persistent_id
     session.save()
     return client

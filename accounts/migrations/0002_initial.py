@@ -6,48 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('partnership', '0001_initial'),
-        ('register', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("partnership", "0001_initial"),
+        ("register", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='roleassignment',
-            name='authority',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.localauthority'),
+            model_name="roleassignment",
+            name="authority",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="register.localauthority"
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='body',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnership.body'),
+            model_name="roleassignment",
+            name="body",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partnership.body"
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='granted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="roleassignment",
+            name="granted_by",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.group'),
+            model_name="roleassignment",
+            name="group",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="register.group"
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='school',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='register.school'),
+            model_name="roleassignment",
+            name="school",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="register.school"
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL),
+            model_name="roleassignment",
+            name="user",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="roles", to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('authority__isnull', False), ('body__isnull', True), ('group__isnull', True), ('role__in', ['la_admin', 'la_officer']), ('school__isnull', True)), models.Q(('authority__isnull', True), ('body__isnull', True), ('group__isnull', True), ('role__in', ['adviser', 'headteacher', 'school_staff', 'governor']), ('school__isnull', False)), models.Q(('authority__isnull', True), ('body__isnull', True), ('group__isnull', False), ('role__in', ['trust_leader']), ('school__isnull', True)), models.Q(('authority__isnull', True), ('body__isnull', False), ('group__isnull', True), ('role__in', ['body_member', 'stakeholder']), ('school__isnull', True)), _connector='OR'), name='role_assignment_scope_matches_role'),
+            model_name="roleassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("authority__isnull", False),
+                        ("body__isnull", True),
+                        ("group__isnull", True),
+                        ("role__in", ["la_admin", "la_officer"]),
+                        ("school__isnull", True),
+                    ),
+                    models.Q(
+                        ("authority__isnull", True),
+                        ("body__isnull", True),
+                        ("group__isnull", True),
+                        ("role__in", ["adviser", "headteacher", "school_staff", "governor"]),
+                        ("school__isnull", False),
+                    ),
+                    models.Q(
+                        ("authority__isnull", True),
+                        ("body__isnull", True),
+                        ("group__isnull", False),
+                        ("role__in", ["trust_leader"]),
+                        ("school__isnull", True),
+                    ),
+                    models.Q(
+                        ("authority__isnull", True),
+                        ("body__isnull", False),
+                        ("group__isnull", True),
+                        ("role__in", ["body_member", "stakeholder"]),
+                        ("school__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="role_assignment_scope_matches_role",
+            ),
         ),
     ]

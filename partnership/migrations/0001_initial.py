@@ -5,27 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('register', '0001_initial'),
+        ("register", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Body',
+            name="Body",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('board', 'Partnership board'), ('review_group', 'Categorisation and review group'), ('task_group', 'Task group'), ('working_group', 'Working group')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bodies', to='register.localauthority')),
-                ('schools', models.ManyToManyField(blank=True, help_text='The schools whose business this body covers.', related_name='bodies', to='register.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("board", "Partnership board"),
+                            ("review_group", "Categorisation and review group"),
+                            ("task_group", "Task group"),
+                            ("working_group", "Working group"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "authority",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="bodies", to="register.localauthority"),
+                ),
+                (
+                    "schools",
+                    models.ManyToManyField(
+                        blank=True, help_text="The schools whose business this body covers.", related_name="bodies", to="register.school"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'bodies',
-                'ordering': ['name'],
+                "verbose_name_plural": "bodies",
+                "ordering": ["name"],
             },
         ),
     ]

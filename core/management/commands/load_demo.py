@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
+from imports.services import import_file
 
 from core import demo
 from imports.models import ImportOutcome
 from imports.registry import ImportRefused
-from imports.services import import_file
 
 
 class Command(BaseCommand):

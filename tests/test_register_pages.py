@@ -1,0 +1,127 @@
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from audit.models import AuditEvent
+from register.models import RegisterEvent, RegisterEventKind, SchoolLink
+
+from .conftest import sign_in
+from .factories import SchoolFactory
+
+
+@pytest.fixture
+def officer_client(client, world):
+    return sign_in(client, world.users[Role.LA_OFFICER])
+
+
+def test_school_list_finds_a_school_by_name_urn_laestab_and_postcode(officer_client, world):
+    school = SchoolFactory(la=world.la, name="Wonersh and Shamley Green Primary", postcode="GU5 0PE")
+    url = reverse("register:school-list")
+    for q in ["Shamley", str(school.urn), str(school.laestab), "gu50pe", "GU5 0PE"]:
+        html = officer_client.get(url, {"q": q}).content.decode()
+        assert "Wonersh and Shamley Green Primary" in html, q
+        assert "Ash Grange Primary School" not in html, q
+
+
+def test_school_list_filters_phase_status_and_trust(officer_client, world):
+    SchoolFactory(la=world.la, name="Closed Infant School", status="Closed")
+    SchoolFactory(la=world.la, name="Weald Secondary School", phase="Secondary")
+    url = reverse("register:school-list")
+    html = officer_client.get(url).content.decode()
+    assert "Closed Infant School" not in html
+    assert "Closed Infant School" in officer_client.get(url, {"status": "closed"}).content.decode()
+    html = officer_client.get(url, {"phase": "Secondary"}).content.decode()
+    assert "Weald Secondary School" in html and "Ash Grange" not in html
+    html = officer_client.get(url, {"trust": str(world.trust.uid)}).content.decode()
+    assert "St Mary&#39;s Academy" in html and "Ash Grange" not in html
+
+
+def test_school_list_paginates_and_sorts(officer_client, world):
+    for n in range(60):
+        SchoolFactory(la=world.la, name=f"Zed School {n:02d}", pupils=n)
+    url = reverse("register:school-list")
+    first = officer_client.get(url, {"q": "Zed", "sort": "-pupils"}).content.decode()
+    assert "Showing 1 to 50 of 60 schools" in first
+    assert first.index("Zed School 59") < first.index("Zed School 58")
+    second = officer_client.get(url, {"q": "Zed", "sort": "-pupils", "page": 2}).content.decode()
+    assert "Zed School 00" in second and "Zed School 59" not in second
+
+
+def test_school_list_shows_only_the_users_authorities(officer_client, world):
+    html = officer_client.get(reverse("register:school-list")).content.decode()
+    assert "Ash Grange Primary School" in html
+    assert "Hampshire Primary School" not in html
+
+
+def test_school_list_does_not_query_per_row(officer_client, world, django_assert_max_num_queries):
+    for n in range(40):
+        SchoolFactory(la=world.la, name=f"Query School {n}")
+    officer_client.get(reverse("register:school-list"))  # warm caches (sessions, content types)
+    with django_assert_max_num_queries(14):
+        response = officer_client.get(reverse("register:school-list"))
+    assert response.status_code == 200
+    for n in range(60, 100):
+        SchoolFactory(la=world.la, name=f"More School {n}")
+    with django_assert_max_num_queries(14):
+        officer_client.get(reverse("register:school-list"))
+
+
+def test_school_profile_shows_register_facts_links_and_events(officer_client, world):
+    school = world.school
+    school.latitude, school.longitude = 51.24, -0.57
+    school.head_first_name, school.head_last_name = "Pamela", "Henry"
+    school.save()
+    successor = SchoolFactory(la=world.la, name="Ash Grange Academy")
+    SchoolLink.objects.create(urn=school.urn, linked_urn=successor.urn, linked_name=successor.name, link_type="Successor")
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="extract.csv", checksum="x", kind="gias_establishments", outcome="succeeded")
+    RegisterEvent.objects.create(
+        school=school,
+        kind=RegisterEventKind.HEAD_CHANGED,
+        occurred_on="2022-04-20",
+        old_value="Mrs A Old",
+        new_value="Mrs Pamela Henry",
+        import_run=run,
+    )
+    html = officer_client.get(reverse("register:school-detail", args=[school.urn])).content.decode()
+    assert "Pamela Henry" in html
+    assert reverse("register:school-detail", args=[successor.urn]) in html
+    assert "Headteacher changed" in html and "20 April 2022" in html
+    assert "<svg" in html and "Latitude 51.24000" in html
+
+
+def test_school_profile_of_another_authority_is_not_found(officer_client, world):
+    response = officer_client.get(reverse("register:school-detail", args=[world.far_school.urn]))
+    assert response.status_code == 404
+
+
+def test_people_page_is_confidential_and_audited(client, world):
+    sign_in(client, world.users[Role.HEADTEACHER])
+    url = reverse("register:school-people", args=[world.school.urn])
+    before = AuditEvent.objects.count()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "headteacher@example.org" in response.content.decode()
+    event = AuditEvent.objects.order_by("-id").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert (event.action, event.object_type, event.object_id) == ("view", "register.school", str(world.school.pk))
+    assert event.user == world.users[Role.HEADTEACHER]
+
+
+def test_head_cannot_see_another_schools_people_page(client, world):
+    sign_in(client, world.users[Role.HEADTEACHER])
+    assert client.get(reverse("register:school-people", args=[world.other_school.urn])).status_code == 404
+
+
+def test_trust_page_lists_its_schools(officer_client, world):
+    html = officer_client.get(reverse("register:trust-detail", args=[world.trust.uid])).content.decode()
+    assert "Good Shepherd Trust" in html and "St Mary&#39;s Academy" in html
+    html = officer_client.get(reverse("register:trust-list")).content.decode()
+    assert "Good Shepherd Trust" in html
+
+
+def test_authority_page_summarises_the_authority(officer_client, world):
+    html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
+    assert "Surrey" in html and "Open schools" in html
+    assert officer_client.get(reverse("register:authority-detail", args=[850])).status_code == 404
