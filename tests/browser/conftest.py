@@ -1,0 +1,226 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+One headless Chromium for the whole session (Playwright gives each launch a fresh temporary
+profile directory, deleted when the browser closes); a new, isolated browser context per test.
+
+`playwright install` downloads its own browser and cannot work here: run
+scripts/install-chromium.sh, which installs Debian's `chromium` package. Without it these
+tests are skipped, not failed, so the rest of the suite still runs.
+
+The live server runs in another thread: browser tests use
+`@pytest.mark.django_db(transaction=True)` so that what they create is committed.
+"""
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM
+# calls made by the test between browser steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+AXE_JS = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+# Desktop width; a phone width is checked separately where it matters.
+VIEWPORT = {"width": 1280, "height": 900}
+PASSWORD = "correct horse battery staple"
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/browser is a browser test, and needs Chromium."""
+    here = Path(__file__).parent
+    missing = chromium_path() is None
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+            if missing:
+                item.add_marker(pytest.mark.skip(reason="Chromium is not installed: run scripts/install-chromium.sh"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium is not installed: run scripts/install-chromium.sh")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser, live_server):
+    """A fresh browser context (its own cookies and storage) pointed at the live server.
+
+    The site's strict Content-Security-Policy stays on (so a script or style it would block in
+    production is caught here too); axe-core is added as an init script, which CSP does not govern.
+    """
+    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="en-GB")
+    context.set_default_timeout(10_000)
+    context.add_init_script(path=str(AXE_JS))
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    failed = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 and _is_asset(r.url) else None)
+    page.failed_assets = failed
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.console_errors = console
+    yield page
+    page.close()
+
+
+def _is_asset(url: str) -> bool:
+    return "/static/" in url or "/assets/" in url
+
+
+@pytest.fixture
+def sign_in_as(context, live_server):
+    """Sign a user in by copying a server-side session into the browser (second factor given)."""
+
+    def sign_in_as(user):
+        from django.test import Client
+
+        from tests.conftest import sign_in
+
+        client = sign_in(Client(), user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": cookie.value,
+                    "url": live_server.url,
+                    "httpOnly": True,
+                    "sameSite": "Lax",
+                }
+            ]
+        )
+        return user
+
+    return sign_in_as
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{safe_name(name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "page"
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now; return WCAG 2.2 A/AA violations."""
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    result = page.evaluate("async (options) => await window.axe.run(document, options)", options)
+    return result["violations"]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v.get('impact')}): {v['help']}\n  {v['helpUrl']}")
+        for node in v["nodes"][:10]:
+            target = " ".join(json.dumps(t) if not isinstance(t, str) else t for t in node["target"])
+            lines.append(f"    at {target}\n       {node['html'][:300]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"       {summary[:400]}")
+        if len(v["nodes"]) > 10:
+            lines.append(f"    ... and {len(v['nodes']) - 10} more")
+    return "\n".join(lines)
+
+
+def check_page(page, name: str) -> None:
+    """Screenshot the page (always), then assert axe-core finds no WCAG 2.2 A/AA violations,
+    no JavaScript errors were thrown and no stylesheet, script, font or image failed to load."""
+    path = screenshot(page, name)
+    problems = []
+    violations = axe_violations(page)
+    if violations:
+        problems.append(f"axe-core found {len(violations)} accessibility violation(s):\n{format_violations(violations)}")
+    if getattr(page, "js_errors", None):
+        problems.append("JavaScript errors:\n" + "\n".join(f"- {e}" for e in page.js_errors))
+    csp = [m for m in getattr(page, "console_errors", []) if "Content Security Policy" in m]
+    if csp:
+        problems.append("Blocked by the Content-Security-Policy:\n" + "\n".join(f"- {m}" for m in csp))
+    if getattr(page, "failed_assets", None):
+        problems.append("Assets that failed to load:\n" + "\n".join(f"- {a}" for a in page.failed_assets))
+    if problems:
+        pytest.fail(f"{name} ({page.url}), screenshot {path}:\n" + "\n".join(problems), pytrace=False)
+
+
+def assert_govuk_styled(page) -> None:
+    """GOV.UK Frontend's stylesheet, fonts and JavaScript all took effect."""
+    state = page.evaluate(
+        """async () => {
+            await document.fonts.ready;
+            const header = document.querySelector('.govuk-service-navigation, .govuk-header');
+            return {
+                fontFamily: getComputedStyle(document.querySelector('h1') || document.body).fontFamily,
+                fontLoaded: document.fonts.check('19px "GDS Transport"'),
+                headerBackground: header ? getComputedStyle(header).backgroundColor : null,
+                widthContainer: document.querySelector('.govuk-width-container')
+                    ? getComputedStyle(document.querySelector('.govuk-width-container')).maxWidth : null,
+                supported: document.body.classList.contains('govuk-frontend-supported'),
+                skipLink: !!document.querySelector('a.govuk-skip-link[href="#main-content"]'),
+                main: !!document.querySelector('main#main-content'),
+                h1: document.querySelectorAll('h1').length,
+                title: document.title,
+            };
+        }"""
+    )
+    problems = []
+    if "GDS Transport" not in state["fontFamily"]:
+        problems.append(f"GOV.UK stylesheet not applied (h1 font-family is {state['fontFamily']!r})")
+    elif not state["fontLoaded"]:
+        problems.append("GDS Transport font did not load (check /assets/fonts/)")
+    if state["widthContainer"] != "960px":
+        problems.append(f"govuk-width-container max-width is {state['widthContainer']!r}, not 960px")
+    if not state["supported"]:
+        problems.append("body lacks govuk-frontend-supported: the inline GOV.UK script did not run (CSP nonce?)")
+    if not state["skipLink"]:
+        problems.append("no skip link to #main-content")
+    if not state["main"]:
+        problems.append("no <main id=main-content>")
+    if state["h1"] != 1:
+        problems.append(f"{state['h1']} <h1> elements, expected exactly 1")
+    if not state["title"].endswith("Common Ground"):
+        problems.append(f"title {state['title']!r} does not end with the service name")
+    assert not problems, f"{page.url}: " + "; ".join(problems)
