@@ -8,6 +8,10 @@ from django.urls import reverse
 PUBLIC_PREFIXES = ("/static/", "/assets/", "/accounts/sign-in/", "/accounts/password-reset/", "/accounts/reset/", "/accounts/invitation/")
 PUBLIC_PATHS = ("/", "/accessibility/", "/cookies/", "/privacy/", "/favicon.ico")
 
+# A browser-session cookie set at sign-in and cleared at sign-out: if it comes back without a live
+# session, the session ran out, and the sign-in page says so.
+SIGNED_IN_COOKIE = "cg_signed_in"
+
 
 def is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
@@ -22,9 +26,13 @@ class RequireSignInMiddleware:
         if not is_public(path):
             user = request.user
             if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+                response = redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+                if request.COOKIES.get(SIGNED_IN_COOKIE):
+                    response["Location"] += "&timed_out=1"
+                    response.delete_cookie(SIGNED_IN_COOKIE)
+                return response
             from .two_factor import needs_second_factor, second_factor_url
 
             if needs_second_factor(request) and not path.startswith(("/accounts/two-factor/", "/accounts/sign-out/")):
-                return redirect(second_factor_url(request))
+                return redirect(second_factor_url(request, request.get_full_path() if request.method == "GET" else ""))
         return self.get_response(request)

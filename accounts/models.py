@@ -6,7 +6,23 @@ from django.utils import timezone
 from .roles import ROLE_SCOPE, Role, ScopeKind
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def manageable_by(self, admin):
+        """Users an LA administrator may see and manage: those holding (or who held) a role tied to one
+        of the administrator's authorities, and those the administrator invited who have no role yet."""
+        from .access import scope_for
+
+        scope = scope_for(admin)
+        if scope.everything:
+            return self
+        if not scope.admin_authority_ids:
+            return self.none()
+        in_reach = RoleAssignment.objects.in_authorities(scope.admin_authority_ids).values("user_id")
+        invited = Invitation.objects.filter(invited_by=admin).values("user_id")
+        return self.filter(Q(id__in=in_reach) | (Q(id__in=invited) & ~Q(roles__revoked_at__isnull=True))).distinct()
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **extra):
@@ -55,6 +71,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self):
         return self.filter(revoked_at__isnull=True)
+
+    def in_authorities(self, authority_ids):
+        """Assignments whose target lies in these authorities: the authority itself, one of its schools,
+        a trust with a member school there, or one of its partnership bodies."""
+        from register.models import GroupMembership
+
+        trusts_there = GroupMembership.objects.filter(school__la_id__in=authority_ids).values("group_id")
+        return self.filter(
+            Q(authority_id__in=authority_ids)
+            | Q(school__la_id__in=authority_ids)
+            | Q(group_id__in=trusts_there)
+            | Q(body__authority_id__in=authority_ids)
+        )
 
 
 class RoleAssignment(models.Model):

@@ -1,0 +1,69 @@
+"""The Django admin, for superusers only, after our own sign-in (with lockout and second factor)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from .models import Invitation, RoleAssignment, User
+
+
+class CommonGroundAdminSite(admin.AdminSite):
+    site_header = "Common Ground administration"
+    site_title = "Common Ground administration"
+
+    def has_permission(self, request):
+        user = request.user
+        if not (user.is_active and user.is_superuser):
+            return False
+        # django_otp's OTPMiddleware gives every user `is_verified`.
+        return not settings.REQUIRE_TWO_FACTOR or user.is_verified()
+
+    def login(self, request, extra_context=None):
+        # The admin's own login form would skip lockout and the second factor: send people to ours.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+
+
+# As django-otp documents for its OTPAdminSite: change the class of the default site, which
+# commonground/urls.py mounts, rather than replace it.
+admin.site.__class__ = CommonGroundAdminSite
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 0
+    fields = ["role", "authority", "school", "group", "body", "granted_by", "granted_at", "revoked_at"]
+    raw_id_fields = ["authority", "school", "group", "body", "granted_by"]
+    can_delete = False  # Roles are revoked, never deleted.
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ["email", "full_name", "is_active", "is_superuser", "last_login"]
+    list_filter = ["is_active", "is_superuser"]
+    search_fields = ["email", "full_name"]
+    fields = ["email", "full_name", "is_active", "is_staff", "is_superuser", "last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [RoleAssignmentInline]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "authority", "school", "group", "body", "granted_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__full_name"]
+    raw_id_fields = ["user", "authority", "school", "group", "body", "granted_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["user", "invited_by", "sent_at", "accepted_at"]
+    readonly_fields = ["user", "invited_by", "sent_at", "accepted_at"]
+    search_fields = ["user__email"]

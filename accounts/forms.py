@@ -1,0 +1,156 @@
+"""Forms for signing in, the second factor, and managing who holds which role."""
+
+from django import forms
+from django.contrib.auth import authenticate
+
+from partnership.models import Body
+from register.models import Group, LocalAuthority, School
+
+from .access import scope_for
+from .roles import ROLE_SCOPE, Role, ScopeKind
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    password = forms.CharField(strip=False, error_messages={"required": "Enter your password"})
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = None
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        email, password = self.cleaned_data.get("email"), self.cleaned_data.get("password")
+        if email and password:
+            # The request goes to authenticate() so that django-axes counts failures and locks out.
+            self.user = authenticate(self.request, email=email, password=password)
+            if self.user is None:
+                raise forms.ValidationError("Enter a correct email address and password", code="invalid_login")
+        return self.cleaned_data
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.RegexField(
+        regex=r"^\d{6}$",
+        strip=True,
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "invalid": "Enter the code as 6 digits, like 123456",
+        },
+    )
+
+    def __init__(self, *args, device=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].replace(" ", "")
+        if self.device is None or not self.device.verify_token(code):
+            raise forms.ValidationError("The code is not correct or has expired. Enter the latest code from your authenticator app")
+        return code
+
+
+TARGET_FIELD = {ScopeKind.AUTHORITY: "authority", ScopeKind.SCHOOL: "school_urn", ScopeKind.TRUST: "trust", ScopeKind.BODY: "body"}
+
+
+class RoleForm(forms.Form):
+    """A role and the one thing it is tied to, chosen from within the administrator's authorities."""
+
+    role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Select a role"})
+    authority = forms.ModelChoiceField(queryset=LocalAuthority.objects.none(), required=False)
+    school_urn = forms.CharField(required=False, max_length=10)
+    trust = forms.CharField(required=False, max_length=20)
+    body = forms.ModelChoiceField(queryset=Body.objects.none(), required=False)
+
+    def __init__(self, *args, admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(admin)
+        self.everything = scope.everything
+        self.authority_ids = scope.admin_authority_ids
+        self.fields["authority"].queryset = (
+            LocalAuthority.objects.all() if self.everything else LocalAuthority.objects.filter(id__in=self.authority_ids)
+        )
+        self.fields["body"].queryset = (
+            Body.objects.all() if self.everything else Body.objects.filter(authority_id__in=self.authority_ids)
+        ).select_related("authority")
+        authorities = list(self.fields["authority"].queryset[:2])
+        if len(authorities) == 1:
+            self.fields["authority"].initial = authorities[0].pk
+
+    def clean(self):
+        role = self.cleaned_data.get("role")
+        if not role:
+            return self.cleaned_data
+        kind = ROLE_SCOPE[Role(role)]
+        field = TARGET_FIELD[kind]
+        target = getattr(self, f"_{field}_target")(self.cleaned_data.get(field), Role(role))
+        self.cleaned_data["target"] = target
+        return self.cleaned_data
+
+    def _missing(self, field, role, message):
+        self.add_error(field, f"{role.label} is a role for a {ROLE_SCOPE[role].label.lower()}: {message}")
+
+    def _authority_target(self, authority, role):
+        if authority is None:
+            self._missing("authority", role, "select the local authority")
+        return authority
+
+    def _body_target(self, body, role):
+        if body is None:
+            self._missing("body", role, "select the partnership body")
+        return body
+
+    def _school_urn_target(self, urn, role):
+        urn = (urn or "").strip()
+        if not urn:
+            self._missing("school_urn", role, "enter the school's URN")
+            return None
+        if not urn.isdigit() or len(urn) > 9:
+            self.add_error("school_urn", "URN must be a number, like 125000")
+            return None
+        schools = School.objects.all() if self.everything else School.objects.filter(la_id__in=self.authority_ids)
+        school = schools.filter(urn=int(urn)).first()
+        if school is None:
+            self.add_error("school_urn", "Enter the URN of a school in your local authority")
+        return school
+
+    def _trust_target(self, reference, role):
+        reference = (reference or "").strip()
+        if not reference:
+            self._missing("trust", role, "enter the trust's group UID or group ID")
+            return None
+        groups = (
+            Group.objects.all() if self.everything else Group.objects.filter(memberships__school__la_id__in=self.authority_ids).distinct()
+        )
+        found = (
+            groups.filter(uid=int(reference)) if reference.isdigit() and len(reference) <= 9 else groups.filter(group_id__iexact=reference)
+        )
+        group = found.first()
+        if group is None:
+            self.add_error("trust", "Enter the group UID or group ID of a trust with schools in your local authority")
+        return group
+
+
+class InviteForm(RoleForm):
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    full_name = forms.CharField(max_length=200, error_messages={"required": "Enter their full name"})
+
+    field_order = ["full_name", "email", "role", "authority", "school_urn", "trust", "body"]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

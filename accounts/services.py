@@ -1,0 +1,127 @@
+"""Writes to accounts: inviting people, granting and revoking their roles. Each is audited."""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from audit.models import AuditAction
+from audit.services import record
+
+from .models import Invitation, RoleAssignment, User
+from .roles import ROLE_SCOPE, Role, ScopeKind
+
+
+def target_field(role: Role) -> str:
+    """The RoleAssignment field that holds what `role` is tied to."""
+    return {ScopeKind.AUTHORITY: "authority", ScopeKind.SCHOOL: "school", ScopeKind.TRUST: "group", ScopeKind.BODY: "body"}[
+        ROLE_SCOPE[Role(role)]
+    ]
+
+
+def check_target(role: Role, target) -> None:
+    """Refuse a target of the wrong kind for the role (a headteacher of an authority, say)."""
+    from partnership.models import Body
+    from register.models import Group, LocalAuthority, School
+
+    expected = {"authority": LocalAuthority, "school": School, "group": Group, "body": Body}[target_field(role)]
+    if not isinstance(target, expected):
+        kind = ROLE_SCOPE[Role(role)].label.lower()
+        raise ValidationError(f"{Role(role).label} is a role for a {kind}, not for {target}.")
+
+
+def invite_user(*, email, full_name, role, target, invited_by, request=None) -> User:
+    """Create the account (no password yet), grant the role and email a link to set a password.
+
+    Inviting an email that already has an account only grants the role; if that person has not yet
+    set a password, the invitation is sent again.
+    """
+    check_target(role, target)
+    email = User.objects.normalize_email(email).strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email, full_name=full_name.strip())
+            record(AuditAction.CREATE, request=request, user=invited_by, obj=user)
+        grant_role(user=user, role=role, target=target, granted_by=invited_by, request=request)
+        if user.is_active and not user.has_usable_password():
+            invitation = Invitation.objects.create(user=user, invited_by=invited_by)
+            record(AuditAction.CREATE, request=request, user=invited_by, obj=invitation, object_repr=f"Invitation for {user.email}")
+            link = invitation_link(user, request)
+            transaction.on_commit(lambda: send_invitation(user, invited_by, link))
+    return user
+
+
+def grant_role(*, user, role, target, granted_by, request=None) -> RoleAssignment:
+    """Give `user` the role tied to `target`; holding it already changes nothing."""
+    check_target(role, target)
+    field = target_field(role)
+    with transaction.atomic():
+        existing = RoleAssignment.objects.current().filter(user=user, role=role, **{field: target}).first()
+        if existing is not None:
+            return existing
+        assignment = RoleAssignment.objects.create(user=user, role=role, granted_by=granted_by, **{field: target})
+        record(AuditAction.GRANT, request=request, user=granted_by, obj=assignment, role=str(role), to=user.email)
+    _forget_scope(user)
+    return assignment
+
+
+def revoke_role(*, assignment, revoked_by, request=None) -> None:
+    """End a role. The assignment stays, with when it ended, so the history is kept."""
+    with transaction.atomic():
+        locked = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.revoked_at is not None:
+            return
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        assignment.revoked_at = locked.revoked_at
+        record(AuditAction.REVOKE, request=request, user=revoked_by, obj=locked, role=locked.role, to=locked.user.email)
+    _forget_scope(assignment.user)
+
+
+def accept_invitation(*, user, request=None) -> None:
+    """Mark the user's open invitations accepted, once they have set their password."""
+    with transaction.atomic():
+        for invitation in Invitation.objects.filter(user=user, accepted_at__isnull=True):
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["accepted_at"])
+            record(
+                AuditAction.UPDATE, request=request, user=user, obj=invitation, object_repr=f"Invitation for {user.email}", accepted=True
+            )
+
+
+def confirm_two_factor_device(*, device, request=None) -> None:
+    """The user proved their authenticator app works: from now on it is their second factor."""
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record(AuditAction.UPDATE, request=request, user=device.user, obj=device.user, change="two-factor authentication set up")
+
+
+def invitation_link(user, request=None) -> str:
+    path = reverse(
+        "accounts:invitation-accept",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def send_invitation(user, invited_by, link) -> None:
+    context = {"user": user, "invited_by": invited_by, "link": link, "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def _forget_scope(user) -> None:
+    # scope_for caches on the instance; a changed role must be seen at once.
+    if hasattr(user, "_cg_scope"):
+        del user._cg_scope

@@ -1,0 +1,284 @@
+"""Signing in and out, the second factor, password reset, invitations, and managing users' roles."""
+
+from base64 import b32encode
+
+import segno
+from axes.helpers import get_client_username, get_cool_off
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from markupsafe import Markup
+
+from audit.models import AuditAction
+from audit.services import record
+
+from . import services
+from .access import scope_for
+from .forms import InviteForm, RoleForm, SecondFactorForm, SignInForm
+from .middleware import SIGNED_IN_COOKIE
+from .models import RoleAssignment, User
+from .roles import Role
+from .two_factor import SECOND_FACTOR_PENDING, second_factor_url, two_factor_required
+
+
+def safe_next(request) -> str:
+    """The `next` address if it stays on this site; otherwise nothing."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return ""
+
+
+def _after_sign_in(request):
+    return redirect(safe_next(request) or settings.LOGIN_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    if request.method == "GET" and request.user.is_authenticated:
+        return _after_sign_in(request)
+    form = SignInForm(request.POST if request.method == "POST" else None, request=request)
+    if form.is_bound:
+        if form.is_valid():
+            return _signed_in(request, form.user)
+        if form.has_error("__all__", "invalid_login"):
+            record(AuditAction.SIGN_IN_FAILED, request=request, email=form.cleaned_data.get("email", ""), stage="password")
+    context = {"form": form, "next": safe_next(request), "timed_out": "timed_out" in request.GET}
+    return render(request, "accounts/sign_in.html", context)
+
+
+def _signed_in(request, user):
+    login(request, user)
+    record(AuditAction.SIGN_IN, request=request, stage="password")
+    next_url = safe_next(request)
+    if user_has_device(user, confirmed=True) and not two_factor_required(user):
+        # They chose a second factor, so it is asked for, though their roles do not need one.
+        request.session[SECOND_FACTOR_PENDING] = True
+    if two_factor_required(user) or request.session.get(SECOND_FACTOR_PENDING):
+        response = redirect(second_factor_url(request, next_url))
+    else:
+        response = redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    response.set_cookie(SIGNED_IN_COOKIE, "1", secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+    return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes calls this when an account is locked after repeated failed sign-ins."""
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    record(AuditAction.LOCKED_OUT, request=request, email=get_client_username(request, credentials) or "")
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request):
+    if request.method == "GET":
+        return render(request, "accounts/sign_out.html")
+    record(AuditAction.SIGN_OUT, request=request)
+    logout(request)
+    messages.success(request, "You have been signed out")
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    response.delete_cookie(SIGNED_IN_COOKIE)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    user = request.user
+    next_url = safe_next(request)
+    if user_has_device(user, confirmed=True):
+        if not user.is_verified():
+            return redirect(second_factor_url(request, next_url))
+        return render(request, "accounts/two_factor_done.html")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=False
+    )
+    form = SecondFactorForm(request.POST if request.method == "POST" else None, device=device)
+    if form.is_bound and form.is_valid():
+        services.confirm_two_factor_device(device=device, request=request)
+        otp_login(request, device)
+        request.session.pop(SECOND_FACTOR_PENDING, None)
+        messages.success(request, "Two-factor authentication is set up. You will be asked for a code each time you sign in")
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_code": _qr_svg(device.config_url),
+        "secret_key": " ".join(_chunks(b32encode(device.bin_key).decode(), 4)),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+def _qr_svg(text: str) -> Markup:
+    svg = segno.make(text, error="m").svg_inline(scale=5, border=4, title="QR code to scan with your authenticator app", light="#fff")
+    # segno writes only geometry and colour attributes (no style), which strict CSP allows.
+    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code to scan with your authenticator app" ', 1))  # noqa: S704
+
+
+def _chunks(text: str, size: int):
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    user = request.user
+    next_url = safe_next(request)
+    if user.is_verified():
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return redirect(second_factor_url(request, next_url))
+    form = SecondFactorForm(request.POST if request.method == "POST" else None, device=device)
+    if form.is_bound:
+        if form.is_valid():
+            otp_login(request, device)
+            request.session.pop(SECOND_FACTOR_PENDING, None)
+            record(AuditAction.SIGN_IN, request=request, stage="second factor")
+            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+        record(AuditAction.SIGN_IN_FAILED, request=request, stage="second factor")
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+# Password reset by email: Django's views, with our templates.
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/email/password_reset_body.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password-reset-sent"),
+)
+password_reset_sent = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(AuditAction.UPDATE, request=self.request, user=form.user, obj=form.user, change="password reset")
+        return response
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The emailed invitation link: the new user sets a password, then signs in."""
+
+    template_name = "accounts/invitation_accept.html"
+    success_url = reverse_lazy("accounts:sign-in")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.accept_invitation(user=form.user, request=self.request)
+        messages.success(self.request, "Your password is set. Sign in with your email address and new password")
+        return response
+
+
+# Managing users: LA administrators, within their authorities; superusers, everywhere.
+
+
+def _require_la_admin(request):
+    if not scope_for(request.user).is_la_admin:
+        raise PermissionDenied
+
+
+def _current_roles():
+    return Prefetch(
+        "roles", queryset=RoleAssignment.objects.current().select_related("authority", "school", "group", "body"), to_attr="current_roles"
+    )
+
+
+def user_list(request):
+    _require_la_admin(request)
+    query = request.GET.get("q", "").strip()
+    users = User.objects.manageable_by(request.user).prefetch_related(_current_roles()).order_by("full_name", "email")
+    if query:
+        users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    record(AuditAction.VIEW, request=request, object_type="accounts.user", object_repr="Users" + (f" matching {query!r}" if query else ""))
+    return render(request, "accounts/user_list.html", {"page": page, "search": query})
+
+
+@require_http_methods(["GET", "POST"])
+def user_invite(request):
+    _require_la_admin(request)
+    form = InviteForm(request.POST if request.method == "POST" else None, admin=request.user)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        existed = User.objects.filter(email__iexact=data["email"]).exists()
+        user = services.invite_user(
+            email=data["email"],
+            full_name=data["full_name"],
+            role=data["role"],
+            target=data["target"],
+            invited_by=request.user,
+            request=request,
+        )
+        if existed:
+            messages.success(request, f"{user.email} already had an account. They now hold the new role")
+        else:
+            messages.success(request, f"Invitation sent to {user.email}")
+        return redirect("accounts:user-detail", pk=user.pk)
+    return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def user_detail(request, pk):
+    _require_la_admin(request)
+    person = get_object_or_404(User.objects.manageable_by(request.user), pk=pk)
+    form = RoleForm(admin=request.user)
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            return _revoke(request, person)
+        form = RoleForm(request.POST, admin=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.grant_role(user=person, role=data["role"], target=data["target"], granted_by=request.user, request=request)
+            messages.success(request, f"Role granted: {Role(data['role']).label}, {data['target']}")
+            return redirect("accounts:user-detail", pk=person.pk)
+    assignments = list(
+        person.roles.select_related("authority", "school", "group", "body", "granted_by").order_by("revoked_at", "-granted_at")
+    )
+    revocable = _revocable_ids(request.user, person)
+    record(AuditAction.VIEW, request=request, obj=person)
+    context = {
+        "person": person,
+        "form": form,
+        "current": [a for a in assignments if a.revoked_at is None],
+        "revoked": [a for a in assignments if a.revoked_at is not None],
+        "revocable": revocable,
+        "invitations": list(person.invitations.select_related("invited_by")[:5]),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+def _revocable_ids(admin, person) -> set:
+    """The current roles of `person` that `admin` may end: those tied to the admin's authorities."""
+    if admin.pk == person.pk:
+        return set()  # Another administrator must change your own roles.
+    assignments = person.roles.current()
+    scope = scope_for(admin)
+    if not scope.everything:
+        assignments = assignments.in_authorities(scope.admin_authority_ids)
+    return set(assignments.values_list("pk", flat=True))
+
+
+def _revoke(request, person):
+    assignment_id = request.POST.get("assignment", "")
+    if not assignment_id.isdigit() or int(assignment_id) not in _revocable_ids(request.user, person):
+        raise PermissionDenied
+    assignment = RoleAssignment.objects.select_related("authority", "school", "group", "body").get(pk=assignment_id)
+    services.revoke_role(assignment=assignment, revoked_by=request.user, request=request)
+    messages.success(request, f"Role revoked: {assignment.get_role_display()}, {assignment.scope_object}")
+    return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
