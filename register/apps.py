@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class RegisterConfig(AppConfig):
     name = "register"
+
+    def ready(self):
+        from .importers import register_kinds
+
+        register_kinds()

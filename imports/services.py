@@ -1,0 +1,141 @@
+"""Importing one file: detect its kind, load it all-or-nothing, record the run and an audit event."""
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import record
+
+from .models import ImportOutcome, ImportRun
+from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
+from .sources import read_source
+
+logger = logging.getLogger(__name__)
+
+
+def choose_kind(source: SourceFile, kind: str | None = None) -> ImportKind:
+    """The kind asked for, else the one kind whose header test the file passes; refuse otherwise."""
+    if kind:
+        if kind not in KINDS:
+            raise ImportRefused(f"there is no kind of file called '{kind}'; the kinds are: {', '.join(sorted(KINDS))}")
+        return KINDS[kind]
+    found = detect(source.header)
+    if len(found) == 1:
+        return found[0]
+    start = ", ".join(source.header[:5]) + (" …" if len(source.header) > 5 else "")
+    expected = "; ".join(k.label for k in KINDS.values())
+    if not found:
+        raise ImportRefused(f"not a file Common Ground recognises; its header starts {start}; expected one of: {expected}")
+    raise ImportRefused(f"its header fits more than one kind of file ({', '.join(k.label for k in found)}); say which with --kind")
+
+
+def import_file(
+    path_or_bytes,
+    *,
+    file_name: str | None = None,
+    kind: str | None = None,
+    la_codes: Iterable[int] = (),
+    user=None,
+    progress: Callable[[int, int], None] | None = None,
+    on_start: Callable[[ImportRun, ImportKind], None] | None = None,
+    run: ImportRun | None = None,
+) -> ImportRun:
+    """Import one file in one transaction and return its ImportRun (whose outcome says what happened).
+
+    A refused file leaves the database as it was, except for the run itself, kept as the record of
+    the attempt with the reason (file, row, column). `run` continues a queued run (background jobs);
+    `on_start` is told the kind before loading begins; `progress(done, total)` hears about rows.
+    """
+    la_codes = frozenset(int(code) for code in la_codes)
+    fields = {"la_codes": ",".join(str(c) for c in sorted(la_codes)), "user": user, "outcome": ImportOutcome.RUNNING}
+    if run is None:
+        run = ImportRun(file_name=file_name or _name_of(path_or_bytes), checksum="", **fields)
+    else:
+        for key, value in fields.items():
+            setattr(run, key, value)
+    try:
+        source = read_source(path_or_bytes, file_name=file_name or run.file_name)
+        run.file_name, run.checksum = source.name, source.checksum
+        chosen = choose_kind(source, kind)
+    except ImportRefused as refusal:
+        return _refused(run, refusal, user)
+    run.kind = chosen.code
+    run.save()
+    if on_start:
+        on_start(run, chosen)
+
+    def report(done: int, total: int) -> None:
+        if progress:
+            progress(done, total)
+
+    context = ImportContext(source=source, run=run, la_codes=la_codes, progress=report)
+    try:
+        with transaction.atomic():
+            counts = chosen.load(context)
+    except ImportRefused as refusal:
+        return _refused(run, refusal, user)
+    except Exception as exc:
+        run.outcome, run.message, run.finished_at = ImportOutcome.FAILED, f"{run.file_name}: the import failed ({exc})", timezone.now()
+        run.save()
+        _audit(run, user)
+        raise
+    return _finished(run, counts, chosen, user)
+
+
+def _name_of(path_or_bytes) -> str:
+    if isinstance(path_or_bytes, bytes | bytearray | memoryview):
+        return "uploaded file"
+    return str(path_or_bytes).rsplit("/", 1)[-1]
+
+
+def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user) -> ImportRun:
+    run.rows_read, run.created, run.changed, run.unchanged, run.skipped = counts.astuple()
+    run.outcome = ImportOutcome.SUCCEEDED if counts.created or counts.changed else ImportOutcome.UNCHANGED
+    run.message = describe(run, kind)
+    run.progress, run.finished_at = 100, timezone.now()
+    run.save()
+    _audit(run, user)
+    return run
+
+
+def describe(run: ImportRun, kind: ImportKind) -> str:
+    """One sentence on what an import did, for the command line and the Imports page."""
+    what = f"{run.file_name} ({kind.label}): {run.rows_read:,} rows read"
+    if run.outcome == ImportOutcome.UNCHANGED:
+        what += "; nothing has changed since the last import of this data"
+    else:
+        what += f"; {run.created:,} new, {run.changed:,} changed, {run.unchanged:,} unchanged"
+    if run.skipped:
+        what += f"; {run.skipped:,} skipped (outside the authorities asked for, or not in the register)"
+    return what + "."
+
+
+def _refused(run: ImportRun, refusal: ImportRefused, user) -> ImportRun:
+    refusal.file_name = refusal.file_name or run.file_name
+    run.outcome, run.message = ImportOutcome.REFUSED, f"{refusal}. Nothing was imported from this file."
+    run.created = run.changed = run.unchanged = run.skipped = 0
+    run.finished_at = timezone.now()
+    run.save()
+    _audit(run, user)
+    return run
+
+
+def _audit(run: ImportRun, user) -> None:
+    record(
+        AuditAction.IMPORT,
+        user=user,
+        obj=run,
+        kind=run.kind,
+        outcome=run.outcome,
+        checksum=run.checksum,
+        counts={
+            "rows_read": run.rows_read,
+            "created": run.created,
+            "changed": run.changed,
+            "unchanged": run.unchanged,
+            "skipped": run.skipped,
+        },
+    )

@@ -1,0 +1,58 @@
+"""Turning a file as given (a path or bytes, maybe gzipped, in whichever encoding) into a SourceFile."""
+
+import csv
+import gzip
+import hashlib
+import io
+from pathlib import Path
+
+from .registry import ImportRefused, SourceFile
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
+    """Read, gunzip, checksum, decode and take the header of one file."""
+    if isinstance(path_or_bytes, bytes | bytearray | memoryview):
+        raw = bytes(path_or_bytes)
+        name = file_name or "uploaded file"
+    else:
+        path = Path(path_or_bytes)
+        raw = path.read_bytes()
+        name = file_name or path.name
+    checksum = hashlib.sha256(raw).hexdigest()
+    data = _gunzip(raw, name) if raw[:2] == GZIP_MAGIC else raw
+    text, encoding = decode(data)
+    return SourceFile(name=name, data=data, text=text, encoding=encoding, checksum=checksum, header=read_header(text))
+
+
+def _gunzip(raw: bytes, name: str) -> bytes:
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError) as exc:
+        raise ImportRefused(f"the file looks gzipped but cannot be unpacked ({exc})", file_name=name)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (a byte-order mark is dropped); otherwise Windows-1252, which GIAS uses for its links files."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        # Five byte values are unassigned in Windows-1252; Latin-1 maps every byte.
+        return data.decode("latin-1"), "latin-1"
+
+
+def read_header(text: str) -> list[str]:
+    first = next(csv.reader(io.StringIO(text[:65536])), [])
+    return [name.strip() for name in first]
+
+
+def utf8_bytes(source: SourceFile) -> bytes:
+    """The file as UTF-8 bytes without a byte-order mark, which is what the CSV reader wants."""
+    if source.encoding == "utf-8":
+        return source.data[3:] if source.data.startswith(b"\xef\xbb\xbf") else source.data
+    return source.text.encode("utf-8")

@@ -1,0 +1,284 @@
+"""GIAS establishment extracts: authorities and schools, and a dated event for each meaningful change.
+
+The file is parsed and checked as whole columns (polars); each row's mapped fields are digested and
+compared with the digest stored on the school, so a newer extract writes only the rows that changed,
+and a repeat of the same extract writes nothing.
+"""
+
+import hashlib
+import re
+from datetime import date
+
+import polars as pl
+
+from imports.registry import Counts, ImportContext, ImportRefused
+from register.geo import to_latitude_longitude
+from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
+
+from . import frames
+from .events import opened_event, register_events
+from .writes import insert_rows, now_value, update_rows
+
+TEXT_COLUMNS = {
+    "name": "EstablishmentName",
+    "type_name": "TypeOfEstablishment (name)",
+    "type_group": "EstablishmentTypeGroup (name)",
+    "status": "EstablishmentStatus (name)",
+    "open_reason": "ReasonEstablishmentOpened (name)",
+    "close_reason": "ReasonEstablishmentClosed (name)",
+    "phase": "PhaseOfEducation (name)",
+    "gender": "Gender (name)",
+    "religious_character": "ReligiousCharacter (name)",
+    "diocese": "Diocese (name)",
+    "admissions_policy": "AdmissionsPolicy (name)",
+    "nursery_provision": "NurseryProvision (name)",
+    "sixth_form": "OfficialSixthForm (name)",
+    "trust_flag": "TrustSchoolFlag (name)",
+    "trust_name": "Trusts (name)",
+    "sponsor_name": "SchoolSponsors (name)",
+    "federation_name": "Federations (name)",
+    "ukprn": "UKPRN",
+    "street": "Street",
+    "locality": "Locality",
+    "address3": "Address3",
+    "town": "Town",
+    "county": "County (name)",
+    "postcode": "Postcode",
+    "website": "SchoolWebsite",
+    "telephone": "TelephoneNum",
+    "head_title": "HeadTitle (name)",
+    "head_first_name": "HeadFirstName",
+    "head_last_name": "HeadLastName",
+    "head_job_title": "HeadPreferredJobTitle",
+    "region": "GOR (name)",
+    "district": "DistrictAdministrative (name)",
+    "ward": "AdministrativeWard (name)",
+    "constituency": "ParliamentaryConstituency (name)",
+    "urban_rural": "UrbanRural (name)",
+    "lsoa_code": "LSOA (code)",
+    "ofsted_rating": "OfstedRating (name)",
+}
+NUMBER_COLUMNS = {
+    "establishment_number": "EstablishmentNumber",
+    "low_age": "StatutoryLowAge",
+    "high_age": "StatutoryHighAge",
+    "capacity": "SchoolCapacity",
+    "pupils": "NumberOfPupils",
+    "boys": "NumberOfBoys",
+    "girls": "NumberOfGirls",
+    "easting": "Easting",
+    "northing": "Northing",
+}
+DATE_COLUMNS = {
+    "opened_on": "OpenDate",
+    "closed_on": "CloseDate",
+    "census_date": "CensusDate",
+    "ofsted_last_inspection": "OfstedLastInsp",
+}
+SEN_COLUMNS = [f"SEN{i} (name)" for i in range(1, 14)]
+NOT_RECORDED = {"Not applicable", "Not recorded"}
+STATUSES = {choice.value for choice in SchoolStatus}
+
+# What the digest covers: every register field, in a fixed order (lat/long follow from easting/northing).
+REGISTER_FIELDS = ["urn", "la_code", "laestab", *TEXT_COLUMNS, *NUMBER_COLUMNS, *DATE_COLUMNS, "fsm_percent", "sen_provision"]
+WRITTEN_FIELDS = [
+    "urn",
+    "la",
+    "laestab",
+    *TEXT_COLUMNS,
+    *NUMBER_COLUMNS,
+    *DATE_COLUMNS,
+    "fsm_percent",
+    "sen_provision",
+    "latitude",
+    "longitude",
+    "row_digest",
+    "import_run",
+    "updated_at",
+]
+REQUIRED = ["URN", "LA (code)", "EstablishmentNumber", "EstablishmentName", "TypeOfEstablishment (name)"]
+GSS_LA_CODE = re.compile(r"^E(0|1)\d{7}$")
+BATCH = 5000
+
+
+def matches(header: list[str]) -> bool:
+    return set(REQUIRED) <= set(header) and "Group UID" not in header
+
+
+def load(ctx: ImportContext) -> Counts:
+    raw = frames.read_table(ctx.source, overflow_into_last=True)
+    total = raw.height
+    ctx.progress(0, total)
+    frame = _register_frame(raw)
+    extract_date = _extract_date(raw)
+    wanted = frame["la_code"].is_in(list(ctx.la_codes)) if ctx.la_codes else pl.Series([True] * total)
+    frame = frame.filter(wanted)
+    counts = Counts(rows_read=total, skipped=total - frame.height)
+    if frame.is_empty():
+        return counts
+
+    authorities = _sync_authorities(frame)
+    las_with_schools = set(School.objects.filter(la_id__in=authorities.values()).values_list("la_id", flat=True).distinct())
+    frame = frame.with_columns(
+        la=pl.col("la_code").replace_strict(authorities, return_dtype=pl.Int64),
+        import_run=pl.lit(ctx.run.pk),
+        updated_at=pl.lit(now_value()),
+    )
+    stored = pl.DataFrame(
+        list(School.objects.values_list("urn", "id", "row_digest")),
+        schema={"urn": pl.Int64, "id": pl.Int64, "stored_digest": pl.String},
+        orient="row",
+    )
+    frame = frame.join(stored, on="urn", how="left")
+    new = frame.filter(pl.col("id").is_null())
+    changed = frame.filter(pl.col("id").is_not_null() & (pl.col("stored_digest") != pl.col("row_digest")))
+
+    done = 0
+    for batch in new.select(WRITTEN_FIELDS).iter_slices(BATCH):
+        insert_rows(School, WRITTEN_FIELDS, batch.iter_rows())
+        done += batch.height
+        ctx.progress(done, frame.height)
+    events = _events_for_changes(changed, extract_date, ctx.run)
+    for batch in changed.select([*WRITTEN_FIELDS, "id"]).iter_slices(BATCH):
+        update_rows(School, WRITTEN_FIELDS, batch.iter_rows())
+        done += batch.height
+        ctx.progress(done, frame.height)
+    events += _events_for_openings(new, las_with_schools, ctx.run)
+    RegisterEvent.objects.bulk_create(events, batch_size=1000)
+    ctx.progress(frame.height, frame.height)
+    counts.created, counts.changed = new.height, changed.height
+    counts.unchanged = frame.height - new.height - changed.height
+    return counts
+
+
+def _register_frame(raw: pl.DataFrame) -> pl.DataFrame:
+    """The file's columns turned into the register's fields, checked, with a digest per row."""
+    urns = frames.whole_numbers(raw, "URN", required=True, minimum=1)
+    frames.refuse_duplicates(urns, "URN", "URN")
+    la_codes = frames.whole_numbers(raw, "LA (code)", required=True)
+    columns = {"urn": urns, "la_code": la_codes, "la_name": frames.text(raw, "LA (name)"), "gss_code": frames.text(raw, "GSSLACode (name)")}
+    for field, column in TEXT_COLUMNS.items():
+        columns[field] = frames.text(raw, column)
+    for field, column in NUMBER_COLUMNS.items():
+        columns[field] = frames.whole_numbers(raw, column)
+    for field, column in DATE_COLUMNS.items():
+        columns[field] = frames.dates(raw, column)
+    columns["fsm_percent"] = frames.decimals(raw, "PercentageFSM")
+    frame = pl.DataFrame(columns)
+    _check(frame)
+    sen = [frames.text(raw, column) for column in SEN_COLUMNS if column in raw.columns]
+    frame = frame.with_columns(
+        laestab=pl.when(pl.col("establishment_number").is_not_null()).then(pl.col("la_code") * 1000 + pl.col("establishment_number")),
+        head_title=pl.when(pl.col("head_title").is_in(list(NOT_RECORDED))).then(pl.lit("")).otherwise(pl.col("head_title")),
+        sen_provision=_joined_provision(sen, raw.height),
+    )
+    frames.refuse_too_long(frame, _length_limits())
+    latitudes, longitudes = to_latitude_longitude(frame["easting"].to_list(), frame["northing"].to_list())
+    frame = frame.with_columns(pl.Series("latitude", latitudes, dtype=pl.Float64), pl.Series("longitude", longitudes, dtype=pl.Float64))
+    return frame.with_columns(row_digest=_digests(frame))
+
+
+def _check(frame: pl.DataFrame) -> None:
+    unknown = ~frame["status"].is_in(list(STATUSES))
+    if unknown.any():
+        row = frames.first_row(unknown)
+        raise ImportRefused(
+            f"'{frame['status'][row - 2]}' is not an establishment status (expected one of: {', '.join(sorted(STATUSES))})",
+            row=row,
+            column=TEXT_COLUMNS["status"],
+        )
+    blank_name = frame["name"] == ""
+    if blank_name.any():
+        raise ImportRefused("this must not be blank", row=frames.first_row(blank_name), column=TEXT_COLUMNS["name"])
+    reversed_ages = (frame["low_age"] > frame["high_age"]).fill_null(False)
+    if reversed_ages.any():
+        row = frames.first_row(reversed_ages)
+        raise ImportRefused(
+            f"the lowest age ({frame['low_age'][row - 2]}) is above the highest ({frame['high_age'][row - 2]})",
+            row=row,
+            column="StatutoryLowAge",
+        )
+
+
+def _joined_provision(sen: list[pl.Series], height: int) -> pl.Series:
+    if not sen:
+        return pl.Series("sen_provision", [""] * height, dtype=pl.String)
+    cleaned = [pl.when(s.is_in(["", *NOT_RECORDED])).then(None).otherwise(s) for s in sen]
+    return pl.select(pl.concat_str(cleaned, separator="; ", ignore_nulls=True).fill_null("")).to_series()
+
+
+def _length_limits() -> dict[str, tuple[str, int]]:
+    return {field: (column, School._meta.get_field(field).max_length) for field, column in TEXT_COLUMNS.items()}
+
+
+def _digests(frame: pl.DataFrame) -> pl.Series:
+    joined = frame.select(pl.concat_str([pl.col(f).cast(pl.String).fill_null("") for f in REGISTER_FIELDS], separator="\x1f")).to_series()
+    return pl.Series("row_digest", [hashlib.md5(value.encode(), usedforsecurity=False).hexdigest() for value in joined], dtype=pl.String)
+
+
+def _extract_date(raw: pl.DataFrame) -> date:
+    """When the extract was taken: its latest LastChangedDate, or today if it has none."""
+    if "LastChangedDate" not in raw.columns:
+        return date.today()
+    latest = frames.dates(raw, "LastChangedDate").max()
+    return latest or date.today()
+
+
+def _sync_authorities(frame: pl.DataFrame) -> dict[int, int]:
+    """Create the authorities the file names; fill in names, ONS codes and regions. Returns code → id."""
+    seen = (
+        frame.group_by("la_code")
+        .agg(
+            name=pl.col("la_name").filter(pl.col("la_name") != "").first(),
+            ons_code=pl.col("gss_code").filter(pl.col("gss_code").str.contains(GSS_LA_CODE.pattern)).first(),
+            region=pl.col("region").filter(pl.col("region") != "").first(),
+        )
+        .to_dicts()
+    )
+    existing = {la.code: la for la in LocalAuthority.objects.filter(code__in=frame["la_code"].unique().to_list())}
+    for row in seen:
+        values = {key: row[key] or "" for key in ("name", "ons_code", "region")}
+        authority = existing.get(row["la_code"])
+        if authority is None:
+            existing[row["la_code"]] = LocalAuthority.objects.create(
+                code=row["la_code"], **{**values, "name": values["name"] or f"Authority {row['la_code']}"}
+            )
+            continue
+        updates = {key: value for key, value in values.items() if value and getattr(authority, key) != value}
+        if updates:
+            LocalAuthority.objects.filter(pk=authority.pk).update(**updates)
+    return {code: authority.pk for code, authority in existing.items()}
+
+
+def _events_for_changes(changed: pl.DataFrame, extract_date: date, run) -> list[RegisterEvent]:
+    if changed.is_empty():
+        return []
+    fields = list(register_events.fields)
+    new_rows = {row["id"]: row for row in changed.select(["id", *fields]).iter_rows(named=True)}
+    events = []
+    ids = list(new_rows)
+    for start in range(0, len(ids), 1000):
+        for old in School.objects.filter(id__in=ids[start : start + 1000]).values("id", *fields):
+            for kind, occurred_on, old_value, new_value in register_events(old, new_rows[old["id"]], extract_date):
+                events.append(
+                    RegisterEvent(
+                        school_id=old["id"],
+                        kind=kind,
+                        occurred_on=occurred_on,
+                        old_value=old_value[:400],
+                        new_value=new_value[:400],
+                        import_run=run,
+                    )
+                )
+    return events
+
+
+def _events_for_openings(new: pl.DataFrame, las_with_schools: set[int], run) -> list[RegisterEvent]:
+    """A school new to an authority the register already held has opened since the last extract."""
+    candidates = new.filter(
+        pl.col("la").is_in(list(las_with_schools)) & pl.col("opened_on").is_not_null() & (pl.col("status") != SchoolStatus.CLOSED)
+    )
+    if candidates.is_empty():
+        return []
+    ids = dict(School.objects.filter(urn__in=candidates["urn"].to_list()).values_list("urn", "id"))
+    return [RegisterEvent(school_id=ids[row["urn"]], import_run=run, **opened_event(row)) for row in candidates.iter_rows(named=True)]

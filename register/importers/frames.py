@@ -1,0 +1,160 @@
+"""Reading a CSV into a frame of text columns, and turning columns into numbers and dates.
+
+Every check is vectorised; when one fails, the first bad row is named as a spreadsheet shows it
+(the header is row 1, so the frame's row i is row i + 2) with its column and value.
+"""
+
+import csv
+import io
+from datetime import date
+
+import polars as pl
+
+from imports.registry import ImportRefused, SourceFile
+from imports.sources import utf8_bytes
+
+# How many unquoted overflow fields a row may carry before we fall back to the exact (slow) count.
+SPARE_COLUMNS = 8
+EXTRA = "__extra"
+
+
+def first_row(mask: pl.Series) -> int:
+    """The spreadsheet row number of the first True in `mask`."""
+    return int(mask.arg_true()[0]) + 2
+
+
+def read_table(source: SourceFile, *, overflow_into_last: bool = False) -> pl.DataFrame:
+    """Every field as text (null when blank and unquoted); one column per header field.
+
+    GIAS sometimes fails to quote its last column ("Linked establishments"), so a value holding
+    commas spills into extra fields; with `overflow_into_last` those are joined back onto the last
+    column. Otherwise a row with more or fewer fields than the header refuses the file.
+    """
+    names = _column_names(source.header)
+    width = len(names)
+    spare = [f"{EXTRA}{i}" for i in range(SPARE_COLUMNS)]
+    try:
+        frame = pl.read_csv(
+            utf8_bytes(source),
+            has_header=False,
+            skip_rows=1,
+            schema=dict.fromkeys(names + spare, pl.String),
+            missing_columns="insert",
+        )
+    except pl.exceptions.PolarsError:
+        _refuse_ragged(source, width, overflow_into_last)
+        raise
+    extra = frame.select(pl.any_horizontal(pl.col(spare).is_not_null())).to_series()
+    if extra.any():
+        if not overflow_into_last:
+            _refuse_ragged(source, width, overflow_into_last)
+        last = names[-1]
+        frame = frame.with_columns(
+            pl.when(extra)
+            .then(pl.concat_str([pl.col(last), *[pl.col(c) for c in spare]], separator=",", ignore_nulls=True))
+            .otherwise(pl.col(last))
+            .alias(last)
+        )
+    frame = frame.drop(spare)
+    # A missing last field reads as null, as does an unquoted blank one: count exactly only then.
+    if frame.height and frame[names[-1]].is_null().any():
+        _refuse_ragged(source, width, overflow_into_last)
+    return frame
+
+
+def _column_names(header: list[str]) -> list[str]:
+    names, seen = [], set()
+    for i, name in enumerate(header):
+        name = name or f"column {i + 1}"
+        while name in seen:
+            name += "'"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def _refuse_ragged(source: SourceFile, width: int, overflow_allowed: bool) -> None:
+    """Count fields row by row (csv module) and refuse at the first row of the wrong width."""
+    reader = csv.reader(io.StringIO(source.text))
+    next(reader, None)
+    for row_number, fields in enumerate(reader, start=2):
+        if not fields:
+            continue
+        if len(fields) < width or (len(fields) > width and not overflow_allowed):
+            raise ImportRefused(
+                f"this row has {len(fields)} fields but the header has {width}",
+                row=row_number,
+                column=source.header[min(len(fields), width - 1)] if len(fields) < width else None,
+            )
+
+
+def text(frame: pl.DataFrame, column: str) -> pl.Series:
+    """A text column with surrounding spaces removed and blanks as empty strings ('' if absent)."""
+    if column not in frame.columns:
+        return pl.Series(column, [""] * frame.height, dtype=pl.String)
+    return frame[column].str.strip_chars().fill_null("")
+
+
+def whole_numbers(frame: pl.DataFrame, column: str, *, required: bool = False, minimum: int | None = 0) -> pl.Series:
+    """A column of whole numbers (null when blank); a value that is not one refuses the file."""
+    raw = text(frame, column)
+    blank = raw == ""
+    if required and blank.any():
+        raise ImportRefused("this must not be blank", row=first_row(blank), column=column)
+    values = raw.cast(pl.Int64, strict=False)
+    bad = ~blank & values.is_null()
+    if bad.any():
+        row = first_row(bad)
+        raise ImportRefused(f"'{raw[row - 2]}' is not a whole number", row=row, column=column)
+    if minimum is not None and (too_small := (values < minimum).fill_null(False)).any():
+        row = first_row(too_small)
+        raise ImportRefused(f"'{raw[row - 2]}' is less than {minimum}", row=row, column=column)
+    return values
+
+
+def decimals(frame: pl.DataFrame, column: str, *, places: int = 1) -> pl.Series:
+    raw = text(frame, column)
+    blank = raw == ""
+    values = raw.cast(pl.Float64, strict=False)
+    bad = ~blank & values.is_null()
+    if bad.any():
+        row = first_row(bad)
+        raise ImportRefused(f"'{raw[row - 2]}' is not a number", row=row, column=column)
+    return values.round(places)
+
+
+DMY = ("%d-%m-%Y", "dd-mm-yyyy")
+ISO = ("%Y-%m-%d", "yyyy-mm-dd")
+UNKNOWN_DATES = {date(1900, 1, 1)}  # GIAS's placeholder for "not recorded"
+
+
+def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
+    """A column of dates in any of `formats` (null when blank or a placeholder); others refuse the file."""
+    raw = text(frame, column)
+    blank = raw == ""
+    parsed = pl.select(pl.coalesce([raw.str.to_date(fmt, strict=False) for fmt, _ in formats])).to_series()
+    bad = ~blank & parsed.is_null()
+    if bad.any():
+        row = first_row(bad)
+        expected = " or ".join(label for _, label in formats)
+        raise ImportRefused(f"'{raw[row - 2]}' is not a date (expected {expected})", row=row, column=column)
+    placeholder = parsed.is_in(list(UNKNOWN_DATES)).fill_null(False)
+    return pl.select(pl.when(placeholder).then(None).otherwise(parsed)).to_series().alias(column)
+
+
+def refuse_duplicates(values: pl.Series, column: str, what: str) -> None:
+    duplicated = values.is_duplicated() & values.is_not_null()
+    if duplicated.any():
+        row = first_row(duplicated)
+        value = values[row - 2]
+        rows = [str(i + 2) for i in (values == value).arg_true().to_list()]
+        raise ImportRefused(f"{what} {value} appears more than once (rows {', '.join(rows)})", row=row, column=column)
+
+
+def refuse_too_long(frame: pl.DataFrame, limits: dict[str, tuple[str, int]]) -> None:
+    """`limits` maps a frame column to (the file's column name, the most characters we store)."""
+    for name, (column, limit) in limits.items():
+        too_long = frame[name].str.len_chars() > limit
+        if too_long.fill_null(False).any():
+            row = first_row(too_long.fill_null(False))
+            raise ImportRefused(f"this value is longer than the {limit} characters the register keeps", row=row, column=column)

@@ -1,0 +1,186 @@
+"""GIAS groups (trusts, federations, sponsors) and group links (which school belongs to which group).
+
+With --la, the groups file keeps the groups that have a member school in those authorities, when
+the register already knows the memberships (import the group links first); before that it keeps
+every group: 7,000 rows is small, and a trust is a national body that may span authorities.
+
+Group links keep only schools already in the register (of the authorities asked for). A membership
+missing from a newer group links file (a national, full list) has ended: it gets a leaving date,
+the day of the import, since the file gives none; it is never deleted.
+"""
+
+from datetime import date
+
+import polars as pl
+
+from imports.registry import Counts, ImportContext
+from register.models import GIAS_GROUP_TYPES, Group, GroupKind, GroupMembership, School
+
+from . import frames
+from .writes import insert_rows, update_rows
+
+DATES = (frames.ISO, frames.DMY)
+GROUP_FIELDS = [
+    "uid",
+    "group_id",
+    "name",
+    "kind",
+    "status",
+    "companies_house_number",
+    "opened_on",
+    "closed_on",
+    "head_name",
+    "address",
+    "postcode",
+    "ukprn",
+]
+NOT_RECORDED = ["Not recorded", "Not applicable"]
+
+
+def matches_groups(header: list[str]) -> bool:
+    return {"Group UID", "Group Name", "Group Type (code)"} <= set(header) and "URN" not in header
+
+
+def matches_group_links(header: list[str]) -> bool:
+    return {"URN", "Group UID", "Joined date"} <= set(header)
+
+
+def _clean(series: pl.Series) -> pl.Series:
+    return pl.select(pl.when(series.is_in(NOT_RECORDED)).then(pl.lit("")).otherwise(series)).to_series()
+
+
+def _identifier(series: pl.Series) -> pl.Series:
+    """Numbers the file's pandas history turned into floats ('7662102.0') back into text."""
+    return series.str.replace(r"\.0$", "")
+
+
+def _joined(raw: pl.DataFrame, columns: list[str], separator: str) -> pl.Series:
+    parts = [_clean(frames.text(raw, c)) for c in columns]
+    parts = [pl.when(p == "").then(None).otherwise(p) for p in parts]
+    return pl.select(pl.concat_str(parts, separator=separator, ignore_nulls=True).fill_null("")).to_series()
+
+
+def group_frame(raw: pl.DataFrame) -> pl.DataFrame:
+    """The groups a file describes, one row per Group UID, as Group fields."""
+    type_codes = frames.whole_numbers(raw, "Group Type (code)", required=True)
+    group_id = frames.text(raw, "Group ID")
+    opened = frames.dates(raw, "Open date", DATES)
+    if "Incorporated on (open date)" in raw.columns:
+        opened = pl.select(pl.coalesce(opened, frames.dates(raw, "Incorporated on (open date)", DATES))).to_series()
+    companies = _identifier(frames.text(raw, "Companies House Number"))
+    frame = pl.DataFrame(
+        {
+            "uid": frames.whole_numbers(raw, "Group UID", required=True, minimum=1),
+            # Some federations carry their name in Group ID; only an identifier belongs there.
+            "group_id": pl.select(pl.when(group_id.str.contains(r"^\S{1,20}$")).then(group_id).otherwise(pl.lit(""))).to_series(),
+            "name": frames.text(raw, "Group Name"),
+            "kind": type_codes.replace_strict({code: str(kind) for code, kind in GIAS_GROUP_TYPES.items()}, default=str(GroupKind.OTHER)),
+            "status": frames.text(raw, "Group Status"),
+            "companies_house_number": pl.select(
+                pl.when(companies.str.contains(r"^\d{1,7}$")).then(companies.str.zfill(8)).otherwise(companies)
+            ).to_series(),
+            "opened_on": opened,
+            "closed_on": frames.dates(raw, "Closed Date", DATES),
+            "head_name": _joined(raw, ["Head of Group Title", "Head of Group First Name", "Head of Group Last Name"], " "),
+            "address": _joined(raw, ["Group Street", "Group Locality", "Group Address 3", "Group Town", "Group County"], ", "),
+            "postcode": frames.text(raw, "Group Postcode"),
+            "ukprn": _identifier(frames.text(raw, "UKPRN")),
+        }
+    )
+    frames.refuse_too_long(
+        frame,
+        {
+            f: (f, Group._meta.get_field(f).max_length)
+            for f in ("name", "status", "companies_house_number", "head_name", "address", "postcode", "ukprn")
+        },
+    )
+    return frame
+
+
+def load_groups(ctx: ImportContext) -> Counts:
+    raw = frames.read_table(ctx.source)
+    frame = group_frame(raw)
+    frames.refuse_duplicates(frame["uid"], "Group UID", "Group UID")
+    counts = Counts(rows_read=frame.height)
+    stored = _stored_groups()
+    if ctx.la_codes:
+        members = set(GroupMembership.objects.filter(school__la__code__in=ctx.la_codes).values_list("group__uid", flat=True))
+        if members:
+            frame = frame.filter(pl.col("uid").is_in(list(members | set(stored))))
+    counts.skipped = counts.rows_read - frame.height
+    created, changed = _write_groups(frame, stored, ctx.run)
+    counts.created, counts.changed = created, changed
+    counts.unchanged = frame.height - created - changed
+    return counts
+
+
+def _stored_groups() -> dict[int, tuple[int, tuple]]:
+    """Group UID → (primary key, the stored GROUP_FIELDS values)."""
+    return {values[0]: (pk, tuple(values)) for pk, *values in Group.objects.values_list("id", *GROUP_FIELDS).iterator(chunk_size=5000)}
+
+
+def _write_groups(frame: pl.DataFrame, stored: dict, run, *, update: bool = True) -> tuple[int, int]:
+    """Insert new groups and (if `update`) rewrite the ones whose fields differ. Returns (created, changed)."""
+    new_rows, changed_rows = [], []
+    for row in frame.select(GROUP_FIELDS).iter_rows():
+        old = stored.get(row[0])
+        if old is None:
+            new_rows.append((*row, run.pk))
+        elif update and old[1] != row:
+            changed_rows.append((*row, run.pk, old[0]))
+    insert_rows(Group, [*GROUP_FIELDS, "import_run"], new_rows)
+    update_rows(Group, [*GROUP_FIELDS, "import_run"], changed_rows)
+    return len(new_rows), len(changed_rows)
+
+
+def load_group_links(ctx: ImportContext) -> Counts:
+    raw = frames.read_table(ctx.source)
+    urns = frames.whole_numbers(raw, "URN", required=True, minimum=1)
+    links = pl.DataFrame(
+        {
+            "urn": urns,
+            "uid": frames.whole_numbers(raw, "Group UID", required=True, minimum=1),
+            "joined_on": frames.dates(raw, "Joined date", DATES),
+        }
+    )
+    groups = group_frame(raw).unique(subset="uid", keep="first", maintain_order=True)
+    counts = Counts(rows_read=raw.height)
+
+    schools = School.objects.all()
+    if ctx.la_codes:
+        schools = schools.filter(la__code__in=ctx.la_codes)
+    school_ids = dict(schools.values_list("urn", "id"))
+    keep = links["urn"].is_in(list(school_ids))
+    links = links.filter(keep).unique(subset=["urn", "uid"], keep="first", maintain_order=True)
+    counts.skipped = raw.height - links.height
+
+    stored_groups = _stored_groups()
+    created_groups, _ = _write_groups(
+        groups.filter(pl.col("uid").is_in(links["uid"].unique().to_list())), stored_groups, ctx.run, update=False
+    )
+    group_ids = dict(Group.objects.filter(uid__in=links["uid"].unique().to_list()).values_list("uid", "id")) if links.height else {}
+
+    current = {
+        (group_id, school_id): (pk, joined_on, left_on)
+        for pk, group_id, school_id, joined_on, left_on in GroupMembership.objects.filter(school_id__in=school_ids.values()).values_list(
+            "id", "group_id", "school_id", "joined_on", "left_on"
+        )
+    }
+    new_rows, changed_rows, seen = [], [], set()
+    for urn, uid, joined_on in links.iter_rows():
+        key = (group_ids[uid], school_ids[urn])
+        seen.add(key)
+        old = current.get(key)
+        if old is None:
+            new_rows.append((*key, joined_on, None, ctx.run.pk))
+        elif old[1] != joined_on or old[2] is not None:
+            changed_rows.append((joined_on, None, ctx.run.pk, old[0]))
+    today = date.today()
+    ended = [(today, ctx.run.pk, pk) for key, (pk, _, left_on) in current.items() if key not in seen and left_on is None]
+    insert_rows(GroupMembership, ["group", "school", "joined_on", "left_on", "import_run"], new_rows)
+    update_rows(GroupMembership, ["joined_on", "left_on", "import_run"], changed_rows)
+    update_rows(GroupMembership, ["left_on", "import_run"], ended)
+    counts.created = len(new_rows) + created_groups
+    counts.changed = len(changed_rows) + len(ended)
+    counts.unchanged = links.height - len(new_rows) - len(changed_rows)
+    return counts

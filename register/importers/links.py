@@ -1,0 +1,56 @@
+"""GIAS establishment links (predecessor, successor, merged, amalgamated …), kept by URN.
+
+With --la, a link is kept when either end is a school of those authorities in the register; without,
+every link is kept, since the other end of a link is often a school that has closed.
+"""
+
+import polars as pl
+
+from imports.registry import Counts, ImportContext
+from register.models import School, SchoolLink
+
+from . import frames
+from .writes import insert_rows, update_rows
+
+FIELDS = ["urn", "linked_urn", "link_type", "linked_name", "established_on"]
+
+
+def matches(header: list[str]) -> bool:
+    return {"URN", "LinkURN", "LinkType"} <= set(header)
+
+
+def load(ctx: ImportContext) -> Counts:
+    raw = frames.read_table(ctx.source)
+    frame = pl.DataFrame(
+        {
+            "urn": frames.whole_numbers(raw, "URN", required=True, minimum=1),
+            "linked_urn": frames.whole_numbers(raw, "LinkURN", required=True, minimum=1),
+            "link_type": frames.text(raw, "LinkType"),
+            "linked_name": frames.text(raw, "LinkName"),
+            "established_on": frames.dates(raw, "LinkEstablishedDate", (frames.DMY, frames.ISO)),
+        }
+    )
+    frames.refuse_too_long(frame, {"link_type": ("LinkType", 80), "linked_name": ("LinkName", 255)})
+    counts = Counts(rows_read=frame.height)
+    if ctx.la_codes:
+        urns = list(School.objects.filter(la__code__in=ctx.la_codes).values_list("urn", flat=True))
+        frame = frame.filter(pl.col("urn").is_in(urns) | pl.col("linked_urn").is_in(urns))
+    frame = frame.unique(subset=["urn", "linked_urn", "link_type"], keep="first", maintain_order=True)
+    counts.skipped = counts.rows_read - frame.height
+
+    stored = {
+        (urn, linked, kind): (pk, name, on)
+        for pk, urn, linked, kind, name, on in SchoolLink.objects.values_list("id", *FIELDS).iterator(chunk_size=10000)
+    }
+    new_rows, changed_rows = [], []
+    for row in frame.iter_rows():
+        old = stored.get(row[:3])
+        if old is None:
+            new_rows.append((*row, ctx.run.pk))
+        elif old[1:] != row[3:]:
+            changed_rows.append((*row[3:], ctx.run.pk, old[0]))
+    insert_rows(SchoolLink, [*FIELDS, "import_run"], new_rows)
+    update_rows(SchoolLink, ["linked_name", "established_on", "import_run"], changed_rows)
+    counts.created, counts.changed = len(new_rows), len(changed_rows)
+    counts.unchanged = frame.height - len(new_rows) - len(changed_rows)
+    return counts
