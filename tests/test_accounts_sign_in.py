@@ -1,0 +1,122 @@
+"""Signing in and out: email and password, safe `next`, failures, lockout and expired sessions."""
+
+import pytest
+
+from accounts.middleware import SIGNED_IN_COOKIE
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+
+PASSWORD = "correct horse battery staple"
+SIGN_IN = "/accounts/sign-in/"
+
+
+@pytest.fixture
+def head(world):
+    return world.users[Role.HEADTEACHER]
+
+
+def test_sign_in_page_asks_for_email_and_password(client, db):
+    response = client.get(SIGN_IN)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Sign in – Common Ground</title>" in html
+    assert 'name="email"' in html and 'name="password"' in html
+
+
+def test_correct_password_signs_in_and_lands_on_home(client, head):
+    response = client.post(SIGN_IN, {"email": head.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/home/"
+    assert client.session["_auth_user_id"] == str(head.pk)
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN, user=head).exists()
+
+
+def test_email_is_matched_whatever_its_case(client, head):
+    response = client.post(SIGN_IN, {"email": head.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_sign_in_honours_a_safe_next(client, head):
+    response = client.post(SIGN_IN, {"email": head.email, "password": PASSWORD, "next": "/schools/?q=ash"})
+    assert response["Location"] == "/schools/?q=ash"
+
+
+def test_sign_in_ignores_a_next_on_another_site(client, head):
+    response = client.post(SIGN_IN, {"email": head.email, "password": PASSWORD, "next": "https://evil.example.com/"})
+    assert response["Location"] == "/home/"
+
+
+def test_signed_out_visitor_is_sent_to_sign_in_with_next(client, db):
+    response = client.get("/accounts/users/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/sign-in/?next=/accounts/users/"
+
+
+def test_wrong_password_shows_an_error_summary_and_keeps_the_email(client, head):
+    response = client.post(SIGN_IN, {"email": head.email, "password": "wrong password"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Error: Sign in – Common Ground</title>" in html
+    assert "govuk-error-summary" in html
+    assert 'href="#email"' in html
+    assert f'value="{head.email}"' in html
+    assert "wrong password" not in html
+    assert "_auth_user_id" not in client.session
+    failed = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED)
+    assert failed.user_email == head.email and failed.user is None
+
+
+def test_missing_fields_are_each_named(client, db):
+    response = client.post(SIGN_IN, {"email": "", "password": ""})
+    html = response.content.decode()
+    assert "Enter your email address" in html
+    assert "Enter your password" in html
+    assert not AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).exists()
+
+
+def test_account_is_locked_after_the_failure_limit(client, head, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(2):
+        assert client.post(SIGN_IN, {"email": head.email, "password": "wrong"}).status_code == 200
+    response = client.post(SIGN_IN, {"email": head.email, "password": "wrong"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Your account is locked" in html
+    assert "30 minutes" in html
+    # Even the right password is refused while locked.
+    response = client.post(SIGN_IN, {"email": head.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT, user_email=head.email).exists()
+
+
+def test_lockout_of_one_account_does_not_lock_another(client, world, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    head = world.users[Role.HEADTEACHER]
+    for _ in range(2):
+        client.post(SIGN_IN, {"email": head.email, "password": "wrong"})
+    governor = world.users[Role.GOVERNOR]
+    response = client.post(SIGN_IN, {"email": governor.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_sign_out_asks_first_then_signs_out(client, head):
+    from .conftest import sign_in
+
+    sign_in(client, head)
+    response = client.get("/accounts/sign-out/")
+    assert response.status_code == 200
+    assert "_auth_user_id" in client.session
+    response = client.post("/accounts/sign-out/", follow=True)
+    assert "_auth_user_id" not in client.session
+    assert "You have been signed out" in response.content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, user=head).exists()
+
+
+def test_expired_session_says_you_were_signed_out(client, db):
+    client.cookies[SIGNED_IN_COOKIE] = "1"
+    response = client.get("/home/")
+    assert response.status_code == 302
+    assert "timed_out=1" in response["Location"]
+    response = client.get(response["Location"])
+    assert "You have been signed out because you were inactive" in response.content.decode()
