@@ -11,6 +11,7 @@ The live server runs in another thread: browser tests use
 `@pytest.mark.django_db(transaction=True)` so that what they create is committed.
 """
 
+import importlib
 import json
 import os
 import re
@@ -71,6 +72,26 @@ def browser():
         browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_emptied_before_flush(transactional_db):
+    """The live server needs a transactional database, emptied by a flush after each test. On
+    SQLite that flush is a DELETE, which the audit log's append-only triggers refuse; lift them
+    for the audit rows this test wrote, then put them back. (PostgreSQL flushes with TRUNCATE,
+    which its row triggers do not see.)"""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("audit.migrations.0002_append_only")
+    with connection.cursor() as cursor:
+        for sql in migration.SQLITE_REVERSE:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM audit_auditevent")
+        for sql in migration.SQLITE:
+            cursor.execute(sql)
 
 
 @pytest.fixture
@@ -224,3 +245,26 @@ def assert_govuk_styled(page) -> None:
     if not state["title"].endswith("Common Ground"):
         problems.append(f"title {state['title']!r} does not end with the service name")
     assert not problems, f"{page.url}: " + "; ".join(problems)
+
+
+def tab_to(page, selector: str, limit: int = 60):
+    """Press Tab until the element matching `selector` has focus, as a keyboard user would.
+
+    Fails if it is never reached (not focusable, or not in the tab order), and if the focused
+    element shows no visible focus indicator (GOV.UK's yellow focus state, an outline or a box shadow).
+    """
+    target = page.locator(selector).first
+    target.wait_for(state="attached")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            focus = target.evaluate(
+                """el => { const s = getComputedStyle(el);
+                    return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                            shadow: s.boxShadow !== 'none', background: s.backgroundColor}; }"""
+            )
+            assert focus["outline"] or focus["shadow"] or focus["background"] == "rgb(255, 221, 0)", (
+                f"{selector} has focus but no visible focus indicator: {focus}"
+            )
+            return target
+    raise AssertionError(f"pressed Tab {limit} times on {page.url} without reaching {selector}")

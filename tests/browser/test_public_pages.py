@@ -1,4 +1,4 @@
-"""Pages anyone can open: GOV.UK styled, accessible (axe-core, WCAG 2.2 AA), and screenshotted."""
+"""Pages anyone can open, and the sign-in pages: GOV.UK styled, accessible (axe-core, WCAG 2.2 AA), screenshotted."""
 
 import pytest
 
@@ -14,10 +14,44 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
         ("accessibility", "/accessibility/"),
         ("cookies", "/cookies/"),
         ("privacy", "/privacy/"),
+        ("sign-in", "/accounts/sign-in/"),
+        ("password-reset", "/accounts/password-reset/"),
     ],
 )
 def test_public_page(page, name, path):
     response = page.goto(path)
-    assert response.status == 200
+    assert response.status == 200, f"{path} answered {response.status}"
     assert_govuk_styled(page)
     check_page(page, f"public-{name}")
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(page):
+    page.goto("/no-such-page/")
+    # Nothing, not even whether a page exists, is revealed before signing in.
+    assert "/accounts/sign-in/?next=/no-such-page/" in page.url
+
+
+def test_sign_in_with_nothing_entered_shows_an_accessible_error_summary(page):
+    page.goto("/accounts/sign-in/")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert page.title().startswith("Error: ")
+    assert "Enter your email address" in summary.inner_text()
+    # GOV.UK Frontend's JavaScript moves focus to the summary so screen readers announce it.
+    assert summary.evaluate("el => el === document.activeElement || el.contains(document.activeElement)"), (
+        "focus is not on the error summary (is GOV.UK Frontend's JavaScript running?)"
+    )
+    # Each error links to its field.
+    page.locator(".govuk-error-summary__list a").first.click()
+    assert page.evaluate("() => document.activeElement.id") == "email"
+    check_page(page, "public-sign-in-errors")
+
+
+def test_sign_in_with_a_wrong_password(page, world):
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Email address").fill("headteacher@example.org")
+    page.get_by_label("Password", exact=True).fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(".govuk-error-summary").wait_for()
+    check_page(page, "public-sign-in-wrong-password")

@@ -1,0 +1,67 @@
+"""Every page, as each role that uses it sees it: it loads, is styled by GOV.UK Frontend, has no
+accessibility violations that axe-core can find (WCAG 2.2 A and AA), and is screenshotted to
+var/screenshots/<role>-<page>.png.
+
+Pages another part of the product has not built yet are skipped (their URL name does not resolve).
+"""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from accounts.roles import Role
+
+from .conftest import assert_govuk_styled, check_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LA = (Role.LA_ADMIN, Role.LA_OFFICER)
+SCHOOL = (Role.HEADTEACHER, Role.GOVERNOR, Role.SCHOOL_STAFF, Role.ADVISER)
+
+
+def url(name, *args, query=""):
+    def build(world):
+        try:
+            return reverse(name, args=[a(world) if callable(a) else a for a in args]) + query
+        except NoReverseMatch:
+            pytest.skip(f"{name} is not built yet")
+
+    return build
+
+
+# page key: (URL builder, roles that see it, expected status)
+PAGES = {
+    "home": (url("core:home"), tuple(Role), 200),
+    "schools": (url("register:school-list"), (*LA, Role.HEADTEACHER, Role.TRUST_LEADER, Role.STAKEHOLDER), 200),
+    "schools-search": (url("register:school-list", query="?q=Ash"), (Role.LA_OFFICER, Role.HEADTEACHER), 200),
+    "schools-no-results": (url("register:school-list", query="?q=Nowhere+at+all"), (Role.LA_OFFICER,), 200),
+    "school": (url("register:school-detail", lambda w: w.school.urn), (*LA, *SCHOOL, Role.BODY_MEMBER), 200),
+    "school-trust": (url("register:school-detail", lambda w: w.trust_school.urn), (Role.TRUST_LEADER,), 200),
+    "school-people": (url("register:school-people", lambda w: w.school.urn), (Role.LA_OFFICER, Role.HEADTEACHER), 200),
+    "trusts": (url("register:trust-list"), (Role.LA_OFFICER, Role.TRUST_LEADER), 200),
+    "trust": (url("register:trust-detail", lambda w: w.trust.uid), (Role.LA_OFFICER, Role.TRUST_LEADER), 200),
+    "authorities": (url("register:authority-list"), LA, 200),
+    "authority": (url("register:authority-detail", lambda w: w.la.code), LA, 200),
+    "users": (url("accounts:user-list"), (Role.LA_ADMIN,), 200),
+    "user-invite": (url("accounts:user-invite"), (Role.LA_ADMIN,), 200),
+    "user": (url("accounts:user-detail", lambda w: w.users[Role.HEADTEACHER].pk), (Role.LA_ADMIN,), 200),
+    "audit-log": (url("audit:list"), (Role.LA_ADMIN,), 200),
+    "imports": (url("imports:list"), (Role.LA_ADMIN,), 200),
+    "evidence": (url("evidence:school", lambda w: w.school.urn), (Role.LA_OFFICER, Role.HEADTEACHER), 200),
+    # Error pages, as a signed-in user meets them.
+    "not-found": (lambda w: "/no-such-page/", (Role.HEADTEACHER,), 404),
+    "other-school-not-found": (url("register:school-people", lambda w: w.far_school.urn), (Role.HEADTEACHER,), 404),
+    "forbidden-users": (url("accounts:user-list"), (Role.HEADTEACHER,), 403),
+}
+
+CASES = [pytest.param(role, key, id=f"{role.value}-{key}") for key, (_, roles, _) in PAGES.items() for role in roles]
+
+
+@pytest.mark.parametrize(("role", "key"), CASES)
+def test_page(page, world, sign_in_as, role, key):
+    build, _, expected = PAGES[key]
+    path = build(world)
+    sign_in_as(world.users[role])
+    response = page.goto(path)
+    assert response.status == expected, f"{role.label} opening {path}: {response.status}, expected {expected} (now at {page.url})"
+    assert_govuk_styled(page)
+    check_page(page, f"{role.value}-{key}")
