@@ -19,7 +19,8 @@ class UserQuerySet(models.QuerySet):
             return self.none()
         in_reach = RoleAssignment.objects.in_authorities(scope.admin_authority_ids).values("user_id")
         invited = Invitation.objects.filter(invited_by=admin).values("user_id")
-        return self.filter(Q(id__in=in_reach) | (Q(id__in=invited) & ~Q(roles__revoked_at__isnull=True))).distinct()
+        with_a_role = RoleAssignment.objects.current().values("user_id")
+        return self.filter(Q(id__in=in_reach) | (Q(id__in=invited) & ~Q(id__in=with_a_role)))
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):

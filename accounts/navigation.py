@@ -1,6 +1,6 @@
 """Service navigation items, by what the signed-in user may do."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 
 def navigation_for(request, scope):
@@ -16,7 +16,10 @@ def navigation_for(request, scope):
     path = request.path
     result = []
     for name, text in items:
-        href = reverse(name)
+        try:
+            href = reverse(name)
+        except NoReverseMatch:
+            continue  # A page another part of the product does not provide (yet).
         active = path == href if href == "/home/" or name == "accounts:sign-out" else path.startswith(href)
         result.append({"href": href, "text": text, "active": active})
     return result

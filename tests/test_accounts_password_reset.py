@@ -1,0 +1,61 @@
+"""Password reset by email: the emailed link sets a new password that then signs in."""
+
+import re
+
+from django.core import mail
+
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+
+NEW_PASSWORD = "a new and long passphrase 42"
+
+
+def emailed_link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+def test_password_reset_emails_a_link_that_sets_a_new_password(client, world):
+    head = world.users[Role.HEADTEACHER]
+    response = client.post("/accounts/password-reset/", {"email": head.email.upper()})
+    assert response["Location"] == "/accounts/password-reset/sent/"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [head.email]
+    assert mail.outbox[0].subject == "Reset your Common Ground password"
+
+    response = client.get(emailed_link(mail.outbox[0]))
+    assert response.status_code == 302  # to the same page without the token in the address
+    set_password_url = response["Location"]
+    assert "Set a new password" in client.get(set_password_url).content.decode()
+
+    response = client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response["Location"] == "/accounts/reset/done/"
+    assert AuditEvent.objects.filter(action=AuditAction.UPDATE, user=head, detail__change="password reset").exists()
+
+    response = client.post("/accounts/sign-in/", {"email": head.email, "password": NEW_PASSWORD})
+    assert response["Location"] == "/home/"
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, db):
+    response = client.post("/accounts/password-reset/", {"email": "nobody@example.org"}, follow=True)
+    assert "Check your email" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_a_used_reset_link_has_expired(client, world):
+    head = world.users[Role.HEADTEACHER]
+    client.post("/accounts/password-reset/", {"email": head.email})
+    link = emailed_link(mail.outbox[0])
+    set_password_url = client.get(link)["Location"]
+    client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.get(link, follow=True)
+    assert "This link has expired" in response.content.decode()
+
+
+def test_weak_new_password_is_refused_with_an_error_summary(client, world):
+    head = world.users[Role.HEADTEACHER]
+    client.post("/accounts/password-reset/", {"email": head.email})
+    set_password_url = client.get(emailed_link(mail.outbox[0]))["Location"]
+    response = client.post(set_password_url, {"new_password1": "short", "new_password2": "short"})
+    html = response.content.decode()
+    assert "<title>Error: Set a new password – Common Ground</title>" in html
+    assert 'href="#new_password2"' in html

@@ -1,0 +1,227 @@
+"""Managing users: LA administrators invite, grant and revoke within their own authorities only."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from accounts import services
+from accounts.access import scope_for
+from accounts.models import Invitation, RoleAssignment, User
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+
+from .conftest import sign_in
+from .factories import LocalAuthorityFactory, SchoolFactory, UserFactory, grant
+
+NEW_PASSWORD = "a new and long passphrase 42"
+
+
+@pytest.fixture
+def admin_client(client, world):
+    return sign_in(client, world.users[Role.LA_ADMIN])
+
+
+@pytest.fixture
+def outsider(world):
+    """A headteacher in the other authority, whom Surrey's administrator must not manage."""
+    user = UserFactory(email="far-head@example.org", full_name="Far Head")
+    grant(user, Role.HEADTEACHER, world.far_school)
+    return user
+
+
+def invite(client, **fields):
+    data = {
+        "full_name": "Nia Patel",
+        "email": "nia@example.org",
+        "role": Role.HEADTEACHER,
+        "school_urn": "",
+        "trust": "",
+        "authority": "",
+        "body": "",
+    }
+    data.update(fields)
+    return client.post("/accounts/users/invite/", data)
+
+
+@pytest.mark.parametrize("path", ["/accounts/users/", "/accounts/users/invite/", "/accounts/users/{pk}/"])
+@pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.LA_OFFICER, Role.TRUST_LEADER, Role.STAKEHOLDER])
+def test_only_administrators_may_open_user_pages(client, world, path, role):
+    sign_in(client, world.users[role])
+    response = client.get(path.format(pk=world.users[Role.HEADTEACHER].pk))
+    assert response.status_code == 403
+
+
+def test_la_admin_sees_users_with_roles_in_their_authority_only(admin_client, world, outsider):
+    response = admin_client.get("/accounts/users/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert world.users[Role.HEADTEACHER].email in html
+    assert world.users[Role.TRUST_LEADER].email in html  # the trust has a school in Surrey
+    assert world.users[Role.BODY_MEMBER].email in html
+    assert outsider.email not in html
+    assert admin_client.get(f"/accounts/users/{outsider.pk}/").status_code == 404
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="accounts.user").exists()
+
+
+def test_user_list_searches_by_name_or_email(admin_client, world):
+    html = admin_client.get("/accounts/users/?q=governors").content.decode()
+    assert world.users[Role.GOVERNOR].email in html
+    assert world.users[Role.HEADTEACHER].email not in html
+
+
+def test_user_list_does_not_query_per_user(admin_client, world, django_assert_max_num_queries):
+    for n in range(20):
+        grant(UserFactory(email=f"staff{n}@example.org"), Role.SCHOOL_STAFF, world.school)
+    with django_assert_max_num_queries(15):
+        admin_client.get("/accounts/users/")
+
+
+def test_invite_end_to_end_from_email_to_signed_in(admin_client, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(admin_client, school_urn=str(world.school.urn))
+    user = User.objects.get(email="nia@example.org")
+    assert response["Location"] == f"/accounts/users/{user.pk}/"
+    assert not user.has_usable_password()
+    assignment = RoleAssignment.objects.get(user=user)
+    assert (assignment.role, assignment.school, assignment.granted_by) == (Role.HEADTEACHER, world.school, world.users[Role.LA_ADMIN])
+    assert Invitation.objects.filter(user=user, invited_by=world.users[Role.LA_ADMIN]).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.GRANT, object_id=str(assignment.pk)).exists()
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nia@example.org"]
+    link = re.search(r"https?://[^/\s]+(/accounts/invitation/\S+)", mail.outbox[0].body).group(1)
+
+    admin_client.post("/accounts/sign-out/")
+    set_password_url = admin_client.get(link)["Location"]
+    assert "Set your password" in admin_client.get(set_password_url).content.decode()
+    response = admin_client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response["Location"] == "/accounts/sign-in/"
+    assert Invitation.objects.get(user=user).accepted_at is not None
+
+    response = admin_client.post("/accounts/sign-in/", {"email": "nia@example.org", "password": NEW_PASSWORD})
+    assert response["Location"] == "/home/"
+    assert world.school.name in admin_client.get("/home/").content.decode()
+
+
+def test_invite_form_shows_errors_linked_to_fields_and_keeps_what_was_typed(admin_client, world):
+    response = invite(admin_client, email="not an email", full_name="Nia Patel", school_urn="12x")
+    html = response.content.decode()
+    assert "<title>Error: Invite a user – Common Ground</title>" in html
+    assert 'href="#email"' in html and 'href="#school_urn"' in html
+    assert 'value="Nia Patel"' in html and 'value="12x"' in html
+    assert not User.objects.filter(full_name="Nia Patel").exists()
+
+
+def test_invite_says_which_target_the_role_needs(admin_client, world):
+    response = invite(admin_client, role=Role.HEADTEACHER, authority=str(world.la.pk))
+    assert "Headteacher is a role for a school: enter the school&#39;s URN" in response.content.decode()
+    response = invite(admin_client, role=Role.LA_OFFICER, school_urn=str(world.school.urn))
+    assert "is a role for a local authority: select the local authority" in response.content.decode()
+    assert not User.objects.filter(email="nia@example.org").exists()
+
+
+def test_la_admin_cannot_invite_into_another_authority(admin_client, world):
+    response = invite(admin_client, school_urn=str(world.far_school.urn))
+    assert "Enter the URN of a school in your local authority" in response.content.decode()
+    response = invite(admin_client, role=Role.LA_OFFICER, authority=str(world.other_la.pk))
+    assert "Select a valid choice" in response.content.decode()
+    assert not User.objects.filter(email="nia@example.org").exists()
+
+
+def test_trust_leader_is_invited_by_group_id(admin_client, world):
+    invite(admin_client, role=Role.TRUST_LEADER, trust=world.trust.group_id.lower())
+    assert RoleAssignment.objects.get(user__email="nia@example.org").group == world.trust
+
+
+def test_inviting_an_existing_email_only_grants_the_role(admin_client, world, django_capture_on_commit_callbacks):
+    head = world.users[Role.HEADTEACHER]
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(admin_client, email=head.email.upper(), full_name="Someone Else", role=Role.GOVERNOR, school_urn=str(world.other_school.urn))
+    head.refresh_from_db()
+    assert head.full_name == Role.HEADTEACHER.label
+    assert set(head.roles.current().values_list("role", flat=True)) == {Role.HEADTEACHER, Role.GOVERNOR}
+    assert mail.outbox == []
+    assert User.objects.filter(email__iexact=head.email).count() == 1
+
+
+def test_la_admin_grants_another_role_on_the_user_page(admin_client, world):
+    head = world.users[Role.HEADTEACHER]
+    response = admin_client.post(
+        f"/accounts/users/{head.pk}/", {"action": "grant", "role": Role.ADVISER, "school_urn": str(world.other_school.urn)}
+    )
+    assert response.status_code == 302
+    assert head.roles.current().filter(role=Role.ADVISER, school=world.other_school).exists()
+    assert world.other_school.pk in scope_for(User.objects.get(pk=head.pk)).school_ids
+
+
+def test_revoking_a_role_removes_access_and_keeps_the_record(admin_client, world):
+    head = world.users[Role.HEADTEACHER]
+    assignment = head.roles.get()
+    assert world.school.pk in scope_for(User.objects.get(pk=head.pk)).school_ids
+    response = admin_client.post(f"/accounts/users/{head.pk}/", {"action": "revoke", "assignment": assignment.pk})
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.revoked_at is not None
+    assert scope_for(User.objects.get(pk=head.pk)).school_ids == frozenset()
+    assert AuditEvent.objects.filter(action=AuditAction.REVOKE, object_id=str(assignment.pk)).exists()
+    # The administrator still sees them, with the past role.
+    assert "Past roles (1)" in admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
+
+
+def test_la_admin_cannot_manage_users_of_another_authority(client, world):
+    hampshire_admin = UserFactory(email="hants-admin@example.org")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    sign_in(client, hampshire_admin)
+    head = world.users[Role.HEADTEACHER]
+    assert client.get(f"/accounts/users/{head.pk}/").status_code == 404
+    response = client.post(f"/accounts/users/{head.pk}/", {"action": "revoke", "assignment": head.roles.get().pk})
+    assert response.status_code == 404
+    assert head.roles.current().exists()
+
+
+def test_la_admin_cannot_revoke_a_role_in_another_authority_of_a_shared_user(admin_client, world):
+    head = world.users[Role.HEADTEACHER]
+    far = grant(head, Role.GOVERNOR, world.far_school)
+    response = admin_client.post(f"/accounts/users/{head.pk}/", {"action": "revoke", "assignment": far.pk})
+    assert response.status_code == 403
+    far.refresh_from_db()
+    assert far.revoked_at is None
+
+
+def test_la_admin_cannot_revoke_their_own_roles(admin_client, world):
+    admin = world.users[Role.LA_ADMIN]
+    response = admin_client.post(f"/accounts/users/{admin.pk}/", {"action": "revoke", "assignment": admin.roles.get().pk})
+    assert response.status_code == 403
+
+
+def test_invited_user_without_a_role_stays_visible_to_whoever_invited_them(admin_client, world):
+    person = User.objects.create_user("pending@example.org", full_name="Pending Person")
+    Invitation.objects.create(user=person, invited_by=world.users[Role.LA_ADMIN])
+    assert admin_client.get(f"/accounts/users/{person.pk}/").status_code == 200
+
+
+def test_grant_role_refuses_a_target_of_the_wrong_kind(world):
+    with pytest.raises(ValidationError):
+        services.grant_role(user=world.users[Role.GOVERNOR], role=Role.HEADTEACHER, target=world.la, granted_by=None)
+
+
+def test_granting_a_role_already_held_changes_nothing(world):
+    head = world.users[Role.HEADTEACHER]
+    existing = head.roles.get()
+    again = services.grant_role(user=head, role=Role.HEADTEACHER, target=world.school, granted_by=None)
+    assert again == existing
+    assert head.roles.count() == 1
+
+
+def test_superuser_manages_users_everywhere(client, world, outsider):
+    superuser = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+    sign_in(client, superuser)
+    assert outsider.email in client.get("/accounts/users/").content.decode()
+    other_school = SchoolFactory(la=LocalAuthorityFactory(code=301, name="Barking"))
+    response = client.post(
+        f"/accounts/users/{outsider.pk}/", {"action": "grant", "role": Role.GOVERNOR, "school_urn": str(other_school.urn)}
+    )
+    assert response.status_code == 302
+    assert outsider.roles.current().filter(school=other_school).exists()
