@@ -168,7 +168,7 @@ def _register_frame(raw: pl.DataFrame) -> pl.DataFrame:
     _check(frame)
     sen = [frames.text(raw, column) for column in SEN_COLUMNS if column in raw.columns]
     frame = frame.with_columns(
-        laestab=pl.when(pl.col("establishment_number").is_not_null()).then(pl.col("la_code") * 1000 + pl.col("establishment_number")),
+        laestab=pl.when(pl.col("establishment_number").is_not_null()).then(pl.col("la_code") * 10000 + pl.col("establishment_number")),
         head_title=pl.when(pl.col("head_title").is_in(list(NOT_RECORDED))).then(pl.lit("")).otherwise(pl.col("head_title")),
         sen_provision=_joined_provision(sen, raw.height),
     )

@@ -1,0 +1,97 @@
+import gzip
+from datetime import date
+
+import pytest
+
+from imports.models import ImportOutcome
+from imports.services import import_file
+from register.models import Group, GroupKind, GroupMembership, School, SchoolLink
+
+from .import_helpers import GIAS_2021, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025
+
+
+@pytest.fixture
+def surrey(db):
+    return import_file(GIAS_2021)
+
+
+def test_groups_file_imports_every_group_with_its_kind(db):
+    run = import_file(GROUPS)
+    assert (run.outcome, run.rows_read, run.created) == (ImportOutcome.SUCCEEDED, 6904, 6904)
+    trust = Group.objects.get(uid=16340)
+    assert (trust.name, trust.group_id, trust.kind, trust.status) == (
+        "LIGHTHOUSE SCHOOLS PARTNERSHIP",
+        "TR00876",
+        GroupKind.MULTI_ACADEMY_TRUST,
+        "Open",
+    )
+    # The file's ISO dates, and the numbers its pandas history turned into floats, come back as GIAS has them.
+    assert trust.opened_on == date(2011, 6, 8)
+    assert (trust.companies_house_number, trust.ukprn) == ("07662102", "10058855")
+    assert (trust.address, trust.postcode, trust.head_name) == ("Gordano School St. Marys Road, Portishead, Bristol", "BS20 7QR", "")
+    assert Group.objects.get(uid=1000).closed_on == date(2010, 8, 31)
+
+
+def test_groups_file_twice_is_unchanged(db):
+    import_file(GROUPS)
+    assert import_file(GROUPS).outcome == ImportOutcome.UNCHANGED
+
+
+def test_group_links_join_register_schools_to_their_trusts(surrey):
+    run = import_file(GROUP_LINKS)
+    assert run.rows_read == 20613
+    assert GroupMembership.objects.count() == 342  # the Surrey schools' memberships; the rest are skipped
+    assert run.skipped == 20613 - 342
+    weydon = GroupMembership.objects.select_related("group").get(school__urn=136531, group__uid=16644)
+    assert (weydon.group.uid, weydon.group.name, weydon.group.kind) == (16644, "WEYDON MULTI ACADEMY TRUST", GroupKind.MULTI_ACADEMY_TRUST)
+    assert weydon.joined_on == date(2011, 4, 1)
+    assert weydon.left_on is None
+    # 1900-01-01 is GIAS's "not recorded".
+    assert GroupMembership.objects.filter(joined_on=None).count() == 4
+
+
+def test_group_links_twice_is_unchanged(surrey):
+    import_file(GROUP_LINKS)
+    assert import_file(GROUP_LINKS).outcome == ImportOutcome.UNCHANGED
+
+
+def test_membership_missing_from_a_newer_file_is_ended_not_deleted(surrey, tmp_path):
+    import_file(GROUP_LINKS)
+    lines = gzip.decompress(GROUP_LINKS.read_bytes()).decode().splitlines(keepends=True)
+    newer = tmp_path / "group-links-newer.csv"
+    newer.write_text("".join(line for line in lines if ",136531,16644," not in line))
+    run = import_file(newer)
+    assert run.changed == 1
+    weydon = GroupMembership.objects.get(school__urn=136531, group__uid=16644)
+    assert weydon.left_on == date.today()
+    assert GroupMembership.objects.filter(left_on__isnull=False).count() == 1
+    # It comes back when a later file lists it again.
+    import_file(GROUP_LINKS)
+    assert GroupMembership.objects.get(school__urn=136531, group__uid=16644).left_on is None
+
+
+def test_groups_with_la_keep_those_with_members_there_once_links_are_known(surrey):
+    assert import_file(GROUPS, la_codes=[936]).created == 6904  # memberships unknown: every group
+    Group.objects.all().delete()
+    import_file(GROUP_LINKS, la_codes=[936])
+    run = import_file(GROUPS, la_codes=[936])
+    kept = Group.objects.count()
+    assert kept == run.rows_read - run.skipped
+    assert kept < 400
+    assert not Group.objects.exclude(memberships__school__la__code=936).exists()
+
+
+def test_links_file_in_windows_1252_keeps_its_accents(db):
+    run = import_file(LINKS_2025)
+    assert (run.outcome, run.created) == (ImportOutcome.SUCCEEDED, 34565)
+    link = SchoolLink.objects.get(urn=108299, linked_urn=138950)
+    assert link.linked_name.startswith("St Thomas à Becket Catholic")
+    assert (link.link_type, link.established_on) == ("Successor", date(2012, 10, 31))
+
+
+def test_links_with_la_keep_those_touching_the_register(surrey):
+    run = import_file(LINKS_2021, la_codes=[936])
+    assert 0 < run.created < 2000
+    surrey_urns = set(School.objects.values_list("urn", flat=True))
+    assert all(link.urn in surrey_urns or link.linked_urn in surrey_urns for link in SchoolLink.objects.all())
+    assert run.skipped == run.rows_read - run.created
