@@ -63,5 +63,5 @@ def audit_list(request):
     return render(
         request,
         "audit/list.html",
-        {"page": page, "params": params, "errors": errors, "actions": AuditAction.choices, "object_types": object_types},
+        {"page": page, "filters": params, "errors": errors, "actions": AuditAction.choices, "object_types": object_types},
     )

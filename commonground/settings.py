@@ -223,6 +223,9 @@ UPLOAD_DIR = VAR_DIR / "uploads"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# The organisation that runs this installation, shown in the page header.
+ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="School improvement partnership")
+
 # Shown in the header when this installation is a demonstration.
 DEMO_NOTICE = env.bool("DEMO", default=False)
 

@@ -8,6 +8,7 @@ def site(request):
     scope = scope_for(getattr(request, "user", None))
     return {
         "serviceName": "Common Ground",
+        "organisation_name": settings.ORGANISATION_NAME,
         "scope": scope,
         "navigation": navigation_for(request, scope),
         "cspNonce": getattr(request, "csp_nonce", ""),

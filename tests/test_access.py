@@ -1,0 +1,115 @@
+"""Every URL × every role: who may open what. A new URL without an expectation here fails the suite."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.roles import Role
+
+from .conftest import sign_in
+
+LA = {Role.LA_ADMIN, Role.LA_OFFICER}
+ALL = set(Role)
+SCHOOL_PEOPLE = LA | {Role.ADVISER, Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GOVERNOR, Role.BODY_MEMBER}
+
+# (url name, how to build its arguments from the world, roles that get the page). Everyone else is
+# refused (403) or told it does not exist (404); anonymous visitors are sent to sign in.
+PAGES = [
+    ("core:home", lambda w: [], ALL),
+    ("register:school-list", lambda w: [], ALL),
+    ("register:school-detail", lambda w: [w.school.urn], ALL),
+    ("register:school-detail", lambda w: [w.far_school.urn], set()),
+    ("register:school-people", lambda w: [w.school.urn], SCHOOL_PEOPLE),
+    ("register:school-people", lambda w: [w.other_school.urn], LA),
+    ("register:school-people", lambda w: [w.trust_school.urn], LA | {Role.TRUST_LEADER}),
+    ("register:school-people", lambda w: [w.far_school.urn], set()),
+    ("register:trust-list", lambda w: [], ALL),
+    ("register:trust-detail", lambda w: [w.trust.uid], ALL),
+    ("register:authority-list", lambda w: [], ALL),
+    ("register:authority-detail", lambda w: [936], ALL),
+    ("register:authority-detail", lambda w: [850], set()),
+    ("audit:list", lambda w: [], {Role.LA_ADMIN}),
+]
+PUBLIC = ["core:start", "core:accessibility", "core:cookies", "core:privacy"]
+# Pages reached only through a form post or an emailed token, tested where they are built.
+NOT_WALKED = {
+    "accounts:sign-in",
+    "accounts:sign-out",
+    "accounts:password-reset",
+    "accounts:password-reset-sent",
+    "accounts:password-reset-confirm",
+    "accounts:password-reset-complete",
+    "accounts:invitation",
+    "accounts:invitation-accept",
+    "accounts:two-factor-setup",
+    "accounts:two-factor-verify",
+}
+
+
+def all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from all_url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_has_an_access_expectation():
+    covered = {name for name, _, _ in PAGES} | set(PUBLIC) | NOT_WALKED
+    missing = sorted(set(all_url_names()) - covered)
+    assert not missing, f"Add these URLs to tests/test_access.py with who may open them: {missing}"
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_each_role_opens_exactly_the_pages_its_scope_gives(client, world, role):
+    from django.urls import NoReverseMatch, reverse
+
+    sign_in(client, world.users[role])
+    wrong = []
+    for name, args, allowed in PAGES:
+        try:
+            url = reverse(name, args=args(world))
+        except NoReverseMatch:
+            continue  # a page another part of the product has not provided yet
+        status = client.get(url).status_code
+        expected_ok = role in allowed
+        if expected_ok and status != 200:
+            wrong.append(f"{url}: expected 200, got {status}")
+        if not expected_ok and status not in (403, 404):
+            wrong.append(f"{url}: expected 403/404, got {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, world):
+    from django.urls import NoReverseMatch, reverse
+
+    for name, args, _ in PAGES:
+        try:
+            url = reverse(name, args=args(world))
+        except NoReverseMatch:
+            continue
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/accounts/sign-in/"), url
+    for name in PUBLIC:
+        assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_superuser_opens_every_page(client, world):
+    from django.urls import NoReverseMatch, reverse
+
+    from .factories import UserFactory
+
+    admin = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+    sign_in(client, admin)
+    for name, args, allowed in PAGES:
+        if not allowed:
+            continue
+        try:
+            url = reverse(name, args=args(world))
+        except NoReverseMatch:
+            continue
+        assert client.get(url).status_code == 200, url
