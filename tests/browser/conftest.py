@@ -11,6 +11,7 @@ The live server runs in another thread: browser tests use
 `@pytest.mark.django_db(transaction=True)` so that what they create is committed.
 """
 
+import contextlib
 import importlib
 import json
 import os
@@ -109,7 +110,7 @@ def context(browser, live_server):
 
 
 @pytest.fixture
-def page(context):
+def page(context, request):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -121,7 +122,21 @@ def page(context):
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.console_errors = console
     yield page
+    outcome = getattr(request.node, "outcome_call", None)
+    if outcome is not None and outcome.failed and not page.is_closed():
+        # A screenshot is a courtesy: never let it hide the real failure.
+        with contextlib.suppress(Exception):
+            screenshot(page, f"FAILED-{request.node.name}")
     page.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Let fixtures see whether the test itself failed (to screenshot the page it failed on)."""
+    report = yield
+    if report.when == "call":
+        item.outcome_call = report
+    return report
 
 
 def _is_asset(url: str) -> bool:

@@ -1,0 +1,154 @@
+"""Whole journeys in a real browser, the way people will make them: by keyboard where it matters,
+through the real sign-in and second-factor forms, checking each page on the way."""
+
+import base64
+import re
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+from django_otp.oath import totp
+
+from accounts.roles import Role
+
+from .conftest import PASSWORD, assert_govuk_styled, check_page, tab_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def needs(name):
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        pytest.skip(f"{name} is not built yet")
+
+
+def test_a_headteacher_signs_in_finds_a_school_and_opens_it_by_keyboard_alone(page, world):
+    """No mouse: Tab, type and Enter from the start page to a school's profile."""
+    school = world.other_school
+    page.goto("/")
+    tab_to(page, "main a:has-text('Sign in')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/sign-in/**")
+
+    tab_to(page, "#email")
+    page.keyboard.type("headteacher@example.org")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "password", "Tab from the email field should reach the password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/home/")
+    assert_govuk_styled(page)
+    check_page(page, "journey-headteacher-1-home")
+
+    tab_to(page, ".govuk-service-navigation a:text-is('Schools')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/schools/")
+
+    tab_to(page, "#q")
+    page.keyboard.type("Busbridge")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/schools/?q=Busbridge*")
+    results = page.locator("main table a")
+    assert results.all_inner_texts() == [school.name]
+    check_page(page, "journey-headteacher-2-search")
+
+    tab_to(page, f"main table a:text-is({school.name!r})")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/schools/{school.urn}/")
+    assert page.locator("h1").inner_text().strip().endswith(school.name)
+    check_page(page, "journey-headteacher-3-school")
+
+
+def test_an_la_officer_signs_in_and_sets_up_two_factor_authentication(page, world):
+    """The first sign-in of a role that needs a second factor: scan (here: read) the key, enter a code."""
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Email address").fill("la_officer@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/setup/**")
+    assert_govuk_styled(page)
+    check_page(page, "journey-la-officer-1-two-factor-setup")
+
+    # A wrong code first: the error must be announced accessibly.
+    page.get_by_label("Code from your authenticator app").fill("000000")
+    page.get_by_role("button", name="Continue").click()
+    page.locator(".govuk-error-summary").wait_for()
+    check_page(page, "journey-la-officer-2-two-factor-setup-error")
+
+    # django-otp throttles a device for a second after a wrong code (doubling each time).
+    page.wait_for_timeout(1100)
+    key = page.locator("#secret-key").inner_text().replace(" ", "")
+    key += "=" * (-len(key) % 8)
+    page.get_by_label("Code from your authenticator app").fill(f"{totp(base64.b32decode(key)):06d}")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/home/")
+    assert "Two-factor authentication is set up" in page.locator("main").inner_text()
+    check_page(page, "journey-la-officer-3-home")
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Schools").click()
+    page.get_by_label("Name, URN, LAESTAB or postcode").fill(str(world.school.urn))
+    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("link", name=world.school.name).click()
+    page.get_by_role("link", name="People").click()
+    assert world.users[Role.HEADTEACHER].full_name in page.locator("main").inner_text()
+    check_page(page, "journey-la-officer-4-school-people")
+
+
+def test_a_returning_la_officer_gives_a_code_from_their_app(page, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.users[Role.LA_OFFICER], name="Phone", confirmed=True)
+    page.goto("/schools/")
+    page.get_by_label("Email address").fill("la_officer@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    check_page(page, "journey-la-officer-returning-1-verify")
+    page.locator("#code").fill(f"{totp(device.bin_key):06d}")
+    page.locator("main button").click()
+    page.wait_for_url("**/schools/")
+
+
+def test_an_la_administrator_invites_a_headteacher(page, world, sign_in_as):
+    needs("accounts:user-invite")
+    sign_in_as(world.users[Role.LA_ADMIN])
+    response = page.goto(reverse("accounts:user-invite"))
+    assert response.status == 200, f"invite page answered {response.status}"
+    page.locator("main form button").last.click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert page.title().startswith("Error: ")
+    check_page(page, "journey-la-admin-1-invite-errors")
+
+    page.get_by_label("Full name").fill("Nadia Okafor")
+    page.get_by_label("Email address").fill("nadia.okafor@example.org")
+    page.get_by_label("Headteacher", exact=True).check()
+    page.get_by_label("School URN").fill(str(world.school.urn))
+    page.locator("main form button").last.click()
+    page.wait_for_url(re.compile(r".*/accounts/users/\d+/$"))
+    assert "Nadia Okafor" in page.locator("h1").inner_text()
+    check_page(page, "journey-la-admin-2-invited")
+
+
+def test_signing_out(page, world, sign_in_as):
+    sign_in_as(world.users[Role.GOVERNOR])
+    page.goto("/home/")
+    page.get_by_role("link", name="Sign out").click()
+    check_page(page, "journey-sign-out")
+    button = page.locator("main form button")
+    if button.count():
+        button.first.click()
+    page.wait_for_url(lambda u: "/home/" not in u)
+    page.goto("/home/")
+    assert "/accounts/sign-in/" in page.url
+
+
+@pytest.mark.parametrize(("name", "path"), [("start", "/"), ("schools", "/schools/"), ("school", "school")])
+def test_pages_reflow_on_a_small_screen(context, world, sign_in_as, name, path):
+    """WCAG 1.4.10: usable at 320 CSS pixels wide without scrolling sideways."""
+    sign_in_as(world.users[Role.HEADTEACHER])
+    page = context.new_page()
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/schools/{world.school.urn}/" if path == "school" else path)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    check_page(page, f"mobile-{name}")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at 320px wide"
