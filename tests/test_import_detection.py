@@ -6,7 +6,7 @@ from imports.services import choose_kind, import_file
 from imports.sources import read_source
 from register.models import School
 
-from .import_helpers import GIAS_2021, GIAS_2022, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025
+from .test_import_demo_files import GIAS_2021, GIAS_2022, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025
 
 
 @pytest.mark.parametrize(

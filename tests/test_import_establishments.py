@@ -5,7 +5,7 @@ from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import LocalAuthority, RegisterEvent, RegisterEventKind, School
 
-from .import_helpers import GIAS_2021, GIAS_2022
+from .test_import_demo_files import GIAS_2021, GIAS_2022
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import Group, GroupKind, GroupMembership, School, SchoolLink
 
-from .import_helpers import GIAS_2021, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025
+from .test_import_demo_files import GIAS_2021, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025
 
 
 @pytest.fixture

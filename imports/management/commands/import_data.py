@@ -24,7 +24,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--kind", choices=sorted(KINDS), help="Take every file as this kind instead of detecting it")
 
-    def handle(self, *files, la_codes, kind, **options):
+    def handle(self, *args, files, la_codes, kind, **options):
         for path in files:
             bar = ProgressBar()
 

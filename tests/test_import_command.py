@@ -1,0 +1,41 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from register.models import GroupMembership, School
+
+from .test_import_demo_files import GIAS_2021, GROUP_LINKS
+
+
+def run_command(*args):
+    out = StringIO()
+    call_command("import_data", *[str(a) for a in args], stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_command_says_what_it_took_each_file_as_and_what_changed(db):
+    output = run_command(GIAS_2021, GROUP_LINKS, "--la", 936)
+    assert "Took surrey-2021-05-establishments.csv as a GIAS establishment extract" in output
+    assert "Took group-links-2022-07-national.csv.gz as a GIAS group links list" in output
+    assert "590 rows read; 590 new, 0 changed, 0 unchanged." in output
+    assert School.objects.count() == 590
+    assert GroupMembership.objects.count() == 342
+
+
+def test_command_twice_reports_no_changes(db):
+    run_command(GIAS_2021)
+    assert "nothing has changed since the last import" in run_command(GIAS_2021)
+
+
+def test_command_exits_non_zero_on_a_refused_file_keeping_earlier_files(db, tmp_path):
+    bad = tmp_path / "notes.csv"
+    bad.write_text("Note,Author\nhello,me\n")
+    with pytest.raises(CommandError, match="notes.csv: not a file Common Ground recognises"):
+        run_command(GIAS_2021, bad)
+    assert School.objects.count() == 590
+
+
+def test_command_reports_a_missing_file(db, tmp_path):
+    with pytest.raises(CommandError, match="cannot read the file"):
+        run_command(tmp_path / "absent.csv")

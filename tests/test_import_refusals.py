@@ -1,0 +1,138 @@
+"""A bad file is refused whole, naming file, row and column; the database is left exactly as it was."""
+
+import csv
+import gzip
+import io
+
+import pytest
+
+from imports.models import ImportOutcome, ImportRun
+from imports.registry import KINDS, ImportKind, ImportRefused, register_kind
+from imports.services import import_file
+from register.models import LocalAuthority
+
+from .test_import_demo_files import GIAS_2021, GIAS_2022, LINKS_2025, snapshot
+
+
+def corrupt(source, tmp_path, row, change, encoding="utf-8"):
+    """A copy of `source` with spreadsheet row `row` (header = 1) passed through `change`."""
+    data = source.read_bytes()
+    data = gzip.decompress(data) if source.suffix == ".gz" else data
+    lines = data.decode(encoding).split("\r\n")
+    lines[row - 1] = change(lines[row - 1])
+    path = tmp_path / source.name.removesuffix(".gz")
+    path.write_bytes("\r\n".join(lines).encode(encoding))
+    return path
+
+
+@pytest.fixture
+def imported(db):
+    import_file(GIAS_2021)
+    return snapshot()
+
+
+def test_urn_that_is_not_a_number_refuses_the_file_and_changes_nothing(imported, tmp_path):
+    path = corrupt(GIAS_2022, tmp_path, 7, lambda line: "12A936" + line[line.index(",") :])
+    run = import_file(path)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert run.message == (
+        "surrey-2022-04-20-primary-establishments.csv, row 7, column 'URN': '12A936' is not a whole number. Nothing was imported from this file."
+    )
+    assert snapshot() == imported
+
+
+def test_date_that_is_not_a_date_names_row_column_and_value(imported, tmp_path):
+    path = corrupt(GIAS_2022, tmp_path, 11, lambda line: line.replace('"30-04-2017"', '"31-02-2017"'))
+    run = import_file(path)
+    assert run.message.startswith(
+        "surrey-2022-04-20-primary-establishments.csv, row 11, column 'CloseDate': '31-02-2017' is not a date (expected dd-mm-yyyy)"
+    )
+    assert snapshot() == imported
+
+
+def test_row_with_too_few_fields_is_refused(imported, tmp_path):
+    path = corrupt(GIAS_2021, tmp_path, 42, lambda line: line.rsplit(",", 2)[0])
+    run = import_file(path)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert run.message.startswith(
+        "surrey-2021-05-establishments.csv, row 42, column 'MSOA (code)': this row has 108 fields but the header has 110"
+    )
+    assert snapshot() == imported
+
+
+def test_unknown_status_is_refused(imported, tmp_path):
+    path = corrupt(GIAS_2021, tmp_path, 3, lambda line: line.replace(',"Open",', ',"Shut",', 1))
+    run = import_file(path)
+    assert "row 3, column 'EstablishmentStatus (name)': 'Shut' is not an establishment status" in run.message
+
+
+def set_field(column, value):
+    """A change for `corrupt`: one field of a GIAS 2021 row, by column name."""
+    header = next(csv.reader(io.StringIO(GIAS_2021.read_text(encoding="utf-8"))))
+
+    def change(line):
+        fields = next(csv.reader([line]))
+        fields[header.index(column)] = value
+        out = io.StringIO()
+        csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="").writerow(fields)
+        return out.getvalue()
+
+    return change
+
+
+def test_negative_pupil_number_is_refused(db, tmp_path):
+    path = corrupt(GIAS_2021, tmp_path, 2, set_field("NumberOfPupils", "-5"))
+    run = import_file(path)
+    assert "row 2, column 'NumberOfPupils': '-5' is less than 0" in run.message
+
+
+def test_bad_link_date_in_a_windows_1252_file_is_refused(db, tmp_path):
+    path = corrupt(LINKS_2025, tmp_path, 5000, lambda line: line[: line.rindex(",")] + ',"2021-13-45"', encoding="cp1252")
+    run = import_file(path)
+    assert run.message.startswith("links-2025-national.csv, row 5000, column 'LinkEstablishedDate': '2021-13-45' is not a date")
+
+
+def test_refused_run_is_kept_as_the_record_of_the_attempt(imported, tmp_path):
+    path = corrupt(GIAS_2021, tmp_path, 2, lambda line: "x" + line)
+    run = import_file(path)
+    stored = ImportRun.objects.get(pk=run.pk)
+    assert (stored.outcome, stored.kind, stored.created) == (ImportOutcome.REFUSED, "gias_establishments", 0)
+    assert stored.finished_at is not None
+
+
+@pytest.fixture
+def half_writing_kind():
+    """A kind that writes a row and then refuses, to show the write does not survive."""
+
+    def load(ctx):
+        LocalAuthority.objects.create(code=999, name="Half written")
+        raise ImportRefused("second half is bad", row=3, column="B")
+
+    kind = register_kind(ImportKind("test_half", "Half-writing test file", lambda header: header == ["HALF", "B"], load))
+    yield kind
+    del KINDS[kind.code]
+
+
+def test_writes_before_a_refusal_are_rolled_back(imported, tmp_path, half_writing_kind):
+    path = tmp_path / "half.csv"
+    path.write_text("HALF,B\n1,2\n3,x\n")
+    run = import_file(path)
+    assert run.message == "half.csv, row 3, column 'B': second half is bad. Nothing was imported from this file."
+    assert snapshot() == imported
+
+
+def test_an_unexpected_error_is_recorded_as_failed_and_rolled_back(imported, tmp_path):
+    def load(ctx):
+        LocalAuthority.objects.create(code=998, name="Half written")
+        raise RuntimeError("disk on fire")
+
+    kind = register_kind(ImportKind("test_boom", "Failing test file", lambda header: header == ["BOOM"], load))
+    try:
+        path = tmp_path / "boom.csv"
+        path.write_text("BOOM\n1\n")
+        with pytest.raises(RuntimeError):
+            import_file(path)
+    finally:
+        del KINDS[kind.code]
+    assert ImportRun.objects.get(file_name="boom.csv").outcome == ImportOutcome.FAILED
+    assert snapshot() == imported
