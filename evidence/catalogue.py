@@ -1,0 +1,266 @@
+"""The catalogue of measures Common Ground keeps, and which column of which data set feeds each.
+
+Plain data, no Django: the loaders read it to know what to take from a file, the `Measure` table is
+kept in step with it (`evidence.services.sync_catalogue`), and the pages read the table.
+
+Years are stored as the calendar year in which the academic year ends: 2019 means 2018/19.
+"""
+
+from dataclasses import dataclass, field
+
+
+class Unit:
+    PERCENT = "percent"
+    SCORE = "score"
+    COUNT = "count"
+    BAND = "band"
+
+
+class Better:
+    HIGHER = "higher"
+    LOWER = "lower"
+    NEITHER = ""  # context: neither direction is better
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    code: str
+    label: str
+    unit: str
+    better: str
+    group: str  # heading on the results page
+    key: bool = False  # shown on the school's results page
+    gap: bool = False  # a disadvantaged-vs-others gap measure
+    description: str = ""
+    places: int = 1  # decimal places to show
+
+
+KS2 = "Key stage 2"
+KS4 = "Key stage 4"
+PUPILS = "Pupils"
+ATTENDANCE = "Attendance"
+
+MEASURES: tuple[MeasureSpec, ...] = (
+    # Key stage 2 (end of primary).
+    MeasureSpec(
+        "ks2_rwm_expected", "Reading, writing and maths: % at the expected standard", Unit.PERCENT, Better.HIGHER, KS2, key=True, places=0
+    ),
+    MeasureSpec(
+        "ks2_rwm_higher", "Reading, writing and maths: % at the higher standard", Unit.PERCENT, Better.HIGHER, KS2, key=True, places=0
+    ),
+    MeasureSpec(
+        "ks2_rwm_expected_disadvantaged",
+        "Disadvantaged pupils: % at the expected standard in RWM",
+        Unit.PERCENT,
+        Better.HIGHER,
+        KS2,
+        places=0,
+    ),
+    MeasureSpec("ks2_rwm_expected_other", "Other pupils: % at the expected standard in RWM", Unit.PERCENT, Better.HIGHER, KS2, places=0),
+    MeasureSpec(
+        "ks2_rwm_expected_gap",
+        "Disadvantaged gap: RWM expected standard (points)",
+        Unit.SCORE,
+        Better.HIGHER,
+        KS2,
+        key=True,
+        gap=True,
+        places=0,
+        description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_RWM_EXP); below zero is a gap.",
+    ),
+    MeasureSpec("ks2_reading_progress", "Reading progress score", Unit.SCORE, Better.HIGHER, KS2, key=True),
+    MeasureSpec("ks2_reading_progress_upper", "Reading progress: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS2),
+    MeasureSpec("ks2_writing_progress", "Writing progress score", Unit.SCORE, Better.HIGHER, KS2, key=True),
+    MeasureSpec("ks2_writing_progress_upper", "Writing progress: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS2),
+    MeasureSpec("ks2_maths_progress", "Maths progress score", Unit.SCORE, Better.HIGHER, KS2, key=True),
+    MeasureSpec("ks2_maths_progress_upper", "Maths progress: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS2),
+    MeasureSpec("ks2_reading_progress_gap", "Disadvantaged gap: reading progress", Unit.SCORE, Better.HIGHER, KS2, gap=True),
+    MeasureSpec("ks2_maths_progress_gap", "Disadvantaged gap: maths progress", Unit.SCORE, Better.HIGHER, KS2, gap=True),
+    MeasureSpec("ks2_reading_average", "Reading: average scaled score", Unit.SCORE, Better.HIGHER, KS2, places=0),
+    MeasureSpec("ks2_maths_average", "Maths: average scaled score", Unit.SCORE, Better.HIGHER, KS2, places=0),
+    MeasureSpec("ks2_cohort", "Pupils at the end of key stage 2", Unit.COUNT, Better.NEITHER, KS2, places=0),
+    MeasureSpec("ks2_disadvantaged_pct", "KS2 cohort: % disadvantaged", Unit.PERCENT, Better.NEITHER, KS2, places=0),
+    MeasureSpec("ks2_eal_pct", "KS2 cohort: % English as an additional language", Unit.PERCENT, Better.NEITHER, KS2, places=0),
+    MeasureSpec("ks2_sen_support_pct", "KS2 cohort: % SEN support", Unit.PERCENT, Better.NEITHER, KS2, places=0),
+    MeasureSpec("ks2_ehcp_pct", "KS2 cohort: % with an EHC plan", Unit.PERCENT, Better.NEITHER, KS2, places=0),
+    # Key stage 4 (end of secondary).
+    MeasureSpec("ks4_attainment8", "Attainment 8 score", Unit.SCORE, Better.HIGHER, KS4, key=True),
+    MeasureSpec("ks4_attainment8_disadvantaged", "Attainment 8: disadvantaged pupils", Unit.SCORE, Better.HIGHER, KS4),
+    MeasureSpec("ks4_attainment8_other", "Attainment 8: other pupils", Unit.SCORE, Better.HIGHER, KS4),
+    MeasureSpec(
+        "ks4_attainment8_gap",
+        "Disadvantaged gap: Attainment 8",
+        Unit.SCORE,
+        Better.HIGHER,
+        KS4,
+        gap=True,
+        description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_ATT8).",
+    ),
+    MeasureSpec("ks4_progress8", "Progress 8 score", Unit.SCORE, Better.HIGHER, KS4, key=True, places=2),
+    MeasureSpec("ks4_progress8_lower", "Progress 8: lower 95% confidence limit", Unit.SCORE, Better.HIGHER, KS4, places=2),
+    MeasureSpec("ks4_progress8_upper", "Progress 8: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS4, places=2),
+    MeasureSpec("ks4_progress8_disadvantaged", "Progress 8: disadvantaged pupils", Unit.SCORE, Better.HIGHER, KS4, places=2),
+    MeasureSpec(
+        "ks4_progress8_gap",
+        "Disadvantaged gap: Progress 8",
+        Unit.SCORE,
+        Better.HIGHER,
+        KS4,
+        key=True,
+        gap=True,
+        places=2,
+        description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_P8MEA).",
+    ),
+    MeasureSpec(
+        "ks4_progress8_banding", "Progress 8 banding (1 well above average to 5 well below)", Unit.BAND, Better.LOWER, KS4, places=0
+    ),
+    MeasureSpec("ks4_basics_94", "English and maths: % grade 4 or above", Unit.PERCENT, Better.HIGHER, KS4, key=True, places=0),
+    MeasureSpec("ks4_basics_95", "English and maths: % grade 5 or above", Unit.PERCENT, Better.HIGHER, KS4, key=True, places=0),
+    MeasureSpec("ks4_ebacc_entry", "EBacc: % entering", Unit.PERCENT, Better.HIGHER, KS4, places=0),
+    MeasureSpec("ks4_ebacc_aps", "EBacc average point score", Unit.SCORE, Better.HIGHER, KS4, places=2),
+    MeasureSpec("ks4_cohort", "Pupils at the end of key stage 4", Unit.COUNT, Better.NEITHER, KS4, places=0),
+    MeasureSpec("ks4_disadvantaged_pct", "KS4 cohort: % disadvantaged", Unit.PERCENT, Better.NEITHER, KS4, places=0),
+    MeasureSpec("ks4_ks2_average", "KS4 cohort: average KS2 scaled score", Unit.SCORE, Better.NEITHER, KS4),
+    MeasureSpec("ks4_sen_pct", "KS4 cohort: % with SEN", Unit.PERCENT, Better.NEITHER, KS4),
+    MeasureSpec("ks4_ehcp_pct", "KS4 cohort: % with an EHC plan", Unit.PERCENT, Better.NEITHER, KS4),
+    # Pupils (school census).
+    MeasureSpec("pupils", "Pupils on roll (headcount)", Unit.COUNT, Better.NEITHER, PUPILS, key=True, places=0),
+    MeasureSpec("fsm_pct", "% known to be eligible for free school meals", Unit.PERCENT, Better.NEITHER, PUPILS, key=True),
+    MeasureSpec("fsm_ever_pct", "% eligible for free school meals at any time in the last 6 years", Unit.PERCENT, Better.NEITHER, PUPILS),
+    MeasureSpec("eal_pct", "% whose first language is other than English", Unit.PERCENT, Better.NEITHER, PUPILS, key=True),
+    MeasureSpec("sen_support_pct", "% SEN support", Unit.PERCENT, Better.NEITHER, PUPILS, key=True),
+    MeasureSpec("ehcp_pct", "% with an EHC plan or statement", Unit.PERCENT, Better.NEITHER, PUPILS, key=True),
+    MeasureSpec("white_british_pct", "% of white British ethnic origin", Unit.PERCENT, Better.NEITHER, PUPILS),
+    # Attendance.
+    MeasureSpec("absence_overall_pct", "Overall absence (% of sessions)", Unit.PERCENT, Better.LOWER, ATTENDANCE, key=True),
+    MeasureSpec(
+        "persistent_absence_pct", "Persistent absence (% of pupils missing 10% or more)", Unit.PERCENT, Better.LOWER, ATTENDANCE, key=True
+    ),
+)
+
+BY_CODE = {m.code: m for m in MEASURES}
+GROUPS = (PUPILS, ATTENDANCE, KS2, KS4)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a source file feeding one measure; `cohort` names the column giving its pupil count."""
+
+    name: str
+    measure: str
+    cohort: str | None = None
+    words: tuple[tuple[str, float], ...] = ()  # published words that stand for numbers
+
+
+@dataclass(frozen=True)
+class Layout:
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    def present(self, header) -> tuple[Column, ...]:
+        names = set(header)
+        return tuple(c for c in self.columns if c.name in names)
+
+
+# Columns are matched by exact name; a year's file uses whichever of these it has.
+KS2_COLUMNS = Layout(
+    (
+        Column("PTRWM_EXP", "ks2_rwm_expected", "TELIG"),
+        Column("PTRWM_HIGH", "ks2_rwm_higher", "TELIG"),
+        Column("PTRWM_EXP_FSM6CLA1A", "ks2_rwm_expected_disadvantaged", "TFSM6CLA1A"),
+        Column("PTRWM_EXP_NotFSM6CLA1A", "ks2_rwm_expected_other", "TNotFSM6CLA1A"),
+        Column("DIFFN_RWM_EXP", "ks2_rwm_expected_gap", "TFSM6CLA1A"),
+        Column("READPROG", "ks2_reading_progress", "TELIG"),
+        Column("READPROG_UPPER", "ks2_reading_progress_upper"),
+        Column("WRITPROG", "ks2_writing_progress", "TELIG"),
+        Column("WRITPROG_UPPER", "ks2_writing_progress_upper"),
+        Column("MATPROG", "ks2_maths_progress", "TELIG"),
+        Column("MATPROG_UPPER", "ks2_maths_progress_upper"),
+        Column("DIFFN_READPROG", "ks2_reading_progress_gap", "TFSM6CLA1A"),
+        Column("DIFFN_MATPROG", "ks2_maths_progress_gap", "TFSM6CLA1A"),
+        Column("READ_AVERAGE", "ks2_reading_average", "TELIG"),
+        Column("MAT_AVERAGE", "ks2_maths_average", "TELIG"),
+        Column("TELIG", "ks2_cohort"),
+        Column("PTFSM6CLA1A", "ks2_disadvantaged_pct", "TELIG"),
+        Column("PTEALGRP2", "ks2_eal_pct", "TELIG"),
+        Column("PSENELK", "ks2_sen_support_pct", "TELIG"),
+        Column("PSENELE", "ks2_ehcp_pct", "TELIG"),
+    )
+)
+
+KS4_COLUMNS = Layout(
+    (
+        Column("ATT8SCR", "ks4_attainment8", "TPUP"),
+        Column("ATT8SCR_FSM6CLA1A", "ks4_attainment8_disadvantaged", "TFSM6CLA1A"),
+        Column("ATT8SCR_NFSM6CLA1A", "ks4_attainment8_other", "TNOTFSM6CLA1A"),
+        Column("DIFFN_ATT8", "ks4_attainment8_gap", "TFSM6CLA1A"),
+        Column("P8MEA", "ks4_progress8", "P8PUP"),
+        Column("P8CILOW", "ks4_progress8_lower", "P8PUP"),
+        Column("P8CIUPP", "ks4_progress8_upper", "P8PUP"),
+        Column("P8MEA_FSM6CLA1A", "ks4_progress8_disadvantaged", "TFSM6CLA1A"),
+        Column("DIFFN_P8MEA", "ks4_progress8_gap", "TFSM6CLA1A"),
+        Column("P8_BANDING", "ks4_progress8_banding"),
+        Column("PTL2BASICS_94", "ks4_basics_94", "TPUP"),
+        Column("PTL2BASICS_95", "ks4_basics_95", "TPUP"),
+        Column("PTEBACC_E_PTQ_EE", "ks4_ebacc_entry", "TPUP"),
+        Column("EBACCAPS", "ks4_ebacc_aps", "TPUP"),
+        Column("TPUP", "ks4_cohort"),
+        Column("PTFSM6CLA1A", "ks4_disadvantaged_pct", "TPUP"),
+    )
+)
+
+# Progress 8 bands: numbers 1-5 in the 2018/19 tables, words in the EES files.
+P8_BANDS = (("Well above average", 1), ("Above average", 2), ("Average", 3), ("Below average", 4), ("Well below average", 5))
+
+# Explore-education-statistics layouts (2023/24 school information; 2024/25 information about schools).
+KS4_EES_COLUMNS = Layout(
+    (
+        Column("t_pupils", "ks4_cohort"),
+        Column("endks4_pupil_count", "ks4_cohort"),
+        Column("pt_disadvantaged", "ks4_disadvantaged_pct", "t_pupils"),
+        Column("avg_ks2_scaledscore", "ks4_ks2_average", "t_pupils"),
+        Column("ks2_scaledscore_average", "ks4_ks2_average", "endks4_pupil_count"),
+        Column("pt_sen", "ks4_sen_pct", "t_pupils"),
+        Column("sen_pupil_percent", "ks4_sen_pct", "endks4_pupil_count"),
+        Column("pt_sen_with_ehcp", "ks4_ehcp_pct", "t_pupils"),
+        Column("sen_with_ehcp_pupil_percent", "ks4_ehcp_pct", "endks4_pupil_count"),
+        Column("diffn_att8", "ks4_attainment8_gap", "t_disadvantaged"),
+        Column("attainment8_diffn", "ks4_attainment8_gap"),
+        Column("diffn_p8mea", "ks4_progress8_gap", "t_disadvantaged"),
+        Column("progress8_diffn", "ks4_progress8_gap"),
+        Column("p8_banding", "ks4_progress8_banding", words=P8_BANDS),
+        Column("progress8_banding", "ks4_progress8_banding", words=P8_BANDS),
+    )
+)
+
+CENSUS_SPC_COLUMNS = Layout(
+    (
+        Column("headcount of pupils", "pupils"),
+        Column("% of pupils known to be eligible for free school meals", "fsm_pct", "headcount of pupils"),
+        Column("% of pupils whose first language is known or believed to be other than English", "eal_pct", "headcount of pupils"),
+        Column("% of pupils classified as white British ethnic origin", "white_british_pct", "headcount of pupils"),
+    )
+)
+
+# Numerator columns of the census, for area figures computed from the schools' counts.
+CENSUS_SPC_COUNTS = {
+    "fsm_pct": "number of pupils known to be eligible for free school meals",
+    "eal_pct": "number of pupils whose first language is known or believed to be other than English",
+    "white_british_pct": "number of pupils classified as white British ethnic origin",
+}
+
+CENSUS_SUMMARY_COLUMNS = Layout(
+    (
+        Column("NOR", "pupils"),
+        Column("PNUMFSMEVER", "fsm_ever_pct", "NOR"),
+        Column("PNUMEAL", "eal_pct", "NOR"),
+        Column("PSENELK", "sen_support_pct", "NOR"),
+        Column("PSENELSE", "ehcp_pct", "NOR"),
+    )
+)
+
+ABSENCE_COLUMNS = Layout(
+    (
+        Column("PERCTOT", "absence_overall_pct"),
+        Column("PPERSABS10", "persistent_absence_pct"),
+    )
+)

@@ -1,0 +1,109 @@
+"""Writing inspections: one history per school across frameworks, merged by (school, framework, start date).
+
+A newer file fills in what an older record left blank or changes what it said; it never blanks a
+field it does not give (the register's rating knows only the overall words; Ofsted's files know more).
+"""
+
+from imports.registry import Counts
+from register.models import School
+
+from .models import Framework, Inspection, InspectionSource
+from .ofsted import merge_records
+
+FIELDS = (
+    "ended_on",
+    "published_on",
+    "inspection_number",
+    "inspection_type",
+    "overall",
+    "category_of_concern",
+    "safeguarding",
+    "judgements",
+    "urn_at_inspection",
+)
+
+
+def store_inspections(ctx, records: list[dict], source: str, *, rows_read: int) -> Counts:
+    records = merge_records(records)
+    wanted = School.objects.filter(la__code__in=ctx.la_codes) if ctx.la_codes else School.objects.all()
+    school_ids = dict(wanted.values_list("urn", "id"))
+    known = [r for r in records if r["urn"] in school_ids]
+    skipped = len({r["line"] for r in records} - {r["line"] for r in known})
+    existing = {
+        (i.school_id, i.framework, i.started_on): i for i in Inspection.objects.filter(school_id__in={school_ids[r["urn"]] for r in known})
+    }
+    created, changed = [], []
+    for record in known:
+        school_id = school_ids[record["urn"]]
+        inspection = existing.get((school_id, record["framework"], record["started_on"]))
+        if inspection is None:
+            created.append(
+                Inspection(
+                    school_id=school_id,
+                    framework=record["framework"],
+                    started_on=record["started_on"],
+                    source=source,
+                    import_run=ctx.run,
+                    **{f: record[f] for f in FIELDS},
+                )
+            )
+        elif _merge_into(inspection, record):
+            inspection.source, inspection.import_run = source, ctx.run
+            changed.append(inspection)
+    Inspection.objects.bulk_create(created, batch_size=2000)
+    Inspection.objects.bulk_update(changed, [*FIELDS, "source", "import_run"], batch_size=2000)
+    ctx.progress(1, 1)
+    unchanged = len(known) - len(created) - len(changed)
+    return Counts(rows_read=rows_read, created=len(created), changed=len(changed), unchanged=unchanged, skipped=skipped)
+
+
+def _merge_into(inspection: Inspection, record: dict) -> bool:
+    """Copy what the record says onto the inspection; True if anything changed."""
+    changed = False
+    for field in FIELDS:
+        new = record.get(field)
+        if field == "judgements":
+            new = {**inspection.judgements, **new}
+        if new in (None, "", {}) or getattr(inspection, field) == new:
+            continue
+        setattr(inspection, field, new)
+        changed = True
+    return changed
+
+
+def sync_register_inspections(schools=None) -> int:
+    """Turn the register's legacy rating (GIAS `OfstedRating`, `OfstedLastInsp`) into graded inspections.
+
+    A later register extract with a newer rating adds a record; the older one stays in the history.
+    Returns how many were added or filled in.
+    """
+    schools = (
+        (schools if schools is not None else School.objects.all())
+        .filter(ofsted_last_inspection__isnull=False, import_run__isnull=False)
+        .exclude(ofsted_rating="")
+    )
+    rows = list(schools.values_list("id", "ofsted_rating", "ofsted_last_inspection", "import_run_id"))
+    existing = {
+        (i.school_id, i.started_on): i for i in Inspection.objects.filter(framework=Framework.GRADED, school_id__in=[r[0] for r in rows])
+    }
+    created, filled = [], []
+    for school_id, rating, on, run_id in rows:
+        inspection = existing.get((school_id, on))
+        if inspection is None:
+            created.append(
+                Inspection(
+                    school_id=school_id,
+                    framework=Framework.GRADED,
+                    started_on=on,
+                    inspection_type="Graded inspection",
+                    overall=rating,
+                    source=InspectionSource.REGISTER,
+                    import_run_id=run_id,
+                )
+            )
+        elif not inspection.overall:
+            inspection.overall = rating
+            filled.append(inspection)
+    Inspection.objects.bulk_create(created, batch_size=2000)
+    Inspection.objects.bulk_update(filled, ["overall"], batch_size=2000)
+    return len(created) + len(filled)

@@ -1,0 +1,144 @@
+"""The import kinds of the evidence app: which header is whose, and how each file is loaded.
+
+Detection reads the header only and each kind recognises exactly its own layout. Loaders read with
+evidence.readers / evidence.ofsted (pure) and write with evidence.store / evidence.inspections (bulk).
+"""
+
+from functools import wraps
+
+from imports.registry import ImportKind, ImportRefused, register_kind
+
+from . import catalogue, ofsted, readers
+from .inspections import store_inspections
+from .models import InspectionSource, Source
+from .neighbours import is_neighbours, load_neighbours
+from .store import store_figures
+
+
+def utf8(source) -> bytes:
+    """The file's bytes as UTF-8 (decoding Windows-1252 files once more, as the import service did)."""
+    if source.encoding.lower().replace("_", "-").startswith("utf-8"):
+        return source.data
+    return source.text.encode("utf-8")
+
+
+def data_rows(data: bytes) -> int:
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return max(lines - 1, 0)
+
+
+def naming_the_file(load):
+    """Refusals name the file they are about."""
+
+    @wraps(load)
+    def wrapper(ctx):
+        try:
+            return load(ctx)
+        except ImportRefused as refusal:
+            refusal.file_name = refusal.file_name or ctx.source.name
+            raise
+
+    return wrapper
+
+
+def _has(header, *names) -> bool:
+    return set(names) <= set(header)
+
+
+def figures_loader(source: Source, read):
+    @naming_the_file
+    def load(ctx):
+        data = utf8(ctx.source)
+        figures = read(data, ctx.source.name)
+        return store_figures(ctx, source, figures, rows_read=data_rows(data))
+
+    return load
+
+
+def inspections_loader(source: InspectionSource):
+    @naming_the_file
+    def load(ctx):
+        records, rows = ofsted.read_inspections(utf8(ctx.source))
+        return store_inspections(ctx, records, source, rows_read=rows)
+
+    return load
+
+
+KINDS = (
+    ImportKind(
+        "ks2_final",
+        "Key stage 2 performance tables (final)",
+        lambda h: _has(h, "RECTYPE", "URN", "PTRWM_EXP", "TELIG"),
+        figures_loader(Source.KS2_FINAL, lambda d, n: readers.read_performance_table(d, n, catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)),
+    ),
+    ImportKind(
+        "ks4_final",
+        "Key stage 4 performance tables (final)",
+        lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "TOTATT8"),
+        figures_loader(Source.KS4_FINAL, lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES)),
+    ),
+    ImportKind(
+        "ks4_provisional",
+        "Key stage 4 headline measures (provisional)",
+        lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "P8_BANDING") and "TOTATT8" not in h,
+        figures_loader(
+            Source.KS4_PROVISIONAL, lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES)
+        ),
+    ),
+    ImportKind(
+        "ks4_school_information",
+        "Key stage 4 information about schools (explore education statistics)",
+        lambda h: _has(h, "time_period", "school_urn", "old_la_code") and bool({"p8_banding", "progress8_banding"} & set(h)),
+        figures_loader(Source.KS4_SCHOOL_INFO, lambda d, n: readers.read_ees_schools(d, catalogue.KS4_EES_COLUMNS)),
+    ),
+    ImportKind(
+        "school_census",
+        "School census, school level (January)",
+        lambda h: _has(h, "time_period", "urn", "old_la_code", "headcount of pupils"),
+        figures_loader(Source.CENSUS_SPC, lambda d, n: _census(d)),
+    ),
+    ImportKind(
+        "census_summary",
+        "School census summary (performance tables)",
+        lambda h: _has(h, "URN", "LA", "NOR", "PNUMFSMEVER"),
+        figures_loader(Source.CENSUS_SUMMARY, lambda d, n: readers.read_keyed_schools(d, n, catalogue.CENSUS_SUMMARY_COLUMNS)),
+    ),
+    ImportKind(
+        "pupil_absence",
+        "Pupil absence (performance tables; figures for the year before the tables' year)",
+        lambda h: _has(h, "URN", "LA", "PERCTOT", "PPERSABS10"),
+        # Published with the 2018/19 tables, about 2017/18: the year is the name's, less one.
+        figures_loader(Source.ABSENCE, lambda d, n: readers.read_keyed_schools(d, n, catalogue.ABSENCE_COLUMNS, year_offset=-1)),
+    ),
+    ImportKind(
+        "ofsted_all_inspections",
+        "Ofsted: state-funded schools, all inspections year to date",
+        ofsted.is_all_inspections,
+        inspections_loader(InspectionSource.OFSTED_ALL),
+    ),
+    ImportKind(
+        "ofsted_latest_inspections",
+        "Ofsted: state-funded schools, latest inspections (monthly)",
+        ofsted.is_latest_inspections,
+        inspections_loader(InspectionSource.OFSTED_LATEST),
+    ),
+    ImportKind(
+        "statistical_neighbours",
+        "LA statistical neighbours (Common Ground layout)",
+        is_neighbours,
+        naming_the_file(load_neighbours),
+    ),
+)
+
+
+def _census(data: bytes):
+    import polars as pl
+
+    schools = readers.read_ees_schools(data, catalogue.CENSUS_SPC_COLUMNS)
+    areas = readers.census_area_figures(data, catalogue.CENSUS_SPC_COUNTS)
+    return pl.concat([schools, areas])
+
+
+def register_all():
+    for kind in KINDS:
+        register_kind(kind)

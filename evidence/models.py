@@ -1,0 +1,207 @@
+"""The evidence about each school: national figures by year, inspections, and local intelligence.
+
+Years: `year` is the calendar year in which the academic year ends (2019 means 2018/19; the census of
+January 2023 belongs to 2022/23, so 2023). A figure with no value carries a `status` saying why
+(suppressed, not applicable, …); it is never stored as zero. Every figure points to its ImportRun.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Source(models.IntegerChoices):
+    """The published data set a figure came from. Stored as a small integer: there are millions of figures."""
+
+    KS2_FINAL = 1, "Key stage 2 performance tables (final)"
+    KS4_FINAL = 2, "Key stage 4 performance tables (final)"
+    KS4_PROVISIONAL = 3, "Key stage 4 headline measures (provisional)"
+    KS4_SCHOOL_INFO = 4, "Key stage 4 information about schools"
+    CENSUS_SPC = 5, "School census, school level (January)"
+    CENSUS_SUMMARY = 6, "School census summary (performance tables)"
+    ABSENCE = 7, "Pupil absence (performance tables)"
+
+
+class Status(models.IntegerChoices):
+    """Why a figure has no value. The source's own codes map here (see evidence.readers.CODES)."""
+
+    VALUE = 0, "Value given"
+    SUPPRESSED = 1, "Suppressed"
+    NOT_APPLICABLE = 2, "Not applicable"
+    NOT_AVAILABLE = 3, "Not available"
+    NO_ENTRIES = 4, "No entries"
+    NOT_PUBLISHED = 5, "Not published"
+    NEW_SCHOOL = 6, "New school"
+    NOT_REPORTED = 7, "Not reported"
+    LOW_COVERAGE = 8, "Low coverage"
+    LOW_RELIABILITY = 9, "Low reliability"
+    ROUNDS_TO_ZERO = 10, "Rounds to zero"
+
+
+class Area(models.IntegerChoices):
+    LA = 1, "Local authority"
+    ENGLAND = 2, "England (state-funded schools)"
+    ENGLAND_ALL = 3, "England (all schools)"
+
+
+class Measure(models.Model):
+    """One entry of the catalogue (evidence/catalogue.py is the source; this table mirrors it)."""
+
+    id = models.SmallAutoField(primary_key=True)
+    code = models.CharField(max_length=40, unique=True)
+    label = models.CharField(max_length=200)
+    unit = models.CharField(max_length=10)
+    better = models.CharField(max_length=6, blank=True, help_text="higher, lower, or blank for context.")
+    group = models.CharField(max_length=40)
+    key = models.BooleanField(default=False, help_text="Shown on the school's results page.")
+    gap = models.BooleanField(default=False, help_text="Disadvantaged pupils against others.")
+    places = models.PositiveSmallIntegerField(default=1)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    sources = models.JSONField(default=list, blank=True, help_text="Source data sets that have given figures.")
+    years = models.JSONField(default=list, blank=True, help_text="Years (ending) with figures, ascending.")
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.label
+
+
+class Figure(models.Model):
+    """Fields shared by school and area figures."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, db_index=False, related_name="+")
+    year = models.PositiveSmallIntegerField(help_text="Calendar year the academic year ends: 2019 = 2018/19.")
+    source = models.PositiveSmallIntegerField(choices=Source.choices)
+    value = models.FloatField(null=True, blank=True)
+    status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.VALUE)
+    cohort = models.PositiveIntegerField(null=True, blank=True, help_text="Pupils the figure is about, where the file says.")
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def academic_year(self):
+        return academic_year(self.year)
+
+
+def academic_year(year: int) -> str:
+    return f"{year - 1}/{year % 100:02d}"
+
+
+_VALUE_XOR_STATUS = Q(value__isnull=False, status=Status.VALUE) | Q(value__isnull=True, status__gt=Status.VALUE)
+
+
+class Observation(Figure):
+    school = models.ForeignKey("register.School", on_delete=models.CASCADE, db_index=False, related_name="observations")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "measure", "year", "source"], name="observation_unique"),
+            models.CheckConstraint(condition=_VALUE_XOR_STATUS, name="observation_value_or_status"),
+        ]
+        indexes = [models.Index(fields=["measure", "year"], name="observation_measure_year")]
+
+
+class AreaObservation(Figure):
+    """A figure for a local authority or England, as the file gives it or as computed from its schools."""
+
+    area = models.PositiveSmallIntegerField(choices=Area.choices)
+    la_code = models.PositiveSmallIntegerField(default=0, help_text="Three-digit LA code; 0 for England.")
+    computed = models.BooleanField(default=False, help_text="Computed here from the schools' figures, not published.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "la_code", "measure", "year", "source"], name="area_observation_unique"),
+            models.CheckConstraint(condition=_VALUE_XOR_STATUS, name="area_observation_value_or_status"),
+        ]
+
+
+class Framework(models.TextChoices):
+    GRADED = "graded", "Graded inspection (to 2024)"
+    UNGRADED = "ungraded", "Ungraded inspection"
+    REPORT_CARD = "report_card", "Report card (from November 2025)"
+
+
+class InspectionSource(models.TextChoices):
+    REGISTER = "register", "Register (GIAS Ofsted rating)"
+    OFSTED_ALL = "ofsted_all", "Ofsted: all inspections, year to date"
+    OFSTED_LATEST = "ofsted_latest", "Ofsted: latest inspections"
+
+
+class Inspection(models.Model):
+    """One Ofsted inspection, in Ofsted's own words. Report cards have no overall grade, and none is made up."""
+
+    school = models.ForeignKey("register.School", on_delete=models.CASCADE, related_name="inspections")
+    framework = models.CharField(max_length=12, choices=Framework.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    inspection_number = models.CharField(max_length=20, blank=True)
+    inspection_type = models.CharField(max_length=100, blank=True)
+    overall = models.CharField(max_length=40, blank=True, help_text="Graded inspections only: the words (or 1–4) as published.")
+    category_of_concern = models.CharField(max_length=10, blank=True)
+    safeguarding = models.CharField(max_length=20, blank=True)
+    judgements = models.JSONField(default=dict, blank=True, help_text="Area → words as published; 'Not evaluated' for 9/NULL.")
+    urn_at_inspection = models.PositiveIntegerField(null=True, blank=True, help_text="When inspected under a predecessor's URN.")
+    source = models.CharField(max_length=16, choices=InspectionSource.choices)
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [models.UniqueConstraint(fields=["school", "framework", "started_on"], name="inspection_unique")]
+
+    def __str__(self):
+        return f"{self.get_framework_display()} {self.started_on}"
+
+
+class IntelligenceKind(models.TextChoices):
+    LEADERSHIP_CHANGE = "leadership", "Leadership change"
+    COMPLAINT = "complaint", "Complaint"
+    SAFEGUARDING = "safeguarding", "Safeguarding concern"
+    BUDGET_DEFICIT = "budget", "Budget deficit"
+    FALLING_ROLL = "falling_roll", "Falling roll"
+    STAFFING = "staffing", "Staffing"
+    OTHER = "other", "Other"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class IntelligenceEntry(models.Model):
+    """A dated, confidential note about a school from an LA officer or adviser (see evidence/permissions.py)."""
+
+    school = models.ForeignKey("register.School", on_delete=models.PROTECT, related_name="intelligence")
+    kind = models.CharField(max_length=16, choices=IntelligenceKind.choices)
+    severity = models.CharField(max_length=6, choices=Severity.choices)
+    occurred_on = models.DateField()
+    summary = models.TextField(max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by_name = models.CharField(max_length=200, help_text="Kept as it was, should the account go.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["school", "occurred_on"])]
+        verbose_name_plural = "intelligence entries"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.occurred_on})"
+
+
+class StatisticalNeighbour(models.Model):
+    """An LA's statistical neighbour, in rank order, from a file in Common Ground's own simple layout."""
+
+    la_code = models.PositiveSmallIntegerField()
+    neighbour_code = models.PositiveSmallIntegerField()
+    rank = models.PositiveSmallIntegerField()
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["la_code", "rank"]
+        constraints = [models.UniqueConstraint(fields=["la_code", "neighbour_code"], name="statistical_neighbour_unique")]

@@ -1,0 +1,62 @@
+"""LA statistical neighbours, in a layout of Common Ground's own (no published file was available).
+
+    la_code,neighbour_la_code,rank
+    936,850,1
+    936,825,2
+
+One row per neighbour; rank 1 is the closest. Importing a file replaces the lists of the LAs it names.
+"""
+
+import csv
+import io
+
+from imports.registry import Counts, ImportRefused
+
+from .models import StatisticalNeighbour
+
+COLUMNS = ("la_code", "neighbour_la_code", "rank")
+
+
+def is_neighbours(header: list[str]) -> bool:
+    return [h.lower() for h in header[:3]] == list(COLUMNS)
+
+
+def read_neighbours(text: str) -> list[tuple[int, int, int]]:
+    rows = []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    next(reader, None)
+    for line, row in enumerate(reader, start=2):
+        if not any(field.strip() for field in row):
+            continue
+        for column, field in zip(COLUMNS, row[:3], strict=False):
+            if not field.strip().isdigit():
+                raise ImportRefused(f"'{field}' is not a whole number", row=line, column=column)
+        if len(row) < 3:
+            raise ImportRefused("the row has fewer than three fields", row=line)
+        la, neighbour, rank = (int(f) for f in row[:3])
+        if la == neighbour:
+            raise ImportRefused("an authority cannot be its own neighbour", row=line, column="neighbour_la_code")
+        rows.append((la, neighbour, rank))
+    return rows
+
+
+def load_neighbours(ctx) -> Counts:
+    rows = read_neighbours(ctx.source.text)
+    if ctx.la_codes:
+        rows = [r for r in rows if r[0] in ctx.la_codes]
+    wanted = {(la, neighbour): rank for la, neighbour, rank in rows}
+    stored = {(n.la_code, n.neighbour_code): n for n in StatisticalNeighbour.objects.filter(la_code__in={r[0] for r in rows})}
+    created = [
+        StatisticalNeighbour(la_code=la, neighbour_code=nb, rank=rank, import_run=ctx.run)
+        for (la, nb), rank in wanted.items()
+        if (la, nb) not in stored
+    ]
+    changed = [n for k, n in stored.items() if k in wanted and n.rank != wanted[k]]
+    for n in changed:
+        n.rank, n.import_run = wanted[(n.la_code, n.neighbour_code)], ctx.run
+    gone = [n.id for k, n in stored.items() if k not in wanted]
+    StatisticalNeighbour.objects.filter(id__in=gone).delete()
+    StatisticalNeighbour.objects.bulk_create(created)
+    StatisticalNeighbour.objects.bulk_update(changed, ["rank", "import_run"])
+    unchanged = len(wanted) - len(created) - len(changed)
+    return Counts(rows_read=len(rows), created=len(created), changed=len(changed) + len(gone), unchanged=unchanged)

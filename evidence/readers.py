@@ -1,0 +1,274 @@
+"""Reading the national data files into one long, tidy frame. Plain polars, no Django.
+
+Every reader returns a frame with one row per figure:
+    line (file line number, header = 1), area ("school", "la", "england", "england_all"),
+    urn, la_code, year (ending: 2019 = 2018/19), measure (catalogue code), value, status, cohort.
+
+A value the file withholds keeps the file's reason as a status code (below); it never becomes 0.
+A blank cell (or a field missing from a short row) gives no figure at all. Anything else that is
+not a number is a corrupt file: the reader raises ImportRefused naming the line and column.
+"""
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+import polars as pl
+
+from imports.registry import ImportRefused
+
+from .catalogue import Column, Layout
+
+# The files' codes for "no value", to evidence.models.Status values.
+(
+    SUPPRESSED,
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    NO_ENTRIES,
+    NOT_PUBLISHED,
+    NEW_SCHOOL,
+    NOT_REPORTED,
+    LOW_COVERAGE,
+    LOW_RELIABILITY,
+    ROUNDS_TO_ZERO,
+) = range(1, 11)
+CODES = {
+    "SUPP": SUPPRESSED,
+    "c": SUPPRESSED,
+    "NA": NOT_APPLICABLE,
+    "z": NOT_APPLICABLE,
+    "x": NOT_AVAILABLE,
+    "NE": NO_ENTRIES,
+    "NP": NOT_PUBLISHED,
+    "NEW": NEW_SCHOOL,
+    "NR": NOT_REPORTED,
+    "LOWCOV": LOW_COVERAGE,
+    "u": LOW_RELIABILITY,
+    "low": ROUNDS_TO_ZERO,
+    ":": NOT_AVAILABLE,
+}
+
+# Performance-table RECTYPE codes, as each year's meta file defines them (2016/17 to 2018/19).
+KS2_RECTYPES = {"1": "school", "2": "school", "3": "la", "4": "england_all", "5": "england"}
+KS4_RECTYPES = {"1": "school", "2": "school", "4": "la", "5": "england_all", "7": "england"}
+
+OUTPUT_SCHEMA = {
+    "line": pl.Int64,
+    "area": pl.String,
+    "urn": pl.Int64,
+    "la_code": pl.Int64,
+    "year": pl.Int64,
+    "measure": pl.String,
+    "value": pl.Float64,
+    "status": pl.Int64,
+    "cohort": pl.Int64,
+}
+
+
+def read_table(data: bytes, columns: Iterable[str] | None = None) -> pl.DataFrame:
+    """Every field as text. Short rows are padded with nulls; surplus trailing fields are dropped."""
+    try:
+        return pl.read_csv(
+            io.BytesIO(data),
+            infer_schema_length=0,
+            truncate_ragged_lines=True,
+            columns=list(columns) if columns is not None else None,
+            encoding="utf8-lossy",
+        )
+    except pl.exceptions.PolarsError as error:
+        raise ImportRefused(f"the file cannot be read as CSV ({str(error).splitlines()[0]})")
+
+
+def header_of(data: bytes) -> list[str]:
+    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    return [name.strip() for name in next(csv.reader([first.rstrip("\r")]), [])]
+
+
+YEAR_IN_NAME = re.compile(r"(20\d\d)[-_]?(20\d\d|\d\d)(?!\d)")
+YEAR_SUFFIX = re.compile(r"_(\d\d)$")
+
+
+def year_from_name(name: str) -> int | None:
+    """2019 from '2018-2019-england_census.csv' or '201819_…'; None when the name has no academic year."""
+    match = YEAR_IN_NAME.search(name)
+    if not match:
+        return None
+    start, end = int(match.group(1)), int(match.group(2)[-2:])
+    if (start + 1) % 100 != end:
+        return None
+    return start + 1
+
+
+def year_from_suffixes(header: list[str]) -> int | None:
+    """Performance tables repeat earlier years' figures in columns ending _16, _17 …: the file's year follows the latest."""
+    counts = Counter(int(m.group(1)) for name in header if (m := YEAR_SUFFIX.search(name)))
+    years = [y for y, n in counts.items() if n >= 3 and 10 <= y < 50]  # not grade suffixes such as _94, _95
+    return 2000 + max(years) + 1 if years else None
+
+
+def table_year(header: list[str], file_name: str) -> int:
+    """The year of a performance table: from its columns, checked against its name where that has one."""
+    by_columns, by_name = year_from_suffixes(header), year_from_name(file_name)
+    if by_columns and by_name and by_columns != by_name:
+        raise ImportRefused(
+            f"the columns are those of {by_columns - 1}/{by_columns % 100:02d} but the name says {by_name - 1}/{by_name % 100:02d}"
+        )
+    year = by_columns or by_name
+    if year is None:
+        raise ImportRefused("cannot tell which academic year this file is for: put it in the file's name, e.g. 2018-2019-…")
+    return year
+
+
+def parse_figures(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(value, status, bad) from a text column: '67%' → 67.0; 'SUPP' → status 1; 'abc' → bad."""
+    text = raw.str.strip_chars()
+    number = text.str.strip_suffix("%").cast(pl.Float64, strict=False)
+    if words:
+        number = number.fill_null(text.replace_strict(dict(words), default=None, return_dtype=pl.Float64))
+    code = text.replace_strict(CODES, default=None, return_dtype=pl.Int64)
+    blank = text.is_null() | (text == "")
+    value = pl.when(code.is_null()).then(number)
+    status = pl.when(blank).then(None).otherwise(code.fill_null(0))
+    bad = ~blank & number.is_null() & code.is_null()
+    return value, status, bad
+
+
+def parse_integer(raw: pl.Expr) -> pl.Expr:
+    return raw.str.strip_chars().cast(pl.Float64, strict=False).cast(pl.Int64, strict=False)
+
+
+def refuse_first_bad(frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
+    """Raise ImportRefused for the first line where any check is true, naming that line and column."""
+    if not checks:
+        return
+    flagged = frame.with_row_index("_i").select(["_i", *(expr.fill_null(False).alias(name) for name, expr in checks.items())])
+    hits = flagged.filter(pl.any_horizontal(list(checks)))
+    if hits.height:
+        first = hits.row(0, named=True)
+        column = next(name for name in checks if first[name])
+        raw = frame[column][first["_i"]]
+        raise ImportRefused(f"'{raw}' is neither a number nor a known code", row=first["_i"] + 2, column=column)
+
+
+def long_figures(frame: pl.DataFrame, columns: tuple[Column, ...], keys: list[pl.Expr]) -> pl.DataFrame:
+    """Melt the measure columns of `frame` (already carrying `line`, area, urn, la_code, year) into figures."""
+    refuse_first_bad(frame, {c.name: parse_figures(pl.col(c.name), c.words)[2] for c in columns})
+    parts = []
+    for column in columns:
+        value, status, _ = parse_figures(pl.col(column.name), column.words)
+        cohort = parse_integer(pl.col(column.cohort)) if column.cohort and column.cohort in frame.columns else pl.lit(None, pl.Int64)
+        parts.append(
+            frame.select(
+                *keys,
+                pl.lit(column.measure).alias("measure"),
+                value.alias("value"),
+                status.alias("status"),
+                cohort.alias("cohort"),
+            )
+        )
+    if not parts:
+        return pl.DataFrame(schema=OUTPUT_SCHEMA)
+    figures = pl.concat(parts).filter(pl.col("status").is_not_null())
+    return figures.select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
+
+
+def _keys(area: pl.Expr, urn: pl.Expr, la_code: pl.Expr, year: pl.Expr) -> list[pl.Expr]:
+    return [
+        pl.col("line"),
+        area.alias("area"),
+        parse_integer(urn).alias("urn"),
+        parse_integer(la_code).alias("la_code"),
+        year.cast(pl.Int64).alias("year"),
+    ]
+
+
+def with_lines(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))
+
+
+def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes: dict[str, str]) -> pl.DataFrame:
+    """KS2 or KS4 performance tables (final or provisional): schools, the LA and England rows."""
+    header = header_of(data)
+    year = table_year(header, file_name)
+    columns = layout.present(header)
+    wanted = {"RECTYPE", "LEA", "URN"} | {c.name for c in columns} | {c.cohort for c in columns if c.cohort}
+    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
+    rectype = pl.col("RECTYPE").str.strip_chars()
+    unknown = frame.filter(~rectype.is_in(list(rectypes)))
+    if unknown.height:
+        raise ImportRefused(f"unknown record type '{unknown['RECTYPE'][0]}'", row=unknown["line"][0], column="RECTYPE")
+    area = rectype.replace_strict(rectypes, return_dtype=pl.String)
+    school = area == "school"
+    refuse_first_bad(frame, {"URN": school & parse_integer(pl.col("URN")).is_null()})
+    keys = _keys(area, pl.when(school).then(pl.col("URN")), pl.col("LEA"), pl.lit(year))
+    return long_figures(frame, columns, keys)
+
+
+def read_ees_schools(data: bytes, layout: Layout) -> pl.DataFrame:
+    """Explore-education-statistics school-level files: time_period 202324, school_urn, old_la_code; c/x/z codes."""
+    header = header_of(data)
+    columns = layout.present(header)
+    wanted = {"time_period", "school_urn", "urn", "old_la_code"} | {c.name for c in columns} | {c.cohort for c in columns if c.cohort}
+    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
+    urn = "school_urn" if "school_urn" in frame.columns else "urn"
+    period = pl.col("time_period").str.strip_chars()
+    refuse_first_bad(
+        frame,
+        {
+            "time_period": ~period.str.contains(r"^\d{6}$"),
+            urn: parse_integer(pl.col(urn)).is_null(),
+        },
+    )
+    year = period.str.slice(0, 4).cast(pl.Int64) + 1
+    keys = _keys(pl.lit("school"), pl.col(urn), pl.col("old_la_code"), year)
+    return long_figures(frame, columns, keys)
+
+
+def read_keyed_schools(data: bytes, file_name: str, layout: Layout, *, year_offset: int = 0) -> pl.DataFrame:
+    """Performance-table companions keyed by URN and LA (census summary, absence). Rows without a URN are
+    the national phase totals (LA = 'NAT'); they are returned with area 'england_phase' for the loader to count."""
+    header = header_of(data)
+    year = year_from_name(file_name)
+    if year is None:
+        raise ImportRefused("cannot tell which academic year this file is for: put it in the file's name, e.g. 2018-2019-england_abs.csv")
+    columns = layout.present(header)
+    wanted = {"URN", "LA"} | {c.name for c in columns} | {c.cohort for c in columns if c.cohort}
+    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
+    national = ((pl.col("LA").str.strip_chars() == "NAT") | (pl.col("URN").str.strip_chars() == "NAT")).fill_null(False)
+    refuse_first_bad(frame, {"URN": ~national & parse_integer(pl.col("URN")).is_null()})
+    area = pl.when(national).then(pl.lit("england_phase")).otherwise(pl.lit("school"))
+    keys = _keys(area, pl.when(~national).then(pl.col("URN")), pl.when(~national).then(pl.col("LA")), pl.lit(year + year_offset))
+    return long_figures(frame, columns, keys)
+
+
+def census_area_figures(data: bytes, counts: dict[str, str], headcount: str = "headcount of pupils") -> pl.DataFrame:
+    """LA and England percentages computed from the census's own counts (state-funded schools only)."""
+    wanted = ["time_period", "old_la_code", "phase_type_grouping", headcount, *counts.values()]
+    frame = read_table(data, wanted).filter(pl.col("phase_type_grouping").str.starts_with("State-funded"))
+    numbers = frame.select(
+        (pl.col("time_period").str.slice(0, 4).cast(pl.Int64) + 1).alias("year"),
+        parse_integer(pl.col("old_la_code")).alias("la_code"),
+        parse_integer(pl.col(headcount)).alias("_pupils"),
+        *(parse_integer(pl.col(column)).alias(measure) for measure, column in counts.items()),
+    )
+    parts = []
+    for by, area in ((["year", "la_code"], "la"), (["year"], "england")):
+        for measure in counts:
+            usable = numbers.filter(pl.col(measure).is_not_null() & pl.col("_pupils").is_not_null())
+            sums = usable.group_by(by).agg(pl.col(measure).sum().alias("_n"), pl.col("_pupils").sum().alias("cohort"))
+            parts.append(
+                sums.select(
+                    pl.lit(None, pl.Int64).alias("line"),
+                    pl.lit(area).alias("area"),
+                    pl.lit(None, pl.Int64).alias("urn"),
+                    (pl.col("la_code") if area == "la" else pl.lit(0, pl.Int64)).alias("la_code"),
+                    pl.col("year"),
+                    pl.lit(measure).alias("measure"),
+                    (pl.col("_n") * 100 / pl.col("cohort")).round(1).alias("value"),
+                    pl.lit(0, pl.Int64).alias("status"),
+                    pl.col("cohort"),
+                ).filter(pl.col("cohort") > 0)
+            )
+    return pl.concat(parts).select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])

@@ -1,0 +1,40 @@
+"""Shared by the evidence tests: the real files in demo/evidence, a snapshot, and figure lookups."""
+
+from pathlib import Path
+
+from evidence.models import AreaObservation, Inspection, Measure, Observation, StatisticalNeighbour
+
+DATA = Path(__file__).resolve().parent.parent / "demo" / "evidence"
+REGISTER = DATA.parent / "register"
+GIAS_2021 = REGISTER / "surrey-2021-05-establishments.csv"
+GIAS_2022 = REGISTER / "surrey-2022-04-20-primary-establishments.csv"
+LINKS_2021 = REGISTER / "links-2021-05-national.csv.gz"
+KS2 = {year: DATA / f"{year - 1}-{year}-936-ks2final.csv" for year in (2017, 2018, 2019)}
+KS4 = {year: DATA / f"{year - 1}-{year}-936-ks4final.csv" for year in (2017, 2018, 2019)}
+KS4_PROVISIONAL = DATA / "2018-2019-england_ks4provisional.csv"
+KS4_INFO_2024 = DATA / "2023-2024-england-ks4-school-information.csv.gz"
+KS4_INFO_2025 = DATA / "2024-2025-england-ks4-information-about-schools-provisional.csv.gz"
+CENSUS_2023 = DATA / "2022-2023-school-census-spc-school-level.csv.gz"
+CENSUS_2019 = DATA / "2018-2019-england_census.csv.gz"
+ABSENCE = DATA / "2018-2019-england_abs.csv"
+OFSTED_ALL = DATA / "2025-2026-ofsted-mi-all-inspections-ytd-published-by-2026-02-28.csv"
+
+EVIDENCE_MODELS = (Observation, AreaObservation, Inspection, StatisticalNeighbour, Measure)
+
+
+def snapshot():
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in EVIDENCE_MODELS}
+
+
+def figure(urn, code, year, **filters):
+    """The one stored figure for a school, measure and year (as (value, status label))."""
+    obs = Observation.objects.get(school__urn=urn, measure__code=code, year=year, **filters)
+    return obs.value, obs.get_status_display()
+
+
+def area_figure(code, year, la_code=0, area=None, **filters):
+    from evidence.models import Area
+
+    area = area or (Area.LA if la_code else Area.ENGLAND)
+    obs = AreaObservation.objects.get(area=area, la_code=la_code, measure__code=code, year=year, **filters)
+    return obs.value, obs.get_status_display()

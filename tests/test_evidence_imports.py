@@ -1,0 +1,226 @@
+"""Importing the national data sets: real figures from the real files, refusals, idempotence, history."""
+
+import gzip
+
+import pytest
+
+from evidence.history import history_urns
+from evidence.models import AreaObservation, Observation, Source, Status
+from imports.models import ImportOutcome
+from imports.services import import_file
+from register.models import School
+
+from .evidence_helpers import (
+    ABSENCE,
+    CENSUS_2019,
+    CENSUS_2023,
+    GIAS_2021,
+    GIAS_2022,
+    KS2,
+    KS4,
+    KS4_INFO_2024,
+    KS4_INFO_2025,
+    KS4_PROVISIONAL,
+    LINKS_2021,
+    area_figure,
+    figure,
+    snapshot,
+)
+
+
+@pytest.fixture
+def surrey(db):
+    """The real Surrey register: the 2021 extract, then the 2022 primary extract (adds closed predecessors)."""
+    import_file(GIAS_2021)
+    import_file(GIAS_2022)
+
+
+def test_each_file_is_recognised_as_its_own_kind(surrey):
+    kinds = {
+        KS2[2017]: "ks2_final",
+        KS2[2019]: "ks2_final",
+        KS4[2018]: "ks4_final",
+        KS4_PROVISIONAL: "ks4_provisional",
+        KS4_INFO_2024: "ks4_school_information",
+        KS4_INFO_2025: "ks4_school_information",
+        CENSUS_2023: "school_census",
+        CENSUS_2019: "census_summary",
+        ABSENCE: "pupil_absence",
+    }
+    for path, kind in kinds.items():
+        run = import_file(path)
+        assert (run.kind, run.outcome) == (kind, ImportOutcome.SUCCEEDED), run.message
+
+
+def test_ks2_figures_match_the_file_with_percent_signs_read_as_numbers(surrey):
+    run = import_file(KS2[2017])
+    assert figure(140348, "ks2_rwm_expected", 2017) == (50.0, "Value given")  # Kenyngton Manor: "50%"
+    assert figure(140348, "ks2_rwm_higher", 2017) == (7.0, "Value given")
+    assert figure(140348, "ks2_reading_progress", 2017) == (-0.8, "Value given")
+    assert figure(140348, "ks2_rwm_expected_gap", 2017) == (-37.0, "Value given")
+    obs = Observation.objects.get(school__urn=140348, measure__code="ks2_rwm_expected", year=2017)
+    assert (obs.cohort, obs.source, obs.import_run_id) == (44, Source.KS2_FINAL, run.id)
+
+
+def test_suppressed_figures_are_stored_as_suppressed_never_zero(surrey):
+    import_file(KS2[2017])
+    import_file(KS4[2019])
+    # Wishmore Cross Academy had 4 eligible pupils: its results are SUPP in the file.
+    assert figure(138766, "ks2_rwm_expected", 2017) == (None, "Suppressed")
+    assert figure(138766, "ks2_reading_progress", 2017) == (None, "Suppressed")
+    assert figure(138766, "ks2_cohort", 2017) == (4.0, "Value given")
+    # Charterhouse (independent): Progress 8 'NP'; Gosden House School: 'NE', no entries.
+    assert figure(125340, "ks4_progress8", 2019) == (None, "Not published")
+    assert figure(125340, "ks4_attainment8", 2019) == (7.3, "Value given")
+    assert figure(125452, "ks4_attainment8", 2019) == (None, "No entries")
+    assert not Observation.objects.filter(status__gt=Status.VALUE, value__isnull=False).exists()
+
+
+def test_la_and_england_rows_become_area_figures(surrey):
+    import_file(KS2[2017])
+    import_file(KS2[2019])
+    assert area_figure("ks2_rwm_expected", 2017, la_code=936) == (67.0, "Value given")
+    assert area_figure("ks2_rwm_expected", 2017) == (61.0, "Value given")  # RECTYPE 5: state-funded schools
+    assert area_figure("ks2_rwm_expected", 2019, la_code=936) == (70.0, "Value given")
+    assert area_figure("ks2_rwm_expected", 2019) == (65.0, "Value given")
+
+
+def test_ks4_final_and_provisional_are_kept_apart(surrey):
+    import_file(KS4[2019])
+    import_file(KS4_PROVISIONAL)
+    # Jubilee High School, 2018/19.
+    assert figure(139948, "ks4_attainment8", 2019, source=Source.KS4_FINAL) == (46.0, "Value given")
+    assert figure(139948, "ks4_progress8", 2019, source=Source.KS4_FINAL) == (0.22, "Value given")
+    assert figure(139948, "ks4_progress8_upper", 2019, source=Source.KS4_FINAL) == (0.45, "Value given")
+    assert figure(139948, "ks4_progress8_gap", 2019, source=Source.KS4_FINAL) == (-0.26, "Value given")
+    assert figure(139948, "ks4_progress8", 2019, source=Source.KS4_PROVISIONAL) == (0.23, "Value given")
+    assert area_figure("ks4_attainment8", 2019, la_code=936, source=Source.KS4_FINAL) == (50.3, "Value given")
+    assert area_figure("ks4_attainment8", 2019, source=Source.KS4_FINAL) == (46.7, "Value given")  # RECTYPE 7
+
+
+def test_ees_files_read_time_period_and_their_codes(surrey):
+    import_file(KS4_INFO_2024)
+    import_file(KS4_INFO_2025)
+    assert Observation.objects.filter(source=Source.KS4_SCHOOL_INFO, year=2024).exists()
+    assert Observation.objects.filter(source=Source.KS4_SCHOOL_INFO, year=2025).exists()
+    # No Progress 8 for 2024/25: every school's banding is 'z'.
+    bands = Observation.objects.filter(measure__code="ks4_progress8_banding", year=2025)
+    assert bands.exists() and set(bands.values_list("status", flat=True)) == {Status.NOT_APPLICABLE}
+
+
+def test_census_figures_and_computed_area_percentages(surrey):
+    import_file(CENSUS_2023)
+    import_file(CENSUS_2019)
+    # The Grange Community Infant School.
+    assert figure(125037, "pupils", 2023) == (256.0, "Value given")
+    assert figure(125037, "fsm_pct", 2023) == (9.8, "Value given")
+    assert figure(125037, "eal_pct", 2023) == (27.7, "Value given")
+    assert figure(125037, "pupils", 2019) == (266.0, "Value given")
+    assert figure(125037, "sen_support_pct", 2019) == (8.6, "Value given")
+    assert figure(125037, "ehcp_pct", 2019) == (1.5, "Value given")
+    # England's FSM rate in January 2023 from the schools' own counts (published: 23.8%).
+    england = AreaObservation.objects.get(measure__code="fsm_pct", year=2023, la_code=0)
+    assert (england.value, england.computed) == (23.8, True)
+
+
+def test_absence_figures_belong_to_the_year_they_describe(surrey):
+    run = import_file(ABSENCE)
+    # Published with the 2018/19 tables; the figures are for 2017/18.
+    assert figure(143373, "absence_overall_pct", 2018) == (4.9, "Value given")
+    assert figure(143373, "persistent_absence_pct", 2018) == (12.0, "Value given")
+    assert run.skipped > 20_000  # the rest of England is not in this register
+
+
+def test_rows_for_schools_outside_the_register_are_skipped_and_counted(surrey):
+    run = import_file(KS4_PROVISIONAL)
+    surrey_schools = Observation.objects.filter(source=Source.KS4_PROVISIONAL).values("school").distinct().count()
+    assert surrey_schools > 50
+    assert run.skipped > 5000
+
+
+def test_la_codes_limit_an_import_to_those_authorities(surrey):
+    import_file(KS4_PROVISIONAL, la_codes=[850])
+    assert not Observation.objects.filter(source=Source.KS4_PROVISIONAL).exists()  # no Hampshire schools in this register
+    assert set(AreaObservation.objects.filter(area=1, source=Source.KS4_PROVISIONAL).values_list("la_code", flat=True)) == {850}
+
+
+def test_importing_the_same_file_again_changes_nothing(surrey):
+    first = import_file(KS2[2019])
+    before = snapshot()
+    again = import_file(KS2[2019])
+    assert (again.outcome, again.created, again.changed) == (ImportOutcome.UNCHANGED, 0, 0)
+    assert again.unchanged == first.created
+    assert snapshot() == before
+
+
+def test_a_new_year_adds_to_history_without_touching_the_last(surrey):
+    import_file(KS2[2018])
+    year_2018 = list(Observation.objects.filter(year=2018).order_by("pk").values())
+    import_file(KS2[2019])
+    assert list(Observation.objects.filter(year=2018).order_by("pk").values()) == year_2018
+    assert Observation.objects.filter(year=2019).exists()
+
+
+def test_a_corrected_file_replaces_its_year_from_its_source_only(surrey, tmp_path):
+    import_file(KS2[2019])
+    import_file(CENSUS_2019)
+    census = list(Observation.objects.filter(source=Source.CENSUS_SUMMARY).order_by("pk").values())
+    text = KS2[2019].read_text(encoding="utf-8-sig")
+    line = next(row for row in text.splitlines() if ",143373," in row)
+    assert ",56%," in line
+    corrected = tmp_path / "2018-2019-936-ks2final.csv"
+    corrected.write_text(text.replace(line, line.replace(",56%,", ",58%,", 1)), encoding="utf-8")
+    run = import_file(corrected)
+    assert (run.outcome, run.created, run.changed) == (ImportOutcome.SUCCEEDED, 0, 1)
+    assert figure(143373, "ks2_rwm_expected", 2019) == (58.0, "Value given")
+    assert Observation.objects.get(school__urn=143373, measure__code="ks2_rwm_expected", year=2019).import_run == run
+    assert list(Observation.objects.filter(source=Source.CENSUS_SUMMARY).order_by("pk").values()) == census
+
+
+def test_a_corrupt_value_refuses_the_whole_file_naming_row_and_column(surrey, tmp_path):
+    import_file(KS2[2018])
+    before = snapshot()
+    text = KS2[2019].read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    column = header.index("PTRWM_EXP")
+    fields = lines[9].split(",")
+    fields[column] = "5O%"
+    lines[9] = ",".join(fields)
+    broken = tmp_path / "2018-2019-936-ks2final.csv"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = import_file(broken)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert "2018-2019-936-ks2final.csv" in run.message
+    assert "row 10" in run.message and "column 'PTRWM_EXP'" in run.message and "5O%" in run.message
+    assert snapshot() == before
+
+
+def test_a_file_whose_name_and_columns_disagree_about_the_year_is_refused(surrey, tmp_path):
+    wrong = tmp_path / "2016-2017-936-ks2final.csv"
+    wrong.write_bytes(KS2[2019].read_bytes())
+    run = import_file(wrong)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert "2018/19" in run.message
+
+
+def test_a_gzipped_file_imports_like_the_plain_one(surrey, tmp_path):
+    packed = tmp_path / "2018-2019-936-ks2final.csv.gz"
+    packed.write_bytes(gzip.compress(KS2[2019].read_bytes()))
+    assert import_file(packed).created == import_file(KS2[2019]).unchanged
+
+
+def test_history_follows_a_converted_academy_to_its_predecessor(surrey):
+    import_file(LINKS_2021)
+    academy = School.objects.get(urn=143373)  # Guildford Grove Primary School, academy from 1 Sept 2016
+    urns = history_urns(academy)
+    assert urns[:2] == [143373, 132758]
+    for path in KS2.values():
+        import_file(path)
+    trend = dict(Observation.objects.filter(school__urn__in=urns, measure__code="ks2_rwm_expected").values_list("year", "value"))
+    # 2016/17 was published under the old URN, 2017/18 and 2018/19 under the academy's.
+    assert trend == {2017: 44.0, 2018: 57.0, 2019: 56.0}
+
+
+def test_history_of_a_school_without_links_is_itself(surrey):
+    assert history_urns(School.objects.get(urn=125037)) == [125037]
