@@ -8,7 +8,7 @@ from imports.registry import Counts
 from register.models import School
 
 from .models import Framework, Inspection, InspectionSource
-from .ofsted import merge_records
+from .ofsted import LEGACY_GRADES, merge_records
 
 FIELDS = (
     "ended_on",
@@ -66,6 +66,8 @@ def _merge_into(inspection: Inspection, record: dict) -> bool:
             new = {**inspection.judgements, **new}
         if new in (None, "", {}) or getattr(inspection, field) == new:
             continue
+        if field == "overall" and LEGACY_GRADES.get(new) == inspection.overall:
+            continue  # '2' in Ofsted's file is the register's 'Good': keep the words
         setattr(inspection, field, new)
         changed = True
     return changed

@@ -1,0 +1,238 @@
+"""One inspection history per school: the register's legacy rating, report cards, and the monthly file."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from evidence.models import Framework, Inspection, InspectionSource
+from imports.models import ImportOutcome
+from imports.services import import_file
+
+from .evidence_helpers import GIAS_2021, GIAS_2022, OFSTED_ALL, snapshot
+
+# The monthly "latest inspections" layout (DOMAIN.md §2), in a different order, with an extra column.
+LATEST_HEADER = [
+    "URN",
+    "Web Link (opens in new window)",
+    "LAESTAB",
+    "School name",
+    "A column added this month",
+    "Ofsted phase",
+    "Type of education",
+    "Postcode",
+    "Inspection type",
+    "Inspection start date",
+    "Inspection end date",
+    "Publication date",
+    "Category of concern",
+    "Most recent category of concern",
+    "Safeguarding standards",
+    "Inclusion",
+    "Curriculum and teaching",
+    "Achievement",
+    "Attendance and behaviour",
+    "Personal development and wellbeing",
+    "Early years (where applicable)",
+    "Post-16 provision (where applicable)",
+    "Leadership and governance",
+    "Latest OEIF overall effectiveness",
+    "Latest OEIF quality of education",
+    "Latest OEIF behaviour and attitudes",
+    "Latest OEIF personal development",
+    "Latest OEIF effectiveness of leadership and management",
+    "Latest OEIF sixth form provision (where applicable)",
+    "Inspection start date of latest OEIF graded inspection",
+    "URN at time of latest OEIF graded inspection",
+    "Ungraded inspection overall outcome",
+    "Date of latest ungraded inspection",
+]
+
+
+def latest_row(urn, name, **values):
+    row = dict.fromkeys(LATEST_HEADER, "NULL")
+    row.update({"URN": str(urn), "School name": name, "A column added this month": "x"})
+    row.update(values)
+    return [row[h] for h in LATEST_HEADER]
+
+
+def latest_file(rows, encoding="utf-8"):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(LATEST_HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+REPORT_CARD = {
+    "Inspection type": "S5 Inspection",
+    "Inspection start date": "09/12/2025",
+    "Inspection end date": "10/12/2025",
+    "Publication date": "01/02/2026",
+    "Category of concern": "",
+    "Safeguarding standards": "Met",
+    "Inclusion": "Expected standard",
+    "Curriculum and teaching": "Needs attention",
+    "Achievement": "Needs attention",
+    "Attendance and behaviour": "Needs attention",
+    "Personal development and wellbeing": "Expected standard",
+    "Early years (where applicable)": "Needs attention",
+    "Post-16 provision (where applicable)": "Not applicable",
+    "Leadership and governance": "Needs attention",
+}
+GRADED = {
+    "Latest OEIF overall effectiveness": "2",
+    "Latest OEIF quality of education": "2",
+    "Latest OEIF behaviour and attitudes": "2",
+    "Latest OEIF personal development": "1",
+    "Latest OEIF effectiveness of leadership and management": "2",
+    "Latest OEIF sixth form provision (where applicable)": "",
+}
+
+
+@pytest.fixture
+def surrey(db):
+    import_file(GIAS_2021)
+
+
+def test_the_registers_legacy_rating_becomes_a_graded_inspection(surrey):
+    # The Grange Community Infant School: "Good", 15-11-2018 in the 2021 extract.
+    inspection = Inspection.objects.get(school__urn=125037)
+    assert (inspection.framework, inspection.started_on, inspection.overall) == (Framework.GRADED, date(2018, 11, 15), "Good")
+    assert inspection.source == InspectionSource.REGISTER
+    assert inspection.import_run.kind == "gias_establishments"
+
+
+def test_a_later_register_extract_adds_to_the_history(surrey):
+    import_file(GIAS_2022)
+    # Prior Heath Infant School: Outstanding (2007) in 2021, Good (22-09-2021) in 2022: both kept.
+    history = list(Inspection.objects.filter(school__urn=125028).order_by("started_on").values_list("started_on", "overall"))
+    assert history == [(date(2007, 2, 8), "Outstanding"), (date(2021, 9, 22), "Good")]
+
+
+def test_a_report_card_is_kept_in_ofsteds_words_with_no_overall_grade(surrey):
+    run = import_file(OFSTED_ALL)
+    assert (run.kind, run.outcome) == ("ofsted_all_inspections", ImportOutcome.SUCCEEDED)
+    card = Inspection.objects.get(school__urn=125037, framework=Framework.REPORT_CARD)
+    assert card.overall == ""
+    assert (card.started_on, card.published_on) == (date(2025, 12, 9), date(2026, 2, 1))
+    assert (card.inspection_number, card.inspection_type, card.safeguarding) == ("10429718", "S5 Inspection", "Met")
+    assert card.judgements["Curriculum and teaching"] == "Needs attention"
+    assert card.judgements["Inclusion"] == "Expected standard"
+    assert card.judgements["Post-16 provision"] == "Not applicable"
+    assert card.category_of_concern == ""
+    # The earlier graded inspection is still there: one history across both frameworks.
+    assert Inspection.objects.filter(school__urn=125037).count() == 2
+    assert run.skipped == 245  # inspections of schools outside this register
+
+
+def test_reimporting_the_report_card_file_changes_nothing(surrey):
+    import_file(OFSTED_ALL)
+    before = snapshot()
+    again = import_file(OFSTED_ALL)
+    assert (again.outcome, again.created, again.changed) == (ImportOutcome.UNCHANGED, 0, 0)
+    assert snapshot() == before
+
+
+def test_the_monthly_file_adds_report_cards_graded_and_ungraded_inspections(surrey):
+    data = latest_file(
+        [
+            latest_row(
+                125037,
+                "The Grange Community Infant School",
+                **REPORT_CARD,
+                **GRADED,
+                **{"Inspection start date of latest OEIF graded inspection": "15/11/2018"},
+            ),
+            latest_row(
+                143373,
+                "Guildford Grove Primary School",
+                **GRADED,
+                **{
+                    "Inspection start date of latest OEIF graded inspection": "27/11/2018",
+                    "URN at time of latest OEIF graded inspection": "143373",
+                    "Ungraded inspection overall outcome": "School remains Good",
+                    "Date of latest ungraded inspection": "14/03/2023",
+                },
+            ),
+            latest_row(
+                140348,
+                "Kenyngton Manor Primary School",
+                **{"Inspection type": "S8 No Formal Designation Visit", "Inspection start date": "20/01/2026"},
+                **dict.fromkeys(list(REPORT_CARD)[6:], "9"),
+            ),
+        ]
+    )
+    run = import_file(data, file_name="latest_inspections_as_at_31_jan_2026.csv")
+    assert (run.kind, run.outcome) == ("ofsted_latest_inspections", ImportOutcome.SUCCEEDED), run.message
+    grange = {i.framework: i for i in Inspection.objects.filter(school__urn=125037)}
+    assert grange[Framework.REPORT_CARD].judgements["Leadership and governance"] == "Needs attention"
+    assert grange[Framework.REPORT_CARD].ended_on == date(2025, 12, 10)
+    # The graded inspection merges with the register's record of the same day; its words stay.
+    graded = grange[Framework.GRADED]
+    assert (graded.started_on, graded.overall) == (date(2018, 11, 15), "Good")
+    assert graded.judgements == {
+        "Quality of education": "2",
+        "Behaviour and attitudes": "2",
+        "Personal development": "1",
+        "Leadership and management": "2",
+    }
+    ungraded = Inspection.objects.get(school__urn=143373, framework=Framework.UNGRADED)
+    assert (ungraded.started_on, ungraded.judgements) == (date(2023, 3, 14), {"Outcome": "School remains Good"})
+    visit = Inspection.objects.get(school__urn=140348, framework=Framework.UNGRADED, started_on=date(2026, 1, 20))
+    assert set(visit.judgements.values()) == {"Not evaluated"}
+    assert visit.overall == ""
+
+
+def test_the_monthly_file_keeps_a_predecessors_urn_for_an_inspection_before_conversion(surrey):
+    data = latest_file(
+        [
+            latest_row(
+                143373,
+                "Guildford Grove Primary School",
+                **GRADED,
+                **{
+                    "Inspection start date of latest OEIF graded inspection": "23/01/2014",
+                    "URN at time of latest OEIF graded inspection": "132758",
+                },
+            )
+        ]
+    )
+    import_file(data, file_name="latest.csv")
+    inspection = Inspection.objects.get(school__urn=143373, started_on=date(2014, 1, 23))
+    assert inspection.urn_at_inspection == 132758
+
+
+def test_the_monthly_file_may_come_in_windows_1252(surrey):
+    row = latest_row(125037, "The Grange Community Infant School \u2019s", **REPORT_CARD)
+    data = latest_file([row], encoding="cp1252")
+    assert b"\x92" in data
+    run = import_file(data, file_name="latest.csv")
+    assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    assert Inspection.objects.filter(school__urn=125037, framework=Framework.REPORT_CARD).exists()
+
+
+def test_a_bad_date_refuses_the_monthly_file_whole(surrey):
+    before = snapshot()
+    rows = [
+        latest_row(125037, "Grange", **REPORT_CARD),
+        latest_row(125028, "Prior Heath", **{**REPORT_CARD, "Inspection start date": "31/13/2025"}),
+    ]
+    run = import_file(latest_file(rows), file_name="latest.csv")
+    assert run.outcome == ImportOutcome.REFUSED
+    assert "row 3" in run.message and "column 'Inspection start date'" in run.message and "31/13/2025" in run.message
+    assert snapshot() == before
+
+
+def test_statistical_neighbours_in_common_grounds_own_layout(db):
+    from evidence.models import StatisticalNeighbour
+
+    run = import_file(b"la_code,neighbour_la_code,rank\n936,850,1\n936,825,2\n", file_name="neighbours.csv")
+    assert (run.kind, run.created) == ("statistical_neighbours", 2)
+    assert list(StatisticalNeighbour.objects.values_list("la_code", "neighbour_code", "rank")) == [(936, 850, 1), (936, 825, 2)]
+    again = import_file(b"la_code,neighbour_la_code,rank\n936,825,1\n", file_name="neighbours.csv")
+    assert (again.changed, again.unchanged) == (2, 0)
+    assert list(StatisticalNeighbour.objects.values_list("neighbour_code", "rank")) == [(825, 1)]
+    bad = import_file(b"la_code,neighbour_la_code,rank\n936,x,1\n", file_name="neighbours.csv")
+    assert bad.outcome == ImportOutcome.REFUSED and "row 2" in bad.message

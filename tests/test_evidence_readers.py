@@ -1,0 +1,97 @@
+"""The pure readers: no database, small frames and the real headers."""
+
+import polars as pl
+import pytest
+
+from evidence import catalogue, ofsted, readers
+from evidence.models import Status
+from imports.registry import ImportRefused
+
+from .evidence_helpers import KS2, KS4
+
+
+def values(texts):
+    frame = pl.DataFrame({"v": texts})
+    value, status, bad = readers.parse_figures(pl.col("v"))
+    return frame.select(value.alias("value"), status.alias("status"), bad.alias("bad")).rows()
+
+
+def test_percent_text_codes_and_blanks():
+    assert values(["67%", "0.90%", "-0.8", "SUPP", "c", "NA", "z", "x", "NE", "NP", "NEW", "LOWCOV", " ", None]) == [
+        (67.0, 0, False),
+        (0.9, 0, False),
+        (-0.8, 0, False),
+        (None, Status.SUPPRESSED, False),
+        (None, Status.SUPPRESSED, False),
+        (None, Status.NOT_APPLICABLE, False),
+        (None, Status.NOT_APPLICABLE, False),
+        (None, Status.NOT_AVAILABLE, False),
+        (None, Status.NO_ENTRIES, False),
+        (None, Status.NOT_PUBLISHED, False),
+        (None, Status.NEW_SCHOOL, False),
+        (None, Status.LOW_COVERAGE, False),
+        (None, None, False),
+        (None, None, False),
+    ]
+
+
+def test_anything_else_is_bad():
+    assert [bad for *_, bad in values(["5O%", "n/a", "12.3.4"])] == [True, True, True]
+
+
+def test_the_readers_status_codes_are_the_models():
+    assert {code: Status(value).label for code, value in readers.CODES.items()}["SUPP"] == "Suppressed"
+    assert max(readers.CODES.values()) == max(Status.values)
+
+
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [("2018-2019-england_abs.csv", 2019), ("201819_census.csv", 2019), ("england_ks4final.csv", None), ("2018-2020-x.csv", None)],
+)
+def test_year_from_name(name, year):
+    assert readers.year_from_name(name) == year
+
+
+def test_year_from_the_columns_of_each_performance_table():
+    for year, path in (*KS2.items(), *KS4.items()):
+        assert readers.year_from_suffixes(readers.header_of(path.read_bytes())) == year
+
+
+def test_short_rows_give_no_figures_for_the_fields_they_lack():
+    data = b"RECTYPE,LEA,URN,PTRWM_EXP,TELIG\r\n1,936,100001,50%,30\r\n1,936,100002\r\n5,,,65%,600000\r\n"
+    figures = readers.read_performance_table(data, "2018-2019-x.csv", catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)
+    assert figures.filter(pl.col("urn") == 100002).is_empty()
+    england = figures.filter(pl.col("area") == "england", pl.col("measure") == "ks2_rwm_expected")
+    assert england.select("value", "cohort").row(0) == (65.0, 600000)
+
+
+def test_an_unknown_record_type_is_refused():
+    data = b"RECTYPE,LEA,URN,PTRWM_EXP,TELIG\r\n9,936,100001,50%,30\r\n"
+    with pytest.raises(ImportRefused) as refusal:
+        readers.read_performance_table(data, "2018-2019-x.csv", catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)
+    assert (refusal.value.row, refusal.value.column) == (2, "RECTYPE")
+
+
+def test_ees_words_for_progress_8_bands_become_the_tables_numbers():
+    data = b"time_period,school_urn,old_la_code,p8_banding\n202324,100001,936,Well below average\n202324,100002,936,z\n"
+    figures = readers.read_ees_schools(data, catalogue.KS4_EES_COLUMNS)
+    assert figures.select("urn", "year", "value", "status").rows() == [(100001, 2024, 5.0, 0), (100002, 2024, None, Status.NOT_APPLICABLE)]
+
+
+def test_ofsted_headers_are_matched_loosely():
+    assert ofsted.key("Web Link (opens in new window)") == "weblink"
+    assert ofsted.key("Early years (where applicable)") == "earlyyears"
+    assert ofsted.key("Personal development and well-being") == "personaldevelopmentandwellbeing"
+
+
+def test_ofsted_dates():
+    assert ofsted.parse_date("09/12/2025", 2, "x").isoformat() == "2025-12-09"
+    assert ofsted.parse_date("2025-12-09", 2, "x").isoformat() == "2025-12-09"
+    assert ofsted.parse_date("NULL", 2, "x") is None
+    with pytest.raises(ImportRefused):
+        ofsted.parse_date("9 Dec", 2, "x")
+
+
+def test_legacy_grades_are_described_in_words():
+    assert ofsted.describe_grade("2") == "Good (2)"
+    assert ofsted.describe_grade("Serious Weaknesses") == "Serious Weaknesses"
