@@ -50,6 +50,9 @@ class UserAdmin(admin.ModelAdmin):
     readonly_fields = ["last_login", "date_joined"]
     inlines = [RoleAssignmentInline]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # Deactivate instead: the audit trail and role history name the person.
+
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):

@@ -104,6 +104,15 @@ def confirm_two_factor_device(*, device, request=None) -> None:
         record(AuditAction.UPDATE, request=request, user=device.user, obj=device.user, change="two-factor authentication set up")
 
 
+def reset_two_factor(*, user, reset_by, request=None) -> None:
+    """Remove a person's authenticator app (lost phone): they set up a new one at their next sign-in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        record(AuditAction.UPDATE, request=request, user=reset_by, obj=user, change="two-factor authentication reset", devices=removed)
+
+
 def invitation_link(user, request=None) -> str:
     path = reverse(
         "accounts:invitation-accept",

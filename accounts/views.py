@@ -241,6 +241,8 @@ def user_detail(request, pk):
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             return _revoke(request, person)
+        if request.POST.get("action") == "reset_two_factor":
+            return _reset_two_factor(request, person)
         form = RoleForm(request.POST, admin=request.user)
         if form.is_valid():
             data = form.cleaned_data
@@ -259,6 +261,7 @@ def user_detail(request, pk):
         "revoked": [a for a in assignments if a.revoked_at is not None],
         "revocable": revocable,
         "invitations": list(person.invitations.select_related("invited_by")[:5]),
+        "has_two_factor": user_has_device(person, confirmed=True),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -281,4 +284,12 @@ def _revoke(request, person):
     assignment = RoleAssignment.objects.select_related("authority", "school", "group", "body").get(pk=assignment_id)
     services.revoke_role(assignment=assignment, revoked_by=request.user, request=request)
     messages.success(request, f"Role revoked: {assignment.get_role_display()}, {assignment.scope_object}")
+    return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
+
+
+def _reset_two_factor(request, person):
+    if person.pk == request.user.pk or (person.is_superuser and not request.user.is_superuser):
+        raise PermissionDenied
+    services.reset_two_factor(user=person, reset_by=request.user, request=request)
+    messages.success(request, f"Two-factor authentication reset: {person} will set up their authenticator app again when they next sign in")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))

@@ -225,3 +225,17 @@ def test_superuser_manages_users_everywhere(client, world, outsider):
     )
     assert response.status_code == 302
     assert outsider.roles.current().filter(school=other_school).exists()
+
+
+def test_la_admin_resets_a_lost_authenticator_app(admin_client, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    officer = world.users[Role.LA_OFFICER]
+    TOTPDevice.objects.create(user=officer, name="Phone", confirmed=True)
+    assert "Reset two-factor authentication" in admin_client.get(f"/accounts/users/{officer.pk}/").content.decode()
+    response = admin_client.post(f"/accounts/users/{officer.pk}/", {"action": "reset_two_factor"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.UPDATE, object_id=str(officer.pk), detail__change="two-factor authentication reset"
+    ).exists()
