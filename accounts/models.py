@@ -8,8 +8,9 @@ from .roles import ROLE_SCOPE, Role, ScopeKind
 
 class UserQuerySet(models.QuerySet):
     def manageable_by(self, admin):
-        """Users an LA administrator may see and manage: those holding (or who held) a role tied to one
-        of the administrator's authorities, and those the administrator invited who have no role yet."""
+        """Users an LA administrator may see and manage: those holding a role tied to one of the
+        administrator's authorities; and, among people with no current role, those who held one
+        there or whom the administrator invited (so that they can be given a role again)."""
         from .access import scope_for
 
         scope = scope_for(admin)
@@ -17,10 +18,13 @@ class UserQuerySet(models.QuerySet):
             return self
         if not scope.admin_authority_ids:
             return self.none()
-        in_reach = RoleAssignment.objects.in_authorities(scope.admin_authority_ids).values("user_id")
+        in_reach = RoleAssignment.objects.in_authorities(scope.admin_authority_ids)
         invited = Invitation.objects.filter(invited_by=admin).values("user_id")
         with_a_role = RoleAssignment.objects.current().values("user_id")
-        return self.filter(Q(id__in=in_reach) | (Q(id__in=invited) & ~Q(id__in=with_a_role)))
+        return self.filter(
+            Q(id__in=in_reach.current().values("user_id"))
+            | (~Q(id__in=with_a_role) & (Q(id__in=in_reach.values("user_id")) | Q(id__in=invited)))
+        )
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):

@@ -239,3 +239,10 @@ def test_la_admin_resets_a_lost_authenticator_app(admin_client, world):
     assert AuditEvent.objects.filter(
         action=AuditAction.UPDATE, object_id=str(officer.pk), detail__change="two-factor authentication reset"
     ).exists()
+
+
+def test_someone_who_moved_to_another_authority_is_no_longer_seen(admin_client, world):
+    head = world.users[Role.HEADTEACHER]
+    services.revoke_role(assignment=head.roles.get(), revoked_by=None)
+    grant(head, Role.HEADTEACHER, world.far_school)
+    assert admin_client.get(f"/accounts/users/{head.pk}/").status_code == 404
