@@ -223,6 +223,9 @@ UPLOAD_DIR = VAR_DIR / "uploads"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# The site's own address, for links in emails sent outside a request (e.g. invitations from the demo loader).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 # The organisation that runs this installation, shown in the page header.
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="School improvement partnership")
 

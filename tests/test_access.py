@@ -28,6 +28,9 @@ PAGES = [
     ("register:authority-detail", lambda w: [936], ALL),
     ("register:authority-detail", lambda w: [850], set()),
     ("audit:list", lambda w: [], {Role.LA_ADMIN}),
+    ("accounts:user-list", lambda w: [], {Role.LA_ADMIN}),
+    ("accounts:user-invite", lambda w: [], {Role.LA_ADMIN}),
+    ("accounts:user-detail", lambda w: [w.users[Role.HEADTEACHER].pk], {Role.LA_ADMIN}),
 ]
 PUBLIC = ["core:start", "core:accessibility", "core:cookies", "core:privacy"]
 # Pages reached only through a form post or an emailed token, tested where they are built.
@@ -38,7 +41,6 @@ NOT_WALKED = {
     "accounts:password-reset-sent",
     "accounts:password-reset-confirm",
     "accounts:password-reset-complete",
-    "accounts:invitation",
     "accounts:invitation-accept",
     "accounts:two-factor-setup",
     "accounts:two-factor-verify",
