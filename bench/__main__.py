@@ -1,0 +1,72 @@
+"""Run every benchmark case in the bench package; print a table and write var/bench.json."""
+
+import importlib
+import json
+import os
+import pkgutil
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonground.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+import bench  # noqa: E402
+from bench.database import throwaway_database  # noqa: E402
+
+
+def discover():
+    for info in pkgutil.iter_modules(bench.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"bench.{info.name}")
+        if hasattr(module, "cases"):
+            yield module
+
+
+def best_of(function, repeat, setup=None) -> float:
+    times = []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> int:
+    results = []
+    with throwaway_database(settings.VAR_DIR / "bench"):
+        print(f"Benchmarks on {connection.vendor} (database {connection.settings_dict['NAME']})", file=sys.stderr)
+        for module in discover():
+            for case in module.cases():
+                seconds = best_of(case.run, case.repeat, case.setup)
+                baseline = best_of(case.baseline, case.repeat)
+                results.append(
+                    {
+                        "name": case.name,
+                        "seconds": round(seconds, 4),
+                        "baseline_seconds": round(baseline, 4),
+                        "ratio": round(seconds / baseline, 2),
+                    }
+                )
+                print(f"  {case.name}: {seconds:.3f}s", file=sys.stderr)
+    out = Path(settings.VAR_DIR) / "bench.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    width = max([len(r["name"]) for r in results] + [4])
+    print(f"{'case':<{width}}  {'seconds':>8}  {'baseline':>8}  {'ratio':>6}")
+    for r in results:
+        print(f"{r['name']:<{width}}  {r['seconds']:>8.3f}  {r['baseline_seconds']:>8.3f}  {r['ratio']:>5.1f}×")
+    print(f"Written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The Imports page: what was imported, by whom, with what outcome; and uploading a file to import."""
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.access import scope_for
+from register.models import LocalAuthority, RegisterEvent
+
+from .forms import UploadForm, upload_dir
+from .models import ImportOutcome, ImportRun
+from .registry import KINDS
+from .tasks import run_import
+
+OUTCOME_COLOURS = {
+    ImportOutcome.QUEUED: "grey",
+    ImportOutcome.RUNNING: "blue",
+    ImportOutcome.SUCCEEDED: "green",
+    ImportOutcome.UNCHANGED: "grey",
+    ImportOutcome.REFUSED: "red",
+    ImportOutcome.FAILED: "red",
+}
+
+
+def _la_admin_only(request):
+    if not scope_for(request.user).is_la_admin:
+        raise PermissionDenied
+
+
+def _authorities(request):
+    scope = scope_for(request.user)
+    las = LocalAuthority.objects.all()
+    return las if scope.everything else las.filter(id__in=scope.admin_authority_ids)
+
+
+def _kind_label(code):
+    return KINDS[code].label if code in KINDS else code or "Not recognised"
+
+
+def import_list(request):
+    _la_admin_only(request)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None, authorities=_authorities(request))
+    if posted and form.is_valid():
+        run = _queue_upload(request, form)
+        return redirect("imports:detail", run.pk)
+    runs = ImportRun.objects.select_related("user").order_by("-started_at", "-id")
+    page = Paginator(runs, 25).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "colours": OUTCOME_COLOURS, "kind_label": _kind_label}
+    return render(request, "imports/list.html", context, status=400 if form.errors else 200)
+
+
+def _queue_upload(request, form) -> ImportRun:
+    upload = form.cleaned_data["file"]
+    suffix = ".csv.gz" if upload.name.lower().endswith(".gz") else ".csv"
+    path = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    la_codes = [la.code for la in form.cleaned_data["la"]]
+    run = ImportRun.objects.create(
+        file_name=upload.name[:255], checksum="", outcome=ImportOutcome.QUEUED, user=request.user, la_codes=",".join(map(str, la_codes))
+    )
+    transaction.on_commit(lambda: run_import.enqueue(run.pk, str(path), la_codes, request.user.pk))
+    return run
+
+
+def import_detail(request, pk):
+    _la_admin_only(request)
+    run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
+    events = RegisterEvent.objects.filter(import_run=run).select_related("school").order_by("school__name", "kind")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    context = {"run": run, "events": page, "colours": OUTCOME_COLOURS, "kind_label": _kind_label(run.kind)}
+    return render(request, "imports/detail.html", context)
+
+
+def import_progress(request, pk):
+    """The progress panel alone, for the detail page to refresh while the import runs."""
+    _la_admin_only(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    if run.is_finished and not request.headers.get("HX-Request"):
+        return redirect("imports:detail", run.pk)
+    response = render(request, "imports/_progress.html", {"run": run, "colours": OUTCOME_COLOURS})
+    if run.is_finished:
+        response["HX-Refresh"] = "true"  # show the finished page in full
+    return response

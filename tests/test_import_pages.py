@@ -1,0 +1,111 @@
+import gzip
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from accounts.roles import Role
+from imports.models import ImportOutcome, ImportRun
+from imports.services import import_file
+from register.models import RegisterEvent, School
+
+from .conftest import sign_in
+from .test_import_demo_files import GIAS_2021, GIAS_2022
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.LA_OFFICER, Role.TRUST_LEADER, Role.ADVISER])
+def test_imports_page_is_forbidden_to_everyone_but_la_administrators(client, world, role):
+    sign_in(client, world.users[role])
+    run = ImportRun.objects.create(file_name="x.csv", checksum="0")
+    assert client.get(reverse("imports:list")).status_code == 403
+    assert client.get(reverse("imports:detail", args=[run.pk])).status_code == 403
+
+
+def test_la_admin_sees_the_runs_with_their_outcomes(client, world):
+    import_file(GIAS_2021, user=world.users[Role.LA_ADMIN])
+    import_file(GIAS_2021)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    response = client.get(reverse("imports:list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "surrey-2021-05-establishments.csv" in page
+    assert "GIAS establishment extract" in page
+    assert "govuk-tag--green" in page and "Imported" in page
+    assert "No changes" in page
+    assert world.users[Role.LA_ADMIN].full_name in page and "Command line" in page
+
+
+def test_import_detail_lists_the_register_changes_it_recorded(client, world):
+    import_file(GIAS_2021)
+    run = import_file(GIAS_2022)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert run.message in page
+    first = RegisterEvent.objects.filter(import_run=run).order_by("school__name", "kind").first()
+    assert first.school.name in page and first.get_kind_display() in page
+    events = RegisterEvent.objects.filter(import_run=run).order_by("school__name", "kind")
+    wood_street = list(events.values_list("school__urn", flat=True)).index(125004)
+    page = client.get(reverse("imports:detail", args=[run.pk]), {"page": wood_street // 50 + 1}).content.decode()
+    assert "Wood Street Infant School" in page
+    assert "Miss Katherine Potter" in page
+    assert f"{RegisterEvent.objects.filter(import_run=run).count()} changes" in page
+
+
+def test_refused_import_page_says_what_to_fix(client, world, tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("Note\nhello\n")
+    run = import_file(path)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert "The file was refused" in page
+    assert "not a file Common Ground recognises" in page
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_uploaded_file_is_imported_in_the_background(client, world, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.UPLOAD_DIR = tmp_path
+    sign_in(client, world.users[Role.LA_ADMIN])
+    upload = tmp_path / "surrey.csv.gz"
+    upload.write_bytes(gzip.compress(GIAS_2021.read_bytes()))
+    with upload.open("rb") as f, django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:list"), {"file": f, "la": ["936"]})
+    run = ImportRun.objects.get(file_name="surrey.csv.gz")
+    assert response.status_code == 302 and response["Location"] == reverse("imports:detail", args=[run.pk])
+    assert (run.outcome, run.created, run.progress, run.la_codes) == (ImportOutcome.SUCCEEDED, 590, 100, "936")
+    assert run.user == world.users[Role.LA_ADMIN]
+    assert School.objects.filter(urn=125004).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "590 rows read" in page
+
+
+def test_upload_without_a_file_shows_the_error_summary(client, world):
+    sign_in(client, world.users[Role.LA_ADMIN])
+    response = client.post(reverse("imports:list"), {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Select a file to import" in page
+    assert not ImportRun.objects.exists()
+
+
+def test_upload_of_a_spreadsheet_is_refused_before_importing(client, world, tmp_path):
+    sign_in(client, world.users[Role.LA_ADMIN])
+    path = tmp_path / "schools.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+    with path.open("rb") as f:
+        response = client.post(reverse("imports:list"), {"file": f})
+    assert "The selected file must be a CSV file" in response.content.decode()
+
+
+def test_progress_panel_of_a_queued_import_polls_until_finished(client, world):
+    run = ImportRun.objects.create(file_name="big.csv", checksum="", outcome=ImportOutcome.QUEUED)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "<progress" in page and "htmx.min.js" in page
+    panel = client.get(reverse("imports:progress", args=[run.pk]), headers={"HX-Request": "true"})
+    assert "Waiting to start" in panel.content.decode()
+    ImportRun.objects.filter(pk=run.pk).update(outcome=ImportOutcome.SUCCEEDED, progress=100)
+    finished = client.get(reverse("imports:progress", args=[run.pk]), headers={"HX-Request": "true"})
+    assert finished["HX-Refresh"] == "true"
