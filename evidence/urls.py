@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "evidence"
-urlpatterns = []
+urlpatterns = [
+    path("schools/<int:urn>/results/", views.school_results, name="school-results"),
+    path("schools/<int:urn>/timeline/", views.school_timeline, name="school-timeline"),
+    path("schools/<int:urn>/intelligence/", views.school_intelligence, name="school-intelligence"),
+    path("schools/<int:urn>/intelligence/new/", views.intelligence_new, name="intelligence-new"),
+    path("authorities/<int:code>/results/", views.authority_results, name="authority-results"),
+    path("authorities/<int:code>/results.csv", views.authority_results_download, {"fmt": "csv"}, name="authority-results-csv"),
+    path("authorities/<int:code>/results.xlsx", views.authority_results_download, {"fmt": "xlsx"}, name="authority-results-xlsx"),
+]

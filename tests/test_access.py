@@ -31,6 +31,20 @@ PAGES = [
     ("accounts:user-list", lambda w: [], {Role.LA_ADMIN}),
     ("accounts:user-invite", lambda w: [], {Role.LA_ADMIN}),
     ("accounts:user-detail", lambda w: [w.users[Role.HEADTEACHER].pk], {Role.LA_ADMIN}),
+    ("evidence:school-results", lambda w: [w.school.urn], ALL),
+    ("evidence:school-results", lambda w: [w.far_school.urn], set()),
+    ("evidence:school-timeline", lambda w: [w.school.urn], ALL),
+    ("evidence:school-timeline", lambda w: [w.far_school.urn], set()),
+    ("evidence:school-intelligence", lambda w: [w.school.urn], LA | {Role.ADVISER}),
+    ("evidence:school-intelligence", lambda w: [w.other_school.urn], LA),
+    ("evidence:school-intelligence", lambda w: [w.far_school.urn], set()),
+    ("evidence:intelligence-new", lambda w: [w.school.urn], LA | {Role.ADVISER}),
+    ("evidence:intelligence-new", lambda w: [w.trust_school.urn], LA),
+    ("evidence:authority-results", lambda w: [936], ALL),
+    ("evidence:authority-results", lambda w: [850], set()),
+    ("evidence:authority-results-csv", lambda w: [936], ALL),
+    ("evidence:authority-results-xlsx", lambda w: [936], ALL),
+    ("evidence:authority-results-csv", lambda w: [850], set()),
 ]
 PUBLIC = ["core:start", "core:accessibility", "core:cookies", "core:privacy"]
 # Pages reached only through a form post or an emailed token, tested where they are built.

@@ -1,0 +1,79 @@
+"""`manage.py school URN [--json]`: a school's register facts, every figure and its inspections."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from evidence.history import history_urns
+from evidence.models import Measure, Source, Status, academic_year
+from evidence.presenters import display, school_points
+from evidence.timeline import inspections_for
+from register.models import School
+
+
+class Command(BaseCommand):
+    help = "Show a school's register facts, every imported figure (measure → year → value and status) and inspections."
+
+    def add_arguments(self, parser):
+        parser.add_argument("urn", type=int)
+        parser.add_argument("--json", action="store_true", help="Print JSON (for scripts and tests).")
+
+    def handle(self, *args, urn, **options):
+        school = School.objects.select_related("la").filter(urn=urn).first()
+        if school is None:
+            raise CommandError(f"No school with URN {urn} in the register.")
+        urns = history_urns(school)
+        points = school_points(urns)
+        facts = {
+            "urn": school.urn,
+            "name": school.name,
+            "la_code": school.la.code,
+            "la_name": school.la.name,
+            "laestab": school.laestab,
+            "type": school.type_name,
+            "phase": school.phase,
+            "status": school.status,
+            "opened_on": school.opened_on.isoformat() if school.opened_on else None,
+            "closed_on": school.closed_on.isoformat() if school.closed_on else None,
+            "pupils": school.pupils,
+            "ofsted_rating": school.ofsted_rating,
+            "history_urns": urns,
+        }
+        observations = {
+            code: {
+                str(year): {
+                    "value": p.value,
+                    "status": "value" if p.status == Status.VALUE else Status(p.status).label.lower(),
+                    "cohort": p.cohort,
+                    "source": Source(p.source).name.lower(),
+                    "urn": p.urn,
+                    "import_run": p.run_id,
+                }
+                for year, p in sorted(years.items())
+            }
+            for code, years in sorted(points.items())
+        }
+        inspections = [
+            {
+                "framework": i.framework,
+                "started_on": i.started_on.isoformat(),
+                "published_on": i.published_on.isoformat() if i.published_on else None,
+                "type": i.inspection_type,
+                "overall": i.overall,
+                "category_of_concern": i.category_of_concern,
+                "safeguarding": i.safeguarding,
+                "judgements": i.judgements,
+                "urn": i.urn_at_inspection or i.school.urn,
+            }
+            for i in inspections_for(urns)
+        ]
+        if options["json"]:
+            self.stdout.write(json.dumps({"school": facts, "observations": observations, "inspections": inspections}, indent=2))
+            return
+        self.stdout.write(f"{school.name} (URN {school.urn}), {school.la.name}; history: {', '.join(map(str, urns))}")
+        measures = {m.code: m for m in Measure.objects.all()}
+        for code, years in sorted(points.items(), key=lambda kv: measures[kv[0]].order):
+            row = ", ".join(f"{academic_year(y)} {display(p, measures[code])}" for y, p in sorted(years.items()))
+            self.stdout.write(f"  {measures[code].label}: {row}")
+        for i in inspections:
+            self.stdout.write(f"  Inspection {i['started_on']} ({i['framework']}): {i['overall'] or i['type']}")

@@ -1,0 +1,133 @@
+"""Gathering a school's (or an authority's) figures for pages, exports and the `school` command.
+
+Where two sources give the same measure for the same year (KS4 final and provisional 2018/19), the
+final figures win. Where the school and a predecessor both have one (a merger), the nearest URN wins.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .catalogue import Unit
+from .models import Area, AreaObservation, Measure, Observation, Source, Status, academic_year
+
+# Most authoritative first.
+SOURCE_ORDER = [
+    Source.KS2_FINAL,
+    Source.KS4_FINAL,
+    Source.CENSUS_SPC,
+    Source.CENSUS_SUMMARY,
+    Source.ABSENCE,
+    Source.KS4_SCHOOL_INFO,
+    Source.KS4_PROVISIONAL,
+]
+RANK = {source: i for i, source in enumerate(SOURCE_ORDER)}
+
+
+@dataclass
+class Point:
+    year: int
+    value: float | None
+    status: int
+    source: int
+    cohort: int | None = None
+    run_id: int | None = None
+    file_name: str = ""
+    urn: int | None = None
+    computed: bool = False
+
+    @property
+    def academic_year(self) -> str:
+        return academic_year(self.year)
+
+    @property
+    def source_label(self) -> str:
+        return Source(self.source).label
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label.lower()
+
+
+def display(point: Point | None, measure: Measure) -> str:
+    """A figure as text: '56%', '-0.80', 'suppressed'. Never 0 for a missing value."""
+    if point is None:
+        return "no data"
+    if point.value is None:
+        return point.status_label
+    text = f"{point.value:,.{measure.places}f}"
+    return text + "%" if measure.unit == Unit.PERCENT else text
+
+
+@dataclass
+class Series:
+    measure: Measure
+    school: dict[int, Point] = field(default_factory=dict)
+    la: dict[int, Point] = field(default_factory=dict)
+    england: dict[int, Point] = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(set(self.school) | set(self.la) | set(self.england))
+
+    @property
+    def latest_year(self) -> int | None:
+        return max(self.school) if self.school else None
+
+    def text(self, point):
+        return display(point, self.measure)
+
+
+def _better(new: Point, old: Point | None, urn_rank: dict[int, int]) -> bool:
+    if old is None:
+        return True
+    return (RANK.get(new.source, 99), urn_rank.get(new.urn, 99)) < (RANK.get(old.source, 99), urn_rank.get(old.urn, 99))
+
+
+def school_points(urns: list[int], measures=None) -> dict[str, dict[int, Point]]:
+    """measure code → year → the chosen Point, across the school's history of URNs."""
+    rows = Observation.objects.filter(school__urn__in=urns)
+    if measures is not None:
+        rows = rows.filter(measure__in=measures)
+    fields = ("measure__code", "year", "value", "status", "source", "cohort", "import_run_id", "import_run__file_name", "school__urn")
+    urn_rank = {urn: i for i, urn in enumerate(urns)}
+    chosen: dict[str, dict[int, Point]] = defaultdict(dict)
+    for code, year, value, status, source, cohort, run_id, file_name, urn in rows.values_list(*fields):
+        point = Point(year, value, status, source, cohort, run_id, file_name, urn)
+        if _better(point, chosen[code].get(year), urn_rank):
+            chosen[code][year] = point
+    return chosen
+
+
+def area_points(measures, *, la_code: int | None = None, area=Area.ENGLAND) -> dict[str, dict[int, Point]]:
+    rows = AreaObservation.objects.filter(measure__in=measures, area=area, la_code=la_code or 0)
+    fields = ("measure__code", "year", "value", "status", "source", "cohort", "import_run_id", "import_run__file_name", "computed")
+    chosen: dict[str, dict[int, Point]] = defaultdict(dict)
+    for code, year, value, status, source, cohort, run_id, file_name, computed in rows.values_list(*fields):
+        point = Point(year, value, status, source, cohort, run_id, file_name, computed=computed)
+        if _better(point, chosen[code].get(year), {}):
+            chosen[code][year] = point
+    return chosen
+
+
+def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
+    """Series for each catalogue measure the school has figures for, in catalogue order."""
+    measures = list(Measure.objects.filter(key=True) if key_only else Measure.objects.all())
+    by_school = school_points(urns, measures)
+    present = [m for m in measures if m.code in by_school]
+    la = area_points(present, la_code=school.la.code, area=Area.LA)
+    england = area_points(present, area=Area.ENGLAND)
+    return [Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {})) for m in present]
+
+
+def gap_context(series: list[Series], urns: list[int]) -> dict[str, Series]:
+    """For gap measures, the disadvantaged and other pupils' figures behind them."""
+    behind = {
+        "ks2_rwm_expected_gap": ("ks2_rwm_expected_disadvantaged", "ks2_rwm_expected_other"),
+        "ks4_progress8_gap": ("ks4_progress8_disadvantaged",),
+    }
+    wanted = [code for s in series if s.measure.gap for code in behind.get(s.measure.code, ())]
+    if not wanted:
+        return {}
+    measures = list(Measure.objects.filter(code__in=wanted))
+    points = school_points(urns, measures)
+    return {m.code: Series(m, points.get(m.code, {})) for m in measures}

@@ -1,0 +1,85 @@
+"""A school's timeline: inspections (both frameworks, across its URNs), register changes and, for
+those allowed (evidence/permissions.py), local intelligence. Newest first."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from register.models import RegisterEvent
+
+from .models import Framework, Inspection, IntelligenceEntry, Severity
+from .ofsted import describe_grade
+
+SEVERITY_COLOURS = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "grey"}
+
+
+@dataclass
+class Event:
+    on: date
+    kind: str  # inspection, register, intelligence
+    title: str
+    lines: list[str] = field(default_factory=list)
+    tag: str = ""
+    tag_colour: str = "grey"
+    source: str = ""
+    confidential: bool = False
+
+
+def inspections_for(urns: list[int]) -> list[Inspection]:
+    """The history's inspections, one per (framework, start date), the current school's record first."""
+    rank = {urn: i for i, urn in enumerate(urns)}
+    found = sorted(Inspection.objects.filter(school__urn__in=urns).select_related("school", "import_run"), key=lambda i: rank[i.school.urn])
+    kept = {}
+    for inspection in found:
+        kept.setdefault((inspection.framework, inspection.started_on), inspection)
+    return sorted(kept.values(), key=lambda i: i.started_on, reverse=True)
+
+
+def inspection_event(inspection: Inspection, current_urn: int) -> Event:
+    lines = []
+    if inspection.framework == Framework.GRADED and inspection.overall:
+        lines.append(f"Overall effectiveness: {describe_grade(inspection.overall)}")
+    lines.extend(
+        f"{area}: {describe_grade(words) if inspection.framework == Framework.GRADED else words}"
+        for area, words in inspection.judgements.items()
+    )
+    if inspection.safeguarding:
+        lines.append(f"Safeguarding standards: {inspection.safeguarding}")
+    if inspection.category_of_concern:
+        lines.append(f"Category of concern: {inspection.category_of_concern}")
+    urn = inspection.urn_at_inspection or inspection.school.urn
+    if urn != current_urn:
+        lines.append(f"Inspected as URN {urn} (a predecessor)")
+    title = inspection.inspection_type or inspection.get_framework_display()
+    return Event(
+        on=inspection.started_on,
+        kind="inspection",
+        title=f"Ofsted: {title}",
+        lines=lines,
+        tag=inspection.get_framework_display(),
+        tag_colour="blue" if inspection.framework == Framework.REPORT_CARD else "grey",
+        source=f"{inspection.get_source_display()}: {inspection.import_run.file_name}",
+    )
+
+
+def school_timeline(school, urns: list[int], *, with_intelligence: bool) -> list[Event]:
+    events = [inspection_event(i, school.urn) for i in inspections_for(urns)]
+    for change in RegisterEvent.objects.filter(school__urn__in=urns).select_related("import_run", "school"):
+        detail = f"{change.old_value or 'none'} → {change.new_value or 'none'}"
+        events.append(
+            Event(change.occurred_on, "register", change.get_kind_display(), [detail], "Register", "grey", change.import_run.file_name)
+        )
+    if with_intelligence:
+        for entry in IntelligenceEntry.objects.filter(school=school):
+            events.append(
+                Event(
+                    entry.occurred_on,
+                    "intelligence",
+                    entry.get_kind_display(),
+                    [entry.summary, f"Recorded by {entry.recorded_by_name} on {entry.recorded_at:%d/%m/%Y}"],
+                    f"{entry.get_severity_display()} severity",
+                    SEVERITY_COLOURS[entry.severity],
+                    "Local intelligence",
+                    confidential=True,
+                )
+            )
+    return sorted(events, key=lambda e: e.on, reverse=True)

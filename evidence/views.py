@@ -1,0 +1,196 @@
+"""Pages: a school's results and data, its timeline and local intelligence; an authority's results."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.access import scope_for
+from audit.models import AuditAction
+from audit.services import record
+from register.models import LocalAuthority, School, SchoolStatus
+
+from . import exports
+from .catalogue import GROUPS
+from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line, trend_svg
+from .forms import IntelligenceForm
+from .history import history_urns
+from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Measure, Severity, academic_year
+from .permissions import may_use_intelligence
+from .presenters import Series, area_points, display, gap_context, school_series
+from .services import record_intelligence
+from .timeline import inspection_event, inspections_for
+from .timeline import school_timeline as timeline_events
+
+
+def _visible_school(request, urn) -> School:
+    school = School.objects.visible_to(request.user).select_related("la").filter(urn=urn).first()
+    if school is None:
+        raise Http404("No such school is visible to you.")
+    return school
+
+
+def _confidential_school(request, urn) -> School:
+    """404 unless the school's confidential records are the user's to see; 403 unless their role may use intelligence."""
+    school = School.objects.confidential_to(request.user).select_related("la").filter(urn=urn).first()
+    if school is None:
+        raise Http404("No such page.")
+    if not may_use_intelligence(request.user, school):
+        raise PermissionDenied("Local intelligence is for the authority's officers and the school's link adviser.")
+    return school
+
+
+def _school_context(request, school):
+    return {
+        "school": school,
+        "can_see_confidential": School.objects.confidential_to(request.user).filter(pk=school.pk).exists(),
+        "may_use_intelligence": may_use_intelligence(request.user, school),
+    }
+
+
+def _chart(series, name_for_school, la_name):
+    lines = [Line(name_for_school, {y: p.value for y, p in series.school.items()}, SCHOOL_COLOUR)]
+    if series.la:
+        lines.append(Line(la_name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square"))
+    if series.england:
+        lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
+    title = (
+        f"{series.measure.label}, by year: the school" + (f", {la_name}" if series.la else "") + (" and England" if series.england else "")
+    )
+    return trend_svg(f"chart-{series.measure.code}", title, series.years, lines, academic_year)
+
+
+def school_results(request, urn):
+    school = _visible_school(request, urn)
+    urns = history_urns(school)
+    series = school_series(school, urns)
+    groups = [(group, [(s, _chart(s, "This school", school.la.name)) for s in series if s.measure.group == group]) for group in GROUPS]
+    context = {
+        **_school_context(request, school),
+        "urns": urns,
+        "predecessors": School.objects.filter(urn__in=urns[1:]).order_by("-opened_on"),
+        "groups": [(g, rows) for g, rows in groups if rows],
+        "gaps": gap_context(series, urns),
+        "inspections": [inspection_event(i, school.urn) for i in inspections_for(urns)],
+        "display": display,
+    }
+    return render(request, "evidence/school_results.html", context)
+
+
+def school_timeline(request, urn):
+    school = _visible_school(request, urn)
+    context = _school_context(request, school)
+    events = timeline_events(school, history_urns(school), with_intelligence=context["may_use_intelligence"])
+    if any(e.confidential for e in events):
+        record(AuditAction.VIEW, request=request, obj=school, object_type="evidence.intelligence", page="timeline")
+    return render(request, "evidence/school_timeline.html", {**context, "events": events})
+
+
+def school_intelligence(request, urn):
+    school = _confidential_school(request, urn)
+    entries = IntelligenceEntry.objects.filter(school=school)
+    record(AuditAction.VIEW, request=request, obj=school, object_type="evidence.intelligence", page="intelligence", entries=entries.count())
+    return render(request, "evidence/intelligence_list.html", {**_school_context(request, school), "entries": entries})
+
+
+def intelligence_new(request, urn):
+    school = _confidential_school(request, urn)
+    form = IntelligenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        record_intelligence(
+            school,
+            user=request.user,
+            kind=data["kind"],
+            severity=data["severity"],
+            occurred_on=data["occurred_on"],
+            summary=data["summary"],
+            request=request,
+        )
+        messages.success(request, "Entry recorded")
+        return redirect("evidence:school-intelligence", school.urn)
+    context = {**_school_context(request, school), "form": form, "kinds": IntelligenceKind.choices, "severities": Severity.choices}
+    return render(request, "evidence/intelligence_form.html", context)
+
+
+def _visible_authority(request, code) -> LocalAuthority:
+    scope = scope_for(request.user)
+    authority = get_object_or_404(LocalAuthority, code=code)
+    if not scope.everything and authority.id not in scope.register_authority_ids:
+        raise Http404("No such authority is visible to you.")
+    return authority
+
+
+def authority_results(request, code):
+    authority = _visible_authority(request, code)
+    schools = School.objects.visible_to(request.user).filter(la=authority).exclude(status=SchoolStatus.CLOSED)
+    measures = list(Measure.objects.filter(key=True))
+    la = area_points(measures, la_code=authority.code, area=Area.LA)
+    england = area_points(measures, area=Area.ENGLAND)
+    trends = []
+    for measure in measures:
+        if measure.code not in la:
+            continue
+        series = Series(measure, {}, la[measure.code], england.get(measure.code, {}))
+        lines = [Line(authority.name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square")]
+        if series.england:
+            lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
+        chart = trend_svg(
+            f"chart-{measure.code}", f"{measure.label}, by year: {authority.name} and England", series.years, lines, academic_year
+        )
+        trends.append((series, chart))
+    context = {
+        "authority": authority,
+        "school_count": schools.count(),
+        "graded": _latest_graded(schools),
+        "report_cards": _report_card_counts(schools),
+        "trends": trends,
+        "display": display,
+    }
+    return render(request, "evidence/authority_results.html", context)
+
+
+def _latest_graded(schools):
+    """Open schools by the overall words of their latest graded inspection (none made up for report cards)."""
+    latest = {}
+    for school_id, _on, overall in (
+        Inspection.objects.filter(school__in=schools, framework=Framework.GRADED)
+        .order_by("started_on")
+        .values_list("school_id", "started_on", "overall")
+    ):
+        latest[school_id] = overall or "Not judged"
+    counts = {}
+    for overall in latest.values():
+        counts[overall] = counts.get(overall, 0) + 1
+    counts["No graded inspection on record"] = schools.count() - len(latest)
+    return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def _report_card_counts(schools):
+    """Area → words → number of schools whose latest report card says so."""
+    latest = {}
+    for inspection in Inspection.objects.filter(school__in=schools, framework=Framework.REPORT_CARD).order_by("started_on"):
+        latest[inspection.school_id] = inspection
+    table = {}
+    for inspection in latest.values():
+        for area, words in inspection.judgements.items():
+            table.setdefault(area, {}).setdefault(words, 0)
+            table[area][words] += 1
+    return len(latest), table
+
+
+def authority_results_download(request, code, fmt):
+    authority = _visible_authority(request, code)
+    schools = School.objects.visible_to(request.user).filter(la=authority)
+    rows = exports.authority_rows(schools)
+    record(AuditAction.EXPORT, request=request, obj=authority, format=fmt)
+    name = f"{authority.name.lower().replace(' ', '-')}-results"
+    if fmt == "xlsx":
+        body = exports.as_xlsx(rows, f"{authority.name} results")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = exports.as_csv(rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

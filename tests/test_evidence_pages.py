@@ -1,0 +1,134 @@
+"""The Results and data pages, the authority overview and its downloads, and the `school` command."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+from imports.services import import_file
+from register.models import School
+
+from .conftest import sign_in
+from .evidence_helpers import ABSENCE, CENSUS_2019, CENSUS_2023, GIAS_2021, GIAS_2022, KS2, KS4, LINKS_2021, OFSTED_ALL
+from .factories import UserFactory, grant
+
+
+@pytest.fixture
+def surrey(db):
+    for path in (GIAS_2021, GIAS_2022, LINKS_2021, *KS2.values(), KS4[2019], CENSUS_2023, CENSUS_2019, ABSENCE, OFSTED_ALL):
+        run = import_file(path)
+        assert run.outcome in ("succeeded", "unchanged"), run.message
+    from register.models import LocalAuthority
+
+    officer = UserFactory(email="officer@surrey.example")
+    grant(officer, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    return officer
+
+
+def command_json(urn):
+    out = io.StringIO()
+    call_command("school", str(urn), "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_school_command_prints_figures_as_the_files_give_them(surrey):
+    data = command_json(143373)
+    assert data["school"]["name"] == "Guildford Grove Primary School"
+    assert data["school"]["history_urns"][:2] == [143373, 132758]
+    rwm = data["observations"]["ks2_rwm_expected"]
+    assert {year: (f["value"], f["urn"]) for year, f in rwm.items()} == {
+        "2017": (44.0, 132758),
+        "2018": (57.0, 143373),
+        "2019": (56.0, 143373),
+    }
+    assert data["observations"]["fsm_pct"]["2023"] == {**data["observations"]["fsm_pct"]["2023"], "value": 39.9, "status": "value"}
+    assert data["observations"]["absence_overall_pct"]["2018"]["value"] == 4.9
+
+
+def test_the_school_command_shows_suppressed_as_suppressed(surrey):
+    figure = command_json(138766)["observations"]["ks2_rwm_expected"]["2017"]
+    assert (figure["value"], figure["status"]) == (None, "suppressed")
+
+
+def test_the_school_command_lists_a_report_card_without_an_overall_grade(surrey):
+    inspections = command_json(125028)["inspections"]  # Prior Heath Infant School
+    card = inspections[0]
+    assert (card["framework"], card["started_on"], card["overall"]) == ("report_card", "2026-01-06", "")
+    assert card["judgements"]["Curriculum and teaching"] == "Needs attention"
+    assert [(i["framework"], i["overall"]) for i in inspections[1:]] == [("graded", "Good"), ("graded", "Outstanding")]
+
+
+def test_results_page_shows_figures_la_and_england_with_sources(client, surrey):
+    sign_in(client, surrey)
+    page = client.get(reverse("evidence:school-results", args=[143373]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Reading, writing and maths: % at the expected standard" in html
+    assert "56%" in html and "70%" in html and "65%" in html  # school, Surrey, England in 2018/19
+    assert "2018-2019-936-ks2final.csv" in html
+    assert "published under URN 132758" in html  # 2016/17 came from the predecessor
+    assert "<svg" in html and 'role="img"' in html
+    assert "style=" not in html.split("<main", 1)[1]  # the CSP forbids inline styles
+
+
+def test_results_page_says_suppressed_never_zero(client, surrey):
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[138766])).content.decode()
+    assert "suppressed" in html
+
+
+def test_results_page_shows_the_report_card_in_ofsteds_words(client, surrey):
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[125037])).content.decode()
+    assert "Report card (from November 2025)" in html
+    assert "Curriculum and teaching: Needs attention" in html
+    assert "Safeguarding standards: Met" in html
+
+
+def test_results_page_of_a_school_outside_the_users_authorities_is_not_found(client, surrey):
+    from register.models import LocalAuthority
+
+    hampshire_officer = UserFactory(email="officer@hampshire.example")
+    grant(hampshire_officer, Role.LA_OFFICER, LocalAuthority.objects.create(code=850, name="Hampshire"))
+    sign_in(client, hampshire_officer)
+    assert client.get(reverse("evidence:school-results", args=[143373])).status_code == 404
+
+
+def test_authority_overview_compares_with_england_and_counts_outcomes(client, surrey):
+    sign_in(client, surrey)
+    page = client.get(reverse("evidence:authority-results", args=[936]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Inspection outcomes" in html and "Good" in html
+    assert "Needs attention" in html
+    assert "70%" in html and "65%" in html  # Surrey and England, KS2 RWM 2018/19
+
+
+def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
+    sign_in(client, surrey)
+    response = client.get(reverse("evidence:authority-results-csv", args=[936]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = next(r for r in rows if r["URN"] == "143373" and r["Measure code"] == "ks2_rwm_expected" and r["Academic year"] == "2018/19")
+    assert (row["Value"], row["Status"], row["File"]) == ("56.0", "", "2018-2019-936-ks2final.csv")
+    suppressed = next(
+        r for r in rows if r["URN"] == "138766" and r["Measure code"] == "ks2_rwm_expected" and r["Academic year"] == "2016/17"
+    )
+    assert (suppressed["Value"], suppressed["Status"]) == ("", "suppressed")
+    xlsx = client.get(reverse("evidence:authority-results-xlsx", args=[936]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == len(rows) + 1
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="register.localauthority").count() == 2
+
+
+def test_results_page_query_count_does_not_grow_with_history(client, surrey, django_assert_max_num_queries):
+    sign_in(client, surrey)
+    School.objects.get(urn=143373)
+    with django_assert_max_num_queries(40):
+        client.get(reverse("evidence:school-results", args=[143373]))
