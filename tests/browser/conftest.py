@@ -95,9 +95,9 @@ def _audit_log_emptied_before_flush(transactional_db):
             cursor.execute(sql)
 
 
-@pytest.fixture
-def context(browser, live_server):
-    """A fresh browser context (its own cookies and storage) pointed at the live server.
+@pytest.fixture(scope="session")
+def _session_context(browser, live_server):
+    """One browser context for the session, pointed at the live server; tests clear its cookies.
 
     The site's strict Content-Security-Policy stays on (so a script or style it would block in
     production is caught here too); axe-core is added as an init script, which CSP does not govern.
@@ -109,25 +109,53 @@ def context(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def page(context, request):
+@pytest.fixture(scope="session")
+def _session_page(_session_context):
+    """One tab, reused from test to test: opening a tab costs Chromium a new renderer (~0.3 s)."""
+    holder = {}
+
+    def current():
+        if "page" not in holder or holder["page"].is_closed():
+            holder["page"] = _new_page(_session_context)
+        return holder["page"]
+
+    yield current
+    if "page" in holder and not holder["page"].is_closed():
+        holder["page"].close()
+
+
+def _new_page(context):
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
-    failed = []
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 and _is_asset(r.url) else None)
-    page.failed_assets = failed
-    console = []
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.console_errors = console
+    page.js_errors, page.failed_assets, page.console_errors = [], [], []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    page.on("response", lambda r: page.failed_assets.append(f"{r.status} {r.url}") if r.status >= 400 and _is_asset(r.url) else None)
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    return page
+
+
+@pytest.fixture
+def context(_session_context):
+    """The browser context, with no cookies: each test starts signed out."""
+    _session_context.clear_cookies()
+    yield _session_context
+    _session_context.clear_cookies()
+
+
+@pytest.fixture
+def page(context, _session_page, request):
+    """A blank tab at desktop width, recording JavaScript errors, console errors and failed assets."""
+    page = _session_page()
+    page.goto("about:blank")
+    page.set_viewport_size(VIEWPORT)
+    page.js_errors.clear()
+    page.failed_assets.clear()
+    page.console_errors.clear()
     yield page
     outcome = getattr(request.node, "outcome_call", None)
     if outcome is not None and outcome.failed and not page.is_closed():
         # A screenshot is a courtesy: never let it hide the real failure.
         with contextlib.suppress(Exception):
             screenshot(page, f"FAILED-{request.node.name}")
-    page.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -143,10 +143,9 @@ def test_signing_out(page, world, sign_in_as):
 
 
 @pytest.mark.parametrize(("name", "path"), [("start", "/"), ("schools", "/schools/"), ("school", "school")])
-def test_pages_reflow_on_a_small_screen(context, world, sign_in_as, name, path):
+def test_pages_reflow_on_a_small_screen(page, world, sign_in_as, name, path):
     """WCAG 1.4.10: usable at 320 CSS pixels wide without scrolling sideways."""
     sign_in_as(world.users[Role.HEADTEACHER])
-    page = context.new_page()
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(f"/schools/{world.school.urn}/" if path == "school" else path)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
