@@ -1,0 +1,154 @@
+"""Local intelligence: who may read and record it, the form, the timeline, and the audit of both."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+from evidence.models import IntelligenceEntry
+from evidence.services import record_intelligence
+from register.models import RegisterEvent, RegisterEventKind
+
+from .conftest import sign_in
+from .factories import SchoolFactory, grant
+
+GOOD = {
+    "kind": "complaint",
+    "severity": "high",
+    "day": "3",
+    "month": "2",
+    "year": "2025",
+    "summary": "Parents' complaint about SEN provision.",
+}
+
+
+@pytest.fixture
+def entry(world):
+    return record_intelligence(
+        world.school,
+        user=world.users[Role.LA_OFFICER],
+        kind="leadership",
+        severity="medium",
+        occurred_on=date(2025, 1, 10),
+        summary="Headteacher to retire at Easter; interim head from the trust.",
+    )
+
+
+@pytest.mark.parametrize("role", [Role.LA_OFFICER, Role.LA_ADMIN, Role.ADVISER])
+def test_la_officers_and_the_link_adviser_can_record_an_entry(client, world, role):
+    sign_in(client, world.users[role])
+    response = client.post(reverse("evidence:intelligence-new", args=[world.school.urn]), GOOD)
+    assert response.status_code == 302
+    entry = IntelligenceEntry.objects.get(school=world.school)
+    assert (entry.kind, entry.severity, entry.occurred_on, entry.recorded_by) == ("complaint", "high", date(2025, 2, 3), world.users[role])
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="evidence.intelligenceentry", object_id=str(entry.pk)).exists()
+
+
+@pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GOVERNOR, Role.BODY_MEMBER])
+def test_the_schools_own_people_may_not_read_or_record_it(client, world, entry, role):
+    sign_in(client, world.users[role])
+    assert client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).status_code == 403
+    assert client.post(reverse("evidence:intelligence-new", args=[world.school.urn]), GOOD).status_code == 403
+    assert IntelligenceEntry.objects.count() == 1
+
+
+def test_another_schools_staff_are_told_it_does_not_exist(client, world, entry):
+    head_elsewhere = world.users[Role.HEADTEACHER]
+    sign_in(client, head_elsewhere)
+    assert client.get(reverse("evidence:school-intelligence", args=[world.other_school.urn])).status_code == 404
+    assert client.post(reverse("evidence:intelligence-new", args=[world.other_school.urn]), GOOD).status_code == 404
+
+
+def test_a_trust_leader_may_not_read_a_trust_schools_intelligence(client, world):
+    record_intelligence(
+        world.trust_school,
+        user=world.users[Role.LA_OFFICER],
+        kind="budget",
+        severity="high",
+        occurred_on=date(2025, 3, 1),
+        summary="Deficit.",
+    )
+    sign_in(client, world.users[Role.TRUST_LEADER])
+    assert client.get(reverse("evidence:school-intelligence", args=[world.trust_school.urn])).status_code == 403
+    page = client.get(reverse("evidence:school-timeline", args=[world.trust_school.urn]))
+    assert page.status_code == 200 and "Deficit." not in page.content.decode()
+
+
+def test_an_adviser_here_who_governs_elsewhere_sees_only_here(client, world):
+    elsewhere = SchoolFactory(la=world.la, name="Another Primary")
+    adviser = world.users[Role.ADVISER]
+    grant(adviser, Role.GOVERNOR, elsewhere)
+    record_intelligence(
+        elsewhere, user=world.users[Role.LA_OFFICER], kind="staffing", severity="low", occurred_on=date(2025, 3, 1), summary="x"
+    )
+    sign_in(client, adviser)
+    assert client.get(reverse("evidence:school-intelligence", args=[elsewhere.urn])).status_code == 403
+    assert client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).status_code == 200
+
+
+def test_another_authoritys_officer_cannot_see_it(client, world, entry):
+    from .factories import UserFactory
+
+    officer = UserFactory(email="officer@hampshire.example")
+    grant(officer, Role.LA_OFFICER, world.other_la)
+    sign_in(client, officer)
+    assert client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).status_code == 404
+
+
+def test_every_read_is_audited(client, world, entry):
+    sign_in(client, world.users[Role.ADVISER])
+    before = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="evidence.intelligence").count()
+    assert "Headteacher to retire" in client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode()
+    assert "Headteacher to retire" in client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="evidence.intelligence")
+    assert views.count() == before + 2
+    assert set(views.values_list("user", flat=True)) == {world.users[Role.ADVISER].pk}
+
+
+def test_the_timeline_joins_inspections_register_changes_and_intelligence(client, world, entry):
+    from evidence.models import Framework, Inspection
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="x.csv", checksum="0", kind="gias_establishments")
+    Inspection.objects.create(
+        school=world.school, framework=Framework.GRADED, started_on=date(2019, 5, 1), overall="Good", source="register", import_run=run
+    )
+    RegisterEvent.objects.create(
+        school=world.school,
+        kind=RegisterEventKind.HEAD_CHANGED,
+        occurred_on=date(2024, 9, 1),
+        old_value="Ms A",
+        new_value="Mr B",
+        import_run=run,
+    )
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
+    order = [html.index(text) for text in ("Headteacher to retire", "Ms A → Mr B", "Overall effectiveness: Good")]
+    assert order == sorted(order)  # newest first
+    sign_in(client, world.users[Role.HEADTEACHER])
+    html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
+    assert "Overall effectiveness: Good" in html and "Headteacher to retire" not in html
+
+
+def test_the_form_shows_errors_and_keeps_what_was_typed(client, world):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    response = client.post(
+        reverse("evidence:intelligence-new", args=[world.school.urn]), {**GOOD, "severity": "", "day": "31", "month": "2"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Select how serious it is" in html and "Date it happened must be a real date" in html
+    assert 'href="#severity"' in html and 'href="#occurred-day"' in html
+    assert "Parents&#39; complaint about SEN provision." in html or "Parents' complaint about SEN provision." in html
+    assert 'value="complaint" checked' in html
+    assert "<title>Error:" in html
+    assert not IntelligenceEntry.objects.exists()
+
+
+def test_a_future_date_is_refused(client, world):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    response = client.post(reverse("evidence:intelligence-new", args=[world.school.urn]), {**GOOD, "year": str(date.today().year + 1)})
+    assert "must be today or in the past" in response.content.decode()
