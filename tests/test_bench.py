@@ -1,0 +1,30 @@
+import polars as pl
+
+from bench import Case
+from bench.gias_national import build
+from imports.models import ImportOutcome
+from imports.services import import_file
+from register.models import LocalAuthority
+
+
+def test_bench_modules_are_discovered_with_their_cases():
+    from bench.__main__ import discover
+
+    modules = {module.__name__: module for module in discover()}
+    assert "bench.register_import" in modules
+    assert all(hasattr(m, "cases") for m in modules.values())
+
+
+def test_scaled_extract_keeps_the_real_columns_with_new_urns_across_authorities(db, tmp_path):
+    path = build(tmp_path / "gias-national-1200.csv", 1200)
+    frame = pl.read_csv(path, infer_schema=False)
+    assert frame.width == 110 and frame.height == 1200
+    assert frame["URN"].n_unique() == 1200
+    assert frame["LA (code)"].n_unique() == 151
+    run = import_file(path)
+    assert (run.outcome, run.created) == (ImportOutcome.SUCCEEDED, 1200)
+    assert LocalAuthority.objects.count() == 151
+
+
+def test_case_defaults_to_best_of_three():
+    assert Case("x", print, print).repeat == 3
