@@ -231,9 +231,10 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def check_page(page, name: str) -> None:
-    """Screenshot the page (always), then assert axe-core finds no WCAG 2.2 A/AA violations,
-    no JavaScript errors were thrown and no stylesheet, script, font or image failed to load."""
+def page_problems(page, name: str) -> list[str]:
+    """Screenshot the page (always); return what is wrong with it: axe-core's WCAG 2.2 A/AA
+    violations, JavaScript errors, scripts or styles the Content-Security-Policy blocked, and
+    stylesheets, scripts, fonts or images that failed to load."""
     path = screenshot(page, name)
     problems = []
     violations = axe_violations(page)
@@ -246,12 +247,35 @@ def check_page(page, name: str) -> None:
         problems.append("Blocked by the Content-Security-Policy:\n" + "\n".join(f"- {m}" for m in csp))
     if getattr(page, "failed_assets", None):
         problems.append("Assets that failed to load:\n" + "\n".join(f"- {a}" for a in page.failed_assets))
+    escaped = page.evaluate(
+        r"""() => [...document.querySelectorAll('main *')]
+            .filter(el => el.childElementCount === 0 && /<\/?(a|span|strong|div|p|br|ul|li|abbr|time)\b[^>]*>/i.test(el.textContent))
+            .slice(0, 5).map(el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 160))"""
+    )
+    if escaped:
+        problems.append("HTML shown as text (escaped twice?):\n" + "\n".join(f"- {e}" for e in escaped))
+    for seen in ("js_errors", "console_errors", "failed_assets"):
+        getattr(page, seen, []).clear()  # the next check reports only what happens after this one
     if problems:
-        pytest.fail(f"{name} ({page.url}), screenshot {path}:\n" + "\n".join(problems), pytrace=False)
+        return [f"{name} ({page.url}), screenshot {path}:\n" + "\n".join(problems)]
+    return []
+
+
+def check_page(page, name: str) -> None:
+    """Screenshot the page and fail the test if page_problems finds anything."""
+    problems = page_problems(page, name)
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
 
 
 def assert_govuk_styled(page) -> None:
-    """GOV.UK Frontend's stylesheet, fonts and JavaScript all took effect."""
+    problems = govuk_style_problems(page)
+    assert not problems, f"{page.url}: " + "; ".join(problems)
+
+
+def govuk_style_problems(page) -> list[str]:
+    """What shows that GOV.UK Frontend's stylesheet, fonts or JavaScript did not take effect,
+    or that the page lacks the GOV.UK template's landmarks (skip link, main, one h1, title)."""
     state = page.evaluate(
         """async () => {
             await document.fonts.ready;
@@ -287,7 +311,7 @@ def assert_govuk_styled(page) -> None:
         problems.append(f"{state['h1']} <h1> elements, expected exactly 1")
     if not state["title"].endswith("Common Ground"):
         problems.append(f"title {state['title']!r} does not end with the service name")
-    assert not problems, f"{page.url}: " + "; ".join(problems)
+    return problems
 
 
 def tab_to(page, selector: str, limit: int = 60):

@@ -46,7 +46,12 @@ PAGES = {
     "user": (url("accounts:user-detail", lambda w: w.users[Role.HEADTEACHER].pk), (Role.LA_ADMIN,), 200),
     "audit-log": (url("audit:list"), (Role.LA_ADMIN,), 200),
     "imports": (url("imports:list"), (Role.LA_ADMIN,), 200),
-    "evidence": (url("evidence:school", lambda w: w.school.urn), (Role.LA_OFFICER, Role.HEADTEACHER), 200),
+    "school-results": (url("evidence:school-results", lambda w: w.school.urn), (Role.LA_OFFICER, Role.HEADTEACHER, Role.STAKEHOLDER), 200),
+    "school-timeline": (url("evidence:school-timeline", lambda w: w.school.urn), (Role.LA_OFFICER, Role.GOVERNOR), 200),
+    "school-intelligence": (url("evidence:school-intelligence", lambda w: w.school.urn), (Role.LA_OFFICER, Role.ADVISER), 200),
+    "intelligence-new": (url("evidence:intelligence-new", lambda w: w.school.urn), (Role.LA_OFFICER,), 200),
+    "authority-results": (url("evidence:authority-results", lambda w: w.la.code), LA, 200),
+    "forbidden-intelligence": (url("evidence:school-intelligence", lambda w: w.school.urn), (Role.HEADTEACHER,), 403),
     # Error pages, as a signed-in user meets them.
     "not-found": (lambda w: "/no-such-page/", (Role.HEADTEACHER,), 404),
     "other-school-not-found": (url("register:school-people", lambda w: w.far_school.urn), (Role.HEADTEACHER,), 404),

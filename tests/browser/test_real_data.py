@@ -1,0 +1,149 @@
+"""The product on real files: Surrey's register extracts and national evidence from demo/, imported
+through `imports.services.import_file` as an administrator would, then walked by an LA officer, an
+LA administrator and a headteacher. Real data finds what factories miss: long names, many rows,
+pagination, charts with real series, empty measures.
+
+Importing takes a few seconds, so each role walks its pages in one test and every page's problems
+are gathered and reported together (screenshots in var/screenshots/real-*.png).
+"""
+
+import pytest
+from django.conf import settings
+from django.db.models import Count
+from django.urls import reverse
+
+from accounts.roles import Role
+from tests.factories import UserFactory, grant
+
+from .conftest import govuk_style_problems, page_problems
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DEMO = settings.BASE_DIR / "demo"
+
+
+@pytest.fixture
+def surrey():
+    from core.demo import demo_files
+    from imports.models import ImportOutcome
+    from imports.services import import_file
+    from register.models import Group, LocalAuthority, School, SchoolStatus
+
+    for item in demo_files():
+        run = import_file(item.path, la_codes=item.la_codes)
+        assert run.outcome != ImportOutcome.REFUSED, run.message
+    for path in sorted((DEMO / "evidence").glob("*.csv*")):
+        if "_meta" not in path.name:  # the performance tables' metadata files describe columns; they are not data
+            run = import_file(path, la_codes=[936])
+            assert run.outcome != ImportOutcome.REFUSED, run.message
+
+    class Surrey:
+        la = LocalAuthority.objects.get(code=936)
+        open_schools = School.objects.filter(la__code=936).exclude(status=SchoolStatus.CLOSED)
+        primary = open_schools.filter(phase="Primary").annotate(n=Count("observations")).order_by("-n", "name").first()
+        secondary = open_schools.filter(phase="Secondary").annotate(n=Count("observations")).order_by("-n", "name").first()
+        trust = Group.objects.annotate(n=Count("memberships")).filter(memberships__school__la__code=936).order_by("-n").first()
+
+    assert Surrey.primary and Surrey.secondary and Surrey.trust
+    return Surrey
+
+
+def walk(page, prefix, pages):
+    """Open each (name, path, expected status) and gather every problem, failing once at the end."""
+    problems = []
+    for name, path, expected in pages:
+        response = page.goto(path)
+        if response.status != expected:
+            problems.append(f"{prefix}-{name} ({path}): answered {response.status}, expected {expected}")
+        style = govuk_style_problems(page)
+        if style:
+            problems.append(f"{prefix}-{name} ({path}): " + "; ".join(style))
+        problems += page_problems(page, f"{prefix}-{name}")
+    if problems:
+        pytest.fail(f"{len(problems)} problem(s):\n\n" + "\n\n".join(problems), pytrace=False)
+
+
+def test_an_la_officer_walks_the_real_register_and_evidence(page, surrey, sign_in_as):
+    officer = UserFactory(email="officer@surreycc.example", full_name="Priya Shah")
+    grant(officer, Role.LA_OFFICER, surrey.la)
+    sign_in_as(officer)
+    primary, secondary = surrey.primary.urn, surrey.secondary.urn
+    walk(
+        page,
+        "real-la-officer",
+        [
+            ("home", "/home/", 200),
+            ("schools", reverse("register:school-list"), 200),
+            ("schools-page-2", reverse("register:school-list") + "?page=2", 200),
+            ("schools-secondary-by-pupils", reverse("register:school-list") + "?phase=Secondary&sort=-pupils", 200),
+            ("schools-closed", reverse("register:school-list") + "?status=closed", 200),
+            ("schools-search-postcode", reverse("register:school-list") + "?q=GU21", 200),
+            ("primary", reverse("register:school-detail", args=[primary]), 200),
+            ("primary-people", reverse("register:school-people", args=[primary]), 200),
+            ("primary-results", reverse("evidence:school-results", args=[primary]), 200),
+            ("primary-timeline", reverse("evidence:school-timeline", args=[primary]), 200),
+            ("primary-intelligence", reverse("evidence:school-intelligence", args=[primary]), 200),
+            ("primary-intelligence-new", reverse("evidence:intelligence-new", args=[primary]), 200),
+            ("secondary", reverse("register:school-detail", args=[secondary]), 200),
+            ("secondary-results", reverse("evidence:school-results", args=[secondary]), 200),
+            ("secondary-timeline", reverse("evidence:school-timeline", args=[secondary]), 200),
+            ("trusts", reverse("register:trust-list"), 200),
+            ("trust", reverse("register:trust-detail", args=[surrey.trust.uid]), 200),
+            ("authorities", reverse("register:authority-list"), 200),
+            ("authority", reverse("register:authority-detail", args=[936]), 200),
+            ("authority-results", reverse("evidence:authority-results", args=[936]), 200),
+        ],
+    )
+
+
+def test_an_la_officer_records_local_intelligence_with_errors_first(page, surrey, sign_in_as):
+    officer = UserFactory(email="officer@surreycc.example", full_name="Priya Shah")
+    grant(officer, Role.LA_OFFICER, surrey.la)
+    sign_in_as(officer)
+    page.goto(reverse("evidence:intelligence-new", args=[surrey.primary.urn]))
+    page.locator("main form button").last.click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert page.title().startswith("Error: ")
+    problems = page_problems(page, "real-la-officer-intelligence-errors")
+    assert not problems, "\n".join(problems)
+
+
+def test_an_la_administrator_reviews_imports_users_and_the_audit_log(page, surrey, sign_in_as):
+    from imports.models import ImportRun
+
+    admin = UserFactory(email="admin@surreycc.example", full_name="Tom Reid")
+    grant(admin, Role.LA_ADMIN, surrey.la)
+    sign_in_as(admin)
+    first, last = ImportRun.objects.order_by("pk").first(), ImportRun.objects.order_by("pk").last()
+    walk(
+        page,
+        "real-la-admin",
+        [
+            ("home", "/home/", 200),
+            ("imports", reverse("imports:list"), 200),
+            ("import-register", reverse("imports:detail", args=[first.pk]), 200),
+            ("import-last", reverse("imports:detail", args=[last.pk]), 200),
+            ("users", reverse("accounts:user-list"), 200),
+            ("user-invite", reverse("accounts:user-invite"), 200),
+            ("audit-log", reverse("audit:list"), 200),
+        ],
+    )
+
+
+def test_a_headteacher_sees_their_own_real_school(page, surrey, sign_in_as):
+    head = UserFactory(email="head@school.example", full_name="Sam Green")
+    grant(head, Role.HEADTEACHER, surrey.primary)
+    sign_in_as(head)
+    urn = surrey.primary.urn
+    walk(
+        page,
+        "real-headteacher",
+        [
+            ("home", "/home/", 200),
+            ("school", reverse("register:school-detail", args=[urn]), 200),
+            ("results", reverse("evidence:school-results", args=[urn]), 200),
+            ("timeline", reverse("evidence:school-timeline", args=[urn]), 200),
+            ("schools", reverse("register:school-list"), 200),
+            ("another-school-people", reverse("register:school-people", args=[surrey.secondary.urn]), 404),
+        ],
+    )
