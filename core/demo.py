@@ -49,7 +49,10 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
-def _targets(authority: LocalAuthority) -> dict[Role, object]:
+ADVISER_CASELOAD = 8
+
+
+def _targets(authority: LocalAuthority) -> dict[Role, list]:
     open_schools = School.objects.filter(la=authority).exclude(status=SchoolStatus.CLOSED)
     primary = open_schools.filter(phase="Primary", pupils__isnull=False).order_by("urn").first() or open_schools.order_by("urn").first()
     trust = (
@@ -63,18 +66,24 @@ def _targets(authority: LocalAuthority) -> dict[Role, object]:
     )
     if created and primary is not None:
         body.schools.add(*open_schools.filter(phase="Primary").order_by("urn")[:30])
+    # A link adviser has a caseload: the demo school and a few more maintained schools.
+    caseload = [primary] + list(
+        open_schools.filter(type_group="Local authority maintained schools")
+        .exclude(pk=getattr(primary, "pk", None))
+        .order_by("urn")[: ADVISER_CASELOAD - 1]
+    )
     targets = {
-        Role.LA_ADMIN: authority,
-        Role.LA_OFFICER: authority,
-        Role.ADVISER: primary,
-        Role.HEADTEACHER: primary,
-        Role.SCHOOL_STAFF: primary,
-        Role.GOVERNOR: primary,
-        Role.TRUST_LEADER: trust,
-        Role.BODY_MEMBER: body,
-        Role.STAKEHOLDER: body,
+        Role.LA_ADMIN: [authority],
+        Role.LA_OFFICER: [authority],
+        Role.ADVISER: caseload,
+        Role.HEADTEACHER: [primary],
+        Role.SCHOOL_STAFF: [primary],
+        Role.GOVERNOR: [primary],
+        Role.TRUST_LEADER: [trust],
+        Role.BODY_MEMBER: [body],
+        Role.STAKEHOLDER: [body],
     }
-    return {role: target for role, target in targets.items() if target is not None}
+    return {role: [t for t in ts if t is not None] for role, ts in targets.items() if any(t is not None for t in ts)}
 
 
 @transaction.atomic
@@ -84,7 +93,7 @@ def create_demo_users(authority_code: int = DEMO_LA) -> list[tuple[str, str, str
     password = demo_password()
     field_for = {LocalAuthority: "authority", School: "school", Group: "group", Body: "body"}
     made = []
-    for role, target in _targets(authority).items():
+    for role, targets in _targets(authority).items():
         email = f"{role.value.replace('_', '.')}@{EMAIL_DOMAIN}"
         user = User.objects.filter(email=email).first()
         if user is None:
@@ -93,9 +102,11 @@ def create_demo_users(authority_code: int = DEMO_LA) -> list[tuple[str, str, str
         else:
             user.set_password(password)
             user.save(update_fields=["password"])
-        field = field_for[type(target)]
-        assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, revoked_at=None, **{field: target})
-        if created:
-            record(AuditAction.GRANT, obj=assignment, role=role.value)
-        made.append((email, role.label, str(target)))
+        for target in targets:
+            field = field_for[type(target)]
+            assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, revoked_at=None, **{field: target})
+            if created:
+                record(AuditAction.GRANT, obj=assignment, role=role.value)
+        scope = str(targets[0]) + (f" and {len(targets) - 1} more schools" if len(targets) > 1 else "")
+        made.append((email, role.label, scope))
     return made

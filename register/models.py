@@ -182,6 +182,9 @@ class School(models.Model):
     ofsted_rating = models.CharField(max_length=40, blank=True)
     ofsted_last_inspection = models.DateField(null=True, blank=True)
     sen_provision = models.CharField(max_length=400, blank=True, help_text="Types of SEN provision, from GIAS SEN1–SEN13.")
+    register_changed_on = models.DateField(
+        null=True, blank=True, help_text="GIAS LastChangedDate: an older extract never overwrites a newer entry."
+    )
     # A digest of every register field above: a newer extract updates only rows whose digest changed.
     row_digest = models.CharField(max_length=32, blank=True)
     import_run = models.ForeignKey("imports.ImportRun", null=True, on_delete=models.PROTECT, related_name="+")

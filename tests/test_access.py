@@ -8,6 +8,14 @@ from accounts.roles import Role
 from .conftest import sign_in
 
 LA = {Role.LA_ADMIN, Role.LA_OFFICER}
+
+
+def an_import_run():
+    from imports.models import ImportRun
+
+    return ImportRun.objects.get_or_create(file_name="surrey.csv", checksum="0" * 64, kind="gias_establishments", outcome="running")[0]
+
+
 ALL = set(Role)
 SCHOOL_PEOPLE = LA | {Role.ADVISER, Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GOVERNOR, Role.BODY_MEMBER}
 
@@ -28,6 +36,9 @@ PAGES = [
     ("register:authority-detail", lambda w: [936], ALL),
     ("register:authority-detail", lambda w: [850], set()),
     ("audit:list", lambda w: [], {Role.LA_ADMIN}),
+    ("imports:list", lambda w: [], {Role.LA_ADMIN}),
+    ("imports:detail", lambda w: [an_import_run().pk], {Role.LA_ADMIN}),
+    ("imports:progress", lambda w: [an_import_run().pk], {Role.LA_ADMIN}),
     ("accounts:user-list", lambda w: [], {Role.LA_ADMIN}),
     ("accounts:user-invite", lambda w: [], {Role.LA_ADMIN}),
     ("accounts:user-detail", lambda w: [w.users[Role.HEADTEACHER].pk], {Role.LA_ADMIN}),

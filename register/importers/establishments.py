@@ -74,13 +74,23 @@ DATE_COLUMNS = {
     "closed_on": "CloseDate",
     "census_date": "CensusDate",
     "ofsted_last_inspection": "OfstedLastInsp",
+    "register_changed_on": "LastChangedDate",
 }
 SEN_COLUMNS = [f"SEN{i} (name)" for i in range(1, 14)]
 NOT_RECORDED = {"Not applicable", "Not recorded"}
 STATUSES = {choice.value for choice in SchoolStatus}
 
 # What the digest covers: every register field, in a fixed order (lat/long follow from easting/northing).
-REGISTER_FIELDS = ["urn", "la_code", "laestab", *TEXT_COLUMNS, *NUMBER_COLUMNS, *DATE_COLUMNS, "fsm_percent", "sen_provision"]
+REGISTER_FIELDS = [
+    "urn",
+    "la_code",
+    "laestab",
+    *TEXT_COLUMNS,
+    *NUMBER_COLUMNS,
+    *(field for field in DATE_COLUMNS if field != "register_changed_on"),
+    "fsm_percent",
+    "sen_provision",
+]
 WRITTEN_FIELDS = [
     "urn",
     "la",
@@ -125,13 +135,15 @@ def load(ctx: ImportContext) -> Counts:
         updated_at=pl.lit(now_value()),
     )
     stored = pl.DataFrame(
-        list(School.objects.values_list("urn", "id", "row_digest")),
-        schema={"urn": pl.Int64, "id": pl.Int64, "stored_digest": pl.String},
+        list(School.objects.values_list("urn", "id", "row_digest", "register_changed_on")),
+        schema={"urn": pl.Int64, "id": pl.Int64, "stored_digest": pl.String, "stored_changed_on": pl.Date},
         orient="row",
     )
     frame = frame.join(stored, on="urn", how="left")
     new = frame.filter(pl.col("id").is_null())
-    changed = frame.filter(pl.col("id").is_not_null() & (pl.col("stored_digest") != pl.col("row_digest")))
+    # A row the register last changed after this extract's row (an older extract imported late) is left alone.
+    older = (pl.col("stored_changed_on") > pl.col("register_changed_on")).fill_null(False)
+    changed = frame.filter(pl.col("id").is_not_null() & (pl.col("stored_digest") != pl.col("row_digest")) & ~older)
 
     done = 0
     for batch in new.select(WRITTEN_FIELDS).iter_slices(BATCH):

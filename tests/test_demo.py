@@ -1,0 +1,39 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import RoleAssignment, User
+from accounts.roles import Role
+from imports.models import ImportOutcome, ImportRun
+from register.models import RegisterEvent, School
+
+
+@pytest.fixture
+def var_dir(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.mark.django_db
+def test_load_demo_imports_surrey_and_makes_one_account_per_role(var_dir):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert School.objects.filter(la__code=936).count() > 800
+    assert not School.objects.exclude(la__code=936).exists()
+    for role in Role:
+        assert RoleAssignment.objects.current().filter(role=role).exists(), role
+    password = (var_dir / "demo_password").read_text().strip()
+    assert f"Password: {password}" in text
+    assert User.objects.get(email="headteacher@demo.commonground.example").check_password(password)
+    assert RoleAssignment.objects.filter(role=Role.ADVISER).count() > 1
+
+    # Loading it again changes nothing and says so.
+    events, runs = RegisterEvent.objects.count(), ImportRun.objects.count()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert RegisterEvent.objects.count() == events
+    assert ImportRun.objects.count() == runs
+    assert "surrey-2021-05-establishments.csv: already imported on" in out.getvalue()
+    assert not ImportRun.objects.exclude(outcome=ImportOutcome.SUCCEEDED).exists()
