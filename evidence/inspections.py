@@ -4,12 +4,19 @@ A newer file fills in what an older record left blank or changes what it said; i
 field it does not give (the register's rating knows only the overall words; Ofsted's files know more).
 """
 
+import json
+
+from django.db import connection
+
 from imports.registry import Counts
 from register.models import School
 
 from .models import Framework, Inspection, InspectionSource
 from .ofsted import LEGACY_GRADES, merge_records
+from .store import insert_rows
 
+INSERTED = ("framework", "started_on", "ended_on", "published_on", "inspection_number", "inspection_type", "overall")
+INSERTED += ("category_of_concern", "safeguarding", "judgements", "urn_at_inspection")
 FIELDS = (
     "ended_on",
     "published_on",
@@ -33,24 +40,18 @@ def store_inspections(ctx, records: list[dict], source: str, *, rows_read: int) 
         (i.school_id, i.framework, i.started_on): i for i in Inspection.objects.filter(school_id__in={school_ids[r["urn"]] for r in known})
     }
     created, changed = [], []
+    day = connection.ops.adapt_datefield_value
     for record in known:
         school_id = school_ids[record["urn"]]
         inspection = existing.get((school_id, record["framework"], record["started_on"]))
         if inspection is None:
-            created.append(
-                Inspection(
-                    school_id=school_id,
-                    framework=record["framework"],
-                    started_on=record["started_on"],
-                    source=source,
-                    import_run=ctx.run,
-                    **{f: record[f] for f in FIELDS},
-                )
-            )
+            values = {**record, "started_on": day(record["started_on"]), "ended_on": day(record["ended_on"])}
+            values.update(published_on=day(record["published_on"]), judgements=json.dumps(record["judgements"]))
+            created.append((school_id, source, ctx.run.id, *(values[f] for f in INSERTED)))
         elif _merge_into(inspection, record):
             inspection.source, inspection.import_run = source, ctx.run
             changed.append(inspection)
-    Inspection.objects.bulk_create(created, batch_size=2000)
+    insert_rows(Inspection, ["school_id", "source", "import_run_id", *INSERTED], created)
     Inspection.objects.bulk_update(changed, [*FIELDS, "source", "import_run"], batch_size=2000)
     ctx.progress(1, 1)
     unchanged = len(known) - len(created) - len(changed)

@@ -93,8 +93,13 @@ def parse_date(text: str | None, line: int, column: str) -> date | None:
     raise ImportRefused(f"'{text}' is not a date (expected dd/mm/yyyy)", row=line, column=column)
 
 
+SPACES = re.compile(r"\s{2,}")
+
+
 def _words(value: str | None) -> str:
-    value = re.sub(r"\s+", " ", (value or "").strip())
+    value = (value or "").strip()
+    if "  " in value:
+        value = SPACES.sub(" ", value)
     return "" if value in MISSING else value
 
 
