@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 import polars as pl
+from django.db.models import Max
 
 from imports.registry import Counts, ImportContext, ImportRefused
 from register.geo import to_latitude_longitude
@@ -128,7 +129,13 @@ def load(ctx: ImportContext) -> Counts:
         return counts
 
     authorities = _sync_authorities(frame)
-    las_with_schools = set(School.objects.filter(la_id__in=authorities.values()).values_list("la_id", flat=True).distinct())
+    # How recent the register already was for each authority: a school new to it opened since then.
+    held_until = dict(
+        School.objects.filter(la_id__in=authorities.values())
+        .values("la_id")
+        .annotate(latest=Max("register_changed_on"))
+        .values_list("la_id", "latest")
+    )
     frame = frame.with_columns(
         la=pl.col("la_code").replace_strict(authorities, return_dtype=pl.Int64),
         import_run=pl.lit(ctx.run.pk),
@@ -155,7 +162,7 @@ def load(ctx: ImportContext) -> Counts:
         update_rows(School, WRITTEN_FIELDS, batch.iter_rows())
         done += batch.height
         ctx.progress(done, frame.height)
-    events += _events_for_openings(new, las_with_schools, ctx.run)
+    events += _events_for_openings(new, held_until, ctx.run)
     RegisterEvent.objects.bulk_create(events, batch_size=1000)
     ctx.progress(frame.height, frame.height)
     counts.created, counts.changed = new.height, changed.height
@@ -285,10 +292,15 @@ def _events_for_changes(changed: pl.DataFrame, extract_date: date, run) -> list[
     return events
 
 
-def _events_for_openings(new: pl.DataFrame, las_with_schools: set[int], run) -> list[RegisterEvent]:
-    """A school new to an authority the register already held has opened since the last extract."""
+def _events_for_openings(new: pl.DataFrame, held_until: dict[int, date | None], run) -> list[RegisterEvent]:
+    """A school new to an authority the register already held, and opened after the register's latest entry
+    there, has opened since the last extract (one merely missing from an earlier, narrower extract has not)."""
+    since = pl.col("la").replace_strict(held_until, default=None, return_dtype=pl.Date)
     candidates = new.filter(
-        pl.col("la").is_in(list(las_with_schools)) & pl.col("opened_on").is_not_null() & (pl.col("status") != SchoolStatus.CLOSED)
+        pl.col("la").is_in(list(held_until))
+        & pl.col("opened_on").is_not_null()
+        & (pl.col("status") != SchoolStatus.CLOSED)
+        & ((pl.col("opened_on") > since) | since.is_null())
     )
     if candidates.is_empty():
         return []

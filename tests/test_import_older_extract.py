@@ -1,0 +1,20 @@
+from django.conf import settings
+
+from imports.services import import_file
+from register.models import RegisterEvent, School
+
+DEMO = settings.BASE_DIR / "demo" / "register"
+
+
+def test_an_older_extract_imported_late_does_not_undo_a_newer_one(db):
+    import_file(DEMO / "surrey-2022-04-20-primary-establishments.csv", la_codes=[936])
+    events = RegisterEvent.objects.count()
+    run = import_file(DEMO / "surrey-2021-05-establishments.csv", la_codes=[936])
+    school = School.objects.get(urn=125004)
+    # 2022 names the new head; the 2021 extract's older entry must not bring the old one back.
+    assert (school.head_first_name, school.head_last_name) == ("Katherine", "Potter")
+    assert not RegisterEvent.objects.filter(school=school, import_run=run).exists()
+    # Establishments only the 2021 extract holds (other phases) are still added, but they did not
+    # "open" since 2022: they were only missing from the narrower extract.
+    assert run.created > 0
+    assert RegisterEvent.objects.count() == events
