@@ -249,7 +249,7 @@ def page_problems(page, name: str) -> list[str]:
         problems.append("Assets that failed to load:\n" + "\n".join(f"- {a}" for a in page.failed_assets))
     escaped = page.evaluate(
         r"""() => [...document.querySelectorAll('main *')]
-            .filter(el => el.childElementCount === 0 && /<\/?(a|span|strong|div|p|br|ul|li|abbr|time)\b[^>]*>/i.test(el.textContent))
+            .filter(el => el.childElementCount === 0 && el.checkVisibility() && /<\/?(a|span|strong|div|p|br|ul|li|abbr|time)\b[^>]*>/i.test(el.textContent))
             .slice(0, 5).map(el => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 160))"""
     )
     if escaped:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from tests.factories import UserFactory, grant
 
-from .conftest import govuk_style_problems, page_problems
+from .conftest import govuk_style_problems, page_problems, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -147,3 +147,26 @@ def test_a_headteacher_sees_their_own_real_school(page, surrey, sign_in_as):
             ("another-school-people", reverse("register:school-people", args=[surrey.secondary.urn]), 404),
         ],
     )
+
+
+def test_every_tab_of_a_schools_results_is_accessible_by_keyboard(page, surrey, sign_in_as):
+    """GOV.UK tabs: reach the tab list by Tab, move between tabs with the arrow keys, check each panel."""
+    officer = UserFactory(email="officer@surreycc.example", full_name="Priya Shah")
+    grant(officer, Role.LA_OFFICER, surrey.la)
+    sign_in_as(officer)
+    page.goto(reverse("evidence:school-results", args=[surrey.primary.urn]))
+    tabs = page.locator(".govuk-tabs__tab")
+    if not tabs.count():
+        pytest.skip("the results page has no tabs")
+    names = tabs.all_inner_texts()
+    assert page.locator(".govuk-tabs__list[role=tablist]").count() == 1, "GOV.UK Frontend's tabs script did not run"
+    tab_to(page, ".govuk-tabs__list-item--selected .govuk-tabs__tab")
+    problems = []
+    for index, name in enumerate(names):
+        if index:
+            page.keyboard.press("ArrowRight")
+        selected = page.locator(".govuk-tabs__list-item--selected .govuk-tabs__tab").inner_text()
+        if selected != name:
+            problems.append(f"ArrowRight selected {selected!r}, expected {name!r}")
+        problems += page_problems(page, f"real-la-officer-results-tab-{index + 1}-{name}")
+    assert not problems, "\n\n".join(problems)
