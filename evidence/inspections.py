@@ -8,12 +8,12 @@ import json
 
 from django.db import connection
 
+from imports.bulk import insert_rows, update_rows
 from imports.registry import Counts
 from register.models import School
 
 from .models import Framework, Inspection, InspectionSource
 from .ofsted import LEGACY_GRADES, merge_records
-from .store import insert_rows
 
 INSERTED = ("framework", "started_on", "ended_on", "published_on", "inspection_number", "inspection_type", "overall")
 INSERTED += ("category_of_concern", "safeguarding", "judgements", "urn_at_inspection")
@@ -74,39 +74,47 @@ def _merge_into(inspection: Inspection, record: dict) -> bool:
     return changed
 
 
-def sync_register_inspections(schools=None) -> int:
+def sync_register_inspections(schools) -> int:
     """Turn the register's legacy rating (GIAS `OfstedRating`, `OfstedLastInsp`) into graded inspections.
 
-    A later register extract with a newer rating adds a record; the older one stays in the history.
-    Returns how many were added or filled in.
+    `schools` are those an import just created or changed (a national extract: tens of thousands), so
+    this works in whole batches. A later extract with a newer rating adds a record; the older one stays
+    in the history. Returns how many were added or filled in.
     """
-    schools = (
-        (schools if schools is not None else School.objects.all())
-        .filter(ofsted_last_inspection__isnull=False, import_run__isnull=False)
-        .exclude(ofsted_rating="")
-    )
+    schools = schools.filter(ofsted_last_inspection__isnull=False, import_run__isnull=False).exclude(ofsted_rating="")
     rows = list(schools.values_list("id", "ofsted_rating", "ofsted_last_inspection", "import_run_id"))
     existing = {
-        (i.school_id, i.started_on): i for i in Inspection.objects.filter(framework=Framework.GRADED, school_id__in=[r[0] for r in rows])
+        (school_id, on): (pk, overall)
+        for pk, school_id, on, overall in Inspection.objects.filter(framework=Framework.GRADED, school__in=schools).values_list(
+            "id", "school_id", "started_on", "overall"
+        )
     }
+    day = connection.ops.adapt_datefield_value
     created, filled = [], []
     for school_id, rating, on, run_id in rows:
-        inspection = existing.get((school_id, on))
-        if inspection is None:
+        found = existing.get((school_id, on))
+        if found is None:
             created.append(
-                Inspection(
-                    school_id=school_id,
-                    framework=Framework.GRADED,
-                    started_on=on,
-                    inspection_type="Graded inspection",
-                    overall=rating,
-                    source=InspectionSource.REGISTER,
-                    import_run_id=run_id,
-                )
+                (school_id, Framework.GRADED, day(on), "Graded inspection", rating, "", "", "", "{}", InspectionSource.REGISTER, run_id)
             )
-        elif not inspection.overall:
-            inspection.overall = rating
-            filled.append(inspection)
-    Inspection.objects.bulk_create(created, batch_size=2000)
-    Inspection.objects.bulk_update(filled, ["overall"], batch_size=2000)
+        elif not found[1]:
+            filled.append((rating, found[0]))
+    insert_rows(
+        Inspection,
+        [
+            "school_id",
+            "framework",
+            "started_on",
+            "inspection_type",
+            "overall",
+            "inspection_number",
+            "category_of_concern",
+            "safeguarding",
+            "judgements",
+            "source",
+            "import_run_id",
+        ],
+        created,
+    )
+    update_rows(Inspection, ["overall"], filled)
     return len(created) + len(filled)

@@ -11,8 +11,8 @@ Counts: rows_read and skipped count the file's rows; created, changed and unchan
 from dataclasses import dataclass
 
 import polars as pl
-from django.db import connection
 
+from imports.bulk import insert_rows
 from imports.registry import Counts, ImportRefused
 from register.models import School
 
@@ -167,21 +167,6 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
 def _delete(model, ids: list[int]) -> None:
     for start in range(0, len(ids), CHUNK):
         model.objects.filter(id__in=ids[start : start + CHUNK]).delete()
-
-
-def insert_rows(model, fields: list[str], rows) -> None:
-    """Insert many rows fast: COPY on PostgreSQL, executemany elsewhere. `fields` are model attribute names."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f.removesuffix("_id")).column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            # Table and column names come from the model's _meta, quoted; values are parameters.
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(rows))  # noqa: S608
 
 
 def _note_years(measures: dict[str, int], figures: pl.DataFrame, source: int) -> None:

@@ -12,13 +12,13 @@ from datetime import date
 import polars as pl
 from django.db.models import Max
 
+from imports.bulk import insert_rows, now_value, update_rows
 from imports.registry import Counts, ImportContext, ImportRefused
 from register.geo import to_latitude_longitude
 from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
 
 from . import frames
 from .events import opened_event, register_events
-from .writes import insert_rows, now_value, update_rows
 
 TEXT_COLUMNS = {
     "name": "EstablishmentName",

@@ -13,11 +13,11 @@ from datetime import date
 
 import polars as pl
 
+from imports.bulk import insert_rows, update_rows
 from imports.registry import Counts, ImportContext
 from register.models import GIAS_GROUP_TYPES, Group, GroupKind, GroupMembership, School
 
 from . import frames
-from .writes import insert_rows, update_rows
 
 DATES = (frames.ISO, frames.DMY)
 GROUP_FIELDS = [

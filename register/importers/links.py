@@ -6,11 +6,11 @@ every link is kept, since the other end of a link is often a school that has clo
 
 import polars as pl
 
+from imports.bulk import insert_rows, update_rows
 from imports.registry import Counts, ImportContext
 from register.models import School, SchoolLink
 
 from . import frames
-from .writes import insert_rows, update_rows
 
 FIELDS = ["urn", "linked_urn", "link_type", "linked_name", "established_on"]
 

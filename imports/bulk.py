@@ -9,6 +9,7 @@ from the model's metadata, so the SQL stays portable.
 
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.utils import timezone
 
@@ -18,8 +19,16 @@ def now_value():
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
+def _field(model, name: str):
+    """A model field by attribute name; "school_id" names the foreign key "school"."""
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return model._meta.get_field(name.removesuffix("_id"))
+
+
 def _columns(model, fields: Sequence[str]) -> list[str]:
-    return [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
+    return [connection.ops.quote_name(_field(model, name).column) for name in fields]
 
 
 def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
