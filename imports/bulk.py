@@ -9,6 +9,7 @@ from the model's metadata, so the SQL stays portable.
 
 from collections.abc import Iterable, Sequence
 
+import polars as pl
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.utils import timezone
@@ -17,6 +18,12 @@ from django.utils import timezone
 def now_value():
     """The current time as the database stores a DateTimeField."""
     return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def as_written(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates as ISO text, which both databases take for a date column: converting them in polars
+    spares the database driver a Python call per value."""
+    return frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
 
 
 def _field(model, name: str):

@@ -162,7 +162,7 @@ class School(models.Model):
     address3 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)
     county = models.CharField(max_length=100, blank=True)
-    postcode = models.CharField(max_length=12, blank=True, db_index=True)
+    postcode = models.CharField(max_length=12, blank=True)
     website = models.CharField(max_length=255, blank=True)
     telephone = models.CharField(max_length=40, blank=True)
     head_title = models.CharField(max_length=30, blank=True)
@@ -194,11 +194,10 @@ class School(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [
-            models.Index(fields=["la", "name"]),
-            models.Index(fields=["phase"]),
-            models.Index(fields=["status"]),
-        ]
+        # Few indexes on purpose: every one slows a national import, and pages always ask within an
+        # authority (la, name). Phase and status are too unselective to help; postcode search is
+        # case-insensitive, which a plain index cannot serve.
+        indexes = [models.Index(fields=["la", "name"])]
         constraints = [
             models.CheckConstraint(
                 name="school_ages_ordered",
