@@ -7,7 +7,8 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from jinja2 import Environment, StrictUndefined  # noqa: F401  (StrictUndefined is handy when debugging)
+from jinja2 import Environment
+from markupsafe import Markup
 
 
 def url(name, *args, **kwargs):
@@ -20,6 +21,15 @@ def optional_url(name, *args):
         return reverse(name, args=args or None)
     except NoReverseMatch:
         return None
+
+
+def link(href, text, classes="govuk-link"):
+    """An escaped link for a macro's "html" parameter (string concatenation would escape the tag itself)."""
+    return Markup('<a class="{}" href="{}">{}</a>').format(classes, href, text)
+
+
+def code(text, classes="cg-break"):
+    return Markup('<code class="{}">{}</code>').format(classes, text)
 
 
 def gov_date(value, with_time=False):
@@ -59,6 +69,6 @@ def query(request, **changes):
 
 def environment(**options):
     env = Environment(**options, extensions=["jinja2.ext.do"])  # noqa: S701 - settings pass autoescape=True
-    env.globals.update(url=url, optional_url=optional_url, static=static, query=query)
+    env.globals.update(url=url, optional_url=optional_url, static=static, query=query, link=link, code=code)
     env.filters.update(gov_date=gov_date, number=number)
     return env

@@ -1,0 +1,18 @@
+from core.jinja import code, link
+
+
+def test_link_escapes_its_text_and_address_but_keeps_its_tag():
+    html = str(link("/schools/?q=a&b", "St Mary's <Academy>"))
+    assert html == '<a class="govuk-link" href="/schools/?q=a&amp;b">St Mary&#39;s &lt;Academy&gt;</a>'
+    assert str(code("<x>")) == '<code class="cg-break">&lt;x&gt;</code>'
+
+
+def test_links_inside_macro_html_render_as_links(client, world):
+    from accounts.roles import Role
+
+    from .conftest import sign_in
+
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = client.get("/authorities/936/").content.decode()
+    assert '<a class="govuk-link" href="/schools/?la=936">' in html
+    assert "&lt;a " not in html
