@@ -69,6 +69,8 @@ def browser():
     path = chromium_path()
     if path is None:
         pytest.skip("Chromium is not installed: run scripts/install-chromium.sh")
+    for old in SCREENSHOTS.glob("FAILED-*.png"):
+        old.unlink()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield browser
@@ -302,7 +304,10 @@ def govuk_style_problems(page) -> list[str]:
     if state["widthContainer"] != "960px":
         problems.append(f"govuk-width-container max-width is {state['widthContainer']!r}, not 960px")
     if not state["supported"]:
-        problems.append("body lacks govuk-frontend-supported: the inline GOV.UK script did not run (CSP nonce?)")
+        problems.append(
+            "body lacks govuk-frontend-supported: the GOV.UK template's inline script did not run, so no GOV.UK "
+            "JavaScript component starts (is its CSP nonce in both the header and the <script>?)"
+        )
     if not state["skipLink"]:
         problems.append("no skip link to #main-content")
     if not state["main"]:
