@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -201,7 +202,7 @@ STORAGES = {
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

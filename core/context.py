@@ -11,7 +11,9 @@ def site(request):
         "organisation_name": settings.ORGANISATION_NAME,
         "scope": scope,
         "navigation": navigation_for(request, scope),
-        "cspNonce": getattr(request, "csp_nonce", ""),
+        # django-csp's nonce is lazy: make it now, so the template's {% if cspNonce %} sees it.
+        "cspNonce": str(request.csp_nonce) if hasattr(request, "csp_nonce") else "",
+        "signed_in": bool(getattr(getattr(request, "user", None), "is_authenticated", False)),
         "demo_notice": settings.DEMO_NOTICE,
         "two_factor_off": not settings.REQUIRE_TWO_FACTOR,
     }
