@@ -7,6 +7,12 @@ def navigation_for(request, scope):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
+    from .two_factor import needs_second_factor
+
+    if needs_second_factor(request):
+        # Every other page would send them back here until they give their code.
+        items = [("accounts:sign-out", "Sign out")]
+        return [{"href": reverse(name), "text": text, "active": False} for name, text in items]
     items = [("core:home", "Home"), ("register:school-list", "Schools"), ("register:trust-list", "Trusts")]
     if scope.is_la or scope.everything:
         items.append(("register:authority-list", "Authorities"))
