@@ -34,6 +34,11 @@ from .catalogue import Column, Layout
     LOW_RELIABILITY,
     ROUNDS_TO_ZERO,
 ) = range(1, 11)
+# Gap measures published as "disadvantaged pupils here minus other pupils nationally" (DIFFN_*).
+NATIONAL_GAP_MEASURES = frozenset(
+    {"ks2_rwm_expected_gap", "ks2_reading_progress_gap", "ks2_maths_progress_gap", "ks4_attainment8_gap", "ks4_progress8_gap"}
+)
+
 CODES = {
     "SUPP": SUPPRESSED,
     "c": SUPPRESSED,
@@ -171,6 +176,13 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column, ...], keys: list[pl
     if not parts:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     figures = pl.concat(parts).filter(pl.col("status").is_not_null())
+    # A gap "against national other pupils" has no meaning for England itself: the tables print 0 there.
+    national_gap = pl.col("measure").is_in(list(NATIONAL_GAP_MEASURES)) & pl.col("area").is_in(["england", "england_all"])
+    if "area" in figures.columns:
+        figures = figures.with_columns(
+            value=pl.when(national_gap).then(None).otherwise(pl.col("value")),
+            status=pl.when(national_gap).then(pl.lit(NOT_APPLICABLE)).otherwise(pl.col("status")),
+        )
     return figures.select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
 
 
