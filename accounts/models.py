@@ -73,6 +73,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+SCOPE_FIELDS = {ScopeKind.AUTHORITY: "authority", ScopeKind.SCHOOL: "school", ScopeKind.TRUST: "group", ScopeKind.BODY: "body"}
+
+
+def _scope_matches_role() -> Q:
+    """Each role's assignment names exactly one thing, of the kind the role is about."""
+    condition = Q()
+    for kind, field in SCOPE_FIELDS.items():
+        roles = [role for role, scope in ROLE_SCOPE.items() if scope == kind]
+        condition |= Q(role__in=roles, **{f"{other}__isnull": other != field for other in SCOPE_FIELDS.values()})
+    return condition
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self):
         return self.filter(revoked_at__isnull=True)
@@ -111,36 +123,7 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="role_assignment_scope_matches_role",
-                condition=(
-                    Q(
-                        role__in=[r for r, k in ROLE_SCOPE.items() if k == ScopeKind.AUTHORITY],
-                        authority__isnull=False,
-                        school__isnull=True,
-                        group__isnull=True,
-                        body__isnull=True,
-                    )
-                    | Q(
-                        role__in=[r for r, k in ROLE_SCOPE.items() if k == ScopeKind.SCHOOL],
-                        authority__isnull=True,
-                        school__isnull=False,
-                        group__isnull=True,
-                        body__isnull=True,
-                    )
-                    | Q(
-                        role__in=[r for r, k in ROLE_SCOPE.items() if k == ScopeKind.TRUST],
-                        authority__isnull=True,
-                        school__isnull=True,
-                        group__isnull=False,
-                        body__isnull=True,
-                    )
-                    | Q(
-                        role__in=[r for r, k in ROLE_SCOPE.items() if k == ScopeKind.BODY],
-                        authority__isnull=True,
-                        school__isnull=True,
-                        group__isnull=True,
-                        body__isnull=False,
-                    )
-                ),
+                condition=_scope_matches_role(),
             ),
         ]
 
