@@ -50,6 +50,17 @@ def demo_password() -> str:
 
 
 ADVISER_CASELOAD = 8
+DEMO_NAMES = {
+    Role.LA_ADMIN: "Priya Shah",
+    Role.LA_OFFICER: "Tom Okafor",
+    Role.ADVISER: "Helen Wright",
+    Role.HEADTEACHER: "Daniel Evans",
+    Role.SCHOOL_STAFF: "Grace Lee",
+    Role.GOVERNOR: "Martin Hughes",
+    Role.TRUST_LEADER: "Aisha Khan",
+    Role.BODY_MEMBER: "Robert Clarke",
+    Role.STAKEHOLDER: "Fiona Walsh",
+}
 
 
 def _targets(authority: LocalAuthority) -> dict[Role, list]:
@@ -97,7 +108,7 @@ def create_demo_users(authority_code: int = DEMO_LA) -> list[tuple[str, str, str
         email = f"{role.value.replace('_', '.')}@{EMAIL_DOMAIN}"
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email, password, full_name=f"Demo {role.label.lower()}")
+            user = User.objects.create_user(email, password, full_name=DEMO_NAMES[role])
             record(AuditAction.CREATE, obj=user, detail_reason="demo account")
         else:
             user.set_password(password)
