@@ -8,7 +8,7 @@ import json
 
 from django.db import connection
 
-from imports.bulk import insert_rows, update_rows
+from imports.bulk import insert_rows
 from imports.registry import Counts
 from register.models import School
 
@@ -74,47 +74,37 @@ def _merge_into(inspection: Inspection, record: dict) -> bool:
     return changed
 
 
-def sync_register_inspections(schools) -> int:
+# Both statements work on SQLite and PostgreSQL; table names come from the models, values are parameters.
+ADD_REGISTER_INSPECTIONS = """
+    INSERT INTO {inspection} (school_id, framework, started_on, inspection_type, overall, inspection_number,
+                              category_of_concern, safeguarding, judgements, source, import_run_id)
+    SELECT s.id, %(graded)s, s.ofsted_last_inspection, 'Graded inspection', s.ofsted_rating, '', '', '', '{{}}',
+           %(source)s, s.import_run_id
+    FROM {school} s
+    WHERE s.import_run_id = %(run)s AND s.ofsted_last_inspection IS NOT NULL AND s.ofsted_rating <> ''
+      AND NOT EXISTS (SELECT 1 FROM {inspection} i
+                      WHERE i.school_id = s.id AND i.framework = %(graded)s AND i.started_on = s.ofsted_last_inspection)
+"""  # noqa: S608
+FILL_BLANK_GRADES = """
+    UPDATE {inspection} SET overall = (SELECT s.ofsted_rating FROM {school} s WHERE s.id = {inspection}.school_id)
+    WHERE framework = %(graded)s AND overall = ''
+      AND EXISTS (SELECT 1 FROM {school} s
+                  WHERE s.import_run_id = %(run)s AND s.ofsted_rating <> ''
+                    AND s.id = {inspection}.school_id AND s.ofsted_last_inspection = {inspection}.started_on)
+"""  # noqa: S608
+
+
+def sync_register_inspections(run) -> int:
     """Turn the register's legacy rating (GIAS `OfstedRating`, `OfstedLastInsp`) into graded inspections.
 
-    `schools` are those an import just created or changed (a national extract: tens of thousands), so
-    this works in whole batches. A later extract with a newer rating adds a record; the older one stays
-    in the history. Returns how many were added or filled in.
+    Only schools the register import `run` created or changed can carry a new rating. A national extract
+    holds tens of thousands, so the database does the work in two statements. A later extract with a
+    newer rating adds a record; the older one stays in the history. Returns how many were added or filled.
     """
-    schools = schools.filter(ofsted_last_inspection__isnull=False, import_run__isnull=False).exclude(ofsted_rating="")
-    rows = list(schools.values_list("id", "ofsted_rating", "ofsted_last_inspection", "import_run_id"))
-    existing = {
-        (school_id, on): (pk, overall)
-        for pk, school_id, on, overall in Inspection.objects.filter(framework=Framework.GRADED, school__in=schools).values_list(
-            "id", "school_id", "started_on", "overall"
-        )
-    }
-    day = connection.ops.adapt_datefield_value
-    created, filled = [], []
-    for school_id, rating, on, run_id in rows:
-        found = existing.get((school_id, on))
-        if found is None:
-            created.append(
-                (school_id, Framework.GRADED, day(on), "Graded inspection", rating, "", "", "", "{}", InspectionSource.REGISTER, run_id)
-            )
-        elif not found[1]:
-            filled.append((rating, found[0]))
-    insert_rows(
-        Inspection,
-        [
-            "school_id",
-            "framework",
-            "started_on",
-            "inspection_type",
-            "overall",
-            "inspection_number",
-            "category_of_concern",
-            "safeguarding",
-            "judgements",
-            "source",
-            "import_run_id",
-        ],
-        created,
-    )
-    update_rows(Inspection, ["overall"], filled)
-    return len(created) + len(filled)
+    tables = {"inspection": Inspection._meta.db_table, "school": School._meta.db_table}
+    params = {"run": run.pk, "graded": Framework.GRADED, "source": InspectionSource.REGISTER}
+    with connection.cursor() as cursor:
+        cursor.execute(ADD_REGISTER_INSPECTIONS.format(**tables), params)
+        added = cursor.rowcount
+        cursor.execute(FILL_BLANK_GRADES.format(**tables), params)
+        return added + cursor.rowcount

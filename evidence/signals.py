@@ -5,7 +5,6 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from imports.models import ImportOutcome, ImportRun
-from register.models import School
 
 from .inspections import sync_register_inspections
 
@@ -15,4 +14,4 @@ def add_register_inspections(sender, instance, **kwargs):
     # Only an establishment extract carries ratings, and only the schools it created or changed can have new ones.
     if instance.outcome == ImportOutcome.SUCCEEDED and instance.kind == "gias_establishments":
         with transaction.atomic():
-            sync_register_inspections(School.objects.filter(import_run=instance))
+            sync_register_inspections(instance)
