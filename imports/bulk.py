@@ -8,6 +8,7 @@ from the model's metadata, so the SQL stays portable.
 """
 
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 
 import polars as pl
 from django.core.exceptions import FieldDoesNotExist
@@ -18,6 +19,32 @@ from django.utils import timezone
 def now_value():
     """The current time as the database stores a DateTimeField."""
     return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+@contextmanager
+def indexes_rebuilt_after(model, rows_expected: int, threshold: int = 10_000):
+    """Around a large insert on SQLite, drop the table's non-unique indexes and build them again after.
+
+    Building an index once over sorted data is several times cheaper than updating it row by row; for
+    a national extract into an empty register this saves about a second. Unique indexes stay, so
+    duplicates are still refused. Everything happens inside the import's transaction (SQLite's DDL is
+    transactional), so a refused file leaves the indexes as they were. PostgreSQL's COPY needs no help.
+    """
+    if connection.vendor != "sqlite" or rows_expected < threshold:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+            [model._meta.db_table],
+        )
+        dropped = [(name, sql) for name, sql in cursor.fetchall() if not sql.upper().startswith("CREATE UNIQUE")]
+        for name, _ in dropped:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _, sql in dropped:
+            cursor.execute(sql)
 
 
 def as_written(frame: pl.DataFrame) -> pl.DataFrame:

@@ -18,3 +18,18 @@ def test_an_older_extract_imported_late_does_not_undo_a_newer_one(db):
     # "open" since 2022: they were only missing from the narrower extract.
     assert run.created > 0
     assert RegisterEvent.objects.count() == events
+
+
+def test_a_large_insert_rebuilds_the_indexes_it_set_aside(db):
+    from django.db import connection
+
+    from imports.bulk import indexes_rebuilt_after
+
+    def index_names():
+        with connection.cursor() as cursor:
+            return sorted(c for c, info in connection.introspection.get_constraints(cursor, School._meta.db_table).items() if info["index"])
+
+    before = index_names()
+    with indexes_rebuilt_after(School, rows_expected=50_000):
+        pass
+    assert index_names() == before

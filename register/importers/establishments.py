@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 from django.db.models import Max
 
-from imports.bulk import as_written, insert_rows, now_value, update_rows
+from imports.bulk import as_written, indexes_rebuilt_after, insert_rows, now_value, update_rows
 from imports.registry import Counts, ImportContext, ImportRefused
 from register.geo import to_latitude_longitude
 from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
@@ -153,10 +153,11 @@ def load(ctx: ImportContext) -> Counts:
     changed = frame.filter(pl.col("id").is_not_null() & (pl.col("stored_digest") != pl.col("row_digest")) & ~older)
 
     done = 0
-    for batch in as_written(new.select(WRITTEN_FIELDS)).iter_slices(BATCH):
-        insert_rows(School, WRITTEN_FIELDS, batch.iter_rows())
-        done += batch.height
-        ctx.progress(done, frame.height)
+    with indexes_rebuilt_after(School, new.height):
+        for batch in as_written(new.select(WRITTEN_FIELDS)).iter_slices(BATCH):
+            insert_rows(School, WRITTEN_FIELDS, batch.iter_rows())
+            done += batch.height
+            ctx.progress(done, frame.height)
     events = _events_for_changes(changed, extract_date, ctx.run)
     for batch in as_written(changed.select([*WRITTEN_FIELDS, "id"])).iter_slices(BATCH):
         update_rows(School, WRITTEN_FIELDS, batch.iter_rows())
