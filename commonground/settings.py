@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "core",
     "accounts",
     "audit",
@@ -214,10 +216,25 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-TASKS = {
-    "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-    }
+# Background jobs (uploaded imports). The database backend needs no other service: `manage.py db_worker`
+# runs them. With REDIS_URL set, jobs go through Redis instead (`manage.py rqworker --job-class
+# django_tasks_rq.Job default`), and the cache that carries live progress moves to Redis too.
+REDIS_URL = env.str("REDIS_URL", default="")
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="redis" if REDIS_URL else "database")
+if TASKS_BACKEND == "redis":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+
+# The cache carries an import's progress from the worker to the page while the import's own
+# transaction is still open; it must be shared between processes.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
 }
 
 UPLOAD_DIR = VAR_DIR / "uploads"

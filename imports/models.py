@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 
 
@@ -36,6 +37,17 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.get_outcome_display()})"
+
+    @property
+    def progress_key(self):
+        return f"import-progress-{self.pk}"
+
+    @property
+    def live_progress(self) -> int:
+        """Per cent done: the worker reports it through the cache while the import's transaction is open."""
+        if self.is_finished:
+            return 100 if self.outcome != ImportOutcome.QUEUED else 0
+        return cache.get(self.progress_key, self.progress)
 
     @property
     def is_finished(self):

@@ -1,6 +1,7 @@
 """The background job that imports an uploaded file."""
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django_tasks import task
 
 from .models import ImportRun
@@ -13,8 +14,9 @@ def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None 
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
     def progress(done: int, total: int) -> None:
-        # Inside the import's transaction: other connections see it when the import commits.
-        ImportRun.objects.filter(pk=run_id).update(progress=min(99, 10 + 89 * done // max(total, 1)))
+        # The import's rows are written in one transaction that other connections cannot see until it
+        # commits, so progress travels through the shared cache instead.
+        cache.set(run.progress_key, min(99, 10 + 89 * done // max(total, 1)), timeout=24 * 60 * 60)
 
     run = import_file(path, file_name=run.file_name, la_codes=la_codes, user=user, progress=progress, run=run)
     return run.outcome
