@@ -1,7 +1,6 @@
 """Writes to accounts: inviting people, granting and revoking their roles. Each is audited."""
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,6 +15,7 @@ from audit.services import record
 
 from .models import Invitation, RoleAssignment, User
 from .roles import ROLE_SCOPE, Role, ScopeKind
+from .tokens import invitation_token_generator
 
 
 def target_field(role: Role) -> str:
@@ -116,7 +116,7 @@ def reset_two_factor(*, user, reset_by, request=None) -> None:
 def invitation_link(user, request=None) -> str:
     path = reverse(
         "accounts:invitation-accept",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": invitation_token_generator.make_token(user)},
     )
     if request is not None:
         return request.build_absolute_uri(path)
@@ -124,7 +124,7 @@ def invitation_link(user, request=None) -> str:
 
 
 def send_invitation(user, invited_by, link) -> None:
-    context = {"user": user, "invited_by": invited_by, "link": link, "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+    context = {"user": user, "invited_by": invited_by, "link": link, "valid_days": settings.INVITATION_TIMEOUT // (24 * 3600)}
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation_body.txt", context)
     send_mail(subject, body, None, [user.email])

@@ -29,6 +29,7 @@ from .forms import InviteForm, RoleForm, SecondFactorForm, SignInForm
 from .middleware import SIGNED_IN_COOKIE
 from .models import RoleAssignment, User
 from .roles import Role
+from .tokens import invitation_token_generator
 from .two_factor import SECOND_FACTOR_PENDING, second_factor_url, two_factor_required
 
 
@@ -177,6 +178,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
     template_name = "accounts/invitation_accept.html"
     success_url = reverse_lazy("accounts:sign-in")
+    token_generator = invitation_token_generator
 
     def form_valid(self, form):
         response = super().form_valid(form)

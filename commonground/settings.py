@@ -160,6 +160,7 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:start"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+INVITATION_TIMEOUT = env.int("INVITATION_DAYS", default=7) * 24 * 60 * 60
 
 # Two-factor authentication: required for roles that see confidential records unless switched off.
 REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=True)

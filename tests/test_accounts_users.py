@@ -246,3 +246,28 @@ def test_someone_who_moved_to_another_authority_is_no_longer_seen(admin_client, 
     services.revoke_role(assignment=head.roles.get(), revoked_by=None)
     grant(head, Role.HEADTEACHER, world.far_school)
     assert admin_client.get(f"/accounts/users/{head.pk}/").status_code == 404
+
+
+def test_an_invitation_link_lasts_days_and_is_not_a_password_reset_link(db, settings):
+    from datetime import datetime, timedelta
+
+    from django.contrib.auth.tokens import default_token_generator
+
+    from accounts.tokens import InvitationTokenGenerator, invitation_token_generator
+
+    from .factories import UserFactory
+
+    user = UserFactory()
+    token = invitation_token_generator.make_token(user)
+    assert not default_token_generator.check_token(user, token)
+
+    class ThreeDaysLater(InvitationTokenGenerator):
+        def _now(self):
+            return datetime.now() + timedelta(days=3)
+
+    class EightDaysLater(InvitationTokenGenerator):
+        def _now(self):
+            return datetime.now() + timedelta(days=8)
+
+    assert ThreeDaysLater().check_token(user, token)
+    assert not EightDaysLater().check_token(user, token)
