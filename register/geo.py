@@ -3,6 +3,7 @@
 from array import array
 from functools import cache
 
+import polars as pl
 from pyproj import Transformer
 
 
@@ -11,13 +12,16 @@ def _transformer() -> Transformer:
     return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 
 
-def to_latitude_longitude(eastings, northings) -> tuple[list, list]:
-    """Convert whole columns at once; a missing or zero coordinate gives None for both."""
-    known = [bool(e) and bool(n) for e, n in zip(eastings, northings, strict=True)]
-    xs = array("d", (float(e) if ok else 0.0 for e, ok in zip(eastings, known, strict=True)))
-    ys = array("d", (float(n) if ok else 0.0 for n, ok in zip(northings, known, strict=True)))
-    longitudes, latitudes = _transformer().transform(xs, ys) if xs else ([], [])
-    return (
-        [round(lat, 6) if ok else None for lat, ok in zip(latitudes, known, strict=True)],
-        [round(lon, 6) if ok else None for lon, ok in zip(longitudes, known, strict=True)],
-    )
+def to_latitude_longitude(eastings: pl.Series, northings: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Convert whole columns at once; a missing or zero coordinate gives null for both."""
+    eastings, northings = pl.Series(eastings, dtype=pl.Float64), pl.Series(northings, dtype=pl.Float64)
+    known = (eastings.fill_null(0) > 0) & (northings.fill_null(0) > 0)
+    xs = array("d", eastings.fill_null(0.0).to_list())
+    ys = array("d", northings.fill_null(0.0).to_list())
+    longitudes, latitudes = _transformer().transform(xs, ys) if len(xs) else ([], [])
+
+    def column(name, values):
+        rounded = pl.Series(name, values, dtype=pl.Float64).round(6)
+        return pl.select(pl.when(known).then(rounded)).to_series().alias(name)
+
+    return column("latitude", latitudes), column("longitude", longitudes)
