@@ -264,3 +264,8 @@ ABSENCE_COLUMNS = Layout(
         Column("PPERSABS10", "persistent_absence_pct"),
     )
 )
+
+# The performance tables whose columns each key stage's meta file describes (evidence.meta).
+PERFORMANCE_TABLES = {"ks2": KS2_COLUMNS, "ks4": KS4_COLUMNS}
+# measure code → (key stage, column): where a measure's published description is found.
+TABLE_COLUMNS = {c.measure: (stage, c.name) for stage, layout in PERFORMANCE_TABLES.items() for c in layout.columns}

@@ -205,3 +205,31 @@ class StatisticalNeighbour(models.Model):
     class Meta:
         ordering = ["la_code", "rank"]
         constraints = [models.UniqueConstraint(fields=["la_code", "neighbour_code"], name="statistical_neighbour_unique")]
+
+
+class KeyStage(models.TextChoices):
+    KS2 = "ks2", "Key stage 2"
+    KS4 = "ks4", "Key stage 4"
+
+
+class ColumnDescription(models.Model):
+    """What one column of a year's performance tables means, in DfE's words, from that year's meta file.
+
+    Columns come and go, and their meaning shifts (Progress 8 'after adjustment for extreme scores' from
+    2017/18), so a description belongs to a key stage and a year, never to a column alone.
+    """
+
+    key_stage = models.CharField(max_length=3, choices=KeyStage.choices)
+    year = models.PositiveSmallIntegerField(help_text="Calendar year the academic year ends: 2019 = 2018/19.")
+    column = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(help_text="The column's number in the meta file's own list.")
+    description = models.TextField()
+    methodology = models.TextField(blank=True, help_text="The meta file's note of a methodology change, if any.")
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["key_stage", "year", "position"]
+        constraints = [models.UniqueConstraint(fields=["key_stage", "year", "column"], name="column_description_unique")]
+
+    def __str__(self):
+        return f"{self.column} ({self.get_key_stage_display()}, {academic_year(self.year)})"

@@ -1,0 +1,173 @@
+"""The performance tables' meta files: imported as their own kind, per key stage and year, in DfE's
+own words. Tested with the six real files in demo/evidence."""
+
+import re
+
+import pytest
+
+from evidence import readers
+from evidence.meta import meanings, read_meta, years_text
+from evidence.models import ColumnDescription
+from imports.models import ImportOutcome
+from imports.registry import ImportRefused, detect
+from imports.services import import_file
+from imports.sources import read_source
+
+from .evidence_helpers import DATA
+
+META = {(stage, year): DATA / f"{year - 1}-{year}-{stage}_meta.csv" for stage in ("ks2", "ks4") for year in (2017, 2018, 2019)}
+COLUMNS_DESCRIBED = {
+    ("ks2", 2017): 290,
+    ("ks2", 2018): 326,
+    ("ks2", 2019): 318,
+    ("ks4", 2017): 416,
+    ("ks4", 2018): 496,
+    ("ks4", 2019): 505,
+}
+
+
+def meta_text(stage, year) -> str:
+    return read_source(META[(stage, year)]).text
+
+
+def test_every_real_meta_file_is_detected_as_a_meta_file_and_nothing_else():
+    for path in META.values():
+        assert [kind.code for kind in detect(read_source(path).header)] == ["performance_meta"], path.name
+
+
+def test_each_layout_is_read_with_its_key_stage_and_year_from_the_file():
+    for (stage, year), path in META.items():
+        meta = read_meta(meta_text(stage, year), path.name)
+        assert (meta.key_stage, meta.year, len(meta.entries)) == (stage, year, COLUMNS_DESCRIBED[(stage, year)])
+        assert meta.entries[0].column == "RECTYPE" and meta.entries[0].position == 1
+
+
+def test_the_key_stage_and_year_come_from_the_columns_when_the_name_says_nothing():
+    meta = read_meta(meta_text("ks4", 2018), "uploaded file")
+    assert (meta.key_stage, meta.year) == ("ks4", 2018)
+
+
+def test_the_record_types_the_tables_are_read_with_are_those_the_2018_19_meta_files_define():
+    """DOMAIN: label RECTYPE from each year's meta file. Only 2018/19 (KS2) spells the codes out."""
+    areas = {"mainstream school": "school", "special school": "school", "local authority": "la", "national (all schools)": "england_all"}
+    for stage, rectypes in (("ks2", readers.KS2_RECTYPES), ("ks4", readers.KS4_RECTYPES)):
+        rectype = read_meta(meta_text(stage, 2019), f"2018-2019-{stage}_meta.csv").entries[0]
+        defined = dict(re.findall(r"(\d)=([^;]+?)(?:;|\)$)", rectype.description.removeprefix("Record type (")))
+        assert set(defined) == set(rectypes), stage
+        for code, words in defined.items():
+            words = words.strip().lower()
+            assert rectypes[code] == areas.get(words, "england"), (stage, code, words)
+
+
+@pytest.mark.django_db
+def test_importing_the_real_meta_files_stores_dfes_descriptions_per_key_stage_and_year():
+    for (stage, year), path in META.items():
+        run = import_file(path)
+        assert (run.kind, run.outcome, run.rows_read, run.created) == (
+            "performance_meta",
+            ImportOutcome.SUCCEEDED,
+            COLUMNS_DESCRIBED[(stage, year)],
+            COLUMNS_DESCRIBED[(stage, year)],
+        ), run.message
+
+    def described(stage, year, column):
+        return ColumnDescription.objects.get(key_stage=stage, year=year, column=column)
+
+    assert described("ks2", 2019, "PTRWM_HIGH").description == (
+        "Percentage of pupils achieving a high score in reading and maths and working at greater depth in writing"
+    )
+    # The meaning of Progress 8 changed in 2017/18, and the meta files say so.
+    assert described("ks4", 2017, "P8MEA").description == "Progress 8 measure"
+    p8 = described("ks4", 2019, "P8MEA")
+    assert p8.description == "Progress 8 measure after adjustment for extreme scores"
+    assert p8.methodology == "Yes - see 2018 methodology sheet for methodology change"
+    assert p8.position == 77
+    # Columns come and go: P8_BANDING is described from 2017/18 only.
+    assert not ColumnDescription.objects.filter(key_stage="ks4", year=2017, column="P8_BANDING").exists()
+    assert ColumnDescription.objects.count() == sum(COLUMNS_DESCRIBED.values())
+
+
+@pytest.mark.django_db
+def test_importing_a_meta_file_again_changes_nothing():
+    first = import_file(META[("ks4", 2019)])
+    again = import_file(META[("ks4", 2019)])
+    assert again.outcome == ImportOutcome.UNCHANGED, again.message
+    assert (again.created, again.changed, again.unchanged) == (0, 0, 505)
+    assert set(ColumnDescription.objects.values_list("import_run", flat=True)) == {first.id}
+
+
+@pytest.mark.django_db
+def test_a_corrected_meta_file_replaces_only_its_own_key_stage_and_years_descriptions():
+    import_file(META[("ks2", 2018)])
+    import_file(META[("ks2", 2019)])
+    text = meta_text("ks2", 2019)
+    text = re.sub(r"^(\d+,READPROG,)Reading progress measure(?=\r?$)", r"\1Reading progress score", text, count=1, flags=re.M)
+    text = "\n".join(line for line in text.splitlines() if ",PSENELK," not in line) + "\n"
+    run = import_file(text.encode(), file_name="2018-2019-ks2_meta.csv")
+    assert (run.outcome, run.created, run.changed, run.unchanged) == (ImportOutcome.SUCCEEDED, 0, 2, 316), run.message
+    assert ColumnDescription.objects.get(key_stage="ks2", year=2019, column="READPROG").description == "Reading progress score"
+    assert not ColumnDescription.objects.filter(key_stage="ks2", year=2019, column="PSENELK").exists()
+    assert ColumnDescription.objects.get(key_stage="ks2", year=2018, column="READPROG").description == "Reading progress measure"
+    assert ColumnDescription.objects.filter(key_stage="ks2", year=2018, column="PSENELK").exists()
+
+
+def _last_row_changed(text: str, field: int, value: str) -> tuple[str, int]:
+    """The file with one field of its last row replaced, and that row's number."""
+    lines = text.rstrip("\n").split("\n")
+    fields = lines[-1].split(",")
+    fields[field] = value
+    lines[-1] = ",".join(fields)
+    return "\n".join(lines) + "\n", len(lines)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value", "column", "reason"),
+    [
+        (0, "318a", "Column", "'318a' is not a column number"),
+        (1, "", "Field Name", "the column has no name"),
+        (1, "RECTYPE", "Field Name", "RECTYPE is described twice (first on row 2)"),
+        (2, "  ", "Label/Description", "MATPROG_DESCR has no description"),
+    ],
+)
+def test_a_malformed_meta_file_is_refused_naming_the_row_and_column_and_nothing_is_stored(field, value, column, reason):
+    text, row = _last_row_changed(meta_text("ks2", 2019), field, value)
+    run = import_file(text.encode(), file_name="2018-2019-ks2_meta.csv")
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"row {row}, column '{column}': {reason}" in run.message
+    assert not ColumnDescription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("file_name", "text", "reason"),
+    [
+        ("2018-2019-ks4_meta.csv", None, "the name says ks4 but the columns are those of the ks2 tables"),
+        ("2017-2018-ks2_meta.csv", None, "the columns are those of 2018/19 but the name says 2017/18"),
+        ("2018-2019-ks2_meta.csv", "Column,Field Name,Label/Description\n1,RECTYPE,Record type\n", "cannot tell whether"),
+        ("2018-2019-ks2_meta.csv", "Column,Field Name,Label/Description\n,,\n", "the file describes no columns"),
+    ],
+)
+def test_a_meta_file_whose_key_stage_or_year_is_unclear_is_refused(file_name, text, reason):
+    with pytest.raises(ImportRefused, match=reason):
+        read_meta(text or meta_text("ks2", 2019), file_name)
+
+
+def test_years_are_written_as_ranges_of_academic_years():
+    assert years_text([2019]) == "2018/19"
+    assert years_text([2019, 2017, 2018]) == "2016/17 to 2018/19"
+    assert years_text([2017, 2019, 2024, 2025]) == "2016/17, 2018/19 and 2023/24 to 2024/25"
+
+
+@pytest.mark.django_db
+def test_a_measures_meaning_is_grouped_by_wording_newest_first_for_the_years_asked():
+    for year in (2017, 2018, 2019):
+        import_file(META[("ks4", year)])
+    found = meanings({"ks4_progress8": [2017, 2018, 2019], "ks4_attainment8": [2019], "fsm_pct": [2019]})
+    assert [(m.description, m.years) for m in found["ks4_progress8"]] == [
+        ("Progress 8 measure after adjustment for extreme scores", (2018, 2019)),
+        ("Progress 8 measure", (2017,)),
+    ]
+    assert [(m.column, m.description, m.years) for m in found["ks4_attainment8"]] == [
+        ("ATT8SCR", "Average Attainment 8 score per pupil", (2019,))
+    ]
+    assert "fsm_pct" not in found  # census measures have no meta file
