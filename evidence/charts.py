@@ -3,16 +3,18 @@ them), only SVG presentation attributes. Each chart is an image with a text titl
 table of the same figures, which is the accessible version.
 
 Lines join consecutive years only: a missing year (no data in 2019/20 and 2020/21, a measure that
-stopped) breaks the line rather than bridging it.
+stopped) breaks the line rather than bridging it, and so does a break the caller names (`joins`), such
+as a change of assessment; `markers` draw those breaks as labelled rules between two years.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 560, 220
-LEFT, RIGHT, TOP, BOTTOM = 56, 150, 16, 34
+LEFT, RIGHT, TOP, BOTTOM = 56, 150, 22, 34
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,20 @@ class Line:
     marker: str = "circle"  # circle or square
 
 
-SCHOOL_COLOUR, LA_COLOUR, ENGLAND_COLOUR = "#1d70b8", "#d53880", "#505a5f"
+@dataclass(frozen=True)
+class Marker:
+    """A break between two years on the axis, drawn as a dashed rule between them with a short label."""
+
+    before: int
+    after: int
+    label: str  # a word or two: "No data", "Break"
+
+
+SCHOOL_COLOUR, LA_COLOUR, ENGLAND_COLOUR, TEXT_COLOUR = "#1d70b8", "#d53880", "#505a5f", "#0b0c0c"
+
+
+def adjacent(before: int, after: int) -> bool:
+    return after == before + 1
 
 
 def _ticks(low: float, high: float) -> list[float]:
@@ -41,8 +56,21 @@ def _ticks(low: float, high: float) -> list[float]:
     return ticks
 
 
-def trend_svg(chart_id: str, title: str, years: list[int], lines: list[Line], year_label) -> Markup:
-    """An SVG line chart of `lines` over `years`; `year_label(year)` writes a year ('2018/19')."""
+def trend_svg(
+    chart_id: str,
+    title: str,
+    years: list[int],
+    lines: list[Line],
+    year_label,
+    *,
+    joins: Callable[[int, int], bool] = adjacent,
+    markers: tuple[Marker, ...] = (),
+    described_by: str = "",
+) -> Markup:
+    """An SVG line chart of `lines` over `years`; `year_label(year)` writes a year ('2018/19').
+
+    `joins(before, after)` says whether a line may join two years; `described_by` is the id of the text
+    on the page that explains the chart's breaks."""
     values = [v for line in lines for v in line.points.values() if v is not None]
     if not values or not years:
         return Markup("")
@@ -58,7 +86,7 @@ def trend_svg(chart_id: str, title: str, years: list[int], lines: list[Line], ye
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
-        f'aria-labelledby="{chart_id}-title" focusable="false">',
+        f'aria-labelledby="{chart_id}-title"{_described(described_by)} focusable="false">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
     ]
     for tick in ticks:
@@ -67,8 +95,11 @@ def trend_svg(chart_id: str, title: str, years: list[int], lines: list[Line], ye
     for year in years:
         label = escape(year_label(year))
         parts.append(f'<text x="{x[year]:.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="12" fill="#0b0c0c">{label}</text>')
+    for marker in markers:
+        if marker.before in x and marker.after in x:
+            parts.extend(_marker(marker, (x[marker.before] + x[marker.after]) / 2, plot_h))
     for index, line in enumerate(lines):
-        parts.extend(_draw(line, years, x, y))
+        parts.extend(_draw(line, x, y, joins))
         legend_y = TOP + 14 + index * 20
         parts.append(
             f'<line x1="{WIDTH - RIGHT + 12}" x2="{WIDTH - RIGHT + 36}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
@@ -83,13 +114,36 @@ def _dash(line: Line) -> str:
     return f' stroke-dasharray="{line.dash}"' if line.dash else ""
 
 
-def _draw(line: Line, years: list[int], x, y) -> list[str]:
+def _described(element_id: str) -> str:
+    return f' aria-describedby="{escape(element_id)}"' if element_id else ""
+
+
+def _marker(marker: Marker, at: float, plot_h: float) -> list[str]:
+    return [
+        f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
+        f'stroke="{TEXT_COLOUR}" stroke-width="1.5" stroke-dasharray="2 3"/>',
+        f'<text x="{at:.1f}" y="{TOP - 4}" text-anchor="middle" font-size="11" fill="{TEXT_COLOUR}">{escape(marker.label)}</text>',
+    ]
+
+
+def _runs(line: Line, joins) -> list[list[int]]:
+    """The line's years with a value, cut wherever the line may not join one year to the next."""
+    runs: list[list[int]] = []
+    for year in sorted(y for y, v in line.points.items() if v is not None):
+        if runs and joins(runs[-1][-1], year):
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return runs
+
+
+def _draw(line: Line, x, y, joins) -> list[str]:
+    """One polyline per unbroken run of years, then a marker at every point."""
     parts = []
-    for before, after in zip(years, years[1:], strict=False):
-        a, b = line.points.get(before), line.points.get(after)
-        if a is not None and b is not None and after == before + 1:
-            ends = f'x1="{x[before]:.1f}" y1="{y(a):.1f}" x2="{x[after]:.1f}" y2="{y(b):.1f}"'
-            parts.append(f'<line {ends} stroke="{line.colour}" stroke-width="3"{_dash(line)}/>')
+    for run in _runs(line, joins):
+        if len(run) > 1 and all(year in x for year in run):
+            points = " ".join(f"{x[year]:.1f},{y(line.points[year]):.1f}" for year in run)
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{line.colour}" stroke-width="3"{_dash(line)}/>')
     for year, value in line.points.items():
         if value is None or year not in x:
             continue

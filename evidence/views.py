@@ -12,15 +12,16 @@ from register.models import LocalAuthority, School, SchoolStatus
 
 from . import exports
 from .catalogue import GROUPS
-from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line, trend_svg
+from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import IntelligenceForm
 from .history import history_urns
-from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Measure, Severity, academic_year
+from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Measure, Severity
 from .permissions import may_use_intelligence
 from .presenters import Series, area_points, display, gap_context, school_series
 from .services import record_intelligence
 from .timeline import inspection_event, inspections_for
 from .timeline import school_timeline as timeline_events
+from .trends import trends_of
 
 
 def _visible_school(request, urn) -> School:
@@ -48,29 +49,33 @@ def _school_context(request, school):
     }
 
 
-def _chart(series, name_for_school, la_name):
-    lines = [Line(name_for_school, {y: p.value for y, p in series.school.items()}, SCHOOL_COLOUR)]
+def _school_lines(series, la_name):
+    lines = [Line("This school", {y: p.value for y, p in series.school.items()}, SCHOOL_COLOUR)]
     if series.la:
         lines.append(Line(la_name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square"))
     if series.england:
         lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
-    title = (
+    return lines
+
+
+def _school_title(series, la_name):
+    return (
         f"{series.measure.label}, by year: the school" + (f", {la_name}" if series.la else "") + (" and England" if series.england else "")
     )
-    return trend_svg(f"chart-{series.measure.code}", title, series.years, lines, academic_year)
 
 
 def school_results(request, urn):
     school = _visible_school(request, urn)
     urns = history_urns(school)
-    series = school_series(school, urns)
-    groups = [(group, [(s, _chart(s, "This school", school.la.name)) for s in series if s.measure.group == group]) for group in GROUPS]
+    la_name = school.la.name
+    trends = trends_of(school_series(school, urns), lambda s: _school_lines(s, la_name), lambda s: _school_title(s, la_name))
+    groups = [(group, [t for t in trends if t.series.measure.group == group]) for group in GROUPS]
     context = {
         **_school_context(request, school),
         "urns": urns,
         "predecessors": School.objects.filter(urn__in=urns[1:]).order_by("-opened_on"),
         "groups": [(g, rows) for g, rows in groups if rows],
-        "gaps": gap_context(series, urns),
+        "gaps": gap_context([t.series for t in trends], urns),
         "inspections": [inspection_event(i, school.urn) for i in inspections_for(urns)],
         "display": display,
     }
@@ -127,18 +132,15 @@ def authority_results(request, code):
     measures = list(Measure.objects.filter(key=True))
     la = area_points(measures, la_code=authority.code, area=Area.LA)
     england = area_points(measures, area=Area.ENGLAND)
-    trends = []
-    for measure in measures:
-        if measure.code not in la:
-            continue
-        series = Series(measure, {}, la[measure.code], england.get(measure.code, {}))
+    series_list = [Series(m, {}, la[m.code], england.get(m.code, {})) for m in measures if m.code in la]
+
+    def lines_for(series):
         lines = [Line(authority.name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square")]
         if series.england:
             lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
-        chart = trend_svg(
-            f"chart-{measure.code}", f"{measure.label}, by year: {authority.name} and England", series.years, lines, academic_year
-        )
-        trends.append((series, chart))
+        return lines
+
+    trends = trends_of(series_list, lines_for, lambda s: f"{s.measure.label}, by year: {authority.name} and England")
     context = {
         "authority": authority,
         "school_count": schools.count(),

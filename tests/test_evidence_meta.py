@@ -1,10 +1,15 @@
-"""The performance tables' meta files: imported as their own kind, per key stage and year, in DfE's
-own words. Tested with the six real files in demo/evidence."""
+"""The performance tables' meta files: imported as their own kind, per key stage and year, and shown
+beside each measure in DfE's own words. Tested with the six real files in demo/evidence."""
 
+import io
+import json
 import re
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 
+from accounts.roles import Role
 from evidence import readers
 from evidence.meta import meanings, read_meta, years_text
 from evidence.models import ColumnDescription
@@ -12,8 +17,11 @@ from imports.models import ImportOutcome
 from imports.registry import ImportRefused, detect
 from imports.services import import_file
 from imports.sources import read_source
+from register.models import LocalAuthority
 
-from .evidence_helpers import DATA
+from .conftest import sign_in
+from .evidence_helpers import DATA, GIAS_2021, GIAS_2022, KS2, KS4, LINKS_2021
+from .factories import UserFactory, grant
 
 META = {(stage, year): DATA / f"{year - 1}-{year}-{stage}_meta.csv" for stage in ("ks2", "ks4") for year in (2017, 2018, 2019)}
 COLUMNS_DESCRIBED = {
@@ -171,3 +179,43 @@ def test_a_measures_meaning_is_grouped_by_wording_newest_first_for_the_years_ask
         ("ATT8SCR", "Average Attainment 8 score per pupil", (2019,))
     ]
     assert "fsm_pct" not in found  # census measures have no meta file
+
+
+@pytest.fixture
+def surrey_with_meta(db):
+    for path in (GIAS_2021, GIAS_2022, LINKS_2021, *KS2.values(), *KS4.values(), *META.values()):
+        run = import_file(path)
+        assert run.outcome in ("succeeded", "unchanged"), run.message
+    officer = UserFactory(email="officer@surrey.example")
+    grant(officer, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    return officer
+
+
+def test_the_results_page_shows_what_each_measure_means_in_dfes_words(client, surrey_with_meta):
+    sign_in(client, surrey_with_meta)
+    html = client.get(reverse("evidence:school-results", args=[125271])).content.decode()  # a Surrey secondary
+    section = html.split('id="m-ks4_progress8"', 1)[1].split("</section>", 1)[0]
+    assert "What this measure means" in section
+    assert "Progress 8 measure after adjustment for extreme scores" in section
+    assert "column P8MEA in the key stage 4 performance tables, 2017/18 to 2018/19" in section
+    assert "Methodology change: yes - see 2018 methodology sheet for methodology change." in section
+    assert "Progress 8 measure</p>" in section and "2016/17" in section
+
+
+def test_the_authority_page_shows_what_each_measure_means(client, surrey_with_meta):
+    sign_in(client, surrey_with_meta)
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    section = html.split('id="h-ks2_rwm_expected"', 1)[1].split("</section>", 1)[0]
+    assert "What this measure means" in section
+    assert "Percentage of pupils reaching the expected standard in reading, writing and maths" in section
+    assert "column PTRWM_EXP in the key stage 2 performance tables, 2016/17 to 2018/19" in section
+
+
+def test_the_school_command_gives_the_descriptions_of_its_measures_columns(surrey_with_meta):
+    out = io.StringIO()
+    call_command("school", "125271", "--json", stdout=out)
+    descriptions = json.loads(out.getvalue())["descriptions"]
+    assert descriptions["ks4_attainment8"] == [
+        {"key_stage": "ks4", "column": "ATT8SCR", "years": [2017, 2018, 2019], "description": "Average Attainment 8 score per pupil"}
+    ]
+    assert [d["years"] for d in descriptions["ks4_progress8"]] == [[2018, 2019], [2017]]

@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from evidence.history import history_urns
+from evidence.meta import meanings
 from evidence.models import Measure, Source, Status, academic_year
 from evidence.presenters import display, school_points
 from evidence.timeline import inspections_for
@@ -67,8 +68,14 @@ class Command(BaseCommand):
             }
             for i in inspections_for(urns)
         ]
+        # What DfE's meta files say each measure's source column meant, in the years the school has figures.
+        descriptions = {
+            code: [{"key_stage": m.key_stage, "column": m.column, "years": list(m.years), "description": m.description} for m in found]
+            for code, found in sorted(meanings({code: list(years) for code, years in points.items()}).items())
+        }
         if options["json"]:
-            self.stdout.write(json.dumps({"school": facts, "observations": observations, "inspections": inspections}, indent=2))
+            document = {"school": facts, "observations": observations, "descriptions": descriptions, "inspections": inspections}
+            self.stdout.write(json.dumps(document, indent=2))
             return
         self.stdout.write(f"{school.name} (URN {school.urn}), {school.la.name}; history: {', '.join(map(str, urns))}")
         measures = {m.code: m for m in Measure.objects.all()}

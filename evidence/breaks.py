@@ -1,0 +1,117 @@
+"""Where a measure's trend breaks: years with no published data, and changes that make years incomparable.
+
+Plain data and functions, no Django. A trend is never drawn across a break: the chart starts a new
+line, and the chart and its table say why. Years are the calendar year the academic year ends (2017 =
+2016/17); a break sits between the last year before `first_year` and `first_year` itself.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .catalogue import MEASURES
+
+
+class Kind:
+    NO_DATA = "no data"  # nothing was published for `missing` years
+    CHANGE = "change"  # figures from `first_year` on are not comparable with earlier ones
+
+
+@dataclass(frozen=True)
+class Break:
+    code: str
+    kind: str
+    first_year: int
+    measures: frozenset[str]
+    reason: str  # the sentence the chart and table show
+    missing: tuple[int, ...] = ()
+
+    def between(self, before: int, after: int) -> bool:
+        """Does this break fall between two years (before < after)?"""
+        return before < self.first_year <= after
+
+    @property
+    def short_label(self) -> str:
+        return "No data" if self.kind == Kind.NO_DATA else "Break"
+
+
+def _codes(*prefixes: str, without: Iterable[str] = ()) -> frozenset[str]:
+    return frozenset(m.code for m in MEASURES if m.code.startswith(prefixes)) - set(without)
+
+
+# Pupils' characteristics (cohort size, % disadvantaged …) do not change meaning with the assessments.
+KS2_CONTEXT = {"ks2_cohort", "ks2_disadvantaged_pct", "ks2_eal_pct", "ks2_sen_support_pct", "ks2_ehcp_pct"}
+KS4_ATTAINMENT = {
+    "ks4_attainment8",
+    "ks4_attainment8_disadvantaged",
+    "ks4_attainment8_other",
+    "ks4_attainment8_gap",
+    "ks4_basics_94",
+    "ks4_basics_95",
+    "ks4_ebacc_aps",
+}
+
+BREAKS: tuple[Break, ...] = (
+    Break(
+        "ks2_2016",
+        Kind.CHANGE,
+        2016,
+        _codes("ks2_", without=KS2_CONTEXT),
+        "Not comparable with earlier years: new key stage 2 tests and assessments from 2015/16 "
+        "(scaled scores and the expected standard replaced national curriculum levels).",
+    ),
+    Break(
+        "gcse_9_to_1",
+        Kind.CHANGE,
+        2017,
+        frozenset(KS4_ATTAINMENT),
+        "Not comparable with earlier years: GCSEs graded 9 to 1 from 2016/17, starting with English and maths, "
+        "with new point scores for Attainment 8.",
+    ),
+    Break(
+        "pandemic",
+        Kind.NO_DATA,
+        2020,
+        _codes("ks2_", "ks4_"),
+        "No data published for 2019/20 and 2020/21 (pandemic).",
+        missing=(2020, 2021),
+    ),
+    Break(
+        "no_progress8_2025",
+        Kind.NO_DATA,
+        2025,
+        _codes("ks4_progress8"),
+        "No Progress 8 published for 2024/25: these pupils had no key stage 2 test results (tests cancelled in 2020).",
+        missing=(2025,),
+    ),
+)
+
+
+def breaks_for(measure: str) -> tuple[Break, ...]:
+    return tuple(b for b in BREAKS if measure in b.measures)
+
+
+def breaks_between(measure: str, before: int, after: int) -> tuple[Break, ...]:
+    return tuple(b for b in breaks_for(measure) if b.between(before, after))
+
+
+def comparable(measure: str, before: int, after: int) -> bool:
+    """May a trend line join these two years? Only adjacent years with no break between them."""
+    return after == before + 1 and not breaks_between(measure, before, after)
+
+
+def breaks_in(measure: str, years: Iterable[int]) -> list[tuple[int, int, tuple[Break, ...]]]:
+    """The breaks among the years shown: (year before, year after, breaks between them), oldest first."""
+    shown = sorted(set(years))
+    found = [(before, after, breaks_between(measure, before, after)) for before, after in zip(shown, shown[1:], strict=False)]
+    return [(before, after, between) for before, after, between in found if between]
+
+
+def segments(measure: str, years: Iterable[int]) -> list[list[int]]:
+    """The years, ascending, cut into runs a line may join (comparable, adjacent years)."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and comparable(measure, runs[-1][-1], year):
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return runs

@@ -1,0 +1,78 @@
+"""A measure as the results pages show it: its chart, the breaks in its trend and what its column means.
+
+Pages call `trends_of`, which looks up what the meta files say (evidence.meta) for every measure on the page
+and the table of breaks (evidence.breaks) for each, and draws each chart (evidence.charts).
+"""
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from .breaks import Break, breaks_in, comparable
+from .charts import Marker, trend_svg
+from .meta import Meaning, meanings, years_text
+from .models import academic_year
+from .presenters import Series
+
+
+@dataclass(frozen=True)
+class BreakNote:
+    """A break shown on a page: between which two of the years shown it falls, and why."""
+
+    before: int
+    after: int
+    brk: Break
+
+    @property
+    def between(self) -> str:
+        return f"{academic_year(self.before)} and {academic_year(self.after)}"
+
+    @property
+    def years(self) -> str:
+        """The first cell of the break's row in a year table: the years missing, or from when it changed."""
+        return years_text(self.brk.missing) if self.brk.missing else f"From {academic_year(self.brk.first_year)}"
+
+
+@dataclass
+class Trend:
+    """A measure on a page: its figures, its chart, its breaks and what DfE says its column means."""
+
+    series: Series
+    chart: Markup
+    breaks: list[BreakNote]  # oldest first
+    meanings: list[Meaning]
+
+    @property
+    def breaks_before(self) -> dict[int, list[BreakNote]]:
+        """Year → the breaks between it and the year shown before it (for the year-by-year table)."""
+        found: dict[int, list[BreakNote]] = {}
+        for note in self.breaks:
+            found.setdefault(note.after, []).append(note)
+        return found
+
+    @property
+    def notes_id(self) -> str:
+        return f"breaks-{self.series.measure.code}"
+
+
+def trends_of(series_list: list[Series], lines_for, title_for) -> list[Trend]:
+    """A Trend for each series; `lines_for(series)` gives its chart lines, `title_for(series)` the chart's title."""
+    described = meanings({s.measure.code: s.years for s in series_list})
+    trends = []
+    for series in series_list:
+        code = series.measure.code
+        found = breaks_in(code, series.years)
+        markers = tuple(Marker(before, after, between[0].short_label) for before, after, between in found)
+        chart = trend_svg(
+            f"chart-{code}",
+            title_for(series),
+            series.years,
+            lines_for(series),
+            academic_year,
+            joins=lambda before, after, code=code: comparable(code, before, after),
+            markers=markers,
+            described_by=f"breaks-{code}" if found else "",
+        )
+        notes = [BreakNote(before, after, brk) for before, after, between in found for brk in between]
+        trends.append(Trend(series, chart, notes, described.get(code, [])))
+    return trends

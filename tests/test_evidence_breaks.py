@@ -1,0 +1,153 @@
+"""Trend breaks: the table of known breaks, charts that start a new line at a break, and pages that say why."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from evidence import breaks
+from evidence.catalogue import BY_CODE
+from evidence.charts import Line, Marker, trend_svg
+from evidence.models import Area, AreaObservation, Measure, Source, academic_year
+from imports.models import ImportOutcome, ImportRun
+from imports.services import import_file
+from register.models import LocalAuthority
+
+from .conftest import sign_in
+from .evidence_helpers import GIAS_2021, KS4, KS4_INFO_2024, KS4_INFO_2025
+from .factories import UserFactory, grant
+
+PANDEMIC = "No data published for 2019/20 and 2020/21 (pandemic)."
+
+
+def test_every_break_names_measures_of_the_catalogue():
+    for brk in breaks.BREAKS:
+        assert brk.measures and brk.measures <= set(BY_CODE), brk.code
+        assert all(brk.first_year <= year for year in brk.missing), brk.code
+
+
+def test_the_known_breaks_apply_to_the_measures_they_changed():
+    assert [b.code for b in breaks.breaks_for("ks2_rwm_expected")] == ["ks2_2016", "pandemic"]
+    assert [b.code for b in breaks.breaks_for("ks2_disadvantaged_pct")] == ["pandemic"]  # who the pupils are did not change
+    assert [b.code for b in breaks.breaks_for("ks4_attainment8")] == ["gcse_9_to_1", "pandemic"]
+    assert [b.code for b in breaks.breaks_for("ks4_progress8")] == ["pandemic", "no_progress8_2025"]
+    assert [b.code for b in breaks.breaks_for("ks4_progress8_gap")] == ["pandemic", "no_progress8_2025"]
+    assert breaks.breaks_for("fsm_pct") == () and breaks.breaks_for("absence_overall_pct") == ()
+
+
+def test_a_line_joins_only_adjacent_years_with_no_break_between():
+    assert breaks.comparable("ks4_attainment8", 2017, 2018)
+    assert not breaks.comparable("ks4_attainment8", 2016, 2017)  # 9-1 GCSEs
+    assert breaks.comparable("ks4_progress8", 2016, 2017)
+    assert not breaks.comparable("ks2_rwm_expected", 2015, 2016)  # new KS2 assessments
+    assert not breaks.comparable("ks2_rwm_expected", 2019, 2022)  # not adjacent, and the pandemic between
+    assert not breaks.comparable("fsm_pct", 2019, 2023)  # not adjacent: no line, though no break either
+
+
+def test_breaks_among_the_years_shown_say_which_two_years_they_fall_between():
+    found = breaks.breaks_in("ks4_progress8_gap", [2025, 2017, 2018, 2019, 2024])
+    assert [(before, after, [b.code for b in between]) for before, after, between in found] == [
+        (2019, 2024, ["pandemic"]),
+        (2024, 2025, ["no_progress8_2025"]),
+    ]
+    assert breaks.breaks_in("ks4_attainment8", [2017, 2018, 2019]) == []  # the 9-1 break lies before them
+    assert [b.reason for _, _, between in breaks.breaks_in("ks2_rwm_expected", [2019, 2022]) for b in between] == [PANDEMIC]
+
+
+def test_segments_cut_the_years_at_every_break_and_gap():
+    years = [2015, 2016, 2017, 2018, 2019, 2022, 2023]
+    assert breaks.segments("ks4_attainment8", years) == [[2015, 2016], [2017, 2018, 2019], [2022, 2023]]
+    assert breaks.segments("ks4_progress8", years) == [[2015, 2016, 2017, 2018, 2019], [2022, 2023]]
+
+
+def polylines(svg) -> list[list[float]]:
+    """Each polyline's x coordinates."""
+    return [[float(p.split(",")[0]) for p in pts.split()] for pts in re.findall(r'<polyline points="([^"]+)"', str(svg))]
+
+
+def test_the_chart_starts_a_new_line_at_a_break_and_marks_it():
+    years = [2015, 2016, 2017, 2018]
+    line = Line("This school", dict(zip(years, [40.1, 42.0, 45.5, 47.0], strict=True)), "#1d70b8")
+    svg = str(
+        trend_svg(
+            "chart-a8",
+            "Attainment 8",
+            years,
+            [line],
+            academic_year,
+            joins=lambda a, b: breaks.comparable("ks4_attainment8", a, b),
+            markers=(Marker(2016, 2017, "Break"),),
+            described_by="breaks-a8",
+        )
+    )
+    assert len(polylines(svg)) == 2  # 2014/15–2015/16, then 2016/17–2017/18
+    first, second = polylines(svg)
+    assert len(first) == len(second) == 2 and max(first) < min(second)
+    assert svg.count("<circle") == 4  # every point still drawn
+    assert 'aria-describedby="breaks-a8"' in svg and ">Break</text>" in svg
+
+
+def test_the_chart_without_breaks_joins_adjacent_years_in_one_line_and_never_bridges_a_gap():
+    line = Line("England", {2017: 1.0, 2018: 2.0, 2019: None, 2020: 3.0, 2021: 4.0}, "#505a5f")
+    svg = trend_svg("c", "A measure", [2017, 2018, 2019, 2020, 2021], [line], academic_year)
+    assert len(polylines(svg)) == 2 and "aria-describedby" not in str(svg)
+
+
+@pytest.fixture
+def officer(db):
+    for path in (GIAS_2021, KS4[2018], KS4[2019], KS4_INFO_2024, KS4_INFO_2025):
+        run = import_file(path)
+        assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    user = UserFactory(email="officer@surrey.example")
+    grant(user, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    return user
+
+
+def section(html, code):
+    return html.split(f'aria-labelledby="h-{code}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_results_page_shows_the_pandemic_and_progress_8_breaks_in_chart_and_table(client, officer):
+    sign_in(client, officer)
+    html = client.get(reverse("evidence:school-results", args=[125271])).content.decode()  # a Surrey secondary
+    gap = section(html, "ks4_progress8_gap")  # 2017/18, 2018/19 (tables), 2023/24, 2024/25 (not applicable)
+    chart = gap.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert 'aria-describedby="breaks-ks4_progress8_gap"' in chart
+    assert len(re.findall(r'<polyline[^>]+stroke="#1d70b8"', chart)) == 1  # the school's line stops at 2018/19
+    assert chart.count(">No data</text>") == 2
+    notes = gap.split('id="breaks-ks4_progress8_gap"', 1)[1].split("</div>", 1)[0]
+    assert f"The line is broken between 2018/19 and 2023/24.</strong> {PANDEMIC}" in notes
+    assert "The line is broken between 2023/24 and 2024/25.</strong> No Progress 8 published for 2024/25" in notes
+    # The year table, newest first, has a row for each break where it falls.
+    cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", gap.split("<table", 1)[1], re.S)]
+    first_cells = [c for c in cells if re.fullmatch(r"\d{4}/\d\d( to \d{4}/\d\d)?", c)]
+    assert first_cells == ["2024/25", "2024/25", "2023/24", "2019/20 to 2020/21", "2018/19", "2017/18"]
+    assert cells[cells.index("2019/20 to 2020/21") + 1] == PANDEMIC
+    assert '<td class="govuk-table__cell" colspan="5">' in gap
+
+
+def test_a_measure_with_no_break_among_its_years_shows_no_break(client, officer):
+    sign_in(client, officer)
+    html = client.get(reverse("evidence:school-results", args=[125271])).content.decode()
+    attainment = section(html, "ks4_attainment8")  # 2017/18 and 2018/19 only
+    assert "line is broken" not in attainment and "aria-describedby" not in attainment
+    assert len(polylines(attainment)) >= 1
+
+
+def test_the_authority_page_says_attainment_8_before_the_9_to_1_gcses_is_not_comparable(client, officer):
+    """The demo files start in 2016/17; an LA figure for 2015/16 stands for an older file."""
+    run = ImportRun.objects.create(file_name="2015-2016-936-ks4final.csv", checksum="0" * 64, outcome=ImportOutcome.SUCCEEDED)
+    measure = Measure.objects.get(code="ks4_attainment8")
+    for year, value in ((2016, 50.6), (2017, 47.1)):
+        AreaObservation.objects.create(
+            area=Area.LA, la_code=936, measure=measure, year=year, source=Source.KS4_FINAL, value=value, import_run=run
+        )
+    sign_in(client, officer)
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    a8 = section(html, "ks4_attainment8")
+    assert "The line is broken between 2015/16 and 2016/17.</strong> Not comparable with earlier years: GCSEs graded 9 to 1" in a8
+    assert ">Break</text>" in a8
+    xs = polylines(a8.split("<svg", 1)[1].split("</svg>", 1)[0])
+    assert len([x for x in xs if len(x) > 1]) == 2  # Surrey 2016/17–2018/19 and England 2017/18–2018/19; nothing from 2015/16
+    assert "From 2016/17" in a8  # the table's row for the break
