@@ -104,14 +104,3 @@ def breaks_in(measure: str, years: Iterable[int]) -> list[tuple[int, int, tuple[
     shown = sorted(set(years))
     found = [(before, after, breaks_between(measure, before, after)) for before, after in zip(shown, shown[1:], strict=False)]
     return [(before, after, between) for before, after, between in found if between]
-
-
-def segments(measure: str, years: Iterable[int]) -> list[list[int]]:
-    """The years, ascending, cut into runs a line may join (comparable, adjacent years)."""
-    runs: list[list[int]] = []
-    for year in sorted(set(years)):
-        if runs and comparable(measure, runs[-1][-1], year):
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return runs

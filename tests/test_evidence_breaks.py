@@ -55,12 +55,6 @@ def test_breaks_among_the_years_shown_say_which_two_years_they_fall_between():
     assert [b.reason for _, _, between in breaks.breaks_in("ks2_rwm_expected", [2019, 2022]) for b in between] == [PANDEMIC]
 
 
-def test_segments_cut_the_years_at_every_break_and_gap():
-    years = [2015, 2016, 2017, 2018, 2019, 2022, 2023]
-    assert breaks.segments("ks4_attainment8", years) == [[2015, 2016], [2017, 2018, 2019], [2022, 2023]]
-    assert breaks.segments("ks4_progress8", years) == [[2015, 2016, 2017, 2018, 2019], [2022, 2023]]
-
-
 def polylines(svg) -> list[list[float]]:
     """Each polyline's x coordinates."""
     return [[float(p.split(",")[0]) for p in pts.split()] for pts in re.findall(r'<polyline points="([^"]+)"', str(svg))]
