@@ -6,14 +6,16 @@ field it does not give (the register's rating knows only the overall words; Ofst
 
 import json
 
+import polars as pl
 from django.db import connection
 
-from imports.bulk import insert_rows
+from imports.bulk import as_written
 from imports.registry import Counts
 from register.models import School
 
 from .models import Framework, Inspection, InspectionSource
 from .ofsted import LEGACY_GRADES, merge_records
+from .store import CHUNK, insert_frame
 
 INSERTED = ("framework", "started_on", "ended_on", "published_on", "inspection_number", "inspection_type", "overall")
 INSERTED += ("category_of_concern", "safeguarding", "judgements", "urn_at_inspection")
@@ -30,32 +32,64 @@ FIELDS = (
 )
 
 
-def store_inspections(ctx, records: list[dict], source: str, *, rows_read: int) -> Counts:
-    records = merge_records(records)
+def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int) -> Counts:
+    """Write the records of evidence.ofsted.read_inspections: new ones in bulk, known ones merged field by field."""
+    records = _merged(records)
     wanted = School.objects.filter(la__code__in=ctx.la_codes) if ctx.la_codes else School.objects.all()
-    school_ids = dict(wanted.values_list("urn", "id"))
-    known = [r for r in records if r["urn"] in school_ids]
-    skipped = len({r["line"] for r in records} - {r["line"] for r in known})
-    existing = {
-        (i.school_id, i.framework, i.started_on): i for i in Inspection.objects.filter(school_id__in={school_ids[r["urn"]] for r in known})
-    }
-    created, changed = [], []
-    day = connection.ops.adapt_datefield_value
-    for record in known:
-        school_id = school_ids[record["urn"]]
-        inspection = existing.get((school_id, record["framework"], record["started_on"]))
-        if inspection is None:
-            values = {**record, "started_on": day(record["started_on"]), "ended_on": day(record["ended_on"])}
-            values.update(published_on=day(record["published_on"]), judgements=json.dumps(record["judgements"]))
-            created.append((school_id, source, ctx.run.id, *(values[f] for f in INSERTED)))
-        elif _merge_into(inspection, record):
-            inspection.source, inspection.import_run = source, ctx.run
-            changed.append(inspection)
-    insert_rows(Inspection, ["school_id", "source", "import_run_id", *INSERTED], created)
-    Inspection.objects.bulk_update(changed, [*FIELDS, "source", "import_run"], batch_size=2000)
+    schools = pl.DataFrame(list(wanted.order_by().values_list("urn", "id")), schema={"urn": pl.Int64, "school_id": pl.Int64}, orient="row")
+    known = records.join(schools, on="urn", how="inner", maintain_order="left")
+    skipped = records["line"].n_unique() - known["line"].n_unique()
+    stored = _stored(known["school_id"].unique().to_list())
+    created = known.join(stored, on=KEY, how="anti", maintain_order="left")
+    fields = ["school_id", "source", "import_run_id", *INSERTED]
+    insert_frame(Inspection, as_written(created.with_columns(source=pl.lit(source), import_run_id=pl.lit(ctx.run.id)).select(fields)))
+    changed = _merge_known(known.join(stored, on=KEY, how="inner"), source, ctx.run)
     ctx.progress(1, 1)
-    unchanged = len(known) - len(created) - len(changed)
-    return Counts(rows_read=rows_read, created=len(created), changed=len(changed), unchanged=unchanged, skipped=skipped)
+    unchanged = known.height - created.height - changed
+    return Counts(rows_read=rows_read, created=created.height, changed=changed, unchanged=unchanged, skipped=skipped)
+
+
+KEY = ["school_id", "framework", "started_on"]
+
+
+def _merged(records: pl.DataFrame) -> pl.DataFrame:
+    """One record per (urn, framework, start date), at the first one's place: see merge_records."""
+    twice = pl.len().over("urn", "framework", "started_on") > 1
+    if not records.select(twice.any()).item():
+        return records
+    records = records.with_row_index("_order")
+    repeated = records.filter(twice)
+    rows = [{**row, "judgements": json.loads(row["judgements"])} for row in repeated.iter_rows(named=True)]
+    merged = [{**row, "judgements": json.dumps(row["judgements"])} for row in merge_records(rows)]
+    together = pl.concat([records.filter(~twice), pl.DataFrame(merged, schema=records.schema)])
+    return together.sort("_order").drop("_order")
+
+
+def _stored(school_ids: list[int]) -> pl.DataFrame:
+    """The keys and ids of the inspections already stored for these schools."""
+    stored = Inspection.objects.order_by()
+    if len(school_ids) <= CHUNK:
+        stored = stored.filter(school_id__in=school_ids)
+    schema = {"id": pl.Int64, "school_id": pl.Int64, "framework": pl.String, "started_on": pl.Date}
+    frame = pl.DataFrame(list(stored.values_list(*schema)), schema=schema, orient="row")
+    return frame.join(pl.DataFrame({"school_id": school_ids}, schema={"school_id": pl.Int64}), on="school_id", how="semi")
+
+
+def _merge_known(matched: pl.DataFrame, source: str, run) -> int:
+    """Merge each record into the inspection stored under its key; save those that changed. Returns how many."""
+    if matched.is_empty():
+        return 0
+    by_id = {row["id"]: row for row in matched.iter_rows(named=True)}
+    changed = []
+    ids = list(by_id)
+    for start in range(0, len(ids), CHUNK):
+        for inspection in Inspection.objects.filter(id__in=ids[start : start + CHUNK]):
+            record = by_id[inspection.id]
+            if _merge_into(inspection, {**record, "judgements": json.loads(record["judgements"])}):
+                inspection.source, inspection.import_run = source, run
+                changed.append(inspection)
+    Inspection.objects.bulk_update(changed, [*FIELDS, "source", "import_run"], batch_size=2000)
+    return len(changed)
 
 
 def _merge_into(inspection: Inspection, record: dict) -> bool:

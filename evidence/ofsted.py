@@ -12,9 +12,11 @@ No overall grade is made for report cards.
 import re
 from datetime import date
 
+import polars as pl
+
 from imports.registry import ImportRefused
 
-from .readers import read_table
+from .readers import read_table, with_lines
 
 NOT_EVALUATED = "Not evaluated"
 GRADED, UNGRADED, REPORT_CARD = "graded", "ungraded", "report_card"
@@ -93,109 +95,176 @@ def parse_date(text: str | None, line: int, column: str) -> date | None:
     raise ImportRefused(f"'{text}' is not a date (expected dd/mm/yyyy)", row=line, column=column)
 
 
-SPACES = re.compile(r"\s{2,}")
+def dates(raw: pl.Expr) -> pl.Expr:
+    """The column's dates, as parse_date reads them; null where blank and where not a date."""
+    text = raw.str.strip_chars()
+    day_first = text.str.extract_groups(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
+    iso = text.str.extract_groups(r"^(\d{4})-(\d{2})-(\d{2})$")
+    year = pl.coalesce(day_first.struct[2], iso.struct[0])
+    month = pl.coalesce(day_first.struct[1], iso.struct[1]).str.zfill(2)
+    day = pl.coalesce(day_first.struct[0], iso.struct[2]).str.zfill(2)
+    return pl.concat_str(year, month, day, separator="-").str.to_date("%Y-%m-%d", strict=False)
 
 
-def _words(value: str | None) -> str:
-    value = (value or "").strip()
-    if "  " in value:
-        value = SPACES.sub(" ", value)
-    return "" if value in MISSING else value
+def words(raw: pl.Expr) -> pl.Expr:
+    """As published, trimmed, runs of spaces made one; blank, NULL and null as ''."""
+    text = raw.str.strip_chars().fill_null("")
+    text = pl.when(text.str.contains("  ", literal=True)).then(text.str.replace_all(r"\s{2,}", " ")).otherwise(text)
+    return pl.when(text.is_in(list(MISSING))).then(pl.lit("")).otherwise(text)
 
 
-def read_inspections(data: bytes) -> tuple[list[dict], int]:
-    """Inspection records from either layout, and the number of rows read."""
-    frame = read_table(data)
+def as_json(entries: dict[str, pl.Expr]) -> pl.Expr:
+    """A JSON object of label → text, leaving out the labels whose text is null."""
+    if not entries:
+        return pl.lit("{}")
+    pairs = [pl.struct(value.alias(label)).struct.json_encode().str.slice(1).str.strip_suffix("}") for label, value in entries.items()]
+    inner = pl.concat_str(
+        [pl.when(value.is_not_null()).then(pair) for pair, value in zip(pairs, entries.values(), strict=True)],
+        separator=",",
+        ignore_nulls=True,
+    )
+    return pl.concat_str(pl.lit("{"), inner, pl.lit("}"))
+
+
+def _refuse_first(frame: pl.DataFrame, checks: list[tuple[str, pl.Expr, str]]) -> None:
+    """Raise ImportRefused at the first line where a check (column, is-bad, message with {}) holds; checks in order."""
+    flagged = frame.select("line", *(bad.fill_null(False).alias(str(i)) for i, (_, bad, _) in enumerate(checks)))
+    hits = flagged.filter(pl.any_horizontal(pl.exclude("line")))
+    if hits.height:
+        first = hits.row(0, named=True)
+        column, _, message = next(check for i, check in enumerate(checks) if first[str(i)])
+        raise ImportRefused(message.format((frame[column][first["line"] - 2] or "").strip()), row=first["line"], column=column)
+
+
+RECORD_SCHEMA = {
+    "urn": pl.Int64,
+    "line": pl.Int64,
+    "framework": pl.String,
+    "started_on": pl.Date,
+    "ended_on": pl.Date,
+    "published_on": pl.Date,
+    "inspection_number": pl.String,
+    "inspection_type": pl.String,
+    "overall": pl.String,
+    "category_of_concern": pl.String,
+    "safeguarding": pl.String,
+    "judgements": pl.String,  # JSON
+    "urn_at_inspection": pl.Int64,
+}
+
+
+def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
+    """Inspection records from either layout (RECORD_SCHEMA, judgements as JSON, in the file's order), and the number of rows read."""
+    frame = with_lines(read_table(data))
     names = {key(c): c for c in frame.columns}
     if "urn" not in names:
         raise ImportRefused("there is no URN column")
     columns = {field: names[k] for k, field in FIELDS.items() if k in names}
-    areas = {label: names[k] for k, label in REPORT_CARD_AREAS.items() if k in names}
-    graded_areas = {label: names[k] for k, label in GRADED_AREAS.items() if k in names}
-    records = []
-    for line, row in enumerate(frame.iter_rows(named=True), start=2):
-        text = {field: row[column] for field, column in columns.items()}
-        urn = (text.get("urn") or "").strip()
-        if not urn.isdigit():
-            raise ImportRefused(f"'{urn}' is not a URN", row=line, column=columns["urn"])
-        dates = {f: parse_date(text.get(f), line, columns[f]) for f in DATE_FIELDS if f in columns}
-        base = {"urn": int(urn), "line": line}
-        records.extend(_current(base, text, dates, row, areas))
-        records.extend(_previous(base, text, dates, row, graded_areas, line, columns))
-    return records, frame.height
+
+    def text(field: str) -> pl.Expr:
+        return words(pl.col(columns[field])) if field in columns else pl.lit("")
+
+    frame = frame.with_columns(
+        pl.col(columns["urn"]).str.strip_chars().cast(pl.Int64, strict=False).alias("_urn"),
+        *(dates(pl.col(columns[f])).alias(f"_{f}") for f in DATE_FIELDS if f in columns),
+        *(pl.lit(None, pl.Date).alias(f"_{f}") for f in DATE_FIELDS if f not in columns),
+    )
+    checks = [(columns["urn"], ~pl.col(columns["urn"]).fill_null("").str.strip_chars().str.contains(r"^[0-9]+$"), "'{}' is not a URN")]
+    for field in DATE_FIELDS:
+        if field in columns:
+            blank = pl.col(columns[field]).fill_null("").str.strip_chars().is_in(list(MISSING))
+            checks.append((columns[field], ~blank & pl.col(f"_{field}").is_null(), "'{}' is not a date (expected dd/mm/yyyy)"))
+    if "oeif_urn" in columns:
+        oeif_urn = text("oeif_urn")
+        bad = pl.col("_oeif_started_on").is_not_null() & (oeif_urn != "") & ~oeif_urn.str.contains(r"^[0-9]+$")
+        checks.append((columns["oeif_urn"], bad, "'{}' is not a URN"))
+    _refuse_first(frame, checks)
+    parts = [
+        _current(frame, text, {label: names[k] for k, label in REPORT_CARD_AREAS.items() if k in names}),
+        _graded(frame, text, {label: names[k] for k, label in GRADED_AREAS.items() if k in names}),
+        _ungraded(frame, text),
+    ]
+    records = pl.concat([part.with_columns(pl.lit(order).alias("_part")) for order, part in enumerate(parts)])
+    return records.sort("line", "_part", maintain_order=True).select(list(RECORD_SCHEMA)), frame.height
 
 
-def _current(base, text, dates, row, areas) -> list[dict]:
-    """The inspection the row is about: a report card, or a visit that evaluated nothing (all 9)."""
-    if not dates.get("started_on"):
-        return []
-    raw = {label: (row[column] or "").strip() for label, column in areas.items()}
-    safeguarding = _words(text.get("safeguarding"))
-    given = [v for v in raw.values() if v not in MISSING and v != "9"]
-    if not given and not safeguarding and "9" not in raw.values():
-        return []  # nothing under the report-card framework: the older columns carry the history
-    judgements = {label: (NOT_EVALUATED if v in MISSING or v == "9" else _words(v)) for label, v in raw.items()}
+def _records(frame: pl.DataFrame, wanted: pl.Expr, record: list[pl.Expr]) -> pl.DataFrame:
+    """The record's columns for the rows wanted (computed first, so that only they are filtered)."""
+    return frame.select(*record, wanted.alias("_wanted")).filter("_wanted").drop("_wanted")
+
+
+def _record(**values: pl.Expr) -> list[pl.Expr]:
+    fixed = {"urn": pl.col("_urn"), "line": pl.col("line"), "ended_on": None, "published_on": None, "inspection_number": ""}
+    fixed |= {"overall": "", "category_of_concern": "", "safeguarding": "", "urn_at_inspection": None}
+    values = {**fixed, **values}
     return [
-        {
-            **base,
-            "framework": REPORT_CARD if given else UNGRADED,
-            "started_on": dates["started_on"],
-            "ended_on": dates.get("ended_on"),
-            "published_on": dates.get("published_on"),
-            "inspection_number": _words(text.get("inspection_number")),
-            "inspection_type": _words(text.get("inspection_type")),
-            "overall": "",
-            "category_of_concern": _words(text.get("category_of_concern")),
-            "safeguarding": safeguarding if safeguarding != "9" else NOT_EVALUATED,
-            "judgements": judgements,
-            "urn_at_inspection": None,
-        }
+        (values[name] if isinstance(values[name], pl.Expr) else pl.lit(values[name])).cast(dtype).alias(name)
+        for name, dtype in RECORD_SCHEMA.items()
     ]
 
 
-def _previous(base, text, dates, row, graded_areas, line, columns) -> list[dict]:
-    """The monthly file's last graded (OEIF) inspection and latest ungraded one."""
-    records = []
-    if dates.get("oeif_started_on"):
-        oeif_urn = _words(text.get("oeif_urn"))
-        if oeif_urn and not oeif_urn.isdigit():
-            raise ImportRefused(f"'{oeif_urn}' is not a URN", row=line, column=columns["oeif_urn"])
-        judgements = {label: _words(row[column]) for label, column in graded_areas.items() if _words(row[column])}
-        records.append(
-            {
-                **base,
-                "framework": GRADED,
-                "started_on": dates["oeif_started_on"],
-                "ended_on": None,
-                "published_on": None,
-                "inspection_number": "",
-                "inspection_type": "Graded inspection",
-                "overall": _words(text.get("oeif_overall")),
-                "category_of_concern": "",
-                "safeguarding": "",
-                "judgements": judgements,
-                "urn_at_inspection": int(oeif_urn) if oeif_urn and int(oeif_urn) != base["urn"] else None,
-            }
-        )
-    if dates.get("ungraded_on"):
-        outcome = _words(text.get("ungraded_outcome"))
-        records.append(
-            {
-                **base,
-                "framework": UNGRADED,
-                "started_on": dates["ungraded_on"],
-                "ended_on": None,
-                "published_on": None,
-                "inspection_number": "",
-                "inspection_type": "Ungraded inspection",
-                "overall": "",
-                "category_of_concern": "",
-                "safeguarding": "",
-                "judgements": {"Outcome": outcome} if outcome else {},
-                "urn_at_inspection": None,
-            }
-        )
-    return records
+def _current(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
+    """The inspection the row is about: a report card, or a visit that evaluated nothing (all 9)."""
+    # Each area's text is trimmed once, into a column of its own, for the tests and the words below.
+    frame = frame.with_columns(pl.col(column).str.strip_chars().fill_null("").alias(f"_{label}") for label, column in areas.items())
+    raw = {label: pl.col(f"_{label}") for label in areas}
+    not_evaluated = [*MISSING, "9"]
+    given = pl.any_horizontal([~value.is_in(not_evaluated) for value in raw.values()]) if raw else pl.lit(False)
+    any_nine = pl.any_horizontal([value == "9" for value in raw.values()]) if raw else pl.lit(False)
+    frame = frame.with_columns(given.alias("_given"), any_nine.alias("_nine"), text("safeguarding").alias("_safeguarding"))
+    judgements = {
+        label: pl.when(value.is_in(not_evaluated)).then(pl.lit(NOT_EVALUATED)).otherwise(words(value)) for label, value in raw.items()
+    }
+    # A row with nothing under the report-card framework: the older columns carry the history.
+    wanted = pl.col("_started_on").is_not_null() & (pl.col("_given") | (pl.col("_safeguarding") != "") | pl.col("_nine"))
+    return _records(
+        frame,
+        wanted,
+        _record(
+            framework=pl.when(pl.col("_given")).then(pl.lit(REPORT_CARD)).otherwise(pl.lit(UNGRADED)),
+            started_on=pl.col("_started_on"),
+            ended_on=pl.col("_ended_on"),
+            published_on=pl.col("_published_on"),
+            inspection_number=text("inspection_number"),
+            inspection_type=text("inspection_type"),
+            category_of_concern=text("category_of_concern"),
+            safeguarding=pl.when(pl.col("_safeguarding") == "9").then(pl.lit(NOT_EVALUATED)).otherwise(pl.col("_safeguarding")),
+            judgements=as_json(judgements),
+        ),
+    )
+
+
+def _graded(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
+    """The monthly file's last graded (OEIF) inspection."""
+    oeif_urn = text("oeif_urn").replace("", None).cast(pl.Int64, strict=False)
+    judgements = {label: words(pl.col(column)).replace("", None) for label, column in areas.items()}
+    return _records(
+        frame,
+        pl.col("_oeif_started_on").is_not_null(),
+        _record(
+            framework=GRADED,
+            started_on=pl.col("_oeif_started_on"),
+            inspection_type="Graded inspection",
+            overall=text("oeif_overall"),
+            judgements=as_json(judgements),
+            urn_at_inspection=pl.when(oeif_urn != pl.col("_urn")).then(oeif_urn),
+        ),
+    )
+
+
+def _ungraded(frame: pl.DataFrame, text) -> pl.DataFrame:
+    """The monthly file's latest ungraded inspection."""
+    outcome = text("ungraded_outcome")
+    return _records(
+        frame,
+        pl.col("_ungraded_on").is_not_null(),
+        _record(
+            framework=UNGRADED,
+            started_on=pl.col("_ungraded_on"),
+            inspection_type="Ungraded inspection",
+            judgements=as_json({"Outcome": outcome.replace("", None)}),
+        ),
+    )
 
 
 def merge_records(records: list[dict]) -> list[dict]:

@@ -158,31 +158,40 @@ def refuse_first_bad(frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
 
 
 def long_figures(frame: pl.DataFrame, columns: tuple[Column, ...], keys: list[pl.Expr]) -> pl.DataFrame:
-    """Melt the measure columns of `frame` (already carrying `line`, area, urn, la_code, year) into figures."""
-    refuse_first_bad(frame, {c.name: parse_figures(pl.col(c.name), c.words)[2] for c in columns})
+    """Melt the measure columns of `frame` (already carrying `line`, area, urn, la_code, year) into figures.
+
+    Each column's text is parsed once, in one query over the whole frame; a cell that is neither a
+    number nor a known code refuses the file (the first such line, then the first such column)."""
+    if not columns:
+        return pl.DataFrame(schema=OUTPUT_SCHEMA)
+    lazy = frame
     parts = []
-    for column in columns:
-        value, status, _ = parse_figures(pl.col(column.name), column.words)
+    for order, column in enumerate(columns):
+        value, status, bad = parse_figures(pl.col(column.name), column.words)
         cohort = parse_integer(pl.col(column.cohort)) if column.cohort and column.cohort in frame.columns else pl.lit(None, pl.Int64)
         parts.append(
-            frame.select(
+            lazy.select(
                 *keys,
                 pl.lit(column.measure).alias("measure"),
                 value.alias("value"),
                 status.alias("status"),
                 cohort.alias("cohort"),
+                pl.when(bad).then(pl.lit(order, pl.Int32)).alias("_bad"),
             )
         )
-    if not parts:
-        return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    figures = pl.concat(parts).filter(pl.col("status").is_not_null())
+    figures = pl.concat(parts)
+    bad = figures.filter(pl.col("_bad").is_not_null())
+    if bad.height:
+        line, order = bad.sort("line", "_bad").select("line", "_bad").row(0)
+        name = columns[order].name
+        raise ImportRefused(f"'{frame[name][line - 2]}' is neither a number nor a known code", row=line, column=name)
+    figures = figures.filter(pl.col("status").is_not_null())
     # A gap "against national other pupils" has no meaning for England itself: the tables print 0 there.
     national_gap = pl.col("measure").is_in(list(NATIONAL_GAP_MEASURES)) & pl.col("area").is_in(["england", "england_all"])
-    if "area" in figures.columns:
-        figures = figures.with_columns(
-            value=pl.when(national_gap).then(None).otherwise(pl.col("value")),
-            status=pl.when(national_gap).then(pl.lit(NOT_APPLICABLE)).otherwise(pl.col("status")),
-        )
+    figures = figures.with_columns(
+        value=pl.when(national_gap).then(None).otherwise(pl.col("value")),
+        status=pl.when(national_gap).then(pl.lit(NOT_APPLICABLE)).otherwise(pl.col("status")),
+    )
     return figures.select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
 
 

@@ -8,9 +8,12 @@ years and schools the file does not name are never touched. Re-importing the sam
 Counts: rows_read and skipped count the file's rows; created, changed and unchanged count figures.
 """
 
+import sqlite3
 from dataclasses import dataclass
+from itertools import chain
 
 import polars as pl
+from django.db import connection
 
 from imports.bulk import insert_rows
 from imports.registry import Counts, ImportRefused
@@ -88,8 +91,7 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     rows = figures.filter(pl.col("area") == "school")
     if ctx.la_codes:
         rows = rows.filter(pl.col("la_code").is_in(list(ctx.la_codes)))
-    known = pl.DataFrame(list(School.objects.values_list("urn", "id")), schema={"urn": pl.Int64, "school_id": pl.Int64}, orient="row")
-    matched = rows.join(known, on="urn", how="inner")
+    matched = rows.join(_school_ids(rows["urn"].drop_nulls().unique().to_list()), on="urn", how="inner")
     skipped = figures.filter(pl.col("area") == "school")["line"].n_unique() - matched["line"].n_unique()
     doubled = matched.group_by(["school_id", "measure_id", "year"]).agg(pl.col("line").min(), pl.col("line").max().alias("again"), pl.len())
     doubled = doubled.filter(pl.col("len") > 1)
@@ -98,6 +100,22 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         urn = matched.filter(pl.col("line") == first["line"])["urn"][0]
         raise ImportRefused(f"URN {urn} appears twice (rows {first['line']} and {first['again']})", row=first["again"], column="URN")
     return matched, skipped
+
+
+def _school_ids(urns: list[int]) -> pl.DataFrame:
+    """urn → school_id for the URNs given: looked up one by one for a few thousand, else the whole register read."""
+    table = School._meta.db_table
+    sql = f"SELECT urn, id FROM {connection.ops.quote_name(table)}"  # noqa: S608 (name from model metadata)
+    if len(urns) <= CHUNK:
+        sql += f" WHERE urn IN ({', '.join(['%s'] * len(urns))})" if urns else " WHERE 1 = 0"
+    return _query(sql, urns if len(urns) <= CHUNK else [], {"urn": pl.Int64, "school_id": pl.Int64})
+
+
+def _query(sql: str, params, schema: dict) -> pl.DataFrame:
+    """A query's rows as a frame: plain tuples from the cursor, no model instance or value conversion per row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
 
 
 def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
@@ -114,25 +132,19 @@ def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 
 
 def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame) -> pl.DataFrame:
+    """What `source` said for `year` about the schools (or areas) in `new`."""
     columns = ["id", *keys, "measure_id", "value", "status", "cohort"]
-    schema = {
-        "id": pl.Int64,
-        **dict.fromkeys(keys, pl.Int64),
-        "measure_id": pl.Int64,
-        "value": pl.Float64,
-        "status": pl.Int64,
-        "cohort": pl.Int64,
-    }
-    stored = model.objects.filter(source=source, year=year)
+    schema = {name: pl.Float64 if name == "value" else pl.Int64 for name in columns}
+    table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(_columns(model, columns))
+    sql = f"SELECT {names} FROM {table} WHERE source = %s AND year = %s"  # noqa: S608 (names from model metadata)
+    params = [source, year]
     if model is Observation:
         ids = new["school_id"].unique().to_list()
-        # Most of the country: read the year whole and keep the schools named.
-        found = list(stored.values_list(*columns) if len(ids) > CHUNK else stored.filter(school_id__in=ids).values_list(*columns))
-        frame = pl.DataFrame(found, schema=schema, orient="row")
-        return frame.join(new.select("school_id").unique(), on="school_id", how="semi")
-    found = list(stored.values_list(*columns))
-    frame = pl.DataFrame(found, schema=schema, orient="row")
-    return frame.join(new.select(keys).unique(), on=keys, how="semi")
+        # A few thousand schools are found through the unique index; most of the country, by reading the year whole.
+        if len(ids) <= CHUNK:
+            sql += f" AND school_id IN ({', '.join(['%s'] * len(ids))})"
+            params += ids
+    return _query(sql, params, schema).join(new.select(keys).unique(), on=keys, how="semi")
 
 
 def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run_id: int) -> Tally:
@@ -152,11 +164,12 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
     replaced = both.filter(~is_new & ~is_gone & ~same)
     gone = both.filter(is_gone)
     _delete(model, [*replaced["id"].to_list(), *gone["id"].to_list()])
+    fields = [*keys, *FIGURE_FIELDS, *extra]
     writes = pl.concat([created, replaced]).with_columns(
         pl.lit(year).alias("year"), pl.lit(source).alias("source"), pl.lit(run_id).alias("import_run_id")
     )
-    fields = [*keys, *FIGURE_FIELDS, *extra]
-    insert_rows(model, fields, writes.select(fields).iter_rows())
+    # In the order of the unique index, which SQLite then fills page by page.
+    insert_frame(model, writes.select(fields).sort([*keys, "measure_id"]))
     return Tally(
         created=created.height,
         changed=replaced.height + gone.height,
@@ -164,17 +177,43 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
     )
 
 
+def _columns(model, fields: list[str]) -> list[str]:
+    return [connection.ops.quote_name(model._meta.get_field(name.removesuffix("_id")).column) for name in fields]
+
+
 def _delete(model, ids: list[int]) -> None:
-    for start in range(0, len(ids), CHUNK):
-        model.objects.filter(id__in=ids[start : start + CHUNK]).delete()
+    table, pk = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
+
+
+def insert_frame(model, frame: pl.DataFrame) -> None:
+    """Insert the frame's rows (its columns named as the model's fields).
+
+    PostgreSQL takes them by COPY. SQLite takes them many rows to a statement (executing one per row
+    costs more than the database's own work), sent as written, with SQLite's own placeholders: Django's
+    rewriting of `%s` would scan each long statement again."""
+    if connection.vendor != "sqlite":
+        insert_rows(model, frame.columns, frame.iter_rows())
+        return
+    table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(_columns(model, frame.columns))
+    row = f"({', '.join(['?'] * frame.width)})"
+    connection.ensure_connection()
+    database = connection.connection
+    per_statement = database.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // frame.width
+    for chunk in frame.iter_slices(per_statement):
+        values = list(chain.from_iterable(zip(*(chunk[name].to_list() for name in chunk.columns), strict=True)))
+        database.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * chunk.height)}", values)  # noqa: S608
 
 
 def _note_years(measures: dict[str, int], figures: pl.DataFrame, source: int) -> None:
     """Add this file's years and source to each measure's catalogue entry (years available)."""
-    by_measure = figures.group_by("measure").agg(pl.col("year").unique())
-    for code, years in by_measure.iter_rows():
-        measure = Measure.objects.get(id=measures[code])
-        new_years = sorted(set(measure.years) | set(years))
-        new_sources = sorted(set(measure.sources) | {source})
-        if new_years != measure.years or new_sources != measure.sources:
-            Measure.objects.filter(id=measure.id).update(years=new_years, sources=new_sources)
+    by_measure = dict(figures.group_by("measure").agg(pl.col("year").unique()).iter_rows())
+    stored = Measure.objects.filter(id__in=[measures[code] for code in by_measure]).values_list("id", "code", "years", "sources")
+    for measure_id, code, years, sources in stored:
+        new_years = sorted(set(years) | set(by_measure[code]))
+        new_sources = sorted(set(sources) | {source})
+        if new_years != years or new_sources != sources:
+            Measure.objects.filter(id=measure_id).update(years=new_years, sources=new_sources)
