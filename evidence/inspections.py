@@ -42,7 +42,8 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
     stored = _stored(known["school_id"].unique().to_list())
     created = known.join(stored, on=KEY, how="anti", maintain_order="left")
     fields = ["school_id", "source", "import_run_id", *INSERTED]
-    insert_frame(Inspection, as_written(created.with_columns(source=pl.lit(source), import_run_id=pl.lit(ctx.run.id)).select(fields)))
+    rows = created.with_columns(source=pl.lit(source), import_run_id=pl.lit(ctx.run.id)).select(fields)
+    insert_frame(Inspection, as_written(rows))
     changed = _merge_known(known.join(stored, on=KEY, how="inner"), source, ctx.run)
     ctx.progress(1, 1)
     unchanged = known.height - created.height - changed

@@ -106,6 +106,13 @@ def dates(raw: pl.Expr) -> pl.Expr:
     return pl.concat_str(year, month, day, separator="-").str.to_date("%Y-%m-%d", strict=False)
 
 
+def distinct_dates(texts: pl.Series) -> pl.Series:
+    """dates() of a column, worked out once for each distinct text: a national file has a few thousand days."""
+    distinct = texts.unique().drop_nulls()
+    parsed = pl.select(dates(pl.lit(distinct))).to_series()
+    return texts.replace_strict(distinct, parsed, default=None, return_dtype=pl.Date)
+
+
 def words(raw: pl.Expr) -> pl.Expr:
     """As published, trimmed, runs of spaces made one; blank, NULL and null as ''."""
     text = raw.str.strip_chars().fill_null("")
@@ -166,7 +173,7 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
 
     frame = frame.with_columns(
         pl.col(columns["urn"]).str.strip_chars().cast(pl.Int64, strict=False).alias("_urn"),
-        *(dates(pl.col(columns[f])).alias(f"_{f}") for f in DATE_FIELDS if f in columns),
+        *(distinct_dates(frame[columns[f]]).alias(f"_{f}") for f in DATE_FIELDS if f in columns),
         *(pl.lit(None, pl.Date).alias(f"_{f}") for f in DATE_FIELDS if f not in columns),
     )
     checks = [(columns["urn"], ~pl.col(columns["urn"]).fill_null("").str.strip_chars().str.contains(r"^[0-9]+$"), "'{}' is not a URN")]
@@ -206,15 +213,17 @@ def _record(**values: pl.Expr) -> list[pl.Expr]:
 def _current(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
     """The inspection the row is about: a report card, or a visit that evaluated nothing (all 9)."""
     # Each area's text is trimmed once, into a column of its own, for the tests and the words below.
+    trimmed = [f"_{label}" for label in areas]
     frame = frame.with_columns(pl.col(column).str.strip_chars().fill_null("").alias(f"_{label}") for label, column in areas.items())
-    raw = {label: pl.col(f"_{label}") for label in areas}
     not_evaluated = [*MISSING, "9"]
-    given = pl.any_horizontal([~value.is_in(not_evaluated) for value in raw.values()]) if raw else pl.lit(False)
-    any_nine = pl.any_horizontal([value == "9" for value in raw.values()]) if raw else pl.lit(False)
+    given = pl.any_horizontal([~pl.col(name).is_in(not_evaluated) for name in trimmed]) if areas else pl.lit(False)
+    any_nine = pl.any_horizontal([pl.col(name) == "9" for name in trimmed]) if areas else pl.lit(False)
     frame = frame.with_columns(given.alias("_given"), any_nine.alias("_nine"), text("safeguarding").alias("_safeguarding"))
-    judgements = {
-        label: pl.when(value.is_in(not_evaluated)).then(pl.lit(NOT_EVALUATED)).otherwise(words(value)) for label, value in raw.items()
-    }
+    frame = (
+        frame.join(_judgements(frame, areas), on=trimmed, how="left", maintain_order="left")
+        if areas
+        else frame.with_columns(_judgements=pl.lit("{}"))
+    )
     # A row with nothing under the report-card framework: the older columns carry the history.
     wanted = pl.col("_started_on").is_not_null() & (pl.col("_given") | (pl.col("_safeguarding") != "") | pl.col("_nine"))
     return _records(
@@ -229,9 +238,19 @@ def _current(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
             inspection_type=text("inspection_type"),
             category_of_concern=text("category_of_concern"),
             safeguarding=pl.when(pl.col("_safeguarding") == "9").then(pl.lit(NOT_EVALUATED)).otherwise(pl.col("_safeguarding")),
-            judgements=as_json(judgements),
+            judgements=pl.col("_judgements"),
         ),
     )
+
+
+def _judgements(frame: pl.DataFrame, areas: dict[str, str]) -> pl.DataFrame:
+    """The report card's judgements as JSON for each combination of the trimmed areas' texts: there are few, so each is made once."""
+    not_evaluated = [*MISSING, "9"]
+    judgements = {
+        label: pl.when(pl.col(f"_{label}").is_in(not_evaluated)).then(pl.lit(NOT_EVALUATED)).otherwise(words(pl.col(f"_{label}")))
+        for label in areas
+    }
+    return frame.select([f"_{label}" for label in areas]).unique().with_columns(as_json(judgements).alias("_judgements"))
 
 
 def _graded(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
