@@ -128,12 +128,20 @@ def table_year(header: list[str], file_name: str) -> int:
 
 def parse_figures(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(value, status, bad) from a text column: '67%' → 67.0; 'SUPP' → status 1; 'abc' → bad."""
+    return figures_from(*read_cells(raw, words))
+
+
+def read_cells(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(number, code, blank) of each cell: what parse_figures decides from."""
     text = raw.str.strip_chars()
     number = text.str.strip_suffix("%").cast(pl.Float64, strict=False)
     if words:
         number = number.fill_null(text.replace_strict(dict(words), default=None, return_dtype=pl.Float64))
     code = text.replace_strict(CODES, default=None, return_dtype=pl.Int64)
-    blank = text.is_null() | (text == "")
+    return number, code, text.is_null() | (text == "")
+
+
+def figures_from(number: pl.Expr, code: pl.Expr, blank: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     value = pl.when(code.is_null()).then(number)
     status = pl.when(blank).then(None).otherwise(code.fill_null(0))
     bad = ~blank & number.is_null() & code.is_null()
@@ -164,18 +172,23 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column, ...], keys: list[pl
     number nor a known code refuses the file (the first such line, then the first such column)."""
     if not columns:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    lazy = frame
+    # One query reads every cell (side by side, each column once); the long frame is then stacked from its results.
+    cells = []
+    for order, column in enumerate(columns):
+        number, code, blank = read_cells(pl.col(column.name), column.words)
+        cohort = parse_integer(pl.col(column.cohort)) if column.cohort and column.cohort in frame.columns else pl.lit(None, pl.Int64)
+        cells += [number.alias(f"number{order}"), code.alias(f"code{order}"), blank.alias(f"blank{order}"), cohort.alias(f"cohort{order}")]
+    wide = frame.select(*keys, *cells)
     parts = []
     for order, column in enumerate(columns):
-        value, status, bad = parse_figures(pl.col(column.name), column.words)
-        cohort = parse_integer(pl.col(column.cohort)) if column.cohort and column.cohort in frame.columns else pl.lit(None, pl.Int64)
+        value, status, bad = figures_from(pl.col(f"number{order}"), pl.col(f"code{order}"), pl.col(f"blank{order}"))
         parts.append(
-            lazy.select(
-                *keys,
+            wide.select(
+                *(pl.col(name) for name in ("line", "area", "urn", "la_code", "year")),
                 pl.lit(column.measure).alias("measure"),
                 value.alias("value"),
                 status.alias("status"),
-                cohort.alias("cohort"),
+                pl.col(f"cohort{order}").alias("cohort"),
                 pl.when(bad).then(pl.lit(order, pl.Int32)).alias("_bad"),
             )
         )
