@@ -204,6 +204,20 @@ def test_the_monthly_file_keeps_a_predecessors_urn_for_an_inspection_before_conv
     assert inspection.urn_at_inspection == 132758
 
 
+def test_a_school_twice_in_the_monthly_file_gives_one_inspection_filled_from_both_rows(surrey):
+    first = latest_row(143373, "Guildford Grove Primary School", **{**REPORT_CARD, "Safeguarding standards": "NULL", "Inclusion": "9"})
+    second = latest_row(
+        143373, "Guildford Grove Primary School", **{**REPORT_CARD, "Inspection type": "NULL", "Achievement": "Strong  standard"}
+    )
+    run = import_file(latest_file([first, second]), file_name="latest.csv")
+    assert (run.outcome, run.created, run.skipped) == (ImportOutcome.SUCCEEDED, 1, 0), run.message
+    card = Inspection.objects.get(school__urn=143373, framework=Framework.REPORT_CARD)
+    # The first row's words stand; what it left blank or not evaluated, the second fills in.
+    assert (card.inspection_type, card.safeguarding) == ("S5 Inspection", "Met")
+    assert card.judgements["Inclusion"] == "Expected standard"
+    assert card.judgements["Achievement"] == "Needs attention"
+
+
 def test_the_monthly_file_may_come_in_windows_1252(surrey):
     row = latest_row(125037, "The Grange Community Infant School \u2019s", **REPORT_CARD)
     data = latest_file([row], encoding="cp1252")
