@@ -81,18 +81,14 @@ def is_latest_inspections(header: list[str]) -> bool:
 
 
 def parse_date(text: str | None, line: int, column: str) -> date | None:
+    """One date as the files give it (dd/mm/yyyy, or yyyy-mm-dd); None when blank; refused otherwise."""
     text = (text or "").strip()
     if text in MISSING:
         return None
-    match = re.fullmatch(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})", text) or re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
-    try:
-        if match and len(match.group(1)) == 4:
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        if match:
-            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-    except ValueError:
-        pass
-    raise ImportRefused(f"'{text}' is not a date (expected dd/mm/yyyy)", row=line, column=column)
+    parsed = pl.select(dates(pl.lit(text, pl.String))).item()
+    if parsed is None:
+        raise ImportRefused(f"'{text}' is not a date (expected dd/mm/yyyy)", row=line, column=column)
+    return parsed
 
 
 def dates(raw: pl.Expr) -> pl.Expr:
