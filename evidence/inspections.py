@@ -9,13 +9,13 @@ import json
 import polars as pl
 from django.db import connection
 
-from imports.bulk import as_written
+from imports.bulk import as_written, insert_frame
 from imports.registry import Counts
 from register.models import School
 
 from .models import Framework, Inspection, InspectionSource
 from .ofsted import LEGACY_GRADES, merge_records
-from .store import CHUNK, insert_frame
+from .store import CHUNK
 
 INSERTED = ("framework", "started_on", "ended_on", "published_on", "inspection_number", "inspection_type", "overall")
 INSERTED += ("category_of_concern", "safeguarding", "judgements", "urn_at_inspection")

@@ -134,7 +134,8 @@ class InspectionSource(models.TextChoices):
 class Inspection(models.Model):
     """One Ofsted inspection, in Ofsted's own words. Report cards have no overall grade, and none is made up."""
 
-    school = models.ForeignKey("register.School", on_delete=models.CASCADE, related_name="inspections")
+    # No index of its own: the unique (school, framework, started_on) index serves lookups by school.
+    school = models.ForeignKey("register.School", on_delete=models.CASCADE, related_name="inspections", db_index=False)
     framework = models.CharField(max_length=12, choices=Framework.choices)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)

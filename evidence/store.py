@@ -8,14 +8,12 @@ years and schools the file does not name are never touched. Re-importing the sam
 Counts: rows_read and skipped count the file's rows; created, changed and unchanged count figures.
 """
 
-import sqlite3
 from dataclasses import dataclass
-from itertools import chain
 
 import polars as pl
 from django.db import connection
 
-from imports.bulk import insert_rows
+from imports.bulk import column_names, insert_frame
 from imports.registry import Counts, ImportRefused
 from register.models import School
 
@@ -135,7 +133,7 @@ def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame)
     """What `source` said for `year` about the schools (or areas) in `new`."""
     columns = ["id", *keys, "measure_id", "value", "status", "cohort"]
     schema = {name: pl.Float64 if name == "value" else pl.Int64 for name in columns}
-    table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(_columns(model, columns))
+    table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(column_names(model, columns))
     sql = f"SELECT {names} FROM {table} WHERE source = %s AND year = %s"  # noqa: S608 (names from model metadata)
     params = [source, year]
     if model is Observation:
@@ -177,35 +175,12 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
     )
 
 
-def _columns(model, fields: list[str]) -> list[str]:
-    return [connection.ops.quote_name(model._meta.get_field(name.removesuffix("_id")).column) for name in fields]
-
-
 def _delete(model, ids: list[int]) -> None:
     table, pk = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
-
-
-def insert_frame(model, frame: pl.DataFrame) -> None:
-    """Insert the frame's rows (its columns named as the model's fields).
-
-    PostgreSQL takes them by COPY. SQLite takes them many rows to a statement (executing one per row
-    costs more than the database's own work), sent as written, with SQLite's own placeholders: Django's
-    rewriting of `%s` would scan each long statement again."""
-    if connection.vendor != "sqlite":
-        insert_rows(model, frame.columns, frame.iter_rows())
-        return
-    table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(_columns(model, frame.columns))
-    row = f"({', '.join(['?'] * frame.width)})"
-    connection.ensure_connection()
-    database = connection.connection
-    per_statement = database.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // frame.width
-    for chunk in frame.iter_slices(per_statement):
-        values = list(chain.from_iterable(zip(*(chunk[name].to_list() for name in chunk.columns), strict=True)))
-        database.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * chunk.height)}", values)  # noqa: S608
 
 
 def _note_years(measures: dict[str, int], figures: pl.DataFrame, source: int) -> None:

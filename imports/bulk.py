@@ -7,8 +7,10 @@ one parameterised statement (`executemany`), or `COPY` on PostgreSQL. Table and 
 from the model's metadata, so the SQL stays portable.
 """
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from itertools import chain
 
 import polars as pl
 from django.core.exceptions import FieldDoesNotExist
@@ -61,13 +63,13 @@ def _field(model, name: str):
         return model._meta.get_field(name.removesuffix("_id"))
 
 
-def _columns(model, fields: Sequence[str]) -> list[str]:
+def column_names(model, fields: Sequence[str]) -> list[str]:
     return [connection.ops.quote_name(_field(model, name).column) for name in fields]
 
 
 def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(_columns(model, fields))
+    columns = ", ".join(column_names(model, fields))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -80,10 +82,29 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608 (names from model metadata)
 
 
+def insert_frame(model, frame: pl.DataFrame) -> None:
+    """Insert the frame's rows (its columns named as the model's fields).
+
+    PostgreSQL takes them by COPY. SQLite takes them many rows to a statement (executing one per row
+    costs more than the database's own work), sent as written, with SQLite's own placeholders: Django's
+    rewriting of `%s` would scan each long statement again."""
+    if connection.vendor != "sqlite":
+        insert_rows(model, frame.columns, frame.iter_rows())
+        return
+    table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(column_names(model, frame.columns))
+    row = f"({', '.join(['?'] * frame.width)})"
+    connection.ensure_connection()
+    database = connection.connection
+    per_statement = database.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // frame.width
+    for chunk in frame.iter_slices(per_statement):
+        values = list(chain.from_iterable(zip(*(chunk[name].to_list() for name in chunk.columns), strict=True)))
+        database.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * chunk.height)}", values)  # noqa: S608
+
+
 def update_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Each row holds the new values of `fields`, then the primary key."""
     table = connection.ops.quote_name(model._meta.db_table)
-    assignments = ", ".join(f"{column} = %s" for column in _columns(model, fields))
+    assignments = ", ".join(f"{column} = %s" for column in column_names(model, fields))
     pk = connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", rows)  # noqa: S608 (names from model metadata)

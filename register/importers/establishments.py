@@ -11,7 +11,7 @@ from datetime import date
 import polars as pl
 from django.db.models import Max
 
-from imports.bulk import as_written, indexes_rebuilt_after, insert_rows, now_value, update_rows
+from imports.bulk import as_written, indexes_rebuilt_after, insert_frame, now_value, update_rows
 from imports.registry import Counts, ImportContext, ImportRefused
 from register.geo import to_latitude_longitude
 from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
@@ -154,7 +154,7 @@ def load(ctx: ImportContext) -> Counts:
     done = 0
     with indexes_rebuilt_after(School, new.height):
         for batch in as_written(new.select(WRITTEN_FIELDS)).iter_slices(BATCH):
-            insert_rows(School, WRITTEN_FIELDS, batch.iter_rows())
+            insert_frame(School, batch)
             done += batch.height
             ctx.progress(done, frame.height)
     events = _events_for_changes(changed, extract_date, ctx.run)
