@@ -33,3 +33,15 @@ def test_a_large_insert_rebuilds_the_indexes_it_set_aside(db):
     with indexes_rebuilt_after(School, rows_expected=50_000):
         pass
     assert index_names() == before
+
+
+def test_parsing_all_columns_at_once_matches_parsing_them_one_by_one():
+    from imports.sources import read_source
+    from register.importers import establishments, frames
+
+    for name in ("surrey-2021-05-establishments.csv", "surrey-2022-04-20-primary-establishments.csv"):
+        raw = frames.read_table(read_source(DEMO / name), overflow_into_last=True)
+        at_once = frames.parse_columns(raw, establishments.PARSED)
+        one_by_one = establishments._parse_column_by_column(raw)
+        assert at_once is not None
+        assert at_once.equals(one_by_one.select(at_once.columns)), name

@@ -172,6 +172,35 @@ def load(ctx: ImportContext) -> Counts:
 
 def _register_frame(raw: pl.DataFrame) -> pl.DataFrame:
     """The file's columns turned into the register's fields, checked, with a digest per row."""
+    frame = frames.parse_columns(raw, PARSED)
+    if frame is None:
+        frame = _parse_column_by_column(raw)  # names the first bad value
+    frames.refuse_duplicates(frame["urn"], "URN", "URN")
+    _check(frame)
+    sen = [frames.text(raw, column) for column in SEN_COLUMNS if column in raw.columns]
+    frame = frame.with_columns(
+        laestab=pl.when(pl.col("establishment_number").is_not_null()).then(pl.col("la_code") * 10000 + pl.col("establishment_number")),
+        head_title=pl.when(pl.col("head_title").is_in(list(NOT_RECORDED))).then(pl.lit("")).otherwise(pl.col("head_title")),
+        sen_provision=_joined_provision(sen, raw.height),
+    )
+    frames.refuse_too_long(frame, _length_limits())
+    frame = frame.with_columns(*to_latitude_longitude(frame["easting"], frame["northing"]))
+    return frame.with_columns(row_digest=_digests(frame))
+
+
+PARSED = [
+    ("urn", "URN", "int", {"required": True, "minimum": 1}),
+    ("la_code", "LA (code)", "int", {"required": True}),
+    ("la_name", "LA (name)", "text", {}),
+    ("gss_code", "GSSLACode (name)", "text", {}),
+    *((field, column, "text", {}) for field, column in TEXT_COLUMNS.items()),
+    *((field, column, "int", {}) for field, column in NUMBER_COLUMNS.items()),
+    *((field, column, "date", {}) for field, column in DATE_COLUMNS.items()),
+    ("fsm_percent", "PercentageFSM", "decimal", {}),
+]
+
+
+def _parse_column_by_column(raw: pl.DataFrame) -> pl.DataFrame:
     urns = frames.whole_numbers(raw, "URN", required=True, minimum=1)
     frames.refuse_duplicates(urns, "URN", "URN")
     la_codes = frames.whole_numbers(raw, "LA (code)", required=True)
@@ -183,17 +212,7 @@ def _register_frame(raw: pl.DataFrame) -> pl.DataFrame:
     for field, column in DATE_COLUMNS.items():
         columns[field] = frames.dates(raw, column)
     columns["fsm_percent"] = frames.decimals(raw, "PercentageFSM")
-    frame = pl.DataFrame(columns)
-    _check(frame)
-    sen = [frames.text(raw, column) for column in SEN_COLUMNS if column in raw.columns]
-    frame = frame.with_columns(
-        laestab=pl.when(pl.col("establishment_number").is_not_null()).then(pl.col("la_code") * 10000 + pl.col("establishment_number")),
-        head_title=pl.when(pl.col("head_title").is_in(list(NOT_RECORDED))).then(pl.lit("")).otherwise(pl.col("head_title")),
-        sen_provision=_joined_provision(sen, raw.height),
-    )
-    frames.refuse_too_long(frame, _length_limits())
-    frame = frame.with_columns(*to_latitude_longitude(frame["easting"], frame["northing"]))
-    return frame.with_columns(row_digest=_digests(frame))
+    return pl.DataFrame(columns)
 
 
 def _check(frame: pl.DataFrame) -> None:

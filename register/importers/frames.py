@@ -142,6 +142,49 @@ def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
     return pl.select(pl.when(placeholder).then(None).otherwise(parsed)).to_series().alias(column)
 
 
+def parse_columns(frame: pl.DataFrame, specs: list[tuple]) -> pl.DataFrame | None:
+    """Parse many columns in one pass: `specs` holds (field, column, kind, options) with kind "text",
+    "int" (options: required, minimum), "decimal" (places) or "date" (formats).
+
+    Returns None when any value is bad or missing where required; the caller then parses column by
+    column with the functions above, which name the first bad row, column and value exactly.
+    """
+
+    def cleaned(column):
+        if column not in frame.columns:
+            return pl.lit("", dtype=pl.String)
+        return pl.col(column).str.strip_chars().fill_null("")
+
+    values, bad = [], []
+    for field, column, kind, options in specs:
+        raw = cleaned(column)
+        blank = raw == ""
+        if kind == "text":
+            values.append(raw.alias(field))
+            continue
+        if kind == "int":
+            parsed = raw.cast(pl.Int64, strict=False)
+            bad.append(~blank & parsed.is_null())
+            if options.get("required"):
+                bad.append(blank)
+            minimum = options.get("minimum", 0)
+            if minimum is not None:
+                bad.append((parsed < minimum).fill_null(False))
+        elif kind == "decimal":
+            parsed = raw.cast(pl.Float64, strict=False)
+            bad.append(~blank & parsed.is_null())
+            parsed = parsed.round(options.get("places", 1))
+        else:
+            parsed = pl.coalesce([raw.str.to_date(fmt, strict=False) for fmt, _ in options.get("formats", (DMY,))])
+            bad.append(~blank & parsed.is_null())
+            parsed = pl.when(parsed.is_in(list(UNKNOWN_DATES))).then(None).otherwise(parsed)
+        values.append(parsed.alias(field))
+    parsed = frame.select(*values, pl.any_horizontal(bad).alias("__bad") if bad else pl.lit(False).alias("__bad"))
+    if parsed["__bad"].any():
+        return None
+    return parsed.drop("__bad")
+
+
 def refuse_duplicates(values: pl.Series, column: str, what: str) -> None:
     duplicated = values.is_duplicated() & values.is_not_null()
     if duplicated.any():
