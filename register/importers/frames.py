@@ -125,11 +125,11 @@ def decimals(frame: pl.DataFrame, column: str, *, places: int = 1) -> pl.Series:
 
 DMY = ("%d-%m-%Y", "dd-mm-yyyy")
 ISO = ("%Y-%m-%d", "yyyy-mm-dd")
-UNKNOWN_DATES = {date(1900, 1, 1)}  # GIAS's placeholder for "not recorded"
+UNKNOWN_DATES = {date(1900, 1, 1)}  # the date GIAS gives for "not recorded"
 
 
 def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
-    """A column of dates in any of `formats` (null when blank or a placeholder); others refuse the file."""
+    """A column of dates in any of `formats` (null when blank or the "not recorded" date); others refuse the file."""
     raw = text(frame, column)
     blank = raw == ""
     parsed = pl.select(pl.coalesce([raw.str.to_date(fmt, strict=False) for fmt, _ in formats])).to_series()
@@ -138,8 +138,8 @@ def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
         row = first_row(bad)
         expected = " or ".join(label for _, label in formats)
         raise ImportRefused(f"'{raw[row - 2]}' is not a date (expected {expected})", row=row, column=column)
-    placeholder = parsed.is_in(list(UNKNOWN_DATES)).fill_null(False)
-    return pl.select(pl.when(placeholder).then(None).otherwise(parsed)).to_series().alias(column)
+    not_recorded = parsed.is_in(list(UNKNOWN_DATES)).fill_null(False)
+    return pl.select(pl.when(not_recorded).then(None).otherwise(parsed)).to_series().alias(column)
 
 
 def parse_columns(frame: pl.DataFrame, specs: list[tuple]) -> pl.DataFrame | None:
