@@ -14,7 +14,7 @@ def home(request):
     """The signed-in landing page: what this user's roles give them, most useful first."""
     scope = scope_for(request.user)
     assignments = list(request.user.roles.current().select_related("authority", "school", "group", "body"))
-    own_schools = School.objects.confidential_to(request.user).filter(is_open_filter()).select_related("la")
+    own_schools = School.objects.confidential_to(request.user).open().select_related("la")
     context = {
         "assignments": assignments,
         "scope": scope,
@@ -22,14 +22,6 @@ def home(request):
         "own_school_count": own_schools.count(),
     }
     return render(request, "core/home.html", context)
-
-
-def is_open_filter():
-    from django.db.models import Q
-
-    from register.models import SchoolStatus
-
-    return ~Q(status=SchoolStatus.CLOSED)
 
 
 def accessibility(request):
