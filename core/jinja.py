@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from jinja2 import Environment
@@ -13,14 +13,6 @@ from markupsafe import Markup
 
 def url(name, *args, **kwargs):
     return reverse(name, args=args or None, kwargs=kwargs or None)
-
-
-def optional_url(name, *args):
-    """The URL of a page that another part of the product may not provide (None if absent)."""
-    try:
-        return reverse(name, args=args or None)
-    except NoReverseMatch:
-        return None
 
 
 def link(href, text, classes="govuk-link"):
@@ -69,6 +61,6 @@ def query(request, **changes):
 
 def environment(**options):
     env = Environment(**options, extensions=["jinja2.ext.do"])  # noqa: S701 - settings pass autoescape=True
-    env.globals.update(url=url, optional_url=optional_url, static=static, query=query, link=link, code=code)
+    env.globals.update(url=url, static=static, query=query, link=link, code=code)
     env.filters.update(gov_date=gov_date, number=number)
     return env

@@ -5,7 +5,7 @@ import base64
 import re
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django_otp.oath import totp
 
 from accounts.roles import Role
@@ -13,13 +13,6 @@ from accounts.roles import Role
 from .conftest import PASSWORD, assert_govuk_styled, check_page, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def needs(name):
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        pytest.skip(f"{name} is not built yet")
 
 
 def test_a_headteacher_signs_in_finds_a_school_and_opens_it_by_keyboard_alone(page, world):
@@ -110,7 +103,6 @@ def test_a_returning_la_officer_gives_a_code_from_their_app(page, world):
 
 
 def test_an_la_administrator_invites_a_headteacher(page, world, sign_in_as):
-    needs("accounts:user-invite")
     sign_in_as(world.users[Role.LA_ADMIN])
     response = page.goto(reverse("accounts:user-invite"))
     assert response.status == 200, f"invite page answered {response.status}"
