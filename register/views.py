@@ -8,7 +8,7 @@ from accounts.models import RoleAssignment
 from audit.services import audited_view
 
 from . import maps
-from .models import TRUST_KINDS, Group, GroupKind, GroupMembership, LocalAuthority, School, SchoolLink, SchoolStatus
+from .models import TRUST_KINDS, Group, GroupKind, GroupMembership, LocalAuthority, RegisterEvent, School, SchoolLink, SchoolStatus
 from .presenters import SORTS, STATUSES, SchoolFilters
 
 PAGE_SIZE = 50
@@ -144,8 +144,6 @@ def authority_detail(request, code):
         .annotate(n=Count("memberships", distinct=True))
         .order_by("-n", "name")
     )
-    from .models import RegisterEvent
-
     context = {
         "authority": authority,
         "totals": open_schools.aggregate(n=Count("id"), pupils=Sum("pupils"), capacity=Sum("capacity")),
