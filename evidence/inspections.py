@@ -9,7 +9,7 @@ import json
 import polars as pl
 from django.db import connection
 
-from imports.bulk import as_written, insert_frame
+from imports.bulk import as_written, bulk_load, insert_frame
 from imports.registry import Counts
 from register.models import School
 
@@ -43,7 +43,8 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
     created = known.join(stored, on=KEY, how="anti", maintain_order="left")
     fields = ["school_id", "source", "import_run_id", *INSERTED]
     rows = created.with_columns(source=pl.lit(source), import_run_id=pl.lit(ctx.run.id)).select(fields)
-    insert_frame(Inspection, as_written(rows))
+    with bulk_load(Inspection, rows.height):
+        insert_frame(Inspection, as_written(rows))
     changed = _merge_known(known.join(stored, on=KEY, how="inner"), source, ctx.run)
     ctx.progress(1, 1)
     unchanged = known.height - created.height - changed
@@ -110,6 +111,8 @@ def _merge_into(inspection: Inspection, record: dict) -> bool:
 
 
 # Both statements work on SQLite and PostgreSQL; table names come from the models, values are parameters.
+# An inspection already held is left alone by the unique index (ON CONFLICT), not by a NOT EXISTS test: on a
+# register PostgreSQL has not yet analysed, the planner may run that test as a scan per row (minutes, nationally).
 ADD_REGISTER_INSPECTIONS = """
     INSERT INTO {inspection} (school_id, framework, started_on, inspection_type, overall, inspection_number,
                               category_of_concern, safeguarding, judgements, source, import_run_id)
@@ -117,8 +120,7 @@ ADD_REGISTER_INSPECTIONS = """
            %(source)s, s.import_run_id
     FROM {school} s
     WHERE s.import_run_id = %(run)s AND s.ofsted_last_inspection IS NOT NULL AND s.ofsted_rating <> ''
-      AND NOT EXISTS (SELECT 1 FROM {inspection} i
-                      WHERE i.school_id = s.id AND i.framework = %(graded)s AND i.started_on = s.ofsted_last_inspection)
+    ON CONFLICT (school_id, framework, started_on) DO NOTHING
 """  # noqa: S608
 FILL_BLANK_GRADES = """
     UPDATE {inspection} SET overall = (SELECT s.ofsted_rating FROM {school} s WHERE s.id = {inspection}.school_id)
@@ -129,16 +131,17 @@ FILL_BLANK_GRADES = """
 """  # noqa: S608
 
 
-def sync_register_inspections(run) -> int:
+def sync_register_inspections(run, schools: int = 0) -> int:
     """Turn the register's legacy rating (GIAS `OfstedRating`, `OfstedLastInsp`) into graded inspections.
 
     Only schools the register import `run` created or changed can carry a new rating. A national extract
     holds tens of thousands, so the database does the work in two statements. A later extract with a
-    newer rating adds a record; the older one stays in the history. Returns how many were added or filled.
+    newer rating adds a record; the older one stays in the history. `schools` (how many the run wrote)
+    says whether this is a bulk load. Returns how many were added or filled.
     """
     tables = {"inspection": Inspection._meta.db_table, "school": School._meta.db_table}
     params = {"run": run.pk, "graded": Framework.GRADED, "source": InspectionSource.REGISTER}
-    with connection.cursor() as cursor:
+    with bulk_load(Inspection, schools), connection.cursor() as cursor:
         cursor.execute(ADD_REGISTER_INSPECTIONS.format(**tables), params)
         added = cursor.rowcount
         cursor.execute(FILL_BLANK_GRADES.format(**tables), params)

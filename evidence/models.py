@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from imports.models import written_by
+
 
 class Source(models.IntegerChoices):
     """The published data set a figure came from. Stored as a small integer: there are millions of figures."""
@@ -77,7 +79,7 @@ class Figure(models.Model):
     value = models.FloatField(null=True, blank=True)
     status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.VALUE)
     cohort = models.PositiveIntegerField(null=True, blank=True, help_text="Pupils the figure is about, where the file says.")
-    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+    import_run = written_by()
 
     class Meta:
         abstract = True
@@ -148,7 +150,7 @@ class Inspection(models.Model):
     judgements = models.JSONField(default=dict, blank=True, help_text="Area → words as published; 'Not evaluated' for 9/NULL.")
     urn_at_inspection = models.PositiveIntegerField(null=True, blank=True, help_text="When inspected under a predecessor's URN.")
     source = models.CharField(max_length=16, choices=InspectionSource.choices)
-    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+    import_run = written_by()
 
     class Meta:
         ordering = ["-started_on"]

@@ -1,17 +1,14 @@
-"""After a register (GIAS) import, its legacy Ofsted ratings join the inspection history."""
+"""After a register (GIAS) import, its legacy Ofsted ratings join the inspection history, in the same transaction."""
 
-from django.db import transaction
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from imports.models import ImportOutcome, ImportRun
+from imports.signals import file_loaded
 
 from .inspections import sync_register_inspections
 
 
-@receiver(post_save, sender=ImportRun, dispatch_uid="evidence-register-inspections")
-def add_register_inspections(sender, instance, **kwargs):
-    # Only an establishment extract carries ratings, and only the schools it created or changed can have new ones.
-    if instance.outcome == ImportOutcome.SUCCEEDED and instance.kind == "gias_establishments":
-        with transaction.atomic():
-            sync_register_inspections(instance)
+@receiver(file_loaded, sender="gias_establishments", dispatch_uid="evidence-register-inspections")
+def add_register_inspections(sender, run, counts, **kwargs):
+    # Only the schools the extract created or changed can carry a new rating.
+    if counts.created or counts.changed:
+        sync_register_inspections(run, schools=counts.created + counts.changed)

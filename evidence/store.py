@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import connection
 
-from imports.bulk import column_names, insert_frame
+from imports.bulk import bulk_load, column_names, insert_frame
 from imports.registry import Counts, ImportRefused
 from register.models import School
 
@@ -167,7 +167,8 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
         pl.lit(year).alias("year"), pl.lit(source).alias("source"), pl.lit(run_id).alias("import_run_id")
     )
     # In the order of the unique index, which SQLite then fills page by page.
-    insert_frame(model, writes.select(fields).sort([*keys, "measure_id"]))
+    with bulk_load(model, writes.height):
+        insert_frame(model, writes.select(fields).sort([*keys, "measure_id"]))
     return Tally(
         created=created.height,
         changed=replaced.height + gone.height,

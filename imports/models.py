@@ -3,6 +3,19 @@ from django.core.cache import cache
 from django.db import models
 
 
+def written_by(*, null: bool = False) -> models.ForeignKey:
+    """The ImportRun that last wrote a row of a table filled in bulk (schools, figures, inspections).
+
+    It is provenance, not structure: the import sets it to its own run inside its own transaction,
+    and runs are never deleted (PROTECT still stops the ORM from deleting one that wrote rows). So it
+    has no database constraint and no index: on PostgreSQL each constraint costs a check per row at
+    commit, about a third of a national import, and nothing looks rows up by run.
+    """
+    return models.ForeignKey(
+        "imports.ImportRun", null=null, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="+"
+    )
+
+
 class ImportOutcome(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"

@@ -9,16 +9,21 @@ runs in one transaction.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass
 class SourceFile:
     name: str  # the file's name as the user gave it (no directories)
     data: bytes  # the raw bytes (gzip already undone)
-    text: str  # decoded: UTF-8 (with or without BOM), else Windows-1252
-    encoding: str
+    encoding: str  # utf-8 (with or without BOM), else windows-1252 or latin-1
     checksum: str  # SHA-256 of the bytes as given
     header: list[str]  # the first row's fields, stripped
+
+    @cached_property
+    def text(self) -> str:
+        """The whole file decoded; made when first asked for, since most loaders read the bytes."""
+        return self.data.decode("utf-8-sig" if self.encoding == "utf-8" else self.encoding)
 
 
 @dataclass

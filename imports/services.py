@@ -11,6 +11,7 @@ from audit.services import record
 
 from .models import ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
+from .signals import file_loaded
 from .sources import read_source
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def import_file(
     try:
         with transaction.atomic():
             counts = chosen.load(context)
+            file_loaded.send(sender=chosen.code, run=run, counts=counts)
     except ImportRefused as refusal:
         return _refused(run, refusal, user)
     except Exception as exc:

@@ -22,8 +22,9 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
         name = file_name or path.name
     checksum = hashlib.sha256(raw).hexdigest()
     data = _gunzip(raw, name) if raw[:2] == GZIP_MAGIC else raw
-    text, encoding = decode(data)
-    return SourceFile(name=name, data=data, text=text, encoding=encoding, checksum=checksum, header=read_header(text))
+    encoding = encoding_of(data)
+    header = read_header(data[:65536].decode(encoding, "ignore"))
+    return SourceFile(name=name, data=data, encoding=encoding, checksum=checksum, header=header)
 
 
 def _gunzip(raw: bytes, name: str) -> bytes:
@@ -33,21 +34,22 @@ def _gunzip(raw: bytes, name: str) -> bytes:
         raise ImportRefused(f"the file looks gzipped but cannot be unpacked ({exc})", file_name=name)
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (a byte-order mark is dropped); otherwise Windows-1252, which GIAS uses for its links files."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError:
-        # Five byte values are unassigned in Windows-1252; Latin-1 maps every byte.
-        return data.decode("latin-1"), "latin-1"
+def encoding_of(data: bytes) -> str:
+    """UTF-8 (plain ASCII is too); otherwise Windows-1252, which GIAS uses for its links files."""
+    if data.isascii():
+        return "utf-8"
+    for encoding in ("utf-8", "windows-1252"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    # Five byte values are unassigned in Windows-1252; Latin-1 maps every byte.
+    return "latin-1"
 
 
 def read_header(text: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(text[:65536])), [])
+    first = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))), [])
     return [name.strip() for name in first]
 
 

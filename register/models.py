@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from imports.models import written_by
+
 
 class LocalAuthority(models.Model):
     code = models.PositiveSmallIntegerField(unique=True, help_text="Three-digit DfE LA code, e.g. 936.")
@@ -126,7 +128,8 @@ class School(models.Model):
     """An establishment in GIAS. Maintained schools and academies are the same kind of thing here."""
 
     urn = models.PositiveIntegerField(unique=True)
-    la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="schools")
+    # Indexed by (la, name) below, which also serves every lookup by authority.
+    la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, db_index=False, related_name="schools")
     establishment_number = models.PositiveIntegerField(null=True, blank=True)
     laestab = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     name = models.CharField(max_length=255)
@@ -187,7 +190,7 @@ class School(models.Model):
     )
     # A digest of every register field above: a newer extract updates only rows whose digest changed.
     row_digest = models.CharField(max_length=32, blank=True)
-    import_run = models.ForeignKey("imports.ImportRun", null=True, on_delete=models.PROTECT, related_name="+")
+    import_run = written_by(null=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SchoolQuerySet.as_manager()

@@ -1,3 +1,4 @@
+import pytest
 from django.conf import settings
 
 from imports.services import import_file
@@ -20,19 +21,63 @@ def test_an_older_extract_imported_late_does_not_undo_a_newer_one(db):
     assert RegisterEvent.objects.count() == events
 
 
-def test_a_large_insert_rebuilds_the_indexes_it_set_aside(db):
+def _constraints(model):
     from django.db import connection
 
-    from imports.bulk import indexes_rebuilt_after
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return {name: (info["columns"], info["unique"], info["foreign_key"], info["index"]) for name, info in found.items()}
 
-    def index_names():
+
+def test_a_large_load_restores_the_indexes_and_keys_it_set_aside(db):
+    from django.db import connection
+
+    from imports.bulk import bulk_load
+    from register.models import LocalAuthority
+
+    before = _constraints(School)
+    assert any(info[2] for info in before.values()), "the register's foreign keys are visible"
+    with bulk_load(School, rows_expected=50_000):
+        inside = _constraints(School)
+        # Unique indexes stay, so a duplicate URN is still refused during the load.
+        assert {name for name, info in before.items() if info[1]} <= set(inside)
+        assert len(inside) < len(before)
+        School.objects.create(urn=999_001, la=LocalAuthority.objects.create(code=999, name="Test"), name="Loaded")
+    assert _constraints(School) == before
+    if connection.vendor == "postgresql":
+        # The keys are back in force, and were checked over the rows loaded meanwhile.
         with connection.cursor() as cursor:
-            return sorted(c for c, info in connection.introspection.get_constraints(cursor, School._meta.db_table).items() if info["index"])
+            cursor.execute("SELECT count(*) FROM pg_constraint WHERE conrelid = %s::regclass AND NOT convalidated", [School._meta.db_table])
+            assert cursor.fetchone()[0] == 0
 
-    before = index_names()
-    with indexes_rebuilt_after(School, rows_expected=50_000):
+
+def test_a_large_load_into_a_full_table_changes_nothing_in_its_schema(db, monkeypatch):
+    from imports import bulk
+
+    monkeypatch.setattr(bulk, "_set_aside_sqlite", lambda *a: pytest.fail("set aside"))
+    monkeypatch.setattr(bulk, "_set_aside_postgresql", lambda *a: pytest.fail("set aside"))
+    import_file(DEMO / "surrey-2021-05-establishments.csv", la_codes=[936])
+    held = School.objects.count()
+    with bulk.bulk_load(School, rows_expected=held, threshold=10):
         pass
-    assert index_names() == before
+    with bulk.bulk_load(School, rows_expected=9, threshold=10):
+        pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_pointing_nowhere_is_refused_even_in_a_large_load():
+    from django.db import IntegrityError, transaction
+
+    from imports.bulk import bulk_load
+    from register.models import LocalAuthority
+
+    before = _constraints(School)
+    la = LocalAuthority.objects.create(code=998, name="Test")
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk_load(School, rows_expected=50_000):
+        School.objects.create(urn=999_002, la=la, name="Fine")
+        School.objects.create(urn=999_003, la_id=la.pk + 1000, name="Nowhere")
+    assert not School.objects.filter(urn__in=[999_002, 999_003]).exists()
+    assert _constraints(School) == before
 
 
 def test_parsing_all_columns_at_once_matches_parsing_them_one_by_one():

@@ -11,7 +11,7 @@ from datetime import date
 import polars as pl
 from django.db.models import Max
 
-from imports.bulk import as_written, indexes_rebuilt_after, insert_frame, now_value, update_rows
+from imports.bulk import as_written, bulk_load, insert_frame, now_value, update_rows
 from imports.registry import Counts, ImportContext, ImportRefused
 from register.geo import to_latitude_longitude
 from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
@@ -151,12 +151,9 @@ def load(ctx: ImportContext) -> Counts:
     older = (pl.col("stored_changed_on") > pl.col("register_changed_on")).fill_null(False)
     changed = frame.filter(pl.col("id").is_not_null() & (pl.col("stored_digest") != pl.col("row_digest")) & ~older)
 
-    done = 0
-    with indexes_rebuilt_after(School, new.height):
-        for batch in as_written(new.select(WRITTEN_FIELDS)).iter_slices(BATCH):
-            insert_frame(School, batch)
-            done += batch.height
-            ctx.progress(done, frame.height)
+    with bulk_load(School, new.height):
+        insert_frame(School, as_written(new.select(WRITTEN_FIELDS)), batch=BATCH, done=lambda n: ctx.progress(n, frame.height))
+    done = new.height
     events = _events_for_changes(changed, extract_date, ctx.run)
     for batch in as_written(changed.select([*WRITTEN_FIELDS, "id"])).iter_slices(BATCH):
         update_rows(School, WRITTEN_FIELDS, batch.iter_rows())
@@ -249,14 +246,14 @@ def _length_limits() -> dict[str, tuple[str, int]]:
 
 
 def _digests(frame: pl.DataFrame) -> pl.Series:
-    """A 64-bit hash of the joined fields, computed by polars for the whole column at once.
+    """A 64-bit hash of the register fields (a struct of them, so a blank and a missing value differ),
+    computed by polars for the whole column at once.
 
     It is only ever compared with the same school's previous digest, so 64 bits leave a chance of
     about 1 in 10^19 that a change goes unseen. polars may change its hash between versions: then every
     row looks changed once and is rewritten (no register events follow: events compare the fields).
     """
-    joined = pl.concat_str([pl.col(f).cast(pl.String).fill_null("") for f in REGISTER_FIELDS], separator="\x1f")
-    return frame.select(joined.hash(seed=20261125).cast(pl.String).alias("row_digest")).to_series()
+    return frame.select(pl.struct(REGISTER_FIELDS).hash(seed=20261125).cast(pl.String).alias("row_digest")).to_series()
 
 
 def _extract_date(raw: pl.DataFrame) -> date:
@@ -279,17 +276,19 @@ def _sync_authorities(frame: pl.DataFrame) -> dict[int, int]:
         .to_dicts()
     )
     existing = {la.code: la for la in LocalAuthority.objects.filter(code__in=frame["la_code"].unique().to_list())}
+    created = []
     for row in seen:
         values = {key: row[key] or "" for key in ("name", "ons_code", "region")}
         authority = existing.get(row["la_code"])
         if authority is None:
-            existing[row["la_code"]] = LocalAuthority.objects.create(
-                code=row["la_code"], **{**values, "name": values["name"] or f"Authority {row['la_code']}"}
-            )
+            created.append(LocalAuthority(code=row["la_code"], **{**values, "name": values["name"] or f"Authority {row['la_code']}"}))
             continue
         updates = {key: value for key, value in values.items() if value and getattr(authority, key) != value}
         if updates:
             LocalAuthority.objects.filter(pk=authority.pk).update(**updates)
+    if created:
+        LocalAuthority.objects.bulk_create(created)
+        existing.update((la.code, la) for la in LocalAuthority.objects.filter(code__in=[la.code for la in created]))
     return {code: authority.pk for code, authority in existing.items()}
 
 
