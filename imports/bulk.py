@@ -144,7 +144,8 @@ def insert_frame(model, frame: pl.DataFrame, *, batch: int = 5000, done: Callabl
         return
     connection.ensure_connection()
     database = connection.connection
-    per_statement = database.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // frame.width
+    # About a thousand rows to a statement: more makes each statement slower to compile than it saves.
+    per_statement = min(1000, database.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // frame.width)
     row = f"({', '.join(['?'] * frame.width)})"
 
     def values(chunk: pl.DataFrame) -> list:

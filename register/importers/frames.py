@@ -196,8 +196,8 @@ def refuse_duplicates(values: pl.Series, column: str, what: str) -> None:
 
 def refuse_too_long(frame: pl.DataFrame, limits: dict[str, tuple[str, int]]) -> None:
     """`limits` maps a frame column to (the file's column name, the most characters we store)."""
+    over = frame.select((pl.col(name).str.len_chars() > limit).fill_null(False).any().alias(name) for name, (_, limit) in limits.items())
     for name, (column, limit) in limits.items():
-        too_long = frame[name].str.len_chars() > limit
-        if too_long.fill_null(False).any():
-            row = first_row(too_long.fill_null(False))
+        if over[name][0]:
+            row = first_row((frame[name].str.len_chars() > limit).fill_null(False))
             raise ImportRefused(f"this value is longer than the {limit} characters the register keeps", row=row, column=column)
