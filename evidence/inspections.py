@@ -43,8 +43,9 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
     created = known.join(stored, on=KEY, how="anti", maintain_order="left")
     fields = ["school_id", "source", "import_run_id", *INSERTED]
     rows = created.with_columns(source=pl.lit(source), import_run_id=pl.lit(ctx.run.id)).select(fields)
+    # In the order of the unique index, which SQLite then fills page by page.
     with bulk_load(Inspection, rows.height):
-        insert_frame(Inspection, as_written(rows))
+        insert_frame(Inspection, as_written(rows.sort("school_id", "framework", "started_on")))
     changed = _merge_known(known.join(stored, on=KEY, how="inner"), source, ctx.run)
     ctx.progress(1, 1)
     unchanged = known.height - created.height - changed

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import connection
 
-from imports.bulk import bulk_load, column_names, insert_frame
+from imports.bulk import among, bulk_load, column_names, insert_frame
 from imports.registry import Counts, ImportRefused
 from register.models import School
 
@@ -103,10 +103,11 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 def _school_ids(urns: list[int]) -> pl.DataFrame:
     """urn → school_id for the URNs given: looked up one by one for a few thousand, else the whole register read."""
     table = School._meta.db_table
-    sql = f"SELECT urn, id FROM {connection.ops.quote_name(table)}"  # noqa: S608 (name from model metadata)
+    sql, params = f"SELECT urn, id FROM {connection.ops.quote_name(table)}", []  # noqa: S608 (name from model metadata)
     if len(urns) <= CHUNK:
-        sql += f" WHERE urn IN ({', '.join(['%s'] * len(urns))})" if urns else " WHERE 1 = 0"
-    return _query(sql, urns if len(urns) <= CHUNK else [], {"urn": pl.Int64, "school_id": pl.Int64})
+        condition, params = among("urn", urns)
+        sql += f" WHERE {condition}"
+    return _query(sql, params, {"urn": pl.Int64, "school_id": pl.Int64})
 
 
 def _query(sql: str, params, schema: dict) -> pl.DataFrame:
@@ -140,8 +141,9 @@ def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame)
         ids = new["school_id"].unique().to_list()
         # A few thousand schools are found through the unique index; most of the country, by reading the year whole.
         if len(ids) <= CHUNK:
-            sql += f" AND school_id IN ({', '.join(['%s'] * len(ids))})"
-            params += ids
+            condition, more = among("school_id", ids)
+            sql += f" AND {condition}"
+            params += more
     return _query(sql, params, schema).join(new.select(keys).unique(), on=keys, how="semi")
 
 
@@ -181,7 +183,8 @@ def _delete(model, ids: list[int]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
+            condition, params = among(pk, chunk)
+            cursor.execute(f"DELETE FROM {table} WHERE {condition}", params)  # noqa: S608 (names from model metadata)
 
 
 def _note_years(measures: dict[str, int], figures: pl.DataFrame, source: int) -> None:

@@ -90,6 +90,16 @@ def _set_aside_postgresql(cursor, table: str) -> list[str]:
     return restore + [f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {sql}" for name, sql in keys]
 
 
+def among(column: str, values: list) -> tuple[str, list]:
+    """A condition that `column` holds one of `values`, and its parameters: one array on PostgreSQL
+    (thousands of placeholders cost the driver more than the query), a list of them on SQLite."""
+    if not values:
+        return "1 = 0", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
 def as_written(frame: pl.DataFrame) -> pl.DataFrame:
     """Dates as ISO text, which both databases take for a date column: converting them in polars
     spares the database driver a Python call per value."""

@@ -8,6 +8,7 @@ runs in one transaction.
 """
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,8 +18,12 @@ class SourceFile:
     name: str  # the file's name as the user gave it (no directories)
     data: bytes  # the raw bytes (gzip already undone)
     encoding: str  # utf-8 (with or without BOM), else windows-1252 or latin-1
-    checksum: str  # SHA-256 of the bytes as given
     header: list[str]  # the first row's fields, stripped
+    checksum_job: Future  # SHA-256 of the bytes as given, worked out beside the import
+
+    @property
+    def checksum(self) -> str:
+        return self.checksum_job.result()
 
     @cached_property
     def text(self) -> str:

@@ -59,9 +59,13 @@ def import_file(
             setattr(run, key, value)
     try:
         source = read_source(path_or_bytes, file_name=file_name or run.file_name)
-        run.file_name, run.checksum = source.name, source.checksum
+    except ImportRefused as refusal:
+        return _refused(run, refusal, user)
+    run.file_name = source.name
+    try:
         chosen = choose_kind(source, kind)
     except ImportRefused as refusal:
+        run.checksum = source.checksum
         return _refused(run, refusal, user)
     run.kind = chosen.code
     run.save()
@@ -78,12 +82,15 @@ def import_file(
             counts = chosen.load(context)
             file_loaded.send(sender=chosen.code, run=run, counts=counts)
     except ImportRefused as refusal:
+        run.checksum = source.checksum
         return _refused(run, refusal, user)
     except Exception as exc:
+        run.checksum = source.checksum
         run.outcome, run.message, run.finished_at = ImportOutcome.FAILED, f"{run.file_name}: the import failed ({exc})", timezone.now()
         run.save()
         _audit(run, user)
         raise
+    run.checksum = source.checksum
     return _finished(run, counts, chosen, user)
 
 

@@ -4,11 +4,13 @@ import csv
 import gzip
 import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .registry import ImportRefused, SourceFile
 
 GZIP_MAGIC = b"\x1f\x8b"
+_hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checksum")
 
 
 def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
@@ -20,11 +22,12 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
         path = Path(path_or_bytes)
         raw = path.read_bytes()
         name = file_name or path.name
-    checksum = hashlib.sha256(raw).hexdigest()
+    # Hashing lets go of Python's lock, so the checksum is worked out while the file is parsed.
+    checksum = _hasher.submit(lambda: hashlib.sha256(raw).hexdigest())
     data = _gunzip(raw, name) if raw[:2] == GZIP_MAGIC else raw
     encoding = encoding_of(data)
     header = read_header(data[:65536].decode(encoding, "ignore"))
-    return SourceFile(name=name, data=data, encoding=encoding, checksum=checksum, header=header)
+    return SourceFile(name=name, data=data, encoding=encoding, header=header, checksum_job=checksum)
 
 
 def _gunzip(raw: bytes, name: str) -> bytes:

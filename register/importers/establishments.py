@@ -246,14 +246,14 @@ def _length_limits() -> dict[str, tuple[str, int]]:
 
 
 def _digests(frame: pl.DataFrame) -> pl.Series:
-    """A 64-bit hash of the register fields (a struct of them, so a blank and a missing value differ),
-    computed by polars for the whole column at once.
+    """A 64-bit hash of each row's register fields (a blank and a missing value differ), computed by
+    polars for all rows at once.
 
     It is only ever compared with the same school's previous digest, so 64 bits leave a chance of
     about 1 in 10^19 that a change goes unseen. polars may change its hash between versions: then every
     row looks changed once and is rewritten (no register events follow: events compare the fields).
     """
-    return frame.select(pl.struct(REGISTER_FIELDS).hash(seed=20261125).cast(pl.String).alias("row_digest")).to_series()
+    return frame.select(REGISTER_FIELDS).hash_rows(seed=20261125).cast(pl.String).alias("row_digest")
 
 
 def _extract_date(raw: pl.DataFrame) -> date:
