@@ -2,7 +2,8 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.shortcuts import render
 
 from accounts.access import scope_for
@@ -25,8 +26,9 @@ def events_visible_to(user):
     people = RoleAssignment.objects.filter(
         Q(authority_id__in=las) | Q(school__la_id__in=las) | Q(body__authority_id__in=las) | Q(group__memberships__school__la_id__in=las)
     ).values("user_id")
-    schools = School.objects.filter(la_id__in=las).values_list("id", flat=True)
-    return AuditEvent.objects.filter(Q(user_id__in=people) | Q(object_type="register.school", object_id__in=[str(pk) for pk in schools]))
+    # A subquery, not a list: an authority (or a region) can hold thousands of schools.
+    schools = School.objects.filter(la_id__in=las).annotate(key=Cast("id", CharField())).values("key")
+    return AuditEvent.objects.filter(Q(user_id__in=people) | Q(object_type="register.school", object_id__in=schools))
 
 
 def _parse_date(value):
