@@ -43,9 +43,10 @@ def best_of(function, repeat, setup=None) -> float:
 
 def main() -> int:
     results = []
-    with throwaway_database(settings.VAR_DIR / "bench"):
-        print(f"Benchmarks on {connection.vendor} (database {connection.settings_dict['NAME']})", file=sys.stderr)
-        for module in discover():
+    for module in discover():
+        # Each module starts from a new, empty database, so no benchmark inherits another's rows.
+        with throwaway_database(settings.VAR_DIR / "bench"):
+            print(f"{module.__name__} on {connection.vendor} (database {connection.settings_dict['NAME']})", file=sys.stderr)
             for case in module.cases():
                 seconds = best_of(case.run, case.repeat, case.setup)
                 baseline = best_of(case.baseline, case.repeat)
