@@ -3,8 +3,8 @@
 The register is made from the January 2023 census itself (URN, LA and name of all 24,442 schools),
 since no national GIAS extract is among the open files; like every bench module, this one has a
 database of its own. Ofsted's monthly "latest inspections" file is not among the open files either:
-a national-size file in its layout is built from the real report-card rows, one per school. Each case prints its peak memory (resident set growth) from
-one untimed extra run.
+a national-size file in its layout is built from the real report-card rows, one per school. Each
+case prints its peak memory (resident set growth) from one untimed extra run.
 """
 
 import csv
