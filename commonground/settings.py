@@ -143,7 +143,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # A page cache of up to 64 MB (the default is 2 MB): a national import then builds its
+            # tables in memory and writes them once at commit, instead of spilling pages as it goes.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -127,8 +127,6 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
                 for row in rows:
                     copy.write_row(row)
             return
-        # SQLite's default page cache (2 MB) spills while indexing tens of thousands of rows.
-        cursor.execute("PRAGMA cache_size = -131072")
         placeholders = ", ".join(["%s"] * len(fields))
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608 (names from model metadata)
 
