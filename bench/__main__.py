@@ -30,15 +30,22 @@ def discover():
             yield module
 
 
-def best_of(function, repeat, setup=None) -> float:
-    times = []
-    for _ in range(repeat):
-        if setup:
-            setup()
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def timed(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def measure(case) -> tuple[float, float]:
+    """The best time of the case and of its baseline, taken in turns, so that both meet the machine
+    in the same state (a busy moment slows one run of each, not every run of one)."""
+    seconds, baseline = [], []
+    for _ in range(case.repeat):
+        if case.setup:
+            case.setup()
+        seconds.append(timed(case.run))
+        baseline.append(timed(case.baseline))
+    return min(seconds), min(baseline)
 
 
 def main() -> int:
@@ -48,8 +55,7 @@ def main() -> int:
         with throwaway_database(settings.VAR_DIR / "bench"):
             print(f"{module.__name__} on {connection.vendor} (database {connection.settings_dict['NAME']})", file=sys.stderr)
             for case in module.cases():
-                seconds = best_of(case.run, case.repeat, case.setup)
-                baseline = best_of(case.baseline, case.repeat)
+                seconds, baseline = measure(case)
                 results.append(
                     {
                         "name": case.name,

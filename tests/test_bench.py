@@ -28,3 +28,25 @@ def test_scaled_extract_keeps_the_real_columns_with_new_urns_across_authorities(
 
 def test_case_defaults_to_best_of_three():
     assert Case("x", print, print).repeat == 3
+
+
+def test_a_case_and_its_baseline_are_timed_in_turns_after_each_setup():
+    from bench.__main__ import measure
+
+    calls = []
+    case = Case("x", lambda: calls.append("run"), lambda: calls.append("baseline"), setup=lambda: calls.append("setup"), repeat=2)
+    seconds, baseline = measure(case)
+    assert calls == ["setup", "run", "baseline"] * 2
+    assert seconds >= 0 and baseline >= 0
+
+
+def test_the_first_import_case_starts_each_time_from_an_empty_register(db, tmp_path):
+    from bench.register_import import empty_register
+    from register.models import School
+
+    path = build(tmp_path / "gias-national-300.csv", 300)
+    assert import_file(path).created == 300
+    empty_register()
+    assert not School.objects.exists() and not LocalAuthority.objects.exists()
+    run = import_file(path)
+    assert (run.outcome, run.created) == (ImportOutcome.SUCCEEDED, 300)
