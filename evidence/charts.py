@@ -8,6 +8,7 @@ as a change of assessment; `markers` draw those breaks as labelled rules between
 """
 
 import math
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 150, 22, 34
+LEGEND_CHARACTERS = 16  # what fits on one line of the legend, beside its sample of the line
 
 
 @dataclass(frozen=True)
@@ -98,14 +100,18 @@ def trend_svg(
     for marker in markers:
         if marker.before in x and marker.after in x:
             parts.extend(_marker(marker, (x[marker.before] + x[marker.after]) / 2, plot_h))
-    for index, line in enumerate(lines):
+    legend_y = TOP + 14
+    for line in lines:
         parts.extend(_draw(line, x, y, joins))
-        legend_y = TOP + 14 + index * 20
         parts.append(
             f'<line x1="{WIDTH - RIGHT + 12}" x2="{WIDTH - RIGHT + 36}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
             f'stroke="{line.colour}" stroke-width="3"{_dash(line)}/>'
         )
-        parts.append(f'<text x="{WIDTH - RIGHT + 42}" y="{legend_y}" font-size="12" fill="#0b0c0c">{escape(line.label)}</text>')
+        # A long name ('England (state-funded primary schools)', 'Richmond upon Thames') goes on more lines.
+        rows = textwrap.wrap(line.label, LEGEND_CHARACTERS, break_on_hyphens=False) or [""]
+        spans = "".join(f'<tspan x="{WIDTH - RIGHT + 42}" dy="{0 if i == 0 else 14}">{escape(row)}</tspan>' for i, row in enumerate(rows))
+        parts.append(f'<text x="{WIDTH - RIGHT + 42}" y="{legend_y}" font-size="12" fill="#0b0c0c">{spans}</text>')
+        legend_y += 20 + 14 * (len(rows) - 1)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
 

@@ -44,6 +44,10 @@ class Area(models.IntegerChoices):
     LA = 1, "Local authority"
     ENGLAND = 2, "England (state-funded schools)"
     ENGLAND_ALL = 3, "England (all schools)"
+    # Some files give England's figure only phase by phase (census summary and absence: 'NAT' rows).
+    ENGLAND_PRIMARY = 4, "England (state-funded primary schools)"
+    ENGLAND_SECONDARY = 5, "England (state-funded secondary schools)"
+    ENGLAND_SPECIAL = 6, "England (state-funded special schools)"
 
 
 class Measure(models.Model):

@@ -64,6 +64,17 @@ class Series:
     school: dict[int, Point] = field(default_factory=dict)
     la: dict[int, Point] = field(default_factory=dict)
     england: dict[int, Point] = field(default_factory=dict)
+    england_area: int = Area.ENGLAND  # or the school's phase, where England is only given phase by phase
+
+    @property
+    def england_label(self) -> str:
+        """'England', or 'England (state-funded primary schools)' when the comparator is the school's phase."""
+        return "England" if self.england_area == Area.ENGLAND else Area(self.england_area).label
+
+    @property
+    def england_note(self) -> str:
+        """Said beside an England figure that is for the school's phase only: 'primary schools'."""
+        return "" if self.england_area == Area.ENGLAND else self.england_label.removeprefix("England (state-funded ").rstrip(")")
 
     @property
     def years(self) -> list[int]:
@@ -109,14 +120,45 @@ def area_points(measures, *, la_code: int | None = None, area=Area.ENGLAND) -> d
     return chosen
 
 
+# GIAS phases and the phase of DfE's national figures they are compared with (special schools go by type).
+PHASE_AREAS = {
+    "Primary": Area.ENGLAND_PRIMARY,
+    "Middle deemed primary": Area.ENGLAND_PRIMARY,
+    "Secondary": Area.ENGLAND_SECONDARY,
+    "Middle deemed secondary": Area.ENGLAND_SECONDARY,
+    "All-through": Area.ENGLAND_SECONDARY,
+}
+
+
+def phase_area(school) -> int | None:
+    """Which of England's phase figures suits the school: DfE counts all-through schools as secondary."""
+    if "special" in school.type_name.lower() or "special" in school.type_group.lower():
+        return Area.ENGLAND_SPECIAL
+    return PHASE_AREAS.get(school.phase)
+
+
 def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
-    """Series for each catalogue measure the school has figures for, in catalogue order."""
+    """Series for each catalogue measure the school has figures for, in catalogue order.
+
+    England's line is the figure for all state-funded schools; for a measure that has none (absence,
+    the census summary) it is England's figure for the school's own phase, and the pages say so. The
+    two are never joined into one line, and a count (pupils on roll) has no England beside it."""
     measures = list(Measure.objects.filter(key=True) if key_only else Measure.objects.all())
     by_school = school_points(urns, measures)
     present = [m for m in measures if m.code in by_school]
     la = area_points(present, la_code=school.la.code, area=Area.LA)
     england = area_points(present, area=Area.ENGLAND)
-    return [Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {})) for m in present]
+    phase = phase_area(school)
+    # A count (pupils on roll) for all England's primary schools says nothing beside one school's.
+    wanted = [m for m in present if m.code not in england and m.unit != Unit.COUNT]
+    by_phase = area_points(wanted, area=phase) if phase and wanted else {}
+    series = []
+    for m in present:
+        if m.code in england or m.code not in by_phase:
+            series.append(Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {})))
+        else:
+            series.append(Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase))
+    return series
 
 
 def gap_context(series: list[Series], urns: list[int]) -> dict[str, Series]:

@@ -260,19 +260,27 @@ def read_ees_schools(data: bytes, layout: Layout) -> pl.DataFrame:
     return long_figures(frame, columns, keys)
 
 
+# The national rows of the census summary and absence files give England phase by phase, in ESTAB.
+NATIONAL_PHASES = {"PRI": "england_primary", "SEC": "england_secondary", "SPE": "england_special"}
+
+
 def read_keyed_schools(data: bytes, file_name: str, layout: Layout, *, year_offset: int = 0) -> pl.DataFrame:
     """Performance-table companions keyed by URN and LA (census summary, absence). Rows without a URN are
-    the national phase totals (LA = 'NAT'); they are returned with area 'england_phase' for the loader to count."""
+    England's figures for one phase (LA or URN 'NAT', the phase in ESTAB: PRI, SEC or SPE); a national
+    row for a phase not in NATIONAL_PHASES comes back with area 'england_phase', which the store skips and counts."""
     header = header_of(data)
     year = year_from_name(file_name)
     if year is None:
         raise ImportRefused("cannot tell which academic year this file is for: put it in the file's name, e.g. 2018-2019-england_abs.csv")
     columns = layout.present(header)
-    wanted = {"URN", "LA"} | {c.name for c in columns} | {c.cohort for c in columns if c.cohort}
+    wanted = {"URN", "LA", "ESTAB"} | {c.name for c in columns} | {c.cohort for c in columns if c.cohort}
     frame = with_lines(read_table(data, [h for h in header if h in wanted]))
     national = ((pl.col("LA").str.strip_chars() == "NAT") | (pl.col("URN").str.strip_chars() == "NAT")).fill_null(False)
     refuse_first_bad(frame, {"URN": ~national & parse_integer(pl.col("URN")).is_null()})
-    area = pl.when(national).then(pl.lit("england_phase")).otherwise(pl.lit("school"))
+    phase = pl.lit("england_phase")
+    if "ESTAB" in frame.columns:
+        phase = pl.col("ESTAB").str.strip_chars().replace_strict(NATIONAL_PHASES, default="england_phase")
+    area = pl.when(national).then(phase).otherwise(pl.lit("school"))
     keys = _keys(area, pl.when(~national).then(pl.col("URN")), pl.when(~national).then(pl.col("LA")), pl.lit(year + year_offset))
     return long_figures(frame, columns, keys)
 

@@ -21,7 +21,14 @@ from .catalogue import BY_CODE, MEASURES
 from .models import Area, AreaObservation, Measure, Observation
 
 CHUNK = 10_000
-AREAS = {"la": Area.LA, "england": Area.ENGLAND, "england_all": Area.ENGLAND_ALL}
+AREAS = {
+    "la": Area.LA,
+    "england": Area.ENGLAND,
+    "england_all": Area.ENGLAND_ALL,
+    "england_primary": Area.ENGLAND_PRIMARY,
+    "england_secondary": Area.ENGLAND_SECONDARY,
+    "england_special": Area.ENGLAND_SPECIAL,
+}
 FIGURE_FIELDS = ["measure_id", "year", "source", "value", "status", "cohort", "import_run_id"]
 
 

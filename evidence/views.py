@@ -54,14 +54,13 @@ def _school_lines(series, la_name):
     if series.la:
         lines.append(Line(la_name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square"))
     if series.england:
-        lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
+        lines.append(Line(series.england_label, {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
     return lines
 
 
 def _school_title(series, la_name):
-    return (
-        f"{series.measure.label}, by year: the school" + (f", {la_name}" if series.la else "") + (" and England" if series.england else "")
-    )
+    england = f" and {series.england_label}" if series.england else ""
+    return f"{series.measure.label}, by year: the school" + (f", {la_name}" if series.la else "") + england
 
 
 def school_results(request, urn):

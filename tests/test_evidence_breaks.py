@@ -88,6 +88,25 @@ def test_the_chart_without_breaks_joins_adjacent_years_in_one_line_and_never_bri
     assert len(polylines(svg)) == 2 and "aria-describedby" not in str(svg)
 
 
+def test_a_long_legend_name_goes_on_more_lines_and_pushes_the_next_one_down():
+    import re
+
+    long = Line("England (state-funded primary schools)", {2018: 4.0}, "#000")
+    svg = str(
+        trend_svg(
+            "c", "Absence", [2018], [Line("This school", {2018: 4.1}, "#111"), long, Line("Surrey", {2018: 4.2}, "#222")], academic_year
+        )
+    )
+    legend = re.findall(r'<text x="\d+" y="(\d+)" font-size="12" fill="#0b0c0c">((?:<tspan[^>]*>[^<]*</tspan>)+)</text>', svg)
+    assert [re.findall(r">([^<]*)</tspan>", spans) for _, spans in legend] == [
+        ["This school"],
+        ["England", "(state-funded", "primary schools)"],
+        ["Surrey"],
+    ]
+    tops = [int(y) for y, _ in legend]
+    assert tops[1] - tops[0] == 20 and tops[2] - tops[1] == 20 + 2 * 14
+
+
 @pytest.fixture
 def officer(db):
     for path in (GIAS_2021, KS4[2018], KS4[2019], KS4_INFO_2024, KS4_INFO_2025):

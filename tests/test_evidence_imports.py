@@ -5,7 +5,7 @@ import gzip
 import pytest
 
 from evidence.history import history_urns
-from evidence.models import AreaObservation, Observation, Source, Status
+from evidence.models import Area, AreaObservation, Observation, Source, Status
 from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import School
@@ -129,6 +129,20 @@ def test_absence_figures_belong_to_the_year_they_describe(surrey):
     assert figure(143373, "absence_overall_pct", 2018) == (4.9, "Value given")
     assert figure(143373, "persistent_absence_pct", 2018) == (12.0, "Value given")
     assert run.skipped > 20_000  # the rest of England is not in this register
+
+
+def test_absence_and_census_summary_give_england_phase_by_phase(surrey):
+    import_file(ABSENCE)
+    import_file(CENSUS_2019)
+    # The files' 'NAT' rows: PRI, SEC and SPE in ESTAB.
+    assert area_figure("absence_overall_pct", 2018, area=Area.ENGLAND_PRIMARY) == (4.0, "Value given")
+    assert area_figure("persistent_absence_pct", 2018, area=Area.ENGLAND_SECONDARY) == (13.7, "Value given")
+    assert area_figure("absence_overall_pct", 2018, area=Area.ENGLAND_SPECIAL) == (10.1, "Value given")
+    assert area_figure("fsm_ever_pct", 2019, area=Area.ENGLAND_PRIMARY) == (23.0, "Value given")
+    primary_pupils = AreaObservation.objects.get(area=Area.ENGLAND_PRIMARY, measure__code="pupils", year=2019)
+    assert (primary_pupils.value, primary_pupils.computed) == (4_727_089, False)
+    # No figure for England as a whole is made up from the phases.
+    assert not AreaObservation.objects.filter(area=Area.ENGLAND, source__in=[Source.ABSENCE, Source.CENSUS_SUMMARY]).exists()
 
 
 def test_rows_for_schools_outside_the_register_are_skipped_and_counted(surrey):

@@ -77,6 +77,36 @@ def test_results_page_shows_figures_la_and_england_with_sources(client, surrey):
     assert "style=" not in html.split("<main", 1)[1]  # the CSP forbids inline styles
 
 
+@pytest.mark.parametrize(
+    ("urn", "area", "overall"),
+    [
+        (124937, "England (state-funded primary schools)", 4.0),  # Kingswood Primary School
+        (125259, "England (state-funded secondary schools)", 5.5),  # Glebelands School
+        (125279, "England (state-funded secondary schools)", 5.5),  # all-through: DfE counts it as secondary
+        (125452, "England (state-funded special schools)", 10.1),  # Gosden House, a community special school
+    ],
+)
+def test_absence_is_compared_with_england_for_the_schools_phase(surrey, urn, area, overall):
+    from evidence.history import history_urns
+    from evidence.presenters import school_series
+
+    school = School.objects.get(urn=urn)
+    by_code = {s.measure.code: s for s in school_series(school, history_urns(school))}
+    absence = by_code["absence_overall_pct"]
+    assert (absence.england_label, absence.england[2018].value) == (area, overall)
+    # Where England as a whole is given (the 2023 census), that is the comparator, named plainly.
+    assert by_code["fsm_pct"].england_label == "England"
+    # England's count of primary pupils is kept, but it is no comparator for one school's roll.
+    assert not by_code["pupils"].england
+
+
+def test_results_page_names_the_phase_of_englands_absence_figure(client, surrey):
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[124937])).content.decode()
+    assert "4.0% (primary schools)" in html  # the latest-figures table
+    assert "England (state-funded primary schools)" in html  # the year table's heading and the chart
+
+
 def test_results_page_says_suppressed_never_zero(client, surrey):
     sign_in(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[138766])).content.decode()
