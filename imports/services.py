@@ -13,6 +13,7 @@ from .models import ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
 from .signals import file_loaded
 from .sources import read_source
+from .wal import checkpoint_afterwards
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def choose_kind(source: SourceFile, kind: str | None = None) -> ImportKind:
     raise ImportRefused(f"its header fits more than one kind of file ({', '.join(k.label for k in found)}); say which with --kind")
 
 
+@checkpoint_afterwards()
 def import_file(
     path_or_bytes,
     *,
@@ -49,6 +51,8 @@ def import_file(
     A refused file leaves the database as it was, except for the run itself, kept as the record of
     the attempt with the reason (file, row, column). `run` continues a queued run (background jobs);
     `on_start` is told the kind before loading begins; `progress(done, total)` hears about rows.
+    On SQLite, copying the import's pages from the log into the database file is left to a thread
+    (imports.wal), so the import answers as soon as it has committed.
     """
     la_codes = frozenset(int(code) for code in la_codes)
     fields = {"la_codes": ",".join(str(c) for c in sorted(la_codes)), "user": user, "outcome": ImportOutcome.RUNNING}

@@ -1,0 +1,59 @@
+"""On SQLite in WAL mode an import leaves copying its log into the database file to a thread."""
+
+import os
+import sqlite3
+from contextlib import closing
+
+import pytest
+from django.db import connection
+from django.db.backends.sqlite3.base import DatabaseWrapper
+
+from imports import wal
+
+
+@pytest.fixture
+def file_database(db, tmp_path, monkeypatch):
+    """A Django connection to a SQLite file in WAL mode (the suite's own database lives in memory)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    settings = {**connection.settings_dict, "NAME": str(tmp_path / "wal.sqlite3")}
+    settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "init_command": "PRAGMA journal_mode=WAL;"}
+    database = DatabaseWrapper(settings, alias="wal-test")
+    monkeypatch.setattr(wal, "connection", database)
+    yield database
+    database.close()
+
+
+def autocheckpoint(database) -> int:
+    with database.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        return cursor.fetchone()[0]
+
+
+def test_the_log_is_copied_back_after_the_import_not_at_its_commit(file_database):
+    path = file_database.settings_dict["NAME"]
+    with file_database.cursor() as cursor:
+        cursor.execute("CREATE TABLE figures (id INTEGER PRIMARY KEY, value TEXT)")
+    with wal.checkpoint_afterwards():
+        assert autocheckpoint(file_database) == 0
+        with file_database.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.executemany("INSERT INTO figures (value) VALUES (%s)", [("x" * 200,) for _ in range(20_000)])
+            cursor.execute("COMMIT")
+        with closing(sqlite3.connect(path)) as other:
+            # Committed and visible, but only in the log (over 1,000 pages of it): the file itself is as it was.
+            assert other.execute("SELECT COUNT(*) FROM figures").fetchone()[0] == 20_000
+        assert os.path.getsize(f"{path}-wal") > 1000 * 4096 and os.path.getsize(path) < 100_000
+    assert autocheckpoint(file_database) == 1000
+    wal.wait_for_checkpoints()
+    assert os.path.getsize(path) > 20_000 * 200
+
+
+def test_nothing_changes_for_a_database_not_in_wal_mode(db):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    # The suite's in-memory database has no log: the import runs as it always did.
+    before = autocheckpoint(connection)
+    with wal.checkpoint_afterwards():
+        assert autocheckpoint(connection) == before
+    wal.wait_for_checkpoints()
