@@ -74,7 +74,7 @@ class Series:
     @property
     def england_note(self) -> str:
         """Said beside an England figure that is for the school's phase only: 'primary schools'."""
-        return "" if self.england_area == Area.ENGLAND else self.england_label.removeprefix("England (state-funded ").rstrip(")")
+        return PHASE_NOTES.get(self.england_area, "")
 
     @property
     def years(self) -> list[int]:
@@ -129,6 +129,12 @@ PHASE_AREAS = {
     "All-through": Area.ENGLAND_SECONDARY,
 }
 
+PHASE_NOTES = {
+    Area.ENGLAND_PRIMARY: "primary schools",
+    Area.ENGLAND_SECONDARY: "secondary schools",
+    Area.ENGLAND_SPECIAL: "special schools",
+}
+
 
 def phase_area(school) -> int | None:
     """Which of England's phase figures suits the school: DfE counts all-through schools as secondary."""
@@ -142,7 +148,7 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
 
     England's line is the figure for all state-funded schools; for a measure that has none (absence,
     the census summary) it is England's figure for the school's own phase, and the pages say so. The
-    two are never joined into one line, and a count (pupils on roll) has no England beside it."""
+    two are never joined into one line, and a count (pupils on roll) is never set beside a phase's total."""
     measures = list(Measure.objects.filter(key=True) if key_only else Measure.objects.all())
     by_school = school_points(urns, measures)
     present = [m for m in measures if m.code in by_school]
@@ -152,13 +158,12 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
     # A count (pupils on roll) for all England's primary schools says nothing beside one school's.
     wanted = [m for m in present if m.code not in england and m.unit != Unit.COUNT]
     by_phase = area_points(wanted, area=phase) if phase and wanted else {}
-    series = []
-    for m in present:
-        if m.code in england or m.code not in by_phase:
-            series.append(Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {})))
-        else:
-            series.append(Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase))
-    return series
+    return [
+        Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase)
+        if m.code in by_phase
+        else Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {}))
+        for m in present
+    ]
 
 
 def gap_context(series: list[Series], urns: list[int]) -> dict[str, Series]:
