@@ -113,6 +113,16 @@ def reset_two_factor(*, user, reset_by, request=None) -> None:
         record(AuditAction.UPDATE, request=request, user=reset_by, obj=user, change="two-factor authentication reset", devices=removed)
 
 
+def set_active(*, user, active: bool, changed_by, request=None) -> None:
+    """Deactivate an account (someone who has left) or reactivate it. A deactivated person cannot sign
+    in, and a session they already had ends at their next request; their roles are kept for the record."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        user.is_active = active
+        change = "account reactivated" if active else "account deactivated"
+        record(AuditAction.UPDATE, request=request, user=changed_by, obj=user, change=change)
+
+
 def invitation_link(user, request=None) -> str:
     path = reverse(
         "accounts:invitation-accept",

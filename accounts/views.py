@@ -245,6 +245,8 @@ def user_detail(request, pk):
             return _revoke(request, person)
         if request.POST.get("action") == "reset_two_factor":
             return _reset_two_factor(request, person)
+        if request.POST.get("action") in ("deactivate", "reactivate"):
+            return _set_active(request, person, request.POST["action"] == "reactivate")
         form = RoleForm(request.POST, admin=request.user)
         if form.is_valid():
             data = form.cleaned_data
@@ -264,6 +266,7 @@ def user_detail(request, pk):
         "revocable": revocable,
         "invitations": list(person.invitations.select_related("invited_by")[:5]),
         "has_two_factor": user_has_device(person, confirmed=True),
+        "may_deactivate": _may_deactivate(request.user, person),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -294,4 +297,22 @@ def _reset_two_factor(request, person):
         raise PermissionDenied
     services.reset_two_factor(user=person, reset_by=request.user, request=request)
     messages.success(request, f"Two-factor authentication reset: {person} will set up their authenticator app again when they next sign in")
+    return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
+
+
+def _may_deactivate(admin, person) -> bool:
+    """Whether `admin` may deactivate (or reactivate) `person`: never themselves, a superuser only by a
+    superuser, and only when every current role the person holds is one the admin could revoke, so
+    that no authority's administrator shuts out someone another authority has given a role."""
+    if admin.pk == person.pk or (person.is_superuser and not admin.is_superuser):
+        return False
+    return set(person.roles.current().values_list("pk", flat=True)) <= _revocable_ids(admin, person)
+
+
+def _set_active(request, person, active: bool):
+    if not _may_deactivate(request.user, person) or person.is_active == active:
+        raise PermissionDenied
+    services.set_active(user=person, active=active, changed_by=request.user, request=request)
+    name = person.full_name or person.email
+    messages.success(request, f"{name} can sign in again" if active else f"{name} is deactivated and can no longer sign in")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))

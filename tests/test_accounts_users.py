@@ -271,3 +271,44 @@ def test_an_invitation_link_lasts_days_and_is_not_a_password_reset_link(db, sett
 
     assert ThreeDaysLater().check_token(user, token)
     assert not EightDaysLater().check_token(user, token)
+
+
+def test_la_admin_deactivates_someone_who_left_and_can_reactivate_them(admin_client, world):
+    from django.test import Client
+
+    head = world.users[Role.HEADTEACHER]
+    their_browser = sign_in(Client(), head)
+    assert their_browser.get("/schools/").status_code == 200
+    page = admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
+    assert "Deactivate account" in page
+    response = admin_client.post(f"/accounts/users/{head.pk}/", {"action": "deactivate"})
+    assert response.status_code == 302
+    head.refresh_from_db()
+    assert not head.is_active
+    assert head.roles.current().exists()  # roles are kept for the record
+    assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(head.pk), detail__change="account deactivated").exists()
+    # The session they had open ends, and they cannot sign in again.
+    assert their_browser.get("/schools/").status_code == 302
+    refused = Client().post("/accounts/sign-in/", {"email": head.email, "password": "correct horse battery staple"})
+    assert refused.status_code == 200 and "_auth_user_id" not in refused.client.session
+    assert "Deactivated" in admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
+
+    admin_client.post(f"/accounts/users/{head.pk}/", {"action": "reactivate"})
+    head.refresh_from_db()
+    assert head.is_active
+    assert AuditEvent.objects.filter(object_id=str(head.pk), detail__change="account reactivated").exists()
+    signed_in = Client().post("/accounts/sign-in/", {"email": head.email, "password": "correct horse battery staple"})
+    assert signed_in.status_code == 302
+
+
+def test_nobody_deactivates_themselves_a_superuser_or_someone_another_authority_also_gave_a_role(admin_client, world):
+    admin = world.users[Role.LA_ADMIN]
+    assert admin_client.post(f"/accounts/users/{admin.pk}/", {"action": "deactivate"}).status_code == 403
+    head = world.users[Role.HEADTEACHER]
+    grant(head, Role.GOVERNOR, world.far_school)
+    assert "Deactivate account" not in admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
+    assert admin_client.post(f"/accounts/users/{head.pk}/", {"action": "deactivate"}).status_code == 403
+    boss = UserFactory(email="root@example.org", is_superuser=True)
+    grant(boss, Role.LA_OFFICER, world.la)
+    assert admin_client.post(f"/accounts/users/{boss.pk}/", {"action": "deactivate"}).status_code == 403
+    assert User.objects.filter(pk__in=[admin.pk, head.pk, boss.pk], is_active=True).count() == 3
