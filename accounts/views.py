@@ -266,7 +266,7 @@ def user_detail(request, pk):
         "revocable": revocable,
         "invitations": list(person.invitations.select_related("invited_by")[:5]),
         "has_two_factor": user_has_device(person, confirmed=True),
-        "may_deactivate": _may_deactivate(request.user, person),
+        "may_deactivate": _may_deactivate(request.user, person, revocable),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -300,17 +300,18 @@ def _reset_two_factor(request, person):
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
 
 
-def _may_deactivate(admin, person) -> bool:
+def _may_deactivate(admin, person, revocable: set) -> bool:
     """Whether `admin` may deactivate (or reactivate) `person`: never themselves, a superuser only by a
-    superuser, and only when every current role the person holds is one the admin could revoke, so
-    that no authority's administrator shuts out someone another authority has given a role."""
+    superuser, and only when every current role the person holds is among `revocable` (those the admin
+    could revoke: _revocable_ids), so that no authority's administrator shuts out someone another
+    authority has given a role."""
     if admin.pk == person.pk or (person.is_superuser and not admin.is_superuser):
         return False
-    return set(person.roles.current().values_list("pk", flat=True)) <= _revocable_ids(admin, person)
+    return set(person.roles.current().values_list("pk", flat=True)) <= revocable
 
 
 def _set_active(request, person, active: bool):
-    if not _may_deactivate(request.user, person) or person.is_active == active:
+    if not _may_deactivate(request.user, person, _revocable_ids(request.user, person)) or person.is_active == active:
         raise PermissionDenied
     services.set_active(user=person, active=active, changed_by=request.user, request=request)
     name = person.full_name or person.email
