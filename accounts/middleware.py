@@ -1,6 +1,7 @@
 """Every page needs a signed-in user, except the few public ones listed here."""
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,6 +12,9 @@ PUBLIC_PATHS = ("/", "/accessibility/", "/cookies/", "/privacy/", "/favicon.ico"
 # A browser-session cookie set at sign-in and cleared at sign-out: if it comes back without a live
 # session, the session ran out, and the sign-in page says so.
 SIGNED_IN_COOKIE = "cg_signed_in"
+# Why the sign-in page is shown to someone who was signed in: the session ran out, or it is still
+# there but no longer lets the person in (an administrator deactivated the account meanwhile).
+TIMED_OUT, ENDED = "timed_out", "ended"
 
 
 def is_public(path: str) -> bool:
@@ -28,8 +32,9 @@ class RequireSignInMiddleware:
             if not user.is_authenticated:
                 response = redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
                 if request.COOKIES.get(SIGNED_IN_COOKIE):
-                    response["Location"] += "&timed_out=1"
+                    response["Location"] += f"&signed_out={ENDED if SESSION_KEY in request.session else TIMED_OUT}"
                     response.delete_cookie(SIGNED_IN_COOKIE)
+                    request.session.flush()
                 return response
             from .two_factor import needs_second_factor, second_factor_url
 

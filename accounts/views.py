@@ -55,7 +55,7 @@ def sign_in(request):
             return _signed_in(request, form.user)
         if form.has_error("__all__", "invalid_login"):
             record(AuditAction.SIGN_IN_FAILED, request=request, email=form.cleaned_data.get("email", ""), stage="password")
-    context = {"form": form, "next": safe_next(request), "timed_out": "timed_out" in request.GET}
+    context = {"form": form, "next": safe_next(request), "signed_out": request.GET.get("signed_out")}
     return render(request, "accounts/sign_in.html", context)
 
 

@@ -117,6 +117,6 @@ def test_expired_session_says_you_were_signed_out(client, db):
     client.cookies[SIGNED_IN_COOKIE] = "1"
     response = client.get("/home/")
     assert response.status_code == 302
-    assert "timed_out=1" in response["Location"]
+    assert "signed_out=timed_out" in response["Location"]
     response = client.get(response["Location"])
     assert "You have been signed out because you were inactive" in response.content.decode()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from accounts import services
 from accounts.access import scope_for
+from accounts.middleware import SIGNED_IN_COOKIE
 from accounts.models import Invitation, RoleAssignment, User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
@@ -278,6 +279,7 @@ def test_la_admin_deactivates_someone_who_left_and_can_reactivate_them(admin_cli
 
     head = world.users[Role.HEADTEACHER]
     their_browser = sign_in(Client(), head)
+    their_browser.cookies[SIGNED_IN_COOKIE] = "1"  # as the sign-in page sets it
     assert their_browser.get("/schools/").status_code == 200
     page = admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
     assert "Deactivate account" in page
@@ -287,8 +289,11 @@ def test_la_admin_deactivates_someone_who_left_and_can_reactivate_them(admin_cli
     assert not head.is_active
     assert head.roles.current().exists()  # roles are kept for the record
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(head.pk), detail__change="account deactivated").exists()
-    # The session they had open ends, and they cannot sign in again.
-    assert their_browser.get("/schools/").status_code == 302
+    # The session they had open ends, saying why (not that it ran out), and they cannot sign in again.
+    ended = their_browser.get("/schools/")
+    assert ended.status_code == 302 and "signed_out=ended" in ended["Location"]
+    assert "your account can no longer be used" in their_browser.get(ended["Location"]).content.decode()
+    assert "_auth_user_id" not in their_browser.session
     refused = Client().post("/accounts/sign-in/", {"email": head.email, "password": "correct horse battery staple"})
     assert refused.status_code == 200 and "_auth_user_id" not in refused.client.session
     assert "Deactivated" in admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
