@@ -129,7 +129,9 @@ class RoleForm(forms.Form):
             self._missing("trust", role, "enter the trust's group UID or group ID")
             return None
         groups = (
-            Group.objects.all() if self.everything else Group.objects.filter(memberships__school__la_id__in=self.authority_ids).distinct()
+            Group.objects.all()
+            if self.everything
+            else Group.objects.filter(memberships__school__la_id__in=self.authority_ids, memberships__left_on__isnull=True).distinct()
         )
         found = (
             groups.filter(uid=int(reference)) if reference.isdigit() and len(reference) <= 9 else groups.filter(group_id__iexact=reference)

@@ -91,10 +91,10 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
     def in_authorities(self, authority_ids):
         """Assignments whose target lies in these authorities: the authority itself, one of its schools,
-        a trust with a member school there, or one of its partnership bodies."""
+        a trust with a current member school there, or one of its partnership bodies."""
         from register.models import GroupMembership
 
-        trusts_there = GroupMembership.objects.filter(school__la_id__in=authority_ids).values("group_id")
+        trusts_there = GroupMembership.objects.filter(school__la_id__in=authority_ids, left_on__isnull=True).values("group_id")
         return self.filter(
             Q(authority_id__in=authority_ids)
             | Q(school__la_id__in=authority_ids)

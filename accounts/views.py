@@ -266,7 +266,7 @@ def user_detail(request, pk):
         "revocable": revocable,
         "invitations": list(person.invitations.select_related("invited_by")[:5]),
         "has_two_factor": user_has_device(person, confirmed=True),
-        "may_deactivate": _may_deactivate(request.user, person, revocable),
+        "may_manage_account": _may_manage_account(request.user, person, revocable),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -293,25 +293,25 @@ def _revoke(request, person):
 
 
 def _reset_two_factor(request, person):
-    if person.pk == request.user.pk or (person.is_superuser and not request.user.is_superuser):
+    if not _may_manage_account(request.user, person, _revocable_ids(request.user, person)):
         raise PermissionDenied
     services.reset_two_factor(user=person, reset_by=request.user, request=request)
     messages.success(request, f"Two-factor authentication reset: {person} will set up their authenticator app again when they next sign in")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
 
 
-def _may_deactivate(admin, person, revocable: set) -> bool:
-    """Whether `admin` may deactivate (or reactivate) `person`: never themselves, a superuser only by a
-    superuser, and only when every current role the person holds is among `revocable` (those the admin
-    could revoke: _revocable_ids), so that no authority's administrator shuts out someone another
-    authority has given a role."""
+def _may_manage_account(admin, person, revocable: set) -> bool:
+    """Whether `admin` may act on `person`'s account as a whole (deactivate, reactivate, reset their
+    second factor): never themselves, a superuser only by a superuser, and only when every current role
+    the person holds is among `revocable` (those the admin could revoke: _revocable_ids), so that no
+    authority's administrator can shut out, or open up, someone another authority has given a role."""
     if admin.pk == person.pk or (person.is_superuser and not admin.is_superuser):
         return False
     return set(person.roles.current().values_list("pk", flat=True)) <= revocable
 
 
 def _set_active(request, person, active: bool):
-    if not _may_deactivate(request.user, person, _revocable_ids(request.user, person)) or person.is_active == active:
+    if not _may_manage_account(request.user, person, _revocable_ids(request.user, person)) or person.is_active == active:
         raise PermissionDenied
     services.set_active(user=person, active=active, changed_by=request.user, request=request)
     name = person.full_name or person.email

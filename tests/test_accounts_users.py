@@ -242,6 +242,37 @@ def test_la_admin_resets_a_lost_authenticator_app(admin_client, world):
     ).exists()
 
 
+def test_no_authority_resets_the_second_factor_of_someone_another_authority_gave_a_role(admin_client, world):
+    """Granting an existing account a role here makes its holder one of "ours", but not to shut out or open up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    hampshire_admin = UserFactory(email="admin@hampshire.example")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    TOTPDevice.objects.create(user=hampshire_admin, name="Phone", confirmed=True)
+    invite(admin_client, email=hampshire_admin.email, role=Role.GOVERNOR, school_urn=str(world.school.urn))
+    page = admin_client.get(f"/accounts/users/{hampshire_admin.pk}/").content.decode()
+    assert "Reset two-factor authentication" not in page and "Deactivate account" not in page
+    assert admin_client.post(f"/accounts/users/{hampshire_admin.pk}/", {"action": "reset_two_factor"}).status_code == 403
+    assert TOTPDevice.objects.filter(user=hampshire_admin).exists()
+
+
+def test_a_trust_whose_only_current_school_is_elsewhere_is_not_the_authoritys_to_give(admin_client, world):
+    import datetime
+
+    from .factories import GroupFactory, GroupMembershipFactory
+
+    trust = GroupFactory(name="Moved Away Trust")
+    GroupMembershipFactory(group=trust, school=SchoolFactory(la=world.la), left_on=datetime.date(2020, 8, 31))
+    GroupMembershipFactory(group=trust, school=world.far_school)
+    response = invite(admin_client, role=Role.TRUST_LEADER, trust=trust.group_id)
+    assert "Enter the group UID or group ID of a trust with schools in your local authority" in response.content.decode()
+    assert not RoleAssignment.objects.filter(group=trust).exists()
+    # Nor can the authority end such a role that another authority gave.
+    leader = UserFactory()
+    assignment = grant(leader, Role.TRUST_LEADER, trust)
+    assert not RoleAssignment.objects.in_authorities([world.la.id]).filter(pk=assignment.pk).exists()
+
+
 def test_someone_who_moved_to_another_authority_is_no_longer_seen(admin_client, world):
     head = world.users[Role.HEADTEACHER]
     services.revoke_role(assignment=head.roles.get(), revoked_by=None)
