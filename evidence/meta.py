@@ -110,6 +110,11 @@ def _key_stage(names: set[str], file_name: str) -> str:
 
 def load_meta(ctx) -> Counts:
     """Replace the stored descriptions of the file's key stage and year with the file's; the same file again changes nothing."""
+    if ctx.la_codes:
+        raise ImportRefused(
+            "a meta file describes the tables' columns for every authority, so it is imported for every authority "
+            "(by a service administrator), not limited to some"
+        )
     meta = read_meta(ctx.source.text, ctx.source.name)
     stored = {d.column: d for d in ColumnDescription.objects.filter(key_stage=meta.key_stage, year=meta.year)}
     created, changed = [], []

@@ -15,7 +15,7 @@ from django.db import connection
 
 from imports.bulk import among, bulk_load, column_names, insert_frame
 from imports.registry import Counts, ImportRefused
-from register.models import School
+from register.models import LocalAuthority, School
 
 from .catalogue import BY_CODE, MEASURES
 from .models import Area, AreaObservation, Measure, Observation
@@ -94,9 +94,8 @@ def store_figures(ctx, source: int, figures: pl.DataFrame, *, rows_read: int) ->
 def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """School figures with their school ids; and how many rows were skipped (not in the register or LAs asked for)."""
     rows = figures.filter(pl.col("area") == "school")
-    if ctx.la_codes:
-        rows = rows.filter(pl.col("la_code").is_in(list(ctx.la_codes)))
-    matched = rows.join(_school_ids(rows["urn"].drop_nulls().unique().to_list()), on="urn", how="inner")
+    # Limited to some authorities: the schools the register holds there, whatever LA code the file gives.
+    matched = rows.join(_school_ids(rows["urn"].drop_nulls().unique().to_list(), ctx.la_codes), on="urn", how="inner")
     skipped = figures.filter(pl.col("area") == "school")["line"].n_unique() - matched["line"].n_unique()
     doubled = matched.group_by(["school_id", "measure_id", "year"]).agg(pl.col("line").min(), pl.col("line").max().alias("again"), pl.len())
     doubled = doubled.filter(pl.col("len") > 1)
@@ -107,13 +106,18 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     return matched, skipped
 
 
-def _school_ids(urns: list[int]) -> pl.DataFrame:
-    """urn → school_id for the URNs given: looked up one by one for a few thousand, else the whole register read."""
+def _school_ids(urns: list[int], la_codes: frozenset) -> pl.DataFrame:
+    """urn → school_id for the URNs given (of the authorities `la_codes`, if any): looked up one by one
+    for a few thousand, else the whole register read."""
     table = School._meta.db_table
-    sql, params = f"SELECT urn, id FROM {connection.ops.quote_name(table)}", []  # noqa: S608 (name from model metadata)
+    sql, params = f"SELECT urn, id FROM {connection.ops.quote_name(table)} WHERE 1 = 1", []  # noqa: S608 (name from model metadata)
     if len(urns) <= CHUNK:
         condition, params = among("urn", urns)
-        sql += f" WHERE {condition}"
+        sql += f" AND {condition}"
+    if la_codes:
+        authorities = list(LocalAuthority.objects.filter(code__in=la_codes).values_list("id", flat=True))
+        condition, more = among("la_id", authorities)
+        sql, params = f"{sql} AND {condition}", params + more
     return _query(sql, params, {"urn": pl.Int64, "school_id": pl.Int64})
 
 
@@ -127,7 +131,8 @@ def _query(sql: str, params, schema: dict) -> pl.DataFrame:
 def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     rows = figures.filter(pl.col("area").is_in(list(AREAS)))
     if ctx.la_codes:
-        rows = rows.filter((pl.col("area") != "la") | pl.col("la_code").is_in(list(ctx.la_codes)))
+        # England's figures are every authority's comparator: only an import of every authority writes them.
+        rows = rows.filter((pl.col("area") == "la") & pl.col("la_code").is_in(list(ctx.la_codes)))
     rows = rows.with_columns(
         pl.col("area").replace_strict(AREAS, return_dtype=pl.Int64),
         pl.when(pl.col("area") == "la").then(pl.col("la_code")).otherwise(0).alias("la_code"),

@@ -7,17 +7,34 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
+    """A file and the authorities to import it for.
+
+    Only someone who administers every authority (a superuser) may leave the authorities blank and
+    import the whole file, including what all authorities share (England's figures, trusts spanning
+    authorities, the measures' descriptions). An LA administrator's import is always limited to the
+    authorities they administer; with only one, it is chosen for them.
+    """
+
     file = forms.FileField(error_messages={"required": "Select a file to import"})
     la = forms.ModelMultipleChoiceField(
         queryset=LocalAuthority.objects.none(),
         required=False,
         to_field_name="code",
-        help_text="Leave blank to import every authority in the file.",
+        error_messages={"required": "Select the authorities whose schools to import"},
     )
 
-    def __init__(self, *args, authorities=None, **kwargs):
+    def __init__(self, *args, authorities=None, everything=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["la"].queryset = authorities if authorities is not None else LocalAuthority.objects.all()
+        field = self.fields["la"]
+        field.queryset = authorities if authorities is not None else LocalAuthority.objects.all()
+        self.everything = everything
+        self.only_authority = None if everything or len(field.queryset) != 1 else field.queryset[0]
+        field.required = not everything and self.only_authority is None
+
+    def clean_la(self):
+        if self.only_authority is not None:
+            return [self.only_authority]
+        return self.cleaned_data["la"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

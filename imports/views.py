@@ -5,6 +5,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import scope_for
@@ -36,6 +37,19 @@ def _authorities(request):
     return las if scope.everything else las.filter(id__in=scope.admin_authority_ids)
 
 
+def runs_visible_to(user):
+    """Every run for a superuser. An LA administrator sees the imports of every authority (the national
+    files everyone shares), those limited to one of their authorities, and their own; never one limited
+    to other authorities only."""
+    scope = scope_for(user)
+    if scope.everything:
+        return ImportRun.objects.all()
+    theirs = Q(la_codes="") | Q(user=user)
+    for code in LocalAuthority.objects.filter(id__in=scope.admin_authority_ids).values_list("code", flat=True):
+        theirs |= Q(la_codes__regex=rf"(^|,){code}(,|$)")
+    return ImportRun.objects.filter(theirs)
+
+
 def _kind_label(code):
     return KINDS[code].label if code in KINDS else code or "Not recognised"
 
@@ -43,11 +57,14 @@ def _kind_label(code):
 def import_list(request):
     _la_admin_only(request)
     posted = request.method == "POST"
-    form = UploadForm(request.POST if posted else None, request.FILES if posted else None, authorities=_authorities(request))
+    everything = scope_for(request.user).everything
+    form = UploadForm(
+        request.POST if posted else None, request.FILES if posted else None, authorities=_authorities(request), everything=everything
+    )
     if posted and form.is_valid():
         run = _queue_upload(request, form)
         return redirect("imports:detail", run.pk)
-    runs = ImportRun.objects.select_related("user").order_by("-started_at", "-id")
+    runs = runs_visible_to(request.user).select_related("user").order_by("-started_at", "-id")
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
     context = {"page": page, "form": form, "colours": OUTCOME_COLOURS, "kind_label": _kind_label}
     return render(request, "imports/list.html", context, status=400 if form.errors else 200)
@@ -70,17 +87,26 @@ def _queue_upload(request, form) -> ImportRun:
 
 def import_detail(request, pk):
     _la_admin_only(request)
-    run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
+    run = get_object_or_404(runs_visible_to(request.user).select_related("user"), pk=pk)
     events = RegisterEvent.objects.filter(import_run=run).select_related("school").order_by("school__name", "kind")
+    scope = scope_for(request.user)
+    if not scope.everything:  # a national import's changes to the schools of their authorities only
+        events = events.filter(school__la_id__in=scope.admin_authority_ids)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    context = {"run": run, "events": page, "colours": OUTCOME_COLOURS, "kind_label": _kind_label(run.kind)}
+    context = {
+        "run": run,
+        "events": page,
+        "colours": OUTCOME_COLOURS,
+        "kind_label": _kind_label(run.kind),
+        "theirs_only": not scope.everything,
+    }
     return render(request, "imports/detail.html", context)
 
 
 def import_progress(request, pk):
     """The progress panel alone, for the detail page to refresh while the import runs."""
     _la_admin_only(request)
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = get_object_or_404(runs_visible_to(request.user), pk=pk)
     if run.is_finished and not request.headers.get("HX-Request"):
         return redirect("imports:detail", run.pk)
     response = render(request, "imports/_progress.html", {"run": run, "colours": OUTCOME_COLOURS})

@@ -70,15 +70,23 @@ def test_membership_missing_from_a_newer_file_is_ended_not_deleted(surrey, tmp_p
     assert GroupMembership.objects.get(school__urn=136531, group__uid=16644).left_on is None
 
 
-def test_groups_with_la_keep_those_with_members_there_once_links_are_known(surrey):
-    assert import_file(GROUPS, la_codes=[936]).created == 6904  # memberships unknown: every group
-    Group.objects.all().delete()
-    import_file(GROUP_LINKS, la_codes=[936])
+def test_groups_with_la_write_only_the_groups_wholly_in_those_authorities(surrey):
+    from .factories import LocalAuthorityFactory, SchoolFactory
+
     run = import_file(GROUPS, la_codes=[936])
-    kept = Group.objects.count()
-    assert kept == run.rows_read - run.skipped
-    assert kept < 400
+    assert (run.created, run.skipped) == (0, run.rows_read)  # no membership known yet: no group is Surrey's alone
+    import_file(GROUP_LINKS, la_codes=[936])  # adds the groups with a Surrey member, with what the links file says
+    held = Group.objects.count()
+    assert 0 < held < 400
     assert not Group.objects.exclude(memberships__school__la__code=936).exists()
+    # One of them also has a school in another authority: it is not Surrey's to rewrite.
+    spanning = Group.objects.filter(kind=GroupKind.MULTI_ACADEMY_TRUST).first()
+    spanning.memberships.create(school=SchoolFactory(la=LocalAuthorityFactory(code=850, name="Hampshire")))
+    Group.objects.update(address="")  # the groups file gives addresses; the links file does not
+    run = import_file(GROUPS, la_codes=[936])
+    assert run.rows_read - run.skipped == held - 1 and run.changed + run.unchanged == held - 1
+    assert Group.objects.filter(import_run=run).count() == run.changed > 0
+    assert Group.objects.get(pk=spanning.pk).address == "" and not Group.objects.filter(pk=spanning.pk, import_run=run).exists()
 
 
 def test_links_file_in_windows_1252_keeps_its_accents(db):

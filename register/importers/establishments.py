@@ -119,7 +119,7 @@ def load(ctx: ImportContext) -> Counts:
     raw = frames.read_table(ctx.source, overflow_into_last=True)
     total = raw.height
     ctx.progress(0, total)
-    frame = _register_frame(raw)
+    frame = _register_frame(raw).with_row_index("line", offset=2)
     extract_date = _extract_date(raw)
     wanted = frame["la_code"].is_in(list(ctx.la_codes)) if ctx.la_codes else pl.Series([True] * total)
     frame = frame.filter(wanted)
@@ -141,11 +141,13 @@ def load(ctx: ImportContext) -> Counts:
         updated_at=pl.lit(now_value()),
     )
     stored = pl.DataFrame(
-        list(School.objects.values_list("urn", "id", "row_digest", "register_changed_on")),
-        schema={"urn": pl.Int64, "id": pl.Int64, "stored_digest": pl.String, "stored_changed_on": pl.Date},
+        list(School.objects.values_list("urn", "id", "row_digest", "register_changed_on", "la_id")),
+        schema={"urn": pl.Int64, "id": pl.Int64, "stored_digest": pl.String, "stored_changed_on": pl.Date, "stored_la": pl.Int64},
         orient="row",
     )
     frame = frame.join(stored, on="urn", how="left")
+    if ctx.la_codes:
+        _refuse_schools_of_other_authorities(frame, ctx.la_codes)
     new = frame.filter(pl.col("id").is_null())
     # A row the register last changed after this extract's row (an older extract imported late) is left alone.
     older = (pl.col("stored_changed_on") > pl.col("register_changed_on")).fill_null(False)
@@ -165,6 +167,23 @@ def load(ctx: ImportContext) -> Counts:
     counts.created, counts.changed = new.height, changed.height
     counts.unchanged = frame.height - new.height - changed.height
     return counts
+
+
+def _refuse_schools_of_other_authorities(frame: pl.DataFrame, la_codes: frozenset) -> None:
+    """An import limited to some authorities writes only their schools. A row there whose URN the register
+    holds under another authority would move that school (and who may see it): refuse the file instead."""
+    allowed = list(LocalAuthority.objects.filter(code__in=la_codes).values_list("id", flat=True))
+    elsewhere = frame.filter(pl.col("stored_la").is_not_null() & ~pl.col("stored_la").is_in(allowed)).sort("line")
+    if elsewhere.is_empty():
+        return
+    row = elsewhere.row(0, named=True)
+    held_by = LocalAuthority.objects.get(pk=row["stored_la"])
+    raise ImportRefused(
+        f"URN {row['urn']} is a school of {held_by.name} ({held_by.code}) in the register, and this import is limited to "
+        f"{', '.join(str(code) for code in sorted(la_codes))}: a school moves between authorities only in an import of every authority",
+        row=row["line"],
+        column="LA (code)",
+    )
 
 
 def _register_frame(raw: pl.DataFrame) -> pl.DataFrame:

@@ -1,12 +1,12 @@
 """GIAS groups (trusts, federations, sponsors) and group links (which school belongs to which group).
 
-With --la, the groups file keeps the groups that have a member school in those authorities, when
-the register already knows the memberships (import the group links first); before that it keeps
-every group: 7,000 rows is small, and a trust is a national body that may span authorities.
-
-Group links keep only schools already in the register (of the authorities asked for). A membership
-missing from a newer group links file (a national, full list) has ended: it gets a leaving date,
-the day of the import, since the file gives none; it is never deleted.
+A group is shared by every authority where it has schools. With --la (and in every LA administrator's
+upload), the groups file writes only the groups whose current member schools all lie in those
+authorities, as the register knows them from the group links; the others are left to an import of
+every authority. Group links keep only schools already in the register (of the authorities asked
+for), and add the groups they name that the register does not hold yet. A membership missing from a
+newer group links file (a national, full list) has ended: it gets a leaving date, the day of the
+import, since the file gives none; it is never deleted.
 """
 
 from datetime import date
@@ -104,14 +104,21 @@ def load_groups(ctx: ImportContext) -> Counts:
     counts = Counts(rows_read=frame.height)
     stored = _stored_groups()
     if ctx.la_codes:
-        members = set(GroupMembership.objects.filter(school__la__code__in=ctx.la_codes).values_list("group__uid", flat=True))
-        if members:
-            frame = frame.filter(pl.col("uid").is_in(list(members | set(stored))))
+        frame = frame.filter(pl.col("uid").is_in(_groups_within(ctx.la_codes)))
     counts.skipped = counts.rows_read - frame.height
     created, changed = _write_groups(frame, stored, ctx.run)
     counts.created, counts.changed = created, changed
     counts.unchanged = frame.height - created - changed
     return counts
+
+
+def _groups_within(la_codes: frozenset) -> list[int]:
+    """The UIDs of the groups whose current member schools all lie in these authorities (at least one)."""
+    inside, outside = set(), set()
+    current = GroupMembership.objects.filter(left_on__isnull=True).values_list("group__uid", "school__la__code")
+    for uid, code in current.iterator(chunk_size=10000):
+        (inside if code in la_codes else outside).add(uid)
+    return list(inside - outside)
 
 
 def _stored_groups() -> dict[int, tuple[int, tuple]]:

@@ -1,0 +1,137 @@
+"""An import limited to some authorities writes only what is theirs; an LA administrator's always is."""
+
+import csv
+import io
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from accounts.roles import Role
+from evidence.models import Area, AreaObservation, ColumnDescription, IntelligenceEntry, Observation
+from imports.models import ImportOutcome, ImportRun
+from imports.services import import_file
+from register.models import LocalAuthority, RegisterEvent, School
+
+from .conftest import sign_in
+from .evidence_helpers import DATA, KS2
+from .factories import UserFactory, grant
+from .test_import_demo_files import GIAS_2021
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def extract_about(school, *, la_code, name=None) -> bytes:
+    """A one-row GIAS extract (the real header and first row) rewritten to describe `school`."""
+    header, first = list(csv.reader(io.StringIO(GIAS_2021.read_text(encoding="utf-8-sig"))))[:2]
+    values = dict(zip(header, first, strict=True))
+    values.update({"URN": str(school.urn), "LA (code)": str(la_code), "EstablishmentName": name or school.name})
+    out = io.StringIO()
+    csv.writer(out).writerows([header, [values[column] for column in header]])
+    return out.getvalue().encode()
+
+
+def upload(client, tmp_path, body: bytes, **fields):
+    path = tmp_path / "upload.csv"
+    path.write_bytes(body)
+    with path.open("rb") as f:
+        return client.post(reverse("imports:list"), {"file": f, **fields})
+
+
+@pytest.fixture
+def uploads(settings, tmp_path):
+    settings.UPLOAD_DIR = tmp_path
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_an_la_administrators_upload_is_limited_to_their_authority_even_when_none_is_ticked(
+    client, world, uploads, tmp_path, django_capture_on_commit_callbacks
+):
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:list")).content.decode()
+    assert "Only the schools of Surrey (936) are imported" in page and 'name="la"' not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, tmp_path, extract_about(world.far_school, la_code=850, name="Renamed by Surrey"))
+    run = ImportRun.objects.get()
+    assert (run.outcome, run.la_codes, run.skipped) == (ImportOutcome.UNCHANGED, "936", 1)
+    world.far_school.refresh_from_db()
+    assert world.far_school.name == "Hampshire Primary School"
+
+
+def test_an_administrator_of_two_authorities_must_choose_which(client, world, uploads, tmp_path):
+    admin = world.users[Role.LA_ADMIN]
+    grant(admin, Role.LA_ADMIN, world.other_la)
+    sign_in(client, admin)
+    response = upload(client, tmp_path, extract_about(world.far_school, la_code=850))
+    assert response.status_code == 400
+    assert "Select the authorities whose schools to import" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_a_row_that_would_move_another_authoritys_school_into_theirs_refuses_the_file(
+    client, world, uploads, tmp_path, django_capture_on_commit_callbacks
+):
+    IntelligenceEntry.objects.create(
+        school=world.far_school, kind="complaint", severity="high", occurred_on="2025-01-01", summary="About the head"
+    )
+    sign_in(client, world.users[Role.LA_ADMIN])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, tmp_path, extract_about(world.far_school, la_code=936))
+    run = ImportRun.objects.get()
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"URN {world.far_school.urn} is a school of Hampshire (850) in the register" in run.message
+    assert "row 2" in run.message and "LA (code)" in run.message
+    world.far_school.refresh_from_db()
+    assert world.far_school.la == world.other_la
+    assert client.get(reverse("evidence:school-intelligence", args=[world.far_school.urn])).status_code == 404
+
+
+def test_an_import_of_every_authority_may_move_a_school(db, world):
+    run = import_file(extract_about(world.far_school, la_code=936), file_name="moved.csv")
+    assert run.outcome == ImportOutcome.SUCCEEDED
+    assert School.objects.get(pk=world.far_school.pk).la == world.la
+
+
+def test_figures_limited_to_an_authority_are_its_schools_and_its_own_not_englands(db):
+    import_file(GIAS_2021)
+    elsewhere = School.objects.get(urn=125004)  # a Surrey school in the file, held here under another authority
+    elsewhere.la = LocalAuthority.objects.create(code=850, name="Hampshire")
+    elsewhere.save()
+    run = import_file(KS2[2019], la_codes=[936])
+    assert run.outcome == ImportOutcome.SUCCEEDED
+    assert Observation.objects.filter(school__la__code=936).exists()
+    assert not Observation.objects.filter(school=elsewhere).exists()
+    areas = set(AreaObservation.objects.values_list("area", "la_code").distinct())
+    assert areas == {(Area.LA, 936)}
+    import_file(KS2[2019])  # every authority: England's figures too
+    assert AreaObservation.objects.filter(area=Area.ENGLAND).exists()
+
+
+def test_a_meta_file_is_only_imported_for_every_authority(db):
+    run = import_file(DATA / "2018-2019-ks2_meta.csv", la_codes=[936])
+    assert run.outcome == ImportOutcome.REFUSED and "imported for every authority" in run.message
+    assert not ColumnDescription.objects.exists()
+
+
+def test_import_pages_show_an_la_administrator_the_imports_of_their_authorities_and_of_every_authority(client, world):
+    hampshire_admin = UserFactory(email="admin@hampshire.example")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    theirs = ImportRun.objects.create(file_name="hampshire-only.csv", checksum="0", user=hampshire_admin, la_codes="850")
+    national = ImportRun.objects.create(file_name="england.csv", checksum="0", la_codes="")
+    both = ImportRun.objects.create(file_name="sub-region.csv", checksum="0", la_codes="850,936")
+    for run in (theirs, national):
+        RegisterEvent.objects.create(
+            school=world.far_school, kind="head", occurred_on="2025-01-01", old_value="A", new_value="B", import_run=run
+        )
+    RegisterEvent.objects.create(
+        school=world.school, kind="head", occurred_on="2025-01-01", old_value="C", new_value="D", import_run=national
+    )
+    sign_in(client, world.users[Role.LA_ADMIN])
+    listing = client.get(reverse("imports:list")).content.decode()
+    assert "hampshire-only.csv" not in listing and "england.csv" in listing and "sub-region.csv" in listing
+    assert client.get(reverse("imports:detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("imports:progress", args=[theirs.pk])).status_code == 404
+    detail = client.get(reverse("imports:detail", args=[national.pk])).content.decode()
+    assert world.school.name in detail and world.far_school.name not in detail
+    assert client.get(reverse("imports:detail", args=[both.pk])).status_code == 200
