@@ -2,33 +2,40 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import render
 
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
-from register.models import School
 
 from .models import AuditAction, AuditEvent
+from .scopes import about_objects_in, as_keys, located_types
 from .services import audited_view
+
+USER_TYPE = "accounts.user"
 
 
 def events_visible_to(user):
-    """Superusers see every event; an LA administrator sees events by people holding roles in
-    their authorities (now or before) and events about those authorities' schools."""
+    """Superusers see every event. An LA administrator sees the events about what lies in their
+    authorities (audit.scopes), and the other events of people while they held a role there."""
     scope = scope_for(user)
     if scope.everything:
         return AuditEvent.objects.all()
     if not scope.is_la_admin:
         return AuditEvent.objects.none()
-    las = scope.admin_authority_ids
-    people = RoleAssignment.objects.filter(
-        Q(authority_id__in=las) | Q(school__la_id__in=las) | Q(body__authority_id__in=las) | Q(group__memberships__school__la_id__in=las)
-    ).values("user_id")
-    # A subquery, not a list: an authority (or a region) can hold thousands of schools.
-    schools = School.objects.filter(la_id__in=las).annotate(key=Cast("id", CharField())).values("key")
-    return AuditEvent.objects.filter(Q(user_id__in=people) | Q(object_type="register.school", object_id__in=schools))
+    las = list(scope.admin_authority_ids)
+    held_then = (
+        RoleAssignment.objects.in_authorities(las)
+        .filter(granted_at__lte=OuterRef("at"))
+        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gte=OuterRef("at")))
+    )
+    by_their_people = Exists(held_then.filter(user_id=OuterRef("user_id")))
+    about_their_people = Exists(as_keys(held_then, "user_id").filter(key=OuterRef("object_id")))
+    located = Q(object_type__in=located_types()) & ~Q(object_id="")
+    about_an_account = Q(object_type=USER_TYPE) & ~Q(object_id="")
+    return AuditEvent.objects.filter(
+        about_objects_in(las) | (about_an_account & about_their_people) | (~located & ~about_an_account & by_their_people)
+    )
 
 
 def _parse_date(value):

@@ -25,6 +25,18 @@ class ImportOutcome(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class ImportRunQuerySet(models.QuerySet):
+    def of_authorities(self, authority_ids):
+        """The imports that concern these authorities: those of every authority (the national files all
+        share), and those limited to one of them."""
+        from register.models import LocalAuthority
+
+        condition = models.Q(la_codes="")
+        for code in LocalAuthority.objects.filter(id__in=authority_ids).values_list("code", flat=True):
+            condition |= models.Q(la_codes__regex=rf"(^|,){code}(,|$)")
+        return self.filter(condition)
+
+
 class ImportRun(models.Model):
     """One import of one file: what it was, who ran it, what it changed. Imported rows point here."""
 
@@ -44,6 +56,8 @@ class ImportRun(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]

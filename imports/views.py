@@ -44,10 +44,7 @@ def runs_visible_to(user):
     scope = scope_for(user)
     if scope.everything:
         return ImportRun.objects.all()
-    theirs = Q(la_codes="") | Q(user=user)
-    for code in LocalAuthority.objects.filter(id__in=scope.admin_authority_ids).values_list("code", flat=True):
-        theirs |= Q(la_codes__regex=rf"(^|,){code}(,|$)")
-    return ImportRun.objects.filter(theirs)
+    return ImportRun.objects.filter(Q(pk__in=ImportRun.objects.of_authorities(scope.admin_authority_ids).values("pk")) | Q(user=user))
 
 
 def _kind_label(code):

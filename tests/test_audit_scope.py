@@ -1,16 +1,76 @@
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record
 from audit.views import events_visible_to
+from evidence.models import IntelligenceEntry
+from imports.models import ImportRun
+
+from .conftest import sign_in
+from .factories import UserFactory, grant
 
 
-def test_an_la_administrator_sees_events_about_their_schools_and_their_people_only(world):
-    outsider = world.far_school
-    own = record(AuditAction.VIEW, obj=world.school)
-    elsewhere = record(AuditAction.VIEW, obj=outsider)
-    by_own_officer = record(AuditAction.VIEW, user=world.users[Role.LA_OFFICER], obj=outsider)
-    seen = set(events_visible_to(world.users[Role.LA_ADMIN]).values_list("id", flat=True))
-    assert own.id in seen
-    assert by_own_officer.id in seen
-    assert elsewhere.id not in seen
+def seen_by(user) -> set[int]:
+    return set(events_visible_to(user).values_list("id", flat=True))
+
+
+def test_an_la_administrator_sees_events_about_what_lies_in_their_authorities_only(world):
+    officer = world.users[Role.LA_OFFICER]
+    own = record(AuditAction.VIEW, user=officer, obj=world.school)
+    elsewhere = record(AuditAction.VIEW, obj=world.far_school)
+    # Even their own officer's doings about another authority's school are that authority's to read.
+    by_own_officer_elsewhere = record(AuditAction.VIEW, user=officer, obj=world.far_school)
+    entry = IntelligenceEntry.objects.create(school=world.school, kind="complaint", severity="low", occurred_on="2025-01-01", summary="x")
+    about_entry = record(AuditAction.CREATE, user=officer, obj=entry)
+    read_intelligence = record(AuditAction.VIEW, user=officer, obj=world.school, object_type="evidence.intelligence")
+    signed_in = record(AuditAction.SIGN_IN, user=officer)
+    seen = seen_by(world.users[Role.LA_ADMIN])
+    assert {own.id, about_entry.id, read_intelligence.id, signed_in.id} <= seen
+    assert not {elsewhere.id, by_own_officer_elsewhere.id} & seen
     assert not events_visible_to(world.users[Role.HEADTEACHER]).exists()
+
+
+def test_a_role_given_and_taken_back_opens_nothing_of_another_authoritys_log(client, world):
+    """Giving an existing account a role here (and revoking it) shows nothing it did before, elsewhere or after."""
+    hampshire_admin = UserFactory(email="admin@hampshire.example")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    their_read = record(AuditAction.VIEW, user=hampshire_admin, obj=world.far_school, object_type="evidence.intelligence")
+    earlier_sign_in = record(AuditAction.SIGN_IN, user=hampshire_admin)
+    admin = world.users[Role.LA_ADMIN]
+    sign_in(client, admin)
+    client.post(
+        "/accounts/users/invite/",
+        {"full_name": "x", "email": hampshire_admin.email, "role": Role.GOVERNOR, "school_urn": str(world.school.urn)},
+    )
+    assignment = hampshire_admin.roles.get(school=world.school)
+    while_governor = record(AuditAction.SIGN_IN, user=hampshire_admin)
+    services.revoke_role(assignment=assignment, revoked_by=admin)
+    later = record(AuditAction.SIGN_IN, user=hampshire_admin)
+    seen = seen_by(admin)
+    assert while_governor.id in seen
+    assert not {their_read.id, earlier_sign_in.id, later.id} & seen
+    page = client.get(reverse("audit:list"), {"who": hampshire_admin.email}).content.decode()
+    assert world.far_school.name not in page
+
+
+def test_events_before_a_role_was_granted_are_not_shown(world):
+    newcomer = UserFactory(email="new@example.org")
+    before = record(AuditAction.SIGN_IN, user=newcomer)
+    assignment = grant(newcomer, Role.LA_OFFICER, world.la)
+    assignment.granted_at = timezone.now() + timedelta(seconds=1)
+    assignment.save()
+    assert before.id not in seen_by(world.users[Role.LA_ADMIN])
+
+
+def test_imports_are_in_the_log_of_the_authorities_they_concern(world):
+    national = ImportRun.objects.create(file_name="england.csv", checksum="0", la_codes="")
+    hampshire = ImportRun.objects.create(file_name="hampshire.csv", checksum="0", la_codes="850")
+    surrey = ImportRun.objects.create(file_name="surrey.csv", checksum="0", la_codes="850,936")
+    events = {run.file_name: record(AuditAction.IMPORT, obj=run).id for run in (national, hampshire, surrey)}
+    seen = seen_by(world.users[Role.LA_ADMIN])
+    assert events["england.csv"] in seen and events["surrey.csv"] in seen and events["hampshire.csv"] not in seen
