@@ -1,9 +1,11 @@
 from datetime import date
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import render
+from django.utils.text import capfirst
 
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
@@ -38,11 +40,32 @@ def events_visible_to(user):
     )
 
 
-def _parse_date(value):
+def _dates(params) -> tuple[dict, dict]:
+    """The From and To dates asked for, and an error for each one that is not a date (or not in order)."""
+    dates, errors = {}, {}
+    for key, name in (("from", "From"), ("to", "To")):
+        try:
+            dates[key] = date.fromisoformat(params[key]) if params[key] else None
+        except ValueError:
+            dates[key] = None
+            errors[key] = f"Enter the ‘{name}’ date as year-month-day, for example 2026-11-25"
+    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+        errors["to"] = "The ‘To’ date must be the same as or after the ‘From’ date"
+    return dates, errors
+
+
+# What the log calls the things it records that are not models of their own.
+TYPE_LABELS = {"evidence.intelligence": "Local intelligence (a school's)", "audit.auditevent": "Audit log"}
+
+
+def type_label(object_type: str) -> str:
+    """A record type as people say it: "register.school" is "School"."""
+    if object_type in TYPE_LABELS:
+        return TYPE_LABELS[object_type]
     try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+        return capfirst(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
 
 
 @audited_view("audit.auditevent")
@@ -51,7 +74,7 @@ def audit_list(request):
         raise PermissionDenied
     events = events_visible_to(request.user).select_related("user")
     params = {k: request.GET.get(k, "").strip()[:200] for k in ("who", "action", "object_type", "object_id", "from", "to")}
-    errors = {}
+    visible_types = sorted(t for t in events.order_by().values_list("object_type", flat=True).distinct() if t)
     if params["who"]:
         events = events.filter(user_email__icontains=params["who"])
     if params["action"] in AuditAction.values:
@@ -59,18 +82,25 @@ def audit_list(request):
     if params["object_type"]:
         events = events.filter(object_type=params["object_type"])
     if params["object_id"]:
-        events = events.filter(object_id=params["object_id"])
-    for key in ("from", "to"):
-        if params[key] and _parse_date(params[key]) is None:
-            errors[key] = "Enter a date in the format 2026-11-25"
-    if (start := _parse_date(params["from"])) is not None:
-        events = events.filter(at__date__gte=start)
-    if (end := _parse_date(params["to"])) is not None:
-        events = events.filter(at__date__lte=end)
+        events = events.filter(Q(object_id=params["object_id"]) | Q(object_repr__icontains=params["object_id"]))
+    dates, errors = _dates(params)
+    if errors:
+        events = events.none()
+    if dates["from"]:
+        events = events.filter(at__date__gte=dates["from"])
+    if dates["to"]:
+        events = events.filter(at__date__lte=dates["to"])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    object_types = sorted(t for t in AuditEvent.objects.values_list("object_type", flat=True).distinct() if t)
+    object_types = [(t, type_label(t)) for t in visible_types]
     return render(
         request,
         "audit/list.html",
-        {"page": page, "filters": params, "errors": errors, "actions": AuditAction.choices, "object_types": object_types},
+        {
+            "page": page,
+            "filters": params,
+            "errors": errors,
+            "actions": AuditAction.choices,
+            "object_types": object_types,
+            "type_label": type_label,
+        },
     )

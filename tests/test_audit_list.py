@@ -1,0 +1,52 @@
+"""The audit log page: LA administrators filter it by person, action, kind of record, record and dates."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import record
+
+from .conftest import sign_in
+
+
+@pytest.fixture
+def admin(client, world):
+    officer = world.users[Role.LA_OFFICER]
+    for _ in range(3):
+        record(AuditAction.VIEW, user=officer, obj=world.school)
+    record(AuditAction.VIEW, user=officer, obj=world.other_school)
+    record(AuditAction.SIGN_IN, user=officer)
+    return sign_in(client, world.users[Role.LA_ADMIN])
+
+
+def entries(page: str) -> int:
+    return int(re.search(r"([\d,]+) entr(y|ies)\.", page).group(1).replace(",", ""))
+
+
+def test_the_kinds_of_record_are_listed_once_each_in_words(admin):
+    page = admin.get(reverse("audit:list")).content.decode()
+    options = re.findall(r'<option value="([^"]*)"[^>]*>\s*([^<]*?)\s*</option>', page)
+    kinds = [(value, text) for value, text in options if "." in value]
+    assert ("register.school", "School") in kinds
+    assert len(kinds) == len(set(kinds))
+
+
+def test_a_record_is_found_by_its_urn_or_name(admin, world):
+    by_urn = admin.get(reverse("audit:list"), {"object_id": str(world.school.urn)}).content.decode()
+    assert entries(by_urn) == 3
+    by_name = admin.get(reverse("audit:list"), {"object_id": "busbridge"}).content.decode()
+    assert entries(by_name) == 1
+
+
+def test_dates_that_are_not_dates_or_out_of_order_are_named_and_kept(admin):
+    page = admin.get(reverse("audit:list"), {"from": "2026-13-01", "to": "yesterday"}).content.decode()
+    assert "Enter the ‘From’ date as year-month-day" in page and "Enter the ‘To’ date as year-month-day" in page
+    assert 'value="2026-13-01"' in page and 'value="yesterday"' in page
+    assert entries(page) == 0
+    page = admin.get(reverse("audit:list"), {"from": "2026-11-25", "to": "2026-11-01"}).content.decode()
+    assert "The ‘To’ date must be the same as or after the ‘From’ date" in page
+    everything = admin.get(reverse("audit:list"), {"from": "2000-01-01", "to": "2999-12-31", "action": "view"}).content.decode()
+    assert entries(everything) >= 4
