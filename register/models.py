@@ -296,4 +296,14 @@ class RegisterEvent(models.Model):
         indexes = [models.Index(fields=["school", "occurred_on"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.old_value} → {self.new_value}"
+        return f"{self.get_kind_display()}: {self.change}"
+
+    @property
+    def change(self) -> str:
+        """What changed, in words: the trust left or joined, else from the old value to the new."""
+        if self.kind == RegisterEventKind.LEFT_TRUST:
+            return f"“{self.old_value}”"
+        if self.kind == RegisterEventKind.JOINED_TRUST:
+            return f"“{self.new_value}”"
+        parts = [f"from “{self.old_value}”" if self.old_value else "", f"to “{self.new_value}”" if self.new_value else ""]
+        return " ".join(part for part in parts if part)

@@ -125,7 +125,7 @@ def test_the_timeline_joins_inspections_register_changes_and_intelligence(client
     )
     sign_in(client, world.users[Role.LA_OFFICER])
     html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
-    order = [html.index(text) for text in ("Headteacher to retire", "Ms A → Mr B", "Overall effectiveness: Good")]
+    order = [html.index(text) for text in ("Headteacher to retire", "from “Ms A” to “Mr B”", "Overall effectiveness: Good")]
     assert order == sorted(order)  # newest first
     sign_in(client, world.users[Role.HEADTEACHER])
     html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()

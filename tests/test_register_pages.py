@@ -125,3 +125,18 @@ def test_authority_page_summarises_the_authority(officer_client, world):
     html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
     assert "Surrey" in html and "Open schools" in html
     assert officer_client.get(reverse("register:authority-detail", args=[850])).status_code == 404
+
+
+def test_recent_changes_name_the_trust_a_school_left_and_the_one_it_joined(officer_client, world):
+    from datetime import date
+
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="x.csv", checksum="0")
+    for kind in (RegisterEventKind.LEFT_TRUST, RegisterEventKind.JOINED_TRUST):
+        RegisterEvent.objects.create(
+            school=world.school, kind=kind, occurred_on=date(2022, 4, 20), old_value="Old Trust", new_value="New Trust", import_run=run
+        )
+    html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
+    assert "left a trust “Old Trust”" in html and "joined a trust “New Trust”" in html
+    assert "left a trust “New Trust”" not in html
