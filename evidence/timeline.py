@@ -65,7 +65,9 @@ def school_timeline(school, urns: list[int], *, with_intelligence: bool) -> list
     events = [inspection_event(i, school.urn) for i in inspections_for(urns)]
     for change in RegisterEvent.objects.filter(school__urn__in=urns).select_related("import_run", "school"):
         events.append(
-            Event(change.occurred_on, "register", change.get_kind_display(), [change.change], "Register", "grey", change.import_run.file_name)
+            Event(
+                change.occurred_on, "register", change.get_kind_display(), [change.change], "Register", "grey", change.import_run.file_name
+            )
         )
     if with_intelligence:
         for entry in IntelligenceEntry.objects.filter(school=school):

@@ -44,6 +44,9 @@ GIAS_GROUP_TYPES = {
     10: GroupKind.SINGLE_ACADEMY_TRUST,
 }
 TRUST_KINDS = (GroupKind.TRUST, GroupKind.MULTI_ACADEMY_TRUST, GroupKind.SINGLE_ACADEMY_TRUST, GroupKind.UMBRELLA_TRUST)
+# GIAS's plain "Trust" is a foundation trust of maintained schools, and an umbrella trust serves
+# schools of any kind: neither is an academy trust.
+ACADEMY_TRUST_KINDS = (GroupKind.MULTI_ACADEMY_TRUST, GroupKind.SINGLE_ACADEMY_TRUST)
 
 
 class GroupQuerySet(models.QuerySet):

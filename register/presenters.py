@@ -3,13 +3,14 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Lower, Replace
 
 from .models import School, SchoolStatus
 
 SORTS = {
-    "name": ("name", "Name (A to Z)"),
-    "-name": ("-name", "Name (Z to A)"),
+    "name": (Lower("name"), "Name (A to Z)"),
+    "-name": (Lower("name").desc(), "Name (Z to A)"),
     "urn": ("urn", "URN"),
     "-pupils": ("-pupils", "Most pupils"),
     "pupils": ("pupils", "Fewest pupils"),
@@ -19,6 +20,7 @@ SORTS = {
 STATUSES = {"open": "Open", "closed": "Closed", "all": "Open and closed"}
 DIGITS = re.compile(r"^\d{5,7}$")
 LAESTAB = re.compile(r"^(\d{3})[/ -]?(\d{4})$")
+OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 
 
 @dataclass
@@ -71,7 +73,7 @@ class SchoolFilters:
             schools = schools.exclude(status=SchoolStatus.CLOSED)
         elif self.status == "closed":
             schools = schools.filter(status=SchoolStatus.CLOSED)
-        return schools.order_by(SORTS[self.sort][0], "name", "urn")
+        return schools.order_by(SORTS[self.sort][0], Lower("name"), "urn")
 
 
 def search_condition(q: str) -> Q:
@@ -83,8 +85,11 @@ def search_condition(q: str) -> Q:
     match = LAESTAB.match(q)
     if match:
         condition |= Q(laestab=int(match.group(1) + match.group(2)))
-    if re.match(r"^[A-Z]{1,2}\d", compact):
-        # Postcodes are stored as published ("GU12 6LX"); match with or without the space.
-        spaced = compact[:-3] + " " + compact[-3:] if len(compact) > 4 else compact
-        condition |= Q(postcode__istartswith=compact) | Q(postcode__istartswith=spaced)
+    if OUTWARD_CODE.match(compact):
+        # A whole district ("GU1") is that district, not every one it begins (GU10 to GU19).
+        condition |= Q(postcode__iexact=compact) | Q(postcode__istartswith=f"{compact} ")
+    elif re.match(r"^[A-Z]{1,2}\d", compact):
+        # Postcodes are stored as published ("GU12 6LX"): compared without the space, "GU126" and "GU12 6" find it.
+        without_space = School.objects.annotate(compact_postcode=Replace("postcode", Value(" "), Value("")))
+        condition |= Q(pk__in=without_space.filter(compact_postcode__istartswith=compact).values("pk"))
     return condition

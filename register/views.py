@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -8,7 +9,18 @@ from accounts.models import RoleAssignment
 from audit.services import audited_view
 
 from . import maps
-from .models import TRUST_KINDS, Group, GroupKind, GroupMembership, LocalAuthority, RegisterEvent, School, SchoolLink, SchoolStatus
+from .models import (
+    ACADEMY_TRUST_KINDS,
+    TRUST_KINDS,
+    Group,
+    GroupKind,
+    GroupMembership,
+    LocalAuthority,
+    RegisterEvent,
+    School,
+    SchoolLink,
+    SchoolStatus,
+)
 from .presenters import SORTS, STATUSES, SchoolFilters
 
 PAGE_SIZE = 50
@@ -29,12 +41,10 @@ def school_list(request):
 
 def _filter_options(visible):
     values = lambda field: [v for v in visible.order_by(field).values_list(field, flat=True).distinct() if v]  # noqa: E731
-    trusts = (
-        Group.objects.filter(kind__in=TRUST_KINDS, memberships__school__in=visible, memberships__left_on__isnull=True)
-        .distinct()
-        .order_by("name")
-        .values_list("uid", "name")
-    )
+    # The groups are found from the visible schools' memberships: filtering groups through the
+    # memberships join instead makes the database check every group of the country in turn.
+    current = GroupMembership.objects.filter(school__in=visible, left_on__isnull=True).values("group_id")
+    trusts = Group.objects.filter(kind__in=TRUST_KINDS, id__in=current).order_by(Lower("name"), "uid").values_list("uid", "name")
     las = list(LocalAuthority.objects.filter(schools__in=visible).distinct().order_by("name").values_list("code", "name"))
     return {
         "phases": values("phase"),
@@ -101,9 +111,11 @@ def trust_list(request):
         groups = groups.filter(Q(name__icontains=q) | Q(group_id__iexact=q) | Q(companies_house_number=q))
     groups = groups.annotate(
         school_count=Count("memberships", filter=Q(memberships__left_on__isnull=True, memberships__school__in=visible), distinct=True)
-    ).order_by("name")
+    ).order_by(Lower("name"), "uid")
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
-    kinds = [("trusts", "Academy trusts")] + [(k.value, k.label) for k in GroupKind if k.value not in TRUST_KINDS]
+    kinds = [("trusts", "Trusts (academy, foundation and umbrella)")] + [
+        (k.value, k.label) for k in GroupKind if k.value not in TRUST_KINDS
+    ]
     return render(request, "register/trust_list.html", {"page": page, "q": q, "kind": kind, "kinds": kinds})
 
 
@@ -139,10 +151,20 @@ def authority_detail(request, code):
         raise Http404("No such authority is visible to you.")
     open_schools = authority.schools.exclude(status=SchoolStatus.CLOSED)
     by = lambda field: open_schools.values(field).annotate(n=Count("id"), pupils=Sum("pupils")).order_by("-n", field)  # noqa: E731
-    trusts = (
-        Group.objects.filter(kind__in=TRUST_KINDS, memberships__school__in=open_schools, memberships__left_on__isnull=True)
-        .annotate(n=Count("memberships", distinct=True))
-        .order_by("-n", "name")
+    # Counted from the memberships alone, then the groups fetched by id: joining the two makes the
+    # database go through every group of the country.
+    counts = dict(
+        GroupMembership.objects.filter(school__in=open_schools, left_on__isnull=True)
+        .values_list("group_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    trusts = sorted(
+        (
+            {"uid": g.uid, "name": g.name, "kind": g.kind, "n": counts[g.id]}
+            for g in Group.objects.filter(id__in=counts, kind__in=TRUST_KINDS)
+        ),
+        key=lambda t: (-t["n"], t["name"].lower()),
     )
     context = {
         "authority": authority,
@@ -152,7 +174,7 @@ def authority_detail(request, code):
         "by_type_group": by("type_group"),
         "by_ofsted": by("ofsted_rating"),
         "trusts": trusts[:20],
-        "trust_count": trusts.count(),
+        "academy_trust_count": sum(1 for trust in trusts if trust["kind"] in ACADEMY_TRUST_KINDS),
         "events": RegisterEvent.objects.filter(school__la=authority).select_related("school")[:20],
         "map_svg": maps.authority_svg(authority),
     }

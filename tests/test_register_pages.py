@@ -23,6 +23,25 @@ def test_school_list_finds_a_school_by_name_urn_laestab_and_postcode(officer_cli
         assert "Ash Grange Primary School" not in html, q
 
 
+def test_a_postcode_district_finds_that_district_only(officer_client, world):
+    SchoolFactory(la=world.la, name="Guildford One School", postcode="GU1 1AA")
+    SchoolFactory(la=world.la, name="Farnham Ten School", postcode="GU10 3BB")
+    url = reverse("register:school-list")
+    district = officer_client.get(url, {"q": "gu1"}).content.decode()
+    assert "Guildford One School" in district and "Farnham Ten School" not in district
+    for q in ("GU10", "gu10 3", "GU103B", "GU10 3BB"):
+        html = officer_client.get(url, {"q": q}).content.decode()
+        assert "Farnham Ten School" in html and "Guildford One School" not in html, q
+
+
+def test_lists_sort_names_whatever_their_case(officer_client, world):
+    SchoolFactory(la=world.la, name="de Stafford School")
+    SchoolFactory(la=world.la, name="YMCA Primary")
+    SchoolFactory(la=world.la, name="Yattendon Primary")
+    html = officer_client.get(reverse("register:school-list")).content.decode()
+    assert html.index("Busbridge") < html.index("de Stafford") < html.index("St Mary") < html.index("Yattendon") < html.index("YMCA")
+
+
 def test_school_list_filters_phase_status_and_trust(officer_client, world):
     SchoolFactory(la=world.la, name="Closed Infant School", status="Closed")
     SchoolFactory(la=world.la, name="Weald Secondary School", phase="Secondary")
@@ -140,3 +159,20 @@ def test_recent_changes_name_the_trust_a_school_left_and_the_one_it_joined(offic
     html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
     assert "left a trust “Old Trust”" in html and "joined a trust “New Trust”" in html
     assert "left a trust “New Trust”" not in html
+
+
+def test_a_foundation_trust_is_listed_among_trusts_but_not_counted_as_an_academy_trust(officer_client, world):
+    import re
+
+    from register.models import GroupKind
+
+    from .factories import GroupFactory, GroupMembershipFactory
+
+    foundation = GroupFactory(name="Godalming Learning Partnership", kind=GroupKind.TRUST)
+    for _ in range(2):
+        GroupMembershipFactory(group=foundation, school=SchoolFactory(la=world.la))
+    html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
+    count = re.search(r"Academy trusts with schools here\s*</dt>\s*<dd[^>]*>\s*(\d+)", html)
+    assert count and count.group(1) == "1"  # the Good Shepherd Trust only
+    listed = html[html.index("Trusts with the most schools here") :]
+    assert listed.index("Godalming Learning Partnership") < listed.index("Good Shepherd Trust")  # 2 schools, then 1
