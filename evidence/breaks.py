@@ -100,7 +100,22 @@ def comparable(measure: str, before: int, after: int) -> bool:
 
 
 def breaks_in(measure: str, years: Iterable[int]) -> list[tuple[int, int, tuple[Break, ...]]]:
-    """The breaks among the years shown: (year before, year after, breaks between them), oldest first."""
+    """The breaks among the years shown: (year before, year after, breaks between them), oldest first.
+    Years missing for no known reason (no file for them has been imported) are a break of their own."""
     shown = sorted(set(years))
-    found = [(before, after, breaks_between(measure, before, after)) for before, after in zip(shown, shown[1:], strict=False)]
-    return [(before, after, between) for before, after, between in found if between]
+    found = []
+    for before, after in zip(shown, shown[1:], strict=False):
+        between = breaks_between(measure, before, after) or ((_not_held(measure, before, after),) if after > before + 1 else ())
+        if between:
+            found.append((before, after, between))
+    return found
+
+
+def _not_held(measure: str, before: int, after: int) -> Break:
+    missing = tuple(range(before + 1, after))
+    span = _academic(missing[0]) if len(missing) == 1 else f"{_academic(missing[0])} to {_academic(missing[-1])}"
+    return Break("not_held", Kind.NO_DATA, before + 1, frozenset({measure}), f"No figures for {span} have been imported.", missing)
+
+
+def _academic(year: int) -> str:
+    return f"{year - 1}/{year % 100:02d}"

@@ -44,6 +44,17 @@ def adjacent(before: int, after: int) -> bool:
     return after == before + 1
 
 
+def _axis_range(low: float, high: float) -> tuple[float, float]:
+    """The values' range, widened to at least a fifth of their size, so that 197 and 199 pupils do not
+    look like a rise from nothing; a range of values none of which is negative stays at or above 0."""
+    least = 0.2 * max(abs(low), abs(high))
+    if high - low >= least:
+        return low, high
+    middle = (low + high) / 2
+    widened = (middle - least / 2, middle + least / 2)
+    return (0.0, least) if low >= 0 > widened[0] else widened
+
+
 def _ticks(low: float, high: float) -> list[float]:
     if high == low:
         return [low]
@@ -53,7 +64,7 @@ def _ticks(low: float, high: float) -> list[float]:
     start = (low // step) * step
     ticks, value = [], start
     while value <= high + step / 2 and len(ticks) < 8:
-        ticks.append(round(value, 6))
+        ticks.append(round(value, 6) + 0.0)  # + 0.0: never a "-0" label
         value += step
     return ticks
 
@@ -76,7 +87,7 @@ def trend_svg(
     values = [v for line in lines for v in line.points.values() if v is not None]
     if not values or not years:
         return Markup("")
-    ticks = _ticks(min(values), max(values))
+    ticks = _ticks(*_axis_range(min(values), max(values)))
     low, high = min(ticks[0], min(values)), max(ticks[-1], max(values))
     span = (high - low) or 1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

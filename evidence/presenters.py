@@ -82,10 +82,23 @@ class Series:
 
     @property
     def latest_year(self) -> int | None:
-        return max(self.school) if self.school else None
+        """The school's latest year with a figure; its latest year of all if none has one."""
+        return latest_year(self.school)
+
+    @property
+    def since_latest(self) -> list[Point]:
+        """The school's years after its latest figure, each without one (suppressed, not published…)."""
+        latest = self.latest_year
+        return [self.school[year] for year in sorted(self.school) if latest is not None and year > latest]
 
     def text(self, point):
         return display(point, self.measure)
+
+
+def latest_year(points: dict[int, Point]) -> int | None:
+    """The latest year with a figure, else the latest year (whose point then says why it has none)."""
+    with_value = [year for year, point in points.items() if point.status == Status.VALUE]
+    return max(with_value or points, default=None)
 
 
 def _better(new: Point, old: Point | None, urn_rank: dict[int, int]) -> bool:

@@ -55,6 +55,26 @@ def test_breaks_among_the_years_shown_say_which_two_years_they_fall_between():
     assert [b.reason for _, _, between in breaks.breaks_in("ks2_rwm_expected", [2019, 2022]) for b in between] == [PANDEMIC]
 
 
+def test_years_missing_for_no_known_reason_are_a_break_that_says_so():
+    found = breaks.breaks_in("pupils", [2019, 2023])
+    assert [(before, after, [(b.code, b.reason, b.missing) for b in between]) for before, after, between in found] == [
+        (2019, 2023, [("not_held", "No figures for 2019/20 to 2021/22 have been imported.", (2020, 2021, 2022))])
+    ]
+    assert breaks.breaks_in("pupils", [2022, 2023]) == []
+
+
+def tick_labels(svg) -> list[str]:
+    return re.findall(r'<text x="\d+" y="[\d.]+" text-anchor="end" font-size="12" fill="#0b0c0c">([^<]*)</text>', str(svg))
+
+
+def test_the_axis_does_not_make_a_small_change_look_large_nor_label_minus_zero():
+    pupils = trend_svg("c", "Pupils", [2019, 2023], [Line("This school", {2019: 197.0, 2023: 199.0}, "#000")], academic_year)
+    labels = [float(label) for label in tick_labels(pupils)]
+    assert labels[-1] - labels[0] >= 0.2 * 199 and all(label == int(label) for label in labels)
+    gap = trend_svg("g", "Gap", [2018, 2019], [Line("This school", {2018: -0.5, 2019: 0.3}, "#000")], academic_year)
+    assert "-0" not in tick_labels(gap) and "0" in tick_labels(gap)
+
+
 def polylines(svg) -> list[list[float]]:
     """Each polyline's x coordinates."""
     return [[float(p.split(",")[0]) for p in pts.split()] for pts in re.findall(r'<polyline points="([^"]+)"', str(svg))]

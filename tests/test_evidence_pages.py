@@ -15,7 +15,19 @@ from imports.services import import_file
 from register.models import School
 
 from .conftest import sign_in
-from .evidence_helpers import ABSENCE, CENSUS_2019, CENSUS_2023, GIAS_2021, GIAS_2022, KS2, KS4, LINKS_2021, OFSTED_ALL
+from .evidence_helpers import (
+    ABSENCE,
+    CENSUS_2019,
+    CENSUS_2023,
+    GIAS_2021,
+    GIAS_2022,
+    KS2,
+    KS4,
+    KS4_INFO_2024,
+    KS4_INFO_2025,
+    LINKS_2021,
+    OFSTED_ALL,
+)
 from .factories import UserFactory, grant
 
 
@@ -177,3 +189,16 @@ def test_downloads_keep_a_name_that_looks_like_a_formula_as_text(client, surrey)
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     assert formula in {cell.value for cell in cells}  # kept as it is, as text
     assert any(cell.data_type == "n" and cell.value < 0 for cell in cells)  # negative figures stay numbers
+
+
+def test_latest_figures_show_the_latest_year_with_a_figure_and_say_why_later_years_have_none(client, surrey):
+    """Glyn School (136534): Progress 8 was not published for 2024/25, so its latest gap is 2023/24's −0.48."""
+    for path in (KS4_INFO_2024, KS4_INFO_2025):
+        assert import_file(path).outcome == "succeeded"
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[136534])).content.decode()
+    summary = html[html.index("Key stage 4: latest figures") :]
+    row = summary[summary.index('href="#m-ks4_progress8_gap"') :]
+    row = row[: row.index("</tr>")]
+    assert "2023/24" in row and "-0.48" in row.replace("−", "-")
+    assert "2024/25: not applicable" in row
