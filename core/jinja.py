@@ -20,6 +20,11 @@ def link(href, text, classes="govuk-link"):
     return Markup('<a class="{}" href="{}">{}</a>').format(classes, href, text)
 
 
+def line_breaks(text):
+    """Text typed on several lines, escaped, with its line breaks kept."""
+    return Markup("<br>").join(text.splitlines())
+
+
 def code(text, classes="cg-break"):
     return Markup('<code class="{}">{}</code>').format(classes, text)
 
@@ -62,5 +67,5 @@ def query(request, **changes):
 def environment(**options):
     env = Environment(**options, extensions=["jinja2.ext.do"])  # noqa: S701 - settings pass autoescape=True
     env.globals.update(url=url, static=static, query=query, link=link, code=code)
-    env.filters.update(gov_date=gov_date, number=number)
+    env.filters.update(gov_date=gov_date, number=number, line_breaks=line_breaks)
     return env

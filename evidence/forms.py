@@ -4,35 +4,62 @@ from django import forms
 
 from .models import IntelligenceKind, Severity
 
+PARTS = ("day", "month", "year")
+
 
 class IntelligenceForm(forms.Form):
-    """A local intelligence entry. The date is three fields, as GOV.UK's date input asks."""
+    """A local intelligence entry. The date is three fields, as GOV.UK's date input asks; an error says
+    what is wrong with it and `date_errors` names the fields to highlight."""
 
     kind = forms.ChoiceField(choices=IntelligenceKind.choices, error_messages={"required": "Select what kind of information this is"})
     severity = forms.ChoiceField(choices=Severity.choices, error_messages={"required": "Select how serious it is"})
-    day = forms.IntegerField(required=False, min_value=1, max_value=31)
-    month = forms.IntegerField(required=False, min_value=1, max_value=12)
-    year = forms.IntegerField(required=False, min_value=1990, max_value=2100)
+    day = forms.CharField(required=False, max_length=10)
+    month = forms.CharField(required=False, max_length=10)
+    year = forms.CharField(required=False, max_length=10)
     summary = forms.CharField(
         max_length=2000,
         error_messages={"required": "Enter a summary", "max_length": "Summary must be 2,000 characters or fewer"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.date_errors: list[str] = []
+
     def clean(self):
         cleaned = super().clean()
-        parts = [cleaned.get(k) for k in ("day", "month", "year")]
-        if any(self.errors.get(k) for k in ("day", "month", "year")) or None in parts:
-            for k in ("day", "month", "year"):
-                self.errors.pop(k, None)
-            self.add_error("day", "Enter the date it happened, for example 27 3 2025")
-            return cleaned
-        try:
-            occurred_on = date(parts[2], parts[1], parts[0])
-        except ValueError:
-            self.add_error("day", "Date it happened must be a real date")
-            return cleaned
-        if occurred_on > date.today():
-            self.add_error("day", "Date it happened must be today or in the past")
-            return cleaned
-        cleaned["occurred_on"] = occurred_on
+        raw = {part: (cleaned.get(part) or "").strip() for part in PARTS}
+        for part in PARTS:
+            self.errors.pop(part, None)
+        occurred_on, message, fields = _date_from(raw)
+        if message:
+            self.date_errors = fields
+            self.add_error("day", message)
+        else:
+            cleaned["occurred_on"] = occurred_on
         return cleaned
+
+
+def _date_from(raw: dict[str, str]) -> tuple[date | None, str, list[str]]:
+    """The date the three fields make; else the error message and the fields it is about."""
+    missing = [part for part in PARTS if not raw[part]]
+    if len(missing) == len(PARTS):
+        return None, "Enter the date it happened", list(PARTS)
+    if missing:
+        return None, f"Date it happened must include a {' and '.join(missing)}", missing
+    not_numbers = [part for part in PARTS if not raw[part].isdigit()]
+    if not_numbers:
+        return None, "Date it happened must be a real date", not_numbers
+    day, month, year = (int(raw[part]) for part in PARTS)
+    if len(raw["year"]) != 4:
+        return None, "Year must include 4 numbers", ["year"]
+    if not 1 <= month <= 12:
+        return None, "Date it happened must be a real date", ["month"]
+    try:
+        occurred_on = date(year, month, day)
+    except ValueError:
+        return None, "Date it happened must be a real date", ["day"]
+    if occurred_on > date.today():
+        return None, "Date it happened must be today or in the past", list(PARTS)
+    if year < 1990:
+        return None, "Date it happened must be in 1990 or later", ["year"]
+    return occurred_on, "", []

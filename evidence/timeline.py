@@ -4,6 +4,7 @@ those allowed (evidence/permissions.py), local intelligence. Newest first."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.jinja import gov_date
 from register.models import RegisterEvent
 
 from .models import Framework, Inspection, IntelligenceEntry, Severity
@@ -76,7 +77,7 @@ def school_timeline(school, urns: list[int], *, with_intelligence: bool) -> list
                     entry.occurred_on,
                     "intelligence",
                     entry.get_kind_display(),
-                    [entry.summary, f"Recorded by {entry.recorded_by_name} on {entry.recorded_at:%d/%m/%Y}"],
+                    [*entry.summary.splitlines(), f"Recorded by {entry.recorded_by_name} on {gov_date(entry.recorded_at)}"],
                     f"{entry.get_severity_display()} severity",
                     SEVERITY_COLOURS[entry.severity],
                     "Local intelligence",

@@ -1,5 +1,6 @@
 """Local intelligence: who may read and record it, the form, the timeline, and the audit of both."""
 
+import re
 from datetime import date
 
 import pytest
@@ -152,3 +153,37 @@ def test_a_future_date_is_refused(client, world):
     sign_in(client, world.users[Role.LA_OFFICER])
     response = client.post(reverse("evidence:intelligence-new", args=[world.school.urn]), {**GOOD, "year": str(date.today().year + 1)})
     assert "must be today or in the past" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message", "highlighted"),
+    [
+        ("", "", "", "Enter the date it happened", ["day", "month", "year"]),
+        ("12", "", "", "Date it happened must include a month and year", ["month", "year"]),
+        ("12", "13", "2025", "Date it happened must be a real date", ["month"]),
+        ("12", "3", "25", "Year must include 4 numbers", ["year"]),
+        ("twelve", "3", "2025", "Date it happened must be a real date", ["day"]),
+    ],
+)
+def test_a_date_error_says_what_is_wrong_and_highlights_only_that(client, world, day, month, year, message, highlighted):
+    import re
+
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = client.post(
+        reverse("evidence:intelligence-new", args=[world.school.urn]), {**GOOD, "day": day, "month": month, "year": year}
+    ).content.decode()
+    assert message in html and f'href="#occurred-{highlighted[0]}"' in html
+    marked = re.findall(r'class="govuk-input govuk-date-input__input [^"]*govuk-input--error"[^>]*id="occurred-(\w+)"', html)
+    marked += re.findall(r'id="occurred-(\w+)"[^>]*class="[^"]*govuk-input--error', html)
+    assert sorted(set(marked)) == sorted(highlighted)
+    assert not day or f'value="{day}"' in html
+
+
+def test_a_summary_keeps_its_lines_on_the_list_and_the_timeline(client, world):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    client.post(reverse("evidence:intelligence-new", args=[world.school.urn]), {**GOOD, "summary": "First line <b>\r\nSecond line"})
+    listing = client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode()
+    assert "First line &lt;b&gt;<br>Second line" in listing
+    timeline = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
+    assert ">First line &lt;b&gt;</p>" in timeline and ">Second line</p>" in timeline
+    assert re.search(r"Recorded by [^<]* on \d{1,2} [A-Z][a-z]+ \d{4}", timeline)
