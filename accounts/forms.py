@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 
 from partnership.models import Body
 from register.models import Group, LocalAuthority, School
@@ -156,3 +157,24 @@ class InviteForm(RoleForm):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Asking for a password reset link, with errors in GOV.UK words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages.update(
+            {"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.com"}
+        )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Choosing a password (from a reset or an invitation link), with errors in GOV.UK words."""
+
+    error_messages = {"password_mismatch": "The passwords do not match: enter the same password twice"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"

@@ -25,7 +25,7 @@ from audit.services import record
 
 from . import services
 from .access import scope_for
-from .forms import InviteForm, RoleForm, SecondFactorForm, SignInForm
+from .forms import InviteForm, NewPasswordForm, ResetRequestForm, RoleForm, SecondFactorForm, SignInForm
 from .middleware import SIGNED_IN_COOKIE
 from .models import RoleAssignment, User
 from .roles import Role
@@ -154,6 +154,7 @@ def two_factor_verify(request):
 # Password reset by email: Django's views, with our templates.
 
 password_reset = auth_views.PasswordResetView.as_view(
+    form_class=ResetRequestForm,
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset_body.txt",
     subject_template_name="accounts/email/password_reset_subject.txt",
@@ -164,6 +165,7 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(template_
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
@@ -176,6 +178,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     """The emailed invitation link: the new user sets a password, then signs in."""
 
+    form_class = NewPasswordForm
     template_name = "accounts/invitation_accept.html"
     success_url = reverse_lazy("accounts:sign-in")
     token_generator = invitation_token_generator

@@ -15,7 +15,7 @@ class UploadForm(forms.Form):
     authorities they administer; with only one, it is chosen for them.
     """
 
-    file = forms.FileField(error_messages={"required": "Select a file to import"})
+    file = forms.FileField(error_messages={"required": "Select a file to import", "empty": "The selected file is empty"})
     la = forms.ModelMultipleChoiceField(
         queryset=LocalAuthority.objects.none(),
         required=False,

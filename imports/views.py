@@ -47,8 +47,12 @@ def runs_visible_to(user):
     return ImportRun.objects.filter(Q(pk__in=ImportRun.objects.of_authorities(scope.admin_authority_ids).values("pk")) | Q(user=user))
 
 
-def _kind_label(code):
-    return KINDS[code].label if code in KINDS else code or "Not recognised"
+def _kind_label(code, outcome=None):
+    if code in KINDS:
+        return KINDS[code].label
+    if not code and outcome in (ImportOutcome.QUEUED, ImportOutcome.RUNNING):
+        return "Not known yet"
+    return code or "Not recognised"
 
 
 def import_list(request):
@@ -94,7 +98,7 @@ def import_detail(request, pk):
         "run": run,
         "events": page,
         "colours": OUTCOME_COLOURS,
-        "kind_label": _kind_label(run.kind),
+        "kind_label": _kind_label(run.kind, run.outcome),
         "theirs_only": not scope.everything,
     }
     return render(request, "imports/detail.html", context)

@@ -59,3 +59,18 @@ def test_weak_new_password_is_refused_with_an_error_summary(client, world):
     html = response.content.decode()
     assert "<title>Error: Set a new password – Common Ground</title>" in html
     assert 'href="#new_password2"' in html
+
+
+def test_errors_are_in_plain_words_not_the_frameworks(client, world):
+    html = client.post("/accounts/password-reset/", {"email": ""}).content.decode()
+    assert "Enter your email address" in html and "This field is required" not in html
+    html = client.post("/accounts/password-reset/", {"email": "not an address"}).content.decode()
+    assert "Enter an email address in the correct format, like name@example.com" in html
+    head = world.users[Role.HEADTEACHER]
+    client.post("/accounts/password-reset/", {"email": head.email})
+    set_password_url = client.get(emailed_link(mail.outbox[0]))["Location"]
+    html = client.post(set_password_url, {"new_password1": "", "new_password2": ""}).content.decode()
+    assert "Enter a new password" in html and "Enter the new password again" in html
+    assert "This field is required" not in html and "match" not in html
+    html = client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "!"}).content.decode()
+    assert "The passwords do not match" in html

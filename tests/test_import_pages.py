@@ -109,3 +109,16 @@ def test_progress_panel_of_a_queued_import_polls_until_finished(client, world):
     ImportRun.objects.filter(pk=run.pk).update(outcome=ImportOutcome.SUCCEEDED, progress=100)
     finished = client.get(reverse("imports:progress", args=[run.pk]), headers={"HX-Request": "true"})
     assert finished["HX-Refresh"] == "true"
+
+
+def test_an_empty_upload_is_named_as_such_and_a_queued_run_has_no_kind_yet(client, world, settings, tmp_path):
+    settings.UPLOAD_DIR = tmp_path
+    sign_in(client, world.users[Role.LA_ADMIN])
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with empty.open("rb") as f:
+        html = client.post(reverse("imports:list"), {"file": f}).content.decode()
+    assert "The selected file is empty" in html
+    ImportRun.objects.create(file_name="waiting.csv", checksum="", outcome=ImportOutcome.QUEUED, la_codes="936")
+    listing = client.get(reverse("imports:list")).content.decode()
+    assert "Not known yet" in listing and "Not recognised" not in listing
