@@ -176,3 +176,16 @@ def test_a_foundation_trust_is_listed_among_trusts_but_not_counted_as_an_academy
     assert count and count.group(1) == "1"  # the Good Shepherd Trust only
     listed = html[html.index("Trusts with the most schools here") :]
     assert listed.index("Godalming Learning Partnership") < listed.index("Good Shepherd Trust")  # 2 schools, then 1
+
+
+def test_every_school_page_lists_the_same_pages_the_person_may_open(client, world):
+    pages = ["register:school-detail", "evidence:school-results", "evidence:school-timeline"]
+    sign_in(client, world.users[Role.LA_OFFICER])
+    for name in [*pages, "evidence:school-intelligence", "register:school-people"]:
+        nav = client.get(reverse(name, args=[world.school.urn])).content.decode().split('aria-label="School pages"')[1].split("</nav>")[0]
+        assert all(text in nav for text in ("Register", "Results and data", "Timeline", "Local intelligence", "People")), name
+        assert 'aria-current="page"' in nav
+    sign_in(client, world.users[Role.HEADTEACHER])
+    nav = client.get(reverse("register:school-detail", args=[world.school.urn])).content.decode().split('aria-label="School pages"')[1]
+    nav = nav.split("</nav>")[0]
+    assert "Timeline" in nav and "People" in nav and "Local intelligence" not in nav
