@@ -29,12 +29,19 @@ def authority_rows(schools):
             code,
             spec.label if spec else code,
             academic_year(year),
-            value,
+            _rounded(value, spec.places if spec else None),
             "" if status == Status.VALUE else Status(status).label.lower(),
             cohort,
             Source(source).label,
             file_name,
         ]
+
+
+def _rounded(value: float | None, places: int | None):
+    """A figure to the places the measure is published with: a whole number (1381 pupils) is written without '.0'."""
+    if value is None or places is None:
+        return value
+    return int(round(value)) if places == 0 else round(value, places)
 
 
 def as_csv(rows) -> bytes:

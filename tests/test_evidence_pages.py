@@ -158,7 +158,9 @@ def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     row = next(r for r in rows if r["URN"] == "143373" and r["Measure code"] == "ks2_rwm_expected" and r["Academic year"] == "2018/19")
-    assert (row["Value"], row["Status"], row["File"]) == ("56.0", "", "2018-2019-936-ks2final.csv")
+    assert (row["Value"], row["Status"], row["File"]) == ("56", "", "2018-2019-936-ks2final.csv")  # as published: whole per cents
+    pupils = next(r for r in rows if r["URN"] == "143373" and r["Measure code"] == "pupils")
+    assert pupils["Value"].isdigit()  # a headcount, not '412.0'
     suppressed = next(
         r for r in rows if r["URN"] == "138766" and r["Measure code"] == "ks2_rwm_expected" and r["Academic year"] == "2016/17"
     )
