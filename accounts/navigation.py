@@ -14,7 +14,7 @@ def navigation_for(request, scope):
         items = [("accounts:sign-out", "Sign out")]
         return [{"href": reverse(name), "text": text, "active": False} for name, text in items]
     items = [("core:home", "Home"), ("register:school-list", "Schools"), ("register:trust-list", "Trusts")]
-    if scope.is_la or scope.everything:
+    if scope.everything or scope.register_authority_ids:
         items.append(("register:authority-list", "Authorities"))
     if scope.is_la_admin:
         items += [("imports:list", "Imports"), ("accounts:user-list", "Users"), ("audit:list", "Audit log")]

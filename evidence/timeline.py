@@ -35,6 +35,10 @@ def inspections_for(urns: list[int]) -> list[Inspection]:
     return sorted(kept.values(), key=lambda i: i.started_on, reverse=True)
 
 
+# Beside an inspection's title, which often names its type already ("Graded inspection").
+FRAMEWORK_TAGS = {Framework.GRADED: "Graded, to 2024", Framework.UNGRADED: "Ungraded", Framework.REPORT_CARD: "Report card"}
+
+
 def inspection_event(inspection: Inspection, current_urn: int) -> Event:
     lines = []
     if inspection.framework == Framework.GRADED and inspection.overall:
@@ -50,13 +54,12 @@ def inspection_event(inspection: Inspection, current_urn: int) -> Event:
     urn = inspection.urn_at_inspection or inspection.school.urn
     if urn != current_urn:
         lines.append(f"Inspected as URN {urn} (a predecessor)")
-    title = inspection.inspection_type or inspection.get_framework_display()
     return Event(
         on=inspection.started_on,
         kind="inspection",
-        title=f"Ofsted: {title}",
+        title=f"Ofsted: {inspection.inspection_type}" if inspection.inspection_type else "Ofsted inspection",
         lines=lines,
-        tag=inspection.get_framework_display(),
+        tag=FRAMEWORK_TAGS[inspection.framework],
         tag_colour="blue" if inspection.framework == Framework.REPORT_CARD else "grey",
         source=f"{inspection.get_source_display()}: {inspection.import_run.file_name}",
     )
