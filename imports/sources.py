@@ -46,7 +46,7 @@ def _gunzip(raw: bytes, name: str) -> bytes:
                 break
             if not member.eof:
                 raise EOFError("it ends part-way through")
-            rest = member.unused_data
+            rest = member.unused_data.lstrip(b"\0")  # gzip(1) ignores zeros padding the end, and so do we
     except (zlib.error, EOFError) as exc:
         raise ImportRefused(f"the file looks gzipped but cannot be unpacked ({exc})", file_name=name)
     data = b"".join(parts)

@@ -154,3 +154,10 @@ def test_a_gzipped_file_cut_short_is_refused(db):
     run = import_file(cut, file_name="cut.csv.gz")
     assert run.outcome == ImportOutcome.REFUSED and "cannot be unpacked (it ends part-way through)" in run.message
     assert not LocalAuthority.objects.exists()
+
+
+def test_a_gzipped_file_padded_with_zeros_is_read_as_gzip_reads_it(db):
+    from imports.sources import read_source
+
+    padded = gzip.compress(b"URN,LinkURN,LinkType\n1,2,x\n") + b"\0" * 8
+    assert read_source(padded, file_name="links.csv.gz").header == ["URN", "LinkURN", "LinkType"]

@@ -135,3 +135,47 @@ def test_import_pages_show_an_la_administrator_the_imports_of_their_authorities_
     detail = client.get(reverse("imports:detail", args=[national.pk])).content.decode()
     assert world.school.name in detail and world.far_school.name not in detail
     assert client.get(reverse("imports:detail", args=[both.pk])).status_code == 200
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_an_upload_does_not_write_a_link_listed_on_another_authoritys_school(
+    client, world, uploads, tmp_path, django_capture_on_commit_callbacks
+):
+    from register.models import SchoolLink
+
+    sign_in(client, world.users[Role.LA_ADMIN])
+    body = (
+        '"URN","LinkURN","LinkName","LinkType","LinkEstablishedDate"\n'
+        f'{world.far_school.urn},{world.school.urn},"Written here","Predecessor - merged","01-09-2020"\n'
+        f'{world.school.urn},{world.far_school.urn},"Hampshire Primary School","Successor - merged","01-09-2020"\n'
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, tmp_path, body.encode())
+    assert ImportRun.objects.get().outcome == ImportOutcome.SUCCEEDED
+    assert list(SchoolLink.objects.values_list("urn", flat=True)) == [world.school.urn]
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_an_upload_does_not_tie_a_school_to_a_trust_whose_schools_are_all_elsewhere(
+    client, world, uploads, tmp_path, django_capture_on_commit_callbacks
+):
+    from register.models import GroupMembership
+
+    from .factories import GroupFactory, GroupMembershipFactory
+
+    hampshire_trust = GroupFactory(name="Hampshire Only Trust")
+    GroupMembershipFactory(group=hampshire_trust, school=world.far_school)
+    leader = UserFactory(email="leader@hampshire.example")
+    grant(leader, Role.TRUST_LEADER, hampshire_trust)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    header = "URN,Group UID,Group ID,Group Name,Group Type (code),Group Status,Joined date\n"
+    rows = [
+        f"{world.school.urn},{hampshire_trust.uid},TR1,Hampshire Only Trust,6,Open,2020-01-01",
+        f"{world.trust_school.urn},{world.trust.uid},{world.trust.group_id},{world.trust.name},6,Open,2020-01-01",
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, tmp_path, (header + "\n".join(rows) + "\n").encode())
+    run = ImportRun.objects.get()
+    assert run.outcome in (ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED) and run.skipped == 1
+    assert not GroupMembership.objects.filter(group=hampshire_trust, school=world.school).exists()
+    assert client.get(reverse("accounts:user-detail", args=[leader.pk])).status_code == 404

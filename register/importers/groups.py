@@ -4,9 +4,10 @@ A group is shared by every authority where it has schools. With --la (and in eve
 upload), the groups file writes only the groups whose current member schools all lie in those
 authorities, as the register knows them from the group links; the others are left to an import of
 every authority. Group links keep only schools already in the register (of the authorities asked
-for), and add the groups they name that the register does not hold yet. A membership missing from a
-newer group links file (a national, full list) has ended: it gets a leaving date, the day of the
-import, since the file gives none; it is never deleted.
+for), and add the groups they name that the register does not hold yet; limited to some authorities,
+they do not tie a school to a group whose current schools all lie elsewhere (an import of every
+authority does). A membership missing from a newer group links file (a national, full list) has
+ended: it gets a leaving date, the day of the import, since the file gives none; it is never deleted.
 """
 
 from datetime import date
@@ -114,11 +115,23 @@ def load_groups(ctx: ImportContext) -> Counts:
 
 def _groups_within(la_codes: frozenset) -> list[int]:
     """The UIDs of the groups whose current member schools all lie in these authorities (at least one)."""
+    inside, outside = _current_members(la_codes)
+    return list(inside - outside)
+
+
+def _groups_only_elsewhere(la_codes: frozenset) -> list[int]:
+    """The UIDs of the groups with current member schools, none of them in these authorities."""
+    inside, outside = _current_members(la_codes)
+    return list(outside - inside)
+
+
+def _current_members(la_codes: frozenset) -> tuple[set[int], set[int]]:
+    """The UIDs of the groups with a current member school in these authorities, and of those with one elsewhere."""
     inside, outside = set(), set()
     current = GroupMembership.objects.filter(left_on__isnull=True).values_list("group__uid", "school__la__code")
     for uid, code in current.iterator(chunk_size=10000):
         (inside if code in la_codes else outside).add(uid)
-    return list(inside - outside)
+    return inside, outside
 
 
 def _stored_groups() -> dict[int, tuple[int, tuple]]:
@@ -158,6 +171,11 @@ def load_group_links(ctx: ImportContext) -> Counts:
         schools = schools.filter(la__code__in=ctx.la_codes)
     school_ids = dict(schools.values_list("urn", "id"))
     keep = links["urn"].is_in(list(school_ids))
+    if ctx.la_codes:
+        # A school of these authorities joins a group the register holds only if the group is already
+        # theirs in part (or has no schools yet): tying one of their schools to another authority's
+        # trust would bring that trust, and who leads it, within their reach.
+        keep &= ~links["uid"].is_in(_groups_only_elsewhere(ctx.la_codes))
     links = links.filter(keep).unique(subset=["urn", "uid"], keep="first", maintain_order=True)
     counts.skipped = raw.height - links.height
 

@@ -33,8 +33,10 @@ def load(ctx: ImportContext) -> Counts:
     frames.refuse_too_long(frame, {"link_type": ("LinkType", 80), "linked_name": ("LinkName", 255)})
     counts = Counts(rows_read=frame.height)
     if ctx.la_codes:
+        # Each school's own links (GIAS lists every link from both ends): a link listed on another
+        # authority's school is that authority's to import, even where it names one of these schools.
         urns = list(School.objects.filter(la__code__in=ctx.la_codes).values_list("urn", flat=True))
-        frame = frame.filter(pl.col("urn").is_in(urns) | pl.col("linked_urn").is_in(urns))
+        frame = frame.filter(pl.col("urn").is_in(urns))
     frame = frame.unique(subset=["urn", "linked_urn", "link_type"], keep="first", maintain_order=True)
     counts.skipped = counts.rows_read - frame.height
 
