@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
         from .models import Invitation, RoleAssignment
 
         locate("accounts.roleassignment", lambda ids: as_keys(RoleAssignment.objects.in_authorities(ids)))
+        # An invitation lies where the role it was sent with does.
         locate(
-            "accounts.invitation",
-            lambda ids: as_keys(Invitation.objects.filter(user__roles__in=RoleAssignment.objects.in_authorities(ids))),
+            "accounts.invitation", lambda ids: as_keys(Invitation.objects.filter(assignment__in=RoleAssignment.objects.in_authorities(ids)))
         )

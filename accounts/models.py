@@ -144,6 +144,9 @@ class Invitation(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    assignment = models.ForeignKey(
+        RoleAssignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The role it was sent with."
+    )
     sent_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
 

@@ -49,9 +49,9 @@ def invite_user(*, email, full_name, role, target, invited_by, request=None) -> 
         if user is None:
             user = User.objects.create_user(email, full_name=full_name.strip())
             record(AuditAction.CREATE, request=request, user=invited_by, obj=user)
-        grant_role(user=user, role=role, target=target, granted_by=invited_by, request=request)
+        assignment = grant_role(user=user, role=role, target=target, granted_by=invited_by, request=request)
         if user.is_active and not user.has_usable_password():
-            invitation = Invitation.objects.create(user=user, invited_by=invited_by)
+            invitation = Invitation.objects.create(user=user, invited_by=invited_by, assignment=assignment)
             record(AuditAction.CREATE, request=request, user=invited_by, obj=invitation, object_repr=f"Invitation for {user.email}")
             link = invitation_link(user, request)
             transaction.on_commit(lambda: send_invitation(user, invited_by, link))

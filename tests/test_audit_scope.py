@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.roles import Role
-from audit.models import AuditAction
+from audit.models import AuditAction, AuditEvent
 from audit.services import record
 from audit.views import events_visible_to
 from evidence.models import IntelligenceEntry
@@ -74,3 +74,23 @@ def test_imports_are_in_the_log_of_the_authorities_they_concern(world):
     events = {run.file_name: record(AuditAction.IMPORT, obj=run).id for run in (national, hampshire, surrey)}
     seen = seen_by(world.users[Role.LA_ADMIN])
     assert events["england.csv"] in seen and events["surrey.csv"] in seen and events["hampshire.csv"] not in seen
+
+
+def test_an_invitation_is_in_the_log_of_the_authority_whose_role_it_was_sent_with(world):
+    hampshire_admin = UserFactory(email="admin@hampshire.example")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    person = services.invite_user(
+        email="new@example.org", full_name="New", role=Role.GOVERNOR, target=world.far_school, invited_by=hampshire_admin
+    )
+    surrey_admin = world.users[Role.LA_ADMIN]
+    assignment = services.grant_role(user=person, role=Role.GOVERNOR, target=world.school, granted_by=surrey_admin)
+    services.revoke_role(assignment=assignment, revoked_by=surrey_admin)
+    theirs = services.invite_user(
+        email="other@example.org", full_name="Other", role=Role.GOVERNOR, target=world.school, invited_by=surrey_admin
+    )
+    invitations = {
+        event.object_repr: event.id for event in AuditEvent.objects.filter(object_type="accounts.invitation", action=AuditAction.CREATE)
+    }
+    seen = seen_by(surrey_admin)
+    assert invitations[f"Invitation for {theirs.email}"] in seen
+    assert invitations[f"Invitation for {person.email}"] not in seen
