@@ -89,6 +89,20 @@ class RoleAssignmentQuerySet(models.QuerySet):
     def current(self):
         return self.filter(revoked_at__isnull=True)
 
+    def authority_ids(self) -> set[int]:
+        """The authorities these assignments lie in: the authority itself, the school's, the body's, or
+        those of the trust's current member schools."""
+        from register.models import GroupMembership
+
+        found = set()
+        for authority, school_la, body_authority, group in self.values_list(
+            "authority_id", "school__la_id", "body__authority_id", "group_id"
+        ):
+            found.update(i for i in (authority, school_la, body_authority) if i is not None)
+            if group is not None:
+                found.update(GroupMembership.objects.filter(group_id=group, left_on__isnull=True).values_list("school__la_id", flat=True))
+        return found
+
     def in_authorities(self, authority_ids):
         """Assignments whose target lies in these authorities: the authority itself, one of its schools,
         a trust with a current member school there, or one of its partnership bodies."""
@@ -145,7 +159,12 @@ class Invitation(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     assignment = models.ForeignKey(
-        RoleAssignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The role it was sent with."
+        RoleAssignment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation_sent_with",
+        help_text="The role it was sent with.",
     )
     sent_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -1,38 +1,59 @@
-"""Where an audited object lies, so that each authority's administrators read the log of their own.
+"""Where an audited event lies, so that each authority's administrators read the log of their own.
 
-Each app says, for the kinds of object it records, which of them lie in given authorities: a function
-from authority ids to a query of the keys the log stores (`object_id`, as text, in a column `key`).
-An event about an object of such a kind is shown to the administrators of the authority where the
-object lies, and to no other: a person holding roles in two authorities does not carry their doings in
-one into the other's log. An event about no such object (signing in, a person's own account, a list
-page) is shown to the administrators of the authorities where that person held a role at the time.
+Each event is stamped, when it is recorded, with the authorities it lies in (`AuditEvent.authorities`),
+as things stand at that moment; the stamp never changes, like the rest of the log. Each app says,
+for the kinds of object it records, where one lies: a function from the object's id (as the log
+stores it) to a set of authority ids, or EVERY_AUTHORITY for something all authorities share (an
+import of every authority). An event about such an object lies where the object does, whoever did
+it: a person holding roles in two authorities does not carry their doings in one into the other's
+log. Any other event (signing in, a list page, a person's own account) lies where its person held a
+role at the time, so a role given and taken back opens nothing from before or after, or elsewhere.
 """
 
 from collections.abc import Callable
 
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Q
 
-_located: dict[str, Callable[[list[int]], QuerySet]] = {}
-
-
-def locate(object_type: str, keys: Callable[[list[int]], QuerySet]) -> None:
-    """Say how to find the objects of `object_type` ("app.model", as the log records it) that lie in given authorities."""
-    _located[object_type] = keys
+EVERY_AUTHORITY = None
+Place = set[int] | None
+_placers: dict[str, Callable[[str], Place]] = {}
+_roles_of: list[Callable[[int], set[int]]] = []
 
 
-def as_keys(queryset: QuerySet, field: str = "id") -> QuerySet:
-    """The query's `field` as the log's text keys, for `locate`."""
-    return queryset.annotate(key=Cast(field, CharField())).values("key")
+def locate(object_type: str, place: Callable[[str], Place]) -> None:
+    """Say where an object of `object_type` ("app.model", as the log records it) lies, given its id."""
+    _placers[object_type] = place
 
 
-def located_types() -> list[str]:
-    return list(_located)
+def locate_people(authorities_of_user: Callable[[int], set[int]]) -> None:
+    """Say where a person lies: the authorities where they hold a role now (set by the accounts app)."""
+    _roles_of[:] = [authorities_of_user]
 
 
-def about_objects_in(authority_ids: list[int]) -> Q:
-    """Events about an object that lies in these authorities."""
-    condition = Q(pk__in=[])
-    for object_type, keys in _located.items():
-        condition |= Q(object_type=object_type, object_id__in=keys(authority_ids))
+def place_of(object_type: str, object_id: str, user_id: int | None) -> Place:
+    """Where an event lies: its object's place if the object is of a located kind; otherwise (and for
+    an event about a person's account) where that person holds roles."""
+    if object_id and object_type in _placers:
+        return _placers[object_type](object_id)
+    person = int(object_id) if object_type == USER_TYPE and object_id.isdigit() else user_id
+    if person is None or not _roles_of:
+        return set()
+    return _roles_of[0](person)
+
+
+USER_TYPE = "accounts.user"
+
+
+def stamp(place: Place) -> str:
+    """The stamp stored on the event: "*" for every authority, else ",1,5," (each id between commas)."""
+    if place is EVERY_AUTHORITY:
+        return "*"
+    return "," + ",".join(str(i) for i in sorted(place)) + "," if place else ""
+
+
+def lying_in(authority_ids) -> Q:
+    """Events that lie in any of these authorities (or in every authority)."""
+    condition = Q(authorities="*")
+    for authority_id in authority_ids:
+        condition |= Q(authorities__contains=f",{authority_id},")
     return condition

@@ -1,6 +1,7 @@
 """Writing the audit log. Every confidential read and every change calls `record`."""
 
 from .models import AuditAction, AuditEvent
+from .scopes import place_of, stamp
 
 
 def client_ip(request):
@@ -17,9 +18,10 @@ def record(action: AuditAction | str, *, request=None, user=None, obj=None, obje
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
+    user = user if user is not None and getattr(user, "pk", None) else None
     return AuditEvent.objects.create(
         action=action,
-        user=user if user is not None and getattr(user, "pk", None) else None,
+        user=user,
         user_email=getattr(user, "email", "") or detail.pop("email", ""),
         object_type=object_type,
         object_id=str(object_id),
@@ -27,6 +29,7 @@ def record(action: AuditAction | str, *, request=None, user=None, obj=None, obje
         path=request.get_full_path()[:500] if request is not None else "",
         ip_address=client_ip(request) if request is not None else None,
         detail=detail,
+        authorities=stamp(place_of(object_type, str(object_id), user.pk if user else None)),
     )
 
 

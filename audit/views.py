@@ -3,41 +3,26 @@ from datetime import date
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils.text import capfirst
 
 from accounts.access import scope_for
-from accounts.models import RoleAssignment
 
 from .models import AuditAction, AuditEvent
-from .scopes import about_objects_in, as_keys, located_types
+from .scopes import lying_in
 from .services import audited_view
-
-USER_TYPE = "accounts.user"
 
 
 def events_visible_to(user):
-    """Superusers see every event. An LA administrator sees the events about what lies in their
-    authorities (audit.scopes), and the other events of people while they held a role there."""
+    """Superusers see every event. An LA administrator sees the events that lay in their authorities
+    when they were recorded (audit.scopes)."""
     scope = scope_for(user)
     if scope.everything:
         return AuditEvent.objects.all()
     if not scope.is_la_admin:
         return AuditEvent.objects.none()
-    las = list(scope.admin_authority_ids)
-    held_then = (
-        RoleAssignment.objects.in_authorities(las)
-        .filter(granted_at__lte=OuterRef("at"))
-        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gte=OuterRef("at")))
-    )
-    by_their_people = Exists(held_then.filter(user_id=OuterRef("user_id")))
-    about_their_people = Exists(as_keys(held_then, "user_id").filter(key=OuterRef("object_id")))
-    located = Q(object_type__in=located_types()) & ~Q(object_id="")
-    about_an_account = Q(object_type=USER_TYPE) & ~Q(object_id="")
-    return AuditEvent.objects.filter(
-        about_objects_in(las) | (about_an_account & about_their_people) | (~located & ~about_an_account & by_their_people)
-    )
+    return AuditEvent.objects.filter(lying_in(scope.admin_authority_ids))
 
 
 def _dates(params) -> tuple[dict, dict]:

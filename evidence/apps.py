@@ -5,16 +5,21 @@ class EvidenceConfig(AppConfig):
     name = "evidence"
 
     def ready(self):
-        from audit.scopes import as_keys, locate
+        from audit.scopes import locate
         from imports.registry import ImportKind, register_kind
-        from register.models import School
+        from register.apps import school_place
 
         from . import loaders, meta, signals  # noqa: F401
         from .models import IntelligenceEntry
 
         # The reads of a school's intelligence are recorded against the school.
-        locate("evidence.intelligence", lambda ids: as_keys(School.objects.filter(la_id__in=ids)))
-        locate("evidence.intelligenceentry", lambda ids: as_keys(IntelligenceEntry.objects.filter(school__la_id__in=ids)))
+        locate("evidence.intelligence", school_place)
+        locate(
+            "evidence.intelligenceentry",
+            lambda entry_id: (
+                set(IntelligenceEntry.objects.filter(pk=entry_id).values_list("school__la_id", flat=True)) if entry_id.isdigit() else set()
+            ),
+        )
 
         loaders.register_all()
         register_kind(

@@ -5,11 +5,17 @@ class RegisterConfig(AppConfig):
     name = "register"
 
     def ready(self):
-        from audit.scopes import as_keys, locate
+        from audit.scopes import locate
 
         from .importers import register_kinds
-        from .models import LocalAuthority, School
 
         register_kinds()
-        locate("register.school", lambda ids: as_keys(School.objects.filter(la_id__in=ids)))
-        locate("register.localauthority", lambda ids: as_keys(LocalAuthority.objects.filter(id__in=ids)))
+        locate("register.school", school_place)
+        locate("register.localauthority", lambda authority_id: {int(authority_id)} if authority_id.isdigit() else set())
+
+
+def school_place(school_id: str) -> set[int]:
+    """A school, and what is recorded against it, lies in its authority."""
+    from .models import School
+
+    return set(School.objects.filter(pk=school_id).values_list("la_id", flat=True)) if school_id.isdigit() else set()

@@ -94,3 +94,31 @@ def test_an_invitation_is_in_the_log_of_the_authority_whose_role_it_was_sent_wit
     seen = seen_by(surrey_admin)
     assert invitations[f"Invitation for {theirs.email}"] in seen
     assert invitations[f"Invitation for {person.email}"] not in seen
+
+
+def test_a_trusts_log_stays_where_it_lay_when_recorded(world):
+    """A trust that gains a school here later brings none of its past here; one that loses its school
+    here takes none of this authority's own doings away."""
+    from datetime import date
+
+    from register.models import GroupMembership
+
+    from .factories import GroupFactory, GroupMembershipFactory
+
+    hampshire_admin = UserFactory(email="admin@hampshire.example")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    trust = GroupFactory(name="Hampshire Only Trust")
+    GroupMembershipFactory(group=trust, school=world.far_school)
+    leader = UserFactory(email="leader@hampshire.example")
+    services.grant_role(user=leader, role=Role.TRUST_LEADER, target=trust, granted_by=hampshire_admin)
+    their_grant = AuditEvent.objects.get(object_type="accounts.roleassignment", user=hampshire_admin)
+    their_sign_in = record(AuditAction.SIGN_IN, user=leader)
+    GroupMembershipFactory(group=trust, school=world.other_school)  # a Surrey school joins
+    surrey_admin = world.users[Role.LA_ADMIN]
+    assert not {their_grant.id, their_sign_in.id} & seen_by(surrey_admin)
+
+    person = UserFactory(email="leader2@example.org")
+    services.grant_role(user=person, role=Role.TRUST_LEADER, target=world.trust, granted_by=surrey_admin)
+    own_grant = AuditEvent.objects.get(object_type="accounts.roleassignment", user=surrey_admin)
+    GroupMembership.objects.filter(group=world.trust).update(left_on=date.today())  # its Surrey school leaves
+    assert own_grant.id in seen_by(surrey_admin)
