@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,3 +123,14 @@ def test_a_trusts_log_stays_where_it_lay_when_recorded(world):
     own_grant = AuditEvent.objects.get(object_type="accounts.roleassignment", user=surrey_admin)
     GroupMembership.objects.filter(group=world.trust).update(left_on=date.today())  # its Surrey school leaves
     assert own_grant.id in seen_by(surrey_admin)
+
+
+@pytest.mark.django_db(transaction=False)
+@pytest.mark.parametrize("statement", ["UPDATE audit_auditevent SET user_email = 'someone@else.example'", "DELETE FROM audit_auditevent"])
+def test_the_database_itself_refuses_to_change_or_delete_an_audit_event(world, statement):
+    from django.db import DatabaseError, connection, transaction
+
+    record(AuditAction.SIGN_IN, user=world.users[Role.LA_OFFICER])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert AuditEvent.objects.filter(user_email=world.users[Role.LA_OFFICER].email).exists()
