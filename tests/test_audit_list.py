@@ -50,3 +50,12 @@ def test_dates_that_are_not_dates_or_out_of_order_are_named_and_kept(admin):
     assert "The ‘To’ date must be the same as or after the ‘From’ date" in page
     everything = admin.get(reverse("audit:list"), {"from": "2000-01-01", "to": "2999-12-31", "action": "view"}).content.decode()
     assert entries(everything) >= 4
+
+
+def test_an_event_without_a_person_says_whether_it_came_from_the_web_or_the_command_line(admin, world):
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="england.csv", checksum="0", la_codes="")
+    record(AuditAction.IMPORT, obj=run)
+    page = admin.get(reverse("audit:list"), {"action": "import"}).content.decode()
+    assert "Command line" in page and "Anonymous" not in page
