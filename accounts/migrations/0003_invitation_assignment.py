@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 help_text="The role it was sent with.",
                 null=True,
                 on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
+                related_name="invitation_sent_with",
                 to="accounts.roleassignment",
             ),
         ),
