@@ -9,15 +9,7 @@ class AccountsConfig(AppConfig):
 
         from .models import RoleAssignment
 
-        def role(assignment_id: str) -> set[int]:
-            return RoleAssignment.objects.filter(pk=assignment_id).authority_ids() if assignment_id.isdigit() else set()
-
-        def invitation(invitation_id: str) -> set[int]:
-            """An invitation lies where the role it was sent with does."""
-            if not invitation_id.isdigit():
-                return set()
-            return RoleAssignment.objects.filter(invitation_sent_with__pk=invitation_id).authority_ids()
-
-        locate("accounts.roleassignment", role)
-        locate("accounts.invitation", invitation)
+        locate("accounts.roleassignment", lambda pk: RoleAssignment.objects.filter(pk=pk).authority_ids())
+        # An invitation lies where the role it was sent with does.
+        locate("accounts.invitation", lambda pk: RoleAssignment.objects.filter(invitation_sent_with__pk=pk).authority_ids())
         locate_people(lambda user_id: RoleAssignment.objects.current().filter(user_id=user_id).authority_ids())

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from django.db.models import Q
 
 EVERY_AUTHORITY = None
+USER_TYPE = "accounts.user"
 Place = set[int] | None
-_placers: dict[str, Callable[[str], Place]] = {}
+_placers: dict[str, Callable[[int], Place]] = {}
 _roles_of: list[Callable[[int], set[int]]] = []
 
 
-def locate(object_type: str, place: Callable[[str], Place]) -> None:
-    """Say where an object of `object_type` ("app.model", as the log records it) lies, given its id."""
+def locate(object_type: str, place: Callable[[int], Place]) -> None:
+    """Say where an object of `object_type` ("app.model", as the log records it) lies, given its primary key."""
     _placers[object_type] = place
 
 
@@ -34,14 +35,12 @@ def place_of(object_type: str, object_id: str, user_id: int | None) -> Place:
     """Where an event lies: its object's place if the object is of a located kind; otherwise (and for
     an event about a person's account) where that person holds roles."""
     if object_id and object_type in _placers:
-        return _placers[object_type](object_id)
+        # Every located kind is keyed by a whole number: an id that is not one names nothing, and lies nowhere.
+        return _placers[object_type](int(object_id)) if object_id.isdigit() else set()
     person = int(object_id) if object_type == USER_TYPE and object_id.isdigit() else user_id
     if person is None or not _roles_of:
         return set()
     return _roles_of[0](person)
-
-
-USER_TYPE = "accounts.user"
 
 
 def stamp(place: Place) -> str:

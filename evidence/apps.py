@@ -15,10 +15,7 @@ class EvidenceConfig(AppConfig):
         # The reads of a school's intelligence are recorded against the school.
         locate("evidence.intelligence", school_place)
         locate(
-            "evidence.intelligenceentry",
-            lambda entry_id: (
-                set(IntelligenceEntry.objects.filter(pk=entry_id).values_list("school__la_id", flat=True)) if entry_id.isdigit() else set()
-            ),
+            "evidence.intelligenceentry", lambda pk: set(IntelligenceEntry.objects.filter(pk=pk).values_list("school__la_id", flat=True))
         )
 
         loaders.register_all()

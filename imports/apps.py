@@ -9,9 +9,9 @@ class ImportsConfig(AppConfig):
 
         from .models import ImportRun
 
-        def run(run_id: str):
+        def run(run_id: int):
             """An import lies in the authorities it was limited to; one of every authority, in all of them."""
-            codes = ImportRun.objects.filter(pk=run_id).values_list("la_codes", flat=True).first() if run_id.isdigit() else None
+            codes = ImportRun.objects.filter(pk=run_id).values_list("la_codes", flat=True).first()
             if codes is None:
                 return set()
             if not codes:

@@ -11,11 +11,11 @@ class RegisterConfig(AppConfig):
 
         register_kinds()
         locate("register.school", school_place)
-        locate("register.localauthority", lambda authority_id: {int(authority_id)} if authority_id.isdigit() else set())
+        locate("register.localauthority", lambda authority_id: {authority_id})
 
 
-def school_place(school_id: str) -> set[int]:
+def school_place(school_id: int) -> set[int]:
     """A school, and what is recorded against it, lies in its authority."""
     from .models import School
 
-    return set(School.objects.filter(pk=school_id).values_list("la_id", flat=True)) if school_id.isdigit() else set()
+    return set(School.objects.filter(pk=school_id).values_list("la_id", flat=True))
