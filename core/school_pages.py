@@ -4,15 +4,28 @@ from evidence.permissions import may_use_intelligence
 from register.models import School
 
 
-def school_pages(user, school) -> list[tuple[str, str, str]]:
-    """(URL name, link text, key) for each of the school's pages `user` may open, in the order shown."""
+def school_pages(request, school) -> list[tuple[str, str, str]]:
+    """(URL name, link text, key) for each of the school's pages the signed-in person may open, in the
+    order shown. Worked out once per request and school: the view and its sub-navigation both ask."""
+    remembered = request.__dict__.setdefault("_cg_school_pages", {})
+    if school.pk not in remembered:
+        remembered[school.pk] = _pages(request.user, school)
+    return remembered[school.pk]
+
+
+def may_open(request, school, key: str) -> bool:
+    return any(page_key == key for _, _, page_key in school_pages(request, school))
+
+
+def _pages(user, school) -> list[tuple[str, str, str]]:
     pages = [
         ("register:school-detail", "Register", "register"),
         ("evidence:school-results", "Results and data", "results"),
         ("evidence:school-timeline", "Timeline", "timeline"),
     ]
-    if may_use_intelligence(user, school):
+    confidential = School.objects.confidential_to(user).filter(pk=school.pk).exists()
+    if may_use_intelligence(user, school, confidential=confidential):
         pages.append(("evidence:school-intelligence", "Local intelligence", "intelligence"))
-    if School.objects.confidential_to(user).filter(pk=school.pk).exists():
+    if confidential:
         pages.append(("register:school-people", "People", "people"))
     return pages

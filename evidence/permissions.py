@@ -21,11 +21,14 @@ LA_ROLES = (Role.LA_OFFICER, Role.LA_ADMIN)
 INTELLIGENCE_ROLES = (*LA_ROLES, Role.ADVISER)
 
 
-def may_use_intelligence(user, school) -> bool:
+def may_use_intelligence(user, school, *, confidential: bool | None = None) -> bool:
+    """`confidential`: whether the school is confidential to the user, if the caller knows already."""
     scope = scope_for(user)
     if not scope.has_role(*INTELLIGENCE_ROLES):
         return False
-    if not School.objects.confidential_to(user).filter(pk=school.pk).exists():
+    if confidential is None:
+        confidential = School.objects.confidential_to(user).filter(pk=school.pk).exists()
+    if not confidential:
         return False
     if scope.everything:
         return True

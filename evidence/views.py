@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.access import scope_for
 from audit.models import AuditAction
 from audit.services import record
+from core.school_pages import may_open
 from register.models import LocalAuthority, School, SchoolStatus
 
 from . import exports
@@ -16,7 +17,6 @@ from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import IntelligenceForm
 from .history import history_urns
 from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Measure, Severity
-from .permissions import may_use_intelligence
 from .presenters import Series, area_points, display, gap_context, school_series
 from .services import record_intelligence
 from .timeline import inspection_event, inspections_for
@@ -36,17 +36,13 @@ def _confidential_school(request, urn) -> School:
     school = School.objects.confidential_to(request.user).select_related("la").filter(urn=urn).first()
     if school is None:
         raise Http404("No such page.")
-    if not may_use_intelligence(request.user, school):
+    if not may_open(request, school, "intelligence"):
         raise PermissionDenied("Local intelligence is for the authority's officers and the school's link adviser.")
     return school
 
 
 def _school_context(request, school):
-    return {
-        "school": school,
-        "can_see_confidential": School.objects.confidential_to(request.user).filter(pk=school.pk).exists(),
-        "may_use_intelligence": may_use_intelligence(request.user, school),
-    }
+    return {"school": school, "may_use_intelligence": may_open(request, school, "intelligence")}
 
 
 def _school_lines(series, la_name):

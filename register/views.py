@@ -73,7 +73,6 @@ def school_detail(request, urn):
         "links": [(link, link.linked_urn in visible_links) for link in links],
         "memberships": memberships,
         "events": school.events.select_related("import_run")[:20],
-        "can_see_confidential": School.objects.confidential_to(request.user).filter(pk=school.pk).exists(),
         "map_svg": maps.locator_svg(school),
     }
     return render(request, "register/school_detail.html", context)
