@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .catalogue import MEASURES
+from .years import years_text
 
 
 class Kind:
@@ -113,9 +114,5 @@ def breaks_in(measure: str, years: Iterable[int]) -> list[tuple[int, int, tuple[
 
 def _not_held(measure: str, before: int, after: int) -> Break:
     missing = tuple(range(before + 1, after))
-    span = _academic(missing[0]) if len(missing) == 1 else f"{_academic(missing[0])} to {_academic(missing[-1])}"
-    return Break("not_held", Kind.NO_DATA, before + 1, frozenset({measure}), f"No figures for {span} have been imported.", missing)
-
-
-def _academic(year: int) -> str:
-    return f"{year - 1}/{year % 100:02d}"
+    reason = f"No figures for {years_text(missing)} have been imported."
+    return Break("not_held", Kind.NO_DATA, before + 1, frozenset({measure}), reason, missing)

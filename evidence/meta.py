@@ -20,8 +20,9 @@ from dataclasses import asdict, dataclass
 from imports.registry import Counts, ImportRefused
 
 from .catalogue import TABLE_COLUMNS
-from .models import ColumnDescription, academic_year
+from .models import ColumnDescription
 from .readers import table_year
+from .years import years_text
 
 NAME_HEADINGS = ("fieldname", "metafileheading")
 DESCRIPTION_HEADINGS = ("label/description", "metafiledescription")
@@ -152,18 +153,6 @@ class Meaning:
     @property
     def years_text(self) -> str:
         return years_text(self.years)
-
-
-def years_text(years) -> str:
-    """'2016/17 to 2018/19', '2016/17 and 2018/19': runs of consecutive years as ranges."""
-    runs: list[list[int]] = []
-    for year in sorted(years):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    parts = [academic_year(r[0]) if len(r) == 1 else f"{academic_year(r[0])} to {academic_year(r[-1])}" for r in runs]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def meanings(years_by_measure: dict[str, list[int]]) -> dict[str, list[Meaning]]:

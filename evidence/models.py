@@ -11,6 +11,8 @@ from django.db.models import Q
 
 from imports.models import written_by
 
+from .years import academic_year
+
 
 class Source(models.IntegerChoices):
     """The published data set a figure came from. Stored as a small integer: there are millions of figures."""
@@ -91,10 +93,6 @@ class Figure(models.Model):
     @property
     def academic_year(self):
         return academic_year(self.year)
-
-
-def academic_year(year: int) -> str:
-    return f"{year - 1}/{year % 100:02d}"
 
 
 _VALUE_XOR_STATUS = Q(value__isnull=False, status=Status.VALUE) | Q(value__isnull=True, status__gt=Status.VALUE)

@@ -10,9 +10,9 @@ from markupsafe import Markup
 
 from .breaks import Break, breaks_in, comparable
 from .charts import Marker, trend_svg
-from .meta import Meaning, meanings, years_text
-from .models import academic_year
+from .meta import Meaning, meanings
 from .presenters import Series
+from .years import academic_year, years_text
 
 
 @dataclass(frozen=True)
