@@ -109,16 +109,15 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 def _school_ids(urns: list[int], la_codes: frozenset) -> pl.DataFrame:
     """urn → school_id for the URNs given (of the authorities `la_codes`, if any): looked up one by one
     for a few thousand, else the whole register read."""
-    table = School._meta.db_table
-    sql, params = f"SELECT urn, id FROM {connection.ops.quote_name(table)} WHERE 1 = 1", []  # noqa: S608 (name from model metadata)
+    conditions = []
     if len(urns) <= CHUNK:
-        condition, params = among("urn", urns)
-        sql += f" AND {condition}"
+        conditions.append(among("urn", urns))
     if la_codes:
-        authorities = list(LocalAuthority.objects.filter(code__in=la_codes).values_list("id", flat=True))
-        condition, more = among("la_id", authorities)
-        sql, params = f"{sql} AND {condition}", params + more
-    return _query(sql, params, {"urn": pl.Int64, "school_id": pl.Int64})
+        conditions.append(among("la_id", list(LocalAuthority.objects.filter(code__in=la_codes).values_list("id", flat=True))))
+    sql = f"SELECT urn, id FROM {connection.ops.quote_name(School._meta.db_table)}"  # noqa: S608 (name from model metadata)
+    if conditions:
+        sql += " WHERE " + " AND ".join(condition for condition, _ in conditions)
+    return _query(sql, [param for _, params in conditions for param in params], {"urn": pl.Int64, "school_id": pl.Int64})
 
 
 def _query(sql: str, params, schema: dict) -> pl.DataFrame:

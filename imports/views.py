@@ -5,7 +5,6 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import scope_for
@@ -44,7 +43,7 @@ def runs_visible_to(user):
     scope = scope_for(user)
     if scope.everything:
         return ImportRun.objects.all()
-    return ImportRun.objects.filter(Q(pk__in=ImportRun.objects.of_authorities(scope.admin_authority_ids).values("pk")) | Q(user=user))
+    return ImportRun.objects.of_authorities(scope.admin_authority_ids) | ImportRun.objects.filter(user=user)
 
 
 def _kind_label(code, outcome=None):
