@@ -248,6 +248,10 @@ CENSUS_SPC_COUNTS = {
     "white_british_pct": "number of pupils classified as white British ethnic origin",
 }
 
+# The census summary's counts behind its percentages of NOR, for each authority's figure from its schools.
+# Its FSM-ever percentage is not one of them: DfE divides that count by a different number of pupils.
+CENSUS_SUMMARY_COUNTS = {"eal_pct": "NUMEAL", "sen_support_pct": "TSENELK", "ehcp_pct": "TSENELSE"}
+
 CENSUS_SUMMARY_COLUMNS = Layout(
     (
         Column("NOR", "pupils"),

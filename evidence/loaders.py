@@ -101,7 +101,7 @@ KINDS = (
         "census_summary",
         "School census summary (performance tables)",
         lambda h: _has(h, "URN", "LA", "NOR", "PNUMFSMEVER"),
-        figures_loader(Source.CENSUS_SUMMARY, lambda d, n: readers.read_keyed_schools(d, n, catalogue.CENSUS_SUMMARY_COLUMNS)),
+        figures_loader(Source.CENSUS_SUMMARY, lambda d, n: _census_summary(d, n)),
     ),
     ImportKind(
         "pupil_absence",
@@ -136,6 +136,14 @@ def _census(data: bytes):
 
     schools = readers.read_ees_schools(data, catalogue.CENSUS_SPC_COLUMNS)
     areas = readers.census_area_figures(data, catalogue.CENSUS_SPC_COUNTS)
+    return pl.concat([schools, areas])
+
+
+def _census_summary(data: bytes, file_name: str):
+    import polars as pl
+
+    schools = readers.read_keyed_schools(data, file_name, catalogue.CENSUS_SUMMARY_COLUMNS)
+    areas = readers.summary_area_figures(data, file_name, catalogue.CENSUS_SUMMARY_COUNTS)
     return pl.concat([schools, areas])
 
 

@@ -295,9 +295,35 @@ def census_area_figures(data: bytes, counts: dict[str, str], headcount: str = "h
         parse_integer(pl.col(headcount)).alias("_pupils"),
         *(parse_integer(pl.col(column)).alias(measure) for measure, column in counts.items()),
     )
+    return _area_percentages(numbers, list(counts), ("la", "england"))
+
+
+def summary_area_figures(data: bytes, file_name: str, counts: dict[str, str]) -> pl.DataFrame:
+    """Each authority's percentages computed from the census summary's counts of its state-funded schools.
+    England's come in the file, phase by phase, so none is made here. A year's file without the school
+    type or a count gives no figure for what it lacks."""
+    header = set(header_of(data))
+    counts = {measure: column for measure, column in counts.items() if column in header}
+    if not counts or not {"LA", "SCHOOLTYPE", "NOR"} <= header:
+        return pl.DataFrame(schema=OUTPUT_SCHEMA)
+    frame = read_table(data, ["LA", "SCHOOLTYPE", "NOR", *counts.values()])
+    frame = frame.filter(pl.col("SCHOOLTYPE").str.strip_chars().str.starts_with("State-funded") & (pl.col("LA").str.strip_chars() != "NAT"))
+    numbers = frame.select(
+        pl.lit(year_from_name(file_name), pl.Int64).alias("year"),
+        parse_integer(pl.col("LA")).alias("la_code"),
+        parse_integer(pl.col("NOR")).alias("_pupils"),
+        *(parse_integer(pl.col(column)).alias(measure) for measure, column in counts.items()),
+    )
+    return _area_percentages(numbers, list(counts), ("la",))
+
+
+def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[str, ...]) -> pl.DataFrame:
+    """Each measure as a percentage of the pupils, summed over the schools of each LA (and of England):
+    `numbers` holds year, la_code, _pupils and a count for each measure. Schools missing either count are left out."""
     parts = []
-    for by, area in ((["year", "la_code"], "la"), (["year"], "england")):
-        for measure in counts:
+    for area in areas:
+        by = ["year", "la_code"] if area == "la" else ["year"]
+        for measure in measures:
             usable = numbers.filter(pl.col(measure).is_not_null() & pl.col("_pupils").is_not_null())
             sums = usable.group_by(by).agg(pl.col(measure).sum().alias("_n"), pl.col("_pupils").sum().alias("cohort"))
             parts.append(

@@ -1,5 +1,6 @@
 """Importing the national data sets: real figures from the real files, refusals, idempotence, history."""
 
+import csv
 import gzip
 
 import pytest
@@ -143,6 +144,23 @@ def test_absence_and_census_summary_give_england_phase_by_phase(surrey):
     assert (primary_pupils.value, primary_pupils.computed) == (4_727_089, False)
     # No figure for England as a whole is made up from the phases.
     assert not AreaObservation.objects.filter(area=Area.ENGLAND, source__in=[Source.ABSENCE, Source.CENSUS_SUMMARY]).exists()
+
+
+def test_census_summary_gives_each_authority_its_percentages_from_its_schools_counts(surrey):
+    run = import_file(CENSUS_2019)
+    # Surrey's state-funded schools in the file, summed by hand: the count over the pupils on roll.
+    with gzip.open(CENSUS_2019, "rt", encoding="utf-8-sig") as f:
+        rows = [row for row in csv.DictReader(f) if row["LA"] == "936" and row["SCHOOLTYPE"].startswith("State-funded")]
+    for code, column in {"sen_support_pct": "TSENELK", "ehcp_pct": "TSENELSE", "eal_pct": "NUMEAL"}.items():
+        counted = [row for row in rows if row["NOR"].isdigit() and row[column].isdigit()]  # not 'NA' or 'SUPP'
+        assert 0 < len(rows) - len(counted) < 20
+        pupils = sum(int(row["NOR"]) for row in counted)
+        expected = round(100 * sum(int(row[column]) for row in counted) / pupils, 1)
+        figure = AreaObservation.objects.get(area=Area.LA, la_code=936, measure__code=code, year=2019)
+        assert (figure.value, figure.cohort, figure.computed, figure.import_run) == (expected, pupils, True, run)
+    # Its FSM-ever percentage has another denominator, so no authority's figure is made up for it.
+    assert not AreaObservation.objects.filter(area=Area.LA, measure__code="fsm_ever_pct").exists()
+    assert AreaObservation.objects.filter(area=Area.LA, measure__code="sen_support_pct").count() > 140  # every authority
 
 
 def test_rows_for_schools_outside_the_register_are_skipped_and_counted(surrey):
