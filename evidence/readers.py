@@ -73,17 +73,49 @@ OUTPUT_SCHEMA = {
 
 
 def read_table(data: bytes, columns: Iterable[str] | None = None) -> pl.DataFrame:
-    """Every field as text. Short rows are padded with nulls; surplus trailing fields are dropped."""
+    """Every field as text. Short rows are padded with nulls (DfE's LA and England rows stop early).
+    A row with more fields than the header refuses the file: its values would sit under the wrong
+    columns (an unquoted comma in a name shifts every figure after it). Blank surplus fields are allowed."""
     try:
-        return pl.read_csv(
+        frame = pl.read_csv(
             io.BytesIO(data),
             infer_schema_length=0,
             truncate_ragged_lines=True,
             columns=list(columns) if columns is not None else None,
             encoding="utf8-lossy",
         )
+        surplus = _surplus_fields(data)
     except pl.exceptions.PolarsError as error:
         raise ImportRefused(f"the file cannot be read as CSV ({str(error).splitlines()[0]})")
+    if surplus.any():
+        _refuse_surplus(data, int(surplus.arg_true()[0]) + 2)
+    return frame
+
+
+def _surplus_fields(data: bytes) -> pl.Series:
+    """For each row, whether it has a non-blank field beyond the header's: only that one column is kept."""
+    width = len(header_of(data))
+    schema = {**{f"{i}": pl.String for i in range(width)}, "surplus": pl.String}
+    spare = pl.read_csv(
+        io.BytesIO(data),
+        has_header=False,
+        skip_rows=1,
+        schema=schema,
+        columns=[width],
+        missing_columns="insert",
+        truncate_ragged_lines=True,
+        encoding="utf8-lossy",
+    )
+    return spare["surplus"].str.strip_chars().fill_null("") != ""
+
+
+def _refuse_surplus(data: bytes, row: int) -> None:
+    width = len(header_of(data))
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace")))
+    fields = next((fields for number, fields in enumerate(reader, start=1) if number == row), [])
+    raise ImportRefused(
+        f"this row has {len(fields)} fields but the header has {width}: a value holding a comma may have lost its quotes", row=row
+    )
 
 
 def header_of(data: bytes) -> list[str]:

@@ -228,6 +228,26 @@ def test_a_corrupt_value_refuses_the_whole_file_naming_row_and_column(surrey, tm
     assert snapshot() == before
 
 
+def test_a_name_whose_comma_lost_its_quotes_refuses_the_file_rather_than_shift_its_figures(surrey, tmp_path):
+    import_file(KS2[2019])
+    before = snapshot()
+    lines = KS2[2019].read_text(encoding="utf-8-sig").splitlines()
+    row = next(i for i, line in enumerate(lines) if ",140348," in line)
+    assert ",Kenyngton Manor Primary School," in lines[row]
+    lines[row] = lines[row].replace(",Kenyngton Manor Primary School,", ",Kenyngton Manor, Primary School,")
+    broken = tmp_path / "2018-2019-936-ks2final.csv"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = import_file(broken)
+    assert run.outcome == ImportOutcome.REFUSED
+    fields = len(lines[0].split(","))
+    assert f"row {row + 1}: this row has {fields + 1} fields but the header has {fields}" in run.message
+    assert snapshot() == before
+    # A blank field after the last column (a trailing comma) is no cause to refuse.
+    lines[row] = lines[row].replace(",Kenyngton Manor, Primary School,", ",Kenyngton Manor Primary School,") + ","
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert import_file(broken).outcome == ImportOutcome.UNCHANGED
+
+
 def test_a_file_whose_name_and_columns_disagree_about_the_year_is_refused(surrey, tmp_path):
     wrong = tmp_path / "2016-2017-936-ks2final.csv"
     wrong.write_bytes(KS2[2019].read_bytes())
