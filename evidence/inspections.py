@@ -14,7 +14,7 @@ from imports.registry import Counts
 from register.models import School
 
 from .models import Framework, Inspection, InspectionSource
-from .ofsted import LEGACY_GRADES, merge_records
+from .ofsted import legacy_grade, merge_records
 from .store import CHUNK
 
 INSERTED = ("framework", "started_on", "ended_on", "published_on", "inspection_number", "inspection_type", "overall")
@@ -104,8 +104,8 @@ def _merge_into(inspection: Inspection, record: dict) -> bool:
             new = {**inspection.judgements, **new}
         if new in (None, "", {}) or getattr(inspection, field) == new:
             continue
-        if field == "overall" and LEGACY_GRADES.get(new) == inspection.overall:
-            continue  # '2' in Ofsted's file is the register's 'Good': keep the words
+        if field == "overall" and legacy_grade(new) is not None and legacy_grade(new) == legacy_grade(inspection.overall):
+            continue  # '4' in Ofsted's file is the register's 'Special Measures': keep the words
         setattr(inspection, field, new)
         changed = True
     return changed
@@ -117,8 +117,9 @@ def _merge_into(inspection: Inspection, record: dict) -> bool:
 ADD_REGISTER_INSPECTIONS = """
     INSERT INTO {inspection} (school_id, framework, started_on, inspection_type, overall, inspection_number,
                               category_of_concern, safeguarding, judgements, source, import_run_id)
-    SELECT s.id, %(graded)s, s.ofsted_last_inspection, 'Graded inspection', s.ofsted_rating, '', '', '', '{{}}',
-           %(source)s, s.import_run_id
+    SELECT s.id, %(graded)s, s.ofsted_last_inspection, 'Graded inspection', s.ofsted_rating, '',
+           CASE lower(s.ofsted_rating) WHEN 'special measures' THEN 'SM' WHEN 'serious weaknesses' THEN 'SWK' ELSE '' END,
+           '', '{{}}', %(source)s, s.import_run_id
     FROM {school} s
     WHERE s.import_run_id = %(run)s AND s.ofsted_last_inspection IS NOT NULL AND s.ofsted_rating <> ''
     ON CONFLICT (school_id, framework, started_on) DO NOTHING

@@ -54,6 +54,7 @@ FIELDS = {
     "inspectionenddate": "ended_on",
     "publicationdate": "published_on",
     "categoryofconcern": "category_of_concern",
+    "mostrecentcategoryofconcern": "recent_category",
     "safeguardingstandards": "safeguarding",
     "latestoeifoveralleffectiveness": "oeif_overall",
     "inspectionstartdateoflatestoeifgradedinspection": "oeif_started_on",
@@ -220,8 +221,10 @@ def _current(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
         if areas
         else frame.with_columns(_judgements=pl.lit("{}"))
     )
-    # A row with nothing under the report-card framework: the older columns carry the history.
+    # A row with nothing under the report-card framework: the older columns carry the history (and when
+    # its latest inspection is the last graded one, that record takes the row's details: see _graded).
     wanted = pl.col("_started_on").is_not_null() & (pl.col("_given") | (pl.col("_safeguarding") != "") | pl.col("_nine"))
+    wanted &= pl.col("_given") | ~_latest_is_graded()
     return _records(
         frame,
         wanted,
@@ -249,18 +252,34 @@ def _judgements(frame: pl.DataFrame, areas: dict[str, str]) -> pl.DataFrame:
     return frame.select([f"_{label}" for label in areas]).unique().with_columns(as_json(judgements).alias("_judgements"))
 
 
+def _latest_is_graded() -> pl.Expr:
+    """The row's own (latest) inspection is its last graded one: the same start date."""
+    return (pl.col("_started_on") == pl.col("_oeif_started_on")).fill_null(False)
+
+
 def _graded(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
-    """The monthly file's last graded (OEIF) inspection."""
+    """The monthly file's last graded (OEIF) inspection. When it is also the row's latest inspection,
+    the row's type, dates, number and category of concern are its own. Otherwise an inadequate grade
+    takes the school's most recent category of concern: only a graded inspection places a school in
+    one, and this was the last."""
     oeif_urn = text("oeif_urn").replace("", None).cast(pl.Int64, strict=False)
     judgements = {label: words(pl.col(column)).replace("", None) for label, column in areas.items()}
+    own, overall, kind = _latest_is_graded(), text("oeif_overall"), text("inspection_type")
+    category = pl.when(own).then(text("category_of_concern")).otherwise(pl.lit(""))
+    inadequate = overall.str.to_lowercase().is_in([word for word, grade in GRADE_OF_WORDS.items() if grade == "4"] + ["4"])
+    category = pl.when((category == "") & inadequate).then(text("recent_category")).otherwise(category)
     return _records(
         frame,
         pl.col("_oeif_started_on").is_not_null(),
         _record(
             framework=GRADED,
             started_on=pl.col("_oeif_started_on"),
-            inspection_type="Graded inspection",
-            overall=text("oeif_overall"),
+            ended_on=pl.when(own).then(pl.col("_ended_on")),
+            published_on=pl.when(own).then(pl.col("_published_on")),
+            inspection_number=pl.when(own).then(text("inspection_number")).otherwise(pl.lit("")),
+            inspection_type=pl.when(own & (kind != "")).then(kind).otherwise(pl.lit("Graded inspection")),
+            overall=overall,
+            category_of_concern=category,
             judgements=as_json(judgements),
             urn_at_inspection=pl.when(oeif_urn != pl.col("_urn")).then(oeif_urn),
         ),
@@ -300,6 +319,27 @@ def merge_records(records: list[dict]) -> list[dict]:
 
 
 LEGACY_GRADES = {"1": "Outstanding", "2": "Good", "3": "Requires improvement", "4": "Inadequate"}
+# GIAS gives an inadequate school's rating as its category of concern.
+GRADE_OF_WORDS = {words.lower(): grade for grade, words in LEGACY_GRADES.items()} | {"special measures": "4", "serious weaknesses": "4"}
+CATEGORY_OF_RATING = {"special measures": "SM", "serious weaknesses": "SWK"}
+CATEGORIES = {"SM": "special measures", "SWK": "serious weaknesses", "RSI": "requires significant improvement"}
+
+
+def legacy_grade(overall: str | None) -> str | None:
+    """The 1–4 grade an overall judgement stands for, as a digit or in words; None for anything else."""
+    overall = (overall or "").strip()
+    return overall if overall in LEGACY_GRADES else GRADE_OF_WORDS.get(overall.lower())
+
+
+def describe_outcome(overall: str, category: str) -> str:
+    """A graded inspection's outcome in words: 'Good'; 'Inadequate: special measures'; other words as published."""
+    grade = legacy_grade(overall)
+    if grade is None:
+        return overall or "Not judged"
+    category = category or CATEGORY_OF_RATING.get(overall.strip().lower(), "")
+    if grade == "4" and category in CATEGORIES:
+        return f"Inadequate: {CATEGORIES[category]}"
+    return LEGACY_GRADES[grade]
 
 
 def describe_grade(value: str) -> str:

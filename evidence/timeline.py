@@ -8,7 +8,7 @@ from core.jinja import gov_date
 from register.models import RegisterEvent
 
 from .models import Framework, Inspection, IntelligenceEntry, Severity
-from .ofsted import describe_grade
+from .ofsted import CATEGORIES, describe_grade
 
 SEVERITY_COLOURS = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "grey"}
 
@@ -50,7 +50,9 @@ def inspection_event(inspection: Inspection, current_urn: int) -> Event:
     if inspection.safeguarding:
         lines.append(f"Safeguarding standards: {inspection.safeguarding}")
     if inspection.category_of_concern:
-        lines.append(f"Category of concern: {inspection.category_of_concern}")
+        category = inspection.category_of_concern
+        named = f"{CATEGORIES[category]} ({category})" if category in CATEGORIES else category
+        lines.append(f"Category of concern: {named}")
     urn = inspection.urn_at_inspection or inspection.school.urn
     if urn != current_urn:
         lines.append(f"Inspected as URN {urn} (a predecessor)")

@@ -1,5 +1,7 @@
 """Pages: a school's results and data, its timeline and local intelligence; an authority's results."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -17,6 +19,7 @@ from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import IntelligenceForm
 from .history import history_urns
 from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Measure, Severity
+from .ofsted import describe_outcome, legacy_grade
 from .presenters import Series, area_points, display, gap_context, school_series
 from .services import record_intelligence
 from .timeline import inspection_event, inspections_for
@@ -148,19 +151,18 @@ def authority_results(request, code):
 
 
 def _latest_graded(schools):
-    """Open schools by the overall words of their latest graded inspection (none made up for report cards)."""
+    """Open schools by the outcome of their latest graded inspection (none made up for report cards), best
+    grade first: a grade given as a digit and in words counts once ('4' with SM is the register's 'Special Measures')."""
     latest = {}
-    for school_id, _on, overall in (
+    for school_id, overall, category in (
         Inspection.objects.filter(school__in=schools, framework=Framework.GRADED)
         .order_by("started_on")
-        .values_list("school_id", "started_on", "overall")
+        .values_list("school_id", "overall", "category_of_concern")
     ):
-        latest[school_id] = overall or "Not judged"
-    counts = {}
-    for overall in latest.values():
-        counts[overall] = counts.get(overall, 0) + 1
-    counts["No graded inspection on record"] = schools.count() - len(latest)
-    return sorted(counts.items(), key=lambda kv: -kv[1])
+        latest[school_id] = (legacy_grade(overall) or "9", describe_outcome(overall, category))
+    counts = Counter(latest.values())
+    rows = [(outcome, n) for (_, outcome), n in sorted(counts.items())]
+    return [*rows, ("No graded inspection on record", schools.count() - len(latest))]
 
 
 def _report_card_counts(schools):

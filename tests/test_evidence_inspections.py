@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 
 from evidence.models import Framework, Inspection, InspectionSource
+from evidence.views import _latest_graded
 from imports.models import ImportOutcome
 from imports.services import import_file
+from register.models import School
 
 from .evidence_helpers import GIAS_2021, GIAS_2022, OFSTED_ALL, snapshot
 
@@ -183,6 +185,71 @@ def test_the_monthly_file_adds_report_cards_graded_and_ungraded_inspections(surr
     visit = Inspection.objects.get(school__urn=140348, framework=Framework.UNGRADED, started_on=date(2026, 1, 20))
     assert set(visit.judgements.values()) == {"Not evaluated"}
     assert visit.overall == ""
+
+
+def test_a_graded_inspection_that_is_the_rows_latest_takes_its_details_and_category(surrey):
+    # Unified Academy: 'Special Measures' on 25-04-2019 in the register; the monthly file gives '4' and SM.
+    assert Inspection.objects.get(school__urn=146527).category_of_concern == "SM"
+    graded = {
+        **GRADED,
+        "Latest OEIF overall effectiveness": "4",
+        "Inspection start date of latest OEIF graded inspection": "25/04/2019",
+        "URN at time of latest OEIF graded inspection": "146527",
+    }
+    rows = [
+        latest_row(
+            146527,
+            "Unified Academy",
+            **graded,
+            **{
+                "Inspection type": "S5 Inspection",
+                "Inspection start date": "25/04/2019",
+                "Inspection end date": "26/04/2019",
+                "Publication date": "03/06/2019",
+                "Category of concern": "SM",
+                "Most recent category of concern": "SM",
+            },
+        ),
+        # The Weald: inadequate at its last graded inspection, monitored since; that inspection placed it in SWK.
+        latest_row(
+            142083,
+            "The Weald CofE Primary School",
+            **{**graded, "Inspection start date of latest OEIF graded inspection": "01/11/2018"},
+            **{"Inspection type": "S8 Monitoring Visit", "Inspection start date": "12/03/2019", "Most recent category of concern": "SWK"},
+        ),
+        # Guildford Grove: good at its last graded inspection; a category from long before is not that inspection's.
+        latest_row(
+            143373,
+            "Guildford Grove Primary School",
+            **{**GRADED, "Inspection start date of latest OEIF graded inspection": "27/11/2018"},
+            **{
+                "Inspection type": "S8 No Formal Designation Visit",
+                "Inspection start date": "14/03/2023",
+                "Most recent category of concern": "SM",
+            },
+        ),
+    ]
+    run = import_file(latest_file(rows), file_name="latest.csv")
+    assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    unified = Inspection.objects.get(school__urn=146527)  # the same inspection: no second record of the visit
+    assert (unified.overall, unified.category_of_concern, unified.inspection_type) == ("Special Measures", "SM", "S5 Inspection")
+    assert (unified.ended_on, unified.published_on) == (date(2019, 4, 26), date(2019, 6, 3))
+    weald = Inspection.objects.get(school__urn=142083, framework=Framework.GRADED)
+    assert (weald.overall, weald.category_of_concern, weald.published_on) == ("Serious Weaknesses", "SWK", None)
+    grove = Inspection.objects.get(school__urn=143373, framework=Framework.GRADED)
+    assert (grove.overall, grove.category_of_concern, grove.inspection_type) == ("Good", "", "Graded inspection")
+    # The authority's count of outcomes: a grade in words or as a digit is one outcome, best first.
+    four = latest_row(125037, "The Grange", **{**graded, "Inspection start date of latest OEIF graded inspection": "01/02/2024"})
+    import_file(latest_file([four]), file_name="latest-2.csv")
+    schools = School.objects.filter(urn__in=[146527, 142083, 143373, 125037, 125028])
+    assert _latest_graded(schools) == [
+        ("Outstanding", 1),  # Prior Heath, 2007
+        ("Good", 1),
+        ("Inadequate", 1),  # The Grange's made-up 2024 inspection: no category given
+        ("Inadequate: serious weaknesses", 1),
+        ("Inadequate: special measures", 1),
+        ("No graded inspection on record", 0),
+    ]
 
 
 def test_the_monthly_file_keeps_a_predecessors_urn_for_an_inspection_before_conversion(surrey):

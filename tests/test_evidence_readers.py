@@ -92,6 +92,15 @@ def test_ofsted_dates():
         ofsted.parse_date("9 Dec", 2, "x")
 
 
+def test_a_graded_outcome_in_words_or_digits_reads_the_same():
+    assert ofsted.describe_outcome("4", "SM") == ofsted.describe_outcome("Special Measures", "") == "Inadequate: special measures"
+    assert ofsted.describe_outcome("Serious Weaknesses", "") == "Inadequate: serious weaknesses"
+    assert ofsted.describe_outcome("4", "") == "Inadequate"
+    assert ofsted.describe_outcome("2", "SM") == ofsted.describe_outcome("good", "") == "Good"  # a category goes with inadequate only
+    assert ofsted.describe_outcome("Not judged", "") == "Not judged"
+    assert ofsted.describe_outcome("", "") == "Not judged"
+
+
 def test_legacy_grades_are_described_in_words():
     assert ofsted.describe_grade("2") == "Good (2)"
     assert ofsted.describe_grade("Serious Weaknesses") == "Serious Weaknesses"
