@@ -45,14 +45,30 @@ def _has(header, *names) -> bool:
     return set(names) <= set(header)
 
 
-def figures_loader(source: Source, read):
+def figures_loader(source: Source | dict[str, Source], read):
+    """`source` is the file's data set, or for performance tables the release its name gives (see release)."""
+
     @naming_the_file
     def load(ctx):
         data = utf8(ctx.source)
         figures = read(data, ctx.source.name)
-        return store_figures(ctx, source, figures, rows_read=data_rows(data))
+        given = release(ctx.source.name, source) if isinstance(source, dict) else source
+        return store_figures(ctx, given, figures, rows_read=data_rows(data))
 
     return load
+
+
+def release(file_name: str, sources: dict[str, Source]) -> Source:
+    """Which release of a year's performance tables a file is, by its name as DfE gives it
+    (england_ks2provisional.csv, england_ks4revised.csv, …); `sources` maps each release to its data set and
+    says under "" what a name without one is. Each release is kept apart, so a later provisional file never
+    replaces the final figures: pages show the final, then the revised, then the provisional."""
+    name = file_name.lower()
+    return next((source for word, source in sources.items() if word and word in name), sources[""])
+
+
+KS2_RELEASES = {"provisional": Source.KS2_PROVISIONAL, "revised": Source.KS2_REVISED, "": Source.KS2_FINAL}
+KS4_RELEASES = {"provisional": Source.KS4_PROVISIONAL, "revised": Source.KS4_REVISED, "": Source.KS4_FINAL}
 
 
 def inspections_loader(source: InspectionSource):
@@ -67,22 +83,23 @@ def inspections_loader(source: InspectionSource):
 KINDS = (
     ImportKind(
         "ks2_final",
-        "Key stage 2 performance tables (final)",
+        "Key stage 2 performance tables (final, revised or provisional, as the file's name says)",
         lambda h: _has(h, "RECTYPE", "URN", "PTRWM_EXP", "TELIG"),
-        figures_loader(Source.KS2_FINAL, lambda d, n: readers.read_performance_table(d, n, catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)),
+        figures_loader(KS2_RELEASES, lambda d, n: readers.read_performance_table(d, n, catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)),
     ),
     ImportKind(
         "ks4_final",
-        "Key stage 4 performance tables (final)",
+        "Key stage 4 performance tables (final, revised or provisional, as the file's name says)",
         lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "TOTATT8"),
-        figures_loader(Source.KS4_FINAL, lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES)),
+        figures_loader(KS4_RELEASES, lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES)),
     ),
     ImportKind(
         "ks4_provisional",
         "Key stage 4 headline measures (provisional)",
         lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "P8_BANDING") and "TOTATT8" not in h,
         figures_loader(
-            Source.KS4_PROVISIONAL, lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES)
+            {**KS4_RELEASES, "": Source.KS4_PROVISIONAL},
+            lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES),
         ),
     ),
     ImportKind(

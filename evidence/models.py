@@ -19,11 +19,15 @@ class Source(models.IntegerChoices):
 
     KS2_FINAL = 1, "Key stage 2 performance tables (final)"
     KS4_FINAL = 2, "Key stage 4 performance tables (final)"
-    KS4_PROVISIONAL = 3, "Key stage 4 headline measures (provisional)"
+    KS4_PROVISIONAL = 3, "Key stage 4 performance tables (provisional)"
     KS4_SCHOOL_INFO = 4, "Key stage 4 information about schools"
     CENSUS_SPC = 5, "School census, school level (January)"
     CENSUS_SUMMARY = 6, "School census summary (performance tables)"
     ABSENCE = 7, "Pupil absence (performance tables)"
+    # DfE publishes each year's tables provisional, then revised, then final; a file's name says which.
+    KS2_REVISED = 8, "Key stage 2 performance tables (revised)"
+    KS2_PROVISIONAL = 9, "Key stage 2 performance tables (provisional)"
+    KS4_REVISED = 10, "Key stage 4 performance tables (revised)"
 
 
 class Status(models.IntegerChoices):

@@ -13,7 +13,10 @@ from .models import Area, AreaObservation, Measure, Observation, Source, Status,
 # Most authoritative first.
 SOURCE_ORDER = [
     Source.KS2_FINAL,
+    Source.KS2_REVISED,
+    Source.KS2_PROVISIONAL,
     Source.KS4_FINAL,
+    Source.KS4_REVISED,
     Source.CENSUS_SPC,
     Source.CENSUS_SUMMARY,
     Source.ABSENCE,

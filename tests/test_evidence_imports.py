@@ -6,7 +6,8 @@ import gzip
 import pytest
 
 from evidence.history import history_urns
-from evidence.models import Area, AreaObservation, Observation, Source, Status
+from evidence.models import Area, AreaObservation, Measure, Observation, Source, Status
+from evidence.presenters import school_points
 from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import School
@@ -207,6 +208,26 @@ def test_a_corrected_file_replaces_its_year_from_its_source_only(surrey, tmp_pat
     assert figure(143373, "ks2_rwm_expected", 2019) == (58.0, "Value given")
     assert Observation.objects.get(school__urn=143373, measure__code="ks2_rwm_expected", year=2019).import_run == run
     assert list(Observation.objects.filter(source=Source.CENSUS_SUMMARY).order_by("pk").values()) == census
+
+
+def test_each_release_of_a_years_tables_is_kept_apart_and_the_final_one_shown(surrey, tmp_path):
+    final = import_file(KS2[2019])
+    text = KS2[2019].read_text(encoding="utf-8-sig")
+    line = next(row for row in text.splitlines() if ",143373," in row)
+    provisional = tmp_path / "2018-2019-england_ks2provisional.csv"
+    provisional.write_text(text.replace(line, line.replace(",56%,", ",54%,", 1)), encoding="utf-8")
+    run = import_file(provisional)  # published before the final one, imported after it
+    assert (run.kind, run.outcome) == ("ks2_final", ImportOutcome.SUCCEEDED), run.message
+    assert run.created == final.created and run.changed == 0  # the final figures are not touched
+    assert figure(143373, "ks2_rwm_expected", 2019, source=Source.KS2_FINAL) == (56.0, "Value given")
+    assert figure(143373, "ks2_rwm_expected", 2019, source=Source.KS2_PROVISIONAL) == (54.0, "Value given")
+    shown = school_points([143373], Measure.objects.filter(code="ks2_rwm_expected"))["ks2_rwm_expected"][2019]
+    assert (shown.value, shown.source) == (56.0, Source.KS2_FINAL)
+    revised = tmp_path / "2018-2019-england_ks4revised.csv"
+    revised.write_bytes(KS4[2019].read_bytes())
+    assert import_file(revised).outcome == ImportOutcome.SUCCEEDED
+    assert figure(139948, "ks4_progress8", 2019, source=Source.KS4_REVISED) == (0.22, "Value given")
+    assert not Observation.objects.filter(source=Source.KS4_FINAL).exists()
 
 
 def test_a_corrupt_value_refuses_the_whole_file_naming_row_and_column(surrey, tmp_path):
