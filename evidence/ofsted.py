@@ -64,6 +64,23 @@ FIELDS = {
 }
 DATE_FIELDS = ("started_on", "ended_on", "published_on", "oeif_started_on", "ungraded_on")
 
+# The words each kind of column may hold, compared in lower case with runs of spaces made one; blank,
+# NULL and 9 (not evaluated) are allowed everywhere. Anything else refuses the file, naming the row.
+REPORT_CARD_SCALE = ("exceptional", "strong standard", "expected standard", "needs attention", "urgent improvement", "not applicable")
+ALLOWED = {
+    "report card area": REPORT_CARD_SCALE,
+    "safeguarding": ("met", "not met"),
+    "category of concern": ("sm", "rsi", "swk", "special measures", "serious weaknesses", "requires significant improvement"),
+    "graded judgement": ("1", "2", "3", "4", "outstanding", "good", "requires improvement", "inadequate", "not judged"),
+}
+CHECKED = {
+    **dict.fromkeys(REPORT_CARD_AREAS, "report card area"),
+    **dict.fromkeys([*GRADED_AREAS, "latestoeifoveralleffectiveness"], "graded judgement"),
+    "safeguardingstandards": "safeguarding",
+    "categoryofconcern": "category of concern",
+    "mostrecentcategoryofconcern": "category of concern",
+}
+
 
 def is_all_inspections(header: list[str]) -> bool:
     keys = {key(h) for h in header}
@@ -182,6 +199,15 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
         oeif_urn = text("oeif_urn")
         bad = pl.col("_oeif_started_on").is_not_null() & (oeif_urn != "") & ~oeif_urn.str.contains(r"^[0-9]+$")
         checks.append((columns["oeif_urn"], bad, "'{}' is not a URN"))
+    allowed_in = {names[k]: kind for k, kind in CHECKED.items() if k in names}
+    for column, kind in allowed_in.items():
+        # Each distinct text is looked at once: a national file has a handful per column.
+        distinct = frame[column].unique().drop_nulls()
+        spoken = distinct.str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase()
+        unknown = distinct.filter(~spoken.is_in([*ALLOWED[kind], "", "9", "null"]))
+        if unknown.len():
+            message = f"'{{}}' is not a {kind} Ofsted gives (expected {', '.join(ALLOWED[kind])}, or blank, NULL or 9)"
+            checks.append((column, pl.col(column).is_in(unknown.implode()), message))
     _refuse_first(frame, checks)
     parts = [
         _current(frame, text, {label: names[k] for k, label in REPORT_CARD_AREAS.items() if k in names}),

@@ -317,3 +317,24 @@ def test_statistical_neighbours_in_common_grounds_own_layout(db):
     assert list(StatisticalNeighbour.objects.values_list("neighbour_code", "rank")) == [(825, 1)]
     bad = import_file(b"la_code,neighbour_la_code,rank\n936,x,1\n", file_name="neighbours.csv")
     assert bad.outcome == ImportOutcome.REFUSED and "row 2" in bad.message
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "kind"),
+    [
+        ("Inclusion", "Strongish standard", "report card area"),
+        ("Safeguarding standards", "Maybe", "safeguarding"),
+        ("Category of concern", "XYZ", "category of concern"),
+        ("Latest OEIF overall effectiveness", "5", "graded judgement"),
+    ],
+)
+def test_words_ofsted_does_not_use_refuse_the_monthly_file_whole(surrey, column, value, kind):
+    before = snapshot()
+    rows = [
+        latest_row(125037, "Grange", **{**REPORT_CARD, "Achievement": "strong  Standard"}),  # case and spacing are forgiven
+        latest_row(125028, "Prior Heath", **{**REPORT_CARD, **GRADED, column: value}),
+    ]
+    run = import_file(latest_file(rows), file_name="latest.csv")
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"row 3, column '{column}': '{value}' is not a {kind} Ofsted gives" in run.message
+    assert snapshot() == before
