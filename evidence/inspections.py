@@ -43,11 +43,15 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
     created = known.join(stored, on=KEY, how="anti", maintain_order="left")
     fields = ["school_id", "source", "import_run_id", *INSERTED]
     rows = created.with_columns(source=pl.lit(source), import_run_id=pl.lit(ctx.run.id)).select(fields)
-    # In the order of the unique index, which SQLite then fills page by page.
+    # Progress counts the records: the new ones as they are written, then the known ones merged.
+    ctx.progress(0, known.height)
     with bulk_load(Inspection, rows.height):
-        insert_frame(Inspection, as_written(rows.sort("school_id", "framework", "started_on")))
+        # In the order of the unique index, which SQLite then fills page by page.
+        insert_frame(
+            Inspection, as_written(rows.sort("school_id", "framework", "started_on")), done=lambda n: ctx.progress(n, known.height)
+        )
     changed = _merge_known(known.join(stored, on=KEY, how="inner"), source, ctx.run)
-    ctx.progress(1, 1)
+    ctx.progress(known.height, known.height)
     unchanged = known.height - created.height - changed
     return Counts(rows_read=rows_read, created=created.height, changed=changed, unchanged=unchanged, skipped=skipped)
 

@@ -77,11 +77,16 @@ def store_figures(ctx, source: int, figures: pl.DataFrame, *, rows_read: int) ->
     areas, skipped_areas = _area_figures(ctx, figures)
     tally = Tally()
     years = sorted(set(schools["year"].unique().to_list()) | set(areas["year"].unique().to_list()))
+    # Progress counts the file's figures as each year's are compared and written.
+    total, done = schools.height + areas.height, 0
+    ctx.progress(0, total)
     for year in years:
-        tally.add(_sync(Observation, ["school_id"], schools.filter(pl.col("year") == year), source, year, ctx.run.id))
-        tally.add(_sync(AreaObservation, ["area", "la_code"], areas.filter(pl.col("year") == year), source, year, ctx.run.id))
+        for model, keys, frame in ((Observation, ["school_id"], schools), (AreaObservation, ["area", "la_code"], areas)):
+            part = frame.filter(pl.col("year") == year)
+            tally.add(_sync(model, keys, part, source, year, ctx.run.id, written=lambda n, base=done: ctx.progress(base + n, total)))
+            done += part.height
+            ctx.progress(done, total)
     _note_years(measures, figures, source)
-    ctx.progress(1, 1)
     return Counts(
         rows_read=rows_read,
         created=tally.created,
@@ -158,7 +163,9 @@ def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame)
     return _query(sql, params, schema).join(new.select(keys).unique(), on=keys, how="semi")
 
 
-def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run_id: int) -> Tally:
+def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run_id: int, written=None) -> Tally:
+    """Make what `source` says for `year` about the schools (or areas) in `new` what `new` says;
+    `written(n)` hears how many figures are in after each batch."""
     if new.is_empty():
         return Tally()
     extra = ["computed"] if model is AreaObservation else []
@@ -181,7 +188,7 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
     )
     # In the order of the unique index, which SQLite then fills page by page.
     with bulk_load(model, writes.height):
-        insert_frame(model, writes.select(fields).sort([*keys, "measure_id"]))
+        insert_frame(model, writes.select(fields).sort([*keys, "measure_id"]), done=written)
     return Tally(
         created=created.height,
         changed=replaced.height + gone.height,

@@ -297,3 +297,13 @@ def test_history_follows_a_converted_academy_to_its_predecessor(surrey):
 
 def test_history_of_a_school_without_links_is_itself(surrey):
     assert history_urns(School.objects.get(urn=125037)) == [125037]
+
+
+def test_progress_is_reported_as_the_figures_are_written(surrey):
+    heard = []
+    run = import_file(CENSUS_2023, progress=lambda done, total: heard.append((done, total)))
+    assert run.outcome == ImportOutcome.SUCCEEDED
+    totals = {total for _, total in heard}
+    assert len(totals) == 1 and totals.pop() > 1000  # the figures of the authority's schools and every area
+    steps = [done for done, _ in heard]
+    assert steps == sorted(steps) and steps[-1] == heard[-1][1] and len(set(steps)) >= 3
