@@ -26,6 +26,7 @@ from .evidence_helpers import (
     KS4,
     KS4_INFO_2024,
     KS4_INFO_2025,
+    KS4_PROVISIONAL,
     LINKS_2021,
     OFSTED_ALL,
 )
@@ -62,6 +63,14 @@ def test_the_school_command_prints_figures_as_the_files_give_them(surrey):
     }
     assert data["observations"]["fsm_pct"]["2023"] == {**data["observations"]["fsm_pct"]["2023"], "value": 39.9, "status": "value"}
     assert data["observations"]["absence_overall_pct"]["2018"]["value"] == 4.9
+
+
+def test_the_school_command_prints_every_figure_held_not_only_the_one_shown(surrey):
+    import_file(KS4_PROVISIONAL)
+    progress8 = command_json(139948)["observations"]["ks4_progress8"]["2019"]  # Jubilee High School
+    assert (progress8["value"], progress8["source"]) == (0.22, "ks4_final")  # the final figure is the one shown
+    assert [(f["value"], f["source"], f["urn"]) for f in progress8["also"]] == [(0.23, "ks4_provisional", 139948)]
+    assert "also" not in command_json(143373)["observations"]["ks2_rwm_expected"]["2019"]
 
 
 def test_the_school_command_shows_suppressed_as_suppressed(surrey):

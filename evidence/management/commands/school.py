@@ -1,13 +1,14 @@
 """`manage.py school URN [--json]`: a school's register facts, every figure and its inspections."""
 
 import json
+from collections import defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 
 from evidence.history import history_urns
 from evidence.meta import meanings
-from evidence.models import Measure, Source, Status, academic_year
-from evidence.presenters import display, school_points
+from evidence.models import Measure, Observation, Source, Status, academic_year
+from evidence.presenters import Point, display, school_points
 from evidence.timeline import inspections_for
 from register.models import School
 
@@ -40,16 +41,16 @@ class Command(BaseCommand):
             "ofsted_rating": school.ofsted_rating,
             "history_urns": urns,
         }
+        # The figure the pages show for each measure and year, and under "also" every other one held for it
+        # (another release or data set, or a predecessor's URN).
+        others = defaultdict(list)
+        for code, point in _every_point(urns):
+            chosen = points[code][point.year]
+            if (point.source, point.urn) != (chosen.source, chosen.urn):
+                others[code, point.year].append(_entry(point))
         observations = {
             code: {
-                str(year): {
-                    "value": p.value,
-                    "status": "value" if p.status == Status.VALUE else Status(p.status).label.lower(),
-                    "cohort": p.cohort,
-                    "source": Source(p.source).name.lower(),
-                    "urn": p.urn,
-                    "import_run": p.run_id,
-                }
+                str(year): {**_entry(p), **({"also": others[code, year]} if others[code, year] else {})}
                 for year, p in sorted(years.items())
             }
             for code, years in sorted(points.items())
@@ -84,3 +85,21 @@ class Command(BaseCommand):
             self.stdout.write(f"  {measures[code].label}: {row}")
         for i in inspections:
             self.stdout.write(f"  Inspection {i['started_on']} ({i['framework']}): {i['overall'] or i['type']}")
+
+
+def _entry(p: Point) -> dict:
+    return {
+        "value": p.value,
+        "status": "value" if p.status == Status.VALUE else Status(p.status).label.lower(),
+        "cohort": p.cohort,
+        "source": Source(p.source).name.lower(),
+        "urn": p.urn,
+        "import_run": p.run_id,
+    }
+
+
+def _every_point(urns: list[int]):
+    fields = ("measure__code", "year", "value", "status", "source", "cohort", "import_run_id", "school__urn")
+    rows = Observation.objects.filter(school__urn__in=urns).order_by("measure__order", "year", "source", "school__urn")
+    for code, year, value, status, source, cohort, run_id, urn in rows.values_list(*fields):
+        yield code, Point(year, value, status, source, cohort, run_id, urn=urn)
