@@ -15,7 +15,7 @@ from django.db import connection
 
 from imports.bulk import among, bulk_load, column_names, insert_frame
 from imports.registry import Counts, ImportRefused
-from register.models import LocalAuthority, School
+from register.models import LocalAuthority, School, SchoolLink
 
 from .catalogue import BY_CODE, MEASURES
 from .models import Area, AreaObservation, Measure, Observation
@@ -102,6 +102,7 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     # Limited to some authorities: the schools the register holds there, whatever LA code the file gives.
     matched = rows.join(_school_ids(rows["urn"].drop_nulls().unique().to_list(), ctx.la_codes), on="urn", how="inner")
     skipped = figures.filter(pl.col("area") == "school")["line"].n_unique() - matched["line"].n_unique()
+    _note_predecessors_not_held(ctx, rows.join(matched.select("urn").unique(), on="urn", how="anti")["urn"].drop_nulls().unique())
     doubled = matched.group_by(["school_id", "measure_id", "year"]).agg(pl.col("line").min(), pl.col("line").max().alias("again"), pl.len())
     doubled = doubled.filter(pl.col("len") > 1)
     if doubled.height:
@@ -109,6 +110,24 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         urn = matched.filter(pl.col("line") == first["line"])["urn"][0]
         raise ImportRefused(f"URN {urn} appears twice (rows {first['line']} and {first['again']})", row=first["again"], column="URN")
     return matched, skipped
+
+
+def _note_predecessors_not_held(ctx, skipped_urns: pl.Series) -> None:
+    """A school's history joins its predecessors' figures only if the register holds them: say which of the
+    skipped URNs are predecessors of schools in scope, and what to import so that their figures count."""
+    if skipped_urns.is_empty():
+        return
+    schools = School.objects.filter(la__code__in=ctx.la_codes) if ctx.la_codes else School.objects.all()
+    links = SchoolLink.objects.filter(link_type__startswith="Predecessor", urn__in=schools.values("urn"))
+    skipped = set(skipped_urns.to_list())
+    pairs = sorted({(old, new) for new, old in links.values_list("urn", "linked_urn") if old in skipped})
+    if pairs:
+        examples = ", ".join(f"URN {old} (before {new})" for old, new in pairs[:3])
+        ctx.notes.append(
+            f"{len(pairs):,} of the skipped schools are predecessors of schools in the register that it does not hold, "
+            f"such as {examples}: import a GIAS extract that includes closed schools, then this file again, "
+            "to join their figures to their successors' history."
+        )
 
 
 def _school_ids(urns: list[int], la_codes: frozenset) -> pl.DataFrame:

@@ -52,6 +52,7 @@ class ImportContext:
     run: object  # imports.models.ImportRun
     la_codes: frozenset = field(default_factory=frozenset)  # empty: every authority
     progress: Callable[[int, int], None] = lambda done, total: None
+    notes: list[str] = field(default_factory=list)  # what the person importing should know, after the counts
 
     def wants_la(self, code) -> bool:
         return not self.la_codes or code in self.la_codes

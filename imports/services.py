@@ -95,7 +95,7 @@ def import_file(
         _audit(run, user)
         raise
     run.checksum = source.checksum
-    return _finished(run, counts, chosen, user)
+    return _finished(run, counts, chosen, user, context.notes)
 
 
 def _name_of(path_or_bytes) -> str:
@@ -104,10 +104,10 @@ def _name_of(path_or_bytes) -> str:
     return str(path_or_bytes).rsplit("/", 1)[-1]
 
 
-def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user) -> ImportRun:
+def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user, notes=()) -> ImportRun:
     run.rows_read, run.created, run.changed, run.unchanged, run.skipped = counts.astuple()
     run.outcome = ImportOutcome.SUCCEEDED if counts.created or counts.changed else ImportOutcome.UNCHANGED
-    run.message = describe(run, kind)
+    run.message = " ".join([describe(run, kind), *notes])
     run.progress, run.finished_at = 100, timezone.now()
     run.save()
     _audit(run, user)
