@@ -83,13 +83,13 @@ def inspections_loader(source: InspectionSource):
 KINDS = (
     ImportKind(
         "ks2_final",
-        "Key stage 2 performance tables (final, revised or provisional, as the file's name says)",
+        "Key stage 2 performance tables",
         lambda h: _has(h, "RECTYPE", "URN", "PTRWM_EXP", "TELIG"),
         figures_loader(KS2_RELEASES, lambda d, n: readers.read_performance_table(d, n, catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)),
     ),
     ImportKind(
         "ks4_final",
-        "Key stage 4 performance tables (final, revised or provisional, as the file's name says)",
+        "Key stage 4 performance tables",
         lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "TOTATT8"),
         figures_loader(KS4_RELEASES, lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES)),
     ),
