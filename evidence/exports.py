@@ -1,13 +1,14 @@
-"""An authority's school figures as CSV or XLSX: one row per school, measure and year, with the source."""
+"""An authority's figures as CSV or XLSX: its own and England's, then each school's, one row per measure and year, with the source."""
 
 import csv
 import io
 
+from django.db.models import Q
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from .catalogue import BY_CODE
-from .models import Observation, Source, Status, academic_year
+from .models import Area, AreaObservation, Observation, Source, Status, academic_year
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
 # names come from imported files, so they must never run as one when a download is opened.
@@ -15,26 +16,41 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ["URN", "School", "Measure code", "Measure", "Academic year", "Value", "Status", "Cohort", "Source", "File"]
 
 
-def authority_rows(schools):
+def authority_rows(authority, schools):
+    """The authority's and England's figures for the key measures (as the overview page shows them, with
+    no URN), then every school's, one row per measure, year and source."""
+    areas = (
+        AreaObservation.objects.filter(measure__key=True)
+        .filter(Q(area=Area.LA, la_code=authority.code) | Q(area=Area.ENGLAND))
+        .order_by("area", "measure__order", "year", "source")
+        .values_list("area", "measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name", "computed")
+    )
+    for area, code, year, value, status, cohort, source, file_name, computed in areas:
+        name = authority.name if area == Area.LA else Area(area).label
+        yield _row("", name, code, year, value, status, cohort, source, file_name, computed=computed)
     rows = (
         Observation.objects.filter(school__in=schools, measure__key=True)
         .order_by("school__name", "school__urn", "measure__order", "year", "source")
         .values_list("school__urn", "school__name", "measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name")
     )
-    for urn, name, code, year, value, status, cohort, source, file_name in rows.iterator(chunk_size=5000):
-        spec = BY_CODE.get(code)
-        yield [
-            urn,
-            name,
-            code,
-            spec.label if spec else code,
-            academic_year(year),
-            _rounded(value, spec.places if spec else None),
-            "" if status == Status.VALUE else Status(status).label.lower(),
-            cohort,
-            Source(source).label,
-            file_name,
-        ]
+    for values in rows.iterator(chunk_size=5000):
+        yield _row(*values)
+
+
+def _row(urn, name, code, year, value, status, cohort, source, file_name, *, computed=False) -> list:
+    spec = BY_CODE.get(code)
+    return [
+        urn,
+        name,
+        code,
+        spec.label if spec else code,
+        academic_year(year),
+        _rounded(value, spec.places if spec else None),
+        "" if status == Status.VALUE else Status(status).label.lower(),
+        cohort,
+        Source(source).label + (" (calculated here from the schools' counts)" if computed else ""),
+        file_name,
+    ]
 
 
 def _rounded(value: float | None, places: int | None):

@@ -181,7 +181,7 @@ def _report_card_counts(schools):
 def authority_results_download(request, code, fmt):
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority)
-    rows = exports.authority_rows(schools)
+    rows = exports.authority_rows(authority, schools)
     record(AuditAction.EXPORT, request=request, obj=authority, format=fmt)
     name = f"{authority.name.lower().replace(' ', '-')}-results"
     if fmt == "xlsx":

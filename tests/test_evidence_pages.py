@@ -171,6 +171,15 @@ def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
     assert (row["Value"], row["Status"], row["File"]) == ("56", "", "2018-2019-936-ks2final.csv")  # as published: whole per cents
     pupils = next(r for r in rows if r["URN"] == "143373" and r["Measure code"] == "pupils")
     assert pupils["Value"].isdigit()  # a headcount, not '412.0'
+    # The overview's own figures come first, with no URN: the authority's, then England's.
+    areas = {(r["School"], r["Academic year"]): r["Value"] for r in rows if r["URN"] == "" and r["Measure code"] == "ks2_rwm_expected"}
+    assert (areas["Surrey", "2018/19"], areas["England (state-funded schools)", "2018/19"]) == ("70", "65")
+    assert rows[0]["URN"] == "" and rows[-1]["URN"] != ""
+    sen = next(r for r in rows if r["URN"] == "" and r["Measure code"] == "sen_support_pct")
+    assert (sen["School"], sen["Source"]) == (
+        "Surrey",
+        "School census summary (performance tables) (calculated here from the schools' counts)",
+    )
     suppressed = next(
         r for r in rows if r["URN"] == "138766" and r["Measure code"] == "ks2_rwm_expected" and r["Academic year"] == "2016/17"
     )
