@@ -23,6 +23,8 @@ def is_neighbours(header: list[str]) -> bool:
 
 def read_neighbours(text: str) -> list[tuple[int, int, int]]:
     rows = []
+    pairs: dict[tuple[int, int], int] = {}  # (la, neighbour) → the line that gave it
+    ranks: dict[tuple[int, int], int] = {}  # (la, rank) → the line that gave it
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     next(reader, None)
     for line, row in enumerate(reader, start=2):
@@ -34,8 +36,20 @@ def read_neighbours(text: str) -> list[tuple[int, int, int]]:
         if len(row) < 3:
             raise ImportRefused("the row has fewer than three fields", row=line)
         la, neighbour, rank = (int(f) for f in row[:3])
+        for column, code in (("la_code", la), ("neighbour_la_code", neighbour)):
+            if not 100 <= code <= 999:
+                raise ImportRefused(f"'{row[COLUMNS.index(column)].strip()}' is not a three-digit LA code", row=line, column=column)
         if la == neighbour:
             raise ImportRefused("an authority cannot be its own neighbour", row=line, column="neighbour_la_code")
+        if rank < 1:
+            raise ImportRefused("ranks start at 1 (the closest neighbour)", row=line, column="rank")
+        if (la, neighbour) in pairs:
+            raise ImportRefused(
+                f"{neighbour} is already {la}'s neighbour at row {pairs[la, neighbour]}", row=line, column="neighbour_la_code"
+            )
+        if (la, rank) in ranks:
+            raise ImportRefused(f"{la} already has a neighbour ranked {rank} at row {ranks[la, rank]}", row=line, column="rank")
+        pairs[la, neighbour] = ranks[la, rank] = line
         rows.append((la, neighbour, rank))
     return rows
 

@@ -320,6 +320,24 @@ def test_statistical_neighbours_in_common_grounds_own_layout(db):
 
 
 @pytest.mark.parametrize(
+    ("rows", "refusal"),
+    [
+        ("936,850,1\n936,850,2\n", "row 3, column 'neighbour_la_code': 850 is already 936's neighbour at row 2"),
+        ("936,850,1\n936,825,1\n", "row 3, column 'rank': 936 already has a neighbour ranked 1 at row 2"),
+        ("936,85,1\n", "row 2, column 'neighbour_la_code': '85' is not a three-digit LA code"),
+        ("936,850,0\n", "row 2, column 'rank': ranks start at 1"),
+    ],
+)
+def test_a_neighbour_list_that_contradicts_itself_is_refused_whole(db, rows, refusal):
+    from evidence.models import StatisticalNeighbour
+
+    import_file(b"la_code,neighbour_la_code,rank\n936,821,1\n", file_name="neighbours.csv")
+    run = import_file(f"la_code,neighbour_la_code,rank\n{rows}".encode(), file_name="neighbours.csv")
+    assert run.outcome == ImportOutcome.REFUSED and refusal in run.message
+    assert list(StatisticalNeighbour.objects.values_list("la_code", "neighbour_code", "rank")) == [(936, 821, 1)]
+
+
+@pytest.mark.parametrize(
     ("column", "value", "kind"),
     [
         ("Inclusion", "Strongish standard", "report card area"),
