@@ -357,12 +357,19 @@ def legacy_grade(overall: str | None) -> str | None:
     return overall if overall in LEGACY_GRADES else GRADE_OF_WORDS.get(overall.lower())
 
 
+def category_code(category: str | None) -> str:
+    """SM, SWK or RSI, whether the file gave the code or the words ('Special measures'); other text as given."""
+    category = (category or "").strip()
+    words = {name: code for code, name in CATEGORIES.items()}
+    return category.upper() if category.upper() in CATEGORIES else words.get(category.lower(), category)
+
+
 def describe_outcome(overall: str, category: str) -> str:
     """A graded inspection's outcome in words: 'Good'; 'Inadequate: special measures'; other words as published."""
     grade = legacy_grade(overall)
     if grade is None:
         return overall or "Not judged"
-    category = category or CATEGORY_OF_RATING.get(overall.strip().lower(), "")
+    category = category_code(category) or CATEGORY_OF_RATING.get(overall.strip().lower(), "")
     if grade == "4" and category in CATEGORIES:
         return f"Inadequate: {CATEGORIES[category]}"
     return LEGACY_GRADES[grade]

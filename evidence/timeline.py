@@ -8,7 +8,7 @@ from core.jinja import gov_date
 from register.models import RegisterEvent
 
 from .models import Framework, Inspection, IntelligenceEntry, Severity
-from .ofsted import CATEGORIES, describe_grade
+from .ofsted import CATEGORIES, category_code, describe_grade
 
 SEVERITY_COLOURS = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "grey"}
 
@@ -50,7 +50,7 @@ def inspection_event(inspection: Inspection, current_urn: int) -> Event:
     if inspection.safeguarding:
         lines.append(f"Safeguarding standards: {inspection.safeguarding}")
     if inspection.category_of_concern:
-        category = inspection.category_of_concern
+        category = category_code(inspection.category_of_concern)
         named = f"{CATEGORIES[category]} ({category})" if category in CATEGORIES else category
         lines.append(f"Category of concern: {named}")
     urn = inspection.urn_at_inspection or inspection.school.urn

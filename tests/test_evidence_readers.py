@@ -96,6 +96,8 @@ def test_a_graded_outcome_in_words_or_digits_reads_the_same():
     assert ofsted.describe_outcome("4", "SM") == ofsted.describe_outcome("Special Measures", "") == "Inadequate: special measures"
     assert ofsted.describe_outcome("Serious Weaknesses", "") == "Inadequate: serious weaknesses"
     assert ofsted.describe_outcome("4", "") == "Inadequate"
+    assert ofsted.describe_outcome("4", "Special measures") == ofsted.describe_outcome("4", "sm") == "Inadequate: special measures"
+    assert ofsted.describe_outcome("4", "RSI") == "Inadequate: requires significant improvement"
     assert ofsted.describe_outcome("2", "SM") == ofsted.describe_outcome("good", "") == "Good"  # a category goes with inadequate only
     assert ofsted.describe_outcome("Not judged", "") == "Not judged"
     assert ofsted.describe_outcome("", "") == "Not judged"

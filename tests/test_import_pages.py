@@ -104,6 +104,8 @@ def test_progress_panel_of_a_queued_import_polls_until_finished(client, world):
     sign_in(client, world.users[Role.LA_ADMIN])
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in page and "<progress" in page and "htmx.min.js" in page
+    # Nothing is counted yet: the page says so rather than show zeros and "no changes".
+    assert page.count("Counted when the import ends") == 5 and "recorded no changes" not in page
     panel = client.get(reverse("imports:progress", args=[run.pk]), headers={"HX-Request": "true"})
     assert "Waiting to start" in panel.content.decode()
     ImportRun.objects.filter(pk=run.pk).update(outcome=ImportOutcome.SUCCEEDED, progress=100)

@@ -1,7 +1,10 @@
 """Uploaded imports run in a worker: the database backend by default, Redis in larger installations."""
 
+import io
+
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
@@ -33,6 +36,20 @@ def test_a_redis_worker_runs_an_uploaded_import(db):
     assert (run.outcome, run.created) == (ImportOutcome.SUCCEEDED, 590)
     assert School.objects.filter(urn=125004).exists()
     assert result.id
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_the_database_worker_runs_an_uploaded_import(db):
+    run = ImportRun.objects.create(file_name=GIAS_2021.name, checksum="", outcome=ImportOutcome.QUEUED)
+    result = run_import.enqueue(run.pk, str(GIAS_2021), [936], None)
+    run.refresh_from_db()
+    assert run.outcome == ImportOutcome.QUEUED  # nothing runs until a worker takes it
+    call_command("db_worker", "--batch", "--interval", "0", stdout=io.StringIO(), stderr=io.StringIO())
+    run.refresh_from_db()
+    assert (run.outcome, run.created) == (ImportOutcome.SUCCEEDED, 590)
+    assert School.objects.filter(urn=125004).exists()
+    result.refresh()
+    assert result.status == "SUCCESSFUL" and result.return_value == ImportOutcome.SUCCEEDED
 
 
 def test_progress_shown_while_running_comes_from_the_worker_through_the_cache(client, world):

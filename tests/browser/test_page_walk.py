@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from imports.models import ImportOutcome, ImportRun
 
 from .conftest import assert_govuk_styled, check_page
 
@@ -43,6 +44,12 @@ PAGES = {
     "user": (url("accounts:user-detail", lambda w: w.users[Role.HEADTEACHER].pk), (Role.LA_ADMIN,), 200),
     "audit-log": (url("audit:list"), (Role.LA_ADMIN,), 200),
     "imports": (url("imports:list"), (Role.LA_ADMIN,), 200),
+    "import-running": (lambda w: import_page(ImportOutcome.RUNNING, progress=40), (Role.LA_ADMIN,), 200),
+    "import-refused": (
+        lambda w: import_page(ImportOutcome.REFUSED, message="national.csv, row 7, column 'URN': 'x' is not a URN."),
+        (Role.LA_ADMIN,),
+        200,
+    ),
     "school-results": (url("evidence:school-results", lambda w: w.school.urn), (Role.LA_OFFICER, Role.HEADTEACHER, Role.STAKEHOLDER), 200),
     "school-timeline": (url("evidence:school-timeline", lambda w: w.school.urn), (Role.LA_OFFICER, Role.GOVERNOR), 200),
     "school-intelligence": (url("evidence:school-intelligence", lambda w: w.school.urn), (Role.LA_OFFICER, Role.ADVISER), 200),
@@ -54,6 +61,14 @@ PAGES = {
     "other-school-not-found": (url("register:school-people", lambda w: w.far_school.urn), (Role.HEADTEACHER,), 404),
     "forbidden-users": (url("accounts:user-list"), (Role.HEADTEACHER,), 403),
 }
+
+
+def import_page(outcome, **fields):
+    """An import of every authority (which LA administrators see), as the Imports page shows it: running, with its
+    progress bar, or finished."""
+    run = ImportRun.objects.create(file_name="national.csv", checksum="", kind="gias_establishments", outcome=outcome, **fields)
+    return reverse("imports:detail", args=[run.pk])
+
 
 CASES = [pytest.param(role, key, id=f"{role.value}-{key}") for key, (_, roles, _) in PAGES.items() for role in roles]
 
