@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 
 from accounts.roles import Role
@@ -66,3 +68,23 @@ def sign_in(client, user):
     session["otp_device_id"] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def emptied_audit_log(transactional_db):
+    """A transactional database is emptied by a flush after each test. On
+    SQLite that flush is a DELETE, which the audit log's append-only triggers refuse; lift them
+    for the audit rows this test wrote, then put them back. (PostgreSQL flushes with TRUNCATE,
+    which its row triggers do not see.)"""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("audit.migrations.0002_append_only")
+    with connection.cursor() as cursor:
+        for sql in migration.SQLITE_REVERSE:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM audit_auditevent")
+        for sql in migration.SQLITE:
+            cursor.execute(sql)

@@ -39,7 +39,8 @@ def test_a_redis_worker_runs_an_uploaded_import(db):
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
-def test_the_database_worker_runs_an_uploaded_import(db):
+def test_the_database_worker_runs_an_uploaded_import(emptied_audit_log):
+    # A transactional database: the worker closes its connection when it is done, as in production.
     run = ImportRun.objects.create(file_name=GIAS_2021.name, checksum="", outcome=ImportOutcome.QUEUED)
     result = run_import.enqueue(run.pk, str(GIAS_2021), [936], None)
     run.refresh_from_db()

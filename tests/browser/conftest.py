@@ -12,7 +12,6 @@ The live server runs in another thread: browser tests use
 """
 
 import contextlib
-import importlib
 import json
 import os
 import re
@@ -78,23 +77,8 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def _audit_log_emptied_before_flush(transactional_db):
-    """The live server needs a transactional database, emptied by a flush after each test. On
-    SQLite that flush is a DELETE, which the audit log's append-only triggers refuse; lift them
-    for the audit rows this test wrote, then put them back. (PostgreSQL flushes with TRUNCATE,
-    which its row triggers do not see.)"""
-    yield
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    migration = importlib.import_module("audit.migrations.0002_append_only")
-    with connection.cursor() as cursor:
-        for sql in migration.SQLITE_REVERSE:
-            cursor.execute(sql)
-        cursor.execute("DELETE FROM audit_auditevent")
-        for sql in migration.SQLITE:
-            cursor.execute(sql)
+def _audit_log_emptied_before_flush(emptied_audit_log):
+    """The live server needs a transactional database, emptied by a flush after each test (see emptied_audit_log)."""
 
 
 @pytest.fixture(scope="session")
