@@ -35,7 +35,7 @@ FIELDS = (
 def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int) -> Counts:
     """Write the records of evidence.ofsted.read_inspections: new ones in bulk, known ones merged field by field."""
     records = _merged(records)
-    wanted = School.objects.filter(la__code__in=ctx.la_codes) if ctx.la_codes else School.objects.all()
+    wanted = School.objects.of_authorities(ctx.la_codes)
     schools = pl.DataFrame(list(wanted.order_by().values_list("urn", "id")), schema={"urn": pl.Int64, "school_id": pl.Int64}, orient="row")
     known = records.join(schools, on="urn", how="inner", maintain_order="left")
     skipped = records["line"].n_unique() - known["line"].n_unique()

@@ -117,7 +117,7 @@ def _note_predecessors_not_held(ctx, skipped_urns: pl.Series) -> None:
     skipped URNs are predecessors of schools in scope, and what to import so that their figures count."""
     if skipped_urns.is_empty():
         return
-    schools = School.objects.filter(la__code__in=ctx.la_codes) if ctx.la_codes else School.objects.all()
+    schools = School.objects.of_authorities(ctx.la_codes)
     links = SchoolLink.objects.filter(link_type__startswith="Predecessor", urn__in=schools.values("urn"))
     skipped = set(skipped_urns.to_list())
     pairs = sorted({(old, new) for new, old in links.values_list("urn", "linked_urn") if old in skipped})

@@ -95,6 +95,11 @@ class SchoolQuerySet(models.QuerySet):
     def in_la(self, authority):
         return self.filter(la=authority)
 
+    def of_authorities(self, la_codes):
+        """The schools of the authorities with these LA codes: an import limited to them; every school when
+        there are none (an import of every authority)."""
+        return self.filter(la__code__in=la_codes) if la_codes else self
+
     def visible_to(self, user):
         """Schools whose register entry `user` may browse: the authorities their roles touch."""
         from accounts.access import scope_for

@@ -166,10 +166,7 @@ def load_group_links(ctx: ImportContext) -> Counts:
     groups = group_frame(raw).unique(subset="uid", keep="first", maintain_order=True)
     counts = Counts(rows_read=raw.height)
 
-    schools = School.objects.all()
-    if ctx.la_codes:
-        schools = schools.filter(la__code__in=ctx.la_codes)
-    school_ids = dict(schools.values_list("urn", "id"))
+    school_ids = dict(School.objects.of_authorities(ctx.la_codes).values_list("urn", "id"))
     keep = links["urn"].is_in(list(school_ids))
     if ctx.la_codes:
         # A school of these authorities joins a group the register holds only if the group is already

@@ -35,7 +35,7 @@ def load(ctx: ImportContext) -> Counts:
     if ctx.la_codes:
         # Each school's own links (GIAS lists every link from both ends): a link listed on another
         # authority's school is that authority's to import, even where it names one of these schools.
-        urns = list(School.objects.filter(la__code__in=ctx.la_codes).values_list("urn", flat=True))
+        urns = list(School.objects.of_authorities(ctx.la_codes).values_list("urn", flat=True))
         frame = frame.filter(pl.col("urn").is_in(urns))
     frame = frame.unique(subset=["urn", "linked_urn", "link_type"], keep="first", maintain_order=True)
     counts.skipped = counts.rows_read - frame.height
