@@ -112,16 +112,25 @@ def _better(new: Point, old: Point | None, urn_rank: dict[int, int]) -> bool:
 
 def school_points(urns: list[int], measures=None) -> dict[str, dict[int, Point]]:
     """measure code → year → the chosen Point, across the school's history of URNs."""
+    return chosen_points(every_school_point(urns, measures), urns)
+
+
+def every_school_point(urns: list[int], measures=None) -> list[tuple[str, Point]]:
+    """(measure code, Point) for every figure held for these URNs: every source, every URN."""
     rows = Observation.objects.filter(school__urn__in=urns)
     if measures is not None:
         rows = rows.filter(measure__in=measures)
     fields = ("measure__code", "year", "value", "status", "source", "cohort", "import_run_id", "import_run__file_name", "school__urn")
+    return [(code, Point(year, *rest)) for code, year, *rest in rows.values_list(*fields)]
+
+
+def chosen_points(points: list[tuple[str, Point]], urns: list[int]) -> dict[str, dict[int, Point]]:
+    """measure code → year → the Point the pages show: the most authoritative source, then the current URN."""
     urn_rank = {urn: i for i, urn in enumerate(urns)}
     chosen: dict[str, dict[int, Point]] = defaultdict(dict)
-    for code, year, value, status, source, cohort, run_id, file_name, urn in rows.values_list(*fields):
-        point = Point(year, value, status, source, cohort, run_id, file_name, urn)
-        if _better(point, chosen[code].get(year), urn_rank):
-            chosen[code][year] = point
+    for code, point in points:
+        if _better(point, chosen[code].get(point.year), urn_rank):
+            chosen[code][point.year] = point
     return chosen
 
 

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from evidence.history import history_urns
 from evidence.meta import meanings
-from evidence.models import Measure, Observation, Source, Status, academic_year
-from evidence.presenters import Point, display, school_points
+from evidence.models import Measure, Source, Status, academic_year
+from evidence.presenters import Point, chosen_points, display, every_school_point
 from evidence.timeline import inspections_for
 from register.models import School
 
@@ -25,7 +25,8 @@ class Command(BaseCommand):
         if school is None:
             raise CommandError(f"No school with URN {urn} in the register.")
         urns = history_urns(school)
-        points = school_points(urns)
+        every = every_school_point(urns)
+        points = chosen_points(every, urns)
         facts = {
             "urn": school.urn,
             "name": school.name,
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         # The figure the pages show for each measure and year, and under "also" every other one held for it
         # (another release or data set, or a predecessor's URN).
         others = defaultdict(list)
-        for code, point in _every_point(urns):
+        for code, point in sorted(every, key=lambda found: (found[1].source, found[1].urn)):
             chosen = points[code][point.year]
             if (point.source, point.urn) != (chosen.source, chosen.urn):
                 others[code, point.year].append(_entry(point))
@@ -96,10 +97,3 @@ def _entry(p: Point) -> dict:
         "urn": p.urn,
         "import_run": p.run_id,
     }
-
-
-def _every_point(urns: list[int]):
-    fields = ("measure__code", "year", "value", "status", "source", "cohort", "import_run_id", "school__urn")
-    rows = Observation.objects.filter(school__urn__in=urns).order_by("measure__order", "year", "source", "school__urn")
-    for code, year, value, status, source, cohort, run_id, urn in rows.values_list(*fields):
-        yield code, Point(year, value, status, source, cohort, run_id, urn=urn)
