@@ -94,13 +94,16 @@ class RoleAssignmentQuerySet(models.QuerySet):
         those of the trust's current member schools."""
         from register.models import GroupMembership
 
-        found = set()
+        found, groups = set(), set()
         for authority, school_la, body_authority, group in self.values_list(
             "authority_id", "school__la_id", "body__authority_id", "group_id"
         ):
             found.update(i for i in (authority, school_la, body_authority) if i is not None)
             if group is not None:
-                found.update(GroupMembership.objects.filter(group_id=group, left_on__isnull=True).values_list("school__la_id", flat=True))
+                groups.add(group)
+        if groups:
+            current = GroupMembership.objects.filter(group_id__in=groups, left_on__isnull=True)
+            found.update(current.values_list("school__la_id", flat=True))
         return found
 
     def in_authorities(self, authority_ids):
