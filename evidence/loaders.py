@@ -6,11 +6,14 @@ evidence.readers / evidence.ofsted (pure) and write with evidence.store / eviden
 
 from functools import wraps
 
-from imports.registry import ImportKind, ImportRefused, register_kind
+from django.db.models import F, Q
+
+from imports.registry import ChangeList, ImportKind, ImportRefused, register_kind
+from register.models import LocalAuthority
 
 from . import catalogue, ofsted, readers
 from .inspections import store_inspections
-from .models import InspectionSource, Source
+from .models import Area, FigureChange, InspectionSource, Source
 from .neighbours import is_neighbours, load_neighbours
 from .store import store_figures
 
@@ -43,6 +46,19 @@ def naming_the_file(load):
 
 def _has(header, *names) -> bool:
     return set(names) <= set(header)
+
+
+def figure_changes(run, authority_ids) -> ChangeList:
+    """The figures `run` replaced or removed: of the schools and LAs of `authority_ids` (if given) and England."""
+    changes = FigureChange.objects.filter(import_run=run).select_related("school", "measure")
+    if authority_ids is not None:
+        codes = LocalAuthority.objects.filter(id__in=authority_ids).values_list("code", flat=True)
+        changes = changes.filter(
+            Q(school__la_id__in=authority_ids) | Q(area=Area.LA, la_code__in=codes) | (Q(area__isnull=False) & ~Q(area=Area.LA))
+        )
+    # England's and the LAs' figures first (no school), then the schools by name, on either database.
+    order = [F("school__name").asc(nulls_first=True), "school__urn", "area", "la_code", "measure__order", "year", "source"]
+    return ChangeList("evidence/_import_changes.html", changes.order_by(*order))
 
 
 def figures_loader(source: Source | dict[str, Source], read):
@@ -86,12 +102,14 @@ KINDS = (
         "Key stage 2 performance tables",
         lambda h: _has(h, "RECTYPE", "URN", "PTRWM_EXP", "TELIG"),
         figures_loader(KS2_RELEASES, lambda d, n: readers.read_performance_table(d, n, catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)),
+        figure_changes,
     ),
     ImportKind(
         "ks4_final",
         "Key stage 4 performance tables",
         lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "TOTATT8"),
         figures_loader(KS4_RELEASES, lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES)),
+        figure_changes,
     ),
     ImportKind(
         "ks4_provisional",
@@ -101,24 +119,28 @@ KINDS = (
             {**KS4_RELEASES, "": Source.KS4_PROVISIONAL},
             lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES),
         ),
+        figure_changes,
     ),
     ImportKind(
         "ks4_school_information",
         "Key stage 4 information about schools (explore education statistics)",
         lambda h: _has(h, "time_period", "school_urn", "old_la_code") and bool({"p8_banding", "progress8_banding"} & set(h)),
         figures_loader(Source.KS4_SCHOOL_INFO, lambda d, n: readers.read_ees_schools(d, catalogue.KS4_EES_COLUMNS)),
+        figure_changes,
     ),
     ImportKind(
         "school_census",
         "School census, school level (January)",
         lambda h: _has(h, "time_period", "urn", "old_la_code", "headcount of pupils"),
         figures_loader(Source.CENSUS_SPC, lambda d, n: _census(d)),
+        figure_changes,
     ),
     ImportKind(
         "census_summary",
         "School census summary (performance tables)",
         lambda h: _has(h, "URN", "LA", "NOR", "PNUMFSMEVER"),
         figures_loader(Source.CENSUS_SUMMARY, lambda d, n: _census_summary(d, n)),
+        figure_changes,
     ),
     ImportKind(
         "pupil_absence",
@@ -126,6 +148,7 @@ KINDS = (
         lambda h: _has(h, "URN", "LA", "PERCTOT", "PPERSABS10"),
         # Published with the 2018/19 tables, about 2017/18: the year is the name's, less one.
         figures_loader(Source.ABSENCE, lambda d, n: readers.read_keyed_schools(d, n, catalogue.ABSENCE_COLUMNS, year_offset=-1)),
+        figure_changes,
     ),
     ImportKind(
         "ofsted_all_inspections",

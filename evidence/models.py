@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from imports.models import written_by
 
+from .catalogue import Unit
 from .years import academic_year
 
 
@@ -79,6 +80,13 @@ class Measure(models.Model):
     def __str__(self):
         return self.label
 
+    def format(self, value: float | None, status: int) -> str:
+        """A figure of this measure as text: '56%', '-0.80', 'suppressed'. Never 0 for a missing value."""
+        if value is None:
+            return Status(status).label.lower()
+        text = f"{value:,.{self.places}f}"
+        return text + "%" if self.unit == Unit.PERCENT else text
+
 
 class Figure(models.Model):
     """Fields shared by school and area figures."""
@@ -125,6 +133,61 @@ class AreaObservation(Figure):
             models.UniqueConstraint(fields=["area", "la_code", "measure", "year", "source"], name="area_observation_unique"),
             models.CheckConstraint(condition=_VALUE_XOR_STATUS, name="area_observation_value_or_status"),
         ]
+
+
+class FigureChange(models.Model):
+    """A figure an import replaced or removed: a corrected file for a year changes what its source said,
+    and this keeps what it said before, so that the change can be seen and checked against both files.
+
+    A school's figure has `school`; an area's has `area` and `la_code`. `new_status` is empty when the
+    corrected file no longer gives the figure at all (the figure was removed).
+    """
+
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("register.School", null=True, blank=True, on_delete=models.CASCADE, db_index=False, related_name="+")
+    area = models.PositiveSmallIntegerField(null=True, blank=True, choices=Area.choices)
+    la_code = models.PositiveSmallIntegerField(default=0)
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, db_index=False, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    source = models.PositiveSmallIntegerField(choices=Source.choices)
+    old_value = models.FloatField(null=True, blank=True)
+    old_status = models.PositiveSmallIntegerField(choices=Status.choices)
+    old_cohort = models.PositiveIntegerField(null=True, blank=True)
+    old_import_run = written_by(null=True)
+    new_value = models.FloatField(null=True, blank=True)
+    new_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
+    new_cohort = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, area__isnull=True) | Q(school__isnull=True, area__isnull=False),
+                name="figure_change_school_or_area",
+            )
+        ]
+
+    @property
+    def academic_year(self):
+        return academic_year(self.year)
+
+    @property
+    def removed(self) -> bool:
+        return self.new_status is None
+
+    @property
+    def old_text(self) -> str:
+        return self.measure.format(self.old_value, self.old_status)
+
+    @property
+    def new_text(self) -> str:
+        return "no longer given" if self.removed else self.measure.format(self.new_value, self.new_status)
+
+    @property
+    def place(self) -> str:
+        """Whose figure: the area's name for an area (the school is shown by name where there is one)."""
+        if self.area == Area.LA:
+            return f"Local authority {self.la_code}"
+        return Area(self.area).label if self.area else ""
 
 
 class Framework(models.TextChoices):

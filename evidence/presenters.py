@@ -55,10 +55,7 @@ def display(point: Point | None, measure: Measure) -> str:
     """A figure as text: '56%', '-0.80', 'suppressed'. Never 0 for a missing value."""
     if point is None:
         return "no data"
-    if point.value is None:
-        return point.status_label
-    text = f"{point.value:,.{measure.places}f}"
-    return text + "%" if measure.unit == Unit.PERCENT else text
+    return measure.format(point.value, point.status)
 
 
 @dataclass

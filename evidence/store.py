@@ -18,7 +18,7 @@ from imports.registry import Counts, ImportRefused
 from register.models import LocalAuthority, School, SchoolLink
 
 from .catalogue import BY_CODE, MEASURES
-from .models import Area, AreaObservation, Measure, Observation
+from .models import Area, AreaObservation, FigureChange, Measure, Observation
 
 CHUNK = 10_000
 AREAS = {
@@ -167,7 +167,7 @@ def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 
 def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame) -> pl.DataFrame:
     """What `source` said for `year` about the schools (or areas) in `new`."""
-    columns = ["id", *keys, "measure_id", "value", "status", "cohort"]
+    columns = ["id", *keys, "measure_id", "value", "status", "cohort", "import_run_id"]
     schema = {name: pl.Float64 if name == "value" else pl.Int64 for name in columns}
     table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(column_names(model, columns))
     sql = f"SELECT {names} FROM {table} WHERE source = %s AND year = %s"  # noqa: S608 (names from model metadata)
@@ -201,6 +201,7 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
     replaced = both.filter(~is_new & ~is_gone & ~same)
     gone = both.filter(is_gone)
     _delete(model, [*replaced["id"].to_list(), *gone["id"].to_list()])
+    _record_changes(model, pl.concat([replaced, gone]), source, year, run_id)
     fields = [*keys, *FIGURE_FIELDS, *extra]
     writes = pl.concat([created, replaced]).with_columns(
         pl.lit(year).alias("year"), pl.lit(source).alias("source"), pl.lit(run_id).alias("import_run_id")
@@ -213,6 +214,28 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
         changed=replaced.height + gone.height,
         unchanged=both.height - created.height - replaced.height - gone.height,
     )
+
+
+def _record_changes(model, changes: pl.DataFrame, source: int, year: int, run_id: int) -> None:
+    """Keep what each replaced or removed figure said before (FigureChange), in bulk."""
+    if changes.is_empty():
+        return
+    place = [pl.col("school_id"), pl.lit(0).alias("la_code")] if model is Observation else [pl.col("area"), pl.col("la_code")]
+    rows = changes.select(
+        *place,
+        "measure_id",
+        pl.lit(year).alias("year"),
+        pl.lit(source).alias("source"),
+        pl.col("value_old").alias("old_value"),
+        pl.col("status_old").alias("old_status"),
+        pl.col("cohort_old").alias("old_cohort"),
+        pl.col("import_run_id").alias("old_import_run_id"),
+        pl.col("value").alias("new_value"),
+        pl.col("status").alias("new_status"),
+        pl.col("cohort").alias("new_cohort"),
+        pl.lit(run_id).alias("import_run_id"),
+    )
+    insert_frame(FigureChange, rows.sort(rows.columns[:3]))
 
 
 def _delete(model, ids: list[int]) -> None:

@@ -80,11 +80,23 @@ class ImportRefused(Exception):
 
 
 @dataclass(frozen=True)
+class ChangeList:
+    """What a run changed in what was already held, for the run's page: the rows (a queryset, which the
+    page splits into pages) and the template, the kind's own app's, that lists them."""
+
+    template: str
+    rows: object
+
+
+@dataclass(frozen=True)
 class ImportKind:
     code: str  # e.g. "gias_establishments"
     label: str  # e.g. "GIAS establishment extract"
     matches: Callable[[list[str]], bool]  # given the header, is this file of this kind?
     load: Callable[[ImportContext], Counts]
+    # Given a run and the ids of the authorities whose changes the viewer may see (None: every one), what it
+    # changed in what was already held; None for kinds that keep no such record.
+    changes: Callable[[object, frozenset | None], ChangeList] | None = None
 
 
 KINDS: dict[str, ImportKind] = {}

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import scope_for
-from register.models import LocalAuthority, RegisterEvent
+from register.models import LocalAuthority
 
 from .forms import UploadForm, upload_dir
 from .models import ImportOutcome, ImportRun
@@ -88,14 +88,14 @@ def _queue_upload(request, form) -> ImportRun:
 def import_detail(request, pk):
     _la_admin_only(request)
     run = get_object_or_404(runs_visible_to(request.user).select_related("user"), pk=pk)
-    events = RegisterEvent.objects.filter(import_run=run).select_related("school").order_by("school__name", "kind")
     scope = scope_for(request.user)
-    if not scope.everything:  # a national import's changes to the schools of their authorities only
-        events = events.filter(school__la_id__in=scope.admin_authority_ids)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    kind = KINDS.get(run.kind)
+    # Of a national import, an LA administrator sees the changes to their authorities' schools only.
+    changes = kind.changes(run, None if scope.everything else scope.admin_authority_ids) if kind and kind.changes else None
     context = {
         "run": run,
-        "events": page,
+        "changes": changes,
+        "changed": Paginator(changes.rows, 50).get_page(request.GET.get("page")) if changes else None,
         "colours": OUTCOME_COLOURS,
         "kind_label": _kind_label(run.kind, run.outcome),
         "theirs_only": not scope.everything,

@@ -6,7 +6,7 @@ import gzip
 import pytest
 
 from evidence.history import history_urns
-from evidence.models import Area, AreaObservation, Measure, Observation, Source, Status
+from evidence.models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
 from evidence.presenters import school_points
 from imports.models import ImportOutcome
 from imports.services import import_file
@@ -195,7 +195,7 @@ def test_a_new_year_adds_to_history_without_touching_the_last(surrey):
 
 
 def test_a_corrected_file_replaces_its_year_from_its_source_only(surrey, tmp_path):
-    import_file(KS2[2019])
+    first = import_file(KS2[2019])
     import_file(CENSUS_2019)
     census = list(Observation.objects.filter(source=Source.CENSUS_SUMMARY).order_by("pk").values())
     text = KS2[2019].read_text(encoding="utf-8-sig")
@@ -208,6 +208,34 @@ def test_a_corrected_file_replaces_its_year_from_its_source_only(surrey, tmp_pat
     assert figure(143373, "ks2_rwm_expected", 2019) == (58.0, "Value given")
     assert Observation.objects.get(school__urn=143373, measure__code="ks2_rwm_expected", year=2019).import_run == run
     assert list(Observation.objects.filter(source=Source.CENSUS_SUMMARY).order_by("pk").values()) == census
+    # The change is recorded with what the first import said.
+    change = FigureChange.objects.get(import_run=run)
+    assert (change.school.urn, change.measure.code, change.year, change.source) == (143373, "ks2_rwm_expected", 2019, Source.KS2_FINAL)
+    assert (change.old_value, change.old_status, change.old_import_run_id, change.new_value, change.new_status) == (
+        56.0, Status.VALUE, first.pk, 58.0, Status.VALUE
+    )  # fmt: skip
+    assert (change.old_text, change.new_text) == ("56%", "58%")
+
+
+def test_a_figure_a_corrected_file_leaves_blank_is_removed_and_recorded(surrey, tmp_path):
+    first = import_file(KS2[2019])
+    held = Observation.objects.count()
+    text = KS2[2019].read_text(encoding="utf-8-sig")
+    line = next(row for row in text.splitlines() if ",143373," in row)
+    corrected = tmp_path / "2018-2019-936-ks2final.csv"
+    corrected.write_text(text.replace(line, line.replace(",56%,", ",,", 1)), encoding="utf-8")
+    run = import_file(corrected)
+    assert (run.outcome, run.created, run.changed) == (ImportOutcome.SUCCEEDED, 0, 1), run.message
+    assert not Observation.objects.filter(school__urn=143373, measure__code="ks2_rwm_expected").exists()
+    assert Observation.objects.count() == held - 1
+    change = FigureChange.objects.get(import_run=run)
+    assert (change.school.urn, change.measure.code, change.old_value, change.old_import_run_id) == (
+        143373,
+        "ks2_rwm_expected",
+        56.0,
+        first.pk,
+    )
+    assert change.removed and (change.old_text, change.new_text) == ("56%", "no longer given")
 
 
 def test_each_release_of_a_years_tables_is_kept_apart_and_the_final_one_shown(surrey, tmp_path):

@@ -1,4 +1,5 @@
 import gzip
+import re
 
 import pytest
 from django.test import override_settings
@@ -10,6 +11,8 @@ from imports.services import import_file
 from register.models import RegisterEvent, School
 
 from .conftest import sign_in
+from .evidence_helpers import KS2
+from .factories import UserFactory, grant
 from .test_import_demo_files import GIAS_2021, GIAS_2022
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -51,6 +54,33 @@ def test_import_detail_lists_the_register_changes_it_recorded(client, world):
     assert "Wood Street Infant School" in page
     assert "Miss Katherine Potter" in page
     assert f"{RegisterEvent.objects.filter(import_run=run).count()} changes" in page
+
+
+def test_import_detail_lists_the_figures_a_corrected_file_changed(client, world, tmp_path):
+    import_file(GIAS_2021)
+    import_file(KS2[2019])
+    text = KS2[2019].read_text(encoding="utf-8-sig")
+    line = next(row for row in text.splitlines() if ",143373," in row)
+    corrected = tmp_path / KS2[2019].name
+    corrected.write_text(text.replace(line, line.replace(",56%,", ",58%,", 1)), encoding="utf-8")
+    run = import_file(corrected)
+    school = School.objects.get(urn=143373)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert "Figures changed" in page and "Changes to the register" not in page
+    assert "1 figure." in page and school.name in page and reverse("evidence:school-results", args=[143373]) in page
+    cells = [cell.strip() for cell in re.findall(r'<td class="govuk-table__cell">(.*?)</td>', page, re.S)]
+    assert cells[1:] == ["Reading, writing and maths: % at the expected standard", "2018/19", "56%", "58%"]
+    # Another authority's administrator sees the national file's import, not the change to a Surrey school.
+    hampshire = UserFactory(email="admin@hampshire.example")
+    grant(hampshire, Role.LA_ADMIN, world.other_la)
+    sign_in(client, hampshire)
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert "This import changed no figure already held" in page and school.name not in page
+    # Importing the corrected file again changes nothing more.
+    again = import_file(corrected)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    assert "This import changed no figure already held" in client.get(reverse("imports:detail", args=[again.pk])).content.decode()
 
 
 def test_refused_import_page_says_what_to_fix(client, world, tmp_path):

@@ -117,8 +117,10 @@ def test_a_meta_file_is_only_imported_for_every_authority(db):
 def test_import_pages_show_an_la_administrator_the_imports_of_their_authorities_and_of_every_authority(client, world):
     hampshire_admin = UserFactory(email="admin@hampshire.example")
     grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
-    theirs = ImportRun.objects.create(file_name="hampshire-only.csv", checksum="0", user=hampshire_admin, la_codes="850")
-    national = ImportRun.objects.create(file_name="england.csv", checksum="0", la_codes="")
+    theirs = ImportRun.objects.create(
+        file_name="hampshire-only.csv", checksum="0", user=hampshire_admin, la_codes="850", kind="gias_establishments"
+    )
+    national = ImportRun.objects.create(file_name="england.csv", checksum="0", la_codes="", kind="gias_establishments")
     both = ImportRun.objects.create(file_name="sub-region.csv", checksum="0", la_codes="850,936")
     for run in (theirs, national):
         RegisterEvent.objects.create(

@@ -1,12 +1,23 @@
 """The register's import kinds: GIAS establishments, groups, group links and establishment links."""
 
-from imports.registry import ImportKind, register_kind
+from imports.registry import ChangeList, ImportKind, register_kind
+from register.models import RegisterEvent
 
 from . import establishments, groups, links
 
 
+def register_changes(run, authority_ids) -> ChangeList:
+    """The register events an establishments import recorded (of the schools of `authority_ids`, if given)."""
+    events = RegisterEvent.objects.filter(import_run=run).select_related("school").order_by("school__name", "kind")
+    if authority_ids is not None:
+        events = events.filter(school__la_id__in=authority_ids)
+    return ChangeList("register/_import_changes.html", events)
+
+
 def register_kinds() -> None:
-    register_kind(ImportKind("gias_establishments", "GIAS establishment extract", establishments.matches, establishments.load))
+    register_kind(
+        ImportKind("gias_establishments", "GIAS establishment extract", establishments.matches, establishments.load, register_changes)
+    )
     register_kind(ImportKind("gias_groups", "GIAS groups list", groups.matches_groups, groups.load_groups))
     register_kind(ImportKind("gias_group_links", "GIAS group links list", groups.matches_group_links, groups.load_group_links))
     register_kind(ImportKind("gias_links", "GIAS establishment links list", links.matches, links.load))

@@ -50,6 +50,7 @@ PAGES = {
         (Role.LA_ADMIN,),
         200,
     ),
+    "import-figures-changed": (lambda w: figures_changed_page(w), (Role.LA_ADMIN,), 200),
     "school-results": (url("evidence:school-results", lambda w: w.school.urn), (Role.LA_OFFICER, Role.HEADTEACHER, Role.STAKEHOLDER), 200),
     "school-timeline": (url("evidence:school-timeline", lambda w: w.school.urn), (Role.LA_OFFICER, Role.GOVERNOR), 200),
     "school-intelligence": (url("evidence:school-intelligence", lambda w: w.school.urn), (Role.LA_OFFICER, Role.ADVISER), 200),
@@ -67,6 +68,31 @@ def import_page(outcome, **fields):
     """An import of every authority (which LA administrators see), as the Imports page shows it: running, with its
     progress bar, or finished."""
     run = ImportRun.objects.create(file_name="national.csv", checksum="", kind="gias_establishments", outcome=outcome, **fields)
+    return reverse("imports:detail", args=[run.pk])
+
+
+def figures_changed_page(world):
+    """A corrected KS2 file's import: one school figure replaced, one removed, one of England's replaced."""
+    from evidence.models import Area, FigureChange, Source, Status
+    from evidence.store import sync_catalogue
+
+    measures = sync_catalogue()
+    first = ImportRun.objects.create(
+        file_name="2018-2019-936-ks2final.csv", checksum="a", kind="ks2_final", outcome=ImportOutcome.SUCCEEDED
+    )
+    run = ImportRun.objects.create(file_name="2018-2019-936-ks2final.csv", checksum="b", kind="ks2_final", outcome=ImportOutcome.SUCCEEDED)
+    common = {"import_run": run, "year": 2019, "source": Source.KS2_FINAL, "old_import_run": first, "old_status": Status.VALUE}
+    FigureChange.objects.bulk_create(
+        [
+            FigureChange(
+                school=world.school, measure_id=measures["ks2_rwm_expected"], old_value=56, new_value=58, new_status=Status.VALUE, **common
+            ),
+            FigureChange(school=world.school, measure_id=measures["ks2_rwm_higher"], old_value=9, **common),
+            FigureChange(
+                area=Area.ENGLAND, measure_id=measures["ks2_rwm_expected"], old_value=64, new_value=65, new_status=Status.VALUE, **common
+            ),
+        ]
+    )
     return reverse("imports:detail", args=[run.pk])
 
 
