@@ -131,6 +131,14 @@ MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec("sen_support_pct", "% SEN support", Unit.PERCENT, Better.NEITHER, PUPILS, key=True),
     MeasureSpec("ehcp_pct", "% with an EHC plan or statement", Unit.PERCENT, Better.NEITHER, PUPILS, key=True),
     MeasureSpec("white_british_pct", "% of white British ethnic origin", Unit.PERCENT, Better.NEITHER, PUPILS),
+    # Ethnic groups: DfE's major groups, each summed from the census's counts of its detailed groups.
+    MeasureSpec("ethnicity_white_pct", "% White (any white background)", Unit.PERCENT, Better.NEITHER, PUPILS),
+    MeasureSpec("ethnicity_mixed_pct", "% Mixed (any mixed background)", Unit.PERCENT, Better.NEITHER, PUPILS),
+    MeasureSpec("ethnicity_asian_pct", "% Asian (any Asian background)", Unit.PERCENT, Better.NEITHER, PUPILS),
+    MeasureSpec("ethnicity_black_pct", "% Black (any black background)", Unit.PERCENT, Better.NEITHER, PUPILS),
+    MeasureSpec("ethnicity_chinese_pct", "% Chinese", Unit.PERCENT, Better.NEITHER, PUPILS),
+    MeasureSpec("ethnicity_other_pct", "% any other ethnic group", Unit.PERCENT, Better.NEITHER, PUPILS),
+    MeasureSpec("ethnicity_unclassified_pct", "% ethnicity not known (unclassified)", Unit.PERCENT, Better.NEITHER, PUPILS),
     # Attendance.
     MeasureSpec("absence_overall_pct", "Overall absence (% of sessions)", Unit.PERCENT, Better.LOWER, ATTENDANCE, key=True),
     MeasureSpec(
@@ -151,14 +159,43 @@ class Column:
     cohort: str | None = None
     words: tuple[tuple[str, float], ...] = ()  # published words that stand for numbers
 
+    @property
+    def sources(self) -> set[str]:
+        """The file's columns this measure is read from."""
+        return {self.name, self.cohort} - {None}
+
+    def present_in(self, names: set[str]) -> bool:
+        return self.name in names
+
+
+@dataclass(frozen=True)
+class Share:
+    """Count columns of a source file summed, as a percentage (to 1 place) of the `cohort` column: a measure
+    the file gives only in parts (the census's major ethnic groups). `name` is its first part."""
+
+    parts: tuple[str, ...]
+    measure: str
+    cohort: str
+
+    @property
+    def name(self) -> str:
+        return self.parts[0]
+
+    @property
+    def sources(self) -> set[str]:
+        return {*self.parts, self.cohort}
+
+    def present_in(self, names: set[str]) -> bool:
+        return self.sources <= names
+
 
 @dataclass(frozen=True)
 class Layout:
-    columns: tuple[Column, ...] = field(default_factory=tuple)
+    columns: tuple[Column | Share, ...] = field(default_factory=tuple)
 
-    def present(self, header) -> tuple[Column, ...]:
+    def present(self, header) -> tuple[Column | Share, ...]:
         names = set(header)
-        return tuple(c for c in self.columns if c.name in names)
+        return tuple(c for c in self.columns if c.present_in(names))
 
 
 # Columns are matched by exact name; a year's file uses whichever of these it has.
@@ -232,25 +269,55 @@ KS4_EES_COLUMNS = Layout(
     )
 )
 
+
+def _ethnic(*groups: str) -> tuple[str, ...]:
+    return tuple(f"number of pupils classified as {group} ethnic origin" for group in groups)
+
+
+# The census's counts of each major ethnic group's detailed groups (DfE's own grouping). A school's
+# figure is their sum as a percentage of its headcount, as DfE works out each detailed group's.
+CENSUS_ETHNIC_GROUPS = {
+    "ethnicity_white_pct": _ethnic("white British", "Irish", "traveller of Irish heritage", "any other white background", "Gypsy/Roma"),
+    "ethnicity_mixed_pct": _ethnic("white and black Caribbean", "white and black African", "white and Asian", "any other mixed background"),
+    "ethnicity_asian_pct": _ethnic("Indian", "Pakistani", "Bangladeshi", "any other Asian background"),
+    "ethnicity_black_pct": _ethnic("Caribbean", "African", "any other black background"),
+    "ethnicity_chinese_pct": _ethnic("Chinese"),
+    "ethnicity_other_pct": _ethnic("any other ethnic group"),
+    "ethnicity_unclassified_pct": ("number of pupils unclassified",),
+}
+# The ethnic groups as pages list them (white British within White): measure code → name.
+ETHNIC_GROUP_NAMES = {
+    "ethnicity_white_pct": "White",
+    "white_british_pct": "of whom white British",
+    "ethnicity_mixed_pct": "Mixed",
+    "ethnicity_asian_pct": "Asian",
+    "ethnicity_black_pct": "Black",
+    "ethnicity_chinese_pct": "Chinese",
+    "ethnicity_other_pct": "Any other ethnic group",
+    "ethnicity_unclassified_pct": "Not known (unclassified)",
+}
+
 CENSUS_SPC_COLUMNS = Layout(
     (
         Column("headcount of pupils", "pupils"),
         Column("% of pupils known to be eligible for free school meals", "fsm_pct", "headcount of pupils"),
         Column("% of pupils whose first language is known or believed to be other than English", "eal_pct", "headcount of pupils"),
         Column("% of pupils classified as white British ethnic origin", "white_british_pct", "headcount of pupils"),
+        *(Share(parts, measure, "headcount of pupils") for measure, parts in CENSUS_ETHNIC_GROUPS.items()),
     )
 )
 
-# Numerator columns of the census, for area figures computed from the schools' counts.
+# Numerator columns of the census (several are summed), for area figures computed from the schools' counts.
 CENSUS_SPC_COUNTS = {
-    "fsm_pct": "number of pupils known to be eligible for free school meals",
-    "eal_pct": "number of pupils whose first language is known or believed to be other than English",
-    "white_british_pct": "number of pupils classified as white British ethnic origin",
+    "fsm_pct": ("number of pupils known to be eligible for free school meals",),
+    "eal_pct": ("number of pupils whose first language is known or believed to be other than English",),
+    "white_british_pct": ("number of pupils classified as white British ethnic origin",),
+    **CENSUS_ETHNIC_GROUPS,
 }
 
 # The census summary's counts behind its percentages of NOR, for each authority's figure from its schools.
 # Its FSM-ever percentage is not one of them: DfE divides that count by a different number of pupils.
-CENSUS_SUMMARY_COUNTS = {"eal_pct": "NUMEAL", "sen_support_pct": "TSENELK", "ehcp_pct": "TSENELSE"}
+CENSUS_SUMMARY_COUNTS = {"eal_pct": ("NUMEAL",), "sen_support_pct": ("TSENELK",), "ehcp_pct": ("TSENELSE",)}
 
 CENSUS_SUMMARY_COLUMNS = Layout(
     (

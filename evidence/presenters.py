@@ -7,7 +7,7 @@ final figures win. Where the school and a predecessor both have one (a merger), 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .catalogue import Unit
+from .catalogue import ETHNIC_GROUP_NAMES, Unit
 from .models import Area, AreaObservation, Measure, Observation, Source, Status, academic_year
 
 # Most authoritative first.
@@ -200,3 +200,37 @@ def gap_context(series: list[Series], urns: list[int]) -> dict[str, Series]:
     measures = list(Measure.objects.filter(code__in=wanted))
     points = school_points(urns, measures)
     return {m.code: Series(m, points.get(m.code, {})) for m in measures}
+
+
+@dataclass
+class Breakdown:
+    """How a school's pupils divide (by ethnic group) in one year, beside its authority and England."""
+
+    year: int
+    rows: list[tuple[str, Measure, Point | None, Point | None, Point | None]]  # name, measure, school, LA, England
+
+    @property
+    def academic_year(self) -> str:
+        return academic_year(self.year)
+
+    @property
+    def school_point(self) -> Point | None:
+        return next((school for *_, school, _, _ in self.rows if school), None)
+
+
+def ethnic_groups(school, urns: list[int]) -> Breakdown | None:
+    """The school's pupils by ethnic group in the latest census year that gives them, or None."""
+    measures = {m.code: m for m in Measure.objects.filter(code__in=ETHNIC_GROUP_NAMES)}
+    points = school_points(urns, measures.values())
+    years = {year for by_year in points.values() for year, point in by_year.items() if point.status == Status.VALUE}
+    if not years:
+        return None
+    year = max(years)
+    la = area_points(measures.values(), la_code=school.la.code, area=Area.LA)
+    england = area_points(measures.values(), area=Area.ENGLAND)
+    rows = [
+        (name, measures[code], points.get(code, {}).get(year), la.get(code, {}).get(year), england.get(code, {}).get(year))
+        for code, name in ETHNIC_GROUP_NAMES.items()
+        if code in measures
+    ]
+    return Breakdown(year, rows)

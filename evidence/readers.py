@@ -19,7 +19,7 @@ import polars as pl
 
 from imports.registry import ImportRefused
 
-from .catalogue import Column, Layout
+from .catalogue import Column, Layout, Share
 
 # The files' codes for "no value", to evidence.models.Status values.
 (
@@ -197,17 +197,48 @@ def refuse_first_bad(frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         raise ImportRefused(f"'{raw}' is neither a number nor a known code", row=first["_i"] + 2, column=column)
 
 
-def long_figures(frame: pl.DataFrame, columns: tuple[Column, ...], keys: list[pl.Expr]) -> pl.DataFrame:
+def sources_of(columns: Iterable[Column | Share]) -> set[str]:
+    """Every column of the file that `columns` read."""
+    return set().union(*(column.sources for column in columns))
+
+
+def share_cells(share: Share) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(number, code, blank) of a Share: its parts' sum as a percentage of its cohort column. A part or
+    cohort the file withholds withholds the share, with the first one's reason; a blank one blanks it.
+    Each part must be a number or a code (see refuse_bad_parts)."""
+    parts = [read_cells(pl.col(name)) for name in share.parts]
+    of_number, of_code, of_blank = read_cells(pl.col(share.cohort))
+    total = parts[0][0]
+    for number, _, _ in parts[1:]:
+        total = total + number
+    number = pl.when(of_number > 0).then((total * 100 / of_number).round(1))
+    code = pl.coalesce(of_code, *(code for _, code, _ in parts), pl.when(of_number == 0).then(pl.lit(NOT_APPLICABLE)))
+    blank = pl.any_horizontal(of_blank, *(blank for _, _, blank in parts))
+    return number, code, blank
+
+
+def refuse_bad_parts(frame: pl.DataFrame, columns: Iterable[Column | Share]) -> None:
+    """Refuse a file in which a part of a Share is neither a number nor a known code, naming its line and column."""
+    names = sorted({name for column in columns if isinstance(column, Share) for name in column.parts})
+    checks = {}
+    for name in names:
+        number, code, blank = read_cells(pl.col(name))
+        checks[name] = ~blank & number.is_null() & code.is_null()
+    refuse_first_bad(frame, checks)
+
+
+def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys: list[pl.Expr]) -> pl.DataFrame:
     """Melt the measure columns of `frame` (already carrying `line`, area, urn, la_code, year) into figures.
 
     Each column's text is parsed once, in one query over the whole frame; a cell that is neither a
     number nor a known code refuses the file (the first such line, then the first such column)."""
     if not columns:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
+    refuse_bad_parts(frame, columns)
     # One query reads every cell (side by side, each column once); the long frame is then stacked from its results.
     cells = []
     for order, column in enumerate(columns):
-        number, code, blank = read_cells(pl.col(column.name), column.words)
+        number, code, blank = share_cells(column) if isinstance(column, Share) else read_cells(pl.col(column.name), column.words)
         cohort = parse_integer(pl.col(column.cohort)) if column.cohort and column.cohort in frame.columns else pl.lit(None, pl.Int64)
         cells += [number.alias(f"number{order}"), code.alias(f"code{order}"), blank.alias(f"blank{order}"), cohort.alias(f"cohort{order}")]
     wide = frame.select(*keys, *cells)
@@ -259,7 +290,7 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
     header = header_of(data)
     year = table_year(header, file_name)
     columns = layout.present(header)
-    wanted = {"RECTYPE", "LEA", "URN"} | {c.name for c in columns} | {c.cohort for c in columns if c.cohort}
+    wanted = {"RECTYPE", "LEA", "URN"} | sources_of(columns)
     frame = with_lines(read_table(data, [h for h in header if h in wanted]))
     rectype = pl.col("RECTYPE").str.strip_chars()
     unknown = frame.filter(~rectype.is_in(list(rectypes)))
@@ -276,7 +307,7 @@ def read_ees_schools(data: bytes, layout: Layout) -> pl.DataFrame:
     """Explore-education-statistics school-level files: time_period 202324, school_urn, old_la_code; c/x/z codes."""
     header = header_of(data)
     columns = layout.present(header)
-    wanted = {"time_period", "school_urn", "urn", "old_la_code"} | {c.name for c in columns} | {c.cohort for c in columns if c.cohort}
+    wanted = {"time_period", "school_urn", "urn", "old_la_code"} | sources_of(columns)
     frame = with_lines(read_table(data, [h for h in header if h in wanted]))
     urn = "school_urn" if "school_urn" in frame.columns else "urn"
     period = pl.col("time_period").str.strip_chars()
@@ -305,7 +336,7 @@ def read_keyed_schools(data: bytes, file_name: str, layout: Layout, *, year_offs
     if year is None:
         raise ImportRefused("cannot tell which academic year this file is for: put it in the file's name, e.g. 2018-2019-england_abs.csv")
     columns = layout.present(header)
-    wanted = {"URN", "LA", "ESTAB"} | {c.name for c in columns} | {c.cohort for c in columns if c.cohort}
+    wanted = {"URN", "LA", "ESTAB"} | sources_of(columns)
     frame = with_lines(read_table(data, [h for h in header if h in wanted]))
     national = ((pl.col("LA").str.strip_chars() == "NAT") | (pl.col("URN").str.strip_chars() == "NAT")).fill_null(False)
     refuse_first_bad(frame, {"URN": ~national & parse_integer(pl.col("URN")).is_null()})
@@ -317,34 +348,46 @@ def read_keyed_schools(data: bytes, file_name: str, layout: Layout, *, year_offs
     return long_figures(frame, columns, keys)
 
 
-def census_area_figures(data: bytes, counts: dict[str, str], headcount: str = "headcount of pupils") -> pl.DataFrame:
-    """LA and England percentages computed from the census's own counts (state-funded schools only)."""
-    wanted = ["time_period", "old_la_code", "phase_type_grouping", headcount, *counts.values()]
-    frame = read_table(data, wanted).filter(pl.col("phase_type_grouping").str.starts_with("State-funded"))
+def census_area_figures(data: bytes, counts: dict[str, tuple[str, ...]], headcount: str = "headcount of pupils") -> pl.DataFrame:
+    """LA and England percentages computed from the census's own counts (state-funded schools only);
+    each measure's count is the sum of its columns."""
+    header = set(header_of(data))
+    counts = {measure: columns for measure, columns in counts.items() if set(columns) <= header}
+    wanted = {"time_period", "old_la_code", "phase_type_grouping", headcount, *(c for columns in counts.values() for c in columns)}
+    frame = read_table(data, [h for h in header_of(data) if h in wanted])
+    frame = frame.filter(pl.col("phase_type_grouping").str.starts_with("State-funded"))
     numbers = frame.select(
         (pl.col("time_period").str.slice(0, 4).cast(pl.Int64) + 1).alias("year"),
         parse_integer(pl.col("old_la_code")).alias("la_code"),
         parse_integer(pl.col(headcount)).alias("_pupils"),
-        *(parse_integer(pl.col(column)).alias(measure) for measure, column in counts.items()),
+        *(_count(columns).alias(measure) for measure, columns in counts.items()),
     )
     return _area_percentages(numbers, list(counts), ("la", "england"))
 
 
-def summary_area_figures(data: bytes, file_name: str, counts: dict[str, str]) -> pl.DataFrame:
+def _count(columns: tuple[str, ...]) -> pl.Expr:
+    """The sum of these count columns; empty where any of them is not a number."""
+    total = parse_integer(pl.col(columns[0]))
+    for column in columns[1:]:
+        total = total + parse_integer(pl.col(column))
+    return total
+
+
+def summary_area_figures(data: bytes, file_name: str, counts: dict[str, tuple[str, ...]]) -> pl.DataFrame:
     """Each authority's percentages computed from the census summary's counts of its state-funded schools.
     England's come in the file, phase by phase, so none is made here. A year's file without the school
     type or a count gives no figure for what it lacks."""
     header = set(header_of(data))
-    counts = {measure: column for measure, column in counts.items() if column in header}
+    counts = {measure: columns for measure, columns in counts.items() if set(columns) <= header}
     if not counts or not {"LA", "SCHOOLTYPE", "NOR"} <= header:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    frame = read_table(data, ["LA", "SCHOOLTYPE", "NOR", *counts.values()])
+    frame = read_table(data, ["LA", "SCHOOLTYPE", "NOR", *{c for columns in counts.values() for c in columns}])
     frame = frame.filter(pl.col("SCHOOLTYPE").str.strip_chars().str.starts_with("State-funded") & (pl.col("LA").str.strip_chars() != "NAT"))
     numbers = frame.select(
         pl.lit(year_from_name(file_name), pl.Int64).alias("year"),
         parse_integer(pl.col("LA")).alias("la_code"),
         parse_integer(pl.col("NOR")).alias("_pupils"),
-        *(parse_integer(pl.col(column)).alias(measure) for measure, column in counts.items()),
+        *(_count(columns).alias(measure) for measure, columns in counts.items()),
     )
     return _area_percentages(numbers, list(counts), ("la",))
 

@@ -14,13 +14,13 @@ from core.school_pages import may_open
 from register.models import LocalAuthority, School, SchoolStatus
 
 from . import exports
-from .catalogue import GROUPS
+from .catalogue import GROUPS, PUPILS
 from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import IntelligenceForm
 from .history import history_urns
 from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Measure, Severity
 from .ofsted import describe_outcome, legacy_grade
-from .presenters import Series, area_points, display, gap_context, school_series
+from .presenters import Series, area_points, display, ethnic_groups, gap_context, school_series
 from .services import record_intelligence
 from .timeline import inspection_event, inspections_for
 from .timeline import school_timeline as timeline_events
@@ -74,6 +74,8 @@ def school_results(request, urn):
         "predecessors": School.objects.filter(urn__in=urns[1:]).order_by("-opened_on"),
         "groups": [(g, rows) for g, rows in groups if rows],
         "gaps": gap_context([t.series for t in trends], urns),
+        "ethnicity": ethnic_groups(school, urns),
+        "pupils_group": PUPILS,
         "inspections": [inspection_event(i, school.urn) for i in inspections_for(urns)],
         "display": display,
     }

@@ -125,6 +125,21 @@ def test_census_figures_and_computed_area_percentages(surrey):
     assert (england.value, england.computed) == (23.8, True)
 
 
+def test_census_ethnic_groups_are_summed_from_the_detailed_groups_counts(surrey):
+    import_file(CENSUS_2023)
+    # The Grange Community Infant School, 256 pupils. White: 170 white British + 21 any other white
+    # background (Irish, traveller, Gypsy/Roma 0) = 191; mixed 5 + 3 + 7 + 7 = 22; Asian 8 + 21 + 1 + 6 = 36;
+    # black 0 + 1 + 0 = 1; Chinese 5; any other 1; unclassified 0.
+    groups = {"white": 191, "mixed": 22, "asian": 36, "black": 1, "chinese": 5, "other": 1, "unclassified": 0}
+    for group, pupils in groups.items():
+        assert figure(125037, f"ethnicity_{group}_pct", 2023) == (round(pupils * 100 / 256, 1), "Value given"), group
+    assert figure(125037, "white_british_pct", 2023) == (66.4, "Value given")  # as published
+    # The groups part the pupils of every area, so their percentages add up to 100 (to rounding).
+    for la_code in (0, 936):
+        shares = AreaObservation.objects.filter(measure__code__startswith="ethnicity_", year=2023, la_code=la_code)
+        assert shares.count() == 7 and abs(sum(shares.values_list("value", flat=True)) - 100) < 0.5
+
+
 def test_absence_figures_belong_to_the_year_they_describe(surrey):
     run = import_file(ABSENCE)
     # Published with the 2018/19 tables; the figures are for 2017/18.

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
+from evidence.models import Area, AreaObservation
 from imports.services import import_file
 from register.models import School
 
@@ -120,6 +121,32 @@ def test_absence_is_compared_with_england_for_the_schools_phase(surrey, urn, are
     assert by_code["fsm_pct"].england_label == "England"
     # England's count of primary pupils is kept, but it is no comparator for one school's roll.
     assert not by_code["pupils"].england
+
+
+def test_results_page_lists_the_pupils_by_ethnic_group_beside_the_authority_and_england(client, surrey):
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[125037])).content.decode()
+    table = html.split('id="h-ethnic-groups"', 1)[1].split("</table>", 1)[0]
+    assert "Pupils by ethnic group, 2022/23" in html
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ]
+    surrey_white = AreaObservation.objects.get(measure__code="ethnicity_white_pct", year=2023, area=Area.LA, la_code=936).value
+    assert rows[0] == ["Ethnic group", "School", "Surrey", "England"]
+    assert rows[1][:3] == ["White", "74.6%", f"{surrey_white}%"]  # 191 of 256 pupils
+    assert rows[2][:2] == ["of whom white British", "66.4%"] and rows[4][:2] == ["Asian", "14.1%"]
+    assert [row[0] for row in rows[1:]] == [
+        "White",
+        "of whom white British",
+        "Mixed",
+        "Asian",
+        "Black",
+        "Chinese",
+        "Any other ethnic group",
+        "Not known (unclassified)",
+    ]
+    assert "2022-2023-school-census-spc-school-level.csv.gz" in html.split('id="h-ethnic-groups"', 1)[1]
 
 
 def test_results_page_names_the_phase_of_englands_absence_figure(client, surrey):

@@ -106,3 +106,29 @@ def test_a_graded_outcome_in_words_or_digits_reads_the_same():
 def test_legacy_grades_are_described_in_words():
     assert ofsted.describe_grade("2") == "Good (2)"
     assert ofsted.describe_grade("Serious Weaknesses") == "Serious Weaknesses"
+
+
+def share_file(*rows: str) -> bytes:
+    """A census-layout file holding only what a Share reads: two count columns and the headcount."""
+    header = "time_period,urn,old_la_code,headcount of pupils,a,b"
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+SHARE = catalogue.Layout((catalogue.Share(("a", "b"), "ethnicity_mixed_pct", "headcount of pupils"),))
+
+
+def test_a_share_sums_its_parts_as_a_percentage_of_the_headcount_and_withholds_what_a_part_withholds():
+    data = share_file("202223,100001,201,256,5,17", "202223,100002,201,72,z,z", "202223,100003,201,0,0,0", "202223,100004,201,40,3,")
+    figures = readers.read_ees_schools(data, SHARE).sort("urn")
+    assert figures.select("urn", "value", "status", "cohort").rows() == [
+        (100001, 8.6, Status.VALUE, 256),  # (5 + 17) / 256 = 8.59…%
+        (100002, None, Status.NOT_APPLICABLE, 72),  # the file's own 'z' for both parts
+        (100003, None, Status.NOT_APPLICABLE, 0),  # no pupils: no percentage, never 0%
+    ]  # a blank part gives no figure at all (100004)
+
+
+def test_a_share_whose_part_is_corrupt_refuses_the_file_naming_the_part():
+    with pytest.raises(ImportRefused) as refused:
+        readers.read_ees_schools(share_file("202223,100001,201,256,5,17", "202223,100002,201,72,4,seven"), SHARE)
+    assert (refused.value.row, refused.value.column) == (3, "b")
+    assert "'seven' is neither a number nor a known code" in str(refused.value)
