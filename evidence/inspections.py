@@ -5,6 +5,7 @@ field it does not give (the register's rating knows only the overall words; Ofst
 """
 
 import json
+from datetime import date
 
 import polars as pl
 from django.db import connection
@@ -13,8 +14,8 @@ from imports.bulk import as_written, bulk_load, insert_frame
 from imports.registry import Counts
 from register.models import School
 
-from .models import Framework, Inspection, InspectionSource
-from .ofsted import legacy_grade, merge_records
+from .models import Framework, Inspection, InspectionChange, InspectionSource
+from .ofsted import NOT_EVALUATED, legacy_grade, merge_records
 from .store import CHUNK
 
 INSERTED = ("framework", "started_on", "ended_on", "published_on", "inspection_number", "inspection_type", "overall")
@@ -83,36 +84,70 @@ def _stored(school_ids: list[int]) -> pl.DataFrame:
 
 
 def _merge_known(matched: pl.DataFrame, source: str, run) -> int:
-    """Merge each record into the inspection stored under its key; save those that changed. Returns how many."""
+    """Merge each record into the inspection stored under its key; save those that changed, keeping what
+    each correction replaced (InspectionChange). Returns how many inspections changed."""
     if matched.is_empty():
         return 0
     by_id = {row["id"]: row for row in matched.iter_rows(named=True)}
-    changed = []
+    changed, corrections = [], []
     ids = list(by_id)
     for start in range(0, len(ids), CHUNK):
         for inspection in Inspection.objects.filter(id__in=ids[start : start + CHUNK]):
             record = by_id[inspection.id]
-            if _merge_into(inspection, {**record, "judgements": json.loads(record["judgements"])}):
+            before = inspection.import_run_id
+            corrected = _merge_into(inspection, {**record, "judgements": json.loads(record["judgements"])})
+            if corrected is not None:
                 inspection.source, inspection.import_run = source, run
                 changed.append(inspection)
+                corrections += [
+                    InspectionChange(
+                        import_run=run, inspection=inspection, field=field, old_value=old, new_value=new, old_import_run_id=before
+                    )
+                    for field, old, new in corrected
+                ]
     Inspection.objects.bulk_update(changed, [*FIELDS, "source", "import_run"], batch_size=2000)
+    InspectionChange.objects.bulk_create(corrections, batch_size=2000)
     return len(changed)
 
 
-def _merge_into(inspection: Inspection, record: dict) -> bool:
-    """Copy what the record says onto the inspection; True if anything changed."""
-    changed = False
+FIELD_NAMES = {
+    "ended_on": "End date",
+    "published_on": "Publication date",
+    "inspection_number": "Inspection number",
+    "inspection_type": "Inspection type",
+    "overall": "Overall effectiveness",
+    "category_of_concern": "Category of concern",
+    "safeguarding": "Safeguarding",
+    "urn_at_inspection": "URN at the inspection",
+}
+
+
+def _merge_into(inspection: Inspection, record: dict) -> list[tuple[str, str, str]] | None:
+    """Copy what the record says onto the inspection. Returns None if nothing changed, else the corrections:
+    (field or evaluation area, old words, new words) for each value it replaced (not for blanks it filled)."""
+    changed, corrections = False, []
     for field in FIELDS:
         new = record.get(field)
+        old = getattr(inspection, field)
         if field == "judgements":
-            new = {**inspection.judgements, **new}
-        if new in (None, "", {}) or getattr(inspection, field) == new:
+            # An area the file does not evaluate leaves the words held for it.
+            new = {area: words for area, words in new.items() if words and (words != NOT_EVALUATED or not old.get(area))}
+            corrections += [(area, old[area], words) for area, words in new.items() if old.get(area) not in (None, "", words)]
+            new = {**old, **new}
+        if new in (None, "", {}) or old == new:
             continue
-        if field == "overall" and legacy_grade(new) is not None and legacy_grade(new) == legacy_grade(inspection.overall):
+        if field == "overall" and legacy_grade(new) is not None and legacy_grade(new) == legacy_grade(old):
             continue  # '4' in Ofsted's file is the register's 'Special Measures': keep the words
+        if field != "judgements" and old not in (None, ""):
+            corrections.append((FIELD_NAMES[field], _text(old), _text(new)))
         setattr(inspection, field, new)
         changed = True
-    return changed
+    return corrections if changed else None
+
+
+def _text(value) -> str:
+    """A field's value as the pages write it: dates as 9 December 2025."""
+    return f"{value.day} {value:%B %Y}" if isinstance(value, date) else str(value)
 
 
 # Both statements work on SQLite and PostgreSQL; table names come from the models, values are parameters.

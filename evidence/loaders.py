@@ -13,7 +13,7 @@ from register.models import LocalAuthority
 
 from . import catalogue, ofsted, readers
 from .inspections import store_inspections
-from .models import Area, FigureChange, InspectionSource, Source
+from .models import Area, FigureChange, InspectionChange, InspectionSource, Source
 from .neighbours import is_neighbours, load_neighbours
 from .store import store_figures
 
@@ -59,6 +59,15 @@ def figure_changes(run, authority_ids) -> ChangeList:
     # England's and the LAs' figures first (no school), then the schools by name, on either database.
     order = [F("school__name").asc(nulls_first=True), "school__urn", "area", "la_code", "measure__order", "year", "source"]
     return ChangeList("evidence/_import_changes.html", changes.order_by(*order))
+
+
+def inspection_changes(run, authority_ids) -> ChangeList:
+    """What `run` corrected in inspections already held (of the schools of `authority_ids`, if given)."""
+    changes = InspectionChange.objects.filter(import_run=run).select_related("inspection__school")
+    if authority_ids is not None:
+        changes = changes.filter(inspection__school__la_id__in=authority_ids)
+    order = ["inspection__school__name", "inspection__school__urn", "-inspection__started_on", "inspection__framework", "id"]
+    return ChangeList("evidence/_inspection_changes.html", changes.order_by(*order))
 
 
 def figures_loader(source: Source | dict[str, Source], read):
@@ -155,12 +164,14 @@ KINDS = (
         "Ofsted: state-funded schools, all inspections year to date",
         ofsted.is_all_inspections,
         inspections_loader(InspectionSource.OFSTED_ALL),
+        inspection_changes,
     ),
     ImportKind(
         "ofsted_latest_inspections",
         "Ofsted: state-funded schools, latest inspections (monthly)",
         ofsted.is_latest_inspections,
         inspections_loader(InspectionSource.OFSTED_LATEST),
+        inspection_changes,
     ),
     ImportKind(
         "statistical_neighbours",

@@ -229,6 +229,18 @@ class Inspection(models.Model):
         return f"{self.get_framework_display()} {self.started_on}"
 
 
+class InspectionChange(models.Model):
+    """What a later file corrected in an inspection already held: a field (or one evaluation area's
+    words) that said one thing and now says another. Filling in what was blank is not a correction."""
+
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=120, help_text="The field's name as the pages show it, or an evaluation area's.")
+    old_value = models.CharField(max_length=200)
+    new_value = models.CharField(max_length=200)
+    old_import_run = written_by(null=True)
+
+
 class IntelligenceKind(models.TextChoices):
     LEADERSHIP_CHANGE = "leadership", "Leadership change"
     COMPLAINT = "complaint", "Complaint"

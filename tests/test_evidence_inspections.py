@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from evidence.models import Framework, Inspection, InspectionSource
 from evidence.views import _latest_graded
@@ -356,3 +357,37 @@ def test_words_ofsted_does_not_use_refuse_the_monthly_file_whole(surrey, column,
     assert run.outcome == ImportOutcome.REFUSED
     assert f"row 3, column '{column}': '{value}' is not a {kind} Ofsted gives" in run.message
     assert snapshot() == before
+
+
+def test_a_corrected_file_changes_the_inspection_and_keeps_what_it_said_before(surrey, client):
+    from accounts.roles import Role
+    from evidence.models import InspectionChange
+    from register.models import LocalAuthority
+
+    from .conftest import sign_in
+    from .factories import UserFactory, grant
+
+    first = import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **REPORT_CARD)]), file_name="latest.csv")
+    corrected = {**REPORT_CARD, "Publication date": "03/02/2026", "Achievement": "Strong standard", "Inclusion": "9"}
+    run = import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **corrected)]), file_name="latest.csv")
+    assert (run.outcome, run.created, run.changed) == (ImportOutcome.SUCCEEDED, 0, 1), run.message
+    card = Inspection.objects.get(school__urn=143373, framework=Framework.REPORT_CARD)
+    assert card.published_on == date(2026, 2, 3) and card.import_run == run
+    # Not evaluated this time: the words held stand.
+    assert card.judgements["Achievement"] == "Strong standard" and card.judgements["Inclusion"] == "Expected standard"
+    changes = InspectionChange.objects.filter(import_run=run, inspection=card).order_by("field")
+    assert [(c.field, c.old_value, c.new_value, c.old_import_run_id) for c in changes] == [
+        ("Achievement", "Needs attention", "Strong standard", first.pk),
+        ("Publication date", "1 February 2026", "3 February 2026", first.pk),
+    ]
+    # The same file again corrects nothing.
+    assert (
+        import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **corrected)]), file_name="latest.csv").changed == 0
+    )
+    admin = UserFactory(email="admin@surrey.example")
+    grant(admin, Role.LA_ADMIN, LocalAuthority.objects.get(code=936))
+    sign_in(client, admin)
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert "Inspections corrected" in page and "2 corrections" in page
+    assert "Guildford Grove Primary School" in page and "Report card (from November 2025), 9 December 2025" in page
+    assert "Needs attention" in page and "Strong standard" in page

@@ -51,6 +51,7 @@ PAGES = {
         200,
     ),
     "import-figures-changed": (lambda w: figures_changed_page(w), (Role.LA_ADMIN,), 200),
+    "import-inspections-corrected": (lambda w: inspections_corrected_page(w), (Role.LA_ADMIN,), 200),
     "school-results": (url("evidence:school-results", lambda w: w.school.urn), (Role.LA_OFFICER, Role.HEADTEACHER, Role.STAKEHOLDER), 200),
     "school-timeline": (url("evidence:school-timeline", lambda w: w.school.urn), (Role.LA_OFFICER, Role.GOVERNOR), 200),
     "school-intelligence": (url("evidence:school-intelligence", lambda w: w.school.urn), (Role.LA_OFFICER, Role.ADVISER), 200),
@@ -90,6 +91,46 @@ def figures_changed_page(world):
             FigureChange(school=world.school, measure_id=measures["ks2_rwm_higher"], old_value=9, **common),
             FigureChange(
                 area=Area.ENGLAND, measure_id=measures["ks2_rwm_expected"], old_value=64, new_value=65, new_status=Status.VALUE, **common
+            ),
+        ]
+    )
+    return reverse("imports:detail", args=[run.pk])
+
+
+def inspections_corrected_page(world):
+    """A corrected Ofsted file's import: a report card's publication date and one evaluation area corrected."""
+    from datetime import date
+
+    from evidence.models import Framework, Inspection, InspectionChange, InspectionSource
+
+    first = ImportRun.objects.create(
+        file_name="latest.csv", checksum="a", kind="ofsted_latest_inspections", outcome=ImportOutcome.SUCCEEDED
+    )
+    run = ImportRun.objects.create(file_name="latest.csv", checksum="b", kind="ofsted_latest_inspections", outcome=ImportOutcome.SUCCEEDED)
+    card = Inspection.objects.create(
+        school=world.school,
+        framework=Framework.REPORT_CARD,
+        started_on=date(2025, 12, 9),
+        source=InspectionSource.OFSTED_LATEST,
+        import_run=run,
+    )
+    InspectionChange.objects.bulk_create(
+        [
+            InspectionChange(
+                import_run=run,
+                inspection=card,
+                field="Publication date",
+                old_value="1 February 2026",
+                new_value="3 February 2026",
+                old_import_run=first,
+            ),
+            InspectionChange(
+                import_run=run,
+                inspection=card,
+                field="Achievement",
+                old_value="Needs attention",
+                new_value="Strong standard",
+                old_import_run=first,
             ),
         ]
     )
