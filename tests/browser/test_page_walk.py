@@ -72,26 +72,25 @@ def import_page(outcome, **fields):
     return reverse("imports:detail", args=[run.pk])
 
 
+def two_imports(file_name, kind):
+    """Two finished imports of one file: the first, and the correction whose page lists what it changed."""
+    return [ImportRun.objects.create(file_name=file_name, checksum=c, kind=kind, outcome=ImportOutcome.SUCCEEDED) for c in "ab"]
+
+
 def figures_changed_page(world):
     """A corrected KS2 file's import: one school figure replaced, one removed, one of England's replaced."""
     from evidence.models import Area, FigureChange, Source, Status
     from evidence.store import sync_catalogue
 
     measures = sync_catalogue()
-    first = ImportRun.objects.create(
-        file_name="2018-2019-936-ks2final.csv", checksum="a", kind="ks2_final", outcome=ImportOutcome.SUCCEEDED
-    )
-    run = ImportRun.objects.create(file_name="2018-2019-936-ks2final.csv", checksum="b", kind="ks2_final", outcome=ImportOutcome.SUCCEEDED)
+    first, run = two_imports("2018-2019-936-ks2final.csv", "ks2_final")
     common = {"import_run": run, "year": 2019, "source": Source.KS2_FINAL, "old_import_run": first, "old_status": Status.VALUE}
+    replaced = {"new_status": Status.VALUE, **common}
     FigureChange.objects.bulk_create(
         [
-            FigureChange(
-                school=world.school, measure_id=measures["ks2_rwm_expected"], old_value=56, new_value=58, new_status=Status.VALUE, **common
-            ),
+            FigureChange(school=world.school, measure_id=measures["ks2_rwm_expected"], old_value=56, new_value=58, **replaced),
             FigureChange(school=world.school, measure_id=measures["ks2_rwm_higher"], old_value=9, **common),
-            FigureChange(
-                area=Area.ENGLAND, measure_id=measures["ks2_rwm_expected"], old_value=64, new_value=65, new_status=Status.VALUE, **common
-            ),
+            FigureChange(area=Area.ENGLAND, measure_id=measures["ks2_rwm_expected"], old_value=64, new_value=65, **replaced),
         ]
     )
     return reverse("imports:detail", args=[run.pk])
@@ -103,10 +102,7 @@ def inspections_corrected_page(world):
 
     from evidence.models import Framework, Inspection, InspectionChange, InspectionSource
 
-    first = ImportRun.objects.create(
-        file_name="latest.csv", checksum="a", kind="ofsted_latest_inspections", outcome=ImportOutcome.SUCCEEDED
-    )
-    run = ImportRun.objects.create(file_name="latest.csv", checksum="b", kind="ofsted_latest_inspections", outcome=ImportOutcome.SUCCEEDED)
+    first, run = two_imports("latest.csv", "ofsted_latest_inspections")
     card = Inspection.objects.create(
         school=world.school,
         framework=Framework.REPORT_CARD,
@@ -114,24 +110,11 @@ def inspections_corrected_page(world):
         source=InspectionSource.OFSTED_LATEST,
         import_run=run,
     )
+    kept = {"import_run": run, "inspection": card, "old_import_run": first}
     InspectionChange.objects.bulk_create(
         [
-            InspectionChange(
-                import_run=run,
-                inspection=card,
-                field="Publication date",
-                old_value="1 February 2026",
-                new_value="3 February 2026",
-                old_import_run=first,
-            ),
-            InspectionChange(
-                import_run=run,
-                inspection=card,
-                field="Achievement",
-                old_value="Needs attention",
-                new_value="Strong standard",
-                old_import_run=first,
-            ),
+            InspectionChange(field="Publication date", old_value="1 February 2026", new_value="3 February 2026", **kept),
+            InspectionChange(field="Achievement", old_value="Needs attention", new_value="Strong standard", **kept),
         ]
     )
     return reverse("imports:detail", args=[run.pk])
