@@ -141,7 +141,7 @@ KINDS = (
         "school_census",
         "School census, school level (January)",
         lambda h: _has(h, "time_period", "urn", "old_la_code", "headcount of pupils"),
-        figures_loader(Source.CENSUS_SPC, lambda d, n: _census(d)),
+        figures_loader(Source.CENSUS_SPC, lambda d, n: readers.read_census(d, catalogue.CENSUS_SPC_COLUMNS, catalogue.CENSUS_SPC_COUNTS)),
         figure_changes,
     ),
     ImportKind(
@@ -180,14 +180,6 @@ KINDS = (
         naming_the_file(load_neighbours),
     ),
 )
-
-
-def _census(data: bytes):
-    import polars as pl
-
-    schools = readers.read_ees_schools(data, catalogue.CENSUS_SPC_COLUMNS)
-    areas = readers.census_area_figures(data, catalogue.CENSUS_SPC_COUNTS)
-    return pl.concat([schools, areas])
 
 
 def _census_summary(data: bytes, file_name: str):

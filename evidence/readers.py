@@ -305,10 +305,19 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
 
 def read_ees_schools(data: bytes, layout: Layout) -> pl.DataFrame:
     """Explore-education-statistics school-level files: time_period 202324, school_urn, old_la_code; c/x/z codes."""
+    return ees_school_figures(*read_ees_table(data, layout))
+
+
+def read_ees_table(data: bytes, layout: Layout, also: Iterable[str] = ()) -> tuple[pl.DataFrame, tuple]:
+    """The columns an EES school-level file gives for `layout` (and `also`, where present), with line numbers;
+    and the layout's columns it has."""
     header = header_of(data)
     columns = layout.present(header)
-    wanted = {"time_period", "school_urn", "urn", "old_la_code"} | sources_of(columns)
-    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
+    wanted = {"time_period", "school_urn", "urn", "old_la_code", *also} | sources_of(columns)
+    return with_lines(read_table(data, [h for h in header if h in wanted])), columns
+
+
+def ees_school_figures(frame: pl.DataFrame, columns: tuple) -> pl.DataFrame:
     urn = "school_urn" if "school_urn" in frame.columns else "urn"
     period = pl.col("time_period").str.strip_chars()
     refuse_first_bad(
@@ -348,21 +357,21 @@ def read_keyed_schools(data: bytes, file_name: str, layout: Layout, *, year_offs
     return long_figures(frame, columns, keys)
 
 
-def census_area_figures(data: bytes, counts: dict[str, tuple[str, ...]], headcount: str = "headcount of pupils") -> pl.DataFrame:
-    """LA and England percentages computed from the census's own counts (state-funded schools only);
-    each measure's count is the sum of its columns."""
+def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]], headcount: str = "headcount of pupils") -> pl.DataFrame:
+    """The school-level census, read once: each school's figures (as read_ees_schools), then each LA's and
+    England's percentages computed from the counts of their state-funded schools, each measure's count
+    the sum of its columns."""
     header = set(header_of(data))
     counts = {measure: columns for measure, columns in counts.items() if set(columns) <= header}
-    wanted = {"time_period", "old_la_code", "phase_type_grouping", headcount, *(c for columns in counts.values() for c in columns)}
-    frame = read_table(data, [h for h in header_of(data) if h in wanted])
-    frame = frame.filter(pl.col("phase_type_grouping").str.starts_with("State-funded"))
-    numbers = frame.select(
+    frame, columns = read_ees_table(data, layout, also={"phase_type_grouping", headcount, *(c for cs in counts.values() for c in cs)})
+    schools = ees_school_figures(frame, columns)
+    numbers = frame.filter(pl.col("phase_type_grouping").str.starts_with("State-funded")).select(
         (pl.col("time_period").str.slice(0, 4).cast(pl.Int64) + 1).alias("year"),
         parse_integer(pl.col("old_la_code")).alias("la_code"),
         parse_integer(pl.col(headcount)).alias("_pupils"),
         *(_count(columns).alias(measure) for measure, columns in counts.items()),
     )
-    return _area_percentages(numbers, list(counts), ("la", "england"))
+    return pl.concat([schools, _area_percentages(numbers, list(counts), ("la", "england"))])
 
 
 def _count(columns: tuple[str, ...]) -> pl.Expr:
@@ -398,9 +407,13 @@ def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[s
     parts = []
     for area in areas:
         by = ["year", "la_code"] if area == "la" else ["year"]
-        for measure in measures:
-            usable = numbers.filter(pl.col(measure).is_not_null() & pl.col("_pupils").is_not_null())
-            sums = usable.group_by(by).agg(pl.col(measure).sum().alias("_n"), pl.col("_pupils").sum().alias("cohort"))
+        # One pass per area: each measure's count and pupils summed over the schools that give both.
+        usable = {measure: pl.col(measure).is_not_null() & pl.col("_pupils").is_not_null() for measure in measures}
+        sums = numbers.group_by(by).agg(
+            *(pl.col(measure).filter(usable[measure]).sum().alias(f"_n{i}") for i, measure in enumerate(measures)),
+            *(pl.col("_pupils").filter(usable[measure]).sum().alias(f"_of{i}") for i, measure in enumerate(measures)),
+        )
+        for i, measure in enumerate(measures):
             parts.append(
                 sums.select(
                     pl.lit(None, pl.Int64).alias("line"),
@@ -409,9 +422,9 @@ def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[s
                     (pl.col("la_code") if area == "la" else pl.lit(0, pl.Int64)).alias("la_code"),
                     pl.col("year"),
                     pl.lit(measure).alias("measure"),
-                    (pl.col("_n") * 100 / pl.col("cohort")).round(1).alias("value"),
+                    (pl.col(f"_n{i}") * 100 / pl.col(f"_of{i}")).round(1).alias("value"),
                     pl.lit(0, pl.Int64).alias("status"),
-                    pl.col("cohort"),
+                    pl.col(f"_of{i}").alias("cohort"),
                 ).filter(pl.col("cohort") > 0)
             )
     return pl.concat(parts).select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
