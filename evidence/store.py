@@ -206,8 +206,9 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
     writes = pl.concat([created, replaced]).with_columns(
         pl.lit(year).alias("year"), pl.lit(source).alias("source"), pl.lit(run_id).alias("import_run_id")
     )
-    # In the order of the unique index, which SQLite then fills page by page.
-    with bulk_load(model, writes.height):
+    # In the order of the unique index, which SQLite then fills page by page. A school's duplicates were refused
+    # when its figures were read (_school_figures), so PostgreSQL may build that index once, after the load.
+    with bulk_load(model, writes.height, unique_checked=model is Observation):
         insert_frame(model, writes.select(fields).sort([*keys, "measure_id"]), done=written)
     return Tally(
         created=created.height,

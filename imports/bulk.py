@@ -25,15 +25,18 @@ def now_value():
 
 
 @contextmanager
-def bulk_load(model, rows_expected: int, threshold: int = 10_000):
+def bulk_load(model, rows_expected: int, threshold: int = 10_000, *, unique_checked: bool = False):
     """Around an insert that fills most of a table, set aside what slows each row and restore it after.
 
     This is the databases' own advice for bulk loads. Building an index once over all the rows is
     several times cheaper than updating it row by row, and on PostgreSQL a foreign key re-added after
     the load is checked by one join, not by a trigger per row at commit (a third of a national import).
-    Unique indexes and primary keys stay, so duplicates are still refused; the re-added keys are
-    checked in full, so nothing unchecked gets in. Everything happens inside the import's transaction
-    (both databases' DDL is transactional), so a refused file leaves the schema as it was.
+    Unique indexes and primary keys stay, so duplicates are still refused, unless the caller has
+    refused duplicates itself (`unique_checked`): then PostgreSQL also sets aside the unique constraints
+    and builds each again once, which still fails on a duplicate. (SQLite cannot drop a table's own unique
+    constraints.) The re-added keys are checked in full, so nothing unchecked gets in. Everything
+    happens inside the import's transaction (both databases' DDL is transactional), so a refused file
+    leaves the schema as it was.
 
     Only for large loads (`threshold` rows) into a table holding fewer rows than the load brings: then
     rebuilding costs less than upkeep. On PostgreSQL the table is locked against reading until the
@@ -44,7 +47,10 @@ def bulk_load(model, rows_expected: int, threshold: int = 10_000):
         return
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        restore = _set_aside_sqlite(cursor, table) if connection.vendor == "sqlite" else _set_aside_postgresql(cursor, table)
+        if connection.vendor == "sqlite":
+            restore = _set_aside_sqlite(cursor, table)
+        else:
+            restore = _set_aside_postgresql(cursor, table, unique_too=unique_checked)
     yield
     with connection.cursor() as cursor:
         for statement in restore:
@@ -68,8 +74,9 @@ def _set_aside_sqlite(cursor, table: str) -> list[str]:
     return [sql for _, sql in dropped]
 
 
-def _set_aside_postgresql(cursor, table: str) -> list[str]:
-    """Drop the table's non-unique indexes and its foreign keys; return the statements that restore them."""
+def _set_aside_postgresql(cursor, table: str, *, unique_too: bool = False) -> list[str]:
+    """Drop the table's non-unique indexes and its foreign keys (and `unique_too`, its unique constraints);
+    return the statements that restore them."""
     quoted = connection.ops.quote_name(table)
     # A table with pending deferred checks cannot be altered: run the checks now (and keep deferring later ones).
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -88,7 +95,12 @@ def _set_aside_postgresql(cursor, table: str) -> list[str]:
     keys = cursor.fetchall()
     for name, _ in indexes:
         cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    for name, *_ in keys:
+    uniques = []
+    if unique_too:
+        unique = "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'u'"
+        cursor.execute(unique, [quoted])
+        uniques = cursor.fetchall()
+    for name, *_ in [*keys, *uniques]:
         cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}")
     # Re-adding a key checks every row with a join planned from the statistics of the table it points to: one
     # not yet analysed (a register just loaded) looks like a single row and gets a nested loop, so that
@@ -96,7 +108,7 @@ def _set_aside_postgresql(cursor, table: str) -> list[str]:
     referenced = ", ".join(dict.fromkeys(f"{table} ({column})" for *_, table, column in keys))
     restore = [f"ANALYZE {referenced}"] if referenced else []
     restore += [sql for _, sql in indexes]
-    return restore + [f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {sql}" for name, sql, *_ in keys]
+    return restore + [f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {sql}" for name, sql, *_ in [*uniques, *keys]]
 
 
 def among(column: str, values: list) -> tuple[str, list]:

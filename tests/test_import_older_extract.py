@@ -94,6 +94,24 @@ def test_a_row_pointing_nowhere_is_refused_even_in_a_large_load():
     assert _constraints(School) == before
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_load_whose_caller_checked_for_duplicates_still_cannot_leave_one():
+    from django.db import IntegrityError, connection, transaction
+
+    from imports.bulk import bulk_load
+    from register.models import LocalAuthority
+
+    before = _constraints(School)
+    la = LocalAuthority.objects.create(code=997, name="Test")
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk_load(School, rows_expected=50_000, unique_checked=True):
+        if connection.vendor == "postgresql":  # PostgreSQL builds the unique index again when the load ends
+            assert not any(info[0] == ["urn"] for info in _constraints(School).values())
+        School.objects.create(urn=999_004, la=la, name="Once")
+        School.objects.create(urn=999_004, la=la, name="Twice")
+    assert not School.objects.filter(urn=999_004).exists()
+    assert _constraints(School) == before
+
+
 def test_parsing_all_columns_at_once_matches_parsing_them_one_by_one():
     from imports.sources import read_source
     from register.importers import establishments, frames
