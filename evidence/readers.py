@@ -362,14 +362,14 @@ def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]],
     England's percentages computed from the counts of their state-funded schools, each measure's count
     the sum of its columns."""
     header = set(header_of(data))
-    counts = {measure: columns for measure, columns in counts.items() if set(columns) <= header}
-    frame, columns = read_ees_table(data, layout, also={"phase_type_grouping", headcount, *(c for cs in counts.values() for c in cs)})
+    counts = {measure: parts for measure, parts in counts.items() if set(parts) <= header}
+    frame, columns = read_ees_table(data, layout, also={"phase_type_grouping", headcount, *(c for parts in counts.values() for c in parts)})
     schools = ees_school_figures(frame, columns)
     numbers = frame.filter(pl.col("phase_type_grouping").str.starts_with("State-funded")).select(
         (pl.col("time_period").str.slice(0, 4).cast(pl.Int64) + 1).alias("year"),
         parse_integer(pl.col("old_la_code")).alias("la_code"),
         parse_integer(pl.col(headcount)).alias("_pupils"),
-        *(_count(columns).alias(measure) for measure, columns in counts.items()),
+        *(_count(parts).alias(measure) for measure, parts in counts.items()),
     )
     return pl.concat([schools, _area_percentages(numbers, list(counts), ("la", "england"))])
 

@@ -105,7 +105,7 @@ def _set_aside_postgresql(cursor, table: str, *, unique_too: bool = False) -> li
     # Re-adding a key checks every row with a join planned from the statistics of the table it points to: one
     # not yet analysed (a register just loaded) looks like a single row and gets a nested loop, so that
     # seconds become minutes. The key columns pointed to are analysed first (the loaded table's count does not matter).
-    referenced = ", ".join(dict.fromkeys(f"{table} ({column})" for *_, table, column in keys))
+    referenced = ", ".join(dict.fromkeys(f"{target} ({column})" for *_, target, column in keys))
     restore = [f"ANALYZE {referenced}"] if referenced else []
     restore += [sql for _, sql in indexes]
     return restore + [f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {sql}" for name, sql, *_ in [*uniques, *keys]]
