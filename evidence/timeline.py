@@ -28,7 +28,8 @@ class Event:
 def inspections_for(urns: list[int]) -> list[Inspection]:
     """The history's inspections, one per (framework, start date), the current school's record first."""
     rank = {urn: i for i, urn in enumerate(urns)}
-    found = sorted(Inspection.objects.filter(school__urn__in=urns).select_related("school", "import_run"), key=lambda i: rank[i.school.urn])
+    held = Inspection.objects.filter(school__urn__in=urns).select_related("school", "import_run")
+    found = sorted(held.prefetch_related("changes__import_run"), key=lambda i: rank[i.school.urn])
     kept = {}
     for inspection in found:
         kept.setdefault((inspection.framework, inspection.started_on), inspection)
@@ -56,6 +57,11 @@ def inspection_event(inspection: Inspection, current_urn: int) -> Event:
     urn = inspection.urn_at_inspection or inspection.school.urn
     if urn != current_urn:
         lines.append(f"Inspected as URN {urn} (a predecessor)")
+    # What a later Ofsted file corrected in this record, oldest correction first.
+    lines.extend(
+        f"Corrected by {change.import_run.file_name} ({gov_date(change.import_run.started_at)}): {change.field} was “{change.old_value}”"
+        for change in sorted(inspection.changes.all(), key=lambda c: c.pk)
+    )
     return Event(
         on=inspection.started_on,
         kind="inspection",

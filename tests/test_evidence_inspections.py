@@ -391,3 +391,8 @@ def test_a_corrected_file_changes_the_inspection_and_keeps_what_it_said_before(s
     assert "Inspections corrected" in page and "2 corrections" in page
     assert "Guildford Grove Primary School" in page and "Report card (from November 2025), 9 December 2025" in page
     assert "Needs attention" in page and "Strong standard" in page
+    # The school's timeline says what the later file corrected, beside the inspection as it now stands.
+    timeline = client.get(reverse("evidence:school-timeline", args=[143373])).content.decode()
+    assert "Achievement: Strong standard" in timeline
+    assert "Corrected by latest.csv (" in timeline and "Achievement was “Needs attention”" in timeline
+    assert "Publication date was “1 February 2026”" in timeline
