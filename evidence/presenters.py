@@ -214,19 +214,22 @@ class Breakdown:
         return academic_year(self.year)
 
     @property
-    def school_point(self) -> Point | None:
-        return next((school for *_, school, _, _ in self.rows if school), None)
+    def first_point(self) -> Point | None:
+        """A figure the table shows (the school's, else the authority's), for its source."""
+        return next((school or la for _, _, school, la, _ in self.rows if school or la), None)
 
 
-def ethnic_groups(school, urns: list[int]) -> Breakdown | None:
-    """The school's pupils by ethnic group in the latest census year that gives them, or None."""
+def ethnic_groups(la_code: int, urns: list[int] = ()) -> Breakdown | None:
+    """Pupils by ethnic group in the latest census year that gives them: the school's (whose URNs are
+    `urns`) beside its authority and England, or without `urns` the authority's beside England; or None."""
     measures = {m.code: m for m in Measure.objects.filter(code__in=ETHNIC_GROUP_NAMES)}
-    points = school_points(urns, measures.values())
-    years = {year for by_year in points.values() for year, point in by_year.items() if point.status == Status.VALUE}
+    la = area_points(measures.values(), la_code=la_code, area=Area.LA)
+    points = school_points(urns, measures.values()) if urns else {}
+    given = points if urns else la
+    years = {year for by_year in given.values() for year, point in by_year.items() if point.status == Status.VALUE}
     if not years:
         return None
     year = max(years)
-    la = area_points(measures.values(), la_code=school.la.code, area=Area.LA)
     england = area_points(measures.values(), area=Area.ENGLAND)
     rows = [
         (name, measures[code], points.get(code, {}).get(year), la.get(code, {}).get(year), england.get(code, {}).get(year))

@@ -74,7 +74,7 @@ def school_results(request, urn):
         "predecessors": School.objects.filter(urn__in=urns[1:]).order_by("-opened_on"),
         "groups": [(g, rows) for g, rows in groups if rows],
         "gaps": gap_context([t.series for t in trends], urns),
-        "ethnicity": ethnic_groups(school, urns),
+        "ethnicity": ethnic_groups(school.la.code, urns),
         "pupils_group": PUPILS,
         "inspections": [inspection_event(i, school.urn) for i in inspections_for(urns)],
         "display": display,
@@ -147,6 +147,7 @@ def authority_results(request, code):
         "graded": _latest_graded(schools),
         "report_cards": _report_card_counts(schools),
         "trends": trends,
+        "ethnicity": ethnic_groups(authority.code),
         "display": display,
     }
     return render(request, "evidence/authority_results.html", context)

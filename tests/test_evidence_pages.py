@@ -149,6 +149,22 @@ def test_results_page_lists_the_pupils_by_ethnic_group_beside_the_authority_and_
     assert "2022-2023-school-census-spc-school-level.csv.gz" in html.split('id="h-ethnic-groups"', 1)[1]
 
 
+def test_authority_overview_lists_its_pupils_by_ethnic_group_beside_england(client, surrey):
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    table = html.split('id="h-ethnic-groups"', 1)[1].split("</table>", 1)[0]
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ]
+    asian = {
+        la_code: AreaObservation.objects.get(measure__code="ethnicity_asian_pct", year=2023, la_code=la_code).value for la_code in (0, 936)
+    }
+    assert rows[0] == ["Ethnic group", "Surrey", "England"]
+    assert rows[4] == ["Asian", f"{asian[936]}%", f"{asian[0]}%"]
+    assert "calculated here from the schools' counts" in html.split('id="h-ethnic-groups"', 1)[1].split("</section>", 1)[0]
+
+
 def test_results_page_names_the_phase_of_englands_absence_figure(client, surrey):
     sign_in(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[124937])).content.decode()
