@@ -5,11 +5,11 @@ field it does not give (the register's rating knows only the overall words; Ofst
 """
 
 import json
-from datetime import date
 
 import polars as pl
 from django.db import connection
 
+from core.jinja import gov_date
 from imports.bulk import as_written, bulk_load, insert_frame
 from imports.registry import Counts
 from register.models import School
@@ -139,15 +139,10 @@ def _merge_into(inspection: Inspection, record: dict) -> list[tuple[str, str, st
         if field == "overall" and legacy_grade(new) is not None and legacy_grade(new) == legacy_grade(old):
             continue  # '4' in Ofsted's file is the register's 'Special Measures': keep the words
         if field != "judgements" and old not in (None, ""):
-            corrections.append((FIELD_NAMES[field], _text(old), _text(new)))
+            corrections.append((FIELD_NAMES[field], gov_date(old), gov_date(new)))
         setattr(inspection, field, new)
         changed = True
     return corrections if changed else None
-
-
-def _text(value) -> str:
-    """A field's value as the pages write it: dates as 9 December 2025."""
-    return f"{value.day} {value:%B %Y}" if isinstance(value, date) else str(value)
 
 
 # Both statements work on SQLite and PostgreSQL; table names come from the models, values are parameters.
