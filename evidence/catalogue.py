@@ -311,7 +311,7 @@ CENSUS_SPC_COLUMNS = Layout(
 CENSUS_SPC_COUNTS = {
     "fsm_pct": ("number of pupils known to be eligible for free school meals",),
     "eal_pct": ("number of pupils whose first language is known or believed to be other than English",),
-    "white_british_pct": ("number of pupils classified as white British ethnic origin",),
+    "white_british_pct": _ethnic("white British"),
     **CENSUS_ETHNIC_GROUPS,
 }
 

@@ -405,10 +405,10 @@ def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[s
     """Each measure as a percentage of the pupils, summed over the schools of each LA (and of England):
     `numbers` holds year, la_code, _pupils and a count for each measure. Schools missing either count are left out."""
     parts = []
+    usable = {measure: pl.col(measure).is_not_null() & pl.col("_pupils").is_not_null() for measure in measures}
     for area in areas:
         by = ["year", "la_code"] if area == "la" else ["year"]
         # One pass per area: each measure's count and pupils summed over the schools that give both.
-        usable = {measure: pl.col(measure).is_not_null() & pl.col("_pupils").is_not_null() for measure in measures}
         sums = numbers.group_by(by).agg(
             *(pl.col(measure).filter(usable[measure]).sum().alias(f"_n{i}") for i, measure in enumerate(measures)),
             *(pl.col("_pupils").filter(usable[measure]).sum().alias(f"_of{i}") for i, measure in enumerate(measures)),
