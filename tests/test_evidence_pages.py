@@ -123,15 +123,20 @@ def test_absence_is_compared_with_england_for_the_schools_phase(surrey, urn, are
     assert not by_code["pupils"].england
 
 
-def test_results_page_lists_the_pupils_by_ethnic_group_beside_the_authority_and_england(client, surrey):
-    sign_in(client, surrey)
-    html = client.get(reverse("evidence:school-results", args=[125037])).content.decode()
+def ethnic_table_rows(html: str) -> list[list[str]]:
+    """The cells' text, row by row (heading row first), of a page's "Pupils by ethnic group" table."""
     table = html.split('id="h-ethnic-groups"', 1)[1].split("</table>", 1)[0]
-    assert "Pupils by ethnic group, 2022/23" in html
-    rows = [
+    return [
         [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
     ]
+
+
+def test_results_page_lists_the_pupils_by_ethnic_group_beside_the_authority_and_england(client, surrey):
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[125037])).content.decode()
+    assert "Pupils by ethnic group, 2022/23" in html
+    rows = ethnic_table_rows(html)
     surrey_white = AreaObservation.objects.get(measure__code="ethnicity_white_pct", year=2023, area=Area.LA, la_code=936).value
     assert rows[0] == ["Ethnic group", "School", "Surrey", "England"]
     assert rows[1][:3] == ["White", "74.6%", f"{surrey_white}%"]  # 191 of 256 pupils
@@ -152,11 +157,7 @@ def test_results_page_lists_the_pupils_by_ethnic_group_beside_the_authority_and_
 def test_authority_overview_lists_its_pupils_by_ethnic_group_beside_england(client, surrey):
     sign_in(client, surrey)
     html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
-    table = html.split('id="h-ethnic-groups"', 1)[1].split("</table>", 1)[0]
-    rows = [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
-    ]
+    rows = ethnic_table_rows(html)
     asian = {
         la_code: AreaObservation.objects.get(measure__code="ethnicity_asian_pct", year=2023, la_code=la_code).value for la_code in (0, 936)
     }
