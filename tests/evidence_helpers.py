@@ -38,3 +38,13 @@ def area_figure(code, year, la_code=0, area=None, **filters):
     area = area or (Area.LA if la_code else Area.ENGLAND)
     obs = AreaObservation.objects.get(area=area, la_code=la_code, measure__code=code, year=year, **filters)
     return obs.value, obs.get_status_display()
+
+
+def ks2_2019_with_guildford_grove(path, cell: str):
+    """The real 2018/19 Surrey KS2 file written to `path` with one figure altered: Guildford Grove Primary's
+    (URN 143373) reading, writing and maths at the expected standard, 56% in the file, becomes `cell`."""
+    text = KS2[2019].read_text(encoding="utf-8-sig")
+    line = next(row for row in text.splitlines() if ",143373," in row)
+    assert ",56%," in line
+    path.write_text(text.replace(line, line.replace(",56%,", f",{cell},", 1)), encoding="utf-8")
+    return path

@@ -26,6 +26,7 @@ from .evidence_helpers import (
     LINKS_2021,
     area_figure,
     figure,
+    ks2_2019_with_guildford_grove,
     snapshot,
 )
 
@@ -213,11 +214,7 @@ def test_a_corrected_file_replaces_its_year_from_its_source_only(surrey, tmp_pat
     first = import_file(KS2[2019])
     import_file(CENSUS_2019)
     census = list(Observation.objects.filter(source=Source.CENSUS_SUMMARY).order_by("pk").values())
-    text = KS2[2019].read_text(encoding="utf-8-sig")
-    line = next(row for row in text.splitlines() if ",143373," in row)
-    assert ",56%," in line
-    corrected = tmp_path / "2018-2019-936-ks2final.csv"
-    corrected.write_text(text.replace(line, line.replace(",56%,", ",58%,", 1)), encoding="utf-8")
+    corrected = ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", "58%")
     run = import_file(corrected)
     assert (run.outcome, run.created, run.changed) == (ImportOutcome.SUCCEEDED, 0, 1)
     assert figure(143373, "ks2_rwm_expected", 2019) == (58.0, "Value given")
@@ -235,10 +232,7 @@ def test_a_corrected_file_replaces_its_year_from_its_source_only(surrey, tmp_pat
 def test_a_figure_a_corrected_file_leaves_blank_is_removed_and_recorded(surrey, tmp_path):
     first = import_file(KS2[2019])
     held = Observation.objects.count()
-    text = KS2[2019].read_text(encoding="utf-8-sig")
-    line = next(row for row in text.splitlines() if ",143373," in row)
-    corrected = tmp_path / "2018-2019-936-ks2final.csv"
-    corrected.write_text(text.replace(line, line.replace(",56%,", ",,", 1)), encoding="utf-8")
+    corrected = ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", "")
     run = import_file(corrected)
     assert (run.outcome, run.created, run.changed) == (ImportOutcome.SUCCEEDED, 0, 1), run.message
     assert not Observation.objects.filter(school__urn=143373, measure__code="ks2_rwm_expected").exists()
@@ -255,10 +249,7 @@ def test_a_figure_a_corrected_file_leaves_blank_is_removed_and_recorded(surrey, 
 
 def test_each_release_of_a_years_tables_is_kept_apart_and_the_final_one_shown(surrey, tmp_path):
     final = import_file(KS2[2019])
-    text = KS2[2019].read_text(encoding="utf-8-sig")
-    line = next(row for row in text.splitlines() if ",143373," in row)
-    provisional = tmp_path / "2018-2019-england_ks2provisional.csv"
-    provisional.write_text(text.replace(line, line.replace(",56%,", ",54%,", 1)), encoding="utf-8")
+    provisional = ks2_2019_with_guildford_grove(tmp_path / "2018-2019-england_ks2provisional.csv", "54%")
     run = import_file(provisional)  # published before the final one, imported after it
     assert (run.kind, run.outcome) == ("ks2_final", ImportOutcome.SUCCEEDED), run.message
     assert run.created == final.created and run.changed == 0  # the final figures are not touched

@@ -11,7 +11,7 @@ from imports.services import import_file
 from register.models import RegisterEvent, School
 
 from .conftest import sign_in
-from .evidence_helpers import KS2
+from .evidence_helpers import KS2, ks2_2019_with_guildford_grove
 from .factories import UserFactory, grant
 from .test_import_demo_files import GIAS_2021, GIAS_2022
 
@@ -59,10 +59,7 @@ def test_import_detail_lists_the_register_changes_it_recorded(client, world):
 def test_import_detail_lists_the_figures_a_corrected_file_changed(client, world, tmp_path):
     import_file(GIAS_2021)
     import_file(KS2[2019])
-    text = KS2[2019].read_text(encoding="utf-8-sig")
-    line = next(row for row in text.splitlines() if ",143373," in row)
-    corrected = tmp_path / KS2[2019].name
-    corrected.write_text(text.replace(line, line.replace(",56%,", ",58%,", 1)), encoding="utf-8")
+    corrected = ks2_2019_with_guildford_grove(tmp_path / KS2[2019].name, "58%")
     run = import_file(corrected)
     school = School.objects.get(urn=143373)
     sign_in(client, world.users[Role.LA_ADMIN])
