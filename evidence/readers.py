@@ -205,9 +205,9 @@ def sources_of(columns: Iterable[Column | Share]) -> set[str]:
 def share_cells(share: Share) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(number, code, blank) of a Share: its parts' sum as a percentage of its cohort column. A part or
     cohort the file withholds withholds the share, with the first one's reason; a blank one blanks it.
-    Each part must be a number or a code (see refuse_bad_parts)."""
-    parts = [read_cells(pl.col(name)) for name in share.parts]
-    of_number, of_code, of_blank = read_cells(pl.col(share.cohort))
+    Reads the cells parse_shares has parsed."""
+    parts = [_parsed(name) for name in share.parts]
+    of_number, of_code, of_blank = _parsed(share.cohort)
     total = parts[0][0]
     for number, _, _ in parts[1:]:
         total = total + number
@@ -217,14 +217,28 @@ def share_cells(share: Share) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     return number, code, blank
 
 
-def refuse_bad_parts(frame: pl.DataFrame, columns: Iterable[Column | Share]) -> None:
-    """Refuse a file in which a part of a Share is neither a number nor a known code, naming its line and column."""
-    names = sorted({name for column in columns if isinstance(column, Share) for name in column.parts})
-    checks = {}
-    for name in names:
-        number, code, blank = read_cells(pl.col(name))
-        checks[name] = ~blank & number.is_null() & code.is_null()
-    refuse_first_bad(frame, checks)
+def _parsed(name: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The (number, code, blank) columns parse_shares made of the file's column `name`."""
+    return pl.col(f"_number:{name}"), pl.col(f"_code:{name}"), pl.col(f"_blank:{name}")
+
+
+def parse_shares(frame: pl.DataFrame, columns: Iterable[Column | Share]) -> pl.DataFrame:
+    """The frame with the (number, code, blank) of each column a Share reads, each parsed once, beside it.
+    Refuses a file in which a part is neither a number nor a known code, naming its line and column."""
+    shares = [column for column in columns if isinstance(column, Share)]
+    if not shares:
+        return frame
+    parts = sorted({part for share in shares for part in share.parts})
+    read = sorted(set(parts) | {share.cohort for share in shares})
+    frame = frame.with_columns(
+        cell.alias(parsed.meta.output_name()) for name in read for cell, parsed in zip(read_cells(pl.col(name)), _parsed(name), strict=True)
+    )
+    bad = {}
+    for name in parts:
+        number, code, blank = _parsed(name)
+        bad[name] = ~blank & number.is_null() & code.is_null()
+    refuse_first_bad(frame, bad)
+    return frame
 
 
 def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys: list[pl.Expr]) -> pl.DataFrame:
@@ -234,7 +248,7 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
     number nor a known code refuses the file (the first such line, then the first such column)."""
     if not columns:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    refuse_bad_parts(frame, columns)
+    frame = parse_shares(frame, columns)
     # One query reads every cell (side by side, each column once); the long frame is then stacked from its results.
     cells = []
     for order, column in enumerate(columns):
