@@ -86,10 +86,16 @@ class Series:
         return latest_year(self.school)
 
     @property
-    def since_latest(self) -> list[Point]:
-        """The school's years after its latest figure, each without one (suppressed, not published…)."""
+    def since_latest(self) -> list[tuple[list[str], str]]:
+        """Why the school has no figure for each year after its latest one, the years that share a reason
+        together, in the order they first occur: [(["2017/18", "2018/19"], "suppressed"), (["2024/25"], "not applicable")]."""
         latest = self.latest_year
-        return [self.school[year] for year in sorted(self.school) if latest is not None and year > latest]
+        reasons: dict[str, list[str]] = {}
+        for year in sorted(self.school):
+            if latest is not None and year > latest:
+                point = self.school[year]
+                reasons.setdefault(self.text(point), []).append(point.academic_year)
+        return [(years, reason) for reason, years in reasons.items()]
 
     def text(self, point):
         return display(point, self.measure)

@@ -267,3 +267,19 @@ def test_latest_figures_show_the_latest_year_with_a_figure_and_say_why_later_yea
     row = row[: row.index("</tr>")]
     assert "2023/24" in row and "-0.48" in row.replace("−", "-")
     assert "2024/25: not applicable" in row
+
+
+def test_latest_figures_give_each_later_year_its_own_reason(client, surrey):
+    """Sunnydown School (125458): its Progress 8 gap was last published for 2016/17 (−1.53); DfE then
+    suppressed it (SUPP in 2018/19, c in 2023/24) and gave it as not applicable (z) for 2024/25."""
+    for path in (KS4[2017], KS4_INFO_2024, KS4_INFO_2025):
+        assert import_file(path).outcome == "succeeded"
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[125458])).content.decode()
+    summary = html[html.index("Key stage 4: latest figures") :]
+    row = summary[summary.index('href="#m-ks4_progress8_gap"') :]
+    row = row[: row.index("</tr>")]
+    notes = re.findall(r'<span class="govuk-body-s[^"]*">([^<]*)</span>', row)
+    assert "2016/17" in row and "-1.53" in row.replace("−", "-")
+    assert notes == ["2018/19, 2023/24: suppressed", "2024/25: not applicable"]
+    assert "&lt;" not in row
