@@ -103,3 +103,16 @@ def test_links_with_la_keep_those_listed_on_the_authoritys_own_schools(surrey):
     surrey_urns = set(School.objects.values_list("urn", flat=True))
     assert all(link.urn in surrey_urns for link in SchoolLink.objects.all())
     assert run.skipped == run.rows_read - run.created
+
+
+def test_a_later_links_file_that_turns_a_link_round_replaces_it(surrey):
+    """GIAS's 2021 links said St Teresa's School (125402) was succeeded by St Teresa's Preparatory School
+    (125448); its 2025 links say the preparatory school was its predecessor. The later word replaces the earlier."""
+    import_file(LINKS_2021, la_codes=[936])
+    assert list(SchoolLink.objects.filter(urn=125402, linked_urn=125448).values_list("link_type", flat=True)) == ["Successor - amalgamated"]
+    run = import_file(LINKS_2025, la_codes=[936])
+    assert list(SchoolLink.objects.filter(urn=125402, linked_urn=125448).values_list("link_type", flat=True)) == [
+        "Predecessor - amalgamated"
+    ]
+    assert run.changed >= 1
+    assert import_file(LINKS_2025, la_codes=[936]).outcome == ImportOutcome.UNCHANGED

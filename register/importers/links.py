@@ -45,14 +45,20 @@ def load(ctx: ImportContext) -> Counts:
         for pk, urn, linked, kind, name, on in SchoolLink.objects.values_list("id", *FIELDS).iterator(chunk_size=10000)
     }
     new_rows, changed_rows = [], []
+    types: dict[tuple[int, int], set[str]] = {}
     for row in frame.iter_rows():
+        types.setdefault(row[:2], set()).add(row[2])
         old = stored.get(row[:3])
         if old is None:
             new_rows.append((*row, ctx.run.pk))
         elif old[1:] != row[3:]:
             changed_rows.append((*row[3:], ctx.run.pk, old[0]))
+    # A pair of schools the file links in another way than before (GIAS has turned a "Successor" round into a
+    # "Predecessor"): the file's word replaces the old one, which would otherwise send history both ways.
+    superseded = [pk for (urn, linked, kind), (pk, *_) in stored.items() if kind not in types.get((urn, linked), {kind})]
+    SchoolLink.objects.filter(pk__in=superseded).delete()
     insert_rows(SchoolLink, [*FIELDS, "import_run"], new_rows)
     update_rows(SchoolLink, ["linked_name", "established_on", "import_run"], changed_rows)
-    counts.created, counts.changed = len(new_rows), len(changed_rows)
+    counts.created, counts.changed = len(new_rows), len(changed_rows) + len(superseded)
     counts.unchanged = frame.height - len(new_rows) - len(changed_rows)
     return counts
