@@ -17,7 +17,7 @@ from . import exports
 from .catalogue import GROUPS, PUPILS
 from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import IntelligenceForm
-from .history import history_urns
+from .history import history, history_urns
 from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Measure, Severity
 from .ofsted import describe_outcome, legacy_grade
 from .presenters import Series, area_points, display, ethnic_groups, gap_context, school_series
@@ -64,7 +64,8 @@ def _school_title(series, la_name):
 
 def school_results(request, urn):
     school = _visible_school(request, urn)
-    urns = history_urns(school)
+    found = history(school)
+    urns = found.urns
     la_name = school.la.name
     trends = trends_of(school_series(school, urns), lambda s: _school_lines(s, la_name), lambda s: _school_title(s, la_name))
     groups = [(group, [t for t in trends if t.series.measure.group == group]) for group in GROUPS]
@@ -72,6 +73,7 @@ def school_results(request, urn):
         **_school_context(request, school),
         "urns": urns,
         "predecessors": School.objects.filter(urn__in=urns[1:]).order_by("-opened_on"),
+        "still_open": School.objects.filter(urn__in=found.still_open).order_by("name"),
         "groups": [(g, rows) for g, rows in groups if rows],
         "gaps": gap_context([t.series for t in trends], urns),
         "ethnicity": ethnic_groups(school.la.code, urns),

@@ -9,6 +9,7 @@ REGISTER = DATA.parent / "register"
 GIAS_2021 = REGISTER / "surrey-2021-05-establishments.csv"
 GIAS_2022 = REGISTER / "surrey-2022-04-20-primary-establishments.csv"
 LINKS_2021 = REGISTER / "links-2021-05-national.csv.gz"
+LINKS_2025 = REGISTER / "links-2025-national.csv.gz"
 KS2 = {year: DATA / f"{year - 1}-{year}-936-ks2final.csv" for year in (2017, 2018, 2019)}
 KS4 = {year: DATA / f"{year - 1}-{year}-936-ks4final.csv" for year in (2017, 2018, 2019)}
 KS4_PROVISIONAL = DATA / "2018-2019-england_ks4provisional.csv"

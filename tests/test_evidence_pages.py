@@ -29,6 +29,7 @@ from .evidence_helpers import (
     KS4_INFO_2025,
     KS4_PROVISIONAL,
     LINKS_2021,
+    LINKS_2025,
     OFSTED_ALL,
 )
 from .factories import UserFactory, grant
@@ -283,3 +284,17 @@ def test_latest_figures_give_each_later_year_its_own_reason(client, surrey):
     assert "2016/17" in row and "-1.53" in row.replace("−", "-")
     assert notes == ["2018/19, 2023/24: suppressed", "2024/25: not applicable"]
     assert "&lt;" not in row
+
+
+def test_a_linked_school_that_is_still_open_is_not_joined_to_the_history(client, surrey):
+    """GIAS's 2025 links make the Royal Grammar School (125424) an amalgamated predecessor of Lanesborough
+    School (125343), a prep school; both are open, and the grammar school's GCSE results are its own."""
+    assert import_file(LINKS_2025, la_codes=[936]).outcome == "succeeded"
+    data = command_json(125343)
+    assert (data["school"]["history_urns"], data["school"]["linked_but_still_open"]) == ([125343], [125424])
+    assert not any(code.startswith("ks4_") for code in data["observations"])
+    assert command_json(125424)["observations"]["ks4_attainment8"]["2019"]["value"] is not None  # the figures exist, as its own
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[125343])).content.decode()
+    assert "GIAS links Royal Grammar School (URN 125424) to this school as an earlier school, but it is still open" in html
+    assert "earlier URNs" not in html and "Key stage 4" not in html

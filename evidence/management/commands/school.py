@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evidence.history import history_urns
+from evidence.history import history
 from evidence.meta import meanings
 from evidence.models import Measure, Source, Status, academic_year
 from evidence.presenters import Point, chosen_points, display, every_school_point
@@ -24,7 +24,8 @@ class Command(BaseCommand):
         school = School.objects.select_related("la").filter(urn=urn).first()
         if school is None:
             raise CommandError(f"No school with URN {urn} in the register.")
-        urns = history_urns(school)
+        past = history(school)
+        urns = past.urns
         every = every_school_point(urns)
         points = chosen_points(every, urns)
         facts = {
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             "pupils": school.pupils,
             "ofsted_rating": school.ofsted_rating,
             "history_urns": urns,
+            "linked_but_still_open": past.still_open,
         }
         # The figure the pages show for each measure and year, and under "also" every other one held for it
         # (another release or data set, or a predecessor's URN).
