@@ -16,7 +16,7 @@ from register.models import School
 
 from .models import Framework, Inspection, InspectionChange, InspectionSource
 from .ofsted import NOT_EVALUATED, legacy_grade, merge_records
-from .store import CHUNK
+from .store import CHUNK, note_linked_schools_not_held
 
 INSERTED = ("framework", "started_on", "ended_on", "published_on", "inspection_number", "inspection_type", "overall")
 INSERTED += ("category_of_concern", "safeguarding", "judgements", "urn_at_inspection")
@@ -40,6 +40,7 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
     schools = pl.DataFrame(list(wanted.order_by().values_list("urn", "id")), schema={"urn": pl.Int64, "school_id": pl.Int64}, orient="row")
     known = records.join(schools, on="urn", how="inner", maintain_order="left")
     skipped = records["line"].n_unique() - known["line"].n_unique()
+    note_linked_schools_not_held(ctx, records.join(schools, on="urn", how="anti")["urn"].unique())
     stored = _stored(known["school_id"].unique().to_list())
     created = known.join(stored, on=KEY, how="anti", maintain_order="left")
     fields = ["school_id", "source", "import_run_id", *INSERTED]

@@ -102,7 +102,7 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     # Limited to some authorities: the schools the register holds there, whatever LA code the file gives.
     matched = rows.join(_school_ids(rows["urn"].drop_nulls().unique().to_list(), ctx.la_codes), on="urn", how="inner")
     skipped = figures.filter(pl.col("area") == "school")["line"].n_unique() - matched["line"].n_unique()
-    _note_predecessors_not_held(ctx, rows.join(matched.select("urn").unique(), on="urn", how="anti")["urn"].drop_nulls().unique())
+    note_linked_schools_not_held(ctx, rows.join(matched.select("urn").unique(), on="urn", how="anti")["urn"].drop_nulls().unique())
     doubled = matched.group_by(["school_id", "measure_id", "year"]).agg(pl.col("line").min(), pl.col("line").max().alias("again"), pl.len())
     doubled = doubled.filter(pl.col("len") > 1)
     if doubled.height:
@@ -112,22 +112,29 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     return matched, skipped
 
 
-def _note_predecessors_not_held(ctx, skipped_urns: pl.Series) -> None:
-    """A school's history joins its predecessors' figures only if the register holds them: say which of the
-    skipped URNs are predecessors of schools in scope, and what to import so that their figures count."""
+def note_linked_schools_not_held(ctx, skipped_urns: pl.Series) -> None:
+    """A school's history joins its predecessors' figures only if the register holds them, and a school that
+    opened after the register's extract (a new academy) is not there yet: say which of the skipped URNs GIAS
+    links to schools in scope, and what to import so that their rows count."""
     if skipped_urns.is_empty():
         return
-    schools = School.objects.of_authorities(ctx.la_codes)
-    links = SchoolLink.objects.filter(link_type__startswith="Predecessor", urn__in=schools.values("urn"))
+    schools = School.objects.of_authorities(ctx.la_codes).values("urn")
     skipped = set(skipped_urns.to_list())
-    pairs = sorted({(old, new) for new, old in links.values_list("urn", "linked_urn") if old in skipped})
-    if pairs:
-        examples = ", ".join(f"URN {old} (before {new})" for old, new in pairs[:3])
-        ctx.notes.append(
-            f"{len(pairs):,} of the skipped schools are predecessors of schools in the register that it does not hold, "
-            f"such as {examples}: import a GIAS extract that includes closed schools, then this file again, "
-            "to join their figures to their successors' history."
-        )
+    joined = "import a GIAS extract that includes closed schools, then this file again, to join their figures to their successors' history"
+    for link_type, relation, advice in (
+        ("Predecessor", "before", joined),
+        ("Successor", "after", "import a newer GIAS extract, which holds them, then this file again"),
+    ):
+        links = SchoolLink.objects.filter(link_type__startswith=link_type, urn__in=schools)
+        pairs = sorted({(other, urn) for other, urn in links.values_list("linked_urn", "urn") if other in skipped})
+        if pairs:
+            kind = link_type.lower()
+            are = f"is a {kind}" if len(pairs) == 1 else f"are {kind}s"
+            examples = ", ".join(f"URN {other} ({relation} {urn})" for other, urn in pairs[:3])
+            ctx.notes.append(
+                f"{len(pairs):,} of the skipped schools {are} of schools in the register that it does not hold, "
+                f"such as {examples}: {advice}."
+            )
 
 
 def _school_ids(urns: list[int], la_codes: frozenset) -> pl.DataFrame:

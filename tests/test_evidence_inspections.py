@@ -13,7 +13,7 @@ from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import School
 
-from .evidence_helpers import GIAS_2021, GIAS_2022, OFSTED_ALL, snapshot
+from .evidence_helpers import GIAS_2021, GIAS_2022, LINKS_2025, OFSTED_ALL, snapshot
 
 # The monthly "latest inspections" layout (DOMAIN.md §2), in a different order, with an extra column.
 LATEST_HEADER = [
@@ -128,6 +128,16 @@ def test_a_report_card_is_kept_in_ofsteds_words_with_no_overall_grade(surrey):
     # The earlier graded inspection is still there: one history across both frameworks.
     assert Inspection.objects.filter(school__urn=125037).count() == 2
     assert run.skipped == 245  # inspections of schools outside this register
+
+
+def test_an_inspection_of_a_new_academy_the_register_lacks_is_named_with_what_to_import(surrey):
+    """All Hallows Catholic School reopened as an academy (URN 151190) in 2024, after the 2021 extract; its
+    report card of November 2025 is skipped, and the import says why and what would bring it in."""
+    import_file(LINKS_2025, la_codes=[936])
+    run = import_file(OFSTED_ALL)
+    assert not Inspection.objects.filter(urn_at_inspection=151190).exists()
+    assert "1 of the skipped schools is a successor of schools in the register that it does not hold" in run.message
+    assert "URN 151190 (after 125315): import a newer GIAS extract" in run.message
 
 
 def test_reimporting_the_report_card_file_changes_nothing(surrey):
