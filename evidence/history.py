@@ -19,8 +19,9 @@ MAX_STEPS = 10  # conversions chain rarely beyond two or three; this stops a mal
 
 @dataclass
 class History:
-    urns: list[int]  # the school's URN first, then its predecessors', nearest first
+    urns: list[int]  # the school's URN first, then its predecessors' that the register holds, nearest first
     still_open: list[int] = field(default_factory=list)  # predecessors by GIAS's links that are open, so not joined
+    not_held: dict[int, str] = field(default_factory=dict)  # predecessors the register lacks: URN → name the link gives
 
 
 def history(school) -> History:
@@ -29,15 +30,23 @@ def history(school) -> History:
     for _ in range(MAX_STEPS):
         links = SchoolLink.objects.filter(
             Q(urn__in=frontier, link_type__startswith="Predecessor") | Q(linked_urn__in=frontier, link_type__startswith="Successor")
-        ).values_list("urn", "linked_urn", "link_type")
-        earlier = {linked if link_type.startswith("Predecessor") else urn for urn, linked, link_type in links}
-        earlier -= {*found.urns, *found.still_open}
-        open_ = set(School.objects.filter(urn__in=earlier).exclude(status=SchoolStatus.CLOSED).values_list("urn", flat=True))
-        found.still_open.extend(sorted(open_))
-        frontier = sorted(earlier - open_)
+        ).values_list("urn", "linked_urn", "link_type", "linked_name")
+        earlier = {}
+        for urn, linked, link_type, name in links:
+            if link_type.startswith("Predecessor"):
+                earlier[linked] = name
+            else:
+                earlier.setdefault(urn, "")
+        for urn in (*found.urns, *found.still_open, *found.not_held):
+            earlier.pop(urn, None)
+        held = dict(School.objects.filter(urn__in=earlier).values_list("urn", "status"))
+        found.still_open.extend(sorted(urn for urn, status in held.items() if status != SchoolStatus.CLOSED))
+        found.urns.extend(sorted(urn for urn, status in held.items() if status == SchoolStatus.CLOSED))
+        found.not_held.update(sorted((urn, name) for urn, name in earlier.items() if urn not in held))
+        # A predecessor the register lacks may still list its own predecessors (an import without --la keeps every link).
+        frontier = sorted(urn for urn in earlier if urn not in held or held[urn] == SchoolStatus.CLOSED)
         if not frontier:
             break
-        found.urns.extend(frontier)
     return found
 
 

@@ -74,6 +74,7 @@ def school_results(request, urn):
         "urns": urns,
         "predecessors": School.objects.filter(urn__in=urns[1:]).order_by("-opened_on"),
         "still_open": School.objects.filter(urn__in=found.still_open).order_by("name"),
+        "not_held": found.not_held,
         "groups": [(g, rows) for g, rows in groups if rows],
         "gaps": gap_context([t.series for t in trends], urns),
         "ethnicity": ethnic_groups(school.la.code, urns),

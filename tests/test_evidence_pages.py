@@ -298,3 +298,14 @@ def test_a_linked_school_that_is_still_open_is_not_joined_to_the_history(client,
     html = client.get(reverse("evidence:school-results", args=[125343])).content.decode()
     assert "GIAS links Royal Grammar School (URN 125424) to this school as an earlier school, but it is still open" in html
     assert "earlier URNs" not in html and "Key stage 4" not in html
+
+
+def test_results_page_names_the_earlier_urns_it_joins_and_those_the_register_lacks(client, surrey):
+    """Guildford Grove (143373) joins its maintained predecessor, which the 2022 extract holds; Therfield
+    School (143902) converted in 2016, and no extract imported holds its old URN 125252."""
+    sign_in(client, surrey)
+    joined = client.get(reverse("evidence:school-results", args=[143373])).content.decode()
+    assert "Figures include this school&#39;s earlier URNs: Guildford Grove Primary School (URN 132758), Westwood Park" in joined
+    lacking = client.get(reverse("evidence:school-results", args=[143902])).content.decode()
+    assert "GIAS links Therfield School (URN 125252) to this school as an earlier school, but the register does not hold it" in lacking
+    assert command_json(143902)["school"]["linked_but_not_held"] == [125252]

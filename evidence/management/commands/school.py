@@ -43,6 +43,7 @@ class Command(BaseCommand):
             "ofsted_rating": school.ofsted_rating,
             "history_urns": urns,
             "linked_but_still_open": past.still_open,
+            "linked_but_not_held": sorted(past.not_held),
         }
         # The figure the pages show for each measure and year, and under "also" every other one held for it
         # (another release or data set, or a predecessor's URN).
