@@ -11,15 +11,17 @@ not a number is a corrupt file: the reader raises ImportRefused naming the line 
 
 import csv
 import io
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import polars as pl
 
 from imports.registry import ImportRefused
 
-from .catalogue import Column, Layout, Share
+from .catalogue import BY_CODE, Column, Layout, Share, Unit
 
 # The files' codes for "no value", to evidence.models.Status values.
 (
@@ -167,6 +169,7 @@ def read_cells(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(number, code, blank) of each cell: what parse_figures decides from."""
     text = raw.str.strip_chars()
     number = text.str.strip_suffix("%").cast(pl.Float64, strict=False)
+    number = pl.when(number.is_finite()).then(number)  # 'nan' and 'inf' read as numbers, but are none
     if words:
         number = number.fill_null(text.replace_strict(dict(words), default=None, return_dtype=pl.Float64))
     code = text.replace_strict(CODES, default=None, return_dtype=pl.Int64)
@@ -241,6 +244,21 @@ def parse_shares(frame: pl.DataFrame, columns: Iterable[Column | Share]) -> pl.D
     return frame
 
 
+class Bounds(NamedTuple):
+    low: float
+    high: float
+    what: str
+    words: str
+
+
+# What a figure of each unit can be: a value outside refuses the file (a shifted row, a typing slip).
+BOUNDS = {
+    Unit.PERCENT: Bounds(0, 100, "a percentage", "from 0 to 100"),
+    Unit.COUNT: Bounds(0, math.inf, "a number of pupils", "0 or more"),
+    Unit.BAND: Bounds(1, 5, "a Progress 8 band", "from 1 to 5"),
+}
+
+
 def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys: list[pl.Expr]) -> pl.DataFrame:
     """Melt the measure columns of `frame` (already carrying `line`, area, urn, la_code, year) into figures.
 
@@ -259,6 +277,9 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
     parts = []
     for order, column in enumerate(columns):
         value, status, bad = figures_from(pl.col(f"number{order}"), pl.col(f"code{order}"), pl.col(f"blank{order}"))
+        outside = pl.lit(False)
+        if isinstance(column, Column) and (bounds := BOUNDS.get(BY_CODE[column.measure].unit)):
+            outside = (value < bounds.low) | (value > bounds.high)
         parts.append(
             wide.select(
                 *(pl.col(name) for name in ("line", "area", "urn", "la_code", "year")),
@@ -266,15 +287,20 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
                 value.alias("value"),
                 status.alias("status"),
                 pl.col(f"cohort{order}").alias("cohort"),
-                pl.when(bad).then(pl.lit(order, pl.Int32)).alias("_bad"),
+                pl.when(bad | outside).then(pl.lit(order, pl.Int32)).alias("_bad"),
+                bad.alias("_unreadable"),
             )
         )
     figures = pl.concat(parts)
     bad = figures.filter(pl.col("_bad").is_not_null())
     if bad.height:
-        line, order = bad.sort("line", "_bad").select("line", "_bad").row(0)
-        name = columns[order].name
-        raise ImportRefused(f"'{frame[name][line - 2]}' is neither a number nor a known code", row=line, column=name)
+        line, order, unreadable = bad.sort("line", "_bad").select("line", "_bad", "_unreadable").row(0)
+        column = columns[order]
+        text = frame[column.name][line - 2]
+        if unreadable:
+            raise ImportRefused(f"'{text}' is neither a number nor a known code", row=line, column=column.name)
+        bounds = BOUNDS[BY_CODE[column.measure].unit]
+        raise ImportRefused(f"'{text}' cannot be {bounds.what}: it should be {bounds.words}", row=line, column=column.name)
     figures = figures.filter(pl.col("status").is_not_null())
     # A gap "against national other pupils" has no meaning for England itself: the tables print 0 there.
     national_gap = pl.col("measure").is_in(list(NATIONAL_GAP_MEASURES)) & pl.col("area").is_in(["england", "england_all"])

@@ -283,6 +283,24 @@ def test_a_corrupt_value_refuses_the_whole_file_naming_row_and_column(surrey, tm
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("150%", "'150%' cannot be a percentage: it should be from 0 to 100"),
+        ("-5%", "'-5%' cannot be a percentage: it should be from 0 to 100"),
+        ("NaN", "'NaN' is neither a number nor a known code"),
+        ("inf", "'inf' is neither a number nor a known code"),
+    ],
+)
+def test_a_figure_no_file_could_give_refuses_the_whole_file(surrey, tmp_path, cell, reason):
+    """Guildford Grove's row in the 2018/19 Surrey file is line 11: its 56% at the expected standard altered."""
+    before = snapshot()
+    run = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", cell))
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"column 'PTRWM_EXP': {reason}" in run.message and "row " in run.message
+    assert snapshot() == before
+
+
 def test_a_name_whose_comma_lost_its_quotes_refuses_the_file_rather_than_shift_its_figures(surrey, tmp_path):
     import_file(KS2[2019])
     before = snapshot()
