@@ -78,17 +78,15 @@ def read_table(data: bytes, columns: Iterable[str] | None = None) -> pl.DataFram
     """Every field as text. Short rows are padded with nulls (DfE's LA and England rows stop early).
     A row with more fields than the header refuses the file: its values would sit under the wrong
     columns (an unquoted comma in a name shifts every figure after it). Blank surplus fields are allowed."""
+    header = header_of(data)
+    # By position, and named as header_of names them: a name with spaces around it ("URN ") is still found.
+    positions = [i for i, name in enumerate(header) if columns is None or name in set(columns)]
     try:
-        frame = pl.read_csv(
-            io.BytesIO(data),
-            infer_schema_length=0,
-            truncate_ragged_lines=True,
-            columns=list(columns) if columns is not None else None,
-            encoding="utf8-lossy",
-        )
+        frame = pl.read_csv(io.BytesIO(data), infer_schema_length=0, truncate_ragged_lines=True, columns=positions, encoding="utf8-lossy")
         surplus = _surplus_fields(data)
     except pl.exceptions.PolarsError as error:
         raise ImportRefused(f"the file cannot be read as CSV ({str(error).splitlines()[0]})")
+    frame.columns = [header[i] for i in positions]
     if surplus.any():
         _refuse_surplus(data, int(surplus.arg_true()[0]) + 2)
     return frame

@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import io
 
 import pytest
 
@@ -299,6 +300,33 @@ def test_a_figure_no_file_could_give_refuses_the_whole_file(surrey, tmp_path, ce
     assert run.outcome == ImportOutcome.REFUSED
     assert f"column 'PTRWM_EXP': {reason}" in run.message and "row " in run.message
     assert snapshot() == before
+
+
+def _without_column(source, target, name):
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
+    drop = rows[0].index(name)
+    with target.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([row[:drop] + row[drop + 1 :] for row in rows])
+    return target
+
+
+def test_a_file_without_a_column_its_layout_needs_is_refused_naming_the_column(surrey, tmp_path):
+    before = snapshot()
+    run = import_file(_without_column(KS2[2019], tmp_path / "2018-2019-936-ks2final.csv", "LEA"))
+    assert (run.outcome, run.message) == (
+        ImportOutcome.REFUSED,
+        "2018-2019-936-ks2final.csv: the file has no column 'LEA'. Nothing was imported from this file.",
+    )
+    run = import_file(KS2[2019], kind="school_census")  # the wrong kind, given by hand
+    assert run.outcome == ImportOutcome.REFUSED and "the file has no column '" in run.message
+    assert snapshot() == before
+
+
+def test_a_header_name_with_spaces_around_it_is_still_found(surrey, tmp_path):
+    text = KS2[2019].read_text(encoding="utf-8-sig")
+    spaced = tmp_path / "2018-2019-936-ks2final.csv"
+    spaced.write_text(text.replace(",URN,", ",URN ,", 1), encoding="utf-8")
+    assert import_file(spaced).created == import_file(KS2[2019]).unchanged > 0
 
 
 def test_a_name_whose_comma_lost_its_quotes_refuses_the_file_rather_than_shift_its_figures(surrey, tmp_path):
