@@ -1,7 +1,9 @@
 """The demo's real register files (shared by the import tests), and a snapshot of every register table."""
 
+import csv
 import gzip
 import hashlib
+import io
 from pathlib import Path
 
 from register.models import Group, GroupMembership, LocalAuthority, RegisterEvent, School, SchoolLink
@@ -15,6 +17,20 @@ LINKS_2021 = DATA / "links-2021-05-national.csv.gz"
 LINKS_2025 = DATA / "links-2025-national.csv.gz"
 
 REGISTER_MODELS = (LocalAuthority, School, Group, GroupMembership, SchoolLink, RegisterEvent)
+
+
+def without_columns(source: Path, tmp_path: Path, *columns: str) -> Path:
+    """A copy of a GIAS extract without `columns`, as a file cut down in a spreadsheet would be."""
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
+    dropped = sorted((rows[0].index(column) for column in columns), reverse=True)
+    for row in rows:
+        for index in dropped:
+            del row[index]
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL).writerows(rows)
+    path = tmp_path / source.name
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
 
 
 def snapshot():

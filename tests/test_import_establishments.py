@@ -5,7 +5,7 @@ from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import LocalAuthority, RegisterEvent, RegisterEventKind, School
 
-from .test_import_demo_files import GIAS_2021, GIAS_2022
+from .test_import_demo_files import GIAS_2021, GIAS_2022, without_columns
 
 
 @pytest.fixture
@@ -119,3 +119,38 @@ def test_la_filter_skips_other_authorities_rows(db):
     assert not School.objects.exists()
     run = import_file(GIAS_2021, la_codes=[936, 850])
     assert (run.created, run.skipped) == (590, 0)
+
+
+class TestAnExtractWithoutSomeColumns:
+    """A column the file does not have leaves its field as the register holds it: not compared, not written."""
+
+    def test_without_ofsted_ratings_the_ratings_held_stay_and_no_change_is_recorded(self, surrey_2021, tmp_path):
+        held = dict(School.objects.values_list("urn", "ofsted_rating"))
+        run = import_file(without_columns(GIAS_2022, tmp_path, "OfstedRating (name)"))
+        assert run.outcome == ImportOutcome.SUCCEEDED
+        assert run.message.endswith("The file has no column 'OfstedRating (name)': Ofsted ratings were left as they were.")
+        assert not RegisterEvent.objects.filter(kind=RegisterEventKind.OFSTED_CHANGED).exists()
+        assert {urn: rating for urn, rating in School.objects.values_list("urn", "ofsted_rating") if urn in held} == held
+        # What the file does say is still imported.
+        assert RegisterEvent.objects.filter(school__urn=125004, kind=RegisterEventKind.HEAD_CHANGED, import_run=run).exists()
+
+    def test_without_head_surnames_the_heads_held_stay_whole(self, surrey_2021, tmp_path):
+        run = import_file(without_columns(GIAS_2022, tmp_path, "HeadLastName"))
+        assert "The file has no column 'HeadLastName': heads were left as they were." in run.message
+        assert not RegisterEvent.objects.filter(kind=RegisterEventKind.HEAD_CHANGED).exists()
+        # Not the new head's first name beside the old head's surname.
+        school = School.objects.get(urn=125004)
+        assert (school.head_title, school.head_first_name, school.head_last_name) == ("Mrs", "Jan", "Washer")
+
+    def test_the_same_extract_without_columns_of_every_kind_changes_nothing(self, surrey_2021, tmp_path):
+        before = list(School.objects.order_by("pk").values())
+        missing = ["PercentageFSM", "Easting", "OpenDate", "NumberOfPupils", "SEN5 (name)", "Town", "LastChangedDate"]
+        run = import_file(without_columns(GIAS_2021, tmp_path, *missing))
+        assert run.outcome == ImportOutcome.UNCHANGED and run.unchanged == 590
+        assert run.message.endswith(
+            "The file has no columns 'OpenDate', 'NumberOfPupils', 'PercentageFSM', 'LastChangedDate', 'Town', 'SEN5 (name)' and "
+            "'Easting': opening dates, numbers on roll, free school meals percentages, the dates GIAS last changed each entry, "
+            "addresses, types of SEN provision and locations were left as they were."
+        )
+        assert list(School.objects.order_by("pk").values()) == before
+        assert not RegisterEvent.objects.exists()

@@ -11,7 +11,7 @@ from imports.registry import KINDS, ImportKind, ImportRefused, register_kind
 from imports.services import import_file
 from register.models import LocalAuthority
 
-from .test_import_demo_files import GIAS_2021, GIAS_2022, LINKS_2025, snapshot
+from .test_import_demo_files import GIAS_2021, GIAS_2022, LINKS_2025, snapshot, without_columns
 
 
 def corrupt(source, tmp_path, row, change, encoding="utf-8"):
@@ -64,6 +64,14 @@ def test_unknown_status_is_refused(imported, tmp_path):
     path = corrupt(GIAS_2021, tmp_path, 3, lambda line: line.replace(',"Open",', ',"Shut",', 1))
     run = import_file(path)
     assert "row 3, column 'EstablishmentStatus (name)': 'Shut' is not an establishment status" in run.message
+
+
+@pytest.mark.parametrize("column", ["URN", "LA (code)", "EstablishmentName", "EstablishmentStatus (name)"])
+def test_an_extract_without_a_column_that_identifies_the_school_is_refused_naming_it(imported, tmp_path, column):
+    run = import_file(without_columns(GIAS_2022, tmp_path, column))
+    assert (run.outcome, run.kind) == (ImportOutcome.REFUSED, "gias_establishments")
+    assert run.message.startswith(f"surrey-2022-04-20-primary-establishments.csv: the file has no column '{column}';")
+    assert snapshot() == imported
 
 
 def set_field(column, value):

@@ -17,6 +17,7 @@ from register.geo import to_latitude_longitude
 from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
 
 from . import frames
+from .absent import absent_fields, absent_note
 from .events import opened_event, register_events
 
 TEXT_COLUMNS = {
@@ -106,16 +107,29 @@ WRITTEN_FIELDS = [
     "import_run",
     "updated_at",
 ]
-REQUIRED = ["URN", "LA (code)", "EstablishmentNumber", "EstablishmentName", "TypeOfEstablishment (name)"]
+# The columns that identify a school and what it is: a file without one of them is refused.
+REQUIRED = ["URN", "LA (code)", "EstablishmentNumber", "EstablishmentName", "TypeOfEstablishment (name)", "EstablishmentStatus (name)"]
+# Each field left as held when the file lacks a column it is read from (see absent.py).
+COLUMNS_OF = {
+    **{field: [column] for field, column in {**TEXT_COLUMNS, **NUMBER_COLUMNS, **DATE_COLUMNS}.items()},
+    "fsm_percent": ["PercentageFSM"],
+    "sen_provision": SEN_COLUMNS,
+}
 GSS_LA_CODE = re.compile(r"^E(0|1)\d{7}$")
 BATCH = 5000
 
 
 def matches(header: list[str]) -> bool:
-    return set(REQUIRED) <= set(header) and "Group UID" not in header
+    """Most of the identifying columns make a GIAS extract, so that one without the rest is refused naming them."""
+    return len(set(REQUIRED) & set(header)) >= len(REQUIRED) - 2 and "Group UID" not in header
 
 
 def load(ctx: ImportContext) -> Counts:
+    _refuse_missing_identifiers(ctx.source.header)
+    absent = absent_fields(ctx.source.header, COLUMNS_OF)
+    left_as_held = [field for group in absent for field in group.fields]
+    if absent:
+        ctx.notes.append(absent_note(absent))
     raw = frames.read_table(ctx.source, overflow_into_last=True)
     total = raw.height
     ctx.progress(0, total)
@@ -140,14 +154,10 @@ def load(ctx: ImportContext) -> Counts:
         import_run=pl.lit(ctx.run.pk),
         updated_at=pl.lit(now_value()),
     )
-    stored = pl.DataFrame(
-        list(School.objects.values_list("urn", "id", "row_digest", "register_changed_on", "la_id")),
-        schema={"urn": pl.Int64, "id": pl.Int64, "stored_digest": pl.String, "stored_changed_on": pl.Date, "stored_la": pl.Int64},
-        orient="row",
-    )
-    frame = frame.join(stored, on="urn", how="left")
+    frame = frame.join(_stored(frame, left_as_held), on="urn", how="left")
     if ctx.la_codes:
         _refuse_schools_of_other_authorities(frame, ctx.la_codes)
+    frame = _with_held_values(frame, left_as_held)
     new = frame.filter(pl.col("id").is_null())
     # A row the register last changed after this extract's row (an older extract imported late) is left alone.
     older = (pl.col("stored_changed_on") > pl.col("register_changed_on")).fill_null(False)
@@ -157,8 +167,9 @@ def load(ctx: ImportContext) -> Counts:
         insert_frame(School, as_written(new.select(WRITTEN_FIELDS)), batch=BATCH, done=lambda n: ctx.progress(n, frame.height))
     done = new.height
     events = _events_for_changes(changed, extract_date, ctx.run)
-    for batch in as_written(changed.select([*WRITTEN_FIELDS, "id"])).iter_slices(BATCH):
-        update_rows(School, WRITTEN_FIELDS, batch.iter_rows())
+    updated = _updated_fields(left_as_held)
+    for batch in as_written(changed.select([*updated, "id"])).iter_slices(BATCH):
+        update_rows(School, updated, batch.iter_rows())
         done += batch.height
         ctx.progress(done, frame.height)
     events += _events_for_openings(new, held_until, ctx.run)
@@ -167,6 +178,44 @@ def load(ctx: ImportContext) -> Counts:
     counts.created, counts.changed = new.height, changed.height
     counts.unchanged = frame.height - new.height - changed.height
     return counts
+
+
+def _refuse_missing_identifiers(header: list[str]) -> None:
+    missing = [column for column in REQUIRED if column not in header]
+    if missing:
+        named = ", ".join(f"'{column}'" for column in missing)
+        raise ImportRefused(
+            f"the file has no column{'s' if len(missing) > 1 else ''} {named}; every GIAS establishment extract has "
+            f"{', '.join(REQUIRED[:-1])} and {REQUIRED[-1]}"
+        )
+
+
+def _stored(frame: pl.DataFrame, left_as_held: list[str]) -> pl.DataFrame:
+    """What the register holds of each school: its id, digest, authority, and the fields the file leaves as held."""
+    held = [f"held_{field}" for field in left_as_held]
+    rows = School.objects.values_list("urn", "id", "row_digest", "register_changed_on", "la_id", *left_as_held)
+    if "fsm_percent" in left_as_held:  # a Decimal in the register, a float in the frame
+        at = 5 + left_as_held.index("fsm_percent")
+        rows = ((*row[:at], None if row[at] is None else float(row[at]), *row[at + 1 :]) for row in rows)
+    schema = {"urn": pl.Int64, "id": pl.Int64, "stored_digest": pl.String, "stored_changed_on": pl.Date, "stored_la": pl.Int64}
+    schema.update(zip(held, (frame.schema[field] for field in left_as_held), strict=True))
+    return pl.DataFrame(list(rows), schema=schema, orient="row")
+
+
+def _with_held_values(frame: pl.DataFrame, left_as_held: list[str]) -> pl.DataFrame:
+    """A school the register holds keeps its values of the fields the file lacks, so they compare equal and
+    its digest covers what the register will hold; a new school has them blank."""
+    frame = frame.with_columns(
+        pl.when(pl.col("id").is_not_null()).then(pl.col(f"held_{field}")).otherwise(pl.col(field)).alias(field) for field in left_as_held
+    )
+    return frame.drop(f"held_{field}" for field in left_as_held).with_columns(row_digest=_digests(frame))
+
+
+def _updated_fields(left_as_held: list[str]) -> list[str]:
+    """What an update writes: every field but those the file lacks (and the latitude and longitude worked
+    out from a location it lacks)."""
+    kept = set(left_as_held) | ({"latitude", "longitude"} if "easting" in left_as_held else set())
+    return [field for field in WRITTEN_FIELDS if field not in kept]
 
 
 def _refuse_schools_of_other_authorities(frame: pl.DataFrame, la_codes: frozenset) -> None:
@@ -187,7 +236,8 @@ def _refuse_schools_of_other_authorities(frame: pl.DataFrame, la_codes: frozense
 
 
 def _register_frame(raw: pl.DataFrame) -> pl.DataFrame:
-    """The file's columns turned into the register's fields, checked, with a digest per row."""
+    """The file's columns turned into the register's fields, checked (the digest follows once the fields the
+    file lacks hold the register's values)."""
     frame = frames.parse_columns(raw, PARSED)
     if frame is None:
         frame = _parse_column_by_column(raw)  # names the first bad value
@@ -200,8 +250,7 @@ def _register_frame(raw: pl.DataFrame) -> pl.DataFrame:
         sen_provision=_joined_provision(sen, raw.height),
     )
     frames.refuse_too_long(frame, _length_limits())
-    frame = frame.with_columns(*to_latitude_longitude(frame["easting"], frame["northing"]))
-    return frame.with_columns(row_digest=_digests(frame))
+    return frame.with_columns(*to_latitude_longitude(frame["easting"], frame["northing"]))
 
 
 PARSED = [
