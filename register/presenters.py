@@ -1,7 +1,7 @@
 """Search, filters and sorting for the school list, kept out of the view."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
@@ -55,6 +55,17 @@ class SchoolFilters:
     @property
     def active(self) -> bool:
         return any((self.q, self.phase, self.type_name, self.trust, self.ofsted, self.la)) or self.status != "open"
+
+    @property
+    def other_status(self) -> str | None:
+        """The status whose schools this one hides: closed ones for open, open ones for closed."""
+        return {"open": "closed", "closed": "open"}.get(self.status)
+
+    def hidden_by_status(self, schools: QuerySet[School]) -> int:
+        """How many schools match the search but are hidden by the status chosen (0 when there is no search)."""
+        if not self.q or self.other_status is None:
+            return 0
+        return replace(self, status=self.other_status).apply(schools).count()
 
     def apply(self, schools: QuerySet[School]) -> QuerySet[School]:
         if self.q:

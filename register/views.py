@@ -32,10 +32,11 @@ def school_list(request):
     schools = filters.apply(visible).select_related("la")
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     options = _filter_options(visible)
+    hidden = filters.hidden_by_status(visible)
     return render(
         request,
         "register/school_list.html",
-        {"page": page, "filters": filters, "options": options, "sorts": SORTS, "statuses": STATUSES},
+        {"page": page, "filters": filters, "hidden": hidden, "options": options, "sorts": SORTS, "statuses": STATUSES},
     )
 
 

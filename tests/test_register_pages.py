@@ -55,6 +55,34 @@ def test_school_list_filters_phase_status_and_trust(officer_client, world):
     assert "St Mary&#39;s Academy" in html and "Ash Grange" not in html
 
 
+def test_a_search_says_when_only_closed_schools_match_and_links_to_them(officer_client, world):
+    closed = SchoolFactory(la=world.la, name="Abinger Common First School", status="Closed")
+    url = reverse("register:school-list")
+    html = officer_client.get(url, {"q": str(closed.urn)}).content.decode()
+    assert "No schools found." not in html
+    assert "No open schools found. 1 closed school matches:" in html
+    assert f'href="?q={closed.urn}&amp;status=closed">show closed schools</a>' in html
+    shown = officer_client.get(url, {"q": str(closed.urn), "status": "closed"}).content.decode()
+    assert "Abinger Common First School" in shown and "1 school." in shown
+
+
+def test_a_search_says_how_many_closed_schools_also_match(officer_client, world):
+    SchoolFactory(la=world.la, name="Ash Grange Infant School", status="Closed")
+    SchoolFactory(la=world.la, name="Ash Grange Nursery", status="Closed")
+    html = officer_client.get(reverse("register:school-list"), {"q": "Ash Grange"}).content.decode()
+    assert "1 school." in html
+    assert "Ash Grange Infant School" not in html
+    assert '2 closed schools also match: <a class="govuk-link" href="?q=Ash+Grange&amp;status=all">show open and closed schools</a>' in html
+
+
+def test_a_search_that_matches_nothing_says_no_schools_found(officer_client, world):
+    SchoolFactory(la=world.la, name="Closed Infant School", status="Closed")
+    html = officer_client.get(reverse("register:school-list"), {"q": "Nowhere at all"}).content.decode()
+    assert "No schools found." in html and "closed school" not in html
+    # Without a search the closed schools are not counted: the list is simply of open schools.
+    assert "also match" not in officer_client.get(reverse("register:school-list")).content.decode()
+
+
 def test_school_list_paginates_and_sorts(officer_client, world):
     for n in range(60):
         SchoolFactory(la=world.la, name=f"Zed School {n:02d}", pupils=n)
