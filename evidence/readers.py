@@ -41,6 +41,10 @@ NATIONAL_GAP_MEASURES = frozenset(
     {"ks2_rwm_expected_gap", "ks2_reading_progress_gap", "ks2_maths_progress_gap", "ks4_attainment8_gap", "ks4_progress8_gap"}
 )
 
+# A field a short row stops before: the row says nothing about that column (not that it is blank).
+NOT_IN_ROW = -1
+NOT_IN_ROW_TEXT = "\x00"
+
 CODES = {
     "SUPP": SUPPRESSED,
     "c": SUPPRESSED,
@@ -74,8 +78,9 @@ OUTPUT_SCHEMA = {
 }
 
 
-def read_table(data: bytes, columns: Iterable[str] | None = None) -> pl.DataFrame:
-    """Every field as text. Short rows are padded with nulls (DfE's LA and England rows stop early).
+def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_rows: bool = False) -> pl.DataFrame:
+    """Every field as text. Short rows are padded with nulls (DfE's rows stop early where their last
+    columns are empty), or with `mark_short_rows`, with NOT_IN_ROW_TEXT, which parses as NOT_IN_ROW.
     A row with more fields than the header refuses the file: its values would sit under the wrong
     columns (an unquoted comma in a name shifts every figure after it). Blank surplus fields are allowed."""
     header = header_of(data)
@@ -89,7 +94,23 @@ def read_table(data: bytes, columns: Iterable[str] | None = None) -> pl.DataFram
     frame.columns = [header[i] for i in positions]
     if surplus.any():
         _refuse_surplus(data, int(surplus.arg_true()[0]) + 2)
+    widths = _row_widths(data) if mark_short_rows else None
+    if widths is not None and len(widths) == frame.height and min(widths, default=len(header)) < len(header):
+        fields = pl.Series(widths)
+        frame = frame.with_columns(
+            pl.when(fields <= position).then(pl.lit(NOT_IN_ROW_TEXT)).otherwise(pl.col(name)).alias(name)
+            for name, position in zip(frame.columns, positions, strict=True)
+        )
     return frame
+
+
+QUOTED = re.compile(rb'"[^"]*"')
+
+
+def _row_widths(data: bytes) -> list[int]:
+    """How many fields each row after the header has (a quoted comma or line end is inside a field)."""
+    lines = QUOTED.sub(b"", data).split(b"\n")[1:]
+    return [line.count(b",") + 1 for line in lines if line.strip(b"\r")]
 
 
 def _surplus_fields(data: bytes) -> pl.Series:
@@ -170,7 +191,7 @@ def read_cells(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     number = pl.when(number.is_finite()).then(number)  # 'nan' and 'inf' read as numbers, but are none
     if words:
         number = number.fill_null(text.replace_strict(dict(words), default=None, return_dtype=pl.Float64))
-    code = text.replace_strict(CODES, default=None, return_dtype=pl.Int64)
+    code = text.replace_strict(CODES | {NOT_IN_ROW_TEXT: NOT_IN_ROW}, default=None, return_dtype=pl.Int64)
     return number, code, text.is_null() | (text == "")
 
 
@@ -329,7 +350,7 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
     year = table_year(header, file_name)
     columns = layout.present(header)
     wanted = {"RECTYPE", "LEA", "URN"} | sources_of(columns)
-    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
+    frame = with_lines(read_table(data, [h for h in header if h in wanted], mark_short_rows=True))
     rectype = pl.col("RECTYPE").str.strip_chars()
     unknown = frame.filter(~rectype.is_in(list(rectypes)))
     if unknown.height:
@@ -384,7 +405,7 @@ def read_keyed_schools(data: bytes, file_name: str, layout: Layout, *, year_offs
         raise ImportRefused("cannot tell which academic year this file is for: put it in the file's name, e.g. 2018-2019-england_abs.csv")
     columns = layout.present(header)
     wanted = {"URN", "LA", "ESTAB"} | sources_of(columns)
-    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
+    frame = with_lines(read_table(data, [h for h in header if h in wanted], mark_short_rows=True))
     national = ((pl.col("LA").str.strip_chars() == "NAT") | (pl.col("URN").str.strip_chars() == "NAT")).fill_null(False)
     refuse_first_bad(frame, {"URN": ~national & parse_integer(pl.col("URN")).is_null()})
     phase = pl.lit("england_phase")

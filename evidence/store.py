@@ -19,6 +19,7 @@ from register.models import LocalAuthority, School, SchoolLink
 
 from .catalogue import BY_CODE, MEASURES
 from .models import Area, AreaObservation, FigureChange, Measure, Observation
+from .readers import NOT_IN_ROW
 
 CHUNK = 10_000
 AREAS = {
@@ -80,13 +81,16 @@ def store_figures(ctx, source: int, figures: pl.DataFrame, *, rows_read: int) ->
     # Progress counts the file's figures as each year's are compared and written.
     total, done = schools.height + areas.height, 0
     ctx.progress(0, total)
+    # A corrected file replaces what its source said only for the measures it gives: one that lacks a column
+    # (or leaves it blank throughout) says nothing about that measure, so the figures held for it stay.
+    given = figures.filter(pl.col("status") != NOT_IN_ROW)["measure_id"].unique().to_list()
     for year in years:
         for model, keys, frame in ((Observation, ["school_id"], schools), (AreaObservation, ["area", "la_code"], areas)):
             part = frame.filter(pl.col("year") == year)
-            tally.add(_sync(model, keys, part, source, year, ctx.run.id, written=lambda n, base=done: ctx.progress(base + n, total)))
+            tally.add(_sync(model, keys, part, source, year, ctx.run.id, given, written=lambda n, base=done: ctx.progress(base + n, total)))
             done += part.height
             ctx.progress(done, total)
-    _note_years(measures, figures, source)
+    _note_years(measures, figures.filter(pl.col("status") != NOT_IN_ROW), source)
     return Counts(
         rows_read=rows_read,
         created=tally.created,
@@ -172,8 +176,8 @@ def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     return rows, all_area_lines - rows["line"].drop_nulls().n_unique()
 
 
-def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame) -> pl.DataFrame:
-    """What `source` said for `year` about the schools (or areas) in `new`."""
+def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame, measures: list[int]) -> pl.DataFrame:
+    """What `source` said for `year` about the schools (or areas) in `new`, for these measures."""
     columns = ["id", *keys, "measure_id", "value", "status", "cohort", "import_run_id"]
     schema = {name: pl.Float64 if name == "value" else pl.Int64 for name in columns}
     table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(column_names(model, columns))
@@ -186,25 +190,27 @@ def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame)
             condition, more = among("school_id", ids)
             sql += f" AND {condition}"
             params += more
-    return _query(sql, params, schema).join(new.select(keys).unique(), on=keys, how="semi")
+    held = _query(sql, params, schema).join(new.select(keys).unique(), on=keys, how="semi")
+    return held.filter(pl.col("measure_id").is_in(measures))
 
 
-def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run_id: int, written=None) -> Tally:
-    """Make what `source` says for `year` about the schools (or areas) in `new` what `new` says;
-    `written(n)` hears how many figures are in after each batch."""
+def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run_id: int, measures: list[int], written=None) -> Tally:
+    """Make what `source` says for `year` about the schools (or areas) in `new` what `new` says, for the
+    file's `measures`; `written(n)` hears how many figures are in after each batch. A figure a short row
+    stops before (NOT_IN_ROW) is not said either way: one held stays as it is."""
     if new.is_empty():
         return Tally()
     extra = ["computed"] if model is AreaObservation else []
     new = new.select([*keys, "measure_id", "value", "status", "cohort", *extra])
-    old = _existing(model, keys, source, year, new)
+    old = _existing(model, keys, source, year, new, measures)
     both = new.join(old, on=[*keys, "measure_id"], how="full", coalesce=True, suffix="_old")
     same = (
         pl.col("value").eq_missing(pl.col("value_old"))
         & pl.col("status").eq_missing(pl.col("status_old"))
         & pl.col("cohort").eq_missing(pl.col("cohort_old"))
-    )
-    is_new, is_gone = pl.col("id").is_null(), pl.col("status").is_null()
-    created = both.filter(is_new)
+    ) | (pl.col("status") == NOT_IN_ROW)
+    is_new, is_gone, unsaid = pl.col("id").is_null(), pl.col("status").is_null(), pl.col("status") == NOT_IN_ROW
+    created = both.filter(is_new & ~unsaid)
     replaced = both.filter(~is_new & ~is_gone & ~same)
     gone = both.filter(is_gone)
     _delete(model, [*replaced["id"].to_list(), *gone["id"].to_list()])
@@ -220,7 +226,7 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
     return Tally(
         created=created.height,
         changed=replaced.height + gone.height,
-        unchanged=both.height - created.height - replaced.height - gone.height,
+        unchanged=both.filter(~is_new & ~is_gone & same).height,
     )
 
 

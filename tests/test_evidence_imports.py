@@ -11,7 +11,7 @@ from evidence.models import Area, AreaObservation, FigureChange, Measure, Observ
 from evidence.presenters import school_points
 from imports.models import ImportOutcome
 from imports.services import import_file
-from register.models import School
+from register.models import LocalAuthority, School
 
 from .evidence_helpers import (
     ABSENCE,
@@ -189,6 +189,7 @@ def test_rows_for_schools_outside_the_register_are_skipped_and_counted(surrey):
 
 
 def test_la_codes_limit_an_import_to_those_authorities(surrey):
+    LocalAuthority.objects.create(code=850, name="Hampshire")
     import_file(KS4_PROVISIONAL, la_codes=[850])
     assert not Observation.objects.filter(source=Source.KS4_PROVISIONAL).exists()  # no Hampshire schools in this register
     assert set(AreaObservation.objects.filter(area=1, source=Source.KS4_PROVISIONAL).values_list("la_code", flat=True)) == {850}
@@ -320,6 +321,30 @@ def test_a_file_without_a_column_its_layout_needs_is_refused_naming_the_column(s
     run = import_file(KS2[2019], kind="school_census")  # the wrong kind, given by hand
     assert run.outcome == ImportOutcome.REFUSED and "the file has no column '" in run.message
     assert snapshot() == before
+
+
+def test_a_corrected_file_without_a_column_keeps_the_figures_held_for_it(surrey, tmp_path):
+    import_file(KS2[2019])
+    before = snapshot()
+    run = import_file(_without_column(KS2[2019], tmp_path / "2018-2019-936-ks2final.csv", "READPROG"))
+    assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0)
+    assert snapshot() == before
+    assert figure(143373, "ks2_reading_progress", 2019)[0] is not None
+
+
+def test_a_row_that_stops_early_keeps_the_figures_held_for_the_fields_it_lacks(surrey, tmp_path):
+    """DfE's rows stop early where their last columns are empty, so a short row says nothing of the fields it
+    lacks: Guildford Grove's row cut after its 56% keeps the figures held for the rest, and 56% itself."""
+    import_file(KS2[2019])
+    before = snapshot()
+    text = KS2[2019].read_text(encoding="utf-8-sig")
+    line = next(row for row in text.splitlines() if ",143373," in row)
+    cut = tmp_path / "2018-2019-936-ks2final.csv"
+    cut.write_text(text.replace(line, line[: line.index(",56%,") + len(",56%")]), encoding="utf-8")
+    run = import_file(cut)
+    assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0)
+    assert snapshot() == before
+    assert figure(143373, "ks2_rwm_expected", 2019)[0] == 56.0
 
 
 def test_a_header_name_with_spaces_around_it_is_still_found(surrey, tmp_path):

@@ -58,9 +58,16 @@ def test_year_from_the_columns_of_each_performance_table():
 
 
 def test_short_rows_give_no_figures_for_the_fields_they_lack():
-    data = b"RECTYPE,LEA,URN,PTRWM_EXP,TELIG\r\n1,936,100001,50%,30\r\n1,936,100002\r\n5,,,65%,600000\r\n"
+    """DfE's rows stop early where their last columns are empty: what a row stops before is marked as not
+    in the row (so that a figure held from before is kept), never as a figure or a blank."""
+    data = b'RECTYPE,LEA,URN,PTRWM_EXP,TELIG\r\n1,936,100001,50%,30\r\n1,936,100002\r\n1,936,"100003",,\r\n5,,,65%,600000\r\n'
     figures = readers.read_performance_table(data, "2018-2019-x.csv", catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)
-    assert figures.filter(pl.col("urn") == 100002).is_empty()
+    short = figures.filter(pl.col("urn") == 100002)
+    assert short.select("measure", "value", "status").sort("measure").rows() == [
+        ("ks2_cohort", None, readers.NOT_IN_ROW),
+        ("ks2_rwm_expected", None, readers.NOT_IN_ROW),
+    ]
+    assert figures.filter(pl.col("urn") == 100003).is_empty()  # blank fields: no figure
     england = figures.filter(pl.col("area") == "england", pl.col("measure") == "ks2_rwm_expected")
     assert england.select("value", "cohort").row(0) == (65.0, 600000)
 
