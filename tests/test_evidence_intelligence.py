@@ -149,6 +149,36 @@ def test_the_form_shows_errors_and_keeps_what_was_typed(client, world):
     assert not IntelligenceEntry.objects.exists()
 
 
+def test_the_summary_counts_its_characters_against_the_forms_limit(client, world, monkeypatch):
+    from evidence.forms import IntelligenceForm
+
+    monkeypatch.setattr(IntelligenceForm.base_fields["summary"], "max_length", 1500)
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = squeezed(client.get(reverse("evidence:intelligence-new", args=[world.school.urn])))
+    assert 'govuk-character-count" data-module="govuk-character-count" data-maxlength="1500">' in html
+    assert '<label class="govuk-label govuk-label--m" for="summary"> Summary </label>' in html
+    assert '<div id="summary-hint" class="govuk-hint"> What happened and what is being done.' in html
+    assert 'id="summary" name="summary" rows="5" aria-describedby="summary-info summary-hint">' in html
+    assert '<div id="summary-info" class="govuk-hint govuk-character-count__message"> You can enter up to 1,500 characters </div>' in html
+
+
+def test_a_summary_over_the_limit_is_refused_and_kept_with_its_count(client, world):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    too_long = "Falling roll." + " Falling roll." * 150
+    url = reverse("evidence:intelligence-new", args=[world.school.urn])
+    html = squeezed(client.post(url, {**GOOD, "summary": too_long}))
+    assert '<a href="#summary">Summary must be 2,000 characters or fewer</a>' in html
+    assert 'govuk-form-group--error govuk-character-count" data-module="govuk-character-count" data-maxlength="2000">' in html
+    assert '<span class="govuk-visually-hidden">Error:</span> Summary must be 2,000 characters or fewer' in html
+    assert f'aria-describedby="summary-info summary-hint summary-error">{too_long}</textarea>' in html
+    assert not IntelligenceEntry.objects.exists()
+
+
+def squeezed(response) -> str:
+    """The page's HTML with each run of whitespace made one space (the GOV.UK macros indent freely)."""
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
 def test_a_future_date_is_refused(client, world):
     sign_in(client, world.users[Role.LA_OFFICER])
     response = client.post(reverse("evidence:intelligence-new", args=[world.school.urn]), {**GOOD, "year": str(date.today().year + 1)})

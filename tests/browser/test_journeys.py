@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 
@@ -119,6 +120,19 @@ def test_an_la_administrator_invites_a_headteacher(page, world, sign_in_as):
     page.wait_for_url(re.compile(r".*/accounts/users/\d+/$"))
     assert "Nadia Okafor" in page.locator("h1").inner_text()
     check_page(page, "journey-la-admin-2-invited")
+
+
+def test_the_intelligence_summary_counts_its_characters_as_they_are_typed(page, world, sign_in_as):
+    """GOV.UK's character count: the 2,000-character limit shows while typing, not only after sending."""
+    sign_in_as(world.users[Role.LA_OFFICER])
+    page.goto(reverse("evidence:intelligence-new", args=[world.school.urn]))
+    summary, count = page.get_by_label("Summary"), page.locator(".govuk-character-count__status")
+    expect(count).to_have_text("You have 2,000 characters remaining")
+    summary.fill("Parents' complaint about SEN provision.")
+    expect(count).to_have_text("You have 1,961 characters remaining")
+    summary.fill("x" * 2001)
+    expect(count).to_have_text("You have 1 character too many")
+    check_page(page, "journey-la-officer-intelligence-summary-too-long")
 
 
 def test_signing_out(page, world, sign_in_as):
