@@ -97,6 +97,9 @@ class ImportKind:
     # Given a run and the ids of the authorities whose changes the viewer may see (None: every one), what it
     # changed in what was already held; None for kinds that keep no such record.
     changes: Callable[[object, frozenset | None], ChangeList] | None = None
+    # Whether the file itself adds the authorities it names (GIAS extracts): then an import may be limited to
+    # one the register does not hold yet, and the loader refuses one the file has no schools of.
+    adds_authorities: bool = False
 
 
 KINDS: dict[str, ImportKind] = {}

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record
+from register.models import LocalAuthority
 
 from .models import ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
@@ -32,6 +33,23 @@ def choose_kind(source: SourceFile, kind: str | None = None) -> ImportKind:
     if not found:
         raise ImportRefused(f"not a file Common Ground recognises; its header starts {start}; expected one of: {expected}")
     raise ImportRefused(f"its header fits more than one kind of file ({', '.join(k.label for k in found)}); say which with --kind")
+
+
+def refuse_authorities_not_held(la_codes: Iterable[int], *, in_file: Iterable[int] | None = None) -> None:
+    """An import limited to an authority the register does not hold (a mistyped --la) would skip every row
+    and report that nothing changed: refuse it, unless the file itself adds that authority (`in_file`, the
+    authorities a GIAS extract has schools of)."""
+    held = LocalAuthority.objects.filter(code__in=la_codes).values_list("code", flat=True)
+    unknown = sorted(set(la_codes) - set(held) - set(in_file if in_file is not None else ()))
+    if not unknown:
+        return
+    if len(unknown) == 1:
+        there = f"there is no local authority {unknown[0]}"
+    else:
+        there = f"there are no local authorities {', '.join(map(str, unknown[:-1]))} and {unknown[-1]}"
+    if in_file is None:
+        raise ImportRefused(f"{there} in the register; an authority is added by importing a GIAS establishment extract of its schools")
+    raise ImportRefused(f"{there} in the register, and the file has no schools of {'it' if len(unknown) == 1 else 'them'}")
 
 
 @checkpoint_afterwards()
@@ -68,10 +86,12 @@ def import_file(
     run.file_name = source.name
     try:
         chosen = choose_kind(source, kind)
+        run.kind = chosen.code
+        if not chosen.adds_authorities:
+            refuse_authorities_not_held(la_codes)
     except ImportRefused as refusal:
         run.checksum = source.checksum
         return _refused(run, refusal, user)
-    run.kind = chosen.code
     run.save()
     if on_start:
         on_start(run, chosen)

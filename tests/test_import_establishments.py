@@ -112,6 +112,7 @@ class TestTheNewerExtract:
 
 
 def test_la_filter_skips_other_authorities_rows(db):
+    LocalAuthority.objects.create(code=850, name="Hampshire")
     run = import_file(GIAS_2021, la_codes=[850])
     assert (run.rows_read, run.skipped, run.created) == (590, 590, 0)
     assert run.la_codes == "850"

@@ -8,15 +8,15 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.roles import Role
-from evidence.models import Area, AreaObservation, ColumnDescription, IntelligenceEntry, Observation
+from evidence.models import Area, AreaObservation, ColumnDescription, Inspection, IntelligenceEntry, Observation
 from imports.models import ImportOutcome, ImportRun
 from imports.services import import_file
-from register.models import LocalAuthority, RegisterEvent, School
+from register.models import LocalAuthority, RegisterEvent, School, SchoolLink
 
 from .conftest import sign_in
-from .evidence_helpers import DATA, KS2
+from .evidence_helpers import DATA, KS2, OFSTED_ALL
 from .factories import UserFactory, grant
-from .test_import_demo_files import GIAS_2021
+from .test_import_demo_files import GIAS_2021, LINKS_2025
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -109,6 +109,7 @@ def test_figures_limited_to_an_authority_are_its_schools_and_its_own_not_england
 
 
 def test_a_meta_file_is_only_imported_for_every_authority(db):
+    LocalAuthority.objects.create(code=936, name="Surrey")
     run = import_file(DATA / "2018-2019-ks2_meta.csv", la_codes=[936])
     assert run.outcome == ImportOutcome.REFUSED and "imported for every authority" in run.message
     assert not ColumnDescription.objects.exists()
@@ -181,3 +182,26 @@ def test_an_upload_does_not_tie_a_school_to_a_trust_whose_schools_are_all_elsewh
     assert run.outcome in (ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED) and run.skipped == 1
     assert not GroupMembership.objects.filter(group=hampshire_trust, school=world.school).exists()
     assert client.get(reverse("accounts:user-detail", args=[leader.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("code", [999, 0, 9360])
+def test_an_import_limited_to_an_authority_the_register_does_not_hold_is_refused(db, code):
+    import_file(GIAS_2021)
+    inspections = Inspection.objects.count()  # the extract's own Ofsted ratings
+    for path in (KS2[2019], OFSTED_ALL, LINKS_2025):
+        run = import_file(path, la_codes=[code])
+        assert run.outcome == ImportOutcome.REFUSED
+        assert run.message.startswith(f"{path.name}: there is no local authority {code} in the register;")
+    assert not Observation.objects.exists() and not SchoolLink.objects.exists()
+    assert Inspection.objects.count() == inspections
+
+
+def test_a_gias_extract_limited_to_an_authority_neither_held_nor_in_the_file_is_refused(db):
+    run = import_file(GIAS_2021, la_codes=[936, 999])
+    assert run.outcome == ImportOutcome.REFUSED
+    assert run.message.startswith(
+        "surrey-2021-05-establishments.csv: there is no local authority 999 in the register, and the file has no schools of it"
+    )
+    assert not LocalAuthority.objects.exists() and not School.objects.exists()
+    # An authority the file holds is added by it, the first time as later.
+    assert import_file(GIAS_2021, la_codes=[936]).created == 590

@@ -16,7 +16,14 @@ def register_changes(run, authority_ids) -> ChangeList:
 
 def register_kinds() -> None:
     register_kind(
-        ImportKind("gias_establishments", "GIAS establishment extract", establishments.matches, establishments.load, register_changes)
+        ImportKind(
+            "gias_establishments",
+            "GIAS establishment extract",
+            establishments.matches,
+            establishments.load,
+            register_changes,
+            adds_authorities=True,
+        )
     )
     register_kind(ImportKind("gias_groups", "GIAS groups list", groups.matches_groups, groups.load_groups))
     register_kind(ImportKind("gias_group_links", "GIAS group links list", groups.matches_group_links, groups.load_group_links))

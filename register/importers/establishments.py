@@ -13,6 +13,7 @@ from django.db.models import Max
 
 from imports.bulk import as_written, bulk_load, insert_frame, now_value, update_rows
 from imports.registry import Counts, ImportContext, ImportRefused
+from imports.services import refuse_authorities_not_held
 from register.geo import to_latitude_longitude
 from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
 
@@ -134,6 +135,7 @@ def load(ctx: ImportContext) -> Counts:
     total = raw.height
     ctx.progress(0, total)
     frame = _register_frame(raw).with_row_index("line", offset=2)
+    refuse_authorities_not_held(ctx.la_codes, in_file=frame["la_code"].unique().to_list())
     extract_date = _extract_date(raw)
     wanted = frame["la_code"].is_in(list(ctx.la_codes)) if ctx.la_codes else pl.Series([True] * total)
     frame = frame.filter(wanted)
