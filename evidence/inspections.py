@@ -42,6 +42,7 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
     skipped = records["line"].n_unique() - known["line"].n_unique()
     note_linked_schools_not_held(ctx, records.join(schools, on="urn", how="anti")["urn"].unique())
     stored = _stored(known["school_id"].unique().to_list())
+    stored, redated = _redate(known, stored, source, ctx.run)
     created = known.join(stored, on=KEY, how="anti", maintain_order="left")
     fields = ["school_id", "source", "import_run_id", *INSERTED]
     rows = created.with_columns(source=pl.lit(source), import_run_id=pl.lit(ctx.run.id)).select(fields)
@@ -52,7 +53,7 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
         insert_frame(
             Inspection, as_written(rows.sort("school_id", "framework", "started_on")), done=lambda n: ctx.progress(n, known.height)
         )
-    changed = _merge_known(known.join(stored, on=KEY, how="inner"), source, ctx.run)
+    changed = len(_merge_known(known.join(stored, on=KEY, how="inner"), source, ctx.run) | redated)
     ctx.progress(known.height, known.height)
     unchanged = known.height - created.height - changed
     return Counts(rows_read=rows_read, created=created.height, changed=changed, unchanged=unchanged, skipped=skipped)
@@ -74,21 +75,54 @@ def _merged(records: pl.DataFrame) -> pl.DataFrame:
     return together.sort("_order").drop("_order")
 
 
+def _redate(known: pl.DataFrame, stored: pl.DataFrame, source: str, run) -> tuple[pl.DataFrame, set[int]]:
+    """A later file that gives an inspection held (the same school, framework and inspection number) another
+    start date corrects the date, keeping the old one (InspectionChange), rather than adding the inspection
+    again. Returns the stored keys as they now are, and the ids of the inspections re-dated."""
+    numbered = ["school_id", "framework", "inspection_number"]
+    moved = (
+        known.filter(pl.col("inspection_number") != "")
+        .select(*numbered, "started_on")
+        .join(stored.filter(pl.col("inspection_number") != ""), on=numbered, how="inner", suffix="_held")
+        .filter(pl.col("started_on") != pl.col("started_on_held"))
+        .join(stored, on=KEY, how="anti")  # not onto a date the school already has an inspection of that framework on
+        .unique("id", keep="first", maintain_order=True)
+    )
+    if moved.is_empty():
+        return stored, set()
+    dates = dict(zip(moved["id"], moved["started_on"], strict=True))
+    inspections = list(Inspection.objects.filter(id__in=list(dates)))
+    changes = []
+    for inspection in inspections:
+        old, inspection.started_on = inspection.started_on, dates[inspection.id]
+        changes.append(
+            InspectionChange(
+                import_run=run, inspection=inspection, field="Start date", old_value=gov_date(old),
+                new_value=gov_date(inspection.started_on), old_import_run_id=inspection.import_run_id,
+            )
+        )  # fmt: skip
+        inspection.source, inspection.import_run = source, run
+    Inspection.objects.bulk_update(inspections, ["started_on", "source", "import_run"])
+    InspectionChange.objects.bulk_create(changes)
+    redated = stored.join(moved.select("id", pl.col("started_on").alias("_new")), on="id", how="left")
+    return redated.with_columns(pl.coalesce("_new", "started_on").alias("started_on")).drop("_new"), set(dates)
+
+
 def _stored(school_ids: list[int]) -> pl.DataFrame:
-    """The keys and ids of the inspections already stored for these schools."""
+    """The keys, numbers and ids of the inspections already stored for these schools."""
     stored = Inspection.objects.order_by()
     if len(school_ids) <= CHUNK:
         stored = stored.filter(school_id__in=school_ids)
-    schema = {"id": pl.Int64, "school_id": pl.Int64, "framework": pl.String, "started_on": pl.Date}
+    schema = {"id": pl.Int64, "school_id": pl.Int64, "framework": pl.String, "started_on": pl.Date, "inspection_number": pl.String}
     frame = pl.DataFrame(list(stored.values_list(*schema)), schema=schema, orient="row")
     return frame.join(pl.DataFrame({"school_id": school_ids}, schema={"school_id": pl.Int64}), on="school_id", how="semi")
 
 
-def _merge_known(matched: pl.DataFrame, source: str, run) -> int:
+def _merge_known(matched: pl.DataFrame, source: str, run) -> set[int]:
     """Merge each record into the inspection stored under its key; save those that changed, keeping what
-    each correction replaced (InspectionChange). Returns how many inspections changed."""
+    each correction replaced (InspectionChange). Returns the ids of the inspections that changed."""
     if matched.is_empty():
-        return 0
+        return set()
     by_id = {row["id"]: row for row in matched.iter_rows(named=True)}
     changed, corrections = [], []
     ids = list(by_id)
@@ -108,7 +142,7 @@ def _merge_known(matched: pl.DataFrame, source: str, run) -> int:
                 ]
     Inspection.objects.bulk_update(changed, [*FIELDS, "source", "import_run"], batch_size=2000)
     InspectionChange.objects.bulk_create(corrections, batch_size=2000)
-    return len(changed)
+    return {inspection.id for inspection in changed}
 
 
 FIELD_NAMES = {

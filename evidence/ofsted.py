@@ -63,6 +63,9 @@ FIELDS = {
     "dateoflatestungradedinspection": "ungraded_on",
 }
 DATE_FIELDS = ("started_on", "ended_on", "published_on", "oeif_started_on", "ungraded_on")
+# Ofsted's first school inspections were in September 1993; a date before, or after today, is a slip.
+FIRST_INSPECTION = date(1993, 9, 1)
+OUTSIDE_INSPECTIONS = "'{}' cannot be the date of an inspection: it is before Ofsted's first (September 1993) or after today"
 
 # The words each kind of column may hold, compared in lower case with runs of spaces made one; blank,
 # NULL and 9 (not evaluated) are allowed everywhere. Anything else refuses the file, naming the row.
@@ -194,7 +197,16 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     for field in DATE_FIELDS:
         if field in columns:
             blank = pl.col(columns[field]).fill_null("").str.strip_chars().is_in(list(MISSING))
-            checks.append((columns[field], ~blank & pl.col(f"_{field}").is_null(), "'{}' is not a date (expected dd/mm/yyyy)"))
+            parsed = pl.col(f"_{field}")
+            checks.append((columns[field], ~blank & parsed.is_null(), "'{}' is not a date (expected dd/mm/yyyy)"))
+            checks.append((columns[field], (parsed < FIRST_INSPECTION) | (parsed > date.today()), OUTSIDE_INSPECTIONS))
+    if "started_on" in columns:
+        # A row that evaluates something but says not when: the inspection cannot be placed in the school's history.
+        areas = [names[k] for k in REPORT_CARD_AREAS if k in names]
+        evaluated = pl.any_horizontal([~words(pl.col(c)).is_in(["", "9"]) for c in areas]) if areas else pl.lit(False)
+        checks.append(
+            (columns["started_on"], pl.col("_started_on").is_null() & evaluated, "the row gives evaluations but no inspection start date")
+        )
     if "oeif_urn" in columns:
         oeif_urn = text("oeif_urn")
         bad = pl.col("_oeif_started_on").is_not_null() & (oeif_urn != "") & ~oeif_urn.str.contains(r"^[0-9]+$")
@@ -289,8 +301,9 @@ def _graded(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
     takes the school's most recent category of concern: only a graded inspection places a school in
     one, and this was the last."""
     oeif_urn = text("oeif_urn").replace("", None).cast(pl.Int64, strict=False)
-    judgements = {label: words(pl.col(column)).replace("", None) for label, column in areas.items()}
-    own, overall, kind = _latest_is_graded(), text("oeif_overall"), text("inspection_type")
+    # A graded area that was not judged (9: no sixth form, no early years) is left out, as a blank one is.
+    judgements = {label: words(pl.col(column)).replace(["", "9"], [None, None]) for label, column in areas.items()}
+    own, overall, kind = _latest_is_graded(), text("oeif_overall").replace("9", ""), text("inspection_type")
     category = pl.when(own).then(text("category_of_concern")).otherwise(pl.lit(""))
     inadequate = overall.str.to_lowercase().is_in([word for word, grade in GRADE_OF_WORDS.items() if grade == "4"] + ["4"])
     category = pl.when((category == "") & inadequate).then(text("recent_category")).otherwise(category)

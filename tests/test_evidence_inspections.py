@@ -317,6 +317,57 @@ def test_a_bad_date_refuses_the_monthly_file_whole(surrey):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("day", ["15/06/2027", "01/01/1900"])
+def test_a_date_no_inspection_could_have_refuses_the_file_whole(surrey, day):
+    before = snapshot()
+    rows = [latest_row(125037, "Grange", **REPORT_CARD), latest_row(125028, "Prior Heath", **{**REPORT_CARD, "Publication date": day})]
+    run = import_file(latest_file(rows), file_name="latest.csv")
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"row 3, column 'Publication date': '{day}' cannot be the date of an inspection" in run.message
+    assert snapshot() == before
+
+
+def test_a_row_that_evaluates_but_gives_no_start_date_refuses_the_file_whole(surrey):
+    row = latest_row(125028, "Prior Heath", **{**REPORT_CARD, "Inspection start date": "NULL"})
+    run = import_file(latest_file([row]), file_name="latest.csv")
+    assert run.outcome == ImportOutcome.REFUSED
+    assert "row 2, column 'Inspection start date': the row gives evaluations but no inspection start date" in run.message
+
+
+def test_a_graded_area_not_judged_is_left_out_not_kept_as_a_9(surrey):
+    graded = {
+        **GRADED,
+        "Latest OEIF sixth form provision (where applicable)": "9",
+        "Inspection start date of latest OEIF graded inspection": "02/03/2022",
+    }
+    run = import_file(latest_file([latest_row(125037, "Grange", **REPORT_CARD, **graded)]), file_name="latest.csv")
+    assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    inspection = Inspection.objects.get(school__urn=125037, framework=Framework.GRADED, started_on=date(2022, 3, 2))
+    assert "Sixth form provision" not in inspection.judgements
+    assert inspection.judgements["Personal development"] == "1"
+
+
+def test_a_corrected_start_date_moves_the_inspection_rather_than_adding_it_again(surrey, tmp_path):
+    """Ofsted's file gives Prior Heath Infant School's report card (inspection 10428414) as starting on
+    6 January 2026; a corrected copy gives 7 January."""
+    from evidence.models import InspectionChange
+
+    first = import_file(OFSTED_ALL)
+    text = OFSTED_ALL.read_text(encoding="utf-8")
+    line = next(row for row in text.splitlines() if ",10428414," in row)
+    corrected = tmp_path / OFSTED_ALL.name
+    corrected.write_text(text.replace(line, line.replace(",06/01/2026,", ",07/01/2026,", 1)), encoding="utf-8")
+    run = import_file(corrected)
+    assert (run.outcome, run.created, run.changed) == (ImportOutcome.SUCCEEDED, 0, 1), run.message
+    card = Inspection.objects.get(inspection_number="10428414")
+    assert (card.started_on, card.import_run) == (date(2026, 1, 7), run)
+    change = InspectionChange.objects.get(inspection=card)
+    assert (change.field, change.old_value, change.new_value, change.old_import_run_id) == (
+        "Start date", "6 January 2026", "7 January 2026", first.pk
+    )  # fmt: skip
+    assert import_file(corrected).outcome == ImportOutcome.UNCHANGED
+
+
 def test_statistical_neighbours_in_common_grounds_own_layout(db):
     from evidence.models import StatisticalNeighbour
 
