@@ -386,6 +386,13 @@ def ees_school_figures(frame: pl.DataFrame, columns: tuple) -> pl.DataFrame:
             urn: parse_integer(pl.col(urn)).is_null(),
         },
     )
+    # One file, one year: a row for another year would be taken as that year's whole release.
+    other = frame.filter(period != period.first())
+    if other.height:
+        given, first = other["time_period"][0].strip(), frame["time_period"][0].strip()
+        raise ImportRefused(
+            f"this row is for {given}, the rows before it for {first}: a file gives one year", row=other["line"][0], column="time_period"
+        )
     year = period.str.slice(0, 4).cast(pl.Int64) + 1
     keys = _keys(pl.lit("school"), pl.col(urn), pl.col("old_la_code"), year)
     return long_figures(frame, columns, keys)

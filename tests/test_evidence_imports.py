@@ -422,3 +422,18 @@ def test_figures_of_predecessors_the_register_lacks_are_named_with_what_to_impor
     assert "predecessors of schools in the register that it does not hold" in run.message
     assert "URN 125252 (before 143902)" in run.message and "import a GIAS extract that includes closed schools" in run.message
     assert "predecessors" not in import_file(CENSUS_2023).message  # January 2023: no predecessor still open
+
+
+def test_a_census_row_for_another_year_refuses_the_file(surrey, tmp_path):
+    rows = list(csv.reader(io.StringIO(gzip.decompress(CENSUS_2023.read_bytes()).decode("utf-8"))))
+    period = rows[0].index("time_period")
+    assert {row[period] for row in rows[1:]} == {"202223"}
+    rows[40][period] = "202324"
+    mixed = tmp_path / CENSUS_2023.name.removesuffix(".gz")
+    with mixed.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    before = snapshot()
+    run = import_file(mixed)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert "row 41, column 'time_period': this row is for 202324, the rows before it for 202223: a file gives one year" in run.message
+    assert snapshot() == before
