@@ -87,6 +87,8 @@ def import_file(
     try:
         chosen = choose_kind(source, kind)
         run.kind = chosen.code
+        if not source.has_rows:
+            raise ImportRefused("the file has a header but no rows")
         if not chosen.adds_authorities:
             refuse_authorities_not_held(la_codes)
     except ImportRefused as refusal:

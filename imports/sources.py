@@ -13,6 +13,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 # The most a gzipped file may unpack to: several times the largest national file (the census is under
 # 100 MB), and a bound on what a small, highly compressed upload can make the import hold in memory.
 MAX_UNPACKED_BYTES = 1024**3
+HEAD_BYTES = 65536  # how much of the file is read for its header (and whether rows follow it)
 _hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checksum")
 
 
@@ -29,8 +30,13 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     checksum = _hasher.submit(lambda: hashlib.sha256(raw).hexdigest())
     data = _gunzip(raw, name) if raw[:2] == GZIP_MAGIC else raw
     encoding = encoding_of(data)
-    header = read_header(data[:65536].decode(encoding, "ignore"))
-    return SourceFile(name=name, data=data, encoding=encoding, header=header, checksum_job=checksum)
+    start = data[:HEAD_BYTES].decode(encoding, "ignore").removeprefix("\ufeff")
+    if not start.strip() and len(data) <= HEAD_BYTES:
+        raise ImportRefused("the file is empty", file_name=name)
+    header, has_rows = read_header(start), _has_rows(start) or len(data) > HEAD_BYTES
+    if not any(header):
+        raise ImportRefused("its first line is blank, where the header should be", file_name=name)
+    return SourceFile(name=name, data=data, encoding=encoding, header=header, has_rows=has_rows, checksum_job=checksum)
 
 
 def _gunzip(raw: bytes, name: str) -> bytes:
@@ -72,6 +78,16 @@ def encoding_of(data: bytes) -> str:
 def read_header(text: str) -> list[str]:
     first = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))), [])
     return [name.strip() for name in first]
+
+
+def _has_rows(start: str) -> bool:
+    """Whether a row with anything in it follows the header in `start`, the beginning of the file."""
+    reader = csv.reader(io.StringIO(start))
+    try:
+        next(reader, None)
+        return any(any(field.strip() for field in fields) for fields in reader)
+    except csv.Error:  # the beginning cut part-way through a quoted field: there is a row
+        return True
 
 
 def utf8_bytes(source: SourceFile) -> bytes:

@@ -11,6 +11,7 @@ from imports.registry import KINDS, ImportKind, ImportRefused, register_kind
 from imports.services import import_file
 from register.models import LocalAuthority
 
+from .evidence_helpers import KS2
 from .test_import_demo_files import GIAS_2021, GIAS_2022, LINKS_2025, snapshot, without_columns
 
 
@@ -169,3 +170,21 @@ def test_a_gzipped_file_padded_with_zeros_is_read_as_gzip_reads_it(db):
 
     padded = gzip.compress(b"URN,LinkURN,LinkType\n1,2,x\n") + b"\0" * 8
     assert read_source(padded, file_name="links.csv.gz").header == ["URN", "LinkURN", "LinkType"]
+
+
+@pytest.mark.parametrize("body", [b"", b"\xef\xbb\xbf", b"\r\n\r\n", gzip.compress(b"")], ids=["nothing", "bom", "blank lines", "gzipped"])
+def test_an_empty_file_is_refused_as_empty(db, body):
+    run = import_file(body, file_name="empty.csv")
+    assert (run.outcome, run.message) == (ImportOutcome.REFUSED, "empty.csv: the file is empty. Nothing was imported from this file.")
+
+
+@pytest.mark.parametrize("source", [GIAS_2021, KS2[2019], LINKS_2025])
+def test_a_file_with_a_header_but_no_rows_is_refused(imported, source, tmp_path):
+    data = source.read_bytes()
+    data = gzip.decompress(data) if source.suffix == ".gz" else data
+    header_only = tmp_path / "header.csv"
+    header_only.write_bytes(data[: data.index(b"\n") + 1] + b"\r\n")
+    run = import_file(header_only)
+    assert run.outcome == ImportOutcome.REFUSED and run.kind
+    assert run.message == "header.csv: the file has a header but no rows. Nothing was imported from this file."
+    assert snapshot() == imported
