@@ -90,6 +90,17 @@ def test_refused_import_page_says_what_to_fix(client, world, tmp_path):
     assert "not a file Common Ground recognises" in page
 
 
+def test_a_finished_import_shows_its_checksum_only_when_it_was_recorded(client, world):
+    sign_in(client, world.users[Role.LA_ADMIN])
+    unreadable = import_file(b"\x1f\x8b not gzip", file_name="broken.csv.gz")  # refused before it was checksummed
+    page = client.get(reverse("imports:detail", args=[unreadable.pk])).content.decode()
+    assert "The file was refused" in page and "Finished" in page
+    assert "File checksum" not in page and "Not yet" not in page
+    refused = import_file(b"Note\nhello\n", file_name="notes.csv")
+    page = client.get(reverse("imports:detail", args=[refused.pk])).content.decode()
+    assert "File checksum (SHA-256)" in page and refused.checksum in page
+
+
 @override_settings(TASKS=IMMEDIATE_TASKS)
 def test_uploaded_file_is_imported_in_the_background(client, world, settings, tmp_path, django_capture_on_commit_callbacks):
     settings.UPLOAD_DIR = tmp_path
@@ -133,6 +144,7 @@ def test_progress_panel_of_a_queued_import_polls_until_finished(client, world):
     assert 'hx-trigger="every 2s"' in page and "<progress" in page and "htmx.min.js" in page
     # Nothing is counted yet: the page says so rather than show zeros and "no changes".
     assert page.count("Counted when the import ends") == 5 and "recorded no changes" not in page
+    assert "Not yet: it is recorded when the import ends" in page
     panel = client.get(reverse("imports:progress", args=[run.pk]), headers={"HX-Request": "true"})
     assert "Waiting to start" in panel.content.decode()
     ImportRun.objects.filter(pk=run.pk).update(outcome=ImportOutcome.SUCCEEDED, progress=100)
