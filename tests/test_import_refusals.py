@@ -188,3 +188,8 @@ def test_a_file_with_a_header_but_no_rows_is_refused(imported, source, tmp_path)
     assert run.outcome == ImportOutcome.REFUSED and run.kind
     assert run.message == "header.csv: the file has a header but no rows. Nothing was imported from this file."
     assert snapshot() == imported
+
+
+def test_a_file_whose_first_line_is_blank_is_refused_saying_so(db):
+    run = import_file(b"\r\nURN,LinkURN,LinkType\r\n100000,100001,Successor\r\n", file_name="links.csv")
+    assert run.message == "links.csv: its first line is blank, where the header should be. Nothing was imported from this file."
