@@ -106,13 +106,15 @@ def breaks_in(measure: str, years: Iterable[int]) -> list[tuple[int, int, tuple[
     shown = sorted(set(years))
     found = []
     for before, after in zip(shown, shown[1:], strict=False):
-        between = breaks_between(measure, before, after) or ((_not_held(measure, before, after),) if after > before + 1 else ())
+        known = breaks_between(measure, before, after)
+        explained = {year for b in known for year in b.missing}
+        unexplained = tuple(year for year in range(before + 1, after) if year not in explained)
+        between = known + ((_not_held(measure, unexplained),) if unexplained else ())
         if between:
             found.append((before, after, between))
     return found
 
 
-def _not_held(measure: str, before: int, after: int) -> Break:
-    missing = tuple(range(before + 1, after))
+def _not_held(measure: str, missing: tuple[int, ...]) -> Break:
     reason = f"No figures for {years_text(missing)} have been imported."
-    return Break("not_held", Kind.NO_DATA, before + 1, frozenset({measure}), reason, missing)
+    return Break("not_held", Kind.NO_DATA, missing[0], frozenset({measure}), reason, missing)

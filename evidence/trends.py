@@ -44,9 +44,9 @@ class Trend:
 
     @property
     def breaks_before(self) -> dict[int, list[BreakNote]]:
-        """Year → the breaks between it and the year shown before it (for the year-by-year table)."""
+        """Year → the breaks between it and the year shown before it, latest first (for the year-by-year table, newest first)."""
         found: dict[int, list[BreakNote]] = {}
-        for note in self.breaks:
+        for note in sorted(self.breaks, key=lambda note: note.brk.first_year, reverse=True):
             found.setdefault(note.after, []).append(note)
         return found
 

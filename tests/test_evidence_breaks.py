@@ -48,11 +48,13 @@ def test_a_line_joins_only_adjacent_years_with_no_break_between():
 def test_breaks_among_the_years_shown_say_which_two_years_they_fall_between():
     found = breaks.breaks_in("ks4_progress8_gap", [2025, 2017, 2018, 2019, 2024])
     assert [(before, after, [b.code for b in between]) for before, after, between in found] == [
-        (2019, 2024, ["pandemic"]),
+        (2019, 2024, ["pandemic", "not_held"]),  # 2021/22 and 2022/23 were published, but not imported here
         (2024, 2025, ["no_progress8_2025"]),
     ]
+    assert found[0][2][1].reason == "No figures for 2021/22 to 2022/23 have been imported."
     assert breaks.breaks_in("ks4_attainment8", [2017, 2018, 2019]) == []  # the 9-1 break lies before them
     assert [b.reason for _, _, between in breaks.breaks_in("ks2_rwm_expected", [2019, 2022]) for b in between] == [PANDEMIC]
+    assert [b.code for _, _, between in breaks.breaks_in("ks2_rwm_expected", [2019, 2023]) for b in between] == ["pandemic", "not_held"]
 
 
 def test_years_missing_for_no_known_reason_are_a_break_that_says_so():
@@ -151,11 +153,12 @@ def test_the_results_page_shows_the_pandemic_and_progress_8_breaks_in_chart_and_
     assert chart.count(">No data</text>") == 2
     notes = gap.split('id="breaks-ks4_progress8_gap"', 1)[1].split("</div>", 1)[0]
     assert f"The line is broken between 2018/19 and 2023/24.</strong> {PANDEMIC}" in notes
+    assert "The line is broken between 2018/19 and 2023/24.</strong> No figures for 2021/22 to 2022/23 have been imported." in notes
     assert "The line is broken between 2023/24 and 2024/25.</strong> No Progress 8 published for 2024/25" in notes
     # The year table, newest first, has a row for each break where it falls.
     cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", gap.split("<table", 1)[1], re.S)]
     first_cells = [c for c in cells if re.fullmatch(r"\d{4}/\d\d( to \d{4}/\d\d)?", c)]
-    assert first_cells == ["2024/25", "2024/25", "2023/24", "2019/20 to 2020/21", "2018/19", "2017/18"]
+    assert first_cells == ["2024/25", "2024/25", "2023/24", "2021/22 to 2022/23", "2019/20 to 2020/21", "2018/19", "2017/18"]
     assert cells[cells.index("2019/20 to 2020/21") + 1] == PANDEMIC
     assert '<td class="govuk-table__cell" colspan="5">' in gap
 
