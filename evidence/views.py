@@ -50,16 +50,21 @@ def _school_context(request, school):
 
 def _school_lines(series, la_name):
     lines = [Line("This school", {y: p.value for y, p in series.school.items()}, SCHOOL_COLOUR)]
-    if series.la:
+    if _any_value(series.la):
         lines.append(Line(la_name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square"))
-    if series.england:
+    if _any_value(series.england):
         lines.append(Line(series.england_label, {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
     return lines
 
 
 def _school_title(series, la_name):
-    england = f" and {series.england_label}" if series.england else ""
-    return f"{series.measure.label}, by year: the school" + (f", {la_name}" if series.la else "") + england
+    """The chart's title names the lines it draws (an authority or England with no figure for any year has none)."""
+    england = f" and {series.england_label}" if _any_value(series.england) else ""
+    return f"{series.measure.label}, by year: the school" + (f", {la_name}" if _any_value(series.la) else "") + england
+
+
+def _any_value(points) -> bool:
+    return any(point.value is not None for point in points.values())
 
 
 def school_results(request, urn):
@@ -139,11 +144,14 @@ def authority_results(request, code):
 
     def lines_for(series):
         lines = [Line(authority.name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square")]
-        if series.england:
+        if _any_value(series.england):
             lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
         return lines
 
-    trends = trends_of(series_list, lines_for, lambda s: f"{s.measure.label}, by year: {authority.name} and England")
+    def title_for(series):
+        return f"{series.measure.label}, by year: {authority.name}" + (" and England" if _any_value(series.england) else "")
+
+    trends = trends_of(series_list, lines_for, title_for)
     context = {
         "authority": authority,
         "school_count": schools.count(),

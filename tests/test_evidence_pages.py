@@ -205,6 +205,9 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
     assert "Inspection outcomes" in html and "Good" in html
     assert "Needs attention" in html
     assert "70%" in html and "65%" in html  # Surrey and England, KS2 RWM 2018/19
+    # A chart names England only where it draws England's line (a gap against national others has none for England).
+    assert ">Reading, writing and maths: % at the expected standard, by year: Surrey and England</title>" in html
+    assert ">Disadvantaged gap: RWM expected standard (points), by year: Surrey</title>" in html
 
 
 def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
