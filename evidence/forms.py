@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django import forms
@@ -5,6 +6,7 @@ from django import forms
 from .models import IntelligenceKind, Severity
 
 PARTS = ("day", "month", "year")
+DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes other scripts' digits (٣) and superscripts (³)
 
 
 class IntelligenceForm(forms.Form):
@@ -27,7 +29,8 @@ class IntelligenceForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        raw = {part: (cleaned.get(part) or "").strip() for part in PARTS}
+        # As typed: a part too long for its field has no cleaned value, but is still not missing.
+        raw = {part: str(self.data.get(self.add_prefix(part)) or "").strip() for part in PARTS}
         for part in PARTS:
             self.errors.pop(part, None)
         occurred_on, message, fields = _date_from(raw)
@@ -46,7 +49,7 @@ def _date_from(raw: dict[str, str]) -> tuple[date | None, str, list[str]]:
         return None, "Enter the date it happened", list(PARTS)
     if missing:
         return None, f"Date it happened must include a {' and '.join(missing)}", missing
-    not_numbers = [part for part in PARTS if not raw[part].isdigit()]
+    not_numbers = [part for part in PARTS if not DIGITS.fullmatch(raw[part])]
     if not_numbers:
         return None, "Date it happened must be a real date", not_numbers
     day, month, year = (int(raw[part]) for part in PARTS)
@@ -56,7 +59,7 @@ def _date_from(raw: dict[str, str]) -> tuple[date | None, str, list[str]]:
         return None, "Date it happened must be a real date", ["month"]
     try:
         occurred_on = date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None, "Date it happened must be a real date", ["day"]
     if occurred_on > date.today():
         return None, "Date it happened must be today or in the past", list(PARTS)

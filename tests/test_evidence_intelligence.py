@@ -193,6 +193,8 @@ def test_a_future_date_is_refused(client, world):
         ("12", "13", "2025", "Date it happened must be a real date", ["month"]),
         ("12", "3", "25", "Year must include 4 numbers", ["year"]),
         ("twelve", "3", "2025", "Date it happened must be a real date", ["day"]),
+        ("12345678901", "3", "2025", "Date it happened must be a real date", ["day"]),  # longer than the field takes
+        ("12", "\u0663", "2025", "Date it happened must be a real date", ["month"]),  # an Arabic-Indic 3
     ],
 )
 def test_a_date_error_says_what_is_wrong_and_highlights_only_that(client, world, day, month, year, message, highlighted):
