@@ -55,6 +55,10 @@ class Area(models.IntegerChoices):
     ENGLAND_PRIMARY = 4, "England (state-funded primary schools)"
     ENGLAND_SECONDARY = 5, "England (state-funded secondary schools)"
     ENGLAND_SPECIAL = 6, "England (state-funded special schools)"
+    # An authority's figures for one phase, computed where England's are given only phase by phase.
+    LA_PRIMARY = 7, "Local authority (state-funded primary schools)"
+    LA_SECONDARY = 8, "Local authority (state-funded secondary schools)"
+    LA_SPECIAL = 9, "Local authority (state-funded special schools)"
 
 
 class Measure(models.Model):

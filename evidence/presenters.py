@@ -65,6 +65,7 @@ class Series:
     la: dict[int, Point] = field(default_factory=dict)
     england: dict[int, Point] = field(default_factory=dict)
     england_area: int = Area.ENGLAND  # or the school's phase, where England is only given phase by phase
+    la_area: int = Area.LA  # or the authority's schools of that phase, where England's figure is a phase's
 
     @property
     def england_label(self) -> str:
@@ -75,6 +76,15 @@ class Series:
     def england_note(self) -> str:
         """Said beside an England figure that is for the school's phase only: 'primary schools'."""
         return PHASE_NOTES.get(self.england_area, "")
+
+    @property
+    def la_note(self) -> str:
+        """Said beside the authority's figure when it is for the school's phase only: 'primary schools'."""
+        return PHASE_NOTES.get(self.la_area, "")
+
+    def la_label(self, la_name: str) -> str:
+        """'Surrey', or 'Surrey (primary schools)' when the authority's figure is for the school's phase."""
+        return f"{la_name} ({self.la_note})" if self.la_note else la_name
 
     @property
     def years(self) -> list[int]:
@@ -161,12 +171,19 @@ PHASE_NOTES = {
     Area.ENGLAND_PRIMARY: "primary schools",
     Area.ENGLAND_SECONDARY: "secondary schools",
     Area.ENGLAND_SPECIAL: "special schools",
+    Area.LA_PRIMARY: "primary schools",
+    Area.LA_SECONDARY: "secondary schools",
+    Area.LA_SPECIAL: "special schools",
 }
+# The authority's figures for the phase of England's that a school is compared with.
+LA_PHASE = {Area.ENGLAND_PRIMARY: Area.LA_PRIMARY, Area.ENGLAND_SECONDARY: Area.LA_SECONDARY, Area.ENGLAND_SPECIAL: Area.LA_SPECIAL}
 
 
 def phase_area(school) -> int | None:
-    """Which of England's phase figures suits the school: DfE counts all-through schools as secondary."""
-    if "special" in school.type_name.lower() or "special" in school.type_group.lower():
+    """Which of England's phase figures suits the school: DfE counts all-through schools as secondary. England's
+    special schools are state-funded ones: an independent or non-maintained special school goes by its phase, if any."""
+    independent = school.type_group.lower().startswith("independent") or "non-maintained" in school.type_name.lower()
+    if not independent and ("special" in school.type_name.lower() or "special" in school.type_group.lower()):
         return Area.ENGLAND_SPECIAL
     return PHASE_AREAS.get(school.phase)
 
@@ -186,12 +203,18 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
     # A count (pupils on roll) for all England's primary schools says nothing beside one school's.
     wanted = [m for m in present if m.code not in england and m.unit != Unit.COUNT]
     by_phase = area_points(wanted, area=phase) if phase and wanted else {}
-    return [
-        Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase)
-        if m.code in by_phase
-        else Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {}))
-        for m in present
-    ]
+    # Beside England's figure for the school's phase, the authority's for that phase (computed from the census
+    # summary's counts), where it is held; else the authority's for all its schools.
+    la_by_phase = area_points(wanted, la_code=school.la.code, area=LA_PHASE[phase]) if by_phase else {}
+    series = []
+    for m in present:
+        if m.code not in by_phase:
+            series.append(Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {})))
+        elif m.code in la_by_phase:
+            series.append(Series(m, by_school[m.code], la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
+        else:
+            series.append(Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase))
+    return series
 
 
 def gap_context(series: list[Series], urns: list[int]) -> dict[str, Series]:

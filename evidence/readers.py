@@ -398,6 +398,12 @@ def ees_school_figures(frame: pl.DataFrame, columns: tuple) -> pl.DataFrame:
     return long_figures(frame, columns, keys)
 
 
+# The census summary's state-funded school types: the phase of each authority's own phase-by-phase figures.
+SUMMARY_PHASES = {
+    "State-funded primary": "la_primary",
+    "State-funded secondary": "la_secondary",
+    "State-funded special school": "la_special",
+}
 # The national rows of the census summary and absence files give England phase by phase, in ESTAB.
 NATIONAL_PHASES = {"PRI": "england_primary", "SEC": "england_secondary", "SPE": "england_special"}
 
@@ -462,9 +468,16 @@ def summary_area_figures(data: bytes, file_name: str, counts: dict[str, tuple[st
         pl.lit(year_from_name(file_name), pl.Int64).alias("year"),
         parse_integer(pl.col("LA")).alias("la_code"),
         parse_integer(pl.col("NOR")).alias("_pupils"),
+        pl.col("SCHOOLTYPE").str.strip_chars().replace_strict(SUMMARY_PHASES, default=None).alias("_phase"),
         *(_count(columns).alias(measure) for measure, columns in counts.items()),
     )
-    return _area_percentages(numbers, list(counts), ("la",))
+    # Each authority's figure for all its state-funded schools, and for each phase England's are given by
+    # (a primary school is compared with England's primary schools, so with its authority's primary schools too).
+    by_phase = [
+        _area_percentages(numbers.filter(pl.col("_phase") == phase), list(counts), ("la",)).with_columns(area=pl.lit(phase))
+        for phase in SUMMARY_PHASES.values()
+    ]
+    return pl.concat([_area_percentages(numbers, list(counts), ("la",)), *by_phase])
 
 
 def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[str, ...]) -> pl.DataFrame:

@@ -29,6 +29,9 @@ AREAS = {
     "england_primary": Area.ENGLAND_PRIMARY,
     "england_secondary": Area.ENGLAND_SECONDARY,
     "england_special": Area.ENGLAND_SPECIAL,
+    "la_primary": Area.LA_PRIMARY,
+    "la_secondary": Area.LA_SECONDARY,
+    "la_special": Area.LA_SPECIAL,
 }
 FIGURE_FIELDS = ["measure_id", "year", "source", "value", "status", "cohort", "import_run_id"]
 
@@ -166,10 +169,10 @@ def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     rows = figures.filter(pl.col("area").is_in(list(AREAS)))
     if ctx.la_codes:
         # England's figures are every authority's comparator: only an import of every authority writes them.
-        rows = rows.filter((pl.col("area") == "la") & pl.col("la_code").is_in(list(ctx.la_codes)))
+        rows = rows.filter(pl.col("area").str.starts_with("la") & pl.col("la_code").is_in(list(ctx.la_codes)))
     rows = rows.with_columns(
         pl.col("area").replace_strict(AREAS, return_dtype=pl.Int64),
-        pl.when(pl.col("area") == "la").then(pl.col("la_code")).otherwise(0).alias("la_code"),
+        pl.when(pl.col("area").str.starts_with("la")).then(pl.col("la_code")).otherwise(0).alias("la_code"),
         pl.col("line").is_null().alias("computed"),
     )
     all_area_lines = figures.filter(pl.col("area") != "school")["line"].drop_nulls().n_unique()

@@ -51,7 +51,7 @@ def _school_context(request, school):
 def _school_lines(series, la_name):
     lines = [Line("This school", {y: p.value for y, p in series.school.items()}, SCHOOL_COLOUR)]
     if _any_value(series.la):
-        lines.append(Line(la_name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square"))
+        lines.append(Line(series.la_label(la_name), {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square"))
     if _any_value(series.england):
         lines.append(Line(series.england_label, {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
     return lines
@@ -60,7 +60,7 @@ def _school_lines(series, la_name):
 def _school_title(series, la_name):
     """The chart's title names the lines it draws (an authority or England with no figure for any year has none)."""
     england = f" and {series.england_label}" if _any_value(series.england) else ""
-    return f"{series.measure.label}, by year: the school" + (f", {la_name}" if _any_value(series.la) else "") + england
+    return f"{series.measure.label}, by year: the school" + (f", {series.la_label(la_name)}" if _any_value(series.la) else "") + england
 
 
 def _any_value(points) -> bool:

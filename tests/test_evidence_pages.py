@@ -312,3 +312,28 @@ def test_results_page_names_the_earlier_urns_it_joins_and_those_the_register_lac
     lacking = client.get(reverse("evidence:school-results", args=[143902])).content.decode()
     assert "GIAS links Therfield School (URN 125252) to this school as an earlier school, but the register does not hold it" in lacking
     assert command_json(143902)["school"]["linked_but_not_held"] == [125252]
+
+
+@pytest.mark.parametrize(
+    ("urn", "label", "sen_support", "ehcp"),
+    [
+        (124937, "Surrey (primary schools)", 11.3, 2.5),  # Kingswood Primary School beside Surrey's 299 primaries
+        (125259, "Surrey (secondary schools)", 10.8, 1.9),  # Glebelands School
+        (125458, "Surrey (special schools)", 3.7, 96.3),  # Sunnydown School
+    ],
+)
+def test_the_authoritys_figure_is_for_the_schools_phase_where_englands_is(client, surrey, urn, label, sen_support, ehcp):
+    """The 2018/19 census summary gives England's SEN figures phase by phase; Surrey's, computed from its state-funded
+    schools' counts, are then for the same phase (for all of them: 11.0% SEN support, 3.7% EHC plans)."""
+    from evidence.history import history_urns
+    from evidence.presenters import school_series
+
+    school = School.objects.get(urn=urn)
+    by_code = {s.measure.code: s for s in school_series(school, history_urns(school))}
+    assert by_code["sen_support_pct"].la_label("Surrey") == label
+    assert (by_code["sen_support_pct"].la[2019].value, by_code["ehcp_pct"].la[2019].value) == (sen_support, ehcp)
+    assert AreaObservation.objects.get(area=Area.LA, la_code=936, measure__code="ehcp_pct", year=2019).value == 3.7
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[urn])).content.decode()
+    phase = label.split(" (")[1]  # "primary schools)"
+    assert f"{ehcp}% ({phase}" in html and f"Surrey ({phase}" in html
