@@ -9,6 +9,15 @@ PARTS = ("day", "month", "year")
 DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes other scripts' digits (٣) and superscripts (³)
 
 
+class TextField(forms.CharField):
+    """Text whose line ends are one character each, as the page's character count counts them (a browser
+    sends each as two), before its length is checked."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n") if text else text
+
+
 class IntelligenceForm(forms.Form):
     """A local intelligence entry. The date is three fields, as GOV.UK's date input asks; an error says
     what is wrong with it and `date_errors` names the fields to highlight."""
@@ -18,7 +27,7 @@ class IntelligenceForm(forms.Form):
     day = forms.CharField(required=False, max_length=10)
     month = forms.CharField(required=False, max_length=10)
     year = forms.CharField(required=False, max_length=10)
-    summary = forms.CharField(
+    summary = TextField(
         max_length=2000,
         error_messages={"required": "Enter a summary", "max_length": "Summary must be 2,000 characters or fewer"},
     )

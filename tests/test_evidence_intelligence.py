@@ -219,3 +219,12 @@ def test_a_summary_keeps_its_lines_on_the_list_and_the_timeline(client, world):
     timeline = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
     assert ">First line &lt;b&gt;</p>" in timeline and ">Second line</p>" in timeline
     assert re.search(r"Recorded by [^<]* on \d{1,2} [A-Z][a-z]+ \d{4}", timeline)
+
+
+def test_a_summary_at_the_limit_counts_each_line_end_once_as_the_page_does(client, world):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    lines = "\r\n".join(["A line of the summary."] * 85)  # 85 × 22 characters and 84 line ends: 2,038 sent, 1,954 counted
+    assert len(lines) > 2000 >= len(lines.replace("\r\n", "\n"))
+    response = client.post(reverse("evidence:intelligence-new", args=[world.school.urn]), {**GOOD, "summary": lines})
+    assert response.status_code == 302
+    assert IntelligenceEntry.objects.get().summary == lines.replace("\r\n", "\n")

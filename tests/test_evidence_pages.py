@@ -337,3 +337,21 @@ def test_the_authoritys_figure_is_for_the_schools_phase_where_englands_is(client
     html = client.get(reverse("evidence:school-results", args=[urn])).content.decode()
     phase = label.split(" (")[1]  # "primary schools)"
     assert f"{ehcp}% ({phase}" in html and f"Surrey ({phase}" in html
+
+
+@pytest.mark.parametrize(
+    ("type_name", "type_group", "phase", "area"),
+    [
+        ("Community special school", "Special schools", "Not applicable", Area.ENGLAND_SPECIAL),
+        ("Academy special converter", "Academies", "Not applicable", Area.ENGLAND_SPECIAL),
+        ("Non-maintained special school", "Special schools", "Not applicable", None),
+        ("Other independent special school", "Independent schools", "Not applicable", None),
+        ("Other independent special school", "Independent schools", "Secondary", Area.ENGLAND_SECONDARY),
+    ],
+)
+def test_only_state_funded_special_schools_are_compared_with_englands_special_schools(type_name, type_group, phase, area):
+    from types import SimpleNamespace
+
+    from evidence.presenters import phase_area
+
+    assert phase_area(SimpleNamespace(type_name=type_name, type_group=type_group, phase=phase)) == area
