@@ -77,14 +77,19 @@ def inspection_changes(run, authority_ids) -> ChangeList:
     return ChangeList("evidence/_inspection_changes.html", changes.order_by(*order))
 
 
-def figures_loader(source: Source | dict[str, Source], read):
-    """`source` is the file's data set, or for performance tables the release its name gives (see release)."""
+def figures_loader(source: Source | dict[str, Source], read, *, versions: dict[str, Source] | None = None):
+    """`source` is the file's data set, or for performance tables the release its name gives (see release);
+    with `versions`, the release a file's `version` column gives (see readers.release_version) comes first."""
 
     @naming_the_file
     def load(ctx):
         data = utf8(ctx.source)
         figures = read(data, ctx.source.name)
         given = release(ctx.source.name, source) if isinstance(source, dict) else source
+        if versions and (version := readers.release_version(data)):
+            if version not in versions:
+                raise ImportRefused(f"'{version}' is not a release DfE publishes (expected {', '.join(versions)})", column="version")
+            given = versions[version]
         return store_figures(ctx, given, figures, rows_read=data_rows(data))
 
     return load
@@ -141,7 +146,15 @@ KINDS = (
         "ks4_school_information",
         "Key stage 4 information about schools (explore education statistics)",
         lambda h: _has(h, "time_period", "school_urn", "old_la_code") and bool({"p8_banding", "progress8_banding"} & set(h)),
-        figures_loader(Source.KS4_SCHOOL_INFO, lambda d, n: readers.read_ees_schools(d, catalogue.KS4_EES_COLUMNS)),
+        figures_loader(
+            {"provisional": Source.KS4_SCHOOL_INFO_PROVISIONAL, "revised": Source.KS4_SCHOOL_INFO_REVISED, "": Source.KS4_SCHOOL_INFO},
+            lambda d, n: readers.read_ees_schools(d, catalogue.KS4_EES_COLUMNS),
+            versions={
+                "final": Source.KS4_SCHOOL_INFO,
+                "revised": Source.KS4_SCHOOL_INFO_REVISED,
+                "provisional": Source.KS4_SCHOOL_INFO_PROVISIONAL,
+            },
+        ),
         figure_changes,
     ),
     ImportKind(

@@ -21,7 +21,7 @@ class Source(models.IntegerChoices):
     KS2_FINAL = 1, "Key stage 2 performance tables (final)"
     KS4_FINAL = 2, "Key stage 4 performance tables (final)"
     KS4_PROVISIONAL = 3, "Key stage 4 performance tables (provisional)"
-    KS4_SCHOOL_INFO = 4, "Key stage 4 information about schools"
+    KS4_SCHOOL_INFO = 4, "Key stage 4 information about schools (final)"
     CENSUS_SPC = 5, "School census, school level (January)"
     CENSUS_SUMMARY = 6, "School census summary (performance tables)"
     ABSENCE = 7, "Pupil absence (performance tables)"
@@ -29,6 +29,9 @@ class Source(models.IntegerChoices):
     KS2_REVISED = 8, "Key stage 2 performance tables (revised)"
     KS2_PROVISIONAL = 9, "Key stage 2 performance tables (provisional)"
     KS4_REVISED = 10, "Key stage 4 performance tables (revised)"
+    # The explore-education-statistics files say their release in a `version` column.
+    KS4_SCHOOL_INFO_REVISED = 11, "Key stage 4 information about schools (revised)"
+    KS4_SCHOOL_INFO_PROVISIONAL = 12, "Key stage 4 information about schools (provisional)"
 
 
 class Status(models.IntegerChoices):

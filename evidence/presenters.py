@@ -21,7 +21,9 @@ SOURCE_ORDER = [
     Source.CENSUS_SUMMARY,
     Source.ABSENCE,
     Source.KS4_SCHOOL_INFO,
+    Source.KS4_SCHOOL_INFO_REVISED,
     Source.KS4_PROVISIONAL,
+    Source.KS4_SCHOOL_INFO_PROVISIONAL,
 ]
 RANK = {source: i for i, source in enumerate(SOURCE_ORDER)}
 

@@ -376,6 +376,21 @@ def read_ees_table(data: bytes, layout: Layout, also: Iterable[str] = ()) -> tup
     return with_lines(read_table(data, [h for h in header if h in wanted])), columns
 
 
+def release_version(data: bytes) -> str | None:
+    """The release an EES file's `version` column gives ('final', 'revised', 'provisional'), in lower case;
+    None when it has no such column. Rows of two releases refuse the file, naming the first row of the second."""
+    if "version" not in header_of(data):
+        return None
+    versions = with_lines(read_table(data, ["version"])).with_columns(pl.col("version").str.strip_chars().str.to_lowercase())
+    other = versions.filter(pl.col("version") != pl.col("version").first())
+    if other.height:
+        first = versions["version"][0]
+        raise ImportRefused(
+            f"this row is of the {other['version'][0]} release, the rows before it of the {first}", row=other["line"][0], column="version"
+        )
+    return versions["version"][0] if versions.height else None
+
+
 def ees_school_figures(frame: pl.DataFrame, columns: tuple) -> pl.DataFrame:
     urn = "school_urn" if "school_urn" in frame.columns else "urn"
     period = pl.col("time_period").str.strip_chars()

@@ -105,8 +105,9 @@ def test_ks4_final_and_provisional_are_kept_apart(surrey):
 def test_ees_files_read_time_period_and_their_codes(surrey):
     import_file(KS4_INFO_2024)
     import_file(KS4_INFO_2025)
-    assert Observation.objects.filter(source=Source.KS4_SCHOOL_INFO, year=2024).exists()
-    assert Observation.objects.filter(source=Source.KS4_SCHOOL_INFO, year=2025).exists()
+    # Each file says its release in its version column: 2023/24 'Final', 2024/25 'Provisional'.
+    assert set(Observation.objects.filter(year=2024).values_list("source", flat=True)) == {Source.KS4_SCHOOL_INFO}
+    assert set(Observation.objects.filter(year=2025).values_list("source", flat=True)) == {Source.KS4_SCHOOL_INFO_PROVISIONAL}
     # No Progress 8 for 2024/25: every school's banding is 'z'.
     bands = Observation.objects.filter(measure__code="ks4_progress8_banding", year=2025)
     assert bands.exists() and set(bands.values_list("status", flat=True)) == {Status.NOT_APPLICABLE}
@@ -437,3 +438,15 @@ def test_a_census_row_for_another_year_refuses_the_file(surrey, tmp_path):
     assert run.outcome == ImportOutcome.REFUSED
     assert "row 41, column 'time_period': this row is for 202324, the rows before it for 202223: a file gives one year" in run.message
     assert snapshot() == before
+
+
+def test_an_ees_file_of_two_releases_is_refused(surrey, tmp_path):
+    rows = list(csv.reader(io.StringIO(gzip.decompress(KS4_INFO_2025.read_bytes()).decode("utf-8"))))
+    version = rows[0].index("version")
+    rows[30][version] = "Revised"
+    mixed = tmp_path / KS4_INFO_2025.name.removesuffix(".gz")
+    with mixed.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    run = import_file(mixed)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert "row 31, column 'version': this row is of the revised release, the rows before it of the provisional" in run.message
