@@ -2,6 +2,7 @@
 
 import csv
 import io
+from itertools import groupby
 
 from django.db.models import Q
 from openpyxl import Workbook
@@ -9,11 +10,12 @@ from openpyxl.cell import WriteOnlyCell
 
 from .catalogue import BY_CODE
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year
+from .presenters import RANK
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
 # names come from imported files, so they must never run as one when a download is opened.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HEADER = ["URN", "School", "Measure code", "Measure", "Academic year", "Value", "Status", "Cohort", "Source", "File"]
+HEADER = ["URN", "School", "Measure code", "Measure", "Academic year", "Value", "Status", "Cohort", "Source", "File", "Shown on pages"]
 
 
 def authority_rows(authority, schools):
@@ -25,19 +27,42 @@ def authority_rows(authority, schools):
         .order_by("area", "measure__order", "year", "source")
         .values_list("area", "measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name", "computed")
     )
-    for area, code, year, value, status, cohort, source, file_name, computed in areas:
-        name = authority.name if area == Area.LA else Area(area).label
-        yield _row("", name, code, year, value, status, cohort, source, file_name, computed=computed)
+    area_rows = (
+        _row(
+            "",
+            authority.name if area == Area.LA else Area(area).label,
+            code,
+            year,
+            value,
+            status,
+            cohort,
+            source,
+            file_name,
+            computed=computed,
+        )
+        for area, code, year, value, status, cohort, source, file_name, computed in areas
+    )
+    yield from _marking_what_pages_show(area_rows)
     rows = (
         Observation.objects.filter(school__in=schools, measure__key=True)
         .order_by("school__name", "school__urn", "measure__order", "year", "source")
         .values_list("school__urn", "school__name", "measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name")
     )
-    for values in rows.iterator(chunk_size=5000):
-        yield _row(*values)
+    yield from _marking_what_pages_show(_row(*values) for values in rows.iterator(chunk_size=5000))
+
+
+def _marking_what_pages_show(rows):
+    """Each row with whether the pages show it: where two releases give a figure for the same place, measure and
+    year (KS4 2018/19 final and provisional), the pages show the most final one and the other is marked 'no'."""
+    for _, same in groupby(rows, key=lambda row: (row[0], row[1], row[2], row[4])):
+        same = list(same)
+        shown = min(same, key=lambda row: RANK.get(row[-1], 99))
+        for row in same:
+            yield [*row[:-1], "yes" if row is shown else "no: a more final release is shown"]
 
 
 def _row(urn, name, code, year, value, status, cohort, source, file_name, *, computed=False) -> list:
+    """The columns of HEADER, with the source's number in the place of "Shown on pages" (see _marking_what_pages_show)."""
     spec = BY_CODE.get(code)
     return [
         urn,
@@ -50,6 +75,7 @@ def _row(urn, name, code, year, value, status, cohort, source, file_name, *, com
         cohort,
         Source(source).label + (" (calculated here from the schools' counts)" if computed else ""),
         file_name,
+        source,
     ]
 
 

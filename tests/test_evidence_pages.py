@@ -211,6 +211,7 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
 
 
 def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
+    assert import_file(KS4_PROVISIONAL, la_codes=[936]).outcome == "succeeded"
     sign_in(client, surrey)
     response = client.get(reverse("evidence:authority-results-csv", args=[936]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
@@ -232,6 +233,17 @@ def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
         r for r in rows if r["URN"] == "138766" and r["Measure code"] == "ks2_rwm_expected" and r["Academic year"] == "2016/17"
     )
     assert (suppressed["Value"], suppressed["Status"]) == ("", "suppressed")
+    # Surrey's Attainment 8 for 2018/19 comes in the final and the provisional tables: the final one is the page's.
+    both = {
+        r["Source"]: r["Shown on pages"]
+        for r in rows
+        if r["URN"] == "" and r["School"] == "Surrey" and r["Measure code"] == "ks4_attainment8" and r["Academic year"] == "2018/19"
+    }
+    assert both == {
+        "Key stage 4 performance tables (final)": "yes",
+        "Key stage 4 performance tables (provisional)": "no: a more final release is shown",
+    }
+    assert {r["Shown on pages"] for r in rows if r["Source"].startswith("Key stage 2")} == {"yes"}
     xlsx = client.get(reverse("evidence:authority-results-xlsx", args=[936]))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.max_row == len(rows) + 1
