@@ -82,13 +82,19 @@ def school_timeline(school, urns: list[int], *, with_intelligence: bool) -> list
             )
         )
     if with_intelligence:
-        for entry in IntelligenceEntry.objects.filter(school=school):
+        # The school's own entries and those recorded against its earlier URNs by the same authority (another
+        # authority's notes on a school that moved between them stay that authority's).
+        entries = IntelligenceEntry.objects.filter(school__urn__in=urns, school__la_id=school.la_id).select_related("school")
+        for entry in entries:
+            recorded = f"Recorded by {entry.recorded_by_name} on {gov_date(entry.recorded_at)}"
+            if entry.school_id != school.id:
+                recorded += f", about {entry.school.name} (URN {entry.school.urn}), this school's earlier URN"
             events.append(
                 Event(
                     entry.occurred_on,
                     "intelligence",
                     entry.get_kind_display(),
-                    [*entry.summary.splitlines(), f"Recorded by {entry.recorded_by_name} on {gov_date(entry.recorded_at)}"],
+                    [*entry.summary.splitlines(), recorded],
                     f"{entry.get_severity_display()} severity",
                     SEVERITY_COLOURS[entry.severity],
                     "Local intelligence",

@@ -228,3 +228,24 @@ def test_a_summary_at_the_limit_counts_each_line_end_once_as_the_page_does(clien
     response = client.post(reverse("evidence:intelligence-new", args=[world.school.urn]), {**GOOD, "summary": lines})
     assert response.status_code == 302
     assert IntelligenceEntry.objects.get().summary == lines.replace("\r\n", "\n")
+
+
+def test_the_timeline_keeps_what_was_recorded_against_the_schools_earlier_urn(client, world):
+    """An academy's timeline shows the notes its authority kept on the maintained school it replaced; not another
+    authority's notes, nor the earlier school's to someone who may not read this school's."""
+    from register.models import SchoolLink, SchoolStatus
+
+    earlier = SchoolFactory(la=world.la, name="Ash Grange County Primary School", status=SchoolStatus.CLOSED)
+    elsewhere = SchoolFactory(la=world.other_la, name="Ash Grange (Hampshire)", status=SchoolStatus.CLOSED)
+    for old in (earlier, elsewhere):
+        SchoolLink.objects.create(urn=world.school.urn, linked_urn=old.urn, link_type="Predecessor")
+    officer = world.users[Role.LA_OFFICER]
+    for school, summary in ((earlier, "Budget deficit before conversion."), (elsewhere, "A Hampshire officer's note.")):
+        record_intelligence(school, user=officer, kind="budget", severity="high", occurred_on=date(2015, 3, 1), summary=summary)
+    sign_in(client, officer)
+    html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
+    assert "Budget deficit before conversion." in html
+    assert f"about Ash Grange County Primary School (URN {earlier.urn}), this school&#39;s earlier URN" in html
+    assert "A Hampshire officer" not in html
+    sign_in(client, world.users[Role.HEADTEACHER])
+    assert "Budget deficit" not in client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
