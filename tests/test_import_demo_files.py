@@ -20,15 +20,16 @@ REGISTER_MODELS = (LocalAuthority, School, Group, GroupMembership, SchoolLink, R
 
 
 def without_columns(source: Path, tmp_path: Path, *columns: str) -> Path:
-    """A copy of a GIAS extract without `columns`, as a file cut down in a spreadsheet would be."""
-    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
+    """A copy of a GIAS file without `columns`, as a file cut down in a spreadsheet would be (unzipped)."""
+    data = gzip.decompress(source.read_bytes()) if source.suffix == ".gz" else source.read_bytes()
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     dropped = sorted((rows[0].index(column) for column in columns), reverse=True)
     for row in rows:
         for index in dropped:
             del row[index]
     out = io.StringIO()
     csv.writer(out, quoting=csv.QUOTE_ALL).writerows(rows)
-    path = tmp_path / source.name
+    path = tmp_path / source.name.removesuffix(".gz")
     path.write_text(out.getvalue(), encoding="utf-8")
     return path
 

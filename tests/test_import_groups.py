@@ -7,7 +7,7 @@ from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import Group, GroupKind, GroupMembership, School, SchoolLink
 
-from .test_import_demo_files import GIAS_2021, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025
+from .test_import_demo_files import GIAS_2021, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025, snapshot, without_columns
 
 
 @pytest.fixture
@@ -116,3 +116,81 @@ def test_a_later_links_file_that_turns_a_link_round_replaces_it(surrey):
     ]
     assert run.changed >= 1
     assert import_file(LINKS_2025, la_codes=[936]).outcome == ImportOutcome.UNCHANGED
+
+
+class TestAGroupsFileWithoutSomeColumns:
+    """A column the file does not have leaves its field as the register holds it: not compared, not written."""
+
+    @pytest.fixture
+    def groups(self, db):
+        return import_file(GROUPS)
+
+    def test_without_companies_house_numbers_and_closing_dates_the_groups_keep_theirs(self, groups, tmp_path):
+        before = snapshot()
+        run = import_file(without_columns(GROUPS, tmp_path, "Companies House Number", "Closed Date"))
+        assert (run.outcome, run.unchanged) == (ImportOutcome.UNCHANGED, 6904)
+        assert run.message.endswith(
+            "The file has no columns 'Companies House Number' and 'Closed Date': "
+            "Companies House numbers and closing dates were left as they were."
+        )
+        assert snapshot() == before
+        assert Group.objects.get(uid=16340).companies_house_number == "07662102"
+        assert Group.objects.get(uid=1000).closed_on == date(2010, 8, 31)
+
+    def test_what_the_file_does_say_is_still_imported(self, groups, tmp_path):
+        Group.objects.filter(uid=16340).update(name="OLD NAME", postcode="GU1 1AA", head_name="Ms A Head")
+        run = import_file(without_columns(GROUPS, tmp_path, "Group Postcode", "Head of Group Last Name"))
+        assert run.changed == 1
+        assert "'Group Postcode' and 'Head of Group Last Name': postcodes and heads of group were left" in run.message
+        trust = Group.objects.get(uid=16340)
+        assert (trust.name, trust.postcode, trust.head_name) == ("LIGHTHOUSE SCHOOLS PARTNERSHIP", "GU1 1AA", "Ms A Head")
+
+    def test_a_group_new_to_the_register_has_those_fields_blank(self, db, tmp_path):
+        run = import_file(without_columns(GROUPS, tmp_path, "Companies House Number"))
+        assert (run.outcome, run.created) == (ImportOutcome.SUCCEEDED, 6904)
+        assert not Group.objects.exclude(companies_house_number="").exists()
+
+    @pytest.mark.parametrize("column", ["Group UID", "Group Name", "Group Type (code)"])
+    def test_a_file_without_a_column_that_identifies_the_group_is_refused_naming_it(self, groups, tmp_path, column):
+        before = snapshot()
+        run = import_file(without_columns(GROUPS, tmp_path, column))
+        assert (run.outcome, run.kind) == (ImportOutcome.REFUSED, "gias_groups")
+        assert run.message.startswith(f"groups-2022-07-national.csv: the file has no column '{column}';")
+        assert snapshot() == before
+
+
+class TestAGroupLinksFileWithoutSomeColumns:
+    @pytest.fixture
+    def linked(self, surrey):
+        return import_file(GROUP_LINKS)
+
+    def test_without_joining_dates_the_memberships_keep_theirs(self, linked, tmp_path):
+        before = snapshot()
+        run = import_file(without_columns(GROUP_LINKS, tmp_path, "Joined date"))
+        assert (run.outcome, run.kind, run.unchanged) == (ImportOutcome.UNCHANGED, "gias_group_links", 342)
+        assert run.message.endswith("The file has no column 'Joined date': joining dates were left as they were.")
+        assert snapshot() == before
+        assert GroupMembership.objects.get(school__urn=136531, group__uid=16644).joined_on == date(2011, 4, 1)
+
+    def test_without_joining_dates_a_membership_the_file_no_longer_lists_still_ends(self, linked, tmp_path):
+        GroupMembership.objects.filter(school__urn=136531, group__uid=16644).update(left_on=date(2020, 1, 1))
+        run = import_file(without_columns(GROUP_LINKS, tmp_path, "Joined date"))
+        assert run.changed == 1
+        weydon = GroupMembership.objects.get(school__urn=136531, group__uid=16644)
+        assert (weydon.joined_on, weydon.left_on) == (date(2011, 4, 1), None)
+
+    def test_without_the_groups_closing_dates_the_message_says_so(self, linked, tmp_path):
+        run = import_file(without_columns(GROUP_LINKS, tmp_path, "Closed Date", "Companies House Number"))
+        assert run.outcome == ImportOutcome.UNCHANGED
+        assert run.message.endswith(
+            "The file has no columns 'Companies House Number' and 'Closed Date': "
+            "Companies House numbers and closing dates were left as they were."
+        )
+
+    @pytest.mark.parametrize("column", ["URN", "Group UID", "Group Name", "Group Type (code)"])
+    def test_a_file_without_a_column_that_identifies_the_membership_is_refused_naming_it(self, linked, tmp_path, column):
+        before = snapshot()
+        run = import_file(without_columns(GROUP_LINKS, tmp_path, column))
+        assert (run.outcome, run.kind) == (ImportOutcome.REFUSED, "gias_group_links")
+        assert run.message.startswith(f"group-links-2022-07-national.csv: the file has no column '{column}';")
+        assert snapshot() == before

@@ -1,13 +1,15 @@
-"""What a GIAS extract without some of its columns leaves alone, and how the import says so.
+"""What a GIAS file without some of its columns leaves alone, and how the import says so.
 
 A field whose column the file does not have is left as the register holds it: neither compared with
 the file nor written. Fields that only mean something together are left together (a new head's first
 name beside the old head's surname would name nobody; a low age from one extract and a high age from
-another may not even be a range).
+another may not even be a range). A file without a column that identifies its rows is refused.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from imports.registry import ImportRefused
 
 # What the fields are called in the import's message, and the fields left together, in a GIAS extract's
 # column order. Every register field but those that identify the school (which a file must have).
@@ -60,12 +62,20 @@ class Absent:
     fields: list[str]  # the fields left as the register holds them
 
 
-def absent_fields(header: list[str], columns_of: Mapping[str, list[str]]) -> list[Absent]:
+def refuse_missing_columns(header: list[str], required: list[str], every: str) -> None:
+    """Refuse a file without one of the `required` columns, naming it; `every` is the kind of file that has them all."""
+    missing = [column for column in required if column not in header]
+    if missing:
+        named = ", ".join(f"'{column}'" for column in missing)
+        raise ImportRefused(f"the file has no column{'s' if len(missing) > 1 else ''} {named}; every {every} has {_and(required)}")
+
+
+def absent_fields(header: list[str], columns_of: Mapping[str, list[str]], together=LEFT_TOGETHER) -> list[Absent]:
     """The groups of fields left as held because the file lacks some of their columns; `columns_of`
-    maps each field to the columns it is read from."""
+    maps each field to the columns it is read from, `together` names the fields (as LEFT_TOGETHER does)."""
     present = set(header)
     found = []
-    for words, fields in LEFT_TOGETHER:
+    for words, fields in together:
         missing = [column for field in fields for column in columns_of[field] if column not in present]
         if missing:
             found.append(Absent(words, missing, fields))

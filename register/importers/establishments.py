@@ -18,7 +18,7 @@ from register.geo import to_latitude_longitude
 from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
 
 from . import frames
-from .absent import absent_fields, absent_note
+from .absent import absent_fields, absent_note, refuse_missing_columns
 from .events import opened_event, register_events
 
 TEXT_COLUMNS = {
@@ -122,11 +122,11 @@ BATCH = 5000
 
 def matches(header: list[str]) -> bool:
     """Most of the identifying columns make a GIAS extract, so that one without the rest is refused naming them."""
-    return len(set(REQUIRED) & set(header)) >= len(REQUIRED) - 2 and "Group UID" not in header
+    return len(set(REQUIRED) & set(header)) >= len(REQUIRED) - 2 and not {"Group UID", "Joined date"} & set(header)
 
 
 def load(ctx: ImportContext) -> Counts:
-    _refuse_missing_identifiers(ctx.source.header)
+    refuse_missing_columns(ctx.source.header, REQUIRED, "GIAS establishment extract")
     absent = absent_fields(ctx.source.header, COLUMNS_OF)
     left_as_held = [field for group in absent for field in group.fields]
     if absent:
@@ -180,16 +180,6 @@ def load(ctx: ImportContext) -> Counts:
     counts.created, counts.changed = new.height, changed.height
     counts.unchanged = frame.height - new.height - changed.height
     return counts
-
-
-def _refuse_missing_identifiers(header: list[str]) -> None:
-    missing = [column for column in REQUIRED if column not in header]
-    if missing:
-        named = ", ".join(f"'{column}'" for column in missing)
-        raise ImportRefused(
-            f"the file has no column{'s' if len(missing) > 1 else ''} {named}; every GIAS establishment extract has "
-            f"{', '.join(REQUIRED[:-1])} and {REQUIRED[-1]}"
-        )
 
 
 def _stored(frame: pl.DataFrame, left_as_held: list[str]) -> pl.DataFrame:

@@ -8,6 +8,9 @@ for), and add the groups they name that the register does not hold yet; limited 
 they do not tie a school to a group whose current schools all lie elsewhere (an import of every
 authority does). A membership missing from a newer group links file (a national, full list) has
 ended: it gets a leaving date, the day of the import, since the file gives none; it is never deleted.
+
+A file without some of its columns leaves those fields as the register holds them and says so (see
+absent.py); one without a column that identifies a group (or a school's membership) is refused.
 """
 
 from datetime import date
@@ -19,6 +22,7 @@ from imports.registry import Counts, ImportContext
 from register.models import GIAS_GROUP_TYPES, Group, GroupKind, GroupMembership, School
 
 from . import frames
+from .absent import absent_fields, absent_note, refuse_missing_columns
 
 DATES = (frames.ISO, frames.DMY)
 GROUP_FIELDS = [
@@ -36,14 +40,57 @@ GROUP_FIELDS = [
     "ukprn",
 ]
 NOT_RECORDED = ["Not recorded", "Not applicable"]
+# The columns that identify a group and what it is, and a school's membership of one: a file without one is refused.
+GROUP_REQUIRED = ["Group UID", "Group Name", "Group Type (code)"]
+LINK_REQUIRED = ["URN", *GROUP_REQUIRED]
+# The columns each field is read from; a field whose column the file lacks is left as held (see absent.py).
+COLUMNS_OF = {
+    "group_id": ["Group ID"],
+    "companies_house_number": ["Companies House Number"],
+    "closed_on": ["Closed Date"],
+    # A company's opening date is its incorporation; other groups have an open date instead.
+    "opened_on": ["Open date", "Incorporated on (open date)"],
+    "status": ["Group Status"],
+    "address": ["Group Street", "Group Locality", "Group Address 3", "Group Town", "Group County"],
+    "postcode": ["Group Postcode"],
+    "head_name": ["Head of Group Title", "Head of Group First Name", "Head of Group Last Name"],
+    "ukprn": ["UKPRN"],
+    "joined_on": ["Joined date"],
+}
+# What the fields are called in the import's message, in GIAS's column order. A group links file gives
+# fewer of a group's fields (no address, head or UKPRN) and writes them only to the groups it adds.
+GROUPS_LEFT_TOGETHER = [
+    ("group IDs", ["group_id"]),
+    ("Companies House numbers", ["companies_house_number"]),
+    ("closing dates", ["closed_on"]),
+    ("opening dates", ["opened_on"]),
+    ("statuses", ["status"]),
+    ("addresses", ["address"]),
+    ("postcodes", ["postcode"]),
+    ("heads of group", ["head_name"]),
+    ("UKPRNs", ["ukprn"]),
+]
+LINKS_LEFT_TOGETHER = [*GROUPS_LEFT_TOGETHER[:5], ("joining dates", ["joined_on"])]
+# The columns that tell a group links file from a groups list, two of which make one.
+LINK_SIGNS = {"URN", "Group UID", "Joined date"}
 
 
 def matches_groups(header: list[str]) -> bool:
-    return {"Group UID", "Group Name", "Group Type (code)"} <= set(header) and "URN" not in header
+    """Most of the identifying columns make a groups list, so that one without the rest is refused naming them."""
+    return len(set(GROUP_REQUIRED) & set(header)) >= 2 and "URN" not in header and not matches_group_links(header)
 
 
 def matches_group_links(header: list[str]) -> bool:
-    return {"URN", "Group UID", "Joined date"} <= set(header)
+    return len(LINK_SIGNS & set(header)) >= 2
+
+
+def _left_as_held(ctx: ImportContext, required: list[str], every: str, together: list) -> list[str]:
+    """Refuse a file without a column that identifies its rows; the fields it leaves as held, said in its message."""
+    refuse_missing_columns(ctx.source.header, required, every)
+    absent = absent_fields(ctx.source.header, COLUMNS_OF, together)
+    if absent:
+        ctx.notes.append(absent_note(absent))
+    return [field for group in absent for field in group.fields]
 
 
 def _clean(series: pl.Series) -> pl.Series:
@@ -65,9 +112,7 @@ def group_frame(raw: pl.DataFrame) -> pl.DataFrame:
     """The groups a file describes, one row per Group UID, as Group fields."""
     type_codes = frames.whole_numbers(raw, "Group Type (code)", required=True)
     group_id = frames.text(raw, "Group ID")
-    opened = frames.dates(raw, "Open date", DATES)
-    if "Incorporated on (open date)" in raw.columns:
-        opened = pl.select(pl.coalesce(opened, frames.dates(raw, "Incorporated on (open date)", DATES))).to_series()
+    opened = pl.select(pl.coalesce(frames.dates(raw, "Open date", DATES), frames.dates(raw, "Incorporated on (open date)", DATES)))
     companies = _identifier(frames.text(raw, "Companies House Number"))
     frame = pl.DataFrame(
         {
@@ -80,7 +125,7 @@ def group_frame(raw: pl.DataFrame) -> pl.DataFrame:
             "companies_house_number": pl.select(
                 pl.when(companies.str.contains(r"^\d{1,7}$")).then(companies.str.zfill(8)).otherwise(companies)
             ).to_series(),
-            "opened_on": opened,
+            "opened_on": opened.to_series(),
             "closed_on": frames.dates(raw, "Closed Date", DATES),
             "head_name": _joined(raw, ["Head of Group Title", "Head of Group First Name", "Head of Group Last Name"], " "),
             "address": _joined(raw, ["Group Street", "Group Locality", "Group Address 3", "Group Town", "Group County"], ", "),
@@ -99,6 +144,7 @@ def group_frame(raw: pl.DataFrame) -> pl.DataFrame:
 
 
 def load_groups(ctx: ImportContext) -> Counts:
+    left_as_held = _left_as_held(ctx, GROUP_REQUIRED, "GIAS groups list", GROUPS_LEFT_TOGETHER)
     raw = frames.read_table(ctx.source)
     frame = group_frame(raw)
     frames.refuse_duplicates(frame["uid"], "Group UID", "Group UID")
@@ -107,7 +153,7 @@ def load_groups(ctx: ImportContext) -> Counts:
     if ctx.la_codes:
         frame = frame.filter(pl.col("uid").is_in(_groups_within(ctx.la_codes)))
     counts.skipped = counts.rows_read - frame.height
-    created, changed = _write_groups(frame, stored, ctx.run)
+    created, changed = _write_groups(frame, stored, ctx.run, left_as_held=left_as_held)
     counts.created, counts.changed = created, changed
     counts.unchanged = frame.height - created - changed
     return counts
@@ -139,14 +185,19 @@ def _stored_groups() -> dict[int, tuple[int, tuple]]:
     return {values[0]: (pk, tuple(values)) for pk, *values in Group.objects.values_list("id", *GROUP_FIELDS).iterator(chunk_size=5000)}
 
 
-def _write_groups(frame: pl.DataFrame, stored: dict, run, *, update: bool = True) -> tuple[int, int]:
-    """Insert new groups and (if `update`) rewrite the ones whose fields differ. Returns (created, changed)."""
+def _write_groups(frame: pl.DataFrame, stored: dict, run, *, update: bool = True, left_as_held=()) -> tuple[int, int]:
+    """Insert new groups and (if `update`) rewrite the ones whose fields differ, but for the fields `left_as_held`,
+    which a group the register holds keeps (a new one has them blank). Returns (created, changed)."""
+    held = {GROUP_FIELDS.index(field) for field in left_as_held}
     new_rows, changed_rows = [], []
     for row in frame.select(GROUP_FIELDS).iter_rows():
         old = stored.get(row[0])
         if old is None:
             new_rows.append((*row, run.pk))
-        elif update and old[1] != row:
+            continue
+        if held:
+            row = tuple(old[1][i] if i in held else value for i, value in enumerate(row))
+        if update and old[1] != row:
             changed_rows.append((*row, run.pk, old[0]))
     insert_rows(Group, [*GROUP_FIELDS, "import_run"], new_rows)
     update_rows(Group, [*GROUP_FIELDS, "import_run"], changed_rows)
@@ -154,6 +205,8 @@ def _write_groups(frame: pl.DataFrame, stored: dict, run, *, update: bool = True
 
 
 def load_group_links(ctx: ImportContext) -> Counts:
+    # Only the groups a links file adds take their fields from it, so only joining dates need keeping here.
+    keep_joining_dates = "joined_on" in _left_as_held(ctx, LINK_REQUIRED, "GIAS group links list", LINKS_LEFT_TOGETHER)
     raw = frames.read_table(ctx.source)
     urns = frames.whole_numbers(raw, "URN", required=True, minimum=1)
     links = pl.DataFrame(
@@ -195,7 +248,10 @@ def load_group_links(ctx: ImportContext) -> Counts:
         old = current.get(key)
         if old is None:
             new_rows.append((*key, joined_on, None, ctx.run.pk))
-        elif old[1] != joined_on or old[2] is not None:
+            continue
+        if keep_joining_dates:
+            joined_on = old[1]
+        if old[1] != joined_on or old[2] is not None:
             changed_rows.append((joined_on, None, ctx.run.pk, old[0]))
     today = date.today()
     ended = [(today, ctx.run.pk, pk) for key, (pk, _, left_on) in current.items() if key not in seen and left_on is None]
