@@ -77,7 +77,7 @@ def school_results(request, urn):
     context = {
         **_school_context(request, school),
         "urns": urns,
-        "predecessors": School.objects.filter(urn__in=urns[1:]).order_by("-opened_on"),
+        "predecessors": sorted(School.objects.filter(urn__in=urns[1:]), key=lambda earlier: urns.index(earlier.urn)),  # nearest first
         "still_open": School.objects.filter(urn__in=found.still_open).order_by("name"),
         "not_held": found.not_held,
         "groups": [(g, rows) for g, rows in groups if rows],
