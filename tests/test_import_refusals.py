@@ -9,7 +9,7 @@ import pytest
 from imports.models import ImportOutcome, ImportRun
 from imports.registry import KINDS, ImportKind, ImportRefused, register_kind
 from imports.services import import_file
-from register.models import LocalAuthority
+from register.models import LocalAuthority, School
 
 from .evidence_helpers import KS2
 from .test_import_demo_files import GIAS_2021, GIAS_2022, LINKS_2025, snapshot, without_columns
@@ -93,6 +93,69 @@ def test_negative_pupil_number_is_refused(db, tmp_path):
     path = corrupt(GIAS_2021, tmp_path, 2, set_field("NumberOfPupils", "-5"))
     run = import_file(path)
     assert "row 2, column 'NumberOfPupils': '-5' is less than 0" in run.message
+
+
+def set_fields(**values):
+    """A change for `corrupt`: several fields of a GIAS 2021 row, by column name."""
+
+    def change(line):
+        for column, value in values.items():
+            line = set_field(column, value)(line)
+        return line
+
+    return change
+
+
+class TestImpossibleNumbers:
+    """A number no school can have refuses the extract with its row and column (row 103 is Wood Street Infant
+    School: 75 pupils, 39 boys and 36 girls aged 4 to 7, 13.5% eligible for free school meals)."""
+
+    @pytest.mark.parametrize(
+        ("value", "reason"),
+        [
+            ("-5", "'-5' is less than 0"),
+            ("150", "'150' is more than 100"),
+            ("100.1", "'100.1' is more than 100"),
+            ("NaN", "'NaN' is not a number"),
+        ],
+    )
+    def test_a_free_school_meals_percentage_outside_0_to_100(self, imported, tmp_path, value, reason):
+        run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field("PercentageFSM", value)))
+        assert run.outcome == ImportOutcome.REFUSED
+        assert run.message.startswith(f"surrey-2021-05-establishments.csv, row 103, column 'PercentageFSM': {reason}.")
+        assert snapshot() == imported
+
+    @pytest.mark.parametrize("value", ["0", "100", "100.0"])
+    def test_a_free_school_meals_percentage_of_0_or_100_is_imported(self, imported, tmp_path, value):
+        run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field("PercentageFSM", value)))
+        assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 1)
+        assert School.objects.get(urn=125004).fsm_percent == int(float(value))
+
+    @pytest.mark.parametrize(
+        "column", ["StatutoryLowAge", "StatutoryHighAge", "SchoolCapacity", "NumberOfPupils", "NumberOfBoys", "NumberOfGirls"]
+    )
+    def test_a_negative_age_capacity_or_number_of_pupils(self, imported, tmp_path, column):
+        run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field(column, "-1")))
+        assert run.message.startswith(f"surrey-2021-05-establishments.csv, row 103, column '{column}': '-1' is less than 0.")
+        assert snapshot() == imported
+
+    def test_more_boys_or_girls_than_pupils(self, imported, tmp_path):
+        run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field("NumberOfBoys", "76")))
+        assert run.message.startswith(
+            "surrey-2021-05-establishments.csv, row 103, column 'NumberOfBoys': 76 boys is more than the 75 pupils on roll."
+        )
+        run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_fields(NumberOfPupils="30", NumberOfBoys="0")))
+        assert "row 103, column 'NumberOfGirls': 36 girls is more than the 30 pupils on roll." in run.message
+        assert snapshot() == imported
+
+    def test_a_lowest_age_above_the_highest(self, imported, tmp_path):
+        run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field("StatutoryLowAge", "8")))
+        assert "row 103, column 'StatutoryLowAge': the lowest age (8) is above the highest (7)" in run.message
+
+    def test_an_establishment_number_of_more_than_four_digits(self, imported, tmp_path):
+        run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field("EstablishmentNumber", "12286")))
+        assert "row 103, column 'EstablishmentNumber': '12286' is more than 9999." in run.message
+        assert snapshot() == imported
 
 
 def test_bad_link_date_in_a_windows_1252_file_is_refused(db, tmp_path):

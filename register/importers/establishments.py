@@ -71,6 +71,9 @@ NUMBER_COLUMNS = {
     "easting": "Easting",
     "northing": "Northing",
 }
+# What a number can be besides not negative: an establishment number has four digits (LAESTAB is the LA code
+# and then it), and a percentage is at most 100.
+LIMITS = {"establishment_number": {"maximum": 9999}, "fsm_percent": {"minimum": 0, "maximum": 100}}
 DATE_COLUMNS = {
     "opened_on": "OpenDate",
     "closed_on": "CloseDate",
@@ -251,9 +254,9 @@ PARSED = [
     ("la_name", "LA (name)", "text", {}),
     ("gss_code", "GSSLACode (name)", "text", {}),
     *((field, column, "text", {}) for field, column in TEXT_COLUMNS.items()),
-    *((field, column, "int", {}) for field, column in NUMBER_COLUMNS.items()),
+    *((field, column, "int", LIMITS.get(field, {})) for field, column in NUMBER_COLUMNS.items()),
     *((field, column, "date", {}) for field, column in DATE_COLUMNS.items()),
-    ("fsm_percent", "PercentageFSM", "decimal", {}),
+    ("fsm_percent", "PercentageFSM", "decimal", LIMITS["fsm_percent"]),
 ]
 
 
@@ -265,10 +268,10 @@ def _parse_column_by_column(raw: pl.DataFrame) -> pl.DataFrame:
     for field, column in TEXT_COLUMNS.items():
         columns[field] = frames.text(raw, column)
     for field, column in NUMBER_COLUMNS.items():
-        columns[field] = frames.whole_numbers(raw, column)
+        columns[field] = frames.whole_numbers(raw, column, **LIMITS.get(field, {}))
     for field, column in DATE_COLUMNS.items():
         columns[field] = frames.dates(raw, column)
-    columns["fsm_percent"] = frames.decimals(raw, "PercentageFSM")
+    columns["fsm_percent"] = frames.decimals(raw, "PercentageFSM", **LIMITS["fsm_percent"])
     return pl.DataFrame(columns)
 
 
@@ -292,6 +295,15 @@ def _check(frame: pl.DataFrame) -> None:
             row=row,
             column="StatutoryLowAge",
         )
+    for field in ("boys", "girls"):
+        more = (frame[field] > frame["pupils"]).fill_null(False)
+        if more.any():
+            row = frames.first_row(more)
+            raise ImportRefused(
+                f"{frame[field][row - 2]} {field} is more than the {frame['pupils'][row - 2]} pupils on roll",
+                row=row,
+                column=NUMBER_COLUMNS[field],
+            )
 
 
 def _joined_provision(sen: list[pl.Series], height: int) -> pl.Series:

@@ -95,8 +95,10 @@ def text(frame: pl.DataFrame, column: str) -> pl.Series:
     return frame[column].str.strip_chars().fill_null("")
 
 
-def whole_numbers(frame: pl.DataFrame, column: str, *, required: bool = False, minimum: int | None = 0) -> pl.Series:
-    """A column of whole numbers (null when blank); a value that is not one refuses the file."""
+def whole_numbers(
+    frame: pl.DataFrame, column: str, *, required: bool = False, minimum: int | None = 0, maximum: int | None = None
+) -> pl.Series:
+    """A column of whole numbers (null when blank); a value that is not one, or is out of range, refuses the file."""
     raw = text(frame, column)
     blank = raw == ""
     if required and blank.any():
@@ -106,21 +108,35 @@ def whole_numbers(frame: pl.DataFrame, column: str, *, required: bool = False, m
     if bad.any():
         row = first_row(bad)
         raise ImportRefused(f"'{raw[row - 2]}' is not a whole number", row=row, column=column)
-    if minimum is not None and (too_small := (values < minimum).fill_null(False)).any():
-        row = first_row(too_small)
-        raise ImportRefused(f"'{raw[row - 2]}' is less than {minimum}", row=row, column=column)
+    _refuse_out_of_range(raw, values, column, minimum, maximum)
     return values
 
 
-def decimals(frame: pl.DataFrame, column: str, *, places: int = 1) -> pl.Series:
+def decimals(frame: pl.DataFrame, column: str, *, places: int = 1, minimum: float | None = None, maximum: float | None = None) -> pl.Series:
+    """A column of numbers (null when blank); a value that is not a (finite) number, or is out of range, refuses the file."""
     raw = text(frame, column)
     blank = raw == ""
     values = raw.cast(pl.Float64, strict=False)
-    bad = ~blank & values.is_null()
+    bad = ~blank & (values.is_null() | ~values.is_finite())
     if bad.any():
         row = first_row(bad)
         raise ImportRefused(f"'{raw[row - 2]}' is not a number", row=row, column=column)
+    _refuse_out_of_range(raw, values, column, minimum, maximum)
     return values.round(places)
+
+
+def _refuse_out_of_range(raw: pl.Series, values: pl.Series, column: str, minimum, maximum) -> None:
+    """Refuse the file at the first value below `minimum`, else at the first above `maximum` (None: no limit)."""
+    if minimum is not None:
+        _refuse_where(values < minimum, raw, column, f"is less than {minimum}")
+    if maximum is not None:
+        _refuse_where(values > maximum, raw, column, f"is more than {maximum}")
+
+
+def _refuse_where(mask: pl.Series, raw: pl.Series, column: str, words: str) -> None:
+    if (mask := mask.fill_null(False)).any():
+        row = first_row(mask)
+        raise ImportRefused(f"'{raw[row - 2]}' {words}", row=row, column=column)
 
 
 DMY = ("%d-%m-%Y", "dd-mm-yyyy")
@@ -144,7 +160,7 @@ def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
 
 def parse_columns(frame: pl.DataFrame, specs: list[tuple]) -> pl.DataFrame | None:
     """Parse many columns in one pass: `specs` holds (field, column, kind, options) with kind "text",
-    "int" (options: required, minimum), "decimal" (places) or "date" (formats).
+    "int" (options: required, minimum, maximum), "decimal" (places, minimum, maximum) or "date" (formats).
 
     Returns None when any value is bad or missing where required; the caller then parses column by
     column with the functions above, which name the first bad row, column and value exactly.
@@ -167,12 +183,11 @@ def parse_columns(frame: pl.DataFrame, specs: list[tuple]) -> pl.DataFrame | Non
             bad.append(~blank & parsed.is_null())
             if options.get("required"):
                 bad.append(blank)
-            minimum = options.get("minimum", 0)
-            if minimum is not None:
-                bad.append((parsed < minimum).fill_null(False))
+            bad.append(_out_of_range(parsed, options.get("minimum", 0), options.get("maximum")))
         elif kind == "decimal":
             parsed = raw.cast(pl.Float64, strict=False)
-            bad.append(~blank & parsed.is_null())
+            bad.append(~blank & (parsed.is_null() | ~parsed.is_finite()))
+            bad.append(_out_of_range(parsed, options.get("minimum"), options.get("maximum")))
             parsed = parsed.round(options.get("places", 1))
         else:
             parsed = pl.coalesce([raw.str.to_date(fmt, strict=False) for fmt, _ in options.get("formats", (DMY,))])
@@ -183,6 +198,16 @@ def parse_columns(frame: pl.DataFrame, specs: list[tuple]) -> pl.DataFrame | Non
     if parsed["__bad"].any():
         return None
     return parsed.drop("__bad")
+
+
+def _out_of_range(values: pl.Expr, minimum, maximum) -> pl.Expr:
+    """True where a value is below `minimum` or above `maximum` (either may be None: no limit)."""
+    outside = pl.lit(False)
+    if minimum is not None:
+        outside |= values < minimum
+    if maximum is not None:
+        outside |= values > maximum
+    return outside.fill_null(False)
 
 
 def refuse_duplicates(values: pl.Series, column: str, what: str) -> None:
