@@ -272,15 +272,20 @@ def test_downloads_keep_a_name_that_looks_like_a_formula_as_text(client, surrey)
     assert any(cell.data_type == "n" and cell.value < 0 for cell in cells)  # negative figures stay numbers
 
 
+def progress8_gap_row(client, urn) -> str:
+    """The Progress 8 gap's row of the school's "Key stage 4: latest figures" table, as HTML."""
+    html = client.get(reverse("evidence:school-results", args=[urn])).content.decode()
+    summary = html[html.index("Key stage 4: latest figures") :]
+    row = summary[summary.index('href="#m-ks4_progress8_gap"') :]
+    return row[: row.index("</tr>")]
+
+
 def test_latest_figures_show_the_latest_year_with_a_figure_and_say_why_later_years_have_none(client, surrey):
     """Glyn School (136534): Progress 8 was not published for 2024/25, so its latest gap is 2023/24's −0.48."""
     for path in (KS4_INFO_2024, KS4_INFO_2025):
         assert import_file(path).outcome == "succeeded"
     sign_in(client, surrey)
-    html = client.get(reverse("evidence:school-results", args=[136534])).content.decode()
-    summary = html[html.index("Key stage 4: latest figures") :]
-    row = summary[summary.index('href="#m-ks4_progress8_gap"') :]
-    row = row[: row.index("</tr>")]
+    row = progress8_gap_row(client, 136534)
     assert "2023/24" in row and "-0.48" in row.replace("−", "-")
     assert "2024/25: not applicable" in row
 
@@ -291,10 +296,7 @@ def test_latest_figures_give_each_later_year_its_own_reason(client, surrey):
     for path in (KS4[2017], KS4_INFO_2024, KS4_INFO_2025):
         assert import_file(path).outcome == "succeeded"
     sign_in(client, surrey)
-    html = client.get(reverse("evidence:school-results", args=[125458])).content.decode()
-    summary = html[html.index("Key stage 4: latest figures") :]
-    row = summary[summary.index('href="#m-ks4_progress8_gap"') :]
-    row = row[: row.index("</tr>")]
+    row = progress8_gap_row(client, 125458)
     notes = re.findall(r'<span class="govuk-body-s[^"]*">([^<]*)</span>', row)
     assert "2016/17" in row and "-1.53" in row.replace("−", "-")
     assert notes == ["2018/19, 2023/24: suppressed", "2024/25: not applicable"]
