@@ -77,20 +77,23 @@ def inspection_changes(run, authority_ids) -> ChangeList:
     return ChangeList("evidence/_inspection_changes.html", changes.order_by(*order))
 
 
-def figures_loader(source: Source | dict[str, Source], read, *, versions: dict[str, Source] | None = None):
+def figures_loader(source: Source | dict[str, Source], layout: catalogue.Layout, read, *, versions: dict[str, Source] | None = None):
     """`source` is the file's data set, or for performance tables the release its name gives (see release);
-    with `versions`, the release a file's `version` column gives (see readers.release_version) comes first."""
+    with `versions`, the release a file's `version` column gives (see readers.release_version) comes first.
+    `read(data, file_name, layout)` gives the figures of the columns of `layout` the file has: the measures
+    of those columns are what the file says something about, even where it leaves them blank."""
 
     @naming_the_file
     def load(ctx):
         data = utf8(ctx.source)
-        figures = read(data, ctx.source.name)
-        given = release(ctx.source.name, source) if isinstance(source, dict) else source
+        figures = read(data, ctx.source.name, layout)
+        given = {column.measure for column in layout.present(readers.header_of(data))}
+        data_set = release(ctx.source.name, source) if isinstance(source, dict) else source
         if versions and (version := readers.release_version(data)):
             if version not in versions:
                 raise ImportRefused(f"'{version}' is not a release DfE publishes (expected {', '.join(versions)})", column="version")
-            given = versions[version]
-        return store_figures(ctx, given, figures, rows_read=data_rows(data))
+            data_set = versions[version]
+        return store_figures(ctx, data_set, figures, rows_read=data_rows(data), given=given)
 
     return load
 
@@ -122,14 +125,18 @@ KINDS = (
         "ks2_final",
         "Key stage 2 performance tables",
         lambda h: _has(h, "RECTYPE", "URN", "PTRWM_EXP", "TELIG"),
-        figures_loader(KS2_RELEASES, lambda d, n: readers.read_performance_table(d, n, catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)),
+        figures_loader(
+            KS2_RELEASES, catalogue.KS2_COLUMNS, lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS2_RECTYPES)
+        ),
         figure_changes,
     ),
     ImportKind(
         "ks4_final",
         "Key stage 4 performance tables",
         lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "TOTATT8"),
-        figures_loader(KS4_RELEASES, lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES)),
+        figures_loader(
+            KS4_RELEASES, catalogue.KS4_COLUMNS, lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS4_RECTYPES)
+        ),
         figure_changes,
     ),
     ImportKind(
@@ -138,7 +145,8 @@ KINDS = (
         lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "P8_BANDING") and "TOTATT8" not in h,
         figures_loader(
             {**KS4_RELEASES, "": Source.KS4_PROVISIONAL},
-            lambda d, n: readers.read_performance_table(d, n, catalogue.KS4_COLUMNS, readers.KS4_RECTYPES),
+            catalogue.KS4_COLUMNS,
+            lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS4_RECTYPES),
         ),
         figure_changes,
     ),
@@ -148,7 +156,8 @@ KINDS = (
         lambda h: _has(h, "time_period", "school_urn", "old_la_code") and bool({"p8_banding", "progress8_banding"} & set(h)),
         figures_loader(
             {"provisional": Source.KS4_SCHOOL_INFO_PROVISIONAL, "revised": Source.KS4_SCHOOL_INFO_REVISED, "": Source.KS4_SCHOOL_INFO},
-            lambda d, n: readers.read_ees_schools(d, catalogue.KS4_EES_COLUMNS),
+            catalogue.KS4_EES_COLUMNS,
+            lambda d, n, layout: readers.read_ees_schools(d, layout),
             versions={
                 "final": Source.KS4_SCHOOL_INFO,
                 "revised": Source.KS4_SCHOOL_INFO_REVISED,
@@ -161,14 +170,18 @@ KINDS = (
         "school_census",
         "School census, school level (January)",
         lambda h: _has(h, "time_period", "urn", "old_la_code", "headcount of pupils"),
-        figures_loader(Source.CENSUS_SPC, lambda d, n: readers.read_census(d, catalogue.CENSUS_SPC_COLUMNS, catalogue.CENSUS_SPC_COUNTS)),
+        figures_loader(
+            Source.CENSUS_SPC,
+            catalogue.CENSUS_SPC_COLUMNS,
+            lambda d, n, layout: readers.read_census(d, layout, catalogue.CENSUS_SPC_COUNTS),
+        ),
         figure_changes,
     ),
     ImportKind(
         "census_summary",
         "School census summary (performance tables)",
         lambda h: _has(h, "URN", "LA", "NOR", "PNUMFSMEVER"),
-        figures_loader(Source.CENSUS_SUMMARY, lambda d, n: _census_summary(d, n)),
+        figures_loader(Source.CENSUS_SUMMARY, catalogue.CENSUS_SUMMARY_COLUMNS, lambda d, n, layout: _census_summary(d, n, layout)),
         figure_changes,
     ),
     ImportKind(
@@ -176,7 +189,9 @@ KINDS = (
         "Pupil absence (performance tables; figures for the year before the tables' year)",
         lambda h: _has(h, "URN", "LA", "PERCTOT", "PPERSABS10"),
         # Published with the 2018/19 tables, about 2017/18: the year is the name's, less one.
-        figures_loader(Source.ABSENCE, lambda d, n: readers.read_keyed_schools(d, n, catalogue.ABSENCE_COLUMNS, year_offset=-1)),
+        figures_loader(
+            Source.ABSENCE, catalogue.ABSENCE_COLUMNS, lambda d, n, layout: readers.read_keyed_schools(d, n, layout, year_offset=-1)
+        ),
         figure_changes,
     ),
     ImportKind(
@@ -202,10 +217,8 @@ KINDS = (
 )
 
 
-def _census_summary(data: bytes, file_name: str):
-    import polars as pl
-
-    schools = readers.read_keyed_schools(data, file_name, catalogue.CENSUS_SUMMARY_COLUMNS)
+def _census_summary(data: bytes, file_name: str, layout: catalogue.Layout):
+    schools = readers.read_keyed_schools(data, file_name, layout)
     areas = readers.summary_area_figures(data, file_name, catalogue.CENSUS_SUMMARY_COUNTS)
     return pl.concat([schools, areas])
 

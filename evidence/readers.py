@@ -94,7 +94,7 @@ def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_
     frame.columns = [header[i] for i in positions]
     if surplus.any():
         _refuse_surplus(data, int(surplus.arg_true()[0]) + 2)
-    widths = _row_widths(data) if mark_short_rows else None
+    widths = _row_widths(data, len(header)) if mark_short_rows else None
     if widths is not None and len(widths) == frame.height and min(widths, default=len(header)) < len(header):
         fields = pl.Series(widths)
         frame = frame.with_columns(
@@ -107,10 +107,13 @@ def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_
 QUOTED = re.compile(rb'"[^"]*"')
 
 
-def _row_widths(data: bytes) -> list[int]:
-    """How many fields each row after the header has (a quoted comma or line end is inside a field)."""
+def _row_widths(data: bytes, width: int) -> list[int]:
+    """How many fields each row after the header has (a quoted comma or line end is inside a field), as polars
+    reads the rows: a blank line is a row, of nulls (given the header's width here, so that nothing of it is marked)."""
     lines = QUOTED.sub(b"", data).split(b"\n")[1:]
-    return [line.count(b",") + 1 for line in lines if line.strip(b"\r")]
+    if lines and not lines[-1].strip(b"\r"):
+        lines.pop()  # the end of the last line, not a row
+    return [line.count(b",") + 1 if line.strip(b"\r") else width for line in lines]
 
 
 def _surplus_fields(data: bytes) -> pl.Series:

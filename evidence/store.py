@@ -73,8 +73,9 @@ class Tally:
         self.unchanged += other.unchanged
 
 
-def store_figures(ctx, source: int, figures: pl.DataFrame, *, rows_read: int) -> Counts:
-    """Write `figures` (the long frame of evidence.readers) for `source`; count what changed."""
+def store_figures(ctx, source: int, figures: pl.DataFrame, *, rows_read: int, given: set[str] | None = None) -> Counts:
+    """Write `figures` (the long frame of evidence.readers) for `source`; count what changed. `given` are the
+    codes of the measures whose columns the file has (by default, those it gives a figure or a code for)."""
     measures = sync_catalogue()
     figures = figures.with_columns(pl.col("measure").replace_strict(measures, return_dtype=pl.Int64).alias("measure_id"))
     schools, skipped_schools = _school_figures(ctx, figures)
@@ -85,8 +86,8 @@ def store_figures(ctx, source: int, figures: pl.DataFrame, *, rows_read: int) ->
     total, done = schools.height + areas.height, 0
     ctx.progress(0, total)
     # A corrected file replaces what its source said only for the measures it gives: one that lacks a column
-    # (or leaves it blank throughout) says nothing about that measure, so the figures held for it stay.
-    given = figures.filter(pl.col("status") != NOT_IN_ROW)["measure_id"].unique().to_list()
+    # says nothing about that measure, so the figures held for it stay.
+    given = [measures[code] for code in given] if given is not None else figures["measure_id"].unique().to_list()
     for year in years:
         for model, keys, frame in ((Observation, ["school_id"], schools), (AreaObservation, ["area", "la_code"], areas)):
             part = frame.filter(pl.col("year") == year)

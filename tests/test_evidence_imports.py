@@ -333,7 +333,24 @@ def test_a_corrected_file_without_a_column_keeps_the_figures_held_for_it(surrey,
     assert figure(143373, "ks2_reading_progress", 2019)[0] is not None
 
 
-def test_a_row_that_stops_early_keeps_the_figures_held_for_the_fields_it_lacks(surrey, tmp_path):
+def test_a_corrected_file_that_leaves_a_column_blank_throughout_removes_its_figures(surrey, tmp_path):
+    """A column the file has but leaves blank says there is no figure, whether for one school or for all."""
+    import_file(KS2[2019])
+    rows = list(csv.reader(io.StringIO(KS2[2019].read_text(encoding="utf-8-sig"))))
+    column = rows[0].index("READPROG")
+    held = Observation.objects.filter(measure__code="ks2_reading_progress", year=2019).count()
+    held += AreaObservation.objects.filter(measure__code="ks2_reading_progress", year=2019).count()
+    blanked = tmp_path / "2018-2019-936-ks2final.csv"
+    with blanked.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([rows[0], *([*row[:column], "", *row[column + 1 :]] if len(row) > column else row for row in rows[1:])])
+    run = import_file(blanked)
+    assert held > 200 and run.changed == held  # every school's figure, the LA's and England's
+    assert not Observation.objects.filter(measure__code="ks2_reading_progress", year=2019).exists()
+    assert not AreaObservation.objects.filter(measure__code="ks2_reading_progress", year=2019).exists()
+
+
+@pytest.mark.parametrize("ending", ["", "\n\n", "\n\n\n"])  # blank lines at the end are rows of nothing
+def test_a_row_that_stops_early_keeps_the_figures_held_for_the_fields_it_lacks(surrey, tmp_path, ending):
     """DfE's rows stop early where their last columns are empty, so a short row says nothing of the fields it
     lacks: Guildford Grove's row cut after its 56% keeps the figures held for the rest, and 56% itself."""
     import_file(KS2[2019])
@@ -341,7 +358,7 @@ def test_a_row_that_stops_early_keeps_the_figures_held_for_the_fields_it_lacks(s
     text = KS2[2019].read_text(encoding="utf-8-sig")
     line = next(row for row in text.splitlines() if ",143373," in row)
     cut = tmp_path / "2018-2019-936-ks2final.csv"
-    cut.write_text(text.replace(line, line[: line.index(",56%,") + len(",56%")]), encoding="utf-8")
+    cut.write_text(text.replace(line, line[: line.index(",56%,") + len(",56%")]) + ending, encoding="utf-8")
     run = import_file(cut)
     assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0)
     assert snapshot() == before
