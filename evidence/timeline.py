@@ -1,6 +1,7 @@
 """A school's timeline: inspections (both frameworks, across its URNs), register changes and, for
 those allowed (evidence/permissions.py), local intelligence. Newest first."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +24,7 @@ class Event:
     tag_colour: str = "grey"
     source: str = ""
     confidential: bool = False
+    about: int | None = None  # the school a confidential entry was recorded against (the school's own, or an earlier URN's)
 
 
 def inspections_for(urns: list[int]) -> list[Inspection]:
@@ -73,7 +75,10 @@ def inspection_event(inspection: Inspection, current_urn: int) -> Event:
     )
 
 
-def school_timeline(school, urns: list[int], *, with_intelligence: bool) -> list[Event]:
+def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) -> list[Event]:
+    """The school's inspections and register changes across its URNs (`urns`), and the local intelligence
+    recorded against the schools of `intelligence_of` (those among the school and its earlier URNs whose
+    intelligence the viewer may read)."""
     events = [inspection_event(i, school.urn) for i in inspections_for(urns)]
     for change in RegisterEvent.objects.filter(school__urn__in=urns).select_related("import_run", "school"):
         events.append(
@@ -81,11 +86,8 @@ def school_timeline(school, urns: list[int], *, with_intelligence: bool) -> list
                 change.occurred_on, "register", change.get_kind_display(), [change.change], "Register", "grey", change.import_run.file_name
             )
         )
-    if with_intelligence:
-        # The school's own entries and those recorded against its earlier URNs by the same authority (another
-        # authority's notes on a school that moved between them stay that authority's).
-        entries = IntelligenceEntry.objects.filter(school__urn__in=urns, school__la_id=school.la_id).select_related("school")
-        for entry in entries:
+    if intelligence_of:
+        for entry in IntelligenceEntry.objects.filter(school__in=intelligence_of).select_related("school"):
             recorded = f"Recorded by {entry.recorded_by_name} on {gov_date(entry.recorded_at)}"
             if entry.school_id != school.id:
                 recorded += f", about {entry.school.name} (URN {entry.school.urn}), this school's earlier URN"
@@ -99,6 +101,7 @@ def school_timeline(school, urns: list[int], *, with_intelligence: bool) -> list
                     SEVERITY_COLOURS[entry.severity],
                     "Local intelligence",
                     confidential=True,
+                    about=entry.school_id,
                 )
             )
     return sorted(events, key=lambda e: e.on, reverse=True)

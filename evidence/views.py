@@ -93,9 +93,18 @@ def school_results(request, urn):
 def school_timeline(request, urn):
     school = _visible_school(request, urn)
     context = _school_context(request, school)
-    events = timeline_events(school, history_urns(school), with_intelligence=context["may_use_intelligence"])
-    if any(e.confidential for e in events):
-        record(AuditAction.VIEW, request=request, obj=school, object_type="evidence.intelligence", page="timeline")
+    urns = history_urns(school)
+    # The school's own intelligence, and what was recorded against its earlier URNs, each as far as the viewer may
+    # read that school's (the permission is the earlier school's: its authority, or an adviser allocated to it).
+    earlier = School.objects.filter(urn__in=urns[1:]).select_related("la")
+    readable = [school] if context["may_use_intelligence"] else []
+    readable += [s for s in earlier if may_open(request, s, "intelligence")]
+    events = timeline_events(school, urns, intelligence_of=readable)
+    shown = {e.about for e in events if e.confidential}
+    for about in [s for s in readable if s.id in shown]:
+        record(
+            AuditAction.VIEW, request=request, obj=about, object_type="evidence.intelligence", page="timeline", on_timeline_of=school.urn
+        )
     return render(request, "evidence/school_timeline.html", {**context, "events": events})
 
 
