@@ -3,9 +3,10 @@
 GIAS links say it both ways round: the new school lists the old as its "Predecessor" and the old lists
 the new as its "Successor" (each with "- merged", "- amalgamated" … variants). Either is enough.
 
-A linked school the register holds as still open is not followed: it goes on publishing its own
-figures under its own URN (GIAS links Lanesborough School to the Royal Grammar School as an
-amalgamated predecessor, and both are open), so joining them would show another school's results.
+A linked school the register holds as open (not closed, nor open but proposed to close) is not followed:
+it goes on publishing its own figures under its own URN (GIAS links Lanesborough School to the Royal
+Grammar School as an amalgamated predecessor, and both are open), so joining them would show another
+school's results.
 """
 
 from dataclasses import dataclass, field
@@ -40,11 +41,13 @@ def history(school) -> History:
         for urn in (*found.urns, *found.still_open, *found.not_held):
             earlier.pop(urn, None)
         held = dict(School.objects.filter(urn__in=earlier).values_list("urn", "status"))
-        found.still_open.extend(sorted(urn for urn, status in held.items() if status != SchoolStatus.CLOSED))
-        found.urns.extend(sorted(urn for urn, status in held.items() if status == SchoolStatus.CLOSED))
+        # Open only: a school "open, but proposed to close" is the usual state of one converting or merging.
+        open_ = {urn for urn, status in held.items() if status == SchoolStatus.OPEN}
+        found.still_open.extend(sorted(open_))
+        found.urns.extend(sorted(set(held) - open_))
         found.not_held.update(sorted((urn, name) for urn, name in earlier.items() if urn not in held))
         # A predecessor the register lacks may still list its own predecessors (an import without --la keeps every link).
-        frontier = sorted(urn for urn in earlier if urn not in held or held[urn] == SchoolStatus.CLOSED)
+        frontier = sorted(set(earlier) - open_)
         if not frontier:
             break
     return found

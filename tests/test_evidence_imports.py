@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from evidence.history import history_urns
+from evidence.history import history, history_urns
 from evidence.models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
 from evidence.presenters import school_points
 from imports.models import ImportOutcome
@@ -467,3 +467,19 @@ def test_an_ees_file_of_two_releases_is_refused(surrey, tmp_path):
     run = import_file(mixed)
     assert run.outcome == ImportOutcome.REFUSED
     assert "row 31, column 'version': this row is of the revised release, the rows before it of the provisional" in run.message
+
+
+def test_history_joins_a_predecessor_open_but_proposed_to_close_and_not_one_still_open(db):
+    """In the May 2021 extract Englefield Green Infant School (125101) is "open, but proposed to close", about to
+    amalgamate into a new school; a linked school that is simply open publishes its own figures."""
+    from register.models import SchoolLink, SchoolStatus
+
+    from .factories import SchoolFactory
+
+    new = SchoolFactory(urn=148469, name="Manorcroft")
+    closing = SchoolFactory(urn=125101, status=SchoolStatus.PROPOSED_TO_CLOSE)
+    still_open = SchoolFactory(urn=125175, status=SchoolStatus.OPEN)
+    for old in (closing, still_open):
+        SchoolLink.objects.create(urn=new.urn, linked_urn=old.urn, link_type="Predecessor - amalgamated")
+    found = history(new)
+    assert (found.urns, found.still_open) == ([148469, 125101], [125175])
