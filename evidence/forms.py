@@ -61,14 +61,17 @@ def _date_from(raw: dict[str, str]) -> tuple[date | None, str, list[str]]:
     not_numbers = [part for part in PARTS if not DIGITS.fullmatch(raw[part])]
     if not_numbers:
         return None, "Date it happened must be a real date", not_numbers
-    day, month, year = (int(raw[part]) for part in PARTS)
     if len(raw["year"]) != 4:
         return None, "Year must include 4 numbers", ["year"]
+    too_long = [part for part in ("day", "month") if len(raw[part].lstrip("0")) > 2]
+    if too_long:
+        return None, "Date it happened must be a real date", too_long
+    day, month, year = (int(raw[part]) for part in PARTS)
     if not 1 <= month <= 12:
         return None, "Date it happened must be a real date", ["month"]
     try:
         occurred_on = date(year, month, day)
-    except (ValueError, OverflowError):
+    except ValueError:
         return None, "Date it happened must be a real date", ["day"]
     if occurred_on > date.today():
         return None, "Date it happened must be today or in the past", list(PARTS)

@@ -194,6 +194,8 @@ def test_a_future_date_is_refused(client, world):
         ("12", "3", "25", "Year must include 4 numbers", ["year"]),
         ("twelve", "3", "2025", "Date it happened must be a real date", ["day"]),
         ("12345678901", "3", "2025", "Date it happened must be a real date", ["day"]),  # longer than the field takes
+        ("9" * 5000, "3", "2025", "Date it happened must be a real date", ["day"]),  # too long to be read as a number at all
+        ("03", "003", "9999", "Date it happened must be today or in the past", ["day", "month", "year"]),  # zeros in front are fine
         ("12", "\u0663", "2025", "Date it happened must be a real date", ["month"]),  # an Arabic-Indic 3
     ],
 )
