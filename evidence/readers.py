@@ -381,17 +381,24 @@ def read_ees_table(data: bytes, layout: Layout, also: Iterable[str] = ()) -> tup
 
 def release_version(data: bytes) -> str | None:
     """The release an EES file's `version` column gives ('final', 'revised', 'provisional'), in lower case;
-    None when it has no such column. Rows of two releases refuse the file, naming the first row of the second."""
+    None when it has no such column or leaves it blank. Rows of two releases refuse the file."""
     if "version" not in header_of(data):
         return None
-    versions = with_lines(read_table(data, ["version"])).with_columns(pl.col("version").str.strip_chars().str.to_lowercase())
-    other = versions.filter(pl.col("version") != pl.col("version").first())
+    versions = with_lines(read_table(data, ["version"])).with_columns(pl.col("version").str.to_lowercase())
+    return one_value(versions, "version", lambda other, first: f"this row is of the {other} release, the rows before it of the {first}")
+
+
+def one_value(frame: pl.DataFrame, column: str, differs) -> str | None:
+    """The one value a file gives in `column` (trimmed; blanks aside), or None if none. A row with another value
+    refuses the file, with `differs(its value, the first)` as the reason: a file is one year's, of one release."""
+    given = frame.select("line", pl.col(column).str.strip_chars().alias("_value")).filter(pl.col("_value").fill_null("") != "")
+    if given.is_empty():
+        return None
+    first = given["_value"][0]
+    other = given.filter(pl.col("_value") != first)
     if other.height:
-        first = versions["version"][0]
-        raise ImportRefused(
-            f"this row is of the {other['version'][0]} release, the rows before it of the {first}", row=other["line"][0], column="version"
-        )
-    return versions["version"][0] if versions.height else None
+        raise ImportRefused(differs(other["_value"][0], first), row=other["line"][0], column=column)
+    return first
 
 
 def ees_school_figures(frame: pl.DataFrame, columns: tuple) -> pl.DataFrame:
@@ -405,12 +412,7 @@ def ees_school_figures(frame: pl.DataFrame, columns: tuple) -> pl.DataFrame:
         },
     )
     # One file, one year: a row for another year would be taken as that year's whole release.
-    other = frame.filter(period != period.first())
-    if other.height:
-        given, first = other["time_period"][0].strip(), frame["time_period"][0].strip()
-        raise ImportRefused(
-            f"this row is for {given}, the rows before it for {first}: a file gives one year", row=other["line"][0], column="time_period"
-        )
+    one_value(frame, "time_period", lambda other, first: f"this row is for {other}, the rows before it for {first}: a file gives one year")
     year = period.str.slice(0, 4).cast(pl.Int64) + 1
     keys = _keys(pl.lit("school"), pl.col(urn), pl.col("old_la_code"), year)
     return long_figures(frame, columns, keys)
