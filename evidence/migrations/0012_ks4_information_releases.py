@@ -12,16 +12,21 @@ def by_release(apps, schema_editor):
     runs = apps.get_model("imports", "ImportRun").objects.filter(kind="ks4_school_information")
     Measure = apps.get_model("evidence", "Measure")
     models_ = [apps.get_model("evidence", name) for name in ("Observation", "AreaObservation", "FigureChange")]
+    moved = 0
     for word, source in RELEASES.items():
         these = runs.filter(file_name__icontains=word).values("id")
-        moved = sum(model.objects.filter(source=KS4_SCHOOL_INFO, import_run__in=these).update(source=source) for model in models_)
-        if not moved:
-            continue
-        for measure in Measure.objects.all():  # each measure's list of the data sets that gave it figures
-            held = {source for model in models_[:2] for source in model.objects.filter(measure=measure).values_list("source", flat=True)}
-            if sorted(held) != sorted(measure.sources):
-                measure.sources = sorted(held)
-                measure.save(update_fields=["sources"])
+        moved += sum(model.objects.filter(source=KS4_SCHOOL_INFO, import_run__in=these).update(source=source) for model in models_)
+    if not moved:
+        return
+    # Each measure's list of the data sets that gave it figures, from one distinct query per table.
+    held = {}
+    for model in models_[:2]:
+        for measure_id, given in model.objects.order_by().values_list("measure_id", "source").distinct():
+            held.setdefault(measure_id, set()).add(given)
+    for measure in Measure.objects.all():
+        if sorted(held.get(measure.id, ())) != sorted(measure.sources):
+            measure.sources = sorted(held.get(measure.id, ()))
+            measure.save(update_fields=["sources"])
 
 
 class Migration(migrations.Migration):
