@@ -4,7 +4,6 @@ Detection reads the header only and each kind recognises exactly its own layout.
 evidence.readers / evidence.ofsted (pure) and write with evidence.store / evidence.inspections (bulk).
 """
 
-import re
 from functools import wraps
 
 import polars as pl
@@ -42,11 +41,6 @@ def naming_the_file(load):
         except ImportRefused as refusal:
             refusal.file_name = refusal.file_name or ctx.source.name
             raise
-        except pl.exceptions.ColumnNotFoundError as error:
-            # A column the layout needs beside those that recognised it (or a kind given with --kind that is not the file's).
-            missing = re.search(r'"([^"]+)"', str(error))
-            name = f"'{missing.group(1)}'" if missing else "that this kind of file needs"
-            raise ImportRefused(f"the file has no column {name}", file_name=ctx.source.name) from error
 
     return wrapper
 

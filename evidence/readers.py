@@ -142,6 +142,17 @@ def _refuse_surplus(data: bytes, row: int) -> None:
     )
 
 
+def require(header: Iterable[str], *names: str, one_of: tuple[str, ...] = ()) -> None:
+    """Refuse a file without one of the columns its kind needs beside those that recognised it (or given a
+    kind by hand that is not its own), naming the first missing."""
+    header = set(header)
+    missing = [name for name in names if name not in header]
+    if one_of and not header & set(one_of):
+        missing.append(" or ".join(one_of))
+    if missing:
+        raise ImportRefused(f"the file has no column '{missing[0]}'")
+
+
 def header_of(data: bytes) -> list[str]:
     first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
     return [name.strip() for name in next(csv.reader([first.rstrip("\r")]), [])]
@@ -350,6 +361,7 @@ def with_lines(frame: pl.DataFrame) -> pl.DataFrame:
 def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes: dict[str, str]) -> pl.DataFrame:
     """KS2 or KS4 performance tables (final or provisional): schools, the LA and England rows."""
     header = header_of(data)
+    require(header, "RECTYPE", "LEA", "URN")
     year = table_year(header, file_name)
     columns = layout.present(header)
     wanted = {"RECTYPE", "LEA", "URN"} | sources_of(columns)
@@ -374,6 +386,7 @@ def read_ees_table(data: bytes, layout: Layout, also: Iterable[str] = ()) -> tup
     """The columns an EES school-level file gives for `layout` (and `also`, where present), with line numbers;
     and the layout's columns it has."""
     header = header_of(data)
+    require(header, "time_period", "old_la_code", *also, one_of=("school_urn", "urn"))
     columns = layout.present(header)
     wanted = {"time_period", "school_urn", "urn", "old_la_code", *also} | sources_of(columns)
     return with_lines(read_table(data, [h for h in header if h in wanted])), columns
@@ -436,6 +449,7 @@ def read_keyed_schools(data: bytes, file_name: str, layout: Layout, *, year_offs
     year = year_from_name(file_name)
     if year is None:
         raise ImportRefused("cannot tell which academic year this file is for: put it in the file's name, e.g. 2018-2019-england_abs.csv")
+    require(header, "URN", "LA")
     columns = layout.present(header)
     wanted = {"URN", "LA", "ESTAB"} | sources_of(columns)
     frame = with_lines(read_table(data, [h for h in header if h in wanted], mark_short_rows=True))
@@ -455,7 +469,7 @@ def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]],
     the sum of its columns."""
     header = set(header_of(data))
     counts = {measure: parts for measure, parts in counts.items() if set(parts) <= header}
-    frame, columns = read_ees_table(data, layout, also={"phase_type_grouping", headcount, *(c for parts in counts.values() for c in parts)})
+    frame, columns = read_ees_table(data, layout, also=("phase_type_grouping", headcount, *(c for parts in counts.values() for c in parts)))
     schools = ees_school_figures(frame, columns)
     numbers = frame.filter(pl.col("phase_type_grouping").str.starts_with("State-funded")).select(
         (pl.col("time_period").str.slice(0, 4).cast(pl.Int64) + 1).alias("year"),
