@@ -183,9 +183,9 @@ LA_PHASE = {Area.ENGLAND_PRIMARY: Area.LA_PRIMARY, Area.ENGLAND_SECONDARY: Area.
 
 def phase_area(school) -> int | None:
     """Which of England's phase figures suits the school: DfE counts all-through schools as secondary. England's
-    special schools are state-funded ones: an independent or non-maintained special school goes by its phase, if any."""
-    independent = school.type_group.lower().startswith("independent") or "non-maintained" in school.type_name.lower()
-    if not independent and ("special" in school.type_name.lower() or "special" in school.type_group.lower()):
+    figures are for state-funded schools (the pages say so), and a special school of any kind is closest to its
+    special schools: an independent special school's EHC plans beside mainstream secondaries' would mislead."""
+    if "special" in school.type_name.lower() or "special" in school.type_group.lower():
         return Area.ENGLAND_SPECIAL
     return PHASE_AREAS.get(school.phase)
 

@@ -358,12 +358,13 @@ def test_the_authoritys_figure_is_for_the_schools_phase_where_englands_is(client
     [
         ("Community special school", "Special schools", "Not applicable", Area.ENGLAND_SPECIAL),
         ("Academy special converter", "Academies", "Not applicable", Area.ENGLAND_SPECIAL),
-        ("Non-maintained special school", "Special schools", "Not applicable", None),
-        ("Other independent special school", "Independent schools", "Not applicable", None),
-        ("Other independent special school", "Independent schools", "Secondary", Area.ENGLAND_SECONDARY),
+        ("Non-maintained special school", "Special schools", "Not applicable", Area.ENGLAND_SPECIAL),
+        ("Other independent special school", "Independent schools", "Secondary", Area.ENGLAND_SPECIAL),
+        ("Other independent school", "Independent schools", "Secondary", Area.ENGLAND_SECONDARY),
+        ("Community school", "Local authority maintained schools", "Not applicable", None),
     ],
 )
-def test_only_state_funded_special_schools_are_compared_with_englands_special_schools(type_name, type_group, phase, area):
+def test_special_schools_of_every_kind_are_compared_with_englands_special_schools(type_name, type_group, phase, area):
     from types import SimpleNamespace
 
     from evidence.presenters import phase_area
