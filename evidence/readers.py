@@ -107,6 +107,19 @@ def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_
 QUOTED = re.compile(rb'"[^"]*"')
 
 
+def _refuse_cut_short(data: bytes, width: int, line: int) -> None:
+    """DfE's performance tables end with their LA and England rows. One that ends part-way through a school's
+    row, with no line end after it, has been cut short (a download that stopped): its last figure may be cut too."""
+    last = data.rsplit(b"\n", 1)[-1]
+    fields = QUOTED.sub(b"", last).count(b",") + 1
+    if last.strip(b"\r") and fields < width:
+        raise ImportRefused(
+            f"the file ends part-way through this school's row ({fields} of {width} fields, and no line end): "
+            "it looks cut short, so download it again",
+            row=line,
+        )
+
+
 def _row_widths(data: bytes, width: int) -> list[int]:
     """How many fields each row after the header has (a quoted comma or line end is inside a field), as polars
     reads the rows: a blank line is a row, of nulls (given the header's width here, so that nothing of it is marked)."""
@@ -372,6 +385,8 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
         raise ImportRefused(f"unknown record type '{unknown['RECTYPE'][0]}'", row=unknown["line"][0], column="RECTYPE")
     area = rectype.replace_strict(rectypes, return_dtype=pl.String)
     school = area == "school"
+    if frame.height and frame.select(school.last()).item():
+        _refuse_cut_short(data, len(header), frame["line"][-1])
     refuse_first_bad(frame, {"URN": school & parse_integer(pl.col("URN")).is_null()})
     keys = _keys(area, pl.when(school).then(pl.col("URN")), pl.col("LEA"), pl.lit(year))
     return long_figures(frame, columns, keys)

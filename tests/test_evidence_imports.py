@@ -488,3 +488,18 @@ def test_history_joins_a_predecessor_open_but_proposed_to_close_and_not_one_stil
         SchoolLink.objects.create(urn=new.urn, linked_urn=old.urn, link_type="Predecessor - amalgamated")
     found = history(new)
     assert (found.urns, found.still_open) == ([148469, 125101], [125175])
+
+
+def test_a_performance_table_cut_short_part_way_through_a_school_is_refused(surrey, tmp_path):
+    """A download that stopped: the 2018/19 KS2 file cut in the middle of its fifth school's row."""
+    text = KS2[2019].read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    cut = tmp_path / "2018-2019-936-ks2final.csv"
+    cut.write_text("\n".join([*lines[:5], lines[5][:200]]), encoding="utf-8")
+    before = snapshot()
+    run = import_file(cut)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert "row 6: the file ends part-way through this school's row" in run.message and "download it again" in run.message
+    assert snapshot() == before
+    # The real files end with their LA and England rows, short ones included, and no line end: they import.
+    assert all(import_file(path).outcome == ImportOutcome.SUCCEEDED for path in (*KS2.values(), *KS4.values()))
