@@ -107,14 +107,15 @@ def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_
 QUOTED = re.compile(rb'"[^"]*"')
 
 
-def _refuse_cut_short(data: bytes, width: int, line: int) -> None:
-    """DfE's performance tables end with their LA and England rows. One that ends part-way through a school's
-    row, with no line end after it, has been cut short (a download that stopped): its last figure may be cut too."""
-    last = data.rsplit(b"\n", 1)[-1]
+def refuse_cut_short(data: bytes, width: int, line: int) -> None:
+    """A file whose last row stops short with no line end after it has been cut short (a download that stopped):
+    its last figure may be cut too. (DfE's performance tables end with short LA and England rows and no line
+    end, so for them only a school's row at the end is taken as cut.)"""
+    last = data[data.rfind(b"\n") + 1 :]  # the text after the last line end (a slice of the tail, not a copy of the file)
     fields = QUOTED.sub(b"", last).count(b",") + 1
     if last.strip(b"\r") and fields < width:
         raise ImportRefused(
-            f"the file ends part-way through this school's row ({fields} of {width} fields, and no line end): "
+            f"the file ends part-way through this row ({fields} of {width} fields, and no line end): "
             "it looks cut short, so download it again",
             row=line,
         )
@@ -386,7 +387,7 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
     area = rectype.replace_strict(rectypes, return_dtype=pl.String)
     school = area == "school"
     if frame.height and frame.select(school.last()).item():
-        _refuse_cut_short(data, len(header), frame["line"][-1])
+        refuse_cut_short(data, len(header), frame["line"][-1])
     refuse_first_bad(frame, {"URN": school & parse_integer(pl.col("URN")).is_null()})
     keys = _keys(area, pl.when(school).then(pl.col("URN")), pl.col("LEA"), pl.lit(year))
     return long_figures(frame, columns, keys)
@@ -404,7 +405,9 @@ def read_ees_table(data: bytes, layout: Layout, also: Iterable[str] = ()) -> tup
     require(header, "time_period", "old_la_code", *also, one_of=("school_urn", "urn"))
     columns = layout.present(header)
     wanted = {"time_period", "school_urn", "urn", "old_la_code", *also} | sources_of(columns)
-    return with_lines(read_table(data, [h for h in header if h in wanted])), columns
+    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
+    refuse_cut_short(data, len(header), frame.height + 1)
+    return frame, columns
 
 
 def release_version(data: bytes) -> str | None:
@@ -468,6 +471,7 @@ def read_keyed_schools(data: bytes, file_name: str, layout: Layout, *, year_offs
     columns = layout.present(header)
     wanted = {"URN", "LA", "ESTAB"} | sources_of(columns)
     frame = with_lines(read_table(data, [h for h in header if h in wanted], mark_short_rows=True))
+    refuse_cut_short(data, len(header), frame.height + 1)
     national = ((pl.col("LA").str.strip_chars() == "NAT") | (pl.col("URN").str.strip_chars() == "NAT")).fill_null(False)
     refuse_first_bad(frame, {"URN": ~national & parse_integer(pl.col("URN")).is_null()})
     phase = pl.lit("england_phase")

@@ -457,3 +457,17 @@ def test_a_corrected_file_changes_the_inspection_and_keeps_what_it_said_before(s
     assert "Achievement: Strong standard" in timeline
     assert "Corrected by latest.csv (" in timeline and "Achievement was “Needs attention”" in timeline
     assert "Publication date was “1 February 2026”" in timeline
+
+
+def test_an_ofsted_file_cut_short_part_way_through_a_row_is_refused(surrey, tmp_path):
+    """Prior Heath's report card row, cut after its Inclusion area: the areas after it are not 'not evaluated'."""
+    text = OFSTED_ALL.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    row = next(i for i, line in enumerate(lines) if ",10428414," in line)
+    cut = tmp_path / OFSTED_ALL.name
+    cut.write_text("\n".join([*lines[:row], lines[row][: lines[row].index(",Met,") + 30]]), encoding="utf-8")
+    before = snapshot()
+    run = import_file(cut)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"row {row + 1}: the file ends part-way through this row" in run.message
+    assert snapshot() == before
