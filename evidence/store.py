@@ -9,6 +9,7 @@ Counts: rows_read and skipped count the file's rows; created, changed and unchan
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 import polars as pl
 from django.db import connection
@@ -87,11 +88,14 @@ def store_figures(ctx, source: int, figures: pl.DataFrame, *, rows_read: int, gi
     ctx.progress(0, total)
     # A corrected file replaces what its source said only for the measures it gives: one that lacks a column
     # says nothing about that measure, so the figures held for it stay.
+    # An authority's figure may come from count columns where the file has no column of the % itself.
     given = [measures[code] for code in given] if given is not None else figures["measure_id"].unique().to_list()
+    given_by = {Observation: given, AreaObservation: list(set(given) | set(areas["measure_id"].unique().to_list()))}
     for year in years:
         for model, keys, frame in ((Observation, ["school_id"], schools), (AreaObservation, ["area", "la_code"], areas)):
             part = frame.filter(pl.col("year") == year)
-            tally.add(_sync(model, keys, part, source, year, ctx.run.id, given, written=lambda n, base=done: ctx.progress(base + n, total)))
+            progress = partial(lambda base, n: ctx.progress(base + n, total), done)
+            tally.add(_sync(model, keys, part, source, year, ctx.run.id, given_by[model], written=progress))
             done += part.height
             ctx.progress(done, total)
     _note_years(measures, figures.filter(pl.col("status") != NOT_IN_ROW), source)

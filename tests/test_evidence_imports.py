@@ -503,3 +503,14 @@ def test_a_performance_table_cut_short_part_way_through_a_school_is_refused(surr
     assert snapshot() == before
     # The real files end with their LA and England rows, short ones included, and no line end: they import.
     assert all(import_file(path).outcome == ImportOutcome.SUCCEEDED for path in (*KS2.values(), *KS4.values()))
+
+
+def test_a_census_summary_without_a_percentage_column_but_with_its_counts_imports_again_unchanged(surrey, tmp_path):
+    """Without PNUMEAL the schools' EAL % is not given, but Surrey's is still worked out from NUMEAL and NOR."""
+    plain = tmp_path / "2018-2019-england_census-full.csv"
+    plain.write_bytes(gzip.decompress(CENSUS_2019.read_bytes()))
+    cut = _without_column(plain, tmp_path / "2018-2019-england_census.csv", "PNUMEAL")
+    assert import_file(CENSUS_2019, la_codes=[936]).outcome == ImportOutcome.SUCCEEDED
+    run = import_file(cut, la_codes=[936])
+    assert run.outcome == ImportOutcome.UNCHANGED, run.message
+    assert area_figure("eal_pct", 2019, la_code=936)[0] is not None
