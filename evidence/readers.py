@@ -107,11 +107,22 @@ def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_
 QUOTED = re.compile(rb'"[^"]*"')
 
 
+def _last_record(data: bytes, tries: int = 100) -> bytes:
+    """The text after the last line end that is not inside quotes (a quoted field may hold line ends): after
+    a record's end, the quotes that follow are paired. A slice of the file's tail, not a copy of the file."""
+    end = len(data)
+    for _ in range(tries):
+        end = data.rfind(b"\n", 0, end)
+        if end < 0 or data.count(b'"', end) % 2 == 0:
+            return data[end + 1 :]
+    return b""
+
+
 def refuse_cut_short(data: bytes, width: int, line: int) -> None:
     """A file whose last row stops short with no line end after it has been cut short (a download that stopped):
     its last figure may be cut too. (DfE's performance tables end with short LA and England rows and no line
     end, so for them only a school's row at the end is taken as cut.)"""
-    last = data[data.rfind(b"\n") + 1 :]  # the text after the last line end (a slice of the tail, not a copy of the file)
+    last = _last_record(data)
     fields = QUOTED.sub(b"", last).count(b",") + 1
     if last.strip(b"\r") and fields < width:
         raise ImportRefused(
@@ -160,11 +171,11 @@ def require(header: Iterable[str], *names: str, one_of: tuple[str, ...] = ()) ->
     """Refuse a file without one of the columns its kind needs beside those that recognised it (or given a
     kind by hand that is not its own), naming the first missing."""
     header = set(header)
-    missing = [name for name in names if name not in header]
+    missing = [f"'{name}'" for name in names if name not in header]
     if one_of and not header & set(one_of):
-        missing.append(" or ".join(one_of))
+        missing.append(" or ".join(f"'{name}'" for name in one_of))
     if missing:
-        raise ImportRefused(f"the file has no column '{missing[0]}'")
+        raise ImportRefused(f"the file has no column {missing[0]}")
 
 
 def header_of(data: bytes) -> list[str]:

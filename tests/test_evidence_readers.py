@@ -139,3 +139,21 @@ def test_a_share_whose_part_is_corrupt_refuses_the_file_naming_the_part():
         readers.read_ees_schools(share_file("202223,100001,201,256,5,17", "202223,100002,201,72,4,seven"), SHARE)
     assert (refused.value.row, refused.value.column) == (3, "b")
     assert "'seven' is neither a number nor a known code" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "cut"),
+    [
+        (b'a,b,c\r\n1,"x\r\ny",3', False),  # a quoted line end in the last row, and no line end after it
+        (b'a,b,c\r\n1,"x, ""y""",3', False),
+        (b"a,b,c\r\n1,2,3\r\n", False),
+        (b"a,b,c\r\n1,2,3\r\n4,5", True),
+        (b'a,b,c\r\n1,2,3\r\n4,"x\r\ny"', True),
+    ],
+)
+def test_a_file_is_cut_short_only_if_its_last_record_stops_short_with_no_line_end(data, cut):
+    if cut:
+        with pytest.raises(ImportRefused, match="ends part-way through this row"):
+            readers.refuse_cut_short(data, 3, 3)
+    else:
+        readers.refuse_cut_short(data, 3, 2)
