@@ -29,6 +29,8 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     # Hashing lets go of Python's lock, so the checksum is worked out while the file is parsed.
     checksum = _hasher.submit(lambda: hashlib.sha256(raw).hexdigest())
     data = _gunzip(raw, name) if raw[:2] == GZIP_MAGIC else raw
+    if b"\r" in data[:HEAD_BYTES] and b"\n" not in data[:HEAD_BYTES]:
+        data = data.replace(b"\r", b"\n")  # lines ended by a carriage return alone (as old Mac programs save them)
     encoding = encoding_of(data)
     start = data[:HEAD_BYTES].decode(encoding, "ignore").removeprefix("\ufeff")
     if not start.strip() and len(data) <= HEAD_BYTES:

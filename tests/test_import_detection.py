@@ -53,3 +53,10 @@ def test_kind_given_overrides_detection(db):
     run = import_file(LINKS_2021, kind="gias_links")
     assert run.kind == "gias_links"
     assert run.outcome == ImportOutcome.SUCCEEDED
+
+
+def test_a_file_whose_lines_end_with_a_carriage_return_alone_imports_like_the_original(db):
+    crlf = GIAS_2021.read_bytes()
+    assert b"\r\n" in crlf
+    run = import_file(crlf.replace(b"\r\n", b"\r"), file_name=GIAS_2021.name)
+    assert (run.outcome, run.created) == (ImportOutcome.SUCCEEDED, School.objects.count()) and run.created > 500
