@@ -16,7 +16,7 @@ import polars as pl
 
 from imports.registry import ImportRefused
 
-from .readers import read_table, refuse_cut_short, with_lines
+from .readers import header_of, read_table, refuse_cut_short, with_lines
 
 NOT_EVALUATED = "Not evaluated"
 GRADED, UNGRADED, REPORT_CARD = "graded", "ungraded", "report_card"
@@ -83,6 +83,9 @@ CHECKED = {
     "categoryofconcern": "category of concern",
     "mostrecentcategoryofconcern": "category of concern",
 }
+
+
+READ = {*FIELDS, *REPORT_CARD_AREAS, *GRADED_AREAS}
 
 
 def is_all_inspections(header: list[str]) -> bool:
@@ -179,8 +182,10 @@ RECORD_SCHEMA = {
 
 def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     """Inspection records from either layout (RECORD_SCHEMA, judgements as JSON, in the file's order), and the number of rows read."""
-    frame = with_lines(read_table(data))
-    refuse_cut_short(data, frame.width - 1, frame.height + 1)
+    header = header_of(data)
+    # Only the columns read (a monthly file has ~48, half of them the school's details).
+    frame = with_lines(read_table(data, [name for name in header if key(name) in READ]))
+    refuse_cut_short(data, len(header), frame.height + 1)
     names = {key(c): c for c in frame.columns}
     if "urn" not in names:
         raise ImportRefused("there is no URN column")
