@@ -81,7 +81,7 @@ def figures_loader(source: Source | dict[str, Source], layout: catalogue.Layout,
     def load(ctx):
         data = utf8(ctx.source)
         figures = read(data, ctx.source.name, layout)
-        given = {column.measure for column in layout.present(readers.header_of(data))}
+        given = {column.measure for column in layout.present(ctx.source.header)}
         data_set = release(ctx.source.name, source) if isinstance(source, dict) else source
         if versions and (version := readers.release_version(data)):
             if version not in versions:

@@ -85,7 +85,8 @@ def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_
     columns (an unquoted comma in a name shifts every figure after it). Blank surplus fields are allowed."""
     header = header_of(data)
     # By position, and named as header_of names them: a name with spaces around it ("URN ") is still found.
-    positions = [i for i, name in enumerate(header) if columns is None or name in set(columns)]
+    wanted = None if columns is None else set(columns)
+    positions = [i for i, name in enumerate(header) if wanted is None or name in wanted]
     try:
         frame = pl.read_csv(io.BytesIO(data), infer_schema_length=0, truncate_ragged_lines=True, columns=positions, encoding="utf8-lossy")
         surplus = _surplus_fields(data)
@@ -179,7 +180,8 @@ def require(header: Iterable[str], *names: str, one_of: tuple[str, ...] = ()) ->
 
 
 def header_of(data: bytes) -> list[str]:
-    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    end = data.find(b"\n")
+    first = data[: end if end >= 0 else len(data)].decode("utf-8-sig", errors="replace")  # the first line only, not a copy of the file
     return [name.strip() for name in next(csv.reader([first.rstrip("\r")]), [])]
 
 
@@ -423,10 +425,16 @@ def read_ees_table(data: bytes, layout: Layout, also: Iterable[str] = ()) -> tup
 
 def release_version(data: bytes) -> str | None:
     """The release an EES file's `version` column gives ('final', 'revised', 'provisional'), in lower case;
-    None when it has no such column or leaves it blank. Rows of two releases refuse the file."""
-    if "version" not in header_of(data):
+    None when it has no such column or leaves it blank. Rows of two releases refuse the file. For a file its
+    reader has read already (figures_loader)."""
+    header = header_of(data)
+    if "version" not in header:
         return None
-    versions = with_lines(read_table(data, ["version"])).with_columns(pl.col("version").str.to_lowercase())
+    # The one column alone: the file's reader has already read and checked its rows.
+    column = pl.read_csv(
+        io.BytesIO(data), infer_schema_length=0, truncate_ragged_lines=True, columns=[header.index("version")], encoding="utf8-lossy"
+    )
+    versions = with_lines(column.rename({column.columns[0]: "version"})).with_columns(pl.col("version").str.to_lowercase())
     return one_value(versions, "version", lambda other, first: f"this row is of the {other} release, the rows before it of the {first}")
 
 
