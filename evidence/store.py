@@ -9,7 +9,6 @@ Counts: rows_read and skipped count the file's rows; created, changed and unchan
 """
 
 from dataclasses import dataclass
-from functools import partial
 
 import polars as pl
 from django.db import connection
@@ -94,8 +93,9 @@ def store_figures(ctx, source: int, figures: pl.DataFrame, *, rows_read: int, gi
     for year in years:
         for model, keys, frame in ((Observation, ["school_id"], schools), (AreaObservation, ["area", "la_code"], areas)):
             part = frame.filter(pl.col("year") == year)
-            progress = partial(lambda base, n: ctx.progress(base + n, total), done)
-            tally.add(_sync(model, keys, part, source, year, ctx.run.id, given_by[model], written=progress))
+            tally.add(
+                _sync(model, keys, part, source, year, ctx.run.id, given_by[model], written=lambda n, at=done: ctx.progress(at + n, total))
+            )
             done += part.height
             ctx.progress(done, total)
     _note_years(measures, figures.filter(pl.col("status") != NOT_IN_ROW), source)
@@ -212,12 +212,12 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
     new = new.select([*keys, "measure_id", "value", "status", "cohort", *extra])
     old = _existing(model, keys, source, year, new, measures)
     both = new.join(old, on=[*keys, "measure_id"], how="full", coalesce=True, suffix="_old")
+    is_new, is_gone, unsaid = pl.col("id").is_null(), pl.col("status").is_null(), pl.col("status") == NOT_IN_ROW
     same = (
         pl.col("value").eq_missing(pl.col("value_old"))
         & pl.col("status").eq_missing(pl.col("status_old"))
         & pl.col("cohort").eq_missing(pl.col("cohort_old"))
-    ) | (pl.col("status") == NOT_IN_ROW)
-    is_new, is_gone, unsaid = pl.col("id").is_null(), pl.col("status").is_null(), pl.col("status") == NOT_IN_ROW
+    ) | unsaid
     created = both.filter(is_new & ~unsaid)
     replaced = both.filter(~is_new & ~is_gone & ~same)
     gone = both.filter(is_gone)
