@@ -27,42 +27,29 @@ def authority_rows(authority, schools):
         .order_by("area", "measure__order", "year", "source")
         .values_list("area", "measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name", "computed")
     )
-    area_rows = (
-        _row(
-            "",
-            authority.name if area == Area.LA else Area(area).label,
-            code,
-            year,
-            value,
-            status,
-            cohort,
-            source,
-            file_name,
-            computed=computed,
-        )
-        for area, code, year, value, status, cohort, source, file_name, computed in areas
-    )
-    yield from _marking_what_pages_show(area_rows)
+    named = (("", authority.name if area == Area.LA else Area(area).label, *rest) for area, *rest in areas)
+    yield from _rows(named)
     rows = (
         Observation.objects.filter(school__in=schools, measure__key=True)
         .order_by("school__name", "school__urn", "measure__order", "year", "source")
         .values_list("school__urn", "school__name", "measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name")
     )
-    yield from _marking_what_pages_show(_row(*values) for values in rows.iterator(chunk_size=5000))
+    yield from _rows(rows.iterator(chunk_size=5000))
 
 
-def _marking_what_pages_show(rows):
-    """Each row with whether the pages show it: where two releases give a figure for the same place, measure and
-    year (KS4 2018/19 final and provisional), the pages show the most final one and the other is marked 'no'."""
-    for _, same in groupby(rows, key=lambda row: (row[0], row[1], row[2], row[4])):
+def _rows(figures):
+    """A row of HEADER for each figure (urn, name, code, year, value, status, cohort, source, file name[, computed]),
+    saying whether the pages show it: where two releases give a figure for the same place, measure and year
+    (KS4 2018/19 final and provisional), the pages show the most final one and the other is marked 'no'."""
+    for _, same in groupby(figures, key=lambda figure: figure[:4]):
         same = list(same)
-        shown = min(same, key=lambda row: RANK.get(row[-1], 99))
-        for row in same:
-            yield [*row[:-1], "yes" if row is shown else "no: a more final release is shown"]
+        shown = min(same, key=lambda figure: RANK.get(figure[7], 99))
+        for figure in same:
+            yield [*_row(*figure), "yes" if figure is shown else "no: a more final release is shown"]
 
 
-def _row(urn, name, code, year, value, status, cohort, source, file_name, *, computed=False) -> list:
-    """The columns of HEADER, with the source's number in the place of "Shown on pages" (see _marking_what_pages_show)."""
+def _row(urn, name, code, year, value, status, cohort, source, file_name, computed=False) -> list:
+    """The columns of HEADER but the last."""
     spec = BY_CODE.get(code)
     return [
         urn,
@@ -75,7 +62,6 @@ def _row(urn, name, code, year, value, status, cohort, source, file_name, *, com
         cohort,
         Source(source).label + (" (calculated here from the schools' counts)" if computed else ""),
         file_name,
-        source,
     ]
 
 
