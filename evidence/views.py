@@ -57,10 +57,12 @@ def _school_lines(series, la_name):
     return lines
 
 
-def _school_title(series, la_name):
-    """The chart's title names the lines it draws (an authority or England with no figure for any year has none)."""
+def _chart_title(series, first: str, la_name: str | None = None) -> str:
+    """The chart's title names the lines it draws (an authority or England with no figure for any year has none):
+    `first`, then the authority (`la_name`, if it is not `first`), then England."""
+    authority = f", {series.la_label(la_name)}" if la_name and _any_value(series.la) else ""
     england = f" and {series.england_label}" if _any_value(series.england) else ""
-    return f"{series.measure.label}, by year: the school" + (f", {series.la_label(la_name)}" if _any_value(series.la) else "") + england
+    return f"{series.measure.label}, by year: {first}{authority}{england}"
 
 
 def _any_value(points) -> bool:
@@ -72,7 +74,7 @@ def school_results(request, urn):
     found = history(school)
     urns = found.urns
     la_name = school.la.name
-    trends = trends_of(school_series(school, urns), lambda s: _school_lines(s, la_name), lambda s: _school_title(s, la_name))
+    trends = trends_of(school_series(school, urns), lambda s: _school_lines(s, la_name), lambda s: _chart_title(s, "the school", la_name))
     groups = [(group, [t for t in trends if t.series.measure.group == group]) for group in GROUPS]
     context = {
         **_school_context(request, school),
@@ -157,10 +159,7 @@ def authority_results(request, code):
             lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
         return lines
 
-    def title_for(series):
-        return f"{series.measure.label}, by year: {authority.name}" + (" and England" if _any_value(series.england) else "")
-
-    trends = trends_of(series_list, lines_for, title_for)
+    trends = trends_of(series_list, lines_for, lambda s: _chart_title(s, authority.name))
     context = {
         "authority": authority,
         "school_count": schools.count(),
