@@ -351,6 +351,7 @@ def test_the_authoritys_figure_is_for_the_schools_phase_where_englands_is(client
     html = client.get(reverse("evidence:school-results", args=[urn])).content.decode()
     phase = label.split(" (")[1]  # "primary schools)"
     assert f"{ehcp}% ({phase}" in html and f"Surrey ({phase}" in html
+    assert f">% with an EHC plan or statement, by year: the school, Surrey ({phase} and England (state-funded {phase}</title>" in html
 
 
 @pytest.mark.parametrize(
