@@ -1,6 +1,8 @@
 """Academic years as the pages write them. Plain functions, no Django: a year is the calendar year
 the academic year ends (2019 = 2018/19)."""
 
+from core.words import listed
+
 
 def academic_year(year: int) -> str:
     return f"{year - 1}/{year % 100:02d}"
@@ -15,4 +17,4 @@ def years_text(years) -> str:
         else:
             runs.append([year])
     parts = [academic_year(r[0]) if len(r) == 1 else f"{academic_year(r[0])} to {academic_year(r[-1])}" for r in runs]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return listed(parts)

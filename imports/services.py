@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record
+from core.words import listed
 from register.models import LocalAuthority
 
 from .models import ImportOutcome, ImportRun
@@ -46,7 +47,7 @@ def refuse_authorities_not_held(la_codes: Iterable[int], *, in_file: Iterable[in
     if len(unknown) == 1:
         there = f"there is no local authority {unknown[0]}"
     else:
-        there = f"there are no local authorities {', '.join(map(str, unknown[:-1]))} and {unknown[-1]}"
+        there = f"there are no local authorities {listed([str(code) for code in unknown])}"
     if in_file is None:
         raise ImportRefused(f"{there} in the register; an authority is added by importing a GIAS establishment extract of its schools")
     raise ImportRefused(f"{there} in the register, and the file has no schools of {'it' if len(unknown) == 1 else 'them'}")

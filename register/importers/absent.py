@@ -9,6 +9,7 @@ another may not even be a range). A file without a column that identifies its ro
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from core.words import listed
 from imports.registry import ImportRefused
 
 # What the fields are called in the import's message, and the fields left together, in a GIAS extract's
@@ -67,7 +68,7 @@ def refuse_missing_columns(header: list[str], required: list[str], every: str) -
     missing = [column for column in required if column not in header]
     if missing:
         named = ", ".join(f"'{column}'" for column in missing)
-        raise ImportRefused(f"the file has no column{'s' if len(missing) > 1 else ''} {named}; every {every} has {_and(required)}")
+        raise ImportRefused(f"the file has no column{'s' if len(missing) > 1 else ''} {named}; every {every} has {listed(required)}")
 
 
 def absent_fields(header: list[str], columns_of: Mapping[str, list[str]], together=LEFT_TOGETHER) -> list[Absent]:
@@ -85,9 +86,5 @@ def absent_fields(header: list[str], columns_of: Mapping[str, list[str]], togeth
 def absent_note(absent: list[Absent]) -> str:
     """e.g. "The file has no column 'HeadLastName': heads were left as they were." """
     columns = [column for group in absent for column in group.columns]
-    named, left = _and([f"'{column}'" for column in columns]), _and([group.words for group in absent])
+    named, left = listed([f"'{column}'" for column in columns]), listed([group.words for group in absent])
     return f"The file has no column{'s' if len(columns) > 1 else ''} {named}: {left} were left as they were."
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
