@@ -21,6 +21,7 @@ from .readers import header_of, read_table, refuse_cut_short, with_lines
 NOT_EVALUATED = "Not evaluated"
 GRADED, UNGRADED, REPORT_CARD = "graded", "ungraded", "report_card"
 MISSING = {"", "NULL", "null"}
+NOT_EVALUATED_TEXTS = [*MISSING, "9"]  # what an area of an inspection says when it was not evaluated
 
 
 def key(name: str) -> str:
@@ -209,7 +210,11 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     if "started_on" in columns:
         # A row that evaluates something but says not when: the inspection cannot be placed in the school's history.
         areas = [names[k] for k in REPORT_CARD_AREAS if k in names]
-        evaluated = pl.any_horizontal([~words(pl.col(c)).is_in(["", "9"]) for c in areas]) if areas else pl.lit(False)
+        evaluated = (
+            pl.any_horizontal([~pl.col(c).str.strip_chars().fill_null("").is_in(NOT_EVALUATED_TEXTS) for c in areas])
+            if areas
+            else pl.lit(False)
+        )
         checks.append(
             (columns["started_on"], pl.col("_started_on").is_null() & evaluated, "the row gives evaluations but no inspection start date")
         )
@@ -256,8 +261,7 @@ def _current(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
     # Each area's text is trimmed once, into a column of its own, for the tests and the words below.
     trimmed = [f"_{label}" for label in areas]
     frame = frame.with_columns(pl.col(column).str.strip_chars().fill_null("").alias(f"_{label}") for label, column in areas.items())
-    not_evaluated = [*MISSING, "9"]
-    given = pl.any_horizontal([~pl.col(name).is_in(not_evaluated) for name in trimmed]) if areas else pl.lit(False)
+    given = pl.any_horizontal([~pl.col(name).is_in(NOT_EVALUATED_TEXTS) for name in trimmed]) if areas else pl.lit(False)
     any_nine = pl.any_horizontal([pl.col(name) == "9" for name in trimmed]) if areas else pl.lit(False)
     frame = frame.with_columns(given.alias("_given"), any_nine.alias("_nine"), text("safeguarding").alias("_safeguarding"))
     frame = (
@@ -288,9 +292,8 @@ def _current(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
 
 def _judgements(frame: pl.DataFrame, areas: dict[str, str]) -> pl.DataFrame:
     """The report card's judgements as JSON for each combination of the trimmed areas' texts: there are few, so each is made once."""
-    not_evaluated = [*MISSING, "9"]
     judgements = {
-        label: pl.when(pl.col(f"_{label}").is_in(not_evaluated)).then(pl.lit(NOT_EVALUATED)).otherwise(words(pl.col(f"_{label}")))
+        label: pl.when(pl.col(f"_{label}").is_in(NOT_EVALUATED_TEXTS)).then(pl.lit(NOT_EVALUATED)).otherwise(words(pl.col(f"_{label}")))
         for label in areas
     }
     return frame.select([f"_{label}" for label in areas]).unique().with_columns(as_json(judgements).alias("_judgements"))
