@@ -131,6 +131,12 @@ class TestImpossibleNumbers:
         assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 1)
         assert School.objects.get(urn=125004).fsm_percent == int(float(value))
 
+    @pytest.mark.parametrize(("column", "value", "limit"), [("Easting", "700001", "700000"), ("Northing", "1300001", "1300000")])
+    def test_a_place_beyond_the_national_grid(self, imported, tmp_path, column, value, limit):
+        run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field(column, value)))
+        assert run.message.startswith(f"surrey-2021-05-establishments.csv, row 103, column '{column}': '{value}' is more than {limit}.")
+        assert snapshot() == imported
+
     @pytest.mark.parametrize(
         "column", ["StatutoryLowAge", "StatutoryHighAge", "SchoolCapacity", "NumberOfPupils", "NumberOfBoys", "NumberOfGirls"]
     )

@@ -72,8 +72,14 @@ NUMBER_COLUMNS = {
     "northing": "Northing",
 }
 # What a number can be besides not negative: an establishment number has four digits (LAESTAB is the LA code
-# and then it), and a percentage is at most 100.
-LIMITS = {"establishment_number": {"maximum": 9999}, "fsm_percent": {"minimum": 0, "maximum": 100}}
+# and then it), a percentage is at most 100, and a place lies within the British National Grid (700 km east
+# and 1,300 km north of its origin, south-west of the Isles of Scilly).
+LIMITS = {
+    "establishment_number": {"maximum": 9999},
+    "fsm_percent": {"minimum": 0, "maximum": 100},
+    "easting": {"maximum": 700_000},
+    "northing": {"maximum": 1_300_000},
+}
 DATE_COLUMNS = {
     "opened_on": "OpenDate",
     "closed_on": "CloseDate",
