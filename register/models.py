@@ -286,6 +286,7 @@ class RegisterEventKind(models.TextChoices):
     FEDERATION_CHANGED = "federation", "Federation changed"
     PHASE_CHANGED = "phase", "Phase or age range changed"
     OFSTED_CHANGED = "ofsted", "Ofsted rating changed"
+    LINK_CHANGED = "link", "Link to another school changed"
 
 
 class RegisterEvent(models.Model):

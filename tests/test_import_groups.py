@@ -5,8 +5,9 @@ import pytest
 
 from imports.models import ImportOutcome
 from imports.services import import_file
-from register.models import Group, GroupKind, GroupMembership, School, SchoolLink
+from register.models import Group, GroupKind, GroupMembership, RegisterEvent, RegisterEventKind, School, SchoolLink
 
+from .factories import SchoolFactory
 from .test_import_demo_files import GIAS_2021, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025, snapshot, without_columns
 
 
@@ -115,7 +116,65 @@ def test_a_later_links_file_that_turns_a_link_round_replaces_it(surrey):
         "Predecessor - amalgamated"
     ]
     assert run.changed >= 1
+    event = RegisterEvent.objects.get(school__urn=125402, kind=RegisterEventKind.LINK_CHANGED)
+    assert (event.old_value, event.new_value, event.occurred_on) == (
+        "Successor - amalgamated: URN 125448 (St Teresa's Preparatory School)",
+        "Predecessor - amalgamated: URN 125448 (St Teresa's Preparatory School)",
+        date(2019, 8, 23),
+    )
     assert import_file(LINKS_2025, la_codes=[936]).outcome == ImportOutcome.UNCHANGED
+
+
+LINKS_HEADER = '"URN","LinkURN","LinkName","LinkType","LinkEstablishedDate"\n'
+
+
+def links_file(path, *rows):
+    path.write_text(LINKS_HEADER + "".join(",".join(f'"{value}"' for value in row) + "\n" for row in rows))
+    return path
+
+
+def test_a_link_turned_round_is_recorded_as_a_register_event_of_the_school(db, tmp_path):
+    """The school at the link's URN end keeps what the link said; a pair linked as before, or a school outside
+    the register, records nothing, and the same file again records nothing more."""
+    school, unchanged = SchoolFactory(urn=125402), SchoolFactory(urn=125403)
+    import_file(
+        links_file(
+            tmp_path / "links-2021.csv",
+            (125402, 125448, "St Teresa's Preparatory School", "Successor - amalgamated", "23-08-2019"),
+            (125403, 125449, "Elm Infant School", "Predecessor", "01-09-2015"),
+            (125448, 125402, "St Teresa's School", "Predecessor - amalgamated", "23-08-2019"),
+        )
+    )
+    later = links_file(
+        tmp_path / "links-2025.csv",
+        (125402, 125448, "St Teresa's Preparatory School", "Predecessor - amalgamated", "01-09-2024"),
+        (125403, 125449, "Elm Infant School", "Predecessor", "01-09-2015"),
+        (125448, 125402, "St Teresa's School", "Successor - amalgamated", "01-09-2024"),
+    )
+    run = import_file(later)
+    events = list(RegisterEvent.objects.filter(kind=RegisterEventKind.LINK_CHANGED))
+    assert [(e.school, e.import_run, e.occurred_on) for e in events] == [(school, run, date(2024, 9, 1))]
+    assert (events[0].old_value, events[0].new_value) == (
+        "Successor - amalgamated: URN 125448 (St Teresa's Preparatory School)",
+        "Predecessor - amalgamated: URN 125448 (St Teresa's Preparatory School)",
+    )
+    assert str(events[0]) == (
+        "Link to another school changed: from “Successor - amalgamated: URN 125448 (St Teresa's Preparatory School)” "
+        "to “Predecessor - amalgamated: URN 125448 (St Teresa's Preparatory School)”"
+    )
+    assert not unchanged.events.exists()
+    assert import_file(later).outcome == ImportOutcome.UNCHANGED
+    assert RegisterEvent.objects.filter(kind=RegisterEventKind.LINK_CHANGED).count() == 1
+
+
+def test_a_link_turned_round_without_a_date_is_dated_on_the_day_of_the_import(db, tmp_path):
+    school = SchoolFactory(urn=125402)
+    import_file(links_file(tmp_path / "links-2021.csv", (125402, 125448, "St Teresa's Preparatory School", "Successor", "")))
+    import_file(links_file(tmp_path / "links-2025.csv", (125402, 125448, "", "Predecessor", "")))
+    event = school.events.get()
+    assert (event.kind, event.occurred_on) == (RegisterEventKind.LINK_CHANGED, date.today())
+    # A file that leaves the name out: the event names the school as the register knew it.
+    assert event.new_value == "Predecessor: URN 125448 (St Teresa's Preparatory School)"
 
 
 class TestAGroupsFileWithoutSomeColumns:

@@ -1,14 +1,17 @@
 """GIAS establishment links (predecessor, successor, merged, amalgamated …), kept by URN.
 
 With --la, a link is kept when either end is a school of those authorities in the register; without,
-every link is kept, since the other end of a link is often a school that has closed.
+every link is kept, since the other end of a link is often a school that has closed. A pair the file links in
+another way than before is a register event of the school at the link's `urn` end, saying what the link was.
 """
+
+from datetime import date
 
 import polars as pl
 
 from imports.bulk import insert_rows, update_rows
 from imports.registry import Counts, ImportContext
-from register.models import School, SchoolLink
+from register.models import RegisterEvent, RegisterEventKind, School, SchoolLink
 
 from . import frames
 
@@ -45,9 +48,9 @@ def load(ctx: ImportContext) -> Counts:
         for pk, urn, linked, kind, name, on in SchoolLink.objects.values_list("id", *FIELDS).iterator(chunk_size=10000)
     }
     new_rows, changed_rows = [], []
-    types: dict[tuple[int, int], set[str]] = {}
+    listed: dict[tuple[int, int], dict[str, tuple]] = {}  # (urn, linked urn) → link type → (linked name, established on)
     for row in frame.iter_rows():
-        types.setdefault(row[:2], set()).add(row[2])
+        listed.setdefault(row[:2], {})[row[2]] = row[3:]
         old = stored.get(row[:3])
         if old is None:
             new_rows.append((*row, ctx.run.pk))
@@ -55,10 +58,55 @@ def load(ctx: ImportContext) -> Counts:
             changed_rows.append((*row[3:], ctx.run.pk, old[0]))
     # A pair of schools the file links in another way than before (GIAS has turned a "Successor" round into a
     # "Predecessor"): the file's word replaces the old one, which would otherwise send history both ways.
-    superseded = [pk for (urn, linked, kind), (pk, *_) in stored.items() if kind not in types.get((urn, linked), {kind})]
-    SchoolLink.objects.filter(pk__in=superseded).delete()
+    superseded = {key: old for key, old in stored.items() if key[:2] in listed and key[2] not in listed[key[:2]]}
+    SchoolLink.objects.filter(pk__in=[pk for pk, *_ in superseded.values()]).delete()
+    RegisterEvent.objects.bulk_create(_link_changes(superseded, stored, listed, ctx.run), batch_size=1000)
     insert_rows(SchoolLink, [*FIELDS, "import_run"], new_rows)
     update_rows(SchoolLink, ["linked_name", "established_on", "import_run"], changed_rows)
     counts.created, counts.changed = len(new_rows), len(changed_rows) + len(superseded)
     counts.unchanged = frame.height - len(new_rows) - len(changed_rows)
     return counts
+
+
+def _link_changes(superseded: dict, stored: dict, listed: dict, run) -> list[RegisterEvent]:
+    """An event for each pair of schools linked in another way than before, of the school at the link's `urn`
+    end if the register holds it: every way the pair was linked, and every way it is now. It is dated when
+    the new link was established, if the file says, else on the day of the import (as a register extract's
+    changes are)."""
+    pairs = {(urn, linked) for urn, linked, _ in superseded}
+    before: dict[tuple[int, int], dict[str, str]] = {}  # pair → link type → linked name, as the register held them
+    for (urn, linked, kind), (_, name, _) in stored.items():
+        if (urn, linked) in pairs:
+            before.setdefault((urn, linked), {})[kind] = name
+    school_ids = _school_ids([urn for urn, _ in pairs])
+    events = []
+    for urn, linked in sorted(pairs):
+        if urn not in school_ids:
+            continue
+        was, now = before[(urn, linked)], listed[(urn, linked)]
+        known_name = next((name for name in was.values() if name), "")
+        established = [on for kind, (_, on) in now.items() if kind not in was and on is not None]
+        events.append(
+            RegisterEvent(
+                school_id=school_ids[urn],
+                kind=RegisterEventKind.LINK_CHANGED,
+                occurred_on=min(established, default=date.today()),
+                old_value=_described(was, linked)[:400],
+                new_value=_described({kind: name or known_name for kind, (name, _) in now.items()}, linked)[:400],
+                import_run=run,
+            )
+        )
+    return events
+
+
+def _described(links: dict[str, str], linked_urn: int) -> str:
+    """'Successor: URN 123456 (Old School)', from link type → linked name; several ways joined by '; '."""
+    return "; ".join(f"{kind}: URN {linked_urn}" + (f" ({name})" if name else "") for kind, name in sorted(links.items()))
+
+
+def _school_ids(urns: list[int]) -> dict[int, int]:
+    """URN → id of those of `urns` the register holds."""
+    ids = {}
+    for start in range(0, len(urns), 1000):
+        ids.update(School.objects.filter(urn__in=urns[start : start + 1000]).values_list("urn", "id"))
+    return ids
