@@ -400,3 +400,23 @@ def describe_outcome(overall: str, category: str) -> str:
 def describe_grade(value: str) -> str:
     """'2' → 'Good (2)'; words are shown as published."""
     return f"{LEGACY_GRADES[value]} ({value})" if value in LEGACY_GRADES else value
+
+
+# Ofsted's inspection types name the Education Act 2005's sections: a section 5 inspection is a full one, a
+# section 8 visit is any other (a monitoring visit, an inspection without formal designation).
+INSPECTION_TYPES = {
+    "s5 inspection": "Full inspection (section 5)",
+    "academy first section 5": "First full inspection as an academy (section 5)",
+    "s8 no formal designation visit": "Inspection without formal designation (section 8)",
+}
+
+
+def describe_type(kind: str) -> str:
+    """An inspection type in words a reader knows: 'S5 Inspection' → 'Full inspection (section 5)'; the
+    section numbers spelt out in any other: 'Requires Improvement S5 Reinspection Visit 1' → 'Requires
+    improvement section 5 reinspection visit 1'."""
+    kind = kind.strip()
+    if kind.lower() in INSPECTION_TYPES:
+        return INSPECTION_TYPES[kind.lower()]
+    words = re.sub(r"\bs([58])\b", r"section \1", kind.lower())
+    return words[:1].upper() + words[1:]

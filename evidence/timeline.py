@@ -9,7 +9,7 @@ from core.jinja import gov_date
 from register.models import RegisterEvent
 
 from .models import Framework, Inspection, IntelligenceEntry, Severity
-from .ofsted import CATEGORIES, category_code, describe_grade
+from .ofsted import CATEGORIES, category_code, describe_grade, describe_type
 
 SEVERITY_COLOURS = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "grey"}
 
@@ -67,7 +67,7 @@ def inspection_event(inspection: Inspection, current_urn: int) -> Event:
     return Event(
         on=inspection.started_on,
         kind="inspection",
-        title=f"Ofsted: {inspection.inspection_type}" if inspection.inspection_type else "Ofsted inspection",
+        title=f"Ofsted: {describe_type(inspection.inspection_type)}" if inspection.inspection_type else "Ofsted inspection",
         lines=lines,
         tag=FRAMEWORK_TAGS[inspection.framework],
         tag_colour="blue" if inspection.framework == Framework.REPORT_CARD else "grey",

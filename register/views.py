@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from audit.services import audited_view
+from evidence.latest import latest_inspections
+from evidence.models import Framework
 
 from . import maps
 from .models import (
@@ -33,11 +35,9 @@ def school_list(request):
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     options = _filter_options(visible)
     hidden = filters.hidden_by_status(visible)
-    return render(
-        request,
-        "register/school_list.html",
-        {"page": page, "filters": filters, "hidden": hidden, "options": options, "sorts": SORTS, "statuses": STATUSES},
-    )
+    context = {"page": page, "filters": filters, "hidden": hidden, "options": options, "sorts": SORTS, "statuses": STATUSES}
+    context["inspections"] = latest_inspections(school.pk for school in page.object_list)
+    return render(request, "register/school_list.html", context)
 
 
 def _filter_options(visible):
@@ -74,6 +74,8 @@ def school_detail(request, urn):
         "links": [(link, link.linked_urn in visible_links) for link in links],
         "memberships": memberships,
         "events": school.events.select_related("import_run")[:20],
+        "latest": latest_inspections([school.pk]).get(school.pk),
+        "graded": latest_inspections([school.pk], Framework.GRADED).get(school.pk),
         "map_svg": maps.locator_svg(school),
     }
     return render(request, "register/school_detail.html", context)
@@ -133,7 +135,14 @@ def trust_detail(request, uid):
     return render(
         request,
         "register/trust_detail.html",
-        {"group": group, "current": current, "former": former, "hidden": hidden, "pupils": pupils},
+        {
+            "group": group,
+            "current": current,
+            "former": former,
+            "hidden": hidden,
+            "pupils": pupils,
+            "inspections": latest_inspections(m.school_id for m in [*current, *former]),
+        },
     )
 
 

@@ -1,0 +1,62 @@
+"""A school's latest Ofsted inspection in a few words, for the register's lists and pages.
+
+GIAS still gives a school's last legacy grade after a report-card inspection, so a list built from the
+register alone would show a rating four years old beside a school inspected last month. These come
+from the inspection history instead (which holds the register's ratings too), whichever framework the
+inspection was under. Report cards have no overall grade, and none is made up.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .models import Framework, Inspection
+from .ofsted import CATEGORIES, NOT_EVALUATED, category_code, describe_outcome, legacy_grade
+
+GRADE_COLOURS = {"1": "green", "2": "teal", "3": "yellow", "4": "red"}
+FIELDS = ("school_id", "framework", "started_on", "overall", "category_of_concern", "safeguarding", "judgements")
+
+
+@dataclass(frozen=True)
+class LatestInspection:
+    on: date
+    framework: str
+    outcome: str  # the words on the tag: a legacy grade, "Report card", an ungraded visit's outcome
+    colour: str  # the tag's colour
+    notes: tuple[str, ...] = ()  # what else a reader must not miss: safeguarding not met, a category of concern
+
+    @property
+    def framework_label(self) -> str:
+        return Framework(self.framework).label
+
+
+def latest_inspections(school_ids: Iterable[int], framework: str | None = None) -> dict[int, LatestInspection]:
+    """school id → its latest inspection (of `framework`, if given); schools with none are left out."""
+    held = Inspection.objects.filter(school_id__in=list(school_ids))
+    if framework:
+        held = held.filter(framework=framework)
+    latest = {}
+    for inspection in held.order_by("started_on", "id").only(*FIELDS):
+        latest[inspection.school_id] = inspection
+    return {school_id: summarise(inspection) for school_id, inspection in latest.items()}
+
+
+def summarise(inspection: Inspection) -> LatestInspection:
+    category = category_code(inspection.category_of_concern)
+    notes = []
+    if inspection.framework == Framework.GRADED:
+        grade = legacy_grade(inspection.overall)
+        outcome = describe_outcome(inspection.overall, inspection.category_of_concern)
+        colour = GRADE_COLOURS.get(grade or "", "grey")
+        category = "" if outcome.endswith(CATEGORIES.get(category, "\0")) else category  # already in the words
+    elif inspection.framework == Framework.REPORT_CARD:
+        outcome = "Report card"
+        if inspection.safeguarding and inspection.safeguarding != NOT_EVALUATED:
+            notes.append(f"Safeguarding standards {inspection.safeguarding.lower()}")
+        # No grade to colour: red where safeguarding was not met or the school was placed in a category.
+        colour = "red" if category or inspection.safeguarding.lower() == "not met" else "blue"
+    else:
+        outcome, colour = inspection.judgements.get("Outcome") or "Ungraded inspection", "grey"
+    if category:
+        notes.append(f"Category of concern: {CATEGORIES.get(category, category)}")
+    return LatestInspection(inspection.started_on, inspection.framework, outcome, colour, tuple(notes))

@@ -1,0 +1,116 @@
+"""The register's lists and pages show a school's latest inspection from its history, not GIAS's legacy rating."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from evidence.latest import latest_inspections
+from evidence.models import Framework
+from imports.services import import_file
+from register.models import LocalAuthority, School
+
+from .conftest import sign_in
+from .evidence_helpers import GIAS_2022, OFSTED_ALL
+from .factories import GroupFactory, GroupMembershipFactory, UserFactory, grant
+from .test_evidence_inspections import GRADED, REPORT_CARD, latest_file, latest_row
+
+
+@pytest.fixture
+def surrey(db):
+    import_file(GIAS_2022)
+    import_file(OFSTED_ALL)
+
+
+@pytest.fixture
+def officer(client, surrey):
+    user = UserFactory(email="officer@surrey.example")
+    grant(user, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    sign_in(client, user)
+    return client
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_a_report_card_is_the_latest_inspection_though_gias_still_gives_the_legacy_grade(surrey):
+    # Prior Heath Infant School: "Good" (22 September 2021) in the 2022 extract; a report card on 6 January 2026.
+    school = School.objects.get(urn=125028)
+    assert school.ofsted_rating == "Good"
+    latest = latest_inspections([school.pk])[school.pk]
+    assert (latest.framework, latest.outcome, latest.colour, str(latest.on)) == (Framework.REPORT_CARD, "Report card", "blue", "2026-01-06")
+    assert latest.notes == ("Safeguarding standards met",)
+    graded = latest_inspections([school.pk], Framework.GRADED)[school.pk]
+    assert (graded.outcome, graded.colour, str(graded.on)) == ("Good", "teal", "2021-09-22")
+
+
+def test_the_school_list_shows_each_schools_latest_inspection(officer):
+    page = text(officer.get(reverse("register:school-list"), {"q": "Prior Heath"}))
+    assert "Latest Ofsted inspection" in page
+    assert "Report card 6 January 2026 Safeguarding standards met" in page
+    # A school whose latest inspection is the register's legacy grade (Kingswood Primary School, 1 December 2021).
+    page = text(officer.get(reverse("register:school-list"), {"q": "124937"}))
+    assert "Good 1 December 2021" in page
+
+
+def test_the_school_page_shows_the_latest_inspection_and_the_last_graded_one(officer):
+    page = text(officer.get(reverse("register:school-detail", args=[125028])))
+    assert "Latest Ofsted inspection Report card 6 January 2026 Safeguarding standards met" in page
+    assert "Safeguarding standards met" in page
+    assert "Last graded inspection: Good, 22 September 2021" in page
+    assert "Every inspection of Prior Heath Infant School , in the timeline" in page
+    # Where the latest is the graded one, it is not said twice.
+    page = text(officer.get(reverse("register:school-detail", args=[124937])))
+    assert "Good 1 December 2021 Graded inspection (to 2024)" in page
+    assert "Last graded inspection" not in page
+
+
+def test_a_trusts_schools_show_their_latest_inspections(officer):
+    # Kenyngton Manor Primary School: a report card on 25 November 2025, and the register's "Good" of 2016.
+    trust = GroupFactory(name="The Howard Partnership Trust")
+    GroupMembershipFactory(group=trust, school=School.objects.get(urn=140348))
+    page = text(officer.get(reverse("register:trust-detail", args=[trust.uid])))
+    assert "Report card 25 November 2025 Safeguarding standards met" in page
+
+
+def test_safeguarding_not_met_or_a_category_of_concern_turns_the_report_card_red(surrey):
+    card = {**REPORT_CARD, "Safeguarding standards": "Not met", "Category of concern": "SM"}
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **card)]), file_name="latest.csv")
+    school = School.objects.get(urn=143373)
+    latest = latest_inspections([school.pk])[school.pk]
+    assert (latest.outcome, latest.colour) == ("Report card", "red")
+    assert latest.notes == ("Safeguarding standards not met", "Category of concern: special measures")
+
+
+def test_an_inadequate_grade_names_its_category_once(surrey):
+    graded = {
+        **GRADED,
+        "Latest OEIF overall effectiveness": "4",
+        "Inspection start date of latest OEIF graded inspection": "01/03/2024",
+        "Most recent category of concern": "SWK",
+    }
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded)]), file_name="latest.csv")
+    school = School.objects.get(urn=143373)
+    latest = latest_inspections([school.pk])[school.pk]
+    assert (latest.outcome, latest.colour, latest.notes) == ("Inadequate: serious weaknesses", "red", ())
+
+
+def test_an_ungraded_inspection_shows_its_outcome(surrey):
+    ungraded = {"Ungraded inspection overall outcome": "School remains Good", "Date of latest ungraded inspection": "05/06/2024"}
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **ungraded)]), file_name="latest.csv")
+    school = School.objects.get(urn=143373)
+    latest = latest_inspections([school.pk])[school.pk]
+    assert (latest.framework, latest.outcome, latest.colour, str(latest.on)) == (
+        Framework.UNGRADED,
+        "School remains Good",
+        "grey",
+        "2024-06-05",
+    )
+
+
+def test_the_timeline_names_inspection_types_in_plain_words(officer):
+    page = text(officer.get(reverse("evidence:school-timeline", args=[125028])))
+    assert "Ofsted: Full inspection (section 5)" in page
+    assert "S5 Inspection" not in page
