@@ -2,12 +2,15 @@ import gzip
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
+from accounts.roles import Role
 from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import Group, GroupKind, GroupMembership, RegisterEvent, RegisterEventKind, School, SchoolLink
 
-from .factories import SchoolFactory
+from .conftest import sign_in
+from .factories import SchoolFactory, UserFactory, grant
 from .test_import_demo_files import GIAS_2021, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025, snapshot, without_columns
 
 
@@ -133,7 +136,7 @@ def links_file(path, *rows):
     return path
 
 
-def test_a_link_turned_round_is_recorded_as_a_register_event_of_the_school(db, tmp_path):
+def test_a_link_turned_round_is_recorded_as_a_register_event_of_the_school(db, tmp_path, client):
     """The school at the link's URN end keeps what the link said; a pair linked as before, or a school outside
     the register, records nothing, and the same file again records nothing more."""
     school, unchanged = SchoolFactory(urn=125402), SchoolFactory(urn=125403)
@@ -163,6 +166,13 @@ def test_a_link_turned_round_is_recorded_as_a_register_event_of_the_school(db, t
         "to “Predecessor - amalgamated: URN 125448 (St Teresa's Preparatory School)”"
     )
     assert not unchanged.events.exists()
+    # The import's page lists it with the register's other changes.
+    admin = UserFactory()
+    grant(admin, Role.LA_ADMIN, school.la)
+    sign_in(client, admin)
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert "Changes to the register" in page and "Link to another school changed" in page
+    assert "Predecessor - amalgamated: URN 125448 (St Teresa&#39;s Preparatory School)" in page
     assert import_file(later).outcome == ImportOutcome.UNCHANGED
     assert RegisterEvent.objects.filter(kind=RegisterEventKind.LINK_CHANGED).count() == 1
 

@@ -7,7 +7,8 @@ from . import establishments, groups, links
 
 
 def register_changes(run, authority_ids) -> ChangeList:
-    """The register events an establishments import recorded (of the schools of `authority_ids`, if given)."""
+    """The register events an import recorded (of the schools of `authority_ids`, if given): an establishments
+    extract's changes, or the links a links file turned round."""
     events = RegisterEvent.objects.filter(import_run=run).select_related("school").order_by("school__name", "kind")
     if authority_ids is not None:
         events = events.filter(school__la_id__in=authority_ids)
@@ -27,4 +28,4 @@ def register_kinds() -> None:
     )
     register_kind(ImportKind("gias_groups", "GIAS groups list", groups.matches_groups, groups.load_groups))
     register_kind(ImportKind("gias_group_links", "GIAS group links list", groups.matches_group_links, groups.load_group_links))
-    register_kind(ImportKind("gias_links", "GIAS establishment links list", links.matches, links.load))
+    register_kind(ImportKind("gias_links", "GIAS establishment links list", links.matches, links.load, register_changes))
