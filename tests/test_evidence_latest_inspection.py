@@ -10,6 +10,7 @@ from evidence.latest import latest_inspections
 from evidence.models import Framework
 from imports.services import import_file
 from register.models import LocalAuthority, School
+from register.presenters import SchoolFilters
 
 from .conftest import sign_in
 from .evidence_helpers import GIAS_2022, OFSTED_ALL
@@ -114,3 +115,13 @@ def test_the_timeline_names_inspection_types_in_plain_words(officer):
     page = text(officer.get(reverse("evidence:school-timeline", args=[125028])))
     assert "Ofsted: Full inspection (section 5)" in page
     assert "S5 Inspection" not in page
+
+
+def test_most_recently_inspected_comes_first_report_cards_included_never_inspected_last(officer):
+    ordered = list(SchoolFilters(sort="-inspected").apply(School.objects.all()))
+    # Report cards of 6 January 2026, 9 December 2025 and 25 November 2025: newer than any grade GIAS gives.
+    assert [school.urn for school in ordered[:3]] == [125028, 125037, 140348]
+    never = [school.inspections.exists() for school in ordered].index(False)
+    assert never > 0 and not any(school.inspections.exists() for school in ordered[never:])
+    page = text(officer.get(reverse("register:school-list"), {"sort": "-inspected"}))
+    assert page.index("Prior Heath Infant School") < page.index("The Grange Community Infant School")
