@@ -48,7 +48,8 @@ def summarise(inspection: Inspection) -> LatestInspection:
         grade = legacy_grade(inspection.overall)
         outcome = describe_outcome(inspection.overall, inspection.category_of_concern)
         colour = GRADE_COLOURS.get(grade or "", "grey")
-        category = "" if outcome.endswith(CATEGORIES.get(category, "\0")) else category  # already in the words
+        if outcome.startswith("Inadequate:"):
+            category = ""  # already in the words: "Inadequate: special measures"
     elif inspection.framework == Framework.REPORT_CARD:
         outcome = "Report card"
         if inspection.safeguarding and inspection.safeguarding != NOT_EVALUATED:
