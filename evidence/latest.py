@@ -10,11 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .models import Framework, Inspection
+from .models import Framework, Inspection, InspectionSource
 from .ofsted import CATEGORIES, NOT_EVALUATED, category_code, describe_outcome, legacy_grade
 
 GRADE_COLOURS = {"1": "green", "2": "teal", "3": "yellow", "4": "red"}
-FIELDS = ("school_id", "framework", "started_on", "overall", "category_of_concern", "safeguarding", "judgements")
+FIELDS = ("school_id", "framework", "started_on", "overall", "category_of_concern", "safeguarding", "judgements", "source")
+# Two records of one day: GIAS may give its legacy rating the date of a later inspection (a report card, a
+# visit), so Ofsted's own record wins, and of Ofsted's the one that says most (a report card, a grade, a visit).
+SAYS_MOST = {Framework.UNGRADED: 0, Framework.GRADED: 1, Framework.REPORT_CARD: 2}
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,16 @@ def latest_inspections(school_ids: Iterable[int], framework: str | None = None) 
     if framework:
         held = held.filter(framework=framework)
     latest = {}
-    for inspection in held.order_by("started_on", "id").only(*FIELDS):
-        latest[inspection.school_id] = inspection
+    for inspection in held.order_by().only(*FIELDS):
+        kept = latest.get(inspection.school_id)
+        if kept is None or _order(inspection) > _order(kept):
+            latest[inspection.school_id] = inspection
     return {school_id: summarise(inspection) for school_id, inspection in latest.items()}
+
+
+def _order(inspection: Inspection) -> tuple:
+    own = inspection.source != InspectionSource.REGISTER
+    return inspection.started_on, own, SAYS_MOST.get(inspection.framework, -1), inspection.id
 
 
 def summarise(inspection: Inspection) -> LatestInspection:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from evidence.latest import latest_inspections
-from evidence.models import Framework
+from evidence.models import Framework, Inspection, InspectionSource
 from imports.services import import_file
 from register.models import LocalAuthority, School
 from register.presenters import SchoolFilters
@@ -125,3 +125,25 @@ def test_most_recently_inspected_comes_first_report_cards_included_never_inspect
     assert never > 0 and not any(school.inspections.exists() for school in ordered[never:])
     page = text(officer.get(reverse("register:school-list"), {"sort": "-inspected"}))
     assert page.index("Prior Heath Infant School") < page.index("The Grange Community Infant School")
+
+
+@pytest.mark.parametrize("framework", [Framework.REPORT_CARD, Framework.UNGRADED])
+def test_on_a_day_with_two_records_ofsteds_own_comes_before_the_registers_rating(surrey, framework):
+    # A register extract that dates its legacy rating by a later inspection of that day gives the school a
+    # second record of it: the one from Ofsted's file is the latest, whichever file was imported last.
+    school = School.objects.get(urn=125028)
+    ofsteds = Inspection.objects.get(school=school, framework=Framework.REPORT_CARD)
+    if framework == Framework.UNGRADED:
+        ofsteds.framework, ofsteds.judgements = Framework.UNGRADED, {"Outcome": "School remains Good (Concerns) - S5 Next"}
+        ofsteds.save()
+    Inspection.objects.create(
+        school=school,
+        framework=Framework.GRADED,
+        started_on=ofsteds.started_on,
+        inspection_type="Graded inspection",
+        overall="Good",
+        source=InspectionSource.REGISTER,
+        import_run=ofsteds.import_run,
+    )
+    latest = latest_inspections([school.pk])[school.pk]
+    assert (latest.framework, latest.on) == (framework, ofsteds.started_on)
