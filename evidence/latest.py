@@ -11,10 +11,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from .models import Framework, Inspection, InspectionSource
-from .ofsted import CATEGORIES, NOT_EVALUATED, category_code, describe_outcome, legacy_grade
+from .ofsted import CATEGORIES, NOT_EVALUATED, category_code, describe_outcome, describe_type, legacy_grade
 
 GRADE_COLOURS = {"1": "green", "2": "teal", "3": "yellow", "4": "red"}
-FIELDS = ("school_id", "framework", "started_on", "overall", "category_of_concern", "safeguarding", "judgements", "source")
+FIELDS = (
+    "school_id",
+    "framework",
+    "started_on",
+    "overall",
+    "category_of_concern",
+    "safeguarding",
+    "judgements",
+    "source",
+    "inspection_type",
+)
 # Two records of one day: GIAS may give its legacy rating the date of a later inspection (a report card, a
 # visit), so Ofsted's own record wins, and of Ofsted's the one that says most (a report card, a grade, a visit).
 SAYS_MOST = {Framework.UNGRADED: 0, Framework.GRADED: 1, Framework.REPORT_CARD: 2}
@@ -53,6 +63,7 @@ def _order(inspection: Inspection) -> tuple:
 
 def summarise(inspection: Inspection) -> LatestInspection:
     category = category_code(inspection.category_of_concern)
+    safeguarding = "" if inspection.safeguarding == NOT_EVALUATED else inspection.safeguarding.lower()
     notes = []
     if inspection.framework == Framework.GRADED:
         grade = legacy_grade(inspection.overall)
@@ -61,13 +72,17 @@ def summarise(inspection: Inspection) -> LatestInspection:
         if outcome.startswith("Inadequate:"):
             category = ""  # already in the words: "Inadequate: special measures"
     elif inspection.framework == Framework.REPORT_CARD:
-        outcome = "Report card"
-        if inspection.safeguarding and inspection.safeguarding != NOT_EVALUATED:
-            notes.append(f"Safeguarding standards {inspection.safeguarding.lower()}")
-        # No grade to colour: red where safeguarding was not met or the school was placed in a category.
-        colour = "red" if category or inspection.safeguarding.lower() == "not met" else "blue"
+        outcome, colour = "Report card", "blue"
     else:
         outcome, colour = inspection.judgements.get("Outcome") or "Ungraded inspection", "grey"
+        # A visit is not always a routine ungraded inspection: one without formal designation is often prompted by concerns.
+        if inspection.inspection_type.strip().lower() not in ("", "ungraded inspection"):
+            notes.append(describe_type(inspection.inspection_type))
+    if safeguarding:
+        notes.append(f"Safeguarding standards {safeguarding}")
     if category:
         notes.append(f"Category of concern: {CATEGORIES.get(category, category)}")
+    # Red, whatever the framework's words, where safeguarding was not met or the school was placed in a category.
+    if category or safeguarding == "not met":
+        colour = "red"
     return LatestInspection(inspection.started_on, inspection.framework, outcome, colour, tuple(notes))

@@ -147,3 +147,41 @@ def test_on_a_day_with_two_records_ofsteds_own_comes_before_the_registers_rating
     )
     latest = latest_inspections([school.pk])[school.pk]
     assert (latest.framework, latest.on) == (framework, ofsteds.started_on)
+
+
+def test_a_visit_that_evaluated_only_safeguarding_shows_it_and_what_kind_of_visit_it_was(surrey):
+    # As Ofsted's year-to-date file gives a section 8 visit: every area 9, safeguarding evaluated.
+    visit = {
+        "Inspection type": "S8 No Formal Designation Visit",
+        "Inspection start date": "20/01/2026",
+        "Safeguarding standards": "Not met",
+    }
+    visit |= dict.fromkeys(list(REPORT_CARD)[6:], "9")
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **visit)]), file_name="latest.csv")
+    school = School.objects.get(urn=143373)
+    latest = latest_inspections([school.pk])[school.pk]
+    assert (latest.framework, latest.outcome, latest.colour, str(latest.on)) == (
+        Framework.UNGRADED,
+        "Ungraded inspection",
+        "red",
+        "2026-01-20",
+    )
+    assert latest.notes == ("Inspection without formal designation (section 8)", "Safeguarding standards not met")
+
+
+def test_a_graded_inspection_without_an_overall_grade_that_placed_the_school_in_a_category_is_red(surrey):
+    # From September 2024 to November 2025 a graded inspection gave no overall grade, yet could place a school in a category.
+    graded = {
+        **GRADED,
+        "Latest OEIF overall effectiveness": "Not judged",
+        "Latest OEIF effectiveness of leadership and management": "4",
+        "Inspection start date of latest OEIF graded inspection": "04/03/2025",
+        "Inspection type": "S5 Inspection",
+        "Inspection start date": "04/03/2025",
+        "Category of concern": "SWK",
+    }
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded)]), file_name="latest.csv")
+    school = School.objects.get(urn=143373)
+    latest = latest_inspections([school.pk])[school.pk]
+    assert (latest.framework, latest.colour, str(latest.on)) == (Framework.GRADED, "red", "2025-03-04")
+    assert latest.notes == ("Category of concern: serious weaknesses",)
