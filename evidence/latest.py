@@ -24,6 +24,7 @@ FIELDS = (
     "judgements",
     "source",
     "inspection_type",
+    "urn_at_inspection",
 )
 # Two records of one day: GIAS may give its legacy rating the date of a later inspection (a report card, a
 # visit), so Ofsted's own record wins, and of Ofsted's the one that says most (a report card, a grade, a visit).
@@ -36,7 +37,7 @@ class LatestInspection:
     framework: str
     outcome: str  # the words on the tag: a legacy grade, "Report card", an ungraded visit's outcome
     colour: str  # the tag's colour
-    notes: tuple[str, ...] = ()  # what else a reader must not miss: safeguarding not met, a category of concern
+    notes: tuple[str, ...] = ()  # what else a reader must not miss: a predecessor's, safeguarding, a category of concern
 
     @property
     def framework_label(self) -> str:
@@ -78,6 +79,9 @@ def summarise(inspection: Inspection) -> LatestInspection:
         # A visit is not always a routine ungraded inspection: one without formal designation is often prompted by concerns.
         if inspection.inspection_type.strip().lower() not in ("", "ungraded inspection"):
             notes.append(describe_type(inspection.inspection_type))
+    if inspection.urn_at_inspection:
+        # Before a conversion or re-brokering: not this school's own inspection.
+        notes.append(f"Inspected as URN {inspection.urn_at_inspection} (a predecessor)")
     if safeguarding:
         notes.append(f"Safeguarding standards {safeguarding}")
     if category:

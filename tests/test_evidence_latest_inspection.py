@@ -185,3 +185,18 @@ def test_a_graded_inspection_without_an_overall_grade_that_placed_the_school_in_
     latest = latest_inspections([school.pk])[school.pk]
     assert (latest.framework, latest.colour, str(latest.on)) == (Framework.GRADED, "red", "2025-03-04")
     assert latest.notes == ("Category of concern: serious weaknesses",)
+
+
+def test_a_predecessors_inspection_held_under_the_school_says_whose_it_was(surrey, officer):
+    # The monthly file gives the last graded inspection with the URN the school had then (made-up date and URN).
+    graded = {
+        **GRADED,
+        "Inspection start date of latest OEIF graded inspection": "01/03/2019",
+        "URN at time of latest OEIF graded inspection": "132758",
+    }
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded)]), file_name="latest.csv")
+    school = School.objects.get(urn=143373)
+    latest = latest_inspections([school.pk])[school.pk]
+    assert (latest.outcome, str(latest.on), latest.notes) == ("Good", "2019-03-01", ("Inspected as URN 132758 (a predecessor)",))
+    page = text(officer.get(reverse("register:school-list"), {"q": "143373"}))
+    assert "Good 1 March 2019 Inspected as URN 132758 (a predecessor)" in page
