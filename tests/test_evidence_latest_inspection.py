@@ -200,3 +200,19 @@ def test_a_predecessors_inspection_held_under_the_school_says_whose_it_was(surre
     assert (latest.outcome, str(latest.on), latest.notes) == ("Good", "2019-03-01", ("Inspected as URN 132758 (a predecessor)",))
     page = text(officer.get(reverse("register:school-list"), {"q": "143373"}))
     assert "Good 1 March 2019 Inspected as URN 132758 (a predecessor)" in page
+
+
+def test_the_school_page_gives_the_last_graded_inspection_with_what_it_must_not_lose(surrey, officer):
+    graded = {
+        **GRADED,
+        "Inspection start date of latest OEIF graded inspection": "01/03/2019",
+        "URN at time of latest OEIF graded inspection": "132758",
+    }
+    visit = {"Inspection type": "S8 No Formal Designation Visit", "Inspection start date": "20/01/2026", "Safeguarding standards": "Met"}
+    visit |= dict.fromkeys(list(REPORT_CARD)[6:], "9")
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded, **visit)]), file_name="latest.csv")
+    page = text(officer.get(reverse("register:school-detail", args=[143373])))
+    assert (
+        "Latest Ofsted inspection Ungraded inspection 20 January 2026 Inspection without formal designation (section 8)"
+        " Safeguarding standards met Last graded inspection: Good, 1 March 2019; inspected as URN 132758 (a predecessor)"
+    ) in page
