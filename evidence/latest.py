@@ -29,6 +29,10 @@ FIELDS = (
 # Two records of one day: GIAS may give its legacy rating the date of a later inspection (a report card, a
 # visit), so Ofsted's own record wins, and of Ofsted's the one that says most (a report card, a grade, a visit).
 SAYS_MOST = {Framework.UNGRADED: 0, Framework.GRADED: 1, Framework.REPORT_CARD: 2}
+# Graded inspections went on until report cards (10 November 2025), without an overall grade from September
+# 2024: Ofsted's "Not judged" alone on a tag would read as an inspection that judged nothing.
+FRAMEWORK_LABELS = {Framework.GRADED: "Graded inspection (before report cards)"}
+NO_OVERALL_GRADE = ("", "not judged")
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class LatestInspection:
 
     @property
     def framework_label(self) -> str:
-        return Framework(self.framework).label
+        return FRAMEWORK_LABELS.get(self.framework, Framework(self.framework).label)
 
 
 def latest_inspections(school_ids: Iterable[int], framework: str | None = None) -> dict[int, LatestInspection]:
@@ -69,6 +73,8 @@ def summarise(inspection: Inspection) -> LatestInspection:
     if inspection.framework == Framework.GRADED:
         grade = legacy_grade(inspection.overall)
         outcome = describe_outcome(inspection.overall, inspection.category_of_concern)
+        if inspection.overall.strip().lower() in NO_OVERALL_GRADE:
+            outcome = "No overall grade"
         colour = GRADE_COLOURS.get(grade or "", "grey")
         if outcome.startswith("Inadequate:"):
             category = ""  # already in the words: "Inadequate: special measures"

@@ -64,7 +64,7 @@ def test_the_school_page_shows_the_latest_inspection_and_the_last_graded_one(off
     assert "Every inspection of Prior Heath Infant School , in the timeline" in page
     # Where the latest is the graded one, it is not said twice.
     page = text(officer.get(reverse("register:school-detail", args=[124937])))
-    assert "Good 1 December 2021 Graded inspection (to 2024)" in page
+    assert "Good 1 December 2021 Graded inspection (before report cards)" in page
     assert "Last graded inspection" not in page
 
 
@@ -185,6 +185,19 @@ def test_a_graded_inspection_without_an_overall_grade_that_placed_the_school_in_
     latest = latest_inspections([school.pk])[school.pk]
     assert (latest.framework, latest.colour, str(latest.on)) == (Framework.GRADED, "red", "2025-03-04")
     assert latest.notes == ("Category of concern: serious weaknesses",)
+
+
+def test_a_graded_inspection_without_an_overall_grade_says_so_in_words_an_officer_cannot_misread(surrey, officer):
+    # Ofsted's "Not judged" alone on a tag reads as an inspection that judged nothing; and "to 2024" is not when graded inspections ended.
+    graded = {
+        **GRADED,
+        "Latest OEIF overall effectiveness": "Not judged",
+        "Inspection start date of latest OEIF graded inspection": "04/03/2025",
+    }
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded)]), file_name="latest.csv")
+    page = text(officer.get(reverse("register:school-detail", args=[143373])))
+    assert "Latest Ofsted inspection No overall grade 4 March 2025 Graded inspection (before report cards)" in page
+    assert "Not judged" not in page and "to 2024" not in page
 
 
 def test_a_predecessors_inspection_held_under_the_school_says_whose_it_was(surrey, officer):
