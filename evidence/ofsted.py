@@ -411,12 +411,17 @@ INSPECTION_TYPES = {
 }
 
 
-def describe_type(kind: str) -> str:
+def describe_type(kind: str, *, judged: bool = False) -> str:
     """An inspection type in words a reader knows: 'S5 Inspection' → 'Full inspection (section 5)'; the
     section numbers spelt out in any other: 'Requires Improvement S5 Reinspection Visit 1' → 'Requires
-    improvement section 5 reinspection visit 1'."""
+    improvement section 5 reinspection visit 1'. A section 8 visit that `judged` (gave grades or a report
+    card) was deemed a section 5 inspection: Ofsted's year-to-date file calls these "Section 8 deemed section 5"."""
     kind = kind.strip()
     if kind.lower() in INSPECTION_TYPES:
-        return INSPECTION_TYPES[kind.lower()]
-    words = re.sub(r"\bs([58])\b", r"section \1", kind.lower())
-    return words[:1].upper() + words[1:]
+        words = INSPECTION_TYPES[kind.lower()]
+    else:
+        words = re.sub(r"\bs([58])\b", r"section \1", kind.lower())
+        words = words[:1].upper() + words[1:]
+    if judged and "section 8" in words.lower():
+        words += ", deemed a full inspection (section 5)"
+    return words

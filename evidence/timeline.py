@@ -64,10 +64,11 @@ def inspection_event(inspection: Inspection, current_urn: int) -> Event:
         f"Corrected by {change.import_run.file_name} ({gov_date(change.import_run.started_at)}): {change.field} was “{change.old_value}”"
         for change in sorted(inspection.changes.all(), key=lambda c: c.pk)
     )
+    judged = inspection.framework != Framework.UNGRADED  # graded, or a report card: not a visit that evaluated nothing
     return Event(
         on=inspection.started_on,
         kind="inspection",
-        title=f"Ofsted: {describe_type(inspection.inspection_type)}" if inspection.inspection_type else "Ofsted inspection",
+        title=f"Ofsted: {describe_type(inspection.inspection_type, judged=judged)}" if inspection.inspection_type else "Ofsted inspection",
         lines=lines,
         tag=FRAMEWORK_TAGS[inspection.framework],
         tag_colour="blue" if inspection.framework == Framework.REPORT_CARD else "grey",

@@ -229,3 +229,19 @@ def test_the_school_page_gives_the_last_graded_inspection_with_what_it_must_not_
         "Latest Ofsted inspection Ungraded inspection 20 January 2026 Inspection without formal designation (section 8)"
         " Safeguarding standards met Last graded inspection: Good, 1 March 2019; inspected as URN 132758 (a predecessor)"
     ) in page
+
+
+def test_a_section_8_visit_that_gave_a_report_card_is_named_as_deemed_a_full_inspection(officer):
+    # Ofsted's year-to-date file: two of its four 'S8 No Formal Designation Visit's were "Section 8 deemed
+    # section 5" (Trinity Academy Newcastle, Wayfield Primary School), every area evaluated, special measures.
+    deemed = {**REPORT_CARD, "Inspection type": "S8 No Formal Designation Visit", "Category of concern": "SM"}
+    visit = {"Inspection type": "S8 No Formal Designation Visit", "Inspection start date": "20/01/2026"}
+    visit |= dict.fromkeys(list(REPORT_CARD)[6:], "9")
+    rows = [latest_row(143373, "Guildford Grove Primary School", **deemed), latest_row(140348, "Kenyngton Manor Primary School", **visit)]
+    import_file(latest_file(rows), file_name="latest.csv")
+    page = text(officer.get(reverse("evidence:school-timeline", args=[143373])))
+    assert "Ofsted: Inspection without formal designation (section 8), deemed a full inspection (section 5)" in page
+    # A visit that evaluated nothing is not.
+    page = text(officer.get(reverse("evidence:school-timeline", args=[140348])))
+    assert "Ofsted: Inspection without formal designation (section 8) " in page
+    assert "deemed" not in page
