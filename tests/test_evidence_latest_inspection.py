@@ -245,3 +245,10 @@ def test_a_section_8_visit_that_gave_a_report_card_is_named_as_deemed_a_full_ins
     page = text(officer.get(reverse("evidence:school-timeline", args=[140348])))
     assert "Ofsted: Inspection without formal designation (section 8) " in page
     assert "deemed" not in page
+
+
+def test_the_legacy_rating_filter_says_it_is_the_registers_and_may_be_older_than_the_latest_inspection(officer):
+    # Prior Heath Infant School is "Good" in the register; its latest inspection, shown beside it, is a report card.
+    page = text(officer.get(reverse("register:school-list"), {"ofsted": "Good", "q": "Prior Heath"}))
+    assert "Ofsted rating (legacy grade) As the register (GIAS) gives it: it can be older than the latest inspection" in page
+    assert "Prior Heath Infant School" in page and "Report card 6 January 2026" in page
