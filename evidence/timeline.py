@@ -39,7 +39,7 @@ def inspections_for(urns: list[int]) -> list[Inspection]:
 
 
 # Beside an inspection's title, which often names its type already ("Graded inspection").
-FRAMEWORK_TAGS = {Framework.GRADED: "Graded, to 2024", Framework.UNGRADED: "Ungraded", Framework.REPORT_CARD: "Report card"}
+FRAMEWORK_TAGS = {Framework.GRADED: "Graded, before report cards", Framework.UNGRADED: "Ungraded", Framework.REPORT_CARD: "Report card"}
 
 
 def inspection_event(inspection: Inspection, current_urn: int) -> Event:

@@ -252,3 +252,15 @@ def test_the_legacy_rating_filter_says_it_is_the_registers_and_may_be_older_than
     page = text(officer.get(reverse("register:school-list"), {"ofsted": "Good", "q": "Prior Heath"}))
     assert "Ofsted rating (legacy grade) As the register (GIAS) gives it: it can be older than the latest inspection" in page
     assert "Prior Heath Infant School" in page and "Report card 6 January 2026" in page
+
+
+def test_the_timeline_does_not_say_graded_inspections_ended_in_2024(surrey, officer):
+    graded = {
+        **GRADED,
+        "Latest OEIF overall effectiveness": "Not judged",
+        "Inspection start date of latest OEIF graded inspection": "04/03/2025",
+    }
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded)]), file_name="latest.csv")
+    page = text(officer.get(reverse("evidence:school-timeline", args=[143373])))
+    assert "4 March 2025" in page and "Graded, before report cards" in page
+    assert "to 2024" not in page
