@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.jinja import gov_date
-from register.models import RegisterEvent
+from register.models import RegisterEvent, RegisterEventKind
 
 from .models import Framework, Inspection, IntelligenceEntry, Severity
 from .ofsted import CATEGORIES, category_code, describe_grade, describe_type
@@ -81,7 +81,14 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
     recorded against the schools of `intelligence_of` (those among the school and its earlier URNs whose
     intelligence the viewer may read)."""
     events = [inspection_event(i, school.urn) for i in inspections_for(urns)]
+    inspected = {event.on: event for event in events}
     for change in RegisterEvent.objects.filter(school__urn__in=urns).select_related("import_run", "school"):
+        if change.kind == RegisterEventKind.OFSTED_CHANGED and change.occurred_on in inspected:
+            # The inspection that changed the register's rating is on the timeline already, with its outcome:
+            # it says what the rating was before, rather than the change being told twice.
+            if change.old_value:
+                inspected[change.occurred_on].lines.append(f"The register's rating before: {change.old_value}")
+            continue
         events.append(
             Event(
                 change.occurred_on, "register", change.get_kind_display(), [change.change], "Register", "grey", change.import_run.file_name

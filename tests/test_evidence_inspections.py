@@ -471,3 +471,26 @@ def test_an_ofsted_file_cut_short_part_way_through_a_row_is_refused(surrey, tmp_
     assert run.outcome == ImportOutcome.REFUSED
     assert f"row {row + 1}: the file ends part-way through this row" in run.message
     assert snapshot() == before
+
+
+def test_the_timeline_tells_a_rating_change_once_with_the_inspection_that_made_it(surrey, client):
+    """Prior Heath Infant School: Outstanding (2007) in the 2021 extract, Good (22 September 2021) in the 2022 one."""
+    import re
+    from html import unescape
+
+    from accounts.roles import Role
+    from register.models import LocalAuthority, RegisterEvent, RegisterEventKind
+
+    from .conftest import sign_in
+    from .factories import UserFactory, grant
+
+    import_file(GIAS_2022)
+    assert RegisterEvent.objects.filter(school__urn=125028, kind=RegisterEventKind.OFSTED_CHANGED).exists()
+    officer = UserFactory(email="officer@surrey.example")
+    grant(officer, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    sign_in(client, officer)
+    html = client.get(reverse("evidence:school-timeline", args=[125028])).content.decode()
+    page = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+    assert page.count("22 September 2021 :") == 1
+    assert "Ofsted rating changed" not in page
+    assert "Overall effectiveness: Good" in page and "The register's rating before: Outstanding" in page
