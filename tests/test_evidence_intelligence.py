@@ -255,3 +255,12 @@ def test_the_timeline_keeps_what_was_recorded_against_the_schools_earlier_urn(cl
     for role in (Role.ADVISER, Role.HEADTEACHER):
         sign_in(client, world.users[role])
         assert "Budget deficit" not in client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
+
+
+def test_each_entry_is_a_card_with_its_summary_in_view(client, world, entry):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = squeezed(client.get(reverse("evidence:school-intelligence", args=[world.school.urn])))
+    assert '<h3 class="govuk-summary-card__title"> 10 January 2025: Leadership change </h3>' in html
+    assert "Headteacher to retire at Easter; interim head from the trust." in html
+    assert "govuk-tag--orange" in html and "Medium" in html
+    assert "cg-table-scroll" not in html  # nothing to scroll sideways to
