@@ -12,8 +12,10 @@ SORTS = {
     "name": (Lower("name"), "Name (A to Z)"),
     "-name": (Lower("name").desc(), "Name (Z to A)"),
     "urn": ("urn", "URN"),
-    "-pupils": ("-pupils", "Most pupils"),
-    "pupils": ("pupils", "Fewest pupils"),
+    # Schools with no pupil figure last either way, on both databases (SQLite puts nulls first going up,
+    # PostgreSQL going down).
+    "-pupils": (F("pupils").desc(nulls_last=True), "Most pupils"),
+    "pupils": (F("pupils").asc(nulls_last=True), "Fewest pupils"),
     "phase": ("phase", "Phase"),
     # By the latest inspection in the school's history (a report card too, which GIAS's inspection date
     # leaves out); schools never inspected last, on both databases.

@@ -94,6 +94,17 @@ def test_school_list_paginates_and_sorts(officer_client, world):
     assert "Zed School 00" in second and "Zed School 59" not in second
 
 
+def test_sorting_by_pupils_puts_schools_without_a_figure_last_both_ways(officer_client, world):
+    SchoolFactory(la=world.la, name="Small Pupils School", pupils=12)
+    SchoolFactory(la=world.la, name="Unknown Pupils School", pupils=None)
+    SchoolFactory(la=world.la, name="Large Pupils School", pupils=1500)
+    url = reverse("register:school-list")
+    fewest = officer_client.get(url, {"q": "Pupils School", "sort": "pupils"}).content.decode()
+    assert fewest.index("Small Pupils") < fewest.index("Large Pupils") < fewest.index("Unknown Pupils")
+    most = officer_client.get(url, {"q": "Pupils School", "sort": "-pupils"}).content.decode()
+    assert most.index("Large Pupils") < most.index("Small Pupils") < most.index("Unknown Pupils")
+
+
 def test_school_list_shows_only_the_users_authorities(officer_client, world):
     html = officer_client.get(reverse("register:school-list")).content.decode()
     assert "Ash Grange Primary School" in html
