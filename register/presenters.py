@@ -3,8 +3,9 @@
 import re
 from dataclasses import dataclass, replace
 
-from django.db.models import F, Max, Q, QuerySet, Value
+from django.db.models import F, Lookup, Max, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
+from django.db.models.lookups import Contains
 
 from .models import School, SchoolStatus
 
@@ -25,6 +26,9 @@ STATUSES = {"open": "Open", "closed": "Closed", "all": "Open and closed"}
 DIGITS = re.compile(r"^\d{5,7}$")
 LAESTAB = re.compile(r"^(\d{3})[/ -]?(\d{4})$")
 OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
+# Left out when names are compared, so that "St. John's", "St Johns" and "St John’s" are one name, as are
+# "Coworth-Flexlands" and "Coworth Flexlands". Each is replaced in turn, in the database and in the query alike.
+NAME_REPLACEMENTS = [("&", "and"), *((mark, "") for mark in "'’‘.,-() "), ("saint", "st")]
 
 
 @dataclass
@@ -97,6 +101,14 @@ def search_condition(q: str) -> Q:
     """Name, URN, LAESTAB (9362004 or 936/2004) or postcode."""
     compact = q.replace(" ", "").upper()
     condition = Q(name__icontains=q)
+    name = comparable_name(q)
+    if name:
+        # The letters must come in the name in that order: a cheap test that spares most rows the replacements
+        # (a national register's search is then several times faster). "and" may stand for "&", so a, n and d
+        # are not asked for; nor is anything but a plain letter or digit, which cannot need escaping.
+        letters = [c for c in name if c.isascii() and c.isalnum() and c not in "and"]
+        in_order = Q(Like(Lower("name"), "%" + "%".join(letters) + "%")) if letters else Q()
+        condition |= in_order & Q(Contains(comparable_name(Lower("name")), name))
     if DIGITS.match(q):
         condition |= Q(urn=int(q)) | Q(laestab=int(q))
     match = LAESTAB.match(q)
@@ -110,3 +122,25 @@ def search_condition(q: str) -> Q:
         without_space = School.objects.annotate(compact_postcode=Replace("postcode", Value(" "), Value("")))
         condition |= Q(pk__in=without_space.filter(compact_postcode__istartswith=compact).values("pk"))
     return condition
+
+
+class Like(Lookup):
+    """A plain SQL LIKE with the pattern as given, wildcards and all (Django's lookups escape them)."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+def comparable_name(name):
+    """A school name as searches compare it: lower case, "and" for "&", without apostrophes, full stops,
+    commas, hyphens, brackets or spaces, and "st" for "saint". Given a string, the string; given a database
+    expression (already in lower case), the same done by the database, so that no row is read into Python."""
+    text = isinstance(name, str)
+    name = name.lower() if text else name
+    for old, new in NAME_REPLACEMENTS:
+        name = name.replace(old, new) if text else Replace(name, Value(old), Value(new))
+    return name

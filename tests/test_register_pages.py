@@ -23,6 +23,32 @@ def test_school_list_finds_a_school_by_name_urn_laestab_and_postcode(officer_cli
         assert "Ash Grange Primary School" not in html, q
 
 
+def test_a_name_search_ignores_apostrophes_full_stops_hyphens_and_spacing_and_takes_saint_for_st(officer_client, world):
+    SchoolFactory(la=world.la, name="St John's CofE (Aided) Infant School")
+    SchoolFactory(la=world.la, name="St. Ann’s Heath Junior School")
+    SchoolFactory(la=world.la, name="Coworth-Flexlands School")
+    SchoolFactory(la=world.la, name="Hale Nursery & Primary Academy")
+    url = reverse("register:school-list")
+    searches = {
+        "St John's CofE (Aided) Infant School": ["St Johns", "St. John's", "St John’s", "saint john", "Saint-John's", "cofe aided"],
+        "St. Ann’s Heath Junior School": ["St Anns", "st ann's heath", "Saint Ann", "ST. ANNS"],
+        "Coworth-Flexlands School": ["Coworth Flexlands", "coworthflexlands", "Co-worth"],
+        "Hale Nursery &amp; Primary Academy": ["Hale Nursery and Primary", "Hale Nursery & Primary"],
+    }
+    for name, queries in searches.items():
+        for q in queries:
+            html = officer_client.get(url, {"q": q}).content.decode()
+            assert name.replace("'", "&#39;") in html, q
+            assert "Ash Grange Primary School" not in html, q
+
+
+def test_a_name_search_still_needs_every_letter(officer_client, world):
+    SchoolFactory(la=world.la, name="St John's CofE (Aided) Infant School")
+    for q in ("St Joan", "Saint Jo hns x", "St Johns Junior"):
+        html = officer_client.get(reverse("register:school-list"), {"q": q}).content.decode()
+        assert "St John&#39;s CofE" not in html, q
+
+
 def test_a_postcode_district_finds_that_district_only(officer_client, world):
     SchoolFactory(la=world.la, name="Guildford One School", postcode="GU1 1AA")
     SchoolFactory(la=world.la, name="Farnham Ten School", postcode="GU10 3BB")
