@@ -9,6 +9,7 @@ from accounts.models import RoleAssignment
 from audit.services import audited_view
 from evidence.latest import latest_inspections
 from evidence.models import Framework
+from evidence.ofsted import describe_outcome, legacy_grade
 
 from . import maps
 from .models import (
@@ -50,10 +51,21 @@ def _filter_options(visible):
     return {
         "phases": values("phase"),
         "types": values("type_name"),
-        "ofsted": values("ofsted_rating"),
+        "ofsted": legacy_ratings(values("ofsted_rating")),
         "trusts": list(trusts),
         "las": las if len(las) > 1 else [],
     }
+
+
+def rating_words(rating: str) -> str:
+    """A GIAS legacy Ofsted rating in the words the other pages use: 'Serious Weaknesses' is 'Inadequate:
+    serious weaknesses'. GIAS's own words stay the filter's value."""
+    return describe_outcome(rating, "") if rating else ""
+
+
+def legacy_ratings(ratings) -> list[tuple[str, str]]:
+    """(GIAS's words, ours) for each rating, best first."""
+    return [(rating, rating_words(rating)) for rating in sorted(ratings, key=lambda r: (legacy_grade(r) or "9", r))]
 
 
 def visible_school(request, urn) -> School:
@@ -181,7 +193,7 @@ def authority_detail(request, code):
         "closed": authority.schools.filter(status=SchoolStatus.CLOSED).count(),
         "by_phase": by("phase"),
         "by_type_group": by("type_group"),
-        "by_ofsted": by("ofsted_rating"),
+        "by_ofsted": [{**row, "rating": rating_words(row["ofsted_rating"])} for row in by("ofsted_rating")],
         "trusts": trusts[:20],
         "academy_trust_count": sum(1 for trust in trusts if trust["kind"] in ACADEMY_TRUST_KINDS),
         "events": RegisterEvent.objects.filter(school__la=authority).select_related("school")[:20],

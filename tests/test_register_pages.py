@@ -131,6 +131,24 @@ def test_sorting_by_pupils_puts_schools_without_a_figure_last_both_ways(officer_
     assert most.index("Large Pupils") < most.index("Small Pupils") < most.index("Unknown Pupils")
 
 
+def test_legacy_ratings_are_named_as_on_other_pages_with_gias_words_kept_in_the_filter(officer_client, world):
+    SchoolFactory(la=world.la, name="Weak School", ofsted_rating="Serious Weaknesses")
+    SchoolFactory(la=world.la, name="Measured School", ofsted_rating="Special Measures")
+    SchoolFactory(la=world.la, name="Good School", ofsted_rating="Good")
+    url = reverse("register:school-list")
+    html = officer_client.get(url).content.decode()
+    assert '<option value="Serious Weaknesses">Inadequate: serious weaknesses</option>' in html
+    assert '<option value="Special Measures">Inadequate: special measures</option>' in html
+    assert '<option value="Good">Good</option>' in html
+    assert ">Serious Weaknesses<" not in html and ">Special Measures<" not in html
+    chosen = officer_client.get(url, {"ofsted": "Serious Weaknesses"}).content.decode()
+    assert '<option value="Serious Weaknesses" selected>' in chosen and "Weak School" in chosen and "Good School" not in chosen
+    authority = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
+    assert "Inadequate: serious weaknesses" in authority and "Inadequate: special measures" in authority
+    assert "Serious Weaknesses" not in authority and "Special Measures" not in authority
+    assert "it can be older than the latest inspection" in authority
+
+
 def test_school_list_shows_only_the_users_authorities(officer_client, world):
     html = officer_client.get(reverse("register:school-list")).content.decode()
     assert "Ash Grange Primary School" in html
