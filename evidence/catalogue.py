@@ -33,6 +33,9 @@ class MeasureSpec:
     gap: bool = False  # a disadvantaged-vs-others gap measure
     description: str = ""
     places: int = 1  # decimal places to show
+    # England's figure by definition, shown (never stored) where DfE publishes none: a KS2 progress score
+    # measures pupils against pupils nationally, so England's is 0, and DfE's files leave it blank.
+    england_by_definition: float | None = None
 
 
 KS2 = "Key stage 2"
@@ -68,11 +71,11 @@ MEASURES: tuple[MeasureSpec, ...] = (
         places=0,
         description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_RWM_EXP); below zero is a gap.",
     ),
-    MeasureSpec("ks2_reading_progress", "Reading progress score", Unit.SCORE, Better.HIGHER, KS2, key=True),
+    MeasureSpec("ks2_reading_progress", "Reading progress score", Unit.SCORE, Better.HIGHER, KS2, key=True, england_by_definition=0.0),
     MeasureSpec("ks2_reading_progress_upper", "Reading progress: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS2),
-    MeasureSpec("ks2_writing_progress", "Writing progress score", Unit.SCORE, Better.HIGHER, KS2, key=True),
+    MeasureSpec("ks2_writing_progress", "Writing progress score", Unit.SCORE, Better.HIGHER, KS2, key=True, england_by_definition=0.0),
     MeasureSpec("ks2_writing_progress_upper", "Writing progress: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS2),
-    MeasureSpec("ks2_maths_progress", "Maths progress score", Unit.SCORE, Better.HIGHER, KS2, key=True),
+    MeasureSpec("ks2_maths_progress", "Maths progress score", Unit.SCORE, Better.HIGHER, KS2, key=True, england_by_definition=0.0),
     MeasureSpec("ks2_maths_progress_upper", "Maths progress: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS2),
     MeasureSpec("ks2_reading_progress_gap", "Disadvantaged gap: reading progress", Unit.SCORE, Better.HIGHER, KS2, gap=True),
     MeasureSpec("ks2_maths_progress_gap", "Disadvantaged gap: maths progress", Unit.SCORE, Better.HIGHER, KS2, gap=True),

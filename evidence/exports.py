@@ -10,31 +10,48 @@ from openpyxl.cell import WriteOnlyCell
 
 from .catalogue import BY_CODE
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year
-from .presenters import RANK
+from .presenters import RANK, authority_series
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
 # names come from imported files, so they must never run as one when a download is opened.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FIGURE = ("measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name")
 HEADER = ["URN", "School", "Measure code", "Measure", "Academic year", "Value", "Status", "Cohort", "Source", "File", "Shown on pages"]
 
 
 def authority_rows(authority, schools):
-    """The authority's and England's figures for the key measures (as the overview page shows them, with
-    no URN), then every school's, one row per measure, year and source."""
-    areas = (
-        AreaObservation.objects.filter(measure__key=True)
-        .filter(Q(area=Area.LA, la_code=authority.code) | Q(area=Area.ENGLAND))
-        .order_by("area", "measure__order", "year", "source")
-        .values_list("area", "measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name", "computed")
-    )
-    named = (("", authority.name if area == Area.LA else Area(area).label, *rest) for area, *rest in areas)
-    yield from _rows(named)
+    """The authority's and England's figures for the key measures (as the overview page shows them, with no URN),
+    then every school's, one row per measure, year and source."""
+    yield from _rows(_area_figures(authority))
     rows = (
         Observation.objects.filter(school__in=schools, measure__key=True)
         .order_by("school__name", "school__urn", "measure__order", "year", "source")
-        .values_list("school__urn", "school__name", "measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name")
+        .values_list("school__urn", "school__name", *FIGURE)
     )
     yield from _rows(rows.iterator(chunk_size=5000))
+
+
+def _area_figures(authority):
+    """The authority's and England's figures as the overview shows them: England's as published, and for a year it
+    is given only phase by phase, each phase's; a progress score's national average by definition, which DfE
+    leaves blank, said to be so."""
+    stored = (
+        AreaObservation.objects.filter(measure__key=True)
+        .filter(Q(area=Area.LA, la_code=authority.code) | Q(area=Area.ENGLAND))
+        .values_list("area", "measure__order", *FIGURE, "computed")
+    )
+    figures = list(stored)
+    for series in authority_series(authority.code):
+        order, code = series.measure.order, series.measure.code
+        for year, phases in series.england_phases.items():
+            for area, p in phases.items():
+                figures.append((area, order, code, year, p.value, p.status, p.cohort, p.source, p.file_name, p.computed))
+        for year in series.by_definition_years():
+            figures.append((Area.ENGLAND, order, code, year, series.england_by_definition, Status.VALUE, None, None, "", False))
+    # The authority's first, then England's; England's phases after its own figure for the same measure and year.
+    figures.sort(key=lambda figure: (figure[0] != Area.LA, figure[1], figure[3], figure[0], figure[7] or 0))
+    for area, _, *rest in figures:
+        yield ("", authority.name if area == Area.LA else Area(area).label, *rest)
 
 
 def _rows(figures):
@@ -60,9 +77,15 @@ def _row(urn, name, code, year, value, status, cohort, source, file_name, comput
         _rounded(value, spec.places if spec else None),
         "" if status == Status.VALUE else Status(status).label.lower(),
         cohort,
-        Source(source).label + (" (calculated here from the schools' counts)" if computed else ""),
+        _source_text(source, computed),
         file_name,
     ]
+
+
+def _source_text(source: int | None, computed: bool) -> str:
+    if source is None:  # a figure by definition, which no file gives
+        return "None: DfE does not publish England's progress score, which is 0 by definition"
+    return Source(source).label + (" (calculated here from the schools' counts)" if computed else "")
 
 
 def _rounded(value: float | None, places: int | None):

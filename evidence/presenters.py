@@ -7,8 +7,9 @@ final figures win. Where the school and a predecessor both have one (a merger), 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .catalogue import ETHNIC_GROUP_NAMES, Unit
+from .catalogue import BY_CODE, ETHNIC_GROUP_NAMES, Unit
 from .models import Area, AreaObservation, Measure, Observation, Source, Status, academic_year
+from .years import years_text
 
 # Most authoritative first.
 SOURCE_ORDER = [
@@ -60,6 +61,13 @@ def display(point: Point | None, measure: Measure) -> str:
     return measure.format(point.value, point.status)
 
 
+NOT_COMPARED = "not compared"
+BY_DEFINITION_NOTE = (
+    "DfE does not publish England's progress score: it is 0 by definition, since each pupil's progress is measured"
+    " against pupils nationally with similar prior attainment."
+)
+
+
 @dataclass
 class Series:
     measure: Measure
@@ -68,6 +76,10 @@ class Series:
     england: dict[int, Point] = field(default_factory=dict)
     england_area: int = Area.ENGLAND  # or the school's phase, where England is only given phase by phase
     la_area: int = Area.LA  # or the authority's schools of that phase, where England's figure is a phase's
+    # Year → England's phase → its figure, for the years England's is given only phase by phase (not in `england`,
+    # so no chart joins them into England's line).
+    england_phases: dict[int, dict[int, Point]] = field(default_factory=dict)
+    compared: bool = True  # False for a school's count (pupils on roll): no area's total is set beside it
 
     @property
     def england_label(self) -> str:
@@ -111,6 +123,52 @@ class Series:
 
     def text(self, point):
         return display(point, self.measure)
+
+    def la_text(self, year: int) -> str:
+        return self.text(self.la.get(year)) if self.compared else NOT_COMPARED
+
+    def england_texts(self, year: int) -> list[str]:
+        """England's figure for a year as the tables show it: as published; else each phase's, named, where England's
+        is given only phase by phase; else, for a progress score, its national average by definition."""
+        if not self.compared:
+            return [NOT_COMPARED]
+        if year in self.england:
+            return [self.text(self.england[year])]
+        if year in self.england_phases:
+            return [f"{self.text(point)} ({PHASE_NOTES[area]})" for area, point in self.england_phases[year].items()]
+        if self.england_by_definition is not None:
+            return [f"{self.measure.format(self.england_by_definition, Status.VALUE)} (national average by definition)"]
+        return [self.text(None)]
+
+    def england_text(self, year: int) -> str:
+        return "; ".join(self.england_texts(year))
+
+    @property
+    def england_by_definition(self) -> float | None:
+        """England's figure where DfE publishes none because it is fixed by definition (a progress score's 0)."""
+        spec = BY_CODE.get(self.measure.code)
+        return spec.england_by_definition if spec else None
+
+    def by_definition_years(self) -> list[int]:
+        """The years whose England figure is shown as its value by definition."""
+        if self.england_by_definition is None or not self.compared:
+            return []
+        return [year for year in self.years if year not in self.england and year not in self.england_phases]
+
+    @property
+    def notes(self) -> list[str]:
+        """What a table of every year needs to say about its authority and England columns."""
+        notes = []
+        if not self.compared:
+            notes.append("One school's count is not set beside its authority's or England's total.")
+        if self.england_phases:
+            notes.append(
+                f"England's figure for {years_text(self.england_phases)} is published for each phase of school only,"
+                " not for all schools together."
+            )
+        if self.by_definition_years():
+            notes.append(BY_DEFINITION_NOTE)
+        return notes
 
 
 def latest_year(points: dict[int, Point]) -> int | None:
@@ -195,28 +253,64 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
 
     England's line is the figure for all state-funded schools; for a measure that has none (absence,
     the census summary) it is England's figure for the school's own phase, and the pages say so. The
-    two are never joined into one line, and a count (pupils on roll) is never set beside a phase's total."""
+    two are never joined into one line: a year England gives only phase by phase (EAL in 2018/19) shows
+    the phase's figure, named, beside England's line. A count (pupils on roll) is set beside no area's."""
     measures = list(Measure.objects.filter(key=True) if key_only else Measure.objects.all())
     by_school = school_points(urns, measures)
     present = [m for m in measures if m.code in by_school]
-    la = area_points(present, la_code=school.la.code, area=Area.LA)
-    england = area_points(present, area=Area.ENGLAND)
+    # A count for all the authority's or England's schools says nothing beside one school's.
+    comparable = [m for m in present if m.unit != Unit.COUNT]
+    la = area_points(comparable, la_code=school.la.code, area=Area.LA)
+    england = area_points(comparable, area=Area.ENGLAND)
     phase = phase_area(school)
-    # A count (pupils on roll) for all England's primary schools says nothing beside one school's.
-    wanted = [m for m in present if m.code not in england and m.unit != Unit.COUNT]
-    by_phase = area_points(wanted, area=phase) if phase and wanted else {}
+    of_phase = area_points(comparable, area=phase) if phase and comparable else {}
+    by_phase = {code: points for code, points in of_phase.items() if code not in england}
     # Beside England's figure for the school's phase, the authority's for that phase (computed from the census
     # summary's counts), where it is held; else the authority's for all its schools.
-    la_by_phase = area_points(wanted, la_code=school.la.code, area=LA_PHASE[phase]) if by_phase else {}
+    phased = [m for m in comparable if m.code in by_phase]
+    la_by_phase = area_points(phased, la_code=school.la.code, area=LA_PHASE[phase]) if phased else {}
     series = []
     for m in present:
-        if m.code not in by_phase:
-            series.append(Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {})))
+        if m.unit == Unit.COUNT:
+            series.append(Series(m, by_school[m.code], compared=False))
+        elif m.code not in by_phase:
+            one = Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {}))
+            one.england_phases = phases_where_england_has_none(one, {phase: of_phase.get(m.code, {})})
+            series.append(one)
         elif m.code in la_by_phase:
             series.append(Series(m, by_school[m.code], la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
         else:
             series.append(Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase))
     return series
+
+
+ENGLAND_PHASES = (Area.ENGLAND_PRIMARY, Area.ENGLAND_SECONDARY, Area.ENGLAND_SPECIAL)
+
+
+def authority_series(la_code: int) -> list[Series]:
+    """Series for each key measure the authority has figures for, beside England's; a year England's is given only
+    phase by phase (the 2018/19 census summary) shows each phase's."""
+    measures = list(Measure.objects.filter(key=True))
+    la = area_points(measures, la_code=la_code, area=Area.LA)
+    present = [m for m in measures if m.code in la]
+    england = area_points(present, area=Area.ENGLAND)
+    phases = {area: area_points(present, area=area) for area in ENGLAND_PHASES}
+    series = []
+    for m in present:
+        one = Series(m, {}, la[m.code], england.get(m.code, {}))
+        one.england_phases = phases_where_england_has_none(one, {area: phases[area].get(m.code, {}) for area in ENGLAND_PHASES})
+        series.append(one)
+    return series
+
+
+def phases_where_england_has_none(series: Series, phases: dict[int, dict[int, Point]]) -> dict[int, dict[int, Point]]:
+    """Year → phase → England's figure for that phase, for each year the series shows without England's figure."""
+    found = {}
+    for year in series.years:
+        given = {area: points[year] for area, points in phases.items() if year in points}
+        if year not in series.england and given:
+            found[year] = given
+    return found
 
 
 def gap_context(series: list[Series], urns: list[int]) -> dict[str, Series]:

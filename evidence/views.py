@@ -18,9 +18,9 @@ from .catalogue import GROUPS, PUPILS
 from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import IntelligenceForm
 from .history import history, history_urns
-from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Measure, Severity
+from .models import Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
 from .ofsted import describe_outcome, legacy_grade
-from .presenters import Series, area_points, display, ethnic_groups, gap_context, school_series
+from .presenters import authority_series, display, ethnic_groups, gap_context, school_series
 from .services import record_intelligence
 from .timeline import inspection_event, inspections_for
 from .timeline import school_timeline as timeline_events
@@ -148,10 +148,7 @@ def _visible_authority(request, code) -> LocalAuthority:
 def authority_results(request, code):
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority).exclude(status=SchoolStatus.CLOSED)
-    measures = list(Measure.objects.filter(key=True))
-    la = area_points(measures, la_code=authority.code, area=Area.LA)
-    england = area_points(measures, area=Area.ENGLAND)
-    series_list = [Series(m, {}, la[m.code], england.get(m.code, {})) for m in measures if m.code in la]
+    series_list = authority_series(authority.code)
 
     def lines_for(series):
         lines = [Line(authority.name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square")]

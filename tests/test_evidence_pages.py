@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
-from evidence.models import Area, AreaObservation
+from evidence.models import Area, AreaObservation, Measure
 from imports.services import import_file
 from register.models import School
 
@@ -371,3 +371,111 @@ def test_special_schools_of_every_kind_are_compared_with_englands_special_school
     from evidence.presenters import phase_area
 
     assert phase_area(SimpleNamespace(type_name=type_name, type_group=type_group, phase=phase)) == area
+
+
+def summary_row(html: str, code: str) -> str:
+    """A measure's row of the school page's "latest figures" table, as HTML."""
+    row = html[html.index(f'href="#m-{code}"') :]
+    return row[: row.index("</tr>")]
+
+
+def section(html: str, code: str) -> str:
+    """A measure's section of a results page (its chart, its table of every year and the notes), as HTML."""
+    part = html[html.index(f'id="h-{code}"') :]
+    return part[: part.index("</section>")]
+
+
+def table_rows(html: str) -> list[list[str]]:
+    """The cells' text, row by row (heading row first), of the first table in `html`."""
+    table = html[html.index("<table") : html.index("</table>")]
+    return [
+        [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ]
+
+
+def csv_rows(client, code) -> list[dict]:
+    text = client.get(reverse("evidence:authority-results-csv", args=[code])).content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+KS2_PROGRESS = ("ks2_reading_progress", "ks2_writing_progress", "ks2_maths_progress")
+
+
+def test_englands_ks2_progress_is_shown_as_its_national_average_by_definition(client, surrey):
+    """DfE's KS2 files leave England's progress scores blank (0 by construction): the pages say 0, and why, and
+    nothing is stored for it. Kingswood Primary School (124937) has progress scores for 2016/17 to 2018/19."""
+    assert not AreaObservation.objects.filter(la_code=0, measure__code__in=KS2_PROGRESS).exists()
+    sign_in(client, surrey)
+    school = client.get(reverse("evidence:school-results", args=[124937])).content.decode()
+    authority = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    for code in KS2_PROGRESS:
+        row = summary_row(school, code)
+        assert "0.0 (national average by definition)" in row and "no data" not in row
+        for html in (school, authority):
+            part = section(html, code)
+            assert [cells[-2 if html is authority else 3] for cells in table_rows(part)[1:]] == ["0.0 (national average by definition)"] * 3
+            assert "no data" not in part and "DfE does not publish" in part
+    # Progress 8: England's (state-funded schools) figure is published, and shown as published.
+    progress8 = section(authority, "ks4_progress8")
+    assert table_rows(progress8)[1][:3] == ["2018/19", "0.18", "-0.03"] and "by definition" not in progress8
+    rows = [r for r in csv_rows(client, 936) if r["URN"] == "" and r["School"].startswith("England")]
+    reading = [r for r in rows if r["Measure code"] == "ks2_reading_progress"]
+    assert [(r["School"], r["Academic year"], r["Value"], r["Status"], r["File"]) for r in reading] == [
+        ("England (state-funded schools)", year, "0.0", "", "") for year in ("2016/17", "2017/18", "2018/19")
+    ]
+    assert "DfE does not publish" in reading[0]["Source"] and reading[0]["Shown on pages"] == "yes"
+    assert [r["Value"] for r in rows if r["Measure code"] == "ks4_progress8"] == ["-0.03"]
+
+
+def test_a_schools_headcount_is_not_compared_with_its_authoritys_or_englands(client, surrey):
+    """Surrey's headcount, where held, is shown on its own page, never beside one school's."""
+    fsm = AreaObservation.objects.get(area=Area.LA, la_code=936, measure__code="fsm_pct", year=2023)
+    pupils = Measure.objects.get(code="pupils")
+    AreaObservation.objects.create(
+        area=Area.LA, la_code=936, measure=pupils, year=2023, value=185_000, source=fsm.source, import_run=fsm.import_run, computed=True
+    )
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[124937])).content.decode()
+    row = summary_row(html, "pupils")
+    assert row.count("not compared") == 2 and "no data" not in row and "185,000" not in row
+    part = section(html, "pupils")
+    assert table_rows(part)[0] == ["Year", "School", "Pupils", "Source"] and "no data" not in part
+    assert "not set beside" in part and ">Pupils on roll (headcount), by year: the school</title>" in part
+    authority = section(client.get(reverse("evidence:authority-results", args=[936])).content.decode(), "pupils")
+    assert table_rows(authority)[1][:2] == ["2022/23", "185,000"]
+
+
+def test_authority_overview_gives_englands_phase_figures_where_england_is_given_by_phase_only(client, surrey):
+    """The 2018/19 census summary gives England's SEN and EAL figures for each phase, not for all schools."""
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    phases = {"sen_support_pct": ("12.6%", "10.8%", "1.6%"), "ehcp_pct": ("1.6%", "1.7%", "98.3%"), "eal_pct": ("21.2%", "16.9%", "14.7%")}
+    for code, (primary, secondary, special) in phases.items():
+        part = section(html, code)
+        row = next(cells for cells in table_rows(part) if cells[0] == "2018/19")
+        assert row[2] == f"{primary} (primary schools) {secondary} (secondary schools) {special} (special schools)"
+        assert "no data" not in part and "published for each phase of school only" in part
+    assert table_rows(section(html, "eal_pct"))[1][:3] == ["2022/23", "14.3%", "20.2%"]  # England's for all schools
+    england = {
+        (r["School"], r["Measure code"], r["Academic year"]): r["Value"]
+        for r in csv_rows(client, 936)
+        if r["URN"] == "" and r["School"].startswith("England")
+    }
+    assert england["England (state-funded primary schools)", "sen_support_pct", "2018/19"] == "12.6"
+    assert england["England (state-funded special schools)", "ehcp_pct", "2018/19"] == "98.3"
+    assert england["England (state-funded secondary schools)", "eal_pct", "2018/19"] == "16.9"
+    assert england["England (state-funded schools)", "eal_pct", "2022/23"] == "20.2"
+    assert ("England (state-funded primary schools)", "eal_pct", "2022/23") not in england
+    # As on the page: not England's phase headcounts, which the page does not show beside Surrey's.
+    assert not [key for key in england if key[1] == "pupils"]
+
+
+def test_results_page_gives_englands_figure_for_the_schools_phase_in_a_year_england_gives_no_other(client, surrey):
+    """England's EAL figure is for all schools in 2022/23, but for each phase only in 2018/19."""
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[124937])).content.decode()
+    rows = table_rows(section(html, "eal_pct"))
+    assert rows[0][:4] == ["Year", "School", "Surrey", "England"]
+    assert rows[1][:4] == ["2022/23", "4.5%", "14.3%", "20.2%"]
+    assert rows[-1][:4] == ["2018/19", "8.6%", "12.9%", "21.2% (primary schools)"]
