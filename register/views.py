@@ -196,7 +196,25 @@ def authority_detail(request, code):
         "by_ofsted": [{**row, "rating": rating_words(row["ofsted_rating"])} for row in by("ofsted_rating")],
         "trusts": trusts[:20],
         "academy_trust_count": sum(1 for trust in trusts if trust["kind"] in ACADEMY_TRUST_KINDS),
-        "events": RegisterEvent.objects.filter(school__la=authority).select_related("school")[:20],
         "map_svg": maps.authority_svg(authority),
+        **recent_changes(authority, scope),
     }
     return render(request, "register/authority_detail.html", context)
+
+
+RECENT_CHANGES = 20
+
+
+def recent_changes(authority, scope) -> dict:
+    """The latest register changes to the authority's schools, newest first and then by school name; how many
+    there are in all; and, for those who may open an import's page (which lists every change it recorded to
+    their authorities' schools), the imports that recorded them, latest first."""
+    changes = RegisterEvent.objects.filter(school__la=authority)
+    events = list(changes.select_related("school").order_by("-occurred_on", Lower("school__name"), "id")[:RECENT_CHANGES])
+    runs = list(
+        changes.values("import_run", "import_run__file_name", "import_run__started_at")
+        .annotate(n=Count("id"))
+        .order_by("-import_run__started_at", "-import_run")
+    )
+    may_open_imports = scope.everything or authority.id in scope.admin_authority_ids
+    return {"events": events, "event_count": sum(run["n"] for run in runs), "event_runs": runs if may_open_imports else []}

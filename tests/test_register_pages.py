@@ -244,6 +244,48 @@ def test_recent_changes_name_the_trust_a_school_left_and_the_one_it_joined(offic
     assert "left a trust “New Trust”" not in html
 
 
+def _register_changes(world, names_and_dates, file_name="surrey-2022-04-20-establishments.csv"):
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name=file_name, checksum="0", kind="gias_establishments", outcome="succeeded")
+    for name, on in names_and_dates:
+        school = SchoolFactory(la=world.la, name=name)
+        RegisterEvent.objects.create(
+            school=school, kind=RegisterEventKind.HEAD_CHANGED, occurred_on=on, old_value="A", new_value="B", import_run=run
+        )
+    return run
+
+
+def test_recent_changes_come_newest_first_then_by_school_name(officer_client, world):
+    from datetime import date
+
+    # Recorded in the order an import writes them, which is no order a reader would choose.
+    _register_changes(world, [("Alpha School", date(2022, 4, 20)), ("zeta School", date(2022, 4, 20)), ("Older School", date(2021, 5, 1))])
+    _register_changes(world, [("Beta School", date(2022, 4, 20)), ("Newest School", date(2023, 1, 9))], "links.csv")
+    html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
+    changes = html[html.index("Recent changes in the register") :]
+    order = [changes.index(name) for name in ("Newest School", "Alpha School", "Beta School", "zeta School", "Older School")]
+    assert order == sorted(order)
+    assert "most recent of" not in changes  # all 5 are shown
+
+
+def test_recent_changes_say_how_many_more_there_are_and_link_an_administrator_to_the_imports(client, world):
+    from datetime import date, timedelta
+
+    run = _register_changes(world, [(f"Changed School {n:02d}", date(2022, 4, 20) - timedelta(days=n)) for n in range(25)])
+    url = reverse("register:authority-detail", args=[936])
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = client.get(url).content.decode()
+    assert "Changed School 19" in html and "Changed School 20" not in html
+    assert "These are the 20 most recent of 25 changes: 5 more are not listed here." in html
+    assert reverse("imports:detail", args=[run.pk]) not in html  # an officer cannot open imports
+    sign_in(client, world.users[Role.LA_ADMIN])
+    html = client.get(url).content.decode()
+    assert "These are the 20 most recent of 25 changes." in html
+    assert f'<a class="govuk-link" href="{reverse("imports:detail", args=[run.pk])}">surrey-2022-04-20-establishments.csv</a>' in html
+    assert client.get(reverse("imports:detail", args=[run.pk])).status_code == 200
+
+
 def test_a_foundation_trust_is_listed_among_trusts_but_not_counted_as_an_academy_trust(officer_client, world):
     import re
 
