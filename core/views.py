@@ -1,7 +1,9 @@
+from django.db.models import Count
 from django.shortcuts import redirect, render
 
 from accounts.access import scope_for
 from register.models import School
+from register.presenters import state_funded
 
 
 def start(request):
@@ -19,7 +21,7 @@ def home(request):
         "assignments": assignments,
         "scope": scope,
         "own_schools": own_schools[:50] if not scope.is_la and not scope.everything else None,
-        "own_school_count": own_schools.count(),
+        "own_school_counts": own_schools.aggregate(n=Count("id"), state_funded=Count("id", filter=state_funded())),
     }
     return render(request, "core/home.html", context)
 

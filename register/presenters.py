@@ -22,6 +22,19 @@ SORTS = {
     # leaves out); schools never inspected last, on both databases.
     "-inspected": (F("latest_inspected_on").desc(nulls_last=True), "Most recently inspected"),
 }
+# State-funded schools, as DfE counts them: maintained schools (pupil referral units and nursery schools too),
+# academies and free schools of every kind, and maintained special schools. GIAS's "Special schools" group
+# also holds non-maintained and independent special schools, which are not; nor are independent schools,
+# children's centres, colleges, universities and GIAS's "Other types".
+STATE_FUNDED_TYPE_GROUPS = ["Local authority maintained schools", "Academies", "Free Schools"]
+STATE_FUNDED_SPECIAL_TYPES = ["Community special school", "Foundation special school"]
+
+
+def state_funded(through: str = "") -> Q:
+    """The state-funded schools, or the rows whose schools (`through`, e.g. "schools__") are."""
+    return Q(**{f"{through}type_group__in": STATE_FUNDED_TYPE_GROUPS}) | Q(**{f"{through}type_name__in": STATE_FUNDED_SPECIAL_TYPES})
+
+
 STATUSES = {"open": "Open", "closed": "Closed", "all": "Open and closed"}
 DIGITS = re.compile(r"^\d{5,7}$")
 LAESTAB = re.compile(r"^(\d{3})[/ -]?(\d{4})$")

@@ -24,7 +24,7 @@ from .models import (
     SchoolLink,
     SchoolStatus,
 )
-from .presenters import SORTS, STATUSES, SchoolFilters
+from .presenters import SORTS, STATUSES, SchoolFilters, state_funded
 
 PAGE_SIZE = 50
 
@@ -161,7 +161,10 @@ def trust_detail(request, uid):
 def authority_list(request):
     scope = scope_for(request.user)
     authorities = LocalAuthority.objects.all() if scope.everything else LocalAuthority.objects.filter(id__in=scope.register_authority_ids)
-    authorities = authorities.annotate(open_schools=Count("schools", filter=~Q(schools__status=SchoolStatus.CLOSED)))
+    is_open = ~Q(schools__status=SchoolStatus.CLOSED)
+    authorities = authorities.annotate(
+        open_schools=Count("schools", filter=is_open), state_funded=Count("schools", filter=is_open & state_funded("schools__"))
+    )
     return render(request, "register/authority_list.html", {"authorities": authorities})
 
 
@@ -189,7 +192,9 @@ def authority_detail(request, code):
     )
     context = {
         "authority": authority,
-        "totals": open_schools.aggregate(n=Count("id"), pupils=Sum("pupils"), capacity=Sum("capacity")),
+        "totals": open_schools.aggregate(
+            n=Count("id"), state_funded=Count("id", filter=state_funded()), pupils=Sum("pupils"), capacity=Sum("capacity")
+        ),
         "closed": authority.schools.filter(status=SchoolStatus.CLOSED).count(),
         "by_phase": by("phase"),
         "by_type_group": by("type_group"),

@@ -229,6 +229,32 @@ def test_authority_page_summarises_the_authority(officer_client, world):
     assert officer_client.get(reverse("register:authority-detail", args=[850])).status_code == 404
 
 
+def test_open_school_counts_say_how_many_are_state_funded_schools(officer_client, world):
+    import re
+
+    # Beside the world's three maintained schools: state-funded ones of other groups, and establishments that
+    # are not state-funded schools at all.
+    for type_group, type_name in [
+        ("Academies", "Academy converter"),
+        ("Free Schools", "Free schools"),
+        ("Special schools", "Community special school"),
+        ("Special schools", "Other independent special school"),
+        ("Special schools", "Non-maintained special school"),
+        ("Independent schools", "Other independent school"),
+        ("Children's Centres", "Children's centre"),
+        ("Universities", "Higher education institutions"),
+    ]:
+        SchoolFactory(la=world.la, type_group=type_group, type_name=type_name)
+    SchoolFactory(la=world.la, type_group="Academies", type_name="Academy converter", status="Closed")
+    html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
+    value = re.search(r"Open schools\s*</dt>\s*<dd[^>]*>(.*?)</dd>", html, re.S).group(1)
+    assert ">11</a>, of which 6 are state-funded schools" in value
+    home = officer_client.get(reverse("core:home")).content.decode()
+    assert "11 open, of which 6 are state-funded schools" in home
+    listed = officer_client.get(reverse("register:authority-list")).content.decode()
+    assert re.search(r">11</td>\s*<td[^>]*>6</td>", listed)
+
+
 def test_recent_changes_name_the_trust_a_school_left_and_the_one_it_joined(officer_client, world):
     from datetime import date
 
