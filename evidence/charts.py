@@ -5,6 +5,9 @@ table of the same figures, which is the accessible version.
 Lines join consecutive years only: a missing year (no data in 2019/20 and 2020/21, a measure that
 stopped) breaks the line rather than bridging it, and so does a break the caller names (`joins`), such
 as a change of assessment; `markers` draw those breaks as labelled rules between two years.
+
+The scale's gridlines go in round steps from at or below the least value to at or above the greatest, so no
+point lies beyond them; a percentage's scale stays within 0 to 100 unless a value does not.
 """
 
 import math
@@ -44,29 +47,39 @@ def adjacent(before: int, after: int) -> bool:
     return after == before + 1
 
 
-def _axis_range(low: float, high: float) -> tuple[float, float]:
-    """The values' range, widened to at least a fifth of their size, so that 197 and 199 pupils do not
-    look like a rise from nothing; a range of values none of which is negative stays at or above 0."""
-    least = 0.2 * max(abs(low), abs(high))
+def _ticks(values: list[float], ceiling: float | None = None) -> list[float]:
+    """The scale's gridlines, lowest first: three to seven round steps (1, 2, 2.5 or 5 times a power of ten),
+    the lowest at or below the least value and the highest at or above the greatest, so that every point
+    lies on or between them. Values none of which is negative keep the scale at or above 0, and values none
+    of which is above `ceiling` (100 for a percentage) keep it at or below that."""
+    low, high = _axis_range(min(values), max(values), ceiling)
+    step = _round_step((high - low) / 4)
+    # Division can land a hair either side of a multiple of the step: check each end by multiplying back.
+    below, above = math.floor(low / step), math.ceil(high / step)
+    first = max(k for k in (below - 1, below, below + 1) if k * step <= low)
+    last = min(k for k in (above - 1, above, above + 1) if k * step >= high)
+    return [k * step for k in range(first, last + 1)]
+
+
+def _axis_range(low: float, high: float, ceiling: float | None) -> tuple[float, float]:
+    """The values' range, widened to at least a fifth of their size (1 if they are all 0), so that 197 and
+    199 pupils do not look like a rise from nothing, and the widening stays within 0 and the ceiling."""
+    least = 0.2 * max(abs(low), abs(high)) or 1.0
     if high - low >= least:
         return low, high
     middle = (low + high) / 2
-    widened = (middle - least / 2, middle + least / 2)
-    return (0.0, least) if low >= 0 > widened[0] else widened
+    bottom, top = middle - least / 2, middle + least / 2
+    if low >= 0 > bottom:
+        bottom, top = 0.0, least
+    if ceiling is not None and high <= ceiling < top:
+        bottom, top = ceiling - least, ceiling
+    return bottom, top
 
 
-def _ticks(low: float, high: float) -> list[float]:
-    if high == low:
-        return [low]
-    raw = (high - low) / 4
+def _round_step(raw: float) -> float:
+    """The least round step (1, 2, 2.5 or 5 times a power of ten) at least `raw`."""
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    start = (low // step) * step
-    ticks, value = [], start
-    while value <= high + step / 2 and len(ticks) < 8:
-        ticks.append(round(value, 6) + 0.0)  # + 0.0: never a "-0" label
-        value += step
-    return ticks
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
 
 
 def trend_svg(
@@ -79,17 +92,18 @@ def trend_svg(
     joins: Callable[[int, int], bool] = adjacent,
     markers: tuple[Marker, ...] = (),
     described_by: str = "",
+    ceiling: float | None = None,
 ) -> Markup:
     """An SVG line chart of `lines` over `years`; `year_label(year)` writes a year ('2018/19').
 
     `joins(before, after)` says whether a line may join two years; `described_by` is the id of the text
-    on the page that explains the chart's breaks."""
+    on the page that explains the chart's breaks; `ceiling` is the most the measure can be (100 for a percentage),
+    beyond which the scale goes only if a value does."""
     values = [v for line in lines for v in line.points.values() if v is not None]
     if not values or not years:
         return Markup("")
-    ticks = _ticks(*_axis_range(min(values), max(values)))
-    low, high = min(ticks[0], min(values)), max(ticks[-1], max(values))
-    span = (high - low) or 1
+    ticks = _ticks(values, ceiling)
+    low, span = ticks[0], ticks[-1] - ticks[0]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(years) - 1, 1)
     x = {year: LEFT + (i * step if len(years) > 1 else plot_w / 2) for i, year in enumerate(years)}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from .breaks import Break, breaks_in, comparable
+from .catalogue import Unit
 from .charts import Marker, trend_svg
 from .meta import Meaning, meanings
 from .presenters import Series
@@ -72,6 +73,7 @@ def trends_of(series_list: list[Series], lines_for, title_for) -> list[Trend]:
             joins=lambda before, after, code=code: comparable(code, before, after),
             markers=markers,
             described_by=f"breaks-{code}" if found else "",
+            ceiling=100 if series.measure.unit == Unit.PERCENT else None,
         )
         notes = [BreakNote(before, after, brk) for before, after, between in found for brk in between]
         trends.append(Trend(series, chart, notes, described.get(code, [])))

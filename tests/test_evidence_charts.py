@@ -1,0 +1,133 @@
+"""The trend chart's scale: its gridlines take in every value drawn, at both ends, in round steps, and a
+percentage's axis stays between 0 and 100 unless a value does not."""
+
+import math
+import re
+from itertools import pairwise
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from evidence.catalogue import Unit
+from evidence.charts import BOTTOM, HEIGHT, TOP, Line, trend_svg
+from evidence.models import Measure, Source, Status, academic_year
+from evidence.presenters import Point, Series
+from evidence.trends import trends_of
+
+PLOT_TOP, PLOT_BOTTOM = TOP, HEIGHT - BOTTOM  # the plotted area, between the markers' labels and the years
+
+
+def chart(*lines: dict[int, float | None], ceiling: float | None = None) -> str:
+    years = sorted({year for points in lines for year in points})
+    drawn = [Line(f"Line {i}", points, "#000") for i, points in enumerate(lines)]
+    return str(trend_svg("c", "A measure", years, drawn, academic_year, ceiling=ceiling))
+
+
+def gridlines(svg: str) -> list[float]:
+    """The y of each gridline, top first."""
+    return sorted(float(y) for y in re.findall(r'<line x1="\d+" x2="\d+" y1="([\d.-]+)" y2="[\d.-]+" stroke="#b1b4b6"', svg))
+
+
+def tick_labels(svg: str) -> list[float]:
+    """The scale's labels, lowest first."""
+    return [float(label) for label in re.findall(r'text-anchor="end" font-size="12" fill="#0b0c0c">([^<]*)</text>', svg)]
+
+
+def points(svg: str) -> list[float]:
+    """The y of the centre of every point drawn (circles and squares)."""
+    circles = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.-]+)"', svg)]
+    squares = [float(y) + 4 for y in re.findall(r'<rect x="[\d.]+" y="([\d.-]+)" width="8"', svg)]
+    return circles + squares
+
+
+def is_round_step(step: float) -> bool:
+    magnitude = 10 ** math.floor(math.log10(step))
+    return any(math.isclose(step, m * magnitude, rel_tol=1e-6) for m in (1, 2, 2.5, 5, 10))
+
+
+def assert_a_sensible_scale(svg: str, values: list[float]) -> None:
+    lines, labels = gridlines(svg), tick_labels(svg)
+    drawn = points(svg)
+    assert len(drawn) == len(values)
+    assert 3 <= len(lines) <= 8 and len(labels) == len(lines)
+    assert all(PLOT_TOP - 0.05 <= y <= PLOT_BOTTOM + 0.05 for y in drawn + lines), "outside the plotted area"
+    assert all(lines[0] - 0.05 <= y <= lines[-1] + 0.05 for y in drawn), "a point beyond the top or bottom gridline"
+    slack = 1e-6 * max(1, *map(abs, values))  # a label is written to 6 significant figures
+    assert labels[0] <= min(values) + slack and labels[-1] >= max(values) - slack, (labels, values)
+    steps = [b - a for a, b in pairwise(labels)]
+    assert all(math.isclose(s, steps[0], rel_tol=1e-3) for s in steps) and is_round_step(steps[0]), labels
+
+
+# Figures as published: scores, counts and percentages, to a few decimal places, some missing.
+figure = st.one_of(st.none(), st.floats(-1000, 5000, allow_nan=False).map(lambda v: round(v, 3)))
+series = st.dictionaries(st.integers(2010, 2025), figure, min_size=1, max_size=10)
+
+
+@given(st.lists(series, min_size=1, max_size=3).filter(lambda lines: any(v is not None for p in lines for v in p.values())))
+def test_every_point_lies_between_the_lowest_and_highest_gridline(lines):
+    values = [v for points in lines for v in points.values() if v is not None]
+    assert_a_sensible_scale(chart(*lines), values)
+
+
+percentage = st.one_of(st.none(), st.floats(0, 100).map(lambda v: round(v, 1)))
+
+
+@given(st.lists(st.dictionaries(st.integers(2015, 2025), percentage, min_size=1, max_size=10), min_size=1, max_size=3))
+def test_a_percentages_axis_stays_between_0_and_100(lines):
+    values = [v for points in lines for v in points.values() if v is not None]
+    svg = chart(*lines, ceiling=100)
+    if values:
+        assert_a_sensible_scale(svg, values)
+        assert tick_labels(svg)[0] >= 0 and tick_labels(svg)[-1] <= 100
+
+
+def test_the_top_gridline_is_above_the_highest_value_in_the_charts_a_reviewer_found():
+    # Kingswood Primary School, Key stage 2 expected standard: 82% was drawn above the 80 line.
+    ks2 = chart({2017: 61.0, 2018: 70.0, 2019: 82.0}, {2017: 61.0, 2018: 64.0, 2019: 65.0}, ceiling=100)
+    assert tick_labels(ks2)[-1] >= 82 and points(ks2)[2] >= gridlines(ks2)[0]
+    # Prior Heath Infant School: England's 12.6% SEN support and 20.2% EAL sat above the 12 and 20 lines.
+    sen = chart({2019: 6.7, 2023: 8.1}, {2019: 11.0, 2023: 11.9}, {2019: 12.2, 2023: 12.6}, ceiling=100)
+    eal = chart({2019: 14.5, 2023: 12.8}, {2019: 13.0, 2023: 15.1}, {2019: 19.5, 2023: 20.2}, ceiling=100)
+    for svg, highest in ((sen, 12.6), (eal, 20.2)):
+        assert tick_labels(svg)[-1] >= highest
+        assert min(points(svg)) >= gridlines(svg)[0]
+
+
+def test_negative_scores_lie_above_the_lowest_gridline():
+    gap = chart({2017: -25.0, 2018: -10.0, 2019: -18.0})
+    assert tick_labels(gap)[0] <= -25 and max(points(gap)) <= gridlines(gap)[-1]
+    progress = chart({2017: -1.1, 2018: 2.1, 2019: 0.4})
+    assert tick_labels(progress)[0] <= -1.1 and tick_labels(progress)[-1] >= 2.1
+
+
+def test_a_percentage_at_100_or_0_has_no_axis_beyond_it():
+    assert tick_labels(chart({2019: 100.0, 2020: 100.0}, ceiling=100))[-1] == 100
+    assert tick_labels(chart({2019: 97.0, 2020: 99.5}, ceiling=100))[-1] == 100
+    assert tick_labels(chart({2019: 0.0, 2020: 0.0}, ceiling=100))[0] == 0
+    assert tick_labels(chart({2019: 0.0, 2020: 2.5}, ceiling=100))[0] == 0
+
+
+def test_a_value_beyond_the_ceiling_still_gets_an_axis_that_takes_it_in():
+    assert tick_labels(chart({2019: 98.0, 2020: 100.4}, ceiling=100))[-1] >= 100.4
+
+
+def test_a_single_value_or_equal_values_get_a_scale_around_them():
+    for values in ([50.0], [180.0, 180.0], [0.0], [-0.3, -0.3]):
+        svg = chart(dict(zip(range(2019, 2019 + len(values)), values, strict=True)))
+        assert_a_sensible_scale(svg, values)
+        labels = tick_labels(svg)
+        assert labels[0] < values[0] < labels[-1] or values[0] == 0 == labels[0]
+
+
+def test_a_page_keeps_a_percentages_axis_at_or_below_100_and_no_other_measures():
+    def school_line(series):
+        return [Line("This school", {year: point.value for year, point in series.school.items()}, "#000")]
+
+    def drawn(unit):
+        measure = Measure(code="fsm_pct", label="A measure", unit=unit)
+        school = {year: Point(year, 100.0, Status.VALUE, Source.CENSUS_SPC) for year in (2022, 2023)}
+        (trend,) = trends_of([Series(measure, school)], school_line, str)
+        return tick_labels(str(trend.chart))
+
+    assert drawn(Unit.PERCENT)[-1] == 100
+    assert drawn(Unit.COUNT)[-1] > 100
