@@ -170,3 +170,28 @@ def test_every_tab_of_a_schools_results_is_accessible_by_keyboard(page, surrey, 
             problems.append(f"ArrowRight selected {selected!r}, expected {name!r}")
         problems += page_problems(page, f"real-la-officer-results-tab-{index + 1}-{name}")
     assert not problems, "\n\n".join(problems)
+
+
+def test_charts_stay_legible_on_a_small_screen(page, surrey, sign_in_as):
+    """At 320 CSS pixels a chart is not shrunk until its words are too small to read: it keeps its own width
+    in a box that scrolls sideways, which a keyboard user can reach, and the page itself does not scroll."""
+    officer = UserFactory(email="officer@surreycc.example", full_name="Priya Shah")
+    grant(officer, Role.LA_OFFICER, surrey.la)
+    sign_in_as(officer)
+    page.set_viewport_size({"width": 320, "height": 640})
+    problems = []
+    for name, path in (
+        ("school", reverse("evidence:school-results", args=[surrey.primary.urn])),
+        ("authority", reverse("evidence:authority-results", args=[936])),
+    ):
+        page.goto(path)
+        label = page.locator("svg.cg-chart text[text-anchor=end]").first  # the scale's first label
+        height = label.bounding_box()["height"]
+        if height < 12:  # the box of 12px text is about 15px high
+            problems.append(f"{name}: a chart's scale label is {height:.1f}px high at 320px wide")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            problems.append(f"{name}: the page is {width}px wide at 320px: it scrolls sideways")
+        tab_to(page, ".cg-table-scroll:has(> svg.cg-chart)")
+        problems += page_problems(page, f"real-small-screen-{name}-results")
+    assert not problems, "\n\n".join(problems)
