@@ -2,12 +2,13 @@
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from django.db.models import F, Lookup, Max, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 from django.db.models.lookups import Contains
 
-from .models import School, SchoolStatus
+from .models import School, SchoolLink, SchoolStatus
 
 SORTS = {
     "name": (Lower("name"), "Name (A to Z)"),
@@ -157,3 +158,36 @@ def comparable_name(name):
     for old, new in NAME_REPLACEMENTS:
         name = name.replace(old, new) if text else Replace(name, Value(old), Value(new))
     return name
+
+
+@dataclass(frozen=True)
+class SuccessorNotice:
+    """GIAS's links name successors that the register's own entry for the school does not reflect."""
+
+    successors: list[tuple[SchoolLink, bool]]  # each link, and whether the register holds that school
+    extract_on: date | None  # the latest change in the extract the school's entry came from, if known
+
+
+def successor_notice(school: School, links: list[SchoolLink], held: set[int]) -> SuccessorNotice | None:
+    """A notice when a links list (often newer than the register's extract) names a successor that the
+    register does not hold, or one established after the extract the school's entry came from: a converted
+    or re-brokered school gets a new URN, and the old one then looks open until a newer extract is imported.
+    For a school the register already has closed, only a successor missing from the register is news.
+    At most one query: the extract's date, asked only when there is a successor."""
+    successors = [link for link in links if link.is_successor]
+    if not successors:
+        return None
+    extract_on = None
+    if school.import_run_id:
+        # The latest change the extract gave for the school's authority: read by the (la, name) index.
+        written = School.objects.filter(la_id=school.la_id, import_run_id=school.import_run_id)
+        extract_on = written.aggregate(latest=Max("register_changed_on"))["latest"]
+
+    def stale(link):
+        if link.linked_urn not in held:
+            return True
+        after = link.established_on is not None and extract_on is not None and link.established_on > extract_on
+        return after and school.is_open
+
+    found = [(link, link.linked_urn in held) for link in successors if stale(link)]
+    return SuccessorNotice(found, extract_on) if found else None

@@ -24,7 +24,7 @@ from .models import (
     SchoolLink,
     SchoolStatus,
 )
-from .presenters import SORTS, STATUSES, SchoolFilters, state_funded
+from .presenters import SORTS, STATUSES, SchoolFilters, state_funded, successor_notice
 
 PAGE_SIZE = 50
 
@@ -83,7 +83,8 @@ def school_detail(request, urn):
     memberships = GroupMembership.objects.filter(school=school).select_related("group").order_by("left_on", "-joined_on")
     context = {
         "school": school,
-        "links": [(link, link.linked_urn in visible_links) for link in links],
+        "links": [(link, link.linked_urn in visible_links, link.linked_urn in registered) for link in links],
+        "successor_notice": successor_notice(school, links, set(registered)),
         "memberships": memberships,
         "events": school.events.select_related("import_run")[:20],
         "latest": latest_inspections([school.pk]).get(school.pk),

@@ -193,6 +193,94 @@ def test_school_profile_shows_register_facts_links_and_events(officer_client, wo
     assert "<svg" in html and "Latitude 51.24000" in html
 
 
+def test_a_school_gias_links_to_a_successor_the_register_lacks_is_flagged_as_maybe_out_of_date(client, db):
+    from imports.services import import_file
+    from register.models import LocalAuthority
+
+    from .evidence_helpers import GIAS_2021, GIAS_2022, LINKS_2025
+    from .factories import UserFactory, grant
+
+    for path in (GIAS_2021, GIAS_2022, LINKS_2025):
+        assert import_file(path).outcome == "succeeded"
+    officer = UserFactory(email="officer@surrey.example")
+    grant(officer, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    sign_in(client, officer)
+    # Kingswood Primary School became URN 150678 on 30 April 2024; the register's extract is of April 2022.
+    html = client.get(reverse("register:school-detail", args=[124937])).content.decode()
+    assert "This school may have closed or converted since the register’s extract: GIAS links it to a successor." in html
+    assert "Kingswood Primary School (URN 150678), from 30 April 2024, which the register does not hold." in html
+    assert "a GIAS extract with changes up to 20 April 2022" in html and "surrey-2022-04-20-primary-establishments.csv" in html
+    assert "importing a newer GIAS establishment extract" in html
+
+
+def _linked(school, kind, on, successor=None, urn=None, name="Next School"):
+    from datetime import date
+
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="surrey-2022-04-20-establishments.csv", checksum="0", kind="gias_establishments")
+    type(school).objects.filter(pk=school.pk).update(import_run=run, register_changed_on=date(2022, 4, 20))
+    school.refresh_from_db()
+    linked_urn = successor.urn if successor else urn
+    SchoolLink.objects.create(urn=school.urn, linked_urn=linked_urn, linked_name=name, link_type=kind, established_on=on)
+
+
+def test_a_successor_held_and_linked_before_the_extract_raises_no_warning(officer_client, world):
+    from datetime import date
+
+    _linked(world.school, "Successor", date(2021, 9, 1), successor=SchoolFactory(la=world.la, name="Next School"))
+    SchoolLink.objects.create(
+        urn=world.school.urn, linked_urn=999001, linked_name="Old School", link_type="Predecessor", established_on=None
+    )
+    html = officer_client.get(reverse("register:school-detail", args=[world.school.urn])).content.decode()
+    assert "may have closed or converted" not in html and "does not hold" not in html
+    assert "Not in the register" in html  # the predecessor, in the links table
+
+
+def test_a_successor_linked_after_the_extract_is_flagged_even_when_held(officer_client, world):
+    from datetime import date
+
+    _linked(world.school, "Successor - merged", date(2024, 9, 1), successor=SchoolFactory(la=world.la, name="Next School"))
+    html = officer_client.get(reverse("register:school-detail", args=[world.school.urn])).content.decode()
+    assert "may have closed or converted" in html
+    assert "Next School (URN " in html and ", from 1 September 2024, held in the register." in html
+
+
+def test_a_closed_schools_missing_successor_is_named_without_calling_the_school_open(officer_client, world):
+    from datetime import date
+
+    world.school.status = "Closed"
+    world.school.save()
+    _linked(world.school, "Successor", date(2024, 9, 1), urn=150999, name="St Mary's <Academy>")
+    html = officer_client.get(reverse("register:school-detail", args=[world.school.urn])).content.decode()
+    assert "may have closed or converted" not in html
+    expected = "The register does not hold this school’s successor: GIAS links it to St Mary&#39;s &lt;Academy&gt; (URN 150999), from 1 September 2024."
+    assert expected in html
+    # A closed school's held successor, linked after the extract, is no news.
+    world.other_school.status = "Closed"
+    world.other_school.save()
+    _linked(world.other_school, "Successor", date(2024, 9, 1), successor=SchoolFactory(la=world.la))
+    html = officer_client.get(reverse("register:school-detail", args=[world.other_school.urn])).content.decode()
+    assert "successor" not in html.lower().split("predecessor and successor schools")[0]
+
+
+def test_the_successor_check_costs_one_query_at_most(officer_client, world, django_assert_max_num_queries):
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("register:school-detail", args=[world.school.urn])
+    SchoolLink.objects.create(urn=world.school.urn, linked_urn=world.other_school.urn, linked_name="Busbridge", link_type="Predecessor")
+    officer_client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        officer_client.get(url)
+    _linked(world.school, "Successor", date(2024, 9, 1), urn=150999)
+    _linked(world.school, "Successor - merged", date(2024, 9, 1), urn=150998)
+    with django_assert_max_num_queries(len(before) + 1):
+        assert "may have closed or converted" in officer_client.get(url).content.decode()
+
+
 def test_school_profile_of_another_authority_is_not_found(officer_client, world):
     response = officer_client.get(reverse("register:school-detail", args=[world.far_school.urn]))
     assert response.status_code == 404
