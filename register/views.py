@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -102,15 +102,35 @@ def school_people(request, urn):
         # Not confidential to this user: say nothing about whether it exists.
         raise Http404("No such page.")
     trust_ids = GroupMembership.objects.filter(school=school, left_on__isnull=True).values("group_id")
+    current = RoleAssignment.objects.current()
+    # The school's own people: a role for the school, its trust or its authority.
+    insiders = current.filter(Q(school=school) | Q(group_id__in=trust_ids) | Q(authority_id=school.la_id))
     assignments = (
-        RoleAssignment.objects.current()
-        .filter(Q(school=school) | Q(group_id__in=trust_ids) | Q(body__schools=school))
+        current.filter(Q(school=school) | Q(group_id__in=trust_ids) | Q(body__schools=school))
         .select_related("user", "group", "body")
+        .annotate(insider=Exists(insiders.filter(user_id=OuterRef("user_id"))))
         .order_by("role", "user__full_name")
         .distinct()
     )
+    scope = scope_for(request.user)
+    # Partnership bodies draw members from outside (other schools, unions, parents): their email addresses
+    # are for the LA to see, not for the school's staff and governors.
+    la_sees = scope.everything or school.la_id in scope.authority_ids
+    for a in assignments:
+        a.email_shown = la_sees or a.insider or a.user_id == request.user.id
+    own = [a for a in assignments if a.body_id is None]
+    bodies = {}
+    for a in assignments:
+        if a.body_id is not None:
+            bodies.setdefault(a.body, []).append(a)
     request.audit_object = school
-    return render(request, "register/school_people.html", {"school": school, "assignments": assignments})
+    context = {
+        "school": school,
+        "assignments": own,
+        "bodies": sorted(bodies.items(), key=lambda item: item[0].name.lower()),
+        "outsider_emails_hidden": not la_sees,
+    }
+    return render(request, "register/school_people.html", context)
 
 
 def trust_list(request):

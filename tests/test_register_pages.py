@@ -299,6 +299,42 @@ def test_people_page_is_confidential_and_audited(client, world):
     assert event.user == world.users[Role.HEADTEACHER]
 
 
+def _people_page(client, user, school):
+    sign_in(client, user)
+    html = client.get(reverse("register:school-people", args=[school.urn])).content.decode()
+    heading = "Members of Surrey review group, which covers this school"
+    assert heading in html
+    before, _, after = html.partition(heading)
+    return before, after
+
+
+def test_people_page_lists_partnership_body_members_under_their_body_not_as_the_schools_own(client, world):
+    school_part, body_part = _people_page(client, world.users[Role.HEADTEACHER], world.school)
+    for role in (Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GOVERNOR, Role.ADVISER):
+        assert role.label in school_part and f"{role.value}@example.org" in school_part
+    for role in (Role.BODY_MEMBER, Role.STAKEHOLDER):
+        assert role.label not in school_part and role.label in body_part
+
+
+def test_school_level_roles_do_not_see_the_email_addresses_of_body_members_from_outside(client, world):
+    from .factories import UserFactory, grant
+
+    # A body member who is also one of the LA's officers is not an outsider.
+    colleague = UserFactory(email="officer.member@example.org", full_name="Olive Officer")
+    grant(colleague, Role.BODY_MEMBER, world.body)
+    grant(colleague, Role.LA_OFFICER, world.la)
+    for role in (Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GOVERNOR, Role.ADVISER, Role.BODY_MEMBER):
+        _, body_part = _people_page(client, world.users[role], world.school)
+        assert "stakeholder@example.org" not in body_part, role
+        assert ("body_member@example.org" in body_part) == (role == Role.BODY_MEMBER), role  # their own only
+        assert "Olive Officer" in body_part and "officer.member@example.org" in body_part, role
+        assert "shown to the local authority only" in body_part, role
+    for role in (Role.LA_OFFICER, Role.LA_ADMIN):
+        _, body_part = _people_page(client, world.users[role], world.school)
+        assert "stakeholder@example.org" in body_part and "body_member@example.org" in body_part, role
+        assert "shown to the local authority only" not in body_part, role
+
+
 def test_head_cannot_see_another_schools_people_page(client, world):
     sign_in(client, world.users[Role.HEADTEACHER])
     assert client.get(reverse("register:school-people", args=[world.other_school.urn])).status_code == 404
