@@ -264,3 +264,12 @@ def test_the_timeline_does_not_say_graded_inspections_ended_in_2024(surrey, offi
     page = text(officer.get(reverse("evidence:school-timeline", args=[143373])))
     assert "4 March 2025" in page and "Graded, before report cards" in page
     assert "to 2024" not in page
+
+
+def test_the_registers_free_school_meals_figure_names_its_census(officer):
+    # Kingswood Primary School: 6.0% in the April 2022 extract, of the census of 21 January 2021.
+    page = text(officer.get(reverse("register:school-detail", args=[124937])))
+    assert (
+        "Pupils eligible for free school meals 6.0% (census 21 January 2021) Later censuses for Kingswood Primary School in Results and data"
+        in page
+    )
