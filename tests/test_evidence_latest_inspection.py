@@ -36,6 +36,17 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
+def import_guildford_grove(**row):
+    """A monthly latest-inspections file of one row: Guildford Grove Primary School (URN 143373)."""
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **row)]), file_name="latest.csv")
+
+
+def guildford_grove_latest(**row):
+    import_guildford_grove(**row)
+    school = School.objects.get(urn=143373)
+    return latest_inspections([school.pk])[school.pk]
+
+
 def test_a_report_card_is_the_latest_inspection_though_gias_still_gives_the_legacy_grade(surrey):
     # Prior Heath Infant School: "Good" (22 September 2021) in the 2022 extract; a report card on 6 January 2026.
     school = School.objects.get(urn=125028)
@@ -78,9 +89,7 @@ def test_a_trusts_schools_show_their_latest_inspections(officer):
 
 def test_safeguarding_not_met_or_a_category_of_concern_turns_the_report_card_red(surrey):
     card = {**REPORT_CARD, "Safeguarding standards": "Not met", "Category of concern": "SM"}
-    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **card)]), file_name="latest.csv")
-    school = School.objects.get(urn=143373)
-    latest = latest_inspections([school.pk])[school.pk]
+    latest = guildford_grove_latest(**card)
     assert (latest.outcome, latest.colour) == ("Report card", "red")
     assert latest.notes == ("Safeguarding standards not met", "Category of concern: special measures")
 
@@ -92,17 +101,13 @@ def test_an_inadequate_grade_names_its_category_once(surrey):
         "Inspection start date of latest OEIF graded inspection": "01/03/2024",
         "Most recent category of concern": "SWK",
     }
-    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded)]), file_name="latest.csv")
-    school = School.objects.get(urn=143373)
-    latest = latest_inspections([school.pk])[school.pk]
+    latest = guildford_grove_latest(**graded)
     assert (latest.outcome, latest.colour, latest.notes) == ("Inadequate: serious weaknesses", "red", ())
 
 
 def test_an_ungraded_inspection_shows_its_outcome(surrey):
     ungraded = {"Ungraded inspection overall outcome": "School remains Good", "Date of latest ungraded inspection": "05/06/2024"}
-    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **ungraded)]), file_name="latest.csv")
-    school = School.objects.get(urn=143373)
-    latest = latest_inspections([school.pk])[school.pk]
+    latest = guildford_grove_latest(**ungraded)
     assert (latest.framework, latest.outcome, latest.colour, str(latest.on)) == (
         Framework.UNGRADED,
         "School remains Good",
@@ -157,9 +162,7 @@ def test_a_visit_that_evaluated_only_safeguarding_shows_it_and_what_kind_of_visi
         "Safeguarding standards": "Not met",
     }
     visit |= dict.fromkeys(list(REPORT_CARD)[6:], "9")
-    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **visit)]), file_name="latest.csv")
-    school = School.objects.get(urn=143373)
-    latest = latest_inspections([school.pk])[school.pk]
+    latest = guildford_grove_latest(**visit)
     assert (latest.framework, latest.outcome, latest.colour, str(latest.on)) == (
         Framework.UNGRADED,
         "Ungraded inspection",
@@ -180,9 +183,7 @@ def test_a_graded_inspection_without_an_overall_grade_that_placed_the_school_in_
         "Inspection start date": "04/03/2025",
         "Category of concern": "SWK",
     }
-    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded)]), file_name="latest.csv")
-    school = School.objects.get(urn=143373)
-    latest = latest_inspections([school.pk])[school.pk]
+    latest = guildford_grove_latest(**graded)
     assert (latest.framework, latest.colour, str(latest.on)) == (Framework.GRADED, "red", "2025-03-04")
     assert latest.notes == ("Category of concern: serious weaknesses",)
 
@@ -194,7 +195,7 @@ def test_a_graded_inspection_without_an_overall_grade_says_so_in_words_an_office
         "Latest OEIF overall effectiveness": "Not judged",
         "Inspection start date of latest OEIF graded inspection": "04/03/2025",
     }
-    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded)]), file_name="latest.csv")
+    import_guildford_grove(**graded)
     page = text(officer.get(reverse("register:school-detail", args=[143373])))
     assert "Latest Ofsted inspection No overall grade 4 March 2025 Graded inspection (before report cards)" in page
     assert "Not judged" not in page and "to 2024" not in page
@@ -207,9 +208,7 @@ def test_a_predecessors_inspection_held_under_the_school_says_whose_it_was(surre
         "Inspection start date of latest OEIF graded inspection": "01/03/2019",
         "URN at time of latest OEIF graded inspection": "132758",
     }
-    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded)]), file_name="latest.csv")
-    school = School.objects.get(urn=143373)
-    latest = latest_inspections([school.pk])[school.pk]
+    latest = guildford_grove_latest(**graded)
     assert (latest.outcome, str(latest.on), latest.notes) == ("Good", "2019-03-01", ("Inspected as URN 132758 (a predecessor)",))
     page = text(officer.get(reverse("register:school-list"), {"q": "143373"}))
     assert "Good 1 March 2019 Inspected as URN 132758 (a predecessor)" in page
@@ -223,7 +222,7 @@ def test_the_school_page_gives_the_last_graded_inspection_with_what_it_must_not_
     }
     visit = {"Inspection type": "S8 No Formal Designation Visit", "Inspection start date": "20/01/2026", "Safeguarding standards": "Met"}
     visit |= dict.fromkeys(list(REPORT_CARD)[6:], "9")
-    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded, **visit)]), file_name="latest.csv")
+    import_guildford_grove(**graded, **visit)
     page = text(officer.get(reverse("register:school-detail", args=[143373])))
     assert (
         "Latest Ofsted inspection Ungraded inspection 20 January 2026 Inspection without formal designation (section 8)"
@@ -260,7 +259,7 @@ def test_the_timeline_does_not_say_graded_inspections_ended_in_2024(surrey, offi
         "Latest OEIF overall effectiveness": "Not judged",
         "Inspection start date of latest OEIF graded inspection": "04/03/2025",
     }
-    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **graded)]), file_name="latest.csv")
+    import_guildford_grove(**graded)
     page = text(officer.get(reverse("evidence:school-timeline", args=[143373])))
     assert "4 March 2025" in page and "Graded, before report cards" in page
     assert "to 2024" not in page
