@@ -3,12 +3,17 @@
 GIAS still gives a school's last legacy grade after a report-card inspection, so a list built from the
 register alone would show a rating four years old beside a school inspected last month. These come
 from the inspection history instead (which holds the register's ratings too), whichever framework the
-inspection was under. Report cards have no overall grade, and none is made up.
+inspection was under. Report cards have no overall grade, and none is made up. A new academy not yet
+inspected shows the school it replaced (latest_for_schools), said to be that school's.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+
+from django.db.models import Q
+
+from register.models import School, SchoolLink, SchoolStatus
 
 from .models import Framework, Inspection, InspectionSource
 from .ofsted import CATEGORIES, NOT_EVALUATED, category_code, describe_outcome, describe_type, legacy_grade
@@ -59,6 +64,39 @@ def latest_inspections(school_ids: Iterable[int], framework: str | None = None) 
         if kept is None or _order(inspection) > _order(kept):
             latest[inspection.school_id] = inspection
     return {school_id: summarise(inspection) for school_id, inspection in latest.items()}
+
+
+def latest_for_schools(schools: Iterable[School]) -> dict[int, LatestInspection]:
+    """school id → its latest inspection, as latest_inspections; and for a school with none of its own (a new
+    academy before Ofsted's first visit), its predecessor's latest, said to be the predecessor's. Only a
+    predecessor GIAS links directly and the register holds as closed (or proposed to close) is followed, as
+    the school's history follows it (evidence.history): an open one goes on being inspected as itself."""
+    schools = list(schools)
+    latest = latest_inspections(school.pk for school in schools)
+    without = {school.urn: school.pk for school in schools if school.pk not in latest}
+    if not without:
+        return latest
+    links = SchoolLink.objects.filter(
+        Q(urn__in=without, link_type__startswith="Predecessor") | Q(linked_urn__in=without, link_type__startswith="Successor")
+    ).values_list("urn", "linked_urn", "link_type")
+    earlier = {}  # school's URN → its predecessors' URNs
+    for urn, linked, link_type in links:
+        school_urn, predecessor = (urn, linked) if link_type.startswith("Predecessor") else (linked, urn)
+        earlier.setdefault(school_urn, set()).add(predecessor)
+    predecessors = dict(
+        School.objects.filter(urn__in={urn for urns in earlier.values() for urn in urns})
+        .exclude(status=SchoolStatus.OPEN)
+        .values_list("urn", "pk")
+    )
+    theirs = latest_inspections(predecessors.values())
+    for school_urn, urns in earlier.items():
+        found = [(theirs[predecessors[urn]], urn) for urn in urns if predecessors.get(urn) in theirs]
+        if found:
+            inspection, urn = max(found, key=lambda pair: pair[0].on)
+            note = f"Inspected as URN {urn} (a predecessor)"
+            notes = inspection.notes if note in inspection.notes else (note, *inspection.notes)
+            latest[without[school_urn]] = replace(inspection, notes=notes)
+    return latest
 
 
 def _order(inspection: Inspection) -> tuple:

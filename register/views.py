@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from audit.services import audited_view
-from evidence.latest import latest_inspections
+from evidence.latest import latest_for_schools, latest_inspections
 from evidence.models import Framework
 from evidence.ofsted import describe_outcome, legacy_grade
 
@@ -37,7 +37,7 @@ def school_list(request):
     options = _filter_options(visible)
     hidden = filters.hidden_by_status(visible)
     context = {"page": page, "filters": filters, "hidden": hidden, "options": options, "sorts": SORTS, "statuses": STATUSES}
-    context["inspections"] = latest_inspections(school.pk for school in page.object_list)
+    context["inspections"] = latest_for_schools(page.object_list)
     return render(request, "register/school_list.html", context)
 
 
@@ -87,7 +87,7 @@ def school_detail(request, urn):
         "successor_notice": successor_notice(school, links, set(registered)),
         "memberships": memberships,
         "events": school.events.select_related("import_run")[:20],
-        "latest": latest_inspections([school.pk]).get(school.pk),
+        "latest": latest_for_schools([school]).get(school.pk),
         "graded": latest_inspections([school.pk], Framework.GRADED).get(school.pk),
         "map_svg": maps.locator_svg(school),
     }
@@ -174,7 +174,7 @@ def trust_detail(request, uid):
             "former": former,
             "hidden": hidden,
             "pupils": pupils,
-            "inspections": latest_inspections(m.school_id for m in [*current, *former]),
+            "inspections": latest_for_schools(m.school for m in [*current, *former]),
         },
     )
 

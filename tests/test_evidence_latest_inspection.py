@@ -6,14 +6,14 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from evidence.latest import latest_inspections
+from evidence.latest import latest_for_schools, latest_inspections
 from evidence.models import Framework, Inspection, InspectionSource
 from imports.services import import_file
-from register.models import LocalAuthority, School
+from register.models import LocalAuthority, School, SchoolStatus
 from register.presenters import SchoolFilters
 
 from .conftest import sign_in
-from .evidence_helpers import GIAS_2022, OFSTED_ALL
+from .evidence_helpers import GIAS_2022, LINKS_2025, OFSTED_ALL
 from .factories import GroupFactory, GroupMembershipFactory, UserFactory, grant
 from .test_evidence_inspections import GRADED, REPORT_CARD, latest_file, latest_row
 
@@ -272,3 +272,26 @@ def test_the_registers_free_school_meals_figure_names_its_census(officer):
         "Pupils eligible for free school meals 6.0% (census 21 January 2021) Later censuses for Kingswood Primary School in Results and data"
         in page
     )
+
+
+def test_a_new_academy_not_yet_inspected_shows_its_predecessors_latest_inspection_said_to_be_theirs(officer):
+    # Busbridge Infant School reopened as a sponsored academy (URN 149037) on 1 April 2022; the school it replaced
+    # (URN 125099, closed) was judged to have serious weaknesses on 7 October 2021, and GIAS links the two.
+    import_file(LINKS_2025, la_codes=[936])
+    academy = School.objects.get(urn=149037)
+    assert not academy.inspections.exists()
+    latest = latest_for_schools([academy])[academy.pk]
+    assert (latest.outcome, latest.colour, str(latest.on)) == ("Inadequate: serious weaknesses", "red", "2021-10-07")
+    assert latest.notes == ("Inspected as URN 125099 (a predecessor)",)
+    page = text(officer.get(reverse("register:school-list"), {"q": "149037"}))
+    assert "Inadequate: serious weaknesses 7 October 2021 Inspected as URN 125099 (a predecessor)" in page
+    page = text(officer.get(reverse("register:school-detail", args=[149037])))
+    assert "Latest Ofsted inspection Inadequate: serious weaknesses 7 October 2021" in page
+
+
+def test_an_open_predecessor_is_not_followed(officer):
+    # Were the school it replaced still open, it would go on being inspected as itself: its grade is not the academy's.
+    import_file(LINKS_2025, la_codes=[936])
+    School.objects.filter(urn=125099).update(status=SchoolStatus.OPEN)
+    academy = School.objects.get(urn=149037)
+    assert academy.pk not in latest_for_schools([academy])
