@@ -25,19 +25,30 @@ class History:
     not_held: dict[int, str] = field(default_factory=dict)  # predecessors the register lacks: URN → name the link gives
 
 
+def direct_predecessors(urns) -> dict[int, dict[int, str]]:
+    """School URN → the URNs GIAS links to it as predecessors, one step back, whichever end says so →
+    the name the school's own "Predecessor" link gives ("" where only the other's "Successor" link names it)."""
+    found: dict[int, dict[int, str]] = {}
+    links = SchoolLink.objects.filter(
+        Q(urn__in=urns, link_type__startswith="Predecessor") | Q(linked_urn__in=urns, link_type__startswith="Successor")
+    ).values_list("urn", "linked_urn", "link_type", "linked_name")
+    for urn, linked, link_type, name in links:
+        if link_type.startswith("Predecessor"):
+            found.setdefault(urn, {})[linked] = name
+        else:
+            found.setdefault(linked, {}).setdefault(urn, "")
+    return found
+
+
 def history(school) -> History:
     found = History([school.urn])
     frontier = [school.urn]
     for _ in range(MAX_STEPS):
-        links = SchoolLink.objects.filter(
-            Q(urn__in=frontier, link_type__startswith="Predecessor") | Q(linked_urn__in=frontier, link_type__startswith="Successor")
-        ).values_list("urn", "linked_urn", "link_type", "linked_name")
         earlier = {}
-        for urn, linked, link_type, name in links:
-            if link_type.startswith("Predecessor"):
-                earlier[linked] = name
-            else:
-                earlier.setdefault(urn, "")
+        for predecessors in direct_predecessors(frontier).values():
+            for urn, name in predecessors.items():
+                if name or urn not in earlier:
+                    earlier[urn] = name
         for urn in (*found.urns, *found.still_open, *found.not_held):
             earlier.pop(urn, None)
         held = dict(School.objects.filter(urn__in=earlier).values_list("urn", "status"))

@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Q
+from register.models import School, SchoolStatus
 
-from register.models import School, SchoolLink, SchoolStatus
-
+from .history import direct_predecessors
 from .models import Framework, Inspection, InspectionSource
 from .ofsted import CATEGORIES, NOT_EVALUATED, category_code, describe_outcome, describe_type, legacy_grade
 
@@ -76,13 +75,7 @@ def latest_for_schools(schools: Iterable[School]) -> dict[int, LatestInspection]
     without = {school.urn: school.pk for school in schools if school.pk not in latest}
     if not without:
         return latest
-    links = SchoolLink.objects.filter(
-        Q(urn__in=without, link_type__startswith="Predecessor") | Q(linked_urn__in=without, link_type__startswith="Successor")
-    ).values_list("urn", "linked_urn", "link_type")
-    earlier = {}  # school's URN → its predecessors' URNs
-    for urn, linked, link_type in links:
-        school_urn, predecessor = (urn, linked) if link_type.startswith("Predecessor") else (linked, urn)
-        earlier.setdefault(school_urn, set()).add(predecessor)
+    earlier = direct_predecessors(list(without))  # school's URN → its predecessors' URNs
     predecessors = dict(
         School.objects.filter(urn__in={urn for urns in earlier.values() for urn in urns})
         .exclude(status=SchoolStatus.OPEN)

@@ -103,10 +103,11 @@ def school_people(request, urn):
         raise Http404("No such page.")
     trust_ids = GroupMembership.objects.filter(school=school, left_on__isnull=True).values("group_id")
     current = RoleAssignment.objects.current()
+    for_school = Q(school=school) | Q(group_id__in=trust_ids)
     # The school's own people: a role for the school, its trust or its authority.
-    insiders = current.filter(Q(school=school) | Q(group_id__in=trust_ids) | Q(authority_id=school.la_id))
+    insiders = current.filter(for_school | Q(authority_id=school.la_id))
     assignments = (
-        current.filter(Q(school=school) | Q(group_id__in=trust_ids) | Q(body__schools=school))
+        current.filter(for_school | Q(body__schools=school))
         .select_related("user", "group", "body")
         .annotate(insider=Exists(insiders.filter(user_id=OuterRef("user_id"))))
         .order_by("role", "user__full_name")
@@ -116,12 +117,12 @@ def school_people(request, urn):
     # Partnership bodies draw members from outside (other schools, unions, parents): their email addresses
     # are for the LA to see, not for the school's staff and governors.
     la_sees = scope.everything or school.la_id in scope.authority_ids
+    own, bodies = [], {}
     for a in assignments:
         a.email_shown = la_sees or a.insider or a.user_id == request.user.id
-    own = [a for a in assignments if a.body_id is None]
-    bodies = {}
-    for a in assignments:
-        if a.body_id is not None:
+        if a.body_id is None:
+            own.append(a)
+        else:
             bodies.setdefault(a.body, []).append(a)
     request.audit_object = school
     context = {
