@@ -35,7 +35,6 @@ FIELDS = (
 SAYS_MOST = {Framework.UNGRADED: 0, Framework.GRADED: 1, Framework.REPORT_CARD: 2}
 # Graded inspections went on until report cards (10 November 2025), without an overall grade from September
 # 2024: Ofsted's "Not judged" alone on a tag would read as an inspection that judged nothing.
-FRAMEWORK_LABELS = {Framework.GRADED: "Graded inspection (before report cards)"}
 NO_OVERALL_GRADE = ("", "not judged")
 
 
@@ -49,7 +48,7 @@ class LatestInspection:
 
     @property
     def framework_label(self) -> str:
-        return FRAMEWORK_LABELS.get(self.framework, Framework(self.framework).label)
+        return Framework(self.framework).label
 
 
 def latest_inspections(school_ids: Iterable[int], framework: str | None = None) -> dict[int, LatestInspection]:

@@ -198,7 +198,7 @@ class FigureChange(models.Model):
 
 
 class Framework(models.TextChoices):
-    GRADED = "graded", "Graded inspection (to 2024)"
+    GRADED = "graded", "Graded inspection (before report cards)"
     UNGRADED = "ungraded", "Ungraded inspection"
     REPORT_CARD = "report_card", "Report card (from November 2025)"
 
