@@ -15,7 +15,7 @@ from register.models import School, SchoolStatus
 
 from .history import direct_predecessors
 from .models import Framework, Inspection, InspectionSource
-from .ofsted import CATEGORIES, NOT_EVALUATED, category_code, describe_outcome, describe_type, legacy_grade
+from .ofsted import CATEGORIES, NOT_EVALUATED, category_code, describe_outcome, describe_type, legacy_grade, ungraded_outcome
 
 GRADE_COLOURS = {"1": "green", "2": "teal", "3": "yellow", "4": "red"}
 FIELDS = (
@@ -42,9 +42,9 @@ NO_OVERALL_GRADE = ("", "not judged")
 class LatestInspection:
     on: date
     framework: str
-    outcome: str  # the words on the tag: a legacy grade, "Report card", an ungraded visit's outcome
+    outcome: str  # the words on the tag: a legacy grade, "Report card", an ungraded visit's outcome in plain words
     colour: str  # the tag's colour
-    notes: tuple[str, ...] = ()  # what else a reader must not miss: a predecessor's, safeguarding, a category of concern
+    notes: tuple[str, ...] = ()  # what else a reader must not miss: what an outcome means, a predecessor's, safeguarding, a category
 
     @property
     def framework_label(self) -> str:
@@ -111,7 +111,15 @@ def summarise(inspection: Inspection) -> LatestInspection:
     elif inspection.framework == Framework.REPORT_CARD:
         outcome, colour = "Report card", "blue"
     else:
-        outcome, colour = inspection.judgements.get("Outcome") or "Ungraded inspection", "grey"
+        plain = ungraded_outcome(inspection.judgements.get("Outcome"))
+        outcome = plain.words or "Ungraded inspection"
+        # Yellow where inspectors found the school might not keep its grade ("Remains good, with concerns", "Some
+        # aspects not as strong"): a warning, as yellow is for a school that requires improvement, and the words
+        # on the tag say which. Not red, which is kept for a category of concern or safeguarding not met; not a
+        # grade's colour otherwise, as an ungraded inspection gives none.
+        colour = "yellow" if plain.concerns else "grey"
+        if plain.meaning:
+            notes.append(plain.meaning)
         # A visit is not always a routine ungraded inspection: one without formal designation is often prompted by concerns.
         if inspection.inspection_type.strip().lower() not in ("", "ungraded inspection"):
             notes.append(describe_type(inspection.inspection_type))

@@ -11,6 +11,7 @@ No overall grade is made for report cards.
 
 import re
 from datetime import date
+from typing import NamedTuple
 
 import polars as pl
 
@@ -425,3 +426,66 @@ def describe_type(kind: str, *, judged: bool = False) -> str:
     if judged and "section 8" in words.lower():
         words += ", deemed a full inspection (section 5)"
     return words
+
+
+class Ungraded(NamedTuple):
+    """An ungraded inspection's outcome in plain words: a few for a tag, a sentence on what they mean (or ''),
+    and whether inspectors found that the school might not keep its grade."""
+
+    words: str
+    meaning: str = ""
+    concerns: bool = False
+
+
+# The outcomes Ofsted's monthly file gives an ungraded inspection. Until August 2024 they named the grade the
+# school kept, what inspectors found beyond it, and "S5 Next" where the next inspection is to be a full (section
+# 5) one: "School remains Good (Concerns) - S5 Next". From September 2024, with no overall grade, they say only
+# what inspectors found; "Improved significantly" and "Some aspects not as strong" also mean a full one next.
+REMAINS = re.compile(r"school remains (good|outstanding)(?: \((concerns|improving|improved significantly)\))?( - s5 next)?")
+FULL_NEXT = "the next inspection will be a full inspection (section 5)"
+UNGRADED_OUTCOMES = {
+    "standards maintained": Ungraded(
+        "Standards maintained", "Inspectors found the school has kept the standards of its last graded inspection"
+    ),
+    "improved significantly": Ungraded(
+        "May have improved significantly",
+        f"Inspectors found evidence the school may have improved significantly since its last graded inspection, so {FULL_NEXT}",
+    ),
+    "some aspects not as strong": Ungraded(
+        "Some aspects not as strong",
+        f"Inspectors found some aspects of the school's work may not be as strong as at its last graded inspection, so {FULL_NEXT}",
+        concerns=True,
+    ),
+}
+FINDINGS = {"concerns": "with concerns", "improving": "may be improving", "improved significantly": "may have improved significantly"}
+
+
+def ungraded_outcome(outcome: str | None) -> Ungraded:
+    """Ofsted's outcome of an ungraded inspection in plain words: 'School remains Good (Concerns) - S5 Next' →
+    'Remains good, with concerns', inspectors having found that it may no longer be good, and a full inspection
+    next. Words it does not know are kept as published; a blank outcome stays blank."""
+    published = (outcome or "").strip()
+    spoken = " ".join(published.lower().replace("\u2013", "-").split())
+    if spoken in UNGRADED_OUTCOMES:
+        return UNGRADED_OUTCOMES[spoken]
+    found = REMAINS.fullmatch(spoken)
+    if not found:
+        return Ungraded(published)
+    grade, finding, full_next = found.groups()
+    words, meaning = f"Remains {grade}", ""
+    if finding == "concerns":
+        meaning = f"Inspectors found evidence the school may no longer be {grade}"
+    elif finding:
+        meaning = f"Inspectors found evidence the school {'may now be outstanding' if grade == 'good' else FINDINGS[finding]}"
+    if finding:
+        words += f", {FINDINGS[finding]}"
+    if full_next:
+        meaning = f"{meaning}, so {FULL_NEXT}" if meaning else FULL_NEXT[:1].upper() + FULL_NEXT[1:]
+    return Ungraded(words, meaning, concerns=finding == "concerns")
+
+
+def describe_ungraded(outcome: str | None) -> str:
+    """An ungraded inspection's outcome in one line of plain words: 'Remains good, with concerns: inspectors found
+    evidence the school may no longer be good, so the next inspection will be a full inspection (section 5)'."""
+    plain = ungraded_outcome(outcome)
+    return f"{plain.words}: {plain.meaning[:1].lower()}{plain.meaning[1:]}" if plain.meaning else plain.words

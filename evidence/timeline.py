@@ -9,7 +9,7 @@ from core.jinja import gov_date
 from register.models import RegisterEvent, RegisterEventKind
 
 from .models import Framework, Inspection, IntelligenceEntry, Severity
-from .ofsted import CATEGORIES, category_code, describe_grade, describe_type
+from .ofsted import CATEGORIES, category_code, describe_grade, describe_type, ungraded_outcome
 
 SEVERITY_COLOURS = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "grey"}
 
@@ -42,14 +42,26 @@ def inspections_for(urns: list[int]) -> list[Inspection]:
 FRAMEWORK_TAGS = {Framework.GRADED: "Graded, before report cards", Framework.UNGRADED: "Ungraded", Framework.REPORT_CARD: "Report card"}
 
 
+def judgement_lines(inspection: Inspection) -> list[str]:
+    """What the inspection judged, area by area: a grade with its words, an ungraded inspection's outcome in
+    plain words and what it means, a report card's words as published."""
+    lines = []
+    for area, words in inspection.judgements.items():
+        if inspection.framework == Framework.UNGRADED and area == "Outcome":
+            plain = ungraded_outcome(words)
+            lines.append(f"Outcome: {plain.words}")
+            if plain.meaning:
+                lines.append(plain.meaning)
+        else:
+            lines.append(f"{area}: {describe_grade(words) if inspection.framework == Framework.GRADED else words}")
+    return lines
+
+
 def inspection_event(inspection: Inspection, current_urn: int) -> Event:
     lines = []
     if inspection.framework == Framework.GRADED and inspection.overall:
         lines.append(f"Overall effectiveness: {describe_grade(inspection.overall)}")
-    lines.extend(
-        f"{area}: {describe_grade(words) if inspection.framework == Framework.GRADED else words}"
-        for area, words in inspection.judgements.items()
-    )
+    lines.extend(judgement_lines(inspection))
     if inspection.safeguarding:
         lines.append(f"Safeguarding standards: {inspection.safeguarding}")
     if inspection.category_of_concern:

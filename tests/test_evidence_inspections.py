@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.models import Framework, Inspection, InspectionSource
+from evidence.ofsted import describe_ungraded, ungraded_outcome
 from evidence.views import _latest_graded
 from imports.models import ImportOutcome
 from imports.services import import_file
@@ -494,3 +495,102 @@ def test_the_timeline_tells_a_rating_change_once_with_the_inspection_that_made_i
     assert page.count("22 September 2021 :") == 1
     assert "Ofsted rating changed" not in page
     assert "Overall effectiveness: Good" in page and "The register's rating before: Outstanding" in page
+
+
+FULL_NEXT = "so the next inspection will be a full inspection (section 5)"
+
+
+@pytest.mark.parametrize(
+    "published, words, meaning, concerns",
+    [
+        # Until August 2024: the grade the school kept, what inspectors found beyond it, and "S5 Next".
+        ("School remains Good", "Remains good", "", False),
+        ("School remains Outstanding", "Remains outstanding", "", False),
+        (
+            "School remains Good (Concerns) - S5 Next",
+            "Remains good, with concerns",
+            f"Inspectors found evidence the school may no longer be good, {FULL_NEXT}",
+            True,
+        ),
+        (
+            "School remains Outstanding (Concerns) - S5 Next",
+            "Remains outstanding, with concerns",
+            f"Inspectors found evidence the school may no longer be outstanding, {FULL_NEXT}",
+            True,
+        ),
+        (
+            "School remains Good (Improving) - S5 Next",
+            "Remains good, may be improving",
+            f"Inspectors found evidence the school may now be outstanding, {FULL_NEXT}",
+            False,
+        ),
+        (
+            "School remains Outstanding (Improved significantly) - S5 Next",
+            "Remains outstanding, may have improved significantly",
+            f"Inspectors found evidence the school may have improved significantly, {FULL_NEXT}",
+            False,
+        ),
+        ("School remains Good - S5 Next", "Remains good", "The next inspection will be a full inspection (section 5)", False),
+        # From September 2024, with no overall grade.
+        (
+            "Standards maintained",
+            "Standards maintained",
+            "Inspectors found the school has kept the standards of its last graded inspection",
+            False,
+        ),
+        (
+            "Improved significantly",
+            "May have improved significantly",
+            f"Inspectors found evidence the school may have improved significantly since its last graded inspection, {FULL_NEXT}",
+            False,
+        ),
+        (
+            "Some aspects not as strong",
+            "Some aspects not as strong",
+            f"Inspectors found some aspects of the school's work may not be as strong as at its last graded inspection, {FULL_NEXT}",
+            True,
+        ),
+    ],
+)
+def test_each_ungraded_outcome_ofsted_gives_is_put_in_plain_words(published, words, meaning, concerns):
+    assert ungraded_outcome(published) == (words, meaning, concerns)
+    assert describe_ungraded(published) == (f"{words}: {meaning[0].lower()}{meaning[1:]}" if meaning else words)
+
+
+def test_an_ungraded_outcome_is_read_whatever_its_case_spacing_or_dash():
+    assert ungraded_outcome("  school remains GOOD  (concerns) \u2013 S5 next ") == ungraded_outcome(
+        "School remains Good (Concerns) - S5 Next"
+    )
+
+
+@pytest.mark.parametrize("published", ["School remains Good (Declined) - S5 Next", "School remains Requires improvement", "Outcome 3"])
+def test_an_ungraded_outcome_not_known_is_kept_as_published(published):
+    assert ungraded_outcome(f" {published} ") == (published, "", False)
+    assert describe_ungraded(published) == published
+
+
+@pytest.mark.parametrize("published", ["", "   ", None])
+def test_a_blank_ungraded_outcome_stays_blank(published):
+    assert ungraded_outcome(published) == ("", "", False)
+    assert describe_ungraded(published) == ""
+
+
+def test_the_timeline_gives_an_ungraded_outcome_in_plain_words(surrey, client):
+    from accounts.roles import Role
+    from register.models import LocalAuthority
+
+    from .conftest import sign_in
+    from .factories import UserFactory, grant
+
+    outcome = {
+        "Ungraded inspection overall outcome": "School remains Good (Concerns) - S5 Next",
+        "Date of latest ungraded inspection": "14/03/2023",
+    }
+    import_file(latest_file([latest_row(143373, "Guildford Grove Primary School", **outcome)]), file_name="latest.csv")
+    officer = UserFactory(email="officer@surrey.example")
+    grant(officer, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    sign_in(client, officer)
+    html = client.get(reverse("evidence:school-timeline", args=[143373])).content.decode()
+    assert "Outcome: Remains good, with concerns</p>" in html
+    assert f"Inspectors found evidence the school may no longer be good, {FULL_NEXT}</p>" in html
+    assert "S5 Next" not in html and "School remains Good" not in html

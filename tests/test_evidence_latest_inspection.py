@@ -1,12 +1,13 @@
 """The register's lists and pages show a school's latest inspection from its history, not GIAS's legacy rating."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from evidence.latest import latest_for_schools, latest_inspections
+from evidence.latest import latest_for_schools, latest_inspections, summarise
 from evidence.models import Framework, Inspection, InspectionSource
 from imports.services import import_file
 from register.models import LocalAuthority, School, SchoolStatus
@@ -105,15 +106,68 @@ def test_an_inadequate_grade_names_its_category_once(surrey):
     assert (latest.outcome, latest.colour, latest.notes) == ("Inadequate: serious weaknesses", "red", ())
 
 
-def test_an_ungraded_inspection_shows_its_outcome(surrey):
+def test_an_ungraded_inspection_shows_its_outcome_in_plain_words(surrey):
     ungraded = {"Ungraded inspection overall outcome": "School remains Good", "Date of latest ungraded inspection": "05/06/2024"}
     latest = guildford_grove_latest(**ungraded)
-    assert (latest.framework, latest.outcome, latest.colour, str(latest.on)) == (
+    assert (latest.framework, latest.outcome, latest.colour, str(latest.on), latest.notes) == (
         Framework.UNGRADED,
-        "School remains Good",
+        "Remains good",
         "grey",
         "2024-06-05",
+        (),
     )
+
+
+@pytest.mark.parametrize(
+    "published, outcome, colour",
+    [
+        ("School remains Good (Concerns) - S5 Next", "Remains good, with concerns", "yellow"),
+        ("School remains Outstanding (Concerns) - S5 Next", "Remains outstanding, with concerns", "yellow"),
+        ("Some aspects not as strong", "Some aspects not as strong", "yellow"),
+        ("School remains Good (Improving) - S5 Next", "Remains good, may be improving", "grey"),
+        ("Improved significantly", "May have improved significantly", "grey"),
+        ("Standards maintained", "Standards maintained", "grey"),
+        ("School remains Outstanding", "Remains outstanding", "grey"),
+        ("Words Ofsted has not used before", "Words Ofsted has not used before", "grey"),
+    ],
+)
+def test_an_ungraded_inspection_that_found_the_school_might_not_keep_its_grade_is_yellow(surrey, published, outcome, colour):
+    latest = guildford_grove_latest(
+        **{"Ungraded inspection overall outcome": published, "Date of latest ungraded inspection": "05/06/2024"}
+    )
+    assert (latest.outcome, latest.colour) == (outcome, colour)
+
+
+def test_an_ungraded_inspection_with_concerns_says_what_they_mean_on_the_list_and_the_school_page(officer):
+    import_guildford_grove(
+        **{
+            "Ungraded inspection overall outcome": "School remains Good (Concerns) - S5 Next",
+            "Date of latest ungraded inspection": "05/06/2024",
+        }
+    )
+    meaning = "Inspectors found evidence the school may no longer be good, so the next inspection will be a full inspection (section 5)"
+    school = School.objects.get(urn=143373)
+    latest = latest_inspections([school.pk])[school.pk]
+    assert latest.notes == (meaning,)
+    page = text(officer.get(reverse("register:school-list"), {"q": "143373"}))
+    assert f"Remains good, with concerns 5 June 2024 {meaning}" in page
+    page = text(officer.get(reverse("register:school-detail", args=[143373])))
+    assert f"Latest Ofsted inspection Remains good, with concerns 5 June 2024 Ungraded inspection {meaning}" in page
+    assert "S5 Next" not in page and "School remains Good" not in page
+
+
+def test_safeguarding_not_met_turns_an_ungraded_inspection_with_concerns_red(surrey):
+    # Red is kept for safeguarding not met and a category of concern, whatever the outcome's own colour.
+    visit = Inspection(
+        framework=Framework.UNGRADED,
+        started_on=date(2024, 6, 5),
+        inspection_type="Ungraded inspection",
+        safeguarding="Not met",
+        judgements={"Outcome": "School remains Good (Concerns) - S5 Next"},
+    )
+    latest = summarise(visit)
+    assert (latest.outcome, latest.colour) == ("Remains good, with concerns", "red")
+    assert latest.notes[-1] == "Safeguarding standards not met"
 
 
 def test_the_timeline_names_inspection_types_in_plain_words(officer):
