@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
+from core.jinja import gov_date
 from imports.models import written_by
 
 
@@ -294,7 +295,13 @@ class RegisterEvent(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=RegisterEventKind.choices)
-    occurred_on = models.DateField(help_text="When it happened, if the register says; otherwise the extract's date.")
+    occurred_on = models.DateField(help_text="When it happened, if the register says; otherwise when it recorded the change.")
+    on_or_before = models.BooleanField(
+        default=False, help_text="The register does not say when it happened: occurred_on is when it recorded the change."
+    )
+    after = models.DateField(
+        null=True, blank=True, help_text="For a change the register does not date: when it last changed the entry before, so not before."
+    )
     old_value = models.CharField(max_length=400, blank=True)
     new_value = models.CharField(max_length=400, blank=True)
     import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="events")
@@ -306,6 +313,15 @@ class RegisterEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.change}"
+
+    @property
+    def when(self) -> str:
+        """The date in words, and where the register does not say it, the dates it lies between."""
+        if not self.on_or_before:
+            return gov_date(self.occurred_on)
+        if self.after:
+            return f"Between {gov_date(self.after)} and {gov_date(self.occurred_on)}"
+        return f"On or before {gov_date(self.occurred_on)}"
 
     @property
     def change(self) -> str:

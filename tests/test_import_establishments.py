@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from audit.models import AuditEvent
@@ -89,10 +91,14 @@ class TestTheNewerExtract:
         assert (event.old_value, event.new_value) == ("Open", "Academy Converter")
         assert event.import_run == run_2022
 
-    def test_a_new_head_is_an_event_dated_by_the_extract(self, run_2022):
+    def test_a_new_head_is_an_event_dated_on_or_before_the_schools_last_change(self, run_2022):
         event = RegisterEvent.objects.get(school__urn=125004, kind=RegisterEventKind.HEAD_CHANGED)
         assert (event.old_value, event.new_value) == ("Mrs Jan Washer", "Miss Katherine Potter")
-        assert event.occurred_on.isoformat() == "2022-04-20"  # the extract's latest LastChangedDate
+        # GIAS does not date a new head: it changed the school's entry on 17 March 2022 (LastChangedDate), and
+        # last before that on 2 March 2021, so the new head came between the two.
+        assert (event.occurred_on, event.on_or_before, event.after) == (date(2022, 3, 17), True, date(2021, 3, 2))
+        closed = RegisterEvent.objects.get(school__urn=125005, kind=RegisterEventKind.CLOSED)
+        assert (closed.on_or_before, closed.after) == (False, None)
 
     def test_the_converted_academy_appears_as_opened(self, run_2022):
         event = RegisterEvent.objects.get(school__urn=148882, kind=RegisterEventKind.OPENED)

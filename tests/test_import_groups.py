@@ -11,7 +11,7 @@ from register.models import Group, GroupKind, GroupMembership, RegisterEvent, Re
 
 from .conftest import sign_in
 from .factories import SchoolFactory, UserFactory, grant
-from .test_import_demo_files import GIAS_2021, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025, snapshot, without_columns
+from .test_import_demo_files import GIAS_2021, GIAS_2022, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025, snapshot, without_columns
 
 
 @pytest.fixture
@@ -52,6 +52,24 @@ def test_group_links_join_register_schools_to_their_trusts(surrey):
     assert weydon.left_on is None
     # 1900-01-01 is GIAS's "not recorded".
     assert GroupMembership.objects.filter(joined_on=None).count() == 4
+
+
+@pytest.mark.parametrize("links_first", [False, True], ids=["extracts then links", "links then the newer extract"])
+def test_a_move_between_trusts_is_dated_by_the_group_links_whichever_comes_first(surrey, links_first):
+    """GIAS's extracts show that Boxgrove Primary School moved from Guildford Education Partnership to Learning
+    Partners Academy Trust between May 2021 and April 2022, not when; its group links say it joined on
+    1 September 2021, and so it left the other trust that day."""
+    for file in (GROUP_LINKS, GIAS_2022) if links_first else (GIAS_2022, GROUP_LINKS):
+        import_file(file)
+    moved = RegisterEvent.objects.filter(school__urn=140057, kind__in=[RegisterEventKind.LEFT_TRUST, RegisterEventKind.JOINED_TRUST])
+    assert sorted((e.kind, e.occurred_on, e.on_or_before) for e in moved) == [
+        (RegisterEventKind.JOINED_TRUST, date(2021, 9, 1), False),
+        (RegisterEventKind.LEFT_TRUST, date(2021, 9, 1), False),
+    ]
+    # Shalford Infant School's trust name changed from Athena Schools Trust to Learning Partners Academy Trust;
+    # the links date its membership to November 2019, before the 2021 extract, so that is not when it changed.
+    renamed = RegisterEvent.objects.get(school__urn=146022, kind=RegisterEventKind.JOINED_TRUST)
+    assert (renamed.occurred_on, renamed.on_or_before, renamed.after) == (date(2022, 4, 1), True, date(2021, 4, 19))
 
 
 def test_group_links_twice_is_unchanged(surrey):
@@ -173,6 +191,7 @@ def test_a_link_turned_round_is_recorded_as_a_register_event_of_the_school(db, t
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
     assert "Changes to the register" in page and "Link to another school changed" in page
     assert "Predecessor - amalgamated: URN 125448 (St Teresa&#39;s Preparatory School)" in page
+    assert "<td class=\"govuk-table__cell\">1 September 2024</td>" in page
     assert import_file(later).outcome == ImportOutcome.UNCHANGED
     assert RegisterEvent.objects.filter(kind=RegisterEventKind.LINK_CHANGED).count() == 1
 
@@ -182,7 +201,7 @@ def test_a_link_turned_round_without_a_date_is_dated_on_the_day_of_the_import(db
     import_file(links_file(tmp_path / "links-2021.csv", (125402, 125448, "St Teresa's Preparatory School", "Successor", "")))
     import_file(links_file(tmp_path / "links-2025.csv", (125402, 125448, "", "Predecessor", "")))
     event = school.events.get()
-    assert (event.kind, event.occurred_on) == (RegisterEventKind.LINK_CHANGED, date.today())
+    assert (event.kind, event.occurred_on, event.on_or_before) == (RegisterEventKind.LINK_CHANGED, date.today(), True)
     # A file that leaves the name out: the event names the school as the register knew it.
     assert event.new_value == "Predecessor: URN 125448 (St Teresa's Preparatory School)"
 

@@ -182,14 +182,21 @@ def test_school_profile_shows_register_facts_links_and_events(officer_client, wo
         school=school,
         kind=RegisterEventKind.HEAD_CHANGED,
         occurred_on="2022-04-20",
+        on_or_before=True,
+        after="2021-03-02",
         old_value="Mrs A Old",
         new_value="Mrs Pamela Henry",
         import_run=run,
     )
+    RegisterEvent.objects.create(
+        school=school, kind=RegisterEventKind.CLOSED, occurred_on="2022-08-31", old_value="Open", new_value="Closed", import_run=run
+    )
     html = officer_client.get(reverse("register:school-detail", args=[school.urn])).content.decode()
     assert "Pamela Henry" in html
     assert reverse("register:school-detail", args=[successor.urn]) in html
-    assert "Headteacher changed" in html and "20 April 2022" in html
+    # GIAS does not date a new head: the change lies between the entry before and the one that shows it.
+    assert "<strong>Between 2 March 2021 and 20 April 2022</strong>: Headteacher changed" in html
+    assert "<strong>31 August 2022</strong>: Closed" in html
     assert "<svg" in html and "Latitude 51.24000" in html
 
 
@@ -387,10 +394,17 @@ def test_recent_changes_name_the_trust_a_school_left_and_the_one_it_joined(offic
     run = ImportRun.objects.create(file_name="x.csv", checksum="0")
     for kind in (RegisterEventKind.LEFT_TRUST, RegisterEventKind.JOINED_TRUST):
         RegisterEvent.objects.create(
-            school=world.school, kind=kind, occurred_on=date(2022, 4, 20), old_value="Old Trust", new_value="New Trust", import_run=run
+            school=world.school,
+            kind=kind,
+            occurred_on=date(2022, 4, 20),
+            on_or_before=True,
+            old_value="Old Trust",
+            new_value="New Trust",
+            import_run=run,
         )
     html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
     assert "left a trust “Old Trust”" in html and "joined a trust “New Trust”" in html
+    assert "<strong>On or before 20 April 2022</strong>" in html
     assert "left a trust “New Trust”" not in html
 
 

@@ -19,7 +19,8 @@ from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
 
 from . import frames
 from .absent import absent_fields, absent_note, refuse_missing_columns
-from .events import opened_event, register_events
+from .events import dated_events, opened_event, register_events
+from .groups import date_trust_joins
 
 TEXT_COLUMNS = {
     "name": "EstablishmentName",
@@ -186,6 +187,7 @@ def load(ctx: ImportContext) -> Counts:
         ctx.progress(done, frame.height)
     events += _events_for_openings(new, held_until, ctx.run)
     RegisterEvent.objects.bulk_create(events, batch_size=1000)
+    date_trust_joins()
     ctx.progress(frame.height, frame.height)
     counts.created, counts.changed = new.height, changed.height
     counts.unchanged = frame.height - new.height - changed.height
@@ -376,22 +378,14 @@ def _events_for_changes(changed: pl.DataFrame, extract_date: date, run) -> list[
     if changed.is_empty():
         return []
     fields = list(register_events.fields)
-    new_rows = {row["id"]: row for row in changed.select(["id", *fields]).iter_rows(named=True)}
+    new_rows = {row["id"]: row for row in changed.select(["id", "register_changed_on", *fields]).iter_rows(named=True)}
     events = []
     ids = list(new_rows)
     for start in range(0, len(ids), 1000):
-        for old in School.objects.filter(id__in=ids[start : start + 1000]).values("id", *fields):
-            for kind, occurred_on, old_value, new_value in register_events(old, new_rows[old["id"]], extract_date):
-                events.append(
-                    RegisterEvent(
-                        school_id=old["id"],
-                        kind=kind,
-                        occurred_on=occurred_on,
-                        old_value=old_value[:400],
-                        new_value=new_value[:400],
-                        import_run=run,
-                    )
-                )
+        for old in School.objects.filter(id__in=ids[start : start + 1000]).values("id", "register_changed_on", *fields):
+            new = new_rows[old["id"]]
+            recorded_on = new["register_changed_on"] or extract_date
+            events.extend(RegisterEvent(school_id=old["id"], import_run=run, **event) for event in dated_events(old, new, recorded_on))
     return events
 
 

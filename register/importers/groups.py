@@ -19,7 +19,7 @@ import polars as pl
 
 from imports.bulk import insert_rows, update_rows
 from imports.registry import Counts, ImportContext
-from register.models import GIAS_GROUP_TYPES, Group, GroupKind, GroupMembership, School
+from register.models import GIAS_GROUP_TYPES, Group, GroupKind, GroupMembership, RegisterEvent, RegisterEventKind, School
 
 from . import frames
 from .absent import absent_fields, absent_note, refuse_missing_columns
@@ -258,7 +258,31 @@ def load_group_links(ctx: ImportContext) -> Counts:
     insert_rows(GroupMembership, ["group", "school", "joined_on", "left_on", "import_run"], new_rows)
     update_rows(GroupMembership, ["joined_on", "left_on", "import_run"], changed_rows)
     update_rows(GroupMembership, ["left_on", "import_run"], ended)
+    date_trust_joins()
     counts.created = len(new_rows) + created_groups
     counts.changed = len(changed_rows) + len(ended)
     counts.unchanged = links.height - len(new_rows) - len(changed_rows)
     return counts
+
+
+def date_trust_joins() -> None:
+    """A register extract shows that a school joined a trust but not when: the event is dated when the register
+    recorded it. The group links say when the school joined: give each such event its membership's joining
+    date, where that lies between the entry before and the date the event has (a trust renamed keeps its
+    members' old joining dates, which are not when the register's trust name changed). A school that moved
+    from another trust left it that day. Run after either import, in either order."""
+    undated = RegisterEvent.objects.filter(kind__in=[RegisterEventKind.JOINED_TRUST, RegisterEventKind.LEFT_TRUST], on_or_before=True)
+    events = list(undated.values_list("id", "kind", "school_id", "import_run_id", "new_value", "occurred_on", "after"))
+    joins = [event for event in events if event[1] == RegisterEventKind.JOINED_TRUST]
+    dated = {}  # (school, import run, trust joined) → when
+    for start in range(0, len(joins), 1000):
+        chunk = joins[start : start + 1000]
+        memberships = GroupMembership.objects.filter(school_id__in={event[2] for event in chunk}, joined_on__isnull=False)
+        joined = {(school, name.casefold()): on for school, name, on in memberships.values_list("school_id", "group__name", "joined_on")}
+        for _, _, school, run, name, recorded_on, after in chunk:
+            on = joined.get((school, name.casefold()))
+            if on is not None and on <= recorded_on and (after is None or on > after):
+                dated[(school, run, name.casefold())] = on
+    # Both events of a move name the trust joined (as new_value), so one key dates each.
+    updates = [(on, False, pk) for pk, _, school, run, name, _, _ in events if (on := dated.get((school, run, name.casefold())))]
+    update_rows(RegisterEvent, ["occurred_on", "on_or_before"], updates)

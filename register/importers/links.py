@@ -71,8 +71,7 @@ def load(ctx: ImportContext) -> Counts:
 def _link_changes(superseded: dict, stored: dict, listed: dict, run) -> list[RegisterEvent]:
     """An event for each pair of schools linked in another way than before, of the school at the link's `urn`
     end if the register holds it: every way the pair was linked, and every way it is now. It is dated when
-    the new link was established, if the file says, else on the day of the import (as a register extract's
-    changes are)."""
+    the new link was established, if the file says, else on the day of the import, on or before which it happened."""
     pairs = {(urn, linked) for urn, linked, _ in superseded}
     before: dict[tuple[int, int], dict[str, str]] = {}  # pair → link type → linked name, as the register held them
     for (urn, linked, kind), (_, name, _) in stored.items():
@@ -91,6 +90,7 @@ def _link_changes(superseded: dict, stored: dict, listed: dict, run) -> list[Reg
                 school_id=school_ids[urn],
                 kind=RegisterEventKind.LINK_CHANGED,
                 occurred_on=min(established, default=date.today()),
+                on_or_before=not established,
                 old_value=_described(was, linked)[:400],
                 new_value=_described({kind: name or known_name for kind, (name, _) in now.items()}, linked)[:400],
                 import_run=run,
