@@ -103,7 +103,14 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
             continue
         events.append(
             Event(
-                change.occurred_on, "register", change.get_kind_display(), [change.change], "Register", "grey", change.import_run.file_name
+                change.occurred_on,
+                "register",
+                change.get_kind_display(),
+                # Where the register does not date a change, it is placed when the register recorded it.
+                [change.change, f"{change.when}: the register does not say exactly when."] if change.on_or_before else [change.change],
+                "Register",
+                "grey",
+                change.import_run.file_name,
             )
         )
     if intelligence_of:

@@ -120,6 +120,8 @@ def test_the_timeline_joins_inspections_register_changes_and_intelligence(client
         school=world.school,
         kind=RegisterEventKind.HEAD_CHANGED,
         occurred_on=date(2024, 9, 1),
+        on_or_before=True,
+        after=date(2023, 11, 6),
         old_value="Ms A",
         new_value="Mr B",
         import_run=run,
@@ -128,6 +130,7 @@ def test_the_timeline_joins_inspections_register_changes_and_intelligence(client
     html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
     order = [html.index(text) for text in ("Headteacher to retire", "from “Ms A” to “Mr B”", "Overall effectiveness: Good")]
     assert order == sorted(order)  # newest first
+    assert "Between 6 November 2023 and 1 September 2024: the register does not say exactly when." in html
     sign_in(client, world.users[Role.HEADTEACHER])
     html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
     assert "Overall effectiveness: Good" in html and "Headteacher to retire" not in html
