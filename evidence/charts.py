@@ -1,6 +1,7 @@
 """Trend charts as inline SVG, drawn on the server: no JavaScript, no style attributes (the CSP forbids
 them), only SVG presentation attributes. Each chart is an image with a text title and sits beside a
-table of the same figures, which is the accessible version.
+table of the same figures, which is the accessible version. Its key (`legend`) is a list of text on the
+page, not part of the image, so that it wraps on a narrow screen, where the chart scrolls sideways.
 
 Lines join consecutive years only: a missing year (no data in 2019/20 and 2020/21, a measure that
 stopped) breaks the line rather than bridging it, and so does a break the caller names (`joins`), such
@@ -11,15 +12,13 @@ point lies beyond them; a percentage's scale stays within 0 to 100 unless a valu
 """
 
 import math
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 560, 220
-LEFT, RIGHT, TOP, BOTTOM = 56, 150, 22, 34
-LEGEND_CHARACTERS = 16  # what fits on one line of the legend, beside its sample of the line
+LEFT, RIGHT, TOP, BOTTOM = 56, 32, 22, 34  # on the right, half the last year's label ('2018/19')
 
 
 @dataclass(frozen=True)
@@ -125,20 +124,28 @@ def trend_svg(
     for marker in markers:
         if marker.before in x and marker.after in x:
             parts.extend(_marker(marker, (x[marker.before] + x[marker.after]) / 2, plot_h))
-    legend_y = TOP + 14
     for line in lines:
         parts.extend(_draw(line, x, y, joins))
-        parts.append(
-            f'<line x1="{WIDTH - RIGHT + 12}" x2="{WIDTH - RIGHT + 36}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
-            f'stroke="{line.colour}" stroke-width="3"{_dash(line)}/>'
-        )
-        # A long name ('England (state-funded primary schools)', 'Richmond upon Thames') goes on more lines.
-        rows = textwrap.wrap(line.label, LEGEND_CHARACTERS, break_on_hyphens=False) or [""]
-        spans = "".join(f'<tspan x="{WIDTH - RIGHT + 42}" dy="{0 if i == 0 else 14}">{escape(row)}</tspan>' for i, row in enumerate(rows))
-        parts.append(f'<text x="{WIDTH - RIGHT + 42}" y="{legend_y}" font-size="12" fill="#0b0c0c">{spans}</text>')
-        legend_y += 20 + 14 * (len(rows) - 1)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
+
+
+def legend(lines: list[Line]) -> Markup:
+    """The chart's key: each line's name beside a sample of it (colour, pattern and marker), as a list."""
+    items = []
+    for line in lines:
+        point = (
+            f'<rect x="14" y="2" width="8" height="8" fill="{line.colour}"/>'
+            if line.marker == "square"
+            else f'<circle cx="18" cy="6" r="4.5" fill="{line.colour}"/>'
+        )
+        sample = (
+            '<svg xmlns="http://www.w3.org/2000/svg" class="cg-legend__sample" viewBox="0 0 36 12" width="36" height="12" '
+            'aria-hidden="true" focusable="false">'
+            f'<line x1="0" x2="36" y1="6" y2="6" stroke="{line.colour}" stroke-width="3"{_dash(line)}/>{point}</svg>'
+        )
+        items.append(f'<li class="cg-legend__item">{sample}{escape(line.label)}</li>')
+    return Markup(f'<ul class="govuk-list cg-legend">{"".join(items)}</ul>')  # noqa: S704 - labels went through escape()
 
 
 def _dash(line: Line) -> str:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from .breaks import Break, breaks_in, comparable
 from .catalogue import Unit
-from .charts import Marker, trend_svg
+from .charts import Marker, legend, trend_svg
 from .meta import Meaning, meanings
 from .presenters import Series
 from .years import academic_year, years_text
@@ -40,6 +40,7 @@ class Trend:
 
     series: Series
     chart: Markup
+    legend: Markup  # the chart's key, beside it
     breaks: list[BreakNote]  # oldest first
     meanings: list[Meaning]
 
@@ -64,11 +65,12 @@ def trends_of(series_list: list[Series], lines_for, title_for) -> list[Trend]:
         code = series.measure.code
         found = breaks_in(code, series.years)
         markers = tuple(Marker(before, after, between[0].short_label) for before, after, between in found)
+        lines = lines_for(series)
         chart = trend_svg(
             f"chart-{code}",
             title_for(series),
             series.years,
-            lines_for(series),
+            lines,
             academic_year,
             joins=lambda before, after, code=code: comparable(code, before, after),
             markers=markers,
@@ -76,5 +78,5 @@ def trends_of(series_list: list[Series], lines_for, title_for) -> list[Trend]:
             ceiling=100 if series.measure.unit == Unit.PERCENT else None,
         )
         notes = [BreakNote(before, after, brk) for before, after, between in found for brk in between]
-        trends.append(Trend(series, chart, notes, described.get(code, [])))
+        trends.append(Trend(series, chart, legend(lines) if chart else Markup(""), notes, described.get(code, [])))
     return trends

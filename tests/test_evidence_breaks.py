@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from evidence import breaks
 from evidence.catalogue import BY_CODE
-from evidence.charts import Line, Marker, trend_svg
+from evidence.charts import Line, Marker, legend, trend_svg
 from evidence.models import Area, AreaObservation, Measure, Source, academic_year
 from imports.models import ImportOutcome, ImportRun
 from imports.services import import_file
@@ -77,6 +77,11 @@ def test_the_axis_does_not_make_a_small_change_look_large_nor_label_minus_zero()
     assert "-0" not in tick_labels(gap) and "0" in tick_labels(gap)
 
 
+def chart_in(html: str) -> str:
+    """The chart's drawing, without its key (a list of samples beside it)."""
+    return html.split('class="cg-chart"', 1)[1].split("</svg>", 1)[0]
+
+
 def polylines(svg) -> list[list[float]]:
     """Each polyline's x coordinates."""
     return [[float(p.split(",")[0]) for p in pts.split()] for pts in re.findall(r'<polyline points="([^"]+)"', str(svg))]
@@ -110,23 +115,24 @@ def test_the_chart_without_breaks_joins_adjacent_years_in_one_line_and_never_bri
     assert len(polylines(svg)) == 2 and "aria-describedby" not in str(svg)
 
 
-def test_a_long_legend_name_goes_on_more_lines_and_pushes_the_next_one_down():
+def test_the_key_is_text_beside_the_chart_naming_each_line_with_a_sample_of_it():
     import re
 
-    long = Line("England (state-funded primary schools)", {2018: 4.0}, "#000")
-    svg = str(
-        trend_svg(
-            "c", "Absence", [2018], [Line("This school", {2018: 4.1}, "#111"), long, Line("Surrey", {2018: 4.2}, "#222")], academic_year
-        )
-    )
-    legend = re.findall(r'<text x="\d+" y="(\d+)" font-size="12" fill="#0b0c0c">((?:<tspan[^>]*>[^<]*</tspan>)+)</text>', svg)
-    assert [re.findall(r">([^<]*)</tspan>", spans) for _, spans in legend] == [
-        ["This school"],
-        ["England", "(state-funded", "primary schools)"],
-        ["Surrey"],
+    lines = [
+        Line("This school", {2018: 4.1}, "#1d70b8"),
+        Line("England (state-funded primary schools)", {2018: 4.0}, "#505a5f", dash="6 4", marker="square"),
+        Line("Brighton & Hove", {2018: 4.2}, "#d53880"),
     ]
-    tops = [int(y) for y, _ in legend]
-    assert tops[1] - tops[0] == 20 and tops[2] - tops[1] == 20 + 2 * 14
+    svg, key = str(trend_svg("c", "Absence", [2018], lines, academic_year)), str(legend(lines))
+    # The image draws the lines only: its key is text on the page, which wraps where the chart scrolls sideways.
+    assert "England (state-funded" not in svg and "This school" not in svg
+    assert re.findall(r'aria-hidden="true" focusable="false">.*?</svg>([^<]*)</li>', key) == [
+        "This school",
+        "England (state-funded primary schools)",
+        "Brighton &amp; Hove",
+    ]
+    samples = re.findall(r'<line x1="0" x2="36" y1="6" y2="6" stroke="(#\w+)" stroke-width="3"( stroke-dasharray="[^"]+")?/>(<\w+)', key)
+    assert samples == [("#1d70b8", "", "<circle"), ("#505a5f", ' stroke-dasharray="6 4"', "<rect"), ("#d53880", "", "<circle")]
 
 
 @pytest.fixture
@@ -147,7 +153,7 @@ def test_the_results_page_shows_the_pandemic_and_progress_8_breaks_in_chart_and_
     sign_in(client, officer)
     html = client.get(reverse("evidence:school-results", args=[125271])).content.decode()  # a Surrey secondary
     gap = section(html, "ks4_progress8_gap")  # 2017/18, 2018/19 (tables), 2023/24, 2024/25 (not applicable)
-    chart = gap.split("<svg", 1)[1].split("</svg>", 1)[0]
+    chart = chart_in(gap)
     assert 'aria-describedby="breaks-ks4_progress8_gap"' in chart
     assert len(re.findall(r'<polyline[^>]+stroke="#1d70b8"', chart)) == 1  # the school's line stops at 2018/19
     assert chart.count(">No data</text>") == 2
@@ -184,6 +190,6 @@ def test_the_authority_page_says_attainment_8_before_the_9_to_1_gcses_is_not_com
     a8 = section(html, "ks4_attainment8")
     assert "The line is broken between 2015/16 and 2016/17.</strong> Not comparable with earlier years: GCSEs graded 9 to 1" in a8
     assert ">Break</text>" in a8
-    xs = polylines(a8.split("<svg", 1)[1].split("</svg>", 1)[0])
+    xs = polylines(chart_in(a8))
     assert len([x for x in xs if len(x) > 1]) == 2  # Surrey 2016/17–2018/19 and England 2017/18–2018/19; nothing from 2015/16
     assert "From 2016/17" in a8  # the table's row for the break
