@@ -191,7 +191,7 @@ def test_a_link_turned_round_is_recorded_as_a_register_event_of_the_school(db, t
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
     assert "Changes to the register" in page and "Link to another school changed" in page
     assert "Predecessor - amalgamated: URN 125448 (St Teresa&#39;s Preparatory School)" in page
-    assert "<td class=\"govuk-table__cell\">1 September 2024</td>" in page
+    assert '<td class="govuk-table__cell">1 September 2024</td>' in page
     assert import_file(later).outcome == ImportOutcome.UNCHANGED
     assert RegisterEvent.objects.filter(kind=RegisterEventKind.LINK_CHANGED).count() == 1
 
