@@ -482,10 +482,3 @@ def ungraded_outcome(outcome: str | None) -> Ungraded:
     if full_next:
         meaning = f"{meaning}, so {FULL_NEXT}" if meaning else FULL_NEXT[:1].upper() + FULL_NEXT[1:]
     return Ungraded(words, meaning, concerns=finding == "concerns")
-
-
-def describe_ungraded(outcome: str | None) -> str:
-    """An ungraded inspection's outcome in one line of plain words: 'Remains good, with concerns: inspectors found
-    evidence the school may no longer be good, so the next inspection will be a full inspection (section 5)'."""
-    plain = ungraded_outcome(outcome)
-    return f"{plain.words}: {plain.meaning[:1].lower()}{plain.meaning[1:]}" if plain.meaning else plain.words

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.models import Framework, Inspection, InspectionSource
-from evidence.ofsted import describe_ungraded, ungraded_outcome
+from evidence.ofsted import ungraded_outcome
 from evidence.views import _latest_graded
 from imports.models import ImportOutcome
 from imports.services import import_file
@@ -554,7 +554,6 @@ FULL_NEXT = "so the next inspection will be a full inspection (section 5)"
 )
 def test_each_ungraded_outcome_ofsted_gives_is_put_in_plain_words(published, words, meaning, concerns):
     assert ungraded_outcome(published) == (words, meaning, concerns)
-    assert describe_ungraded(published) == (f"{words}: {meaning[0].lower()}{meaning[1:]}" if meaning else words)
 
 
 def test_an_ungraded_outcome_is_read_whatever_its_case_spacing_or_dash():
@@ -566,13 +565,11 @@ def test_an_ungraded_outcome_is_read_whatever_its_case_spacing_or_dash():
 @pytest.mark.parametrize("published", ["School remains Good (Declined) - S5 Next", "School remains Requires improvement", "Outcome 3"])
 def test_an_ungraded_outcome_not_known_is_kept_as_published(published):
     assert ungraded_outcome(f" {published} ") == (published, "", False)
-    assert describe_ungraded(published) == published
 
 
 @pytest.mark.parametrize("published", ["", "   ", None])
 def test_a_blank_ungraded_outcome_stays_blank(published):
     assert ungraded_outcome(published) == ("", "", False)
-    assert describe_ungraded(published) == ""
 
 
 def test_the_timeline_gives_an_ungraded_outcome_in_plain_words(surrey, client):
