@@ -144,6 +144,8 @@ def test_signing_out(page, world, sign_in_as):
     if button.count():
         button.first.click()
     page.wait_for_url(lambda u: "/home/" not in u)
+    assert "You have been signed out" in page.locator(".govuk-notification-banner").inner_text()
+    check_page(page, "journey-signed-out")
     page.goto("/home/")
     assert "/accounts/sign-in/" in page.url
 
@@ -158,6 +160,17 @@ SMALL_SCREEN_PAGES = {
     "trusts": (Role.LA_OFFICER, lambda w: reverse("register:trust-list")),
     "trust": (Role.LA_OFFICER, lambda w: reverse("register:trust-detail", args=[w.trust.uid])),
     "users": (Role.LA_ADMIN, lambda w: reverse("accounts:user-list")),
+    "user": (Role.LA_ADMIN, lambda w: reverse("accounts:user-detail", args=[w.clerk.pk])),
+    "user-invite": (Role.LA_ADMIN, lambda w: reverse("accounts:user-invite")),
+    "home": (Role.LA_ADMIN, lambda w: "/home/"),
+    "authorities": (Role.LA_OFFICER, lambda w: reverse("register:authority-list")),
+    "authority": (Role.LA_OFFICER, lambda w: reverse("register:authority-detail", args=[w.la.code])),
+    "school-results": (Role.HEADTEACHER, lambda w: reverse("evidence:school-results", args=[w.school.urn])),
+    "school-timeline": (Role.LA_OFFICER, lambda w: reverse("evidence:school-timeline", args=[w.school.urn])),
+    "intelligence-new": (Role.LA_OFFICER, lambda w: reverse("evidence:intelligence-new", args=[w.school.urn])),
+    "imports": (Role.LA_ADMIN, lambda w: reverse("imports:list")),
+    "import": (Role.LA_ADMIN, lambda w: reverse("imports:detail", args=[w.school.import_run.pk])),
+    "audit-log": (Role.LA_ADMIN, lambda w: reverse("audit:list")),
 }
 
 
@@ -173,6 +186,7 @@ def long_texts(world):
 
     clerk = UserFactory(email="clerk.to.the.governors@ashgrangeprimary.surrey.sch.uk", full_name="Adaeze Okonkwo-Whitfield")
     grant(clerk, Role.GOVERNOR, world.school)
+    world.clerk = clerk
     record_intelligence(
         world.school,
         user=world.users[Role.LA_OFFICER],
@@ -190,7 +204,20 @@ def long_texts(world):
     return world
 
 
-@pytest.mark.parametrize("name", SMALL_SCREEN_PAGES)
+# Pages that scroll sideways at 320px (WCAG 1.4.10), and why.
+REFLOW_FAULTS = {
+    "user": "The 'Current roles' table (Role, For, Granted, Revoke button) is not in a box that scrolls sideways: the page is 411px wide at 320px",
+    "authorities": "The authorities table (4 columns) is not in a box that scrolls sideways: the page is 327px wide at 320px",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=REFLOW_FAULTS[name])) if name in REFLOW_FAULTS else name
+        for name in SMALL_SCREEN_PAGES
+    ],
+)
 def test_pages_reflow_on_a_small_screen(page, long_texts, sign_in_as, name):
     """WCAG 1.4.10: usable at 320 CSS pixels wide without scrolling the page sideways (a wide table scrolls in
     a box of its own)."""

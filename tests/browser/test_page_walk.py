@@ -26,25 +26,83 @@ def url(name, *args, query=""):
     return build
 
 
+def closed_school(world):
+    """Ash Grange Infant School, closed when it became an academy; GIAS links it to a successor the register does not
+    hold."""
+    from datetime import date
+
+    from register.models import SchoolLink, SchoolStatus
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory(
+        la=world.la,
+        name="Ash Grange Infant School",
+        status=SchoolStatus.CLOSED,
+        closed_on=date(2024, 8, 31),
+        close_reason="Academy converter",
+    )
+    SchoolLink.objects.create(
+        urn=school.urn, linked_urn=150999, linked_name="Ash Grange Infant Academy", link_type="Successor", established_on=date(2024, 9, 1)
+    )
+    return school
+
+
+def with_closed_school(build):
+    """The page `build` makes, once the world has its closed school (closed_school)."""
+
+    def build_with_closed_school(world):
+        closed_school(world)
+        return build(world)
+
+    return build_with_closed_school
+
+
 # page key: (URL builder, roles that see it, expected status)
 PAGES = {
     "home": (url("core:home"), tuple(Role), 200),
     "schools": (url("register:school-list"), (*LA, Role.HEADTEACHER, Role.TRUST_LEADER, Role.STAKEHOLDER), 200),
     "schools-search": (url("register:school-list", query="?q=Ash"), (Role.LA_OFFICER, Role.HEADTEACHER), 200),
     "schools-no-results": (url("register:school-list", query="?q=Nowhere+at+all"), (Role.LA_OFFICER,), 200),
+    "schools-closed-also-match": (with_closed_school(url("register:school-list", query="?q=Infant")), (Role.LA_OFFICER,), 200),
+    "schools-only-closed-match": (with_closed_school(url("register:school-list", query="?q=Ash+Grange+Infant")), (Role.LA_OFFICER,), 200),
     "school": (url("register:school-detail", lambda w: w.school.urn), (*LA, *SCHOOL, Role.BODY_MEMBER), 200),
     "school-trust": (url("register:school-detail", lambda w: w.trust_school.urn), (Role.TRUST_LEADER,), 200),
+    "school-closed": (lambda w: reverse("register:school-detail", args=[closed_school(w).urn]), (Role.LA_OFFICER,), 200),
     "school-people": (url("register:school-people", lambda w: w.school.urn), (Role.LA_OFFICER, Role.HEADTEACHER), 200),
+    "school-people-nobody": (url("register:school-people", lambda w: w.other_school.urn), (Role.LA_OFFICER,), 200),
     "trusts": (url("register:trust-list"), (Role.LA_OFFICER, Role.TRUST_LEADER), 200),
+    "trusts-no-results": (url("register:trust-list", query="?q=Nowhere+at+all"), (Role.LA_OFFICER,), 200),
     "trust": (url("register:trust-detail", lambda w: w.trust.uid), (Role.LA_OFFICER, Role.TRUST_LEADER), 200),
     "authorities": (url("register:authority-list"), LA, 200),
     "authority": (url("register:authority-detail", lambda w: w.la.code), LA, 200),
     "users": (url("accounts:user-list"), (Role.LA_ADMIN,), 200),
+    "users-no-match": (url("accounts:user-list", query="?q=nobody.here"), (Role.LA_ADMIN,), 200),
     "user-invite": (url("accounts:user-invite"), (Role.LA_ADMIN,), 200),
     "user": (url("accounts:user-detail", lambda w: w.users[Role.HEADTEACHER].pk), (Role.LA_ADMIN,), 200),
+    "user-who-left": (lambda w: user_who_left(w), (Role.LA_ADMIN,), 200),
+    "two-factor-set-up": (url("accounts:two-factor-setup"), (Role.LA_OFFICER,), 200),
     "audit-log": (url("audit:list"), (Role.LA_ADMIN,), 200),
+    "audit-log-date-errors": (url("audit:list", query="?from=31%2F12%2F2025&to=2025-01-01"), (Role.LA_ADMIN,), 200),
     "imports": (url("imports:list"), (Role.LA_ADMIN,), 200),
+    "import-queued": (lambda w: import_page(ImportOutcome.QUEUED), (Role.LA_ADMIN,), 200),
     "import-running": (lambda w: import_page(ImportOutcome.RUNNING, progress=40), (Role.LA_ADMIN,), 200),
+    "import-failed": (
+        lambda w: import_page(ImportOutcome.FAILED, message="national.csv: the import failed (database is locked)", checksum="9f2c"),
+        (Role.LA_ADMIN,),
+        200,
+    ),
+    "import-unchanged": (
+        lambda w: import_page(
+            ImportOutcome.UNCHANGED,
+            message="national.csv (GIAS establishment extract): 590 rows read; nothing has changed since the last import of this data.",
+            rows_read=590,
+            unchanged=590,
+            progress=100,
+            checksum="9f2c",
+        ),
+        (Role.LA_ADMIN,),
+        200,
+    ),
     "import-refused": (
         lambda w: import_page(ImportOutcome.REFUSED, message="national.csv, row 7, column 'URN': 'x' is not a URN."),
         (Role.LA_ADMIN,),
@@ -55,6 +113,7 @@ PAGES = {
     "school-results": (url("evidence:school-results", lambda w: w.school.urn), (Role.LA_OFFICER, Role.HEADTEACHER, Role.STAKEHOLDER), 200),
     "school-timeline": (url("evidence:school-timeline", lambda w: w.school.urn), (Role.LA_OFFICER, Role.GOVERNOR), 200),
     "school-intelligence": (url("evidence:school-intelligence", lambda w: w.school.urn), (Role.LA_OFFICER, Role.ADVISER), 200),
+    "school-intelligence-entries": (lambda w: intelligence_entries(w), (Role.LA_OFFICER, Role.ADVISER), 200),
     "intelligence-new": (url("evidence:intelligence-new", lambda w: w.school.urn), (Role.LA_OFFICER,), 200),
     "authority-results": (url("evidence:authority-results", lambda w: w.la.code), LA, 200),
     "forbidden-intelligence": (url("evidence:school-intelligence", lambda w: w.school.urn), (Role.HEADTEACHER,), 403),
@@ -65,11 +124,69 @@ PAGES = {
 }
 
 
+# What shows that a page is in the state its key names: the words it then says.
+SHOWS = {
+    "schools-closed-also-match": "1 closed school also matches",
+    "schools-only-closed-match": "No open schools found. 1 closed school matches",
+    "school-closed": "This school closed on 31 August 2024",
+    "school-people-nobody": "Nobody holds a role for this school",
+    "trusts-no-results": "No groups found",
+    "users-no-match": "No users match",
+    "user-who-left": "Past roles (1)",
+    "two-factor-set-up": "Two-factor authentication is set up for your account",
+    "audit-log-date-errors": "Enter the ‘From’ date as year-month-day",
+    "import-queued": "Waiting to start",
+    "import-failed": "The import failed",
+    "import-unchanged": "This import recorded no changes",
+    "school-intelligence-entries": "Entries, newest first",
+}
+
+
 def import_page(outcome, **fields):
     """An import of every authority (which LA administrators see), as the Imports page shows it: running, with its
     progress bar, or finished."""
-    run = ImportRun.objects.create(file_name="national.csv", checksum="", kind="gias_establishments", outcome=outcome, **fields)
+    fields = {"checksum": "", **fields}
+    run = ImportRun.objects.create(file_name="national.csv", kind="gias_establishments", outcome=outcome, **fields)
     return reverse("imports:detail", args=[run.pk])
+
+
+def intelligence_entries(world):
+    """The school's local intelligence page with three entries, one of each severity, one of several paragraphs."""
+    from datetime import date
+
+    from evidence.services import record_intelligence
+
+    officer = world.users[Role.LA_OFFICER]
+    for kind, severity, on, summary in (
+        (
+            "leadership",
+            "high",
+            date(2025, 1, 10),
+            "The headteacher has resigned with effect from Easter.\n\nThe chair of governors asked for support with an interim appointment.",
+        ),
+        ("complaint", "medium", date(2025, 3, 27), "Parent complaint about communication around the change of headteacher."),
+        ("falling_roll", "low", date(2025, 6, 2), "Reception applications for September are down by a fifth."),
+    ):
+        record_intelligence(world.school, user=officer, kind=kind, severity=severity, occurred_on=on, summary=summary)
+    return reverse("evidence:school-intelligence", args=[world.school.urn])
+
+
+def user_who_left(world):
+    """A governor who became a member of staff and has left: a past role and a current one, an authenticator app,
+    and the account deactivated, so that their page shows every section it has."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import services
+    from tests.factories import UserFactory
+
+    admin = world.users[Role.LA_ADMIN]
+    person = UserFactory(email="grace.lee@ashgrange.example", full_name="Grace Lee")
+    governor = services.grant_role(user=person, role=Role.GOVERNOR, target=world.school, granted_by=admin)
+    services.revoke_role(assignment=governor, revoked_by=admin)
+    services.grant_role(user=person, role=Role.SCHOOL_STAFF, target=world.school, granted_by=admin)
+    TOTPDevice.objects.create(user=person, name="Phone", confirmed=True)
+    services.set_active(user=person, active=False, changed_by=admin)
+    return reverse("accounts:user-detail", args=[person.pk])
 
 
 def two_imports(file_name, kind):
@@ -130,6 +247,8 @@ def test_page(page, world, sign_in_as, role, key):
     sign_in_as(world.users[role])
     response = page.goto(path)
     assert response.status == expected, f"{role.label} opening {path}: {response.status}, expected {expected} (now at {page.url})"
+    if key in SHOWS:
+        assert SHOWS[key] in page.locator("main").inner_text(), f"{path} does not say {SHOWS[key]!r}"
     assert_govuk_styled(page)
     check_page(page, f"{role.value}-{key}")
     # A running import's page polls for progress: leave it, so that no request reaches the server as it stops.

@@ -15,7 +15,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
         ("cookies", "/cookies/"),
         ("privacy", "/privacy/"),
         ("sign-in", "/accounts/sign-in/"),
+        ("sign-in-timed-out", "/accounts/sign-in/?signed_out=timed_out"),
+        ("sign-in-account-ended", "/accounts/sign-in/?signed_out=ended"),
         ("password-reset", "/accounts/password-reset/"),
+        ("password-reset-sent", "/accounts/password-reset/sent/"),
+        ("password-reset-complete", "/accounts/reset/done/"),
+        # An emailed link that is no longer good (used, too old or mistyped) says so on a page of its own.
+        ("password-reset-link-expired", "/accounts/reset/MQ/ck1h2y-0123456789abcdef0123456789abcdef/"),
+        ("invitation-link-expired", "/accounts/invitation/MQ/ck1h2y-0123456789abcdef0123456789abcdef/"),
     ],
 )
 def test_public_page(page, name, path):

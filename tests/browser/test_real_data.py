@@ -25,9 +25,9 @@ DEMO = settings.BASE_DIR / "demo"
 @pytest.fixture
 def surrey():
     from core.demo import demo_files
-    from imports.models import ImportOutcome
+    from imports.models import ImportOutcome, ImportRun
     from imports.services import import_file
-    from register.models import Group, LocalAuthority, School, SchoolStatus
+    from register.models import Group, LocalAuthority, School, SchoolLink, SchoolStatus
 
     for item in demo_files():
         run = import_file(item.path, la_codes=item.la_codes)
@@ -43,8 +43,19 @@ def surrey():
         primary = open_schools.filter(phase="Primary").annotate(n=Count("observations")).order_by("-n", "name").first()
         secondary = open_schools.filter(phase="Secondary").annotate(n=Count("observations")).order_by("-n", "name").first()
         trust = Group.objects.annotate(n=Count("memberships")).filter(memberships__school__la__code=936).order_by("-n").first()
+        # A school closed when it converted: the one with most figures of those GIAS links to a successor.
+        closed = (
+            School.objects.filter(la__code=936, status=SchoolStatus.CLOSED)
+            .filter(urn__in=SchoolLink.objects.filter(link_type__startswith="Successor").values("urn"))
+            .annotate(n=Count("observations"))
+            .order_by("-n", "name")
+            .first()
+        )
+        # Kingswood Primary School became URN 150678 in April 2024, after the register's extract: its page says so.
+        converted_since = School.objects.get(urn=124937)
+        register_changes = ImportRun.objects.get(file_name="surrey-2022-04-20-primary-establishments.csv")
 
-    assert Surrey.primary and Surrey.secondary and Surrey.trust
+    assert Surrey.primary and Surrey.secondary and Surrey.trust and Surrey.closed
     return Surrey
 
 
@@ -87,6 +98,10 @@ def test_an_la_officer_walks_the_real_register_and_evidence(page, surrey, sign_i
             ("secondary", reverse("register:school-detail", args=[secondary]), 200),
             ("secondary-results", reverse("evidence:school-results", args=[secondary]), 200),
             ("secondary-timeline", reverse("evidence:school-timeline", args=[secondary]), 200),
+            ("converted-since-the-extract", reverse("register:school-detail", args=[surrey.converted_since.urn]), 200),
+            ("closed", reverse("register:school-detail", args=[surrey.closed.urn]), 200),
+            ("closed-results", reverse("evidence:school-results", args=[surrey.closed.urn]), 200),
+            ("closed-timeline", reverse("evidence:school-timeline", args=[surrey.closed.urn]), 200),
             ("trusts", reverse("register:trust-list"), 200),
             ("trust", reverse("register:trust-detail", args=[surrey.trust.uid]), 200),
             ("authorities", reverse("register:authority-list"), 200),
@@ -122,6 +137,9 @@ def test_an_la_administrator_reviews_imports_users_and_the_audit_log(page, surre
             ("home", "/home/", 200),
             ("imports", reverse("imports:list"), 200),
             ("import-register", reverse("imports:detail", args=[first.pk]), 200),
+            ("import-register-changes", reverse("imports:detail", args=[surrey.register_changes.pk]), 200),
+            ("import-register-changes-page-2", reverse("imports:detail", args=[surrey.register_changes.pk]) + "?page=2", 200),
+            ("authority-with-its-imports", reverse("register:authority-detail", args=[936]), 200),
             ("import-last", reverse("imports:detail", args=[last.pk]), 200),
             ("users", reverse("accounts:user-list"), 200),
             ("user-invite", reverse("accounts:user-invite"), 200),

@@ -1,0 +1,182 @@
+"""Pages in the states that sending a form, following an emailed link or uploading a file puts them in: each
+checked like every other page (GOV.UK styled, no axe-core WCAG 2.2 A or AA violation, screenshotted).
+
+A form sent with mistakes shows GOV.UK's error summary and says "Error:" in its title; an emailed link sets a
+password, then, used again, has expired; an account is locked; an uploaded file is refused, or imported
+while its page follows the progress.
+"""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from imports.models import ImportOutcome, ImportRun
+from tests.evidence_helpers import GIAS_2022
+from tests.test_accounts_password_reset import NEW_PASSWORD, emailed_link
+from tests.test_import_pages import IMMEDIATE_TASKS
+from tests.test_import_refusals import corrupt
+
+from .conftest import PASSWORD, assert_govuk_styled, check_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def check_errors(page, name: str, *messages: str) -> None:
+    """The page shows GOV.UK's error summary with `messages`, says "Error:" in its title, and passes every check."""
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert page.title().startswith("Error: "), f"{page.url}: title {page.title()!r} does not start with 'Error: '"
+    for message in messages:
+        assert message in summary.inner_text(), f"{page.url}: the error summary does not say {message!r}"
+    assert_govuk_styled(page)
+    check_page(page, name)
+
+
+def check(page, name: str, heading: str) -> None:
+    """The page's heading is `heading`, and the page passes every check."""
+    assert page.locator("h1").inner_text().strip() == heading, f"{page.url}: h1 is {page.locator('h1').inner_text()!r}"
+    assert_govuk_styled(page)
+    check_page(page, name)
+
+
+def sign_in_with_password(page, email: str, password: str = PASSWORD) -> None:
+    page.goto(reverse("accounts:sign-in"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def set_passwords(page, first: str, second: str) -> None:
+    page.get_by_label("New password", exact=True).fill(first)
+    page.get_by_label("Confirm new password").fill(second)
+    page.get_by_role("button", name="Set password").click()
+
+
+def test_a_headteacher_resets_their_password_by_email(page, world):
+    head = world.users[Role.HEADTEACHER]
+    page.goto(reverse("accounts:password-reset"))
+    page.get_by_role("button", name="Send the link").click()
+    check_errors(page, "reset-1-nothing-entered", "Enter your email address")
+    page.get_by_label("Email address").fill("daniel.evans at school")
+    page.get_by_role("button", name="Send the link").click()
+    check_errors(page, "reset-2-not-an-address", "Enter an email address in the correct format")
+
+    page.get_by_label("Email address").fill(head.email)
+    page.get_by_role("button", name="Send the link").click()
+    page.wait_for_url("**/password-reset/sent/")
+    check(page, "reset-3-sent", "Check your email")
+
+    link = emailed_link(mail.outbox[-1])
+    page.goto(link)
+    page.wait_for_url("**/set-password/")
+    check(page, "reset-4-new-password", "Set a new password")
+    set_passwords(page, NEW_PASSWORD, NEW_PASSWORD + "!")
+    check_errors(page, "reset-5-passwords-differ", "The passwords do not match")
+    set_passwords(page, NEW_PASSWORD, NEW_PASSWORD)
+    page.wait_for_url("**/reset/done/")
+    check(page, "reset-6-done", "Your password has been changed")
+
+    page.goto(link)
+    check(page, "reset-7-link-used-again", "This link has expired")
+
+
+def test_an_invited_headteacher_sets_their_password(page, world):
+    from accounts import services
+
+    services.invite_user(
+        email="nadia.okafor@example.org",
+        full_name="Nadia Okafor",
+        role=Role.HEADTEACHER,
+        target=world.school,
+        invited_by=world.users[Role.LA_ADMIN],
+    )
+    link = emailed_link(mail.outbox[-1])
+    page.goto(link)
+    page.wait_for_url("**/set-password/")
+    check(page, "invitation-1-set-password", "Set your password")
+    set_passwords(page, "", "")
+    check_errors(page, "invitation-2-nothing-entered", "Enter a new password", "Enter the new password again")
+    set_passwords(page, NEW_PASSWORD, NEW_PASSWORD)
+    page.wait_for_url("**/accounts/sign-in/")
+    assert "Your password is set" in page.locator(".govuk-notification-banner").inner_text()
+    check(page, "invitation-3-password-set", "Sign in")
+
+    page.goto(link)
+    check(page, "invitation-4-link-used-again", "This invitation link has expired")
+
+
+def test_an_account_is_locked_after_repeated_wrong_passwords(page, world, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_with_password(page, "headteacher@example.org", "not the password")
+        if page.locator("h1").inner_text().strip() != "Sign in":
+            break
+    check(page, "sign-in-locked-out", "Your account is locked")
+
+
+def test_a_returning_la_officer_mistypes_the_code_from_their_app(page, world):
+    TOTPDevice.objects.create(user=world.users[Role.LA_OFFICER], name="Phone", confirmed=True)
+    sign_in_with_password(page, "la_officer@example.org")
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    page.locator("#code").fill("12345")
+    page.get_by_role("button", name="Continue").click()
+    check_errors(page, "two-factor-verify-errors", "Enter the code as 6 digits")
+
+
+def test_an_la_administrator_grants_a_role_with_nothing_chosen(page, world, sign_in_as):
+    sign_in_as(world.users[Role.LA_ADMIN])
+    page.goto(reverse("accounts:user-detail", args=[world.users[Role.HEADTEACHER].pk]))
+    page.get_by_role("button", name="Grant role").click()
+    check_errors(page, "user-grant-role-errors")
+
+
+def test_an_la_officer_records_intelligence_on_a_day_that_does_not_exist(page, world, sign_in_as):
+    """A date error marks the one part of the date that is wrong, and links to it."""
+    sign_in_as(world.users[Role.LA_OFFICER])
+    page.goto(reverse("evidence:intelligence-new", args=[world.school.urn]))
+    page.get_by_label("Complaint").check()
+    page.get_by_label("Medium").check()
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill("2025")
+    page.get_by_label("Summary").fill("Parent complaint about communication around the change of headteacher.")
+    page.get_by_role("button", name="Save entry").click()
+    check_errors(page, "intelligence-impossible-date", "Date it happened must be a real date")
+    assert page.locator("#occurred-day").get_attribute("class").count("govuk-input--error") == 1
+    assert "govuk-input--error" not in page.locator("#occurred-month").get_attribute("class")
+
+
+def test_an_la_administrator_imports_with_no_file_chosen(page, world, sign_in_as):
+    sign_in_as(world.users[Role.LA_ADMIN])
+    page.goto(reverse("imports:list"))
+    page.get_by_role("button", name="Import file").click()
+    check_errors(page, "imports-no-file-chosen", "Select a file to import")
+
+
+def test_an_la_administrator_uploads_a_register_extract_that_is_refused(page, world, sign_in_as, settings, tmp_path):
+    """The real April 2022 extract with a URN mistyped on row 7: the upload page, then the refused import's page."""
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    path = corrupt(GIAS_2022, tmp_path, 7, lambda line: "12A936" + line[line.index(",") :])
+    sign_in_as(world.users[Role.LA_ADMIN])
+    page.goto(reverse("imports:list"))
+    page.get_by_label("Upload a file").set_input_files(path)
+    check_page(page, "imports-file-chosen")
+    page.get_by_role("button", name="Import file").click()
+    page.wait_for_url("**/imports/*/")
+    assert "row 7, column 'URN': '12A936' is not a whole number" in page.locator(".govuk-inset-text").inner_text()
+    check(page, "import-uploaded-refused", path.name)
+
+
+def test_an_import_page_follows_the_import_as_it_runs(page, world, sign_in_as):
+    """The progress panel is replaced every two seconds while the import runs: checked as it is after a swap."""
+    run = ImportRun.objects.create(file_name="surrey-2022-04-20-primary-establishments.csv", checksum="", outcome=ImportOutcome.QUEUED)
+    sign_in_as(world.users[Role.LA_ADMIN])
+    page.goto(reverse("imports:detail", args=[run.pk]))
+    expect(page.locator("#import-progress")).to_contain_text("Waiting to start")
+    ImportRun.objects.filter(pk=run.pk).update(outcome=ImportOutcome.RUNNING, kind="gias_establishments", progress=60)
+    expect(page.locator("#import-progress")).to_contain_text("Importing: 60% done", timeout=6_000)
+    check_page(page, "import-progress-updated")
+    page.goto("about:blank")  # stop polling before the server stops
