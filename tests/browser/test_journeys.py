@@ -204,20 +204,7 @@ def long_texts(world):
     return world
 
 
-# Pages that scroll sideways at 320px (WCAG 1.4.10), and why.
-REFLOW_FAULTS = {
-    "user": "The 'Current roles' table (Role, For, Granted, Revoke button) is not in a box that scrolls sideways: the page is 411px wide at 320px",
-    "authorities": "The authorities table (4 columns) is not in a box that scrolls sideways: the page is 327px wide at 320px",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=REFLOW_FAULTS[name])) if name in REFLOW_FAULTS else name
-        for name in SMALL_SCREEN_PAGES
-    ],
-)
+@pytest.mark.parametrize("name", SMALL_SCREEN_PAGES)
 def test_pages_reflow_on_a_small_screen(page, long_texts, sign_in_as, name):
     """WCAG 1.4.10: usable at 320 CSS pixels wide without scrolling the page sideways (a wide table scrolls in
     a box of its own)."""
