@@ -42,6 +42,12 @@ def error_403(request, exception=None):
     return render(request, "core/error.html", {"title": "You do not have access to this page", "status": 403}, status=403)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without the cookie that proves it came from this site: most often a session that expired while
+    the page was open, or a browser that blocks cookies."""
+    return render(request, "core/error.html", {"title": "Your form could not be sent", "status": 403, "csrf": True}, status=403)
+
+
 def error_404(request, exception=None):
     return render(request, "core/error.html", {"title": "Page not found", "status": 404}, status=404)
 

@@ -21,3 +21,15 @@ def test_security_headers_and_session_cookie(client, world, settings):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_a_form_sent_without_its_csrf_token_is_refused_in_plain_words(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/sign-in/", {"email": "headteacher@example.org", "password": "anything"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Your form could not be sent</h1>' in page
+    assert "Nothing you entered has been saved" in page
+    assert "Content-Security-Policy" in response.headers and "<style" not in page
