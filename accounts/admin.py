@@ -6,6 +6,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from audit.admin import audit_admin_changes
+
 from .models import Invitation, RoleAssignment, User
 
 
@@ -20,6 +22,11 @@ class CommonGroundAdminSite(admin.AdminSite):
         # django_otp's OTPMiddleware gives every user `is_verified`.
         return not settings.REQUIRE_TWO_FACTOR or user.is_verified()
 
+    def get_urls(self):
+        # Built once every app has registered its models: from then on each change made here is audited.
+        audit_admin_changes(self)
+        return super().get_urls()
+
     def login(self, request, extra_context=None):
         # The admin's own login form would skip lockout and the second factor: send people to ours.
         if request.user.is_authenticated:
@@ -32,13 +39,27 @@ class CommonGroundAdminSite(admin.AdminSite):
 admin.site.__class__ = CommonGroundAdminSite
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class ReadOnlyRoles:
+    """Roles are given and taken back on the service's own Users pages, where the rules of who may grant what
+    apply and the grant or revocation is audited as such; here they are shown, not edited."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # Roles are revoked, never deleted.
+
+
+class RoleAssignmentInline(ReadOnlyRoles, admin.StackedInline):
+    """Stacked, not a table: each field keeps its own label."""
+
     model = RoleAssignment
     fk_name = "user"
     extra = 0
     fields = ["role", "authority", "school", "group", "body", "granted_by", "granted_at", "revoked_at"]
-    raw_id_fields = ["authority", "school", "group", "body", "granted_by"]
-    can_delete = False  # Roles are revoked, never deleted.
 
 
 @admin.register(User)
@@ -55,14 +76,10 @@ class UserAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(ReadOnlyRoles, admin.ModelAdmin):
     list_display = ["user", "role", "authority", "school", "group", "body", "granted_at", "revoked_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__full_name"]
-    raw_id_fields = ["user", "authority", "school", "group", "body", "granted_by"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invitation)

@@ -52,3 +52,33 @@ def test_superuser_without_second_factor_is_let_in_when_two_factor_is_off(superu
     request.user = superuser
     superuser.is_verified = lambda: False
     assert admin.site.has_permission(request)
+
+
+def test_changes_made_in_the_admin_are_audited_with_who_made_them(client, world, superuser):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from audit.models import AuditAction, AuditEvent
+
+    sign_in(client, superuser)
+    person = world.users[Role.HEADTEACHER]
+    response = client.post(
+        f"/django-admin/accounts/user/{person.pk}/change/",
+        {"email": person.email, "full_name": "Renamed Person", "is_active": "on", "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    change = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="accounts.user", object_id=str(person.pk))
+    assert change.user == superuser
+    assert change.detail == {"via": "Django admin", "change": [{"changed": {"fields": ["Full name"]}}]}
+    assert change.path == f"/django-admin/accounts/user/{person.pk}/change/"
+
+    # A library's admin too: taking away someone's second factor (a bulk action) is recorded device by device.
+    devices = [TOTPDevice.objects.create(user=person, name=name, confirmed=True) for name in ("Phone", "Tablet")]
+    response = client.post(
+        "/django-admin/otp_totp/totpdevice/",
+        {"action": "delete_selected", "_selected_action": [d.pk for d in devices], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    deleted = AuditEvent.objects.filter(action=AuditAction.DELETE, object_type="otp_totp.totpdevice")
+    assert sorted(int(e.object_id) for e in deleted) == sorted(d.pk for d in devices)
+    assert {e.user for e in deleted} == {superuser}

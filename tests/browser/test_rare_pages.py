@@ -68,34 +68,9 @@ DJANGO_ADMIN_PAGES = {
     "sign-in-attempts": lambda w: reverse("admin:axes_accessattempt_changelist"),
     "background-tasks": lambda w: reverse("admin:django_tasks_database_dbtaskresult_changelist"),
 }
-# What axe-core finds wrong with Django's own admin pages, page by page.
-FILTERS_TOO_SMALL = "target-size (WCAG 2.5.8): the filter links in the sidebar (#changelist-filter li a) are 20px high and touch each other"
-BREADCRUMBS_BY_COLOUR_ALONE = (
-    "link-in-text-block (WCAG 1.4.1): the breadcrumb links (.breadcrumbs a) differ from the text around them by colour alone "
-    "(#fff on #c4dce8, 1.42:1), not underlined"
-)
-INLINE_WITHOUT_LABELS = (
-    "label and select-name (WCAG 1.3.1, 4.1.2): the roles inline's fields (#id_roles-0-role, #id_roles-0-authority, ...) have no "
-    "label, only a column heading; target-size (WCAG 2.5.8): the 16px lookup icon a#lookup_id_roles-0-granted_by"
-)
-DJANGO_ADMIN_FAULTS = {
-    "users": FILTERS_TOO_SMALL,
-    "user": INLINE_WITHOUT_LABELS,
-    "role-assignments": f"{BREADCRUMBS_BY_COLOUR_ALONE}; {FILTERS_TOO_SMALL}",
-    "invitations": BREADCRUMBS_BY_COLOUR_ALONE,
-    "two-factor-devices": f"{BREADCRUMBS_BY_COLOUR_ALONE}; {FILTERS_TOO_SMALL}",
-    "sign-in-attempts": f"{BREADCRUMBS_BY_COLOUR_ALONE}; {FILTERS_TOO_SMALL}",
-    "background-tasks": FILTERS_TOO_SMALL,
-}
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=DJANGO_ADMIN_FAULTS[name])) if name in DJANGO_ADMIN_FAULTS else name
-        for name in DJANGO_ADMIN_PAGES
-    ],
-)
+@pytest.mark.parametrize("name", DJANGO_ADMIN_PAGES)
 def test_a_django_admin_page(page, world, superuser, sign_in_as, name):
     """Django's own pages (not GOV.UK's), for the service administrator only: accessible all the same."""
     sign_in_as(superuser)
@@ -139,11 +114,6 @@ def test_the_page_of_a_fault_in_the_service(page, world, sign_in_as, settings):
     check_page(page, "rare-500")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="No CSRF_FAILURE_VIEW: Django's own 'Forbidden (403) CSRF verification failed' page is shown, not in GOV.UK's "
-    "template, and the Content-Security-Policy blocks its inline <style>",
-)
 def test_the_page_of_a_form_sent_without_its_csrf_cookie(page, context, world):
     """Someone whose browser lost the cookie (or blocks it) while the sign-in page was open, then signs in."""
     open_page(page, reverse("accounts:sign-in"))

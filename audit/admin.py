@@ -1,0 +1,36 @@
+"""Changes made in the Django admin go into the audit log like any other, with who made them and from where.
+
+Django's admin keeps its own record (LogEntry) too, but a service administrator's changes to people, roles and
+second factors are changes like any other, so the audit log has them. Each registered ModelAdmin, ours and those
+of the libraries, is given the mixin below when the admin's URLs are built, after every app has registered.
+"""
+
+from .models import AuditAction
+from .services import record
+
+
+class AuditedAdmin:
+    """Records each addition, change and deletion the admin logs."""
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        record(AuditAction.CREATE, request=request, obj=obj, via="Django admin", change=message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        record(AuditAction.UPDATE, request=request, obj=obj, via="Django admin", change=message)
+        return entry
+
+    def log_deletions(self, request, queryset):
+        # Called before the objects go, so each can still be named.
+        for obj in queryset:
+            record(AuditAction.DELETE, request=request, obj=obj, via="Django admin")
+        return super().log_deletions(request, queryset)
+
+
+def audit_admin_changes(site) -> None:
+    for model_admin in site._registry.values():
+        if not isinstance(model_admin, AuditedAdmin):
+            cls = type(model_admin)
+            model_admin.__class__ = type(f"Audited{cls.__name__}", (AuditedAdmin, cls), {"__module__": cls.__module__})
