@@ -44,6 +44,7 @@ class LatestInspection:
     framework: str
     outcome: str  # the words on the tag: a legacy grade, "Report card", an ungraded visit's outcome in plain words
     colour: str  # the tag's colour
+    grade: str = ""  # a graded inspection's overall grade as a digit ("1" outstanding … "4" inadequate), else ""
     notes: tuple[str, ...] = ()  # what else a reader must not miss: what an outcome means, a predecessor's, safeguarding, a category
 
     @property
@@ -64,13 +65,13 @@ def latest_inspections(school_ids: Iterable[int], framework: str | None = None) 
     return {school_id: summarise(inspection) for school_id, inspection in latest.items()}
 
 
-def latest_for_schools(schools: Iterable[School]) -> dict[int, LatestInspection]:
-    """school id → its latest inspection, as latest_inspections; and for a school with none of its own (a new
+def latest_for_schools(schools: Iterable[School], framework: str | None = None) -> dict[int, LatestInspection]:
+    """school id → its latest inspection (of `framework`, if given), as latest_inspections; and for a school with none of its own (a new
     academy before Ofsted's first visit), its predecessor's latest, said to be the predecessor's. Only a
     predecessor GIAS links directly and the register holds as closed (or proposed to close) is followed, as
     the school's history follows it (evidence.history): an open one goes on being inspected as itself."""
     schools = list(schools)
-    latest = latest_inspections(school.pk for school in schools)
+    latest = latest_inspections((school.pk for school in schools), framework)
     without = {school.urn: school.pk for school in schools if school.pk not in latest}
     if not without:
         return latest
@@ -80,7 +81,7 @@ def latest_for_schools(schools: Iterable[School]) -> dict[int, LatestInspection]
         .exclude(status=SchoolStatus.OPEN)
         .values_list("urn", "pk")
     )
-    theirs = latest_inspections(predecessors.values())
+    theirs = latest_inspections(predecessors.values(), framework)
     for school_urn, urns in earlier.items():
         found = [(theirs[predecessors[urn]], urn) for urn in urns if predecessors.get(urn) in theirs]
         if found:
@@ -100,12 +101,13 @@ def summarise(inspection: Inspection) -> LatestInspection:
     category = category_code(inspection.category_of_concern)
     safeguarding = "" if inspection.safeguarding == NOT_EVALUATED else inspection.safeguarding.lower()
     notes = []
+    grade = ""
     if inspection.framework == Framework.GRADED:
-        grade = legacy_grade(inspection.overall)
+        grade = legacy_grade(inspection.overall) or ""
         outcome = describe_outcome(inspection.overall, inspection.category_of_concern)
         if inspection.overall.strip().lower() in NO_OVERALL_GRADE:
             outcome = "No overall grade"
-        colour = GRADE_COLOURS.get(grade or "", "grey")
+        colour = GRADE_COLOURS.get(grade, "grey")
         if outcome.startswith("Inadequate:"):
             category = ""  # already in the words: "Inadequate: special measures"
     elif inspection.framework == Framework.REPORT_CARD:
@@ -133,4 +135,4 @@ def summarise(inspection: Inspection) -> LatestInspection:
     # Red, whatever the framework's words, where safeguarding was not met or the school was placed in a category.
     if category or safeguarding == "not met":
         colour = "red"
-    return LatestInspection(inspection.started_on, inspection.framework, outcome, colour, tuple(notes))
+    return LatestInspection(inspection.started_on, inspection.framework, outcome, colour, grade, tuple(notes))

@@ -18,8 +18,8 @@ from .catalogue import GROUPS, PUPILS
 from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import IntelligenceForm
 from .history import history, history_urns
+from .latest import latest_for_schools
 from .models import Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
-from .ofsted import describe_outcome, legacy_grade
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series
 from .services import record_intelligence
 from .timeline import inspection_event, inspections_for
@@ -171,15 +171,10 @@ def authority_results(request, code):
 
 def _latest_graded(schools):
     """Open schools by the outcome of their latest graded inspection (none made up for report cards), best
-    grade first: a grade given as a digit and in words counts once ('4' with SM is the register's 'Special Measures')."""
-    latest = {}
-    for school_id, overall, category in (
-        Inspection.objects.filter(school__in=schools, framework=Framework.GRADED)
-        .order_by("started_on")
-        .values_list("school_id", "overall", "category_of_concern")
-    ):
-        latest[school_id] = (legacy_grade(overall) or "9", describe_outcome(overall, category))
-    counts = Counter(latest.values())
+    grade first, as the school list shows it: a new academy not yet inspected by its predecessor's. A grade given as
+    a digit and in words counts once ('4' with SM is the register's 'Special Measures')."""
+    latest = latest_for_schools(schools.only("pk", "urn"), Framework.GRADED)
+    counts = Counter((inspection.grade or "9", inspection.outcome) for inspection in latest.values())
     rows = [(outcome, n) for (_, outcome), n in sorted(counts.items())]
     return [*rows, ("No graded inspection on record", schools.count() - len(latest))]
 

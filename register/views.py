@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from audit.services import audited_view
-from evidence.latest import latest_for_schools, latest_inspections
+from evidence.latest import latest_for_schools
 from evidence.models import Framework
 from evidence.ofsted import describe_outcome, legacy_grade
 
@@ -88,7 +88,7 @@ def school_detail(request, urn):
         "memberships": memberships,
         "events": school.events.select_related("import_run")[:20],
         "latest": latest_for_schools([school]).get(school.pk),
-        "graded": latest_inspections([school.pk], Framework.GRADED).get(school.pk),
+        "graded": latest_for_schools([school], Framework.GRADED).get(school.pk),
         "map_svg": maps.locator_svg(school),
     }
     return render(request, "register/school_detail.html", context)

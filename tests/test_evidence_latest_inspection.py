@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from evidence.latest import latest_for_schools, latest_inspections, summarise
 from evidence.models import Framework, Inspection, InspectionSource
+from evidence.views import _latest_graded
 from imports.services import import_file
 from register.models import LocalAuthority, School, SchoolStatus
 from register.presenters import SchoolFilters
@@ -341,6 +342,11 @@ def test_a_new_academy_not_yet_inspected_shows_its_predecessors_latest_inspectio
     assert "Inadequate: serious weaknesses 7 October 2021 Inspected as URN 125099 (a predecessor)" in page
     page = text(officer.get(reverse("register:school-detail", args=[149037])))
     assert "Latest Ofsted inspection Inadequate: serious weaknesses 7 October 2021" in page
+    # The authority's count of outcomes counts it the same way.
+    assert _latest_graded(School.objects.filter(urn=149037)) == [
+        ("Inadequate: serious weaknesses", 1),
+        ("No graded inspection on record", 0),
+    ]
 
 
 def test_an_open_predecessor_is_not_followed(officer):
