@@ -282,3 +282,39 @@ class TestAGroupLinksFileWithoutSomeColumns:
         assert (run.outcome, run.kind) == (ImportOutcome.REFUSED, "gias_group_links")
         assert run.message.startswith(f"group-links-2022-07-national.csv: the file has no column '{column}';")
         assert snapshot() == before
+
+
+def test_an_older_links_file_imported_after_a_newer_one_leaves_the_newer_links_alone(surrey):
+    """The 2021 links again, after the 2025 ones: St Teresa's stays linked as the 2025 file says, nothing is turned
+    back, and the import says why."""
+    import_file(LINKS_2021, la_codes=[936])
+    import_file(LINKS_2025, la_codes=[936])
+    held = set(SchoolLink.objects.values_list("urn", "linked_urn", "link_type", "linked_name", "established_on"))
+    events = RegisterEvent.objects.count()
+    run = import_file(LINKS_2021, la_codes=[936])
+    assert run.outcome == ImportOutcome.UNCHANGED, run.message
+    assert set(SchoolLink.objects.values_list("urn", "linked_urn", "link_type", "linked_name", "established_on")) == held
+    assert RegisterEvent.objects.count() == events
+    assert "so it was taken as an older file" in run.message
+    assert list(SchoolLink.objects.filter(urn=125402, linked_urn=125448).values_list("link_type", flat=True)) == [
+        "Predecessor - amalgamated"
+    ]
+
+
+def test_an_older_links_file_still_adds_a_link_the_register_lacks(db, tmp_path):
+    SchoolFactory(urn=125402), SchoolFactory(urn=125403)
+    import_file(
+        links_file(tmp_path / "new.csv", (125402, 125448, "St Teresa's Preparatory School", "Predecessor - amalgamated", "01-09-2024"))
+    )
+    run = import_file(
+        links_file(
+            tmp_path / "old.csv",
+            (125402, 125448, "St Teresa's Preparatory School", "Successor - amalgamated", "23-08-2019"),
+            (125403, 125449, "Elm Infant School", "Predecessor", "01-09-2015"),
+        )
+    )
+    assert (run.created, run.changed, run.skipped) == (1, 0, 1)
+    assert set(SchoolLink.objects.values_list("urn", "linked_urn", "link_type")) == {
+        (125402, 125448, "Predecessor - amalgamated"),
+        (125403, 125449, "Predecessor"),
+    }

@@ -9,6 +9,7 @@ from datetime import date
 
 import polars as pl
 
+from core.jinja import gov_date
 from imports.bulk import insert_rows, update_rows
 from imports.registry import Counts, ImportContext
 from register.models import RegisterEvent, RegisterEventKind, School, SchoolLink
@@ -47,6 +48,13 @@ def load(ctx: ImportContext) -> Counts:
         (urn, linked, kind): (pk, name, on)
         for pk, urn, linked, kind, name, on in SchoolLink.objects.values_list("id", *FIELDS).iterator(chunk_size=10000)
     }
+    if _older_than_held(frame, stored, ctx):
+        # Only what the register lacks: a pair it already links keeps its links as the newer file gave them.
+        held = pl.DataFrame(
+            list({key[:2] for key in stored}), schema={"urn": frame["urn"].dtype, "linked_urn": frame["linked_urn"].dtype}, orient="row"
+        )
+        frame = frame.join(held, on=["urn", "linked_urn"], how="anti", maintain_order="left")
+        counts.skipped = counts.rows_read - frame.height
     new_rows, changed_rows = [], []
     listed: dict[tuple[int, int], dict[str, tuple]] = {}  # (urn, linked urn) → link type → (linked name, established on)
     for row in frame.iter_rows():
@@ -66,6 +74,22 @@ def load(ctx: ImportContext) -> Counts:
     counts.created, counts.changed = len(new_rows), len(changed_rows) + len(superseded)
     counts.unchanged = frame.height - len(new_rows) - len(changed_rows)
     return counts
+
+
+def _older_than_held(frame: pl.DataFrame, stored: dict, ctx: ImportContext) -> bool:
+    """Whether the file is older than links the register already holds: its newest link was established before
+    the newest the register holds. GIAS's links file has no date of its own, and the date a link was established
+    is the only clue to its age, so a file whose links are all undated is taken as new."""
+    newest_here = frame["established_on"].max()
+    newest_held = max((on for _, _, on in stored.values() if on is not None), default=None)
+    if newest_here is None or newest_held is None or newest_here >= newest_held:
+        return False
+    ctx.notes.append(
+        f"This file's newest link was established on {gov_date(newest_here)}, before the newest link the register "
+        f"already holds ({gov_date(newest_held)}), so it was taken as an older file: only links between schools the "
+        "register did not yet link were added, and links it holds were left as they are."
+    )
+    return True
 
 
 def _link_changes(superseded: dict, stored: dict, listed: dict, run) -> list[RegisterEvent]:
