@@ -82,3 +82,14 @@ def test_changes_made_in_the_admin_are_audited_with_who_made_them(client, world,
     deleted = AuditEvent.objects.filter(action=AuditAction.DELETE, object_type="otp_totp.totpdevice")
     assert sorted(int(e.object_id) for e in deleted) == sorted(d.pk for d in devices)
     assert {e.user for e in deleted} == {superuser}
+
+
+def test_the_job_queues_dashboard_is_not_in_the_admin(client, world, superuser):
+    """django-rq's dashboard would show the queues' statistics to any staff member, and its pages break the CSP."""
+    staff = world.users[Role.LA_ADMIN]
+    staff.is_staff = True
+    staff.save()
+    for person, status in ((staff, 403), (superuser, 404)):
+        sign_in(client, person)
+        for path in ("/django-admin/django_rq/dashboard/", "/django-admin/django_rq/dashboard/stats.json/"):
+            assert client.get(path, follow=True).status_code == status, (person, path)

@@ -67,6 +67,7 @@ DJANGO_ADMIN_PAGES = {
     "two-factor-devices": lambda w: reverse("admin:otp_totp_totpdevice_changelist"),
     "sign-in-attempts": lambda w: reverse("admin:axes_accessattempt_changelist"),
     "background-tasks": lambda w: reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+    "user-history": lambda w: reverse("admin:accounts_user_history", args=[w.users[Role.HEADTEACHER].pk]),
 }
 
 
