@@ -12,6 +12,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH if hasattr(settings, "ADMIN_PATH") else "django-admin/", admin.site.urls),
 ]
 
+handler400 = "core.views.error_400"
 handler403 = "core.views.error_403"
 handler404 = "core.views.error_404"
 handler500 = "core.views.error_500"

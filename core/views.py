@@ -38,6 +38,11 @@ def privacy(request):
     return render(request, "core/privacy.html")
 
 
+def error_400(request, exception=None):
+    """A request the service cannot take as sent (a form with far too many fields, a web address it will not serve)."""
+    return render(request, "core/error.html", {"title": "Sorry, the service could not read what was sent", "status": 400}, status=400)
+
+
 def error_403(request, exception=None):
     return render(request, "core/error.html", {"title": "You do not have access to this page", "status": 403}, status=403)
 

@@ -33,3 +33,10 @@ def test_a_form_sent_without_its_csrf_token_is_refused_in_plain_words(world):
     assert '<h1 class="govuk-heading-l">Your form could not be sent</h1>' in page
     assert "Nothing you entered has been saved" in page
     assert "Content-Security-Policy" in response.headers and "<style" not in page
+
+
+def test_a_request_the_service_cannot_read_gets_its_own_page(client, world, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    response = client.post("/accounts/sign-in/", {f"field{i}": "x" for i in range(10)})
+    assert response.status_code == 400
+    assert '<h1 class="govuk-heading-l">Sorry, the service could not read what was sent</h1>' in response.content.decode()

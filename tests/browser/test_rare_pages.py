@@ -115,6 +115,15 @@ def test_the_page_of_a_fault_in_the_service(page, world, sign_in_as, settings):
     check_page(page, "rare-500")
 
 
+def test_the_page_of_a_request_the_service_cannot_read(page, world, sign_in_as, settings):
+    settings.ROOT_URLCONF = "tests.browser.urls_with_a_fault"
+    sign_in_as(world.users[Role.HEADTEACHER])
+    open_page(page, "/bad-request/", expected=400)
+    assert page.locator("h1").inner_text() == "Sorry, the service could not read what was sent"
+    assert_govuk_styled(page)
+    check_page(page, "rare-400")
+
+
 def test_the_page_of_a_form_sent_without_its_csrf_cookie(page, context, world):
     """Someone whose browser lost the cookie (or blocks it) while the sign-in page was open, then signs in."""
     open_page(page, reverse("accounts:sign-in"))
