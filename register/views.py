@@ -81,14 +81,18 @@ def school_detail(request, urn):
     registered = dict(School.objects.filter(urn__in=[link.linked_urn for link in links]).values_list("urn", "name"))
     visible_links = set(School.objects.visible_to(request.user).filter(urn__in=registered).values_list("urn", flat=True))
     memberships = GroupMembership.objects.filter(school=school).select_related("group").order_by("left_on", "-joined_on")
+    latest = latest_for_schools([school]).get(school.pk)
     context = {
         "school": school,
         "links": [(link, link.linked_urn in visible_links, link.linked_urn in registered) for link in links],
         "successor_notice": successor_notice(school, links, set(registered)),
         "memberships": memberships,
         "events": school.events.select_related("import_run")[:20],
-        "latest": latest_for_schools([school]).get(school.pk),
-        "graded": latest_for_schools([school], Framework.GRADED).get(school.pk),
+        "latest": latest,
+        # The last graded inspection, beside a later one of another kind (a report card, an ungraded visit).
+        "graded": None
+        if latest is None or latest.framework == Framework.GRADED
+        else latest_for_schools([school], Framework.GRADED).get(school.pk),
         "map_svg": maps.locator_svg(school),
     }
     return render(request, "register/school_detail.html", context)
