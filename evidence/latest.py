@@ -4,7 +4,7 @@ GIAS still gives a school's last legacy grade after a report-card inspection, so
 register alone would show a rating four years old beside a school inspected last month. These come
 from the inspection history instead (which holds the register's ratings too), whichever framework the
 inspection was under. Report cards have no overall grade, and none is made up. A new academy not yet
-inspected shows the school it replaced (latest_for_schools), said to be that school's.
+inspected shows the school it replaced (latest_for_schools), said to be that school's; a sponsored academy does not.
 """
 
 from collections.abc import Iterable
@@ -66,13 +66,14 @@ def latest_inspections(school_ids: Iterable[int], framework: str | None = None) 
 
 
 def latest_for_schools(schools: Iterable[School], framework: str | None = None) -> dict[int, LatestInspection]:
-    """school id → its latest inspection (of `framework`, if given), as latest_inspections; and for a school with none of its own (a new
-    academy before Ofsted's first visit), its predecessor's latest, said to be the predecessor's. Only a
-    predecessor GIAS links directly and the register holds as closed (or proposed to close) is followed, as
-    the school's history follows it (evidence.history): an open one goes on being inspected as itself."""
+    """school id → its latest inspection (of `framework`, if given), as latest_inspections; and for a school with none of its own (a
+    converter academy before Ofsted's first visit), its predecessor's latest, said to be the predecessor's, as Ofsted
+    counts it. Only a predecessor GIAS links directly and the register holds as closed (or proposed to close) is
+    followed, as the school's history follows it (evidence.history): an open one goes on being inspected as itself.
+    A sponsored academy or a free school starts afresh (School.starts_afresh): it has no inspection until its own."""
     schools = list(schools)
     latest = latest_inspections((school.pk for school in schools), framework)
-    without = {school.urn: school.pk for school in schools if school.pk not in latest}
+    without = {school.urn: school.pk for school in schools if school.pk not in latest and not school.starts_afresh}
     if not without:
         return latest
     earlier = direct_predecessors(list(without))  # school's URN → its predecessors' URNs

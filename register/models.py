@@ -221,6 +221,13 @@ class School(models.Model):
         return f"{self.name} ({self.urn})"
 
     @property
+    def starts_afresh(self) -> bool:
+        """A sponsored academy or a free school: Ofsted inspects it as a new school, which does not carry the
+        grade of a school it replaced (a converter academy does)."""
+        kind = self.type_name.lower()
+        return "sponsor led" in kind or kind.startswith("free school")
+
+    @property
     def is_open(self):
         return self.status != SchoolStatus.CLOSED
 

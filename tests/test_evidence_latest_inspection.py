@@ -329,10 +329,11 @@ def test_the_registers_free_school_meals_figure_names_its_census(officer):
     )
 
 
-def test_a_new_academy_not_yet_inspected_shows_its_predecessors_latest_inspection_said_to_be_theirs(officer):
-    # Busbridge Infant School reopened as a sponsored academy (URN 149037) on 1 April 2022; the school it replaced
-    # (URN 125099, closed) was judged to have serious weaknesses on 7 October 2021, and GIAS links the two.
+def test_a_converter_academy_not_yet_inspected_shows_its_predecessors_latest_inspection_said_to_be_theirs(officer):
+    # Busbridge Infant School (URN 125099, closed) was judged to have serious weaknesses on 7 October 2021; the
+    # academy that replaced it (URN 149037) is, here, made a converter academy, which Ofsted counts by that grade.
     import_file(LINKS_2025, la_codes=[936])
+    School.objects.filter(urn=149037).update(type_name="Academy converter")
     academy = School.objects.get(urn=149037)
     assert not academy.inspections.exists()
     latest = latest_for_schools([academy])[academy.pk]
@@ -347,6 +348,23 @@ def test_a_new_academy_not_yet_inspected_shows_its_predecessors_latest_inspectio
         ("Inadequate: serious weaknesses", 1),
         ("No graded inspection on record", 0),
     ]
+
+
+def test_a_sponsored_academy_starts_afresh_without_its_predecessors_grade(officer):
+    # Busbridge Infant School reopened as a sponsored academy (URN 149037) on 1 April 2022, replacing the school
+    # (URN 125099) judged to have serious weaknesses in October 2021. Ofsted inspects it as a new school.
+    import_file(LINKS_2025, la_codes=[936])
+    academy = School.objects.get(urn=149037)
+    assert academy.type_name == "Academy sponsor led" and academy.starts_afresh
+    assert academy.pk not in latest_for_schools([academy])
+    page = text(officer.get(reverse("register:school-list"), {"q": "149037"}))
+    assert "Busbridge Infant School URN 149037, GU7 1PJ Primary Academy sponsor led None on record" in page
+    page = text(officer.get(reverse("register:school-detail", args=[149037])))
+    assert "Latest Ofsted inspection None yet as this school Ofsted inspects a sponsored academy as a new school" in page
+    assert _latest_graded(School.objects.filter(urn=149037)) == [("No graded inspection on record", 1)]
+    # The predecessor's inspections stay in the academy's timeline, as its history.
+    timeline = text(officer.get(reverse("evidence:school-timeline", args=[149037])))
+    assert "7 October 2021" in timeline
 
 
 def test_an_open_predecessor_is_not_followed(officer):
