@@ -12,6 +12,7 @@ from audit.models import AuditAction
 from audit.services import record
 from core.school_pages import may_open
 from register.models import LocalAuthority, School, SchoolStatus
+from register.presenters import state_funded
 
 from . import exports
 from .catalogue import GROUPS, PUPILS
@@ -157,11 +158,15 @@ def authority_results(request, code):
         return lines
 
     trends = trends_of(series_list, lines_for, lambda s: _chart_title(s, authority.name))
+    # Ofsted inspects the state-funded schools; the authority's other establishments (independent schools,
+    # children's centres, colleges) are not counted as lacking an inspection.
+    inspected = schools.filter(state_funded())
     context = {
         "authority": authority,
         "school_count": schools.count(),
-        "graded": _latest_graded(schools),
-        "report_cards": _report_card_counts(schools),
+        "state_funded_count": inspected.count(),
+        "graded": _latest_graded(inspected),
+        "report_cards": _report_card_counts(inspected),
         "trends": trends,
         "ethnicity": ethnic_groups(authority.code),
         "display": display,

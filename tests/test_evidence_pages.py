@@ -210,6 +210,21 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
     assert ">Disadvantaged gap: RWM expected standard (points), by year: Surrey</title>" in html
 
 
+def test_authority_outcomes_count_the_state_funded_schools_ofsted_inspects(client, surrey):
+    from register.models import School, SchoolStatus
+    from register.presenters import state_funded
+
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    surrey_open = School.objects.filter(la__code=936).exclude(status=SchoolStatus.CLOSED)
+    inspected = surrey_open.filter(state_funded()).count()
+    assert 0 < inspected < surrey_open.count()  # independent schools and children's centres are left out
+    assert f"{surrey_open.count():,} open establishments, of which {inspected:,} are state-funded schools" in html
+    table = html.split("Open state-funded schools by their latest graded inspection", 1)[1].split("</table>", 1)[0]
+    counts = [int(n.replace(",", "")) for n in re.findall(r'govuk-table__cell--numeric">\s*([\d,]+)\s*<', table)]
+    assert sum(counts) == inspected
+
+
 def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
     assert import_file(KS4_PROVISIONAL, la_codes=[936]).outcome == "succeeded"
     sign_in(client, surrey)
