@@ -79,6 +79,9 @@ class Series:
     # Year → England's phase → its figure, for the years England's is given only phase by phase (not in `england`,
     # so no chart joins them into England's line).
     england_phases: dict[int, dict[int, Point]] = field(default_factory=dict)
+    # Year → the authority's figure for the school's phase, for those years: set beside England's phase figure
+    # in the tables, like for like (the authority's line stays that of all its schools).
+    la_phases: dict[int, Point] = field(default_factory=dict)
     compared: bool = True  # False for a school's count (pupils on roll): no area's total is set beside it
 
     @property
@@ -125,7 +128,12 @@ class Series:
         return display(point, self.measure)
 
     def la_text(self, year: int) -> str:
-        return self.text(self.la.get(year)) if self.compared else NOT_COMPARED
+        if not self.compared:
+            return NOT_COMPARED
+        if year in self.la_phases and len(self.england_phases.get(year, {})) == 1:
+            (area,) = self.england_phases[year]
+            return f"{self.text(self.la_phases[year])} ({PHASE_NOTES[area]})"
+        return self.text(self.la.get(year))
 
     def england_texts(self, year: int) -> list[str]:
         """England's figure for a year as the tables show it: as published; else each phase's, named, where England's
@@ -164,7 +172,7 @@ class Series:
         if self.england_phases:
             notes.append(
                 f"England's figure for {years_text(self.england_phases)} is published for each phase of school only,"
-                " not for all schools together."
+                " not for all schools together" + (", so the authority's beside it is for the same phase." if self.la_phases else ".")
             )
         if self.by_definition_years():
             notes.append(BY_DEFINITION_NOTE)
@@ -269,6 +277,7 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
     # summary's counts), where it is held; else the authority's for all its schools.
     phased = [m for m in comparable if m.code in by_phase]
     la_by_phase = area_points(phased, la_code=school.la.code, area=LA_PHASE[phase]) if phased else {}
+    la_of_phase = area_points(comparable, la_code=school.la.code, area=LA_PHASE[phase]) if phase and comparable else {}
     series = []
     for m in present:
         if m.unit == Unit.COUNT:
@@ -276,6 +285,7 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
         elif m.code not in by_phase:
             one = Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {}))
             one.england_phases = phases_where_england_has_none(one, {phase: of_phase.get(m.code, {})})
+            one.la_phases = {year: point for year, point in la_of_phase.get(m.code, {}).items() if year in one.england_phases}
             series.append(one)
         elif m.code in la_by_phase:
             series.append(Series(m, by_school[m.code], la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))

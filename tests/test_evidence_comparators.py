@@ -57,3 +57,21 @@ def test_englands_figure_given_phase_by_phase_names_each_phase():
     assert series.england_texts(2019) == ["12.6% (primary schools)", "10.8% (secondary schools)", "1.6% (special schools)"]
     assert series.england_text(2019) == "12.6% (primary schools); 10.8% (secondary schools); 1.6% (special schools)"
     assert series.notes == ["England's figure for 2018/19 is published for each phase of school only, not for all schools together."]
+
+
+def test_in_a_year_england_gives_only_the_schools_phase_the_authoritys_figure_is_that_phases_too():
+    primary = {Area.ENGLAND_PRIMARY: point(2019, 21.2, source=Source.CENSUS_SUMMARY)}
+    series = Series(
+        measure("eal_pct"),
+        {2019: point(2019, 3.1, source=Source.CENSUS_SUMMARY)},
+        {2019: point(2019, 12.9, source=Source.CENSUS_SUMMARY), 2023: point(2023, 15.0, source=Source.CENSUS_SPC)},
+        {2023: point(2023, 20.2, source=Source.CENSUS_SPC)},
+        england_phases={2019: primary},
+        la_phases={2019: point(2019, 14.5, source=Source.CENSUS_SUMMARY)},
+    )
+    assert (series.la_text(2019), series.england_text(2019)) == ("14.5% (primary schools)", "21.2% (primary schools)")
+    assert (series.la_text(2023), series.england_text(2023)) == ("15.0%", "20.2%")
+    assert series.notes == [
+        "England's figure for 2018/19 is published for each phase of school only, not for all schools together, "
+        "so the authority's beside it is for the same phase."
+    ]
