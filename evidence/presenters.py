@@ -334,7 +334,9 @@ def gap_context(series: list[Series], urns: list[int]) -> dict[str, Series]:
         return {}
     measures = list(Measure.objects.filter(code__in=wanted))
     points = school_points(urns, measures)
-    return {m.code: Series(m, points.get(m.code, {})) for m in measures}
+    # England's too: DfE measures the key stage 2 gap against other pupils nationally, not the school's own.
+    england = area_points(measures, area=Area.ENGLAND)
+    return {m.code: Series(m, points.get(m.code, {}), england=england.get(m.code, {})) for m in measures}
 
 
 @dataclass

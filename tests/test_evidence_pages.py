@@ -495,3 +495,18 @@ def test_results_page_gives_englands_figure_for_the_schools_phase_in_a_year_engl
     assert rows[0][:4] == ["Year", "School", "Surrey", "England"]
     assert rows[1][:4] == ["2022/23", "4.5%", "14.3%", "20.2%"]
     assert rows[-1][:4] == ["2018/19", "8.6%", "14.5% (primary schools)", "21.2% (primary schools)"]
+
+
+def test_the_ks2_gap_names_the_national_other_pupils_it_is_measured_against(client, surrey):
+    from html import unescape
+
+    from evidence.models import Area, AreaObservation
+
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[124937])).content.decode()
+    gap = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section(html, "ks2_rwm_expected_gap"))))
+    # Its latest disadvantaged pupils' figure is 2016/17's (it had none at the end of key stage 2 in 2018/19).
+    national = AreaObservation.objects.get(measure__code="ks2_rwm_expected_other", area=Area.ENGLAND, year=2017)
+    assert "This school's disadvantaged pupils: % at the expected standard in RWM:" in gap
+    assert "This school's other pupils: % at the expected standard in RWM:" in gap
+    assert f"Other pupils nationally, against whom the gap is measured: {national.value:.0f}% (2016/17)." in gap
