@@ -46,11 +46,30 @@ class Trend:
 
     @property
     def breaks_before(self) -> dict[int, list[BreakNote]]:
-        """Year → the breaks between it and the year shown before it, latest first (for the year-by-year table, newest first)."""
+        """Year → the breaks between it and the year shown before it, latest first (for the year-by-year table, newest
+        first). A break for years the table shows anyway (a file's row saying "not applicable") is said in that year's
+        row instead (year_reasons), not in a second row for the same year."""
         found: dict[int, list[BreakNote]] = {}
         for note in sorted(self.breaks, key=lambda note: note.brk.first_year, reverse=True):
-            found.setdefault(note.after, []).append(note)
+            if not self._shown(note):
+                found.setdefault(note.after, []).append(note)
         return found
+
+    @property
+    def year_reasons(self) -> dict[int, str]:
+        """Year shown → why it has no figure, where a break says so (No Progress 8 for 2024/25)."""
+        return {year: note.brk.reason for note in self.breaks if self._shown(note) for year in note.brk.missing}
+
+    def _shown(self, note: BreakNote) -> bool:
+        return bool(note.brk.missing) and set(note.brk.missing) <= set(self.series.years)
+
+    @property
+    def break_groups(self) -> list[tuple[str, list[str]]]:
+        """The breaks below the chart, one paragraph for each place the line breaks: (between, reasons), oldest first."""
+        groups: dict[str, list[str]] = {}
+        for note in self.breaks:
+            groups.setdefault(note.between, []).append(note.brk.reason)
+        return list(groups.items())
 
     @property
     def notes_id(self) -> str:

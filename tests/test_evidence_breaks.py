@@ -158,13 +158,22 @@ def test_the_results_page_shows_the_pandemic_and_progress_8_breaks_in_chart_and_
     assert len(re.findall(r'<polyline[^>]+stroke="#1d70b8"', chart)) == 1  # the school's line stops at 2018/19
     assert chart.count(">No data</text>") == 2
     notes = gap.split('id="breaks-ks4_progress8_gap"', 1)[1].split("</div>", 1)[0]
-    assert f"The line is broken between 2018/19 and 2023/24.</strong> {PANDEMIC}" in notes
-    assert "The line is broken between 2018/19 and 2023/24.</strong> No figures for 2021/22 to 2022/23 have been imported." in notes
+    # One paragraph for each place the line breaks, with every reason it breaks there.
+    assert (
+        f"The line is broken between 2018/19 and 2023/24.</strong> {PANDEMIC} No figures for 2021/22 to 2022/23 have been imported."
+        in notes
+    )
+    assert notes.count("The line is broken between 2018/19 and 2023/24.") == 1
     assert "The line is broken between 2023/24 and 2024/25.</strong> No Progress 8 published for 2024/25" in notes
-    # The year table, newest first, has a row for each break where it falls.
+    # The year table, newest first, has a row for each break where it falls; a year the file gives a row for
+    # ("not applicable") says why in its own row, not in a second row for the same year.
     cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", gap.split("<table", 1)[1], re.S)]
     first_cells = [c for c in cells if re.fullmatch(r"\d{4}/\d\d( to \d{4}/\d\d)?", c)]
-    assert first_cells == ["2024/25", "2024/25", "2023/24", "2021/22 to 2022/23", "2019/20 to 2020/21", "2018/19", "2017/18"]
+    assert first_cells == ["2024/25", "2023/24", "2021/22 to 2022/23", "2019/20 to 2020/21", "2018/19", "2017/18"]
+    assert cells[1] == "not applicable"
+    assert cells[5].endswith(
+        "(import 5). No Progress 8 published for 2024/25: these pupils had no key stage 2 test results (tests cancelled in 2020)."
+    )
     assert cells[cells.index("2019/20 to 2020/21") + 1] == PANDEMIC
     assert '<td class="govuk-table__cell" colspan="5">' in gap
 

@@ -507,6 +507,6 @@ def test_the_ks2_gap_names_the_national_other_pupils_it_is_measured_against(clie
     gap = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section(html, "ks2_rwm_expected_gap"))))
     # Its latest disadvantaged pupils' figure is 2016/17's (it had none at the end of key stage 2 in 2018/19).
     national = AreaObservation.objects.get(measure__code="ks2_rwm_expected_other", area=Area.ENGLAND, year=2017)
-    assert "This school's disadvantaged pupils: % at the expected standard in RWM:" in gap
-    assert "This school's other pupils: % at the expected standard in RWM:" in gap
+    assert "Disadvantaged pupils: % at the expected standard in RWM (this school): 57% (2016/17)." in gap
+    assert "Other pupils: % at the expected standard in RWM (this school): 74% (2016/17)." in gap
     assert f"Other pupils nationally, against whom the gap is measured: {national.value:.0f}% (2016/17)." in gap
