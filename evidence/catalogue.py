@@ -36,12 +36,19 @@ class MeasureSpec:
     # England's figure by definition, shown (never stored) where DfE publishes none: a KS2 progress score
     # measures pupils against pupils nationally, so England's is 0, and DfE's files leave it blank.
     england_by_definition: float | None = None
+    # Why no authority's figure is shown, where the files give none and it cannot be calculated from them.
+    no_la_figure: str = ""
 
 
 KS2 = "Key stage 2"
 KS4 = "Key stage 4"
 PUPILS = "Pupils"
 ATTENDANCE = "Attendance"
+ABSENCE_LA = (
+    "No authority figure: the absence file gives each school's percentage and England's, not the sessions or pupils"
+    " behind them, so the authority's cannot be calculated from it (an average of its schools' percentages would"
+    " not be the authority's rate)."
+)
 
 MEASURES: tuple[MeasureSpec, ...] = (
     # Key stage 2 (end of primary).
@@ -143,9 +150,17 @@ MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec("ethnicity_other_pct", "% any other ethnic group", Unit.PERCENT, Better.NEITHER, PUPILS),
     MeasureSpec("ethnicity_unclassified_pct", "% ethnicity not known (unclassified)", Unit.PERCENT, Better.NEITHER, PUPILS),
     # Attendance.
-    MeasureSpec("absence_overall_pct", "Overall absence (% of sessions)", Unit.PERCENT, Better.LOWER, ATTENDANCE, key=True),
     MeasureSpec(
-        "persistent_absence_pct", "Persistent absence (% of pupils missing 10% or more)", Unit.PERCENT, Better.LOWER, ATTENDANCE, key=True
+        "absence_overall_pct", "Overall absence (% of sessions)", Unit.PERCENT, Better.LOWER, ATTENDANCE, key=True, no_la_figure=ABSENCE_LA
+    ),
+    MeasureSpec(
+        "persistent_absence_pct",
+        "Persistent absence (% of pupils missing 10% or more)",
+        Unit.PERCENT,
+        Better.LOWER,
+        ATTENDANCE,
+        key=True,
+        no_la_figure=ABSENCE_LA,
     ),
 )
 

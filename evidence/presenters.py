@@ -176,6 +176,9 @@ class Series:
             )
         if self.by_definition_years():
             notes.append(BY_DEFINITION_NOTE)
+        spec = BY_CODE.get(self.measure.code)
+        if self.compared and spec and spec.no_la_figure and not any(point.value is not None for point in self.la.values()):
+            notes.append(spec.no_la_figure)
         return notes
 
 

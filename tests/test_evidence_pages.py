@@ -172,6 +172,9 @@ def test_results_page_names_the_phase_of_englands_absence_figure(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[124937])).content.decode()
     assert "4.0% (primary schools)" in html  # the latest-figures table
     assert "England (state-funded primary schools)" in html  # the year table's heading and the chart
+    # No authority figure is given or can be calculated, and the table says why rather than leaving "no data" unexplained.
+    absence = html.split('aria-labelledby="h-absence_overall_pct"', 1)[1].split("</section>", 1)[0]
+    assert "the authority&#39;s cannot be calculated from it" in absence
 
 
 def test_results_page_says_suppressed_never_zero(client, surrey):
