@@ -8,6 +8,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import scope_for
+from audit.models import AuditAction
+from audit.services import record
 from register.models import LocalAuthority
 
 from .forms import UploadForm, upload_dir
@@ -81,6 +83,8 @@ def _queue_upload(request, form) -> ImportRun:
     run = ImportRun.objects.create(
         file_name=upload.name[:255], checksum="", outcome=ImportOutcome.QUEUED, user=request.user, la_codes=",".join(map(str, la_codes))
     )
+    # The import is audited when it ends, by the worker; the upload, with who sent it from where, now.
+    record(AuditAction.CREATE, request=request, obj=run, uploaded=upload.name, size=upload.size, la_codes=la_codes)
     transaction.on_commit(lambda: run_import.enqueue(run.pk, str(path), la_codes, request.user.pk))
     return run
 

@@ -88,6 +88,8 @@ def test_refused_import_page_says_what_to_fix(client, world, tmp_path):
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
     assert "The file was refused" in page
     assert "not a file Common Ground recognises" in page
+    # Nothing was imported, whatever had been read when it stopped: no count that reads as a result.
+    assert "Nothing: an import is all or nothing" in page and "Rows read" not in page
 
 
 def test_a_finished_import_shows_its_checksum_only_when_it_was_recorded(client, world):
@@ -116,6 +118,18 @@ def test_uploaded_file_is_imported_in_the_background(client, world, settings, tm
     assert School.objects.filter(urn=125004).exists()
     page = client.get(response["Location"]).content.decode()
     assert "590 rows read" in page
+    assert "Uploaded" in page
+    # The upload is audited when it is sent (who, from where), and the import when the worker ends it.
+    from audit.models import AuditAction, AuditEvent
+
+    sent = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="imports.importrun", object_id=str(run.pk))
+    assert (sent.user, sent.ip_address, sent.detail["uploaded"], sent.detail["la_codes"]) == (
+        world.users[Role.LA_ADMIN],
+        "127.0.0.1",
+        "surrey.csv.gz",
+        [936],
+    )
+    assert AuditEvent.objects.filter(action=AuditAction.IMPORT, object_id=str(run.pk)).exists()
 
 
 def test_upload_without_a_file_shows_the_error_summary(client, world):
