@@ -210,6 +210,14 @@ def test_charts_stay_legible_on_a_small_screen(page, surrey, sign_in_as):
         width = page.evaluate("() => document.documentElement.scrollWidth")
         if width > 320:
             problems.append(f"{name}: the page is {width}px wide at 320px: it scrolls sideways")
+        # Each chart opens at its latest year, and says it scrolls for the earlier ones.
+        at_start = page.evaluate(
+            "() => [...document.querySelectorAll('[data-start-at-end]')].filter(box => box.scrollLeft === 0 && box.scrollWidth > box.clientWidth).length"
+        )
+        if at_start:
+            problems.append(f"{name}: {at_start} charts open at their first year, the latest out of view")
+        if not page.get_by_text("Scroll the chart sideways for earlier years.").first.is_visible():
+            problems.append(f"{name}: no chart says it scrolls sideways")
         tab_to(page, ".cg-table-scroll:has(> svg.cg-chart)")
         problems += page_problems(page, f"real-small-screen-{name}-results")
     assert not problems, "\n\n".join(problems)
