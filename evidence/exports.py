@@ -7,6 +7,8 @@ from itertools import groupby
 from django.db.models import Q
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .catalogue import BY_CODE
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year
@@ -106,19 +108,39 @@ def as_csv(rows) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+# Columns as wide as their usual contents (in characters), so that the sheet opens readable.
+XLSX_WIDTHS = {"A": 9, "B": 36, "C": 30, "D": 48, "E": 13, "F": 10, "G": 18, "H": 9, "I": 40, "J": 44, "K": 16}
+VALUE_COLUMN = HEADER.index("Value")
+
+
 def as_xlsx(rows, title: str) -> bytes:
-    """XLSX, where every text is stored as text (openpyxl would store one starting with = as a formula)."""
+    """XLSX, where every text is stored as text (openpyxl would store one starting with = as a formula), each
+    figure shows the places it is published with (50.0, not 50), and the header stays in view, with filters."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "Results")
-    sheet.append(HEADER)
+    for column, width in XLSX_WIDTHS.items():
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_text_cell(sheet, name, font=bold) for name in HEADER])
+    count = 0
     for row in rows:
-        sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in row])
+        cells = [_text_cell(sheet, value) if isinstance(value, str) else value for value in row]
+        spec = BY_CODE.get(row[2])
+        if spec and isinstance(row[VALUE_COLUMN], float):
+            cells[VALUE_COLUMN] = WriteOnlyCell(sheet, value=row[VALUE_COLUMN])
+            cells[VALUE_COLUMN].number_format = "0." + "0" * spec.places if spec.places else "0"
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{count + 1}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
+def _text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
+    if font:
+        cell.font = font
     return cell

@@ -265,6 +265,10 @@ def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
     xlsx = client.get(reverse("evidence:authority-results-xlsx", args=[936]))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.max_row == len(rows) + 1
+    # Ready to read: the header stays in view and has filters, and each figure shows its published places.
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", f"A1:K{len(rows) + 1}")
+    a8 = next(row for row in sheet.iter_rows(min_row=2) if row[2].value == "ks4_attainment8" and isinstance(row[5].value, float))
+    assert a8[5].number_format == "0.0"
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="register.localauthority").count() == 2
 
 
