@@ -25,6 +25,7 @@ class Event:
     source: str = ""
     confidential: bool = False
     about: int | None = None  # the school a confidential entry was recorded against (the school's own, or an earlier URN's)
+    when: str = ""  # the heading's date where `on` is not exact: "Between 6 November 2023 and 1 September 2024"
 
 
 def inspections_for(urns: list[int]) -> list[Inspection]:
@@ -106,11 +107,13 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
                 change.occurred_on,
                 "register",
                 change.get_kind_display(),
-                # Where the register does not date a change, it is placed when the register recorded it.
-                [change.change, f"{change.when}: the register does not say exactly when."] if change.on_or_before else [change.change],
+                # Where the register does not date a change, it is placed when the register recorded it, and headed
+                # with what is known: between the two entries, or on or before the later.
+                [change.change, "The register does not say exactly when."] if change.on_or_before else [change.change],
                 "Register",
                 "grey",
                 change.import_run.file_name,
+                when=change.when if change.on_or_before else "",
             )
         )
     if intelligence_of:
