@@ -337,5 +337,7 @@ class RegisterEvent(models.Model):
             return f"“{self.old_value}”"
         if self.kind == RegisterEventKind.JOINED_TRUST:
             return f"“{self.new_value}”"
+        if self.kind == RegisterEventKind.OPENED and not self.old_value:
+            return ""  # a school new to the register: its name, the event's new value, is beside it already
         parts = [f"from “{self.old_value}”" if self.old_value else "", f"to “{self.new_value}”" if self.new_value else ""]
         return " ".join(part for part in parts if part)

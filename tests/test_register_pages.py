@@ -408,6 +408,19 @@ def test_recent_changes_name_the_trust_a_school_left_and_the_one_it_joined(offic
     assert "left a trust “New Trust”" not in html
 
 
+def test_a_school_new_to_the_register_is_said_to_have_opened_without_repeating_its_name(officer_client, world):
+    from datetime import date
+
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="x.csv", checksum="0")
+    RegisterEvent.objects.create(
+        school=world.school, kind=RegisterEventKind.OPENED, occurred_on=date(2022, 4, 1), new_value=world.school.name, import_run=run
+    )
+    html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
+    assert f"{world.school.name}</a> – opened</li>" in html
+
+
 def _register_changes(world, names_and_dates, file_name="surrey-2022-04-20-establishments.csv"):
     from imports.models import ImportRun
 
@@ -441,7 +454,7 @@ def test_recent_changes_say_how_many_more_there_are_and_link_an_administrator_to
     sign_in(client, world.users[Role.LA_OFFICER])
     html = client.get(url).content.decode()
     assert "Changed School 19" in html and "Changed School 20" not in html
-    assert "These are the 20 most recent of 25 changes: 5 more are not listed here." in html
+    assert "These are the 20 most recent of 25 changes: 5 more are not listed here, and each school's page lists its own." in html
     assert reverse("imports:detail", args=[run.pk]) not in html  # an officer cannot open imports
     sign_in(client, world.users[Role.LA_ADMIN])
     html = client.get(url).content.decode()
