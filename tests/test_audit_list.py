@@ -64,3 +64,10 @@ def test_an_event_without_a_person_says_whether_it_came_from_the_web_or_the_comm
     record(AuditAction.IMPORT, obj=run)
     page = admin.get(reverse("audit:list"), {"action": "import"}).content.decode()
     assert "Command line" in page and "Anonymous" not in page
+
+
+def test_a_read_of_local_intelligence_names_the_school_not_its_internal_number(admin, world):
+    record(AuditAction.VIEW, user=world.users[Role.LA_OFFICER], obj=world.school, object_type="evidence.intelligence")
+    page = admin.get(reverse("audit:list"), {"object_type": "evidence.intelligence"}).content.decode()
+    assert f'{world.school} <span class="govuk-body-s">(Local intelligence (a school&#39;s))</span>' in page
+    assert f"a school&#39;s) {world.school.pk}" not in page
