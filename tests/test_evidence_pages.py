@@ -462,7 +462,7 @@ def test_a_schools_headcount_is_not_compared_with_its_authoritys_or_englands(cli
     row = summary_row(html, "pupils")
     assert row.count("not compared") == 2 and "no data" not in row and "185,000" not in row
     part = section(html, "pupils")
-    assert table_rows(part)[0] == ["Year", "School", "Pupils", "Source"] and "no data" not in part
+    assert table_rows(part)[0] == ["Year", "School", "Source"] and "no data" not in part
     assert "not set beside" in part and ">Pupils on roll (headcount), by year: the school</title>" in part
     authority = section(client.get(reverse("evidence:authority-results", args=[936])).content.decode(), "pupils")
     assert table_rows(authority)[1][:2] == ["2022/23", "185,000"]
