@@ -106,22 +106,20 @@ def test_a_page_of_someone_with_no_role(page, roleless, sign_in_as, name, path, 
     check_page(page, f"rare-no-role-{name}")
 
 
-def test_the_page_of_a_fault_in_the_service(page, world, sign_in_as, settings):
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [
+        ("/fault/", 500, "Sorry, there is a problem with the service"),
+        ("/bad-request/", 400, "Sorry, the service could not read what was sent"),
+    ],
+)
+def test_the_page_of_a_fault_or_a_request_the_service_cannot_read(page, world, sign_in_as, settings, path, status, heading):
     settings.ROOT_URLCONF = "tests.browser.urls_with_a_fault"
     sign_in_as(world.users[Role.HEADTEACHER])
-    open_page(page, "/fault/", expected=500)
-    assert page.locator("h1").inner_text() == "Sorry, there is a problem with the service"
+    open_page(page, path, expected=status)
+    assert page.locator("h1").inner_text() == heading
     assert_govuk_styled(page)
-    check_page(page, "rare-500")
-
-
-def test_the_page_of_a_request_the_service_cannot_read(page, world, sign_in_as, settings):
-    settings.ROOT_URLCONF = "tests.browser.urls_with_a_fault"
-    sign_in_as(world.users[Role.HEADTEACHER])
-    open_page(page, "/bad-request/", expected=400)
-    assert page.locator("h1").inner_text() == "Sorry, the service could not read what was sent"
-    assert_govuk_styled(page)
-    check_page(page, "rare-400")
+    check_page(page, f"rare-{status}")
 
 
 def test_the_page_of_a_form_sent_without_its_csrf_cookie(page, context, world):
