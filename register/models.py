@@ -221,11 +221,17 @@ class School(models.Model):
         return f"{self.name} ({self.urn})"
 
     @property
-    def starts_afresh(self) -> bool:
-        """A sponsored academy or a free school: Ofsted inspects it as a new school, which does not carry the
-        grade of a school it replaced (a converter academy does)."""
+    def fresh_start(self) -> str:
+        """ "sponsored academy" or "free school" for a school Ofsted inspects as a new one, which does not carry
+        the grade of a school it replaced (a converter academy does); else ""."""
         kind = self.type_name.lower()
-        return "sponsor led" in kind or kind.startswith("free school")
+        if "sponsor led" in kind:
+            return "sponsored academy"
+        return "free school" if kind.startswith("free school") else ""
+
+    @property
+    def starts_afresh(self) -> bool:
+        return bool(self.fresh_start)
 
     @property
     def is_open(self):
