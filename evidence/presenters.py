@@ -277,10 +277,10 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
     of_phase = area_points(comparable, area=phase) if phase and comparable else {}
     by_phase = {code: points for code, points in of_phase.items() if code not in england}
     # Beside England's figure for the school's phase, the authority's for that phase (computed from the census
-    # summary's counts), where it is held; else the authority's for all its schools.
-    phased = [m for m in comparable if m.code in by_phase]
-    la_by_phase = area_points(phased, la_code=school.la.code, area=LA_PHASE[phase]) if phased else {}
+    # summary's counts), where it is held; else the authority's for all its schools. One query serves both that
+    # and the years England gives only phase by phase (la_phases below).
     la_of_phase = area_points(comparable, la_code=school.la.code, area=LA_PHASE[phase]) if phase and comparable else {}
+    la_by_phase = {code: points for code, points in la_of_phase.items() if code in by_phase}
     series = []
     for m in present:
         if m.unit == Unit.COUNT:
