@@ -5,6 +5,7 @@ and the table of breaks (evidence.breaks) for each, and draws each chart (eviden
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -44,7 +45,7 @@ class Trend:
     breaks: list[BreakNote]  # oldest first
     meanings: list[Meaning]
 
-    @property
+    @cached_property
     def breaks_before(self) -> dict[int, list[BreakNote]]:
         """Year → the breaks between it and the year shown before it, latest first (for the year-by-year table, newest
         first). A break for years the table shows anyway (a file's row saying "not applicable") is said in that year's
@@ -55,7 +56,7 @@ class Trend:
                 found.setdefault(note.after, []).append(note)
         return found
 
-    @property
+    @cached_property
     def year_reasons(self) -> dict[int, str]:
         """Year shown → why it has no figure, where a break says so (No Progress 8 for 2024/25)."""
         return {year: note.brk.reason for note in self.breaks if self._shown(note) for year in note.brk.missing}
@@ -63,7 +64,7 @@ class Trend:
     def _shown(self, note: BreakNote) -> bool:
         return bool(note.brk.missing) and set(note.brk.missing) <= set(self.series.years)
 
-    @property
+    @cached_property
     def break_groups(self) -> list[tuple[str, list[str]]]:
         """The breaks below the chart, one paragraph for each place the line breaks: (between, reasons), oldest first."""
         groups: dict[str, list[str]] = {}
