@@ -178,10 +178,11 @@ def _latest_graded(schools):
     """Open schools by the outcome of their latest graded inspection (none made up for report cards), best
     grade first, as the school list shows it: a converter academy not yet inspected by its predecessor's. A grade given as
     a digit and in words counts once ('4' with SM is the register's 'Special Measures')."""
-    latest = latest_for_schools(schools.only("pk", "urn", "type_name"), Framework.GRADED)
+    schools = list(schools.only("pk", "urn", "type_name"))  # read once: for their inspections, and counted
+    latest = latest_for_schools(schools, Framework.GRADED)
     counts = Counter((inspection.grade or "9", inspection.outcome) for inspection in latest.values())
     rows = [(outcome, n) for (_, outcome), n in sorted(counts.items())]
-    return [*rows, ("No graded inspection on record", schools.count() - len(latest))]
+    return [*rows, ("No graded inspection on record", len(schools) - len(latest))]
 
 
 def _report_card_counts(schools):
