@@ -7,9 +7,12 @@ inspection was under. Report cards have no overall grade, and none is made up. A
 inspected shows the school it replaced (latest_for_schools), said to be that school's; a sponsored academy does not.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+
+from django.db.models.fields.json import KeyTextTransform
 
 from register.models import School, SchoolStatus
 
@@ -25,10 +28,10 @@ FIELDS = (
     "overall",
     "category_of_concern",
     "safeguarding",
-    "judgements",
     "source",
     "inspection_type",
     "urn_at_inspection",
+    "id",
 )
 # Two records of one day: GIAS may give its legacy rating the date of a later inspection (a report card, a
 # visit), so Ofsted's own record wins, and of Ofsted's the one that says most (a report card, a grade, a visit).
@@ -58,7 +61,10 @@ def latest_inspections(school_ids: Iterable[int], framework: str | None = None) 
     if framework:
         held = held.filter(framework=framework)
     latest = {}
-    for inspection in held.order_by().only(*FIELDS):
+    # Plain rows, not model instances, and of the evaluations only a visit's outcome, which the tag gives: an
+    # authority's list is a few hundred inspections, the country's tens of thousands.
+    rows = held.order_by().annotate(visit_outcome=KeyTextTransform("Outcome", "judgements"))
+    for inspection in rows.values_list(*FIELDS, "visit_outcome", named=True):
         kept = latest.get(inspection.school_id)
         if kept is None or _order(inspection) > _order(kept):
             latest[inspection.school_id] = inspection
@@ -93,6 +99,44 @@ def latest_for_schools(schools: Iterable[School], framework: str | None = None) 
     return latest
 
 
+# The school list's Ofsted filter: a school's latest graded inspection, as the authority's results page counts them.
+GRADED_CHOICES = {
+    "1": "Outstanding",
+    "2": "Good",
+    "3": "Requires improvement",
+    "4": "Inadequate",
+    "no-grade": "Graded without an overall grade (from September 2024)",
+    "none": "No graded inspection on record",
+}
+
+
+def graded_choice(value: str) -> str:
+    """A key of GRADED_CHOICES, from one or from a legacy rating in words (a link made when the filter took
+    GIAS's words: 'Good', 'Serious Weaknesses'); "" for anything else."""
+    return value if value in GRADED_CHOICES else legacy_grade(value) or ""
+
+
+def graded_as(schools: Iterable[School], choice: str) -> list[int]:
+    """The ids of the schools whose latest graded inspection (latest_for_schools) is `choice` (a key of GRADED_CHOICES)."""
+    schools = list(schools)
+    latest = latest_for_schools(schools, Framework.GRADED)
+    if choice == "none":
+        return [school.pk for school in schools if school.pk not in latest]
+    wanted = "" if choice == "no-grade" else choice
+    return [school_id for school_id, inspection in latest.items() if inspection.grade == wanted]
+
+
+def graded_counts(schools: Iterable[School]) -> list[tuple[str, int]]:
+    """(outcome, number of schools) by their latest graded inspection (latest_for_schools), best grade first;
+    none made up for report cards. A grade given as a digit and in words counts once ('4' with SM is the
+    register's 'Special Measures'). Last, the schools with none on record."""
+    schools = list(schools)
+    latest = latest_for_schools(schools, Framework.GRADED)
+    counts = Counter((inspection.grade or "9", inspection.outcome) for inspection in latest.values())
+    rows = [(outcome, n) for (_, outcome), n in sorted(counts.items())]
+    return [*rows, (GRADED_CHOICES["none"], len(schools) - len(latest))]
+
+
 def _order(inspection: Inspection) -> tuple:
     own = inspection.source != InspectionSource.REGISTER
     return inspection.started_on, own, SAYS_MOST.get(inspection.framework, -1), inspection.id
@@ -114,7 +158,9 @@ def summarise(inspection: Inspection) -> LatestInspection:
     elif inspection.framework == Framework.REPORT_CARD:
         outcome, colour = "Report card", "blue"
     else:
-        plain = ungraded_outcome(inspection.judgements.get("Outcome"))
+        # A row of latest_inspections brings the outcome alone; an Inspection, all its evaluations.
+        outcome = inspection.visit_outcome if hasattr(inspection, "visit_outcome") else inspection.judgements.get("Outcome")
+        plain = ungraded_outcome(outcome)
         outcome = plain.words or "Ungraded inspection"
         # Yellow where inspectors found the school might not keep its grade ("Remains good, with concerns", "Some
         # aspects not as strong"): a warning, as yellow is for a school that requires improvement, and the words

@@ -372,6 +372,7 @@ LEGACY_GRADES = {"1": "Outstanding", "2": "Good", "3": "Requires improvement", "
 GRADE_OF_WORDS = {words.lower(): grade for grade, words in LEGACY_GRADES.items()} | {"special measures": "4", "serious weaknesses": "4"}
 CATEGORY_OF_RATING = {"special measures": "SM", "serious weaknesses": "SWK"}
 CATEGORIES = {"SM": "special measures", "SWK": "serious weaknesses", "RSI": "requires significant improvement"}
+CATEGORY_OF_WORDS = {name: code for code, name in CATEGORIES.items()}
 
 
 def legacy_grade(overall: str | None) -> str | None:
@@ -383,8 +384,7 @@ def legacy_grade(overall: str | None) -> str | None:
 def category_code(category: str | None) -> str:
     """SM, SWK or RSI, whether the file gave the code or the words ('Special measures'); other text as given."""
     category = (category or "").strip()
-    words = {name: code for code, name in CATEGORIES.items()}
-    return category.upper() if category.upper() in CATEGORIES else words.get(category.lower(), category)
+    return category.upper() if category.upper() in CATEGORIES else CATEGORY_OF_WORDS.get(category.lower(), category)
 
 
 def describe_outcome(overall: str, category: str) -> str:

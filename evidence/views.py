@@ -1,7 +1,5 @@
 """Pages: a school's results and data, its timeline and local intelligence; an authority's results."""
 
-from collections import Counter
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -19,7 +17,7 @@ from .catalogue import GROUPS, PUPILS
 from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import IntelligenceForm
 from .history import history, history_urns
-from .latest import latest_for_schools
+from .latest import graded_counts
 from .models import Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series
 from .services import record_intelligence
@@ -165,24 +163,13 @@ def authority_results(request, code):
         "authority": authority,
         "school_count": schools.count(),
         "state_funded_count": inspected.count(),
-        "graded": _latest_graded(inspected),
+        "graded": graded_counts(inspected.only("pk", "urn", "type_name")),
         "report_cards": _report_card_counts(inspected),
         "trends": trends,
         "ethnicity": ethnic_groups(authority.code),
         "display": display,
     }
     return render(request, "evidence/authority_results.html", context)
-
-
-def _latest_graded(schools):
-    """Open schools by the outcome of their latest graded inspection (none made up for report cards), best
-    grade first, as the school list shows it: a converter academy not yet inspected by its predecessor's. A grade given as
-    a digit and in words counts once ('4' with SM is the register's 'Special Measures')."""
-    schools = list(schools.only("pk", "urn", "type_name"))  # read once: for their inspections, and counted
-    latest = latest_for_schools(schools, Framework.GRADED)
-    counts = Counter((inspection.grade or "9", inspection.outcome) for inspection in latest.values())
-    rows = [(outcome, n) for (_, outcome), n in sorted(counts.items())]
-    return [*rows, ("No graded inspection on record", len(schools) - len(latest))]
 
 
 def _report_card_counts(schools):

@@ -8,6 +8,8 @@ from django.db.models import F, Lookup, Max, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 from django.db.models.lookups import Contains
 
+from evidence.latest import graded_as, graded_choice
+
 from .models import School, SchoolLink, SchoolStatus
 
 SORTS = {
@@ -64,7 +66,7 @@ class SchoolFilters:
             type_name=params.get("type", ""),
             trust=params.get("trust", ""),
             status=params.get("status", "open"),
-            ofsted=params.get("ofsted", ""),
+            ofsted=graded_choice(params.get("ofsted", "")),
             la=params.get("la", ""),
             sort=params.get("sort", "name"),
         )
@@ -98,14 +100,16 @@ class SchoolFilters:
             schools = schools.filter(type_name=self.type_name)
         if self.trust.isdigit():
             schools = schools.filter(memberships__group__uid=int(self.trust), memberships__left_on__isnull=True)
-        if self.ofsted:
-            schools = schools.filter(ofsted_rating="" if self.ofsted == "none" else self.ofsted)
         if self.la.isdigit():
             schools = schools.filter(la__code=int(self.la))
         if self.status == "open":
             schools = schools.exclude(status=SchoolStatus.CLOSED)
         elif self.status == "closed":
             schools = schools.filter(status=SchoolStatus.CLOSED)
+        if self.ofsted:
+            # Last, on the schools the other filters leave: worked out from each one's inspection history, as the
+            # list's tags and the authority's results page are, not from GIAS's rating, which a report card leaves behind.
+            schools = schools.filter(pk__in=graded_as(schools.only("pk", "urn", "type_name").distinct(), self.ofsted))
         if self.sort == "-inspected":
             schools = schools.annotate(latest_inspected_on=Max("inspections__started_on"))
         return schools.order_by(SORTS[self.sort][0], Lower("name"), "urn")

@@ -7,9 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from audit.services import audited_view
-from evidence.latest import latest_for_schools
+from evidence.latest import GRADED_CHOICES, graded_counts, latest_for_schools
 from evidence.models import Framework
-from evidence.ofsted import describe_outcome, legacy_grade
 
 from . import maps
 from .models import (
@@ -51,21 +50,10 @@ def _filter_options(visible):
     return {
         "phases": values("phase"),
         "types": values("type_name"),
-        "ofsted": legacy_ratings(values("ofsted_rating")),
+        "ofsted": list(GRADED_CHOICES.items()),
         "trusts": list(trusts),
         "las": las if len(las) > 1 else [],
     }
-
-
-def rating_words(rating: str) -> str:
-    """A GIAS legacy Ofsted rating in the words the other pages use: 'Serious Weaknesses' is 'Inadequate:
-    serious weaknesses'. GIAS's own words stay the filter's value."""
-    return describe_outcome(rating, "") if rating else ""
-
-
-def legacy_ratings(ratings) -> list[tuple[str, str]]:
-    """(GIAS's words, ours) for each rating, best first."""
-    return [(rating, rating_words(rating)) for rating in sorted(ratings, key=lambda r: (legacy_grade(r) or "9", r))]
 
 
 def visible_school(request, urn) -> School:
@@ -224,7 +212,7 @@ def authority_detail(request, code):
         "closed": authority.schools.filter(status=SchoolStatus.CLOSED).count(),
         "by_phase": by("phase"),
         "by_type_group": by("type_group"),
-        "by_ofsted": [{**row, "rating": rating_words(row["ofsted_rating"])} for row in by("ofsted_rating")],
+        "graded": graded_counts(open_schools.filter(state_funded()).only("pk", "urn", "type_name")),
         "trusts": trusts[:20],
         "academy_trust_count": sum(1 for trust in trusts if trust["kind"] in ACADEMY_TRUST_KINDS),
         "map_svg": maps.authority_svg(authority),

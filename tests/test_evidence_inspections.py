@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from evidence.latest import graded_counts
 from evidence.models import Framework, Inspection, InspectionSource
 from evidence.ofsted import ungraded_outcome
-from evidence.views import _latest_graded
 from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import School
@@ -254,7 +254,7 @@ def test_a_graded_inspection_that_is_the_rows_latest_takes_its_details_and_categ
     four = latest_row(125037, "The Grange", **{**graded, "Inspection start date of latest OEIF graded inspection": "01/02/2024"})
     import_file(latest_file([four]), file_name="latest-2.csv")
     schools = School.objects.filter(urn__in=[146527, 142083, 143373, 125037, 125028])
-    assert _latest_graded(schools) == [
+    assert graded_counts(schools) == [
         ("Outstanding", 1),  # Prior Heath, 2007
         ("Good", 1),
         ("Inadequate", 1),  # The Grange's made-up 2024 inspection: no category given

@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from evidence.latest import latest_for_schools, latest_inspections, summarise
+from evidence.latest import graded_counts, latest_for_schools, latest_inspections, summarise
 from evidence.models import Framework, Inspection, InspectionSource
-from evidence.views import _latest_graded
 from imports.services import import_file
 from register.models import LocalAuthority, School, SchoolStatus
 from register.presenters import SchoolFilters
@@ -301,11 +300,13 @@ def test_a_section_8_visit_that_gave_a_report_card_is_named_as_deemed_a_full_ins
     assert "deemed" not in page
 
 
-def test_the_legacy_rating_filter_says_it_is_the_registers_and_may_be_older_than_the_latest_inspection(officer):
-    # Prior Heath Infant School is "Good" in the register; its latest inspection, shown beside it, is a report card.
-    page = text(officer.get(reverse("register:school-list"), {"ofsted": "Good", "q": "Prior Heath"}))
-    assert "Ofsted rating (legacy grade) As the register (GIAS) gives it: it can be older than the latest inspection" in page
+def test_the_ofsted_filter_keeps_a_report_card_schools_last_grade_and_says_so(officer):
+    # Prior Heath Infant School: "Good" in the register; its latest inspection, shown beside it, is a report card.
+    page = text(officer.get(reverse("register:school-list"), {"ofsted": "2", "q": "Prior Heath"}))
+    assert "Latest graded Ofsted inspection From each school’s inspection history. A report card or ungraded inspection since" in page
     assert "Prior Heath Infant School" in page and "Report card 6 January 2026" in page
+    page = text(officer.get(reverse("register:school-list"), {"ofsted": "3", "q": "Prior Heath"}))
+    assert "Prior Heath Infant School" not in page
 
 
 def test_the_timeline_does_not_say_graded_inspections_ended_in_2024(surrey, officer):
@@ -344,7 +345,7 @@ def test_a_converter_academy_not_yet_inspected_shows_its_predecessors_latest_ins
     page = text(officer.get(reverse("register:school-detail", args=[149037])))
     assert "Latest Ofsted inspection Inadequate: serious weaknesses 7 October 2021" in page
     # The authority's count of outcomes counts it the same way.
-    assert _latest_graded(School.objects.filter(urn=149037)) == [
+    assert graded_counts(School.objects.filter(urn=149037)) == [
         ("Inadequate: serious weaknesses", 1),
         ("No graded inspection on record", 0),
     ]
@@ -361,7 +362,7 @@ def test_a_sponsored_academy_starts_afresh_without_its_predecessors_grade(office
     assert "Busbridge Infant School URN 149037, GU7 1PJ Primary Academy sponsor led None on record" in page
     page = text(officer.get(reverse("register:school-detail", args=[149037])))
     assert "Latest Ofsted inspection None yet as this school Ofsted inspects a sponsored academy as a new school" in page
-    assert _latest_graded(School.objects.filter(urn=149037)) == [("No graded inspection on record", 1)]
+    assert graded_counts(School.objects.filter(urn=149037)) == [("No graded inspection on record", 1)]
     # The predecessor's inspections stay in the academy's timeline, as its history.
     timeline = text(officer.get(reverse("evidence:school-timeline", args=[149037])))
     assert "7 October 2021" in timeline

@@ -1,12 +1,17 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AuditEvent
+from evidence.models import Framework, Inspection, InspectionSource
+from imports.models import ImportOutcome, ImportRun
 from register.models import RegisterEvent, RegisterEventKind, SchoolLink
 
 from .conftest import sign_in
 from .factories import SchoolFactory
+from .test_evidence_latest_inspection import text
 
 
 @pytest.fixture
@@ -131,22 +136,44 @@ def test_sorting_by_pupils_puts_schools_without_a_figure_last_both_ways(officer_
     assert most.index("Large Pupils") < most.index("Small Pupils") < most.index("Unknown Pupils")
 
 
-def test_legacy_ratings_are_named_as_on_other_pages_with_gias_words_kept_in_the_filter(officer_client, world):
-    SchoolFactory(la=world.la, name="Weak School", ofsted_rating="Serious Weaknesses")
-    SchoolFactory(la=world.la, name="Measured School", ofsted_rating="Special Measures")
-    SchoolFactory(la=world.la, name="Good School", ofsted_rating="Good")
+def _inspected(school, framework, on, overall="", category=""):
+    run = ImportRun.objects.create(file_name="inspections.csv", checksum="0" * 64, outcome=ImportOutcome.SUCCEEDED)
+    Inspection.objects.create(
+        school=school, framework=framework, started_on=on, overall=overall, category_of_concern=category,
+        source=InspectionSource.OFSTED_LATEST, import_run=run,
+    )  # fmt: skip
+
+
+def test_the_ofsted_filter_goes_by_the_latest_graded_inspection_in_the_history_not_gias(officer_client, world):
+    weak = SchoolFactory(la=world.la, name="Weak School", ofsted_rating="Good")  # GIAS's rating is older than its history
+    _inspected(weak, Framework.GRADED, date(2019, 5, 1), "Good")
+    _inspected(weak, Framework.GRADED, date(2024, 3, 6), "4", "SWK")
+    measured = SchoolFactory(la=world.la, name="Measured School", ofsted_rating="Special Measures")
+    _inspected(measured, Framework.GRADED, date(2023, 1, 10), "Special Measures", "SM")
+    # A report card since its last graded inspection: the list's tag says "Report card", the grade stands.
+    carded = SchoolFactory(la=world.la, name="Carded School", ofsted_rating="Good")
+    _inspected(carded, Framework.GRADED, date(2018, 6, 1), "Good")
+    _inspected(carded, Framework.REPORT_CARD, date(2026, 1, 6))
+    SchoolFactory(la=world.la, name="Uninspected School", ofsted_rating="Good")  # GIAS says Good; no inspection is held
     url = reverse("register:school-list")
     html = officer_client.get(url).content.decode()
-    assert '<option value="Serious Weaknesses">Inadequate: serious weaknesses</option>' in html
-    assert '<option value="Special Measures">Inadequate: special measures</option>' in html
-    assert '<option value="Good">Good</option>' in html
-    assert ">Serious Weaknesses<" not in html and ">Special Measures<" not in html
-    chosen = officer_client.get(url, {"ofsted": "Serious Weaknesses"}).content.decode()
-    assert '<option value="Serious Weaknesses" selected>' in chosen and "Weak School" in chosen and "Good School" not in chosen
-    authority = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
-    assert "Inadequate: serious weaknesses" in authority and "Inadequate: special measures" in authority
+    assert '<option value="4">Inadequate</option>' in html and '<option value="none">No graded inspection on record</option>' in html
+    inadequate = officer_client.get(url, {"ofsted": "4"}).content.decode()
+    assert '<option value="4" selected>' in inadequate
+    assert "Weak School" in inadequate and "Measured School" in inadequate and "Carded School" not in inadequate
+    good = text(officer_client.get(url, {"ofsted": "2"}))
+    assert "Carded School" in good and "Report card 6 January 2026" in good
+    assert "Weak School" not in good and "Uninspected School" not in good
+    none = text(officer_client.get(url, {"ofsted": "none", "q": "School"}))
+    assert "Uninspected School" in none and "Weak School" not in none and "Carded School" not in none
+    # A link made when the filter took GIAS's words still works, now by the history.
+    legacy = officer_client.get(url, {"ofsted": "Serious Weaknesses"}).content.decode()
+    assert '<option value="4" selected>' in legacy and "Weak School" in legacy and "Carded School" not in legacy
+    # The authority's page counts its state-funded schools the same way, in the words the other pages use.
+    authority = text(officer_client.get(reverse("register:authority-detail", args=[936])))
+    assert "Open state-funded schools by their latest graded Ofsted inspection" in authority
+    assert "Good 1 Inadequate: serious weaknesses 1 Inadequate: special measures 1 No graded inspection on record" in authority
     assert "Serious Weaknesses" not in authority and "Special Measures" not in authority
-    assert "it can be older than the latest inspection" in authority
 
 
 def test_school_list_shows_only_the_users_authorities(officer_client, world):
