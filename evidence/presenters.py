@@ -58,6 +58,8 @@ def display(point: Point | None, measure: Measure) -> str:
     """A figure as text: '56%', '-0.80', 'suppressed'. Never 0 for a missing value."""
     if point is None:
         return "no data"
+    if point.value is None and point.status == Status.NOT_APPLICABLE and point.cohort == 0:
+        return "not applicable: no pupils"
     return measure.format(point.value, point.status)
 
 

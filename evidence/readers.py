@@ -5,7 +5,8 @@ Every reader returns a frame with one row per figure:
     urn, la_code, year (ending: 2019 = 2018/19), measure (catalogue code), value, status, cohort.
 
 A value the file withholds keeps the file's reason as a status code (below); it never becomes 0.
-A blank cell (or a field missing from a short row) gives no figure at all. Anything else that is
+A blank cell (or a field missing from a short row) gives no figure at all, unless the figure's cohort
+column says it is about no pupils: then it is not applicable, and stored so. Anything else that is
 not a number is a corrupt file: the reader raises ImportRefused naming the line and column.
 """
 
@@ -337,6 +338,8 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
     parts = []
     for order, column in enumerate(columns):
         value, status, bad = figures_from(pl.col(f"number{order}"), pl.col(f"code{order}"), pl.col(f"blank{order}"))
+        # A blank beside a cohort of none (a school without disadvantaged pupils, for its gap) is not applicable, and said so.
+        status = pl.when(pl.col(f"blank{order}") & (pl.col(f"cohort{order}") == 0)).then(pl.lit(NOT_APPLICABLE)).otherwise(status)
         outside = pl.lit(False)
         if isinstance(column, Column) and (bounds := BOUNDS.get(BY_CODE[column.measure].unit)):
             outside = (value < bounds.low) | (value > bounds.high)

@@ -8,7 +8,7 @@ import pytest
 
 from evidence.history import history, history_urns
 from evidence.models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
-from evidence.presenters import school_points
+from evidence.presenters import display, school_points
 from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import LocalAuthority, School
@@ -78,6 +78,17 @@ def test_suppressed_figures_are_stored_as_suppressed_never_zero(surrey):
     assert figure(125340, "ks4_attainment8", 2019) == (7.3, "Value given")
     assert figure(125452, "ks4_attainment8", 2019) == (None, "No entries")
     assert not Observation.objects.filter(status__gt=Status.VALUE, value__isnull=False).exists()
+
+
+def test_a_blank_figure_about_no_pupils_is_stored_as_not_applicable(surrey):
+    import_file(KS2[2019])
+    # Kingswood Primary School had no disadvantaged pupils in 2018/19 (TFSM6CLA1A 0): its gaps are blank.
+    for code in ("ks2_rwm_expected_gap", "ks2_reading_progress_gap", "ks2_maths_progress_gap"):
+        assert figure(124937, code, 2019) == (None, "Not applicable")
+        assert Observation.objects.get(school__urn=124937, measure__code=code, year=2019).cohort == 0
+    assert figure(124937, "ks2_rwm_expected", 2019)[1] == "Value given"
+    point = school_points([124937])["ks2_rwm_expected_gap"][2019]
+    assert display(point, Measure.objects.get(code="ks2_rwm_expected_gap")) == "not applicable: no pupils"
 
 
 def test_la_and_england_rows_become_area_figures(surrey):
