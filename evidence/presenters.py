@@ -59,7 +59,7 @@ def display(point: Point | None, measure: Measure) -> str:
     if point is None:
         return "no data"
     if point.value is None and point.status == Status.NOT_APPLICABLE and point.cohort == 0:
-        return "not applicable: no pupils"
+        return "not applicable (no pupils)"
     return measure.format(point.value, point.status)
 
 

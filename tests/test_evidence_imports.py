@@ -88,7 +88,7 @@ def test_a_blank_figure_about_no_pupils_is_stored_as_not_applicable(surrey):
         assert Observation.objects.get(school__urn=124937, measure__code=code, year=2019).cohort == 0
     assert figure(124937, "ks2_rwm_expected", 2019)[1] == "Value given"
     point = school_points([124937])["ks2_rwm_expected_gap"][2019]
-    assert display(point, Measure.objects.get(code="ks2_rwm_expected_gap")) == "not applicable: no pupils"
+    assert display(point, Measure.objects.get(code="ks2_rwm_expected_gap")) == "not applicable (no pupils)"
 
 
 def test_la_and_england_rows_become_area_figures(surrey):
