@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
 from evidence.models import Area, AreaObservation, Measure
+from imports.models import ImportRun
 from imports.services import import_file
 from register.models import School
 
@@ -208,6 +209,9 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
     assert "Inspection outcomes" in html and "Good" in html
     assert "Needs attention" in html
     assert "70%" in html and "65%" in html  # Surrey and England, KS2 RWM 2018/19
+    # Each year's source is named as on a school's page: the file, its year and the import that brought it.
+    run = ImportRun.objects.filter(file_name="2018-2019-936-ks2final.csv").latest("id")
+    assert f"Key stage 2 performance tables (final), 2018/19; file 2018-2019-936-ks2final.csv (import {run.id})" in html
     # A chart names England only where it draws England's line (a gap against national others has none for England).
     assert ">Reading, writing and maths: % at the expected standard, by year: Surrey and England</title>" in html
     assert ">Disadvantaged gap: RWM expected standard (points), by year: Surrey</title>" in html
