@@ -180,12 +180,11 @@ KINDS = (
     ),
     ImportKind(
         "pupil_absence",
-        "Pupil absence (performance tables; figures for the year before the tables' year)",
+        "Pupil absence (performance tables)",
         lambda h: _has(h, "URN", "LA", "PERCTOT", "PPERSABS10"),
-        # Published with the 2018/19 tables, about 2017/18: the year is the name's, less one.
-        figures_loader(
-            Source.ABSENCE, catalogue.ABSENCE_COLUMNS, lambda d, n, layout: readers.read_keyed_schools(d, n, layout, year_offset=-1)
-        ),
+        # The year is the name's: the 2018/19 tables' file holds 2018/19's absence (its England rows, primary 4.0%
+        # and special 10.1%, are DfE's published 2018/19 rates; 2017/18's were 4.2% and 10.2%).
+        figures_loader(Source.ABSENCE, catalogue.ABSENCE_COLUMNS, readers.read_keyed_schools),
         figure_changes,
     ),
     ImportKind(

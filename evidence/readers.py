@@ -481,7 +481,7 @@ SUMMARY_PHASES = {
 NATIONAL_PHASES = {"PRI": "england_primary", "SEC": "england_secondary", "SPE": "england_special"}
 
 
-def read_keyed_schools(data: bytes, file_name: str, layout: Layout, *, year_offset: int = 0) -> pl.DataFrame:
+def read_keyed_schools(data: bytes, file_name: str, layout: Layout) -> pl.DataFrame:
     """Performance-table companions keyed by URN and LA (census summary, absence). Rows without a URN are
     England's figures for one phase (LA or URN 'NAT', the phase in ESTAB: PRI, SEC or SPE); a national
     row for a phase not in NATIONAL_PHASES comes back with area 'england_phase', which the store skips and counts."""
@@ -500,7 +500,7 @@ def read_keyed_schools(data: bytes, file_name: str, layout: Layout, *, year_offs
     if "ESTAB" in frame.columns:
         phase = pl.col("ESTAB").str.strip_chars().replace_strict(NATIONAL_PHASES, default="england_phase")
     area = pl.when(national).then(phase).otherwise(pl.lit("school"))
-    keys = _keys(area, pl.when(~national).then(pl.col("URN")), pl.when(~national).then(pl.col("LA")), pl.lit(year + year_offset))
+    keys = _keys(area, pl.when(~national).then(pl.col("URN")), pl.when(~national).then(pl.col("LA")), pl.lit(year))
     return long_figures(frame, columns, keys)
 
 

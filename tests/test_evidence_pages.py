@@ -65,7 +65,7 @@ def test_the_school_command_prints_figures_as_the_files_give_them(surrey):
         "2019": (56.0, 143373),
     }
     assert data["observations"]["fsm_pct"]["2023"] == {**data["observations"]["fsm_pct"]["2023"], "value": 39.9, "status": "value"}
-    assert data["observations"]["absence_overall_pct"]["2018"]["value"] == 4.9
+    assert data["observations"]["absence_overall_pct"]["2019"]["value"] == 4.9
 
 
 def test_the_school_command_prints_every_figure_held_not_only_the_one_shown(surrey):
@@ -118,7 +118,7 @@ def test_absence_is_compared_with_england_for_the_schools_phase(surrey, urn, are
     school = School.objects.get(urn=urn)
     by_code = {s.measure.code: s for s in school_series(school, history_urns(school))}
     absence = by_code["absence_overall_pct"]
-    assert (absence.england_label, absence.england[2018].value) == (area, overall)
+    assert (absence.england_label, absence.england[2019].value) == (area, overall)
     # Where England as a whole is given (the 2023 census), that is the comparator, named plainly.
     assert by_code["fsm_pct"].england_label == "England"
     # England's count of primary pupils is kept, but it is no comparator for one school's roll.
