@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 
+from core.numbers import whole_number
 from partnership.models import Body
 from register.models import Group, LocalAuthority, School
 
@@ -115,11 +116,12 @@ class RoleForm(forms.Form):
         if not urn:
             self._missing("school_urn", role, "enter the school's URN")
             return None
-        if not urn.isdigit() or len(urn) > 9:
+        number = whole_number(urn)
+        if number is None:
             self.add_error("school_urn", "URN must be a number, like 125000")
             return None
         schools = School.objects.all() if self.everything else School.objects.filter(la_id__in=self.authority_ids)
-        school = schools.filter(urn=int(urn)).first()
+        school = schools.filter(urn=number).first()
         if school is None:
             self.add_error("school_urn", "Enter the URN of a school in your local authority")
         return school
@@ -134,9 +136,8 @@ class RoleForm(forms.Form):
             if self.everything
             else Group.objects.filter(memberships__school__la_id__in=self.authority_ids, memberships__left_on__isnull=True).distinct()
         )
-        found = (
-            groups.filter(uid=int(reference)) if reference.isdigit() and len(reference) <= 9 else groups.filter(group_id__iexact=reference)
-        )
+        uid = whole_number(reference)
+        found = groups.filter(uid=uid) if uid is not None else groups.filter(group_id__iexact=reference)
         group = found.first()
         if group is None:
             self.add_error("trust", "Enter the group UID or group ID of a trust with schools in your local authority")

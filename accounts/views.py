@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from audit.models import AuditAction
 from audit.services import record
+from core.numbers import whole_number
 
 from . import services
 from .access import scope_for
@@ -287,7 +288,7 @@ def _revocable_ids(admin, person) -> set:
 
 def _revoke(request, person):
     assignment_id = request.POST.get("assignment", "")
-    if not assignment_id.isdigit() or int(assignment_id) not in _revocable_ids(request.user, person):
+    if whole_number(assignment_id, 18) not in _revocable_ids(request.user, person):
         raise PermissionDenied
     assignment = RoleAssignment.objects.select_related("authority", "school", "group", "body").get(pk=assignment_id)
     services.revoke_role(assignment=assignment, revoked_by=request.user, request=request)

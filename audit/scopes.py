@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from django.db.models import Q
 
+from core.numbers import whole_number
+
 EVERY_AUTHORITY = None
 USER_TYPE = "accounts.user"
 Place = set[int] | None
@@ -36,8 +38,10 @@ def place_of(object_type: str, object_id: str, user_id: int | None) -> Place:
     an event about a person's account) where that person holds roles."""
     if object_id and object_type in _placers:
         # Every located kind is keyed by a whole number: an id that is not one names nothing, and lies nowhere.
-        return _placers[object_type](int(object_id)) if object_id.isdigit() else set()
-    person = int(object_id) if object_type == USER_TYPE and object_id.isdigit() else user_id
+        number = whole_number(object_id, 18)
+        return _placers[object_type](number) if number is not None else set()
+    person = whole_number(object_id, 18) if object_type == USER_TYPE else None
+    person = user_id if person is None else person
     if person is None or not _roles_of:
         return set()
     return _roles_of[0](person)

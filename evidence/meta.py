@@ -17,6 +17,7 @@ import io
 import re
 from dataclasses import asdict, dataclass
 
+from core.numbers import whole_number
 from imports.registry import Counts, ImportRefused
 
 from .catalogue import TABLE_COLUMNS
@@ -80,7 +81,7 @@ def read_meta(text: str, file_name: str) -> MetaFile:
             continue
         fields = [field.strip() for field in row] + [""] * len(header)
         position, name, description = fields[0], fields[name_at], " ".join(fields[description_at].split())
-        if not position.isdigit() or not 0 < int(position) < 32768:
+        if not 0 < (whole_number(position, 5) or 0) < 32768:
             raise ImportRefused(f"'{position}' is not a column number", row=line, column=header[0])
         if not name:
             raise ImportRefused("the column has no name", row=line, column=header[name_at])

@@ -10,6 +10,7 @@ One row per neighbour; rank 1 is the closest. Importing a file replaces the list
 import csv
 import io
 
+from core.numbers import whole_number
 from imports.registry import Counts, ImportRefused
 
 from .models import StatisticalNeighbour
@@ -31,7 +32,7 @@ def read_neighbours(text: str) -> list[tuple[int, int, int]]:
         if not any(field.strip() for field in row):
             continue
         for column, field in zip(COLUMNS, row[:3], strict=False):
-            if not field.strip().isdigit():
+            if whole_number(field) is None:
                 raise ImportRefused(f"'{field}' is not a whole number", row=line, column=column)
         if len(row) < 3:
             raise ImportRefused("the row has fewer than three fields", row=line)

@@ -8,6 +8,7 @@ from django.db.models import F, Lookup, Max, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 from django.db.models.lookups import Contains
 
+from core.numbers import whole_number
 from evidence.latest import graded_as, graded_choice
 
 from .models import School, SchoolLink, SchoolStatus
@@ -98,10 +99,10 @@ class SchoolFilters:
             schools = schools.filter(phase=self.phase)
         if self.type_name:
             schools = schools.filter(type_name=self.type_name)
-        if self.trust.isdigit():
-            schools = schools.filter(memberships__group__uid=int(self.trust), memberships__left_on__isnull=True)
-        if self.la.isdigit():
-            schools = schools.filter(la__code=int(self.la))
+        if (trust := whole_number(self.trust)) is not None:
+            schools = schools.filter(memberships__group__uid=trust, memberships__left_on__isnull=True)
+        if (la := whole_number(self.la)) is not None:
+            schools = schools.filter(la__code=la)
         if self.status == "open":
             schools = schools.exclude(status=SchoolStatus.CLOSED)
         elif self.status == "closed":

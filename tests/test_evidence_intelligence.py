@@ -44,7 +44,8 @@ def test_la_officers_and_the_link_adviser_can_record_an_entry(client, world, rol
     assert response.status_code == 302
     entry = IntelligenceEntry.objects.get(school=world.school)
     assert (entry.kind, entry.severity, entry.occurred_on, entry.recorded_by) == ("complaint", "high", date(2025, 2, 3), world.users[role])
-    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="evidence.intelligenceentry", object_id=str(entry.pk)).exists()
+    created = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="evidence.intelligenceentry", object_id=str(entry.pk))
+    assert created.object_repr == f"Complaint (2025-02-03), Ash Grange Primary School ({world.school.urn})"
 
 
 @pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GOVERNOR, Role.BODY_MEMBER])
