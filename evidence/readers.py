@@ -364,13 +364,15 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
             raise ImportRefused(f"'{text}' is neither a number nor a known code", row=line, column=column.name)
         bounds = BOUNDS[BY_CODE[column.measure].unit]
         raise ImportRefused(f"'{text}' cannot be {bounds.what}: it should be {bounds.words}", row=line, column=column.name)
-    figures = figures.filter(pl.col("status").is_not_null())
-    # A gap "against national other pupils" has no meaning for England itself: the tables print 0 there.
+    # A gap "against national other pupils" has no meaning for England itself: the tables print 0 there, or
+    # leave it blank (KS4), and either way it is not applicable.
     national_gap = pl.col("measure").is_in(list(NATIONAL_GAP_MEASURES)) & pl.col("area").is_in(["england", "england_all"])
+    national_gap &= pl.col("status").ne_missing(NOT_IN_ROW)  # a row that stops before the column says nothing of it
     figures = figures.with_columns(
         value=pl.when(national_gap).then(None).otherwise(pl.col("value")),
         status=pl.when(national_gap).then(pl.lit(NOT_APPLICABLE)).otherwise(pl.col("status")),
     )
+    figures = figures.filter(pl.col("status").is_not_null())
     return figures.select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
 
 
