@@ -69,6 +69,14 @@ BREAKS: tuple[Break, ...] = (
         "with new point scores for Attainment 8.",
     ),
     Break(
+        "progress8_extreme_scores",
+        Kind.CHANGE,
+        2018,
+        _codes("ks4_progress8"),
+        "Not directly comparable with earlier years: from 2017/18 a pupil's extremely negative score counts for less "
+        "in a school's Progress 8 (DfE's adjustment for extreme scores; the meta files mark the change).",
+    ),
+    Break(
         "pandemic",
         Kind.NO_DATA,
         2020,

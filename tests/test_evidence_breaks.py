@@ -31,8 +31,8 @@ def test_the_known_breaks_apply_to_the_measures_they_changed():
     assert [b.code for b in breaks.breaks_for("ks2_rwm_expected")] == ["ks2_2016", "pandemic"]
     assert [b.code for b in breaks.breaks_for("ks2_disadvantaged_pct")] == ["pandemic"]  # who the pupils are did not change
     assert [b.code for b in breaks.breaks_for("ks4_attainment8")] == ["gcse_9_to_1", "pandemic"]
-    assert [b.code for b in breaks.breaks_for("ks4_progress8")] == ["pandemic", "no_progress8_2025"]
-    assert [b.code for b in breaks.breaks_for("ks4_progress8_gap")] == ["pandemic", "no_progress8_2025"]
+    assert [b.code for b in breaks.breaks_for("ks4_progress8")] == ["progress8_extreme_scores", "pandemic", "no_progress8_2025"]
+    assert [b.code for b in breaks.breaks_for("ks4_progress8_gap")] == ["progress8_extreme_scores", "pandemic", "no_progress8_2025"]
     assert breaks.breaks_for("fsm_pct") == () and breaks.breaks_for("absence_overall_pct") == ()
 
 
@@ -40,6 +40,8 @@ def test_a_line_joins_only_adjacent_years_with_no_break_between():
     assert breaks.comparable("ks4_attainment8", 2017, 2018)
     assert not breaks.comparable("ks4_attainment8", 2016, 2017)  # 9-1 GCSEs
     assert breaks.comparable("ks4_progress8", 2016, 2017)
+    assert not breaks.comparable("ks4_progress8", 2017, 2018)  # the adjustment for extreme scores
+    assert breaks.comparable("ks4_progress8", 2018, 2019)
     assert not breaks.comparable("ks2_rwm_expected", 2015, 2016)  # new KS2 assessments
     assert not breaks.comparable("ks2_rwm_expected", 2019, 2022)  # not adjacent, and the pandemic between
     assert not breaks.comparable("fsm_pct", 2019, 2023)  # not adjacent: no line, though no break either
@@ -48,10 +50,11 @@ def test_a_line_joins_only_adjacent_years_with_no_break_between():
 def test_breaks_among_the_years_shown_say_which_two_years_they_fall_between():
     found = breaks.breaks_in("ks4_progress8_gap", [2025, 2017, 2018, 2019, 2024])
     assert [(before, after, [b.code for b in between]) for before, after, between in found] == [
+        (2017, 2018, ["progress8_extreme_scores"]),
         (2019, 2024, ["pandemic", "not_held"]),  # 2021/22 and 2022/23 were published, but not imported here
         (2024, 2025, ["no_progress8_2025"]),
     ]
-    assert found[0][2][1].reason == "No figures for 2021/22 to 2022/23 have been imported."
+    assert found[1][2][1].reason == "No figures for 2021/22 to 2022/23 have been imported."
     assert breaks.breaks_in("ks4_attainment8", [2017, 2018, 2019]) == []  # the 9-1 break lies before them
     assert [b.reason for _, _, between in breaks.breaks_in("ks2_rwm_expected", [2019, 2022]) for b in between] == [PANDEMIC]
     assert [b.code for _, _, between in breaks.breaks_in("ks2_rwm_expected", [2019, 2023]) for b in between] == ["pandemic", "not_held"]
@@ -175,6 +178,15 @@ def test_the_results_page_shows_the_pandemic_and_progress_8_breaks_in_chart_and_
     assert re.search(r"\(import \d+\)\. No Progress 8 published for 2024/25: these pupils had no key stage 2 test results", cells[5])
     assert cells[cells.index("2019/20 to 2020/21") + 1] == PANDEMIC
     assert '<td class="govuk-table__cell" colspan="5">' in gap
+
+
+def test_progress_8_breaks_where_dfe_began_to_adjust_extreme_scores(client, officer):
+    assert import_file(KS4[2017]).outcome == ImportOutcome.SUCCEEDED
+    sign_in(client, officer)
+    html = client.get(reverse("evidence:school-results", args=[125271])).content.decode()
+    p8 = section(html, "ks4_progress8")  # 2016/17 to 2018/19, then 2023/24
+    assert "The line is broken between 2016/17 and 2017/18.</strong> Not directly comparable with earlier years: from 2017/18" in p8
+    assert "adjustment for extreme scores" in p8
 
 
 def test_a_measure_with_no_break_among_its_years_shows_no_break(client, officer):
