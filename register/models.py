@@ -297,6 +297,7 @@ class RegisterEventKind(models.TextChoices):
     TYPE_CHANGED = "type", "Type changed"
     JOINED_TRUST = "joined_trust", "Joined a trust"
     LEFT_TRUST = "left_trust", "Left a trust"
+    TRUST_RENAMED = "trust_renamed", "Trust renamed"
     FEDERATION_CHANGED = "federation", "Federation changed"
     PHASE_CHANGED = "phase", "Phase or age range changed"
     OFSTED_CHANGED = "ofsted", "Ofsted rating changed"

@@ -13,6 +13,8 @@ from .conftest import sign_in
 from .factories import SchoolFactory, UserFactory, grant
 from .test_import_demo_files import GIAS_2021, GIAS_2022, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025, snapshot, without_columns
 
+TRUST_EVENTS = [RegisterEventKind.LEFT_TRUST, RegisterEventKind.JOINED_TRUST, RegisterEventKind.TRUST_RENAMED]
+
 
 @pytest.fixture
 def surrey(db):
@@ -67,9 +69,18 @@ def test_a_move_between_trusts_is_dated_by_the_group_links_whichever_comes_first
         (RegisterEventKind.LEFT_TRUST, date(2021, 9, 1), False),
     ]
     # Shalford Infant School's trust name changed from Athena Schools Trust to Learning Partners Academy Trust;
-    # the links date its membership to November 2019, before the 2021 extract, so that is not when it changed.
-    renamed = RegisterEvent.objects.get(school__urn=146022, kind=RegisterEventKind.JOINED_TRUST)
-    assert (renamed.occurred_on, renamed.on_or_before, renamed.after) == (date(2022, 4, 1), True, date(2021, 4, 19))
+    # the links date its membership to November 2019, before the 2021 extract named the other trust: it did not
+    # move, its trust was renamed, and that is not when it changed.
+    shalford = RegisterEvent.objects.filter(school__urn=146022, kind__in=TRUST_EVENTS)
+    assert [(e.kind, e.occurred_on, e.on_or_before, e.after) for e in shalford] == [
+        (RegisterEventKind.TRUST_RENAMED, date(2022, 4, 1), True, date(2021, 4, 19))
+    ]
+    assert shalford[0].change == "from “ATHENA SCHOOLS TRUST” to “LEARNING PARTNERS ACADEMY TRUST”"
+    # So were Knaphill School's (Goldsworth Trust, a member of Bright Futures Learning Trust since July 2020).
+    knaphill = RegisterEvent.objects.filter(school__urn=147427, kind__in=TRUST_EVENTS)
+    assert [(e.kind, e.old_value, e.new_value) for e in knaphill] == [
+        (RegisterEventKind.TRUST_RENAMED, "GOLDSWORTH TRUST", "BRIGHT FUTURES LEARNING TRUST")
+    ]
 
 
 def test_group_links_twice_is_unchanged(surrey):

@@ -270,19 +270,30 @@ def date_trust_joins() -> None:
     recorded it. The group links say when the school joined: give each such event its membership's joining
     date, where that lies between the entry before and the date the event has (a trust renamed keeps its
     members' old joining dates, which are not when the register's trust name changed). A school that moved
-    from another trust left it that day. Run after either import, in either order."""
+    from another trust left it that day. A school that was already the trust's member when the entry before
+    named another trust did not move: the trust was renamed, and the two events become one that says so.
+    Run after either import, in either order."""
     undated = RegisterEvent.objects.filter(kind__in=[RegisterEventKind.JOINED_TRUST, RegisterEventKind.LEFT_TRUST], on_or_before=True)
-    events = list(undated.values_list("id", "kind", "school_id", "import_run_id", "new_value", "occurred_on", "after"))
+    events = list(undated.values_list("id", "kind", "school_id", "import_run_id", "old_value", "new_value", "occurred_on", "after"))
     joins = [event for event in events if event[1] == RegisterEventKind.JOINED_TRUST]
     dated = {}  # (school, import run, trust joined) → when
+    renamed = set()  # (school, import run, trust's new name)
     for start in range(0, len(joins), 1000):
         chunk = joins[start : start + 1000]
         memberships = GroupMembership.objects.filter(school_id__in={event[2] for event in chunk}, joined_on__isnull=False)
         joined = {(school, name.casefold()): on for school, name, on in memberships.values_list("school_id", "group__name", "joined_on")}
-        for _, _, school, run, name, recorded_on, after in chunk:
+        for _, _, school, run, old_name, name, recorded_on, after in chunk:
             on = joined.get((school, name.casefold()))
-            if on is not None and on <= recorded_on and (after is None or on > after):
+            if on is None or on > recorded_on:
+                continue
+            if after is None or on > after:
                 dated[(school, run, name.casefold())] = on
-    # Both events of a move name the trust joined (as new_value), so one key dates each.
-    updates = [(on, False, pk) for pk, _, school, run, name, _, _ in events if (on := dated.get((school, run, name.casefold())))]
+            elif old_name:
+                renamed.add((school, run, name.casefold()))
+    # Both events of a move name the trust joined (as new_value), so one key dates each, or marks both a rename.
+    updates = [(on, False, pk) for pk, _, school, run, _, name, _, _ in events if (on := dated.get((school, run, name.casefold())))]
     update_rows(RegisterEvent, ["occurred_on", "on_or_before"], updates)
+    renames = [(pk, kind) for pk, kind, school, run, _, name, _, _ in events if (school, run, name.casefold()) in renamed]
+    RegisterEvent.objects.filter(pk__in=[pk for pk, kind in renames if kind == RegisterEventKind.LEFT_TRUST]).delete()
+    joined_ids = [pk for pk, kind in renames if kind == RegisterEventKind.JOINED_TRUST]
+    RegisterEvent.objects.filter(pk__in=joined_ids).update(kind=RegisterEventKind.TRUST_RENAMED)
