@@ -85,6 +85,7 @@ class Series:
     # in the tables, like for like (the authority's line stays that of all its schools).
     la_phases: dict[int, Point] = field(default_factory=dict)
     compared: bool = True  # False for a school's count (pupils on roll): no area's total is set beside it
+    comparator_note: str = ""  # what a reader must know about the figures beside the school's (SPECIAL_NOTE)
 
     @property
     def england_label(self) -> str:
@@ -168,7 +169,7 @@ class Series:
     @property
     def notes(self) -> list[str]:
         """What a table of every year needs to say about its authority and England columns."""
-        notes = []
+        notes = [self.comparator_note] if self.comparator_note and self.compared else []
         if not self.compared:
             notes.append("One school's count is not set beside its authority's or England's total.")
         if self.england_phases:
@@ -291,12 +292,21 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
             one = Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {}))
             one.england_phases = phases_where_england_has_none(one, {phase: of_phase.get(m.code, {})})
             one.la_phases = {year: point for year, point in la_of_phase.get(m.code, {}).items() if year in one.england_phases}
+            if phase == Area.ENGLAND_SPECIAL:
+                one.comparator_note = SPECIAL_NOTE
             series.append(one)
         elif m.code in la_by_phase:
             series.append(Series(m, by_school[m.code], la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
         else:
             series.append(Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase))
     return series
+
+
+# Beside a special school's figures where England's are not given for special schools alone (results, the 2023 census).
+SPECIAL_NOTE = (
+    "This is a special school: the authority's and England's figures beside it are for all their state-funded schools,"
+    " mainstream and special together: no figure for special schools alone is held."
+)
 
 
 ENGLAND_PHASES = (Area.ENGLAND_PRIMARY, Area.ENGLAND_SECONDARY, Area.ENGLAND_SPECIAL)

@@ -168,6 +168,21 @@ def test_authority_overview_lists_its_pupils_by_ethnic_group_beside_england(clie
     assert "calculated here from the schools' counts" in html.split('id="h-ethnic-groups"', 1)[1].split("</section>", 1)[0]
 
 
+def test_a_special_schools_results_say_the_figures_beside_them_are_all_schools(client, surrey):
+    from evidence.history import history_urns
+    from evidence.presenters import SPECIAL_NOTE, school_series
+
+    gosden = School.objects.get(urn=125452)  # Gosden House School, a community special school
+    by_code = {s.measure.code: s for s in school_series(gosden, history_urns(gosden))}
+    assert by_code["ks4_attainment8"].notes[0] == SPECIAL_NOTE
+    assert SPECIAL_NOTE not in by_code["absence_overall_pct"].notes  # set beside England's special schools
+    mainstream = School.objects.get(urn=125271)
+    assert all(SPECIAL_NOTE not in s.notes for s in school_series(mainstream, history_urns(mainstream)))
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[125452])).content.decode()
+    assert "This is a special school: the authority&#39;s and England&#39;s figures beside it are for all" in html
+
+
 def test_results_page_names_the_phase_of_englands_absence_figure(client, surrey):
     sign_in(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[124937])).content.decode()
