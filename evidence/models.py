@@ -91,7 +91,12 @@ class Measure(models.Model):
         """A figure of this measure as text: '56%', '-0.80', 'suppressed'. Never 0 for a missing value."""
         if value is None:
             return Status(status).label.lower()
-        text = f"{value:,.{self.places}f}"
+        places = self.places
+        # One more decimal place where the figure was published with it (an authority's 51.60% beside schools' 56%),
+        # not where a figure calculated here runs on (13.9123…%).
+        if round(value, places) != value and round(value, places + 1) == value:
+            places += 1
+        text = f"{value:,.{places}f}"
         return text + "%" if self.unit == Unit.PERCENT else text
 
 

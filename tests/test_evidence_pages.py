@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
-from evidence.models import Area, AreaObservation, Measure
+from evidence.models import Area, AreaObservation, Measure, Status
 from imports.models import ImportRun
 from imports.services import import_file
 from register.models import School
@@ -536,3 +536,13 @@ def test_the_ks2_gap_names_the_national_other_pupils_it_is_measured_against(clie
     assert "Disadvantaged pupils: % at the expected standard in RWM (this school): 57% (2016/17)." in gap
     assert "Other pupils: % at the expected standard in RWM (this school): 74% (2016/17)." in gap
     assert f"Other pupils nationally, against whom the gap is measured: {national.value:.0f}% (2016/17)." in gap
+
+
+def test_a_figure_keeps_a_decimal_place_it_was_published_with_but_not_a_calculated_ones_run_on():
+    from evidence.models import Unit
+
+    percent = Measure(code="p", unit=Unit.PERCENT, places=0)
+    assert (percent.format(56.0, Status.VALUE), percent.format(51.6, Status.VALUE)) == ("56%", "51.6%")  # KS4 2016/17: '51.60%'
+    assert Measure(code="c", unit=Unit.PERCENT, places=1).format(13.912345, Status.VALUE) == "13.9%"
+    assert Measure(code="s", unit=Unit.SCORE, places=2).format(-0.8, Status.VALUE) == "-0.80"
+    assert percent.format(None, Status.SUPPRESSED) == "suppressed"
