@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .catalogue import BY_CODE
-from .models import Area, AreaObservation, Observation, Source, Status, academic_year
+from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
 from .presenters import RANK, authority_series
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
@@ -94,6 +94,7 @@ def _rounded(value: float | None, places: int | None):
     """A figure to the places the measure is published with: a whole number (1381 pupils) is written without '.0'."""
     if value is None or places is None:
         return value
+    places = places_for(value, places)
     return int(round(value)) if places == 0 else round(value, places)
 
 
@@ -129,7 +130,8 @@ def as_xlsx(rows, title: str) -> bytes:
         spec = BY_CODE.get(row[2])
         if spec and isinstance(row[VALUE_COLUMN], float):
             cells[VALUE_COLUMN] = WriteOnlyCell(sheet, value=row[VALUE_COLUMN])
-            cells[VALUE_COLUMN].number_format = "0." + "0" * spec.places if spec.places else "0"
+            places = places_for(row[VALUE_COLUMN], spec.places)
+            cells[VALUE_COLUMN].number_format = "0." + "0" * places if places else "0"
         sheet.append(cells)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{count + 1}"

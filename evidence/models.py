@@ -91,13 +91,17 @@ class Measure(models.Model):
         """A figure of this measure as text: '56%', '-0.80', 'suppressed'. Never 0 for a missing value."""
         if value is None:
             return Status(status).label.lower()
-        places = self.places
-        # One more decimal place where the figure was published with it (an authority's 51.60% beside schools' 56%),
-        # not where a figure calculated here runs on (13.9123…%).
-        if round(value, places) != value and round(value, places + 1) == value:
-            places += 1
+        places = places_for(value, self.places)
         text = f"{value:,.{places}f}"
         return text + "%" if self.unit == Unit.PERCENT else text
+
+
+def places_for(value: float, places: int) -> int:
+    """The decimal places to show a figure with: its measure's, or one more where the figure was published with
+    it (an authority's 51.60% beside schools' whole percentages), not where a figure calculated here runs on (13.9123…%)."""
+    if round(value, places) != value and round(value, places + 1) == value:
+        return places + 1
+    return places
 
 
 class Figure(models.Model):

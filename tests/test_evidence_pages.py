@@ -546,3 +546,7 @@ def test_a_figure_keeps_a_decimal_place_it_was_published_with_but_not_a_calculat
     assert Measure(code="c", unit=Unit.PERCENT, places=1).format(13.912345, Status.VALUE) == "13.9%"
     assert Measure(code="s", unit=Unit.SCORE, places=2).format(-0.8, Status.VALUE) == "-0.80"
     assert percent.format(None, Status.SUPPRESSED) == "suppressed"
+    # The downloads keep it too.
+    from evidence.exports import _rounded
+
+    assert (_rounded(51.6, 0), _rounded(56.0, 0), _rounded(13.912345, 1)) == (51.6, 56, 13.9)
