@@ -3,8 +3,9 @@
 GIAS still gives a school's last legacy grade after a report-card inspection, so a list built from the
 register alone would show a rating four years old beside a school inspected last month. These come
 from the inspection history instead (which holds the register's ratings too), whichever framework the
-inspection was under. Report cards have no overall grade, and none is made up. A new academy not yet
-inspected shows the school it replaced (latest_for_schools), said to be that school's; a sponsored academy does not.
+inspection was under. Report cards have no overall grade, and none is made up. A school not yet inspected in
+its current form (a new academy, converter or sponsored) shows the school it replaced (latest_for_schools), said
+to be that school's, as Ofsted's statistics count it.
 """
 
 from collections import Counter
@@ -48,6 +49,7 @@ class LatestInspection:
     outcome: str  # the words on the tag: a legacy grade, "Report card", an ungraded visit's outcome in plain words
     colour: str  # the tag's colour
     grade: str = ""  # a graded inspection's overall grade as a digit ("1" outstanding … "4" inadequate), else ""
+    predecessor: int | None = None  # the URN it was inspected as, when not this school's own (not yet inspected in its current form)
     notes: tuple[str, ...] = ()  # what else a reader must not miss: what an outcome means, a predecessor's, safeguarding, a category
 
     @property
@@ -72,14 +74,15 @@ def latest_inspections(school_ids: Iterable[int], framework: str | None = None) 
 
 
 def latest_for_schools(schools: Iterable[School], framework: str | None = None) -> dict[int, LatestInspection]:
-    """school id → its latest inspection (of `framework`, if given), as latest_inspections; and for a school with none of its own (a
-    converter academy before Ofsted's first visit), its predecessor's latest, said to be the predecessor's, as Ofsted
-    counts it. Only a predecessor GIAS links directly and the register holds as closed (or proposed to close) is
-    followed, as the school's history follows it (evidence.history): an open one goes on being inspected as itself.
-    A sponsored academy or a free school starts afresh (School.starts_afresh): it has no inspection until its own."""
+    """school id → its latest inspection (of `framework`, if given), as latest_inspections; and for a school with none of its own (an
+    academy, converter or sponsored, before Ofsted's first visit), its predecessor's latest, said to be the predecessor's:
+    Ofsted's statistics count a school not yet inspected in its current form by its predecessor's outcome (since 2018;
+    before, they left sponsored academies out). Only a predecessor GIAS links directly and the register holds as closed
+    (or proposed to close) is followed, as the school's history follows it (evidence.history): an open one goes on
+    being inspected as itself. A free school, which replaced no school, has none until its own."""
     schools = list(schools)
     latest = latest_inspections((school.pk for school in schools), framework)
-    without = {school.urn: school.pk for school in schools if school.pk not in latest and not school.starts_afresh}
+    without = {school.urn: school.pk for school in schools if school.pk not in latest}
     if not without:
         return latest
     earlier = direct_predecessors(list(without))  # school's URN → its predecessors' URNs
@@ -95,7 +98,7 @@ def latest_for_schools(schools: Iterable[School], framework: str | None = None) 
             inspection, urn = max(found, key=lambda pair: pair[0].on)
             note = f"Inspected as URN {urn} (a predecessor)"
             notes = inspection.notes if note in inspection.notes else (note, *inspection.notes)
-            latest[without[school_urn]] = replace(inspection, notes=notes)
+            latest[without[school_urn]] = replace(inspection, notes=notes, predecessor=inspection.predecessor or urn)
     return latest
 
 
@@ -126,15 +129,16 @@ def graded_as(schools: Iterable[School], choice: str) -> list[int]:
     return [school_id for school_id, inspection in latest.items() if inspection.grade == wanted]
 
 
-def graded_counts(schools: Iterable[School]) -> list[tuple[str, int]]:
-    """(outcome, number of schools) by their latest graded inspection (latest_for_schools), best grade first;
-    none made up for report cards. A grade given as a digit and in words counts once ('4' with SM is the
-    register's 'Special Measures'). Last, the schools with none on record."""
+def graded_counts(schools: Iterable[School]) -> list[tuple[str, int, int | None]]:
+    """(outcome, number of schools, how many of them by a predecessor's inspection) by their latest graded
+    inspection (latest_for_schools), best grade first; none made up for report cards. A grade given as a digit
+    and in words counts once ('4' with SM is the register's 'Special Measures'). Last, the schools with none on record."""
     schools = list(schools)
     latest = latest_for_schools(schools, Framework.GRADED)
     counts = Counter((inspection.grade or "9", inspection.outcome) for inspection in latest.values())
-    rows = [(outcome, n) for (_, outcome), n in sorted(counts.items())]
-    return [*rows, (GRADED_CHOICES["none"], len(schools) - len(latest))]
+    theirs = Counter((inspection.grade or "9", inspection.outcome) for inspection in latest.values() if inspection.predecessor)
+    rows = [(key[1], n, theirs[key]) for key, n in sorted(counts.items())]
+    return [*rows, (GRADED_CHOICES["none"], len(schools) - len(latest), None)]
 
 
 def _order(inspection: Inspection) -> tuple:
@@ -182,4 +186,6 @@ def summarise(inspection: Inspection) -> LatestInspection:
     # Red, whatever the framework's words, where safeguarding was not met or the school was placed in a category.
     if category or safeguarding == "not met":
         colour = "red"
-    return LatestInspection(inspection.started_on, inspection.framework, outcome, colour, grade, tuple(notes))
+    return LatestInspection(
+        inspection.started_on, inspection.framework, outcome, colour, grade, predecessor=inspection.urn_at_inspection, notes=tuple(notes)
+    )

@@ -221,19 +221,6 @@ class School(models.Model):
         return f"{self.name} ({self.urn})"
 
     @property
-    def fresh_start(self) -> str:
-        """ "sponsored academy" or "free school" for a school Ofsted inspects as a new one, which does not carry
-        the grade of a school it replaced (a converter academy does); else ""."""
-        kind = self.type_name.lower()
-        if "sponsor led" in kind:
-            return "sponsored academy"
-        return "free school" if kind.startswith("free school") else ""
-
-    @property
-    def starts_afresh(self) -> bool:
-        return bool(self.fresh_start)
-
-    @property
     def is_open(self):
         return self.status != SchoolStatus.CLOSED
 

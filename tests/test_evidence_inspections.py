@@ -226,7 +226,11 @@ def test_a_graded_inspection_that_is_the_rows_latest_takes_its_details_and_categ
         latest_row(
             142083,
             "The Weald CofE Primary School",
-            **{**graded, "Inspection start date of latest OEIF graded inspection": "01/11/2018"},
+            **{
+                **graded,
+                "Inspection start date of latest OEIF graded inspection": "01/11/2018",
+                "URN at time of latest OEIF graded inspection": "142083",
+            },
             **{"Inspection type": "S8 Monitoring Visit", "Inspection start date": "12/03/2019", "Most recent category of concern": "SWK"},
         ),
         # Guildford Grove: good at its last graded inspection; a category from long before is not that inspection's.
@@ -251,16 +255,20 @@ def test_a_graded_inspection_that_is_the_rows_latest_takes_its_details_and_categ
     grove = Inspection.objects.get(school__urn=143373, framework=Framework.GRADED)
     assert (grove.overall, grove.category_of_concern, grove.inspection_type) == ("Good", "", "Graded inspection")
     # The authority's count of outcomes: a grade in words or as a digit is one outcome, best first.
-    four = latest_row(125037, "The Grange", **{**graded, "Inspection start date of latest OEIF graded inspection": "01/02/2024"})
+    made_up = {
+        "Inspection start date of latest OEIF graded inspection": "01/02/2024",
+        "URN at time of latest OEIF graded inspection": "125037",
+    }
+    four = latest_row(125037, "The Grange", **{**graded, **made_up})
     import_file(latest_file([four]), file_name="latest-2.csv")
     schools = School.objects.filter(urn__in=[146527, 142083, 143373, 125037, 125028])
     assert graded_counts(schools) == [
-        ("Outstanding", 1),  # Prior Heath, 2007
-        ("Good", 1),
-        ("Inadequate", 1),  # The Grange's made-up 2024 inspection: no category given
-        ("Inadequate: serious weaknesses", 1),
-        ("Inadequate: special measures", 1),
-        ("No graded inspection on record", 0),
+        ("Outstanding", 1, 0),  # Prior Heath, 2007
+        ("Good", 1, 0),
+        ("Inadequate", 1, 0),  # The Grange's made-up 2024 inspection: no category given
+        ("Inadequate: serious weaknesses", 1, 0),
+        ("Inadequate: special measures", 1, 0),
+        ("No graded inspection on record", 0, None),
     ]
 
 

@@ -243,8 +243,11 @@ def test_authority_outcomes_count_the_state_funded_schools_ofsted_inspects(clien
     assert 0 < inspected < surrey_open.count()  # independent schools and children's centres are left out
     assert f"{surrey_open.count():,} open establishments, of which {inspected:,} are state-funded schools" in html
     table = html.split("Open state-funded schools by their latest graded inspection", 1)[1].split("</table>", 1)[0]
-    counts = [int(n.replace(",", "")) for n in re.findall(r'govuk-table__cell--numeric">\s*([\d,]+)\s*<', table)]
-    assert sum(counts) == inspected
+    rows = [re.findall(r'govuk-table__cell--numeric">\s*([\d,]*)\s*<', row) for row in table.split("<tbody", 1)[1].split("</tr>")]
+    schools, theirs = [int(cells[0].replace(",", "")) for cells in rows if cells], [int(cells[1] or 0) for cells in rows if cells]
+    assert sum(schools) == inspected
+    # The academies not yet inspected in their current form, counted by the schools they replaced, are said to be.
+    assert 0 < sum(theirs) < inspected
 
 
 def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):

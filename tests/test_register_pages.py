@@ -172,7 +172,7 @@ def test_the_ofsted_filter_goes_by_the_latest_graded_inspection_in_the_history_n
     # The authority's page counts its state-funded schools the same way, in the words the other pages use.
     authority = text(officer_client.get(reverse("register:authority-detail", args=[936])))
     assert "Open state-funded schools by their latest graded Ofsted inspection" in authority
-    assert "Good 1 Inadequate: serious weaknesses 1 Inadequate: special measures 1 No graded inspection on record" in authority
+    assert "Good 1 0 Inadequate: serious weaknesses 1 0 Inadequate: special measures 1 0 No graded inspection on record" in authority
     assert "Serious Weaknesses" not in authority and "Special Measures" not in authority
 
 
