@@ -163,7 +163,7 @@ def authority_results(request, code):
         "authority": authority,
         "school_count": schools.count(),
         "state_funded_count": inspected.count(),
-        "graded": graded_counts(inspected.only("pk", "urn", "type_name")),
+        "graded": graded_counts(inspected.only("pk", "urn")),
         "report_cards": _report_card_counts(inspected),
         "trends": trends,
         "ethnicity": ethnic_groups(authority.code),

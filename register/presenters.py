@@ -110,7 +110,7 @@ class SchoolFilters:
         if self.ofsted:
             # Last, on the schools the other filters leave: worked out from each one's inspection history, as the
             # list's tags and the authority's results page are, not from GIAS's rating, which a report card leaves behind.
-            schools = schools.filter(pk__in=graded_as(schools.only("pk", "urn", "type_name").distinct(), self.ofsted))
+            schools = schools.filter(pk__in=graded_as(schools.only("pk", "urn").distinct(), self.ofsted))
         if self.sort == "-inspected":
             schools = schools.annotate(latest_inspected_on=Max("inspections__started_on"))
         return schools.order_by(SORTS[self.sort][0], Lower("name"), "urn")

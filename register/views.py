@@ -212,7 +212,7 @@ def authority_detail(request, code):
         "closed": authority.schools.filter(status=SchoolStatus.CLOSED).count(),
         "by_phase": by("phase"),
         "by_type_group": by("type_group"),
-        "graded": graded_counts(open_schools.filter(state_funded()).only("pk", "urn", "type_name")),
+        "graded": graded_counts(open_schools.filter(state_funded()).only("pk", "urn")),
         "trusts": trusts[:20],
         "academy_trust_count": sum(1 for trust in trusts if trust["kind"] in ACADEMY_TRUST_KINDS),
         "map_svg": maps.authority_svg(authority),
