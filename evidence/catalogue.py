@@ -92,7 +92,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec("ks2_disadvantaged_pct", "KS2 cohort: % disadvantaged", Unit.PERCENT, Better.NEITHER, KS2, places=0),
     MeasureSpec("ks2_eal_pct", "KS2 cohort: % English as an additional language", Unit.PERCENT, Better.NEITHER, KS2, places=0),
     MeasureSpec("ks2_sen_support_pct", "KS2 cohort: % SEN support", Unit.PERCENT, Better.NEITHER, KS2, places=0),
-    MeasureSpec("ks2_ehcp_pct", "KS2 cohort: % with an EHC plan", Unit.PERCENT, Better.NEITHER, KS2, places=0),
+    MeasureSpec("ks2_ehcp_pct", "KS2 cohort: % with an EHC plan or statement", Unit.PERCENT, Better.NEITHER, KS2, places=0),
     # Key stage 4 (end of secondary).
     MeasureSpec("ks4_attainment8", "Attainment 8 score", Unit.SCORE, Better.HIGHER, KS4, key=True),
     MeasureSpec("ks4_attainment8_disadvantaged", "Attainment 8: disadvantaged pupils", Unit.SCORE, Better.HIGHER, KS4),
@@ -212,11 +212,15 @@ class Layout:
     columns: tuple[Column | Share, ...] = field(default_factory=tuple)
 
     def present(self, header) -> tuple[Column | Share, ...]:
-        names = set(header)
-        return tuple(c for c in self.columns if c.present_in(names))
+        """The columns the file has; where it has two for one measure, the first listed."""
+        names, chosen = set(header), {}
+        for column in self.columns:
+            if column.present_in(names):
+                chosen.setdefault(column.measure, column)
+        return tuple(chosen.values())
 
 
-# Columns are matched by exact name; a year's file uses whichever of these it has.
+# Columns are matched by exact name; a year's file uses whichever of these it has (the first listed, if two).
 KS2_COLUMNS = Layout(
     (
         Column("PTRWM_EXP", "ks2_rwm_expected", "TELIG"),
@@ -238,6 +242,9 @@ KS2_COLUMNS = Layout(
         Column("PTFSM6CLA1A", "ks2_disadvantaged_pct", "TELIG"),
         Column("PTEALGRP2", "ks2_eal_pct", "TELIG"),
         Column("PSENELK", "ks2_sen_support_pct", "TELIG"),
+        # Until 2017/18 PSENELE counted only EHC plans, and PSENELSE statements too; by 2018/19 every statement had
+        # become a plan and only PSENELE was published.
+        Column("PSENELSE", "ks2_ehcp_pct", "TELIG"),
         Column("PSENELE", "ks2_ehcp_pct", "TELIG"),
     )
 )

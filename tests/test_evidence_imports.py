@@ -66,6 +66,14 @@ def test_ks2_figures_match_the_file_with_percent_signs_read_as_numbers(surrey):
     assert (obs.cohort, obs.source, obs.import_run_id) == (44, Source.KS2_FINAL, run.id)
 
 
+def test_ks2_ehc_plan_share_counts_statements_in_the_years_the_tables_kept_them_apart(surrey):
+    # 2016/17 and 2017/18 give PSENELE (EHC plans only) beside PSENELSE (statements or EHC plans); 2018/19 only PSENELE.
+    import_file(KS2[2017])
+    import_file(KS2[2019])
+    assert figure(125021, "ks2_ehcp_pct", 2017) == (4.0, "Value given")  # PSENELSE 4%, where PSENELE is 0%
+    assert figure(140348, "ks2_ehcp_pct", 2019) == (6.0, "Value given")  # PSENELE 6%
+
+
 def test_suppressed_figures_are_stored_as_suppressed_never_zero(surrey):
     import_file(KS2[2017])
     import_file(KS4[2019])
