@@ -6,6 +6,7 @@ final figures win. Where the school and a predecessor both have one (a merger), 
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from .catalogue import BY_CODE, ETHNIC_GROUP_NAMES, Unit
 from .models import Area, AreaObservation, Measure, Observation, Source, Status, academic_year
@@ -86,6 +87,11 @@ class Series:
     la_phases: dict[int, Point] = field(default_factory=dict)
     compared: bool = True  # False for a school's count (pupils on roll): no area's total is set beside it
     comparator_note: str = ""  # what a reader must know about the figures beside the school's (SPECIAL_NOTE)
+    # Year → the figures that predecessors' URNs also have for a year the school's own URN has one (a school that
+    # opened during the year: absence is published for each URN, for the weeks it was open); with `opened_on`.
+    shared: dict[int, list[Point]] = field(default_factory=dict)
+    urn: int | None = None  # the school's own
+    opened_on: date | None = None
 
     @property
     def england_label(self) -> str:
@@ -129,6 +135,21 @@ class Series:
 
     def text(self, point):
         return display(point, self.measure)
+
+    def shared_note(self, year: int) -> str:
+        """What the school's figure for a year leaves out: the figure a predecessor's URN has for the same year."""
+        others, shown = self.shared.get(year), self.school.get(year)
+        if not others or shown is None:
+            return ""
+        given = "; ".join(
+            f"URN {point.urn}{', a predecessor,' if point.urn != self.urn else ''} {self.text(point)}"
+            + (f" ({point.source_label})" if point.source != shown.source else "")
+            for point in others
+        )
+        note = f"Also published for {academic_year(year)}: {given}."
+        if shown.urn == self.urn and self.opened_on and date(year - 1, 9, 1) < self.opened_on <= date(year, 8, 31):
+            note += f" This URN opened on {self.opened_on.day} {self.opened_on:%B %Y}, so each figure covers part of the year."
+        return note
 
     def la_text(self, year: int) -> str:
         if not self.compared:
@@ -202,6 +223,21 @@ def school_points(urns: list[int], measures=None) -> dict[str, dict[int, Point]]
     return chosen_points(every_school_point(urns, measures), urns)
 
 
+def shared_years(points: list[tuple[str, Point]], chosen: dict[str, dict[int, Point]]) -> dict[str, dict[int, list[Point]]]:
+    """measure code → year → the figures other URNs have for a year whose chosen figure is another URN's: each URN's
+    most authoritative, nearest first as `points` come from chosen_points' order of URNs."""
+    best: dict[tuple[str, int, int], Point] = {}
+    for code, point in points:
+        shown = chosen[code][point.year]
+        key = (code, point.year, point.urn)
+        if point.urn != shown.urn and _better(point, best.get(key), {}):
+            best[key] = point
+    shared: dict[str, dict[int, list[Point]]] = defaultdict(dict)
+    for (code, year, _), point in sorted(best.items(), key=lambda item: item[0]):
+        shared[code].setdefault(year, []).append(point)
+    return shared
+
+
 def every_school_point(urns: list[int], measures=None) -> list[tuple[str, Point]]:
     """(measure code, Point) for every figure held for these URNs: every source, every URN."""
     rows = Observation.objects.filter(school__urn__in=urns)
@@ -270,7 +306,9 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
     two are never joined into one line: a year England gives only phase by phase (EAL in 2018/19) shows
     the phase's figure, named, beside England's line. A count (pupils on roll) is set beside no area's."""
     measures = list(Measure.objects.filter(key=True) if key_only else Measure.objects.all())
-    by_school = school_points(urns, measures)
+    every = every_school_point(urns, measures)
+    by_school = chosen_points(every, urns)
+    shared = shared_years(every, by_school)
     present = [m for m in measures if m.code in by_school]
     # A count for all the authority's or England's schools says nothing beside one school's.
     comparable = [m for m in present if m.unit != Unit.COUNT]
@@ -299,6 +337,8 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
             series.append(Series(m, by_school[m.code], la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
         else:
             series.append(Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase))
+    for one in series:
+        one.shared, one.urn, one.opened_on = shared.get(one.measure.code, {}), school.urn, school.opened_on
     return series
 
 

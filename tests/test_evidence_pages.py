@@ -553,3 +553,19 @@ def test_a_figure_keeps_a_decimal_place_it_was_published_with_but_not_a_calculat
     from evidence.exports import _rounded
 
     assert (_rounded(51.6, 0), _rounded(56.0, 0), _rounded(13.912345, 1)) == (51.6, 56, 13.9)
+
+
+def test_a_year_a_predecessor_also_has_a_figure_for_says_so_and_that_each_covers_part_of_it(client, surrey):
+    """St Mark and All Saints (146781) opened on 1 April 2019 in place of Green Oak (125185): the absence file
+    has a row for each URN, each for the weeks it was open (6.3% and 5.4%). The page shows the school's own and names the other."""
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[146781])).content.decode()
+    note = (
+        "Also published for 2018/19: URN 125185, a predecessor, 5.4%. This URN opened on 1 April 2019,"
+        " so each figure covers part of the year."
+    )
+    assert "6.3%" in summary_row(html, "absence_overall_pct") and note in summary_row(html, "absence_overall_pct")
+    years = {row[0]: row for row in table_rows(section(html, "absence_overall_pct"))}
+    assert years["2018/19"][1] == "6.3%" and note in years["2018/19"][-1]
+    # A school whose figures are all its own says nothing of the kind.
+    assert "Also published for" not in client.get(reverse("evidence:school-results", args=[124937])).content.decode()
