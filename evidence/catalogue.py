@@ -50,6 +50,14 @@ ABSENCE_LA = (
     " not be the authority's rate)."
 )
 
+PROGRESS = (
+    " 0 is the national average: above 0, pupils made more progress than pupils nationally who started from the same"
+    " point; below 0, less. A school's score rests on few pupils, so DfE gives a 95% confidence interval with it: where"
+    " the interval includes 0, the score is not clearly different from the national average."
+)
+KS2_PROGRESS = "Pupils' progress from the end of key stage 1 to the end of key stage 2, against pupils nationally." + PROGRESS
+PROGRESS8 = "Pupils' progress from the end of key stage 2 across eight GCSE-level subjects, against pupils nationally." + PROGRESS
+
 MEASURES: tuple[MeasureSpec, ...] = (
     # Key stage 2 (end of primary).
     MeasureSpec(
@@ -69,21 +77,48 @@ MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec("ks2_rwm_expected_other", "Other pupils: % at the expected standard in RWM", Unit.PERCENT, Better.HIGHER, KS2, places=0),
     MeasureSpec(
         "ks2_rwm_expected_gap",
-        "Disadvantaged gap: RWM expected standard (points)",
+        "Disadvantaged gap: RWM expected standard (percentage points)",
         Unit.SCORE,
         Better.HIGHER,
         KS2,
         key=True,
         gap=True,
         places=0,
-        description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_RWM_EXP); below zero is a gap.",
+        description=(
+            "The percentage of the school's disadvantaged pupils reaching the expected standard minus that of other pupils"
+            " nationally, in percentage points (DfE's DIFFN_RWM_EXP): below zero, its disadvantaged pupils are behind."
+        ),
     ),
-    MeasureSpec("ks2_reading_progress", "Reading progress score", Unit.SCORE, Better.HIGHER, KS2, key=True, england_by_definition=0.0),
-    MeasureSpec("ks2_reading_progress_upper", "Reading progress: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS2),
-    MeasureSpec("ks2_writing_progress", "Writing progress score", Unit.SCORE, Better.HIGHER, KS2, key=True, england_by_definition=0.0),
-    MeasureSpec("ks2_writing_progress_upper", "Writing progress: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS2),
-    MeasureSpec("ks2_maths_progress", "Maths progress score", Unit.SCORE, Better.HIGHER, KS2, key=True, england_by_definition=0.0),
-    MeasureSpec("ks2_maths_progress_upper", "Maths progress: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS2),
+    *(
+        spec
+        for subject in ("reading", "writing", "maths")
+        for spec in (
+            MeasureSpec(
+                f"ks2_{subject}_progress",
+                f"{subject.capitalize()} progress score",
+                Unit.SCORE,
+                Better.HIGHER,
+                KS2,
+                key=True,
+                england_by_definition=0.0,
+                description=KS2_PROGRESS,
+            ),
+            MeasureSpec(
+                f"ks2_{subject}_progress_lower",
+                f"{subject.capitalize()} progress: lower 95% confidence limit",
+                Unit.SCORE,
+                Better.HIGHER,
+                KS2,
+            ),
+            MeasureSpec(
+                f"ks2_{subject}_progress_upper",
+                f"{subject.capitalize()} progress: upper 95% confidence limit",
+                Unit.SCORE,
+                Better.HIGHER,
+                KS2,
+            ),
+        )
+    ),
     MeasureSpec("ks2_reading_progress_gap", "Disadvantaged gap: reading progress", Unit.SCORE, Better.HIGHER, KS2, gap=True),
     MeasureSpec("ks2_maths_progress_gap", "Disadvantaged gap: maths progress", Unit.SCORE, Better.HIGHER, KS2, gap=True),
     MeasureSpec("ks2_reading_average", "Reading: average scaled score", Unit.SCORE, Better.HIGHER, KS2, places=0),
@@ -106,7 +141,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         gap=True,
         description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_ATT8).",
     ),
-    MeasureSpec("ks4_progress8", "Progress 8 score", Unit.SCORE, Better.HIGHER, KS4, key=True, places=2),
+    MeasureSpec("ks4_progress8", "Progress 8 score", Unit.SCORE, Better.HIGHER, KS4, key=True, places=2, description=PROGRESS8),
     MeasureSpec("ks4_progress8_lower", "Progress 8: lower 95% confidence limit", Unit.SCORE, Better.HIGHER, KS4, places=2),
     MeasureSpec("ks4_progress8_upper", "Progress 8: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS4, places=2),
     MeasureSpec("ks4_progress8_disadvantaged", "Progress 8: disadvantaged pupils", Unit.SCORE, Better.HIGHER, KS4, places=2),
@@ -165,6 +200,14 @@ MEASURES: tuple[MeasureSpec, ...] = (
 )
 
 BY_CODE = {m.code: m for m in MEASURES}
+# A progress score → the measures of its 95% confidence interval's lower and upper limits.
+CONFIDENCE_LIMITS = {
+    **{
+        f"ks2_{subject}_progress": (f"ks2_{subject}_progress_lower", f"ks2_{subject}_progress_upper")
+        for subject in ("reading", "writing", "maths")
+    },
+    "ks4_progress8": ("ks4_progress8_lower", "ks4_progress8_upper"),
+}
 GROUPS = (PUPILS, ATTENDANCE, KS2, KS4)
 
 
@@ -229,10 +272,13 @@ KS2_COLUMNS = Layout(
         Column("PTRWM_EXP_NotFSM6CLA1A", "ks2_rwm_expected_other", "TNotFSM6CLA1A"),
         Column("DIFFN_RWM_EXP", "ks2_rwm_expected_gap", "TFSM6CLA1A"),
         Column("READPROG", "ks2_reading_progress", "TELIG"),
+        Column("READPROG_LOWER", "ks2_reading_progress_lower"),
         Column("READPROG_UPPER", "ks2_reading_progress_upper"),
         Column("WRITPROG", "ks2_writing_progress", "TELIG"),
+        Column("WRITPROG_LOWER", "ks2_writing_progress_lower"),
         Column("WRITPROG_UPPER", "ks2_writing_progress_upper"),
         Column("MATPROG", "ks2_maths_progress", "TELIG"),
+        Column("MATPROG_LOWER", "ks2_maths_progress_lower"),
         Column("MATPROG_UPPER", "ks2_maths_progress_upper"),
         Column("DIFFN_READPROG", "ks2_reading_progress_gap", "TFSM6CLA1A"),
         Column("DIFFN_MATPROG", "ks2_maths_progress_gap", "TFSM6CLA1A"),

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from .catalogue import BY_CODE, ETHNIC_GROUP_NAMES, Unit
+from .catalogue import BY_CODE, CONFIDENCE_LIMITS, ETHNIC_GROUP_NAMES, Unit
 from .models import Area, AreaObservation, Measure, Observation, Source, Status, academic_year
 from .years import years_text
 
@@ -92,6 +92,8 @@ class Series:
     shared: dict[int, list[Point]] = field(default_factory=dict)
     urn: int | None = None  # the school's own
     opened_on: date | None = None
+    # Year → the 95% confidence interval (lower, upper) DfE gives with the school's progress score that year.
+    intervals: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def england_label(self) -> str:
@@ -135,6 +137,13 @@ class Series:
 
     def text(self, point):
         return display(point, self.measure)
+
+    def interval_text(self, year: int) -> str:
+        """'95% confidence interval -2.9 to 1.3', where DfE gives one with the school's figure for the year."""
+        if year not in self.intervals:
+            return ""
+        low, high = (self.measure.format(value, Status.VALUE) for value in self.intervals[year])
+        return f"95% confidence interval {low} to {high}"
 
     def shared_note(self, year: int) -> str:
         """What the school's figure for a year leaves out: the figure a predecessor's URN has for the same year."""
@@ -339,7 +348,25 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
             series.append(Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase))
     for one in series:
         one.shared, one.urn, one.opened_on = shared.get(one.measure.code, {}), school.urn, school.opened_on
+    _add_intervals(series, urns)
     return series
+
+
+def _add_intervals(series: list[Series], urns: list[int]) -> None:
+    """Each progress score's 95% confidence interval, from the same file and URN as the score shown, where both limits are given."""
+    limits = {s.measure.code: CONFIDENCE_LIMITS[s.measure.code] for s in series if s.measure.code in CONFIDENCE_LIMITS}
+    if not limits:
+        return
+    wanted = Measure.objects.filter(code__in=[code for pair in limits.values() for code in pair])
+    held = {(code, p.year, p.urn, p.source): p.value for code, p in every_school_point(urns, wanted) if p.value is not None}
+    for one in series:
+        if one.measure.code not in limits:
+            continue
+        low_code, high_code = limits[one.measure.code]
+        for year, shown in one.school.items():
+            low, high = (held.get((code, year, shown.urn, shown.source)) for code in (low_code, high_code))
+            if shown.value is not None and low is not None and high is not None:
+                one.intervals[year] = (low, high)
 
 
 # Beside a special school's figures where England's are not given for special schools alone (results, the 2023 census).

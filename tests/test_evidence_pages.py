@@ -229,7 +229,7 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
     assert f"Key stage 2 performance tables (final), 2018/19; file 2018-2019-936-ks2final.csv (import {run.id})" in html
     # A chart names England only where it draws England's line (a gap against national others has none for England).
     assert ">Reading, writing and maths: % at the expected standard, by year: Surrey and England</title>" in html
-    assert ">Disadvantaged gap: RWM expected standard (points), by year: Surrey</title>" in html
+    assert ">Disadvantaged gap: RWM expected standard (percentage points), by year: Surrey</title>" in html
 
 
 def test_authority_outcomes_count_the_state_funded_schools_ofsted_inspects(client, surrey):
@@ -569,3 +569,19 @@ def test_a_year_a_predecessor_also_has_a_figure_for_says_so_and_that_each_covers
     assert years["2018/19"][1] == "6.3%" and note in years["2018/19"][-1]
     # A school whose figures are all its own says nothing of the kind.
     assert "Also published for" not in client.get(reverse("evidence:school-results", args=[124937])).content.decode()
+
+
+def test_progress_scores_show_the_confidence_interval_dfe_gives_with_them(client, surrey):
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[124937])).content.decode()
+    # Kingswood 2018/19: READPROG 1.4, READPROG_LOWER -1, READPROG_UPPER 3.9 (26 pupils).
+    assert "95% confidence interval -1.0 to 3.9" in summary_row(html, "ks2_reading_progress")
+    years = {row[0]: row for row in table_rows(section(html, "ks2_reading_progress"))}
+    assert years["2018/19"][1] == "1.4 95% confidence interval -1.0 to 3.9"
+    assert "where the interval includes 0, the score is not clearly different" in section(html, "ks2_reading_progress")
+    # All Hallows 2018/19: P8MEA 0.59, P8CILOW 0.43, P8CIUPP 0.76.
+    html = client.get(reverse("evidence:school-results", args=[125315])).content.decode()
+    years = {row[0]: row for row in table_rows(section(html, "ks4_progress8"))}
+    assert years["2018/19"][1] == "0.59 95% confidence interval 0.43 to 0.76"
+    # A measure without one says nothing of the kind.
+    assert "confidence interval" not in summary_row(html, "ks4_attainment8")
