@@ -71,16 +71,32 @@ def inspection_changes(run, authority_ids) -> ChangeList:
     return ChangeList("evidence/_inspection_changes.html", changes.order_by(*order))
 
 
-def figures_loader(source: Source | dict[str, Source], layout: catalogue.Layout, read, *, versions: dict[str, Source] | None = None):
+def _national_or_not(figures) -> list[str]:
+    """Said of a school-level census that covers only some authorities: England's figures are not calculated from it."""
+    if figures.filter(pl.col("area") == "england").height or not figures.filter(pl.col("area") == "la").height:
+        return []
+    authorities = figures.filter(pl.col("area") == "la")["la_code"].n_unique()
+    return [
+        f"England's figures were not calculated from this file: it covers {authorities:,} of England's local authorities,"
+        " not the whole country, so England's figures held before stay as they were."
+    ]
+
+
+def figures_loader(
+    source: Source | dict[str, Source], layout: catalogue.Layout, read, *, versions: dict[str, Source] | None = None, notes=None
+):
     """`source` is the file's data set, or for performance tables the release its name gives (see release);
     with `versions`, the release a file's `version` column gives (see readers.release_version) comes first.
     `read(data, file_name, layout)` gives the figures of the columns of `layout` the file has: the measures
-    of those columns are what the file says something about, even where it leaves them blank."""
+    of those columns are what the file says something about, even where it leaves them blank. `notes(figures)`
+    gives what the import's outcome should say about them."""
 
     @naming_the_file
     def load(ctx):
         data = utf8(ctx.source)
         figures = read(data, ctx.source.name, layout)
+        if notes:
+            ctx.notes.extend(notes(figures))
         given = {column.measure for column in layout.present(ctx.source.header)}
         data_set = release(ctx.source.name, source) if isinstance(source, dict) else source
         if versions and (version := readers.release_version(data)):
@@ -168,6 +184,7 @@ KINDS = (
             Source.CENSUS_SPC,
             catalogue.CENSUS_SPC_COLUMNS,
             lambda d, n, layout: readers.read_census(d, layout, catalogue.CENSUS_SPC_COUNTS),
+            notes=_national_or_not,
         ),
         figure_changes,
     ),

@@ -229,8 +229,8 @@ def parse_figures(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
 def read_cells(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(number, code, blank) of each cell: what parse_figures decides from."""
     text = raw.str.strip_chars()
-    number = text.str.strip_suffix("%").cast(pl.Float64, strict=False)
-    number = pl.when(number.is_finite()).then(number)  # 'nan' and 'inf' read as numbers, but are none
+    # Plain decimals only, as DfE writes them: '1e1', 'nan' and 'inf' would read as numbers, but are none.
+    number = pl.when(text.str.contains(r"^[+-]?(?:\d+\.?\d*|\.\d+)%?$")).then(text.str.strip_suffix("%").cast(pl.Float64, strict=False))
     if words:
         number = number.fill_null(text.replace_strict(dict(words), default=None, return_dtype=pl.Float64))
     code = text.replace_strict(CODES | {NOT_IN_ROW_TEXT: NOT_IN_ROW}, default=None, return_dtype=pl.Int64)
@@ -310,14 +310,29 @@ class Bounds(NamedTuple):
     high: float
     what: str
     words: str
+    whole: bool = False  # whole numbers only
 
 
 # What a figure of each unit can be: a value outside refuses the file (a shifted row, a typing slip).
 BOUNDS = {
     Unit.PERCENT: Bounds(0, 100, "a percentage", "from 0 to 100"),
-    Unit.COUNT: Bounds(0, math.inf, "a number of pupils", "0 or more"),
-    Unit.BAND: Bounds(1, 5, "a Progress 8 band", "from 1 to 5"),
+    Unit.COUNT: Bounds(0, math.inf, "a number of pupils", "a whole number, 0 or more", whole=True),
+    Unit.BAND: Bounds(1, 5, "a Progress 8 band", "a whole number from 1 to 5", whole=True),
 }
+# Scores whose scale has fixed ends: Attainment 8 is the points of eight GCSE-level subjects, at most 9 each
+# with English and maths counted twice; KS2 scaled scores run from 80 to 120; the EBacc average point score from 0 to 9.
+SCALES = {
+    **dict.fromkeys(
+        ("ks4_attainment8", "ks4_attainment8_disadvantaged", "ks4_attainment8_other"),
+        Bounds(0, 90, "an Attainment 8 score", "from 0 to 90"),
+    ),
+    **dict.fromkeys(("ks2_reading_average", "ks2_maths_average"), Bounds(80, 120, "a KS2 scaled score", "from 80 to 120")),
+    "ks4_ebacc_aps": Bounds(0, 9, "an EBacc average point score", "from 0 to 9"),
+}
+
+
+def bounds_of(measure: str) -> Bounds | None:
+    return SCALES.get(measure) or BOUNDS.get(BY_CODE[measure].unit)
 
 
 def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys: list[pl.Expr]) -> pl.DataFrame:
@@ -341,8 +356,10 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
         # A blank beside a cohort of none (a school without disadvantaged pupils, for its gap) is not applicable, and said so.
         status = pl.when(pl.col(f"blank{order}") & (pl.col(f"cohort{order}") == 0)).then(pl.lit(NOT_APPLICABLE)).otherwise(status)
         outside = pl.lit(False)
-        if isinstance(column, Column) and (bounds := BOUNDS.get(BY_CODE[column.measure].unit)):
+        if isinstance(column, Column) and (bounds := bounds_of(column.measure)):
             outside = (value < bounds.low) | (value > bounds.high)
+            if bounds.whole:
+                outside |= value != value.round()
         parts.append(
             wide.select(
                 *(pl.col(name) for name in ("line", "area", "urn", "la_code", "year")),
@@ -362,7 +379,7 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
         text = frame[column.name][line - 2]
         if unreadable:
             raise ImportRefused(f"'{text}' is neither a number nor a known code", row=line, column=column.name)
-        bounds = BOUNDS[BY_CODE[column.measure].unit]
+        bounds = bounds_of(column.measure)
         raise ImportRefused(f"'{text}' cannot be {bounds.what}: it should be {bounds.words}", row=line, column=column.name)
     # A gap "against national other pupils" has no meaning for England itself: the tables print 0 there, or
     # leave it blank (KS4), and either way it is not applicable.
@@ -404,8 +421,16 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
         raise ImportRefused(f"unknown record type '{unknown['RECTYPE'][0]}'", row=unknown["line"][0], column="RECTYPE")
     area = rectype.replace_strict(rectypes, return_dtype=pl.String)
     school = area == "school"
-    if frame.height and frame.select(school.last()).item():
+    last = frame.select(area.last()).item() if frame.height else None
+    if last == "school":
         refuse_cut_short(data, len(header), frame["line"][-1])
+    elif last is not None and not last.startswith("england"):
+        # DfE's tables end with England's rows, after the authority's: a file that stops at the authority's row
+        # was cut there, maybe part-way through a figure.
+        raise ImportRefused(
+            "the file ends with the authority's row, but the tables end with England's: it looks cut short, so download it again",
+            row=frame["line"][-1],
+        )
     refuse_first_bad(frame, {"URN": school & parse_integer(pl.col("URN")).is_null()})
     keys = _keys(area, pl.when(school).then(pl.col("URN")), pl.col("LEA"), pl.lit(year))
     return long_figures(frame, columns, keys)
@@ -506,6 +531,10 @@ def read_keyed_schools(data: bytes, file_name: str, layout: Layout) -> pl.DataFr
     return long_figures(frame, columns, keys)
 
 
+# England has 153 local authorities with state-funded schools (2023); a few more or fewer as they are reorganised.
+ENGLAND_AUTHORITIES = 150
+
+
 def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]], headcount: str = "headcount of pupils") -> pl.DataFrame:
     """The school-level census, read once: each school's figures (as read_ees_schools), then each LA's and
     England's percentages computed from the counts of their state-funded schools, each measure's count
@@ -520,7 +549,10 @@ def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]],
         parse_integer(pl.col(headcount)).alias("_pupils"),
         *(_count(parts).alias(measure) for measure, parts in counts.items()),
     )
-    return pl.concat([schools, _area_percentages(numbers, list(counts), ("la", "england"))])
+    # England's figures are every authority's comparator: they are calculated only from a file of the whole
+    # country, never from one cut down to some authorities (which would make them those authorities' own).
+    national = numbers["la_code"].drop_nulls().n_unique() >= ENGLAND_AUTHORITIES
+    return pl.concat([schools, _area_percentages(numbers, list(counts), ("la", "england") if national else ("la",))])
 
 
 def _count(columns: tuple[str, ...]) -> pl.Expr:

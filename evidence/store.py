@@ -180,8 +180,21 @@ def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         pl.when(pl.col("area").str.starts_with("la")).then(pl.col("la_code")).otherwise(0).alias("la_code"),
         pl.col("line").is_null().alias("computed"),
     )
+    _refuse_repeated_areas(rows)
     all_area_lines = figures.filter(pl.col("area") != "school")["line"].drop_nulls().n_unique()
     return rows, all_area_lines - rows["line"].drop_nulls().n_unique()
+
+
+def _refuse_repeated_areas(rows: pl.DataFrame) -> None:
+    """An authority's or England's row given twice for the same year (a pasted copy) would leave whichever came last."""
+    keys = ["area", "la_code", "measure_id", "year"]
+    given = rows.filter(pl.col("line").is_not_null() & pl.col("measure_id").is_not_null())
+    doubled = given.group_by(keys).agg(pl.col("line").min(), pl.col("line").max().alias("again"), pl.col("line").n_unique().alias("rows"))
+    doubled = doubled.filter(pl.col("rows") > 1)
+    if doubled.height:
+        first = doubled.sort("again").row(0, named=True)
+        place = Area(first["area"]).label.replace("Local authority", f"LA {first['la_code']}")
+        raise ImportRefused(f"{place} has a row twice (rows {first['line']} and {first['again']})", row=first["again"])
 
 
 def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame, measures: list[int]) -> pl.DataFrame:

@@ -314,6 +314,8 @@ def test_a_corrupt_value_refuses_the_whole_file_naming_row_and_column(surrey, tm
         ("-5%", "'-5%' cannot be a percentage: it should be from 0 to 100"),
         ("NaN", "'NaN' is neither a number nor a known code"),
         ("inf", "'inf' is neither a number nor a known code"),
+        ("1e1", "'1e1' is neither a number nor a known code"),
+        ("5.6.1", "'5.6.1' is neither a number nor a known code"),
     ],
 )
 def test_a_figure_no_file_could_give_refuses_the_whole_file(surrey, tmp_path, cell, reason):
@@ -535,3 +537,68 @@ def test_a_census_summary_without_a_percentage_column_but_with_its_counts_import
     run = import_file(cut, la_codes=[936])
     assert run.outcome == ImportOutcome.UNCHANGED, run.message
     assert area_figure("eal_pct", 2019, la_code=936)[0] is not None
+
+
+def test_a_performance_table_that_ends_at_the_authoritys_row_is_refused_as_cut_short(surrey, tmp_path):
+    """Cut part-way through Surrey's row (its RWM figure '70%' left as '7'), the file has no England rows after it."""
+    import_file(KS2[2019])
+    before = snapshot()
+    text = KS2[2019].read_text(encoding="utf-8-sig")
+    la_row = next(i for i, line in enumerate(text.split("\n")) if line.startswith("3,"))
+    lines = text.split("\n")[: la_row + 1]
+    header = lines[0].split(",")
+    lines[-1] = ",".join(lines[-1].split(",")[: header.index("PTRWM_EXP") + 1])[:-2]
+    cut = tmp_path / "2018-2019-936-ks2final.csv"
+    cut.write_text("\n".join(lines), encoding="utf-8")
+    run = import_file(cut)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"row {la_row + 1}" in run.message and "ends with the authority's row" in run.message
+    assert snapshot() == before
+
+
+def test_an_authority_or_england_row_given_twice_is_refused_naming_both_rows(surrey, tmp_path):
+    text = ABSENCE.read_text(encoding="utf-8-sig").rstrip("\n").split("\n")
+    doubled = tmp_path / "2018-2019-england_abs.csv"
+    doubled.write_text("\n".join([*text, "NAT,PRI,,9.9,50"]) + "\n", encoding="utf-8")
+    run = import_file(doubled)
+    assert run.outcome == ImportOutcome.REFUSED
+    first = next(i for i, line in enumerate(text, start=1) if line.startswith("NAT,PRI"))
+    assert f"England (state-funded primary schools) has a row twice (rows {first} and {len(text) + 1})" in run.message
+    assert not AreaObservation.objects.exists()
+
+
+def test_a_census_cut_down_to_some_authorities_leaves_englands_figures_as_they_were(surrey, tmp_path):
+    """England's figures are calculated only from the whole country's file: Surrey's rows alone would make them Surrey's."""
+    import_file(CENSUS_2023)
+    england = area_figure("fsm_pct", 2023)
+    surrey_only = tmp_path / "2022-2023-school-census-spc-school-level.csv"
+    with gzip.open(CENSUS_2023, "rt", encoding="utf-8-sig", newline="") as source, surrey_only.open("w", encoding="utf-8", newline="") as out:
+        reader, writer = csv.reader(source), csv.writer(out)
+        header = next(reader)
+        writer.writerow(header)
+        writer.writerows(row for row in reader if row[header.index("old_la_code")] == "936")
+    run = import_file(surrey_only)
+    assert run.outcome in (ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED), run.message
+    assert "England's figures were not calculated from this file: it covers 1 of England's local authorities" in run.message
+    assert area_figure("fsm_pct", 2023) == england == (23.8, "Value given")
+    assert area_figure("fsm_pct", 2023, la_code=936, area=Area.LA) == (13.9, "Value given")
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "reason"),
+    [
+        ("TELIG", "27.5", "'27.5' cannot be a number of pupils: it should be a whole number, 0 or more"),
+        ("READ_AVERAGE", "150", "'150' cannot be a KS2 scaled score: it should be from 80 to 120"),
+    ],
+)
+def test_a_figure_outside_its_measures_scale_refuses_the_whole_file(surrey, tmp_path, column, cell, reason):
+    rows = list(csv.reader(io.StringIO(KS2[2019].read_text(encoding="utf-8-sig"))))
+    at = next(i for i, row in enumerate(rows) if row[rows[0].index("URN")] == "143373")
+    rows[at][rows[0].index(column)] = cell
+    altered = tmp_path / "2018-2019-936-ks2final.csv"
+    with altered.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    run = import_file(altered)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"row {at + 1}, column '{column}': {reason}" in run.message
+    assert not Observation.objects.exists()
