@@ -241,7 +241,7 @@ def test_a_school_gias_links_to_a_successor_the_register_lacks_is_flagged_as_may
     sign_in(client, officer)
     # Kingswood Primary School became URN 150678 on 30 April 2024; the register's extract is of April 2022.
     html = client.get(reverse("register:school-detail", args=[124937])).content.decode()
-    assert "This school may have closed or converted since the register’s extract: GIAS links it to a successor." in html
+    assert "since the register’s extract: Get Information about Schools (GIAS), DfE’s register of schools, links it to a successor." in html
     assert "Kingswood Primary School (URN 150678), from 30 April 2024, which the register does not hold." in html
     assert "a GIAS extract with changes up to 20 April 2022" in html and "surrey-2022-04-20-primary-establishments.csv" in html
     assert "importing a newer GIAS establishment extract" in html
