@@ -119,6 +119,33 @@ def release(file_name: str, sources: dict[str, Source]) -> Source:
 
 KS2_RELEASES = {"provisional": Source.KS2_PROVISIONAL, "revised": Source.KS2_REVISED, "": Source.KS2_FINAL}
 KS4_RELEASES = {"provisional": Source.KS4_PROVISIONAL, "revised": Source.KS4_REVISED, "": Source.KS4_FINAL}
+KS4_HEADLINE_RELEASES = {**KS4_RELEASES, "": Source.KS4_PROVISIONAL}  # DfE's provisional headline file names no release
+KS4_INFO_RELEASES = {
+    "provisional": Source.KS4_SCHOOL_INFO_PROVISIONAL,
+    "revised": Source.KS4_SCHOOL_INFO_REVISED,
+    "": Source.KS4_SCHOOL_INFO,
+}
+
+
+def named_edition(source: Source | dict[str, Source], *, year_in_columns: bool = False):
+    """What a file's name makes of it (ImportKind.edition), for the kinds whose year comes from the name (unless, with
+    `year_in_columns`, the performance tables' columns give it) and whose release may: the data set and year, in words."""
+
+    def edition(header: list[str], file_name: str) -> str | None:
+        year = (year_in_columns and readers.year_from_suffixes(header)) or readers.year_from_name(file_name)
+        if year is None:
+            return None
+        data_set = release(file_name, source) if isinstance(source, dict) else source
+        return f"{data_set.label} for {year - 1}/{year % 100:02d}"
+
+    return edition
+
+
+def ees_release(header: list[str], file_name: str) -> str | None:
+    """What an EES file's name makes of it: its release, unless a `version` column gives that (the year is in its rows)."""
+    if "version" in header:
+        return None
+    return release(file_name, KS4_INFO_RELEASES).label
 
 
 def inspections_loader(source: InspectionSource):
@@ -139,6 +166,7 @@ KINDS = (
             KS2_RELEASES, catalogue.KS2_COLUMNS, lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS2_RECTYPES)
         ),
         figure_changes,
+        edition=named_edition(KS2_RELEASES, year_in_columns=True),
     ),
     ImportKind(
         "ks4_final",
@@ -148,24 +176,26 @@ KINDS = (
             KS4_RELEASES, catalogue.KS4_COLUMNS, lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS4_RECTYPES)
         ),
         figure_changes,
+        edition=named_edition(KS4_RELEASES, year_in_columns=True),
     ),
     ImportKind(
         "ks4_provisional",
         "Key stage 4 headline measures (provisional)",
         lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "P8_BANDING") and "TOTATT8" not in h,
         figures_loader(
-            {**KS4_RELEASES, "": Source.KS4_PROVISIONAL},
+            KS4_HEADLINE_RELEASES,
             catalogue.KS4_COLUMNS,
             lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS4_RECTYPES),
         ),
         figure_changes,
+        edition=named_edition(KS4_HEADLINE_RELEASES, year_in_columns=True),
     ),
     ImportKind(
         "ks4_school_information",
         "Key stage 4 information about schools (explore education statistics)",
         lambda h: _has(h, "time_period", "school_urn", "old_la_code") and bool({"p8_banding", "progress8_banding"} & set(h)),
         figures_loader(
-            {"provisional": Source.KS4_SCHOOL_INFO_PROVISIONAL, "revised": Source.KS4_SCHOOL_INFO_REVISED, "": Source.KS4_SCHOOL_INFO},
+            KS4_INFO_RELEASES,
             catalogue.KS4_EES_COLUMNS,
             lambda d, n, layout: readers.read_ees_schools(d, layout),
             versions={
@@ -175,6 +205,7 @@ KINDS = (
             },
         ),
         figure_changes,
+        edition=ees_release,
     ),
     ImportKind(
         "school_census",
@@ -194,6 +225,7 @@ KINDS = (
         lambda h: _has(h, "URN", "LA", "NOR", "PNUMFSMEVER"),
         figures_loader(Source.CENSUS_SUMMARY, catalogue.CENSUS_SUMMARY_COLUMNS, lambda d, n, layout: _census_summary(d, n, layout)),
         figure_changes,
+        edition=named_edition(Source.CENSUS_SUMMARY),
     ),
     ImportKind(
         "pupil_absence",
@@ -203,6 +235,7 @@ KINDS = (
         # and special 10.1%, are DfE's published 2018/19 rates; 2017/18's were 4.2% and 10.2%).
         figures_loader(Source.ABSENCE, catalogue.ABSENCE_COLUMNS, readers.read_keyed_schools),
         figure_changes,
+        edition=named_edition(Source.ABSENCE),
     ),
     ImportKind(
         "ofsted_all_inspections",

@@ -258,6 +258,8 @@ def refuse_first_bad(frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         first = hits.row(0, named=True)
         column = next(name for name in checks if first[name])
         raw = frame[column][first["_i"]]
+        if raw is None or not raw.strip():
+            raise ImportRefused(f"the {column} is blank", row=first["_i"] + 2, column=column)
         raise ImportRefused(f"'{raw}' is neither a number nor a known code", row=first["_i"] + 2, column=column)
 
 

@@ -16,7 +16,7 @@ from functools import cached_property
 @dataclass
 class SourceFile:
     name: str  # the file's name as the user gave it (no directories)
-    data: bytes  # the raw bytes (gzip already undone)
+    data: bytes  # the file's bytes (gzip undone, UTF-16 recoded as UTF-8)
     encoding: str  # utf-8 (with or without BOM), else windows-1252 or latin-1
     header: list[str]  # the first row's fields, stripped
     has_rows: bool  # whether anything follows the header
@@ -101,6 +101,10 @@ class ImportKind:
     # Whether the file itself adds the authorities it names (GIAS extracts): then an import may be limited to
     # one the register does not hold yet, and the loader refuses one the file has no schools of.
     adds_authorities: bool = False
+    # Given the header and a file name, what the loader takes a file of that name to be when its name decides its
+    # year or release (e.g. "Key stage 2 performance tables (final) for 2018/19"); None when the name cannot tell.
+    # The same bytes imported before under a name that makes them something else are refused (a renamed copy).
+    edition: Callable[[list[str], str], str | None] | None = None
 
 
 KINDS: dict[str, ImportKind] = {}

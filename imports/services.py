@@ -53,6 +53,24 @@ def refuse_authorities_not_held(la_codes: Iterable[int], *, in_file: Iterable[in
     raise ImportRefused(f"{there} in the register, and the file has no schools of {'it' if len(unknown) == 1 else 'them'}")
 
 
+def refuse_renamed_copy(source: SourceFile, kind: ImportKind) -> None:
+    """For a kind whose file name gives the year or release: the same bytes imported before under a name that made
+    them another year or release (a file copied and renamed) would store every figure again as this name's. Refuse
+    them, naming the earlier import. Under a name that gives the same year and release they import as unchanged."""
+    if kind.edition is None or (now := kind.edition(source.header, source.name)) is None:
+        return
+    earlier = ImportRun.objects.filter(
+        checksum=source.checksum, kind=kind.code, outcome__in=(ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED)
+    ).exclude(file_name=source.name)
+    for run in earlier.order_by("pk"):
+        then = kind.edition(source.header, run.file_name)
+        if then not in (None, now):
+            raise ImportRefused(
+                f"these are the same contents as {run.file_name}, imported as {then} (import {run.pk}); under this name "
+                f"they would be stored again as {now}. Import the file DfE published for that instead"
+            )
+
+
 @checkpoint_afterwards()
 def import_file(
     path_or_bytes,
@@ -92,6 +110,7 @@ def import_file(
             raise ImportRefused("the file has a header but no rows")
         if not chosen.adds_authorities:
             refuse_authorities_not_held(la_codes)
+        refuse_renamed_copy(source, chosen)
     except ImportRefused as refusal:
         run.checksum = source.checksum
         return _refused(run, refusal, user)

@@ -3,13 +3,18 @@
 import csv
 import hashlib
 import io
+import re
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from core.words import listed
+
 from .registry import ImportRefused, SourceFile
 
 GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # The most a gzipped file may unpack to: several times the largest national file (the census is under
 # 100 MB), and a bound on what a small, highly compressed upload can make the import hold in memory.
 MAX_UNPACKED_BYTES = 1024**3
@@ -29,16 +34,51 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     # Hashing lets go of Python's lock, so the checksum is worked out while the file is parsed.
     checksum = _hasher.submit(lambda: hashlib.sha256(raw).hexdigest())
     data = _gunzip(raw, name) if raw[:2] == GZIP_MAGIC else raw
+    _refuse_archives(raw, data, name)
+    data = _from_utf16(data, name) if data[:2] in UTF16_BOMS else data
     if b"\r" in data[:HEAD_BYTES] and b"\n" not in data[:HEAD_BYTES]:
         data = data.replace(b"\r", b"\n")  # lines ended by a carriage return alone (as old Mac programs save them)
-    encoding = encoding_of(data)
+    encoding = encoding_of(data, name)
     start = data[:HEAD_BYTES].decode(encoding, "ignore").removeprefix("\ufeff")
     if not start.strip() and len(data) <= HEAD_BYTES:
         raise ImportRefused("the file is empty", file_name=name)
-    header, has_rows = read_header(start), _has_rows(start) or len(data) > HEAD_BYTES
+    if "\x00" in start.partition("\n")[0]:
+        raise ImportRefused(
+            "its first line holds NUL bytes, which a CSV file never does: it may be UTF-16 without a byte-order mark, or not a "
+            "text file at all; save it as CSV UTF-8",
+            file_name=name,
+        )
+    try:
+        header, has_rows = read_header(start), _has_rows(start) or len(data) > HEAD_BYTES
+    except csv.Error as exc:
+        raise ImportRefused(f"its first line cannot be read as CSV ({exc}): save the file as CSV UTF-8", file_name=name)
     if not any(header):
         raise ImportRefused("its first line is blank, where the header should be", file_name=name)
+    refuse_repeated_columns(header, name)
     return SourceFile(name=name, data=data, encoding=encoding, header=header, has_rows=has_rows, checksum_job=checksum)
+
+
+def _refuse_archives(raw: bytes, data: bytes, name: str) -> None:
+    """A zip archive (as some downloads come, and as an Excel workbook is), or a gzip of a gzip, is no CSV: its bytes
+    would be read as a garbled header. Say what it is and what to do instead."""
+    if data is not raw and (data[:2] == GZIP_MAGIC or data[:4] == ZIP_MAGIC):
+        raise ImportRefused(
+            "the file inside the gzip is itself compressed: unpack it until the CSV file is left, and import that", file_name=name
+        )
+    if data[:4] == ZIP_MAGIC:
+        if name.lower().endswith((".xlsx", ".xlsm")) or b"xl/" in data[:HEAD_BYTES]:  # a workbook's parts are in xl/
+            raise ImportRefused("this is an Excel workbook: open it in Excel and save it as CSV UTF-8 first", file_name=name)
+        raise ImportRefused("this is a zip archive: extract the CSV file from it first, and import that", file_name=name)
+
+
+def _from_utf16(data: bytes, name: str) -> bytes:
+    """A file in UTF-16 with its byte-order mark (Excel's "Unicode text", some exports) as UTF-8, which every reader reads."""
+    try:
+        return data.decode("utf-16").encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(
+            f"the file starts as UTF-16 does, but is not UTF-16 throughout ({exc.reason}): save it as CSV UTF-8", file_name=name
+        )
 
 
 def _gunzip(raw: bytes, name: str) -> bytes:
@@ -63,23 +103,68 @@ def _gunzip(raw: bytes, name: str) -> bytes:
     return data
 
 
-def encoding_of(data: bytes) -> str:
-    """UTF-8 (plain ASCII is too); otherwise Windows-1252, which GIAS uses for its links files."""
+def encoding_of(data: bytes, name: str | None = None) -> str:
+    """UTF-8 (plain ASCII is too); otherwise Windows-1252, which GIAS uses for its links files. A file that is
+    partly UTF-8 is refused (see _refuse_mixed)."""
     if data.isascii():
         return "utf-8"
-    for encoding in ("utf-8", "windows-1252"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    # Five byte values are unassigned in Windows-1252; Latin-1 maps every byte.
-    return "latin-1"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        _refuse_mixed(data, exc, name)
+    try:
+        data.decode("windows-1252")
+        return "windows-1252"
+    except UnicodeDecodeError:
+        # Five byte values are unassigned in Windows-1252; Latin-1 maps every byte.
+        return "latin-1"
+
+
+NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _refuse_mixed(data: bytes, error: UnicodeDecodeError, name: str | None) -> None:
+    """A file that is not UTF-8 throughout but has characters written in UTF-8 (or starts with UTF-8's byte-order
+    mark) mixes two encodings: a row pasted from elsewhere, a byte slipped in. Read as Windows-1252, every UTF-8
+    character would be garbled ('Café' as 'CafÃ©', recorded as a change of name), so the file is refused at the
+    first byte that is not UTF-8."""
+    utf8 = NOT_ASCII.search(data.decode("utf-8", "ignore"))  # what is left is ASCII or UTF-8 written as such
+    if utf8 is None:
+        return
+    evidence = "it starts with UTF-8's byte-order mark" if utf8.group() == "\ufeff" else f"it has '{utf8.group()}' written in UTF-8"
+    byte = data[error.start]
+    as_1252 = bytes([byte]).decode("windows-1252", "replace")
+    raise ImportRefused(
+        f"the file is UTF-8 ({evidence}) but this row has a byte that is not (0x{byte:02X}, '{as_1252}' in Windows-1252): the file "
+        "mixes two encodings, so correct this row and save the file as CSV UTF-8",
+        row=data.count(b"\n", 0, error.start) + 1,
+        file_name=name,
+    )
 
 
 def read_header(text: str) -> list[str]:
     first = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))), [])
     return [name.strip() for name in first]
+
+
+def refuse_repeated_columns(header: list[str], name: str | None = None) -> None:
+    """A column named twice (pasted in again, or a spreadsheet's copy) leaves it unclear which holds the figures, and
+    each reader would take a different one (or fail): refuse the file, naming both places. Blank names are left alone."""
+    places: dict[str, list[int]] = {}
+    for position, column in enumerate(header, start=1):
+        if column:
+            places.setdefault(column, []).append(position)
+    repeated = next(((column, at) for column, at in places.items() if len(at) > 1), None)
+    if repeated:
+        column, at = repeated
+        times, extra = ("twice", "one") if len(at) == 2 else (f"{len(at)} times", "all but one")
+        raise ImportRefused(
+            f"the header has this column {times} (columns {listed([str(p) for p in at])}): remove or rename {extra}",
+            row=1,
+            column=column,
+            file_name=name,
+        )
 
 
 def _has_rows(start: str) -> bool:

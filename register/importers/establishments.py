@@ -247,6 +247,7 @@ def _register_frame(raw: pl.DataFrame) -> pl.DataFrame:
         frame = _parse_column_by_column(raw)  # names the first bad value
     frames.refuse_duplicates(frame["urn"], "URN", "URN")
     _check(frame)
+    _refuse_inspections_after_today(frame)
     sen = [frames.text(raw, column) for column in SEN_COLUMNS if column in raw.columns]
     frame = frame.with_columns(
         laestab=pl.when(pl.col("establishment_number").is_not_null()).then(pl.col("la_code") * 10000 + pl.col("establishment_number")),
@@ -314,6 +315,19 @@ def _check(frame: pl.DataFrame) -> None:
                 row=row,
                 column=NUMBER_COLUMNS[field],
             )
+
+
+def _refuse_inspections_after_today(frame: pl.DataFrame) -> None:
+    """The last inspection's date becomes an inspection in the school's history (with OfstedRating), and the latest
+    one shown: a date after today is a slip, refused as the Ofsted files' own dates are."""
+    future = (frame["ofsted_last_inspection"] > date.today()).fill_null(False)
+    if future.any():
+        row = frames.first_row(future)
+        raise ImportRefused(
+            f"'{frame['ofsted_last_inspection'][row - 2]:%d-%m-%Y}' cannot be the date of the last inspection: it is after today",
+            row=row,
+            column=DATE_COLUMNS["ofsted_last_inspection"],
+        )
 
 
 def _joined_provision(sen: list[pl.Series], height: int) -> pl.Series:

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.words import listed
 from imports.models import ImportOutcome
 from imports.progress import ProgressBar
 from imports.registry import KINDS
@@ -25,18 +26,35 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=sorted(KINDS), help="Take every file as this kind instead of detecting it")
 
     def handle(self, *args, files, la_codes, kind, **options):
-        for path in files:
-            bar = ProgressBar()
-
-            def announce(run, chosen):
-                self.stdout.write(f"Took {run.file_name} as a {chosen.label}")
-
+        """Each file is imported whole or not at all, so one refused does not stop the rest: every file is tried,
+        and the command fails at the end, saying why each file it could not import was not."""
+        not_imported = {}
+        for number, path in enumerate(files):
             try:
-                run = import_file(path, kind=kind, la_codes=la_codes, progress=bar, on_start=announce)
-            except OSError as exc:
-                raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc}).")
-            finally:
-                bar.close()
-            if run.outcome == ImportOutcome.REFUSED:
-                raise CommandError(run.message)
-            self.stdout.write(self.style.SUCCESS(run.message))
+                self.stdout.write(self.style.SUCCESS(self._import(path, kind, la_codes)))
+            except CommandError as error:
+                not_imported[path] = str(error)
+            except Exception:
+                if untried := files[number + 1 :]:
+                    self.stderr.write(f"Not tried, after the failure below: {listed(untried)}")
+                raise
+        if not_imported:
+            summary = [f"{len(not_imported)} of {len(files)} files not imported: {listed(list(not_imported))}."] if len(files) > 1 else []
+            raise CommandError("\n".join([*not_imported.values(), *summary]))
+
+    def _import(self, path, kind, la_codes) -> str:
+        """Import one file and return what it did; raise CommandError if it cannot be read or is refused."""
+        bar = ProgressBar()
+
+        def announce(run, chosen):
+            self.stdout.write(f"Took {run.file_name} as a {chosen.label}")
+
+        try:
+            run = import_file(path, kind=kind, la_codes=la_codes, progress=bar, on_start=announce)
+        except OSError as exc:
+            raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc}).")
+        finally:
+            bar.close()
+        if run.outcome == ImportOutcome.REFUSED:
+            raise CommandError(run.message)
+        return run.message

@@ -1,0 +1,276 @@
+"""Files that used to crash an import or slip through: each is refused whole, naming file, row and column, and
+the refusal is recorded as an ImportRun; or, where the file can be read after all (UTF-16), it imports as its
+UTF-8 original would."""
+
+import csv
+import gzip
+import io
+import shutil
+import zipfile
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from evidence.models import AreaObservation, Inspection, Observation, Source
+from imports.models import ImportOutcome, ImportRun
+from imports.services import import_file
+from register.models import RegisterEvent, School
+
+from . import evidence_helpers
+from .evidence_helpers import ABSENCE, KS2, KS4_PROVISIONAL
+from .test_import_demo_files import GIAS_2021, GIAS_2022, snapshot
+from .test_import_refusals import corrupt, set_field
+
+
+@pytest.fixture
+def surrey(db):
+    """The real Surrey register (the 2021 extract, then the 2022 primary extract)."""
+    import_file(GIAS_2021)
+    import_file(GIAS_2022)
+
+
+def everything():
+    """Every register and evidence table, so a test can say 'exactly as before'."""
+    return snapshot() | evidence_helpers.snapshot()
+
+
+def refused(path_or_bytes, **options):
+    """Import a file that must be refused; return the refusal as recorded (an ImportRun read back from the database)."""
+    run = import_file(path_or_bytes, **options)
+    stored = ImportRun.objects.get(pk=run.pk)
+    assert stored.outcome == ImportOutcome.REFUSED, stored.message
+    assert stored.finished_at is not None
+    return stored
+
+
+def rows_of(source):
+    return list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
+
+
+def written(rows, path, encoding="utf-8", newline="\r\n"):
+    out = io.StringIO()
+    csv.writer(out, lineterminator=newline).writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+class TestColumnNamedTwice:
+    """A column pasted in again beside itself: polars refused to read the KS2 table (DuplicateError, a traceback and
+    no record); the GIAS reader quietly took the first."""
+
+    @pytest.mark.parametrize(("source", "column"), [(KS2[2019], "PTRWM_EXP"), (GIAS_2022, "EstablishmentName")])
+    def test_is_refused_naming_the_column_and_both_places(self, surrey, tmp_path, source, column):
+        rows = rows_of(source)
+        at = rows[0].index(column)
+        for row in rows:
+            if len(row) > at:
+                row.insert(at + 1, row[at])
+        before = everything()
+        run = refused(written(rows, tmp_path / source.name))
+        assert run.message == (
+            f"{source.name}, row 1, column '{column}': the header has this column twice (columns {at + 1} and {at + 2}): "
+            "remove or rename one. Nothing was imported from this file."
+        )
+        assert everything() == before
+
+    def test_blank_column_names_may_repeat(self, db):
+        run = import_file(b"URN,LinkURN,LinkType,,\r\n100000,100001,Successor,,\r\n", file_name="links.csv")
+        assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+
+
+class TestUtf16:
+    """UTF-16 with a byte-order mark (Excel's "Unicode text"): read_header crashed on its NUL bytes, or the header came
+    out garbled. It is read as the text it is."""
+
+    @pytest.mark.parametrize("newline", ["\r\n", "\n"], ids=["crlf", "lf"])
+    def test_a_register_extract_imports_as_its_text(self, surrey, tmp_path, newline):
+        rows = rows_of(GIAS_2022)
+        name = rows[0].index("EstablishmentName")
+        rows[1][name] = "Café " + rows[1][name]
+        run = import_file(written(rows, tmp_path / GIAS_2022.name, "utf-16", newline))
+        assert (run.outcome, run.changed, run.unchanged) == (ImportOutcome.SUCCEEDED, 1, 575), run.message
+        assert School.objects.get(urn=int(rows[1][0])).name == rows[1][name]
+
+    @pytest.mark.parametrize("source", [KS2[2019], ABSENCE], ids=["ks2 crlf", "absence lf"])
+    def test_a_figures_file_imports_as_its_utf8_original(self, surrey, tmp_path, source):
+        original = import_file(source)
+        assert original.outcome == ImportOutcome.SUCCEEDED, original.message
+        copy = tmp_path / source.name
+        copy.write_bytes(source.read_bytes().decode("utf-8-sig").encode("utf-16"))
+        run = import_file(copy)
+        assert (run.outcome, run.rows_read) == (ImportOutcome.UNCHANGED, original.rows_read), run.message
+
+    def test_utf16_without_a_byte_order_mark_is_refused_saying_what_to_do(self, db):
+        data = "URN,LinkURN,LinkType\r\n100000,100001,Successor\r\n".encode("utf-16-le")
+        run = refused(data, file_name="links.csv")
+        assert run.message.startswith("links.csv: its first line holds NUL bytes, which a CSV file never does: it may be UTF-16")
+        assert "save it as CSV UTF-8" in run.message
+
+
+class TestNotACsvFile:
+    """A zip archive, an Excel workbook or a gzip of a gzip crashed read_header with a csv.Error and left no record."""
+
+    def test_a_zip_archive(self, db, tmp_path):
+        path = tmp_path / "2018-2019-england_abs.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(ABSENCE, ABSENCE.name)
+        run = refused(path)
+        assert run.message == (
+            "2018-2019-england_abs.zip: this is a zip archive: extract the CSV file from it first, and import that. "
+            "Nothing was imported from this file."
+        )
+
+    def test_an_excel_workbook(self, db, tmp_path):
+        path = tmp_path / "2018-2019-england_abs.xlsx"
+        with zipfile.ZipFile(path, "w") as workbook:
+            workbook.writestr("[Content_Types].xml", "<Types/>")
+        run = refused(path)
+        assert run.message.startswith("2018-2019-england_abs.xlsx: this is an Excel workbook: open it in Excel and save it as CSV UTF-8")
+
+    @pytest.mark.parametrize("inner", ["gzip", "zip"])
+    def test_a_gzip_holding_a_compressed_file(self, db, tmp_path, inner):
+        if inner == "gzip":
+            packed = gzip.compress(ABSENCE.read_bytes())
+        else:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as archive:
+                archive.write(ABSENCE, ABSENCE.name)
+            packed = buffer.getvalue()
+        run = refused(gzip.compress(packed), file_name="2018-2019-double.csv.gz")
+        assert run.message == (
+            "2018-2019-double.csv.gz: the file inside the gzip is itself compressed: unpack it until the CSV file is left, "
+            "and import that. Nothing was imported from this file."
+        )
+
+
+class TestMixedEncodings:
+    """A UTF-8 file with one stray Windows-1252 byte was decoded wholly as Windows-1252: every UTF-8 name was garbled
+    ('Café' as 'CafÃ©') and recorded as a change of name."""
+
+    def test_is_refused_naming_the_row_of_the_stray_byte(self, surrey, tmp_path):
+        rows = rows_of(GIAS_2022)
+        name = rows[0].index("EstablishmentName")
+        rows[2][name] = "Café " + rows[2][name]
+        rows[17][name] += " \x00"  # becomes the stray byte below
+        path = written(rows, tmp_path / GIAS_2022.name)
+        path.write_bytes(path.read_bytes().replace(b"\x00", b"\xa3"))
+        before = everything()
+        run = refused(path)
+        assert run.message == (
+            f"{GIAS_2022.name}, row 18: the file is UTF-8 (it has 'é' written in UTF-8) but this row has a byte that is not "
+            "(0xA3, '£' in Windows-1252): the file mixes two encodings, so correct this row and save the file as CSV UTF-8. "
+            "Nothing was imported from this file."
+        )
+        assert everything() == before
+        assert not RegisterEvent.objects.filter(import_run=run).exists()
+
+    def test_a_byte_order_mark_and_a_stray_byte_point_at_the_encoding_not_a_mangled_header(self, surrey, tmp_path):
+        lines = ABSENCE.read_bytes().split(b"\n")
+        lines[5] = lines[5] + b"\xa3"
+        path = tmp_path / ABSENCE.name
+        path.write_bytes(b"\n".join(lines))
+        run = refused(path)
+        assert run.message.startswith(
+            f"{ABSENCE.name}, row 6: the file is UTF-8 (it starts with UTF-8's byte-order mark) but this row has a byte that is not "
+            "(0xA3, '£' in Windows-1252)"
+        )
+        assert "recognises" not in run.message
+
+    def test_a_file_wholly_in_windows_1252_still_imports(self, surrey, tmp_path):
+        rows = rows_of(GIAS_2022)
+        name = rows[0].index("EstablishmentName")
+        rows[2][name] = "Café " + rows[2][name]
+        run = import_file(written(rows, tmp_path / GIAS_2022.name, "windows-1252"))
+        assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 1), run.message
+        assert School.objects.get(urn=int(rows[2][0])).name == rows[2][name]
+
+
+class TestBlankUrn:
+    """A school's row with its URN blank said "'None' is neither a number nor a known code"."""
+
+    @pytest.mark.parametrize(("source", "row"), [(KS2[2019], 11), (ABSENCE, 20312)], ids=["ks2", "absence"])
+    def test_says_the_urn_is_blank(self, surrey, tmp_path, source, row):
+        rows = rows_of(source)
+        rows[row - 1][rows[0].index("URN")] = ""
+        before = everything()
+        run = refused(written(rows, tmp_path / source.name))
+        assert run.message == f"{source.name}, row {row}, column 'URN': the URN is blank. Nothing was imported from this file."
+        assert everything() == before
+
+
+def run_command(*args):
+    out = StringIO()
+    call_command("import_data", *[str(a) for a in args], stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_the_command_goes_on_after_a_refused_file_and_fails_at_the_end_naming_it(db, tmp_path):
+    """Each file is its own all-or-nothing import: one refused does not stop those after it."""
+    notes = tmp_path / "notes.csv"
+    notes.write_text("Note,Author\nhello,me\n")
+    absent = tmp_path / "absent.csv"
+    with pytest.raises(CommandError) as error:
+        run_command(notes, GIAS_2021, absent)
+    message = str(error.value)
+    assert "notes.csv: not a file Common Ground recognises" in message
+    assert f"{absent}: cannot read the file" in message
+    assert message.endswith(f"2 of 3 files not imported: {notes} and {absent}.")
+    assert School.objects.count() == 590
+    assert list(ImportRun.objects.order_by("pk").values_list("file_name", "outcome")) == [
+        ("notes.csv", ImportOutcome.REFUSED),
+        (GIAS_2021.name, ImportOutcome.SUCCEEDED),
+    ]
+
+
+def test_a_last_inspection_after_today_in_a_register_extract_is_refused(db, tmp_path):
+    """GIAS's OfstedLastInsp becomes an inspection in the school's history, and its latest: a date after today is a slip."""
+    tomorrow = (date.today() + timedelta(days=1)).strftime("%d-%m-%Y")
+    run = refused(corrupt(GIAS_2021, tmp_path, 103, set_field("OfstedLastInsp", tomorrow)))
+    assert run.message == (
+        f"{GIAS_2021.name}, row 103, column 'OfstedLastInsp': '{tomorrow}' cannot be the date of the last inspection: it is after "
+        "today. Nothing was imported from this file."
+    )
+    assert not School.objects.exists() and not Inspection.objects.exists()
+
+
+class TestRenamedCopy:
+    """The same bytes under a name that gives another year or release stored every figure again as that one's."""
+
+    def test_under_another_year_is_refused_naming_the_earlier_import(self, surrey, tmp_path):
+        first = import_file(KS4_PROVISIONAL)
+        assert first.outcome == ImportOutcome.SUCCEEDED, first.message
+        copy = shutil.copy(KS4_PROVISIONAL, tmp_path / "2019-2020-england_ks4provisional.csv")
+        before = everything()
+        run = refused(copy)
+        assert run.message == (
+            "2019-2020-england_ks4provisional.csv: these are the same contents as 2018-2019-england_ks4provisional.csv, imported as "
+            f"Key stage 4 performance tables (provisional) for 2018/19 (import {first.pk}); under this name they would be stored "
+            "again as Key stage 4 performance tables (provisional) for 2019/20. Import the file DfE published for that instead. "
+            "Nothing was imported from this file."
+        )
+        assert (run.kind, run.checksum) == ("ks4_provisional", first.checksum)
+        assert everything() == before
+        assert not AreaObservation.objects.filter(year=2020).exists()
+
+    def test_under_another_release_is_refused(self, surrey, tmp_path):
+        first = import_file(KS2[2019])
+        copy = shutil.copy(KS2[2019], tmp_path / "2018-2019-936-ks2provisional.csv")
+        run = refused(copy)
+        assert run.message.startswith(
+            "2018-2019-936-ks2provisional.csv: these are the same contents as 2018-2019-936-ks2final.csv, imported as "
+            f"Key stage 2 performance tables (final) for 2018/19 (import {first.pk}); under this name they would be stored again "
+            "as Key stage 2 performance tables (provisional) for 2018/19."
+        )
+        assert not Observation.objects.filter(source=Source.KS2_PROVISIONAL).exists()
+
+    @pytest.mark.parametrize("name", ["201819_england_ks4provisional.csv", "2018-2019-england_ks4provisional (1).csv"])
+    def test_under_a_name_giving_the_same_year_and_release_is_unchanged(self, surrey, tmp_path, name):
+        import_file(KS4_PROVISIONAL)
+        run = import_file(shutil.copy(KS4_PROVISIONAL, tmp_path / name))
+        assert run.outcome == ImportOutcome.UNCHANGED, run.message
+
+    def test_a_kind_whose_name_gives_nothing_is_unchanged_under_any_name(self, surrey, tmp_path):
+        run = import_file(shutil.copy(GIAS_2022, tmp_path / "2030-2031-renamed.csv"))
+        assert run.outcome == ImportOutcome.UNCHANGED, run.message
