@@ -1,7 +1,19 @@
 """Writing inspections: one history per school across frameworks, merged by (school, framework, start date).
 
-A newer file fills in what an older record left blank or changes what it said; it never blanks a
-field it does not give (the register's rating knows only the overall words; Ofsted's files know more).
+A newer file fills in what an older record left blank or changes what it said. Which blanks it may clear
+depends on what it gives (evidence.ofsted: each record's `given`):
+
+- A field or area the file gives for the inspection (it has the column, and the words are the row's own for
+  that inspection) is the file's word on it, blank included: a corrected file that leaves the category of
+  concern blank, safeguarding NULL or an area 9 clears what was held (an area becomes "Not evaluated"; a
+  graded area, left out when blank, goes), and the change is recorded (InspectionChange, old → new).
+- A field it does not give it never blanks, and what it only assumes (the monthly file's 'Graded inspection'
+  for a type the row does not give, or an inadequate grade's category taken from the school's most recent
+  one) fills a blank but replaces nothing. So a source without the column at all never clears what an
+  Ofsted file said (the register's rating knows only the overall words).
+- A blank in Ofsted's file does not clear a graded inspection's overall words, or the category of concern
+  they name, while the register still gives that rating for that inspection (GIAS `OfstedRating` of its
+  `OfstedLastInsp`): the register is a witness of its own, and would only fill the grade in again.
 """
 
 import json
@@ -15,7 +27,7 @@ from imports.registry import Counts
 from register.models import School
 
 from .models import Framework, Inspection, InspectionChange, InspectionSource
-from .ofsted import NOT_EVALUATED, legacy_grade, merge_records
+from .ofsted import CATEGORY_OF_RATING, given_names, legacy_grade
 from .store import CHUNK, note_linked_schools_not_held
 
 INSERTED = ("framework", "started_on", "ended_on", "published_on", "inspection_number", "inspection_type", "overall")
@@ -35,7 +47,6 @@ FIELDS = (
 
 def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int) -> Counts:
     """Write the records of evidence.ofsted.read_inspections: new ones in bulk, known ones merged field by field."""
-    records = _merged(records)
     wanted = School.objects.of_authorities(ctx.la_codes)
     schools = pl.DataFrame(list(wanted.order_by().values_list("urn", "id")), schema={"urn": pl.Int64, "school_id": pl.Int64}, orient="row")
     known = records.join(schools, on="urn", how="inner", maintain_order="left")
@@ -60,19 +71,6 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
 
 
 KEY = ["school_id", "framework", "started_on"]
-
-
-def _merged(records: pl.DataFrame) -> pl.DataFrame:
-    """One record per (urn, framework, start date), at the first one's place: see merge_records."""
-    twice = pl.len().over("urn", "framework", "started_on") > 1
-    if not records.select(twice.any()).item():
-        return records
-    records = records.with_row_index("_order")
-    repeated = records.filter(twice)
-    rows = [{**row, "judgements": json.loads(row["judgements"])} for row in repeated.iter_rows(named=True)]
-    merged = [{**row, "judgements": json.dumps(row["judgements"])} for row in merge_records(rows)]
-    together = pl.concat([records.filter(~twice), pl.DataFrame(merged, schema=records.schema)])
-    return together.sort("_order").drop("_order")
 
 
 def _redate(known: pl.DataFrame, stored: pl.DataFrame, source: str, run) -> tuple[pl.DataFrame, set[int]]:
@@ -158,18 +156,22 @@ FIELD_NAMES = {
 
 
 def _merge_into(inspection: Inspection, record: dict) -> list[tuple[str, str, str]] | None:
-    """Copy what the record says onto the inspection. Returns None if nothing changed, else the corrections:
-    (field or evaluation area, old words, new words) for each value it replaced (not for blanks it filled)."""
+    """Copy what the record says onto the inspection, by the rules of the module's docstring. Returns None if
+    nothing changed, else the corrections: (field or evaluation area, old words, new words) for each value it
+    replaced or cleared (not for blanks it filled)."""
+    given = given_names(record["given"])
     changed, corrections = False, []
     for field in FIELDS:
         new = record.get(field)
         old = getattr(inspection, field)
         if field == "judgements":
-            # An area the file does not evaluate leaves the words held for it.
-            new = {area: words for area, words in new.items() if words and (words != NOT_EVALUATED or not old.get(area))}
-            corrections += [(area, old[area], words) for area, words in new.items() if old.get(area) not in (None, "", words)]
-            new = {**old, **new}
-        if new in (None, "", {}) or old == new:
+            new, found = _judgements_after(old, new, given)
+            corrections += found
+        elif new in (None, "") and (field not in given or _register_gives(inspection, field, old)):
+            continue  # a field the file does not give is never blanked, nor what the register still gives
+        elif field not in given and old not in (None, ""):
+            continue  # what the record only assumes fills a blank, never replaces
+        if old == new:
             continue
         if field == "overall" and legacy_grade(new) is not None and legacy_grade(new) == legacy_grade(old):
             continue  # '4' in Ofsted's file is the register's 'Special Measures': keep the words
@@ -178,6 +180,36 @@ def _merge_into(inspection: Inspection, record: dict) -> list[tuple[str, str, st
         setattr(inspection, field, new)
         changed = True
     return corrections if changed else None
+
+
+def _judgements_after(held: dict, new: dict, given: set[str]) -> tuple[dict, list[tuple[str, str, str]]]:
+    """The evaluation areas once the record is merged, and the corrections. An area the file gives takes its
+    words, 'Not evaluated' included (a graded area it leaves blank is left out); one it does not give keeps
+    what is held, a blank filled."""
+    after, corrections = dict(held), []
+    for area in [*new, *sorted(given.difference(FIELDS, new))]:
+        words, was = new.get(area, ""), held.get(area, "")
+        if area not in given:
+            if words and not was:
+                after[area] = words
+        elif words != was:
+            if words:
+                after[area] = words
+            else:
+                after.pop(area, None)
+            if was:
+                corrections.append((area, was, words))
+    return after, corrections
+
+
+def _register_gives(inspection: Inspection, field: str, held) -> bool:
+    """Whether the register's rating still gives what a graded inspection holds in `field`: its overall words, or
+    the category of concern they name ('Special Measures'). Looked up only when a blank would clear one: rarely."""
+    if inspection.framework != Framework.GRADED or field not in ("overall", "category_of_concern") or held in (None, ""):
+        return False
+    ratings = School.objects.filter(pk=inspection.school_id, ofsted_last_inspection=inspection.started_on)
+    rating = (ratings.values_list("ofsted_rating", flat=True).first() or "").strip().lower()
+    return bool(rating) and (field == "overall" or rating in CATEGORY_OF_RATING)
 
 
 # Both statements work on SQLite and PostgreSQL; table names come from the models, values are parameters.

@@ -5,12 +5,19 @@ and the monthly "latest inspections" (one row per school: the latest report card
 last graded inspection under the previous framework and the latest ungraded one). Columns are found by
 name, whatever their order, ignoring case, spacing and punctuation; extra columns are ignored.
 
-Words are kept as published. `9`, `NULL` or blank in an area of an inspection mean "Not evaluated".
-No overall grade is made for report cards.
+Words are kept as published, in Ofsted's own casing where the words a column may hold are known (so a
+file's 'strong STANDARD' is stored, and compared, as 'Strong standard'). `9`, `NULL` or blank in an area of
+an inspection mean "Not evaluated". No overall grade is made for report cards.
+
+Each record says which of its fields and areas its file gives (`given`): those whose column the file has
+and which are this row's own words for this inspection, not placeholders. Only these may replace, or clear,
+what an earlier file said (see evidence.inspections).
 """
 
+import json
 import re
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
 import polars as pl
@@ -69,14 +76,15 @@ DATE_FIELDS = ("started_on", "ended_on", "published_on", "oeif_started_on", "ung
 FIRST_INSPECTION = date(1993, 9, 1)
 OUTSIDE_INSPECTIONS = "'{}' cannot be the date of an inspection: it is before Ofsted's first (September 1993) or after today"
 
-# The words each kind of column may hold, compared in lower case with runs of spaces made one; blank,
-# NULL and 9 (not evaluated) are allowed everywhere. Anything else refuses the file, naming the row.
-REPORT_CARD_SCALE = ("exceptional", "strong standard", "expected standard", "needs attention", "urgent improvement", "not applicable")
+# The words each kind of column may hold, in Ofsted's casing; a file's are compared in lower case with runs of
+# spaces made one, and stored as Ofsted writes them. Blank, NULL and 9 (not evaluated) are allowed everywhere.
+# Anything else refuses the file, naming the row.
+REPORT_CARD_SCALE = ("Exceptional", "Strong standard", "Expected standard", "Needs attention", "Urgent improvement", "Not applicable")
 ALLOWED = {
     "report card area": REPORT_CARD_SCALE,
-    "safeguarding": ("met", "not met"),
-    "category of concern": ("sm", "rsi", "swk", "special measures", "serious weaknesses", "requires significant improvement"),
-    "graded judgement": ("1", "2", "3", "4", "outstanding", "good", "requires improvement", "inadequate", "not judged"),
+    "safeguarding": ("Met", "Not met"),
+    "category of concern": ("SM", "RSI", "SWK", "Special measures", "Serious weaknesses", "Requires significant improvement"),
+    "graded judgement": ("1", "2", "3", "4", "Outstanding", "Good", "Requires improvement", "Inadequate", "Not judged"),
 }
 CHECKED = {
     **dict.fromkeys(REPORT_CARD_AREAS, "report card area"),
@@ -88,6 +96,8 @@ CHECKED = {
 
 
 READ = {*FIELDS, *REPORT_CARD_AREAS, *GRADED_AREAS}
+# The fields a record of a row's own inspection takes from the row, when the file has their columns.
+ROW_FIELDS = ("ended_on", "published_on", "inspection_number", "inspection_type", "category_of_concern", "safeguarding")
 
 
 def is_all_inspections(header: list[str]) -> bool:
@@ -179,11 +189,18 @@ RECORD_SCHEMA = {
     "safeguarding": pl.String,
     "judgements": pl.String,  # JSON
     "urn_at_inspection": pl.Int64,
+    "given": pl.String,  # the fields and areas the file gives for this inspection, joined by '|': see given_names
 }
+PUBLISHED_BEFORE = "'{}' is before the inspection's start date: a report is published after its inspection"
+GRADE_UNDATED = "the row gives its last graded inspection's outcome but not when it was"
+NO_GRADE_DATE = (
+    "'{}' is a graded outcome, but the file has no column 'Inspection start date of latest OEIF graded inspection' to say when it was"
+)
 
 
 def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
-    """Inspection records from either layout (RECORD_SCHEMA, judgements as JSON, in the file's order), and the number of rows read."""
+    """Inspection records from either layout (RECORD_SCHEMA, judgements as JSON, in the file's order), one for each
+    inspection (see merge_records), and the number of rows read."""
     header = header_of(data)
     # Only the columns read (a monthly file has ~48, half of them the school's details).
     frame = with_lines(read_table(data, [name for name in header if key(name) in READ]))
@@ -201,6 +218,26 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
         *(distinct_dates(frame[columns[f]]).alias(f"_{f}") for f in DATE_FIELDS if f in columns),
         *(pl.lit(None, pl.Date).alias(f"_{f}") for f in DATE_FIELDS if f not in columns),
     )
+    spellings = _spellings(frame, names)
+    _refuse_first(frame, _checks(names, columns, spellings))
+    # Ofsted's words as Ofsted writes them, whatever the file's case and spacing.
+    frame = frame.with_columns(pl.col(column).replace(list(spelt), list(spelt.values())) for column, (_, spelt) in spellings.items())
+    areas = {label: names[k] for k, label in REPORT_CARD_AREAS.items() if k in names}
+    graded = {label: names[k] for k, label in GRADED_AREAS.items() if k in names}
+    parts = [_current(frame, text, areas, columns), _graded(frame, text, graded, columns), _ungraded(frame, text, columns)]
+    records = pl.concat([part.with_columns(pl.lit(order).alias("_part")) for order, part in enumerate(parts)])
+    records = records.sort("line", "_part", maintain_order=True).select(list(RECORD_SCHEMA))
+    column_of = {RECORD_FIELD.get(field, field): column for field, column in columns.items()} | areas | graded
+    return _merged(records, column_of), frame.height
+
+
+# The record's field each column of the monthly file's last graded inspection gives; its ungraded one's outcome is an area.
+RECORD_FIELD = {"oeif_overall": "overall", "oeif_urn": "urn_at_inspection", "ungraded_outcome": "Outcome"}
+
+
+def _checks(names: dict[str, str], columns: dict[str, str], spellings: dict) -> list[tuple[str, pl.Expr, str]]:
+    """What refuses a file (see _refuse_first): a row's URN, dates or words that cannot be right, or a row that
+    gives an outcome but not when (the inspection could not be placed in the school's history)."""
     checks = [(columns["urn"], ~pl.col(columns["urn"]).fill_null("").str.strip_chars().str.contains(r"^[0-9]+$"), "'{}' is not a URN")]
     for field in DATE_FIELDS:
         if field in columns:
@@ -208,6 +245,8 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
             parsed = pl.col(f"_{field}")
             checks.append((columns[field], ~blank & parsed.is_null(), "'{}' is not a date (expected dd/mm/yyyy)"))
             checks.append((columns[field], (parsed < FIRST_INSPECTION) | (parsed > date.today()), OUTSIDE_INSPECTIONS))
+    if "published_on" in columns:
+        checks.append((columns["published_on"], pl.col("_published_on") < pl.col("_started_on"), PUBLISHED_BEFORE))
     if "started_on" in columns:
         # A row that evaluates something but says not when: the inspection cannot be placed in the school's history.
         areas = [names[k] for k in REPORT_CARD_AREAS if k in names]
@@ -220,26 +259,41 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
             (columns["started_on"], pl.col("_started_on").is_null() & evaluated, "the row gives evaluations but no inspection start date")
         )
     if "oeif_urn" in columns:
-        oeif_urn = text("oeif_urn")
+        oeif_urn = words(pl.col(columns["oeif_urn"]))
         bad = pl.col("_oeif_started_on").is_not_null() & (oeif_urn != "") & ~oeif_urn.str.contains(r"^[0-9]+$")
         checks.append((columns["oeif_urn"], bad, "'{}' is not a URN"))
-    allowed_in = {names[k]: kind for k, kind in CHECKED.items() if k in names}
-    for column, kind in allowed_in.items():
-        # Each distinct text is looked at once: a national file has a handful per column.
-        distinct = frame[column].unique().drop_nulls()
-        spoken = distinct.str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase()
-        unknown = distinct.filter(~spoken.is_in([*ALLOWED[kind], "", "9", "null"]))
-        if unknown.len():
+    for column, (kind, spelt) in spellings.items():
+        unknown = [text for text, ofsteds in spelt.items() if ofsteds is None]
+        if unknown:
             message = f"'{{}}' is not a {kind} Ofsted gives (expected {', '.join(ALLOWED[kind])}, or blank, NULL or 9)"
-            checks.append((column, pl.col(column).is_in(unknown.implode()), message))
-    _refuse_first(frame, checks)
-    parts = [
-        _current(frame, text, {label: names[k] for k, label in REPORT_CARD_AREAS.items() if k in names}),
-        _graded(frame, text, {label: names[k] for k, label in GRADED_AREAS.items() if k in names}),
-        _ungraded(frame, text),
-    ]
-    records = pl.concat([part.with_columns(pl.lit(order).alias("_part")) for order, part in enumerate(parts)])
-    return records.sort("line", "_part", maintain_order=True).select(list(RECORD_SCHEMA)), frame.height
+            checks.append((column, pl.col(column).is_in(unknown), message))
+    return checks + _undated_grades(names, columns)
+
+
+def _spellings(frame: pl.DataFrame, names: dict[str, str]) -> dict[str, tuple[str, dict[str, str | None]]]:
+    """Each column of known words (CHECKED): its kind, and for each text it holds that is not already as Ofsted
+    writes it, Ofsted's spelling (None for words Ofsted does not use). Each distinct text is looked at once: a
+    national file has a handful per column."""
+    spellings = {}
+    for k, kind in CHECKED.items():
+        if k in names:
+            distinct = frame[names[k]].unique().drop_nulls()
+            spoken = distinct.str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase()
+            spelt = {text: STORED[kind].get(lower) for text, lower in zip(distinct, spoken, strict=True)}
+            spellings[names[k]] = (kind, {text: ofsteds for text, ofsteds in spelt.items() if ofsteds != text})
+    return spellings
+
+
+def _undated_grades(names: dict[str, str], columns: dict[str, str]) -> list[tuple[str, pl.Expr, str]]:
+    """A row of the monthly file that gives its last graded inspection's outcome but not its date: left out, the
+    school would go on showing an older grade. 'Not judged' is no outcome to place."""
+    grades = [names[k] for k in ["latestoeifoveralleffectiveness", *GRADED_AREAS] if k in names]
+    gives = {c: ~pl.col(c).str.strip_chars().str.to_lowercase().fill_null("").is_in(["", "null", "9", "not judged"]) for c in grades}
+    if not gives:
+        return []
+    if "oeif_started_on" in columns:
+        return [(columns["oeif_started_on"], pl.col("_oeif_started_on").is_null() & pl.any_horizontal(list(gives.values())), GRADE_UNDATED)]
+    return [(column, given, NO_GRADE_DATE) for column, given in gives.items()]
 
 
 def _records(frame: pl.DataFrame, wanted: pl.Expr, record: list[pl.Expr]) -> pl.DataFrame:
@@ -257,8 +311,19 @@ def _record(**values: pl.Expr) -> list[pl.Expr]:
     ]
 
 
-def _current(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
-    """The inspection the row is about: a report card, or a visit that evaluated nothing (all 9)."""
+def _given(names: list[str]) -> pl.Expr:
+    return pl.lit("|".join(names), dtype=pl.String)
+
+
+@cache
+def given_names(given: str) -> frozenset[str]:
+    """The fields and areas a record's `given` names (see the module's docstring). There are a handful of distinct
+    ones in a file, each read once: a string, not a list, is what keeps 22,000 records quick to go through."""
+    return frozenset(given.split("|")) - {""}
+
+
+def _current(frame: pl.DataFrame, text, areas: dict[str, str], columns: dict[str, str]) -> pl.DataFrame:
+    """The inspection the row is about: a report card, or a visit that evaluated nothing (all 9). All it says is the row's own."""
     # Each area's text is trimmed once, into a column of its own, for the tests and the words below.
     trimmed = [f"_{label}" for label in areas]
     frame = frame.with_columns(pl.col(column).str.strip_chars().fill_null("").alias(f"_{label}") for label, column in areas.items())
@@ -287,6 +352,7 @@ def _current(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
             category_of_concern=text("category_of_concern"),
             safeguarding=pl.when(pl.col("_safeguarding") == "9").then(pl.lit(NOT_EVALUATED)).otherwise(pl.col("_safeguarding")),
             judgements=pl.col("_judgements"),
+            given=_given([field for field in ROW_FIELDS if field in columns] + list(areas)),
         ),
     )
 
@@ -305,11 +371,12 @@ def _latest_is_graded() -> pl.Expr:
     return (pl.col("_started_on") == pl.col("_oeif_started_on")).fill_null(False)
 
 
-def _graded(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
+def _graded(frame: pl.DataFrame, text, areas: dict[str, str], columns: dict[str, str]) -> pl.DataFrame:
     """The monthly file's last graded (OEIF) inspection. When it is also the row's latest inspection,
     the row's type, dates, number and category of concern are its own. Otherwise an inadequate grade
     takes the school's most recent category of concern: only a graded inspection places a school in
-    one, and this was the last."""
+    one, and this was the last. That, and 'Graded inspection' for a type the row does not give, are the
+    record's assumptions, not the file's words about it: they fill in, never replace (see `given`)."""
     oeif_urn = text("oeif_urn").replace("", None).cast(pl.Int64, strict=False)
     # A graded area that was not judged (9: no sixth form, no early years) is left out, as a blank one is.
     judgements = {label: words(pl.col(column)).replace(["", "9"], [None, None]) for label, column in areas.items()}
@@ -317,6 +384,11 @@ def _graded(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
     category = pl.when(own).then(text("category_of_concern")).otherwise(pl.lit(""))
     inadequate = overall.str.to_lowercase().is_in([word for word, grade in GRADE_OF_WORDS.items() if grade == "4"] + ["4"])
     category = pl.when((category == "") & inadequate).then(text("recent_category")).otherwise(category)
+    always = [field for field, column in (("overall", "oeif_overall"), ("urn_at_inspection", "oeif_urn")) if column in columns]
+    always += list(areas)
+    owns = [field for field in ("ended_on", "published_on", "inspection_number", "category_of_concern") if field in columns]
+    given = pl.when(own & (kind != "")).then(_given([*always, *owns, "inspection_type"]))
+    given = given.when(own).then(_given([*always, *owns])).otherwise(_given(always))
     return _records(
         frame,
         pl.col("_oeif_started_on").is_not_null(),
@@ -331,12 +403,13 @@ def _graded(frame: pl.DataFrame, text, areas: dict[str, str]) -> pl.DataFrame:
             category_of_concern=category,
             judgements=as_json(judgements),
             urn_at_inspection=pl.when(oeif_urn != pl.col("_urn")).then(oeif_urn),
+            given=given,
         ),
     )
 
 
-def _ungraded(frame: pl.DataFrame, text) -> pl.DataFrame:
-    """The monthly file's latest ungraded inspection."""
+def _ungraded(frame: pl.DataFrame, text, columns: dict[str, str]) -> pl.DataFrame:
+    """The monthly file's latest ungraded inspection: of it, the file gives only the outcome ('Ungraded inspection' is ours)."""
     outcome = text("ungraded_outcome")
     return _records(
         frame,
@@ -346,25 +419,76 @@ def _ungraded(frame: pl.DataFrame, text) -> pl.DataFrame:
             started_on=pl.col("_ungraded_on"),
             inspection_type="Ungraded inspection",
             judgements=as_json({"Outcome": outcome.replace("", None)}),
+            given=_given(["Outcome"] if "ungraded_outcome" in columns else []),
         ),
     )
 
 
-def merge_records(records: list[dict]) -> list[dict]:
-    """One record per (urn, framework, start date): later rows fill what earlier ones left blank."""
+def _merged(records: pl.DataFrame, column_of: dict[str, str]) -> pl.DataFrame:
+    """One record per (urn, framework, start date), at the first one's place: see merge_records."""
+    twice = pl.len().over("urn", "framework", "started_on") > 1
+    if not records.select(twice.any()).item():
+        return records
+    records = records.with_row_index("_order")
+    repeated = records.filter(twice)
+    rows = [{**row, "judgements": json.loads(row["judgements"])} for row in repeated.iter_rows(named=True)]
+    merged = [{**row, "judgements": json.dumps(row["judgements"])} for row in merge_records(rows, column_of)]
+    together = pl.concat([records.filter(~twice), pl.DataFrame(merged, schema=records.schema)])
+    return together.sort("_order").drop("_order")
+
+
+def merge_records(records: list[dict], column_of: dict[str, str]) -> list[dict]:
+    """One record per (urn, framework, start date), from rows that must agree: where two give a field or area
+    different words (after case and spacing), which is right cannot be told, so the file is refused, naming both
+    rows and the column (`column_of` a field's or area's). What one row leaves blank or not evaluated, another
+    fills in; a row's own words come before another's assumption (a field it does not give)."""
     merged: dict[tuple, dict] = {}
+    said: dict[tuple, dict] = {}  # each key's words so far: field or area → (value, line)
     for record in records:
         k = (record["urn"], record["framework"], record["started_on"])
+        words = _said(record)
         if k not in merged:
-            merged[k] = dict(record)
+            merged[k] = {**record, "judgements": dict(record["judgements"])}
+            said[k] = {name: (value, record["line"]) for name, value in words.items()}
             continue
-        kept = merged[k]
-        for field, value in record.items():
-            if field == "judgements":
-                kept["judgements"] = {**value, **{a: v for a, v in kept["judgements"].items() if v and v != NOT_EVALUATED}}
-            elif value not in (None, "") and kept.get(field) in (None, ""):
-                kept[field] = value
+        for name, value in words.items():
+            if name in said[k] and said[k][name][0] != value:
+                held, line = said[k][name]
+                raise ImportRefused(
+                    f"'{_shown(value)}', but row {line} gives '{_shown(held)}' for the same inspection "
+                    f"(URN {record['urn']}, starting {_shown(record['started_on'])}): one of the two rows is wrong",
+                    row=record["line"],
+                    column=column_of.get(name, name),
+                )
+        new = {name: value for name, value in words.items() if name not in said[k]}
+        said[k] |= {name: (value, record["line"]) for name, value in new.items()}
+        _fill(merged[k], record, new)
     return list(merged.values())
+
+
+UNMERGED = ("urn", "line", "framework", "started_on", "judgements", "given", "_order")
+
+
+def _said(record: dict) -> dict:
+    """The words a record gives (see `given`): its fields and areas that are not blank or not evaluated."""
+    given = given_names(record["given"])
+    fields = {field: value for field, value in record.items() if field in given and value not in (None, "")}
+    return fields | {area: words for area, words in record["judgements"].items() if area in given and words not in ("", NOT_EVALUATED)}
+
+
+def _fill(kept: dict, record: dict, new: dict) -> None:
+    """Into the record kept for an inspection: another row's words it had not said, and its assumptions where kept has nothing."""
+    for field, value in record.items():
+        if field in new or (field not in UNMERGED and value not in (None, "") and kept[field] in (None, "")):
+            kept[field] = value
+    for area, words in record["judgements"].items():
+        if area in new or area not in kept["judgements"]:
+            kept["judgements"][area] = words
+    kept["given"] = "|".join(sorted(given_names(kept["given"]) | given_names(record["given"])))
+
+
+def _shown(value) -> str:
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
 
 
 LEGACY_GRADES = {"1": "Outstanding", "2": "Good", "3": "Requires improvement", "4": "Inadequate"}
@@ -373,6 +497,10 @@ GRADE_OF_WORDS = {words.lower(): grade for grade, words in LEGACY_GRADES.items()
 CATEGORY_OF_RATING = {"special measures": "SM", "serious weaknesses": "SWK"}
 CATEGORIES = {"SM": "special measures", "SWK": "serious weaknesses", "RSI": "requires significant improvement"}
 CATEGORY_OF_WORDS = {name: code for code, name in CATEGORIES.items()}
+# How each of ALLOWED's words is stored, whatever the file's case and spacing: as Ofsted writes it, and a category
+# of concern as its code (the column holds codes, as the register's rating gives them).
+STORED = {kind: {word.lower(): word for word in allowed} | {"": "", "9": "9", "null": "NULL"} for kind, allowed in ALLOWED.items()}
+STORED["category of concern"] |= CATEGORY_OF_WORDS
 
 
 def legacy_grade(overall: str | None) -> str | None:

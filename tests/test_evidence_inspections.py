@@ -294,12 +294,13 @@ def test_the_monthly_file_keeps_a_predecessors_urn_for_an_inspection_before_conv
 def test_a_school_twice_in_the_monthly_file_gives_one_inspection_filled_from_both_rows(surrey):
     first = latest_row(143373, "Guildford Grove Primary School", **{**REPORT_CARD, "Safeguarding standards": "NULL", "Inclusion": "9"})
     second = latest_row(
-        143373, "Guildford Grove Primary School", **{**REPORT_CARD, "Inspection type": "NULL", "Achievement": "Strong  standard"}
+        143373, "Guildford Grove Primary School", **{**REPORT_CARD, "Inspection type": "NULL", "Achievement": "needs  ATTENTION"}
     )
     run = import_file(latest_file([first, second]), file_name="latest.csv")
     assert (run.outcome, run.created, run.skipped) == (ImportOutcome.SUCCEEDED, 1, 0), run.message
     card = Inspection.objects.get(school__urn=143373, framework=Framework.REPORT_CARD)
-    # The first row's words stand; what it left blank or not evaluated, the second fills in.
+    # The rows agree (case and spacing aside: rows that disagree refuse the file); what the first left blank or
+    # not evaluated, the second fills in.
     assert (card.inspection_type, card.safeguarding) == ("S5 Inspection", "Met")
     assert card.judgements["Inclusion"] == "Expected standard"
     assert card.judgements["Achievement"] == "Needs attention"
@@ -443,11 +444,12 @@ def test_a_corrected_file_changes_the_inspection_and_keeps_what_it_said_before(s
     assert (run.outcome, run.created, run.changed) == (ImportOutcome.SUCCEEDED, 0, 1), run.message
     card = Inspection.objects.get(school__urn=143373, framework=Framework.REPORT_CARD)
     assert card.published_on == date(2026, 2, 3) and card.import_run == run
-    # Not evaluated this time: the words held stand.
-    assert card.judgements["Achievement"] == "Strong standard" and card.judgements["Inclusion"] == "Expected standard"
+    # Not evaluated this time (9): the corrected file says so, and what it said before is kept.
+    assert card.judgements["Achievement"] == "Strong standard" and card.judgements["Inclusion"] == "Not evaluated"
     changes = InspectionChange.objects.filter(import_run=run, inspection=card).order_by("field")
     assert [(c.field, c.old_value, c.new_value, c.old_import_run_id) for c in changes] == [
         ("Achievement", "Needs attention", "Strong standard", first.pk),
+        ("Inclusion", "Expected standard", "Not evaluated", first.pk),
         ("Publication date", "1 February 2026", "3 February 2026", first.pk),
     ]
     # The same file again corrects nothing.
@@ -458,7 +460,7 @@ def test_a_corrected_file_changes_the_inspection_and_keeps_what_it_said_before(s
     grant(admin, Role.LA_ADMIN, LocalAuthority.objects.get(code=936))
     sign_in(client, admin)
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
-    assert "Inspections corrected" in page and "2 corrections" in page
+    assert "Inspections corrected" in page and "3 corrections" in page
     assert "Guildford Grove Primary School" in page and "Report card (from November 2025), 9 December 2025" in page
     assert "Needs attention" in page and "Strong standard" in page
     # The school's timeline says what the later file corrected, beside the inspection as it now stands.
