@@ -193,6 +193,8 @@ RECORD_SCHEMA = {
 }
 PUBLISHED_BEFORE = "'{}' is before the inspection's start date: a report is published after its inspection"
 GRADE_UNDATED = "the row gives its last graded inspection's outcome but not when it was"
+UNGRADED_UNDATED = "the row gives its latest ungraded inspection's outcome but not when it was"
+ENDED_BEFORE = "'{}' is before the inspection's start date: an inspection ends on or after the day it starts"
 NO_GRADE_DATE = (
     "'{}' is a graded outcome, but the file has no column 'Inspection start date of latest OEIF graded inspection' to say when it was"
 )
@@ -247,6 +249,13 @@ def _checks(names: dict[str, str], columns: dict[str, str], spellings: dict) -> 
             checks.append((columns[field], (parsed < FIRST_INSPECTION) | (parsed > date.today()), OUTSIDE_INSPECTIONS))
     if "published_on" in columns:
         checks.append((columns["published_on"], pl.col("_published_on") < pl.col("_started_on"), PUBLISHED_BEFORE))
+    if "ended_on" in columns:
+        checks.append((columns["ended_on"], pl.col("_ended_on") < pl.col("_started_on"), ENDED_BEFORE))
+    if "ungraded_outcome" in columns:
+        # As a grade without its date (_undated_grades): left out, the school would go on showing an older inspection.
+        no_outcome = pl.col(columns["ungraded_outcome"]).str.strip_chars().str.to_lowercase().fill_null("").is_in(["", "null", "9"])
+        undated = ~no_outcome & pl.col("_ungraded_on").is_null()
+        checks.append((columns.get("ungraded_on", columns["ungraded_outcome"]), undated, UNGRADED_UNDATED))
     if "started_on" in columns:
         # A row that evaluates something but says not when: the inspection cannot be placed in the school's history.
         areas = [names[k] for k in REPORT_CARD_AREAS if k in names]

@@ -250,3 +250,22 @@ def test_a_publication_date_before_the_inspection_refuses_the_file_whole(surrey,
     assert run.outcome == ImportOutcome.REFUSED
     assert f"row {KENYNGTON_ROW}, column 'Publication date': '01/01/2020' is before the inspection's start date" in run.message
     assert snapshot() == before
+
+
+def test_an_ungraded_outcome_without_its_date_refuses_the_monthly_file_whole(surrey):
+    before = snapshot()
+    visit = {**REPORT_CARD, "Ungraded inspection overall outcome": "School remains Good", "Date of latest ungraded inspection": "NULL"}
+    run = import_file(latest_file([latest_row(125028, "Prior Heath", **visit)]), file_name="latest.csv")
+    assert run.outcome == ImportOutcome.REFUSED
+    assert (
+        "latest.csv, row 2, column 'Date of latest ungraded inspection': "
+        "the row gives its latest ungraded inspection's outcome but not when it was"
+    ) in run.message
+    assert snapshot() == before
+
+
+def test_an_inspection_that_ends_before_it_starts_refuses_the_file(surrey):
+    card = {**REPORT_CARD, "Inspection end date": "01/12/2025"}  # it started on 9 December
+    run = import_file(latest_file([latest_row(125037, "Grange", **card)]), file_name="latest.csv")
+    assert run.outcome == ImportOutcome.REFUSED
+    assert "row 2, column 'Inspection end date': '01/12/2025' is before the inspection's start date" in run.message
