@@ -1,11 +1,14 @@
 """Trend charts as inline SVG, drawn on the server: no JavaScript, no style attributes (the CSP forbids
 them), only SVG presentation attributes. Each chart is an image with a text title and sits beside a
 table of the same figures, which is the accessible version. Its key (`legend`) is a list of text on the
-page, not part of the image, so that it wraps on a narrow screen, where the chart scrolls sideways.
+page, not part of the image, so that it wraps on a narrow screen, where the chart scrolls sideways. Its scale is
+an image of its own (`Chart.scale`), set beside the plot rather than in it, so that it stays in view while the
+plot scrolls: the page's stylesheet gives it the tenth of the chart's width it has here (LEFT is WIDTH / 10).
 
 Lines join consecutive years only: a missing year (no data in 2019/20 and 2020/21, a measure that
 stopped) breaks the line rather than bridging it, and so does a break the caller names (`joins`), such
-as a change of assessment; `markers` draw those breaks as labelled rules between two years.
+as a change of assessment; `markers` draw those breaks as labelled rules between two years. A line that is not
+`joined` is a set of points apart from the lines (a phase's figure for the one year England gives no other).
 
 The scale's gridlines go in round steps from at or below the least value to at or above the greatest, so no
 point lies beyond them; a percentage's scale stays within 0 to 100 unless a value does not.
@@ -18,7 +21,8 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 560, 220
-LEFT, RIGHT, TOP, BOTTOM = 56, 32, 22, 34  # on the right, half the last year's label ('2018/19')
+LEFT, RIGHT, TOP, BOTTOM = 56, 8, 22, 34  # LEFT: the scale, an image of its own
+INSET = 26  # between the gridlines' ends and the first and last years: half a year's label ('2018/19'), and a little
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,25 @@ class Line:
     colour: str
     dash: str = ""  # stroke-dasharray: lines differ by pattern as well as colour
     marker: str = "circle"  # circle or square
+    hollow: bool = False  # an outline of the marker: a point set apart from the filled ones of the same colour
+    joined: bool = True  # False: points only, never joined into a line
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as two images side by side: its scale, which stays in view, and its plot, which scrolls sideways on a
+    narrow screen. Empty (false) where there is nothing to draw."""
+
+    scale: Markup = Markup("")
+    plot: Markup = Markup("")
+
+    def __bool__(self) -> bool:
+        return bool(self.plot)
+
+    def __html__(self) -> str:
+        return self.scale + self.plot
+
+    __str__ = __html__
 
 
 @dataclass(frozen=True)
@@ -92,7 +115,7 @@ def trend_svg(
     markers: tuple[Marker, ...] = (),
     described_by: str = "",
     ceiling: float | None = None,
-) -> Markup:
+) -> Chart:
     """An SVG line chart of `lines` over `years`; `year_label(year)` writes a year ('2018/19').
 
     `joins(before, after)` says whether a line may join two years; `described_by` is the id of the text
@@ -100,24 +123,24 @@ def trend_svg(
     beyond which the scale goes only if a value does."""
     values = [v for line in lines for v in line.points.values() if v is not None]
     if not values or not years:
-        return Markup("")
+        return Chart()
     ticks = _ticks(values, ceiling)
     low, span = ticks[0], ticks[-1] - ticks[0]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(len(years) - 1, 1)
-    x = {year: LEFT + (i * step if len(years) > 1 else plot_w / 2) for i, year in enumerate(years)}
+    step = (plot_w - 2 * INSET) / max(len(years) - 1, 1)
+    x = {year: LEFT + INSET + (i * step if len(years) > 1 else plot_w / 2 - INSET) for i, year in enumerate(years)}
 
     def y(value):
         return TOP + plot_h - (value - low) / span * plot_h
 
+    # The plot's view starts where the scale's ends: one chart, in two images.
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart" viewBox="{LEFT} 0 {WIDTH - LEFT} {HEIGHT}" width="100%" role="img" '
         f'aria-labelledby="{chart_id}-title"{_described(described_by)} focusable="false">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
     ]
     for tick in ticks:
         parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#b1b4b6" stroke-width="1"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">{tick:g}</text>')
     for year in years:
         label = escape(year_label(year))
         parts.append(f'<text x="{x[year]:.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="12" fill="#0b0c0c">{label}</text>')
@@ -127,25 +150,39 @@ def trend_svg(
     for line in lines:
         parts.extend(_draw(line, x, y, joins))
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
+    return Chart(_scale(ticks, y), Markup("".join(parts)))  # noqa: S704 - every text in it went through escape()
+
+
+def _scale(ticks: list[float], y) -> Markup:
+    """The scale's labels, each level with its gridline in the plot. Hidden from assistive technology: the plot's
+    title names the chart, and the table beside it gives every figure."""
+    label = '<text x="{x}" y="{y:.1f}" text-anchor="end" font-size="12" fill="{colour}">{tick:g}</text>'
+    labels = "".join(label.format(x=LEFT - 6, y=y(tick) + 4, colour=TEXT_COLOUR, tick=tick) for tick in ticks)
+    return Markup(  # noqa: S704 - numbers only
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart-scale" viewBox="0 0 {LEFT} {HEIGHT}" width="100%" '
+        f'aria-hidden="true" focusable="false">{labels}</svg>'
+    )
 
 
 def legend(lines: list[Line]) -> Markup:
     """The chart's key: each line's name beside a sample of it (colour, pattern and marker), as a list."""
     items = []
     for line in lines:
-        point = (
-            f'<rect x="14" y="2" width="8" height="8" fill="{line.colour}"/>'
-            if line.marker == "square"
-            else f'<circle cx="18" cy="6" r="4.5" fill="{line.colour}"/>'
-        )
+        stroke = f'<line x1="0" x2="36" y1="6" y2="6" stroke="{line.colour}" stroke-width="3"{_dash(line)}/>' if line.joined else ""
         sample = (
             '<svg xmlns="http://www.w3.org/2000/svg" class="cg-legend__sample" viewBox="0 0 36 12" width="36" height="12" '
-            'aria-hidden="true" focusable="false">'
-            f'<line x1="0" x2="36" y1="6" y2="6" stroke="{line.colour}" stroke-width="3"{_dash(line)}/>{point}</svg>'
+            f'aria-hidden="true" focusable="false">{stroke}{_point(line, 18, 6)}</svg>'
         )
         items.append(f'<li class="cg-legend__item">{sample}{escape(line.label)}</li>')
     return Markup(f'<ul class="govuk-list cg-legend">{"".join(items)}</ul>')  # noqa: S704 - labels went through escape()
+
+
+def _point(line: Line, cx: float, cy: float) -> str:
+    """The line's marker centred on (cx, cy): filled, or a white one outlined in the line's colour."""
+    paint = f'fill="#fff" stroke="{line.colour}" stroke-width="2"' if line.hollow else f'fill="{line.colour}"'
+    if line.marker == "square":
+        return f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" {paint}/>'
+    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4.5" {paint}/>'
 
 
 def _dash(line: Line) -> str:
@@ -176,17 +213,11 @@ def _runs(line: Line, joins) -> list[list[int]]:
 
 
 def _draw(line: Line, x, y, joins) -> list[str]:
-    """One polyline per unbroken run of years, then a marker at every point."""
+    """One polyline per unbroken run of years (none for a line that is not joined), then a marker at every point."""
     parts = []
-    for run in _runs(line, joins):
+    for run in _runs(line, joins) if line.joined else []:
         if len(run) > 1 and all(year in x for year in run):
             points = " ".join(f"{x[year]:.1f},{y(line.points[year]):.1f}" for year in run)
             parts.append(f'<polyline points="{points}" fill="none" stroke="{line.colour}" stroke-width="3"{_dash(line)}/>')
-    for year, value in line.points.items():
-        if value is None or year not in x:
-            continue
-        if line.marker == "square":
-            parts.append(f'<rect x="{x[year] - 4:.1f}" y="{y(value) - 4:.1f}" width="8" height="8" fill="{line.colour}"/>')
-        else:
-            parts.append(f'<circle cx="{x[year]:.1f}" cy="{y(value):.1f}" r="4.5" fill="{line.colour}"/>')
+    parts.extend(_point(line, x[year], y(value)) for year, value in line.points.items() if value is not None and year in x)
     return parts

@@ -83,7 +83,7 @@ class Series:
     # so no chart joins them into England's line).
     england_phases: dict[int, dict[int, Point]] = field(default_factory=dict)
     # Year → the authority's figure for the school's phase, for those years: set beside England's phase figure
-    # in the tables, like for like (the authority's line stays that of all its schools).
+    # in the tables, like for like, and beside the authority's for all its schools (its line on the chart).
     la_phases: dict[int, Point] = field(default_factory=dict)
     compared: bool = True  # False for a school's count (pupils on roll): no area's total is set beside it
     comparator_note: str = ""  # what a reader must know about the figures beside the school's (SPECIAL_NOTE)
@@ -160,13 +160,28 @@ class Series:
             note += f" This URN opened on {self.opened_on.day} {self.opened_on:%B %Y}, so each figure covers part of the year."
         return note
 
-    def la_text(self, year: int) -> str:
+    def la_texts(self, year: int) -> list[str]:
+        """The authority's figure for a year as the tables show it: as held; and for a year England's is given only for
+        the school's phase, the authority's for all its schools and for that phase, each named. The table is the chart's
+        accessible version, and the chart draws both: the first on the authority's line, the second beside England's."""
         if not self.compared:
-            return NOT_COMPARED
+            return [NOT_COMPARED]
+        phase = self.la_phase_note(year)
+        if not phase:
+            return [self.text(self.la.get(year))]
+        whole = [f"{self.text(self.la[year])} (all schools)"] if year in self.la else []
+        return [*whole, f"{self.text(self.la_phases[year])} ({phase})"]
+
+    def la_text(self, year: int) -> str:
+        return "; ".join(self.la_texts(year))
+
+    def la_phase_note(self, year: int) -> str:
+        """'primary schools' for a year whose England figure is the school's phase's alone, where the authority's for
+        that phase is held to set beside it; else ''."""
         if year in self.la_phases and len(self.england_phases.get(year, {})) == 1:
             (area,) = self.england_phases[year]
-            return f"{self.text(self.la_phases[year])} ({PHASE_NOTES[area]})"
-        return self.text(self.la.get(year))
+            return PHASE_NOTES[area]
+        return ""
 
     def england_texts(self, year: int) -> list[str]:
         """England's figure for a year as the tables show it: as published; else each phase's, named, where England's
@@ -205,7 +220,8 @@ class Series:
         if self.england_phases:
             notes.append(
                 f"England's figure for {years_text(self.england_phases)} is published for each phase of school only,"
-                " not for all schools together" + (", so the authority's beside it is for the same phase." if self.la_phases else ".")
+                " not for all schools together"
+                + (", so the authority's is given for the same phase as well as for all its schools." if self.la_phases else ".")
             )
         if self.by_definition_years():
             notes.append(BY_DEFINITION_NOTE)

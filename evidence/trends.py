@@ -1,17 +1,19 @@
 """A measure as the results pages show it: its chart, the breaks in its trend and what its column means.
 
 Pages call `trends_of`, which looks up what the meta files say (evidence.meta) for every measure on the page
-and the table of breaks (evidence.breaks) for each, and draws each chart (evidence.charts).
+and the table of breaks (evidence.breaks) for each, and draws each chart (evidence.charts): only for a measure with
+figures for two years or more, since a chart of one year's figures is no trend, and its scale, fitted to them,
+makes small differences look large (10.2% and 12.6% a long way apart on a scale from 10 to 13); the table says it all.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from markupsafe import Markup
 
 from .breaks import Break, breaks_in, comparable
 from .catalogue import Unit
-from .charts import Marker, legend, trend_svg
+from .charts import Chart, Line, Marker, legend, trend_svg
 from .meta import Meaning, meanings
 from .presenters import Series
 from .years import academic_year, years_text
@@ -40,10 +42,11 @@ class Trend:
     """A measure on a page: its figures, its chart, its breaks and what DfE says its column means."""
 
     series: Series
-    chart: Markup
+    chart: Chart  # empty where there is no trend to draw
     legend: Markup  # the chart's key, beside it
     breaks: list[BreakNote]  # oldest first
     meanings: list[Meaning]
+    chart_notes: list[str] = field(default_factory=list)  # what a reader of the chart must know: what it leaves to the table
 
     @cached_property
     def breaks_before(self) -> dict[int, list[BreakNote]]:
@@ -77,26 +80,40 @@ class Trend:
         return f"breaks-{self.series.measure.code}"
 
 
-def trends_of(series_list: list[Series], lines_for, title_for) -> list[Trend]:
-    """A Trend for each series; `lines_for(series)` gives its chart lines, `title_for(series)` the chart's title."""
+def trends_of(series_list: list[Series], lines_for, title_for, notes_for=lambda series: []) -> list[Trend]:
+    """A Trend for each series; `lines_for(series)` gives its chart lines, `title_for(series)` the chart's title and
+    `notes_for(series)` what the chart's reader must know besides its breaks (said beside it, and described by it)."""
     described = meanings({s.measure.code: s.years for s in series_list})
     trends = []
     for series in series_list:
         code = series.measure.code
         found = breaks_in(code, series.years)
-        markers = tuple(Marker(before, after, between[0].short_label) for before, after, between in found)
         lines = lines_for(series)
-        chart = trend_svg(
-            f"chart-{code}",
-            title_for(series),
-            series.years,
-            lines,
-            academic_year,
-            joins=lambda before, after, code=code: comparable(code, before, after),
-            markers=markers,
-            described_by=f"breaks-{code}" if found else "",
-            ceiling=100 if series.measure.unit == Unit.PERCENT else None,
-        )
+        drawn = worth_a_chart(lines)
+        chart_notes = notes_for(series) if drawn else []
+        chart = _chart(series, lines, found, title_for(series), described=bool(found or chart_notes)) if drawn else Chart()
         notes = [BreakNote(before, after, brk) for before, after, between in found for brk in between]
-        trends.append(Trend(series, chart, legend(lines) if chart else Markup(""), notes, described.get(code, [])))
+        trends.append(Trend(series, chart, legend(lines) if chart else Markup(""), notes, described.get(code, []), chart_notes))
     return trends
+
+
+def _chart(series: Series, lines: list[Line], found, title: str, *, described: bool) -> Chart:
+    """The series' chart: its lines broken, and the breaks marked, where `found` (breaks_in) says; `described`: by the
+    notes beside it."""
+    code = series.measure.code
+    return trend_svg(
+        f"chart-{code}",
+        title,
+        series.years,
+        lines,
+        academic_year,
+        joins=lambda before, after: comparable(code, before, after),
+        markers=tuple(Marker(before, after, between[0].short_label) for before, after, between in found),
+        described_by=f"breaks-{code}" if described else "",
+        ceiling=100 if series.measure.unit == Unit.PERCENT else None,
+    )
+
+
+def worth_a_chart(lines: list[Line]) -> bool:
+    """Whether the lines have figures for two years or more: fewer are no trend (see above)."""
+    return len({year for line in lines for year, value in line.points.items() if value is not None}) > 1

@@ -9,6 +9,7 @@ from accounts.access import scope_for
 from audit.models import AuditAction
 from audit.services import record
 from core.school_pages import may_open
+from core.words import listed
 from register.models import LocalAuthority, School, SchoolStatus
 from register.presenters import state_funded
 
@@ -18,12 +19,13 @@ from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import IntelligenceForm
 from .history import history, history_urns
 from .latest import graded_counts
-from .models import Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
+from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series
 from .services import record_intelligence
 from .timeline import inspection_event, inspections_for
 from .timeline import school_timeline as timeline_events
 from .trends import trends_of
+from .years import years_text
 
 
 def _visible_school(request, urn) -> School:
@@ -53,15 +55,47 @@ def _school_lines(series, la_name):
         lines.append(Line(series.la_label(la_name), {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square"))
     if _any_value(series.england):
         lines.append(Line(series.england_label, {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
-    return lines
+    return lines + _phase_points(series, la_name)
+
+
+def _phase_points(series, la_name) -> list[Line]:
+    """For a year England's figure is published only for each phase (EAL in 2018/19), the figures the school's table
+    sets beside its own: England's for its phase and the authority's for the same phase. Each is drawn as outlined
+    points of its own, named with their years in the key, never joined to the lines of all schools."""
+    return [
+        Line(f"{name}, {years_text(points)}", points, colour, marker=marker, hollow=True, joined=False)
+        for name, points, colour, marker in _phase_figures(series, la_name)
+    ]
+
+
+def _phase_figures(series, la_name) -> list[tuple[str, dict[int, float | None], str, str]]:
+    """(name, year → figure, colour, marker) for each of _phase_points: the authority's, then England's."""
+    la: dict[str, dict[int, float | None]] = {}
+    for year, point in series.la_phases.items():
+        if note := series.la_phase_note(year):
+            la.setdefault(f"{la_name} ({note})", {})[year] = point.value
+    england: dict[str, dict[int, float | None]] = {}
+    for year, phases in series.england_phases.items():
+        for area, point in phases.items():
+            england.setdefault(Area(area).label, {})[year] = point.value
+    return [
+        (name, points, colour, marker)
+        for found, colour, marker in ((la, LA_COLOUR, "square"), (england, ENGLAND_COLOUR, "circle"))
+        for name, points in found.items()
+        if any(value is not None for value in points.values())
+    ]
 
 
 def _chart_title(series, first: str, la_name: str | None = None) -> str:
     """The chart's title names the lines it draws (an authority or England with no figure for any year has none):
-    `first`, then the authority (`la_name`, if it is not `first`), then England."""
+    `first`, then the authority (`la_name`, if it is not `first`), then England; then any phase's points (_phase_points)."""
     authority = f", {series.la_label(la_name)}" if la_name and _any_value(series.la) else ""
     england = f" and {series.england_label}" if _any_value(series.england) else ""
-    return f"{series.measure.label}, by year: {first}{authority}{england}"
+    title = f"{series.measure.label}, by year: {first}{authority}{england}"
+    phases = _phase_figures(series, la_name) if la_name else []
+    if phases:
+        title += f"; for {years_text(series.england_phases)}, " + listed([name for name, *_ in phases])
+    return title
 
 
 def _any_value(points) -> bool:
@@ -155,7 +189,18 @@ def authority_results(request, code):
             lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
         return lines
 
-    trends = trends_of(series_list, lines_for, lambda s: _chart_title(s, authority.name))
+    def notes_for(series):
+        """England's figures for a year it gives only phase by phase are in the table, not on the chart: none is like for like
+        with the authority's for all its schools, and a special schools' figure (98% with EHC plans) would flatten the rest."""
+        if not series.england_phases:
+            return []
+        years = years_text(series.england_phases)
+        return [
+            f"The chart draws no figure for England for {years}: England's is published for each phase of school only,"
+            f" and none of those is like for like with {authority.name}'s for all its schools. The table below gives each phase's."
+        ]
+
+    trends = trends_of(series_list, lines_for, lambda s: _chart_title(s, authority.name), notes_for)
     # Ofsted inspects the state-funded schools; the authority's other establishments (independent schools,
     # children's centres, colleges) are not counted as lacking an inspection.
     inspected = schools.filter(state_funded())

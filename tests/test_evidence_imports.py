@@ -572,7 +572,10 @@ def test_a_census_cut_down_to_some_authorities_leaves_englands_figures_as_they_w
     import_file(CENSUS_2023)
     england = area_figure("fsm_pct", 2023)
     surrey_only = tmp_path / "2022-2023-school-census-spc-school-level.csv"
-    with gzip.open(CENSUS_2023, "rt", encoding="utf-8-sig", newline="") as source, surrey_only.open("w", encoding="utf-8", newline="") as out:
+    with (
+        gzip.open(CENSUS_2023, "rt", encoding="utf-8-sig", newline="") as source,
+        surrey_only.open("w", encoding="utf-8", newline="") as out,
+    ):
         reader, writer = csv.reader(source), csv.writer(out)
         header = next(reader)
         writer.writerow(header)

@@ -270,3 +270,30 @@ def test_each_entry_is_a_card_with_its_summary_in_view(client, world, entry):
     assert "Headteacher to retire at Easter; interim head from the trust." in html
     assert "govuk-tag--orange" in html and "Medium" in html
     assert "cg-table-scroll" not in html  # nothing to scroll sideways to
+
+
+def timeline_headings(html: str) -> list[str]:
+    """Each timeline entry's heading, as text."""
+    return [" ".join(re.sub(r"<[^>]+>", "", heading).split()) for heading in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)]
+
+
+def test_each_intelligence_entry_on_the_timeline_says_it_is_confidential(client, world, entry):
+    """Among public events, an entry must say for itself that it is confidential: a timeline printed or shared
+    leaves the page's inset text behind, or shows it pages away."""
+    from evidence.models import Framework, Inspection
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="x.csv", checksum="0", kind="gias_establishments")
+    Inspection.objects.create(
+        school=world.school, framework=Framework.GRADED, started_on=date(2019, 5, 1), overall="Good", source="register", import_run=run
+    )
+    sign_in(client, world.users[Role.LA_OFFICER])
+    headings = timeline_headings(client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode())
+    assert "10 January 2025: Leadership change Confidential Medium severity" in headings
+    assert [heading for heading in headings if "Confidential" in heading] == [
+        "10 January 2025: Leadership change Confidential Medium severity"
+    ]
+    # Those who may not read it see neither the entry nor the word.
+    sign_in(client, world.users[Role.HEADTEACHER])
+    html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
+    assert timeline_headings(html) and "Confidential" not in html

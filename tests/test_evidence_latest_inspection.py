@@ -303,7 +303,10 @@ def test_a_section_8_visit_that_gave_a_report_card_is_named_as_deemed_a_full_ins
 def test_the_ofsted_filter_keeps_a_report_card_schools_last_grade_and_says_so(officer):
     # Prior Heath Infant School: "Good" in the register; its latest inspection, shown beside it, is a report card.
     page = text(officer.get(reverse("register:school-list"), {"ofsted": "2", "q": "Prior Heath"}))
-    assert "Latest graded Ofsted inspection Each school’s last graded inspection: a report card or ungraded inspection since does not change it." in page
+    assert (
+        "Latest graded Ofsted inspection Each school’s last graded inspection: a report card or ungraded inspection since does not change it."
+        in page
+    )
     assert "Prior Heath Infant School" in page and "Report card 6 January 2026" in page
     page = text(officer.get(reverse("register:school-list"), {"ofsted": "3", "q": "Prior Heath"}))
     assert "Prior Heath Infant School" not in page

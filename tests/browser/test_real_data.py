@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from tests.factories import UserFactory, grant
 
-from .conftest import govuk_style_problems, page_problems, tab_to
+from .conftest import format_violations, govuk_style_problems, page_problems, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -192,7 +192,8 @@ def test_every_tab_of_a_schools_results_is_accessible_by_keyboard(page, surrey, 
 
 def test_charts_stay_legible_on_a_small_screen(page, surrey, sign_in_as):
     """At 320 CSS pixels a chart is not shrunk until its words are too small to read: it keeps its own width
-    in a box that scrolls sideways, which a keyboard user can reach, and the page itself does not scroll."""
+    in a box that scrolls sideways, which a keyboard user can reach, and the page itself does not scroll. It opens
+    at its latest year, with its scale in view beside it (the scale was scrolled off the screen with the earlier years)."""
     officer = UserFactory(email="officer@surreycc.example", full_name="Priya Shah")
     grant(officer, Role.LA_OFFICER, surrey.la)
     sign_in_as(officer)
@@ -203,7 +204,7 @@ def test_charts_stay_legible_on_a_small_screen(page, surrey, sign_in_as):
         ("authority", reverse("evidence:authority-results", args=[936])),
     ):
         page.goto(path)
-        label = page.locator("svg.cg-chart text[text-anchor=end]").first  # the scale's first label
+        label = page.locator("main svg text[text-anchor=end]").first  # the scale's first label
         height = label.bounding_box()["height"]
         if height < 12:  # the box of 12px text is about 15px high
             problems.append(f"{name}: a chart's scale label is {height:.1f}px high at 320px wide")
@@ -216,6 +217,23 @@ def test_charts_stay_legible_on_a_small_screen(page, surrey, sign_in_as):
         )
         if at_start:
             problems.append(f"{name}: {at_start} charts open at their first year, the latest out of view")
+        # Every chart opens with its scale and its latest year in view: each on the screen, and, where it is in the
+        # box that scrolls, within what the box shows.
+        hidden = page.evaluate(
+            """() => [...document.querySelectorAll('svg.cg-chart')].filter(chart => {
+                const box = chart.closest('.cg-table-scroll');
+                const shown = text => {
+                    const r = text.getBoundingClientRect(), clip = box.contains(text) ? box.getBoundingClientRect() : {left: 0, right: innerWidth};
+                    return r.left >= clip.left - 0.5 && r.right <= clip.right + 0.5;
+                };
+                const scale = [...box.parentElement.querySelectorAll('text[text-anchor=end]')];
+                const years = [...chart.querySelectorAll('text')].filter(text => /^\\d{4}\\/\\d\\d$/.test(text.textContent));
+                const latest = years.reduce((a, b) => (+b.getAttribute('x') > +a.getAttribute('x') ? b : a));
+                return !scale.length || !scale.every(shown) || !shown(latest);
+            }).length"""
+        )
+        if hidden:
+            problems.append(f"{name}: {hidden} charts open with their scale or their latest year out of view")
         # The outcome table is small enough to fit whole: none of its columns is hidden behind a scroll.
         if name == "authority":
             outcomes = page.locator(".cg-table-scroll:has(caption:has-text('Open state-funded'))")
@@ -227,3 +245,63 @@ def test_charts_stay_legible_on_a_small_screen(page, surrey, sign_in_as):
         tab_to(page, ".cg-table-scroll:has(> svg.cg-chart)")
         problems += page_problems(page, f"real-small-screen-{name}-results")
     assert not problems, "\n\n".join(problems)
+
+
+SCROLL_BOXES = """() => [...document.querySelectorAll('.cg-table-scroll')].map(box => ({
+    name: (box.querySelector('caption, title') || box).textContent.trim().slice(0, 60),
+    shown: box.offsetParent !== null,
+    overflows: box.scrollWidth > box.clientWidth,
+    stop: box.getAttribute('tabindex') === '0' && box.getAttribute('role') === 'region' && !!box.getAttribute('aria-label'),
+    any: ['tabindex', 'role', 'aria-label'].some(name => box.hasAttribute(name)),
+}))"""
+
+
+def scroll_boxes(page) -> list[dict]:
+    """Each box that scrolls sideways, once the browser has laid out the page and its scripts have seen the sizes."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    return page.evaluate(SCROLL_BOXES)
+
+
+def misnamed(boxes: list[dict]) -> list[str]:
+    """Boxes that are a tab stop and a named region though their content fits, or not though it overflows."""
+    return [
+        f"{box['name']!r} overflows: {box['overflows']}" for box in boxes if box["stop"] != box["overflows"] or box["any"] != box["stop"]
+    ]
+
+
+def test_a_box_that_scrolls_sideways_is_a_tab_stop_only_while_its_content_overflows(page, surrey, sign_in_as, browser, live_server):
+    """A box is focusable, and a named region, so that a keyboard can scroll it: one whose content fits was a tab stop,
+    announced as scrolling, for nothing (17 of 33 tab stops on a results page at 1280px). Checked when the page opens,
+    when the window changes size and when a tab shows its panel; without JavaScript every box stays a tab stop."""
+    officer = UserFactory(email="officer@surreycc.example", full_name="Priya Shah")
+    grant(officer, Role.LA_OFFICER, surrey.la)
+    sign_in_as(officer)
+    path = reverse("evidence:school-results", args=[surrey.primary.urn])
+    page.goto(path)
+    wide = scroll_boxes(page)
+    assert wide and not [box for box in wide if box["overflows"]], "every table and chart fits at 1280px"
+    assert not misnamed(wide)
+    page.set_viewport_size({"width": 320, "height": 640})
+    narrow = scroll_boxes(page)
+    assert len([box for box in narrow if box["overflows"]]) > 10 and not misnamed(narrow)
+    rule = page.evaluate("async () => (await axe.run(document, {runOnly: ['scrollable-region-focusable']})).violations")
+    assert not rule, format_violations(rule)
+    problems = page_problems(page, "real-scroll-boxes-320")
+    assert not problems, "\n".join(problems)
+    # Tabs show one panel at a time from tablet width: a box in a panel shown later is checked when it is.
+    page.set_viewport_size({"width": 700, "height": 800})
+    page.locator(".govuk-tabs__tab").nth(1).click()
+    tablet = scroll_boxes(page)
+    assert [box for box in tablet if box["shown"] and box["overflows"]] and not misnamed(tablet)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not misnamed(scroll_boxes(page))
+    # Without JavaScript nothing checks, so every box stays one a keyboard can reach.
+    plain = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    try:
+        plain.add_cookies(page.context.cookies())
+        without = plain.new_page()
+        without.goto(path)
+        boxes = without.evaluate(SCROLL_BOXES)
+        assert boxes and all(box["stop"] for box in boxes)
+    finally:
+        plain.close()

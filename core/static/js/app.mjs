@@ -2,7 +2,36 @@ import { initAll } from "/static/govuk/govuk-frontend.min.js";
 
 initAll();
 
-// A chart too wide for the screen opens at its latest year (its box scrolls sideways to the earlier ones).
-for (const box of document.querySelectorAll("[data-start-at-end]")) {
-  box.scrollLeft = box.scrollWidth;
+// A box that scrolls sideways (macros.html: scrolls_sideways) is a named region in the tab order only while its content
+// is wider than it: a keyboard needs to reach it to scroll it, but a box whose content fits would be one more tab stop,
+// and one more region announced as scrolling, for nothing. The server marks every box so, for a browser without
+// JavaScript. Checked again whenever the box or its content changes size (a narrower window, a font loaded late, a tab
+// panel shown: a box in a hidden panel has no width at all).
+const labels = new WeakMap();
+const opened = new WeakSet();
+
+function fit(box) {
+  if (!labels.has(box)) labels.set(box, box.getAttribute("aria-label"));
+  const overflows = box.scrollWidth > box.clientWidth;
+  if (overflows) {
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", labels.get(box));
+  } else {
+    for (const name of ["tabindex", "role", "aria-label"]) box.removeAttribute(name);
+  }
+  // A chart too wide for its box opens at its latest year, the first time it is seen; its scale stays in view beside it.
+  if (overflows && "startAtEnd" in box.dataset && !opened.has(box)) {
+    box.scrollLeft = box.scrollWidth;
+    opened.add(box);
+  }
+}
+
+const resized = new ResizeObserver((entries) => {
+  for (const entry of entries) fit(entry.target.closest(".cg-table-scroll"));
+});
+for (const box of document.querySelectorAll(".cg-table-scroll")) {
+  fit(box);
+  resized.observe(box);
+  if (box.firstElementChild) resized.observe(box.firstElementChild);
 }
