@@ -536,8 +536,14 @@ def describe_outcome(overall: str, category: str) -> str:
 
 
 def describe_grade(value: str) -> str:
-    """'2' → 'Good (2)'; words are shown as published."""
-    return f"{LEGACY_GRADES[value]} ({value})" if value in LEGACY_GRADES else value
+    """'2' → 'Good (2)'; a grade's words as published; the register's words for a category of concern as the grade
+    they are ('Special Measures' → 'Inadequate (the register gives “Special Measures”)': the category is said apart)."""
+    if value in LEGACY_GRADES:
+        return f"{LEGACY_GRADES[value]} ({value})"
+    grade = legacy_grade(value)
+    if grade and LEGACY_GRADES[grade].lower() != value.strip().lower():
+        return f"{LEGACY_GRADES[grade]} (the register gives “{value.strip()}”)"
+    return value
 
 
 # Ofsted's inspection types name the Education Act 2005's sections: a section 5 inspection is a full one, a

@@ -112,7 +112,8 @@ def test_a_graded_outcome_in_words_or_digits_reads_the_same():
 
 def test_legacy_grades_are_described_in_words():
     assert ofsted.describe_grade("2") == "Good (2)"
-    assert ofsted.describe_grade("Serious Weaknesses") == "Serious Weaknesses"
+    assert ofsted.describe_grade("Serious Weaknesses") == "Inadequate (the register gives “Serious Weaknesses”)"
+    assert ofsted.describe_grade("Requires improvement") == "Requires improvement"
 
 
 def share_file(*rows: str) -> bytes:
