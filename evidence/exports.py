@@ -16,17 +16,31 @@ from .presenters import RANK, authority_series
 # names come from imported files, so they must never run as one when a download is opened.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIGURE = ("measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name")
-HEADER = ["URN", "School", "Measure code", "Measure", "Academic year", "Value", "Status", "Cohort", "Source", "File", "Shown on pages"]
+HEADER = [
+    "URN",
+    "School",
+    "LAESTAB",
+    "Phase",
+    "Measure code",
+    "Measure",
+    "Academic year",
+    "Value",
+    "Status",
+    "Cohort",
+    "Source",
+    "File",
+    "Shown on pages",
+]
 
 
 def authority_rows(authority, schools):
     """The authority's and England's figures for the key measures (as the overview page shows them, with no URN),
-    then every school's, one row per measure, year and source."""
+    then every school's, one row per measure, year and source; a school's with its LAESTAB and phase, to filter by."""
     yield from _rows(_area_figures(authority))
     rows = (
         Observation.objects.filter(school__in=schools, measure__key=True)
         .order_by("school__name", "school__urn", "measure__order", "year", "source")
-        .values_list("school__urn", "school__name", *FIGURE)
+        .values_list("school__urn", "school__name", "school__laestab", "school__phase", *FIGURE)
     )
     yield from _rows(rows.iterator(chunk_size=5000))
 
@@ -51,26 +65,28 @@ def _area_figures(authority):
     # The authority's first, then England's; England's phases after its own figure for the same measure and year.
     figures.sort(key=lambda figure: (figure[0] != Area.LA, figure[1], figure[3], figure[0], figure[7] or 0))
     for area, _, *rest in figures:
-        yield ("", authority.name if area == Area.LA else Area(area).label, *rest)
+        yield ("", authority.name if area == Area.LA else Area(area).label, None, "", *rest)
 
 
 def _rows(figures):
-    """A row of HEADER for each figure (urn, name, code, year, value, status, cohort, source, file name[, computed]),
-    saying whether the pages show it: where two releases give a figure for the same place, measure and year
-    (KS4 2018/19 final and provisional), the pages show the most final one and the other is marked 'no'."""
-    for _, same in groupby(figures, key=lambda figure: figure[:4]):
+    """A row of HEADER for each figure (urn, name, laestab, phase, code, year, value, status, cohort, source, file
+    name[, computed]), saying whether the pages show it: where two releases give a figure for the same place, measure
+    and year (KS4 2018/19 final and provisional), the pages show the most final one and the other is marked 'no'."""
+    for _, same in groupby(figures, key=lambda figure: figure[:6]):
         same = list(same)
-        shown = min(same, key=lambda figure: RANK.get(figure[7], 99))
+        shown = min(same, key=lambda figure: RANK.get(figure[9], 99))
         for figure in same:
             yield [*_row(*figure), "yes" if figure is shown else "no: a more final release is shown"]
 
 
-def _row(urn, name, code, year, value, status, cohort, source, file_name, computed=False) -> list:
+def _row(urn, name, laestab, phase, code, year, value, status, cohort, source, file_name, computed=False) -> list:
     """The columns of HEADER but the last."""
     spec = BY_CODE.get(code)
     return [
         urn,
         name,
+        laestab,
+        phase,
         code,
         spec.label if spec else code,
         academic_year(year),
@@ -108,8 +124,8 @@ def as_csv(rows) -> bytes:
 
 
 # Columns as wide as their usual contents (in characters), so that the sheet opens readable.
-XLSX_WIDTHS = {"A": 9, "B": 36, "C": 30, "D": 48, "E": 13, "F": 10, "G": 18, "H": 9, "I": 40, "J": 44, "K": 16}
-VALUE_COLUMN = HEADER.index("Value")
+XLSX_WIDTHS = {"A": 9, "B": 36, "C": 10, "D": 22, "E": 30, "F": 48, "G": 13, "H": 10, "I": 18, "J": 9, "K": 40, "L": 44, "M": 16}
+VALUE_COLUMN, CODE_COLUMN = HEADER.index("Value"), HEADER.index("Measure code")
 # What a sheet's name may not hold; the control characters a cell's text cannot (XML has no place for them).
 NOT_IN_SHEET_NAMES = re.compile(r"[\\/*?:\[\]]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -136,7 +152,7 @@ def as_xlsx(rows, title: str) -> bytes:
                 continue
             if isinstance(value, str):
                 sheet.write_string(count, column, CONTROL_CHARACTERS.sub("", value))
-            elif column == VALUE_COLUMN and isinstance(value, float) and (spec := BY_CODE.get(row[2])):
+            elif column == VALUE_COLUMN and isinstance(value, float) and (spec := BY_CODE.get(row[CODE_COLUMN])):
                 places = places_for(value, spec.places)
                 if places not in formats:
                     formats[places] = book.add_format({"num_format": "0." + "0" * places if places else "0"})
