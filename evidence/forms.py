@@ -51,6 +51,57 @@ class IntelligenceForm(forms.Form):
         return cleaned
 
 
+REASON_LIMIT = 500
+
+
+def _reason_field(missing: str) -> TextField:
+    return TextField(max_length=REASON_LIMIT, error_messages={"required": missing, "max_length": "Reason must be 500 characters or fewer"})
+
+
+class CorrectionForm(IntelligenceForm):
+    """An entry's corrected answers, and why: the reason is kept with the version it replaces and shown on the timeline.
+
+    `entry`: the entry as it stands, so that a correction that changes nothing is refused rather than recorded."""
+
+    reason = _reason_field("Enter why you are correcting this entry")
+
+    def __init__(self, *args, entry=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.entry is not None and not self.errors and not changed_fields(self.entry, cleaned):
+            self.add_error(None, "Change the kind, severity, date or summary, or go back without correcting it")
+        return cleaned
+
+
+class WithdrawalForm(forms.Form):
+    reason = _reason_field("Enter why you are withdrawing this entry")
+
+
+CORRECTED_FIELDS = ("kind", "severity", "occurred_on", "summary")
+
+
+def changed_fields(entry, cleaned: dict) -> list[str]:
+    """The entry's fields whose corrected value differs from what it holds (the summary as it would be saved)."""
+    new = {**cleaned, "summary": (cleaned.get("summary") or "").strip()}
+    return [name for name in CORRECTED_FIELDS if name in new and new[name] != getattr(entry, name)]
+
+
+def entry_answers(entry) -> dict[str, str]:
+    """The entry's answers as the form's fields hold them, to start a correction from what was recorded."""
+    on = entry.occurred_on
+    return {
+        "kind": entry.kind,
+        "severity": entry.severity,
+        "day": str(on.day),
+        "month": str(on.month),
+        "year": str(on.year),
+        "summary": entry.summary,
+    }
+
+
 def _date_from(raw: dict[str, str]) -> tuple[date | None, str, list[str]]:
     """The date the three fields make; else the error message and the fields it is about."""
     missing = [part for part in PARTS if not raw[part]]

@@ -284,6 +284,12 @@ class IntelligenceEntry(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_by_name = models.CharField(max_length=200, help_text="Kept as it was, should the account go.")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn (recorded against the wrong school, or in error): off the timeline, never deleted, so that a
+    # safeguarding record is not lost. LA officers can still read it, with who withdrew it and why.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawn_by_name = models.CharField(max_length=200, blank=True, help_text="Kept as it was, should the account go.")
+    withdrawal_reason = models.TextField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -292,6 +298,34 @@ class IntelligenceEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.occurred_on})"
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class IntelligenceRevision(models.Model):
+    """An intelligence entry as it was before one correction, with who corrected it, when and why.
+
+    A correction changes the entry in place (the timeline shows what is now believed) and keeps the version it
+    replaced here, so that nothing once recorded about a school is lost.
+    """
+
+    entry = models.ForeignKey(IntelligenceEntry, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(max_length=16, choices=IntelligenceKind.choices)
+    severity = models.CharField(max_length=6, choices=Severity.choices)
+    occurred_on = models.DateField()
+    summary = models.TextField(max_length=2000)
+    reason = models.TextField(max_length=500, help_text="Why the entry was corrected.")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by_name = models.CharField(max_length=200, help_text="Kept as it was, should the account go.")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.occurred_on}), before the correction of {self.changed_at:%Y-%m-%d}"
 
 
 class StatisticalNeighbour(models.Model):

@@ -1,11 +1,13 @@
-"""Writes of the evidence app that are not imports: recording local intelligence."""
+"""Writes of the evidence app that are not imports: recording, correcting and withdrawing local intelligence."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record
 
-from .models import IntelligenceEntry
+from .forms import changed_fields
+from .models import IntelligenceEntry, IntelligenceRevision
 
 
 def record_intelligence(school, *, user, kind, severity, occurred_on, summary, request=None) -> IntelligenceEntry:
@@ -18,18 +20,82 @@ def record_intelligence(school, *, user, kind, severity, occurred_on, summary, r
             occurred_on=occurred_on,
             summary=summary.strip(),
             recorded_by=user,
-            recorded_by_name=user.get_full_name() or user.email,
+            recorded_by_name=_name_of(user),
         )
-        # Named by its school too, so that the audit log's search for the school finds the entry beside the reads.
-        described = f"{entry}, {school.name} ({school.urn})"
         record(
             AuditAction.CREATE,
             request=request,
             user=user,
             obj=entry,
-            object_repr=described,
+            object_repr=_described(entry),
             school_urn=school.urn,
             kind=kind,
             severity=severity,
+        )
+    return entry
+
+
+def _described(entry) -> str:
+    """The entry named with its school, so that the audit log's search for the school finds it beside the reads."""
+    return f"{entry}, {entry.school.name} ({entry.school.urn})"
+
+
+def _name_of(user) -> str:
+    return user.get_full_name() or user.email
+
+
+def correct_intelligence(entry, *, user, kind, severity, occurred_on, summary, reason, request=None) -> IntelligenceRevision:
+    """Correct `entry` in place, keeping the version it replaces (with who corrected it, when and why), and audit it.
+    Callers check permission (evidence.permissions.may_change_intelligence)."""
+    with transaction.atomic():
+        entry = IntelligenceEntry.objects.select_for_update().select_related("school").get(pk=entry.pk)
+        before = str(entry)
+        changed = changed_fields(entry, {"kind": kind, "severity": severity, "occurred_on": occurred_on, "summary": summary})
+        revision = IntelligenceRevision.objects.create(
+            entry=entry,
+            kind=entry.kind,
+            severity=entry.severity,
+            occurred_on=entry.occurred_on,
+            summary=entry.summary,
+            reason=reason.strip(),
+            changed_by=user,
+            changed_by_name=_name_of(user),
+        )
+        entry.kind, entry.severity, entry.occurred_on, entry.summary = kind, severity, occurred_on, summary.strip()
+        entry.save(update_fields=["kind", "severity", "occurred_on", "summary"])
+        record(
+            AuditAction.UPDATE,
+            request=request,
+            user=user,
+            obj=entry,
+            object_repr=_described(entry),
+            school_urn=entry.school.urn,
+            corrected=changed,
+            was=before,
+            reason=revision.reason,
+            revision=revision.pk,
+        )
+    return revision
+
+
+def withdraw_intelligence(entry, *, user, reason, request=None) -> IntelligenceEntry:
+    """Take `entry` off the timeline without deleting it, saying who withdrew it, when and why, and audit it.
+    Callers check permission (evidence.permissions.may_change_intelligence)."""
+    with transaction.atomic():
+        entry = IntelligenceEntry.objects.select_for_update().select_related("school").get(pk=entry.pk)
+        entry.withdrawn_at = timezone.now()
+        entry.withdrawn_by = user
+        entry.withdrawn_by_name = _name_of(user)
+        entry.withdrawal_reason = reason.strip()
+        entry.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_by_name", "withdrawal_reason"])
+        record(
+            AuditAction.UPDATE,
+            request=request,
+            user=user,
+            obj=entry,
+            object_repr=_described(entry),
+            school_urn=entry.school.urn,
+            withdrawn=True,
+            reason=entry.withdrawal_reason,
         )
     return entry

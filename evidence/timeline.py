@@ -26,6 +26,42 @@ class Event:
     confidential: bool = False
     about: int | None = None  # the school a confidential entry was recorded against (the school's own, or an earlier URN's)
     when: str = ""  # the heading's date where `on` is not exact: "Between 6 November 2023 and 1 September 2024"
+    earlier: list["Version"] = field(default_factory=list)  # a corrected intelligence entry's earlier versions, oldest first
+    entry: int | None = None  # an intelligence entry's id
+
+
+@dataclass
+class Version:
+    """One earlier version of a corrected intelligence entry: what it said, who wrote it and what replaced it."""
+
+    written: str  # "Recorded by A on 1 March 2025", or "Corrected by B on 2 March 2025"
+    lines: list[str]
+    replaced: str  # "Corrected on 3 March 2025 by C: the date was wrong"
+
+
+def corrected_line(revision) -> str:
+    return f"Corrected on {gov_date(revision.changed_at)} by {revision.changed_by_name}: {revision.reason}"
+
+
+def correction_of(entry) -> str:
+    """'Corrected on D by N: why' for an entry's latest correction, or "" if it has none (its revisions prefetched)."""
+    revisions = list(entry.revisions.all())
+    return corrected_line(revisions[-1]) if revisions else ""
+
+
+def versions_of(entry) -> list[Version]:
+    """The entry's earlier versions, oldest first. Each was written by whoever recorded the entry or made the correction
+    before, and replaced by its revision's correction (the entry's revisions prefetched, oldest first)."""
+    versions = []
+    written = f"Recorded by {entry.recorded_by_name} on {gov_date(entry.recorded_at)}"
+    for revision in entry.revisions.all():
+        lines = [
+            f"{revision.get_kind_display()}, {revision.get_severity_display().lower()} severity, on {gov_date(revision.occurred_on)}",
+            *revision.summary.splitlines(),
+        ]
+        versions.append(Version(written, lines, corrected_line(revision)))
+        written = f"Corrected by {revision.changed_by_name} on {gov_date(revision.changed_at)}"
+    return versions
 
 
 def inspections_for(urns: list[int]) -> list[Inspection]:
@@ -92,7 +128,8 @@ def inspection_event(inspection: Inspection, current_urn: int) -> Event:
 def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) -> list[Event]:
     """The school's inspections and register changes across its URNs (`urns`), and the local intelligence
     recorded against the schools of `intelligence_of` (those among the school and its earlier URNs whose
-    intelligence the viewer may read)."""
+    intelligence the viewer may read), as last corrected, with the versions it replaced; a withdrawn entry is not
+    among them."""
     events = [inspection_event(i, school.urn) for i in inspections_for(urns)]
     inspected = {event.on: event for event in events}
     for change in RegisterEvent.objects.filter(school__urn__in=urns).select_related("import_run", "school"):
@@ -117,21 +154,25 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
             )
         )
     if intelligence_of:
-        for entry in IntelligenceEntry.objects.filter(school__in=intelligence_of).select_related("school"):
+        entries = IntelligenceEntry.objects.filter(school__in=intelligence_of, withdrawn_at__isnull=True)
+        for entry in entries.select_related("school").prefetch_related("revisions"):
             recorded = f"Recorded by {entry.recorded_by_name} on {gov_date(entry.recorded_at)}"
             if entry.school_id != school.id:
                 recorded += f", about {entry.school.name} (URN {entry.school.urn}), this school's earlier URN"
+            corrected = correction_of(entry)
             events.append(
                 Event(
                     entry.occurred_on,
                     "intelligence",
                     entry.get_kind_display(),
-                    [*entry.summary.splitlines(), recorded],
+                    [*entry.summary.splitlines(), recorded, *([corrected] if corrected else [])],
                     f"{entry.get_severity_display()} severity",
                     SEVERITY_COLOURS[entry.severity],
                     "Local intelligence",
                     confidential=True,
                     about=entry.school_id,
+                    earlier=versions_of(entry),
+                    entry=entry.pk,
                 )
             )
     return sorted(events, key=lambda e: e.on, reverse=True)

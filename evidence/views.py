@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.access import scope_for
 from audit.models import AuditAction
 from audit.services import record
+from core.jinja import gov_date
 from core.school_pages import may_open
 from core.words import listed
 from register.models import LocalAuthority, School, SchoolStatus
@@ -16,13 +17,14 @@ from register.presenters import state_funded
 from . import exports
 from .catalogue import GROUPS, PUPILS
 from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
-from .forms import IntelligenceForm
+from .forms import CorrectionForm, IntelligenceForm, WithdrawalForm, changed_fields, entry_answers
 from .history import history, history_urns
 from .latest import graded_counts
 from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
+from .permissions import changeable_entries, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series
-from .services import record_intelligence
-from .timeline import inspection_event, inspections_for
+from .services import correct_intelligence, record_intelligence, withdraw_intelligence
+from .timeline import correction_of, inspection_event, inspections_for, versions_of
 from .timeline import school_timeline as timeline_events
 from .trends import trends_of
 from .years import years_text
@@ -140,14 +142,51 @@ def school_timeline(request, urn):
         record(
             AuditAction.VIEW, request=request, obj=about, object_type="evidence.intelligence", page="timeline", on_timeline_of=school.urn
         )
-    return render(request, "evidence/school_timeline.html", {**context, "events": events})
+    # Each entry the viewer may correct or withdraw, with its own school's URN (an earlier URN's, perhaps) for the links.
+    urns_of = {s.id: s.urn for s in readable}
+    shown_entries = IntelligenceEntry.objects.filter(pk__in=[e.entry for e in events if e.confidential])
+    changeable = {}
+    for about in readable:
+        mine = [entry for entry in shown_entries if entry.school_id == about.id]
+        changeable.update(dict.fromkeys(changeable_entries(request.user, about, mine), urns_of[about.id]))
+    context |= {"events": events, "changeable": changeable, "withdrawn_count": _withdrawn_count(request, school)}
+    return render(request, "evidence/school_timeline.html", context)
+
+
+def _withdrawn_count(request, school) -> int:
+    """How many of the school's entries are withdrawn, for those who may read them (0 for anyone else)."""
+    if not may_read_withdrawn(request.user, school):
+        return 0
+    return IntelligenceEntry.objects.filter(school=school, withdrawn_at__isnull=False).count()
+
+
+def _audit_read(request, school, page, **detail):
+    """Record a read of the school's intelligence, as the list and the timeline do."""
+    record(AuditAction.VIEW, request=request, obj=school, object_type="evidence.intelligence", page=page, **detail)
 
 
 def school_intelligence(request, urn):
     school = _confidential_school(request, urn)
-    entries = IntelligenceEntry.objects.filter(school=school)
-    record(AuditAction.VIEW, request=request, obj=school, object_type="evidence.intelligence", page="intelligence", entries=entries.count())
-    return render(request, "evidence/intelligence_list.html", {**_school_context(request, school), "entries": entries})
+    entries = list(IntelligenceEntry.objects.filter(school=school, withdrawn_at__isnull=True).prefetch_related("revisions"))
+    _audit_read(request, school, "intelligence", entries=len(entries))
+    context = {
+        **_school_context(request, school),
+        "entries": [(entry, versions_of(entry)) for entry in entries],
+        "changeable": changeable_entries(request.user, school, entries),
+        "withdrawn_count": _withdrawn_count(request, school),
+    }
+    return render(request, "evidence/intelligence_list.html", context)
+
+
+def intelligence_withdrawn(request, urn):
+    """The school's withdrawn entries: off the timeline, still the authority's record, so readable to its officers."""
+    school = _confidential_school(request, urn)
+    if not may_read_withdrawn(request.user, school):
+        raise PermissionDenied("Withdrawn entries are for the authority's officers and administrators.")
+    entries = list(IntelligenceEntry.objects.filter(school=school, withdrawn_at__isnull=False).prefetch_related("revisions"))
+    _audit_read(request, school, "withdrawn", entries=len(entries))
+    context = {**_school_context(request, school), "entries": [(entry, versions_of(entry)) for entry in entries]}
+    return render(request, "evidence/intelligence_withdrawn.html", context)
 
 
 def intelligence_new(request, urn):
@@ -166,8 +205,115 @@ def intelligence_new(request, urn):
         )
         messages.success(request, "Entry recorded")
         return redirect("evidence:school-intelligence", school.urn)
-    context = {**_school_context(request, school), "form": form, "kinds": IntelligenceKind.choices, "severities": Severity.choices}
+    return _render_form(request, school, form)
+
+
+def _render_form(request, school, form, **context):
+    context = {
+        **_school_context(request, school),
+        "form": form,
+        "kinds": IntelligenceKind.choices,
+        "severities": Severity.choices,
+        **context,
+    }
     return render(request, "evidence/intelligence_form.html", context)
+
+
+def _changeable_entry(request, urn, pk) -> IntelligenceEntry:
+    """The school's entry, not withdrawn, that the user may correct or withdraw: 404 where the school or the entry is not
+    theirs to see (as _confidential_school), 403 where they may read it but not change it."""
+    school = _confidential_school(request, urn)
+    entry = IntelligenceEntry.objects.filter(school=school, pk=pk, withdrawn_at__isnull=True).prefetch_related("revisions").first()
+    if entry is None:
+        raise Http404("No such entry.")
+    entry.school = school
+    if not may_change_intelligence(request.user, entry):
+        raise PermissionDenied("An entry is corrected or withdrawn by whoever recorded it, or by the authority's officers.")
+    return entry
+
+
+def _pending(entry) -> str:
+    """The session's key for a correction of `entry` that is waiting to be checked."""
+    return f"intelligence-correction-{entry.pk}"
+
+
+CORRECTION_ANSWERS = ("kind", "severity", "day", "month", "year", "summary", "reason")
+
+
+def intelligence_correct(request, urn, pk):
+    """The entry's answers, as recorded (or as last typed, coming back from the check page), to correct, and why."""
+    entry = _changeable_entry(request, urn, pk)
+    if request.method == "POST":
+        form = CorrectionForm(request.POST, entry=entry)
+        if form.is_valid():
+            request.session[_pending(entry)] = {name: request.POST.get(name, "") for name in CORRECTION_ANSWERS}
+            return redirect("evidence:intelligence-correct-check", entry.school.urn, entry.pk)
+    else:
+        typed = request.session.get(_pending(entry)) if "change" in request.GET else None
+        form = CorrectionForm(initial=typed or entry_answers(entry), entry=entry)
+        _audit_read(request, entry.school, "correct", entry=entry.pk)
+    return _render_form(request, entry.school, form, entry=entry, correction=correction_of(entry))
+
+
+def intelligence_correct_check(request, urn, pk):
+    """Check the correction, each changed answer before and after, then save it. The answers wait in the session."""
+    entry = _changeable_entry(request, urn, pk)
+    answers = request.session.get(_pending(entry))
+    form = CorrectionForm(answers, entry=entry) if answers else None
+    if form is None or not form.is_valid():  # nothing typed yet, or the entry has changed since
+        return redirect("evidence:intelligence-correct", entry.school.urn, entry.pk)
+    data = form.cleaned_data
+    if request.method == "POST":
+        correct_intelligence(
+            entry,
+            user=request.user,
+            kind=data["kind"],
+            severity=data["severity"],
+            occurred_on=data["occurred_on"],
+            summary=data["summary"],
+            reason=data["reason"],
+            request=request,
+        )
+        del request.session[_pending(entry)]
+        messages.success(request, "Entry corrected")
+        return redirect("evidence:school-intelligence", entry.school.urn)
+    _audit_read(request, entry.school, "correct-check", entry=entry.pk)
+    changes = [_change_row(name, entry, data) for name in changed_fields(entry, data)]
+    context = {**_school_context(request, entry.school), "entry": entry, "changes": changes, "reason": data["reason"].strip()}
+    return render(request, "evidence/intelligence_check.html", context)
+
+
+CHANGED_NAMES = {"kind": "Kind", "severity": "Severity", "occurred_on": "Date it happened", "summary": "Summary"}
+
+
+def _change_row(name, entry, data) -> tuple[str, str, str]:
+    """(what, before, after) for one corrected answer, each as the pages write it."""
+    words = {
+        "kind": lambda value: IntelligenceKind(value).label,
+        "severity": lambda value: Severity(value).label,
+        "occurred_on": gov_date,
+        "summary": lambda value: value.strip(),
+    }[name]
+    return CHANGED_NAMES[name], words(getattr(entry, name)), words(data[name])
+
+
+def intelligence_withdraw(request, urn, pk):
+    """Confirm the withdrawal of an entry, and why: it leaves the timeline, and stays in the authority's record."""
+    entry = _changeable_entry(request, urn, pk)
+    form = WithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        withdraw_intelligence(entry, user=request.user, reason=form.cleaned_data["reason"], request=request)
+        messages.success(request, "Entry withdrawn")
+        return redirect("evidence:school-intelligence", entry.school.urn)
+    if request.method != "POST":
+        _audit_read(request, entry.school, "withdraw", entry=entry.pk)
+    context = {
+        **_school_context(request, entry.school),
+        "entry": entry,
+        "form": form,
+        "versions": versions_of(entry),
+    }
+    return render(request, "evidence/intelligence_withdraw.html", context)
 
 
 def _visible_authority(request, code) -> LocalAuthority:

@@ -16,6 +16,15 @@ def an_import_run():
     return ImportRun.objects.get_or_create(file_name="surrey.csv", checksum="0" * 64, kind="gias_establishments", outcome="running")[0]
 
 
+def an_entry(school):
+    """An intelligence entry about `school`, recorded by none of the roles walked (so no adviser is its author)."""
+    from evidence.models import IntelligenceEntry
+
+    return IntelligenceEntry.objects.get_or_create(
+        school=school, kind="complaint", severity="low", occurred_on="2024-01-15", summary="A complaint.", recorded_by_name="Someone"
+    )[0]
+
+
 ALL = set(Role)
 SCHOOL_PEOPLE = LA | {Role.ADVISER, Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GOVERNOR, Role.BODY_MEMBER}
 
@@ -51,6 +60,13 @@ PAGES = [
     ("evidence:school-intelligence", lambda w: [w.far_school.urn], set()),
     ("evidence:intelligence-new", lambda w: [w.school.urn], LA | {Role.ADVISER}),
     ("evidence:intelligence-new", lambda w: [w.trust_school.urn], LA),
+    # Corrected or withdrawn by its author or the authority's officers: a link adviser only their own.
+    ("evidence:intelligence-correct", lambda w: [w.school.urn, an_entry(w.school).pk], LA),
+    ("evidence:intelligence-correct", lambda w: [w.far_school.urn, an_entry(w.far_school).pk], set()),
+    ("evidence:intelligence-withdraw", lambda w: [w.school.urn, an_entry(w.school).pk], LA),
+    ("evidence:intelligence-withdraw", lambda w: [w.other_school.urn, an_entry(w.other_school).pk], LA),
+    ("evidence:intelligence-withdrawn", lambda w: [w.school.urn], LA),
+    ("evidence:intelligence-withdrawn", lambda w: [w.far_school.urn], set()),
     ("evidence:authority-results", lambda w: [936], ALL),
     ("evidence:authority-results", lambda w: [850], set()),
     ("evidence:authority-results-csv", lambda w: [936], ALL),
@@ -69,6 +85,7 @@ NOT_WALKED = {
     "accounts:invitation-accept",
     "accounts:two-factor-setup",
     "accounts:two-factor-verify",
+    "evidence:intelligence-correct-check",  # after the correction form's post: tests/test_evidence_intelligence_corrections.py
 }
 
 

@@ -180,3 +180,36 @@ def test_an_import_page_follows_the_import_as_it_runs(page, world, sign_in_as):
     expect(page.locator("#import-progress")).to_contain_text("Importing: 60% done", timeout=6_000)
     check_page(page, "import-progress-updated")
     page.goto("about:blank")  # stop polling before the server stops
+
+
+def test_an_la_officer_corrects_an_entry_and_checks_it_before_saving(page, world, sign_in_as):
+    """The correction form starts from the entry, refuses a correction with no reason, and shows each changed answer
+    before and after on the check page; saving keeps the earlier version."""
+    from .test_page_walk import corrected_entry
+
+    entry = corrected_entry(world)
+    sign_in_as(world.users[Role.LA_OFFICER])
+    page.goto(reverse("evidence:intelligence-correct", args=[world.school.urn, entry.pk]))
+    page.get_by_label("Medium").check()
+    page.get_by_role("button", name="Continue").click()
+    check_errors(page, "intelligence-correct-no-reason", "Enter why you are correcting this entry")
+    page.get_by_label("Why are you correcting it?").fill("The chair of governors rated it medium, not high.")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "intelligence-correct-check", "Check your correction")
+    page.get_by_role("button", name="Save correction").click()
+    expect(page.locator(".govuk-summary-card")).to_contain_text("The chair of governors rated it medium")
+    check(page, "intelligence-corrected", "Local intelligence")
+
+
+def test_an_la_officer_withdraws_an_entry_without_a_reason_then_with_one(page, world, sign_in_as):
+    from .test_page_walk import corrected_entry
+
+    entry = corrected_entry(world)
+    sign_in_as(world.users[Role.LA_OFFICER])
+    page.goto(reverse("evidence:intelligence-withdraw", args=[world.school.urn, entry.pk]))
+    page.get_by_role("button", name="Withdraw entry").click()
+    check_errors(page, "intelligence-withdraw-no-reason", "Enter why you are withdrawing this entry")
+    page.get_by_label("Why are you withdrawing it?").fill("Recorded against the wrong school.")
+    page.get_by_role("button", name="Withdraw entry").click()
+    expect(page.locator("main")).to_contain_text("Show withdrawn entries (1)")
+    check(page, "intelligence-withdrawn-done", "Local intelligence")

@@ -115,6 +115,11 @@ PAGES = {
     "school-intelligence": (url("evidence:school-intelligence", lambda w: w.school.urn), (Role.LA_OFFICER, Role.ADVISER), 200),
     "school-intelligence-entries": (lambda w: intelligence_entries(w), (Role.LA_OFFICER, Role.ADVISER), 200),
     "intelligence-new": (url("evidence:intelligence-new", lambda w: w.school.urn), (Role.LA_OFFICER,), 200),
+    "intelligence-correct": (lambda w: corrected_entry_page(w, "evidence:intelligence-correct"), (Role.LA_OFFICER,), 200),
+    "intelligence-withdraw": (lambda w: corrected_entry_page(w, "evidence:intelligence-withdraw"), (Role.LA_OFFICER,), 200),
+    "school-timeline-corrected": (lambda w: corrected_entry_page(w, "evidence:school-timeline"), (Role.LA_OFFICER, Role.ADVISER), 200),
+    "intelligence-withdrawn": (lambda w: withdrawn_entry_page(w), LA, 200),
+    "forbidden-intelligence-correct": (lambda w: corrected_entry_page(w, "evidence:intelligence-correct"), (Role.ADVISER,), 403),
     "authority-results": (url("evidence:authority-results", lambda w: w.la.code), LA, 200),
     "forbidden-intelligence": (url("evidence:school-intelligence", lambda w: w.school.urn), (Role.HEADTEACHER,), 403),
     # Error pages, as a signed-in user meets them.
@@ -139,6 +144,10 @@ SHOWS = {
     "import-failed": "The import failed",
     "import-unchanged": "This import recorded no changes",
     "school-intelligence-entries": "Entries, newest first",
+    "intelligence-correct": "Correct an entry",
+    "intelligence-withdraw": "Are you sure you want to withdraw this entry?",
+    "school-timeline-corrected": "Earlier versions",
+    "intelligence-withdrawn": "Why it was withdrawn",
 }
 
 
@@ -169,6 +178,37 @@ def intelligence_entries(world):
     ):
         record_intelligence(world.school, user=officer, kind=kind, severity=severity, occurred_on=on, summary=summary)
     return reverse("evidence:school-intelligence", args=[world.school.urn])
+
+
+def corrected_entry(world):
+    """An entry an LA officer recorded and has corrected twice: a misspelt name, then the wrong date."""
+    from datetime import date
+
+    from evidence.services import correct_intelligence, record_intelligence
+
+    officer = world.users[Role.LA_OFFICER]
+    answers = {"kind": "leadership", "severity": "high", "occurred_on": date(2025, 1, 10)}
+    entry = record_intelligence(world.school, user=officer, **answers, summary="The headteacher, Mrs Smyth, has resigned.")
+    correct_intelligence(entry, user=officer, **answers, summary="The headteacher, Mrs Smith, has resigned.", reason="Name misspelt.")
+    answers["occurred_on"] = date(2025, 1, 17)
+    summary = "The headteacher, Mrs Smith, has resigned with effect from Easter."
+    correct_intelligence(entry, user=officer, **answers, summary=summary, reason="The letter was dated 17 January.")
+    return entry
+
+
+def corrected_entry_page(world, name):
+    """A page about the corrected entry (corrected_entry): its correction, its withdrawal, or the school's timeline."""
+    entry = corrected_entry(world)
+    return reverse(name, args=[world.school.urn] if name == "evidence:school-timeline" else [world.school.urn, entry.pk])
+
+
+def withdrawn_entry_page(world):
+    """The school's withdrawn entries: the corrected entry (corrected_entry), withdrawn as recorded against the wrong school."""
+    from evidence.services import withdraw_intelligence
+
+    entry = corrected_entry(world)
+    withdraw_intelligence(entry, user=world.users[Role.LA_ADMIN], reason="Recorded against the wrong school: it was Ash Grange Infants.")
+    return reverse("evidence:intelligence-withdrawn", args=[world.school.urn])
 
 
 def user_who_left(world):

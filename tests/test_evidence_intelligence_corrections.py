@@ -1,0 +1,263 @@
+"""Correcting and withdrawing local intelligence: who may, what is kept, what the timeline shows, and the audit."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+from evidence.models import IntelligenceEntry, IntelligenceRevision
+from evidence.services import correct_intelligence, record_intelligence
+
+from .conftest import sign_in
+from .factories import UserFactory, grant
+
+SUMMARY = "Headteacher Mrs Smyth to retire at Easter; interim head from the trust."
+CORRECTED = {
+    "kind": "leadership",
+    "severity": "medium",
+    "day": "17",
+    "month": "1",
+    "year": "2025",
+    "summary": "Headteacher Mrs Smith to retire at Easter; interim head from the trust.",
+    "reason": "The head’s name was misspelt and the date was wrong.",
+}
+
+
+def entry_by(world, role, school=None):
+    return record_intelligence(
+        school or world.school,
+        user=world.users[role],
+        kind="leadership",
+        severity="medium",
+        occurred_on=date(2025, 1, 10),
+        summary=SUMMARY,
+    )
+
+
+@pytest.fixture
+def entry(world):
+    return entry_by(world, Role.LA_OFFICER)
+
+
+def correct_url(entry, step="intelligence-correct"):
+    return reverse(f"evidence:{step}", args=[entry.school.urn, entry.pk])
+
+
+def withdraw_url(entry):
+    return reverse("evidence:intelligence-withdraw", args=[entry.school.urn, entry.pk])
+
+
+def timeline(client, world) -> str:
+    return client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def correct(client, entry, answers=CORRECTED):
+    """Send the correction, then save it from the check page; the check page's response."""
+    response = client.post(correct_url(entry), answers)
+    assert response.status_code == 302 and response.url == correct_url(entry, "intelligence-correct-check")
+    return client.post(correct_url(entry, "intelligence-correct-check"))
+
+
+def test_the_form_starts_from_the_entry_as_recorded(client, world, entry):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = client.get(correct_url(entry)).content.decode()
+    assert "Correct an entry" in html
+    assert 'value="leadership" checked' in html and 'value="medium" checked' in html
+    assert 'value="10"' in html and 'value="2025"' in html and "Mrs Smyth" in html
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="evidence.intelligence", detail__page="correct").exists()
+
+
+def test_correcting_keeps_the_earlier_version_and_is_audited(client, world, entry):
+    officer = world.users[Role.LA_OFFICER]
+    sign_in(client, officer)
+    check = client.post(correct_url(entry), CORRECTED)
+    page = text_of(client.get(check.url).content.decode())
+    assert "Check your correction" in page
+    assert "Date it happened Change (Date it happened) Now 10 January 2025 Corrected to 17 January 2025" in page
+    assert "Mrs Smyth" in page and "Mrs Smith" in page and "misspelt" in page
+    assert "Kind" not in page.split("Check your correction")[1].split("Save correction")[0]  # only what changed
+    assert not IntelligenceRevision.objects.exists()  # nothing is saved until it is checked
+
+    response = client.post(check.url)
+    assert response.status_code == 302 and response.url == reverse("evidence:school-intelligence", args=[world.school.urn])
+    entry.refresh_from_db()
+    assert (entry.occurred_on, entry.summary) == (date(2025, 1, 17), CORRECTED["summary"])
+    earlier = IntelligenceRevision.objects.get(entry=entry)
+    assert (earlier.kind, earlier.severity, earlier.occurred_on, earlier.summary) == ("leadership", "medium", date(2025, 1, 10), SUMMARY)
+    assert (earlier.changed_by, earlier.reason) == (officer, CORRECTED["reason"])
+    changed = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="evidence.intelligenceentry", object_id=str(entry.pk))
+    assert changed.object_repr == f"Leadership change (2025-01-17), Ash Grange Primary School ({world.school.urn})"
+    assert changed.detail["corrected"] == ["occurred_on", "summary"] and changed.detail["reason"] == CORRECTED["reason"]
+    assert changed.detail["school_urn"] == world.school.urn
+    assert changed.authorities == f",{world.la.pk},"  # in the authority's audit log
+    assert "intelligence-correction" not in "".join(client.session.keys())
+
+
+def test_the_timeline_says_who_corrected_an_entry_and_why_and_keeps_its_earlier_versions(client, world, entry):
+    officer = world.users[Role.LA_OFFICER]
+    correct_intelligence(entry, user=officer, **{**ANSWERS, "summary": "Second version."}, reason="Name misspelt.")
+    correct_intelligence(entry, user=world.users[Role.LA_ADMIN], **{**ANSWERS, "summary": "Third version."}, reason="Date wrong.")
+    for role in (Role.LA_OFFICER, Role.ADVISER):  # everyone who may read the entry
+        sign_in(client, world.users[role])
+        page = text_of(timeline(client, world))
+        officer_name, admin_name = officer.full_name, world.users[Role.LA_ADMIN].full_name
+        assert re.search(
+            rf"Third version\. Recorded by {officer_name} on \d+ \w+ \d{{4}} Corrected on \d+ \w+ \d{{4}} by {admin_name}: Date wrong\.",
+            page,
+        )
+        assert "Earlier versions of the entry of 10 January 2025 (2)" in page
+        history = page.split("Earlier versions of the entry of 10 January 2025 (2)")[1]
+        first, second = history.split(f"Corrected by {officer_name} on")
+        assert first.startswith(f" Recorded by {officer_name} on") and "Leadership change, medium severity, on 10 January 2025" in first
+        assert "Mrs Smyth" in first and "Name misspelt." in first
+        assert "Second version." in second and "Date wrong." in second
+        listing = text_of(client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode())
+        assert "Corrected on" in listing and "Earlier versions" in listing and "Second version." in listing
+    sign_in(client, world.users[Role.HEADTEACHER])
+    assert "Earlier versions" not in timeline(client, world) and "Second version" not in timeline(client, world)
+
+
+ANSWERS = {"kind": "leadership", "severity": "high", "occurred_on": date(2025, 1, 10)}
+
+
+def test_a_form_error_keeps_what_was_typed(client, world, entry):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    response = client.post(correct_url(entry), {**CORRECTED, "day": "31", "month": "2", "severity": "high"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html and "Date it happened must be a real date" in html and "<title>Error:" in html
+    assert 'value="31"' in html and 'value="high" checked' in html and "Mrs Smith" in html and "misspelt" in html
+    assert not IntelligenceRevision.objects.exists()
+
+
+def test_a_reason_is_required(client, world, entry):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = client.post(correct_url(entry), {**CORRECTED, "reason": "  "}).content.decode()
+    assert '<a href="#reason">Enter why you are correcting this entry</a>' in html
+    assert "Mrs Smith" in html  # the correction typed is kept
+    html = client.post(withdraw_url(entry), {"reason": ""}).content.decode()
+    assert '<a href="#reason">Enter why you are withdrawing this entry</a>' in html
+    entry.refresh_from_db()
+    assert entry.summary == SUMMARY and not entry.withdrawn and not IntelligenceRevision.objects.exists()
+
+
+def test_a_correction_that_changes_nothing_is_refused(client, world, entry):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    unchanged = {"kind": "leadership", "severity": "medium", "day": "10", "month": "1", "year": "2025", "summary": SUMMARY, "reason": "x"}
+    html = client.post(correct_url(entry), unchanged).content.decode()
+    assert "Change the kind, severity, date or summary" in html and 'href="#kind"' in html
+
+
+def test_coming_back_from_the_check_page_keeps_the_correction(client, world, entry):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    client.post(correct_url(entry), CORRECTED)
+    html = client.get(correct_url(entry) + "?change").content.decode()
+    assert "Mrs Smith" in html and 'value="17"' in html and "misspelt" in html
+    assert "Mrs Smyth to retire" in client.get(correct_url(entry)).content.decode()  # a fresh start is from the entry
+
+
+def test_the_check_page_without_a_correction_goes_back_to_the_form(client, world, entry):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    response = client.post(correct_url(entry, "intelligence-correct-check"))
+    assert response.status_code == 302 and response.url == correct_url(entry)
+    assert not IntelligenceRevision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("author", "changer", "allowed"),
+    [
+        (Role.LA_OFFICER, Role.LA_OFFICER, True),  # the author
+        (Role.ADVISER, Role.ADVISER, True),  # an adviser's own
+        (Role.ADVISER, Role.LA_OFFICER, True),  # an officer of the authority
+        (Role.ADVISER, Role.LA_ADMIN, True),
+        (Role.LA_OFFICER, Role.ADVISER, False),  # an adviser, not the author
+        (Role.LA_OFFICER, Role.HEADTEACHER, False),
+        (Role.LA_OFFICER, Role.GOVERNOR, False),
+        (Role.LA_OFFICER, Role.SCHOOL_STAFF, False),
+    ],
+)
+def test_who_may_correct_and_withdraw(client, world, author, changer, allowed):
+    entry = entry_by(world, author)
+    sign_in(client, world.users[changer])
+    expected = 200 if allowed else 403
+    assert client.get(correct_url(entry)).status_code == expected
+    assert client.get(withdraw_url(entry)).status_code == expected
+    response = client.post(correct_url(entry), CORRECTED)
+    assert response.status_code == (302 if allowed else 403)
+    assert client.post(correct_url(entry, "intelligence-correct-check")).status_code == (302 if allowed else 403)
+    assert client.post(withdraw_url(entry), {"reason": "Wrong school."}).status_code == (302 if allowed else 403)
+    entry.refresh_from_db()
+    assert entry.withdrawn == allowed and IntelligenceRevision.objects.filter(entry=entry).exists() == allowed
+    # The links are offered only to those who may follow them.
+    if changer in (Role.LA_OFFICER, Role.LA_ADMIN, Role.ADVISER):
+        entry.withdrawn_at = None
+        entry.save()
+        listing = client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode()
+        assert (correct_url(entry) in listing) == allowed and (withdraw_url(entry) in timeline(client, world)) == allowed
+
+
+def test_another_authoritys_officer_is_told_it_does_not_exist(client, world, entry):
+    officer = UserFactory(email="officer@hampshire.example")
+    grant(officer, Role.LA_OFFICER, world.other_la)
+    sign_in(client, officer)
+    assert client.get(correct_url(entry)).status_code == 404
+    assert client.post(correct_url(entry), CORRECTED).status_code == 404
+    assert client.post(withdraw_url(entry), {"reason": "Wrong school."}).status_code == 404
+    assert client.get(reverse("evidence:intelligence-withdrawn", args=[world.school.urn])).status_code == 404
+    entry.refresh_from_db()
+    assert not entry.withdrawn and not IntelligenceRevision.objects.exists()
+
+
+def test_an_entry_is_reached_only_through_its_own_school(client, world, entry):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    assert client.get(reverse("evidence:intelligence-correct", args=[world.other_school.urn, entry.pk])).status_code == 404
+
+
+def test_the_withdrawal_page_confirms_with_a_warning(client, world, entry):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = text_of(client.get(withdraw_url(entry)).content.decode())
+    assert "Are you sure you want to withdraw this entry?" in html
+    assert "! Warning The entry will leave the school's timeline" in html.replace("&#39;", "'")
+    assert "Mrs Smyth" in html
+
+
+def test_a_withdrawn_entry_leaves_the_timeline_but_not_the_record(client, world, entry):
+    officer = world.users[Role.LA_OFFICER]
+    sign_in(client, officer)
+    response = client.post(withdraw_url(entry), {"reason": "Recorded against the wrong school."})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.withdrawn and entry.withdrawn_by == officer and entry.withdrawal_reason == "Recorded against the wrong school."
+    withdrawn = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="evidence.intelligenceentry", object_id=str(entry.pk))
+    assert withdrawn.detail["withdrawn"] is True and withdrawn.detail["reason"] == "Recorded against the wrong school."
+    assert withdrawn.object_repr.endswith(f"Ash Grange Primary School ({world.school.urn})")
+    assert IntelligenceEntry.objects.filter(pk=entry.pk).exists()
+
+    for role in (Role.LA_OFFICER, Role.LA_ADMIN, Role.ADVISER):  # off the timeline and the list for every reader
+        sign_in(client, world.users[role])
+        assert "Mrs Smyth" not in timeline(client, world)
+        assert "Mrs Smyth" not in client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode()
+    withdrawn_url = reverse("evidence:intelligence-withdrawn", args=[world.school.urn])
+    for role in (Role.LA_OFFICER, Role.LA_ADMIN):  # still readable to the authority's officers, marked withdrawn
+        sign_in(client, world.users[role])
+        assert f'href="{withdrawn_url}">Show withdrawn entries (1)' in timeline(client, world)
+        page = text_of(client.get(withdrawn_url).content.decode())
+        assert "Mrs Smyth" in page and f"Withdrawn On {date.today().day} " in page and f"by {officer.full_name}" in page
+        assert "Why it was withdrawn Recorded against the wrong school." in page
+    reads = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="evidence.intelligence", detail__page="withdrawn")
+    assert reads.count() == 2
+    # Neither the adviser nor the school's own people may read it; nor may it be changed again.
+    for role in (Role.ADVISER, Role.HEADTEACHER):
+        sign_in(client, world.users[role])
+        assert "Show withdrawn" not in timeline(client, world)
+        assert client.get(withdrawn_url).status_code == 403
+    sign_in(client, officer)
+    assert client.get(correct_url(entry)).status_code == 404
+    assert client.post(withdraw_url(entry), {"reason": "Again."}).status_code == 404
