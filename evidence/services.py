@@ -40,6 +40,10 @@ def _described(entry) -> str:
     return f"{entry}, {entry.school.name} ({entry.school.urn})"
 
 
+def _audit_update(entry, user, request, **details) -> None:
+    record(AuditAction.UPDATE, request=request, user=user, obj=entry, object_repr=_described(entry), school_urn=entry.school.urn, **details)
+
+
 def _name_of(user) -> str:
     return user.get_full_name() or user.email
 
@@ -63,18 +67,7 @@ def correct_intelligence(entry, *, user, kind, severity, occurred_on, summary, r
         )
         entry.kind, entry.severity, entry.occurred_on, entry.summary = kind, severity, occurred_on, summary.strip()
         entry.save(update_fields=["kind", "severity", "occurred_on", "summary"])
-        record(
-            AuditAction.UPDATE,
-            request=request,
-            user=user,
-            obj=entry,
-            object_repr=_described(entry),
-            school_urn=entry.school.urn,
-            corrected=changed,
-            was=before,
-            reason=revision.reason,
-            revision=revision.pk,
-        )
+        _audit_update(entry, user, request, corrected=changed, was=before, reason=revision.reason, revision=revision.pk)
     return revision
 
 
@@ -88,14 +81,5 @@ def withdraw_intelligence(entry, *, user, reason, request=None) -> IntelligenceE
         entry.withdrawn_by_name = _name_of(user)
         entry.withdrawal_reason = reason.strip()
         entry.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_by_name", "withdrawal_reason"])
-        record(
-            AuditAction.UPDATE,
-            request=request,
-            user=user,
-            obj=entry,
-            object_repr=_described(entry),
-            school_urn=entry.school.urn,
-            withdrawn=True,
-            reason=entry.withdrawal_reason,
-        )
+        _audit_update(entry, user, request, withdrawn=True, reason=entry.withdrawal_reason)
     return entry
