@@ -59,7 +59,7 @@ def test_englands_figure_given_phase_by_phase_names_each_phase():
     assert series.notes == ["England's figure for 2018/19 is published for each phase of school only, not for all schools together."]
 
 
-def test_in_a_year_england_gives_only_the_schools_phase_the_authoritys_figure_is_that_phases_too():
+def test_in_a_year_england_gives_only_the_schools_phase_the_authoritys_figure_for_that_phase_is_given_too():
     primary = {Area.ENGLAND_PRIMARY: point(2019, 21.2, source=Source.CENSUS_SUMMARY)}
     series = Series(
         measure("eal_pct"),
@@ -69,9 +69,11 @@ def test_in_a_year_england_gives_only_the_schools_phase_the_authoritys_figure_is
         england_phases={2019: primary},
         la_phases={2019: point(2019, 14.5, source=Source.CENSUS_SUMMARY)},
     )
-    assert (series.la_text(2019), series.england_text(2019)) == ("14.5% (primary schools)", "21.2% (primary schools)")
+    # The authority's for all its schools (its line on the chart) and for the phase, like for like with England's.
+    assert series.la_texts(2019) == ["12.9% (all schools)", "14.5% (primary schools)"]
+    assert series.england_text(2019) == "21.2% (primary schools)"
     assert (series.la_text(2023), series.england_text(2023)) == ("15.0%", "20.2%")
     assert series.notes == [
         "England's figure for 2018/19 is published for each phase of school only, not for all schools together, "
-        "so the authority's beside it is for the same phase."
+        "so the authority's is given for the same phase as well as for all its schools."
     ]
