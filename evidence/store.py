@@ -115,10 +115,7 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     matched = rows.join(_school_ids(rows["urn"].drop_nulls().unique().to_list(), ctx.la_codes), on="urn", how="inner")
     skipped = figures.filter(pl.col("area") == "school")["line"].n_unique() - matched["line"].n_unique()
     note_linked_schools_not_held(ctx, rows.join(matched.select("urn").unique(), on="urn", how="anti")["urn"].drop_nulls().unique())
-    doubled = matched.group_by(["school_id", "measure_id", "year"]).agg(pl.col("line").min(), pl.col("line").max().alias("again"), pl.len())
-    doubled = doubled.filter(pl.col("len") > 1)
-    if doubled.height:
-        first = doubled.sort("again").row(0, named=True)
+    if first := _first_repeat(matched, ["school_id", "measure_id", "year"]):
         urn = matched.filter(pl.col("line") == first["line"])["urn"][0]
         raise ImportRefused(f"URN {urn} appears twice (rows {first['line']} and {first['again']})", row=first["again"], column="URN")
     return matched, skipped
@@ -185,14 +182,19 @@ def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     return rows, all_area_lines - rows["line"].drop_nulls().n_unique()
 
 
+def _first_repeat(figures: pl.DataFrame, keys: list[str]) -> dict | None:
+    """Of the figures whose `keys` more than one row gives, the one whose second row comes first: its `line` (the
+    first row) and `again` (the last); None if no row repeats another."""
+    doubled = figures.group_by(keys).agg(pl.col("line").min(), pl.col("line").max().alias("again"), pl.len())
+    doubled = doubled.filter(pl.col("len") > 1)
+    return doubled.sort("again").row(0, named=True) if doubled.height else None
+
+
 def _refuse_repeated_areas(rows: pl.DataFrame) -> None:
     """An authority's or England's row given twice for the same year (a pasted copy) would leave whichever came last."""
     keys = ["area", "la_code", "measure_id", "year"]
     given = rows.filter(pl.col("line").is_not_null() & pl.col("measure_id").is_not_null())
-    doubled = given.group_by(keys).agg(pl.col("line").min(), pl.col("line").max().alias("again"), pl.col("line").n_unique().alias("rows"))
-    doubled = doubled.filter(pl.col("rows") > 1)
-    if doubled.height:
-        first = doubled.sort("again").row(0, named=True)
+    if first := _first_repeat(given, keys):
         place = Area(first["area"]).label.replace("Local authority", f"LA {first['la_code']}")
         raise ImportRefused(f"{place} has a row twice (rows {first['line']} and {first['again']})", row=first["again"])
 
