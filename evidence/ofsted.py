@@ -251,11 +251,6 @@ def _checks(names: dict[str, str], columns: dict[str, str], spellings: dict) -> 
         checks.append((columns["published_on"], pl.col("_published_on") < pl.col("_started_on"), PUBLISHED_BEFORE))
     if "ended_on" in columns:
         checks.append((columns["ended_on"], pl.col("_ended_on") < pl.col("_started_on"), ENDED_BEFORE))
-    if "ungraded_outcome" in columns:
-        # As a grade without its date (_undated_grades): left out, the school would go on showing an older inspection.
-        no_outcome = pl.col(columns["ungraded_outcome"]).str.strip_chars().str.to_lowercase().fill_null("").is_in(["", "null", "9"])
-        undated = ~no_outcome & pl.col("_ungraded_on").is_null()
-        checks.append((columns.get("ungraded_on", columns["ungraded_outcome"]), undated, UNGRADED_UNDATED))
     if "started_on" in columns:
         # A row that evaluates something but says not when: the inspection cannot be placed in the school's history.
         areas = [names[k] for k in REPORT_CARD_AREAS if k in names]
@@ -294,15 +289,25 @@ def _spellings(frame: pl.DataFrame, names: dict[str, str]) -> dict[str, tuple[st
 
 
 def _undated_grades(names: dict[str, str], columns: dict[str, str]) -> list[tuple[str, pl.Expr, str]]:
-    """A row of the monthly file that gives its last graded inspection's outcome but not its date: left out, the
-    school would go on showing an older grade. 'Not judged' is no outcome to place."""
+    """A row of the monthly file that gives its last graded inspection's outcome, or its latest ungraded one's, but
+    not its date: left out, the school would go on showing an older inspection. 'Not judged' is no grade to place."""
+    checks = []
+    if "ungraded_outcome" in columns:
+        undated = _gives_words(columns["ungraded_outcome"]) & pl.col("_ungraded_on").is_null()
+        checks.append((columns.get("ungraded_on", columns["ungraded_outcome"]), undated, UNGRADED_UNDATED))
     grades = [names[k] for k in ["latestoeifoveralleffectiveness", *GRADED_AREAS] if k in names]
-    gives = {c: ~pl.col(c).str.strip_chars().str.to_lowercase().fill_null("").is_in(["", "null", "9", "not judged"]) for c in grades}
+    gives = {column: _gives_words(column, "not judged") for column in grades}
     if not gives:
-        return []
+        return checks
     if "oeif_started_on" in columns:
-        return [(columns["oeif_started_on"], pl.col("_oeif_started_on").is_null() & pl.any_horizontal(list(gives.values())), GRADE_UNDATED)]
-    return [(column, given, NO_GRADE_DATE) for column, given in gives.items()]
+        undated = pl.col("_oeif_started_on").is_null() & pl.any_horizontal(list(gives.values()))
+        return [*checks, (columns["oeif_started_on"], undated, GRADE_UNDATED)]
+    return [*checks, *((column, given, NO_GRADE_DATE) for column, given in gives.items())]
+
+
+def _gives_words(column: str, *nothing: str) -> pl.Expr:
+    """Whether a row's cell says something: not blank, NULL or 9 (nor any of `nothing`, in lower case)."""
+    return ~pl.col(column).str.strip_chars().str.to_lowercase().fill_null("").is_in(["", "null", "9", *nothing])
 
 
 def _records(frame: pl.DataFrame, wanted: pl.Expr, record: list[pl.Expr]) -> pl.DataFrame:
