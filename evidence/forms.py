@@ -3,7 +3,7 @@ from datetime import date
 
 from django import forms
 
-from .models import IntelligenceKind, Severity
+from .models import IntelligenceKind, IntelligenceRevision, Severity
 
 PARTS = ("day", "month", "year")
 DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes other scripts' digits (٣) and superscripts (³)
@@ -51,11 +51,14 @@ class IntelligenceForm(forms.Form):
         return cleaned
 
 
-REASON_LIMIT = 500
+# As long as the model keeps (IntelligenceRevision.reason, IntelligenceEntry.withdrawal_reason).
+REASON_LIMIT = IntelligenceRevision._meta.get_field("reason").max_length
 
 
 def _reason_field(missing: str) -> TextField:
-    return TextField(max_length=REASON_LIMIT, error_messages={"required": missing, "max_length": "Reason must be 500 characters or fewer"})
+    return TextField(
+        max_length=REASON_LIMIT, error_messages={"required": missing, "max_length": f"Reason must be {REASON_LIMIT} characters or fewer"}
+    )
 
 
 class CorrectionForm(IntelligenceForm):
