@@ -251,7 +251,7 @@ def intelligence_correct(request, urn, pk):
     else:
         typed = request.session.get(_pending(entry)) if "change" in request.GET else None
         form = CorrectionForm(initial=typed or entry_answers(entry), entry=entry)
-        _audit_read(request, entry.school, "correct", entry=entry.pk)
+    _audit_read(request, entry.school, "correct", entry=entry.pk)  # the page shows the entry, sent back with errors too
     return _render_form(request, entry.school, form, entry=entry, correction=correction_of(entry))
 
 
@@ -305,8 +305,7 @@ def intelligence_withdraw(request, urn, pk):
         withdraw_intelligence(entry, user=request.user, reason=form.cleaned_data["reason"], request=request)
         messages.success(request, "Entry withdrawn")
         return redirect("evidence:school-intelligence", entry.school.urn)
-    if request.method != "POST":
-        _audit_read(request, entry.school, "withdraw", entry=entry.pk)
+    _audit_read(request, entry.school, "withdraw", entry=entry.pk)  # the page shows the entry, sent back with errors too
     context = {
         **_school_context(request, entry.school),
         "entry": entry,

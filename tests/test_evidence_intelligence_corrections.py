@@ -261,3 +261,13 @@ def test_a_withdrawn_entry_leaves_the_timeline_but_not_the_record(client, world,
     sign_in(client, officer)
     assert client.get(correct_url(entry)).status_code == 404
     assert client.post(withdraw_url(entry), {"reason": "Again."}).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["correct", "withdraw"])
+def test_a_page_sent_back_with_errors_records_the_read_of_the_entry_it_shows(client, world, entry, page):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    url = correct_url(entry) if page == "correct" else withdraw_url(entry)
+    response = client.post(url, {**CORRECTED, "reason": ""})
+    assert response.status_code == 200 and "Mrs Sm" in response.content.decode()
+    reads = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="evidence.intelligence", detail__page=page)
+    assert [read.detail["entry"] for read in reads] == [entry.pk]
