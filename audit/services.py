@@ -1,12 +1,28 @@
 """Writing the audit log. Every confidential read and every change calls `record`."""
 
+import ipaddress
+
+from django.conf import settings
+
 from .models import AuditAction, AuditEvent
 from .scopes import place_of, stamp
 
 
-def client_ip(request):
-    # Behind a trusted proxy Django's SECURE_PROXY_SSL_HEADER is set and REMOTE_ADDR is the proxy;
-    # we record REMOTE_ADDR as given, which the deployment's proxy configuration makes the client.
+def client_ip(request) -> str | None:
+    """The address a request came from, for the audit log and the sign-in lockout.
+
+    Behind PROXY_COUNT reverse proxies of our own, REMOTE_ADDR is the nearest proxy's, and each proxy has added the
+    address it was reached from to the end of X-Forwarded-For: the client's is PROXY_COUNT entries from the end.
+    Entries further left came from the client itself and are not believed.
+    """
+    count = settings.PROXY_COUNT
+    if count:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= count:
+            try:
+                return str(ipaddress.ip_address(hops[-count]))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR") or None
 
 

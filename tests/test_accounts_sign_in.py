@@ -120,3 +120,25 @@ def test_expired_session_says_you_were_signed_out(client, db):
     assert "signed_out=timed_out" in response["Location"]
     response = client.get(response["Location"])
     assert "You have been signed out because you were inactive" in response.content.decode()
+
+
+def test_behind_a_proxy_the_client_address_comes_from_the_entry_the_proxy_added(client, head, settings):
+    """With one proxy of our own, the last X-Forwarded-For entry is the client's; what the client sent before it is not
+    believed. The lockout is per account and address, so failures from one client do not lock the account elsewhere."""
+    settings.PROXY_COUNT = 1
+    settings.AXES_FAILURE_LIMIT = 2
+    spoofing = {"HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.9", "REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(2):
+        client.post(SIGN_IN, {"email": head.email, "password": "wrong"}, **spoofing)
+    locked = AuditEvent.objects.get(action=AuditAction.LOCKED_OUT, user_email=head.email)
+    assert locked.ip_address == "203.0.113.9"
+    other_client = {"HTTP_X_FORWARDED_FOR": "192.0.2.44", "REMOTE_ADDR": "127.0.0.1"}
+    response = client.post(SIGN_IN, {"email": head.email, "password": PASSWORD}, **other_client)
+    assert response.status_code == 302
+    assert AuditEvent.objects.get(action=AuditAction.SIGN_IN, user_email=head.email).ip_address == "192.0.2.44"
+
+
+def test_without_a_proxy_a_forwarded_address_is_not_believed(client, head, settings):
+    settings.PROXY_COUNT = 0
+    client.post(SIGN_IN, {"email": head.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="192.0.2.1")
+    assert AuditEvent.objects.get(action=AuditAction.SIGN_IN, user_email=head.email).ip_address == "192.0.2.1"
