@@ -50,5 +50,5 @@ class UploadForm(forms.Form):
 
 def upload_dir():
     path = settings.UPLOAD_DIR
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path

@@ -1,5 +1,8 @@
 """The background job that imports an uploaded file."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django_tasks import task
@@ -18,5 +21,11 @@ def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None 
         # commits, so progress travels through the shared cache instead.
         cache.set(run.progress_key, min(99, 10 + 89 * done // max(total, 1)), timeout=24 * 60 * 60)
 
-    run = import_file(path, file_name=run.file_name, la_codes=la_codes, user=user, progress=progress, run=run)
+    try:
+        run = import_file(path, file_name=run.file_name, la_codes=la_codes, user=user, progress=progress, run=run)
+    finally:
+        # The import keeps the file's name and checksum, and its figures if it was taken; the upload itself, perhaps
+        # the wrong file sent by mistake, is not kept. A file from anywhere else is left where it is.
+        if Path(path).resolve().parent == Path(settings.UPLOAD_DIR).resolve():
+            Path(path).unlink(missing_ok=True)
     return run.outcome

@@ -1,5 +1,6 @@
 """The Imports page: what was imported, by whom, with what outcome; and uploading a file to import."""
 
+import os
 import uuid
 
 from django.core.exceptions import PermissionDenied
@@ -76,7 +77,7 @@ def _queue_upload(request, form) -> ImportRun:
     upload = form.cleaned_data["file"]
     suffix = ".csv.gz" if upload.name.lower().endswith(".gz") else ".csv"
     path = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
-    with path.open("wb") as out:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:  # the worker deletes it
         for chunk in upload.chunks():
             out.write(chunk)
     la_codes = [la.code for la in form.cleaned_data["la"]]

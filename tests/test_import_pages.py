@@ -132,6 +132,25 @@ def test_uploaded_file_is_imported_in_the_background(client, world, settings, tm
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT, object_id=str(run.pk)).exists()
 
 
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_an_uploaded_file_is_kept_for_its_owner_only_until_the_worker_has_imported_or_refused_it(
+    client, world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    sign_in(client, world.users[Role.LA_ADMIN])
+    sent = tmp_path / "notes.csv"
+    for body in (b"Note\nnot a file we know\n", gzip.compress(GIAS_2021.read_bytes())):
+        sent.write_bytes(body)
+        with sent.open("rb") as f, django_capture_on_commit_callbacks(execute=False) as queued:
+            client.post(reverse("imports:list"), {"file": f, "la": ["936"]})
+        (waiting,) = settings.UPLOAD_DIR.iterdir()
+        assert (settings.UPLOAD_DIR.stat().st_mode & 0o777, waiting.stat().st_mode & 0o777) == (0o700, 0o600)
+        for callback in queued:
+            callback()
+        assert not any(settings.UPLOAD_DIR.iterdir())
+    assert [run.outcome for run in ImportRun.objects.order_by("pk")] == [ImportOutcome.REFUSED, ImportOutcome.SUCCEEDED]
+
+
 def test_upload_without_a_file_shows_the_error_summary(client, world):
     sign_in(client, world.users[Role.LA_ADMIN])
     response = client.post(reverse("imports:list"), {})
