@@ -1,10 +1,11 @@
-"""Every page needs a signed-in user, except the few public ones listed here."""
+"""Every page needs a signed-in user, except the few public ones listed here; none of the others is kept in a cache."""
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 PUBLIC_PREFIXES = ("/static/", "/assets/", "/accounts/sign-in/", "/accounts/password-reset/", "/accounts/reset/", "/accounts/invitation/")
 PUBLIC_PATHS = ("/", "/accessibility/", "/cookies/", "/privacy/", "/favicon.ico")
@@ -40,4 +41,8 @@ class RequireSignInMiddleware:
 
             if needs_second_factor(request) and not path.startswith(("/accounts/two-factor/", "/accounts/sign-out/")):
                 return redirect(second_factor_url(request, request.get_full_path() if request.method == "GET" else ""))
+            # What a signed-in person reads is theirs alone: no browser or proxy keeps a copy to show after sign-out.
+            response = self.get_response(request)
+            add_never_cache_headers(response)
+            return response
         return self.get_response(request)

@@ -25,6 +25,15 @@ def test_security_headers_and_session_cookie(client, world, settings):
     assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
 
 
+def test_no_signed_in_page_or_download_is_kept_in_a_cache_but_public_pages_may_be(client, world):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    for url in ("/home/", f"/schools/{world.school.urn}/intelligence/", f"/authorities/{world.la.code}/results.csv"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert {"no-store", "private"} <= {part.strip() for part in response.headers["Cache-Control"].split(",")}, url
+    assert "Cache-Control" not in client.get("/accessibility/").headers
+
+
 def test_a_form_sent_without_its_csrf_token_is_refused_in_plain_words(world):
     from django.test import Client
 
