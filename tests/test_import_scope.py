@@ -8,10 +8,11 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.roles import Role
+from evidence.history import direct_predecessors, history
 from evidence.models import Area, AreaObservation, ColumnDescription, Inspection, IntelligenceEntry, Observation
 from imports.models import ImportOutcome, ImportRun
 from imports.services import import_file
-from register.models import LocalAuthority, RegisterEvent, School, SchoolLink
+from register.models import LocalAuthority, RegisterEvent, School, SchoolLink, SchoolStatus
 
 from .conftest import sign_in
 from .evidence_helpers import DATA, KS2, OFSTED_ALL
@@ -141,21 +142,78 @@ def test_import_pages_show_an_la_administrator_the_imports_of_their_authorities_
 
 
 @override_settings(TASKS=IMMEDIATE_TASKS)
-def test_an_upload_does_not_write_a_link_listed_on_another_authoritys_school(
+def test_an_upload_writes_neither_a_link_listed_on_another_authoritys_school_nor_one_to_it(
     client, world, uploads, tmp_path, django_capture_on_commit_callbacks
 ):
-    from register.models import SchoolLink
-
+    """Each end of the Surrey–Hampshire pair lists the link; neither is Surrey's to write. A link to a school the
+    register does not hold (often one long closed) is still written."""
     sign_in(client, world.users[Role.LA_ADMIN])
-    body = (
-        '"URN","LinkURN","LinkName","LinkType","LinkEstablishedDate"\n'
-        f'{world.far_school.urn},{world.school.urn},"Written here","Predecessor - merged","01-09-2020"\n'
-        f'{world.school.urn},{world.far_school.urn},"Hampshire Primary School","Successor - merged","01-09-2020"\n'
+    body = LINKS_HEADER + links_rows(
+        (world.far_school.urn, world.school.urn, "Written here", "Predecessor - merged", "01-09-2020"),
+        (world.school.urn, world.far_school.urn, "Hampshire Primary School", "Successor - merged", "01-09-2020"),
+        (world.school.urn, 100001, "Ash Grange Infant School", "Predecessor", "01-09-2015"),
     )
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, tmp_path, body.encode())
-    assert ImportRun.objects.get().outcome == ImportOutcome.SUCCEEDED
-    assert list(SchoolLink.objects.values_list("urn", flat=True)) == [world.school.urn]
+    run = ImportRun.objects.get()
+    assert (run.outcome, run.created, run.skipped) == (ImportOutcome.SUCCEEDED, 1, 2)
+    assert list(SchoolLink.objects.values_list("urn", "linked_urn")) == [(world.school.urn, 100001)]
+
+
+LINKS_HEADER = '"URN","LinkURN","LinkName","LinkType","LinkEstablishedDate"\n'
+
+
+def links_rows(*rows) -> str:
+    return "".join(",".join(f'"{value}"' for value in row) + "\n" for row in rows)
+
+
+@pytest.fixture
+def closed_school(world):
+    """Ash Grange Primary School, closed: GIAS links it to the school that took its place."""
+    world.school.status = SchoolStatus.CLOSED
+    world.school.save()
+    return world.school
+
+
+def test_a_limited_links_import_does_not_make_another_authoritys_school_a_successor(db, world, closed_school, tmp_path):
+    """Surrey's closed school named as a Hampshire school's predecessor (or the Hampshire school as a Surrey
+    school's) would show Surrey's figures on Hampshire's results page, and Hampshire's on Surrey's."""
+    path = tmp_path / "links.csv"
+    path.write_text(
+        LINKS_HEADER
+        + links_rows(
+            (closed_school.urn, world.far_school.urn, "Hampshire Primary School", "Successor", "01-09-2024"),
+            (world.other_school.urn, world.far_school.urn, "Hampshire Primary School", "Predecessor", "01-09-2024"),
+        )
+    )
+    run = import_file(path, la_codes=[936])
+    assert (run.outcome, run.rows_read, run.skipped) == (ImportOutcome.UNCHANGED, 2, 2)
+    assert not SchoolLink.objects.exists()
+    assert direct_predecessors([world.far_school.urn, world.other_school.urn]) == {}
+    assert history(world.far_school).urns == [world.far_school.urn]
+    # An import of every authority keeps both, as GIAS has them.
+    run = import_file(path)
+    assert (run.outcome, run.created, run.skipped) == (ImportOutcome.SUCCEEDED, 2, 0)
+    assert history(world.far_school).urns == [world.far_school.urn, closed_school.urn]
+    assert history(world.other_school).still_open == [world.far_school.urn]
+
+
+def test_a_limited_links_import_leaves_a_link_to_another_authoritys_school_as_it_was(db, world, closed_school, tmp_path):
+    """A link an import of every authority wrote is neither turned round, renamed nor dropped by a limited one."""
+    national, limited = tmp_path / "links-national.csv", tmp_path / "links-surrey.csv"
+    national.write_text(
+        LINKS_HEADER + links_rows((closed_school.urn, world.far_school.urn, "Hampshire Primary School", "Successor", "01-09-2024"))
+    )
+    limited.write_text(
+        LINKS_HEADER + links_rows((closed_school.urn, world.far_school.urn, "Renamed by Surrey", "Predecessor", "01-09-2025"))
+    )
+    import_file(national)
+    held = list(SchoolLink.objects.values_list("urn", "linked_urn", "link_type", "linked_name", "established_on", "import_run"))
+    run = import_file(limited, la_codes=[936])
+    assert (run.outcome, run.skipped, run.changed) == (ImportOutcome.UNCHANGED, 1, 0)
+    assert list(SchoolLink.objects.values_list("urn", "linked_urn", "link_type", "linked_name", "established_on", "import_run")) == held
+    assert not RegisterEvent.objects.exists()
+    assert history(world.far_school).urns == [world.far_school.urn, closed_school.urn]
 
 
 @override_settings(TASKS=IMMEDIATE_TASKS)

@@ -1,8 +1,11 @@
 """GIAS establishment links (predecessor, successor, merged, amalgamated …), kept by URN.
 
-With --la, a link is kept when either end is a school of those authorities in the register; without,
-every link is kept, since the other end of a link is often a school that has closed. A pair the file links in
-another way than before is a register event of the school at the link's `urn` end, saying what the link was.
+Without --la every link is kept, since the other end of a link is often a school that has closed. With --la
+(and in every LA administrator's upload), only the links listed on those authorities' schools, and not one whose
+other end is another authority's school in the register: a school's history follows a link from either end, so
+it would join one authority's figures to another's school. Such a link is left to an import of every authority.
+A pair the file links in another way than before is a register event of the school at the link's `urn` end,
+saying what the link was.
 """
 
 from datetime import date
@@ -38,9 +41,13 @@ def load(ctx: ImportContext) -> Counts:
     counts = Counts(rows_read=frame.height)
     if ctx.la_codes:
         # Each school's own links (GIAS lists every link from both ends): a link listed on another
-        # authority's school is that authority's to import, even where it names one of these schools.
+        # authority's school is not theirs to import, even where it names one of these schools.
         urns = list(School.objects.of_authorities(ctx.la_codes).values_list("urn", flat=True))
         frame = frame.filter(pl.col("urn").is_in(urns))
+        # Nor a link to another authority's school: history follows a link from either end, so it would join
+        # these schools' figures to that school's. Left out before anything is compared, a link to it the
+        # register already holds is neither changed nor turned round.
+        frame = frame.filter(~pl.col("linked_urn").is_in(_held_elsewhere(frame["linked_urn"].unique().to_list(), ctx.la_codes)))
     frame = frame.unique(subset=["urn", "linked_urn", "link_type"], keep="first", maintain_order=True)
     counts.skipped = counts.rows_read - frame.height
 
@@ -126,6 +133,15 @@ def _link_changes(superseded: dict, stored: dict, listed: dict, run) -> list[Reg
 def _described(links: dict[str, str], linked_urn: int) -> str:
     """'Successor: URN 123456 (Old School)', from link type → linked name; several ways joined by '; '."""
     return "; ".join(f"{kind}: URN {linked_urn}" + (f" ({name})" if name else "") for kind, name in sorted(links.items()))
+
+
+def _held_elsewhere(urns: list[int], la_codes: frozenset) -> list[int]:
+    """Those of `urns` the register holds as schools of other authorities than these."""
+    found = []
+    for start in range(0, len(urns), 1000):
+        chunk = School.objects.filter(urn__in=urns[start : start + 1000]).exclude(la__code__in=la_codes)
+        found.extend(chunk.values_list("urn", flat=True))
+    return found
 
 
 def _school_ids(urns: list[int]) -> dict[int, int]:
