@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 
 from core.numbers import whole_number
+from core.words import listed
 from partnership.models import Body
 from register.models import Group, LocalAuthority, School
 
@@ -141,7 +142,22 @@ class RoleForm(forms.Form):
         group = found.first()
         if group is None:
             self.add_error("trust", "Enter the group UID or group ID of a trust with schools in your local authority")
+            return None
+        elsewhere = [] if self.everything else self._other_authorities_of(group)
+        if elsewhere:
+            self.add_error(
+                "trust",
+                f"{group} also has schools in {listed([str(authority) for authority in elsewhere])}. Only an administrator "
+                "of every authority the trust's schools are in, or a site administrator, can give this role",
+            )
+            return None
         return group
+
+    def _other_authorities_of(self, group):
+        """The authorities, other than the administrator's, of the trust's current member schools: a trust role
+        reaches the confidential records of every one of them, so it is not one authority's to give."""
+        theirs = LocalAuthority.objects.filter(schools__memberships__group=group, schools__memberships__left_on__isnull=True)
+        return list(theirs.exclude(id__in=self.authority_ids).distinct())
 
 
 class InviteForm(RoleForm):

@@ -1,6 +1,7 @@
 """Managing users: LA administrators invite, grant and revoke within their own authorities only."""
 
 import re
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -14,7 +15,7 @@ from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
 
 from .conftest import sign_in
-from .factories import LocalAuthorityFactory, SchoolFactory, UserFactory, grant
+from .factories import GroupFactory, GroupMembershipFactory, LocalAuthorityFactory, SchoolFactory, UserFactory, grant
 
 NEW_PASSWORD = "a new and long passphrase 42"
 
@@ -257,12 +258,8 @@ def test_no_authority_resets_the_second_factor_of_someone_another_authority_gave
 
 
 def test_a_trust_whose_only_current_school_is_elsewhere_is_not_the_authoritys_to_give(admin_client, world):
-    import datetime
-
-    from .factories import GroupFactory, GroupMembershipFactory
-
     trust = GroupFactory(name="Moved Away Trust")
-    GroupMembershipFactory(group=trust, school=SchoolFactory(la=world.la), left_on=datetime.date(2020, 8, 31))
+    GroupMembershipFactory(group=trust, school=SchoolFactory(la=world.la), left_on=date(2020, 8, 31))
     GroupMembershipFactory(group=trust, school=world.far_school)
     response = invite(admin_client, role=Role.TRUST_LEADER, trust=trust.group_id)
     assert "Enter the group UID or group ID of a trust with schools in your local authority" in response.content.decode()
@@ -271,6 +268,72 @@ def test_a_trust_whose_only_current_school_is_elsewhere_is_not_the_authoritys_to
     leader = UserFactory()
     assignment = grant(leader, Role.TRUST_LEADER, trust)
     assert not RoleAssignment.objects.in_authorities([world.la.id]).filter(pk=assignment.pk).exists()
+
+
+@pytest.fixture
+def spanning_trust(world):
+    """GLF Schools: a school in Surrey and one in Hampshire."""
+    trust = GroupFactory(name="GLF SCHOOLS")
+    GroupMembershipFactory(group=trust, school=world.other_school)
+    GroupMembershipFactory(group=trust, school=world.far_school)
+    return trust
+
+
+REFUSED_SPANNING_TRUST = (
+    "GLF SCHOOLS also has schools in Hampshire (850). Only an administrator of every authority the trust&#39;s "
+    "schools are in, or a site administrator, can give this role"
+)
+
+
+def test_a_trust_with_schools_in_another_authority_is_not_one_authoritys_to_give(admin_client, world, spanning_trust):
+    """The trust's leader would read Hampshire's schools' confidential records: Surrey's administrator may not
+    choose who does, neither by invitation nor on a user's page."""
+    response = invite(admin_client, role=Role.TRUST_LEADER, trust=str(spanning_trust.uid))
+    html = response.content.decode()
+    assert "<title>Error: Invite a user – Common Ground</title>" in html
+    assert html.count(REFUSED_SPANNING_TRUST) == 2 and 'href="#trust"' in html  # the summary and the field
+    assert 'value="Nia Patel"' in html and f'value="{spanning_trust.uid}"' in html
+    assert not User.objects.filter(email="nia@example.org").exists()
+    head = world.users[Role.HEADTEACHER]
+    response = admin_client.post(
+        f"/accounts/users/{head.pk}/", {"action": "grant", "role": Role.TRUST_LEADER, "trust": spanning_trust.group_id}
+    )
+    assert response.status_code == 200 and REFUSED_SPANNING_TRUST in response.content.decode()
+    assert not RoleAssignment.objects.filter(group=spanning_trust).exists()
+
+
+def test_the_refusal_names_every_other_authority_of_the_trusts_current_schools(admin_client, world, spanning_trust):
+    GroupMembershipFactory(group=spanning_trust, school=SchoolFactory(la=LocalAuthorityFactory(code=886, name="Kent")))
+    GroupMembershipFactory(
+        group=spanning_trust, school=SchoolFactory(la=LocalAuthorityFactory(code=301, name="Barking")), left_on=date(2020, 8, 31)
+    )
+    response = invite(admin_client, role=Role.TRUST_LEADER, trust=spanning_trust.group_id)
+    assert "GLF SCHOOLS also has schools in Hampshire (850) and Kent (886). Only" in response.content.decode()
+
+
+def test_a_trust_whose_current_schools_are_all_in_the_authority_is_the_authoritys_to_give(admin_client, world):
+    """A school that left the trust, wherever it is, no longer counts."""
+    trust = GroupFactory(name="Surrey Only Trust")
+    GroupMembershipFactory(group=trust, school=world.school)
+    GroupMembershipFactory(group=trust, school=world.other_school)
+    GroupMembershipFactory(group=trust, school=world.far_school, left_on=date(2020, 8, 31))
+    head = world.users[Role.HEADTEACHER]
+    response = admin_client.post(f"/accounts/users/{head.pk}/", {"action": "grant", "role": Role.TRUST_LEADER, "trust": str(trust.uid)})
+    assert response.status_code == 302
+    assert head.roles.current().filter(role=Role.TRUST_LEADER, group=trust).exists()
+
+
+def test_an_administrator_of_every_authority_of_the_trust_may_give_its_role(admin_client, world, spanning_trust):
+    grant(world.users[Role.LA_ADMIN], Role.LA_ADMIN, world.other_la)
+    invite(admin_client, role=Role.TRUST_LEADER, trust=spanning_trust.group_id)
+    assert RoleAssignment.objects.get(user__email="nia@example.org").group == spanning_trust
+
+
+def test_a_site_administrator_may_give_any_trusts_role(client, world, spanning_trust):
+    sign_in(client, UserFactory(email="root@example.org", is_superuser=True, is_staff=True))
+    response = invite(client, role=Role.TRUST_LEADER, trust=str(spanning_trust.uid))
+    assert response.status_code == 302
+    assert RoleAssignment.objects.get(user__email="nia@example.org").group == spanning_trust
 
 
 def test_someone_who_moved_to_another_authority_is_no_longer_seen(admin_client, world):
