@@ -36,8 +36,8 @@ demo: static ## Set everything up with the real demo authority (Surrey) and serv
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	@echo "Serving Common Ground on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(DEMO_ENV) $(PY) manage.py db_worker & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	setsid bash -c 'while true; do $(DEMO_ENV) $(PY) manage.py db_worker; echo "The import worker stopped; restarting it"; sleep 2; done' & worker=$$!; \
+	  trap 'kill -- -$$worker 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 .PHONY: test-deps

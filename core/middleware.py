@@ -1,5 +1,7 @@
-"""Requests no page can take, refused before any view sees them."""
+"""Requests no page can take, refused before any view sees them; and sessions left alone by requests that are not a
+person's activity."""
 
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import SuspiciousOperation
 
 
@@ -15,3 +17,14 @@ class RefuseNullCharactersMiddleware:
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             raise SuspiciousOperation("A NUL character in the query string")
         return self.get_response(request)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a view may set `request.leaves_session_alone` (a panel polled every few seconds): the
+    session is then saved only if the view changed it. Polling is not someone using the site, so it does not keep an
+    idle session alive; and on SQLite it does not wait, to save the session, for the write lock an import holds."""
+
+    def process_response(self, request, response):
+        if getattr(request, "leaves_session_alone", False) and not request.session.modified:
+            return response
+        return super().process_response(request, response)

@@ -1,6 +1,14 @@
+from datetime import UTC, datetime, timedelta
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.utils import timezone
+
+# A run queued this long has not been taken by a worker: the page says the worker may not be running. A run this
+# long without word from its worker has stopped (the worker was stopped or killed part-way), and is marked failed.
+WAITING_TOO_LONG = timedelta(minutes=5)
+SILENT_TOO_LONG = timedelta(minutes=30)
 
 
 def written_by(*, null: bool = False) -> models.ForeignKey:
@@ -68,6 +76,28 @@ class ImportRun(models.Model):
     @property
     def progress_key(self):
         return f"import-progress-{self.pk}"
+
+    @property
+    def heartbeat_key(self):
+        return f"import-heartbeat-{self.pk}"
+
+    def heard_from(self, per_cent: int) -> None:
+        """The worker's word that it is at `per_cent`, through the cache (the import's transaction is not yet visible)."""
+        cache.set_many({self.progress_key: per_cent, self.heartbeat_key: timezone.now().timestamp()}, timeout=24 * 60 * 60)
+
+    @property
+    def last_heard(self) -> datetime:
+        """When the worker last said how the run was going; when the run was queued or begun, before it said anything."""
+        stamp = cache.get(self.heartbeat_key)
+        return datetime.fromtimestamp(stamp, tz=UTC) if stamp else self.started_at
+
+    @property
+    def waiting_too_long(self) -> bool:
+        return self.outcome == ImportOutcome.QUEUED and timezone.now() - self.started_at > WAITING_TOO_LONG
+
+    @property
+    def silent_too_long(self) -> bool:
+        return self.outcome == ImportOutcome.RUNNING and timezone.now() - self.last_heard > SILENT_TOO_LONG
 
     @property
     def live_progress(self) -> int:

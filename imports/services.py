@@ -11,7 +11,7 @@ from audit.services import record
 from core.words import listed
 from register.models import LocalAuthority
 
-from .models import ImportOutcome, ImportRun
+from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
 from .signals import file_loaded
 from .sources import read_source
@@ -132,9 +132,13 @@ def import_file(
         return _refused(run, refusal, user)
     except Exception as exc:
         run.checksum = source.checksum
-        run.outcome, run.message, run.finished_at = ImportOutcome.FAILED, f"{run.file_name}: the import failed ({exc})", timezone.now()
+        run.outcome, run.finished_at = ImportOutcome.FAILED, timezone.now()
+        run.message = (
+            f"{run.file_name}: the import failed ({exc}). Nothing was imported from this file: an import is all or nothing. "
+            "Import it again; if it fails again, tell your service administrator."
+        )
         run.save()
-        _audit(run, user)
+        _audit(run, user, reason=str(exc))
         raise
     run.checksum = source.checksum
     return _finished(run, counts, chosen, user, context.notes)
@@ -174,11 +178,37 @@ def _refused(run: ImportRun, refusal: ImportRefused, user) -> ImportRun:
     run.created = run.changed = run.unchanged = run.skipped = 0
     run.finished_at = timezone.now()
     run.save()
-    _audit(run, user)
+    _audit(run, user, reason=str(refusal))
     return run
 
 
-def _audit(run: ImportRun, user) -> None:
+def stopped(run: ImportRun, why: str, user=None) -> bool:
+    """Mark a queued or running import failed, for a reason outside the file (its worker stopped, or the queue could not
+    be reached), unless it has ended meanwhile. An import is one transaction: none of the file was kept."""
+    message = (
+        f"{run.file_name}: {why}. Nothing was imported from this file: an import is all or nothing. Upload it again; "
+        "if this happens again, tell your service administrator."
+    )
+    marked = ImportRun.objects.filter(pk=run.pk, outcome__in=(ImportOutcome.QUEUED, ImportOutcome.RUNNING)).update(
+        outcome=ImportOutcome.FAILED, message=message, finished_at=timezone.now()
+    )
+    if marked:
+        run.refresh_from_db()
+        _audit(run, user, reason=why)
+    return bool(marked)
+
+
+def fail_if_silent(run: ImportRun) -> None:
+    """A run whose worker has said nothing for too long stopped part-way (the worker was stopped or killed)."""
+    if run.silent_too_long:
+        stopped(
+            run,
+            f"nothing was heard from the import for {SILENT_TOO_LONG.seconds // 60} minutes, so it stopped part-way "
+            "(the background worker may have been stopped or restarted)",
+        )
+
+
+def _audit(run: ImportRun, user, **detail) -> None:
     record(
         AuditAction.IMPORT,
         user=user,
@@ -193,4 +223,5 @@ def _audit(run: ImportRun, user) -> None:
             "unchanged": run.unchanged,
             "skipped": run.skipped,
         },
+        **detail,
     )

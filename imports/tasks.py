@@ -4,11 +4,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django_tasks import task
 
-from .models import ImportRun
-from .services import import_file
+from .models import ImportOutcome, ImportRun
+from .services import import_file, stopped
 
 
 @task()
@@ -19,10 +18,16 @@ def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None 
     def progress(done: int, total: int) -> None:
         # The import's rows are written in one transaction that other connections cannot see until it
         # commits, so progress travels through the shared cache instead.
-        cache.set(run.progress_key, min(99, 10 + 89 * done // max(total, 1)), timeout=24 * 60 * 60)
+        run.heard_from(min(99, 10 + 89 * done // max(total, 1)))
 
     try:
+        # Running from the moment a worker takes it (reading a large file takes a while), whatever happens next.
+        ImportRun.objects.filter(pk=run.pk, outcome=ImportOutcome.QUEUED).update(outcome=ImportOutcome.RUNNING)
+        run.heard_from(0)
         run = import_file(path, file_name=run.file_name, la_codes=la_codes, user=user, progress=progress, run=run)
+    except Exception as error:
+        stopped(run, f"the import stopped with an error before it finished ({error})", user)
+        raise
     finally:
         # The import keeps the file's name and checksum, and its figures if it was taken; the upload itself, perhaps
         # the wrong file sent by mistake, is not kept. A file from anywhere else is left where it is.

@@ -1,5 +1,6 @@
 """The Imports page: what was imported, by whom, with what outcome; and uploading a file to import."""
 
+import logging
 import os
 import uuid
 
@@ -16,7 +17,10 @@ from register.models import LocalAuthority
 from .forms import UploadForm, upload_dir
 from .models import ImportOutcome, ImportRun
 from .registry import KINDS
+from .services import fail_if_silent, stopped
 from .tasks import run_import
+
+logger = logging.getLogger(__name__)
 
 OUTCOME_COLOURS = {
     ImportOutcome.QUEUED: "grey",
@@ -69,6 +73,8 @@ def import_list(request):
         return redirect("imports:detail", run.pk)
     runs = runs_visible_to(request.user).select_related("user").order_by("-started_at", "-id")
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
+    for run in page:
+        fail_if_silent(run)
     context = {"page": page, "form": form, "colours": OUTCOME_COLOURS, "kind_label": _kind_label}
     return render(request, "imports/list.html", context, status=400 if form.errors else 200)
 
@@ -86,13 +92,24 @@ def _queue_upload(request, form) -> ImportRun:
     )
     # The import is audited when it ends, by the worker; the upload, with who sent it from where, now.
     record(AuditAction.CREATE, request=request, obj=run, uploaded=upload.name, size=upload.size, la_codes=la_codes)
-    transaction.on_commit(lambda: run_import.enqueue(run.pk, str(path), la_codes, request.user.pk))
+    transaction.on_commit(lambda: _enqueue(run, path, la_codes, request.user))
     return run
+
+
+def _enqueue(run, path, la_codes, user) -> None:
+    """Hand the upload to the background worker; if the queue cannot be reached, the run says so, not "Queued" for ever."""
+    try:
+        run_import.enqueue(run.pk, str(path), la_codes, user.pk)
+    except Exception as error:
+        logger.exception("Could not queue import %s", run.pk)
+        path.unlink(missing_ok=True)
+        stopped(run, f"the import could not be queued: the background job service did not answer ({type(error).__name__})", user)
 
 
 def import_detail(request, pk):
     _la_admin_only(request)
     run = get_object_or_404(runs_visible_to(request.user).select_related("user"), pk=pk)
+    fail_if_silent(run)
     scope = scope_for(request.user)
     kind = KINDS.get(run.kind)
     # Of a national import, an LA administrator sees the changes to their authorities' schools only.
@@ -109,9 +126,12 @@ def import_detail(request, pk):
 
 
 def import_progress(request, pk):
-    """The progress panel alone, for the detail page to refresh while the import runs."""
+    """The progress panel alone, for the detail page to refresh while the import runs. Asking is not the person's
+    activity: it leaves their session as it was (and, on SQLite, does not wait for the import's write lock to save it)."""
+    request.leaves_session_alone = True
     _la_admin_only(request)
     run = get_object_or_404(runs_visible_to(request.user), pk=pk)
+    fail_if_silent(run)
     if run.is_finished and not request.headers.get("HX-Request"):
         return redirect("imports:detail", run.pk)
     response = render(request, "imports/_progress.html", {"run": run, "colours": OUTCOME_COLOURS})

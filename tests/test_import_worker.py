@@ -59,3 +59,90 @@ def test_progress_shown_while_running_comes_from_the_worker_through_the_cache(cl
     sign_in(client, world.users[Role.LA_ADMIN])
     panel = client.get(reverse("imports:progress", args=[run.pk]), headers={"HX-Request": "true"}).content.decode()
     assert "Importing: 57% done." in panel and 'value="57"' in panel
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def run_queued(file_name="surrey.csv", **fields) -> ImportRun:
+    return ImportRun.objects.create(file_name=file_name, checksum="", outcome=ImportOutcome.QUEUED, la_codes="936", **fields)
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_a_worker_that_cannot_read_the_upload_marks_the_run_failed_and_says_so(db, tmp_path):
+    run = run_queued()
+    result = run_import.enqueue(run.pk, str(tmp_path / "gone.csv"), [936], None)
+    run.refresh_from_db()
+    assert result.status == "FAILED" and run.outcome == ImportOutcome.FAILED and run.finished_at
+    assert run.message.startswith("surrey.csv: the import stopped with an error before it finished (")
+    assert "Nothing was imported from this file" in run.message and "tell your service administrator" in run.message
+    from audit.models import AuditAction, AuditEvent
+
+    assert AuditEvent.objects.get(action=AuditAction.IMPORT, object_id=str(run.pk)).detail["outcome"] == ImportOutcome.FAILED
+
+
+@override_settings(TASKS=REDIS_TASKS, RQ_QUEUES={"default": {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": 600}})
+def test_an_upload_the_queue_cannot_take_is_marked_failed_not_left_queued(
+    client, world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.UPLOAD_DIR = tmp_path / "uploads"  # nothing listens on port 1: the queue's Redis is down
+    sign_in(client, world.users[Role.LA_ADMIN])
+    with GIAS_2021.open("rb") as f, django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:list"), {"file": f, "la": ["936"]})
+    run = ImportRun.objects.get()
+    assert run.outcome == ImportOutcome.FAILED and "could not be queued" in run.message
+    assert not any(settings.UPLOAD_DIR.iterdir())
+    page = client.get(response["Location"]).content.decode()
+    assert "The import failed" in page and "the background job service did not answer (ConnectionError)" in page
+
+
+def test_a_run_its_worker_has_not_spoken_of_for_half_an_hour_is_marked_as_stopped(client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    silent, busy = run_queued("silent.csv"), run_queued("busy.csv")
+    ImportRun.objects.filter(pk__in=[silent.pk, busy.pk]).update(
+        outcome=ImportOutcome.RUNNING, started_at=timezone.now() - timedelta(hours=2)
+    )
+    silent.refresh_from_db()
+    busy.refresh_from_db()
+    cache.set(silent.heartbeat_key, (timezone.now() - timedelta(minutes=31)).timestamp())
+    busy.heard_from(40)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    listing = client.get(reverse("imports:list")).content.decode()
+    silent.refresh_from_db()
+    busy.refresh_from_db()
+    assert (silent.outcome, busy.outcome) == (ImportOutcome.FAILED, ImportOutcome.RUNNING)
+    assert "nothing was heard from the import for 30 minutes" in silent.message
+    assert "Failed" in listing
+    page = client.get(reverse("imports:detail", args=[busy.pk])).content.decode()
+    assert "Importing: 40% done." in page
+
+
+def test_a_run_waiting_for_a_worker_for_long_says_the_worker_may_not_be_running(client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    fresh, waiting = run_queued("fresh.csv"), run_queued("waiting.csv")
+    ImportRun.objects.filter(pk=waiting.pk).update(started_at=timezone.now() - timedelta(minutes=6))
+    sign_in(client, world.users[Role.LA_ADMIN])
+    note = "the background worker that runs imports may not be running"
+    assert note not in client.get(reverse("imports:detail", args=[fresh.pk])).content.decode()
+    assert note in client.get(reverse("imports:detail", args=[waiting.pk])).content.decode()
+    waiting.refresh_from_db()
+    assert waiting.outcome == ImportOutcome.QUEUED  # it will run when a worker does
+
+
+def test_asking_for_progress_leaves_the_session_as_it_was(client, world):
+    from django.contrib.sessions.models import Session
+
+    run = run_queued()
+    sign_in(client, world.users[Role.LA_ADMIN])
+    client.get(reverse("imports:list"))
+    session = Session.objects.get(session_key=client.session.session_key)
+    client.get(reverse("imports:progress", args=[run.pk]), headers={"HX-Request": "true"})
+    assert Session.objects.get(session_key=session.session_key).expire_date == session.expire_date
+    client.get(reverse("imports:list"))
+    assert Session.objects.get(session_key=session.session_key).expire_date > session.expire_date
