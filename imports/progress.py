@@ -21,7 +21,8 @@ class ProgressBar:
             return
         self._last = now
         filled = int(self.width * done / total)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done:,}/{total:,} rows")
+        # A per cent, since what a loader counts differs by kind (a file's rows, its figures, its schools).
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {100 * done // total:3d}%")
         self.stream.flush()
         self._drawn = True
 
