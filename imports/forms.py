@@ -4,6 +4,7 @@ from django.conf import settings
 from register.models import LocalAuthority
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 
 
 class UploadForm(forms.Form):
@@ -22,6 +23,8 @@ class UploadForm(forms.Form):
         to_field_name="code",
         error_messages={"required": "Select the authorities whose schools to import"},
     )
+
+    max_upload_mb = MAX_UPLOAD_MB
 
     def __init__(self, *args, authorities=None, everything=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +47,7 @@ class UploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError("The selected file is empty")
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+            raise forms.ValidationError(f"The selected file must be smaller than {MAX_UPLOAD_MB} MB")
         return upload
 
 

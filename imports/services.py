@@ -153,22 +153,24 @@ def _name_of(path_or_bytes) -> str:
 def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user, notes=()) -> ImportRun:
     run.rows_read, run.created, run.changed, run.unchanged, run.skipped = counts.astuple()
     run.outcome = ImportOutcome.SUCCEEDED if counts.created or counts.changed else ImportOutcome.UNCHANGED
-    run.message = " ".join([describe(run, kind), *notes])
+    run.message = " ".join([describe(run, kind, notes), *notes])
     run.progress, run.finished_at = 100, timezone.now()
     run.save()
     _audit(run, user)
     return run
 
 
-def describe(run: ImportRun, kind: ImportKind) -> str:
-    """One sentence on what an import did, for the command line and the Imports page."""
+def describe(run: ImportRun, kind: ImportKind, notes=()) -> str:
+    """One sentence on what an import did, for the command line and the Imports page; the loader's notes, if any, say
+    why an import that changed nothing did not."""
     what = f"{run.file_name} ({kind.label}): {run.rows_read:,} rows read"
     if run.outcome == ImportOutcome.UNCHANGED:
-        what += "; nothing has changed since the last import of this data"
+        what += "; nothing was changed" if notes else "; nothing has changed since the last import of this data"
     else:
         what += f"; {run.created:,} new, {run.changed:,} changed, {run.unchanged:,} unchanged"
     if run.skipped:
-        what += f"; {run.skipped:,} skipped (outside the authorities asked for, or not in the register)"
+        because = "outside the authorities asked for, or not in the register" if run.la_codes else "not in the register"
+        what += f"; {run.skipped:,} skipped ({because})"
     return what + "."
 
 

@@ -10,11 +10,32 @@ from pathlib import Path
 
 from core.words import listed
 
-from .registry import ImportRefused, SourceFile
+from .registry import ImportRefused, SourceFile, detect
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+EXTRACT = "Extract the CSV file from it, and import that"
+INSTEAD = "Import the data's CSV file instead"
+# How files that are not text begin (after any gzip): what each is, and what to do instead.
+SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": ("a PNG image", INSTEAD),
+    b"\xff\xd8\xff": ("a JPEG image", INSTEAD),
+    b"GIF87a": ("a GIF image", INSTEAD),
+    b"GIF89a": ("a GIF image", INSTEAD),
+    b"%PDF-": ("a PDF document", INSTEAD),
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": (
+        "an older Excel workbook (.xls) or other Office file",
+        "Open it in Excel and save it as CSV UTF-8 first",
+    ),
+    b"Rar!\x1a\x07": ("a RAR archive", EXTRACT),
+    b"7z\xbc\xaf\x27\x1c": ("a 7-Zip archive", EXTRACT),
+    b"\xfd7zXZ\x00": ("an xz-compressed file", EXTRACT),
+}
+# Bytes that text never holds: the control characters other than tab, the line ends, the form feed and the end-of-file
+# mark some old programs leave at the end.
+CONTROL_BYTES = bytes(set(range(32)) - set(b"\t\n\v\f\r\x1a"))
+NOT_CONTROL = bytes(set(range(256)) - set(CONTROL_BYTES))
 # The most a gzipped file may unpack to: several times the largest national file (the census is under
 # 100 MB), and a bound on what a small, highly compressed upload can make the import hold in memory.
 MAX_UNPACKED_BYTES = 1024**3
@@ -35,6 +56,7 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     checksum = _hasher.submit(lambda: hashlib.sha256(raw).hexdigest())
     data = _gunzip(raw, name) if raw[:2] == GZIP_MAGIC else raw
     _refuse_archives(raw, data, name)
+    _refuse_not_text(data, name)
     data = _from_utf16(data, name) if data[:2] in UTF16_BOMS else data
     if b"\r" in data[:HEAD_BYTES] and b"\n" not in data[:HEAD_BYTES]:
         data = data.replace(b"\r", b"\n")  # lines ended by a carriage return alone (as old Mac programs save them)
@@ -42,18 +64,13 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     start = data[:HEAD_BYTES].decode(encoding, "ignore").removeprefix("\ufeff")
     if not start.strip() and len(data) <= HEAD_BYTES:
         raise ImportRefused("the file is empty", file_name=name)
-    if "\x00" in start.partition("\n")[0]:
-        raise ImportRefused(
-            "its first line holds NUL bytes, which a CSV file never does: it may be UTF-16 without a byte-order mark, or not a "
-            "text file at all; save it as CSV UTF-8",
-            file_name=name,
-        )
     try:
         header, has_rows = read_header(start), _has_rows(start) or len(data) > HEAD_BYTES
     except csv.Error as exc:
         raise ImportRefused(f"its first line cannot be read as CSV ({exc}): save the file as CSV UTF-8", file_name=name)
     if not any(header):
         raise ImportRefused("its first line is blank, where the header should be", file_name=name)
+    refuse_data_as_header(header, name)
     refuse_repeated_columns(header, name)
     return SourceFile(name=name, data=data, encoding=encoding, header=header, has_rows=has_rows, checksum_job=checksum)
 
@@ -69,6 +86,37 @@ def _refuse_archives(raw: bytes, data: bytes, name: str) -> None:
         if name.lower().endswith((".xlsx", ".xlsm")) or b"xl/" in data[:HEAD_BYTES]:  # a workbook's parts are in xl/
             raise ImportRefused("this is an Excel workbook: open it in Excel and save it as CSV UTF-8 first", file_name=name)
         raise ImportRefused("this is a zip archive: extract the CSV file from it first, and import that", file_name=name)
+
+
+def _refuse_not_text(data: bytes, name: str) -> None:
+    """A file that is not text (an image, a PDF, an archive saved as .csv) would be read as a garbled header or refused
+    as mixing two encodings: say what it is, where its first bytes tell. A UTF-16 file without a byte-order mark has NUL
+    bytes too, between its letters, and is told to be saved as UTF-8."""
+    known = next((known for signature, known in SIGNATURES.items() if data.startswith(signature)), None)
+    if known:
+        what, instead = known
+        raise ImportRefused(f"this is not a text (CSV) file: it looks like {what}. {instead}", file_name=name)
+    if data[:2] in UTF16_BOMS:
+        return
+    head = data[:HEAD_BYTES]
+    first_line = head.partition(b"\n")[0]
+    if b"\0" in first_line and _utf16_without_bom(head):
+        raise ImportRefused(
+            "its first line holds NUL bytes between its letters, as UTF-16 without a byte-order mark does: save it as CSV UTF-8",
+            file_name=name,
+        )
+    # A header never holds a NUL byte; nor does text hold control bytes one in a hundred (binary data holds one in ten).
+    if b"\0" in first_line or len(head.translate(None, NOT_CONTROL)) > max(8, len(head) // 100):
+        held = "NUL bytes" if b"\0" in head else "control characters"
+        raise ImportRefused(f"this is not a text (CSV) file: it holds {held}, which text never does. {INSTEAD}", file_name=name)
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Whether every other byte is NUL, as in UTF-16 text of Latin letters, and hardly any of the rest is."""
+    sample = head[:4096]
+    evens, odds = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    return max(evens, odds) >= half * 0.75 and min(evens, odds) <= half * 0.05
 
 
 def _from_utf16(data: bytes, name: str) -> bytes:
@@ -146,6 +194,30 @@ def _refuse_mixed(data: bytes, error: UnicodeDecodeError, name: str | None) -> N
 def read_header(text: str) -> list[str]:
     first = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))), [])
     return [name.strip() for name in first]
+
+
+NUMBER_OR_DATE = re.compile(r"[-+]?(\d[\d,]*(\.\d*)?|\.\d+)%?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+
+
+def refuse_data_as_header(header: list[str], name: str | None = None) -> None:
+    """A file whose header row was lost (cut off, or never saved) has its first row of data where the header should
+    be: refuse it as such, rather than as a header naming a column many times or matching no kind of file. No column
+    of any file Common Ground reads is named with a number or a date, and a header that fits a kind is one."""
+    filled = [cell for cell in header if cell]
+    numbers = sum(1 for cell in filled if NUMBER_OR_DATE.fullmatch(cell))
+    if not numbers or detect(header):
+        return
+    start = ", ".join(cell if len(cell) <= 30 else cell[:29] + "…" for cell in filled[:5]) + (" …" if len(filled) > 5 else "")
+    if numbers == len(filled):
+        counted = "it is a number or a date" if numbers == 1 else f"all {numbers:,} of its values are numbers or dates"
+    else:
+        counted = f"{numbers:,} of its {len(filled):,} values {'is a number or a date' if numbers == 1 else 'are numbers or dates'}"
+    raise ImportRefused(
+        f"this row looks like data, not a header: it starts {start}, and {counted}, which no column name is. The file needs "
+        "its header row (the names of its columns) as its first row: download the file again, or put its header row back",
+        row=1,
+        file_name=name,
+    )
 
 
 def refuse_repeated_columns(header: list[str], name: str | None = None) -> None:

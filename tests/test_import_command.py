@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from register.models import GroupMembership, School
 
+from .evidence_helpers import KS2
 from .test_import_demo_files import GIAS_2021, GROUP_LINKS
 
 
@@ -16,11 +17,17 @@ def run_command(*args):
 
 def test_command_says_what_it_took_each_file_as_and_what_changed(db):
     output = run_command(GIAS_2021, GROUP_LINKS, "--la", 936)
-    assert "Took surrey-2021-05-establishments.csv as a GIAS establishment extract" in output
-    assert "Took group-links-2022-07-national.csv.gz as a GIAS group links list" in output
+    assert "Importing surrey-2021-05-establishments.csv (GIAS establishment extract)" in output
+    assert "Importing group-links-2022-07-national.csv.gz (GIAS group links list)" in output
     assert "590 rows read; 590 new, 0 changed, 0 unchanged." in output
     assert School.objects.count() == 590
     assert GroupMembership.objects.count() == 342
+
+
+def test_command_names_a_kind_whose_label_is_plural_as_it_reads(db):
+    output = run_command(GIAS_2021, KS2[2019])
+    assert "Importing 2018-2019-936-ks2final.csv (Key stage 2 performance tables)" in output
+    assert " as a " not in output
 
 
 def test_command_twice_reports_no_changes(db):
@@ -39,3 +46,11 @@ def test_command_exits_non_zero_on_a_refused_file_keeping_earlier_files(db, tmp_
 def test_command_reports_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="cannot read the file"):
         run_command(tmp_path / "absent.csv")
+
+
+def test_rows_skipped_by_an_import_of_every_authority_are_said_to_be_not_in_the_register(db):
+    run_command(GIAS_2021, "--la", 936)
+    School.objects.filter(urn=125004).delete()
+    everything = run_command(KS2[2019])
+    assert "skipped (not in the register)." in everything and "outside the authorities" not in everything
+    assert "skipped (outside the authorities asked for, or not in the register)." in run_command(KS2[2018], "--la", 936)

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 
+from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import RegisterEvent, School
 
@@ -19,6 +20,24 @@ def test_an_older_extract_imported_late_does_not_undo_a_newer_one(db):
     # "open" since 2022: they were only missing from the narrower extract.
     assert run.created > 0
     assert RegisterEvent.objects.count() == events
+    # Its primary schools the 2022 extract gives otherwise: the message says why they were not changed.
+    assert run.message.endswith(
+        "The register's entries for 300 schools are dated after this extract's, so those schools were left as they are."
+    )
+
+
+def test_an_older_extract_imported_again_says_it_is_older_than_the_register(db):
+    import_file(DEMO / "surrey-2021-05-establishments.csv")
+    newer = import_file(DEMO / "surrey-2022-04-20-primary-establishments.csv")
+    before = list(School.objects.order_by("pk").values())
+    run = import_file(DEMO / "surrey-2021-05-establishments.csv")
+    assert (run.outcome, run.created, run.changed) == (ImportOutcome.UNCHANGED, 0, 0)
+    assert run.message.endswith(
+        "rows read; nothing was changed. "
+        "This extract is older than the register's data: its latest change is dated 22 April 2021, and the register has changes "
+        f"up to 20 April 2022. The {newer.changed:,} schools whose entries differ from the register's were left as they are."
+    )
+    assert list(School.objects.order_by("pk").values()) == before
 
 
 def _constraints(model):

@@ -80,6 +80,20 @@ def test_import_detail_lists_the_figures_a_corrected_file_changed(client, world,
     assert "This import changed no figure already held" in client.get(reverse("imports:detail", args=[again.pk])).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("la_codes", "because"), [("", "(not in the register)"), ("936", "(outside the authorities asked for, or not in the register)")]
+)
+def test_import_detail_says_why_rows_were_skipped_as_the_import_was_asked(client, world, la_codes, because):
+    """Of an import of every authority, no row was skipped as outside the authorities asked for: none were asked for."""
+    run = ImportRun.objects.create(
+        file_name="census.csv", checksum="0", outcome=ImportOutcome.SUCCEEDED, rows_read=24_442, skipped=23_951, la_codes=la_codes
+    )
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert f"23,951 {because}" in page
+    assert ("outside the authorities" in page) == bool(la_codes)
+
+
 def test_refused_import_page_says_what_to_fix(client, world, tmp_path):
     path = tmp_path / "notes.csv"
     path.write_text("Note\nhello\n")
@@ -168,6 +182,13 @@ def test_upload_of_a_spreadsheet_is_refused_before_importing(client, world, tmp_
     with path.open("rb") as f:
         response = client.post(reverse("imports:list"), {"file": f})
     assert "The selected file must be a CSV file" in response.content.decode()
+
+
+def test_the_upload_hint_gives_the_size_limit_the_form_holds_to(client, world):
+    from imports.forms import MAX_UPLOAD_BYTES
+
+    sign_in(client, world.users[Role.LA_ADMIN])
+    assert f"must be smaller than {MAX_UPLOAD_BYTES // 2**20} MB." in client.get(reverse("imports:list")).content.decode()
 
 
 def test_progress_panel_of_a_queued_import_polls_until_finished(client, world):

@@ -105,8 +105,10 @@ class TestUtf16:
     def test_utf16_without_a_byte_order_mark_is_refused_saying_what_to_do(self, db):
         data = "URN,LinkURN,LinkType\r\n100000,100001,Successor\r\n".encode("utf-16-le")
         run = refused(data, file_name="links.csv")
-        assert run.message.startswith("links.csv: its first line holds NUL bytes, which a CSV file never does: it may be UTF-16")
-        assert "save it as CSV UTF-8" in run.message
+        assert run.message == (
+            "links.csv: its first line holds NUL bytes between its letters, as UTF-16 without a byte-order mark does: save it as "
+            "CSV UTF-8. Nothing was imported from this file."
+        )
 
 
 class TestNotACsvFile:
@@ -143,6 +145,90 @@ class TestNotACsvFile:
             "2018-2019-double.csv.gz: the file inside the gzip is itself compressed: unpack it until the CSV file is left, "
             "and import that. Nothing was imported from this file."
         )
+
+
+class TestNotTextAtAll:
+    """A PNG saved as .csv was refused as a UTF-8 file mixing two encodings, for the odd bytes of its image data."""
+
+    PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x02\x1c\x00\x00\x01\x0c\x08\x06\x00\x00\x00\xdd\x8a\xf4"
+
+    @pytest.mark.parametrize(
+        ("start", "what"),
+        [
+            (PNG + "\u074a".encode() + bytes(range(256)), "a PNG image"),
+            (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "a JPEG image"),
+            (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
+        ],
+        ids=["png", "jpeg", "pdf"],
+    )
+    def test_a_file_of_a_known_kind_is_named(self, db, start, what):
+        run = refused(start + b"\n" * 100, file_name="schools.csv")
+        assert run.message == (
+            f"schools.csv: this is not a text (CSV) file: it looks like {what}. Import the data's CSV file instead. "
+            "Nothing was imported from this file."
+        )
+
+    def test_an_older_excel_workbook_says_to_save_it_as_csv(self, db):
+        run = refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), file_name="schools.csv")
+        assert run.message == (
+            "schools.csv: this is not a text (CSV) file: it looks like an older Excel workbook (.xls) or other Office file. "
+            "Open it in Excel and save it as CSV UTF-8 first. Nothing was imported from this file."
+        )
+
+    def test_a_gzipped_image_is_named_too(self, db):
+        run = refused(gzip.compress(self.PNG), file_name="schools.csv.gz")
+        assert "this is not a text (CSV) file: it looks like a PNG image" in run.message
+
+    def test_bytes_of_no_known_kind_are_refused_as_not_text(self, db):
+        data = bytes(range(256)) * 40  # NUL bytes, and control bytes one in ten, as binary data has
+        run = refused(b"URN,LinkURN,LinkType\n" + data, file_name="links.csv")
+        assert run.message == (
+            "links.csv: this is not a text (CSV) file: it holds NUL bytes, which text never does. Import the data's CSV file "
+            "instead. Nothing was imported from this file."
+        )
+
+    def test_a_nul_byte_in_the_header_is_not_text(self, db):
+        run = refused(b"URN,Link\x00URN,LinkType\n100000,100001,Successor\n", file_name="links.csv")
+        assert "links.csv: this is not a text (CSV) file: it holds NUL bytes" in run.message
+
+
+class TestHeaderMissing:
+    """A file whose header row was lost has a row of data where the header should be: it was refused as a header naming
+    a column many times ("the header has this column 4 times"), or as a file of no known kind."""
+
+    @pytest.mark.parametrize(
+        ("source", "message"),
+        [
+            (
+                KS2[2019],
+                "this row looks like data, not a header: it starts 1, 66562, 936, 2004, 145543 …, and 219 of its 314 values "
+                "are numbers or dates",
+            ),
+            (
+                GIAS_2022,
+                "this row looks like data, not a header: it starts 124934, 936, Surrey, 2000, Abinger Common First School …, "
+                "and 10 of its 61 values are numbers or dates",
+            ),
+            (
+                ABSENCE,
+                "this row looks like data, not a header: it starts 201, 3614, 100000, 2.6, 3.4, and all 5 of its values are numbers or dates",
+            ),
+        ],
+        ids=["ks2", "gias", "absence"],
+    )
+    def test_is_refused_saying_the_first_row_is_data_and_the_header_is_needed(self, surrey, tmp_path, source, message):
+        path = written(rows_of(source)[1:], tmp_path / source.name)
+        before = everything()
+        run = refused(path)
+        assert run.message == (
+            f"{source.name}, row 1: {message}, which no column name is. The file needs its header row (the names of its "
+            "columns) as its first row: download the file again, or put its header row back. Nothing was imported from this file."
+        )
+        assert everything() == before
+
+    def test_a_header_with_no_numbers_is_still_a_header_of_no_known_kind(self, db):
+        run = refused(b"Note,Author\nhello,me\n", file_name="notes.csv")
+        assert "notes.csv: not a file Common Ground recognises" in run.message
 
 
 class TestMixedEncodings:

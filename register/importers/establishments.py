@@ -11,6 +11,7 @@ from datetime import date
 import polars as pl
 from django.db.models import Max
 
+from core.jinja import gov_date
 from imports.bulk import as_written, bulk_load, insert_frame, now_value, update_rows
 from imports.registry import Counts, ImportContext, ImportRefused
 from imports.services import refuse_authorities_not_held
@@ -174,7 +175,11 @@ def load(ctx: ImportContext) -> Counts:
     new = frame.filter(pl.col("id").is_null())
     # A row the register last changed after this extract's row (an older extract imported late) is left alone.
     older = (pl.col("stored_changed_on") > pl.col("register_changed_on")).fill_null(False)
-    changed = frame.filter(pl.col("id").is_not_null() & (pl.col("stored_digest") != pl.col("row_digest")) & ~older)
+    differs = pl.col("id").is_not_null() & (pl.col("stored_digest") != pl.col("row_digest"))
+    changed = frame.filter(differs & ~older)
+    if left_alone := frame.filter(differs & older).height:
+        held_latest = max(filter(None, held_until.values()), default=None)
+        ctx.notes.append(_older_rows_note(left_alone, extract_date, held_latest, nothing_else=new.is_empty() and changed.is_empty()))
 
     with bulk_load(School, new.height):
         insert_frame(School, as_written(new.select(WRITTEN_FIELDS)), batch=BATCH, done=lambda n: ctx.progress(n, frame.height))
@@ -350,6 +355,22 @@ def _digests(frame: pl.DataFrame) -> pl.Series:
     row looks changed once and is rewritten (no register events follow: events compare the fields).
     """
     return frame.select(REGISTER_FIELDS).hash_rows(seed=20261125).cast(pl.String).alias("row_digest")
+
+
+def _older_rows_note(left_alone: int, extract_date: date, held_latest: date | None, *, nothing_else: bool) -> str:
+    """What the person importing should know of the schools left as the register has them, because the register's
+    entry for each is dated after the file's: that the file is older, if that is all it had to give."""
+    one = left_alone == 1
+    if nothing_else and held_latest is not None and extract_date < held_latest:
+        schools = "The school whose entry differs" if one else f"The {left_alone:,} schools whose entries differ"
+        return (
+            f"This extract is older than the register's data: its latest change is dated {gov_date(extract_date)}, and the "
+            f"register has changes up to {gov_date(held_latest)}. {schools} from the register's "
+            f"{'was left as it is' if one else 'were left as they are'}."
+        )
+    entries = "entry for 1 school is" if one else f"entries for {left_alone:,} schools are"
+    left = "that school was left as it is" if one else "those schools were left as they are"
+    return f"The register's {entries} dated after this extract's, so {left}."
 
 
 def _extract_date(raw: pl.DataFrame) -> date:

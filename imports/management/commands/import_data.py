@@ -47,7 +47,8 @@ class Command(BaseCommand):
         bar = ProgressBar()
 
         def announce(run, chosen):
-            self.stdout.write(f"Took {run.file_name} as a {chosen.label}")
+            # In brackets, as the run's message gives it: the labels are singular ("… extract") and plural ("… tables").
+            self.stdout.write(f"Importing {run.file_name} ({chosen.label})")
 
         try:
             run = import_file(path, kind=kind, la_codes=la_codes, progress=bar, on_start=announce)
