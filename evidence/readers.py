@@ -12,7 +12,6 @@ not a number is a corrupt file: the reader raises ImportRefused naming the line 
 
 import csv
 import io
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -316,9 +315,12 @@ class Bounds(NamedTuple):
 
 
 # What a figure of each unit can be: a value outside refuses the file (a shifted row, a typing slip).
+# A count of pupils, a school's or an area's (the census summary's England primary schools, 4.7 million, give the
+# most), never reaches England's pupils in all its schools, about 9.1 million (2024/25): 10 million is none.
+PUPILS = Bounds(0, 10_000_000, "a number of pupils", "a whole number from 0 to 10,000,000 (England has about 9 million pupils)", whole=True)
 BOUNDS = {
     Unit.PERCENT: Bounds(0, 100, "a percentage", "from 0 to 100"),
-    Unit.COUNT: Bounds(0, math.inf, "a number of pupils", "a whole number, 0 or more", whole=True),
+    Unit.COUNT: PUPILS,
     Unit.BAND: Bounds(1, 5, "a Progress 8 band", "a whole number from 1 to 5", whole=True),
 }
 # Scores whose scale has fixed ends: Attainment 8 is the points of eight GCSE-level subjects, at most 9 each
@@ -337,52 +339,69 @@ def bounds_of(measure: str) -> Bounds | None:
     return SCALES.get(measure) or BOUNDS.get(BY_CODE[measure].unit)
 
 
+def outside(value: pl.Expr, bounds: Bounds) -> pl.Expr:
+    beyond = (value < bounds.low) | (value > bounds.high)
+    return beyond | (value != value.round()) if bounds.whole else beyond
+
+
+def cohort_cells(number: pl.Expr, code: pl.Expr, blank: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(count, fault) of the cells giving figures' numbers of pupils, from their read_cells: the count is empty
+    where the file gives a code or nothing; the fault says what is wrong with a cell that is neither a number of
+    pupils nor a known code ('unreadable' or 'outside'), empty for the others."""
+    wrong = outside(number, PUPILS)
+    count = pl.when(~wrong).then(number).cast(pl.Int64)
+    fault = pl.when(~blank & number.is_null() & code.is_null()).then(pl.lit("unreadable")).when(wrong).then(pl.lit("outside"))
+    return count, fault
+
+
 def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys: list[pl.Expr]) -> pl.DataFrame:
     """Melt the measure columns of `frame` (already carrying `line`, area, urn, la_code, year) into figures.
 
-    Each column's text is parsed once, in one query over the whole frame; a cell that is neither a
-    number nor a known code refuses the file (the first such line, then the first such column)."""
+    Each column's text is parsed once, in one query over the whole frame; a cell, a figure's or its number of
+    pupils', that is neither a number it could be nor a known code refuses the file (the first such line, on it
+    a number of pupils before the figures it counts, then the first such column)."""
     if not columns:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     frame = parse_shares(frame, columns)
     # One query reads every cell (side by side, each column once); the long frame is then stacked from its results.
-    cells = []
+    given = {column.cohort for column in columns}
+    cohorts = [name for name in frame.columns if name in given]
+    read = ("number", "code", "blank")
+    cells = [cell.alias(f"{part}:{name}") for name in cohorts for cell, part in zip(read_cells(pl.col(name)), read, strict=True)]
     for order, column in enumerate(columns):
         number, code, blank = share_cells(column) if isinstance(column, Share) else read_cells(pl.col(column.name), column.words)
-        cohort = parse_integer(pl.col(column.cohort)) if column.cohort and column.cohort in frame.columns else pl.lit(None, pl.Int64)
-        cells += [number.alias(f"number{order}"), code.alias(f"code{order}"), blank.alias(f"blank{order}"), cohort.alias(f"cohort{order}")]
+        cells += [number.alias(f"number{order}"), code.alias(f"code{order}"), blank.alias(f"blank{order}")]
     wide = frame.select(*keys, *cells)
+    # Each cohort's count and fault from its cells read once (an expression repeating read_cells would read them again).
+    counts = [cohort_cells(*(pl.col(f"{part}:{name}") for part in read)) for name in cohorts]
+    wide = wide.with_columns(
+        *(count.alias(f"cohort:{name}") for name, (count, _) in zip(cohorts, counts, strict=True)),
+        *(fault.alias(f"fault:{name}") for name, (_, fault) in zip(cohorts, counts, strict=True)),
+    )
+    faults = wide.select("line", *(pl.col(f"fault:{name}") for name in cohorts))
+    faults = faults.filter(pl.any_horizontal(pl.col(f"fault:{name}").is_not_null() for name in cohorts)) if cohorts else faults.clear()
     parts = []
     for order, column in enumerate(columns):
         value, status, bad = figures_from(pl.col(f"number{order}"), pl.col(f"code{order}"), pl.col(f"blank{order}"))
+        cohort = pl.col(f"cohort:{column.cohort}") if column.cohort in cohorts else pl.lit(None, pl.Int64)
         # A blank beside a cohort of none (a school without disadvantaged pupils, for its gap) is not applicable, and said so.
-        status = pl.when(pl.col(f"blank{order}") & (pl.col(f"cohort{order}") == 0)).then(pl.lit(NOT_APPLICABLE)).otherwise(status)
-        outside = pl.lit(False)
+        status = pl.when(pl.col(f"blank{order}") & (cohort == 0)).then(pl.lit(NOT_APPLICABLE)).otherwise(status)
+        wrong = pl.lit(False)
         if isinstance(column, Column) and (bounds := bounds_of(column.measure)):
-            outside = (value < bounds.low) | (value > bounds.high)
-            if bounds.whole:
-                outside |= value != value.round()
+            wrong = outside(value, bounds)
         parts.append(
             wide.select(
                 *(pl.col(name) for name in ("line", "area", "urn", "la_code", "year")),
                 pl.lit(column.measure).alias("measure"),
                 value.alias("value"),
                 status.alias("status"),
-                pl.col(f"cohort{order}").alias("cohort"),
-                pl.when(bad | outside).then(pl.lit(order, pl.Int32)).alias("_bad"),
+                cohort.alias("cohort"),
+                pl.when(bad | wrong).then(pl.lit(order, pl.Int32)).alias("_bad"),
                 bad.alias("_unreadable"),
             )
         )
     figures = pl.concat(parts)
-    bad = figures.filter(pl.col("_bad").is_not_null())
-    if bad.height:
-        line, order, unreadable = bad.sort("line", "_bad").select("line", "_bad", "_unreadable").row(0)
-        column = columns[order]
-        text = frame[column.name][line - 2]
-        if unreadable:
-            raise ImportRefused(f"'{text}' is neither a number nor a known code", row=line, column=column.name)
-        bounds = bounds_of(column.measure)
-        raise ImportRefused(f"'{text}' cannot be {bounds.what}: it should be {bounds.words}", row=line, column=column.name)
+    _refuse_first_bad_cell(frame, figures.filter(pl.col("_bad").is_not_null()), faults, columns, cohorts)
     # A gap "against national other pupils" has no meaning for England itself: the tables print 0 there, or
     # leave it blank (KS4), and either way it is not applicable.
     national_gap = pl.col("measure").is_in(list(NATIONAL_GAP_MEASURES)) & pl.col("area").is_in(["england", "england_all"])
@@ -393,6 +412,26 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
     )
     figures = figures.filter(pl.col("status").is_not_null())
     return figures.select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
+
+
+def _refuse_first_bad_cell(frame: pl.DataFrame, figures: pl.DataFrame, faults: pl.DataFrame, columns: tuple, cohorts: list[str]) -> None:
+    """Refuse the file at the first line with a bad cell: `figures` are the bad figures (their column's order in
+    `_bad`), `faults` the lines with a bad number of pupils (the fault in each cohort's `fault:` column)."""
+    found = []  # (line, a number of pupils first, column, bounds it is outside or None if unreadable)
+    if figures.height:
+        line, order, unreadable = figures.sort("line", "_bad").select("line", "_bad", "_unreadable").row(0)
+        column = columns[order]
+        found.append((line, 1, column.name, None if unreadable else bounds_of(column.measure)))
+    if faults.height:
+        first = faults.row(0, named=True)
+        name = next(name for name in cohorts if first[f"fault:{name}"])
+        found.append((first["line"], 0, name, PUPILS if first[f"fault:{name}"] == "outside" else None))
+    if found:
+        line, _, name, bounds = min(found, key=lambda bad: bad[:2])
+        text = frame[name][line - 2]
+        if bounds is None:
+            raise ImportRefused(f"'{text}' is neither a number nor a known code", row=line, column=name)
+        raise ImportRefused(f"'{text}' cannot be {bounds.what}: it should be {bounds.words}", row=line, column=name)
 
 
 def _keys(area: pl.Expr, urn: pl.Expr, la_code: pl.Expr, year: pl.Expr) -> list[pl.Expr]:

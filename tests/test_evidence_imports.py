@@ -587,21 +587,60 @@ def test_a_census_cut_down_to_some_authorities_leaves_englands_figures_as_they_w
     assert area_figure("fsm_pct", 2023, la_code=936, area=Area.LA) == (13.9, "Value given")
 
 
+def _ks2_2019_with(path, urn: str, column: str, cell: str) -> tuple:
+    """The real 2018/19 Surrey KS2 file written to `path` with one cell of a school's row altered; and that row's number."""
+    rows = list(csv.reader(io.StringIO(KS2[2019].read_text(encoding="utf-8-sig"))))
+    at = next(i for i, row in enumerate(rows) if row[rows[0].index("URN")] == urn)
+    rows[at][rows[0].index(column)] = cell
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    return path, at + 1
+
+
+PUPILS_RULE = "it should be a whole number from 0 to 10,000,000 (England has about 9 million pupils)"
+
+
 @pytest.mark.parametrize(
     ("column", "cell", "reason"),
     [
-        ("TELIG", "27.5", "'27.5' cannot be a number of pupils: it should be a whole number, 0 or more"),
+        ("TELIG", "27.5", f"'27.5' cannot be a number of pupils: {PUPILS_RULE}"),
         ("READ_AVERAGE", "150", "'150' cannot be a KS2 scaled score: it should be from 80 to 120"),
     ],
 )
 def test_a_figure_outside_its_measures_scale_refuses_the_whole_file(surrey, tmp_path, column, cell, reason):
-    rows = list(csv.reader(io.StringIO(KS2[2019].read_text(encoding="utf-8-sig"))))
-    at = next(i for i, row in enumerate(rows) if row[rows[0].index("URN")] == "143373")
-    rows[at][rows[0].index(column)] = cell
-    altered = tmp_path / "2018-2019-936-ks2final.csv"
-    with altered.open("w", encoding="utf-8", newline="") as out:
-        csv.writer(out).writerows(rows)
+    altered, row = _ks2_2019_with(tmp_path / "2018-2019-936-ks2final.csv", "143373", column, cell)
     run = import_file(altered)
     assert run.outcome == ImportOutcome.REFUSED
-    assert f"row {at + 1}, column '{column}': {reason}" in run.message
+    assert f"row {row}, column '{column}': {reason}" in run.message
     assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "reason"),
+    [
+        ("TFSM6CLA1A", "abc", "'abc' is neither a number nor a known code"),
+        ("TFSM6CLA1A", "-13", f"'-13' cannot be a number of pupils: {PUPILS_RULE}"),
+        ("TNotFSM6CLA1A", "66.5", f"'66.5' cannot be a number of pupils: {PUPILS_RULE}"),
+        ("TELIG", "9999999999999999999999", f"'9999999999999999999999' cannot be a number of pupils: {PUPILS_RULE}"),
+        ("TELIG", "10000001", f"'10000001' cannot be a number of pupils: {PUPILS_RULE}"),
+    ],
+)
+def test_a_cohort_no_file_could_give_refuses_the_whole_file(surrey, tmp_path, column, cell, reason):
+    """A figure's count of pupils (Kingsway Primary's, row 5: 79 pupils, 13 of them disadvantaged) is read like a
+    figure: one that is neither a number of pupils nor a known code was taken as no count at all, and the file kept."""
+    import_file(KS2[2018])
+    before = snapshot()
+    altered, row = _ks2_2019_with(tmp_path / "2018-2019-936-ks2final.csv", "140810", column, cell)
+    run = import_file(altered)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"2018-2019-936-ks2final.csv, row {row}, column '{column}': {reason}" in run.message
+    assert row == 5 and snapshot() == before
+
+
+@pytest.mark.parametrize("cell", ["SUPP", "NP", "x", " ", "10000000"])
+def test_a_cohort_the_file_withholds_or_leaves_blank_is_no_count_and_keeps_the_file(surrey, tmp_path, cell):
+    altered, _ = _ks2_2019_with(tmp_path / "2018-2019-936-ks2final.csv", "140810", "TFSM6CLA1A", cell)
+    run = import_file(altered)
+    assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    obs = Observation.objects.get(school__urn=140810, measure__code="ks2_rwm_expected_disadvantaged", year=2019)
+    assert obs.cohort == (10_000_000 if cell == "10000000" else None)

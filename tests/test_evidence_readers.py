@@ -142,6 +142,43 @@ def test_a_share_whose_part_is_corrupt_refuses_the_file_naming_the_part():
     assert "'seven' is neither a number nor a known code" in str(refused.value)
 
 
+def test_a_share_whose_headcount_is_corrupt_refuses_the_file_naming_the_headcount():
+    """It named the share's first part, whose cell was a good number."""
+    with pytest.raises(ImportRefused) as refused:
+        readers.read_ees_schools(share_file("202223,100001,201,256,5,17", "202223,100002,201,7O,4,3"), SHARE)
+    assert (refused.value.row, refused.value.column) == (3, "headcount of pupils")
+    assert "'7O' is neither a number nor a known code" in str(refused.value)
+
+
+def disadvantaged_table(*rows: str) -> bytes:
+    """A KS2 table of disadvantaged pupils' results and their number, a school to a row."""
+    header = "RECTYPE,LEA,URN,PTRWM_EXP_FSM6CLA1A,TFSM6CLA1A"
+    return ("\r\n".join([header, *(f"1,936,{100001 + i},{row}" for i, row in enumerate(rows))]) + "\r\n").encode()
+
+
+def test_a_cohort_a_file_withholds_or_leaves_blank_is_no_count():
+    data = disadvantaged_table("40%,SUPP", "40%,NP", "40%, ", "40%,0", "40%, 12 ", "40%,10000000")
+    figures = readers.read_performance_table(data, "2018-2019-x.csv", catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)
+    assert figures.select("value", "cohort").rows() == [(40.0, None), (40.0, None), (40.0, None), (40.0, 0), (40.0, 12), (40.0, 10_000_000)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "refusal"),
+    [
+        (("40%,7", "40%,1e1"), (3, "TFSM6CLA1A", "'1e1' is neither a number nor a known code")),
+        (("40%,7", "40%,-0.5"), (3, "TFSM6CLA1A", "'-0.5' cannot be a number of pupils")),
+        (("40%,abc", "4O%,7"), (2, "TFSM6CLA1A", "'abc' is neither a number nor a known code")),
+        (("4O%,7", "40%,abc"), (2, "PTRWM_EXP_FSM6CLA1A", "'4O%' is neither a number nor a known code")),
+    ],
+)
+def test_the_first_row_with_a_bad_figure_or_cohort_refuses_the_file(rows, refusal):
+    with pytest.raises(ImportRefused) as refused:
+        readers.read_performance_table(disadvantaged_table(*rows), "2018-2019-x.csv", catalogue.KS2_COLUMNS, readers.KS2_RECTYPES)
+    row, column, reason = refusal
+    assert (refused.value.row, refused.value.column) == (row, column)
+    assert reason in str(refused.value)
+
+
 @pytest.mark.parametrize(
     ("data", "cut"),
     [
