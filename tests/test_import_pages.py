@@ -217,3 +217,4 @@ def test_an_empty_upload_is_named_as_such_and_a_queued_run_has_no_kind_yet(clien
     ImportRun.objects.create(file_name="waiting.csv", checksum="", outcome=ImportOutcome.QUEUED, la_codes="936")
     listing = client.get(reverse("imports:list")).content.decode()
     assert "Not known yet" in listing and "Not recognised" not in listing
+    assert listing.count(">Not yet<") == 4  # its counts, not zeros
