@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.fields.json import KeyTextTransform
 
-from register.models import School, SchoolStatus
+from register.models import School, SchoolLink, SchoolStatus
 
 from .history import direct_predecessors
 from .models import Framework, Inspection, InspectionSource
@@ -95,7 +96,8 @@ def latest_for_schools(schools: Iterable[School], framework: str | None = None) 
     for school_urn, urns in earlier.items():
         found = [(theirs[predecessors[urn]], urn) for urn in urns if predecessors.get(urn) in theirs]
         if found:
-            inspection, urn = max(found, key=lambda pair: pair[0].on)
+            # The latest inspection; of two on one day, the later school's (the higher URN), as graded_as chooses.
+            inspection, urn = max(found, key=lambda pair: (pair[0].on, pair[1]))
             note = f"Inspected as URN {urn} (a predecessor)"
             notes = inspection.notes if note in inspection.notes else (note, *inspection.notes)
             latest[without[school_urn]] = replace(inspection, notes=notes, predecessor=inspection.predecessor or urn)
@@ -119,14 +121,39 @@ def graded_choice(value: str) -> str:
     return value if value in GRADED_CHOICES else legacy_grade(value) or ""
 
 
-def graded_as(schools: Iterable[School], choice: str) -> list[int]:
-    """The ids of the schools whose latest graded inspection (latest_for_schools) is `choice` (a key of GRADED_CHOICES)."""
-    schools = list(schools)
-    latest = latest_for_schools(schools, Framework.GRADED)
+def graded_as(schools: QuerySet[School], choice: str) -> QuerySet[School]:
+    """The schools whose latest graded inspection (latest_for_schools) is `choice` (a key of GRADED_CHOICES), found by the
+    database, as the country's schools are too many to read in; each inspection's words still read as legacy_grade reads them."""
+    graded = Inspection.objects.filter(framework=Framework.GRADED)
+    # A school's latest is the one with none after it: one a day at most (the unique index).
+    latest = graded.exclude(Exists(graded.filter(school=OuterRef("school"), started_on__gt=OuterRef("started_on"))))
+    # A school with none of its own goes by its predecessors': those with a predecessor are found first (a few thousand
+    # in the country), then only theirs looked up. Looked up for every school, the country's query is estimated so long
+    # that PostgreSQL compiles it (JIT), which takes longer than running it.
+    unseen = schools.exclude(Exists(graded.filter(school=OuterRef("pk"))))
+    linked = unseen.filter(Exists(_predecessor_links(OuterRef("urn")))).values("pk")
+    by_predecessors = School.objects.filter(pk__in=linked).alias(theirs=_predecessors_latest_graded())
     if choice == "none":
-        return [school.pk for school in schools if school.pk not in latest]
+        return unseen.exclude(pk__in=by_predecessors.filter(theirs__isnull=False).values("pk"))
     wanted = "" if choice == "no-grade" else choice
-    return [school_id for school_id, inspection in latest.items() if inspection.grade == wanted]
+    held = graded.order_by().values_list("overall", flat=True).distinct()
+    words = [overall for overall in held if (legacy_grade(overall) or "") == wanted]
+    own = latest.filter(overall__in=words).values("school_id")
+    return schools.filter(Q(pk__in=own) | Q(pk__in=by_predecessors.filter(theirs__in=words).values("pk")))
+
+
+def _predecessor_links(urn) -> QuerySet[SchoolLink]:
+    """The links that name the predecessors of the school with this URN, whichever end says so (direct_predecessors)."""
+    return SchoolLink.objects.filter(Q(urn=urn, link_type__startswith="Predecessor") | Q(linked_urn=urn, link_type__startswith="Successor"))
+
+
+def _predecessors_latest_graded() -> Subquery:
+    """The words of the latest graded inspection of the school's predecessors that are not open, as latest_for_schools
+    follows them: of two on one day, the higher URN's."""
+    links = _predecessor_links(OuterRef(OuterRef("urn"))).order_by()
+    urns = links.values(predecessor=Case(When(link_type__startswith="Predecessor", then="linked_urn"), default="urn"))
+    theirs = Inspection.objects.filter(framework=Framework.GRADED, school__urn__in=urns).exclude(school__status=SchoolStatus.OPEN)
+    return Subquery(theirs.order_by("-started_on", "-school__urn").values("overall")[:1])
 
 
 def graded_counts(schools: Iterable[School]) -> list[tuple[str, int, int | None]]:

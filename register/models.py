@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from core.jinja import gov_date
 from imports.models import written_by
@@ -206,10 +207,11 @@ class School(models.Model):
 
     class Meta:
         ordering = ["name"]
-        # Few indexes on purpose: every one slows a national import, and pages always ask within an
-        # authority (la, name). Phase and status are too unselective to help; postcode search is
+        # Few indexes on purpose: every one slows a national import. Pages ask within an authority (la, name),
+        # and the school list's page of the country by name (lower(name), urn: its order, so its first 50 are read
+        # from the index, not sorted from all). Phase and status are too unselective to help; postcode search is
         # case-insensitive, which a plain index cannot serve.
-        indexes = [models.Index(fields=["la", "name"])]
+        indexes = [models.Index(fields=["la", "name"]), models.Index(Lower("name"), "urn", name="school_lower_name_urn")]
         constraints = [
             models.CheckConstraint(
                 name="school_ages_ordered",

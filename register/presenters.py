@@ -4,12 +4,13 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import F, Lookup, Max, Q, QuerySet, Value
+from django.db.models import F, Lookup, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Lower, Replace
 from django.db.models.lookups import Contains
 
 from core.numbers import whole_number
 from evidence.latest import graded_as, graded_choice
+from evidence.models import Inspection
 
 from .models import School, SchoolLink, SchoolStatus
 
@@ -110,9 +111,12 @@ class SchoolFilters:
         if self.ofsted:
             # Last, on the schools the other filters leave: worked out from each one's inspection history, as the
             # list's tags and the authority's results page are, not from GIAS's rating, which a report card leaves behind.
-            schools = schools.filter(pk__in=graded_as(schools.only("pk", "urn").distinct(), self.ofsted))
+            schools = graded_as(schools, self.ofsted)
         if self.sort == "-inspected":
-            schools = schools.annotate(latest_inspected_on=Max("inspections__started_on"))
+            # A subquery, not a join grouped by school: the country's whole rows are not grouped (on disk), and the
+            # list's count leaves it out.
+            latest = Inspection.objects.filter(school=OuterRef("pk")).order_by("-started_on").values("started_on")[:1]
+            schools = schools.alias(latest_inspected_on=Subquery(latest))
         return schools.order_by(SORTS[self.sort][0], Lower("name"), "urn")
 
 

@@ -46,7 +46,9 @@ def _filter_options(visible):
     # memberships join instead makes the database check every group of the country in turn.
     current = GroupMembership.objects.filter(school__in=visible, left_on__isnull=True).values("group_id")
     trusts = Group.objects.filter(kind__in=TRUST_KINDS, id__in=current).order_by(Lower("name"), "uid").values_list("uid", "name")
-    las = list(LocalAuthority.objects.filter(schools__in=visible).distinct().order_by("name").values_list("code", "name"))
+    # Whether each authority has a visible school, not every visible school's authority: the country's are many.
+    has_visible = Exists(visible.filter(la=OuterRef("pk")))
+    las = list(LocalAuthority.objects.filter(has_visible).order_by("name").values_list("code", "name"))
     return {
         "phases": values("phase"),
         "types": values("type_name"),
@@ -187,7 +189,9 @@ def authority_detail(request, code):
     authority = get_object_or_404(LocalAuthority, code=code)
     if not scope.everything and authority.id not in scope.register_authority_ids:
         raise Http404("No such authority is visible to you.")
-    open_schools = authority.schools.exclude(status=SchoolStatus.CLOSED)
+    # Not through authority.schools: each school read from a related manager is given the authority, which reads
+    # its la_id, and graded_counts reads its schools with only their id and URN: a query per school.
+    open_schools = School.objects.filter(la=authority).exclude(status=SchoolStatus.CLOSED)
     by = lambda field: open_schools.values(field).annotate(n=Count("id"), pupils=Sum("pupils")).order_by("-n", field)  # noqa: E731
     # Counted from the memberships alone, then the groups fetched by id: joining the two makes the
     # database go through every group of the country.

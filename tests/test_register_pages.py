@@ -10,7 +10,7 @@ from imports.models import ImportOutcome, ImportRun
 from register.models import RegisterEvent, RegisterEventKind, SchoolLink
 
 from .conftest import sign_in
-from .factories import SchoolFactory
+from .factories import LocalAuthorityFactory, SchoolFactory, UserFactory
 from .test_evidence_latest_inspection import text
 
 
@@ -174,6 +174,27 @@ def test_the_ofsted_filter_goes_by_the_latest_graded_inspection_in_the_history_n
     assert "Open state-funded schools by their latest graded Ofsted inspection" in authority
     assert "Good 1 0 Inadequate: serious weaknesses 1 0 Inadequate: special measures 1 0 No graded inspection on record" in authority
     assert "Serious Weaknesses" not in authority and "Special Measures" not in authority
+
+
+def test_most_recently_inspected_sorts_by_name_on_one_day_and_never_inspected_last(officer_client, world):
+    for name in ("Oak Sort School", "Elm Sort School", "Ash Sort School"):
+        _inspected(SchoolFactory(la=world.la, name=name), Framework.GRADED, date(2024, 3, 6), "Good")
+    SchoolFactory(la=world.la, name="Beech Sort School")  # never inspected
+    _inspected(SchoolFactory(la=world.la, name="Yew Sort School"), Framework.REPORT_CARD, date(2026, 1, 6))
+    page = text(officer_client.get(reverse("register:school-list"), {"q": "Sort School", "sort": "-inspected"}))
+    order = [page.index(f"{name} Sort School") for name in ("Yew", "Ash", "Elm", "Oak", "Beech")]
+    assert order == sorted(order) and "5 schools" in page
+
+
+def test_the_authority_filter_lists_the_authorities_with_schools_to_see(client, world):
+    LocalAuthorityFactory(code=999, name="Nowhere Council")  # no school
+    sign_in(client, UserFactory(email="root@example.org", is_superuser=True, is_staff=True))
+    html = client.get(reverse("register:school-list")).content.decode()
+    choices = html[html.index('name="la"') :].split("</select>")[0]
+    assert '<option value="850">Hampshire</option>' in choices and '<option value="936">Surrey</option>' in choices
+    assert "Nowhere Council" not in choices
+    sign_in(client, world.users[Role.LA_OFFICER])
+    assert 'name="la"' not in client.get(reverse("register:school-list")).content.decode()  # one authority: no choice
 
 
 def test_school_list_shows_only_the_users_authorities(officer_client, world):
@@ -379,6 +400,22 @@ def test_trust_page_lists_its_schools(officer_client, world):
     assert "Good Shepherd Trust" in html and "St Mary&#39;s Academy" in html
     html = officer_client.get(reverse("register:trust-list")).content.decode()
     assert "Good Shepherd Trust" in html
+
+
+def test_the_authority_page_does_not_query_per_school(officer_client, world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("register:authority-detail", args=[936])
+    officer_client.get(url)  # warm caches (sessions, content types)
+    with CaptureQueriesContext(connection) as three:
+        officer_client.get(url)
+    for n in range(30):
+        school = SchoolFactory(la=world.la, name=f"Counted School {n}", type_group="Academies", type_name="Academy converter")
+        _inspected(school, Framework.GRADED, date(2023, 1, 1 + n % 28), str(1 + n % 4))
+    with django_assert_max_num_queries(len(three)):
+        html = text(officer_client.get(url))
+    assert "Outstanding 8 0 Good 8 0 Requires improvement 7 0 Inadequate 7 0 No graded inspection on record 3" in html
 
 
 def test_authority_page_summarises_the_authority(officer_client, world):
