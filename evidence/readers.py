@@ -15,7 +15,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 import polars as pl
 
@@ -60,6 +60,7 @@ CODES = {
     "low": ROUNDS_TO_ZERO,
     ":": NOT_AVAILABLE,
 }
+CELL_CODES = CODES | {NOT_IN_ROW_TEXT: NOT_IN_ROW}
 
 # Performance-table RECTYPE codes, as each year's meta file defines them (2016/17 to 2018/19).
 KS2_RECTYPES = {"1": "school", "2": "school", "3": "la", "4": "england_all", "5": "england"}
@@ -232,7 +233,7 @@ def read_cells(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     number = pl.when(text.str.contains(r"^[+-]?(?:\d+\.?\d*|\.\d+)%?$")).then(text.str.strip_suffix("%").cast(pl.Float64, strict=False))
     if words:
         number = number.fill_null(text.replace_strict(dict(words), default=None, return_dtype=pl.Float64))
-    code = text.replace_strict(CODES | {NOT_IN_ROW_TEXT: NOT_IN_ROW}, default=None, return_dtype=pl.Int64)
+    code = text.replace_strict(CELL_CODES, default=None, return_dtype=pl.Int64)
     return number, code, text.is_null() | (text == "")
 
 
@@ -270,7 +271,7 @@ def sources_of(columns: Iterable[Column | Share]) -> set[str]:
 def share_cells(share: Share) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(number, code, blank) of a Share: its parts' sum as a percentage of its cohort column. A part or
     cohort the file withholds withholds the share, with the first one's reason; a blank one blanks it.
-    Reads the cells parse_shares has parsed."""
+    Reads the cells read_pupils has read."""
     parts = [_parsed(name) for name in share.parts]
     of_number, of_code, of_blank = _parsed(share.cohort)
     total = parts[0][0]
@@ -283,27 +284,8 @@ def share_cells(share: Share) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
 
 
 def _parsed(name: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """The (number, code, blank) columns parse_shares made of the file's column `name`."""
+    """The (number, code, blank) columns read_pupils made of the file's column `name`."""
     return pl.col(f"_number:{name}"), pl.col(f"_code:{name}"), pl.col(f"_blank:{name}")
-
-
-def parse_shares(frame: pl.DataFrame, columns: Iterable[Column | Share]) -> pl.DataFrame:
-    """The frame with the (number, code, blank) of each column a Share reads, each parsed once, beside it.
-    Refuses a file in which a part is neither a number nor a known code, naming its line and column."""
-    shares = [column for column in columns if isinstance(column, Share)]
-    if not shares:
-        return frame
-    parts = sorted({part for share in shares for part in share.parts})
-    read = sorted(set(parts) | {share.cohort for share in shares})
-    frame = frame.with_columns(
-        cell.alias(parsed.meta.output_name()) for name in read for cell, parsed in zip(read_cells(pl.col(name)), _parsed(name), strict=True)
-    )
-    bad = {}
-    for name in parts:
-        number, code, blank = _parsed(name)
-        bad[name] = ~blank & number.is_null() & code.is_null()
-    refuse_first_bad(frame, bad)
-    return frame
 
 
 class Bounds(NamedTuple):
@@ -354,36 +336,89 @@ def cohort_cells(number: pl.Expr, code: pl.Expr, blank: pl.Expr) -> tuple[pl.Exp
     return count, fault
 
 
+def read_pupils(frame: pl.DataFrame, names: Iterable[str | None]) -> pl.DataFrame:
+    """The frame with each of its columns in `names`, numbers of pupils, read once beside it: the cells' (number, code,
+    blank) (`_parsed`) and count (`_count:` column, as cohort_cells gives it); for a column with a cell that is neither a
+    number of pupils nor a known code, each cell's fault too (`_fault:`). A column read already is not read again."""
+    names = [name for name in dict.fromkeys(names) if name in frame.columns and f"_count:{name}" not in frame.columns]
+    if not names:
+        return frame
+    # Nearly every cell is a whole number, a code or empty, as written: each column is read as such first, without
+    # trimming or a pattern (which took half the census's time), and only one with any other cell in full (read_cells).
+    frame = frame.with_columns(
+        cell.alias(f"{part}:{name}")
+        for name in names
+        for cell, part in zip(_written_cells(pl.col(name)), ("_count", "_code", "_blank"), strict=True)
+    )
+    other = frame.select(
+        (pl.col(f"_count:{name}").is_null() & pl.col(f"_code:{name}").is_null() & ~pl.col(f"_blank:{name}")).any().alias(name)
+        for name in names
+    ).row(0, named=True)
+    read = [name for name in names if other[name]]
+    frame = frame.with_columns(
+        *(pl.col(f"_count:{name}").cast(pl.Float64).alias(f"_number:{name}") for name in names if name not in read),
+        *(
+            cell.alias(parsed.meta.output_name())
+            for name in read
+            for cell, parsed in zip(read_cells(pl.col(name)), _parsed(name), strict=True)
+        ),
+    )
+    if not read:
+        return frame
+    # From the cells read above: an expression repeating read_cells would read them again.
+    counted = {name: cohort_cells(*_parsed(name)) for name in read}
+    return frame.with_columns(
+        *(count.alias(f"_count:{name}") for name, (count, _) in counted.items()),
+        *(fault.alias(f"_fault:{name}") for name, (_, fault) in counted.items()),
+    )
+
+
+def _written_cells(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(count, code, blank) of cells as the files write numbers of pupils: the count where a cell is a whole number of
+    pupils in plain digits (a sign at most, no spaces around), else empty; the code where it is a known code alone;
+    blank where empty. A cell none of these may still be a number of pupils ('12.0', ' 12'), for read_cells to say."""
+    whole = raw.cast(pl.Int64, strict=False)
+    code = raw.replace_strict(CELL_CODES, default=None, return_dtype=pl.Int64)
+    return pl.when(whole.is_between(PUPILS.low, PUPILS.high)).then(whole), code, raw.is_null() | (raw == "")
+
+
+def first_bad_count(frame: pl.DataFrame) -> tuple[int, str, Bounds | None] | None:
+    """(line, column, PUPILS or None if unreadable) of the first cell read_pupils read in `frame` that is neither a
+    number of pupils nor a known code (on its line, the first such column); None if there is none."""
+    names = [name for name in frame.columns if f"_fault:{name}" in frame.columns]
+    if not names:
+        return None
+    faults = frame.select("line", *(pl.col(f"_fault:{name}") for name in names))
+    faults = faults.filter(pl.any_horizontal(pl.col(f"_fault:{name}").is_not_null() for name in names))
+    if not faults.height:
+        return None
+    first = faults.row(0, named=True)
+    name = next(name for name in names if first[f"_fault:{name}"])
+    return first["line"], name, PUPILS if first[f"_fault:{name}"] == "outside" else None
+
+
 def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys: list[pl.Expr]) -> pl.DataFrame:
     """Melt the measure columns of `frame` (already carrying `line`, area, urn, la_code, year) into figures.
 
-    Each column's text is parsed once, in one query over the whole frame; a cell, a figure's or its number of
-    pupils', that is neither a number it could be nor a known code refuses the file (the first such line, on it
-    a number of pupils before the figures it counts, then the first such column)."""
+    Each column's text is parsed once, in one query over the whole frame; a cell, a figure's or a number of pupils'
+    (a figure's cohort, a share's part, or a count the caller has read beside the frame with read_pupils), that is
+    neither a number it could be nor a known code refuses the file (the first such line, on it a number of pupils
+    before the figures it counts, then the first such column)."""
     if not columns:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    frame = parse_shares(frame, columns)
+    shares = [column for column in columns if isinstance(column, Share)]
+    frame = read_pupils(frame, [*(column.cohort for column in columns), *(part for share in shares for part in share.parts)])
+    cohorts = [name for name in dict.fromkeys(column.cohort for column in columns) if f"_count:{name}" in frame.columns]
     # One query reads every cell (side by side, each column once); the long frame is then stacked from its results.
-    given = {column.cohort for column in columns}
-    cohorts = [name for name in frame.columns if name in given]
-    read = ("number", "code", "blank")
-    cells = [cell.alias(f"{part}:{name}") for name in cohorts for cell, part in zip(read_cells(pl.col(name)), read, strict=True)]
+    cells = [pl.col(f"_count:{name}") for name in cohorts]
     for order, column in enumerate(columns):
         number, code, blank = share_cells(column) if isinstance(column, Share) else read_cells(pl.col(column.name), column.words)
         cells += [number.alias(f"number{order}"), code.alias(f"code{order}"), blank.alias(f"blank{order}")]
     wide = frame.select(*keys, *cells)
-    # Each cohort's count and fault from its cells read once (an expression repeating read_cells would read them again).
-    counts = [cohort_cells(*(pl.col(f"{part}:{name}") for part in read)) for name in cohorts]
-    wide = wide.with_columns(
-        *(count.alias(f"cohort:{name}") for name, (count, _) in zip(cohorts, counts, strict=True)),
-        *(fault.alias(f"fault:{name}") for name, (_, fault) in zip(cohorts, counts, strict=True)),
-    )
-    faults = wide.select("line", *(pl.col(f"fault:{name}") for name in cohorts))
-    faults = faults.filter(pl.any_horizontal(pl.col(f"fault:{name}").is_not_null() for name in cohorts)) if cohorts else faults.clear()
     parts = []
     for order, column in enumerate(columns):
         value, status, bad = figures_from(pl.col(f"number{order}"), pl.col(f"code{order}"), pl.col(f"blank{order}"))
-        cohort = pl.col(f"cohort:{column.cohort}") if column.cohort in cohorts else pl.lit(None, pl.Int64)
+        cohort = pl.col(f"_count:{column.cohort}") if column.cohort in cohorts else pl.lit(None, pl.Int64)
         # A blank beside a cohort of none (a school without disadvantaged pupils, for its gap) is not applicable, and said so.
         status = pl.when(pl.col(f"blank{order}") & (cohort == 0)).then(pl.lit(NOT_APPLICABLE)).otherwise(status)
         wrong = pl.lit(False)
@@ -401,7 +436,7 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
             )
         )
     figures = pl.concat(parts)
-    _refuse_first_bad_cell(frame, figures.filter(pl.col("_bad").is_not_null()), faults, columns, cohorts)
+    _refuse_first_bad_cell(frame, figures.filter(pl.col("_bad").is_not_null()), columns)
     # A gap "against national other pupils" has no meaning for England itself: the tables print 0 there, or
     # leave it blank (KS4), and either way it is not applicable.
     national_gap = pl.col("measure").is_in(list(NATIONAL_GAP_MEASURES)) & pl.col("area").is_in(["england", "england_all"])
@@ -414,24 +449,29 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
     return figures.select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
 
 
-def _refuse_first_bad_cell(frame: pl.DataFrame, figures: pl.DataFrame, faults: pl.DataFrame, columns: tuple, cohorts: list[str]) -> None:
+def _refuse_first_bad_cell(frame: pl.DataFrame, figures: pl.DataFrame, columns: tuple) -> None:
     """Refuse the file at the first line with a bad cell: `figures` are the bad figures (their column's order in
-    `_bad`), `faults` the lines with a bad number of pupils (the fault in each cohort's `fault:` column)."""
+    `_bad`); the numbers of pupils are those read_pupils read in `frame`."""
     found = []  # (line, a number of pupils first, column, bounds it is outside or None if unreadable)
     if figures.height:
         line, order, unreadable = figures.sort("line", "_bad").select("line", "_bad", "_unreadable").row(0)
         column = columns[order]
         found.append((line, 1, column.name, None if unreadable else bounds_of(column.measure)))
-    if faults.height:
-        first = faults.row(0, named=True)
-        name = next(name for name in cohorts if first[f"fault:{name}"])
-        found.append((first["line"], 0, name, PUPILS if first[f"fault:{name}"] == "outside" else None))
+    if count := first_bad_count(frame):
+        line, name, bounds = count
+        found.append((line, 0, name, bounds))
     if found:
         line, _, name, bounds = min(found, key=lambda bad: bad[:2])
-        text = frame[name][line - 2]
-        if bounds is None:
-            raise ImportRefused(f"'{text}' is neither a number nor a known code", row=line, column=name)
-        raise ImportRefused(f"'{text}' cannot be {bounds.what}: it should be {bounds.words}", row=line, column=name)
+        refuse_cell(frame, line, name, bounds)
+
+
+def refuse_cell(frame: pl.DataFrame, line: int, name: str, bounds: Bounds | None) -> NoReturn:
+    """Refuse the file for its cell at `line` in column `name` (of `frame`, every row of the file): one that is
+    neither a number nor a known code, or (with `bounds`) a number it cannot be."""
+    text = frame[name][line - 2]
+    if bounds is None:
+        raise ImportRefused(f"'{text}' is neither a number nor a known code", row=line, column=name)
+    raise ImportRefused(f"'{text}' cannot be {bounds.what}: it should be {bounds.words}", row=line, column=name)
 
 
 def _keys(area: pl.Expr, urn: pl.Expr, la_code: pl.Expr, year: pl.Expr) -> list[pl.Expr]:
@@ -582,12 +622,15 @@ def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]],
     the sum of its columns."""
     header = set(header_of(data))
     counts = {measure: parts for measure, parts in counts.items() if set(parts) <= header}
-    frame, columns = read_ees_table(data, layout, also=("phase_type_grouping", headcount, *(c for parts in counts.values() for c in parts)))
+    names = [headcount, *(column for parts in counts.values() for column in parts)]
+    frame, columns = read_ees_table(data, layout, also=("phase_type_grouping", *names))
+    # The counts are read beside the figures' own numbers of pupils, and a bad one refuses the file as theirs do.
+    frame = read_pupils(frame, names)
     schools = ees_school_figures(frame, columns)
     numbers = frame.filter(pl.col("phase_type_grouping").str.starts_with("State-funded")).select(
         (pl.col("time_period").str.slice(0, 4).cast(pl.Int64) + 1).alias("year"),
         parse_integer(pl.col("old_la_code")).alias("la_code"),
-        parse_integer(pl.col(headcount)).alias("_pupils"),
+        pl.col(f"_count:{headcount}").alias("_pupils"),
         *(_count(parts).alias(measure) for measure, parts in counts.items()),
     )
     # England's figures are every authority's comparator: they are calculated only from a file of the whole
@@ -597,10 +640,10 @@ def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]],
 
 
 def _count(columns: tuple[str, ...]) -> pl.Expr:
-    """The sum of these count columns; empty where any of them is not a number."""
-    total = parse_integer(pl.col(columns[0]))
+    """The sum of these count columns, as read_pupils read them; empty where any of them is a code or blank."""
+    total = pl.col(f"_count:{columns[0]}")
     for column in columns[1:]:
-        total = total + parse_integer(pl.col(column))
+        total = total + pl.col(f"_count:{column}")
     return total
 
 
@@ -612,12 +655,16 @@ def summary_area_figures(data: bytes, file_name: str, counts: dict[str, tuple[st
     counts = {measure: columns for measure, columns in counts.items() if set(columns) <= header}
     if not counts or not {"LA", "SCHOOLTYPE", "NOR"} <= header:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    frame = read_table(data, ["LA", "SCHOOLTYPE", "NOR", *{c for columns in counts.values() for c in columns}])
+    names = ["NOR", *(column for columns in counts.values() for column in columns)]
+    frame = read_pupils(with_lines(read_table(data, ["LA", "SCHOOLTYPE", *names])), names)
+    # A bad count in any row refuses the file, as a bad figure does (read_keyed_schools has read the figures and NOR).
+    if bad := first_bad_count(frame):
+        refuse_cell(frame, *bad)
     frame = frame.filter(pl.col("SCHOOLTYPE").str.strip_chars().str.starts_with("State-funded") & (pl.col("LA").str.strip_chars() != "NAT"))
     numbers = frame.select(
         pl.lit(year_from_name(file_name), pl.Int64).alias("year"),
         parse_integer(pl.col("LA")).alias("la_code"),
-        parse_integer(pl.col("NOR")).alias("_pupils"),
+        pl.col("_count:NOR").alias("_pupils"),
         pl.col("SCHOOLTYPE").str.strip_chars().replace_strict(SUMMARY_PHASES, default=None).alias("_phase"),
         *(_count(columns).alias(measure) for measure, columns in counts.items()),
     )

@@ -644,3 +644,63 @@ def test_a_cohort_the_file_withholds_or_leaves_blank_is_no_count_and_keeps_the_f
     assert run.outcome == ImportOutcome.SUCCEEDED, run.message
     obs = Observation.objects.get(school__urn=140810, measure__code="ks2_rwm_expected_disadvantaged", year=2019)
     assert obs.cohort == (10_000_000 if cell == "10000000" else None)
+
+
+def _surrey_rows_with(source, path, urn: str, column: str, cell: str) -> tuple:
+    """Surrey's rows of a real national census file (the January 2023 census or the 2018/19 summary) written to `path`,
+    with one cell of a school's row altered; and that row's number."""
+    with gzip.open(source, "rt", encoding="utf-8-sig", newline="") as f:
+        header, *rows = csv.reader(f)
+    la, key = ("old_la_code", "urn") if "old_la_code" in header else ("LA", "URN")
+    rows = [header, *(row for row in rows if row[header.index(la)] == "936")]
+    at = next(i for i, row in enumerate(rows) if row[header.index(key)] == urn)
+    rows[at][header.index(column)] = cell
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    return path, at + 1
+
+
+FSM_COUNT = "number of pupils known to be eligible for free school meals"
+EAL_COUNT = "number of pupils whose first language is known or believed to be other than English"
+WHITE_BRITISH_COUNT = "number of pupils classified as white British ethnic origin"
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "cell", "reason"),
+    [
+        (CENSUS_2023, FSM_COUNT, "abc", "'abc' is neither a number nor a known code"),
+        (CENSUS_2023, FSM_COUNT, "27.5", f"'27.5' cannot be a number of pupils: {PUPILS_RULE}"),
+        (CENSUS_2023, FSM_COUNT, "99999999", f"'99999999' cannot be a number of pupils: {PUPILS_RULE}"),
+        (CENSUS_2023, EAL_COUNT, "-3", f"'-3' cannot be a number of pupils: {PUPILS_RULE}"),
+        (CENSUS_2023, WHITE_BRITISH_COUNT, "170.5", f"'170.5' cannot be a number of pupils: {PUPILS_RULE}"),
+        (CENSUS_2019, "NUMEAL", "abc", "'abc' is neither a number nor a known code"),
+        (CENSUS_2019, "TSENELK", "23.5", f"'23.5' cannot be a number of pupils: {PUPILS_RULE}"),
+        (CENSUS_2019, "TSENELSE", "99999999", f"'99999999' cannot be a number of pupils: {PUPILS_RULE}"),
+    ],
+)
+def test_a_count_an_authoritys_figure_is_calculated_from_that_no_file_could_give_refuses_the_whole_census(
+    surrey, tmp_path, source, column, cell, reason
+):
+    """The Grange Community Infant School's row: such a count was taken as none, and the school silently left out of
+    Surrey's percentage (and England's)."""
+    before = snapshot()
+    altered, row = _surrey_rows_with(source, tmp_path / source.name.removesuffix(".gz"), "125037", column, cell)
+    run = import_file(altered)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"{altered.name}, row {row}, column '{column}': {reason}" in run.message
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("cell", ["c", "x", ""])
+def test_a_census_count_the_file_withholds_or_leaves_blank_leaves_the_school_out_of_its_authoritys_figure(surrey, tmp_path, cell):
+    altered, _ = _surrey_rows_with(CENSUS_2023, tmp_path / CENSUS_2023.name.removesuffix(".gz"), "125037", FSM_COUNT, cell)
+    run = import_file(altered)
+    assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    with altered.open(encoding="utf-8", newline="") as f:
+        rows = [row for row in csv.DictReader(f) if row["phase_type_grouping"].startswith("State-funded") and row[FSM_COUNT].isdigit()]
+    assert "125037" not in {row["urn"] for row in rows}
+    pupils = sum(int(row["headcount of pupils"]) for row in rows)
+    expected = round(100 * sum(int(row[FSM_COUNT]) for row in rows) / pupils, 1)
+    surrey_fsm = AreaObservation.objects.get(area=Area.LA, la_code=936, measure__code="fsm_pct", year=2023)
+    assert (surrey_fsm.value, surrey_fsm.cohort) == (expected, pupils)
+    assert figure(125037, "fsm_pct", 2023) == (9.8, "Value given")  # the school's own percentage, as the file gives it

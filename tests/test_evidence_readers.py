@@ -179,6 +179,89 @@ def test_the_first_row_with_a_bad_figure_or_cohort_refuses_the_file(rows, refusa
     assert reason in str(refused.value)
 
 
+PUPILS_RULE = "it should be a whole number from 0 to 10,000,000"
+
+
+@pytest.mark.parametrize(
+    ("part", "reason"),
+    [("2.5", f"'2.5' cannot be a number of pupils: {PUPILS_RULE}"), ("-1", "'-1' cannot be"), ("10000001", "'10000001' cannot be")],
+)
+def test_a_share_whose_part_cannot_be_a_number_of_pupils_refuses_the_file_naming_the_part(part, reason):
+    """A part read as a number (2.5 pupils) was summed into the share."""
+    with pytest.raises(ImportRefused) as refused:
+        readers.read_ees_schools(share_file("202223,100001,201,256,5,17", f"202223,100002,201,72,4,{part}"), SHARE)
+    assert (refused.value.row, refused.value.column) == (3, "b")
+    assert reason in str(refused.value)
+
+
+FSM_COUNT = "number of pupils known to be eligible for free school meals"
+
+
+def census_file(*rows: str) -> bytes:
+    """A school-level census of one authority's primary schools: each one's headcount, then its pupils known to be
+    eligible for free school meals, from which the authority's percentage is calculated."""
+    header = f"time_period,urn,old_la_code,phase_type_grouping,headcount of pupils,{FSM_COUNT}"
+    return ("\n".join([header, *(f"202223,{100001 + i},936,State-funded primary,{row}" for i, row in enumerate(rows))]) + "\n").encode()
+
+
+def summary_file(*rows: str) -> bytes:
+    """A census summary of one authority's primary schools: pupils on roll, then those whose first language is not English."""
+    header = "URN,LA,SCHOOLTYPE,NOR,NUMEAL"
+    return ("\r\n".join([header, *(f"{100001 + i},936,State-funded primary,{row}" for i, row in enumerate(rows))]) + "\r\n").encode()
+
+
+def authority_figure(data: bytes, measure: str) -> tuple:
+    """(value, cohort) of the authority's figure for all its schools that a census or census summary gives."""
+    if data.startswith(b"URN"):
+        figures = readers.summary_area_figures(data, "2018-2019-england_census.csv", catalogue.CENSUS_SUMMARY_COUNTS)
+    else:
+        figures = readers.read_census(data, catalogue.CENSUS_SPC_COLUMNS, catalogue.CENSUS_SPC_COUNTS)
+    return figures.filter(pl.col("area") == "la", pl.col("measure") == measure).select("value", "cohort").row(0)
+
+
+def test_a_count_an_authoritys_figure_is_calculated_from_that_the_file_withholds_or_leaves_blank_leaves_the_school_out():
+    # (50 + 30) of (200 + 300) pupils: 16%.
+    assert authority_figure(census_file("200,50", "100,c", "100,x", "100,", "100, ", "300, 30 "), "fsm_pct") == (16.0, 500)
+    assert authority_figure(summary_file("200,50", "100,NA", "100,SUPP", "100,", "300,30"), "eal_pct") == (16.0, 500)
+
+
+@pytest.mark.parametrize(
+    ("rows", "refusal"),
+    [
+        (("200,50", "100,abc"), (3, FSM_COUNT, "'abc' is neither a number nor a known code")),
+        (("200,50", "100,27.5"), (3, FSM_COUNT, f"'27.5' cannot be a number of pupils: {PUPILS_RULE}")),
+        (("200,50", "100,99999999"), (3, FSM_COUNT, f"'99999999' cannot be a number of pupils: {PUPILS_RULE}")),
+        (("200,50", "100,-1"), (3, FSM_COUNT, f"'-1' cannot be a number of pupils: {PUPILS_RULE}")),
+        (("200,50", "100,1e1"), (3, FSM_COUNT, "'1e1' is neither a number nor a known code")),
+        # The first bad line, whether its bad cell is a figure (the headcount) or a count.
+        (("200,abc", "1O0,50"), (2, FSM_COUNT, "'abc' is neither a number nor a known code")),
+        (("2O0,50", "100,abc"), (2, "headcount of pupils", "'2O0' is neither a number nor a known code")),
+    ],
+)
+def test_a_census_count_an_authoritys_figure_is_calculated_from_refuses_the_file_unless_a_number_of_pupils_or_a_code(rows, refusal):
+    """Such a cell was taken as no count, and the school left out of its authority's and England's figures."""
+    with pytest.raises(ImportRefused) as refused:
+        readers.read_census(census_file(*rows), catalogue.CENSUS_SPC_COLUMNS, catalogue.CENSUS_SPC_COUNTS)
+    row, column, reason = refusal
+    assert (refused.value.row, refused.value.column) == (row, column)
+    assert reason in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("rows", "refusal"),
+    [
+        (("200,50", "100,n/a"), (3, "'n/a' is neither a number nor a known code")),
+        (("200,50", "100,27.5", "100,abc"), (3, f"'27.5' cannot be a number of pupils: {PUPILS_RULE}")),
+    ],
+)
+def test_a_census_summary_count_an_authoritys_figure_is_calculated_from_refuses_the_file_unless_a_number_of_pupils_or_a_code(rows, refusal):
+    with pytest.raises(ImportRefused) as refused:
+        readers.summary_area_figures(summary_file(*rows), "2018-2019-england_census.csv", catalogue.CENSUS_SUMMARY_COUNTS)
+    row, reason = refusal
+    assert (refused.value.row, refused.value.column) == (row, "NUMEAL")
+    assert reason in str(refused.value)
+
+
 @pytest.mark.parametrize(
     ("data", "cut"),
     [
