@@ -15,6 +15,17 @@ from .factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: what an import's worker said of its run (progress, when last heard from) is
+    kept by the run's id, which the next test's database gives again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     """Two authorities; schools in each; a trust spanning one school; one user per role.
