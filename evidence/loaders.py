@@ -166,6 +166,7 @@ KINDS = (
             KS2_RELEASES, catalogue.KS2_COLUMNS, lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS2_RECTYPES)
         ),
         figure_changes,
+        counts="figures",
         edition=named_edition(KS2_RELEASES, year_in_columns=True),
     ),
     ImportKind(
@@ -176,6 +177,7 @@ KINDS = (
             KS4_RELEASES, catalogue.KS4_COLUMNS, lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS4_RECTYPES)
         ),
         figure_changes,
+        counts="figures",
         edition=named_edition(KS4_RELEASES, year_in_columns=True),
     ),
     ImportKind(
@@ -188,6 +190,7 @@ KINDS = (
             lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS4_RECTYPES),
         ),
         figure_changes,
+        counts="figures",
         edition=named_edition(KS4_HEADLINE_RELEASES, year_in_columns=True),
     ),
     ImportKind(
@@ -205,6 +208,7 @@ KINDS = (
             },
         ),
         figure_changes,
+        counts="figures",
         edition=ees_release,
     ),
     ImportKind(
@@ -218,6 +222,7 @@ KINDS = (
             notes=_national_or_not,
         ),
         figure_changes,
+        counts="figures",
     ),
     ImportKind(
         "census_summary",
@@ -225,6 +230,7 @@ KINDS = (
         lambda h: _has(h, "URN", "LA", "NOR", "PNUMFSMEVER"),
         figures_loader(Source.CENSUS_SUMMARY, catalogue.CENSUS_SUMMARY_COLUMNS, lambda d, n, layout: _census_summary(d, n, layout)),
         figure_changes,
+        counts="figures",
         edition=named_edition(Source.CENSUS_SUMMARY),
     ),
     ImportKind(
@@ -235,6 +241,7 @@ KINDS = (
         # and special 10.1%, are DfE's published 2018/19 rates; 2017/18's were 4.2% and 10.2%).
         figures_loader(Source.ABSENCE, catalogue.ABSENCE_COLUMNS, readers.read_keyed_schools),
         figure_changes,
+        counts="figures",
         edition=named_edition(Source.ABSENCE),
     ),
     ImportKind(
@@ -243,6 +250,7 @@ KINDS = (
         ofsted.is_all_inspections,
         inspections_loader(InspectionSource.OFSTED_ALL),
         inspection_changes,
+        counts="inspections",
     ),
     ImportKind(
         "ofsted_latest_inspections",
@@ -250,6 +258,7 @@ KINDS = (
         ofsted.is_latest_inspections,
         inspections_loader(InspectionSource.OFSTED_LATEST),
         inspection_changes,
+        counts="inspections",
     ),
     ImportKind(
         "statistical_neighbours",

@@ -105,6 +105,9 @@ class ImportKind:
     # year or release (e.g. "Key stage 2 performance tables (final) for 2018/19"); None when the name cannot tell.
     # The same bytes imported before under a name that makes them something else are refused (a renamed copy).
     edition: Callable[[list[str], str], str | None] | None = None
+    # What the new, changed and unchanged counts count, where it is not the file's rows (a row of a figures file
+    # gives many figures): "figures", "inspections".
+    counts: str = ""
 
 
 KINDS: dict[str, ImportKind] = {}

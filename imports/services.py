@@ -167,7 +167,8 @@ def describe(run: ImportRun, kind: ImportKind, notes=()) -> str:
     if run.outcome == ImportOutcome.UNCHANGED:
         what += "; nothing was changed" if notes else "; nothing has changed since the last import of this data"
     else:
-        what += f"; {run.created:,} new, {run.changed:,} changed, {run.unchanged:,} unchanged"
+        counted = f"{kind.counts}: " if kind.counts else ""
+        what += f"; {counted}{run.created:,} new, {run.changed:,} changed, {run.unchanged:,} unchanged"
     if run.skipped:
         because = "outside the authorities asked for, or not in the register" if run.la_codes else "not in the register"
         what += f"; {run.skipped:,} skipped ({because})"

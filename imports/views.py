@@ -120,6 +120,7 @@ def import_detail(request, pk):
         "changed": Paginator(changes.rows, 50).get_page(request.GET.get("page")) if changes else None,
         "colours": OUTCOME_COLOURS,
         "kind_label": _kind_label(run.kind, run.outcome),
+        "counted": f" {kind.counts}" if kind and kind.counts else "",  # "New figures": what the counts count, if not rows
         "theirs_only": not scope.everything,
     }
     return render(request, "imports/detail.html", context)

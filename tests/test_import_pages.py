@@ -218,3 +218,15 @@ def test_an_empty_upload_is_named_as_such_and_a_queued_run_has_no_kind_yet(clien
     listing = client.get(reverse("imports:list")).content.decode()
     assert "Not known yet" in listing and "Not recognised" not in listing
     assert listing.count(">Not yet<") == 4  # its counts, not zeros
+
+
+def test_an_import_of_figures_says_its_counts_are_of_figures_and_its_rows_are_rows(client, world):
+    register = import_file(GIAS_2021)
+    assert "rows read; 590 new" in register.message
+    run = import_file(KS2[2019])
+    assert f"{run.rows_read:,} rows read; figures: {run.created:,} new, 0 changed, 0 unchanged" in run.message
+    assert run.created > run.rows_read  # a row gives many figures
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert "Rows read" in page and "New figures" in page and "Unchanged figures" in page
+    assert "New figures" not in client.get(reverse("imports:detail", args=[register.pk])).content.decode()
