@@ -108,6 +108,9 @@ class ImportKind:
     # What the new, changed and unchanged counts count, where it is not the file's rows (a row of a figures file
     # gives many figures): "figures", "inspections".
     counts: str = ""
+    # Why rows of a file of every authority may be skipped (an import limited to some also skips the others'); empty
+    # where none are.
+    skipped: str = "not in the register"
 
 
 KINDS: dict[str, ImportKind] = {}

@@ -170,9 +170,13 @@ def describe(run: ImportRun, kind: ImportKind, notes=()) -> str:
         counted = f"{kind.counts}: " if kind.counts else ""
         what += f"; {counted}{run.created:,} new, {run.changed:,} changed, {run.unchanged:,} unchanged"
     if run.skipped:
-        because = "outside the authorities asked for, or not in the register" if run.la_codes else "not in the register"
-        what += f"; {run.skipped:,} skipped ({because})"
+        what += f"; {run.skipped:,} skipped ({skipped_because(run, kind)})"
     return what + "."
+
+
+def skipped_because(run: ImportRun, kind: ImportKind) -> str:
+    """Why an import skipped rows: the others' authorities, if it was limited to some, and what its kind skips."""
+    return ", or ".join(filter(None, ["outside the authorities asked for" if run.la_codes else "", kind.skipped])) or "not taken"
 
 
 def _refused(run: ImportRun, refusal: ImportRefused, user) -> ImportRun:

@@ -17,7 +17,7 @@ from register.models import LocalAuthority
 from .forms import UploadForm, upload_dir
 from .models import ImportOutcome, ImportRun
 from .registry import KINDS
-from .services import fail_if_silent, stopped
+from .services import fail_if_silent, skipped_because, stopped
 from .tasks import run_import
 
 logger = logging.getLogger(__name__)
@@ -121,6 +121,7 @@ def import_detail(request, pk):
         "colours": OUTCOME_COLOURS,
         "kind_label": _kind_label(run.kind, run.outcome),
         "counted": f" {kind.counts}" if kind and kind.counts else "",  # "New figures": what the counts count, if not rows
+        "skipped_because": skipped_because(run, kind) if kind else "",
         "theirs_only": not scope.everything,
     }
     return render(request, "imports/detail.html", context)

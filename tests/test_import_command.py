@@ -54,3 +54,13 @@ def test_rows_skipped_by_an_import_of_every_authority_are_said_to_be_not_in_the_
     everything = run_command(KS2[2019])
     assert "skipped (not in the register)." in everything and "outside the authorities" not in everything
     assert "skipped (outside the authorities asked for, or not in the register)." in run_command(KS2[2018], "--la", 936)
+
+
+def test_rows_a_links_file_skips_are_said_to_be_repeated_not_missing_from_the_register(db, tmp_path):
+    run_command(GIAS_2021, "--la", 936)
+    row = '124937,999999,"Gone School","Predecessor","01-09-2012"\n'
+    path = tmp_path / "links_edubasealldata.csv"
+    path.write_text('"URN","LinkURN","LinkName","LinkType","LinkEstablishedDate"\n' + row + row)
+    output = run_command(path)
+    assert "1 skipped (a row given twice, or, in a file older than the register's links, a pair of schools it already links)." in output
+    assert "not in the register" not in output

@@ -86,7 +86,13 @@ def test_import_detail_lists_the_figures_a_corrected_file_changed(client, world,
 def test_import_detail_says_why_rows_were_skipped_as_the_import_was_asked(client, world, la_codes, because):
     """Of an import of every authority, no row was skipped as outside the authorities asked for: none were asked for."""
     run = ImportRun.objects.create(
-        file_name="census.csv", checksum="0", outcome=ImportOutcome.SUCCEEDED, rows_read=24_442, skipped=23_951, la_codes=la_codes
+        file_name="census.csv",
+        checksum="0",
+        kind="school_census",
+        outcome=ImportOutcome.SUCCEEDED,
+        rows_read=24_442,
+        skipped=23_951,
+        la_codes=la_codes,
     )
     sign_in(client, world.users[Role.LA_ADMIN])
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()

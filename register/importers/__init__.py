@@ -24,8 +24,26 @@ def register_kinds() -> None:
             establishments.load,
             register_changes,
             adds_authorities=True,
+            skipped="",
         )
     )
-    register_kind(ImportKind("gias_groups", "GIAS groups list", groups.matches_groups, groups.load_groups))
-    register_kind(ImportKind("gias_group_links", "GIAS group links list", groups.matches_group_links, groups.load_group_links))
-    register_kind(ImportKind("gias_links", "GIAS establishment links list", links.matches, links.load, register_changes))
+    register_kind(ImportKind("gias_groups", "GIAS groups list", groups.matches_groups, groups.load_groups, skipped=""))
+    register_kind(
+        ImportKind(
+            "gias_group_links",
+            "GIAS group links list",
+            groups.matches_group_links,
+            groups.load_group_links,
+            skipped="a school not in the register, or a row given twice",
+        )
+    )
+    register_kind(
+        ImportKind(
+            "gias_links",
+            "GIAS establishment links list",
+            links.matches,
+            links.load,
+            register_changes,
+            skipped="a row given twice, or, in a file older than the register's links, a pair of schools it already links",
+        )
+    )
