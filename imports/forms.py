@@ -55,3 +55,14 @@ def upload_dir():
     path = settings.UPLOAD_DIR
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def upload_path(run, suffix: str):
+    """Where the file uploaded for `run` waits for the worker: named after the run, so that whoever ends the run (the
+    worker, or a page finding it stopped) can delete it."""
+    return upload_dir() / f"run-{run.pk}{suffix}"
+
+
+def delete_upload(run) -> None:
+    for path in settings.UPLOAD_DIR.glob(f"run-{run.pk}.*"):
+        path.unlink(missing_ok=True)

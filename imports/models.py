@@ -1,9 +1,12 @@
+import logging
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 # A run queued this long has not been taken by a worker: the page says the worker may not be running. A run this
 # long without word from its worker has stopped (the worker was stopped or killed part-way), and is marked failed.
@@ -86,9 +89,14 @@ class ImportRun(models.Model):
         cache.set_many({self.progress_key: per_cent, self.heartbeat_key: timezone.now().timestamp()}, timeout=24 * 60 * 60)
 
     @property
-    def last_heard(self) -> datetime:
-        """When the worker last said how the run was going; when the run was queued or begun, before it said anything."""
-        stamp = cache.get(self.heartbeat_key)
+    def last_heard(self) -> datetime | None:
+        """When the worker last said how the run was going (when the run was queued or begun, before it said anything);
+        None when the cache cannot be asked, and whether the run is alive is not known."""
+        try:
+            stamp = cache.get(self.heartbeat_key)
+        except Exception:
+            logger.warning("The cache cannot be read: import %s is not known to be alive or stopped", self.pk, exc_info=True)
+            return None
         return datetime.fromtimestamp(stamp, tz=UTC) if stamp else self.started_at
 
     @property
@@ -97,14 +105,20 @@ class ImportRun(models.Model):
 
     @property
     def silent_too_long(self) -> bool:
-        return self.outcome == ImportOutcome.RUNNING and timezone.now() - self.last_heard > SILENT_TOO_LONG
+        if self.outcome != ImportOutcome.RUNNING:
+            return False
+        heard = self.last_heard
+        return heard is not None and timezone.now() - heard > SILENT_TOO_LONG
 
     @property
     def live_progress(self) -> int:
         """Per cent done: the worker reports it through the cache while the import's transaction is open."""
         if self.is_finished:
             return 100 if self.outcome != ImportOutcome.QUEUED else 0
-        return cache.get(self.progress_key, self.progress)
+        try:
+            return cache.get(self.progress_key, self.progress)
+        except Exception:  # the cache is down: the last per cent the run itself holds
+            return self.progress
 
     @property
     def is_finished(self):

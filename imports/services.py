@@ -11,6 +11,7 @@ from audit.services import record
 from core.words import listed
 from register.models import LocalAuthority
 
+from .forms import delete_upload
 from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
 from .signals import file_loaded
@@ -193,12 +194,13 @@ def stopped(run: ImportRun, why: str, user=None) -> bool:
     """Mark a queued or running import failed, for a reason outside the file (its worker stopped, or the queue could not
     be reached), unless it has ended meanwhile. An import is one transaction: none of the file was kept."""
     message = (
-        f"{run.file_name}: {why}. Nothing was imported from this file: an import is all or nothing. Upload it again; "
+        f"{run.file_name}: {why}. Nothing was imported from this file: an import is all or nothing. Import it again; "
         "if this happens again, tell your service administrator."
     )
     marked = ImportRun.objects.filter(pk=run.pk, outcome__in=(ImportOutcome.QUEUED, ImportOutcome.RUNNING)).update(
         outcome=ImportOutcome.FAILED, message=message, finished_at=timezone.now()
     )
+    delete_upload(run)  # if it was uploaded, its file is not kept: the worker that would have deleted it has stopped
     if marked:
         run.refresh_from_db()
         _audit(run, user, reason=why)
@@ -206,12 +208,12 @@ def stopped(run: ImportRun, why: str, user=None) -> bool:
 
 
 def fail_if_silent(run: ImportRun) -> None:
-    """A run whose worker has said nothing for too long stopped part-way (the worker was stopped or killed)."""
+    """A run nothing has been heard from for too long stopped part-way (its worker or command was stopped or killed)."""
     if run.silent_too_long:
         stopped(
             run,
             f"nothing was heard from the import for {SILENT_TOO_LONG.seconds // 60} minutes, so it stopped part-way "
-            "(the background worker may have been stopped or restarted)",
+            "(the command or the background worker running it may have been stopped)",
         )
 
 

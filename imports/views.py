@@ -2,7 +2,6 @@
 
 import logging
 import os
-import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,7 +13,7 @@ from audit.models import AuditAction
 from audit.services import record
 from register.models import LocalAuthority
 
-from .forms import UploadForm, upload_dir
+from .forms import UploadForm, upload_path
 from .models import ImportOutcome, ImportRun
 from .registry import KINDS
 from .services import fail_if_silent, skipped_because, stopped
@@ -81,15 +80,18 @@ def import_list(request):
 
 def _queue_upload(request, form) -> ImportRun:
     upload = form.cleaned_data["file"]
-    suffix = ".csv.gz" if upload.name.lower().endswith(".gz") else ".csv"
-    path = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:  # the worker deletes it
-        for chunk in upload.chunks():
-            out.write(chunk)
     la_codes = [la.code for la in form.cleaned_data["la"]]
     run = ImportRun.objects.create(
         file_name=upload.name[:255], checksum="", outcome=ImportOutcome.QUEUED, user=request.user, la_codes=",".join(map(str, la_codes))
     )
+    path = upload_path(run, ".csv.gz" if upload.name.lower().endswith(".gz") else ".csv")
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:  # the worker deletes it
+            for chunk in upload.chunks():
+                out.write(chunk)
+    except OSError as error:
+        stopped(run, f"the uploaded file could not be saved for the import ({error.strerror})", request.user)
+        raise
     # The import is audited when it ends, by the worker; the upload, with who sent it from where, now.
     record(AuditAction.CREATE, request=request, obj=run, uploaded=upload.name, size=upload.size, la_codes=la_codes)
     transaction.on_commit(lambda: _enqueue(run, path, la_codes, request.user))
@@ -102,7 +104,6 @@ def _enqueue(run, path, la_codes, user) -> None:
         run_import.enqueue(run.pk, str(path), la_codes, user.pk)
     except Exception as error:
         logger.exception("Could not queue import %s", run.pk)
-        path.unlink(missing_ok=True)
         stopped(run, f"the import could not be queued: the background job service did not answer ({type(error).__name__})", user)
 
 

@@ -146,3 +146,42 @@ def test_asking_for_progress_leaves_the_session_as_it_was(client, world):
     assert Session.objects.get(session_key=session.session_key).expire_date == session.expire_date
     client.get(reverse("imports:list"))
     assert Session.objects.get(session_key=session.session_key).expire_date > session.expire_date
+
+
+def test_with_the_cache_down_the_imports_pages_still_open_and_no_run_is_taken_for_stopped(client, world, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    class CacheDown:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Connection refused")
+
+    running = run_queued("national.csv")
+    ImportRun.objects.filter(pk=running.pk).update(
+        outcome=ImportOutcome.RUNNING, progress=10, started_at=timezone.now() - timedelta(hours=2)
+    )
+    sign_in(client, world.users[Role.LA_ADMIN])
+    monkeypatch.setattr("imports.models.cache", CacheDown())
+    assert client.get(reverse("imports:list")).status_code == 200
+    assert "Importing: 10% done." in client.get(reverse("imports:detail", args=[running.pk])).content.decode()
+    running.refresh_from_db()
+    assert running.outcome == ImportOutcome.RUNNING  # not known to have stopped
+
+
+def test_a_run_found_stopped_has_its_upload_deleted(client, world, settings, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from imports.forms import upload_path
+
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    run = run_queued()
+    upload_path(run, ".csv").write_text("URN\n1\n")
+    ImportRun.objects.filter(pk=run.pk).update(outcome=ImportOutcome.RUNNING, started_at=timezone.now() - timedelta(hours=1))
+    sign_in(client, world.users[Role.LA_ADMIN])
+    client.get(reverse("imports:detail", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.outcome == ImportOutcome.FAILED and "the command or the background worker running it may have been stopped" in run.message
+    assert not any(settings.UPLOAD_DIR.iterdir())
