@@ -1,11 +1,14 @@
 """Writing the audit log. Every confidential read and every change calls `record`."""
 
 import ipaddress
+import logging
 
 from django.conf import settings
 
 from .models import AuditAction, AuditEvent
 from .scopes import place_of, stamp
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
@@ -18,12 +21,23 @@ def client_ip(request) -> str | None:
     count = settings.PROXY_COUNT
     if count:
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= count:
-            try:
-                return str(ipaddress.ip_address(hops[-count]))
-            except ValueError:
-                pass
+        if len(hops) >= count and (address := _address(hops[-count])):
+            return address
+        logger.warning("X-Forwarded-For %r gives no client address %s entries from its end: is PROXY_COUNT right?", hops, count)
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _address(hop: str) -> str | None:
+    """The IP address of an X-Forwarded-For entry, which some proxies write with the port ("203.0.113.9:51234",
+    "[2001:db8::1]:443")."""
+    if hop.startswith("[") and "]" in hop:
+        hop = hop[1 : hop.index("]")]
+    elif hop.count(":") == 1:
+        hop = hop.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(hop))
+    except ValueError:
+        return None
 
 
 def record(action: AuditAction | str, *, request=None, user=None, obj=None, object_type="", object_id="", object_repr="", **detail):

@@ -142,3 +142,14 @@ def test_without_a_proxy_a_forwarded_address_is_not_believed(client, head, setti
     settings.PROXY_COUNT = 0
     client.post(SIGN_IN, {"email": head.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="192.0.2.1")
     assert AuditEvent.objects.get(action=AuditAction.SIGN_IN, user_email=head.email).ip_address == "192.0.2.1"
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "client"),
+    [("203.0.113.9:51234", "203.0.113.9"), ("[2001:db8::1]:443", "2001:db8::1"), ("2001:db8::1", "2001:db8::1"), ("junk", "127.0.0.1")],
+)
+def test_a_forwarded_address_is_read_with_or_without_its_port(rf, settings, forwarded, client):
+    from audit.services import client_ip
+
+    settings.PROXY_COUNT = 1
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")) == client
