@@ -1,6 +1,8 @@
 import importlib
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.roles import Role
 
@@ -13,6 +15,11 @@ from .factories import (
     UserFactory,
     grant,
 )
+
+# Property tests check what is true of every input, not how fast inputs come: on a busy machine (CI shares two cores
+# with browsers and a database) one slow draw or example is a pause of the machine's, not a fault.
+hypothesis_settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)
