@@ -1,11 +1,9 @@
 """The background job that imports an uploaded file."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
+from .forms import delete_upload
 from .models import ImportOutcome, ImportRun
 from .services import import_file, stopped
 
@@ -31,6 +29,5 @@ def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None 
     finally:
         # The import keeps the file's name and checksum, and its figures if it was taken; the upload itself, perhaps
         # the wrong file sent by mistake, is not kept. A file from anywhere else is left where it is.
-        if Path(path).resolve().parent == Path(settings.UPLOAD_DIR).resolve():
-            Path(path).unlink(missing_ok=True)
+        delete_upload(run)
     return run.outcome

@@ -13,3 +13,6 @@ WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Uploads wait under a folder of the suite's own: a test's run has the id of some demo run, whose waiting upload
+# (named after its run) ending the test's run would otherwise delete.
+UPLOAD_DIR = VAR_DIR / "test-uploads"  # noqa: F405
