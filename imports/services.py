@@ -133,13 +133,8 @@ def import_file(
         return _refused(run, refusal, user)
     except Exception as exc:
         run.checksum = source.checksum
-        run.outcome, run.finished_at = ImportOutcome.FAILED, timezone.now()
-        run.message = (
-            f"{run.file_name}: the import failed ({exc}). Nothing was imported from this file: an import is all or nothing. "
-            "Import it again; if it fails again, tell your service administrator."
-        )
-        run.save()
-        _audit(run, user, reason=str(exc))
+        run.save(update_fields=["checksum"])
+        stopped(run, f"the import failed ({exc})", user)
         raise
     run.checksum = source.checksum
     return _finished(run, counts, chosen, user, context.notes)
@@ -191,8 +186,9 @@ def _refused(run: ImportRun, refusal: ImportRefused, user) -> ImportRun:
 
 
 def stopped(run: ImportRun, why: str, user=None) -> bool:
-    """Mark a queued or running import failed, for a reason outside the file (its worker stopped, or the queue could not
-    be reached), unless it has ended meanwhile. An import is one transaction: none of the file was kept."""
+    """Mark a queued or running import failed, for a reason other than what the file holds (an error in the import, its
+    worker stopped, the queue could not be reached), unless it has ended meanwhile. An import is one transaction: none
+    of the file was kept."""
     message = (
         f"{run.file_name}: {why}. Nothing was imported from this file: an import is all or nothing. Import it again; "
         "if this happens again, tell your service administrator."
