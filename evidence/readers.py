@@ -260,7 +260,7 @@ def refuse_first_bad(frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         raw = frame[column][first["_i"]]
         if raw is None or not raw.strip():
             raise ImportRefused(f"the {column} is blank", row=first["_i"] + 2, column=column)
-        raise ImportRefused(f"'{raw}' is neither a number nor a known code", row=first["_i"] + 2, column=column)
+        refuse_cell(frame, first["_i"] + 2, column, None)
 
 
 def sources_of(columns: Iterable[Column | Share]) -> set[str]:
