@@ -7,6 +7,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DEMO=true HTTPS=false REQUIRE_TWO_FACTOR=false
+# The suite runs in one process per core (each with its own test database and browser), at most four.
+TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 4 ? n : 4 )))
 
 .DEFAULT_GOAL := help
 
@@ -57,7 +59,7 @@ checks: install ## Django's deployment checks (production-like settings) and mis
 
 .PHONY: test
 test: test-deps lint checks ## Install what tests need and run the whole suite (DATABASE_URL picks the database)
-	$(VENV)/bin/pytest -p no:cacheprovider
+	$(VENV)/bin/pytest -p no:cacheprovider --numprocesses $(TEST_PROCESSES)
 
 .PHONY: bench
 bench: install ## National-scale benchmarks against a baseline measured in the same run; writes var/bench.json

@@ -15,4 +15,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Uploads wait under a folder of the suite's own: a test's run has the id of some demo run, whose waiting upload
 # (named after its run) ending the test's run would otherwise delete.
-UPLOAD_DIR = VAR_DIR / "test-uploads"  # noqa: F405
+# With the suite split across processes (pytest-xdist), each process has a folder of its own, its database giving the
+# same run ids as the other's.
+UPLOAD_DIR = VAR_DIR / "test-uploads" / os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
