@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     LOCKED_OUT = "locked_out", "Locked out"
     GRANT = "grant", "Granted role"
     REVOKE = "revoke", "Revoked role"
+    REFUSED = "refused", "Refused access"
 
 
 class AuditEventQuerySet(models.QuerySet):

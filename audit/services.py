@@ -63,6 +63,18 @@ def record(action: AuditAction | str, *, request=None, user=None, obj=None, obje
     )
 
 
+def record_refusal(request, obj=None) -> None:
+    """Record that a signed-in person was refused: a page their roles do not open (403), or a school's confidential
+    records that are not theirs to see (answered 404, so as not to say whether the school is there). Once per request.
+
+    An event about an object lies where the object does, so its authority's administrators see who tried it.
+    """
+    if getattr(request, "refusal_recorded", False) or not getattr(request, "user", None) or not request.user.is_authenticated:
+        return
+    request.refusal_recorded = True
+    record(AuditAction.REFUSED, request=request, obj=obj, object_repr="" if obj is not None else request.path, method=request.method)
+
+
 def audited_view(object_type: str):
     """Decorator for views of confidential pages: records who read which object, after the view ran.
 

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.RecordRefusalsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,5 +1,8 @@
 """The pages about one school, as its sub-navigation lists them: only those the person may open."""
 
+from django.http import Http404
+
+from audit.services import record_refusal
 from evidence.permissions import may_use_intelligence
 from register.models import School
 
@@ -11,6 +14,17 @@ def school_pages(request, school) -> list[tuple[str, str, str]]:
     if school.pk not in remembered:
         remembered[school.pk] = _pages(request.user, school)
     return remembered[school.pk]
+
+
+def confidential_school(request, urn) -> School:
+    """The school whose confidential pages the person asked for: 404 unless its confidential records are theirs to
+    see, saying nothing of whether the school is there (though a school that is there is audited as refused)."""
+    school = School.objects.confidential_to(request.user).select_related("la").filter(urn=urn).first()
+    if school is None:
+        if refused := School.objects.filter(urn=urn).first():
+            record_refusal(request, refused)
+        raise Http404("No such page.")
+    return school
 
 
 def may_open(request, school, key: str) -> bool:

@@ -9,7 +9,7 @@ from accounts.access import scope_for
 from audit.models import AuditAction
 from audit.services import record
 from core.jinja import gov_date
-from core.school_pages import may_open
+from core.school_pages import confidential_school, may_open
 from core.words import listed
 from register.models import LocalAuthority, School, SchoolStatus
 from register.presenters import state_funded
@@ -39,10 +39,9 @@ def _visible_school(request, urn) -> School:
 
 def _confidential_school(request, urn) -> School:
     """404 unless the school's confidential records are the user's to see; 403 unless their role may use intelligence."""
-    school = School.objects.confidential_to(request.user).select_related("la").filter(urn=urn).first()
-    if school is None:
-        raise Http404("No such page.")
+    school = confidential_school(request, urn)
     if not may_open(request, school, "intelligence"):
+        request.refused_object = school
         raise PermissionDenied("Local intelligence is for the authority's officers and the school's link adviser.")
     return school
 
@@ -182,6 +181,7 @@ def intelligence_withdrawn(request, urn):
     """The school's withdrawn entries: off the timeline, still the authority's record, so readable to its officers."""
     school = _confidential_school(request, urn)
     if not may_read_withdrawn(request.user, school):
+        request.refused_object = school
         raise PermissionDenied("Withdrawn entries are for the authority's officers and administrators.")
     entries = list(IntelligenceEntry.objects.filter(school=school, withdrawn_at__isnull=False).prefetch_related("revisions"))
     _audit_read(request, school, "withdrawn", entries=len(entries))
@@ -228,6 +228,7 @@ def _changeable_entry(request, urn, pk) -> IntelligenceEntry:
         raise Http404("No such entry.")
     entry.school = school
     if not may_change_intelligence(request.user, entry):
+        request.refused_object = school
         raise PermissionDenied("An entry is corrected or withdrawn by whoever recorded it, or by the authority's officers.")
     return entry
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from audit.services import audited_view
+from core.school_pages import confidential_school
 from evidence.latest import GRADED_CHOICES, graded_counts, latest_for_schools
 from evidence.models import Framework
 
@@ -91,10 +92,7 @@ def school_detail(request, urn):
 @audited_view("register.school")
 def school_people(request, urn):
     """Who holds a role for this school: confidential to the school, its trust and the LA."""
-    school = School.objects.confidential_to(request.user).select_related("la").filter(urn=urn).first()
-    if school is None:
-        # Not confidential to this user: say nothing about whether it exists.
-        raise Http404("No such page.")
+    school = confidential_school(request, urn)
     trust_ids = GroupMembership.objects.filter(school=school, left_on__isnull=True).values("group_id")
     current = RoleAssignment.objects.current()
     for_school = Q(school=school) | Q(group_id__in=trust_ids)

@@ -1,0 +1,64 @@
+"""A signed-in person refused a page, or a school's confidential records, is recorded: where the school lies, so
+its authority's administrators can see who tried."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+from audit.views import events_visible_to
+
+from .conftest import sign_in
+
+
+def refusals():
+    return list(AuditEvent.objects.filter(action=AuditAction.REFUSED))
+
+
+def test_another_schools_confidential_page_is_a_404_recorded_as_refused_where_that_school_lies(client, world):
+    headteacher = world.users[Role.HEADTEACHER]
+    sign_in(client, headteacher)
+    for name in ("evidence:school-intelligence", "register:school-people"):
+        assert client.get(reverse(name, args=[world.far_school.urn])).status_code == 404
+    first, second = refusals()
+    assert (first.user, first.object_type, first.object_id) == (headteacher, "register.school", str(world.far_school.pk))
+    assert first.detail == {"method": "GET"} and second.path == reverse("evidence:school-intelligence", args=[world.far_school.urn])
+    assert first.authorities == f",{world.other_la.pk},"
+    assert first.id not in events_visible_to(world.users[Role.LA_ADMIN]).values_list("id", flat=True)
+
+
+def test_a_urn_that_names_no_school_is_not_a_refusal(client, world):
+    sign_in(client, world.users[Role.HEADTEACHER])
+    assert client.get(reverse("evidence:school-intelligence", args=[999999])).status_code == 404
+    assert refusals() == []
+
+
+def test_a_role_that_may_not_open_a_schools_page_is_a_403_recorded_against_the_school(client, world):
+    governor = world.users[Role.GOVERNOR]
+    sign_in(client, governor)
+    assert client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).status_code == 403
+    (event,) = refusals()
+    assert (event.user, event.object_id, event.authorities) == (governor, str(world.school.pk), f",{world.la.pk},")
+    assert event.id in events_visible_to(world.users[Role.LA_ADMIN]).values_list("id", flat=True)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_any_other_403_is_recorded_with_its_page(client, world, method):
+    staff = world.users[Role.SCHOOL_STAFF]
+    sign_in(client, staff)
+    assert getattr(client, method)(reverse("imports:list")).status_code == 403
+    (event,) = refusals()
+    assert (event.user, event.object_type, event.object_repr) == (staff, "", reverse("imports:list"))
+    assert event.detail == {"method": method.upper()}
+
+
+def test_nobody_signed_in_is_sent_to_sign_in_and_nothing_is_recorded(client, world):
+    response = client.get(reverse("evidence:school-intelligence", args=[world.school.urn]))
+    assert response.status_code == 302
+    assert refusals() == []
+
+
+def test_a_page_opened_is_not_a_refusal(client, world):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    assert client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).status_code == 200
+    assert refusals() == []
