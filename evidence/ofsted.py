@@ -55,6 +55,16 @@ GRADED_AREAS = {
     "latestoeifearlyyearsprovision": "Early years provision",
     "latestoeifsixthformprovision": "Sixth form provision",
 }
+# Where each area comes in the order Ofsted publishes them: an inspection's judgements are stored as JSON, whose keys
+# PostgreSQL (jsonb) keeps in an order of its own.
+AREA_ORDER = {label: place for place, label in enumerate([*GRADED_AREAS.values(), *REPORT_CARD_AREAS.values()])}
+
+
+def in_published_order(judgements: dict) -> list[tuple]:
+    """An inspection's (area, words) in the order Ofsted publishes its areas; any other area after them, by name."""
+    return sorted(judgements.items(), key=lambda item: (AREA_ORDER.get(item[0], len(AREA_ORDER)), item[0]))
+
+
 FIELDS = {
     "urn": "urn",
     "inspectionnumber": "inspection_number",

@@ -9,7 +9,7 @@ from core.jinja import gov_date
 from register.models import RegisterEvent, RegisterEventKind
 
 from .models import Framework, Inspection, IntelligenceEntry, Severity
-from .ofsted import CATEGORIES, category_code, describe_grade, describe_type, ungraded_outcome
+from .ofsted import CATEGORIES, category_code, describe_grade, describe_type, in_published_order, ungraded_outcome
 
 SEVERITY_COLOURS = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "grey"}
 
@@ -83,7 +83,7 @@ def judgement_lines(inspection: Inspection) -> list[str]:
     """What the inspection judged, area by area: a grade with its words, an ungraded inspection's outcome in
     plain words and what it means, a report card's words as published."""
     lines = []
-    for area, words in inspection.judgements.items():
+    for area, words in in_published_order(inspection.judgements):
         if inspection.framework == Framework.UNGRADED and area == "Outcome":
             plain = ungraded_outcome(words)
             lines.append(f"Outcome: {plain.words}")

@@ -21,6 +21,7 @@ from .forms import CorrectionForm, IntelligenceForm, WithdrawalForm, changed_fie
 from .history import history, history_urns
 from .latest import graded_counts
 from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
+from .ofsted import in_published_order
 from .permissions import changeable_entries, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series
 from .services import correct_intelligence, record_intelligence, withdraw_intelligence
@@ -373,7 +374,7 @@ def _report_card_counts(schools):
         for area, words in inspection.judgements.items():
             table.setdefault(area, {}).setdefault(words, 0)
             table[area][words] += 1
-    return len(latest), table
+    return len(latest), dict(in_published_order(table))
 
 
 def authority_results_download(request, code, fmt):

@@ -732,3 +732,22 @@ def test_the_xlsx_download_keeps_texts_as_text_figures_in_their_places_and_the_h
     assert figures == [(56, "General"), (51.6, "0.0"), (-0.8, "0.00"), (13.9, "0.0"), (None, "General")]
     assert (cells["A52"].value, cells["A52"].data_type, cells["J52"].value) == (125001, "n", 31)
     assert cells["I56"].value == "suppressed" and cells["A2"].value is None and cells["I52"].value is None
+
+
+def test_a_report_cards_areas_come_in_ofsteds_order_whatever_order_they_are_stored_in(client, surrey):
+    """PostgreSQL keeps JSON keys in an order of its own: the pages and the command put them back in Ofsted's."""
+    from evidence.models import Framework, Inspection
+    from evidence.ofsted import REPORT_CARD_AREAS
+
+    card = Inspection.objects.get(school__urn=125037, framework=Framework.REPORT_CARD)
+    ofsteds = [area for area in REPORT_CARD_AREAS.values() if area in card.judgements]
+    Inspection.objects.filter(pk=card.pk).update(judgements=dict(sorted(card.judgements.items(), reverse=True)))
+    assert list(command_json(125037)["inspections"][0]["judgements"]) == ofsteds
+    sign_in(client, surrey)
+
+    def order_on(page) -> list[str]:
+        text = client.get(page).content.decode()
+        return sorted(ofsteds, key=lambda area: text.index(f">{area}"))
+
+    assert order_on(reverse("evidence:school-timeline", args=[125037])) == ofsteds
+    assert order_on(reverse("evidence:authority-results", args=[936])) == ofsteds

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from evidence.history import history
 from evidence.meta import meanings
 from evidence.models import Measure, Source, Status, academic_year
+from evidence.ofsted import in_published_order
 from evidence.presenters import Point, chosen_points, display, every_school_point
 from evidence.timeline import inspections_for
 from register.models import School
@@ -68,7 +69,7 @@ class Command(BaseCommand):
                 "overall": i.overall,
                 "category_of_concern": i.category_of_concern,
                 "safeguarding": i.safeguarding,
-                "judgements": i.judgements,
+                "judgements": dict(in_published_order(i.judgements)),
                 "urn": i.urn_at_inspection or i.school.urn,
             }
             for i in inspections_for(urns)
