@@ -277,10 +277,17 @@ def share_cells(share: Share) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     total = parts[0][0]
     for number, _, _ in parts[1:]:
         total = total + number
-    number = pl.when(of_number > 0).then((total * 100 / of_number).round(1))
+    number = pl.when(of_number > 0).then(percent_of(total, of_number))
     code = pl.coalesce(of_code, *(code for _, code, _ in parts), pl.when(of_number == 0).then(pl.lit(NOT_APPLICABLE)))
     blank = pl.any_horizontal(of_blank, *(blank for _, _, blank in parts))
     return number, code, blank
+
+
+def percent_of(count: pl.Expr, total: pl.Expr) -> pl.Expr:
+    """A count of pupils as a percentage of a total (above 0) to one place, a half rounded up, as DfE rounds its own
+    (125 of 400 is 31.3%): worked out in whole numbers, where a half stays exactly a half."""
+    count, total = count.cast(pl.Int64), total.cast(pl.Int64)
+    return (((count * 2000 + total) // (total * 2)) / 10).round(1)  # dividing by 10 can leave 74.60000000000001
 
 
 def _parsed(name: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -419,11 +426,15 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
     for order, column in enumerate(columns):
         value, status, bad = figures_from(pl.col(f"number{order}"), pl.col(f"code{order}"), pl.col(f"blank{order}"))
         cohort = pl.col(f"_count:{column.cohort}") if column.cohort in cohorts else pl.lit(None, pl.Int64)
-        # A blank beside a cohort of none (a school without disadvantaged pupils, for its gap) is not applicable, and said so.
-        status = pl.when(pl.col(f"blank{order}") & (cohort == 0)).then(pl.lit(NOT_APPLICABLE)).otherwise(status)
         wrong = pl.lit(False)
         if isinstance(column, Column) and (bounds := bounds_of(column.measure)):
             wrong = outside(value, bounds)
+        # A figure about no pupils (a school with none on roll, whose census percentages print 0; one without
+        # disadvantaged pupils, for its gap, left blank) is not applicable, and said so, whatever its cell says.
+        # A row that stops before the column still says nothing of it.
+        of_nobody = (cohort == 0).fill_null(False) & status.ne_missing(NOT_IN_ROW)
+        value = pl.when(of_nobody).then(None).otherwise(value)
+        status = pl.when(of_nobody).then(pl.lit(NOT_APPLICABLE)).otherwise(status)
         parts.append(
             wide.select(
                 *(pl.col(name) for name in ("line", "area", "urn", "la_code", "year")),
@@ -698,7 +709,7 @@ def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[s
                     (pl.col("la_code") if area == "la" else pl.lit(0, pl.Int64)).alias("la_code"),
                     pl.col("year"),
                     pl.lit(measure).alias("measure"),
-                    (pl.col(f"_n{i}") * 100 / pl.col(f"_of{i}")).round(1).alias("value"),
+                    percent_of(pl.col(f"_n{i}"), pl.col(f"_of{i}")).alias("value"),
                     pl.lit(0, pl.Int64).alias("status"),
                     pl.col(f"_of{i}").alias("cohort"),
                 ).filter(pl.col("cohort") > 0)

@@ -162,6 +162,21 @@ def test_census_ethnic_groups_are_summed_from_the_detailed_groups_counts(surrey)
         assert shares.count() == 7 and abs(sum(shares.values_list("value", flat=True)) - 100) < 0.5
 
 
+def test_a_share_worked_out_here_rounds_a_half_up_as_dfe_does(surrey):
+    import_file(CENSUS_2023)
+    # Cobham Free School: 754 white pupils of 928 is 81.25%; Barnett Wood Infant School: 9 mixed of 144 is 6.25%.
+    assert figure(138226, "ethnicity_white_pct", 2023) == (81.3, "Value given")
+    assert figure(124982, "ethnicity_mixed_pct", 2023) == (6.3, "Value given")
+
+
+def test_a_percentage_of_no_pupils_is_not_applicable_though_the_census_prints_0(surrey):
+    import_file(CENSUS_2023)
+    # St Peter's Centre has a headcount of 0, and the file gives 0% eligible for free school meals and 0% EAL.
+    assert figure(134109, "pupils", 2023) == (0, "Value given")
+    for code in ("fsm_pct", "eal_pct", "white_british_pct", "ethnicity_white_pct"):
+        assert figure(134109, code, 2023) == (None, "Not applicable"), code
+
+
 def test_absence_figures_belong_to_the_year_they_describe(surrey):
     run = import_file(ABSENCE)
     # The 2018/19 tables' file: 2018/19's absence, as its England rows show (primary 4.0%, special 10.1%: DfE's
