@@ -163,17 +163,20 @@ def meanings(years_by_measure: dict[str, list[int]]) -> dict[str, list[Meaning]]
         return {}
     years = {year for code in wanted for year in years_by_measure[code]}
     rows = ColumnDescription.objects.filter(
-        key_stage__in={stage for stage, _ in wanted.values()}, column__in={column for _, column in wanted.values()}, year__in=years
+        key_stage__in={stage for stage, _ in wanted.values()},
+        column__in={column for _, columns in wanted.values() for column in columns},
+        year__in=years,
     ).values_list("key_stage", "column", "year", "description", "methodology")
     described: dict[tuple[str, str], dict[int, tuple[str, str]]] = {}
     for stage, column, year, description, methodology in rows:
         described.setdefault((stage, column), {})[year] = (description, methodology)
     found = {}
-    for code, (stage, column) in wanted.items():
-        by_year = {y: words for y, words in described.get((stage, column), {}).items() if y in years_by_measure[code]}
-        grouped: dict[tuple[str, str], list[int]] = {}
-        for year in sorted(by_year, reverse=True):
-            grouped.setdefault(by_year[year], []).append(year)
+    for code, (stage, columns) in wanted.items():
+        grouped: dict[tuple[str, str, str], list[int]] = {}
+        for year in sorted(years_by_measure[code], reverse=True):
+            # The year's column: the first listed that its meta file describes (the year's table had it).
+            if column := next((c for c in columns if year in described.get((stage, c), {})), None):
+                grouped.setdefault((column, *described[(stage, column)][year]), []).append(year)
         if grouped:
-            found[code] = [Meaning(stage, column, d, m, tuple(sorted(ys))) for (d, m), ys in grouped.items()]
+            found[code] = [Meaning(stage, column, d, m, tuple(sorted(ys))) for (column, d, m), ys in grouped.items()]
     return found

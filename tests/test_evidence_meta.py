@@ -219,3 +219,12 @@ def test_the_school_command_gives_the_descriptions_of_its_measures_columns(surre
         {"key_stage": "ks4", "column": "ATT8SCR", "years": [2017, 2018, 2019], "description": "Average Attainment 8 score per pupil"}
     ]
     assert [d["years"] for d in descriptions["ks4_progress8"]] == [[2018, 2019], [2017]]
+
+
+def test_a_measure_read_from_different_columns_in_different_years_is_described_by_each_years_own(surrey_with_meta):
+    """Until 2017/18 the KS2 tables gave the share with an EHC plan or statement as PSENELSE (PSENELE counted plans
+    only); 2018/19's gave only PSENELE. Kingswood Primary School's 7% in 2016/17 is its PSENELSE (its PSENELE is 0%)."""
+    out = io.StringIO()
+    call_command("school", "124937", "--json", stdout=out)
+    described = {d["column"]: d["years"] for d in json.loads(out.getvalue())["descriptions"]["ks2_ehcp_pct"]}
+    assert described == {"PSENELE": [2019], "PSENELSE": [2017, 2018]}
