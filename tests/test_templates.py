@@ -1,3 +1,5 @@
+import re
+
 from core.jinja import code, link
 
 
@@ -16,3 +18,13 @@ def test_links_inside_macro_html_render_as_links(client, world):
     html = client.get("/authorities/936/").content.decode()
     assert '<a class="govuk-link" href="/schools/?la=936">' in html
     assert "&lt;a " not in html
+
+
+def test_every_page_has_its_header_main_and_footer_landmarks(client):
+    """The footer is the page's contentinfo landmark: GOV.UK's template draws the <footer> element around the footer
+    component, which is itself only a <div>."""
+    html = client.get("/accessibility/").content.decode()
+    assert html.count("<header") == 1 and html.count("<main") == 1
+    footer = re.search(r"<footer\b[^>]*>(.*?)</footer>", html, re.S)
+    assert footer, "no <footer> element"
+    assert 'class="govuk-footer' in footer.group(1) and 'href="/privacy/"' in footer.group(1)
