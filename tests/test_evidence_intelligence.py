@@ -272,6 +272,18 @@ def test_each_entry_is_a_card_with_its_summary_in_view(client, world, entry):
     assert "cg-table-scroll" not in html  # nothing to scroll sideways to
 
 
+def test_each_cards_links_name_the_entry_once(client, world, entry):
+    """A link read out of context (a screen reader's list of links) says what it acts on: the card's title, which
+    GOV.UK's summary card adds to its actions, once."""
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode()
+    links = [
+        " ".join(re.sub(r"<[^>]+>", "", text).split())
+        for text in re.findall(r'<a class="govuk-link" href="[^"]*/(?:correct|withdraw)/">(.*?)</a>', html, re.S)
+    ]
+    assert links == ["Correct the entry (10 January 2025: Leadership change)", "Withdraw the entry (10 January 2025: Leadership change)"]
+
+
 def timeline_headings(html: str) -> list[str]:
     """Each timeline entry's heading, as text."""
     return [" ".join(re.sub(r"<[^>]+>", "", heading).split()) for heading in re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)]
