@@ -271,3 +271,16 @@ def test_a_page_sent_back_with_errors_records_the_read_of_the_entry_it_shows(cli
     assert response.status_code == 200 and "Mrs Sm" in response.content.decode()
     reads = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="evidence.intelligence", detail__page=page)
     assert [read.detail["entry"] for read in reads] == [entry.pk]
+
+
+def heading_levels(html: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+
+
+def test_the_withdrawal_page_does_not_skip_a_heading_level(client, world, entry):
+    """The entry under the page's question is its first section (h2), not a third level beneath nothing; on the list of
+    entries, where an h2 stands above the cards, each card stays an h3."""
+    sign_in(client, world.users[Role.LA_OFFICER])
+    assert heading_levels(client.get(withdraw_url(entry)).content.decode())[:2] == [1, 2]
+    listed = client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode()
+    assert heading_levels(listed)[:3] == [1, 2, 3]
