@@ -31,7 +31,7 @@ class Line:
     points: dict[int, float | None]  # year → value (None: no value that year)
     colour: str
     dash: str = ""  # stroke-dasharray: lines differ by pattern as well as colour
-    marker: str = "circle"  # circle or square
+    marker: str = "circle"  # circle, square or diamond: a point alone has no line whose pattern tells it apart
     hollow: bool = False  # an outline of the marker: a point set apart from the filled ones of the same colour
     joined: bool = True  # False: points only, never joined into a line
 
@@ -182,6 +182,9 @@ def _point(line: Line, cx: float, cy: float) -> str:
     paint = f'fill="#fff" stroke="{line.colour}" stroke-width="2"' if line.hollow else f'fill="{line.colour}"'
     if line.marker == "square":
         return f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" {paint}/>'
+    if line.marker == "diamond":
+        corners = ((cx, cy - 5.5), (cx + 5.5, cy), (cx, cy + 5.5), (cx - 5.5, cy))
+        return f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in corners)}" {paint}/>'
     return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4.5" {paint}/>'
 
 

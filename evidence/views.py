@@ -56,7 +56,8 @@ def _school_lines(series, la_name):
     if _any_value(series.la):
         lines.append(Line(series.la_label(la_name), {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square"))
     if _any_value(series.england):
-        lines.append(Line(series.england_label, {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
+        england = {y: p.value for y, p in series.england.items()}
+        lines.append(Line(series.england_label, england, ENGLAND_COLOUR, dash="3 3", marker="diamond"))
     return lines + _phase_points(series, la_name)
 
 
@@ -82,7 +83,7 @@ def _phase_figures(series, la_name) -> list[tuple[str, dict[int, float | None], 
             england.setdefault(Area(area).label, {})[year] = point.value
     return [
         (name, points, colour, marker)
-        for found, colour, marker in ((la, LA_COLOUR, "square"), (england, ENGLAND_COLOUR, "circle"))
+        for found, colour, marker in ((la, LA_COLOUR, "square"), (england, ENGLAND_COLOUR, "diamond"))
         for name, points in found.items()
         if any(value is not None for value in points.values())
     ]
@@ -333,7 +334,7 @@ def authority_results(request, code):
     def lines_for(series):
         lines = [Line(authority.name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square")]
         if _any_value(series.england):
-            lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3"))
+            lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3", marker="diamond"))
         return lines
 
     def notes_for(series):

@@ -34,10 +34,11 @@ def tick_labels(svg: str) -> list[float]:
 
 
 def points(svg: str) -> list[float]:
-    """The y of the centre of every point drawn (circles and squares)."""
+    """The y of the centre of every point drawn (circles, squares and diamonds)."""
     circles = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.-]+)"', svg)]
     squares = [float(y) + 4 for y in re.findall(r'<rect x="[\d.]+" y="([\d.-]+)" width="8"', svg)]
-    return circles + squares
+    diamonds = [float(y) for y in re.findall(r'<polygon points="[\d.]+,[\d.-]+ [\d.]+,([\d.-]+) ', svg)]
+    return circles + squares + diamonds
 
 
 def is_round_step(step: float) -> bool:
@@ -131,3 +132,29 @@ def test_a_page_keeps_a_percentages_axis_at_or_below_100_and_no_other_measures()
 
     assert drawn(Unit.PERCENT)[-1] == 100
     assert drawn(Unit.COUNT)[-1] > 100
+
+
+def marker_shapes(svg: str) -> dict[str, set[str]]:
+    """Colour → the shapes of the points drawn in it ('circle', 'rect', 'polygon'), filled or outlined."""
+    shapes: dict[str, set[str]] = {}
+    for shape, paint in re.findall(r'<(circle|rect|polygon) [^>]*?(?:fill="#fff" stroke|fill)="(#[0-9a-f]{6})"', svg):
+        shapes.setdefault(paint, set()).add(shape)
+    return shapes
+
+
+def test_the_school_its_authority_and_england_are_told_apart_by_their_points_shape_not_colour_alone():
+    """A year whose neighbours have no figure is a point alone, with no line whose pattern could tell it apart: each of
+    the school, its authority and England has a shape of its own, as their key shows."""
+    from evidence.charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, legend
+    from evidence.views import _school_lines
+
+    def figures(value):
+        return {year: Point(year, value, Status.VALUE, Source.CENSUS_SPC) for year in (2019, 2023)}
+
+    series = Series(Measure(code="eal_pct", label="EAL", unit=Unit.PERCENT), figures(4.5), figures(14.3), figures(20.2))
+    lines = _school_lines(series, "Surrey")
+    shapes = marker_shapes(str(trend_svg("c", "EAL", [2019, 2023], lines, academic_year)))
+    assert set(shapes) == {SCHOOL_COLOUR, LA_COLOUR, ENGLAND_COLOUR}
+    assert all(len(drawn) == 1 for drawn in shapes.values())
+    assert len({drawn.pop() for drawn in shapes.values()}) == 3
+    assert marker_shapes(str(legend(lines))).keys() == {SCHOOL_COLOUR, LA_COLOUR, ENGLAND_COLOUR}

@@ -543,6 +543,10 @@ def drawn_points(part: str) -> list[tuple[str, float, bool]]:
         (float(x) + 4, float(y) + 4, paint)
         for x, y, paint in re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="8" height="8" fill="([^"]+)"', plot)
     ]
+    centres += [  # a diamond's second corner is level with its centre, and its first above it
+        (float(x), float(y), paint)
+        for x, y, paint in re.findall(r'<polygon points="([\d.]+),[\d.]+ [\d.]+,([\d.]+) [^"]*" fill="([^"]+)"', plot)
+    ]
     return [(years[x], v0 + (y - y0) * (v1 - v0) / (y1 - y0), paint == "#fff") for x, y, paint in centres]
 
 
