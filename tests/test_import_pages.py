@@ -212,6 +212,20 @@ def test_progress_panel_of_a_queued_import_polls_until_finished(client, world):
     assert finished["HX-Refresh"] == "true"
 
 
+def test_the_panel_replaced_every_two_seconds_holds_no_live_region_and_nothing_to_focus(client, world):
+    """A live region put in afresh every two seconds is, by screen reader, read out every time or never; a link in it
+    is taken from under the keyboard's focus every time. The page's own text says it follows the import, and its link
+    to refresh it (for a browser without JavaScript) stays beside the panel."""
+    run = ImportRun.objects.create(file_name="big.csv", checksum="", outcome=ImportOutcome.RUNNING, kind="gias_establishments", progress=40)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    panel = client.get(reverse("imports:progress", args=[run.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert "Importing: 40% done" in panel
+    assert not re.search(r'role="(status|alert|log)"|aria-live|<a\b|<button\b|tabindex', panel)
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    refresh = f'<a class="govuk-link" href="{reverse("imports:detail", args=[run.pk])}">Refresh this page</a>'
+    assert refresh in page  # on the page, and (above) not in the panel
+
+
 def test_an_empty_upload_is_named_as_such_and_a_queued_run_has_no_kind_yet(client, world, settings, tmp_path):
     settings.UPLOAD_DIR = tmp_path
     sign_in(client, world.users[Role.LA_ADMIN])
