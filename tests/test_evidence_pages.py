@@ -755,3 +755,12 @@ def test_a_report_cards_areas_come_in_ofsteds_order_whatever_order_they_are_stor
 
     assert order_on(reverse("evidence:school-timeline", args=[125037])) == ofsteds
     assert order_on(reverse("evidence:authority-results", args=[936])) == ofsteds
+
+
+def test_the_authoritys_download_links_say_what_they_download(client, world):
+    """A screen reader's list of links reads each link alone: 'CSV' says nothing of what it downloads."""
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = client.get(reverse("evidence:authority-results", args=[world.la.code])).content.decode()
+    links = re.findall(r'<a class="govuk-link" href="/authorities/\d+/results\.(?:csv|xlsx)" download>(.*?)</a>', html, re.S)
+    named = [" ".join(re.sub(r"<[^>]+>", "", link).split()) for link in links]
+    assert named == [f"CSV file of {world.la.name}'s results", f"Excel (XLSX) file of {world.la.name}'s results"]
