@@ -229,7 +229,7 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
     assert f"Key stage 2 performance tables (final), 2018/19; file 2018-2019-936-ks2final.csv (import {run.id})" in html
     # A chart names England only where it draws England's line (a gap against national others has none for England).
     assert ">Reading, writing and maths: % at the expected standard, by year: Surrey and England</title>" in html
-    assert ">Disadvantaged gap: RWM expected standard (percentage points), by year: Surrey</title>" in html
+    assert ">Disadvantaged gap: reading, writing and maths at the expected standard (percentage points), by year: Surrey</title>" in html
 
 
 def test_authority_outcomes_count_the_state_funded_schools_ofsted_inspects(client, surrey):
@@ -617,8 +617,8 @@ def test_the_ks2_gap_names_the_national_other_pupils_it_is_measured_against(clie
     gap = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section(html, "ks2_rwm_expected_gap"))))
     # Its latest disadvantaged pupils' figure is 2016/17's (it had none at the end of key stage 2 in 2018/19).
     national = AreaObservation.objects.get(measure__code="ks2_rwm_expected_other", area=Area.ENGLAND, year=2017)
-    assert "Disadvantaged pupils: % at the expected standard in RWM (this school): 57% (2016/17)." in gap
-    assert "Other pupils: % at the expected standard in RWM (this school): 74% (2016/17)." in gap
+    assert "Disadvantaged pupils: % at the expected standard in reading, writing and maths (this school): 57% (2016/17)." in gap
+    assert "Other pupils: % at the expected standard in reading, writing and maths (this school): 74% (2016/17)." in gap
     assert f"Other pupils nationally, against whom the gap is measured: {national.value:.0f}% (2016/17)." in gap
 
 
@@ -764,3 +764,10 @@ def test_the_authoritys_download_links_say_what_they_download(client, world):
     links = re.findall(r'<a class="govuk-link" href="/authorities/\d+/results\.(?:csv|xlsx)" download>(.*?)</a>', html, re.S)
     named = [" ".join(re.sub(r"<[^>]+>", "", link).split()) for link in links]
     assert named == [f"CSV file of {world.la.name}'s results", f"Excel (XLSX) file of {world.la.name}'s results"]
+
+
+def test_reading_writing_and_maths_are_named_in_words_in_every_measure():
+    """'RWM' is DfE's column shorthand: the measures beside them say 'reading, writing and maths', and so do these."""
+    from evidence.catalogue import MEASURES
+
+    assert [spec.label for spec in MEASURES if "RWM" in spec.label] == []
