@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -555,3 +556,14 @@ def test_every_school_page_lists_the_same_pages_the_person_may_open(client, worl
     nav = client.get(reverse("register:school-detail", args=[world.school.urn])).content.decode().split('aria-label="School pages"')[1]
     nav = nav.split("</nav>")[0]
     assert "Timeline" in nav and "People" in nav and "Local intelligence" not in nav
+
+
+def test_each_of_a_schools_pages_is_titled_alike(officer_client, world):
+    """A school's pages other than its register page are titled '<page>: <school>', so that a list of tabs or of
+    history reads alike for each."""
+    school = world.school
+    titles = []
+    for name in ("register:school-people", "evidence:school-results", "evidence:school-timeline", "evidence:school-intelligence"):
+        html = officer_client.get(reverse(name, args=[school.urn])).content.decode()
+        titles.append(re.search(r"<title[^>]*>(.*?)</title>", html, re.S).group(1).strip())
+    assert titles == [f"{page}: {school.name} – Common Ground" for page in ("People", "Results and data", "Timeline", "Local intelligence")]
