@@ -8,7 +8,7 @@ from datetime import date
 from core.jinja import gov_date
 from register.models import RegisterEvent, RegisterEventKind
 
-from .models import Framework, Inspection, IntelligenceEntry, Severity
+from .models import Framework, Inspection, InspectionSource, IntelligenceEntry, Severity
 from .ofsted import CATEGORIES, category_code, describe_grade, describe_type, in_published_order, ungraded_outcome
 
 SEVERITY_COLOURS = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "grey"}
@@ -114,10 +114,20 @@ def inspection_event(inspection: Inspection, current_urn: int) -> Event:
         for change in sorted(inspection.changes.all(), key=lambda c: c.pk)
     )
     judged = inspection.framework != Framework.UNGRADED  # graded, or a report card: not a visit that evaluated nothing
+    if inspection.source == InspectionSource.REGISTER:
+        # GIAS gives a school's rating with the date of its latest inspection, which may have been an ungraded one
+        # (a good school's short inspection) that left the rating as it was. (An Ofsted file that says otherwise of
+        # the inspection makes it that file's.)
+        title = "Ofsted rating in the register"
+        lines.append("Dated by the school's latest inspection, which may have been an ungraded one that left the rating as it was.")
+    elif inspection.inspection_type:
+        title = f"Ofsted: {describe_type(inspection.inspection_type, judged=judged)}"
+    else:
+        title = "Ofsted inspection"
     return Event(
         on=inspection.started_on,
         kind="inspection",
-        title=f"Ofsted: {describe_type(inspection.inspection_type, judged=judged)}" if inspection.inspection_type else "Ofsted inspection",
+        title=title,
         lines=lines,
         tag=FRAMEWORK_TAGS[inspection.framework],
         tag_colour="blue" if inspection.framework == Framework.REPORT_CARD else "grey",
