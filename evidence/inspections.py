@@ -20,6 +20,7 @@ import json
 
 import polars as pl
 from django.db import connection
+from django.db.models import F
 
 from core.jinja import gov_date
 from imports.bulk import as_written, bulk_load, insert_frame
@@ -240,7 +241,8 @@ def sync_register_inspections(run, schools: int = 0) -> int:
     Only schools the register import `run` created or changed can carry a new rating. A national extract
     holds tens of thousands, so the database does the work in two statements. A later extract with a
     newer rating adds a record; the older one stays in the history. `schools` (how many the run wrote)
-    says whether this is a bulk load. Returns how many were added or filled.
+    says whether this is a bulk load. A later extract re-rating the same inspection corrects the register's record
+    of it (correct_register_ratings). Returns how many were added, filled or corrected.
     """
     tables = {"inspection": Inspection._meta.db_table, "school": School._meta.db_table}
     params = {"run": run.pk, "graded": Framework.GRADED, "source": InspectionSource.REGISTER}
@@ -248,4 +250,35 @@ def sync_register_inspections(run, schools: int = 0) -> int:
         cursor.execute(ADD_REGISTER_INSPECTIONS.format(**tables), params)
         added = cursor.rowcount
         cursor.execute(FILL_BLANK_GRADES.format(**tables), params)
-        return added + cursor.rowcount
+        filled = cursor.rowcount
+    return added + filled + correct_register_ratings(run)
+
+
+def correct_register_ratings(run) -> int:
+    """A later extract that gives the same last inspection another rating (GIAS corrected it) corrects the graded
+    inspection the register's rating made, keeping what it said (InspectionChange): otherwise the history, which the
+    pages show, would go on saying what the register no longer does. An inspection an Ofsted file has given is
+    Ofsted's word, and stays. Returns how many were corrected (rare: GIAS seldom re-rates an inspection)."""
+    held = Inspection.objects.filter(
+        framework=Framework.GRADED,
+        source=InspectionSource.REGISTER,
+        school__import_run=run,
+        started_on=F("school__ofsted_last_inspection"),
+    ).exclude(school__ofsted_rating="")
+    corrected, changes = [], []
+    for inspection in held.exclude(overall=F("school__ofsted_rating")).select_related("school"):
+        rating = inspection.school.ofsted_rating
+        category = CATEGORY_OF_RATING.get(rating.strip().lower(), "")
+        for field, old, new in (("overall", inspection.overall, rating), ("category_of_concern", inspection.category_of_concern, category)):
+            if old and old != new:
+                changes.append(
+                    InspectionChange(
+                        import_run=run, inspection=inspection, field=FIELD_NAMES[field], old_value=old, new_value=new,
+                        old_import_run_id=inspection.import_run_id,
+                    )
+                )  # fmt: skip
+        inspection.overall, inspection.category_of_concern, inspection.import_run = rating, category, run
+        corrected.append(inspection)
+    Inspection.objects.bulk_update(corrected, ["overall", "category_of_concern", "import_run"])
+    InspectionChange.objects.bulk_create(changes)
+    return len(corrected)

@@ -140,13 +140,19 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
     recorded against the schools of `intelligence_of` (those among the school and its earlier URNs whose
     intelligence the viewer may read), as last corrected, with the versions it replaced; a withdrawn entry is not
     among them."""
-    events = [inspection_event(i, school.urn) for i in inspections_for(urns)]
+    inspections = inspections_for(urns)
+    events = [inspection_event(i, school.urn) for i in inspections]
     inspected = {event.on: event for event in events}
+    # The imports that corrected each day's inspections: a register extract re-rating an inspection says so there.
+    corrected_by = {}
+    for inspection in inspections:
+        corrected_by.setdefault(inspection.started_on, set()).update(c.import_run_id for c in inspection.changes.all())
     for change in RegisterEvent.objects.filter(school__urn__in=urns).select_related("import_run", "school"):
         if change.kind == RegisterEventKind.OFSTED_CHANGED and change.occurred_on in inspected:
             # The inspection that changed the register's rating is on the timeline already, with its outcome:
-            # it says what the rating was before, rather than the change being told twice.
-            if change.old_value:
+            # it says what the rating was before (unless its correction by the same extract says so), rather than
+            # the change being told twice.
+            if change.old_value and change.import_run_id not in corrected_by[change.occurred_on]:
                 inspected[change.occurred_on].lines.append(f"The register's rating before: {change.old_value}")
             continue
         events.append(

@@ -115,6 +115,56 @@ def test_a_later_register_extract_adds_to_the_history(surrey):
     assert history == [(date(2007, 2, 8), "Outstanding"), (date(2021, 9, 22), "Good")]
 
 
+def gias_2022_rating(tmp_path, urn: int, rating: str):
+    """The 2022 extract as GIAS might give it a few days later, the rating of `urn`'s last inspection corrected."""
+    rows = list(csv.reader(io.StringIO(GIAS_2022.read_text(encoding="utf-8"))))
+    header, row = rows[0], next(row for row in rows if row[0] == str(urn))
+    row[header.index("OfstedRating (name)")], row[header.index("LastChangedDate")] = rating, "25-04-2022"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "surrey-2022-04-25-primary-establishments.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("rating, category", [("Outstanding", ""), ("Serious Weaknesses", "SWK")])
+def test_a_later_register_extract_correcting_a_rating_corrects_the_registers_inspection(surrey, tmp_path, rating, category):
+    """Prior Heath Infant School: Good (22-09-2021) in the 2022 extract; a later one gives that inspection another rating.
+    The history and the register then agree, and the history keeps what the correction replaced."""
+    import_file(GIAS_2022)
+    run = import_file(gias_2022_rating(tmp_path, 125028, rating))
+    assert (run.changed, School.objects.get(urn=125028).ofsted_rating) == (1, rating)
+    history = list(Inspection.objects.filter(school__urn=125028).order_by("started_on").values_list("started_on", "overall"))
+    assert history == [(date(2007, 2, 8), "Outstanding"), (date(2021, 9, 22), rating)]
+    inspection = Inspection.objects.get(school__urn=125028, started_on=date(2021, 9, 22))
+    assert (inspection.category_of_concern, inspection.import_run) == (category, run)
+    corrected = [(c.field, c.old_value, c.new_value, c.import_run) for c in inspection.changes.all()]
+    assert corrected == [("Overall effectiveness", "Good", rating, run)]
+
+
+def test_the_timeline_tells_a_re_rating_once_as_the_inspections_correction(surrey, tmp_path, client):
+    import re
+    from html import unescape
+
+    from accounts.roles import Role
+    from register.models import LocalAuthority
+
+    from .conftest import sign_in
+    from .factories import UserFactory, grant
+
+    import_file(GIAS_2022)
+    corrected = import_file(gias_2022_rating(tmp_path, 125028, "Outstanding"))
+    officer = UserFactory(email="officer@surrey.example")
+    grant(officer, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    sign_in(client, officer)
+    html = client.get(reverse("evidence:school-timeline", args=[125028])).content.decode()
+    page = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+    assert "Overall effectiveness: Outstanding" in page
+    assert f"Corrected by {corrected.file_name}" in page and "Overall effectiveness was “Good”" in page
+    # The extract's own change of rating (Outstanding, in 2007, to Good) is still told; the re-rating is not told twice.
+    assert page.count("The register's rating before:") == 1
+
+
 def test_a_report_card_is_kept_in_ofsteds_words_with_no_overall_grade(surrey):
     run = import_file(OFSTED_ALL)
     assert (run.kind, run.outcome) == ("ofsted_all_inspections", ImportOutcome.SUCCEEDED)
