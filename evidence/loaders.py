@@ -265,6 +265,7 @@ KINDS = (
         "LA statistical neighbours (Common Ground layout)",
         is_neighbours,
         naming_the_file(load_neighbours),
+        skipped="",  # only rows of authorities not asked for
     ),
 )
 

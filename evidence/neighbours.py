@@ -56,9 +56,10 @@ def read_neighbours(text: str) -> list[tuple[int, int, int]]:
 
 
 def load_neighbours(ctx) -> Counts:
-    rows = read_neighbours(ctx.source.text)
-    if ctx.la_codes:
-        rows = [r for r in rows if r[0] in ctx.la_codes]
+    """Replace the lists of the authorities the file names (of those asked for, if any): the other authorities'
+    rows are read, and counted as skipped."""
+    read = read_neighbours(ctx.source.text)
+    rows = [r for r in read if ctx.wants_la(r[0])]
     wanted = {(la, neighbour): rank for la, neighbour, rank in rows}
     stored = {(n.la_code, n.neighbour_code): n for n in StatisticalNeighbour.objects.filter(la_code__in={r[0] for r in rows})}
     created = [
@@ -74,4 +75,5 @@ def load_neighbours(ctx) -> Counts:
     StatisticalNeighbour.objects.bulk_create(created)
     StatisticalNeighbour.objects.bulk_update(changed, ["rank", "import_run"])
     unchanged = len(wanted) - len(created) - len(changed)
-    return Counts(rows_read=len(rows), created=len(created), changed=len(changed) + len(gone), unchanged=unchanged)
+    skipped = len(read) - len(rows)
+    return Counts(rows_read=len(read), created=len(created), changed=len(changed) + len(gone), unchanged=unchanged, skipped=skipped)

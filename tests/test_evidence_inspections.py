@@ -441,6 +441,22 @@ def test_statistical_neighbours_in_common_grounds_own_layout(db):
     assert bad.outcome == ImportOutcome.REFUSED and "row 2" in bad.message
 
 
+def test_a_neighbour_list_limited_to_an_authority_counts_the_others_rows_as_skipped(db):
+    from evidence.models import StatisticalNeighbour
+
+    from .factories import LocalAuthorityFactory
+
+    LocalAuthorityFactory(code=936)
+    rows = b"la_code,neighbour_la_code,rank\n936,850,1\n936,825,2\n850,936,1\n850,825,2\n850,886,3\n"
+    run = import_file(rows, file_name="neighbours.csv", la_codes=[936])
+    assert (run.rows_read, run.created, run.skipped) == (5, 2, 3)
+    assert run.message == (
+        "neighbours.csv (LA statistical neighbours (Common Ground layout)): 5 rows read; 2 new, 0 changed, 0 unchanged; "
+        "3 skipped (outside the authorities asked for)."
+    )
+    assert set(StatisticalNeighbour.objects.values_list("la_code", flat=True)) == {936}
+
+
 @pytest.mark.parametrize(
     ("rows", "refusal"),
     [
