@@ -360,3 +360,51 @@ class TestRenamedCopy:
     def test_a_kind_whose_name_gives_nothing_is_unchanged_under_any_name(self, surrey, tmp_path):
         run = import_file(shutil.copy(GIAS_2022, tmp_path / "2030-2031-renamed.csv"))
         assert run.outcome == ImportOutcome.UNCHANGED, run.message
+
+
+def test_two_imports_of_the_same_figures_at_once_take_turns(emptied_audit_log, tmp_path, monkeypatch):
+    """The same corrected file imported twice at once (from the command line while the Imports page's worker runs it):
+    the second waits for the first and finds its figures as the first left them, rather than replacing them from what
+    it read before the first wrote, and failing on the first's rows. (SQLite's write lock already keeps imports in turn.)"""
+    import threading
+
+    from django.db import connection
+
+    from evidence import store
+    from evidence.models import FigureChange
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import_file(GIAS_2021)
+    import_file(KS2[2019])
+    corrected = evidence_helpers.ks2_2019_with_guildford_grove(tmp_path / KS2[2019].name, "61%")
+    first_has_read = threading.Event()
+    existing = store._existing
+
+    def slowly(*args, **kwargs):
+        held = existing(*args, **kwargs)
+        if not first_has_read.is_set():
+            first_has_read.set()
+            first_has_read.wait()
+            threading.Event().wait(1)  # time for the second import to read what the first has not yet replaced
+        return held
+
+    monkeypatch.setattr(store, "_existing", slowly)
+    runs = []
+
+    def run():
+        try:
+            runs.append(import_file(corrected))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=run)
+    first.start()
+    first_has_read.wait(30)
+    second = threading.Thread(target=run)
+    second.start()
+    first.join(60)
+    second.join(60)
+    assert sorted(run.outcome for run in runs) == [ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED]
+    assert evidence_helpers.figure(143373, "ks2_rwm_expected", 2019) == (61.0, "Value given")
+    assert FigureChange.objects.filter(school__urn=143373).count() == 1
