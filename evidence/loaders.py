@@ -97,13 +97,15 @@ def figures_loader(
         figures = read(data, ctx.source.name, layout)
         if notes:
             ctx.notes.extend(notes(figures))
-        given = {column.measure for column in layout.present(ctx.source.header)}
+        present = layout.present(ctx.source.header)
+        given = {column.measure for column in present}
+        uncounted = {c.measure for c in present if isinstance(c, catalogue.Column) and c.cohort and c.cohort not in ctx.source.header}
         data_set = release(ctx.source.name, source) if isinstance(source, dict) else source
         if versions and (version := readers.release_version(data)):
             if version not in versions:
                 raise ImportRefused(f"'{version}' is not a release DfE publishes (expected {', '.join(versions)})", column="version")
             data_set = versions[version]
-        return store_figures(ctx, data_set, figures, rows_read=data_rows(data), given=given)
+        return store_figures(ctx, data_set, figures, rows_read=data_rows(data), given=given, uncounted=uncounted)
 
     return load
 

@@ -18,7 +18,7 @@ from imports.registry import Counts, ImportRefused
 from register.models import LocalAuthority, School, SchoolLink
 
 from .catalogue import BY_CODE, MEASURES
-from .models import Area, AreaObservation, FigureChange, Measure, Observation
+from .models import Area, AreaObservation, FigureChange, Measure, Observation, Status
 from .readers import NOT_IN_ROW
 
 CHUNK = 10_000
@@ -73,9 +73,12 @@ class Tally:
         self.unchanged += other.unchanged
 
 
-def store_figures(ctx, source: int, figures: pl.DataFrame, *, rows_read: int, given: set[str] | None = None) -> Counts:
+def store_figures(
+    ctx, source: int, figures: pl.DataFrame, *, rows_read: int, given: set[str] | None = None, uncounted: set[str] = frozenset()
+) -> Counts:
     """Write `figures` (the long frame of evidence.readers) for `source`; count what changed. `given` are the
-    codes of the measures whose columns the file has (by default, those it gives a figure or a code for)."""
+    codes of the measures whose columns the file has (by default, those it gives a figure or a code for);
+    `uncounted`, those of them whose column of the number of pupils counted it lacks."""
     measures = sync_catalogue()
     figures = figures.with_columns(pl.col("measure").replace_strict(measures, return_dtype=pl.Int64).alias("measure_id"))
     schools, skipped_schools = _school_figures(ctx, figures)
@@ -90,11 +93,22 @@ def store_figures(ctx, source: int, figures: pl.DataFrame, *, rows_read: int, gi
     # An authority's figure may come from count columns where the file has no column of the % itself.
     given = [measures[code] for code in given] if given is not None else figures["measure_id"].unique().to_list()
     given_by = {Observation: given, AreaObservation: list(set(given) | set(areas["measure_id"].unique().to_list()))}
+    uncounted = [measures[code] for code in uncounted]
     for year in years:
         for model, keys, frame in ((Observation, ["school_id"], schools), (AreaObservation, ["area", "la_code"], areas)):
             part = frame.filter(pl.col("year") == year)
             tally.add(
-                _sync(model, keys, part, source, year, ctx.run.id, given_by[model], written=lambda n, at=done: ctx.progress(at + n, total))
+                _sync(
+                    model,
+                    keys,
+                    part,
+                    source,
+                    year,
+                    ctx.run.id,
+                    given_by[model],
+                    uncounted,
+                    written=lambda n, at=done: ctx.progress(at + n, total),
+                )
             )
             done += part.height
             ctx.progress(done, total)
@@ -217,16 +231,19 @@ def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame,
     return held.filter(pl.col("measure_id").is_in(measures))
 
 
-def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run_id: int, measures: list[int], written=None) -> Tally:
+def _sync(
+    model, keys: list[str], new: pl.DataFrame, source: int, year: int, run_id: int, measures: list[int], uncounted=(), written=None
+) -> Tally:
     """Make what `source` says for `year` about the schools (or areas) in `new` what `new` says, for the
     file's `measures`; `written(n)` hears how many figures are in after each batch. A figure a short row
-    stops before (NOT_IN_ROW) is not said either way: one held stays as it is."""
+    stops before (NOT_IN_ROW) is not said either way: one held stays as it is. Nor is the number of pupils of
+    an `uncounted` measure's figure (see _uncounted)."""
     if new.is_empty():
         return Tally()
     extra = ["computed"] if model is AreaObservation else []
     new = new.select([*keys, "measure_id", "value", "status", "cohort", *extra])
     old = _existing(model, keys, source, year, new, measures)
-    both = new.join(old, on=[*keys, "measure_id"], how="full", coalesce=True, suffix="_old")
+    both = _uncounted(new.join(old, on=[*keys, "measure_id"], how="full", coalesce=True, suffix="_old"), uncounted)
     is_new, is_gone, unsaid = pl.col("id").is_null(), pl.col("status").is_null(), pl.col("status") == NOT_IN_ROW
     same = (
         pl.col("value").eq_missing(pl.col("value_old"))
@@ -251,6 +268,16 @@ def _sync(model, keys: list[str], new: pl.DataFrame, source: int, year: int, run
         changed=replaced.height + gone.height,
         unchanged=both.filter(~is_new & ~is_gone & same).height,
     )
+
+
+def _uncounted(both: pl.DataFrame, uncounted) -> pl.DataFrame:
+    """A file without a measure's column of the number of pupils counted says nothing of it: each figure keeps the
+    number held. Nor can its blank say that there were none (the figure not applicable): one held so stays."""
+    if not uncounted:
+        return both
+    counted = ~pl.col("measure_id").is_in(uncounted)
+    kept = counted | pl.col("status").is_not_null() | (pl.col("status_old") != Status.NOT_APPLICABLE)
+    return both.filter(kept).with_columns(cohort=pl.when(counted | pl.col("id").is_null()).then("cohort").otherwise("cohort_old"))
 
 
 def _record_changes(model, changes: pl.DataFrame, source: int, year: int, run_id: int) -> None:

@@ -375,6 +375,16 @@ def test_a_corrected_file_without_a_column_keeps_the_figures_held_for_it(surrey,
     assert figure(143373, "ks2_reading_progress", 2019)[0] is not None
 
 
+def test_a_corrected_file_without_a_count_column_keeps_the_numbers_of_pupils_held_for_its_figures(surrey, tmp_path):
+    """TFSM6CLA1A, the disadvantaged pupils counted in three measures' figures: a file without it (one cut down in a
+    spreadsheet) says nothing of how many they were, nor that a school without any has no figure to give."""
+    import_file(KS2[2019])
+    before = snapshot()
+    run = import_file(_without_column(KS2[2019], tmp_path / "2018-2019-936-ks2final.csv", "TFSM6CLA1A"))
+    assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0)
+    assert snapshot() == before
+
+
 def test_a_corrected_file_that_leaves_a_column_blank_throughout_removes_its_figures(surrey, tmp_path):
     """A column the file has but leaves blank says there is no figure, whether for one school or for all."""
     import_file(KS2[2019])
