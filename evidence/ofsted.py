@@ -10,8 +10,9 @@ file's 'strong STANDARD' is stored, and compared, as 'Strong standard'). `9`, `N
 an inspection mean "Not evaluated". No overall grade is made for report cards.
 
 Each record says which of its fields and areas its file gives (`given`): those whose column the file has
-and which are this row's own words for this inspection, not placeholders. Only these may replace, or clear,
-what an earlier file said (see evidence.inspections).
+(and the row reaches: a row that stops early says nothing of the columns after its end) and which are this
+row's own words for this inspection, not placeholders. Only these may replace, or clear, what an earlier
+file said (see evidence.inspections).
 """
 
 import json
@@ -24,7 +25,7 @@ import polars as pl
 
 from imports.registry import ImportRefused
 
-from .readers import header_of, read_table, refuse_cut_short, with_lines
+from .readers import header_of, read_table, refuse_cut_short, row_widths, with_lines
 
 NOT_EVALUATED = "Not evaluated"
 GRADED, UNGRADED, REPORT_CARD = "graded", "ungraded", "report_card"
@@ -240,7 +241,25 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     records = pl.concat([part.with_columns(pl.lit(order).alias("_part")) for order, part in enumerate(parts)])
     records = records.sort("line", "_part", maintain_order=True).select(list(RECORD_SCHEMA))
     column_of = {RECORD_FIELD.get(field, field): column for field, column in columns.items()} | areas | graded
+    records = _said_in_row(records, row_widths(data, len(header)), {name: header.index(column) for name, column in column_of.items()})
     return _merged(records, column_of), frame.height
+
+
+def _said_in_row(records: pl.DataFrame, widths: list[int], position: dict[str, int]) -> pl.DataFrame:
+    """A row with fewer fields than the header says nothing of the columns it stops before: their fields and areas
+    are taken out of what its records give (`given`), so that what is held for them stays. `widths` are the rows'
+    numbers of fields, `position` each field's or area's column in the header."""
+    full = max(position.values(), default=-1) + 1
+    if min(widths, default=full) >= full:
+        return records  # every row reaches the last column read: the usual case
+    width_of = pl.DataFrame({"line": range(2, len(widths) + 2), "_width": widths}, schema={"line": pl.Int64, "_width": pl.Int64})
+    records = records.join(width_of, on="line", how="left", maintain_order="left")
+    # Each distinct (given, width) of the short rows, once: a file has few.
+    short = records.filter(pl.col("_width") < full).select("given", "_width").unique()
+    said = ["|".join(name for name in given.split("|") if position.get(name, -1) < width) for given, width in short.iter_rows()]
+    short = short.with_columns(pl.Series("_said", said, dtype=pl.String))
+    records = records.join(short, on=["given", "_width"], how="left", maintain_order="left")
+    return records.with_columns(pl.coalesce("_said", "given").alias("given")).drop("_width", "_said")
 
 
 # The record's field each column of the monthly file's last graded inspection gives; its ungraded one's outcome is an area.

@@ -96,7 +96,7 @@ def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_
     frame.columns = [header[i] for i in positions]
     if surplus.any():
         _refuse_surplus(data, int(surplus.arg_true()[0]) + 2)
-    widths = _row_widths(data, len(header)) if mark_short_rows else None
+    widths = row_widths(data, len(header)) if mark_short_rows else None
     if widths is not None and len(widths) == frame.height and min(widths, default=len(header)) < len(header):
         fields = pl.Series(widths)
         frame = frame.with_columns(
@@ -134,7 +134,7 @@ def refuse_cut_short(data: bytes, width: int, line: int) -> None:
         )
 
 
-def _row_widths(data: bytes, width: int) -> list[int]:
+def row_widths(data: bytes, width: int) -> list[int]:
     """How many fields each row after the header has (a quoted comma or line end is inside a field), as polars
     reads the rows: a blank line is a row, of nulls (given the header's width here, so that nothing of it is marked)."""
     lines = QUOTED.sub(b"", data).split(b"\n")[1:]

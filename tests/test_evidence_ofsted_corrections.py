@@ -105,6 +105,20 @@ def test_a_file_without_the_column_leaves_what_was_held(surrey, tmp_path):
     assert (card.category_of_concern, card.safeguarding, card.judgements["Achievement"]) == ("SM", "Not met", "Expected standard")
 
 
+def test_a_row_that_stops_early_leaves_what_was_held_for_the_fields_it_lacks(surrey, tmp_path):
+    """Kenyngton Manor's row ending before its last two columns says nothing of them: their areas stay as they were."""
+    import_file(OFSTED_ALL)
+    rows = list(csv.reader(io.StringIO(OFSTED_ALL.read_text(encoding="utf-8"), newline="")))
+    assert rows[0][-2:] == ["Post-16 provision (where applicable)", "Leadership and governance"]
+    short = [row[:-2] if row[1] == KENYNGTON else row for row in rows]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(short)
+    run = import_file(out.getvalue().encode(), file_name="ofsted-short.csv")
+    assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0), run.message
+    card = kenyngton()
+    assert (card.judgements["Post-16 provision"], card.judgements["Leadership and governance"]) == ("Not applicable", "Strong standard")
+
+
 GUILDFORD_GROVE = 143373  # 'Good' on 27-11-2018 in the register
 
 
