@@ -540,7 +540,7 @@ def read_ees_table(data: bytes, layout: Layout, also: Iterable[str] = ()) -> tup
     require(header, "time_period", "old_la_code", *also, one_of=("school_urn", "urn"))
     columns = layout.present(header)
     wanted = {"time_period", "school_urn", "urn", "old_la_code", *also} | sources_of(columns)
-    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
+    frame = with_lines(read_table(data, [h for h in header if h in wanted], mark_short_rows=True))
     refuse_cut_short(data, len(header), frame.height + 1)
     return frame, columns
 
@@ -643,11 +643,17 @@ def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]],
         parse_integer(pl.col("old_la_code")).alias("la_code"),
         pl.col(f"_count:{headcount}").alias("_pupils"),
         *(_count(parts).alias(measure) for measure, parts in counts.items()),
+        *(_unsaid(headcount, *parts).alias(f"_unsaid:{measure}") for measure, parts in counts.items()),
     )
     # England's figures are every authority's comparator: they are calculated only from a file of the whole
     # country, never from one cut down to some authorities (which would make them those authorities' own).
     national = numbers["la_code"].drop_nulls().n_unique() >= ENGLAND_AUTHORITIES
     return pl.concat([schools, _area_percentages(numbers, list(counts), ("la", "england") if national else ("la",))])
+
+
+def _unsaid(*columns: str) -> pl.Expr:
+    """Whether a row stops before any of these count columns (read by read_pupils): then it says nothing of them."""
+    return pl.any_horizontal(pl.col(f"_code:{column}") == NOT_IN_ROW for column in columns).fill_null(False)
 
 
 def _count(columns: tuple[str, ...]) -> pl.Expr:
@@ -667,7 +673,7 @@ def summary_area_figures(data: bytes, file_name: str, counts: dict[str, tuple[st
     if not counts or not {"LA", "SCHOOLTYPE", "NOR"} <= header:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     names = ["NOR", *(column for columns in counts.values() for column in columns)]
-    frame = read_pupils(with_lines(read_table(data, ["LA", "SCHOOLTYPE", *names])), names)
+    frame = read_pupils(with_lines(read_table(data, ["LA", "SCHOOLTYPE", *names], mark_short_rows=True)), names)
     # A bad count in any row refuses the file, as a bad figure does (read_keyed_schools has read the figures and NOR).
     if bad := first_bad_count(frame):
         refuse_cell(frame, *bad)
@@ -678,6 +684,7 @@ def summary_area_figures(data: bytes, file_name: str, counts: dict[str, tuple[st
         pl.col("_count:NOR").alias("_pupils"),
         pl.col("SCHOOLTYPE").str.strip_chars().replace_strict(SUMMARY_PHASES, default=None).alias("_phase"),
         *(_count(columns).alias(measure) for measure, columns in counts.items()),
+        *(_unsaid("NOR", *columns).alias(f"_unsaid:{measure}") for measure, columns in counts.items()),
     )
     # Each authority's figure for all its state-funded schools, and for each phase England's are given by
     # (a primary school is compared with England's primary schools, so with its authority's primary schools too).
@@ -690,7 +697,9 @@ def summary_area_figures(data: bytes, file_name: str, counts: dict[str, tuple[st
 
 def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[str, ...]) -> pl.DataFrame:
     """Each measure as a percentage of the pupils, summed over the schools of each LA (and of England):
-    `numbers` holds year, la_code, _pupils and a count for each measure. Schools missing either count are left out."""
+    `numbers` holds year, la_code, _pupils and a count for each measure, and whether the school's row stopped before
+    a column of it (`_unsaid:`). Schools missing either count are left out; an area one of whose schools' rows
+    stopped early is not said (NOT_IN_ROW): its figure held stays."""
     parts = []
     usable = {measure: pl.col(measure).is_not_null() & pl.col("_pupils").is_not_null() for measure in measures}
     for area in areas:
@@ -699,6 +708,7 @@ def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[s
         sums = numbers.group_by(by).agg(
             *(pl.col(measure).filter(usable[measure]).sum().alias(f"_n{i}") for i, measure in enumerate(measures)),
             *(pl.col("_pupils").filter(usable[measure]).sum().alias(f"_of{i}") for i, measure in enumerate(measures)),
+            *(pl.col(f"_unsaid:{measure}").any().alias(f"_unsaid{i}") for i, measure in enumerate(measures)),
         )
         for i, measure in enumerate(measures):
             parts.append(
@@ -710,7 +720,7 @@ def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[s
                     pl.col("year"),
                     pl.lit(measure).alias("measure"),
                     percent_of(pl.col(f"_n{i}"), pl.col(f"_of{i}")).alias("value"),
-                    pl.lit(0, pl.Int64).alias("status"),
+                    pl.when(pl.col(f"_unsaid{i}")).then(pl.lit(NOT_IN_ROW)).otherwise(pl.lit(0)).alias("status"),
                     pl.col(f"_of{i}").alias("cohort"),
                 ).filter(pl.col("cohort") > 0)
             )

@@ -417,6 +417,25 @@ def test_a_row_that_stops_early_keeps_the_figures_held_for_the_fields_it_lacks(s
     assert figure(143373, "ks2_rwm_expected", 2019)[0] == 56.0
 
 
+def test_a_census_row_that_stops_early_keeps_the_school_and_authority_figures_held_for_the_fields_it_lacks(surrey, tmp_path):
+    """Kingswood Primary's row of the January 2023 census cut before its count of white British pupils: the file says
+    nothing of its ethnic groups, nor, without its counts, of Surrey's, which are made from every school's."""
+    import_file(CENSUS_2023, la_codes=[936])
+    before = snapshot()
+    rows = list(csv.reader(io.StringIO(gzip.decompress(CENSUS_2023.read_bytes()).decode("utf-8-sig"), newline="")))
+    header = rows[0]
+    cut_at = header.index("number of pupils classified as white British ethnic origin")
+    kingswood = next(row for row in rows if row[header.index("urn")] == "124937")
+    kingswood[cut_at:] = []
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    cut = tmp_path / "2022-2023-school-census-spc-school-level.csv"
+    cut.write_text(out.getvalue(), encoding="utf-8")
+    run = import_file(cut, la_codes=[936])
+    assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0), run.message
+    assert snapshot() == before
+
+
 def test_a_header_name_with_spaces_around_it_is_still_found(surrey, tmp_path):
     text = KS2[2019].read_text(encoding="utf-8-sig")
     spaced = tmp_path / "2018-2019-936-ks2final.csv"
