@@ -14,7 +14,7 @@ from register.models import LocalAuthority
 
 from . import catalogue, ofsted, readers
 from .inspections import store_inspections
-from .models import Area, FigureChange, InspectionChange, InspectionSource, Source
+from .models import FigureChange, InspectionChange, InspectionSource, Source
 from .neighbours import is_neighbours, load_neighbours
 from .store import store_figures
 
@@ -50,13 +50,12 @@ def _has(header, *names) -> bool:
 
 
 def figure_changes(run, authority_ids) -> ChangeList:
-    """The figures `run` replaced or removed: of the schools and LAs of `authority_ids` (if given) and England."""
+    """The figures `run` replaced or removed: of the schools and LAs of `authority_ids` (if given) and England. An
+    authority's figures, whole or phase by phase, carry its code; England's, 0."""
     changes = FigureChange.objects.filter(import_run=run).select_related("school", "measure")
     if authority_ids is not None:
         codes = LocalAuthority.objects.filter(id__in=authority_ids).values_list("code", flat=True)
-        changes = changes.filter(
-            Q(school__la_id__in=authority_ids) | Q(area=Area.LA, la_code__in=codes) | (Q(area__isnull=False) & ~Q(area=Area.LA))
-        )
+        changes = changes.filter(Q(school__la_id__in=authority_ids) | Q(area__isnull=False, la_code__in=[*codes, 0]))
     # England's and the LAs' figures first (no school), then the schools by name, on either database.
     order = [F("school__name").asc(nulls_first=True), "school__urn", "area", "la_code", "measure__order", "year", "source"]
     return ChangeList("evidence/_import_changes.html", changes.order_by(*order))

@@ -203,6 +203,8 @@ class FigureChange(models.Model):
         """Whose figure: the area's name for an area (the school is shown by name where there is one)."""
         if self.area == Area.LA:
             return f"Local authority {self.la_code}"
+        if self.la_code:  # an authority's figure for one phase
+            return Area(self.area).label.replace("Local authority", f"Local authority {self.la_code}")
         return Area(self.area).label if self.area else ""
 
 

@@ -80,6 +80,29 @@ def test_import_detail_lists_the_figures_a_corrected_file_changed(client, world,
     assert "This import changed no figure already held" in client.get(reverse("imports:detail", args=[again.pk])).content.decode()
 
 
+def test_import_detail_shows_an_la_administrator_their_authoritys_phase_figures_not_anothers(client, world, tmp_path):
+    """The census summary's authority figures phase by phase: a corrected national file changing a Hampshire primary
+    school's count changes Hampshire's primary figure, which Surrey's administrator is not shown; Hampshire's is,
+    named as Hampshire's."""
+    from .evidence_helpers import CENSUS_2019
+
+    import_file(CENSUS_2019)
+    text = gzip.decompress(CENSUS_2019.read_bytes()).decode("utf-8-sig")
+    row = next(line for line in text.splitlines() if line.startswith("115850,850,2000,State-funded primary,158,"))
+    corrected = tmp_path / "2018-2019-england_census.csv"
+    corrected.write_text(text.replace(row, row.replace(",14,144,0,8.9,", ",140,18,0,88.6,")), encoding="utf-8")
+    run = import_file(corrected)
+    assert run.changed > 0, run.message
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert "This import changed no figure already held" in page and "state-funded primary schools" not in page
+    hampshire = UserFactory(email="admin@hampshire.example")
+    grant(hampshire, Role.LA_ADMIN, world.other_la)
+    sign_in(client, hampshire)
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert "Local authority 850 (state-funded primary schools)" in page
+
+
 @pytest.mark.parametrize(
     ("la_codes", "because"), [("", "(not in the register)"), ("936", "(outside the authorities asked for, or not in the register)")]
 )
