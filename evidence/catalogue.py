@@ -416,8 +416,8 @@ ABSENCE_COLUMNS = Layout(
 
 # The performance tables whose columns each key stage's meta file describes (evidence.meta).
 PERFORMANCE_TABLES = {"ks2": KS2_COLUMNS, "ks4": KS4_COLUMNS}
-# measure code → (key stage, its columns as listed): where a measure's published description is found. A year's file
-# gives a measure from the first listed of its columns it has, as Layout.present chooses.
+
+
 def _table_columns() -> dict[str, tuple[str, tuple[str, ...]]]:
     listed: dict[str, tuple[str, list[str]]] = {}
     for stage, layout in PERFORMANCE_TABLES.items():
@@ -426,4 +426,6 @@ def _table_columns() -> dict[str, tuple[str, tuple[str, ...]]]:
     return {code: (stage, tuple(columns)) for code, (stage, columns) in listed.items()}
 
 
+# measure code → (key stage, its columns as listed): where a measure's published description is found. A year's file
+# gives a measure from the first listed of its columns it has, as Layout.present chooses.
 TABLE_COLUMNS = _table_columns()

@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_audit_stamp'),
+        ("audit", "0003_audit_stamp"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed'), ('create', 'Created'), ('update', 'Changed'), ('delete', 'Deleted'), ('import', 'Imported'), ('export', 'Exported'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Failed to sign in'), ('sign_out', 'Signed out'), ('locked_out', 'Locked out'), ('grant', 'Granted role'), ('revoke', 'Revoked role'), ('refused', 'Refused access')], max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("create", "Created"),
+                    ("update", "Changed"),
+                    ("delete", "Deleted"),
+                    ("import", "Imported"),
+                    ("export", "Exported"),
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Failed to sign in"),
+                    ("sign_out", "Signed out"),
+                    ("locked_out", "Locked out"),
+                    ("grant", "Granted role"),
+                    ("revoke", "Revoked role"),
+                    ("refused", "Refused access"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
