@@ -694,16 +694,16 @@ def export_rows(count: int) -> list[list]:
 
 
 def best_times(rows, *makers, rounds=5) -> list[float]:
-    """Each maker's best time over `rounds`, the makers taking turns: a spell of a busy machine (the suite shares its
-    cores) slows each alike, and the best of each is the least slowed."""
+    """Each maker's best time over `rounds`, the makers taking turns, in this process's own processor time: the suite
+    shares its cores with other processes, whose work would otherwise count, and more against the longer task."""
     import time
 
     best = [float("inf")] * len(makers)
     for _ in range(rounds):
         for i, make in enumerate(makers):
-            started = time.perf_counter()
+            started = time.process_time()
             make(rows)
-            best[i] = min(best[i], time.perf_counter() - started)
+            best[i] = min(best[i], time.process_time() - started)
     return best
 
 
