@@ -159,13 +159,27 @@ def _predecessors_latest_graded() -> Subquery:
 def graded_counts(schools: Iterable[School]) -> list[tuple[str, int, int | None]]:
     """(outcome, number of schools, how many of them by a predecessor's inspection) by their latest graded
     inspection (latest_for_schools), best grade first; none made up for report cards. A grade given as a digit
-    and in words counts once ('4' with SM is the register's 'Special Measures'). Last, the schools with none on record."""
+    and in words counts once ('4' with SM is the register's 'Special Measures'). Last, the schools with none on record; apart
+    from them, where there are any, those that replaced a school the register does not hold, whose inspection would count."""
     schools = list(schools)
     latest = latest_for_schools(schools, Framework.GRADED)
     counts = Counter((inspection.grade or "9", inspection.outcome) for inspection in latest.values())
     theirs = Counter((inspection.grade or "9", inspection.outcome) for inspection in latest.values() if inspection.predecessor)
     rows = [(key[1], n, theirs[key]) for key, n in sorted(counts.items())]
-    return [*rows, (GRADED_CHOICES["none"], len(schools) - len(latest), None)]
+    unheld = replaced_unheld([school.urn for school in schools if school.pk not in latest])
+    rows.append((GRADED_CHOICES["none"], len(schools) - len(latest) - unheld, None))
+    return [*rows, (REPLACED_UNHELD, unheld, None)] if unheld else rows
+
+
+REPLACED_UNHELD = "No graded inspection on record: replaced a school the register does not hold (import a GIAS extract with closed schools)"
+
+
+def replaced_unheld(urns: list[int]) -> int:
+    """How many of these schools GIAS links to a predecessor the register does not hold (a register of open schools
+    only lacks the schools academies replaced)."""
+    earlier = direct_predecessors(urns)
+    held = set(School.objects.filter(urn__in={urn for urns in earlier.values() for urn in urns}).values_list("urn", flat=True))
+    return sum(1 for predecessors in earlier.values() if not held.issuperset(predecessors))
 
 
 def _order(inspection: Inspection) -> tuple:

@@ -774,3 +774,21 @@ def test_reading_writing_and_maths_are_named_in_words_in_every_measure():
     from evidence.catalogue import MEASURES
 
     assert [spec.label for spec in MEASURES if "RWM" in spec.label] == []
+
+
+def test_the_outcomes_table_counts_apart_the_schools_that_replaced_one_the_register_does_not_hold(client, surrey):
+    """Weydon School (an academy since 2011) has no graded inspection of its own; the school it replaced, URN 125254,
+    closed before the register's extract of open schools, so its inspection cannot be counted for it."""
+    from evidence.latest import REPLACED_UNHELD, graded_counts
+
+    assert graded_counts(School.objects.filter(urn=136531)) == [("No graded inspection on record", 0, None), (REPLACED_UNHELD, 1, None)]
+    sign_in(client, surrey)
+    page = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    counts = dict(
+        re.findall(
+            r'<th scope="row" class="govuk-table__header">([^<]+)</th>\s*<td class="govuk-table__cell govuk-table__cell--numeric">([\d,]+)',
+            page,
+        )
+    )
+    # Of Surrey's 25 open state-funded schools with none on record, 14 are academies whose predecessor it lacks.
+    assert (counts["No graded inspection on record"], counts[REPLACED_UNHELD]) == ("11", "14")
