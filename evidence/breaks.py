@@ -61,6 +61,14 @@ BREAKS: tuple[Break, ...] = (
         "(scaled scores and the expected standard replaced national curriculum levels).",
     ),
     Break(
+        "ks2_writing_2018",
+        Kind.CHANGE,
+        2018,
+        _codes("ks2_rwm_", "ks2_writing_progress"),
+        "Not directly comparable with earlier years: revised frameworks for teachers' assessment of writing from "
+        "2017/18 (more weight on composition, and discretion where a particular weakness would otherwise hold a pupil back).",
+    ),
+    Break(
         "gcse_9_to_1",
         Kind.CHANGE,
         2017,

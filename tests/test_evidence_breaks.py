@@ -28,7 +28,9 @@ def test_every_break_names_measures_of_the_catalogue():
 
 
 def test_the_known_breaks_apply_to_the_measures_they_changed():
-    assert [b.code for b in breaks.breaks_for("ks2_rwm_expected")] == ["ks2_2016", "pandemic"]
+    assert [b.code for b in breaks.breaks_for("ks2_rwm_expected")] == ["ks2_2016", "ks2_writing_2018", "pandemic"]
+    assert [b.code for b in breaks.breaks_for("ks2_writing_progress")] == ["ks2_2016", "ks2_writing_2018", "pandemic"]
+    assert [b.code for b in breaks.breaks_for("ks2_reading_progress")] == ["ks2_2016", "pandemic"]  # tests, not teachers' assessment
     assert [b.code for b in breaks.breaks_for("ks2_disadvantaged_pct")] == ["pandemic"]  # who the pupils are did not change
     assert [b.code for b in breaks.breaks_for("ks4_attainment8")] == ["gcse_9_to_1", "pandemic"]
     assert [b.code for b in breaks.breaks_for("ks4_progress8")] == ["progress8_extreme_scores", "pandemic", "no_progress8_2025"]
@@ -43,6 +45,8 @@ def test_a_line_joins_only_adjacent_years_with_no_break_between():
     assert not breaks.comparable("ks4_progress8", 2017, 2018)  # the adjustment for extreme scores
     assert breaks.comparable("ks4_progress8", 2018, 2019)
     assert not breaks.comparable("ks2_rwm_expected", 2015, 2016)  # new KS2 assessments
+    assert not breaks.comparable("ks2_rwm_expected", 2017, 2018)  # revised frameworks for assessing writing
+    assert breaks.comparable("ks2_maths_progress", 2017, 2018)
     assert not breaks.comparable("ks2_rwm_expected", 2019, 2022)  # not adjacent, and the pandemic between
     assert not breaks.comparable("fsm_pct", 2019, 2023)  # not adjacent: no line, though no break either
 
