@@ -16,7 +16,7 @@ from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
 from .signals import file_loaded
 from .sources import read_source
-from .wal import checkpoint_afterwards
+from .wal import checkpoint_afterwards, waiting_for_other_imports
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def import_file(
 
     context = ImportContext(source=source, run=run, la_codes=la_codes, progress=report)
     try:
-        with transaction.atomic():
+        with waiting_for_other_imports(), transaction.atomic():
             take_turns()
             counts = chosen.load(context)
             file_loaded.send(sender=chosen.code, run=run, counts=counts)
@@ -149,7 +149,8 @@ def take_turns() -> None:
     """Wait, inside the import's transaction, until no other import is writing. Two at once that read the same figures
     (the same file from the command line while the worker imports its upload) would each replace them from what they
     read before the other wrote, and the second would fail on the first's rows. SQLite's write lock, taken as the
-    transaction begins, already keeps imports in turn; PostgreSQL holds this lock until the transaction ends."""
+    transaction begins, already keeps imports in turn (waiting_for_other_imports gives them longer to wait for it than
+    a page); PostgreSQL holds this lock until the transaction ends."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])

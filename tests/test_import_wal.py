@@ -57,3 +57,34 @@ def test_nothing_changes_for_a_database_not_in_wal_mode(db):
     with wal.checkpoint_afterwards():
         assert autocheckpoint(connection) == before
     wal.wait_for_checkpoints()
+
+
+def busy_timeout(database) -> int:
+    with database.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        return cursor.fetchone()[0]
+
+
+def test_an_import_waits_its_turn_for_the_write_lock_longer_than_a_page_does(file_database):
+    """A page gives up on the write lock after a while (here 0.1 s); an import queued behind another waits it out."""
+    import threading
+    import time
+
+    from django.db.utils import OperationalError
+
+    with file_database.cursor() as cursor:
+        cursor.execute("CREATE TABLE figures (id INTEGER PRIMARY KEY)")
+        cursor.execute("PRAGMA busy_timeout = 100")
+    other = sqlite3.connect(file_database.settings_dict["NAME"], check_same_thread=False, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another import, writing
+    with pytest.raises(OperationalError, match="locked"), file_database.cursor() as cursor:
+        cursor.execute("INSERT INTO figures VALUES (1)")
+    threading.Timer(1.0, lambda: other.execute("COMMIT")).start()
+    started = time.monotonic()
+    with wal.waiting_for_other_imports():
+        assert busy_timeout(file_database) == wal.IMPORT_WAITS_SECONDS * 1000
+        with file_database.cursor() as cursor:
+            cursor.execute("INSERT INTO figures VALUES (1)")
+    assert time.monotonic() - started >= 0.9
+    assert busy_timeout(file_database) == 100
+    other.close()
