@@ -216,3 +216,18 @@ def test_pages_reflow_on_a_small_screen(page, long_texts, sign_in_as, name):
     width = page.evaluate("() => document.documentElement.scrollWidth")
     check_page(page, f"mobile-{name}")
     assert width <= 320, f"{page.url} is {width}px wide at 320px: it scrolls sideways"
+    # WCAG 1.4.12: and with the text spacing a reader may set (through the page's own styles: CSP refuses a <style>).
+    width = page.evaluate(TEXT_SPACING)
+    assert width <= 320, f"{page.url} is {width}px wide at 320px with text spacing: it scrolls sideways"
+
+
+# Line height 1.5, paragraphs 2 lines apart, letters 0.12 and words 0.16 of the font size apart (WCAG 1.4.12).
+TEXT_SPACING = """() => {
+    for (const element of document.querySelectorAll("body *")) {
+        element.style.lineHeight = "1.5";
+        element.style.letterSpacing = "0.12em";
+        element.style.wordSpacing = "0.16em";
+        if (element.tagName === "P") element.style.marginBottom = "2em";
+    }
+    return document.documentElement.scrollWidth;
+}"""
