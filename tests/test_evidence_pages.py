@@ -621,6 +621,9 @@ def test_the_ks2_gap_names_the_national_other_pupils_it_is_measured_against(clie
     assert "Disadvantaged pupils: % at the expected standard in reading, writing and maths (this school): 57% (2016/17)." in gap
     assert "Other pupils: % at the expected standard in reading, writing and maths (this school): 74% (2016/17)." in gap
     assert f"Other pupils nationally, against whom the gap is measured: {national.value:.0f}% (2016/17)." in gap
+    # Its table's count of pupils is of the disadvantaged pupils, as its heading says.
+    assert table_rows(section(html, "ks2_rwm_expected_gap"))[0][-2:] == ["Disadvantaged pupils", "Source"]
+    assert table_rows(section(html, "ks2_rwm_expected"))[0][-2:] == ["Pupils", "Source"]
 
 
 def test_a_figure_keeps_a_decimal_place_it_was_published_with_but_not_a_calculated_ones_run_on():
