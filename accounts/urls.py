@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import sessions, views
 
 app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("session/", sessions.session_status, name="session"),
+    path("session/stay-signed-in/", sessions.stay_signed_in, name="stay-signed-in"),
     path("password-reset/", views.password_reset, name="password-reset"),
     path("password-reset/sent/", views.password_reset_sent, name="password-reset-sent"),
     path("reset/done/", views.password_reset_complete, name="password-reset-complete"),

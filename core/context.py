@@ -2,10 +2,12 @@ from django.conf import settings
 
 from accounts.access import scope_for
 from accounts.navigation import navigation_for
+from accounts.two_factor import needs_second_factor
 
 
 def site(request):
     scope = scope_for(getattr(request, "user", None))
+    signed_in = bool(getattr(getattr(request, "user", None), "is_authenticated", False))
     return {
         "serviceName": "Common Ground",
         "organisation_name": settings.ORGANISATION_NAME,
@@ -13,7 +15,9 @@ def site(request):
         "navigation": navigation_for(request, scope),
         # django-csp's nonce is lazy: make it now, so the template's {% if cspNonce %} sees it.
         "cspNonce": str(request.csp_nonce) if hasattr(request, "csp_nonce") else "",
-        "signed_in": bool(getattr(getattr(request, "user", None), "is_authenticated", False)),
+        "signed_in": signed_in,
+        # The session's length, for the warning before it ends; not while the second factor is still to be given.
+        "session_seconds": settings.SESSION_COOKIE_AGE if signed_in and not needs_second_factor(request) else None,
         "demo_notice": settings.DEMO_NOTICE,
         "two_factor_off": not settings.REQUIRE_TWO_FACTOR,
     }

@@ -32,6 +32,7 @@ SCHOOL_PEOPLE = LA | {Role.ADVISER, Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GO
 # refused (403) or told it does not exist (404); anonymous visitors are sent to sign in.
 PAGES = [
     ("core:home", lambda w: [], ALL),
+    ("accounts:session", lambda w: [], ALL),
     ("register:school-list", lambda w: [], ALL),
     ("register:school-detail", lambda w: [w.school.urn], ALL),
     ("register:school-detail", lambda w: [w.far_school.urn], set()),
@@ -78,6 +79,7 @@ PUBLIC = ["core:start", "core:accessibility", "core:cookies", "core:privacy"]
 NOT_WALKED = {
     "accounts:sign-in",
     "accounts:sign-out",
+    "accounts:stay-signed-in",  # a post from the warning before the session ends: tests/test_accounts_session_timeout.py
     "accounts:password-reset",
     "accounts:password-reset-sent",
     "accounts:password-reset-confirm",

@@ -1,6 +1,10 @@
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
+import { warnBeforeSignOut } from "./timeout-warning.mjs";
 
 initAll();
+
+const timeoutWarning = document.getElementById("timeout-warning");
+if (timeoutWarning) warnBeforeSignOut(timeoutWarning);
 
 // A box that scrolls sideways (macros.html: scrolls_sideways) is a named region in the tab order only while its content
 // is wider than it: a keyboard needs to reach it to scroll it, but a box whose content fits would be one more tab stop,

@@ -1,0 +1,125 @@
+// The warning before a signed-in session ends (WCAG 2.2.1, Timing adjustable), as GOV.UK services give it: a modal
+// dialog, some minutes before, with a countdown, "Stay signed in" (which renews the session without leaving the page)
+// and "Sign out". The page's clock starts at its own request, but the person may be working in another tab: before
+// the dialog opens, and before anyone is sent to sign in, the server is asked how long the session really has left
+// (a question that does not itself renew the session).
+
+const WARNING_SECONDS = 5 * 60;
+// A shorter session is warned of for most of its length, rather than for more than all of it.
+const WARNING_SHARE = 0.8;
+
+function inWords(seconds) {
+  if (seconds >= 60) {
+    const minutes = Math.ceil(seconds / 60);
+    return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+  }
+  return seconds === 1 ? "1 second" : `${seconds} seconds`;
+}
+
+// What a screen reader is told changes once a minute, and every 20 seconds in the last minute: not every second.
+function spokenStep(seconds) {
+  return seconds >= 60 ? Math.ceil(seconds / 60) * 60 : Math.ceil(seconds / 20) * 20;
+}
+
+export function warnBeforeSignOut(dialog) {
+  const sessionSeconds = Number(dialog.dataset.sessionSeconds);
+  const warningSeconds = Math.min(WARNING_SECONDS, sessionSeconds * WARNING_SHARE);
+  const stayForm = dialog.querySelector("[data-stay-signed-in]");
+  const countdown = dialog.querySelector("[data-countdown]");
+  const spoken = dialog.querySelector("[data-countdown-spoken]");
+  let endsAt = Date.now() + sessionSeconds * 1000;
+  let timer, ticker, spokenAt, focusedBefore;
+
+  const secondsToGo = () => Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+
+  function wait(seconds, then) {
+    clearTimeout(timer);
+    timer = setTimeout(then, Math.max(0, seconds * 1000));
+  }
+
+  // Signed out already, the request is sent to sign in (a redirect) rather than answered. With no answer (the network,
+  // an error), the page's own reckoning stands.
+  async function secondsLeft() {
+    try {
+      const response = await fetch(dialog.dataset.statusUrl, { headers: { Accept: "application/json" }, redirect: "manual" });
+      if (response.type === "opaqueredirect") return 0;
+      if (response.ok) return (await response.json()).seconds_left;
+    } catch {
+      // as below
+    }
+    return secondsToGo();
+  }
+
+  async function check() {
+    clearTimeout(timer);
+    const left = await secondsLeft();
+    endsAt = Date.now() + left * 1000;
+    if (left <= 0) return signIn();
+    if (left > warningSeconds) {
+      close();
+      return wait(left - warningSeconds, check);
+    }
+    open();
+    // Asked again each minute while open (another tab may have renewed the session), and when the time is up.
+    wait(Math.min(left, 60), check);
+  }
+
+  function tick() {
+    const left = secondsToGo();
+    countdown.textContent = inWords(left);
+    if (left > 0 && spokenStep(left) !== spokenAt) {
+      spokenAt = spokenStep(left);
+      spoken.textContent = `For your security, we will sign you out in ${inWords(left)}.`;
+    }
+  }
+
+  function open() {
+    if (dialog.open) return;
+    spokenAt = undefined;
+    tick();
+    focusedBefore = document.activeElement;
+    dialog.showModal();
+    ticker = setInterval(tick, 1000);
+  }
+
+  function close() {
+    clearInterval(ticker);
+    if (!dialog.open && !focusedBefore) return;
+    if (dialog.open) dialog.close();
+    focusedBefore?.focus?.();
+    focusedBefore = undefined;
+  }
+
+  async function staySignedIn() {
+    try {
+      const response = await fetch(stayForm.action, { method: "POST", body: new FormData(stayForm), redirect: "manual" });
+      if (response.type === "opaqueredirect") return signIn();
+      if (response.status !== 204) return check();
+    } catch {
+      return check();
+    }
+    endsAt = Date.now() + sessionSeconds * 1000;
+    close();
+    wait(sessionSeconds - warningSeconds, check);
+  }
+
+  // To the sign-in page, which says why, and comes back here once they have signed in again.
+  function signIn() {
+    const url = new URL(dialog.dataset.signInUrl, window.location.href);
+    url.searchParams.set("next", window.location.pathname + window.location.search);
+    url.searchParams.set("signed_out", "timed_out");
+    window.location.assign(url);
+  }
+
+  stayForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    staySignedIn();
+  });
+  // Escape closes the dialog; it keeps the person signed in rather than leaving them to be signed out unwarned.
+  dialog.addEventListener("cancel", () => staySignedIn());
+  // A tab in the background runs its timers late, if at all: coming back to it, the server says where things stand.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && secondsToGo() <= warningSeconds) check();
+  });
+  wait(sessionSeconds - warningSeconds, check);
+}

@@ -1,0 +1,95 @@
+"""The warning before a signed-in session ends, in a real browser, with sessions a few seconds long: the dialog opens
+with the keyboard's focus in it, "Stay signed in" (or Escape) renews the session and gives the focus back, and a
+session left to run out lands on the sign-in page, which says why and sends them back to the page."""
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+
+from .conftest import check_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def expires(page):
+    """When the browser's session ends on the server, unless another request comes first."""
+    key = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "sessionid")
+    return Session.objects.get(session_key=key).expire_date
+
+
+def renewed_since(page, before) -> bool:
+    """Whether the session's end moved on from `before` within a second (the renewal is sent as the dialog closes)."""
+    for _ in range(10):
+        if expires(page) > before:
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
+def focused_text(page) -> str:
+    return page.evaluate("() => document.activeElement.textContent.trim()")
+
+
+def test_the_warning_opens_with_focus_and_staying_signed_in_renews_the_session(page, world, sign_in_as, settings):
+    settings.SESSION_COOKIE_AGE = 10  # warned after a fifth of it: at 2 seconds, with 8 to go
+    sign_in_as(world.users[Role.HEADTEACHER])
+    page.goto("/home/")
+    page.locator("main a").first.focus()
+    was_focused = focused_text(page)
+    dialog = page.get_by_role("dialog", name="You’re about to be signed out")
+    expect(dialog).to_be_visible(timeout=3000)
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_focused()
+    expect(dialog).to_contain_text("For your security, we will sign you out in")
+    # Read out when it opens and now and then, not every second as the countdown shown changes.
+    expect(dialog.locator("[aria-live=polite]")).to_have_text(re.compile(r"For your security, we will sign you out in \d seconds\."))
+    check_page(page, "timeout-warning")
+
+    before = expires(page)
+    dialog.get_by_role("button", name="Stay signed in").click()
+    expect(dialog).to_be_hidden()
+    assert focused_text(page) == was_focused
+    assert renewed_since(page, before)
+    assert page.url.endswith("/home/")
+
+    # Escape, too, keeps them signed in.
+    expect(dialog).to_be_visible(timeout=3000)
+    before = expires(page)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert renewed_since(page, before)
+    assert focused_text(page) == was_focused
+
+
+def test_a_session_left_to_run_out_lands_on_sign_in_which_says_why_and_comes_back(page, world, sign_in_as, settings):
+    settings.SESSION_COOKIE_AGE = 3
+    sign_in_as(world.users[Role.HEADTEACHER])
+    school = world.school
+    page.goto(f"/schools/{school.urn}/")
+    expect(page.get_by_role("dialog")).to_be_visible(timeout=3000)
+    page.wait_for_url("**/accounts/sign-in/**", timeout=6000)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("For your security, you have been signed out")
+    check_page(page, "timeout-warning-signed-out")
+
+    # Signing in again goes back to the page (the second factor, which these test accounts have, comes first).
+    assert page.locator("form input[name=next]").input_value() == f"/schools/{school.urn}/"
+
+
+def test_work_in_another_tab_keeps_the_warning_from_signing_anyone_out(page, world, sign_in_as, settings):
+    settings.SESSION_COOKIE_AGE = 6
+    sign_in_as(world.users[Role.HEADTEACHER])
+    page.goto("/home/")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=3000)
+    settings.SESSION_COOKIE_AGE = 60  # so that the other tab's request renews it well past this page's reckoning
+    other_tab = page.context.new_page()
+    other_tab.goto("/schools/")
+    other_tab.close()
+    # This page's own six seconds run out; asking the server first, it closes the warning instead of signing out.
+    expect(dialog).to_be_hidden(timeout=8000)
+    assert page.url.endswith("/home/")
+    assert 50 < (expires(page) - timezone.now()).total_seconds() <= 60

@@ -1,0 +1,106 @@
+"""The warning before a session ends: asking how long it has left (which does not renew it), staying signed in (which
+does), and the dialog that signed-in pages carry for it. In the browser: tests/browser/test_timeout_warning.py."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+from accounts.roles import Role
+
+from .conftest import sign_in
+
+STATUS = "/accounts/session/"
+STAY = "/accounts/session/stay-signed-in/"
+
+
+@pytest.fixture
+def officer(world):
+    return world.users[Role.LA_OFFICER]
+
+
+def session_ending_in(client, seconds: int) -> Session:
+    """The client's session, as if its last request had been long enough ago to leave it `seconds` more."""
+    session = Session.objects.get(session_key=client.session.session_key)
+    session.expire_date = timezone.now() + timedelta(seconds=seconds)
+    session.save()
+    return session
+
+
+def expiry(session: Session):
+    session.refresh_from_db()
+    return session.expire_date
+
+
+def never_cached(response) -> bool:
+    return {"no-store", "private"} <= {part.strip() for part in response.headers["Cache-Control"].split(",")}
+
+
+def test_asking_how_long_the_session_has_left_does_not_renew_it(client, officer):
+    sign_in(client, officer)
+    session = session_ending_in(client, 100)
+    before = expiry(session)
+    response = client.get(STATUS)
+    assert response.status_code == 200
+    assert 99 <= response.json()["seconds_left"] <= 100
+    assert expiry(session) == before
+    assert never_cached(response)
+
+
+def test_staying_signed_in_renews_the_session_without_leaving_the_page(client, officer, settings):
+    sign_in(client, officer)
+    session = session_ending_in(client, 100)
+    response = client.post(STAY)
+    assert response.status_code == 204
+    assert never_cached(response)
+    assert expiry(session) >= timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 5)
+    assert client.get(STATUS).json()["seconds_left"] > settings.SESSION_COOKIE_AGE - 5
+
+
+def test_staying_signed_in_is_a_post_with_the_forms_csrf_token(world, officer):
+    client = sign_in(Client(enforce_csrf_checks=True), officer)
+    session = session_ending_in(client, 100)
+    assert client.get(STAY).status_code == 405
+    assert client.post(STAY).status_code == 403
+    page = client.get("/home/").content.decode()
+    token = re.search(r'stay-signed-in/" data-stay-signed-in>\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    session_ending_in(client, 100)
+    assert client.post(STAY, {"csrfmiddlewaretoken": token}).status_code == 204
+    assert expiry(session) > timezone.now() + timedelta(seconds=200)
+
+
+def test_signed_out_neither_asks_nor_renews_but_is_sent_to_sign_in(client, db):
+    for response in (client.get(STATUS), client.post(STAY)):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/sign-in/")
+    assert not Session.objects.exists()
+
+
+def test_an_ended_session_is_sent_to_sign_in_not_told_it_has_time(client, officer):
+    sign_in(client, officer)
+    session_ending_in(client, -1)
+    response = client.get(STATUS)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/")
+
+
+def test_signed_in_pages_carry_the_warning_with_the_sessions_length(client, officer, settings):
+    settings.SESSION_COOKIE_AGE = 1200
+    sign_in(client, officer)
+    html = client.get("/home/").content.decode()
+    assert '<dialog id="timeout-warning"' in html
+    assert 'data-session-seconds="1200"' in html
+    assert 'action="/accounts/session/stay-signed-in/"' in html
+    assert 'action="/accounts/sign-out/"' in html
+
+
+def test_pages_for_the_signed_out_and_for_giving_the_second_factor_carry_no_warning(client, officer):
+    for url in ("/", "/accessibility/", "/accounts/sign-in/"):
+        assert "timeout-warning" not in client.get(url).content.decode(), url
+    client.force_login(officer)  # the second factor not yet given
+    response = client.get("/accounts/two-factor/setup/")
+    assert response.status_code == 200
+    assert "timeout-warning" not in response.content.decode()
