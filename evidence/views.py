@@ -287,17 +287,19 @@ def intelligence_correct_check(request, urn, pk):
 
 
 CHANGED_NAMES = {"kind": "Kind", "severity": "Severity", "occurred_on": "Date it happened", "summary": "Summary"}
+# Where each answer's "Change" link lands on the form: its first field, as the form's error summary links to it.
+FIELD_IDS = {"kind": "kind", "severity": "severity", "occurred_on": "occurred-day", "summary": "summary"}
 
 
-def _change_row(name, entry, data) -> tuple[str, str, str]:
-    """(what, before, after) for one corrected answer, each as the pages write it."""
+def _change_row(name, entry, data) -> tuple[str, str, str, str]:
+    """(what, before, after, the form field's id) for one corrected answer, each as the pages write it."""
     words = {
         "kind": lambda value: IntelligenceKind(value).label,
         "severity": lambda value: Severity(value).label,
         "occurred_on": gov_date,
         "summary": lambda value: value.strip(),
     }[name]
-    return CHANGED_NAMES[name], words(getattr(entry, name)), words(data[name])
+    return CHANGED_NAMES[name], words(getattr(entry, name)), words(data[name]), FIELD_IDS[name]
 
 
 def intelligence_withdraw(request, urn, pk):

@@ -163,6 +163,23 @@ def test_coming_back_from_the_check_page_keeps_the_correction(client, world, ent
     assert "Mrs Smyth to retire" in client.get(correct_url(entry)).content.decode()  # a fresh start is from the entry
 
 
+def test_each_change_link_on_the_check_page_goes_to_its_own_field(client, world, entry):
+    """As GOV.UK's check answers pattern does: not to the top of the form, to look for the field again."""
+    sign_in(client, world.users[Role.LA_OFFICER])
+    client.post(correct_url(entry), {**CORRECTED, "severity": "high"})
+    check_page = client.get(correct_url(entry, "intelligence-correct-check")).content.decode()
+    change = re.escape(correct_url(entry) + "?change#")
+    links = re.findall(rf'href="{change}([\w-]+)"[^>]*>\s*Change<span class="govuk-visually-hidden"> \(([^)]+)\)', check_page)
+    assert links == [
+        ("severity", "Severity"),
+        ("occurred-day", "Date it happened"),
+        ("summary", "Summary"),
+        ("reason", "Why you are correcting it"),
+    ]
+    form = client.get(correct_url(entry) + "?change").content.decode()
+    assert all(f'id="{field_id}"' in form for field_id, _ in links)
+
+
 def test_the_check_page_without_a_correction_goes_back_to_the_form(client, world, entry):
     sign_in(client, world.users[Role.LA_OFFICER])
     response = client.post(correct_url(entry, "intelligence-correct-check"))
