@@ -135,6 +135,16 @@ def test_refused_import_page_says_what_to_fix(client, world, tmp_path):
     assert "Nothing: an import is all or nothing" in page and "Rows read" not in page
 
 
+@pytest.mark.parametrize("outcome", list(ImportOutcome), ids=str)
+def test_an_imports_page_title_starts_with_how_it_went(client, world, outcome):
+    """The page is loaded afresh when the import ends: its title, read out first, says how it ended."""
+    run = ImportRun.objects.create(file_name="big.csv", checksum="", outcome=outcome)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert f"<title>{outcome.label}: big.csv – Common Ground</title>" in page
+    assert '<h1 class="govuk-heading-l">big.csv</h1>' in page
+
+
 def test_a_finished_import_shows_its_checksum_only_when_it_was_recorded(client, world):
     sign_in(client, world.users[Role.LA_ADMIN])
     unreadable = import_file(b"\x1f\x8b not gzip", file_name="broken.csv.gz")  # refused before it was checksummed
