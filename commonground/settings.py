@@ -258,6 +258,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # The organisation that runs this installation, shown in the page header.
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="School improvement partnership")
 
+# Where people write about the service: a problem with its accessibility, or information in another format.
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="")
+
 # Shown in the header when this installation is a demonstration.
 DEMO_NOTICE = env.bool("DEMO", default=False)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
@@ -27,11 +28,19 @@ def home(request):
 
 
 def accessibility(request):
-    return render(request, "core/accessibility.html")
+    return render(request, "core/accessibility.html", {"support_email": settings.SUPPORT_EMAIL})
 
 
 def cookies(request):
-    return render(request, "core/cookies.html")
+    return render(request, "core/cookies.html", {"idle": idle_words(settings.SESSION_COOKIE_AGE)})
+
+
+def idle_words(seconds: int) -> str:
+    """How long a session lasts unused, as people say it: 'an hour', '90 minutes', '8 hours'."""
+    minutes = max(1, round(seconds / 60))
+    if minutes % 60 == 0:
+        return "an hour" if minutes == 60 else f"{minutes // 60} hours"
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def privacy(request):
