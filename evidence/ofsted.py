@@ -25,7 +25,7 @@ import polars as pl
 
 from imports.registry import ImportRefused
 
-from .readers import header_of, read_table, refuse_cut_short, row_widths, with_lines
+from .readers import header_of, read_table, refuse_cut_short, short_row_widths, with_lines
 
 NOT_EVALUATED = "Not evaluated"
 GRADED, UNGRADED, REPORT_CARD = "graded", "ungraded", "report_card"
@@ -241,7 +241,8 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     records = pl.concat([part.with_columns(pl.lit(order).alias("_part")) for order, part in enumerate(parts)])
     records = records.sort("line", "_part", maintain_order=True).select(list(RECORD_SCHEMA))
     column_of = {RECORD_FIELD.get(field, field): column for field, column in columns.items()} | areas | graded
-    records = _said_in_row(records, row_widths(data, len(header)), {name: header.index(column) for name, column in column_of.items()})
+    if (widths := short_row_widths(data, len(header))) is not None:
+        records = _said_in_row(records, widths, {name: header.index(column) for name, column in column_of.items()})
     return _merged(records, column_of), frame.height
 
 

@@ -136,6 +136,13 @@ def refuse_cut_short(data: bytes, width: int, line: int) -> None:
         )
 
 
+def short_row_widths(data: bytes, width: int) -> list[int] | None:
+    """row_widths, where a row may have stopped before the header's last column: None where none can have (no row's
+    last field is empty), as counting a file quoted throughout takes longer than reading it."""
+    _, last_empty = _row_ends(data)
+    return row_widths(data, width) if last_empty.any() else None
+
+
 def row_widths(data: bytes, width: int) -> list[int]:
     """How many fields each row after the header has (a quoted comma or line end is inside a field), as polars
     reads the rows: a blank line is a row, of nulls (given the header's width here, so that nothing of it is marked)."""
