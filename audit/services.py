@@ -1,9 +1,11 @@
 """Writing the audit log. Every confidential read and every change calls `record`."""
 
+import hashlib
 import ipaddress
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 
 from .models import AuditAction, AuditEvent
 from .scopes import place_of, stamp
@@ -67,12 +69,29 @@ def record_refusal(request, obj=None) -> None:
     """Record that a signed-in person was refused: a page their roles do not open (403), or a school's confidential
     records that are not theirs to see (answered 404, so as not to say whether the school is there). Once per request.
 
-    An event about an object lies where the object does, so its authority's administrators see who tried it.
+    An event about an object lies where the object does, so its authority's administrators see who tried it. The same
+    person refused the same page again within REFUSALS_APART (a page left open that asks every few seconds, after their
+    role was taken away) is recorded once.
     """
     if getattr(request, "refusal_recorded", False) or not getattr(request, "user", None) or not request.user.is_authenticated:
         return
     request.refusal_recorded = True
+    if not _first_refusal_for_a_while(request):
+        return
     record(AuditAction.REFUSED, request=request, obj=obj, object_repr="" if obj is not None else request.path, method=request.method)
+
+
+REFUSALS_APART = 60  # seconds
+
+
+def _first_refusal_for_a_while(request) -> bool:
+    """Whether this person has not been refused this page (and method) in the last REFUSALS_APART seconds. With the
+    cache out of reach, every refusal is recorded."""
+    key = "refused:" + hashlib.sha256(f"{request.user.pk} {request.method} {request.path}".encode()).hexdigest()
+    try:
+        return cache.add(key, True, REFUSALS_APART)
+    except Exception:  # the cache is down: recording matters more than not repeating
+        return True
 
 
 def audited_view(object_type: str):

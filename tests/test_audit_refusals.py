@@ -2,6 +2,7 @@
 its authority's administrators can see who tried."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -62,3 +63,17 @@ def test_a_page_opened_is_not_a_refusal(client, world):
     sign_in(client, world.users[Role.LA_OFFICER])
     assert client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).status_code == 200
     assert refusals() == []
+
+
+def test_a_page_that_asks_again_and_again_is_recorded_once_a_minute(client, world):
+    """An import's page polls every two seconds: after its reader's role is taken away, each ask is refused."""
+    staff = world.users[Role.SCHOOL_STAFF]
+    sign_in(client, staff)
+    for _ in range(3):
+        assert client.get(reverse("imports:list")).status_code == 403
+    assert client.post(reverse("imports:list")).status_code == 403  # another method: another event
+    assert client.get(reverse("audit:list")).status_code == 403  # another page: another event
+    assert len(refusals()) == 3
+    cache.clear()  # as REFUSALS_APART seconds later
+    assert client.get(reverse("imports:list")).status_code == 403
+    assert len(refusals()) == 4
