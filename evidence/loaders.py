@@ -7,14 +7,14 @@ evidence.readers / evidence.ofsted (pure) and write with evidence.store / eviden
 from functools import wraps
 
 import polars as pl
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from imports.registry import ChangeList, ImportKind, ImportRefused, register_kind
 from register.models import LocalAuthority
 
 from . import catalogue, ofsted, readers
 from .inspections import store_inspections
-from .models import FigureChange, InspectionChange, InspectionSource, Source
+from .models import FigureChange, InspectionChange, InspectionSource, NeighbourChange, Source
 from .neighbours import is_neighbours, load_neighbours
 from .store import store_figures
 
@@ -68,6 +68,16 @@ def inspection_changes(run, authority_ids) -> ChangeList:
         changes = changes.filter(inspection__school__la_id__in=authority_ids)
     order = ["inspection__school__name", "inspection__school__urn", "-inspection__started_on", "inspection__framework", "id"]
     return ChangeList("evidence/_inspection_changes.html", changes.order_by(*order))
+
+
+def neighbour_changes(run, authority_ids) -> ChangeList:
+    """What `run` changed in the neighbour lists already held (of the authorities of `authority_ids`, if given)."""
+    changes = NeighbourChange.objects.filter(import_run=run)
+    if authority_ids is not None:
+        changes = changes.filter(la_code__in=LocalAuthority.objects.filter(id__in=authority_ids).values("code"))
+    name = lambda code: Subquery(LocalAuthority.objects.filter(code=OuterRef(code)).values("name")[:1])  # noqa: E731
+    changes = changes.annotate(la_name=name("la_code"), neighbour_name=name("neighbour_code"))
+    return ChangeList("evidence/_neighbour_changes.html", changes.order_by("la_code", "old_rank"))
 
 
 def _national_or_not(figures) -> list[str]:
@@ -266,6 +276,7 @@ KINDS = (
         "LA statistical neighbours (Common Ground layout)",
         is_neighbours,
         naming_the_file(load_neighbours),
+        neighbour_changes,
         skipped="",  # only rows of authorities not asked for
     ),
 )

@@ -343,6 +343,18 @@ class StatisticalNeighbour(models.Model):
         constraints = [models.UniqueConstraint(fields=["la_code", "neighbour_code"], name="statistical_neighbour_unique")]
 
 
+class NeighbourChange(models.Model):
+    """What a later neighbours file changed in an authority's list: a neighbour's rank, or a neighbour it no longer
+    names (`new_rank` empty). A neighbour newly named is not a change of what was held."""
+
+    import_run = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+    la_code = models.PositiveSmallIntegerField()
+    neighbour_code = models.PositiveSmallIntegerField()
+    old_rank = models.PositiveSmallIntegerField()
+    new_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    old_import_run = written_by(null=True)
+
+
 class KeyStage(models.TextChoices):
     KS2 = "ks2", "Key stage 2"
     KS4 = "ks4", "Key stage 4"

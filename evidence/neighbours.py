@@ -4,7 +4,8 @@
     936,850,1
     936,825,2
 
-One row per neighbour; rank 1 is the closest. Importing a file replaces the lists of the LAs it names.
+One row per neighbour; rank 1 is the closest. Importing a file replaces the lists of the LAs it names, keeping what
+it changed (NeighbourChange): each neighbour whose rank it changed or that it no longer names.
 """
 
 import csv
@@ -13,7 +14,7 @@ import io
 from core.numbers import whole_number
 from imports.registry import Counts, ImportRefused
 
-from .models import StatisticalNeighbour
+from .models import NeighbourChange, StatisticalNeighbour
 
 COLUMNS = ("la_code", "neighbour_la_code", "rank")
 
@@ -68,10 +69,18 @@ def load_neighbours(ctx) -> Counts:
         if (la, nb) not in stored
     ]
     changed = [n for k, n in stored.items() if k in wanted and n.rank != wanted[k]]
+    gone = [n for k, n in stored.items() if k not in wanted]
+    # What each changed or dropped neighbour was, kept before it is overwritten.
+    NeighbourChange.objects.bulk_create(
+        NeighbourChange(
+            import_run=ctx.run, la_code=n.la_code, neighbour_code=n.neighbour_code, old_rank=n.rank,
+            new_rank=wanted.get((n.la_code, n.neighbour_code)), old_import_run_id=n.import_run_id,
+        )
+        for n in sorted([*changed, *gone], key=lambda n: (n.la_code, n.rank))
+    )  # fmt: skip
     for n in changed:
         n.rank, n.import_run = wanted[(n.la_code, n.neighbour_code)], ctx.run
-    gone = [n.id for k, n in stored.items() if k not in wanted]
-    StatisticalNeighbour.objects.filter(id__in=gone).delete()
+    StatisticalNeighbour.objects.filter(id__in=[n.id for n in gone]).delete()
     StatisticalNeighbour.objects.bulk_create(created)
     StatisticalNeighbour.objects.bulk_update(changed, ["rank", "import_run"])
     unchanged = len(wanted) - len(created) - len(changed)

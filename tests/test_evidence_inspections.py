@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -439,6 +440,29 @@ def test_statistical_neighbours_in_common_grounds_own_layout(db):
     assert list(StatisticalNeighbour.objects.values_list("neighbour_code", "rank")) == [(825, 1)]
     bad = import_file(b"la_code,neighbour_la_code,rank\n936,x,1\n", file_name="neighbours.csv")
     assert bad.outcome == ImportOutcome.REFUSED and "row 2" in bad.message
+
+
+def test_a_corrected_neighbour_list_keeps_what_it_changed_and_the_import_page_lists_it(client, world):
+    from accounts.roles import Role
+    from evidence.models import NeighbourChange
+
+    from .conftest import sign_in
+
+    first = import_file(b"la_code,neighbour_la_code,rank\n936,850,1\n936,825,2\n850,936,1\n", file_name="neighbours.csv")
+    second = import_file(b"la_code,neighbour_la_code,rank\n936,825,1\n850,936,1\n850,825,2\n", file_name="neighbours.csv")
+    changes = NeighbourChange.objects.filter(import_run=second).order_by("old_rank")
+    assert list(changes.values_list("la_code", "neighbour_code", "old_rank", "new_rank", "old_import_run")) == [
+        (936, 850, 1, None, first.pk),  # no longer a neighbour
+        (936, 825, 2, 1, first.pk),
+    ]
+    assert not NeighbourChange.objects.filter(import_run=first).exists()  # a first list changes nothing held
+    assert import_file(b"la_code,neighbour_la_code,rank\n936,825,1\n", file_name="neighbours.csv", la_codes=[936]).changed == 0
+    sign_in(client, world.users[Role.LA_ADMIN])  # Surrey's (936)
+    page = client.get(reverse("imports:detail", args=[second.pk])).content.decode()
+    assert "Neighbours changed" in page and "2 changes" in page
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", page.split("Neighbours changed", 1)[1], re.S)
+    cells = [[" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)] for row in rows]
+    assert cells[1:] == [["Surrey (936)", "Hampshire (850)", "1", "No longer a neighbour"], ["Surrey (936)", "825", "2", "1"]]
 
 
 def test_a_neighbour_list_limited_to_an_authority_counts_the_others_rows_as_skipped(db):
