@@ -58,7 +58,8 @@ def error_403(request, exception=None):
 
 def csrf_failure(request, reason=""):
     """A form sent without the cookie that proves it came from this site: most often a session that expired while
-    the page was open, or a browser that blocks cookies."""
+    the page was open, or a browser that blocks cookies. Not a refusal of what the person's roles open: not audited as one."""
+    request.refusal_recorded = True  # audit.services.record_refusal then records nothing for this request
     return render(request, "core/error.html", {"title": "Your form could not be sent", "status": 403, "csrf": True}, status=403)
 
 

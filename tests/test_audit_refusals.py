@@ -3,6 +3,7 @@ its authority's administrators can see who tried."""
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -77,3 +78,10 @@ def test_a_page_that_asks_again_and_again_is_recorded_once_a_minute(client, worl
     cache.clear()  # as REFUSALS_APART seconds later
     assert client.get(reverse("imports:list")).status_code == 403
     assert len(refusals()) == 4
+
+
+def test_a_form_sent_without_its_csrf_token_is_not_a_refusal(world):
+    """A form from a page left open while its person signed in again elsewhere: not something their roles refuse."""
+    client = sign_in(Client(enforce_csrf_checks=True), world.users[Role.LA_OFFICER])
+    assert client.post(reverse("accounts:stay-signed-in")).status_code == 403
+    assert refusals() == []
