@@ -22,6 +22,16 @@ hypothesis_settings.register_profile("suite", deadline=None, suppress_health_che
 hypothesis_settings.load_profile("suite")
 
 
+def pytest_sessionstart(session):
+    """The last run's failure screenshots go before this run's begin: once, by the process that runs the others (each
+    of pytest-xdist's processes clearing them as its browser started would delete another's from this run)."""
+    if not hasattr(session.config, "workerinput"):
+        from django.conf import settings
+
+        for old in (settings.BASE_DIR / "var" / "screenshots").glob("FAILED-*.png"):
+            old.unlink()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: what an import's worker said of its run (progress, when last heard from) is

@@ -45,7 +45,7 @@ def test_asking_how_long_the_session_has_left_does_not_renew_it(client, officer)
     before = expiry(session)
     response = client.get(STATUS)
     assert response.status_code == 200
-    assert 99 <= response.json()["seconds_left"] <= 100
+    assert 90 <= response.json()["seconds_left"] <= 100  # less the moments a busy machine takes between the two
     assert expiry(session) == before
     assert never_cached(response)
 

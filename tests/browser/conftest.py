@@ -68,8 +68,6 @@ def browser():
     path = chromium_path()
     if path is None:
         pytest.skip("Chromium is not installed: run scripts/install-chromium.sh")
-    for old in SCREENSHOTS.glob("FAILED-*.png"):
-        old.unlink()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield browser
