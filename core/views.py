@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 
 from accounts.access import scope_for
+from core.words import duration
 from register.models import School
 from register.presenters import state_funded
 
@@ -32,15 +33,7 @@ def accessibility(request):
 
 
 def cookies(request):
-    return render(request, "core/cookies.html", {"idle": idle_words(settings.SESSION_COOKIE_AGE)})
-
-
-def idle_words(seconds: int) -> str:
-    """How long a session lasts unused, as people say it: 'an hour', '90 minutes', '8 hours'."""
-    minutes = max(1, round(seconds / 60))
-    if minutes % 60 == 0:
-        return "an hour" if minutes == 60 else f"{minutes // 60} hours"
-    return "a minute" if minutes == 1 else f"{minutes} minutes"
+    return render(request, "core/cookies.html", {"idle": duration(settings.SESSION_COOKIE_AGE)})
 
 
 def privacy(request):

@@ -6,3 +6,13 @@ from collections.abc import Sequence
 def listed(words: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def duration(seconds: float) -> str:
+    """A length of time as people say it: 'an hour', '8 hours', '90 minutes', 'a minute', '30 seconds'."""
+    if seconds < 60:
+        return "1 second" if round(seconds) == 1 else f"{round(seconds)} seconds"
+    minutes = round(seconds / 60)
+    if minutes % 60 == 0:
+        return "an hour" if minutes == 60 else f"{minutes // 60} hours"
+    return "a minute" if minutes == 1 else f"{minutes} minutes"

@@ -3,12 +3,12 @@
 import logging
 from collections.abc import Callable, Iterable
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record
-from core.words import listed
+from core.words import duration, listed
 from register.models import LocalAuthority
 
 from .forms import delete_upload
@@ -16,7 +16,7 @@ from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
 from .signals import file_loaded
 from .sources import read_source
-from .wal import checkpoint_afterwards, waiting_for_other_imports
+from .wal import IMPORT_WAITS_SECONDS, checkpoint_afterwards, waiting_for_other_imports
 
 logger = logging.getLogger(__name__)
 
@@ -150,10 +150,18 @@ def take_turns() -> None:
     (the same file from the command line while the worker imports its upload) would each replace them from what they
     read before the other wrote, and the second would fail on the first's rows. SQLite's write lock, taken as the
     transaction begins, already keeps imports in turn (waiting_for_other_imports gives them longer to wait for it than
-    a page); PostgreSQL holds this lock until the transaction ends."""
+    a page); PostgreSQL holds this lock until the transaction ends. Either waits as long (IMPORT_WAITS_SECONDS), no
+    longer than a run may go unheard from before it is taken for stopped."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            cursor.execute("SHOW lock_timeout")
+            usual = cursor.fetchone()[0]
+            cursor.execute(f"SET LOCAL lock_timeout = '{int(IMPORT_WAITS_SECONDS)}s'")
+            try:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            except OperationalError as error:
+                raise OperationalError(f"another import held the database for over {duration(IMPORT_WAITS_SECONDS)}") from error
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [usual])
 
 
 def _name_of(path_or_bytes) -> str:

@@ -408,3 +408,25 @@ def test_two_imports_of_the_same_figures_at_once_take_turns(emptied_audit_log, t
     assert sorted(run.outcome for run in runs) == [ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED]
     assert evidence_helpers.figure(143373, "ks2_rwm_expected", 2019) == (61.0, "Value given")
     assert FigureChange.objects.filter(school__urn=143373).count() == 1
+
+
+def test_an_import_waits_for_another_no_longer_than_a_run_may_go_unheard_from(emptied_audit_log, monkeypatch):
+    """On PostgreSQL, as on SQLite: an import that another holds up past the wait fails, saying so, and keeps nothing."""
+    import psycopg
+    from django.db import connection
+
+    from imports import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    monkeypatch.setattr(services, "IMPORT_WAITS_SECONDS", 1)
+    settings = connection.settings_dict
+    other = psycopg.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432)
+    with other.transaction():
+        other.execute("SELECT pg_advisory_xact_lock(%s)", [services.IMPORT_LOCK])  # another import, writing
+        with pytest.raises(Exception, match="another import held the database for over 1 second"):
+            import_file(GIAS_2021)
+    other.close()
+    run = ImportRun.objects.get()
+    assert run.outcome == ImportOutcome.FAILED and "another import held the database for over 1 second" in run.message
+    assert not School.objects.exists()

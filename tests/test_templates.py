@@ -45,7 +45,8 @@ def test_the_accessibility_statement_says_how_to_reach_whoever_runs_the_service(
 
 
 @pytest.mark.parametrize(
-    "seconds, words", [(3600, "an hour"), (1800, "30 minutes"), (5400, "90 minutes"), (28800, "8 hours"), (20, "a minute")]
+    "seconds, words",
+    [(3600, "an hour"), (1800, "30 minutes"), (5400, "90 minutes"), (28800, "8 hours"), (20, "20 seconds"), (60, "a minute")],
 )
 def test_the_cookies_page_says_how_long_an_unused_session_lasts(client, settings, seconds, words):
     settings.SESSION_COOKIE_AGE = seconds
