@@ -71,7 +71,8 @@ def record_refusal(request, obj=None) -> None:
 
     An event about an object lies where the object does, so its authority's administrators see who tried it. The same
     person refused the same page again within REFUSALS_APART (a page left open that asks every few seconds, after their
-    role was taken away) is recorded once.
+    role was taken away) is recorded once; and of one person's refusals within it, the first REFUSALS_AT_MOST (someone
+    trying page after page), with a warning in the server's log after them.
     """
     if getattr(request, "refusal_recorded", False) or not getattr(request, "user", None) or not request.user.is_authenticated:
         return
@@ -82,16 +83,29 @@ def record_refusal(request, obj=None) -> None:
 
 
 REFUSALS_APART = 60  # seconds
+REFUSALS_AT_MOST = 30  # of one person's, in REFUSALS_APART
 
 
 def _first_refusal_for_a_while(request) -> bool:
-    """Whether this person has not been refused this page (and method) in the last REFUSALS_APART seconds. With the
-    cache out of reach, every refusal is recorded."""
-    key = "refused:" + hashlib.sha256(f"{request.user.pk} {request.method} {request.path}".encode()).hexdigest()
+    """Whether this person has not been refused this page (and method) in the last REFUSALS_APART seconds, nor more
+    than REFUSALS_AT_MOST times. With the cache out of reach, every refusal is recorded."""
+    page = "refused:" + hashlib.sha256(f"{request.user.pk} {request.method} {request.path}".encode()).hexdigest()
+    person = f"refusals:{request.user.pk}"
     try:
-        return cache.add(key, True, REFUSALS_APART)
+        if not cache.add(page, True, REFUSALS_APART):
+            return False
+        cache.add(person, 0, REFUSALS_APART)
+        count = cache.incr(person)
     except Exception:  # the cache is down: recording matters more than not repeating
         return True
+    if count <= REFUSALS_AT_MOST:
+        return True
+    if count == REFUSALS_AT_MOST + 1:
+        logger.warning(
+            "User %s was refused more than %s pages within %s seconds: the rest are not audited",
+            request.user.pk, REFUSALS_AT_MOST, REFUSALS_APART,
+        )  # fmt: skip
+    return False
 
 
 def audited_view(object_type: str):

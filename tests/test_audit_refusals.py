@@ -85,3 +85,13 @@ def test_a_form_sent_without_its_csrf_token_is_not_a_refusal(world):
     client = sign_in(Client(enforce_csrf_checks=True), world.users[Role.LA_OFFICER])
     assert client.post(reverse("accounts:stay-signed-in")).status_code == 403
     assert refusals() == []
+
+
+def test_one_person_refused_page_after_page_is_recorded_a_few_dozen_times_a_minute(client, world, caplog):
+    from audit.services import REFUSALS_AT_MOST
+
+    sign_in(client, world.users[Role.HEADTEACHER])
+    for run in range(1, REFUSALS_AT_MOST + 6):
+        assert client.get(reverse("imports:detail", args=[run])).status_code == 403
+    assert len(refusals()) == REFUSALS_AT_MOST
+    assert caplog.text.count("refused more than 30 pages within 60 seconds") == 1
