@@ -25,7 +25,7 @@ import polars as pl
 
 from imports.registry import ImportRefused
 
-from .readers import header_of, read_table, refuse_cut_short, short_row_widths, with_lines
+from .readers import header_of, read_table_and_widths, refuse_cut_short, with_lines
 
 NOT_EVALUATED = "Not evaluated"
 GRADED, UNGRADED, REPORT_CARD = "graded", "ungraded", "report_card"
@@ -216,7 +216,8 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     inspection (see merge_records), and the number of rows read."""
     header = header_of(data)
     # Only the columns read (a monthly file has ~48, half of them the school's details).
-    frame = with_lines(read_table(data, [name for name in header if key(name) in READ]))
+    frame, widths = read_table_and_widths(data, [name for name in header if key(name) in READ])
+    frame = with_lines(frame)
     refuse_cut_short(data, len(header), frame.height + 1)
     names = {key(c): c for c in frame.columns}
     if "urn" not in names:
@@ -241,7 +242,7 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     records = pl.concat([part.with_columns(pl.lit(order).alias("_part")) for order, part in enumerate(parts)])
     records = records.sort("line", "_part", maintain_order=True).select(list(RECORD_SCHEMA))
     column_of = {RECORD_FIELD.get(field, field): column for field, column in columns.items()} | areas | graded
-    if (widths := short_row_widths(data, len(header))) is not None:
+    if widths is not None:
         records = _said_in_row(records, widths, {name: header.index(column) for name, column in column_of.items()})
     return _merged(records, column_of), frame.height
 

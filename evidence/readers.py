@@ -85,6 +85,24 @@ def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_
     A row with more fields than the header refuses the file: its values would sit under the wrong
     columns (an unquoted comma in a name shifts every figure after it). Blank surplus fields are allowed."""
     header = header_of(data)
+    frame, widths = read_table_and_widths(data, columns, count_fields=mark_short_rows)
+    if widths is not None and len(widths) == frame.height and min(widths, default=len(header)) < len(header):
+        fields = pl.Series(widths)
+        frame = frame.with_columns(
+            pl.when(fields <= header.index(name)).then(pl.lit(NOT_IN_ROW_TEXT)).otherwise(pl.col(name)).alias(name)
+            for name in frame.columns
+        )
+    return frame
+
+
+def read_table_and_widths(
+    data: bytes, columns: Iterable[str] | None = None, *, count_fields: bool = True
+) -> tuple[pl.DataFrame, list[int] | None]:
+    """read_table's frame, short rows padded with nulls; and (if `count_fields`) each row's number of fields
+    (_row_widths), where a row may have stopped before the header's last column. Only a row whose last field is
+    empty may have: where none is, None, and no row is counted (a file quoted throughout, as
+    explore-education-statistics writes them, takes longer to count than to read)."""
+    header = header_of(data)
     # By position, and named as header_of names them: a name with spaces around it ("URN ") is still found.
     wanted = None if columns is None else set(columns)
     positions = [i for i, name in enumerate(header) if wanted is None or name in wanted]
@@ -96,16 +114,7 @@ def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_
     frame.columns = [header[i] for i in positions]
     if surplus.any():
         _refuse_surplus(data, int(surplus.arg_true()[0]) + 2)
-    # Only a row whose last field is empty may have stopped early: where none is, no row is counted (a file quoted
-    # throughout, as explore-education-statistics writes them, takes longer to count than to read).
-    widths = row_widths(data, len(header)) if mark_short_rows and last_empty.any() else None
-    if widths is not None and len(widths) == frame.height and min(widths, default=len(header)) < len(header):
-        fields = pl.Series(widths)
-        frame = frame.with_columns(
-            pl.when(fields <= position).then(pl.lit(NOT_IN_ROW_TEXT)).otherwise(pl.col(name)).alias(name)
-            for name, position in zip(frame.columns, positions, strict=True)
-        )
-    return frame
+    return frame, _row_widths(data, len(header)) if count_fields and last_empty.any() else None
 
 
 QUOTED = re.compile(rb'"[^"]*"')
@@ -136,14 +145,7 @@ def refuse_cut_short(data: bytes, width: int, line: int) -> None:
         )
 
 
-def short_row_widths(data: bytes, width: int) -> list[int] | None:
-    """row_widths, where a row may have stopped before the header's last column: None where none can have (no row's
-    last field is empty), as counting a file quoted throughout takes longer than reading it."""
-    _, last_empty = _row_ends(data)
-    return row_widths(data, width) if last_empty.any() else None
-
-
-def row_widths(data: bytes, width: int) -> list[int]:
+def _row_widths(data: bytes, width: int) -> list[int]:
     """How many fields each row after the header has (a quoted comma or line end is inside a field), as polars
     reads the rows: a blank line is a row, of nulls (given the header's width here, so that nothing of it is marked)."""
     lines = QUOTED.sub(b"", data).split(b"\n")[1:]
