@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
 from .signals import file_loaded
 from .sources import read_source
-from .wal import IMPORT_WAITS_SECONDS, checkpoint_afterwards, waiting_for_other_imports
+from .wal import checkpoint_afterwards
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +126,7 @@ def import_file(
 
     context = ImportContext(source=source, run=run, la_codes=la_codes, progress=report)
     try:
-        with waiting_for_other_imports(), transaction.atomic():
-            take_turns()
+        with one_import_at_a_time():
             counts = chosen.load(context)
             file_loaded.send(sender=chosen.code, run=run, counts=counts)
     except ImportRefused as refusal:
@@ -141,27 +141,54 @@ def import_file(
     return _finished(run, counts, chosen, user, context.notes)
 
 
+# How long an import waits for another to finish writing (a page waits 20 s for SQLite's write lock, as settings say):
+# a national file can take minutes, and an upload queued behind it should wait its turn rather than fail. Less than
+# the half hour after which a run not heard from is taken for stopped (imports.models.SILENT_TOO_LONG).
+IMPORT_WAITS_SECONDS = 10 * 60
 # Any number that no other part of the site locks on: "CG" and "import" in ASCII.
 IMPORT_LOCK = 0x4347_696D_706F_7274
 
 
-def take_turns() -> None:
-    """Wait, inside the import's transaction, until no other import is writing. Two at once that read the same figures
-    (the same file from the command line while the worker imports its upload) would each replace them from what they
-    read before the other wrote, and the second would fail on the first's rows. SQLite's write lock, taken as the
-    transaction begins, already keeps imports in turn (waiting_for_other_imports gives them longer to wait for it than
-    a page); PostgreSQL holds this lock until the transaction ends. Either waits as long (IMPORT_WAITS_SECONDS), no
-    longer than a run may go unheard from before it is taken for stopped."""
-    if connection.vendor == "postgresql":
+@contextmanager
+def one_import_at_a_time():
+    """The import's transaction, begun once no other import is writing, waiting for it at most IMPORT_WAITS_SECONDS.
+    Two at once that read the same figures (the same file from the command line while the worker imports its upload)
+    would each replace them from what they read before the other wrote, and the second would fail on the first's
+    rows. SQLite's write lock, taken as the transaction begins, keeps imports in turn: the import's connection waits
+    longer for it than a page. PostgreSQL holds an advisory lock until the transaction ends."""
+    with _waiting_for_sqlites_write_lock(), transaction.atomic():
+        _take_postgresqls_import_lock()
+        yield
+
+
+@contextmanager
+def _waiting_for_sqlites_write_lock():
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        usual = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout = {IMPORT_WAITS_SECONDS * 1000}")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SHOW lock_timeout")
-            usual = cursor.fetchone()[0]
-            cursor.execute(f"SET LOCAL lock_timeout = '{int(IMPORT_WAITS_SECONDS)}s'")
-            try:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-            except OperationalError as error:
-                raise OperationalError(f"another import held the database for over {duration(IMPORT_WAITS_SECONDS)}") from error
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [usual])
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+
+
+def _take_postgresqls_import_lock() -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        usual = cursor.fetchone()[0]
+        cursor.execute(f"SET LOCAL lock_timeout = '{int(IMPORT_WAITS_SECONDS)}s'")
+        try:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        except OperationalError as error:
+            raise OperationalError(f"another import held the database for over {duration(IMPORT_WAITS_SECONDS)}") from error
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [usual])
 
 
 def _name_of(path_or_bytes) -> str:

@@ -37,29 +37,6 @@ def checkpoint_afterwards():
         _start(connection.settings_dict["NAME"])
 
 
-# How long an import waits for SQLite's write lock, held by another import (a page waits as settings say, 20 s): a
-# national file can take minutes, and an upload queued behind it should wait its turn rather than fail. Less than
-# the half hour after which a run not heard from is taken for stopped (imports.models.SILENT_TOO_LONG).
-IMPORT_WAITS_SECONDS = 10 * 60
-
-
-@contextmanager
-def waiting_for_other_imports():
-    """SQLite: around an import's transaction, its connection waits up to IMPORT_WAITS_SECONDS for the write lock."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        usual = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA busy_timeout = {IMPORT_WAITS_SECONDS * 1000}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
-
-
 def wait_for_checkpoints() -> None:
     """Wait until every checkpoint started so far is done (the benchmarks time what follows on a quiet machine)."""
     with _lock:

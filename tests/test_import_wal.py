@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
-from imports import wal
+from imports import services, wal
 
 
 @pytest.fixture
@@ -65,13 +65,14 @@ def busy_timeout(database) -> int:
         return cursor.fetchone()[0]
 
 
-def test_an_import_waits_its_turn_for_the_write_lock_longer_than_a_page_does(file_database):
+def test_an_import_waits_its_turn_for_the_write_lock_longer_than_a_page_does(file_database, monkeypatch):
     """A page gives up on the write lock after a while (here 0.1 s); an import queued behind another waits it out."""
     import threading
     import time
 
     from django.db.utils import OperationalError
 
+    monkeypatch.setattr(services, "connection", file_database)  # the import's connection
     with file_database.cursor() as cursor:
         cursor.execute("CREATE TABLE figures (id INTEGER PRIMARY KEY)")
         cursor.execute("PRAGMA busy_timeout = 100")
@@ -81,8 +82,8 @@ def test_an_import_waits_its_turn_for_the_write_lock_longer_than_a_page_does(fil
         cursor.execute("INSERT INTO figures VALUES (1)")
     threading.Timer(1.0, lambda: other.execute("COMMIT")).start()
     started = time.monotonic()
-    with wal.waiting_for_other_imports():
-        assert busy_timeout(file_database) == wal.IMPORT_WAITS_SECONDS * 1000
+    with services.one_import_at_a_time():
+        assert busy_timeout(file_database) == services.IMPORT_WAITS_SECONDS * 1000
         with file_database.cursor() as cursor:
             cursor.execute("INSERT INTO figures VALUES (1)")
     assert time.monotonic() - started >= 0.9
