@@ -259,7 +259,7 @@ def fail_if_silent(run: ImportRun) -> None:
     if run.silent_too_long:
         stopped(
             run,
-            f"nothing was heard from the import for {SILENT_TOO_LONG.seconds // 60} minutes, so it stopped part-way "
+            f"nothing was heard from the import for {duration(SILENT_TOO_LONG.total_seconds())}, so it stopped part-way "
             "(the command or the background worker running it may have been stopped)",
         )
 
