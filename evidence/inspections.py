@@ -14,6 +14,8 @@ depends on what it gives (evidence.ofsted: each record's `given`):
 - A blank in Ofsted's file does not clear a graded inspection's overall words, or the category of concern
   they name, while the register still gives that rating for that inspection (GIAS `OfstedRating` of its
   `OfstedLastInsp`): the register is a witness of its own, and would only fill the grade in again.
+- A file older than the one an inspection was last taken from (by their latest publication dates) leaves that
+  inspection alone: corrections are made by newer files, not undone by older ones imported later.
 """
 
 import json
@@ -53,7 +55,10 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
     known = records.join(schools, on="urn", how="inner", maintain_order="left")
     skipped = records["line"].n_unique() - known["line"].n_unique()
     note_linked_schools_not_held(ctx, records.join(schools, on="urn", how="anti")["urn"].unique())
+    ctx.run.as_at = records["published_on"].max()
     stored = _stored(known["school_id"].unique().to_list())
+    known, kept = _leave_later_files_word(ctx, known, stored)
+    stored = stored.drop("as_at")
     stored, redated = _redate(known, stored, source, ctx.run)
     created = known.join(stored, on=KEY, how="anti", maintain_order="left")
     fields = ["school_id", "source", "import_run_id", *INSERTED]
@@ -67,22 +72,51 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
         )
     changed = len(_merge_known(known.join(stored, on=KEY, how="inner"), source, ctx.run) | redated)
     ctx.progress(known.height, known.height)
-    unchanged = known.height - created.height - changed
+    unchanged = known.height - created.height - changed + kept
     return Counts(rows_read=rows_read, created=created.height, changed=changed, unchanged=unchanged, skipped=skipped)
 
 
 KEY = ["school_id", "framework", "started_on"]
+NUMBERED = ["school_id", "framework", "inspection_number"]
+
+
+def _leave_later_files_word(ctx, known: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """An Ofsted file published before the one an inspection held was last taken from (its latest report is older)
+    leaves that inspection as the later file gave it: imported after a newer one, an older monthly file would
+    otherwise undo the newer one's corrections, or bring back a start date it corrected. Each file's date is its
+    latest publication date (ImportRun.as_at); a file that gives none, or an inspection held from such a file or
+    from the register, is not compared. Returns the records still to merge, and how many were left alone."""
+    as_at = ctx.run.as_at
+    later = stored.filter(pl.col("as_at") > as_at) if as_at is not None else stored.clear()
+    if later.is_empty():
+        return known, 0
+    known = known.with_row_index("_record")
+    numbered = pl.col("inspection_number") != ""
+    matched = pl.concat(
+        [
+            known.join(later, on=KEY, how="inner").select("_record", "as_at"),
+            known.filter(numbered).join(later.filter(numbered), on=NUMBERED, how="inner").select("_record", "as_at"),
+        ]
+    )
+    if matched.is_empty():
+        return known.drop("_record"), 0
+    kept = matched["_record"].n_unique()
+    are, them = ("inspection is", "it") if kept == 1 else ("inspections are", "them")
+    ctx.notes.append(
+        f"{kept:,} {are} left as a later Ofsted file gave {them} (its latest report published on {gov_date(matched['as_at'].max())}; "
+        f"this file's on {gov_date(as_at)}): to correct {them}, import a file at least as recent."
+    )
+    return known.filter(~pl.col("_record").is_in(matched["_record"].implode())).drop("_record"), kept
 
 
 def _redate(known: pl.DataFrame, stored: pl.DataFrame, source: str, run) -> tuple[pl.DataFrame, set[int]]:
     """A later file that gives an inspection held (the same school, framework and inspection number) another
     start date corrects the date, keeping the old one (InspectionChange), rather than adding the inspection
     again. Returns the stored keys as they now are, and the ids of the inspections re-dated."""
-    numbered = ["school_id", "framework", "inspection_number"]
     moved = (
         known.filter(pl.col("inspection_number") != "")
-        .select(*numbered, "started_on")
-        .join(stored.filter(pl.col("inspection_number") != ""), on=numbered, how="inner", suffix="_held")
+        .select(*NUMBERED, "started_on")
+        .join(stored.filter(pl.col("inspection_number") != ""), on=NUMBERED, how="inner", suffix="_held")
         .filter(pl.col("started_on") != pl.col("started_on_held"))
         .join(stored, on=KEY, how="anti")  # not onto a date the school already has an inspection of that framework on
         .unique("id", keep="first", maintain_order=True)
@@ -108,12 +142,14 @@ def _redate(known: pl.DataFrame, stored: pl.DataFrame, source: str, run) -> tupl
 
 
 def _stored(school_ids: list[int]) -> pl.DataFrame:
-    """The keys, numbers and ids of the inspections already stored for these schools."""
+    """The keys, numbers and ids of the inspections already stored for these schools, and how recent the file each
+    was last taken from is (as_at; null for the register, and for files that do not tell)."""
     stored = Inspection.objects.order_by()
     if len(school_ids) <= CHUNK:
         stored = stored.filter(school_id__in=school_ids)
     schema = {"id": pl.Int64, "school_id": pl.Int64, "framework": pl.String, "started_on": pl.Date, "inspection_number": pl.String}
-    frame = pl.DataFrame(list(stored.values_list(*schema)), schema=schema, orient="row")
+    schema["import_run__as_at"] = pl.Date
+    frame = pl.DataFrame(list(stored.values_list(*schema)), schema=schema, orient="row").rename({"import_run__as_at": "as_at"})
     return frame.join(pl.DataFrame({"school_id": school_ids}, schema={"school_id": pl.Int64}), on="school_id", how="semi")
 
 

@@ -67,6 +67,11 @@ class ImportRun(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    as_at = models.DateField(
+        null=True,
+        blank=True,
+        help_text="How recent the file is, where its rows tell: for an Ofsted file, the latest publication date in it.",
+    )
 
     objects = ImportRunQuerySet.as_manager()
 

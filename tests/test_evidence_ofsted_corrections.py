@@ -119,6 +119,59 @@ def test_a_row_that_stops_early_leaves_what_was_held_for_the_fields_it_lacks(sur
     assert (card.judgements["Post-16 provision"], card.judgements["Leadership and governance"]) == ("Not applicable", "Strong standard")
 
 
+# 2. An older file imported after a newer one does not undo what the newer one said.
+
+
+def published_before(path, day: date):
+    """The file as Ofsted would have published it on `day`: only the rows whose reports were out by then."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    column = rows[0].index("Publication date")
+    kept = [rows[0]] + [row for row in rows[1:] if date(*map(int, reversed(row[column].split("/")))) < day]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(kept)
+    older = path.with_name(f"{path.stem}-before-{day}.csv")
+    older.write_text(out.getvalue(), encoding="utf-8")
+    return older
+
+
+def test_an_older_file_imported_after_a_newer_one_leaves_what_the_newer_one_gave(surrey, tmp_path):
+    """January's file, which still put Kenyngton Manor in special measures with safeguarding not met, imported after
+    February's, which Ofsted corrected: what February's file said stands, and the run says why nothing changed."""
+    newer = import_file(OFSTED_ALL)
+    assert newer.as_at == date(2026, 2, 26)
+    before = held()
+    january = published_before(ofsted_all(tmp_path, **{"Category of concern": "SM", "Safeguarding standards": "Not met"}), date(2026, 2, 1))
+    run = import_file(january)
+    assert run.as_at == date(2026, 1, 29)
+    assert (run.outcome, run.created, run.changed) == (ImportOutcome.UNCHANGED, 0, 0), run.message
+    assert held() == before
+    assert (kenyngton().category_of_concern, kenyngton().safeguarding) == ("", "Met")
+    assert not InspectionChange.objects.filter(import_run=run).exists()
+    assert run.unchanged == 1  # of the file's rows, only Kenyngton Manor's is of a school in the register
+    assert "1 inspection is left as a later Ofsted file gave it" in run.message
+    assert "(its latest report published on 26 February 2026; this file's on 29 January 2026)" in run.message
+
+
+def test_an_older_file_does_not_bring_back_a_start_date_a_newer_one_corrected(surrey, tmp_path):
+    """January's file gave Kenyngton Manor's inspection 10429724 a start date a day out, which February's corrected:
+    imported afterwards, January's file neither moves the inspection back nor adds it again on the old date."""
+    import_file(OFSTED_ALL)
+    january = published_before(ofsted_all(tmp_path, **{"Inspection start date": "24/11/2025"}), date(2026, 2, 1))
+    run = import_file(january)
+    assert (run.outcome, run.created, run.changed) == (ImportOutcome.UNCHANGED, 0, 0), run.message
+    [card] = Inspection.objects.filter(school__urn=int(KENYNGTON), framework=Framework.REPORT_CARD)
+    assert (card.started_on, card.inspection_number) == (date(2025, 11, 25), "10429724")
+
+
+def test_a_newer_file_imported_after_an_older_one_corrects_it(surrey, tmp_path):
+    """The other way round, February's file is the correction: it clears January's category and records the change."""
+    january = import_file(published_before(ofsted_all(tmp_path, **{"Category of concern": "SM"}), date(2026, 2, 1)))
+    run = import_file(OFSTED_ALL)
+    assert changes(run) == [("Category of concern", "SM", "")]
+    assert InspectionChange.objects.get(import_run=run).old_import_run_id == january.pk
+    assert "later Ofsted file" not in run.message
+
+
 GUILDFORD_GROVE = 143373  # 'Good' on 27-11-2018 in the register
 
 

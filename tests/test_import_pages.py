@@ -1,5 +1,6 @@
 import gzip
 import re
+from datetime import date
 
 import pytest
 from django.test import override_settings
@@ -154,6 +155,17 @@ def test_a_finished_import_shows_its_checksum_only_when_it_was_recorded(client, 
     refused = import_file(b"Note\nhello\n", file_name="notes.csv")
     page = client.get(reverse("imports:detail", args=[refused.pk])).content.decode()
     assert "File checksum (SHA-256)" in page and refused.checksum in page
+
+
+def test_an_ofsted_imports_page_says_how_recent_the_file_is(client, world):
+    """Its latest report: an older file imported later leaves what a newer one said, so the page shows which is which."""
+    run = ImportRun.objects.create(file_name="ofsted.csv", checksum="0", kind="ofsted_all_inspections", outcome=ImportOutcome.SUCCEEDED)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    assert "Latest report in the file" not in client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    run.as_at = date(2026, 2, 26)
+    run.save()
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert re.search(r"Latest report in the file\s*</dt>\s*<dd[^>]*>\s*26 February 2026", page)
 
 
 @override_settings(TASKS=IMMEDIATE_TASKS)
