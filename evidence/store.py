@@ -8,7 +8,7 @@ years and schools the file does not name are never touched. Re-importing the sam
 Counts: rows_read and skipped count the file's rows; created, changed and unchanged count figures.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 from django.db import connection
@@ -18,7 +18,7 @@ from imports.registry import Counts, ImportRefused
 from register.models import LocalAuthority, School, SchoolLink
 
 from .catalogue import BY_CODE, MEASURES
-from .models import Area, AreaObservation, FigureChange, Measure, Observation, Status
+from .models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
 from .readers import NOT_IN_ROW
 
 CHUNK = 10_000
@@ -66,11 +66,13 @@ class Tally:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    left_out: set[int] = field(default_factory=set)  # ids of the schools whose figures the file leaves as they were
 
     def add(self, other: "Tally"):
         self.created += other.created
         self.changed += other.changed
         self.unchanged += other.unchanged
+        self.left_out |= other.left_out
 
 
 def store_figures(
@@ -94,6 +96,7 @@ def store_figures(
     given = [measures[code] for code in given] if given is not None else figures["measure_id"].unique().to_list()
     given_by = {Observation: given, AreaObservation: list(set(given) | set(areas["measure_id"].unique().to_list()))}
     uncounted = [measures[code] for code in uncounted]
+    authorities = schools["la_id"].unique().to_list()  # those of the schools the file names
     for year in years:
         for model, keys, frame in ((Observation, ["school_id"], schools), (AreaObservation, ["area", "la_code"], areas)):
             part = frame.filter(pl.col("year") == year)
@@ -108,11 +111,13 @@ def store_figures(
                     given_by[model],
                     uncounted,
                     written=lambda n, at=done: ctx.progress(at + n, total),
+                    authorities=authorities,
                 )
             )
             done += part.height
             ctx.progress(done, total)
     _note_years(measures, figures.filter(pl.col("status") != NOT_IN_ROW), source)
+    _note_schools_left_out(ctx, tally.left_out, source)
     return Counts(
         rows_read=rows_read,
         created=tally.created,
@@ -161,17 +166,18 @@ def note_linked_schools_not_held(ctx, skipped_urns: pl.Series) -> None:
 
 
 def _school_ids(urns: list[int], la_codes: frozenset) -> pl.DataFrame:
-    """urn → school_id for the URNs given (of the authorities `la_codes`, if any): looked up one by one
+    """urn → school_id (and la_id) for the URNs given (of the authorities `la_codes`, if any): looked up one by one
     for a few thousand, else the whole register read."""
     conditions = []
     if len(urns) <= CHUNK:
         conditions.append(among("urn", urns))
     if la_codes:
         conditions.append(among("la_id", list(LocalAuthority.objects.filter(code__in=la_codes).values_list("id", flat=True))))
-    sql = f"SELECT urn, id FROM {connection.ops.quote_name(School._meta.db_table)}"  # noqa: S608 (name from model metadata)
+    sql = f"SELECT urn, id, la_id FROM {connection.ops.quote_name(School._meta.db_table)}"  # noqa: S608 (name from model metadata)
     if conditions:
         sql += " WHERE " + " AND ".join(condition for condition, _ in conditions)
-    return _query(sql, [param for _, params in conditions for param in params], {"urn": pl.Int64, "school_id": pl.Int64})
+    schema = {"urn": pl.Int64, "school_id": pl.Int64, "la_id": pl.Int64}
+    return _query(sql, [param for _, params in conditions for param in params], schema)
 
 
 def _query(sql: str, params, schema: dict) -> pl.DataFrame:
@@ -213,26 +219,78 @@ def _refuse_repeated_areas(rows: pl.DataFrame) -> None:
         raise ImportRefused(f"{place} has a row twice (rows {first['line']} and {first['again']})", row=first["again"])
 
 
-def _existing(model, keys: list[str], source: int, year: int, new: pl.DataFrame, measures: list[int]) -> pl.DataFrame:
-    """What `source` said for `year` about the schools (or areas) in `new`, for these measures."""
+def _existing(
+    model, keys: list[str], source: int, year: int, new: pl.DataFrame, measures: list[int]
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """What `source` said for `year` about the schools (or areas) in `new`, for these measures; and, where the year
+    was read whole, what it said of every school."""
     columns = ["id", *keys, "measure_id", "value", "status", "cohort", "import_run_id"]
     schema = {name: pl.Float64 if name == "value" else pl.Int64 for name in columns}
     table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(column_names(model, columns))
     sql = f"SELECT {names} FROM {table} WHERE source = %s AND year = %s"  # noqa: S608 (names from model metadata)
     params = [source, year]
+    whole = model is AreaObservation
     if model is Observation:
         ids = new["school_id"].unique().to_list()
         # A few thousand schools are found through the unique index; most of the country, by reading the year whole.
-        if len(ids) <= CHUNK:
+        whole = len(ids) > CHUNK
+        if not whole:
             condition, more = among("school_id", ids)
             sql += f" AND {condition}"
             params += more
-    held = _query(sql, params, schema).join(new.select(keys).unique(), on=keys, how="semi")
-    return held.filter(pl.col("measure_id").is_in(measures))
+    year_held = _query(sql, params, schema).filter(pl.col("measure_id").is_in(measures))
+    return year_held.join(new.select(keys).unique(), on=keys, how="semi"), year_held if whole else None
+
+
+def _left_out(source: int, year: int, new: pl.DataFrame, measures: list[int], year_held, authorities: list[int]) -> set[int]:
+    """The schools of `authorities` (those of the schools the file names) that `source` gave figures of these measures
+    for `year` and that the file does not name: what is held of them stays, since a file says nothing of a school it
+    leaves out (an authority's own file beside the national one, say), but a corrected file that drops a school should
+    be noticed. From the year read whole where it was, else asked of the unique index, school by school."""
+    school, observation = (connection.ops.quote_name(m._meta.db_table) for m in (School, Observation))
+    in_scope, scope_params = among("la_id", authorities)
+    if year_held is None:
+        measure, measure_params = among("measure_id", measures)
+        sql = (
+            f"SELECT DISTINCT o.school_id FROM {observation} o WHERE o.source = %s AND o.year = %s AND {measure} "  # noqa: S608
+            f"AND o.school_id IN (SELECT id FROM {school} WHERE {in_scope})"
+        )
+        held = _query(sql, [source, year, *measure_params, *scope_params], {"school_id": pl.Int64})
+    else:
+        held = year_held.select("school_id").unique().join(new, on="school_id", how="anti")
+        if held.is_empty():
+            return set()  # none left out: nothing more to ask
+        ids = _query(f"SELECT id FROM {school} WHERE {in_scope}", scope_params, {"school_id": pl.Int64})  # noqa: S608
+        held = held.join(ids, on="school_id", how="semi")
+    return set(held.join(new, on="school_id", how="anti")["school_id"].to_list())
+
+
+def _note_schools_left_out(ctx, left_out: set[int], source: int) -> None:
+    """Say which schools _left_out found, if any."""
+    if not left_out:
+        return
+    urns = sorted(School.objects.filter(id__in=sorted(left_out)[:CHUNK]).values_list("urn", flat=True))
+    if len(urns) == 1:
+        which = f"1 school of its authorities, URN {urns[0]}, that"
+    else:
+        which = f"{len(left_out):,} schools of its authorities, such as URN {', '.join(map(str, urns[:3]))}, that"
+    ctx.notes.append(
+        f"This file leaves out {which} an earlier file of {Source(source).label} for the same year gave figures for: "
+        "they are kept as they were (a file says nothing of a school it leaves out)."
+    )
 
 
 def _sync(
-    model, keys: list[str], new: pl.DataFrame, source: int, year: int, run_id: int, measures: list[int], uncounted=(), written=None
+    model,
+    keys: list[str],
+    new: pl.DataFrame,
+    source: int,
+    year: int,
+    run_id: int,
+    measures: list[int],
+    uncounted=(),
+    written=None,
+    authorities=(),
 ) -> Tally:
     """Make what `source` says for `year` about the schools (or areas) in `new` what `new` says, for the
     file's `measures`; `written(n)` hears how many figures are in after each batch. A figure a short row
@@ -242,7 +300,8 @@ def _sync(
         return Tally()
     extra = ["computed"] if model is AreaObservation else []
     new = new.select([*keys, "measure_id", "value", "status", "cohort", *extra])
-    old = _existing(model, keys, source, year, new, measures)
+    old, year_held = _existing(model, keys, source, year, new, measures)
+    left_out = _left_out(source, year, new, measures, year_held, authorities) if model is Observation else set()
     both = _uncounted(new.join(old, on=[*keys, "measure_id"], how="full", coalesce=True, suffix="_old"), uncounted)
     is_new, is_gone, unsaid = pl.col("id").is_null(), pl.col("status").is_null(), pl.col("status") == NOT_IN_ROW
     same = (
@@ -267,6 +326,7 @@ def _sync(
         created=created.height,
         changed=replaced.height + gone.height,
         unchanged=both.filter(~is_new & ~is_gone & same).height,
+        left_out=left_out,
     )
 
 

@@ -268,6 +268,25 @@ def test_a_corrected_file_replaces_its_year_from_its_source_only(surrey, tmp_pat
     assert (change.old_text, change.new_text) == ("56%", "58%")
 
 
+def test_a_corrected_file_that_leaves_a_school_out_keeps_its_figures_and_says_which(surrey, tmp_path):
+    """A file says nothing of a school it leaves out (an authority's own file beside the national one): Guildford
+    Grove's figures stay, and the import names the school, so that a correction dropping a school is noticed."""
+    import_file(KS2[2019])
+    before = snapshot()
+    lines = KS2[2019].read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    without = tmp_path / "2018-2019-936-ks2final.csv"
+    without.write_text("".join(line for line in lines if ",143373," not in line), encoding="utf-8")
+    assert len(without.read_text().splitlines()) == len(lines) - 1
+    run = import_file(without)
+    assert (run.outcome, run.created, run.changed) == (ImportOutcome.UNCHANGED, 0, 0), run.message
+    assert snapshot() == before
+    assert (
+        "This file leaves out 1 school of its authorities, URN 143373, that an earlier file of Key stage 2 performance "
+        "tables (final) for the same year gave figures for: they are kept as they were"
+    ) in run.message
+    assert "leaves out" not in import_file(KS2[2019]).message  # the whole file again names every school
+
+
 def test_a_figure_a_corrected_file_leaves_blank_is_removed_and_recorded(surrey, tmp_path):
     first = import_file(KS2[2019])
     held = Observation.objects.count()
