@@ -56,6 +56,8 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
     skipped = records["line"].n_unique() - known["line"].n_unique()
     note_linked_schools_not_held(ctx, records.join(schools, on="urn", how="anti")["urn"].unique())
     ctx.run.as_at = records["published_on"].max()
+    if source == InspectionSource.OFSTED_ALL:
+        _note_inspections_left_out(ctx, known, records["published_on"].min(), wanted)
     stored = _stored(known["school_id"].unique().to_list())
     known, kept = _leave_later_files_word(ctx, known, stored)
     stored = stored.drop("as_at")
@@ -78,6 +80,32 @@ def store_inspections(ctx, records: pl.DataFrame, source: str, *, rows_read: int
 
 KEY = ["school_id", "framework", "started_on"]
 NUMBERED = ["school_id", "framework", "inspection_number"]
+
+
+def _note_inspections_left_out(ctx, known: pl.DataFrame, first_published, schools) -> None:
+    """A year-to-date file lists every inspection whose report was published in its span: one that an earlier such
+    file gave, published in that span, and that this one leaves out, Ofsted has withdrawn or the file lacks. It is
+    kept (the file says nothing of it), and the import says how many and which, so that someone can look."""
+    if first_published is None:
+        return
+    held = Inspection.objects.filter(
+        source=InspectionSource.OFSTED_ALL, school__in=schools, published_on__range=(first_published, ctx.run.as_at)
+    )
+    schema = {"school_id": pl.Int64, "framework": pl.String, "started_on": pl.Date, "school__urn": pl.Int64, "inspection_number": pl.String}
+    held = pl.DataFrame(list(held.order_by("school__urn", "started_on").values_list(*schema)), schema=schema, orient="row")
+    missing = held.join(known, on=KEY, how="anti").join(known.filter(pl.col("inspection_number") != ""), on=NUMBERED, how="anti")
+    if missing.is_empty():
+        return
+    examples = ", ".join(
+        f"URN {urn} ({f'inspection {number}, ' if number else ''}{gov_date(started)})"
+        for urn, number, started in missing.select("school__urn", "inspection_number", "started_on").head(3).iter_rows()
+    )
+    are, stay = ("1 inspection", "It stays") if missing.height == 1 else (f"{missing.height:,} inspections", "They stay")
+    ctx.notes.append(
+        f"This file leaves out {are} that an earlier year-to-date file gave, published between {gov_date(first_published)} and "
+        f"{gov_date(ctx.run.as_at)}: {examples}. {stay} in the schools' histories; where Ofsted has withdrawn a report, say so "
+        "in the school's local intelligence."
+    )
 
 
 def _leave_later_files_word(ctx, known: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.DataFrame, int]:

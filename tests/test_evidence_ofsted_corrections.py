@@ -172,6 +172,24 @@ def test_a_newer_file_imported_after_an_older_one_corrects_it(surrey, tmp_path):
     assert "later Ofsted file" not in run.message
 
 
+def test_a_year_to_date_file_that_leaves_out_an_inspection_an_earlier_one_gave_keeps_it_and_says_which(surrey, tmp_path):
+    """Ofsted's year-to-date file lists every report published in its span: one it no longer lists (withdrawn, say)
+    stays in the history, and the import names it so that someone can look."""
+    import_file(OFSTED_ALL)
+    before = held()
+    rows = OFSTED_ALL.read_text(encoding="utf-8").splitlines(keepends=True)
+    without = tmp_path / "ofsted-without-kenyngton.csv"
+    without.write_text("".join(row for row in rows if f",{KENYNGTON}," not in row), encoding="utf-8")
+    run = import_file(without)
+    assert (run.outcome, run.created, run.changed) == (ImportOutcome.UNCHANGED, 0, 0), run.message
+    assert held() == before
+    assert (
+        "This file leaves out 1 inspection that an earlier year-to-date file gave, published between 11 January 2026 and "
+        "26 February 2026: URN 140348 (inspection 10429724, 25 November 2025). It stays in the schools' histories"
+    ) in run.message
+    assert "leaves out" not in import_file(OFSTED_ALL).message
+
+
 GUILDFORD_GROVE = 143373  # 'Good' on 27-11-2018 in the register
 
 
