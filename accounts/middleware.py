@@ -16,6 +16,9 @@ SIGNED_IN_COOKIE = "cg_signed_in"
 # Why the sign-in page is shown to someone who was signed in: the session ran out, or it is still
 # there but no longer lets the person in (an administrator deactivated the account meanwhile).
 TIMED_OUT, ENDED = "timed_out", "ended"
+# What a page asks in the background (accounts.sessions, for the warning before the session ends): signed out, it is
+# sent to sign in like any request, but leaves the reason for the page itself, asked for next, to give.
+ASKED_IN_THE_BACKGROUND = "/accounts/session/"
 
 
 def is_public(path: str) -> bool:
@@ -32,7 +35,7 @@ class RequireSignInMiddleware:
             user = request.user
             if not user.is_authenticated:
                 response = redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
-                if request.COOKIES.get(SIGNED_IN_COOKIE):
+                if request.COOKIES.get(SIGNED_IN_COOKIE) and not path.startswith(ASKED_IN_THE_BACKGROUND):
                     response["Location"] += f"&signed_out={ENDED if SESSION_KEY in request.session else TIMED_OUT}"
                     response.delete_cookie(SIGNED_IN_COOKIE)
                     request.session.flush()

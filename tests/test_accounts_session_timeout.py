@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from accounts.middleware import SIGNED_IN_COOKIE
 from accounts.roles import Role
 
 from .conftest import sign_in
@@ -85,6 +86,24 @@ def test_an_ended_session_is_sent_to_sign_in_not_told_it_has_time(client, office
     response = client.get(STATUS)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/sign-in/")
+
+
+@pytest.mark.parametrize(("ended_by", "reason"), [("deactivating", "ended"), ("time", "timed_out")])
+def test_asking_in_the_background_leaves_the_reason_for_the_page_asked_for_next(client, officer, ended_by, reason):
+    """The warning, finding the session over, asks for its page again: the sign-in page that follows says why, whether
+    an administrator deactivated the account meanwhile or the session ran out."""
+    sign_in(client, officer)
+    client.cookies[SIGNED_IN_COOKIE] = "1"  # set by the sign-in page
+    if ended_by == "deactivating":
+        officer.is_active = False
+        officer.save()
+    else:
+        session_ending_in(client, -1)
+    for response in (client.get(STATUS), client.post(STAY)):
+        assert response.status_code == 302
+        assert "signed_out" not in response["Location"]
+    response = client.get("/home/")
+    assert response["Location"] == f"/accounts/sign-in/?next=/home/&signed_out={reason}"
 
 
 def test_signed_in_pages_carry_the_warning_with_the_sessions_length(client, officer, settings):

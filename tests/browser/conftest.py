@@ -164,24 +164,21 @@ def _is_asset(url: str) -> bool:
 
 @pytest.fixture
 def sign_in_as(context, live_server):
-    """Sign a user in by copying a server-side session into the browser (second factor given)."""
+    """Sign a user in by copying a server-side session into the browser (second factor given), with the cookie the
+    sign-in page sets beside it, which tells a session that ran out from one never begun."""
 
     def sign_in_as(user):
         from django.test import Client
 
+        from accounts.middleware import SIGNED_IN_COOKIE
         from tests.conftest import sign_in
 
         client = sign_in(Client(), user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         context.add_cookies(
             [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": cookie.value,
-                    "url": live_server.url,
-                    "httpOnly": True,
-                    "sameSite": "Lax",
-                }
+                {"name": name, "value": value, "url": live_server.url, "httpOnly": True, "sameSite": "Lax"}
+                for name, value in ((settings.SESSION_COOKIE_NAME, cookie.value), (SIGNED_IN_COOKIE, "1"))
             ]
         )
         return user

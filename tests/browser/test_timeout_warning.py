@@ -80,6 +80,19 @@ def test_a_session_left_to_run_out_lands_on_sign_in_which_says_why_and_comes_bac
     assert page.locator("form input[name=next]").input_value() == f"/schools/{school.urn}/"
 
 
+def test_an_account_deactivated_meanwhile_lands_on_sign_in_which_says_so_not_that_time_ran_out(page, world, sign_in_as, settings):
+    settings.SESSION_COOKIE_AGE = 8
+    user = sign_in_as(world.users[Role.HEADTEACHER])
+    page.goto("/home/")
+    user.is_active = False
+    user.save()
+    page.wait_for_url("**/accounts/sign-in/**", timeout=15_000)
+    assert "signed_out=ended" in page.url
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_be_visible()
+    expect(banner).not_to_contain_text("For your security, you have been signed out")
+
+
 def test_work_in_another_tab_keeps_the_warning_from_signing_anyone_out(page, world, sign_in_as, settings):
     settings.SESSION_COOKIE_AGE = 15
     sign_in_as(world.users[Role.HEADTEACHER])

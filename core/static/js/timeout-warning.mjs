@@ -103,12 +103,10 @@ export function warnBeforeSignOut(dialog) {
     wait(sessionSeconds - warningSeconds, check);
   }
 
-  // To the sign-in page, which says why, and comes back here once they have signed in again.
+  // To the sign-in page, by asking for this page again: signed out, the server sends them there with the reason it
+  // knows (the session ran out, or an administrator ended the account's access meanwhile), and back here afterwards.
   function signIn() {
-    const url = new URL(dialog.dataset.signInUrl, window.location.href);
-    url.searchParams.set("next", window.location.pathname + window.location.search);
-    url.searchParams.set("signed_out", "timed_out");
-    window.location.assign(url);
+    window.location.assign(window.location.pathname + window.location.search);
   }
 
   stayForm.addEventListener("submit", (event) => {
