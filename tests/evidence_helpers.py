@@ -27,6 +27,15 @@ def snapshot():
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in EVIDENCE_MODELS}
 
 
+def without_rows(path: Path, marker: str, out: Path) -> Path:
+    """A copy of the file at `out` with the rows that hold `marker` left out (a school's, by its URN between commas)."""
+    rows = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    kept = [row for row in rows if marker not in row]
+    assert len(kept) == len(rows) - 1, f"{marker!r} is in {len(rows) - len(kept)} rows of {path.name}, not one"
+    out.write_text("".join(kept), encoding="utf-8")
+    return out
+
+
 def figure(urn, code, year, **filters):
     """The one stored figure for a school, measure and year (as (value, status label))."""
     obs = Observation.objects.get(school__urn=urn, measure__code=code, year=year, **filters)

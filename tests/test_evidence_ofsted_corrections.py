@@ -11,7 +11,7 @@ from evidence.models import Framework, Inspection, InspectionChange
 from imports.models import ImportOutcome
 from imports.services import import_file
 
-from .evidence_helpers import GIAS_2021, OFSTED_ALL, snapshot
+from .evidence_helpers import GIAS_2021, OFSTED_ALL, snapshot, without_rows
 from .test_evidence_inspections import GRADED, REPORT_CARD, latest_file, latest_row
 
 # Kenyngton Manor Primary School's report card in Ofsted's year-to-date file (row 108): inspection 10429724,
@@ -177,10 +177,7 @@ def test_a_year_to_date_file_that_leaves_out_an_inspection_an_earlier_one_gave_k
     stays in the history, and the import names it so that someone can look."""
     import_file(OFSTED_ALL)
     before = held()
-    rows = OFSTED_ALL.read_text(encoding="utf-8").splitlines(keepends=True)
-    without = tmp_path / "ofsted-without-kenyngton.csv"
-    without.write_text("".join(row for row in rows if f",{KENYNGTON}," not in row), encoding="utf-8")
-    run = import_file(without)
+    run = import_file(without_rows(OFSTED_ALL, f",{KENYNGTON},", tmp_path / "ofsted-without-kenyngton.csv"))
     assert (run.outcome, run.created, run.changed) == (ImportOutcome.UNCHANGED, 0, 0), run.message
     assert held() == before
     assert (
