@@ -13,7 +13,7 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record
 from partnership.models import Body, BodyKind
-from register.models import TRUST_KINDS, Group, LocalAuthority, School, SchoolStatus
+from register.models import TRUST_KINDS, Group, LocalAuthority, School
 
 DEMO_DIR = settings.BASE_DIR / "demo"
 MANIFEST = DEMO_DIR / "manifest.txt"
@@ -64,7 +64,7 @@ DEMO_NAMES = {
 
 
 def _targets(authority: LocalAuthority) -> dict[Role, list]:
-    open_schools = School.objects.filter(la=authority).exclude(status=SchoolStatus.CLOSED)
+    open_schools = School.objects.filter(la=authority).open()
     primary = open_schools.filter(phase="Primary", pupils__isnull=False).order_by("urn").first() or open_schools.order_by("urn").first()
     trust = (
         Group.objects.filter(kind__in=TRUST_KINDS, memberships__school__la=authority, memberships__left_on__isnull=True)

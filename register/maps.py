@@ -10,7 +10,7 @@ from html import escape
 
 from django.utils.safestring import mark_safe
 
-from .models import School, SchoolStatus
+from .models import School
 
 WIDTH, HEIGHT, PAD = 400, 300, 12
 
@@ -43,11 +43,7 @@ def _svg(title_id, title, desc, body):
 
 
 def _positions(authority):
-    return list(
-        School.objects.filter(la=authority, latitude__isnull=False)
-        .exclude(status=SchoolStatus.CLOSED)
-        .values_list("latitude", "longitude", "urn")
-    )
+    return list(School.objects.filter(la=authority, latitude__isnull=False).open().values_list("latitude", "longitude", "urn"))
 
 
 def locator_svg(school: School):

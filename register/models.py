@@ -92,7 +92,7 @@ class Group(models.Model):
 
 class SchoolQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(status__in=[SchoolStatus.CLOSED])
+        return self.filter(status__in=OPEN_STATUSES)
 
     def in_la(self, authority):
         return self.filter(la=authority)
@@ -132,6 +132,10 @@ class SchoolStatus(models.TextChoices):
     PROPOSED_TO_CLOSE = "Open, but proposed to close", "Open, but proposed to close"
     PROPOSED_TO_OPEN = "Proposed to open", "Proposed to open"
     CLOSED = "Closed", "Closed"
+
+
+# A school proposed to open has no pupils yet and is not counted among an authority's open schools.
+OPEN_STATUSES = (SchoolStatus.OPEN, SchoolStatus.PROPOSED_TO_CLOSE)
 
 
 class School(models.Model):
@@ -224,7 +228,7 @@ class School(models.Model):
 
     @property
     def is_open(self):
-        return self.status != SchoolStatus.CLOSED
+        return self.status in OPEN_STATUSES
 
     @property
     def head_name(self):

@@ -40,7 +40,7 @@ def state_funded(through: str = "") -> Q:
     return Q(**{f"{through}type_group__in": STATE_FUNDED_TYPE_GROUPS}) | Q(**{f"{through}type_name__in": STATE_FUNDED_SPECIAL_TYPES})
 
 
-STATUSES = {"open": "Open", "closed": "Closed", "all": "Open and closed"}
+STATUSES = {"open": "Open", "closed": "Closed", "all": "All"}
 DIGITS = re.compile(r"^\d{5,7}$")
 LAESTAB = re.compile(r"^(\d{3})[/ -]?(\d{4})$")
 OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
@@ -105,7 +105,7 @@ class SchoolFilters:
         if (la := whole_number(self.la)) is not None:
             schools = schools.filter(la__code=la)
         if self.status == "open":
-            schools = schools.exclude(status=SchoolStatus.CLOSED)
+            schools = schools.open()
         elif self.status == "closed":
             schools = schools.filter(status=SchoolStatus.CLOSED)
         if self.ofsted:

@@ -14,6 +14,7 @@ from evidence.models import Framework
 from . import maps
 from .models import (
     ACADEMY_TRUST_KINDS,
+    OPEN_STATUSES,
     TRUST_KINDS,
     Group,
     GroupKind,
@@ -175,7 +176,7 @@ def trust_detail(request, uid):
 def authority_list(request):
     scope = scope_for(request.user)
     authorities = LocalAuthority.objects.all() if scope.everything else LocalAuthority.objects.filter(id__in=scope.register_authority_ids)
-    is_open = ~Q(schools__status=SchoolStatus.CLOSED)
+    is_open = Q(schools__status__in=OPEN_STATUSES)
     authorities = authorities.annotate(
         open_schools=Count("schools", filter=is_open), state_funded=Count("schools", filter=is_open & state_funded("schools__"))
     )
@@ -189,7 +190,7 @@ def authority_detail(request, code):
         raise Http404("No such authority is visible to you.")
     # Not through authority.schools: each school read from a related manager is given the authority, which reads
     # its la_id, and graded_counts reads its schools with only their id and URN: a query per school.
-    open_schools = School.objects.filter(la=authority).exclude(status=SchoolStatus.CLOSED)
+    open_schools = School.objects.filter(la=authority).open()
     by = lambda field: open_schools.values(field).annotate(n=Count("id"), pupils=Sum("pupils")).order_by("-n", field)  # noqa: E731
     # Counted from the memberships alone, then the groups fetched by id: joining the two makes the
     # database go through every group of the country.
@@ -212,6 +213,7 @@ def authority_detail(request, code):
             n=Count("id"), state_funded=Count("id", filter=state_funded()), pupils=Sum("pupils"), capacity=Sum("capacity")
         ),
         "closed": authority.schools.filter(status=SchoolStatus.CLOSED).count(),
+        "proposed": authority.schools.filter(status=SchoolStatus.PROPOSED_TO_OPEN).count(),
         "by_phase": by("phase"),
         "by_type_group": by("type_group"),
         "graded": graded_counts(open_schools.filter(state_funded()).only("pk", "urn")),

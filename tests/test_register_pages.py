@@ -567,3 +567,21 @@ def test_each_of_a_schools_pages_is_titled_alike(officer_client, world):
         html = officer_client.get(reverse(name, args=[school.urn])).content.decode()
         titles.append(re.search(r"<title[^>]*>(.*?)</title>", html, re.S).group(1).strip())
     assert titles == [f"{page}: {school.name} – Common Ground" for page in ("People", "Results and data", "Timeline", "Local intelligence")]
+
+
+def test_a_school_proposed_to_open_is_not_counted_as_open(officer_client, world):
+    """GIAS lists a school before it opens: it has no pupils or inspection yet, so no page counts it as open."""
+    from register.models import SchoolStatus
+
+    coming = SchoolFactory(la=world.la, name="Ash Grange Free School", status=SchoolStatus.PROPOSED_TO_OPEN, opened_on=date(2027, 9, 1))
+    assert not coming.is_open
+    listed = officer_client.get(reverse("register:school-list"), {"q": "Ash Grange"}).content.decode()
+    assert "Ash Grange Free School" not in listed
+    every = officer_client.get(reverse("register:school-list"), {"q": "Ash Grange", "status": "all"}).content.decode()
+    assert re.search(r"Ash Grange Free School</a>.*?govuk-tag--grey\">Proposed to open</strong>", every, re.S)
+    page = text(officer_client.get(reverse("register:school-detail", args=[coming.urn])))
+    assert "This school is proposed to open on 1 September 2027" in page and "This school closed" not in page
+    authority = text(officer_client.get(reverse("register:authority-detail", args=[936])))
+    assert "Open schools 3 , of which" in authority and "Proposed to open (not yet counted as open) 1" in authority
+    results = text(officer_client.get(reverse("evidence:authority-results", args=[936])))
+    assert "3 open establishments" in results
