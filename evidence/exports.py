@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from .catalogue import BY_CODE
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
-from .presenters import RANK, authority_series
+from .presenters import RANK, authority_series, ethnic_groups
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
 # names come from imported files, so they must never run as one when a download is opened.
@@ -46,16 +46,23 @@ def authority_rows(authority, schools):
 
 
 def _area_figures(authority):
-    """The authority's and England's figures as the overview shows them: England's as published, and for a year it
-    is given only phase by phase, each phase's; a progress score's national average by definition, which DfE
-    leaves blank, said to be so."""
+    """The authority's and England's figures as the overview shows them, for each key measure the authority has
+    figures for and for its pupils' ethnic groups (every year, where the page gives the latest): England's as
+    published, and for a year it is given only phase by phase, each phase's; a progress score's national average by
+    definition, which DfE leaves blank, said to be so."""
+    series_list = authority_series(authority.code)
+    # England's only beside a measure the page shows: one the authority has figures for.
+    shown = [series.measure.code for series in series_list]
+    ethnicity = ethnic_groups(authority.code)
+    if ethnicity:
+        shown += [measure.code for _, measure, *_ in ethnicity.rows]
     stored = (
-        AreaObservation.objects.filter(measure__key=True)
+        AreaObservation.objects.filter(measure__code__in=shown)
         .filter(Q(area=Area.LA, la_code=authority.code) | Q(area=Area.ENGLAND))
         .values_list("area", "measure__order", *FIGURE, "computed")
     )
     figures = list(stored)
-    for series in authority_series(authority.code):
+    for series in series_list:
         order, code = series.measure.order, series.measure.code
         for year, phases in series.england_phases.items():
             for area, p in phases.items():

@@ -560,6 +560,12 @@ def category_code(category: str | None) -> str:
     return category.upper() if category.upper() in CATEGORIES else CATEGORY_OF_WORDS.get(category.lower(), category)
 
 
+def category_words(category: str) -> str:
+    """A category of concern in words, as CATEGORIES gives them ("special measures" for SM); other text as given."""
+    code = category_code(category)
+    return CATEGORIES.get(code, code)
+
+
 def describe_outcome(overall: str, category: str) -> str:
     """A graded inspection's outcome in words: 'Good'; 'Inadequate: special measures'; other words as published."""
     grade = legacy_grade(overall)

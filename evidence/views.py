@@ -1,9 +1,13 @@
 """Pages: a school's results and data, its timeline and local intelligence; an authority's results."""
 
+from collections import Counter
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 
 from accounts.access import scope_for
 from audit.models import AuditAction
@@ -11,7 +15,7 @@ from audit.services import record
 from core.jinja import gov_date
 from core.school_pages import confidential_school, may_open
 from core.words import listed
-from register.models import LocalAuthority, School, SchoolStatus
+from register.models import LocalAuthority, School
 from register.presenters import state_funded
 
 from . import exports
@@ -21,7 +25,7 @@ from .forms import CorrectionForm, IntelligenceForm, WithdrawalForm, changed_fie
 from .history import history, history_urns
 from .latest import graded_counts
 from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
-from .ofsted import in_published_order
+from .ofsted import category_words, in_published_order
 from .permissions import changeable_entries, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series
 from .services import correct_intelligence, record_intelligence, withdraw_intelligence
@@ -330,7 +334,7 @@ def _visible_authority(request, code) -> LocalAuthority:
 
 def authority_results(request, code):
     authority = _visible_authority(request, code)
-    schools = School.objects.visible_to(request.user).filter(la=authority).exclude(status=SchoolStatus.CLOSED)
+    schools = School.objects.visible_to(request.user).filter(la=authority).open()
     series_list = authority_series(authority.code)
 
     def lines_for(series):
@@ -367,8 +371,17 @@ def authority_results(request, code):
     return render(request, "evidence/authority_results.html", context)
 
 
-def _report_card_counts(schools):
-    """Area → words → number of schools whose latest report card says so."""
+class ReportCardCounts(NamedTuple):
+    """The schools whose latest inspection is a report card: how many; area → words → how many say so; how many
+    met the safeguarding standards and did not; and category of concern (in words) → how many were placed in it."""
+
+    count: int
+    areas: dict[str, dict[str, int]]
+    safeguarding: dict[str, int]
+    categories: dict[str, int]
+
+
+def _report_card_counts(schools) -> ReportCardCounts:
     latest = {}
     for inspection in Inspection.objects.filter(school__in=schools, framework=Framework.REPORT_CARD).order_by("started_on"):
         latest[inspection.school_id] = inspection
@@ -377,7 +390,14 @@ def _report_card_counts(schools):
         for area, words in inspection.judgements.items():
             table.setdefault(area, {}).setdefault(words, 0)
             table[area][words] += 1
-    return len(latest), dict(in_published_order(table))
+    safeguarding = Counter(inspection.safeguarding for inspection in latest.values())
+    categories = Counter(category_words(inspection.category_of_concern) for inspection in latest.values() if inspection.category_of_concern)
+    return ReportCardCounts(
+        len(latest),
+        dict(in_published_order(table)),
+        {words: safeguarding[words] for words in ("Met", "Not met")},
+        dict(sorted(categories.items())),
+    )
 
 
 def authority_results_download(request, code, fmt):
@@ -385,7 +405,7 @@ def authority_results_download(request, code, fmt):
     schools = School.objects.visible_to(request.user).filter(la=authority)
     rows = exports.authority_rows(authority, schools)
     record(AuditAction.EXPORT, request=request, obj=authority, format=fmt)
-    name = f"{authority.name.lower().replace(' ', '-')}-results"
+    name = f"{slugify(authority.name)}-results"  # "Bristol, City of": bristol-city-of-results
     if fmt == "xlsx":
         body = exports.as_xlsx(rows, f"{authority.name} results")
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -166,6 +166,39 @@ def test_authority_overview_lists_its_pupils_by_ethnic_group_beside_england(clie
     assert rows[0] == ["Ethnic group", "Surrey", "England"]
     assert rows[4] == ["Asian", f"{asian[936]}%", f"{asian[0]}%"]
     assert "calculated here from the schools' counts" in html.split('id="h-ethnic-groups"', 1)[1].split("</section>", 1)[0]
+    # The downloads give the same figures, the authority's then England's.
+    downloaded = {
+        r["School"]: r["Value"]
+        for r in csv_rows(client, 936)
+        if r["Measure code"] == "ethnicity_asian_pct" and r["Academic year"] == "2022/23"
+    }
+    assert downloaded == {"Surrey": f"{asian[936]}", "England (state-funded schools)": f"{asian[0]}"}
+
+
+def test_a_downloads_file_name_is_the_authoritys_name_in_plain_letters(client, surrey):
+    from register.models import LocalAuthority
+
+    LocalAuthority.objects.filter(code=936).update(name="Bristol, City of")
+    sign_in(client, surrey)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(reverse(f"evidence:authority-results-{fmt}", args=[936]))
+        assert response["Content-Disposition"] == f'attachment; filename="bristol-city-of-results.{fmt}"'
+
+
+def test_downloads_give_englands_figures_only_beside_the_authoritys(client, surrey):
+    """The overview shows a measure only where the authority has figures for it; England's for any other is not its."""
+    fsm = AreaObservation.objects.get(area=Area.ENGLAND, measure__code="fsm_pct", year=2023)
+    surreys = AreaObservation.objects.filter(area=Area.LA, la_code=936).values("measure")
+    other = Measure.objects.filter(key=True).exclude(pk__in=surreys).first()
+    AreaObservation.objects.create(
+        area=Area.ENGLAND, la_code=0, measure=other, year=2023, value=39.3, source=fsm.source, import_run=fsm.import_run
+    )
+    sign_in(client, surrey)
+    rows = [r for r in csv_rows(client, 936) if r["URN"] == ""]
+    assert other.code not in {r["Measure code"] for r in rows}
+    assert {r["Measure code"] for r in rows if r["School"] == "Surrey"} == {
+        r["Measure code"] for r in rows if r["School"].startswith("England")
+    }
 
 
 def test_a_special_schools_results_say_the_figures_beside_them_are_all_schools(client, surrey):
@@ -796,3 +829,21 @@ def test_the_outcomes_table_counts_apart_the_schools_that_replaced_one_the_regis
     )
     # Of Surrey's 25 open state-funded schools with none on record, 14 are academies whose predecessor it lacks.
     assert (counts["No graded inspection on record"], counts[REPLACED_UNHELD]) == ("11", "14")
+
+
+def test_authority_overview_counts_report_cards_safeguarding_and_categories_of_concern(client, surrey):
+    """Report cards have no overall grade; safeguarding not met and a category of concern are what an officer must not miss."""
+    from evidence.models import Framework, Inspection
+
+    from .test_evidence_latest_inspection import text
+
+    sign_in(client, surrey)
+    cards = Inspection.objects.filter(framework=Framework.REPORT_CARD, school__la__code=936)
+    met = cards.filter(safeguarding="Met").values("school").distinct().count()
+    assert met > 0
+    page = text(client.get(reverse("evidence:authority-results", args=[936])))
+    assert f"Safeguarding standards met {met} Safeguarding standards not met 0 In a category of concern None" in page
+    one = cards.filter(safeguarding="Met").order_by("school__urn").first()
+    Inspection.objects.filter(pk=one.pk).update(safeguarding="Not met", category_of_concern="SM")
+    page = text(client.get(reverse("evidence:authority-results", args=[936])))
+    assert f"Safeguarding standards met {met - 1} Safeguarding standards not met 1 In a category of concern: special measures 1" in page
