@@ -23,6 +23,7 @@ from markupsafe import Markup
 from audit.models import AuditAction
 from audit.services import record
 from core.numbers import whole_number
+from core.words import duration
 
 from . import services
 from .access import scope_for
@@ -78,9 +79,9 @@ def _signed_in(request, user):
 def locked_out(request, original_response=None, credentials=None):
     """django-axes calls this when an account is locked after repeated failed sign-ins."""
     cool_off = get_cool_off(request)
-    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    wait = duration(max(60, cool_off.total_seconds())) if cool_off else None  # "30 minutes", "an hour", "2 hours"
     record(AuditAction.LOCKED_OUT, request=request, email=get_client_username(request, credentials) or "")
-    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+    return render(request, "accounts/locked_out.html", {"wait": wait}, status=429)
 
 
 @require_http_methods(["GET", "POST"])

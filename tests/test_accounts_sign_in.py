@@ -74,6 +74,13 @@ def test_missing_fields_are_each_named(client, db):
     assert not AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).exists()
 
 
+@pytest.mark.parametrize("hours, words", [(1, "an hour"), (2, "2 hours"), (0.001, "a minute")])
+def test_the_lockout_page_says_how_long_to_wait_as_people_say_it(client, head, settings, hours, words):
+    settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME = 1, hours
+    response = client.post(SIGN_IN, {"email": head.email, "password": "wrong"})
+    assert response.status_code == 429 and f"You can try again in {words}." in response.content.decode()
+
+
 def test_account_is_locked_after_the_failure_limit(client, head, settings):
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(2):
@@ -82,7 +89,7 @@ def test_account_is_locked_after_the_failure_limit(client, head, settings):
     assert response.status_code == 429
     html = response.content.decode()
     assert "Your account is locked" in html
-    assert "30 minutes" in html
+    assert "You can try again in 30 minutes." in html
     # Even the right password is refused while locked.
     response = client.post(SIGN_IN, {"email": head.email, "password": PASSWORD})
     assert response.status_code == 429
