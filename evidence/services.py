@@ -48,11 +48,27 @@ def _name_of(user) -> str:
     return user.get_full_name() or user.email
 
 
+class AlreadyWithdrawn(Exception):
+    """The entry was withdrawn, by someone else perhaps, after the page that would change it was shown."""
+
+    def __init__(self, entry):
+        super().__init__(f"{entry} was withdrawn by {entry.withdrawn_by_name} at {entry.withdrawn_at:%Y-%m-%d %H:%M}")
+        self.entry = entry
+
+
+def _locked(entry) -> IntelligenceEntry:
+    """The entry as it stands, locked for the change: refused (AlreadyWithdrawn) where it was withdrawn meanwhile."""
+    entry = IntelligenceEntry.objects.select_for_update().select_related("school").get(pk=entry.pk)
+    if entry.withdrawn_at is not None:
+        raise AlreadyWithdrawn(entry)
+    return entry
+
+
 def correct_intelligence(entry, *, user, kind, severity, occurred_on, summary, reason, request=None) -> IntelligenceRevision:
     """Correct `entry` in place, keeping the version it replaces (with who corrected it, when and why), and audit it.
-    Callers check permission (evidence.permissions.may_change_intelligence)."""
+    Callers check permission (evidence.permissions.may_change_intelligence); a withdrawn entry is not changed."""
     with transaction.atomic():
-        entry = IntelligenceEntry.objects.select_for_update().select_related("school").get(pk=entry.pk)
+        entry = _locked(entry)
         before = str(entry)
         changed = changed_fields(entry, {"kind": kind, "severity": severity, "occurred_on": occurred_on, "summary": summary})
         revision = IntelligenceRevision.objects.create(
@@ -73,9 +89,9 @@ def correct_intelligence(entry, *, user, kind, severity, occurred_on, summary, r
 
 def withdraw_intelligence(entry, *, user, reason, request=None) -> IntelligenceEntry:
     """Take `entry` off the timeline without deleting it, saying who withdrew it, when and why, and audit it.
-    Callers check permission (evidence.permissions.may_change_intelligence)."""
+    Callers check permission (evidence.permissions.may_change_intelligence); one withdrawn already stays as it was."""
     with transaction.atomic():
-        entry = IntelligenceEntry.objects.select_for_update().select_related("school").get(pk=entry.pk)
+        entry = _locked(entry)
         entry.withdrawn_at = timezone.now()
         entry.withdrawn_by = user
         entry.withdrawn_by_name = _name_of(user)

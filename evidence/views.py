@@ -1,17 +1,20 @@
 """Pages: a school's results and data, its timeline and local intelligence; an authority's results."""
 
 from collections import Counter
+from functools import wraps
 from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.access import scope_for
 from audit.models import AuditAction
-from audit.services import record
+from audit.services import record, record_refusal
 from core.jinja import gov_date
 from core.school_pages import confidential_school, may_open
 from core.words import listed
@@ -28,7 +31,7 @@ from .models import Area, Framework, Inspection, IntelligenceEntry, Intelligence
 from .ofsted import category_words, in_published_order
 from .permissions import changeable_entries, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series
-from .services import correct_intelligence, record_intelligence, withdraw_intelligence
+from .services import AlreadyWithdrawn, correct_intelligence, record_intelligence, withdraw_intelligence
 from .timeline import correction_of, inspection_event, inspections_for, versions_of
 from .timeline import school_timeline as timeline_events
 from .trends import trends_of
@@ -226,17 +229,43 @@ def _render_form(request, school, form, **context):
 
 
 def _changeable_entry(request, urn, pk) -> IntelligenceEntry:
-    """The school's entry, not withdrawn, that the user may correct or withdraw: 404 where the school or the entry is not
-    theirs to see (as _confidential_school), 403 where they may read it but not change it."""
+    """The school's entry that the user may correct or withdraw: 404 where the school or the entry is not theirs to see
+    (as _confidential_school), 403 where they may read it but not change it, AlreadyWithdrawn where it is withdrawn."""
     school = _confidential_school(request, urn)
-    entry = IntelligenceEntry.objects.filter(school=school, pk=pk, withdrawn_at__isnull=True).prefetch_related("revisions").first()
+    entry = IntelligenceEntry.objects.filter(school=school, pk=pk).prefetch_related("revisions").first()
     if entry is None:
+        # Another school's entry asked for through this one's address: as with a school, audited as refused where it lies.
+        if elsewhere := IntelligenceEntry.objects.filter(pk=pk).select_related("school").first():
+            record_refusal(request, elsewhere.school)
         raise Http404("No such entry.")
     entry.school = school
     if not may_change_intelligence(request.user, entry):
         request.refused_object = school
         raise PermissionDenied("An entry is corrected or withdrawn by whoever recorded it, or by the authority's officers.")
+    if entry.withdrawn_at is not None:
+        raise AlreadyWithdrawn(entry)
     return entry
+
+
+def changes_an_entry(change: str):
+    """A page that corrects or withdraws an entry: where the entry is withdrawn (by a colleague while the page was open,
+    perhaps), back to the school's entries, saying so and, for a change sent, that it was not saved."""
+
+    def decorate(view):
+        @wraps(view)
+        def changing(request, urn, pk):
+            try:
+                return view(request, urn, pk)
+            except AlreadyWithdrawn as refused:
+                entry, on = refused.entry, timezone.localtime(refused.entry.withdrawn_at)
+                unsaved = f"Your {change} was not saved. " if request.method == "POST" else ""
+                when = f"at {on:%H:%M} on {gov_date(on.date())}"
+                messages.error(request, f"{unsaved}{entry.withdrawn_by_name} withdrew this entry {when}: it can no longer be changed.")
+                return redirect("evidence:school-intelligence", entry.school.urn)
+
+        return changing
+
+    return decorate
 
 
 def _pending(entry) -> str:
@@ -247,6 +276,7 @@ def _pending(entry) -> str:
 CORRECTION_ANSWERS = ("kind", "severity", "day", "month", "year", "summary", "reason")
 
 
+@changes_an_entry("correction")
 def intelligence_correct(request, urn, pk):
     """The entry's answers, as recorded (or as last typed, coming back from the check page), to correct, and why."""
     entry = _changeable_entry(request, urn, pk)
@@ -257,18 +287,22 @@ def intelligence_correct(request, urn, pk):
             return redirect("evidence:intelligence-correct-check", entry.school.urn, entry.pk)
     else:
         typed = request.session.get(_pending(entry)) if "change" in request.GET else None
-        form = CorrectionForm(initial=typed or entry_answers(entry), entry=entry)
+        # Answers coming back from the check page are checked again: the entry may have changed since they were typed.
+        form = CorrectionForm(typed, entry=entry) if typed else CorrectionForm(initial=entry_answers(entry), entry=entry)
     _audit_read(request, entry.school, "correct", entry=entry.pk)  # the page shows the entry, sent back with errors too
     return _render_form(request, entry.school, form, entry=entry, correction=correction_of(entry))
 
 
+@changes_an_entry("correction")
 def intelligence_correct_check(request, urn, pk):
     """Check the correction, each changed answer before and after, then save it. The answers wait in the session."""
     entry = _changeable_entry(request, urn, pk)
     answers = request.session.get(_pending(entry))
     form = CorrectionForm(answers, entry=entry) if answers else None
-    if form is None or not form.is_valid():  # nothing typed yet, or the entry has changed since
+    if form is None:  # nothing typed yet
         return redirect("evidence:intelligence-correct", entry.school.urn, entry.pk)
+    if not form.is_valid():  # the entry has changed since: back to the answers as typed, saying why they will not do
+        return redirect(reverse("evidence:intelligence-correct", args=[entry.school.urn, entry.pk]) + "?change")
     data = form.cleaned_data
     if request.method == "POST":
         correct_intelligence(
@@ -306,6 +340,7 @@ def _change_row(name, entry, data) -> tuple[str, str, str, str]:
     return CHANGED_NAMES[name], words(getattr(entry, name)), words(data[name]), FIELD_IDS[name]
 
 
+@changes_an_entry("withdrawal")
 def intelligence_withdraw(request, urn, pk):
     """Confirm the withdrawal of an entry, and why: it leaves the timeline, and stays in the authority's record."""
     entry = _changeable_entry(request, urn, pk)

@@ -235,6 +235,11 @@ def test_another_authoritys_officer_is_told_it_does_not_exist(client, world, ent
 def test_an_entry_is_reached_only_through_its_own_school(client, world, entry):
     sign_in(client, world.users[Role.LA_OFFICER])
     assert client.get(reverse("evidence:intelligence-correct", args=[world.other_school.urn, entry.pk])).status_code == 404
+    # Asking for it so is audited as refused, where the entry lies; an entry that is nowhere is only not found.
+    refused = AuditEvent.objects.get(action=AuditAction.REFUSED)
+    assert (refused.object_type, refused.object_id) == ("register.school", str(world.school.pk))
+    assert client.get(reverse("evidence:intelligence-correct", args=[world.school.urn, entry.pk + 1000])).status_code == 404
+    assert AuditEvent.objects.filter(action=AuditAction.REFUSED).count() == 1
 
 
 def test_the_withdrawal_page_confirms_with_a_warning(client, world, entry):
@@ -276,8 +281,47 @@ def test_a_withdrawn_entry_leaves_the_timeline_but_not_the_record(client, world,
         assert "Show withdrawn" not in timeline(client, world)
         assert client.get(withdrawn_url).status_code == 403
     sign_in(client, officer)
-    assert client.get(correct_url(entry)).status_code == 404
-    assert client.post(withdraw_url(entry), {"reason": "Again."}).status_code == 404
+    intelligence = reverse("evidence:school-intelligence", args=[world.school.urn])
+    response = client.get(correct_url(entry), follow=True)
+    assert response.redirect_chain == [(intelligence, 302)]
+    assert f"{officer.full_name} withdrew this entry at " in response.content.decode()
+    response = client.post(withdraw_url(entry), {"reason": "Again."}, follow=True)
+    assert "Your withdrawal was not saved. " in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.withdrawal_reason == "Recorded against the wrong school."
+
+
+def test_an_entry_withdrawn_while_a_colleague_changes_it_stays_as_it_was_withdrawn(client, world, entry):
+    """Two officers at once: the change that comes second, after the first locked and withdrew the entry, is refused."""
+    from evidence.services import AlreadyWithdrawn, withdraw_intelligence
+
+    first, second = world.users[Role.LA_OFFICER], UserFactory()
+    grant(second, Role.LA_OFFICER, world.la)
+    seen = IntelligenceEntry.objects.get(pk=entry.pk)  # as the second officer's page read it, before the withdrawal
+    withdraw_intelligence(entry, user=first, reason="Duplicate.")
+    with pytest.raises(AlreadyWithdrawn):
+        withdraw_intelligence(seen, user=second, reason="Wrong school.")
+    with pytest.raises(AlreadyWithdrawn):
+        correct_intelligence(seen, user=second, kind="leadership", severity="high", occurred_on=date(2025, 1, 10), summary="x", reason="y")
+    entry.refresh_from_db()
+    assert (entry.withdrawn_by, entry.withdrawal_reason) == (first, "Duplicate.")
+    assert not IntelligenceRevision.objects.exists()
+    # Through the pages: the correction the second officer checks and sends is not saved, and they are told why.
+    sign_in(client, second)
+    response = client.post(correct_url(entry, "intelligence-correct-check"), follow=True)
+    assert "Your correction was not saved. " in response.content.decode() and not IntelligenceRevision.objects.exists()
+
+
+def test_a_correction_a_colleague_made_meanwhile_sends_back_to_the_answers_as_typed_saying_why(client, world, entry):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    client.post(correct_url(entry), CORRECTED)
+    answers = {**CORRECTED, "occurred_on": date(2025, 1, 17)}
+    del answers["day"], answers["month"], answers["year"], answers["reason"]
+    correct_intelligence(entry, user=UserFactory(), reason="Same fix.", **answers)  # the same correction, by someone else
+    response = client.get(correct_url(entry, "intelligence-correct-check"))
+    assert response.status_code == 302 and response.url == correct_url(entry) + "?change"
+    html = client.get(response.url).content.decode()
+    assert "Change the kind, severity, date or summary" in html and "misspelt" in html
 
 
 @pytest.mark.parametrize("page", ["correct", "withdraw"])
