@@ -69,7 +69,8 @@ def _compute(user) -> Scope:
             register_las.add(a.school.la_id)
         elif a.group_id:
             group.add(a.group_id)
-            register_las.update(GroupMembership.objects.filter(group_id=a.group_id).values_list("school__la_id", flat=True).distinct())
+            current = GroupMembership.objects.filter(group_id=a.group_id, left_on__isnull=True)  # not schools that left
+            register_las.update(current.values_list("school__la_id", flat=True).distinct())
         elif a.body_id:
             if confidential:
                 body.add(a.body_id)

@@ -1,7 +1,7 @@
 """The register: authorities, schools (governance blind), groups (trusts, federations, sponsors) and links."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 
 from core.jinja import gov_date
@@ -122,7 +122,8 @@ class SchoolQuerySet(models.QuerySet):
             Q(la_id__in=scope.authority_ids)
             | Q(id__in=scope.school_ids)
             | Q(memberships__group_id__in=scope.group_ids, memberships__left_on__isnull=True)
-            | Q(bodies__id__in=scope.body_ids)
+            # A body's schools as far as they are its authority's: a body never opens another authority's records.
+            | Q(bodies__id__in=scope.body_ids, bodies__authority_id=F("la_id"))
         )
         return self.filter(id__in=School.objects.filter(condition).values("id"))
 

@@ -150,3 +150,28 @@ def test_superuser_opens_every_page(client, world):
             continue
         url = reverse(name, args=args(world))
         assert client.get(url).status_code == 200, url
+
+
+def test_a_body_opens_the_confidential_records_of_its_own_authoritys_schools_only(world):
+    """A body is its authority's: a school of another authority added to it stays closed to the body's members."""
+    from register.models import School
+
+    world.body.schools.add(world.far_school)
+    member = world.users[Role.BODY_MEMBER]
+    assert set(School.objects.confidential_to(member)) == {world.school}
+
+
+def test_a_trust_role_browses_the_register_where_its_schools_are_now_not_where_one_was(world):
+    from datetime import date
+
+    from accounts.access import scope_for
+
+    from .factories import GroupMembershipFactory
+
+    leader = world.users[Role.TRUST_LEADER]
+    left = GroupMembershipFactory(group=world.trust, school=world.far_school, left_on=date(2024, 8, 31))
+    assert scope_for(leader).register_authority_ids == {world.la.id}
+    left.left_on = None
+    left.save()
+    leader = type(leader).objects.get(pk=leader.pk)  # a fresh request's user: the scope is worked out once per user
+    assert scope_for(leader).register_authority_ids == {world.la.id, world.other_la.id}
