@@ -258,15 +258,18 @@ def user_detail(request, pk):
             services.grant_role(user=person, role=data["role"], target=data["target"], granted_by=request.user, request=request)
             messages.success(request, f"Role granted: {Role(data['role']).label}, {data['target']}")
             return redirect("accounts:user-detail", pk=person.pk)
-    assignments = list(
-        person.roles.select_related("authority", "school", "group", "body", "granted_by").order_by("revoked_at", "-granted_at")
-    )
+    # The roles tied to the administrator's authorities; of the person's others, how many they hold, not what or where.
+    scope = scope_for(request.user)
+    theirs = person.roles.all() if scope.everything else person.roles.in_authorities(scope.admin_authority_ids)
+    assignments = list(theirs.select_related("authority", "school", "group", "body", "granted_by").order_by("revoked_at", "-granted_at"))
     revocable = _revocable_ids(request.user, person)
     record(AuditAction.VIEW, request=request, obj=person)
+    current = [a for a in assignments if a.revoked_at is None]
     context = {
         "person": person,
         "form": form,
-        "current": [a for a in assignments if a.revoked_at is None],
+        "current": current,
+        "elsewhere": person.roles.current().count() - len(current),
         "revoked": [a for a in assignments if a.revoked_at is not None],
         "revocable": revocable,
         "invitations": list(person.invitations.select_related("invited_by")[:5]),

@@ -192,6 +192,15 @@ def test_la_admin_cannot_revoke_a_role_in_another_authority_of_a_shared_user(adm
     assert far.revoked_at is None
 
 
+def test_a_shared_users_roles_in_another_authority_are_counted_not_shown(admin_client, world):
+    """Surrey's administrator manages the head's Surrey roles; where else they hold one is Hampshire's business."""
+    head = world.users[Role.HEADTEACHER]
+    grant(head, Role.GOVERNOR, world.far_school)
+    page = admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
+    assert world.school.name in page and world.far_school.name not in page
+    assert "also holds 1 role in other authorities, which their administrators manage" in page
+
+
 def test_la_admin_cannot_revoke_their_own_roles(admin_client, world):
     admin = world.users[Role.LA_ADMIN]
     response = admin_client.post(f"/accounts/users/{admin.pk}/", {"action": "revoke", "assignment": admin.roles.get().pk})
