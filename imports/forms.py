@@ -39,6 +39,13 @@ class UploadForm(forms.Form):
             return [self.only_authority]
         return self.cleaned_data["la"]
 
+    @property
+    def file_not_imported(self) -> str | None:
+        """The name of the file sent with a form that was refused: a browser does not keep the file chosen, so the page
+        names it."""
+        upload = self.files.get("file") if self.is_bound and self.errors else None
+        return upload.name if upload else None
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()

@@ -295,3 +295,26 @@ def test_an_import_of_figures_says_its_counts_are_of_figures_and_its_rows_are_ro
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
     assert "Rows read" in page and "New figures" in page and "Unchanged figures" in page
     assert "New figures" not in client.get(reverse("imports:detail", args=[register.pk])).content.decode()
+
+
+def test_a_refused_upload_names_the_file_it_did_not_import(client, world, tmp_path):
+    """A browser does not keep the file chosen in a form that was refused: the page names it, and says whether it was the
+    file that was refused (and why) or that it is to be chosen again."""
+    admin = UserFactory(email="admin@two.example")
+    grant(admin, Role.LA_ADMIN, world.la)
+    grant(admin, Role.LA_ADMIN, world.other_la)
+    sign_in(client, admin)
+    spreadsheet = tmp_path / "schools 2024–25.xlsx"
+    spreadsheet.write_bytes(b"PK\x03\x04")
+    with spreadsheet.open("rb") as f:
+        response = client.post(reverse("imports:list"), {"file": f, "la": ["936"]})
+    page = response.content.decode()
+    assert response.status_code == 400 and "The selected file must be a CSV file" in page
+    assert "schools 2024–25.xlsx was not imported." in page
+    assert re.search(r'<input[^>]*value="936" checked', page)
+    with GIAS_2021.open("rb") as f:
+        response = client.post(reverse("imports:list"), {"file": f})
+    page = response.content.decode()
+    assert response.status_code == 400 and "Select the authorities whose schools to import" in page
+    assert f"{GIAS_2021.name} was not imported: select it again." in page
+    assert not ImportRun.objects.exists()
