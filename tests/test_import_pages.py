@@ -318,3 +318,11 @@ def test_a_refused_upload_names_the_file_it_did_not_import(client, world, tmp_pa
     assert response.status_code == 400 and "Select the authorities whose schools to import" in page
     assert f"{GIAS_2021.name} was not imported: select it again." in page
     assert not ImportRun.objects.exists()
+
+
+def test_the_import_button_is_not_sent_twice_by_a_double_click(client, world):
+    """A second click while the file is still being sent would queue the file twice."""
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:list")).content.decode()
+    (button,) = re.findall(r"<button[^>]*>\s*Import file", page)
+    assert 'data-prevent-double-click="true"' in button
