@@ -64,3 +64,26 @@ def test_rows_a_links_file_skips_are_said_to_be_repeated_not_missing_from_the_re
     output = run_command(path)
     assert "1 skipped (a row given twice, or, in a file older than the register's links, a pair of schools it already links)." in output
     assert "not in the register" not in output
+
+
+def test_a_long_import_from_the_command_line_is_heard_from_and_not_taken_for_stopped(db):
+    """The Imports page marks failed a run not heard from for half an hour: the command says how its import goes, as the
+    worker does, so one that takes longer is not taken for stopped while it is still importing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from imports.signals import file_loaded
+
+    seen = []
+
+    def two_hours_in(run, **kwargs):
+        run.started_at = timezone.now() - timedelta(hours=2)
+        seen.append((run.silent_too_long, run.live_progress))
+
+    file_loaded.connect(two_hours_in)
+    try:
+        run_command(GIAS_2021)
+    finally:
+        file_loaded.disconnect(two_hours_in)
+    assert seen == [(False, 99)]
