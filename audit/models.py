@@ -39,8 +39,9 @@ class AuditEvent(models.Model):
     path = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    authorities = models.CharField(
-        max_length=500, blank=True, help_text="Where the event lies when recorded: ',1,5,' (authority ids), '*' for every authority."
+    # Text, not a bounded string: an import limited to every authority of England lies in all 150-odd.
+    authorities = models.TextField(
+        blank=True, help_text="Where the event lies when recorded: ',1,5,' (authority ids), '*' for every authority."
     )
 
     objects = AuditEventQuerySet.as_manager()

@@ -54,7 +54,7 @@ class ImportRun(models.Model):
     file_name = models.CharField(max_length=255)
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")
     kind = models.CharField(max_length=40, blank=True)
-    la_codes = models.CharField(max_length=200, blank=True, help_text="The LA codes the import was limited to, if any.")
+    la_codes = models.TextField(blank=True, help_text="The LA codes the import was limited to, if any (all 150-odd may be).")
     rows_read = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)

@@ -263,3 +263,14 @@ def test_a_gias_extract_limited_to_an_authority_neither_held_nor_in_the_file_is_
     assert not LocalAuthority.objects.exists() and not School.objects.exists()
     # An authority the file holds is added by it, the first time as later.
     assert import_file(GIAS_2021, la_codes=[936]).created == 590
+
+
+def test_an_import_may_be_limited_to_every_authority_of_england(db):
+    """A site administrator may tick all 150-odd authorities: the run keeps every code (PostgreSQL refused 51 or more)."""
+    import_file(GIAS_2021)
+    codes = list(range(800, 960))  # Surrey (936) among them
+    LocalAuthority.objects.bulk_create([LocalAuthority(code=code, name=f"Authority {code}") for code in codes if code != 936])
+    run = import_file(KS2[2019], la_codes=codes)
+    assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    run.refresh_from_db()
+    assert run.la_codes == ",".join(str(code) for code in sorted(codes))
