@@ -90,8 +90,14 @@ class ImportRun(models.Model):
         return f"import-heartbeat-{self.pk}"
 
     def heard_from(self, per_cent: int) -> None:
-        """The worker's word that it is at `per_cent`, through the cache (the import's transaction is not yet visible)."""
-        cache.set_many({self.progress_key: per_cent, self.heartbeat_key: timezone.now().timestamp()}, timeout=24 * 60 * 60)
+        """The worker's word that it is at `per_cent`, through the cache (the import's transaction is not yet visible).
+        With the cache down the import goes on: the page, unable to ask, takes no run for stopped (last_heard)."""
+        try:
+            cache.set_many({self.progress_key: per_cent, self.heartbeat_key: timezone.now().timestamp()}, timeout=24 * 60 * 60)
+        except Exception:
+            if not getattr(self, "_unheard", False):  # once a run, not at every step
+                self._unheard = True
+                logger.warning("The cache cannot be written: import %s cannot say how far it has gone", self.pk, exc_info=True)
 
     @property
     def last_heard(self) -> datetime | None:

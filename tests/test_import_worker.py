@@ -81,6 +81,27 @@ def test_a_worker_that_cannot_read_the_upload_marks_the_run_failed_and_says_so(d
     assert AuditEvent.objects.get(action=AuditAction.IMPORT, object_id=str(run.pk)).detail["outcome"] == ImportOutcome.FAILED
 
 
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_with_the_cache_down_the_worker_still_imports_the_file(db, tmp_path, monkeypatch, caplog):
+    import shutil
+
+    class CacheDown:
+        def set_many(self, *args, **kwargs):
+            raise ConnectionError("Connection refused")
+
+    monkeypatch.setattr("imports.models.cache", CacheDown())
+    run = run_queued(GIAS_2021.name)
+    upload = tmp_path / "upload.csv"
+    shutil.copy(GIAS_2021, upload)
+    result = run_import.enqueue(run.pk, str(upload), [936], None)
+    run.refresh_from_db()
+    assert (result.status, run.outcome) == ("SUCCESSFUL", ImportOutcome.SUCCEEDED), run.message
+    assert School.objects.exists()
+    assert [r.message for r in caplog.records if "cache cannot be written" in r.message] == [
+        f"The cache cannot be written: import {run.pk} cannot say how far it has gone"
+    ]  # once, not at every step
+
+
 @override_settings(TASKS=REDIS_TASKS, RQ_QUEUES={"default": {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": 600}})
 def test_an_upload_the_queue_cannot_take_is_marked_failed_not_left_queued(
     client, world, settings, tmp_path, django_capture_on_commit_callbacks

@@ -1,7 +1,5 @@
 """python manage.py import_data FILE... [--la CODE]... [--kind KIND]: each file is its own transaction."""
 
-import logging
-
 from django.core.management.base import BaseCommand, CommandError
 
 from core.words import listed
@@ -9,15 +7,6 @@ from imports.models import ImportOutcome
 from imports.progress import ProgressBar
 from imports.registry import KINDS
 from imports.services import import_file
-
-logger = logging.getLogger(__name__)
-
-
-def _heard_from(run, per_cent: int) -> None:
-    try:
-        run.heard_from(per_cent)
-    except Exception:  # the cache is down: the import goes on (and the page, unable to ask, takes no run for stopped)
-        logger.debug("The cache cannot be written: import %s is not heard from", run.pk, exc_info=True)
 
 
 class Command(BaseCommand):
@@ -62,13 +51,13 @@ class Command(BaseCommand):
             # In brackets, as the run's message gives it: the labels are singular ("… extract") and plural ("… tables").
             self.stdout.write(f"Importing {run.file_name} ({chosen.label})")
             started.append(run)
-            _heard_from(run, 0)
+            run.heard_from(0)
 
         def progress(done, total):
             bar(done, total)
             # As the worker does: the Imports page shows how far the import is, and takes a run not heard from for
             # half an hour for stopped.
-            _heard_from(started[0], min(99, 100 * done // max(total, 1)))
+            started[0].heard_from(min(99, 100 * done // max(total, 1)))
 
         try:
             run = import_file(path, kind=kind, la_codes=la_codes, progress=progress, on_start=announce)
