@@ -326,3 +326,25 @@ def test_the_import_button_is_not_sent_twice_by_a_double_click(client, world):
     page = client.get(reverse("imports:list")).content.decode()
     (button,) = re.findall(r"<button[^>]*>\s*Import file", page)
     assert 'data-prevent-double-click="true"' in button
+
+
+def test_an_upload_that_cannot_be_saved_goes_to_its_runs_page_saying_why(client, world, settings, tmp_path, monkeypatch):
+    """A full disk: the run is marked failed and its page says why, rather than an error page; nothing is queued."""
+    import errno
+    import os
+
+    settings.UPLOAD_DIR = tmp_path
+
+    def full_disk(fd, mode):
+        os.close(fd)  # the file is made, and nothing more fits
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("imports.views.os.fdopen", full_disk)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    with GIAS_2021.open("rb") as f:
+        response = client.post(reverse("imports:list"), {"file": f, "la": ["936"]}, follow=True)
+    run = ImportRun.objects.get(file_name=GIAS_2021.name)
+    assert response.redirect_chain == [(reverse("imports:detail", args=[run.pk]), 302)]
+    assert run.outcome == ImportOutcome.FAILED
+    assert "the uploaded file could not be saved for the import (No space left on device)" in response.content.decode()
+    assert not list(tmp_path.iterdir())  # the file begun is gone
