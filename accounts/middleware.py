@@ -1,5 +1,7 @@
 """Every page needs a signed-in user, except the few public ones listed here; none of the others is kept in a cache."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
@@ -21,6 +23,16 @@ TIMED_OUT, ENDED = "timed_out", "ended"
 ASKED_IN_THE_BACKGROUND = "/accounts/session/"
 
 
+def _page_asked_for(request) -> str:
+    """Where to come back to after signing in: the page itself, for a part of it that asks in the background (htmx
+    names the page in HX-Current-URL, taken for its path only), else what was asked for."""
+    if request.headers.get("HX-Request") and (current := request.headers.get("HX-Current-URL")):
+        page = urlsplit(current)
+        if page.path.startswith("/") and not page.path.startswith("//"):  # never another site's (//host/…)
+            return page.path + (f"?{page.query}" if page.query else "")
+    return request.get_full_path()
+
+
 def is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
@@ -34,11 +46,16 @@ class RequireSignInMiddleware:
         if not is_public(path):
             user = request.user
             if not user.is_authenticated:
-                response = redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
+                response = redirect_to_login(_page_asked_for(request), reverse(settings.LOGIN_URL))
                 if request.COOKIES.get(SIGNED_IN_COOKIE) and not path.startswith(ASKED_IN_THE_BACKGROUND):
                     response["Location"] += f"&signed_out={ENDED if SESSION_KEY in request.session else TIMED_OUT}"
                     response.delete_cookie(SIGNED_IN_COOKIE)
                     request.session.flush()
+                if request.headers.get("HX-Request"):
+                    # A part of a page refreshing itself (an import's progress): the whole page goes to sign in, and back
+                    # to itself after, rather than the sign-in page taking the part's place.
+                    response["HX-Redirect"], response.status_code = response["Location"], 204
+                    del response["Location"]
                 return response
             from .two_factor import needs_second_factor, second_factor_url
 

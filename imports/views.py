@@ -137,7 +137,7 @@ def import_progress(request, pk):
     _la_admin_only(request)
     run = get_object_or_404(runs_visible_to(request.user), pk=pk)
     fail_if_silent(run)
-    if run.is_finished and not request.headers.get("HX-Request"):
+    if not request.headers.get("HX-Request"):  # asked for as a page (after signing in, say): the page it is part of
         return redirect("imports:detail", run.pk)
     response = render(request, "imports/_progress.html", {"run": run, "colours": OUTCOME_COLOURS})
     if run.is_finished:

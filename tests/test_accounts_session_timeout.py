@@ -123,3 +123,19 @@ def test_pages_for_the_signed_out_and_for_giving_the_second_factor_carry_no_warn
     response = client.get("/accounts/two-factor/setup/")
     assert response.status_code == 200
     assert "timeout-warning" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("current", "back_to"),
+    [
+        ("http://testserver/imports/7/?page=2", "/imports/7/%3Fpage%3D2"),
+        ("https://elsewhere.example//elsewhere.example/", "/imports/7/progress/"),  # never to another site
+    ],
+)
+def test_a_part_of_a_page_refreshing_itself_signed_out_sends_the_whole_page_to_sign_in(client, current, back_to):
+    """An import's progress asks every two seconds: signed out, the page itself goes to sign in and comes back after,
+    rather than the sign-in page taking the progress panel's place."""
+    client.cookies[SIGNED_IN_COOKIE] = "1"  # the session has run out
+    response = client.get("/imports/7/progress/", headers={"HX-Request": "true", "HX-Current-URL": current})
+    assert response.status_code == 204 and "Location" not in response
+    assert response["HX-Redirect"] == f"/accounts/sign-in/?next={back_to}&signed_out=timed_out"

@@ -348,3 +348,11 @@ def test_an_upload_that_cannot_be_saved_goes_to_its_runs_page_saying_why(client,
     assert run.outcome == ImportOutcome.FAILED
     assert "the uploaded file could not be saved for the import (No space left on device)" in response.content.decode()
     assert not list(tmp_path.iterdir())  # the file begun is gone
+
+
+def test_a_running_imports_progress_asked_for_as_a_page_goes_to_the_imports_page(client, world):
+    """The panel alone is for the page's own refreshing: asked for as a page, after signing in say, it is the page."""
+    run = ImportRun.objects.create(file_name="surrey.csv", checksum="", outcome=ImportOutcome.RUNNING)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    response = client.get(reverse("imports:progress", args=[run.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("imports:detail", args=[run.pk])
