@@ -107,3 +107,17 @@ def test_work_in_another_tab_keeps_the_warning_from_signing_anyone_out(page, wor
     expect(dialog).to_be_hidden(timeout=20_000)
     assert page.url.endswith("/home/")
     assert 90 < (expires(page) - timezone.now()).total_seconds() <= 120
+
+
+def test_an_imports_progress_signed_out_takes_the_whole_page_to_sign_in_and_back(page, world, sign_in_as):
+    """The progress panel asks every two seconds: once the session has gone, the page goes to sign in, not the panel."""
+    from imports.models import ImportOutcome, ImportRun
+
+    sign_in_as(world.users[Role.LA_ADMIN])
+    run = ImportRun.objects.create(file_name="surrey.csv", checksum="", outcome=ImportOutcome.RUNNING)
+    page.goto(f"/imports/{run.pk}/")
+    expect(page.locator("#import-progress")).to_be_visible()
+    Session.objects.all().delete()  # signed out meanwhile (the session ran out, or was ended elsewhere)
+    page.wait_for_url("**/accounts/sign-in/**", timeout=15_000)
+    assert page.locator("form input[name=next]").input_value() == f"/imports/{run.pk}/"
+    assert page.locator("#import-progress").count() == 0
