@@ -20,7 +20,7 @@ from register.models import School, SchoolLink, SchoolStatus
 
 from .history import direct_predecessors
 from .models import Framework, Inspection, InspectionSource
-from .ofsted import CATEGORIES, NOT_EVALUATED, category_code, describe_outcome, describe_type, legacy_grade, ungraded_outcome
+from .ofsted import NOT_EVALUATED, category_code, category_words, describe_outcome, describe_type, legacy_grade, ungraded_outcome
 
 GRADE_COLOURS = {"1": "green", "2": "teal", "3": "yellow", "4": "red"}
 FIELDS = (
@@ -223,7 +223,7 @@ def summarise(inspection: Inspection) -> LatestInspection:
     if safeguarding:
         notes.append(f"Safeguarding standards {safeguarding}")
     if category:
-        notes.append(f"Category of concern: {CATEGORIES.get(category, category)}")
+        notes.append(f"Category of concern: {category_words(category)}")
     # Red, whatever the framework's words, where safeguarding was not met or the school was placed in a category.
     if category or safeguarding == "not met":
         colour = "red"
