@@ -259,8 +259,7 @@ def user_detail(request, pk):
             messages.success(request, f"Role granted: {Role(data['role']).label}, {data['target']}")
             return redirect("accounts:user-detail", pk=person.pk)
     # The roles tied to the administrator's authorities; of the person's others, how many they hold, not what or where.
-    scope = scope_for(request.user)
-    theirs = person.roles.all() if scope.everything else person.roles.in_authorities(scope.admin_authority_ids)
+    theirs = _roles_tied_to_admin(request.user, person)
     assignments = list(theirs.select_related("authority", "school", "group", "body", "granted_by").order_by("revoked_at", "-granted_at"))
     revocable = _revocable_ids(request.user, person)
     record(AuditAction.VIEW, request=request, obj=person)
@@ -279,15 +278,18 @@ def user_detail(request, pk):
     return render(request, "accounts/user_detail.html", context)
 
 
+def _roles_tied_to_admin(admin, person):
+    """The roles of `person`, current and past, tied to the authorities `admin` administers (all of them for a site
+    administrator)."""
+    scope = scope_for(admin)
+    return person.roles.all() if scope.everything else person.roles.in_authorities(scope.admin_authority_ids)
+
+
 def _revocable_ids(admin, person) -> set:
     """The current roles of `person` that `admin` may end: those tied to the admin's authorities."""
     if admin.pk == person.pk:
         return set()  # Another administrator must change your own roles.
-    assignments = person.roles.current()
-    scope = scope_for(admin)
-    if not scope.everything:
-        assignments = assignments.in_authorities(scope.admin_authority_ids)
-    return set(assignments.values_list("pk", flat=True))
+    return set(_roles_tied_to_admin(admin, person).current().values_list("pk", flat=True))
 
 
 def _revoke(request, person):
