@@ -212,8 +212,9 @@ def authority_detail(request, code):
         "totals": open_schools.aggregate(
             n=Count("id"), state_funded=Count("id", filter=state_funded()), pupils=Sum("pupils"), capacity=Sum("capacity")
         ),
-        "closed": authority.schools.filter(status=SchoolStatus.CLOSED).count(),
-        "proposed": authority.schools.filter(status=SchoolStatus.PROPOSED_TO_OPEN).count(),
+        **authority.schools.aggregate(
+            closed=Count("id", filter=Q(status=SchoolStatus.CLOSED)), proposed=Count("id", filter=Q(status=SchoolStatus.PROPOSED_TO_OPEN))
+        ),
         "by_phase": by("phase"),
         "by_type_group": by("type_group"),
         "graded": graded_counts(open_schools.filter(state_funded()).only("pk", "urn")),
