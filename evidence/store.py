@@ -219,14 +219,29 @@ def _refuse_repeated_areas(rows: pl.DataFrame) -> None:
         raise ImportRefused(f"{place} has a row twice (rows {first['line']} and {first['again']})", row=first["again"])
 
 
+def _holds_any(model, source: int, year: int, measures: list[int]) -> bool:
+    """Whether `source` gave any figure of these measures for `year`: one probe of the (measure, year) index."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    measure, params = among(connection.ops.quote_name("measure_id"), measures)
+    sql = f"SELECT 1 FROM {table} WHERE {measure} AND year = %s AND source = %s LIMIT 1"  # noqa: S608 (name from model metadata)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, year, source])
+        return cursor.fetchone() is not None
+
+
+def _held_schema(keys: list[str]) -> dict:
+    """The columns of what _existing reads, and their types."""
+    columns = ["id", *keys, "measure_id", "value", "status", "cohort", "import_run_id"]
+    return {name: pl.Float64 if name == "value" else pl.Int64 for name in columns}
+
+
 def _existing(
     model, keys: list[str], source: int, year: int, new: pl.DataFrame, measures: list[int]
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """What `source` said for `year` about the schools (or areas) in `new`, for these measures; and, where the year
     was read whole, what it said of every school."""
-    columns = ["id", *keys, "measure_id", "value", "status", "cohort", "import_run_id"]
-    schema = {name: pl.Float64 if name == "value" else pl.Int64 for name in columns}
-    table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(column_names(model, columns))
+    schema = _held_schema(keys)
+    table, names = connection.ops.quote_name(model._meta.db_table), ", ".join(column_names(model, list(schema)))
     sql = f"SELECT {names} FROM {table} WHERE source = %s AND year = %s"  # noqa: S608 (names from model metadata)
     params = [source, year]
     whole = model is AreaObservation
@@ -300,8 +315,11 @@ def _sync(
         return Tally()
     extra = ["computed"] if model is AreaObservation else []
     new = new.select([*keys, "measure_id", "value", "status", "cohort", *extra])
-    old, year_held = _existing(model, keys, source, year, new, measures)
-    left_out = _left_out(source, year, new, measures, year_held, authorities) if model is Observation else set()
+    if _holds_any(model, source, year, measures):
+        old, year_held = _existing(model, keys, source, year, new, measures)
+        left_out = _left_out(source, year, new, measures, year_held, authorities) if model is Observation else set()
+    else:  # the year's first file from this source (the usual national import): nothing to compare or leave out
+        old, left_out = pl.DataFrame(schema=_held_schema(keys)), set()
     both = _uncounted(new.join(old, on=[*keys, "measure_id"], how="full", coalesce=True, suffix="_old"), uncounted)
     is_new, is_gone, unsaid = pl.col("id").is_null(), pl.col("status").is_null(), pl.col("status") == NOT_IN_ROW
     same = (
