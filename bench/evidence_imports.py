@@ -18,6 +18,7 @@ import polars as pl
 from django.conf import settings
 
 from bench import Case
+from bench.database import empty_tables
 from evidence.models import AreaObservation, Inspection, Observation
 from imports.models import ImportOutcome
 from imports.services import import_file
@@ -103,13 +104,11 @@ def import_case(name: str, path: Path, *, reset=(), expect=ImportOutcome.SUCCEED
         assert result.outcome == expect, result.message
 
     def setup():
-        for model in reset:
-            model.objects.all().delete()
+        empty_tables(*reset)
         if not measured:
             measured.append(max(0, peak_growth(run)))  # resident memory can also shrink while it runs
             print(f"    {name}: peak memory +{measured[0] / 2**20:.0f} MB", flush=True)
-            for model in reset:
-                model.objects.all().delete()
+            empty_tables(*reset)
 
     def read_with_polars():
         pl.read_csv(path, infer_schema=False)

@@ -2,9 +2,9 @@
 
 import polars as pl
 from django.conf import settings
-from django.db import connection, transaction
 
 from bench import Case
+from bench.database import empty_tables
 from bench.gias_national import build
 from evidence.models import Inspection
 from imports.models import ImportOutcome
@@ -49,17 +49,5 @@ def cases():
 
 
 def empty_register():
-    """Take the register back to empty, as in the new database this module starts with: every row the
-    import writes is removed and the space given back, so each timed run starts from the same place."""
-    tables = [connection.ops.quote_name(m._meta.db_table) for m in (Inspection, RegisterEvent, School, LocalAuthority)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            if connection.in_atomic_block:  # a table with deferred checks pending cannot be truncated: run them now
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
-            return
-        with transaction.atomic():
-            for table in tables:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (names from model metadata)
-        if not connection.in_atomic_block:  # VACUUM cannot run inside a transaction (as in the tests)
-            cursor.execute("VACUUM")
+    """Take the register back to empty, as in the new database this module starts with."""
+    empty_tables(Inspection, RegisterEvent, School, LocalAuthority)
