@@ -34,6 +34,8 @@ def empty_tables(*models) -> None:
     and the space given back, so each timed run starts from the same place (not, on PostgreSQL, from a table of
     dead rows that autovacuum has yet to clear). Name the tables that point to others first."""
     tables = [connection.ops.quote_name(m._meta.db_table) for m in models]
+    if not tables:
+        return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if connection.in_atomic_block:  # a table with deferred checks pending cannot be truncated: run them now

@@ -50,3 +50,15 @@ def test_the_first_import_case_starts_each_time_from_an_empty_register(db, tmp_p
     assert not School.objects.exists() and not LocalAuthority.objects.exists()
     run = import_file(path)
     assert (run.outcome, run.created) == (ImportOutcome.SUCCEEDED, 300)
+
+
+def test_emptying_no_tables_does_nothing_and_emptying_figures_leaves_the_register(db, tmp_path):
+    from bench.database import empty_tables
+    from evidence.models import Observation
+
+    path = build(tmp_path / "gias-national-30.csv", 30)
+    import_file(path)
+    empty_tables()  # the case that keeps what the last one stored ("the same census again")
+    assert LocalAuthority.objects.exists()
+    empty_tables(Observation)
+    assert not Observation.objects.exists() and LocalAuthority.objects.exists()
