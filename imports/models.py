@@ -36,6 +36,11 @@ class ImportOutcome(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+def name_of(user) -> str:
+    """A person's name as an import run keeps it (ImportRun.user_name)."""
+    return user.get_full_name() or user.email
+
+
 class ImportRunQuerySet(models.QuerySet):
     def of_authorities(self, authority_ids):
         """The imports that concern these authorities: those of every authority (the national files all
@@ -65,6 +70,9 @@ class ImportRun(models.Model):
     message = models.TextField(blank=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for runs in the background.")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user_name = models.CharField(
+        max_length=254, blank=True, help_text="Kept as it was, should the account go. Blank for an import from the command line."
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     as_at = models.DateField(

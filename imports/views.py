@@ -14,7 +14,7 @@ from audit.services import record
 from register.models import LocalAuthority
 
 from .forms import UploadForm, delete_upload, upload_path
-from .models import ImportOutcome, ImportRun
+from .models import ImportOutcome, ImportRun, name_of
 from .registry import KINDS
 from .services import fail_if_silent, skipped_because, stopped
 from .tasks import run_import
@@ -70,7 +70,7 @@ def import_list(request):
     if posted and form.is_valid():
         run = _queue_upload(request, form)
         return redirect("imports:detail", run.pk)
-    runs = runs_visible_to(request.user).select_related("user").order_by("-started_at", "-id")
+    runs = runs_visible_to(request.user).order_by("-started_at", "-id")
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
     for run in page:
         fail_if_silent(run)
@@ -82,7 +82,12 @@ def _queue_upload(request, form) -> ImportRun:
     upload = form.cleaned_data["file"]
     la_codes = [la.code for la in form.cleaned_data["la"]]
     run = ImportRun.objects.create(
-        file_name=upload.name[:255], checksum="", outcome=ImportOutcome.QUEUED, user=request.user, la_codes=",".join(map(str, la_codes))
+        file_name=upload.name[:255],
+        checksum="",
+        outcome=ImportOutcome.QUEUED,
+        user=request.user,
+        user_name=name_of(request.user),
+        la_codes=",".join(map(str, la_codes)),
     )
     path = upload_path(run, ".csv.gz" if upload.name.lower().endswith(".gz") else ".csv")
     try:
@@ -111,7 +116,7 @@ def _enqueue(run, path, la_codes, user) -> None:
 
 def import_detail(request, pk):
     _la_admin_only(request)
-    run = get_object_or_404(runs_visible_to(request.user).select_related("user"), pk=pk)
+    run = get_object_or_404(runs_visible_to(request.user), pk=pk)
     fail_if_silent(run)
     scope = scope_for(request.user)
     kind = KINDS.get(run.kind)
