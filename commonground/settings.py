@@ -251,6 +251,8 @@ CACHES = {
 UPLOAD_DIR = VAR_DIR / "uploads"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Django's own, but a file's name too long to keep loses the end of its stem, not its suffix (.csv.gz).
+FILE_UPLOAD_HANDLERS = ["imports.uploads.MemoryUploadHandler", "imports.uploads.TemporaryUploadHandler"]
 
 # The site's own address, for links in emails sent outside a request (e.g. invitations from the demo loader).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

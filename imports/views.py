@@ -18,6 +18,7 @@ from .models import ImportOutcome, ImportRun, name_of
 from .registry import KINDS
 from .services import fail_if_silent, skipped_because, stopped
 from .tasks import run_import
+from .uploads import shortened
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def _queue_upload(request, form) -> ImportRun:
     upload = form.cleaned_data["file"]
     la_codes = [la.code for la in form.cleaned_data["la"]]
     run = ImportRun.objects.create(
-        file_name=upload.name[:255],
+        file_name=shortened(upload.name),
         checksum="",
         outcome=ImportOutcome.QUEUED,
         user=request.user,

@@ -1,4 +1,5 @@
 import gzip
+import io
 import re
 from datetime import date
 
@@ -195,6 +196,44 @@ def test_uploaded_file_is_imported_in_the_background(client, world, settings, tm
         [936],
     )
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT, object_id=str(run.pk)).exists()
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+@pytest.mark.parametrize("in_memory", [True, False], ids=["held in memory", "written to a temporary file"])
+def test_an_uploaded_file_whose_name_is_too_long_to_keep_is_imported_under_its_name_cut_short_before_its_suffix(
+    client, world, settings, tmp_path, django_capture_on_commit_callbacks, in_memory
+):
+    settings.UPLOAD_DIR = tmp_path
+    if not in_memory:
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    sign_in(client, world.users[Role.LA_ADMIN])
+    upload = io.BytesIO(gzip.compress(GIAS_2021.read_bytes()))
+    upload.name = "surrey-establishments-" + "x" * 271 + ".csv.gz"  # 300 characters
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:list"), {"file": upload, "la": ["936"]})
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert response["Location"] == reverse("imports:detail", args=[run.pk])
+    assert run.file_name == upload.name[:248] + ".csv.gz" and len(run.file_name) == 255
+    assert (run.outcome, run.created) == (ImportOutcome.SUCCEEDED, 590)
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("a" * 300 + ".csv.gz", "a" * 248 + ".csv.gz"),
+        ("a" * 300 + ".CSV.GZ", "a" * 248 + ".CSV.GZ"),
+        ("a" * 300 + ".csv", "a" * 251 + ".csv"),
+        ("a" * 300 + ".xlsx", "a" * 250 + ".xlsx"),
+        ("a" * 300 + ".txt.gz", "a" * 252 + ".gz"),  # not a suffix the import knows: the last one, as Django keeps it
+        ("a" * 255 + ".csv", "a" * 251 + ".csv"),
+        ("a" * 248 + ".csv.gz", "a" * 248 + ".csv.gz"),
+    ],
+)
+def test_a_file_name_too_long_to_keep_is_cut_short_in_its_stem(name, kept):
+    from imports.uploads import shortened
+
+    assert shortened(name) == kept
 
 
 @override_settings(TASKS=IMMEDIATE_TASKS)
