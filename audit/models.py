@@ -28,6 +28,10 @@ class AuditEventQuerySet(models.QuerySet):
         raise PermissionError("The audit log is append-only.")
 
 
+# detail["by"] of an event the service records of its own accord (finding an import stopped, say), with no one's request.
+SERVICE = "service"
+
+
 class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -60,3 +64,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+    @property
+    def who(self) -> str:
+        """Who did it, as the log shows it: the person, else the service itself (detail "by", see SERVICE), else someone
+        not signed in on the web, else the command line."""
+        if self.user_email:
+            return self.user_email
+        if self.detail.get("by") == SERVICE:
+            return "Common Ground itself"
+        return "Anonymous" if self.path else "Command line"

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from audit.models import AuditAction
+from audit.models import SERVICE, AuditAction
 from audit.services import record
 from core.words import duration, listed
 from register.models import LocalAuthority
@@ -238,10 +238,10 @@ def _refused(run: ImportRun, refusal: ImportRefused, user) -> ImportRun:
     return run
 
 
-def stopped(run: ImportRun, why: str, user=None) -> bool:
+def stopped(run: ImportRun, why: str, user=None, *, noticed=False) -> bool:
     """Mark a queued or running import failed, for a reason other than what the file holds (an error in the import, its
     worker stopped, the queue could not be reached), unless it has ended meanwhile. An import is one transaction: none
-    of the file was kept."""
+    of the file was kept. `noticed`: the service found it so itself, and the audit log says so (not "Command line")."""
     message = (
         f"{run.file_name}: {why}. Nothing was imported from this file: an import is all or nothing. Import it again; "
         "if this happens again, tell your service administrator."
@@ -252,7 +252,7 @@ def stopped(run: ImportRun, why: str, user=None) -> bool:
     delete_upload(run)  # if it was uploaded, its file is not kept: the worker that would have deleted it has stopped
     if marked:
         run.refresh_from_db()
-        _audit(run, user, reason=why)
+        _audit(run, user, reason=why, **({"by": SERVICE} if noticed else {}))
     return bool(marked)
 
 
@@ -263,6 +263,7 @@ def fail_if_silent(run: ImportRun) -> None:
             run,
             f"nothing was heard from the import for {duration(SILENT_TOO_LONG.total_seconds())}, so it stopped part-way "
             "(the command or the background worker running it may have been stopped)",
+            noticed=True,
         )
 
 

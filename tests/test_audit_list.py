@@ -63,7 +63,17 @@ def test_an_event_without_a_person_says_whether_it_came_from_the_web_or_the_comm
     run = ImportRun.objects.create(file_name="england.csv", checksum="0", la_codes="")
     record(AuditAction.IMPORT, obj=run)
     page = admin.get(reverse("audit:list"), {"action": "import"}).content.decode()
-    assert "Command line" in page and "Anonymous" not in page
+    assert "Command line" in page and "Anonymous" not in page and "Common Ground itself" not in page
+
+
+def test_an_event_the_service_records_of_its_own_accord_says_so(admin, world):
+    from audit.models import SERVICE
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="england.csv", checksum="0", la_codes="")
+    record(AuditAction.IMPORT, obj=run, by=SERVICE)
+    page = admin.get(reverse("audit:list"), {"action": "import"}).content.decode()
+    assert "Common Ground itself" in page and "Command line" not in page
 
 
 def test_a_read_of_local_intelligence_names_the_school_not_its_internal_number(admin, world):

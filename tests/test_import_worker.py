@@ -137,6 +137,11 @@ def test_a_run_its_worker_has_not_spoken_of_for_half_an_hour_is_marked_as_stoppe
     assert (silent.outcome, busy.outcome) == (ImportOutcome.FAILED, ImportOutcome.RUNNING)
     assert "nothing was heard from the import for 30 minutes" in silent.message
     assert "Failed" in listing
+    # The administrator's page found it stopped, but the log does not make them (or the command line) its author.
+    from audit.models import AuditEvent
+
+    stop = AuditEvent.objects.filter(object_type="imports.importrun", object_id=str(silent.pk)).latest("id")
+    assert (stop.user, stop.who, stop.detail["outcome"]) == (None, "Common Ground itself", ImportOutcome.FAILED)
     page = client.get(reverse("imports:detail", args=[busy.pk])).content.decode()
     assert "Importing: 40% done." in page
 
