@@ -144,7 +144,7 @@ def test_an_imports_page_title_starts_with_how_it_went(client, world, outcome):
     sign_in(client, world.users[Role.LA_ADMIN])
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
     assert f"<title>{outcome.label}: big.csv – Common Ground</title>" in page
-    assert '<h1 class="govuk-heading-l">big.csv</h1>' in page
+    assert '<h1 class="govuk-heading-l cg-break">big.csv</h1>' in page
 
 
 def test_a_finished_import_shows_its_checksum_only_when_it_was_recorded(client, world):

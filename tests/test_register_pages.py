@@ -524,7 +524,9 @@ def test_recent_changes_say_how_many_more_there_are_and_link_an_administrator_to
     sign_in(client, world.users[Role.LA_ADMIN])
     html = client.get(url).content.decode()
     assert "These are the 20 most recent of 25 changes." in html
-    assert f'<a class="govuk-link" href="{reverse("imports:detail", args=[run.pk])}">surrey-2022-04-20-establishments.csv</a>' in html
+    assert (
+        f'<a class="govuk-link cg-break" href="{reverse("imports:detail", args=[run.pk])}">surrey-2022-04-20-establishments.csv</a>' in html
+    )
     assert client.get(reverse("imports:detail", args=[run.pk])).status_code == 200
 
 

@@ -221,6 +221,49 @@ def test_pages_reflow_on_a_small_screen(page, long_texts, sign_in_as, name):
     assert width <= 320, f"{page.url} is {width}px wide at 320px with text spacing: it scrolls sideways"
 
 
+@pytest.fixture
+def gias_links_import(world):
+    """A register file imported under the name GIAS gives it, one long word with no hyphen to break at, which recorded
+    more changes to the authority's schools than its page lists (so that it names the import)."""
+    from datetime import date
+
+    from imports.models import ImportOutcome, ImportRun
+    from register.models import RegisterEvent, RegisterEventKind
+
+    name = "links_edubasealldata20261101.csv"
+    run = ImportRun.objects.create(
+        file_name=name,
+        kind="gias_links",
+        outcome=ImportOutcome.SUCCEEDED,
+        message=f"{name} (GIAS establishment links list): 1,204 rows read; 21 new, 0 changed, 1,183 unchanged.",
+    )
+    for day in range(1, 22):
+        RegisterEvent.objects.create(
+            school=world.school,
+            kind=RegisterEventKind.HEAD_CHANGED,
+            occurred_on=date(2026, 10, day),
+            import_run=run,
+            new_value="Ms Adaeze Okonkwo",
+        )
+    return run
+
+
+def test_a_file_name_as_gias_gives_it_does_not_widen_a_small_screen(page, world, sign_in_as, gias_links_import):
+    """WCAG 1.4.10: an import's name is its page's heading, and is named in the authority's recent changes. GIAS's
+    names (edubasealldata20261101.csv) have nowhere to wrap: at 320 CSS pixels they widened the page, and the
+    heading was cut off at its edge."""
+    sign_in_as(world.users[Role.LA_ADMIN])
+    page.set_viewport_size({"width": 320, "height": 640})
+    problems = []
+    for path in (reverse("imports:detail", args=[gias_links_import.pk]), reverse("register:authority-detail", args=[world.la.code])):
+        page.goto(path)
+        expect(page.locator("main")).to_contain_text(gias_links_import.file_name)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            problems.append(f"{page.url} is {width}px wide at 320px: it scrolls sideways")
+    assert not problems, "\n".join(problems)
+
+
 # Line height 1.5, paragraphs 2 lines apart, letters 0.12 and words 0.16 of the font size apart (WCAG 1.4.12).
 TEXT_SPACING = """() => {
     for (const element of document.querySelectorAll("body *")) {
