@@ -171,17 +171,19 @@ SMALL_SCREEN_PAGES = {
     "imports": (Role.LA_ADMIN, lambda w: reverse("imports:list")),
     "import": (Role.LA_ADMIN, lambda w: reverse("imports:detail", args=[w.school.import_run.pk])),
     "audit-log": (Role.LA_ADMIN, lambda w: reverse("audit:list")),
+    "cookies": (Role.HEADTEACHER, lambda w: reverse("core:cookies")),
 }
 
 
 @pytest.fixture
 def long_texts(world):
-    """A governor with a long email address, an intelligence entry, the register file the school came from, and
-    a trust named in capitals, as GIAS writes them."""
+    """A governor with a long email address, an intelligence entry, the register file the school came from, the school
+    it replaced, and a trust named in capitals, as GIAS writes them."""
     from datetime import date
 
     from evidence.services import record_intelligence
     from imports.models import ImportOutcome, ImportRun
+    from register.models import SchoolLink
     from tests.factories import UserFactory, grant
 
     clerk = UserFactory(email="clerk.to.the.governors@ashgrangeprimary.surrey.sch.uk", full_name="Adaeze Okonkwo-Whitfield")
@@ -199,6 +201,13 @@ def long_texts(world):
         file_name="surrey-2022-04-20-primary-establishments.csv", kind="gias_establishments", outcome=ImportOutcome.SUCCEEDED
     )
     world.school.save()
+    SchoolLink.objects.create(
+        urn=world.school.urn,
+        linked_urn=125249,
+        linked_name="Ash Grange County Infant School",
+        link_type="Predecessor - amalgamated",
+        established_on=date(2016, 9, 1),
+    )
     world.trust.name = "THE HOWARD PARTNERSHIP TRUST"
     world.trust.save()
     return world
