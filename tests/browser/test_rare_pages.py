@@ -167,6 +167,31 @@ def test_signing_in_on_a_small_screen(page, world):
     assert not problems, "; ".join(problems)
 
 
+def test_an_email_address_named_on_a_page_does_not_widen_a_small_screen(page, world, sign_in_as):
+    """WCAG 1.4.10 at 320 CSS pixels: an email address is one long word (there is nowhere to wrap it), and the
+    sign-out page and an invitation's page name the person by theirs: it widened the page, which scrolled sideways."""
+    from django.core import mail
+
+    from accounts import services
+    from tests.test_accounts_password_reset import emailed_link
+
+    email = "clerk.to.the.governors@ashgrangeprimary.surrey.sch.uk"
+    page.set_viewport_size({"width": 320, "height": 640})
+    problems = []
+    services.invite_user(
+        email=email, full_name="Adaeze Okonkwo", role=Role.GOVERNOR, target=world.school, invited_by=world.users[Role.LA_ADMIN]
+    )
+    page.goto(emailed_link(mail.outbox[-1]))
+    page.wait_for_url("**/set-password/")
+    assert email in page.locator("main").inner_text()
+    problems += too_wide(page)
+    sign_in_as(UserFactory(email=email.replace("clerk", "chair"), full_name="Tom Okafor"))
+    open_page(page, reverse("accounts:sign-out"))
+    assert "chair.to.the.governors@" in page.locator("main").inner_text()
+    problems += too_wide(page)
+    assert not problems, "; ".join(problems)
+
+
 def too_wide(page) -> list[str]:
     width = page.evaluate("() => document.documentElement.scrollWidth")
     return [f"{page.url} is {width}px wide at 320px: it scrolls sideways"] if width > 320 else []
