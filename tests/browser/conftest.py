@@ -255,6 +255,15 @@ def page_problems(page, name: str) -> list[str]:
     )
     if escaped:
         problems.append("HTML shown as text (escaped twice?):\n" + "\n".join(f"- {e}" for e in escaped))
+    unnamed = page.evaluate(
+        r"""() => [...document.querySelectorAll('.cg-table-scroll')].map(box => {
+            // Named only while its content is wider than it (app.mjs): else it is no region, and there is no name to check.
+            const caption = box.querySelector('caption'), label = box.getAttribute('aria-label');
+            return caption && label !== null && !label.startsWith(caption.textContent.trim()) ? `"${label}" holds "${caption.textContent.trim()}"` : null;
+        }).filter(Boolean)"""
+    )
+    if unnamed:
+        problems.append("A box that scrolls sideways not named after its table:\n" + "\n".join(f"- {u}" for u in unnamed))
     for seen in ("js_errors", "console_errors", "failed_assets"):
         getattr(page, seen, []).clear()  # the next check reports only what happens after this one
     if problems:
