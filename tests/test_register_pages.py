@@ -10,6 +10,7 @@ from evidence.models import Framework, Inspection, InspectionSource
 from imports.models import ImportOutcome, ImportRun
 from register.models import RegisterEvent, RegisterEventKind, SchoolLink
 
+from .colours import contrast
 from .conftest import sign_in
 from .factories import LocalAuthorityFactory, SchoolFactory, UserFactory
 from .test_evidence_latest_inspection import text
@@ -247,6 +248,19 @@ def test_school_profile_shows_register_facts_links_and_events(officer_client, wo
     assert "<strong>Between 2 March 2021 and 20 April 2022</strong>: Headteacher changed" in html
     assert "<strong>31 August 2022</strong>: Closed" in html
     assert "<svg" in html and "Latitude 51.24000" in html
+
+
+def test_the_locator_map_says_in_words_what_its_dots_are_and_draws_them_to_be_seen(officer_client, world):
+    """WCAG 1.4.11 and 1.1.1: the other schools' dots are seen against the map (3:1 at least), and what each dot is
+    is said on the page, not only in the image's description, which only a screen reader reads."""
+    neighbour = SchoolFactory(la=world.la, latitude=51.3, longitude=-0.5)
+    world.school.latitude, world.school.longitude = 51.24, -0.57
+    world.school.save()
+    html = officer_client.get(reverse("register:school-detail", args=[world.school.urn])).content.decode()
+    assert f"the small grey dots are the other open schools of {world.la.name}" in html
+    dots = re.findall(r'<circle [^>]*r="2.5" fill="(#[0-9a-f]{6})"', html)
+    assert dots == ["#6f777b"], f"one dot for {neighbour.name}, in a grey that stands out from the map's"
+    assert contrast("#6f777b", "#f3f2f1") >= 3
 
 
 def test_a_school_gias_links_to_a_successor_the_register_lacks_is_flagged_as_maybe_out_of_date(client, db):

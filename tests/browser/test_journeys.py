@@ -10,6 +10,7 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from tests.colours import contrast
 
 from .conftest import PASSWORD, assert_govuk_styled, check_page, tab_to
 
@@ -297,16 +298,5 @@ def test_a_box_that_scrolls_sideways_shows_its_focus_against_the_white_page(page
             const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 ? [s.outlineColor] : [];
             return outline.concat(s.boxShadow.match(/rgba?\\([^)]*\\)/g) || []); }"""
     )
-    contrasts = [contrast_with_white(colour) for colour in colours]
+    contrasts = [contrast(colour) for colour in colours]
     assert max(contrasts, default=1) >= 3, f"the focused box's ring ({colours}) does not stand out from the white page: {contrasts}"
-
-
-def contrast_with_white(colour: str) -> float:
-    """The contrast ratio (WCAG 2) of a CSS rgb()/rgba() colour with white; a transparent one has none."""
-    parts = [float(part) for part in re.findall(r"[\d.]+", colour)]
-    if len(parts) == 4 and parts[3] == 0:
-        return 1.0
-    channels = [c / 255 for c in parts[:3]]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return 1.05 / (luminance + 0.05)
