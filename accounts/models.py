@@ -64,7 +64,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name", "email"]
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The person's name, else their email address: as pages name them, and as a record keeps it should the account go."""
+        return self.get_full_name() or self.email
 
     def get_full_name(self):
         return self.full_name

@@ -324,6 +324,6 @@ def _set_active(request, person, active: bool):
     if not _may_manage_account(request.user, person, _revocable_ids(request.user, person)) or person.is_active == active:
         raise PermissionDenied
     services.set_active(user=person, active=active, changed_by=request.user, request=request)
-    name = person.full_name or person.email
+    name = person.display_name
     messages.success(request, f"{name} can sign in again" if active else f"{name} is deactivated and can no longer sign in")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))

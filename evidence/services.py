@@ -20,7 +20,7 @@ def record_intelligence(school, *, user, kind, severity, occurred_on, summary, r
             occurred_on=occurred_on,
             summary=summary.strip(),
             recorded_by=user,
-            recorded_by_name=_name_of(user),
+            recorded_by_name=user.display_name,
         )
         record(
             AuditAction.CREATE,
@@ -42,10 +42,6 @@ def _described(entry) -> str:
 
 def _audit_update(entry, user, request, **details) -> None:
     record(AuditAction.UPDATE, request=request, user=user, obj=entry, object_repr=_described(entry), school_urn=entry.school.urn, **details)
-
-
-def _name_of(user) -> str:
-    return user.get_full_name() or user.email
 
 
 class AlreadyWithdrawn(Exception):
@@ -79,7 +75,7 @@ def correct_intelligence(entry, *, user, kind, severity, occurred_on, summary, r
             summary=entry.summary,
             reason=reason.strip(),
             changed_by=user,
-            changed_by_name=_name_of(user),
+            changed_by_name=user.display_name,
         )
         entry.kind, entry.severity, entry.occurred_on, entry.summary = kind, severity, occurred_on, summary.strip()
         entry.save(update_fields=["kind", "severity", "occurred_on", "summary"])
@@ -94,7 +90,7 @@ def withdraw_intelligence(entry, *, user, reason, request=None) -> IntelligenceE
         entry = _locked(entry)
         entry.withdrawn_at = timezone.now()
         entry.withdrawn_by = user
-        entry.withdrawn_by_name = _name_of(user)
+        entry.withdrawn_by_name = user.display_name
         entry.withdrawal_reason = reason.strip()
         entry.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_by_name", "withdrawal_reason"])
         _audit_update(entry, user, request, withdrawn=True, reason=entry.withdrawal_reason)

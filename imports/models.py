@@ -36,11 +36,6 @@ class ImportOutcome(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-def name_of(user) -> str:
-    """A person's name as an import run keeps it (ImportRun.user_name)."""
-    return user.get_full_name() or user.email
-
-
 class ImportRunQuerySet(models.QuerySet):
     def of_authorities(self, authority_ids):
         """The imports that concern these authorities: those of every authority (the national files all

@@ -13,7 +13,7 @@ from core.words import duration, listed
 from register.models import LocalAuthority
 
 from .forms import delete_upload
-from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun, name_of
+from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
 from .signals import file_loaded
 from .sources import read_source
@@ -96,7 +96,7 @@ def import_file(
     la_codes = frozenset(int(code) for code in la_codes)
     fields = {"la_codes": ",".join(str(c) for c in sorted(la_codes)), "user": user, "outcome": ImportOutcome.RUNNING}
     if user is not None:  # a queued run keeps its uploader's name, should the account have gone before the worker took it
-        fields["user_name"] = name_of(user)
+        fields["user_name"] = user.display_name
     if run is None:
         run = ImportRun(file_name=file_name or _name_of(path_or_bytes), checksum="", **fields)
     else:

@@ -14,7 +14,7 @@ from audit.services import record
 from register.models import LocalAuthority
 
 from .forms import UploadForm, delete_upload, upload_path
-from .models import ImportOutcome, ImportRun, name_of
+from .models import ImportOutcome, ImportRun
 from .registry import KINDS
 from .services import fail_if_silent, skipped_because, stopped
 from .tasks import run_import
@@ -87,7 +87,7 @@ def _queue_upload(request, form) -> ImportRun:
         checksum="",
         outcome=ImportOutcome.QUEUED,
         user=request.user,
-        user_name=name_of(request.user),
+        user_name=request.user.display_name,
         la_codes=",".join(map(str, la_codes)),
     )
     path = upload_path(run, ".csv.gz" if upload.name.lower().endswith(".gz") else ".csv")
