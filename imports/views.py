@@ -13,7 +13,7 @@ from audit.models import AuditAction
 from audit.services import record
 from register.models import LocalAuthority
 
-from .forms import UploadForm, delete_upload, upload_path
+from .forms import UploadForm, upload_path
 from .models import ImportOutcome, ImportRun
 from .registry import KINDS
 from .services import fail_if_silent, skipped_because, stopped
@@ -97,8 +97,8 @@ def _queue_upload(request, form) -> ImportRun:
                 out.write(chunk)
     except OSError as error:  # a full disk, say: the run's page says so, rather than an error page
         logger.exception("Could not save the upload of import %s", run.pk)
+        # stopped() deletes what part of the file was written, as it does an upload its worker never took.
         stopped(run, f"the uploaded file could not be saved for the import ({error.strerror or error})", request.user)
-        delete_upload(run)  # what part of it was written
         return run
     # The import is audited when it ends, by the worker; the upload, with who sent it from where, now.
     record(AuditAction.CREATE, request=request, obj=run, uploaded=upload.name, size=upload.size, la_codes=la_codes)
