@@ -219,10 +219,10 @@ def _refuse_repeated_areas(rows: pl.DataFrame) -> None:
         raise ImportRefused(f"{place} has a row twice (rows {first['line']} and {first['again']})", row=first["again"])
 
 
-def _holds_any(model, source: int, year: int, measures: list[int]) -> bool:
-    """Whether `source` gave any figure of these measures for `year`: one probe of the (measure, year) index."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    measure, params = among(connection.ops.quote_name("measure_id"), measures)
+def _holds_any(source: int, year: int, measures: list[int]) -> bool:
+    """Whether `source` gave any school a figure of these measures for `year`: one probe of the (measure, year) index."""
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    measure, params = among("measure_id", measures)
     sql = f"SELECT 1 FROM {table} WHERE {measure} AND year = %s AND source = %s LIMIT 1"  # noqa: S608 (name from model metadata)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, year, source])
@@ -315,9 +315,11 @@ def _sync(
         return Tally()
     extra = ["computed"] if model is AreaObservation else []
     new = new.select([*keys, "measure_id", "value", "status", "cohort", *extra])
-    if _holds_any(model, source, year, measures):
+    if model is AreaObservation:  # a few thousand figures a year, read whole
+        old, left_out = _existing(model, keys, source, year, new, measures)[0], set()
+    elif _holds_any(source, year, measures):
         old, year_held = _existing(model, keys, source, year, new, measures)
-        left_out = _left_out(source, year, new, measures, year_held, authorities) if model is Observation else set()
+        left_out = _left_out(source, year, new, measures, year_held, authorities)
     else:  # the year's first file from this source (the usual national import): nothing to compare or leave out
         old, left_out = pl.DataFrame(schema=_held_schema(keys)), set()
     both = _uncounted(new.join(old, on=[*keys, "measure_id"], how="full", coalesce=True, suffix="_old"), uncounted)
