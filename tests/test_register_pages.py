@@ -410,6 +410,17 @@ def test_head_cannot_see_another_schools_people_page(client, world):
     assert client.get(reverse("register:school-people", args=[world.other_school.urn])).status_code == 404
 
 
+def test_a_person_known_only_by_their_email_address_is_not_a_blank_row(client, world):
+    """Someone with no name given is named by their email address to those who may see it, and as having none to the rest."""
+    from .factories import UserFactory, grant
+
+    grant(UserFactory(email="no.name@example.org", full_name=""), Role.STAKEHOLDER, world.body)
+    for role, shown in ((Role.LA_OFFICER, "no.name@example.org"), (Role.HEADTEACHER, "No name given")):
+        _, body_part = _people_page(client, world.users[role], world.school)
+        assert shown in body_part, role
+        assert "no.name@example.org" not in body_part or role == Role.LA_OFFICER
+
+
 def test_trust_page_lists_its_schools(officer_client, world):
     html = officer_client.get(reverse("register:trust-detail", args=[world.trust.uid])).content.decode()
     assert "Good Shepherd Trust" in html and "St Mary&#39;s Academy" in html

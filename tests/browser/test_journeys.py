@@ -162,6 +162,7 @@ SMALL_SCREEN_PAGES = {
     "trust": (Role.LA_OFFICER, lambda w: reverse("register:trust-detail", args=[w.trust.uid])),
     "users": (Role.LA_ADMIN, lambda w: reverse("accounts:user-list")),
     "user": (Role.LA_ADMIN, lambda w: reverse("accounts:user-detail", args=[w.clerk.pk])),
+    "user-unnamed": (Role.LA_ADMIN, lambda w: reverse("accounts:user-detail", args=[w.unnamed.pk])),
     "user-invite": (Role.LA_ADMIN, lambda w: reverse("accounts:user-invite")),
     "home": (Role.LA_ADMIN, lambda w: "/home/"),
     "authorities": (Role.LA_OFFICER, lambda w: reverse("register:authority-list")),
@@ -178,7 +179,7 @@ SMALL_SCREEN_PAGES = {
 
 @pytest.fixture
 def long_texts(world):
-    """A governor with a long email address, an intelligence entry, the register file the school came from, the school
+    """A governor with a long email address, another known only by theirs (the heading of their page), an intelligence entry, the register file the school came from, the school
     it replaced, and a trust named in capitals, as GIAS writes them."""
     from datetime import date
 
@@ -190,6 +191,8 @@ def long_texts(world):
     clerk = UserFactory(email="clerk.to.the.governors@ashgrangeprimary.surrey.sch.uk", full_name="Adaeze Okonkwo-Whitfield")
     grant(clerk, Role.GOVERNOR, world.school)
     world.clerk = clerk
+    world.unnamed = UserFactory(email="chair.of.the.governing.board@ashgrangeprimary.surrey.sch.uk", full_name="")
+    grant(world.unnamed, Role.GOVERNOR, world.school)
     record_intelligence(
         world.school,
         user=world.users[Role.LA_OFFICER],
