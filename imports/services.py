@@ -17,6 +17,7 @@ from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
 from .signals import file_loaded
 from .sources import read_source
+from .uploads import shortened
 from .wal import checkpoint_afterwards
 
 logger = logging.getLogger(__name__)
@@ -97,13 +98,15 @@ def import_file(
     fields = {"la_codes": ",".join(str(c) for c in sorted(la_codes)), "user": user, "outcome": ImportOutcome.RUNNING}
     if user is not None:  # a queued run keeps its uploader's name, should the account have gone before the worker took it
         fields["user_name"] = user.display_name
+    # A name longer than ImportRun keeps is cut in its stem, as an upload's is, so that its suffix still says what it is.
+    name = shortened(file_name or (run.file_name if run is not None else _name_of(path_or_bytes)))
     if run is None:
-        run = ImportRun(file_name=file_name or _name_of(path_or_bytes), checksum="", **fields)
+        run = ImportRun(file_name=name, checksum="", **fields)
     else:
         for key, value in fields.items():
             setattr(run, key, value)
     try:
-        source = read_source(path_or_bytes, file_name=file_name or run.file_name)
+        source = read_source(path_or_bytes, file_name=name)
     except ImportRefused as refusal:
         return _refused(run, refusal, user)
     run.file_name = source.name

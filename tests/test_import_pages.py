@@ -236,6 +236,17 @@ def test_a_file_name_too_long_to_keep_is_cut_short_in_its_stem(name, kept):
     assert shortened(name) == kept
 
 
+def test_a_file_name_too_long_to_keep_given_to_the_import_is_cut_short_as_an_uploads_is(world):
+    """A script that names the file (import_file's file_name) may name it at any length: the run keeps it cut
+    before its suffix, where PostgreSQL refused to store it at all."""
+    from imports.services import import_file
+
+    name = "surrey-establishments-" + "x" * 271 + ".csv.gz"
+    run = import_file(gzip.compress(GIAS_2021.read_bytes()), file_name=name, la_codes=[936])
+    run.refresh_from_db()
+    assert (run.file_name, run.outcome, run.created) == (name[:248] + ".csv.gz", ImportOutcome.SUCCEEDED, 590)
+
+
 @override_settings(TASKS=IMMEDIATE_TASKS)
 def test_an_uploaded_file_is_kept_for_its_owner_only_until_the_worker_has_imported_or_refused_it(
     client, world, settings, tmp_path, django_capture_on_commit_callbacks
