@@ -26,22 +26,44 @@ INTELLIGENCE_ROLES = (*LA_ROLES, Role.ADVISER)
 
 def may_use_intelligence(user, school, *, confidential: bool | None = None) -> bool:
     """`confidential`: whether the school is confidential to the user, if the caller knows already."""
+    known = None if confidential is None else {school.pk} if confidential else set()
+    return bool(intelligence_readable(user, [school], confidential=known))
+
+
+def intelligence_readable(user, schools, *, confidential: set[int] | None = None) -> list:
+    """Those of `schools` whose intelligence the user may read and record (may_use_intelligence), asked of them all at
+    once: a school's timeline asks it of each of its earlier URNs. `confidential`: the ids of those confidential to the
+    user, if the caller knows already."""
     scope = scope_for(user)
-    if not scope.has_role(*INTELLIGENCE_ROLES):
-        return False
+    if not schools or not scope.has_role(*INTELLIGENCE_ROLES):
+        return []
     if confidential is None:
-        confidential = School.objects.confidential_to(user).filter(pk=school.pk).exists()
-    if not confidential:
-        return False
-    if scope.everything:
-        return True
-    # The role must be about this school: an adviser here who is a governor elsewhere sees only here.
-    return user.roles.current().filter(Q(role__in=LA_ROLES, authority_id=school.la_id) | Q(role=Role.ADVISER, school_id=school.id)).exists()
+        confidential = set(School.objects.confidential_to(user).filter(pk__in=[s.pk for s in schools]).values_list("pk", flat=True))
+    schools = [school for school in schools if school.pk in confidential]
+    if scope.everything or not schools:
+        return schools
+    # The role must be about the school: an adviser here who is a governor elsewhere sees only here.
+    roles = user.roles.current().filter(
+        Q(role__in=LA_ROLES, authority_id__in={s.la_id for s in schools}) | Q(role=Role.ADVISER, school_id__in=[s.pk for s in schools])
+    )
+    authorities, advised = set(), set()
+    for role, authority_id, school_id in roles.values_list("role", "authority_id", "school_id"):
+        if role == Role.ADVISER:
+            advised.add(school_id)
+        else:
+            authorities.add(authority_id)
+    return [school for school in schools if school.la_id in authorities or school.pk in advised]
+
+
+def _la_role_authorities(user, authority_ids) -> set[int]:
+    """Those of `authority_ids` for which one of the user's current roles is an LA officer's or administrator's."""
+    if scope_for(user).everything:
+        return set(authority_ids)
+    return set(user.roles.current().filter(role__in=LA_ROLES, authority_id__in=authority_ids).values_list("authority_id", flat=True))
 
 
 def _holds_la_role_for(user, school) -> bool:
-    """Whether one of the user's current roles is an LA officer's or administrator's for the school's authority."""
-    return scope_for(user).everything or user.roles.current().filter(role__in=LA_ROLES, authority_id=school.la_id).exists()
+    return bool(_la_role_authorities(user, {school.la_id}))
 
 
 def may_change_intelligence(user, entry) -> bool:
@@ -62,8 +84,17 @@ def may_read_withdrawn(user, school) -> bool:
 def changeable_entries(user, school, entries) -> set[int]:
     """The ids of those of `entries` (all the school's) that the user may correct or withdraw: may_change_intelligence,
     asked once for the school rather than once an entry."""
-    if not may_use_intelligence(user, school):
-        return set()
-    if _holds_la_role_for(user, school):
-        return {entry.pk for entry in entries}
-    return {entry.pk for entry in entries if entry.recorded_by_id == user.pk}
+    return changeable_among(user, [school] if may_use_intelligence(user, school) else [], entries)
+
+
+def changeable_among(user, readable, entries) -> set[int]:
+    """The ids of those of `entries` that the user may correct or withdraw, where `readable` are the schools whose
+    intelligence they may use (intelligence_readable): those of an authority they are an officer or administrator of,
+    and their own notes of the rest. Asked once for them all, as a timeline across earlier URNs needs."""
+    authority_of = {school.pk: school.la_id for school in readable}
+    theirs = _la_role_authorities(user, set(authority_of.values())) if readable else set()
+    return {
+        entry.pk
+        for entry in entries
+        if entry.school_id in authority_of and (entry.recorded_by_id == user.pk or authority_of[entry.school_id] in theirs)
+    }

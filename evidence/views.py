@@ -29,7 +29,7 @@ from .history import history, history_urns
 from .latest import graded_counts
 from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
 from .ofsted import category_words, in_published_order
-from .permissions import changeable_entries, may_change_intelligence, may_read_withdrawn
+from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series
 from .services import AlreadyWithdrawn, correct_intelligence, record_intelligence, withdraw_intelligence
 from .timeline import correction_of, inspection_event, inspections_for, versions_of
@@ -143,7 +143,7 @@ def school_timeline(request, urn):
     # read that school's (the permission is the earlier school's: its authority, or an adviser allocated to it).
     earlier = School.objects.filter(urn__in=urns[1:]).select_related("la")
     readable = [school] if context["may_use_intelligence"] else []
-    readable += [s for s in earlier if may_open(request, s, "intelligence")]
+    readable += intelligence_readable(request.user, list(earlier))
     events = timeline_events(school, urns, intelligence_of=readable)
     shown = {e.about for e in events if e.confidential}
     for about in [s for s in readable if s.id in shown]:
@@ -153,10 +153,8 @@ def school_timeline(request, urn):
     # Each entry the viewer may correct or withdraw, with its own school's URN (an earlier URN's, perhaps) for the links.
     urns_of = {s.id: s.urn for s in readable}
     shown_entries = IntelligenceEntry.objects.filter(pk__in=[e.entry for e in events if e.confidential])
-    changeable = {}
-    for about in readable:
-        mine = [entry for entry in shown_entries if entry.school_id == about.id]
-        changeable.update(dict.fromkeys(changeable_entries(request.user, about, mine), urns_of[about.id]))
+    urn_of_entry = {entry.pk: urns_of[entry.school_id] for entry in shown_entries}
+    changeable = {pk: urn_of_entry[pk] for pk in changeable_among(request.user, readable, shown_entries)}
     context |= {"events": events, "changeable": changeable, "withdrawn_count": _withdrawn_count(request, school)}
     return render(request, "evidence/school_timeline.html", context)
 

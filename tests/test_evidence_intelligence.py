@@ -263,6 +263,42 @@ def test_the_timeline_keeps_what_was_recorded_against_the_schools_earlier_urn(cl
         assert "Budget deficit" not in client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
 
 
+def test_the_timeline_asks_who_may_read_the_earlier_urns_intelligence_once_for_them_all(client, world):
+    """A school re-brokered again and again has a long chain of earlier URNs: asking the permission of each in turn
+    cost two queries a URN."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from register.models import SchoolLink, SchoolStatus
+
+    newer = world.school
+    url = reverse("evidence:school-timeline", args=[world.school.urn])
+    sign_in(client, world.users[Role.LA_OFFICER])
+    for n in range(1, 7):
+        earlier = SchoolFactory(la=world.la, name=f"Earlier School {n}", status=SchoolStatus.CLOSED)
+        SchoolLink.objects.create(urn=newer.urn, linked_urn=earlier.urn, link_type="Predecessor")
+        record_intelligence(
+            earlier,
+            user=world.users[Role.LA_OFFICER],
+            kind="budget",
+            severity="low",
+            occurred_on=date(2010 + n, 1, 1),
+            summary=f"Note {n}.",
+        )
+        newer = earlier
+        if n == 1:
+            client.get(url)  # warm what one request keeps (the session, content types)
+            with CaptureQueriesContext(connection) as one_earlier:
+                client.get(url)
+    with CaptureQueriesContext(connection) as six_earlier:
+        html = client.get(url).content.decode()
+    assert all(f"Note {n}." in html for n in range(1, 7))
+    assert html.count("/correct/") == 6  # each the officer's to correct
+    # Each step back costs two queries (the links, then the schools), and each earlier school's notes read one audit
+    # event (with a look-up of where it lies); who may read and correct them, none more.
+    assert len(six_earlier) <= len(one_earlier) + 5 * (2 + 2), "\n".join(q["sql"][:150] for q in six_earlier)
+
+
 def test_each_entry_is_a_card_with_its_summary_in_view(client, world, entry):
     sign_in(client, world.users[Role.LA_OFFICER])
     html = squeezed(client.get(reverse("evidence:school-intelligence", args=[world.school.urn])))
