@@ -56,7 +56,7 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     checksum = _hasher.submit(lambda: hashlib.sha256(raw).hexdigest())
     data = _gunzip(raw, name) if raw[:2] == GZIP_MAGIC else raw
     _refuse_archives(raw, data, name)
-    _refuse_not_text(data, name)
+    _refuse_not_text(data, name, unpacked=data is not raw)
     data = _from_utf16(data, name) if data[:2] in UTF16_BOMS else data
     if b"\r" in data[:HEAD_BYTES] and b"\n" not in data[:HEAD_BYTES]:
         data = data.replace(b"\r", b"\n")  # lines ended by a carriage return alone (as old Mac programs save them)
@@ -88,10 +88,10 @@ def _refuse_archives(raw: bytes, data: bytes, name: str) -> None:
         raise ImportRefused("this is a zip archive: extract the CSV file from it first, and import that", file_name=name)
 
 
-def _refuse_not_text(data: bytes, name: str) -> None:
+def _refuse_not_text(data: bytes, name: str, *, unpacked: bool = False) -> None:
     """A file that is not text (an image, a PDF, an archive saved as .csv) would be read as a garbled header or refused
     as mixing two encodings: say what it is, where its first bytes tell. A UTF-16 file without a byte-order mark has NUL
-    bytes too, between its letters, and is told to be saved as UTF-8."""
+    bytes too, between its letters, and is told to be saved as UTF-8. `unpacked`: whether `data` came out of a gzip."""
     known = next((known for signature, known in SIGNATURES.items() if data.startswith(signature)), None)
     if known:
         what, instead = known
@@ -108,6 +108,11 @@ def _refuse_not_text(data: bytes, name: str) -> None:
     # A header never holds a NUL byte; nor does text hold control bytes one in a hundred (binary data holds one in ten).
     if b"\0" in first_line or len(head.translate(None, NOT_CONTROL)) > max(8, len(head) // 100):
         held = "NUL bytes" if b"\0" in head else "control characters"
+        if not unpacked and name.lower().endswith(".gz"):
+            # Named as a gzip, but neither one nor text: a download damaged or cut at its start, most likely.
+            raise ImportRefused(
+                "its name ends .gz, but it is not a gzip file, nor text: it may be damaged, so download it again", file_name=name
+            )
         raise ImportRefused(f"this is not a text (CSV) file: it holds {held}, which text never does. {INSTEAD}", file_name=name)
 
 

@@ -187,6 +187,16 @@ class TestNotTextAtAll:
             "instead. Nothing was imported from this file."
         )
 
+    def test_bytes_named_as_a_gzip_but_not_one_say_the_file_is_damaged(self, db):
+        """A .csv.gz upload that is neither gzip nor text was told it is "not a text (CSV) file", which the user knew."""
+        run = refused(bytes(range(256)) * 40, file_name="2023-2024-england-ks4-school-information.csv.gz")
+        assert run.message == (
+            "2023-2024-england-ks4-school-information.csv.gz: its name ends .gz, but it is not a gzip file, nor text: it may be "
+            "damaged, so download it again. Nothing was imported from this file."
+        )
+        gzipped_binary = refused(gzip.compress(bytes(range(256)) * 40), file_name="schools.csv.gz")
+        assert "this is not a text (CSV) file: it holds NUL bytes" in gzipped_binary.message  # a real gzip, of something else
+
     def test_a_nul_byte_in_the_header_is_not_text(self, db):
         run = refused(b"URN,Link\x00URN,LinkType\n100000,100001,Successor\n", file_name="links.csv")
         assert "links.csv: this is not a text (CSV) file: it holds NUL bytes" in run.message
