@@ -182,7 +182,7 @@ class ResetRequestForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].error_messages.update(
-            {"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.com"}
+            {"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"}
         )
 
 

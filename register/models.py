@@ -232,6 +232,11 @@ class School(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def phase_or_type(self) -> str:
+        """The school's phase; or, where GIAS gives it none ("Not applicable": a pupil referral unit, a college), its type."""
+        return self.type_name if self.phase in ("", "Not applicable") and self.type_name else self.phase
+
+    @property
     def head_name(self):
         return " ".join(p for p in (self.head_title, self.head_first_name, self.head_last_name) if p)
 

@@ -65,7 +65,7 @@ def test_errors_are_in_plain_words_not_the_frameworks(client, world):
     html = client.post("/accounts/password-reset/", {"email": ""}).content.decode()
     assert "Enter your email address" in html and "This field is required" not in html
     html = client.post("/accounts/password-reset/", {"email": "not an address"}).content.decode()
-    assert "Enter an email address in the correct format, like name@example.com" in html
+    assert "Enter an email address in the correct format, like name@example.org" in html
     head = world.users[Role.HEADTEACHER]
     client.post("/accounts/password-reset/", {"email": head.email})
     set_password_url = client.get(emailed_link(mail.outbox[0]))["Location"]

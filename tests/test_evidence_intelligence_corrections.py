@@ -270,6 +270,8 @@ def test_a_withdrawn_entry_leaves_the_timeline_but_not_the_record(client, world,
     for role in (Role.LA_OFFICER, Role.LA_ADMIN):  # still readable to the authority's officers, marked withdrawn
         sign_in(client, world.users[role])
         assert f'href="{withdrawn_url}">Show withdrawn entries (1)' in timeline(client, world)
+        listing = client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode()
+        assert "No current entries: every entry has been withdrawn." in listing and "No entries yet" not in listing
         page = text_of(client.get(withdrawn_url).content.decode())
         assert "Mrs Smyth" in page and f"Withdrawn On {date.today().day} " in page and f"by {officer.full_name}" in page
         assert "Why it was withdrawn Recorded against the wrong school." in page

@@ -363,6 +363,9 @@ def test_people_page_is_confidential_and_audited(client, world):
     response = client.get(url)
     assert response.status_code == 200
     assert "headteacher@example.org" in response.content.decode()
+    assert (
+        "confidential to the school, its trust, the local authority and the members of the partnership bodies" in response.content.decode()
+    )
     event = AuditEvent.objects.order_by("-id").first()
     assert AuditEvent.objects.count() == before + 1
     assert (event.action, event.object_type, event.object_id) == ("view", "register.school", str(world.school.pk))
@@ -426,6 +429,18 @@ def test_trust_page_lists_its_schools(officer_client, world):
     assert "Good Shepherd Trust" in html and "St Mary&#39;s Academy" in html
     html = officer_client.get(reverse("register:trust-list")).content.decode()
     assert "Good Shepherd Trust" in html
+
+
+def test_a_school_gias_gives_no_phase_is_listed_by_its_type(officer_client, world):
+    """GIAS gives a pupil referral unit or a college the phase "Not applicable", which read as if it were one."""
+    from .factories import GroupMembershipFactory
+
+    unit = SchoolFactory(la=world.la, name="Fordway Centre", phase="Not applicable", type_name="Pupil referral unit")
+    GroupMembershipFactory(group=world.trust, school=unit)
+    html = officer_client.get(reverse("register:trust-detail", args=[world.trust.uid])).content.decode()
+    row = html.split("Fordway Centre")[1].split("</tr>")[0]
+    assert "Pupil referral unit" in row and "Not applicable" not in row
+    assert SchoolFactory(phase="Primary", type_name="Academy converter").phase_or_type == "Primary"
 
 
 def test_the_authority_page_does_not_query_per_school(officer_client, world, django_assert_max_num_queries):
