@@ -58,15 +58,19 @@ def invite_user(*, email, full_name, role, target, invited_by, request=None) -> 
     return user
 
 
+def held_role(user, role, target) -> RoleAssignment | None:
+    """The current assignment of `user` to the role tied to `target`, if they hold it."""
+    return RoleAssignment.objects.current().filter(user=user, role=role, **{target_field(role): target}).first()
+
+
 def grant_role(*, user, role, target, granted_by, request=None) -> RoleAssignment:
     """Give `user` the role tied to `target`; holding it already changes nothing."""
     check_target(role, target)
-    field = target_field(role)
     with transaction.atomic():
-        existing = RoleAssignment.objects.current().filter(user=user, role=role, **{field: target}).first()
+        existing = held_role(user, role, target)
         if existing is not None:
             return existing
-        assignment = RoleAssignment.objects.create(user=user, role=role, granted_by=granted_by, **{field: target})
+        assignment = RoleAssignment.objects.create(user=user, role=role, granted_by=granted_by, **{target_field(role): target})
         record(AuditAction.GRANT, request=request, user=granted_by, obj=assignment, role=str(role), to=user.email)
     _forget_scope(user)
     return assignment

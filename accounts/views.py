@@ -223,7 +223,8 @@ def user_invite(request):
     form = InviteForm(request.POST if request.method == "POST" else None, admin=request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        existed = User.objects.filter(email__iexact=data["email"]).exists()
+        existed = User.objects.filter(email__iexact=data["email"]).first()
+        held = existed is not None and services.held_role(existed, data["role"], data["target"]) is not None
         user = services.invite_user(
             email=data["email"],
             full_name=data["full_name"],
@@ -233,7 +234,12 @@ def user_invite(request):
             request=request,
         )
         if existed:
-            messages.success(request, f"{user.email} already had an account. They now hold the new role")
+            # Their account is as it was: the name they are known by is theirs to keep, not the one typed here.
+            named = f" as {user.full_name}" if user.full_name and user.full_name != data["full_name"].strip() else ""
+            if held:
+                messages.info(request, f"{user.email} already had an account{named}, and already held this role: nothing changed")
+            else:
+                messages.success(request, f"{user.email} already had an account{named}. They now hold the new role")
         else:
             messages.success(request, f"Invitation sent to {user.email}")
         return redirect("accounts:user-detail", pk=user.pk)
@@ -253,6 +259,8 @@ def user_detail(request, pk):
         if request.POST.get("action") in ("deactivate", "reactivate"):
             return _set_active(request, person, request.POST["action"] == "reactivate")
         form = RoleForm(request.POST, admin=request.user)
+        if form.is_valid() and services.held_role(person, role := form.cleaned_data["role"], target := form.cleaned_data["target"]):
+            form.add_error("role", f"{person.display_name} already holds this role: {Role(role).label}, {target}")
         if form.is_valid():
             data = form.cleaned_data
             services.grant_role(user=person, role=data["role"], target=data["target"], granted_by=request.user, request=request)

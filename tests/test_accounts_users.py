@@ -146,6 +146,8 @@ def test_inviting_an_existing_email_only_grants_the_role(admin_client, world, dj
     assert set(head.roles.current().values_list("role", flat=True)) == {Role.HEADTEACHER, Role.GOVERNOR}
     assert mail.outbox == []
     assert User.objects.filter(email__iexact=head.email).count() == 1
+    page = admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
+    assert f"{head.email} already had an account as {head.full_name}. They now hold the new role" in page
 
 
 def test_la_admin_grants_another_role_on_the_user_page(admin_client, world):
@@ -156,6 +158,26 @@ def test_la_admin_grants_another_role_on_the_user_page(admin_client, world):
     assert response.status_code == 302
     assert head.roles.current().filter(role=Role.ADVISER, school=world.other_school).exists()
     assert world.other_school.pk in scope_for(User.objects.get(pk=head.pk)).school_ids
+
+
+def test_granting_a_role_the_person_holds_already_says_so_rather_than_that_it_was_granted(admin_client, world):
+    head = world.users[Role.HEADTEACHER]
+    data = {"action": "grant", "role": Role.HEADTEACHER, "school_urn": str(world.school.urn)}
+    response = admin_client.post(f"/accounts/users/{head.pk}/", data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Role granted" not in html
+    assert f"{head.display_name} already holds this role: Headteacher, {world.school}" in html
+    assert 'href="#role"' in html and f'value="{world.school.urn}"' in html  # in the error summary; what was typed is kept
+    assert head.roles.count() == 1 and not AuditEvent.objects.filter(action=AuditAction.GRANT).exists()
+
+
+def test_inviting_someone_to_a_role_they_hold_already_says_nothing_changed(admin_client, world):
+    head = world.users[Role.HEADTEACHER]
+    response = invite(admin_client, email=head.email, full_name="Someone Else", role=Role.HEADTEACHER, school_urn=str(world.school.urn))
+    html = admin_client.get(response["Location"]).content.decode()
+    assert f"{head.email} already had an account as {head.full_name}, and already held this role: nothing changed" in html
+    assert "govuk-notification-banner--success" not in html
+    assert head.roles.count() == 1
 
 
 def test_revoking_a_role_removes_access_and_keeps_the_record(admin_client, world):
