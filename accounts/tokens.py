@@ -11,8 +11,8 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "commonground.accounts.tokens.InvitationTokenGenerator"
 
     def check_token(self, user, token):
-        if not (user and token):
-            return False
+        if not (user and token) or not user.is_active:
+            return False  # a deactivated account's invitation is void: its password could be set, but never used
         try:
             ts = base36_to_int(token.split("-")[0])
         except ValueError:

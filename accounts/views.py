@@ -185,6 +185,10 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:sign-in")
     token_generator = invitation_token_generator
 
+    def get_context_data(self, **kwargs):
+        user = getattr(self, "user", None)
+        return super().get_context_data(**kwargs) | {"deactivated": user is not None and not user.is_active}
+
     def form_valid(self, form):
         response = super().form_valid(form)
         services.accept_invitation(user=form.user, request=self.request)

@@ -107,6 +107,21 @@ def test_invite_end_to_end_from_email_to_signed_in(admin_client, world, django_c
     assert world.school.name in admin_client.get("/home/").content.decode()
 
 
+def test_an_invitation_to_an_account_deactivated_since_cannot_be_used(admin_client, world, django_capture_on_commit_callbacks):
+    """Its password could be set, and the page then said to sign in, which the account never could."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(admin_client, school_urn=str(world.school.urn))
+    user = User.objects.get(email="nia@example.org")
+    link = re.search(r"https?://[^/\s]+(/accounts/invitation/\S+)", mail.outbox[0].body).group(1)
+    admin_client.post(f"/accounts/users/{user.pk}/", {"action": "deactivate"})
+    admin_client.post("/accounts/sign-out/")
+    html = admin_client.get(link, follow=True).content.decode()
+    assert "This account has been deactivated" in html and "Set your password" not in html
+    admin_client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    user.refresh_from_db()
+    assert not user.is_active and not user.has_usable_password()
+
+
 def test_invite_form_shows_errors_linked_to_fields_and_keeps_what_was_typed(admin_client, world):
     response = invite(admin_client, email="not an email", full_name="Nia Patel", school_urn="12x")
     html = response.content.decode()
