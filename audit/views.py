@@ -84,10 +84,13 @@ def audit_list(request):
         events = events.filter(user_email__icontains=params["who"])
     if params["action"] in AuditAction.values:
         events = events.filter(action=params["action"])
-    if params["object_type"]:
+    if params["object_type"] in visible_types:  # another (a link edited by hand) is not offered, so not filtered by
         events = events.filter(object_type=params["object_type"])
-    if params["object_id"]:
-        events = events.filter(Q(object_id=params["object_id"]) | Q(object_repr__icontains=params["object_id"]))
+    if params["object_id"].isdigit():
+        # A record number is that record's, a URN its school's ("Name (URN)"): not any record whose words hold the digits.
+        events = events.filter(Q(object_id=params["object_id"]) | Q(object_repr__contains=f"({params['object_id']})"))
+    elif params["object_id"]:
+        events = events.filter(object_repr__icontains=params["object_id"])
     dates, errors = _dates(params)
     if errors:
         events = events.none()

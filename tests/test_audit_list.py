@@ -41,6 +41,27 @@ def test_a_record_is_found_by_its_urn_or_name(admin, world):
     assert entries(by_name) == 1
 
 
+def test_a_record_number_finds_that_record_only_not_every_one_whose_words_hold_its_digits(admin, world):
+    """Record 1 found every record with a 1 in its words (a date, a file name), where the hint promises a record number."""
+    from imports.models import ImportRun
+
+    runs = [ImportRun.objects.create(file_name="ks4.csv", kind="ks4") for _ in range(3)]
+    number = str(runs[0].pk)
+    officer = world.users[Role.LA_OFFICER]
+    for n, run in enumerate(runs):
+        run.file_name = f"ks4-{number}-{n}.csv"  # each name holds the first run's number
+        record(AuditAction.VIEW, user=officer, obj=run)
+    found = admin.get(reverse("audit:list"), {"object_type": "imports.importrun", "object_id": number}).content.decode()
+    assert entries(found) == 1
+    by_name = admin.get(reverse("audit:list"), {"object_type": "imports.importrun", "object_id": f"ks4-{number}"}).content.decode()
+    assert entries(by_name) == 3
+
+
+def test_a_kind_of_record_the_list_does_not_offer_is_not_filtered_by(admin):
+    everything = entries(admin.get(reverse("audit:list"), {"action": "view"}).content.decode())
+    assert entries(admin.get(reverse("audit:list"), {"action": "view", "object_type": "nonsense"}).content.decode()) == everything + 1
+
+
 def test_dates_that_are_not_dates_or_out_of_order_are_named_and_kept(admin):
     page = admin.get(reverse("audit:list"), {"from": "2026-02-30", "to": "yesterday"}).content.decode()
     assert "The ‘From’ date must be a real date" in page
