@@ -272,6 +272,7 @@ def test_a_withdrawn_entry_leaves_the_timeline_but_not_the_record(client, world,
         assert f'href="{withdrawn_url}">Show withdrawn entries (1)' in timeline(client, world)
         listing = client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode()
         assert "No current entries: every entry has been withdrawn." in listing and "No entries yet" not in listing
+        assert "See the school&#39;s inspections and register changes on the timeline" in listing  # not "see them": there are none
         page = text_of(client.get(withdrawn_url).content.decode())
         assert "Mrs Smyth" in page and f"Withdrawn On {date.today().day} " in page and f"by {officer.full_name}" in page
         assert "Why it was withdrawn Recorded against the wrong school." in page
