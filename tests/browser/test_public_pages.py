@@ -1,6 +1,7 @@
 """Pages anyone can open, and the sign-in pages: GOV.UK styled, accessible (axe-core, WCAG 2.2 AA), screenshotted."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import assert_govuk_styled, check_page
 
@@ -45,10 +46,13 @@ def test_sign_in_with_nothing_entered_shows_an_accessible_error_summary(page):
     summary.wait_for()
     assert page.title().startswith("Error: ")
     assert "Enter your email address" in summary.inner_text()
-    # GOV.UK Frontend's JavaScript moves focus to the summary so screen readers announce it.
-    assert summary.evaluate("el => el === document.activeElement || el.contains(document.activeElement)"), (
-        "focus is not on the error summary (is GOV.UK Frontend's JavaScript running?)"
-    )
+    # GOV.UK Frontend's JavaScript moves focus to the summary so screen readers announce it. The summary is in the page
+    # as it arrives; the script, a module, runs once the page is parsed, so the focus may follow a moment later.
+    focused = "() => { const s = document.querySelector('.govuk-error-summary'); return s.contains(document.activeElement); }"
+    try:
+        page.wait_for_function(focused, timeout=5000)
+    except PlaywrightTimeoutError:
+        pytest.fail("focus is not on the error summary (is GOV.UK Frontend's JavaScript running?)")
     # Each error links to its field.
     page.locator(".govuk-error-summary__list a").first.click()
     assert page.evaluate("() => document.activeElement.id") == "email"
