@@ -1,4 +1,5 @@
-"""Invitation links: like password-reset links, but they last days, not hours."""
+"""Links that set a password: password-reset links, and invitations, which last days, not hours. Neither works for a
+deactivated account."""
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -6,13 +7,23 @@ from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
 
 
-class InvitationTokenGenerator(PasswordResetTokenGenerator):
-    # A different salt: a password-reset token is not an invitation, and the other way round.
-    key_salt = "commonground.accounts.tokens.InvitationTokenGenerator"
+class ActiveAccountsOnly:
+    """A link that sets a password is void for a deactivated account: the password could be set, but never used."""
 
     def check_token(self, user, token):
-        if not (user and token) or not user.is_active:
-            return False  # a deactivated account's invitation is void: its password could be set, but never used
+        return bool(user) and user.is_active and super().check_token(user, token)
+
+
+class PasswordResetTokens(ActiveAccountsOnly, PasswordResetTokenGenerator):
+    """Django's own reset links (the same salt, so links already sent still work), for active accounts only."""
+
+
+class _LongLived(PasswordResetTokenGenerator):
+    """Links that last INVITATION_TIMEOUT rather than PASSWORD_RESET_TIMEOUT."""
+
+    def check_token(self, user, token):
+        if not (user and token):
+            return False
         try:
             ts = base36_to_int(token.split("-")[0])
         except ValueError:
@@ -26,4 +37,10 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
         )
 
 
+class InvitationTokenGenerator(ActiveAccountsOnly, _LongLived):
+    # A different salt: a password-reset token is not an invitation, and the other way round.
+    key_salt = "commonground.accounts.tokens.InvitationTokenGenerator"
+
+
 invitation_token_generator = InvitationTokenGenerator()
+password_reset_tokens = PasswordResetTokens()

@@ -31,7 +31,7 @@ from .forms import InviteForm, NewPasswordForm, ResetRequestForm, RoleForm, Seco
 from .middleware import SIGNED_IN_COOKIE
 from .models import RoleAssignment, User
 from .roles import Role
-from .tokens import invitation_token_generator
+from .tokens import invitation_token_generator, password_reset_tokens
 from .two_factor import SECOND_FACTOR_PENDING, second_factor_url, two_factor_required
 
 
@@ -170,6 +170,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = NewPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
+    token_generator = password_reset_tokens
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -51,6 +51,20 @@ def test_a_used_reset_link_has_expired(client, world):
     assert "This link has expired" in response.content.decode()
 
 
+def test_a_reset_link_sent_before_the_account_was_deactivated_no_longer_works(client, world):
+    """The password could be set, and the page said it was, but the account could never sign in with it."""
+    head = world.users[Role.HEADTEACHER]
+    client.post("/accounts/password-reset/", {"email": head.email})
+    link = emailed_link(mail.outbox[0])
+    head.is_active = False
+    head.save(update_fields=["is_active"])
+    response = client.get(link, follow=True)
+    assert "This link has expired" in response.content.decode()
+    client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    head.refresh_from_db()
+    assert not head.check_password(NEW_PASSWORD)
+
+
 def test_weak_new_password_is_refused_with_an_error_summary(client, world):
     head = world.users[Role.HEADTEACHER]
     client.post("/accounts/password-reset/", {"email": head.email})
