@@ -27,7 +27,7 @@ class Event:
     about: int | None = None  # the school a confidential entry was recorded against (the school's own, or an earlier URN's)
     when: str = ""  # the heading's date where `on` is not exact: "Between 6 November 2023 and 1 September 2024"
     earlier: list["Version"] = field(default_factory=list)  # a corrected intelligence entry's earlier versions, oldest first
-    entry: int | None = None  # an intelligence entry's id
+    entry: IntelligenceEntry | None = None  # the intelligence entry the event shows
 
 
 @dataclass
@@ -188,7 +188,7 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
                     confidential=True,
                     about=entry.school_id,
                     earlier=versions_of(entry),
-                    entry=entry.pk,
+                    entry=entry,
                 )
             )
     return sorted(events, key=lambda e: e.on, reverse=True)

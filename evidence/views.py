@@ -152,7 +152,7 @@ def school_timeline(request, urn):
         )
     # Each entry the viewer may correct or withdraw, with its own school's URN (an earlier URN's, perhaps) for the links.
     urns_of = {s.id: s.urn for s in readable}
-    shown_entries = IntelligenceEntry.objects.filter(pk__in=[e.entry for e in events if e.confidential])
+    shown_entries = [e.entry for e in events if e.confidential]
     ids = changeable_among(request.user, readable, shown_entries)
     changeable = {entry.pk: urns_of[entry.school_id] for entry in shown_entries if entry.pk in ids}
     context |= {"events": events, "changeable": changeable, "withdrawn_count": _withdrawn_count(request, school)}
