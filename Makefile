@@ -36,7 +36,7 @@ static: install ## Collect static files (GOV.UK Frontend, HTMX, the site's own)
 .PHONY: demo
 demo: static ## Set everything up with the real demo authority (Surrey) and serve it on http://127.0.0.1:8000
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
-	$(DEMO_ENV) $(PY) manage.py load_demo
+	$(DEMO_ENV) $(PY) manage.py load_demo --site http://$(HOST):$(PORT)
 	@echo "Serving Common Ground on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	setsid bash -c 'while true; do $(DEMO_ENV) $(PY) manage.py db_worker; echo "The import worker stopped; restarting it"; sleep 2; done' & worker=$$!; \
 	  trap 'kill -- -$$worker 2>/dev/null' EXIT INT TERM; \

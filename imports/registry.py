@@ -20,7 +20,7 @@ class SourceFile:
     encoding: str  # utf-8 (with or without BOM), else windows-1252 or latin-1
     header: list[str]  # the first row's fields, stripped
     has_rows: bool  # whether anything follows the header
-    checksum_job: Future  # SHA-256 of the bytes as given, worked out beside the import
+    checksum_job: Future  # SHA-256 of `data` (less a UTF-8 byte-order mark), worked out beside the import
 
     @property
     def checksum(self) -> str:

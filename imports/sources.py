@@ -1,5 +1,6 @@
 """Turning a file as given (a path or bytes, maybe gzipped, in whichever encoding) into a SourceFile."""
 
+import codecs
 import csv
 import hashlib
 import io
@@ -44,7 +45,7 @@ _hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checksum")
 
 
 def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
-    """Read, gunzip, checksum, decode and take the header of one file."""
+    """Read, gunzip, decode, checksum and take the header of one file."""
     if isinstance(path_or_bytes, bytes | bytearray | memoryview):
         raw = bytes(path_or_bytes)
         name = file_name or "uploaded file"
@@ -52,14 +53,13 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
         path = Path(path_or_bytes)
         raw = path.read_bytes()
         name = file_name or path.name
-    # Hashing lets go of Python's lock, so the checksum is worked out while the file is parsed.
-    checksum = _hasher.submit(lambda: hashlib.sha256(raw).hexdigest())
     data = _gunzip(raw, name) if raw[:2] == GZIP_MAGIC else raw
     _refuse_archives(raw, data, name)
     _refuse_not_text(data, name, unpacked=data is not raw)
     data = _from_utf16(data, name) if data[:2] in UTF16_BOMS else data
     if b"\r" in data[:HEAD_BYTES] and b"\n" not in data[:HEAD_BYTES]:
         data = data.replace(b"\r", b"\n")  # lines ended by a carriage return alone (as old Mac programs save them)
+    checksum = _hasher.submit(_checksum, data)  # hashing lets go of Python's lock: it is done while the file is parsed
     encoding = encoding_of(data, name)
     start = data[:HEAD_BYTES].decode(encoding, "ignore").removeprefix("\ufeff")
     if not start.strip() and len(data) <= HEAD_BYTES:
@@ -73,6 +73,13 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     refuse_data_as_header(header, name)
     refuse_repeated_columns(header, name)
     return SourceFile(name=name, data=data, encoding=encoding, header=header, has_rows=has_rows, checksum_job=checksum)
+
+
+def _checksum(data: bytes) -> str:
+    """SHA-256 of the text as read, not of its wrapping: a file gzipped or not, with a byte-order mark or without, in
+    UTF-16 or UTF-8, has the one checksum, so that a copy renamed after unpacking is still known (refuse_renamed_copy)."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    return hashlib.sha256(memoryview(data)[start:]).hexdigest()
 
 
 def _refuse_archives(raw: bytes, data: bytes, name: str) -> None:

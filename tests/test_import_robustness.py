@@ -350,6 +350,28 @@ class TestRenamedCopy:
         assert everything() == before
         assert not AreaObservation.objects.filter(year=2020).exists()
 
+    @pytest.mark.parametrize(
+        ("suffix", "wrapped"),
+        [
+            (".csv.gz", gzip.compress),
+            (".csv", lambda data: data.removeprefix(b"\xef\xbb\xbf")),  # without the byte-order mark DfE's file has
+            (".csv", lambda data: data.decode("utf-8").encode("utf-16")),
+        ],
+        ids=["gzipped", "byte-order-mark", "utf-16"],
+    )
+    def test_a_copy_wrapped_otherwise_is_known_too(self, surrey, tmp_path, suffix, wrapped):
+        """Gzipping a file, saving it without a byte-order mark or as UTF-16 changes its bytes, not what it says."""
+        first = import_file(KS4_PROVISIONAL)
+        copy = tmp_path / f"2019-2020-england_ks4provisional{suffix}"
+        copy.write_bytes(wrapped(KS4_PROVISIONAL.read_bytes()))
+        run = refused(copy)
+        assert run.message.startswith(
+            f"{copy.name}: these are the same contents as 2018-2019-england_ks4provisional.csv, imported as "
+            f"Key stage 4 performance tables (provisional) for 2018/19 (import {first.pk})"
+        )
+        assert run.checksum == first.checksum
+        assert not AreaObservation.objects.filter(year=2020).exists()
+
     def test_under_another_release_is_refused(self, surrey, tmp_path):
         first = import_file(KS2[2019])
         copy = shutil.copy(KS2[2019], tmp_path / "2018-2019-936-ks2provisional.csv")

@@ -1,19 +1,21 @@
-import hashlib
-
 from django.core.management.base import BaseCommand, CommandError
 
 from core import demo
 from imports.models import ImportOutcome, ImportRun
 from imports.registry import ImportRefused
 from imports.services import import_file
+from imports.sources import read_source
 
 
 class Command(BaseCommand):
     help = "Import the demo authority's real data files (demo/manifest.txt) and create one demo account per role."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--site", default="http://127.0.0.1:8000", help="Where the demo is served, for the sign-in address it prints.")
+
     def handle(self, *args, **options):
         for item in demo.demo_files():
-            checksum = hashlib.sha256(item.path.read_bytes()).hexdigest()
+            checksum = read_source(item.path).checksum
             done = ImportRun.objects.filter(checksum=checksum, outcome__in=[ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED]).first()
             if done is not None:
                 # Importing the older of two extracts again would undo what the newer one set.
@@ -36,5 +38,5 @@ class Command(BaseCommand):
         for email, role, scope in accounts:
             self.stdout.write(f"  {email.ljust(width)}  {role} – {scope}")
         self.stdout.write(f"\n  Password: {password}")
-        self.stdout.write("  Sign in at http://127.0.0.1:8000/accounts/sign-in/")
+        self.stdout.write(f"  Sign in at {options['site'].rstrip('/')}/accounts/sign-in/")
         self.stdout.write("  Two-factor authentication is switched off in the demo (a notice on every page says so).")
