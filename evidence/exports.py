@@ -108,7 +108,7 @@ def _row(urn, name, laestab, phase, code, year, value, status, cohort, source, f
 def _source_text(source: int | None, computed: bool) -> str:
     if source is None:  # a figure by definition, which no file gives
         return "None: DfE does not publish England's progress score, which is 0 by definition"
-    return Source(source).label + (" (calculated here from the schools' counts)" if computed else "")
+    return Source(source).label + (", calculated here from the schools' counts" if computed else "")
 
 
 def _rounded(value: float | None, places: int | None):

@@ -237,7 +237,8 @@ def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user, notes=()) 
 def describe(run: ImportRun, kind: ImportKind, notes=()) -> str:
     """One sentence on what an import did, for the command line and the Imports page; the loader's notes, if any, say
     why an import that changed nothing did not."""
-    what = f"{run.file_name} ({kind.label}): {run.rows_read:,} rows read"
+    # In brackets, the kind's own brackets as a comma: "(Key stage 2 performance tables, final)".
+    what = f"{run.file_name} ({kind.label.replace(' (', ', ').replace(')', '')}): {run.rows_read:,} rows read"
     if run.outcome == ImportOutcome.UNCHANGED:
         what += "; nothing was changed" if notes else "; nothing has changed since the last import of this data"
     else:

@@ -332,6 +332,8 @@ class RegisterEvent(models.Model):
         """The date in words, and where the register does not say it, the dates it lies between."""
         if not self.on_or_before:
             return gov_date(self.occurred_on)
+        if self.after == self.occurred_on:  # between two extracts of the same day
+            return gov_date(self.occurred_on)
         if self.after:
             return f"Between {gov_date(self.after)} and {gov_date(self.occurred_on)}"
         return f"On or before {gov_date(self.occurred_on)}"

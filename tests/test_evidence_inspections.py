@@ -475,7 +475,7 @@ def test_a_neighbour_list_limited_to_an_authority_counts_the_others_rows_as_skip
     run = import_file(rows, file_name="neighbours.csv", la_codes=[936])
     assert (run.rows_read, run.created, run.skipped) == (5, 2, 3)
     assert run.message == (
-        "neighbours.csv (LA statistical neighbours (Common Ground layout)): 5 rows read; 2 new, 0 changed, 0 unchanged; "
+        "neighbours.csv (LA statistical neighbours, Common Ground layout): 5 rows read; 2 new, 0 changed, 0 unchanged; "
         "3 skipped (outside the authorities asked for)."
     )
     assert set(StatisticalNeighbour.objects.values_list("la_code", flat=True)) == {936}

@@ -301,7 +301,7 @@ def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
     sen = next(r for r in rows if r["URN"] == "" and r["Measure code"] == "sen_support_pct")
     assert (sen["School"], sen["Source"]) == (
         "Surrey",
-        "School census summary (performance tables) (calculated here from the schools' counts)",
+        "School census summary (performance tables), calculated here from the schools' counts",
     )
     suppressed = next(
         r for r in rows if r["URN"] == "138766" and r["Measure code"] == "ks2_rwm_expected" and r["Academic year"] == "2016/17"

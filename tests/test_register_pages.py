@@ -250,6 +250,14 @@ def test_school_profile_shows_register_facts_links_and_events(officer_client, wo
     assert "<svg" in html and "Latitude 51.24000" in html
 
 
+def test_a_change_between_two_extracts_of_the_same_day_is_dated_that_day():
+    """Not "Between 21 March 2022 and 21 March 2022"."""
+    change = RegisterEvent(on_or_before=True, after=date(2022, 3, 21), occurred_on=date(2022, 3, 21))
+    assert change.when == "21 March 2022"
+    change.after = date(2022, 3, 20)
+    assert change.when == "Between 20 March 2022 and 21 March 2022"
+
+
 def test_the_locator_map_says_in_words_what_its_dots_are_and_draws_them_to_be_seen(officer_client, world):
     """WCAG 1.4.11 and 1.1.1: the other schools' dots are seen against the map (3:1 at least), and what each dot is
     is said on the page, not only in the image's description, which only a screen reader reads."""
