@@ -17,9 +17,11 @@ from imports.bulk import among, bulk_load, column_names, insert_frame
 from imports.registry import Counts, ImportRefused
 from register.models import LocalAuthority, School, SchoolLink
 
+from .breaks import BREAKS, Kind
 from .catalogue import BY_CODE, MEASURES
 from .models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
 from .readers import NOT_IN_ROW
+from .years import academic_year
 
 CHUNK = 10_000
 AREAS = {
@@ -87,6 +89,7 @@ def store_figures(
     areas, skipped_areas = _area_figures(ctx, figures)
     tally = Tally()
     years = sorted(set(schools["year"].unique().to_list()) | set(areas["year"].unique().to_list()))
+    refuse_unpublished_years(figures, years)
     # Progress counts the file's figures as each year's are compared and written.
     total, done = schools.height + areas.height, 0
     ctx.progress(0, total)
@@ -125,6 +128,24 @@ def store_figures(
         unchanged=tally.unchanged,
         skipped=skipped_schools + skipped_areas,
     )
+
+
+def refuse_unpublished_years(figures: pl.DataFrame, years: list[int]) -> None:
+    """A figure for a year DfE published none of that measure (key stage 2 in 2019/20, say) is another year's file
+    under a name that gives the wrong year: stored, it would stand in a trend the page says has no data there."""
+    for known in BREAKS:
+        if known.kind != Kind.NO_DATA or not set(known.missing) & set(years):
+            continue
+        given = figures.filter(
+            pl.col("year").is_in(list(known.missing)) & pl.col("measure").is_in(list(known.measures)) & pl.col("value").is_not_null()
+        )
+        if given.height:
+            first = given.sort("line").row(0, named=True)
+            raise ImportRefused(
+                f"it gives a figure for {academic_year(first['year'])} ({BY_CODE[first['measure']].label}), a year DfE published "
+                f"none for: {known.reason} Check that the file's name gives the right year",
+                row=first["line"],
+            )
 
 
 def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:

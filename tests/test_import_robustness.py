@@ -5,6 +5,7 @@ UTF-8 original would."""
 import csv
 import gzip
 import io
+import re
 import shutil
 import zipfile
 from datetime import date, timedelta
@@ -344,6 +345,24 @@ def test_a_file_of_another_authoritys_schools_only_is_refused_not_reported_uncha
         f"2018-2019-hampshire_census.csv: none of its {len(hampshire) - 1:,} rows was taken, for each is of an authority other "
         "than Surrey (936), or not in the register: check that this is the file you meant. Nothing was imported from this file."
     )
+    assert everything() == before
+
+
+def test_figures_for_a_year_dfe_published_none_for_are_refused(surrey, tmp_path):
+    """Key stage 2's 2018/19 tables under a 2019/20 name, their columns' years moved on to match: there were no tests that
+    year, and the school's page says so; the file's year must be wrong."""
+    header, rest = KS2[2019].read_text(encoding="utf-8-sig").split("\n", 1)
+    header = re.sub(r"_(1[78])(?=,|\r?$)", lambda year: f"_{int(year[1]) + 1}", header)
+    path = tmp_path / "2019-2020-936-ks2final.csv"
+    path.write_text(f"{header}\n{rest}", encoding="utf-8")
+    before = everything()
+    run = refused(path)
+    assert re.fullmatch(
+        r"2019-2020-936-ks2final\.csv, row \d+: it gives a figure for 2019/20 \(.+\), a year DfE published none for: No data "
+        r"published for 2019/20 and 2020/21 \(pandemic\)\. Check that the file's name gives the right year\. Nothing was imported "
+        r"from this file\.",
+        run.message,
+    ), run.message
     assert everything() == before
 
 
