@@ -58,6 +58,7 @@ def figure_changes(run, authority_ids) -> ChangeList:
         changes = changes.filter(Q(school__la_id__in=authority_ids) | Q(area__isnull=False, la_code__in=[*codes, 0]))
     # England's and the LAs' figures first (no school), then the schools by name, on either database.
     order = [F("school__name").asc(nulls_first=True), "school__urn", "area", "la_code", "measure__order", "year", "source"]
+    changes = changes.annotate(la_name=Subquery(LocalAuthority.objects.filter(code=OuterRef("la_code")).values("name")[:1]))
     return ChangeList("evidence/_import_changes.html", changes.order_by(*order))
 
 

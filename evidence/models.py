@@ -191,20 +191,35 @@ class FigureChange(models.Model):
         return self.new_status is None
 
     @property
+    def pupils_changed(self) -> bool:
+        """Whether the number of pupils the figure is about changed (an authority's figure computed from more schools
+        may keep its per cent): then both numbers are shown beside the figures."""
+        return not self.removed and self.old_cohort != self.new_cohort
+
+    @property
     def old_text(self) -> str:
-        return self.measure.format(self.old_value, self.old_status)
+        return self._with_pupils(self.measure.format(self.old_value, self.old_status), self.old_cohort)
 
     @property
     def new_text(self) -> str:
-        return "no longer given" if self.removed else self.measure.format(self.new_value, self.new_status)
+        if self.removed:
+            return "no longer given"
+        return self._with_pupils(self.measure.format(self.new_value, self.new_status), self.new_cohort)
+
+    def _with_pupils(self, text: str, cohort: int | None) -> str:
+        if not self.pupils_changed:
+            return text
+        return f"{text} ({'number of pupils not given' if cohort is None else f'{cohort:,} pupils'})"
 
     @property
     def place(self) -> str:
-        """Whose figure: the area's name for an area (the school is shown by name where there is one)."""
+        """Whose figure: the area's name for an area (the school is shown by name where there is one), an authority's
+        as "Surrey (936)" where the change list has read its name (`la_name`)."""
+        authority = f"{name} ({self.la_code})" if (name := getattr(self, "la_name", None)) else f"Local authority {self.la_code}"
         if self.area == Area.LA:
-            return f"Local authority {self.la_code}"
-        if self.la_code:  # an authority's figure for one phase
-            return Area(self.area).label.replace("Local authority", f"Local authority {self.la_code}")
+            return authority
+        if self.la_code:  # an authority's figure for one phase: "Surrey (936): state-funded primary schools"
+            return f"{authority}: {Area(self.area).label.partition('(')[2].removesuffix(')')}"
         return Area(self.area).label if self.area else ""
 
 

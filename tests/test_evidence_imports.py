@@ -9,6 +9,7 @@ import pytest
 from evidence.history import history, history_urns
 from evidence.models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
 from evidence.presenters import display, school_points
+from evidence.store import sync_catalogue
 from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import LocalAuthority, School
@@ -300,6 +301,21 @@ def test_a_figure_a_corrected_file_leaves_blank_is_removed_and_recorded(surrey, 
         first.pk,
     )
     assert change.removed and (change.old_text, change.new_text) == ("56%", "no longer given")
+
+
+def test_a_change_in_the_pupils_a_figure_is_about_is_shown_beside_it(db):
+    """An authority's per cent computed again from more schools may round the same: the number of pupils says what changed."""
+    sync_catalogue()
+    change = FigureChange(
+        area=Area.LA, la_code=936, measure=Measure.objects.get(code="eal_pct"), year=2019, source=Source.CENSUS_SUMMARY,
+        old_value=13.9, old_status=Status.VALUE, old_cohort=163_219, new_value=13.9, new_status=Status.VALUE, new_cohort=652_876,
+    )  # fmt: skip
+    assert (change.place, change.old_text, change.new_text) == ("Local authority 936", "13.9% (163,219 pupils)", "13.9% (652,876 pupils)")
+    change.la_name = "Surrey"  # as the import's page reads it
+    change.area = Area.LA_PRIMARY
+    assert change.place == "Surrey (936): state-funded primary schools"
+    change.new_cohort = change.old_cohort
+    assert (change.old_text, change.new_text) == ("13.9%", "13.9%")
 
 
 def test_each_release_of_a_years_tables_is_kept_apart_and_the_final_one_shown(surrey, tmp_path):

@@ -102,7 +102,7 @@ def test_import_detail_shows_an_la_administrator_their_authoritys_phase_figures_
     grant(hampshire, Role.LA_ADMIN, world.other_la)
     sign_in(client, hampshire)
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
-    assert "Local authority 850 (state-funded primary schools)" in page
+    assert "Hampshire (850): state-funded primary schools" in page
 
 
 @pytest.mark.parametrize(
