@@ -60,7 +60,10 @@ class ImportContext:
 
 
 class ImportRefused(Exception):
-    """A file that cannot be imported. The message says why; row and column say where."""
+    """A file that cannot be imported. The message says why; row and column say where. `header` is the file's, when it
+    was refused while being read (its encoding), so that its kind can still be told."""
+
+    header: list[str] | None = None
 
     def __init__(self, reason: str, *, row: int | None = None, column: str | None = None, file_name: str | None = None):
         self.reason = reason

@@ -129,6 +129,11 @@ def import_file(
     try:
         source = read_source(path_or_bytes, file_name=name)
     except ImportRefused as refusal:
+        # Refused as it was read (its encoding): still say what kind of file it was, as the header or --kind says.
+        if kind in KINDS:
+            run.kind = kind
+        elif refusal.header and len(found := detect(refusal.header)) == 1:
+            run.kind = found[0].code
         return _refused(run, refusal, user)
     run.file_name = source.name
     try:

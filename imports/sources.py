@@ -60,7 +60,11 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     if b"\r" in data[:HEAD_BYTES] and b"\n" not in data[:HEAD_BYTES]:
         data = data.replace(b"\r", b"\n")  # lines ended by a carriage return alone (as old Mac programs save them)
     checksum = _hasher.submit(_checksum, data)  # hashing lets go of Python's lock: it is done while the file is parsed
-    encoding = encoding_of(data, name)
+    try:
+        encoding = encoding_of(data, name)
+    except ImportRefused as refusal:
+        refusal.header = _header_as_far_as_readable(data)  # so that the run can say what kind of file was refused
+        raise
     start = data[:HEAD_BYTES].decode(encoding, "ignore").removeprefix("\ufeff")
     if not start.strip() and len(data) <= HEAD_BYTES:
         raise ImportRefused("the file is empty", file_name=name)
@@ -201,6 +205,14 @@ def _refuse_mixed(data: bytes, error: UnicodeDecodeError, name: str | None) -> N
         row=data.count(b"\n", 0, error.start) + 1,
         file_name=name,
     )
+
+
+def _header_as_far_as_readable(data: bytes) -> list[str]:
+    """The first line's fields, any byte that is not UTF-8 replaced; none where it cannot be read as CSV."""
+    try:
+        return read_header(data[:HEAD_BYTES].partition(b"\n")[0].decode("utf-8", "replace"))
+    except csv.Error:
+        return []
 
 
 def read_header(text: str) -> list[str]:

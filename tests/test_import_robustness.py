@@ -262,6 +262,7 @@ class TestMixedEncodings:
         )
         assert everything() == before
         assert not RegisterEvent.objects.filter(import_run=run).exists()
+        assert run.kind == "gias_establishments"  # its header is readable: the Imports page says what was refused
 
     def test_a_byte_order_mark_and_a_stray_byte_point_at_the_encoding_not_a_mangled_header(self, surrey, tmp_path):
         lines = ABSENCE.read_bytes().split(b"\n")
