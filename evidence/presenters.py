@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .catalogue import BY_CODE, CONFIDENCE_LIMITS, ETHNIC_GROUP_NAMES, Unit
-from .models import Area, AreaObservation, Measure, Observation, Source, Status, academic_year
+from .models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status, academic_year
 from .years import years_text
 
 # Most authoritative first.
@@ -41,6 +41,8 @@ class Point:
     file_name: str = ""
     urn: int | None = None
     computed: bool = False
+    # What the figure was before the import that gave it corrected it: (value, status, pupils); None if it did not.
+    was: tuple[float | None, int, int | None] | None = None
 
     @property
     def academic_year(self) -> str:
@@ -137,6 +139,16 @@ class Series:
 
     def text(self, point):
         return display(point, self.measure)
+
+    def correction_note(self, point: Point | None) -> str:
+        """'; that import corrected it from 65%', where the import that gave the school's figure replaced another."""
+        if point is None or point.was is None:
+            return ""
+        value, status, pupils = point.was
+        before = self.measure.format(value, status)
+        if before == self.text(point) and pupils != point.cohort:
+            return f"; that import corrected the number of pupils, from {'none given' if pupils is None else f'{pupils:,}'}"
+        return f"; that import corrected it from {before}"
 
     def interval_text(self, year: int) -> str:
         """'95% confidence interval -2.9 to 1.3', where DfE gives one with the school's figure for the year."""
@@ -269,7 +281,21 @@ def every_school_point(urns: list[int], measures=None) -> list[tuple[str, Point]
     if measures is not None:
         rows = rows.filter(measure__in=measures)
     fields = ("measure__code", "year", "value", "status", "source", "cohort", "import_run_id", "import_run__file_name", "school__urn")
-    return [(code, Point(year, *rest)) for code, year, *rest in rows.values_list(*fields)]
+    corrected = _corrections(urns, measures)
+    return [
+        (code, Point(year, value, status, source, cohort, run_id, file_name, urn, was=corrected.get((code, year, source, urn, run_id))))
+        for code, year, value, status, source, cohort, run_id, file_name, urn in rows.values_list(*fields)
+    ]
+
+
+def _corrections(urns: list[int], measures=None) -> dict[tuple, tuple]:
+    """(measure code, year, source, URN, import) → what that import replaced: (value, status, pupils)."""
+    changes = FigureChange.objects.filter(school__urn__in=urns, new_status__isnull=False)
+    if measures is not None:
+        changes = changes.filter(measure__in=measures)
+    fields = ("measure__code", "year", "source", "school__urn", "import_run_id", "old_value", "old_status", "old_cohort")
+    rows = changes.values_list(*fields)
+    return {(code, year, source, urn, run): (value, status, pupils) for code, year, source, urn, run, value, status, pupils in rows}
 
 
 def chosen_points(points: list[tuple[str, Point]], urns: list[int]) -> dict[str, dict[int, Point]]:

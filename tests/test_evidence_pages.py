@@ -32,6 +32,7 @@ from .evidence_helpers import (
     LINKS_2021,
     LINKS_2025,
     OFSTED_ALL,
+    ks2_2019_with_guildford_grove,
 )
 from .factories import UserFactory, grant
 
@@ -224,6 +225,16 @@ def test_results_page_names_the_phase_of_englands_absence_figure(client, surrey)
     # No authority figure is given or can be calculated, and the table says why rather than leaving "no data" unexplained.
     absence = html.split('aria-labelledby="h-absence_overall_pct"', 1)[1].split("</section>", 1)[0]
     assert "the authority&#39;s cannot be calculated from it" in absence
+
+
+def test_results_page_says_which_figures_a_corrected_file_changed_and_from_what(client, surrey, tmp_path):
+    """A figure replaced by a corrected file says so beside its source, in the latest figures and the year's row."""
+    corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", "58%"))
+    sign_in(client, surrey)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("evidence:school-results", args=[143373])).content.decode()))
+    note = f"2018-2019-936-ks2final.csv (import {corrected.pk}); that import corrected it from 56%"
+    assert text.count(note) == 2  # the latest figures, and 2018/19's row of the measure's every year
+    assert "corrected it from" not in text.replace(note, "")  # no other figure was corrected
 
 
 def test_results_page_says_suppressed_never_zero(client, surrey):
