@@ -96,6 +96,9 @@ class Series:
     opened_on: date | None = None
     # Year → the 95% confidence interval (lower, upper) DfE gives with the school's progress score that year.
     intervals: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # Year → the school's figure a corrected file removed (no longer gave), where none is held for the year now: a
+    # Point of what it was, whose run and file are the import that removed it.
+    removed: dict[int, Point] = field(default_factory=dict)
 
     @property
     def england_label(self) -> str:
@@ -139,6 +142,12 @@ class Series:
 
     def text(self, point):
         return display(point, self.measure)
+
+    def removal_note(self, year: int) -> str:
+        """Why the school has no figure for a year it had one: the corrected file that no longer gives it."""
+        if year in self.school or (gone := self.removed.get(year)) is None:
+            return ""
+        return f"{gone.file_name} (import {gone.run_id}), a corrected file, no longer gives the figure: it was {self.text(gone)}."
 
     def correction_note(self, point: Point | None) -> str:
         """'; that import corrected it from 65%', where the import that gave the school's figure replaced another."""
@@ -388,10 +397,32 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
             series.append(Series(m, by_school[m.code], la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
         else:
             series.append(Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase))
+    removed = _removed(urns, present)
     for one in series:
         one.shared, one.urn, one.opened_on = shared.get(one.measure.code, {}), school.urn, school.opened_on
+        one.removed = removed.get(one.measure.code, {})
     _add_intervals(series, urns)
     return series
+
+
+def _removed(urns: list[int], measures: list[Measure]) -> dict[str, dict[int, Point]]:
+    """measure code → year → the school's figure a corrected file removed, as it was: the latest removal of the year's."""
+    changes = FigureChange.objects.filter(school__urn__in=urns, measure__in=measures, new_status__isnull=True).order_by("import_run_id")
+    fields = (
+        "measure__code",
+        "year",
+        "old_value",
+        "old_status",
+        "source",
+        "old_cohort",
+        "import_run_id",
+        "import_run__file_name",
+        "school__urn",
+    )
+    removed: dict[str, dict[int, Point]] = defaultdict(dict)
+    for code, year, *rest in changes.values_list(*fields):
+        removed[code][year] = Point(year, *rest)
+    return removed
 
 
 def _add_intervals(series: list[Series], urns: list[int]) -> None:

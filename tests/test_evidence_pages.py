@@ -237,6 +237,14 @@ def test_results_page_says_which_figures_a_corrected_file_changed_and_from_what(
     assert "corrected it from" not in text.replace(note, "")  # no other figure was corrected
 
 
+def test_results_page_says_which_corrected_file_removed_a_figure_and_what_it_was(client, surrey, tmp_path):
+    """A figure a corrected file leaves blank is removed: the year's row says which import removed it, not just 'no data'."""
+    corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", ""))
+    sign_in(client, surrey)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("evidence:school-results", args=[143373])).content.decode()))
+    assert text.count(f"2018-2019-936-ks2final.csv (import {corrected.pk}), a corrected file, no longer gives the figure: it was 56%.") == 1
+
+
 def test_results_page_says_suppressed_never_zero(client, surrey):
     sign_in(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[138766])).content.decode()
