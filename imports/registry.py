@@ -114,9 +114,6 @@ class ImportKind:
     # Why rows of a file of every authority may be skipped (an import limited to some also skips the others'); empty
     # where none are.
     skipped: str = "not in the register"
-    # Whether a file every row of which is skipped is refused as the wrong one: so where rows are skipped only for
-    # being of other authorities or of schools the register does not hold, not where the right file may skip them all.
-    refuses_all_skipped: bool = True
 
 
 KINDS: dict[str, ImportKind] = {}

@@ -74,27 +74,6 @@ def refuse_renamed_copy(source: SourceFile, kind: ImportKind) -> None:
             )
 
 
-def refuse_nothing_taken(counts: Counts, kind: ImportKind, la_codes: frozenset) -> None:
-    """A file every row of which was skipped (another authority's file uploaded by mistake, or figures for schools the
-    register does not yet hold) would be reported as having changed nothing since it was last imported: refuse it,
-    saying why its rows were not taken."""
-    if counts.created or counts.changed or counts.unchanged or not counts.skipped or not kind.refuses_all_skipped:
-        return
-    reasons = [kind.skipped] if kind.skipped else []
-    if la_codes:
-        asked = LocalAuthority.objects.filter(code__in=la_codes).order_by("name")
-        reasons.insert(0, f"of an authority other than {listed([f'{la.name} ({la.code})' for la in asked])}")
-    if not reasons:
-        return
-    why = ", or ".join(reasons)
-    rows = (
-        "its only row was not taken, for it is"
-        if counts.rows_read == 1
-        else f"none of its {counts.rows_read:,} rows was taken, for each is"
-    )
-    raise ImportRefused(f"{rows} {why}: check that this is the file you meant")
-
-
 @checkpoint_afterwards()
 def import_file(
     path_or_bytes,
@@ -159,7 +138,6 @@ def import_file(
     try:
         with one_import_at_a_time():
             counts = chosen.load(context)
-            refuse_nothing_taken(counts, chosen, la_codes)
             file_loaded.send(sender=chosen.code, run=run, counts=counts)
     except ImportRefused as refusal:
         run.checksum = source.checksum

@@ -120,12 +120,9 @@ class TestTheNewerExtract:
 def test_la_filter_skips_other_authorities_rows(db):
     LocalAuthority.objects.create(code=850, name="Hampshire")
     run = import_file(GIAS_2021, la_codes=[850])
-    # Not "nothing has changed since the last import": the file is another authority's, and is refused as such.
-    assert (run.outcome, run.la_codes) == (ImportOutcome.REFUSED, "850")
-    assert run.message == (
-        f"{GIAS_2021.name}: none of its 590 rows was taken, for each is of an authority other than Hampshire (850): check that "
-        "this is the file you meant. Nothing was imported from this file."
-    )
+    assert (run.rows_read, run.skipped, run.created) == (590, 590, 0)
+    assert run.la_codes == "850"
+    assert run.outcome == ImportOutcome.UNCHANGED
     assert not School.objects.exists()
     run = import_file(GIAS_2021, la_codes=[936, 850])
     assert (run.created, run.skipped) == (590, 0)

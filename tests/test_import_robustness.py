@@ -333,22 +333,6 @@ def test_a_last_inspection_after_today_in_a_register_extract_is_refused(db, tmp_
     assert not School.objects.exists() and not Inspection.objects.exists()
 
 
-def test_a_file_of_another_authoritys_schools_only_is_refused_not_reported_unchanged(surrey, tmp_path):
-    """Surrey's administrator uploading Hampshire's figures by mistake: every row is skipped, and the import says so,
-    rather than that nothing had changed since the file was last imported (it never was)."""
-    lines = gzip.decompress(evidence_helpers.CENSUS_2019.read_bytes()).decode("utf-8-sig").splitlines()
-    hampshire = [lines[0], *(line for line in lines[1:] if line.split(",")[1] == "850")]
-    path = tmp_path / "2018-2019-hampshire_census.csv"
-    path.write_text("\n".join(hampshire) + "\n", encoding="utf-8")
-    before = everything()
-    run = refused(path, la_codes=[936])
-    assert run.message == (
-        f"2018-2019-hampshire_census.csv: none of its {len(hampshire) - 1:,} rows was taken, for each is of an authority other "
-        "than Surrey (936), or not in the register: check that this is the file you meant. Nothing was imported from this file."
-    )
-    assert everything() == before
-
-
 def test_figures_for_a_year_dfe_published_none_for_are_refused(surrey, tmp_path):
     """Key stage 2's 2018/19 tables under a 2019/20 name, their columns' years moved on to match: there were no tests that
     year, and the school's page says so; the file's year must be wrong."""

@@ -45,6 +45,5 @@ def register_kinds() -> None:
             links.load,
             register_changes,
             skipped="a row given twice, or, in a file older than the register's links, a pair of schools it already links",
-            refuses_all_skipped=False,
         )
     )
