@@ -52,8 +52,9 @@ class ImportRun(models.Model):
     """One import of one file: what it was, who ran it, what it changed. Imported rows point here."""
 
     file_name = models.CharField(max_length=255)
-    checksum = models.CharField(
-        max_length=64, help_text="SHA-256 of the file's text as read: unpacked if gzipped, UTF-8, without a byte-order mark."
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes.")
+    text_checksum = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the file's text as read: unpacked if gzipped, UTF-8, without a byte-order mark."
     )
     kind = models.CharField(max_length=40, blank=True)
     la_codes = models.TextField(blank=True, help_text="The LA codes the import was limited to, if any (all 150-odd may be).")

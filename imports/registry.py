@@ -20,11 +20,16 @@ class SourceFile:
     encoding: str  # utf-8 (with or without BOM), else windows-1252 or latin-1
     header: list[str]  # the first row's fields, stripped
     has_rows: bool  # whether anything follows the header
-    checksum_job: Future  # SHA-256 of `data` (less a UTF-8 byte-order mark), worked out beside the import
+    checksum_job: Future  # SHA-256 of the file's bytes as given, worked out beside the import
+    text_checksum_job: Future  # SHA-256 of `data` less a UTF-8 byte-order mark: the same whatever the file's wrapping
 
     @property
     def checksum(self) -> str:
         return self.checksum_job.result()
+
+    @property
+    def text_checksum(self) -> str:
+        return self.text_checksum_job.result()
 
     @cached_property
     def text(self) -> str:

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import SERVICE, AuditAction
@@ -56,6 +57,12 @@ def refuse_authorities_not_held(la_codes: Iterable[int], *, in_file: Iterable[in
     raise ImportRefused(f"{there} in the register, and the file has no schools of {'it' if len(unknown) == 1 else 'them'}")
 
 
+def same_contents(source: SourceFile) -> Q:
+    """Runs of a file with the same contents as `source`: the same text, gzipped or not, with a byte-order mark or
+    without, UTF-8 or UTF-16 (a run from before text checksums were kept, by its bytes' checksum)."""
+    return Q(text_checksum=source.text_checksum) | Q(checksum__in={source.checksum, source.text_checksum})
+
+
 def refuse_renamed_copy(source: SourceFile, kind: ImportKind) -> None:
     """For a kind whose file name gives the year or release: the same bytes imported before under a name that made
     them another year or release (a file copied and renamed) would store every figure again as this name's. Refuse
@@ -63,7 +70,7 @@ def refuse_renamed_copy(source: SourceFile, kind: ImportKind) -> None:
     if kind.edition is None or (now := kind.edition(source.header, source.name)) is None:
         return
     earlier = ImportRun.objects.filter(
-        checksum=source.checksum, kind=kind.code, outcome__in=(ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED)
+        same_contents(source), kind=kind.code, outcome__in=(ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED)
     ).exclude(file_name=source.name)
     for run in earlier.order_by("pk"):
         then = kind.edition(source.header, run.file_name)
@@ -124,7 +131,7 @@ def import_file(
             refuse_authorities_not_held(la_codes)
         refuse_renamed_copy(source, chosen)
     except ImportRefused as refusal:
-        run.checksum = source.checksum
+        run.checksum, run.text_checksum = source.checksum, source.text_checksum
         return _refused(run, refusal, user)
     run.save()
     if on_start:
@@ -140,14 +147,14 @@ def import_file(
             counts = chosen.load(context)
             file_loaded.send(sender=chosen.code, run=run, counts=counts)
     except ImportRefused as refusal:
-        run.checksum = source.checksum
+        run.checksum, run.text_checksum = source.checksum, source.text_checksum
         return _refused(run, refusal, user)
     except Exception as exc:
-        run.checksum = source.checksum
-        run.save(update_fields=["checksum"])
+        run.checksum, run.text_checksum = source.checksum, source.text_checksum
+        run.save(update_fields=["checksum", "text_checksum"])
         stopped(run, f"the import failed ({exc})", user)
         raise
-    run.checksum = source.checksum
+    run.checksum, run.text_checksum = source.checksum, source.text_checksum
     return _finished(run, counts, chosen, user, context.notes)
 
 

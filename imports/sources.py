@@ -45,7 +45,7 @@ _hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checksum")
 
 
 def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
-    """Read, gunzip, decode, checksum and take the header of one file."""
+    """Read, checksum, gunzip, decode and take the header of one file."""
     if isinstance(path_or_bytes, bytes | bytearray | memoryview):
         raw = bytes(path_or_bytes)
         name = file_name or "uploaded file"
@@ -53,13 +53,14 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
         path = Path(path_or_bytes)
         raw = path.read_bytes()
         name = file_name or path.name
+    checksum = _hasher.submit(_checksum, raw)  # hashing lets go of Python's lock: it is done while the file is parsed
     data = _gunzip(raw, name) if raw[:2] == GZIP_MAGIC else raw
     _refuse_archives(raw, data, name)
     _refuse_not_text(data, name, unpacked=data is not raw)
     data = _from_utf16(data, name) if data[:2] in UTF16_BOMS else data
     if b"\r" in data[:HEAD_BYTES] and b"\n" not in data[:HEAD_BYTES]:
         data = data.replace(b"\r", b"\n")  # lines ended by a carriage return alone (as old Mac programs save them)
-    checksum = _hasher.submit(_checksum, data)  # hashing lets go of Python's lock: it is done while the file is parsed
+    text_checksum = checksum if data is raw and not data.startswith(codecs.BOM_UTF8) else _hasher.submit(_text_checksum, data)
     try:
         encoding = encoding_of(data, name)
     except ImportRefused as refusal:
@@ -76,12 +77,18 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
         raise ImportRefused("its first line is blank, where the header should be", file_name=name)
     refuse_data_as_header(header, name)
     refuse_repeated_columns(header, name)
-    return SourceFile(name=name, data=data, encoding=encoding, header=header, has_rows=has_rows, checksum_job=checksum)
+    return SourceFile(
+        name=name, data=data, encoding=encoding, header=header, has_rows=has_rows, checksum_job=checksum, text_checksum_job=text_checksum
+    )
 
 
 def _checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _text_checksum(data: bytes) -> str:
     """SHA-256 of the text as read, not of its wrapping: a file gzipped or not, with a byte-order mark or without, in
-    UTF-16 or UTF-8, has the one checksum, so that a copy renamed after unpacking is still known (refuse_renamed_copy)."""
+    UTF-16 or UTF-8, has the one text checksum, so that a copy renamed after unpacking is still known (refuse_renamed_copy)."""
     start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     return hashlib.sha256(memoryview(data)[start:]).hexdigest()
 

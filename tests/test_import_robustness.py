@@ -389,8 +389,14 @@ class TestRenamedCopy:
             f"{copy.name}: these are the same contents as 2018-2019-england_ks4provisional.csv, imported as "
             f"Key stage 4 performance tables (provisional) for 2018/19 (import {first.pk})"
         )
-        assert run.checksum == first.checksum
+        assert run.text_checksum == first.text_checksum and run.checksum != first.checksum  # the page shows the bytes' own
         assert not AreaObservation.objects.filter(year=2020).exists()
+
+    def test_an_import_from_before_text_checksums_is_known_by_its_bytes(self, surrey, tmp_path):
+        first = import_file(KS4_PROVISIONAL)
+        ImportRun.objects.filter(pk=first.pk).update(text_checksum="")
+        run = refused(shutil.copy(KS4_PROVISIONAL, tmp_path / "2019-2020-england_ks4provisional.csv"))
+        assert f"(import {first.pk})" in run.message
 
     def test_under_another_release_is_refused(self, surrey, tmp_path):
         first = import_file(KS2[2019])

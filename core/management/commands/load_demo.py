@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core import demo
 from imports.models import ImportOutcome, ImportRun
 from imports.registry import ImportRefused
-from imports.services import import_file
+from imports.services import import_file, same_contents
 from imports.sources import read_source
 
 
@@ -15,8 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for item in demo.demo_files():
-            checksum = read_source(item.path).checksum
-            done = ImportRun.objects.filter(checksum=checksum, outcome__in=[ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED]).first()
+            try:
+                source = read_source(item.path)
+            except ImportRefused as refusal:
+                raise CommandError(str(refusal))
+            done = ImportRun.objects.filter(same_contents(source), outcome__in=[ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED]).first()
             if done is not None:
                 # Importing the older of two extracts again would undo what the newer one set.
                 self.stdout.write(f"{item.path.name}: already imported on {done.started_at:%d %B %Y} (import {done.pk})")
