@@ -123,6 +123,11 @@ def test_la_filter_skips_other_authorities_rows(db):
     assert (run.rows_read, run.skipped, run.created) == (590, 590, 0)
     assert run.la_codes == "850"
     assert run.outcome == ImportOutcome.UNCHANGED
+    # Not "nothing has changed since the last import": the file was never imported, and nothing of it was taken.
+    assert run.message == (
+        f"{GIAS_2021.name} (GIAS establishment extract): 590 rows read; nothing of it was taken; 590 skipped (outside "
+        "the authorities asked for)."
+    )
     assert not School.objects.exists()
     run = import_file(GIAS_2021, la_codes=[936, 850])
     assert (run.created, run.skipped) == (590, 0)

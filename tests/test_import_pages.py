@@ -82,6 +82,24 @@ def test_import_detail_lists_the_figures_a_corrected_file_changed(client, world,
     assert "This import changed no figure already held" in client.get(reverse("imports:detail", args=[again.pk])).content.decode()
 
 
+def test_an_import_that_took_none_of_its_rows_says_so_rather_than_that_nothing_had_changed(client, world, tmp_path):
+    """Hampshire's rows of the census summary, imported for Surrey (a file uploaded by mistake): it was never imported
+    before, and nothing of it was compared, so neither the message nor the page says that the figures were as they were."""
+    from .evidence_helpers import CENSUS_2019
+
+    import_file(GIAS_2021)
+    lines = gzip.decompress(CENSUS_2019.read_bytes()).decode("utf-8-sig").splitlines()
+    hampshire = tmp_path / "2018-2019-hampshire_census.csv"
+    hampshire.write_text("\n".join([lines[0], *(line for line in lines[1:] if line.split(",")[1] == "850")]) + "\n", encoding="utf-8")
+    run = import_file(hampshire, la_codes=[936])
+    assert run.outcome == ImportOutcome.UNCHANGED and run.skipped == run.rows_read > 500
+    assert f"{run.rows_read:,} rows read; nothing of it was taken; {run.skipped:,} skipped (outside the authorities" in run.message
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = re.sub(r"\s+", " ", client.get(reverse("imports:detail", args=[run.pk])).content.decode())
+    assert "This import changed no figure already held: it took none of the file’s rows." in page
+    assert "found them all as they were" not in page and "nothing has changed since" not in page
+
+
 def test_import_detail_shows_an_la_administrator_their_authoritys_phase_figures_not_anothers(client, world, tmp_path):
     """The census summary's authority figures phase by phase: a corrected national file changing a Hampshire primary
     school's count changes Hampshire's primary figure, which Surrey's administrator is not shown; Hampshire's is,

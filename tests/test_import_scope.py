@@ -55,6 +55,7 @@ def test_an_la_administrators_upload_is_limited_to_their_authority_even_when_non
         upload(client, tmp_path, extract_about(world.far_school, la_code=850, name="Renamed by Surrey"))
     run = ImportRun.objects.get()
     assert (run.outcome, run.la_codes, run.skipped) == (ImportOutcome.UNCHANGED, "936", 1)
+    assert "1 row read; nothing of it was taken; 1 skipped (outside the authorities asked for)." in run.message
     world.far_school.refresh_from_db()
     assert world.far_school.name == "Hampshire Primary School"
 
