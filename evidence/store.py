@@ -143,7 +143,7 @@ def refuse_unpublished_years(figures: pl.DataFrame, years: list[int]) -> None:
             first = given.sort("line").row(0, named=True)
             raise ImportRefused(
                 f"it gives a figure for {academic_year(first['year'])} ({BY_CODE[first['measure']].label}), a year DfE published "
-                f"none for: {known.reason} Check that the file's name gives the right year",
+                f"none for: {known.reason} Check which year the file is for",
                 row=first["line"],
             )
 

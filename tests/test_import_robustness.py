@@ -344,7 +344,7 @@ def test_figures_for_a_year_dfe_published_none_for_are_refused(surrey, tmp_path)
     run = refused(path)
     assert re.fullmatch(
         r"2019-2020-936-ks2final\.csv, row \d+: it gives a figure for 2019/20 \(.+\), a year DfE published none for: No data "
-        r"published for 2019/20 and 2020/21 \(pandemic\)\. Check that the file's name gives the right year\. Nothing was imported "
+        r"published for 2019/20 and 2020/21 \(pandemic\)\. Check which year the file is for\. Nothing was imported "
         r"from this file\.",
         run.message,
     ), run.message
