@@ -181,6 +181,8 @@ class FigureChange(models.Model):
                 name="figure_change_school_or_area",
             )
         ]
+        # A school's results page asks what corrected files changed in its figures.
+        indexes = [models.Index(fields=["school"], condition=Q(school__isnull=False), name="figure_change_school")]
 
     @property
     def academic_year(self):

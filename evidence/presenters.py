@@ -147,17 +147,18 @@ class Series:
         """Why the school has no figure for a year it had one: the corrected file that no longer gives it."""
         if year in self.school or (gone := self.removed.get(year)) is None:
             return ""
-        return f"{gone.file_name} (import {gone.run_id}), a corrected file, no longer gives the figure: it was {self.text(gone)}."
+        under = f" published under URN {gone.urn}" if gone.urn != self.urn else ""
+        return f"{gone.file_name} (import {gone.run_id}), a corrected file, no longer gives the figure{under}: it was {self.text(gone)}."
 
     def correction_note(self, point: Point | None) -> str:
-        """'; that import corrected it from 65%', where the import that gave the school's figure replaced another."""
+        """'; that import corrected this figure from 65%', where the import that gave the school's figure replaced another."""
         if point is None or point.was is None:
             return ""
         value, status, pupils = point.was
         before = self.measure.format(value, status)
         if before == self.text(point) and pupils != point.cohort:
             return f"; that import corrected the number of pupils, from {'none given' if pupils is None else f'{pupils:,}'}"
-        return f"; that import corrected it from {before}"
+        return f"; that import corrected this figure from {before}"
 
     def interval_text(self, year: int) -> str:
         """'95% confidence interval -2.9 to 1.3', where DfE gives one with the school's figure for the year."""
@@ -284,27 +285,35 @@ def shared_years(points: list[tuple[str, Point]], chosen: dict[str, dict[int, Po
     return shared
 
 
-def every_school_point(urns: list[int], measures=None) -> list[tuple[str, Point]]:
-    """(measure code, Point) for every figure held for these URNs: every source, every URN."""
+def every_school_point(urns: list[int], measures=None, corrected: dict | None = None) -> list[tuple[str, Point]]:
+    """(measure code, Point) for every figure held for these URNs: every source, every URN; with what a corrected file
+    replaced (`was`), from `corrected` (see figure_changes), where it is given."""
     rows = Observation.objects.filter(school__urn__in=urns)
     if measures is not None:
         rows = rows.filter(measure__in=measures)
     fields = ("measure__code", "year", "value", "status", "source", "cohort", "import_run_id", "import_run__file_name", "school__urn")
-    corrected = _corrections(urns, measures)
+    corrected = corrected or {}
     return [
         (code, Point(year, value, status, source, cohort, run_id, file_name, urn, was=corrected.get((code, year, source, urn, run_id))))
         for code, year, value, status, source, cohort, run_id, file_name, urn in rows.values_list(*fields)
     ]
 
 
-def _corrections(urns: list[int], measures=None) -> dict[tuple, tuple]:
-    """(measure code, year, source, URN, import) → what that import replaced: (value, status, pupils)."""
-    changes = FigureChange.objects.filter(school__urn__in=urns, new_status__isnull=False)
-    if measures is not None:
-        changes = changes.filter(measure__in=measures)
-    fields = ("measure__code", "year", "source", "school__urn", "import_run_id", "old_value", "old_status", "old_cohort")
-    rows = changes.values_list(*fields)
-    return {(code, year, source, urn, run): (value, status, pupils) for code, year, source, urn, run, value, status, pupils in rows}
+def figure_changes(urns: list[int], measures) -> tuple[dict[tuple, tuple], dict[str, dict[int, Point]]]:
+    """What corrected files changed in these URNs' figures, in one query: (measure code, year, source, URN, import) →
+    what that import replaced, as (value, status, pupils); and measure code → year → the latest figure one removed, as
+    it was, with the run and file of the import that removed it."""
+    changes = FigureChange.objects.filter(school__urn__in=urns, measure__in=measures).order_by("import_run_id")
+    fields = ("measure__code", "year", "source", "school__urn", "import_run_id", "import_run__file_name")
+    fields += ("old_value", "old_status", "old_cohort", "new_status")
+    replaced: dict[tuple, tuple] = {}
+    removed: dict[str, dict[int, Point]] = defaultdict(dict)
+    for code, year, source, urn, run_id, file_name, value, status, pupils, new_status in changes.values_list(*fields):
+        if new_status is None:
+            removed[code][year] = Point(year, value, status, source, pupils, run_id, file_name, urn)
+        else:
+            replaced[(code, year, source, urn, run_id)] = (value, status, pupils)
+    return replaced, removed
 
 
 def chosen_points(points: list[tuple[str, Point]], urns: list[int]) -> dict[str, dict[int, Point]]:
@@ -366,7 +375,8 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
     two are never joined into one line: a year England gives only phase by phase (EAL in 2018/19) shows
     the phase's figure, named, beside England's line. A count (pupils on roll) is set beside no area's."""
     measures = list(Measure.objects.filter(key=True) if key_only else Measure.objects.all())
-    every = every_school_point(urns, measures)
+    replaced, removed = figure_changes(urns, measures)
+    every = every_school_point(urns, measures, replaced)
     by_school = chosen_points(every, urns)
     shared = shared_years(every, by_school)
     present = [m for m in measures if m.code in by_school]
@@ -397,32 +407,11 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
             series.append(Series(m, by_school[m.code], la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
         else:
             series.append(Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase))
-    removed = _removed(urns, present)
     for one in series:
         one.shared, one.urn, one.opened_on = shared.get(one.measure.code, {}), school.urn, school.opened_on
         one.removed = removed.get(one.measure.code, {})
     _add_intervals(series, urns)
     return series
-
-
-def _removed(urns: list[int], measures: list[Measure]) -> dict[str, dict[int, Point]]:
-    """measure code → year → the school's figure a corrected file removed, as it was: the latest removal of the year's."""
-    changes = FigureChange.objects.filter(school__urn__in=urns, measure__in=measures, new_status__isnull=True).order_by("import_run_id")
-    fields = (
-        "measure__code",
-        "year",
-        "old_value",
-        "old_status",
-        "source",
-        "old_cohort",
-        "import_run_id",
-        "import_run__file_name",
-        "school__urn",
-    )
-    removed: dict[str, dict[int, Point]] = defaultdict(dict)
-    for code, year, *rest in changes.values_list(*fields):
-        removed[code][year] = Point(year, *rest)
-    return removed
 
 
 def _add_intervals(series: list[Series], urns: list[int]) -> None:

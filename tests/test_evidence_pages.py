@@ -232,9 +232,14 @@ def test_results_page_says_which_figures_a_corrected_file_changed_and_from_what(
     corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", "58%"))
     sign_in(client, surrey)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("evidence:school-results", args=[143373])).content.decode()))
-    note = f"2018-2019-936-ks2final.csv (import {corrected.pk}); that import corrected it from 56%"
+    note = f"2018-2019-936-ks2final.csv (import {corrected.pk}); that import corrected this figure from 56%"
     assert text.count(note) == 2  # the latest figures, and 2018/19's row of the measure's every year
-    assert "corrected it from" not in text.replace(note, "")  # no other figure was corrected
+    assert "corrected this figure from" not in text.replace(note, "")  # no other figure was corrected
+    # Corrected again: from what the first correction said, by the import that gave the figure shown.
+    again = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", "61%"))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("evidence:school-results", args=[143373])).content.decode()))
+    assert text.count(f"(import {again.pk}); that import corrected this figure from 58%") == 2
+    assert "corrected this figure from 56%" not in text
 
 
 def test_results_page_says_which_corrected_file_removed_a_figure_and_what_it_was(client, surrey, tmp_path):
