@@ -58,8 +58,12 @@ def figure_changes(run, authority_ids) -> ChangeList:
         changes = changes.filter(Q(school__la_id__in=authority_ids) | Q(area__isnull=False, la_code__in=[*codes, 0]))
     # England's and the LAs' figures first (no school), then the schools by name, on either database.
     order = [F("school__name").asc(nulls_first=True), "school__urn", "area", "la_code", "measure__order", "year", "source"]
-    changes = changes.annotate(la_name=Subquery(LocalAuthority.objects.filter(code=OuterRef("la_code")).values("name")[:1]))
-    return ChangeList("evidence/_import_changes.html", changes.order_by(*order))
+    return ChangeList("evidence/_import_changes.html", changes.annotate(la_name=_la_name("la_code")).order_by(*order))
+
+
+def _la_name(code: str) -> Subquery:
+    """The name of the authority whose code the field holds (none where the register has no such authority)."""
+    return Subquery(LocalAuthority.objects.filter(code=OuterRef(code)).values("name")[:1])
 
 
 def inspection_changes(run, authority_ids) -> ChangeList:
@@ -76,8 +80,7 @@ def neighbour_changes(run, authority_ids) -> ChangeList:
     changes = NeighbourChange.objects.filter(import_run=run)
     if authority_ids is not None:
         changes = changes.filter(la_code__in=LocalAuthority.objects.filter(id__in=authority_ids).values("code"))
-    name = lambda code: Subquery(LocalAuthority.objects.filter(code=OuterRef(code)).values("name")[:1])  # noqa: E731
-    changes = changes.annotate(la_name=name("la_code"), neighbour_name=name("neighbour_code"))
+    changes = changes.annotate(la_name=_la_name("la_code"), neighbour_name=_la_name("neighbour_code"))
     return ChangeList("evidence/_neighbour_changes.html", changes.order_by("la_code", "old_rank"))
 
 
