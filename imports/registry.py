@@ -120,6 +120,11 @@ class ImportKind:
     # where none are.
     skipped: str = "not in the register"
 
+    @property
+    def bracketed(self) -> str:
+        """The label in brackets, its own brackets as a comma: "(Key stage 2 performance tables, final)"."""
+        return f"({self.label.replace(' (', ', ').replace(')', '')})"
+
 
 KINDS: dict[str, ImportKind] = {}
 

@@ -227,9 +227,8 @@ def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user, notes=()) 
 def describe(run: ImportRun, kind: ImportKind, notes=()) -> str:
     """One sentence on what an import did, for the command line and the Imports page; the loader's notes, if any, say
     why an import that changed nothing did not."""
-    # In brackets, the kind's own brackets as a comma: "(Key stage 2 performance tables, final)".
     rows = "1 row" if run.rows_read == 1 else f"{run.rows_read:,} rows"
-    what = f"{run.file_name} ({kind.label.replace(' (', ', ').replace(')', '')}): {rows} read"
+    what = f"{run.file_name} {kind.bracketed}: {rows} read"
     if run.outcome == ImportOutcome.UNCHANGED and not run.unchanged and run.skipped:
         # Every row skipped (another authority's file, say): nothing was compared, so nothing is said to be as it was.
         what += "; nothing of it was taken"

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from register.models import GroupMembership, School
 
-from .evidence_helpers import KS2
+from .evidence_helpers import ABSENCE, KS2
 from .test_import_demo_files import GIAS_2021, GROUP_LINKS
 
 
@@ -28,6 +28,12 @@ def test_command_names_a_kind_whose_label_is_plural_as_it_reads(db):
     output = run_command(GIAS_2021, KS2[2019])
     assert "Importing 2018-2019-936-ks2final.csv (Key stage 2 performance tables)" in output
     assert " as a " not in output
+
+
+def test_command_names_a_kind_whose_label_has_brackets_without_brackets_in_brackets(db):
+    output = run_command(GIAS_2021, ABSENCE)
+    assert "Importing 2018-2019-england_abs.csv (Pupil absence, performance tables)" in output
+    assert "2018-2019-england_abs.csv (Pupil absence, performance tables): " in output
 
 
 def test_command_twice_reports_no_changes(db):

@@ -49,7 +49,7 @@ class Command(BaseCommand):
 
         def announce(run, chosen):
             # In brackets, as the run's message gives it: the labels are singular ("… extract") and plural ("… tables").
-            self.stdout.write(f"Importing {run.file_name} ({chosen.label})")
+            self.stdout.write(f"Importing {run.file_name} {chosen.bracketed}")
             started.append(run)
             run.heard_from(0)
 
