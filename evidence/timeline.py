@@ -24,10 +24,10 @@ class Event:
     tag_colour: str = "grey"
     source: str = ""
     confidential: bool = False
-    about: int | None = None  # the school a confidential entry was recorded against (the school's own, or an earlier URN's)
     when: str = ""  # the heading's date where `on` is not exact: "Between 6 November 2023 and 1 September 2024"
     earlier: list["Version"] = field(default_factory=list)  # a corrected intelligence entry's earlier versions, oldest first
-    entry: IntelligenceEntry | None = None  # the intelligence entry the event shows
+    # The intelligence entry the event shows, recorded against the school or one of its earlier URNs (its school_id).
+    entry: IntelligenceEntry | None = None
 
 
 @dataclass
@@ -186,7 +186,6 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
                     SEVERITY_COLOURS[entry.severity],
                     "Local intelligence",
                     confidential=True,
-                    about=entry.school_id,
                     earlier=versions_of(entry),
                     entry=entry,
                 )

@@ -145,14 +145,14 @@ def school_timeline(request, urn):
     readable = [school] if context["may_use_intelligence"] else []
     readable += intelligence_readable(request.user, list(earlier))
     events = timeline_events(school, urns, intelligence_of=readable)
-    shown = {e.about for e in events if e.confidential}
+    shown_entries = [e.entry for e in events if e.confidential]
+    shown = {entry.school_id for entry in shown_entries}
     for about in [s for s in readable if s.id in shown]:
         record(
             AuditAction.VIEW, request=request, obj=about, object_type="evidence.intelligence", page="timeline", on_timeline_of=school.urn
         )
     # Each entry the viewer may correct or withdraw, with its own school's URN (an earlier URN's, perhaps) for the links.
     urns_of = {s.id: s.urn for s in readable}
-    shown_entries = [e.entry for e in events if e.confidential]
     ids = changeable_among(request.user, readable, shown_entries)
     changeable = {entry.pk: urns_of[entry.school_id] for entry in shown_entries if entry.pk in ids}
     context |= {"events": events, "changeable": changeable, "withdrawn_count": _withdrawn_count(request, school)}
