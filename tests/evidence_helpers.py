@@ -1,5 +1,6 @@
 """Shared by the evidence tests: the real files in demo/evidence, a snapshot, and figure lookups."""
 
+import re
 from pathlib import Path
 
 from evidence.models import AreaObservation, Inspection, Measure, Observation, StatisticalNeighbour
@@ -58,3 +59,8 @@ def ks2_2019_with_guildford_grove(path, cell: str):
     assert ",56%," in line
     path.write_text(text.replace(line, line.replace(",56%,", f",{cell},", 1)), encoding="utf-8")
     return path
+
+
+def text(response) -> str:
+    """A page's words without its markup, each run of spaces one space."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))

@@ -1,6 +1,5 @@
 """The register's lists and pages show a school's latest inspection from its history, not GIAS's legacy rating."""
 
-import re
 from datetime import date
 
 import pytest
@@ -15,7 +14,7 @@ from register.models import LocalAuthority, School, SchoolLink, SchoolStatus
 from register.presenters import SchoolFilters
 
 from .conftest import sign_in
-from .evidence_helpers import GIAS_2022, LINKS_2025, OFSTED_ALL
+from .evidence_helpers import GIAS_2022, LINKS_2025, OFSTED_ALL, text
 from .factories import GroupFactory, GroupMembershipFactory, SchoolFactory, UserFactory, grant
 from .test_evidence_inspections import GRADED, REPORT_CARD, latest_file, latest_row
 
@@ -32,10 +31,6 @@ def officer(client, surrey):
     grant(user, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
     sign_in(client, user)
     return client
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
 def import_guildford_grove(**row):

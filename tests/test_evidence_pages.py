@@ -33,6 +33,7 @@ from .evidence_helpers import (
     LINKS_2025,
     OFSTED_ALL,
     ks2_2019_with_guildford_grove,
+    text,
 )
 from .factories import UserFactory, grant
 
@@ -231,23 +232,25 @@ def test_results_page_says_which_figures_a_corrected_file_changed_and_from_what(
     """A figure replaced by a corrected file says so beside its source, in the latest figures and the year's row."""
     corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", "58%"))
     sign_in(client, surrey)
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("evidence:school-results", args=[143373])).content.decode()))
+    words = text(client.get(reverse("evidence:school-results", args=[143373])))
     note = f"2018-2019-936-ks2final.csv (import {corrected.pk}); that import corrected this figure from 56%"
-    assert text.count(note) == 2  # the latest figures, and 2018/19's row of the measure's every year
-    assert "corrected this figure from" not in text.replace(note, "")  # no other figure was corrected
+    assert words.count(note) == 2  # the latest figures, and 2018/19's row of the measure's every year
+    assert "corrected this figure from" not in words.replace(note, "")  # no other figure was corrected
     # Corrected again: from what the first correction said, by the import that gave the figure shown.
     again = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", "61%"))
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("evidence:school-results", args=[143373])).content.decode()))
-    assert text.count(f"(import {again.pk}); that import corrected this figure from 58%") == 2
-    assert "corrected this figure from 56%" not in text
+    words = text(client.get(reverse("evidence:school-results", args=[143373])))
+    assert words.count(f"(import {again.pk}); that import corrected this figure from 58%") == 2
+    assert "corrected this figure from 56%" not in words
 
 
 def test_results_page_says_which_corrected_file_removed_a_figure_and_what_it_was(client, surrey, tmp_path):
     """A figure a corrected file leaves blank is removed: the year's row says which import removed it, not just 'no data'."""
     corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", ""))
     sign_in(client, surrey)
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("evidence:school-results", args=[143373])).content.decode()))
-    assert text.count(f"2018-2019-936-ks2final.csv (import {corrected.pk}), a corrected file, no longer gives the figure: it was 56%.") == 1
+    words = text(client.get(reverse("evidence:school-results", args=[143373])))
+    assert (
+        words.count(f"2018-2019-936-ks2final.csv (import {corrected.pk}), a corrected file, no longer gives the figure: it was 56%.") == 1
+    )
 
 
 def test_results_page_says_suppressed_never_zero(client, surrey):
@@ -858,8 +861,6 @@ def test_the_outcomes_table_counts_apart_the_schools_that_replaced_one_the_regis
 def test_authority_overview_counts_report_cards_safeguarding_and_categories_of_concern(client, surrey):
     """Report cards have no overall grade; safeguarding not met and a category of concern are what an officer must not miss."""
     from evidence.models import Framework, Inspection
-
-    from .test_evidence_latest_inspection import text
 
     sign_in(client, surrey)
     cards = Inspection.objects.filter(framework=Framework.REPORT_CARD, school__la__code=936)

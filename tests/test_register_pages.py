@@ -12,8 +12,8 @@ from register.models import RegisterEvent, RegisterEventKind, SchoolLink
 
 from .colours import contrast
 from .conftest import sign_in
+from .evidence_helpers import text
 from .factories import LocalAuthorityFactory, SchoolFactory, UserFactory
-from .test_evidence_latest_inspection import text
 
 
 @pytest.fixture
