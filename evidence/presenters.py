@@ -134,10 +134,10 @@ class Series:
         together, in the order they first occur: [(["2017/18", "2018/19"], "suppressed"), (["2024/25"], "not applicable")]."""
         latest = self.latest_year
         reasons: dict[str, list[str]] = {}
-        for year in sorted(self.school):
+        for year in sorted(set(self.school) | set(self.removed)):
             if latest is not None and year > latest:
-                point = self.school[year]
-                reasons.setdefault(self.text(point), []).append(point.academic_year)
+                reason = self.text(self.school[year]) if year in self.school else self.removal_reason(year)
+                reasons.setdefault(reason, []).append(academic_year(year))
         return [(years, reason) for reason, years in reasons.items()]
 
     def text(self, point):
@@ -147,8 +147,17 @@ class Series:
         """Why the school has no figure for a year it had one: the corrected file that no longer gives it."""
         if year in self.school or (gone := self.removed.get(year)) is None:
             return ""
-        under = f" published under URN {gone.urn}" if gone.urn != self.urn else ""
-        return f"{gone.file_name} (import {gone.run_id}), a corrected file, no longer gives the figure{under}: it was {self.text(gone)}."
+        file = f"{gone.file_name} (import {gone.run_id})"
+        return f"{file}, a corrected file, no longer gives the figure{self._under(gone)}: it was {self.text(gone)}."
+
+    def removal_reason(self, year: int) -> str:
+        """removal_note in a few words, beside the latest figure: 'no longer given by a corrected file (import 41); it was 56%'."""
+        if year in self.school or (gone := self.removed.get(year)) is None:
+            return ""
+        return f"no longer given by a corrected file (import {gone.run_id}); it was {self.text(gone)}{self._under(gone, ',')}"
+
+    def _under(self, gone: Point, before: str = "") -> str:
+        return f"{before} published under URN {gone.urn}" if gone.urn != self.urn else ""
 
     def correction_note(self, point: Point | None) -> str:
         """'; that import corrected this figure from 65%', where the import that gave the school's figure replaced another."""

@@ -251,6 +251,9 @@ def test_results_page_says_which_corrected_file_removed_a_figure_and_what_it_was
     assert (
         words.count(f"2018-2019-936-ks2final.csv (import {corrected.pk}), a corrected file, no longer gives the figure: it was 56%.") == 1
     )
+    # 2018/19 was the school's latest year: the latest figures show 2017/18's and say why 2018/19 has none.
+    summary = words.split("Key stage 2: latest figures", 1)[1].split("Reading, writing and maths: % at the expected standard", 2)[1]
+    assert summary.startswith(f" 2017/18 57% 2018/19: no longer given by a corrected file (import {corrected.pk}); it was 56% 70%")
 
 
 def test_results_page_says_suppressed_never_zero(client, surrey):
