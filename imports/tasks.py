@@ -16,7 +16,7 @@ def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None 
     def progress(done: int, total: int) -> None:
         # The import's rows are written in one transaction that other connections cannot see until it
         # commits, so progress travels through the shared cache instead.
-        run.heard_from(min(99, 10 + 89 * done // max(total, 1)))
+        run.heard_of_rows(done, total)
 
     try:
         # Running from the moment a worker takes it (reading a large file takes a while), whatever happens next.

@@ -93,3 +93,14 @@ def test_a_long_import_from_the_command_line_is_heard_from_and_not_taken_for_sto
     finally:
         file_loaded.disconnect(two_hours_in)
     assert seen == [(False, 99)]
+
+
+def test_the_command_reports_the_per_cents_an_upload_shows_for_the_rows_stored(db, monkeypatch):
+    """Reading the file is the first tenth of an upload's progress bar (ImportRun.heard_of_rows, which the worker
+    reports through too); the command line reports the same steps, so a run looks the same on the Imports page."""
+    from imports.models import ImportRun
+
+    heard = []
+    monkeypatch.setattr(ImportRun, "heard_from", lambda run, per_cent: heard.append(per_cent))
+    run_command(GIAS_2021)
+    assert heard[:2] == [0, 10] and heard[-1] == 99 and heard == sorted(heard)

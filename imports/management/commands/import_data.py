@@ -57,7 +57,7 @@ class Command(BaseCommand):
             bar(done, total)
             # As the worker does: the Imports page shows how far the import is, and takes a run not heard from for
             # half an hour for stopped.
-            started[0].heard_from(min(99, 100 * done // max(total, 1)))
+            started[0].heard_of_rows(done, total)
 
         try:
             run = import_file(path, kind=kind, la_codes=la_codes, progress=progress, on_start=announce)
