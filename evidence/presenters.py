@@ -121,12 +121,14 @@ class Series:
 
     @property
     def years(self) -> list[int]:
-        return sorted(set(self.school) | set(self.la) | set(self.england))
+        """Every year with a figure, and every year whose school figure a corrected file removed (its row says so)."""
+        return sorted(set(self.school) | set(self.la) | set(self.england) | set(self.removed))
 
     @property
     def latest_year(self) -> int | None:
-        """The school's latest year with a figure; its latest year of all if none has one."""
-        return latest_year(self.school)
+        """The school's latest year with a figure; its latest year of all if none has one; where a corrected file
+        removed all it had, the latest year it removed."""
+        return latest_year(self.school) if self.school else max(self.removed, default=None)
 
     @property
     def since_latest(self) -> list[tuple[list[str], str]]:
@@ -135,7 +137,7 @@ class Series:
         latest = self.latest_year
         reasons: dict[str, list[str]] = {}
         for year in sorted(set(self.school) | set(self.removed)):
-            if latest is not None and year > latest:
+            if latest is not None and (year > latest or (year == latest and year not in self.school)):
                 reason = self.text(self.school[year]) if year in self.school else self.removal_reason(year)
                 reasons.setdefault(reason, []).append(academic_year(year))
         return [(years, reason) for reason, years in reasons.items()]
@@ -388,7 +390,8 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
     every = every_school_point(urns, measures, replaced)
     by_school = chosen_points(every, urns)
     shared = shared_years(every, by_school)
-    present = [m for m in measures if m.code in by_school]
+    # A measure whose every figure a corrected file removed is still shown, to say so.
+    present = [m for m in measures if m.code in by_school or m.code in removed]
     # A count for all the authority's or England's schools says nothing beside one school's.
     comparable = [m for m in present if m.unit != Unit.COUNT]
     la = area_points(comparable, la_code=school.la.code, area=Area.LA)
@@ -403,19 +406,20 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
     la_by_phase = {code: points for code, points in la_of_phase.items() if code in by_phase}
     series = []
     for m in present:
+        mine = by_school.get(m.code, {})
         if m.unit == Unit.COUNT:
-            series.append(Series(m, by_school[m.code], compared=False))
+            series.append(Series(m, mine, compared=False))
         elif m.code not in by_phase:
-            one = Series(m, by_school[m.code], la.get(m.code, {}), england.get(m.code, {}))
+            one = Series(m, mine, la.get(m.code, {}), england.get(m.code, {}))
             one.england_phases = phases_where_england_has_none(one, {phase: of_phase.get(m.code, {})})
             one.la_phases = {year: point for year, point in la_of_phase.get(m.code, {}).items() if year in one.england_phases}
             if phase == Area.ENGLAND_SPECIAL:
                 one.comparator_note = SPECIAL_NOTE
             series.append(one)
         elif m.code in la_by_phase:
-            series.append(Series(m, by_school[m.code], la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
+            series.append(Series(m, mine, la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
         else:
-            series.append(Series(m, by_school[m.code], la.get(m.code, {}), by_phase[m.code], england_area=phase))
+            series.append(Series(m, mine, la.get(m.code, {}), by_phase[m.code], england_area=phase))
     for one in series:
         one.shared, one.urn, one.opened_on = shared.get(one.measure.code, {}), school.urn, school.opened_on
         one.removed = removed.get(one.measure.code, {})

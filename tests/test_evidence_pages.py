@@ -256,6 +256,24 @@ def test_results_page_says_which_corrected_file_removed_a_figure_and_what_it_was
     assert summary.startswith(f" 2017/18 57% 2018/19: no longer given by a corrected file (import {corrected.pk}); it was 56% 70%")
 
 
+def test_a_measure_whose_only_figure_a_corrected_file_removed_is_still_shown_saying_so(client, surrey, tmp_path):
+    """A school with one year of a measure (a new school) whose figure a corrected file withdraws keeps the measure on
+    its page, with the year, what the figure was and which import removed it, rather than losing it without a word."""
+    from evidence.history import history_urns
+    from evidence.models import Observation
+
+    rwm = Measure.objects.get(code="ks2_rwm_expected")
+    urns = history_urns(School.objects.get(urn=143373))  # as if it, and the school it replaced, had no earlier figures
+    Observation.objects.filter(school__urn__in=urns, measure=rwm, year__lt=2019).delete()
+    corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", ""))
+    sign_in(client, surrey)
+    words = text(client.get(reverse("evidence:school-results", args=[143373])))
+    summary = words.split("Key stage 2: latest figures", 1)[1].split(f"{rwm.label} ", 2)[1]
+    assert summary.startswith(f"2018/19 no data 2018/19: no longer given by a corrected file (import {corrected.pk}); it was 56% 70%")
+    every_year = words.split(f"{rwm.label}: every year", 1)[1]
+    assert f"(import {corrected.pk}), a corrected file, no longer gives the figure: it was 56%." in every_year
+
+
 def test_results_page_says_suppressed_never_zero(client, surrey):
     sign_in(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[138766])).content.decode()
