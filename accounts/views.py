@@ -1,6 +1,7 @@
 """Signing in and out, the second factor, password reset, invitations, and managing users' roles."""
 
 from base64 import b32encode
+from dataclasses import dataclass
 
 import segno
 from axes.helpers import get_client_username, get_cool_off
@@ -310,6 +311,9 @@ def _revoke(request, person):
     if whole_number(assignment_id, 18) not in _revocable_ids(request.user, person):
         raise PermissionDenied
     assignment = RoleAssignment.objects.select_related("authority", "school", "group", "body").get(pk=assignment_id)
+    if not _confirmed(request):
+        facts = {"Role": assignment.get_role_display(), "For": str(assignment.scope_object)}
+        return _confirmation(request, person, "revoke", facts=facts, hidden={"assignment": assignment.pk})
     services.revoke_role(assignment=assignment, revoked_by=request.user, request=request)
     messages.success(request, f"Role revoked: {assignment.get_role_display()}, {assignment.scope_object}")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
@@ -318,6 +322,8 @@ def _revoke(request, person):
 def _reset_two_factor(request, person):
     if not _may_manage_account(request.user, person, _revocable_ids(request.user, person)):
         raise PermissionDenied
+    if not _confirmed(request):
+        return _confirmation(request, person, "reset_two_factor")
     services.reset_two_factor(user=person, reset_by=request.user, request=request)
     messages.success(request, f"Two-factor authentication reset: {person} will set up their authenticator app again when they next sign in")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
@@ -336,7 +342,71 @@ def _may_manage_account(admin, person, revocable: set) -> bool:
 def _set_active(request, person, active: bool):
     if not _may_manage_account(request.user, person, _revocable_ids(request.user, person)) or person.is_active == active:
         raise PermissionDenied
+    if not active and not _confirmed(request):
+        return _confirmation(request, person, "deactivate")
     services.set_active(user=person, active=active, changed_by=request.user, request=request)
     name = person.display_name
     messages.success(request, f"{name} can sign in again" if active else f"{name} is deactivated and can no longer sign in")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
+
+
+# Revoking a role, deactivating an account and resetting a second factor take access away: the button on the
+# person's page asks first, and only the form on that question's page (confirm=yes) acts.
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The wording of the page that asks before one of these actions; {name} is the person's name."""
+
+    question: str
+    consequences: tuple[str, ...]
+    button: str
+    warning: bool = True
+
+
+CONFIRMATIONS = {
+    "revoke": Confirmation(
+        question="Revoke {name}'s role?",
+        consequences=("{name} will no longer have this role, or the access it gives.", "They keep any other roles they hold."),
+        button="Revoke role",
+    ),
+    "deactivate": Confirmation(
+        question="Deactivate {name}'s account?",
+        consequences=(
+            "{name} will not be able to sign in, and any session they have open will end.",
+            "Their roles and everything they recorded are kept. An administrator can reactivate the account.",
+        ),
+        button="Deactivate account",
+    ),
+    "reset_two_factor": Confirmation(
+        question="Reset {name}'s two-factor authentication?",
+        consequences=(
+            "Codes from their authenticator app will stop working.",
+            "{name} will set up a new authenticator app when they next sign in.",
+        ),
+        button="Reset two-factor authentication",
+        warning=False,
+    ),
+}
+
+
+def _confirmed(request) -> bool:
+    return request.POST.get("confirm") == "yes"
+
+
+def _confirmation(request, person, action: str, *, facts: dict | None = None, hidden: dict | None = None):
+    """The page that asks whether to go ahead. It changes nothing: it is recorded as a view of the person, as
+    their page is. Whoever calls it has already checked that the admin may take the action."""
+    wording = CONFIRMATIONS[action]
+    name = person.display_name
+    record(AuditAction.VIEW, request=request, obj=person)
+    context = {
+        "person": person,
+        "action": action,
+        "question": wording.question.format(name=name),
+        "facts": facts or {},
+        "consequences": [line.format(name=name) for line in wording.consequences],
+        "button": {"text": wording.button, "classes": "govuk-button--warning" if wording.warning else ""},
+        "hidden": (hidden or {}) | {"confirm": "yes"},
+    }
+    return render(request, "accounts/user_confirm.html", context)

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -15,6 +16,7 @@ from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
 
 from .conftest import sign_in
+from .evidence_helpers import text
 from .factories import GroupFactory, GroupMembershipFactory, LocalAuthorityFactory, SchoolFactory, UserFactory, grant
 
 NEW_PASSWORD = "a new and long passphrase 42"
@@ -31,6 +33,16 @@ def outsider(world):
     user = UserFactory(email="far-head@example.org", full_name="Far Head")
     grant(user, Role.HEADTEACHER, world.far_school)
     return user
+
+
+def act(client, person, action, *, confirm=True, **fields):
+    """Post `action` to the person's page: confirmed, as the question's page sends it; else as their page's button does."""
+    return client.post(f"/accounts/users/{person.pk}/", {"action": action, **fields} | ({"confirm": "yes"} if confirm else {}))
+
+
+def refused_at_both_steps(client, person, action, **fields) -> bool:
+    """Whether the question and the confirmed action are both refused (403): the question must refuse what the action does."""
+    return all(act(client, person, action, confirm=confirm, **fields).status_code == 403 for confirm in (False, True))
 
 
 def invite(client, **fields):
@@ -113,7 +125,7 @@ def test_an_invitation_to_an_account_deactivated_since_cannot_be_used(admin_clie
         invite(admin_client, school_urn=str(world.school.urn))
     user = User.objects.get(email="nia@example.org")
     link = re.search(r"https?://[^/\s]+(/accounts/invitation/\S+)", mail.outbox[0].body).group(1)
-    admin_client.post(f"/accounts/users/{user.pk}/", {"action": "deactivate"})
+    act(admin_client, user, "deactivate")
     admin_client.post("/accounts/sign-out/")
     html = admin_client.get(link, follow=True).content.decode()
     assert "This account has been deactivated" in html and "Set your password" not in html
@@ -199,7 +211,7 @@ def test_revoking_a_role_removes_access_and_keeps_the_record(admin_client, world
     head = world.users[Role.HEADTEACHER]
     assignment = head.roles.get()
     assert world.school.pk in scope_for(User.objects.get(pk=head.pk)).school_ids
-    response = admin_client.post(f"/accounts/users/{head.pk}/", {"action": "revoke", "assignment": assignment.pk})
+    response = act(admin_client, head, "revoke", assignment=assignment.pk)
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.revoked_at is not None
@@ -209,22 +221,125 @@ def test_revoking_a_role_removes_access_and_keeps_the_record(admin_client, world
     assert "Past roles (1)" in admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
 
 
+@pytest.fixture
+def alex(world):
+    """A governor with an authenticator app: someone each action that takes access away can act on."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    person = UserFactory(email="alex.smith@example.org", full_name="Alex Smith")
+    grant(person, Role.GOVERNOR, world.school)
+    TOTPDevice.objects.create(user=person, name="Phone", confirmed=True)
+    return person
+
+
+def access_of(person) -> tuple:
+    """What the three actions change: the person's current roles, whether they may sign in, their authenticator apps."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    roles = tuple(person.roles.current().values_list("pk", flat=True))
+    return roles, User.objects.get(pk=person.pk).is_active, TOTPDevice.objects.filter(user=person).count()
+
+
+# For each action: its question, what else its page says, and the message once it is done.
+QUESTIONS = {
+    "revoke": (
+        "Revoke Alex Smith's role?",
+        ("Role Chair or member of governors", "For Ash Grange Primary School", "They keep any other roles they hold."),
+        "Role revoked: Chair or member of governors, Ash Grange Primary School",
+    ),
+    "deactivate": (
+        "Deactivate Alex Smith's account?",
+        (
+            "Alex Smith will not be able to sign in, and any session they have open will end.",
+            "Their roles and everything they recorded are kept. An administrator can reactivate the account.",
+        ),
+        "Alex Smith is deactivated and can no longer sign in",
+    ),
+    "reset_two_factor": (
+        "Reset Alex Smith's two-factor authentication?",
+        ("Alex Smith will set up a new authenticator app when they next sign in.",),
+        "Two-factor authentication reset: Alex Smith will set up their authenticator app again",
+    ),
+}
+
+
+@pytest.mark.parametrize("action", QUESTIONS)
+def test_an_action_that_takes_access_away_asks_first_and_acts_only_once_confirmed(admin_client, world, alex, action):
+    """The button on the person's page posts the action alone: that shows the question and changes nothing (the page is
+    audited as a view of the person, as theirs is). The question's form posts it again, confirmed, and that acts."""
+    question, says, done = QUESTIONS[action]
+    fields = {"assignment": str(alex.roles.get().pk)} if action == "revoke" else {}
+    before, earlier_events = access_of(alex), list(AuditEvent.objects.values_list("pk", flat=True))
+    asked = act(admin_client, alex, action, confirm=False, **fields)
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page).group(1)) == question
+    assert all(words in unescape(text(asked)) for words in says), unescape(text(asked))
+    assert access_of(alex) == before
+    new_events = AuditEvent.objects.exclude(pk__in=earlier_events)
+    assert [(e.action, e.object_id) for e in new_events] == [(AuditAction.VIEW, str(alex.pk))]
+
+    form = page[page.index('<form method="post"', page.index("</h1>")) :]
+    sent = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
+    del sent["csrfmiddlewaretoken"]
+    assert sent == {"action": action, **fields, "confirm": "yes"}
+    assert ("govuk-button--warning" in form) == (action != "reset_two_factor")
+    assert f'<a class="govuk-link" href="/accounts/users/{alex.pk}/">Cancel</a>' in form
+
+    acted = admin_client.post(f"/accounts/users/{alex.pk}/", sent)
+    assert acted["Location"] == f"/accounts/users/{alex.pk}/"
+    assert access_of(alex) != before
+    assert done in admin_client.get(acted["Location"]).content.decode()
+
+
+def test_the_question_names_the_persons_email_address_when_they_have_no_name(admin_client, world):
+    person = UserFactory(email="no.name@example.org", full_name="")
+    grant(person, Role.SCHOOL_STAFF, world.school)
+    response = act(admin_client, person, "deactivate", confirm=False)
+    assert "Deactivate no.name@example.org's account?" in unescape(text(response))
+
+
+def test_the_questions_page_leads_back_to_the_person(admin_client, world, alex):
+    response = act(admin_client, alex, "revoke", confirm=False, assignment=alex.roles.get().pk)
+    breadcrumbs = re.findall(r'class="govuk-breadcrumbs__link" href="([^"]+)">([^<]+)<', response.content.decode())
+    assert breadcrumbs == [("/home/", "Home"), ("/accounts/users/", "Users"), (f"/accounts/users/{alex.pk}/", "Alex Smith")]
+
+
+def test_revoking_a_role_that_is_not_the_persons_or_no_longer_current_is_refused_at_both_steps(admin_client, world, alex):
+    assert refused_at_both_steps(admin_client, alex, "revoke", assignment=world.users[Role.HEADTEACHER].roles.get().pk)
+    assert refused_at_both_steps(admin_client, alex, "revoke", assignment="not a number")
+    ended = alex.roles.get()
+    services.revoke_role(assignment=ended, revoked_by=world.users[Role.LA_ADMIN])
+    assert refused_at_both_steps(admin_client, alex, "revoke", assignment=ended.pk)
+
+
+def test_deactivating_an_account_deactivated_already_is_refused_at_both_steps(admin_client, world, alex):
+    services.set_active(user=alex, active=False, changed_by=world.users[Role.LA_ADMIN])
+    assert refused_at_both_steps(admin_client, alex, "deactivate")
+
+
+def test_reactivating_needs_no_question(admin_client, world, alex):
+    """It gives access back: a mistaken click harms no one, and is undone from the same page."""
+    services.set_active(user=alex, active=False, changed_by=world.users[Role.LA_ADMIN])
+    assert act(admin_client, alex, "reactivate", confirm=False).status_code == 302
+    assert User.objects.get(pk=alex.pk).is_active
+
+
 def test_la_admin_cannot_manage_users_of_another_authority(client, world):
     hampshire_admin = UserFactory(email="hants-admin@example.org")
     grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
     sign_in(client, hampshire_admin)
     head = world.users[Role.HEADTEACHER]
     assert client.get(f"/accounts/users/{head.pk}/").status_code == 404
-    response = client.post(f"/accounts/users/{head.pk}/", {"action": "revoke", "assignment": head.roles.get().pk})
-    assert response.status_code == 404
+    for confirm in (False, True):
+        assert act(client, head, "revoke", confirm=confirm, assignment=head.roles.get().pk).status_code == 404
     assert head.roles.current().exists()
 
 
 def test_la_admin_cannot_revoke_a_role_in_another_authority_of_a_shared_user(admin_client, world):
     head = world.users[Role.HEADTEACHER]
     far = grant(head, Role.GOVERNOR, world.far_school)
-    response = admin_client.post(f"/accounts/users/{head.pk}/", {"action": "revoke", "assignment": far.pk})
-    assert response.status_code == 403
+    assert refused_at_both_steps(admin_client, head, "revoke", assignment=far.pk)
     far.refresh_from_db()
     assert far.revoked_at is None
 
@@ -240,8 +355,8 @@ def test_a_shared_users_roles_in_another_authority_are_counted_not_shown(admin_c
 
 def test_la_admin_cannot_revoke_their_own_roles(admin_client, world):
     admin = world.users[Role.LA_ADMIN]
-    response = admin_client.post(f"/accounts/users/{admin.pk}/", {"action": "revoke", "assignment": admin.roles.get().pk})
-    assert response.status_code == 403
+    assert refused_at_both_steps(admin_client, admin, "revoke", assignment=admin.roles.get().pk)
+    assert admin.roles.current().exists()
 
 
 def test_invited_user_without_a_role_stays_visible_to_whoever_invited_them(admin_client, world):
@@ -281,7 +396,7 @@ def test_la_admin_resets_a_lost_authenticator_app(admin_client, world):
     officer = world.users[Role.LA_OFFICER]
     TOTPDevice.objects.create(user=officer, name="Phone", confirmed=True)
     assert "Reset two-factor authentication" in admin_client.get(f"/accounts/users/{officer.pk}/").content.decode()
-    response = admin_client.post(f"/accounts/users/{officer.pk}/", {"action": "reset_two_factor"})
+    response = act(admin_client, officer, "reset_two_factor")
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=officer).exists()
     assert AuditEvent.objects.filter(
@@ -299,7 +414,7 @@ def test_no_authority_resets_the_second_factor_of_someone_another_authority_gave
     invite(admin_client, email=hampshire_admin.email, role=Role.GOVERNOR, school_urn=str(world.school.urn))
     page = admin_client.get(f"/accounts/users/{hampshire_admin.pk}/").content.decode()
     assert "Reset two-factor authentication" not in page and "Deactivate account" not in page
-    assert admin_client.post(f"/accounts/users/{hampshire_admin.pk}/", {"action": "reset_two_factor"}).status_code == 403
+    assert refused_at_both_steps(admin_client, hampshire_admin, "reset_two_factor")
     assert TOTPDevice.objects.filter(user=hampshire_admin).exists()
 
 
@@ -423,7 +538,7 @@ def test_la_admin_deactivates_someone_who_left_and_can_reactivate_them(admin_cli
     assert their_browser.get("/schools/").status_code == 200
     page = admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
     assert "Deactivate account" in page
-    response = admin_client.post(f"/accounts/users/{head.pk}/", {"action": "deactivate"})
+    response = act(admin_client, head, "deactivate")
     assert response.status_code == 302
     head.refresh_from_db()
     assert not head.is_active
@@ -448,12 +563,12 @@ def test_la_admin_deactivates_someone_who_left_and_can_reactivate_them(admin_cli
 
 def test_nobody_deactivates_themselves_a_superuser_or_someone_another_authority_also_gave_a_role(admin_client, world):
     admin = world.users[Role.LA_ADMIN]
-    assert admin_client.post(f"/accounts/users/{admin.pk}/", {"action": "deactivate"}).status_code == 403
+    assert refused_at_both_steps(admin_client, admin, "deactivate")
     head = world.users[Role.HEADTEACHER]
     grant(head, Role.GOVERNOR, world.far_school)
     assert "Deactivate account" not in admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
-    assert admin_client.post(f"/accounts/users/{head.pk}/", {"action": "deactivate"}).status_code == 403
+    assert refused_at_both_steps(admin_client, head, "deactivate")
     boss = UserFactory(email="root@example.org", is_superuser=True)
     grant(boss, Role.LA_OFFICER, world.la)
-    assert admin_client.post(f"/accounts/users/{boss.pk}/", {"action": "deactivate"}).status_code == 403
+    assert refused_at_both_steps(admin_client, boss, "deactivate")
     assert User.objects.filter(pk__in=[admin.pk, head.pk, boss.pk], is_active=True).count() == 3

@@ -132,6 +132,37 @@ def test_an_la_administrator_grants_a_role_with_nothing_chosen(page, world, sign
     check_errors(page, "user-grant-role-errors")
 
 
+def test_an_la_administrator_is_asked_before_taking_access_away(page, world, sign_in_as):
+    """Revoke, Reset two-factor authentication and Deactivate account each ask first: each question's page is checked,
+    and its Cancel link leads back to the person's page with nothing changed. Confirming acts."""
+    from tests.factories import UserFactory, grant
+
+    person = UserFactory(email="alex.smith@example.org", full_name="Alex Smith")
+    grant(person, Role.GOVERNOR, world.school)
+    TOTPDevice.objects.create(user=person, name="Phone", confirmed=True)
+    their_page = reverse("accounts:user-detail", args=[person.pk])
+    sign_in_as(world.users[Role.LA_ADMIN])
+    questions = {
+        "revoke": ("Revoke", "Revoke Alex Smith's role?"),
+        "reset-two-factor": ("Reset two-factor authentication", "Reset Alex Smith's two-factor authentication?"),
+        "deactivate": ("Deactivate account", "Deactivate Alex Smith's account?"),
+    }
+    page.goto(their_page)
+    for name, (button, question) in questions.items():
+        page.get_by_role("button", name=button).click()
+        expect(page.locator("h1")).to_have_text(question)  # the question is posted to the person's address: no new URL
+        check(page, f"user-confirm-{name}", question)
+        page.get_by_role("link", name="Cancel").click()
+        expect(page.locator("h1")).to_have_text("Alex Smith")
+    assert person.roles.current().exists() and TOTPDevice.objects.filter(user=person).exists()
+
+    page.get_by_role("button", name="Deactivate account").click()
+    expect(page.locator("h1")).to_have_text(questions["deactivate"][1])
+    page.get_by_role("button", name="Deactivate account").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Alex Smith is deactivated and can no longer sign in")
+    check(page, "user-deactivated", "Alex Smith")
+
+
 def test_an_la_officer_records_intelligence_on_a_day_that_does_not_exist(page, world, sign_in_as):
     """A date error marks the one part of the date that is wrong, and links to it."""
     sign_in_as(world.users[Role.LA_OFFICER])
