@@ -1,5 +1,7 @@
 """Writes to accounts: inviting people, granting and revoking their roles. Each is audited."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -36,7 +38,16 @@ def check_target(role: Role, target) -> None:
         raise ValidationError(f"{Role(role).label} is a role for a {kind}, not for {target}.")
 
 
-def invite_user(*, email, full_name, role, target, invited_by, request=None) -> User:
+@dataclass(frozen=True)
+class Invited:
+    """Whom invite_user invited, and whether they had an account, and the role, already: the page says which."""
+
+    user: User
+    had_account: bool
+    had_role: bool
+
+
+def invite_user(*, email, full_name, role, target, invited_by, request=None) -> Invited:
     """Create the account (no password yet), grant the role and email a link to set a password.
 
     Inviting an email that already has an account only grants the role; if that person has not yet
@@ -46,16 +57,20 @@ def invite_user(*, email, full_name, role, target, invited_by, request=None) -> 
     email = User.objects.normalize_email(email).strip().lower()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
+        had_account = user is not None
         if user is None:
             user = User.objects.create_user(email, full_name=full_name.strip())
             record(AuditAction.CREATE, request=request, user=invited_by, obj=user)
-        assignment = grant_role(user=user, role=role, target=target, granted_by=invited_by, request=request)
+        assignment = held_role(user, role, target) if had_account else None
+        had_role = assignment is not None
+        if assignment is None:
+            assignment = grant_role(user=user, role=role, target=target, granted_by=invited_by, request=request)
         if user.is_active and not user.has_usable_password():
             invitation = Invitation.objects.create(user=user, invited_by=invited_by, assignment=assignment)
             record(AuditAction.CREATE, request=request, user=invited_by, obj=invitation, object_repr=f"Invitation for {user.email}")
             link = invitation_link(user, request)
             transaction.on_commit(lambda: send_invitation(user, invited_by, link))
-    return user
+    return Invited(user, had_account, had_role)
 
 
 def held_role(user, role, target) -> RoleAssignment | None:

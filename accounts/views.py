@@ -229,9 +229,7 @@ def user_invite(request):
     form = InviteForm(request.POST if request.method == "POST" else None, admin=request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        existed = User.objects.filter(email__iexact=data["email"]).first()
-        held = existed is not None and services.held_role(existed, data["role"], data["target"]) is not None
-        user = services.invite_user(
+        invited = services.invite_user(
             email=data["email"],
             full_name=data["full_name"],
             role=data["role"],
@@ -239,10 +237,11 @@ def user_invite(request):
             invited_by=request.user,
             request=request,
         )
-        if existed:
+        user = invited.user
+        if invited.had_account:
             # Their account is as it was: the name they are known by is theirs to keep, not the one typed here.
             named = f" as {user.full_name}" if user.full_name and user.full_name != data["full_name"].strip() else ""
-            if held:
+            if invited.had_role:
                 messages.info(request, f"{user.email} already had an account{named}, and already held this role: nothing changed")
             else:
                 messages.success(request, f"{user.email} already had an account{named}. They now hold the new role")

@@ -82,13 +82,13 @@ def test_an_invitation_is_in_the_log_of_the_authority_whose_role_it_was_sent_wit
     grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
     person = services.invite_user(
         email="new@example.org", full_name="New", role=Role.GOVERNOR, target=world.far_school, invited_by=hampshire_admin
-    )
+    ).user
     surrey_admin = world.users[Role.LA_ADMIN]
     assignment = services.grant_role(user=person, role=Role.GOVERNOR, target=world.school, granted_by=surrey_admin)
     services.revoke_role(assignment=assignment, revoked_by=surrey_admin)
     theirs = services.invite_user(
         email="other@example.org", full_name="Other", role=Role.GOVERNOR, target=world.school, invited_by=surrey_admin
-    )
+    ).user
     invitations = {
         event.object_repr: event.id for event in AuditEvent.objects.filter(object_type="accounts.invitation", action=AuditAction.CREATE)
     }
