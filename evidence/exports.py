@@ -8,7 +8,7 @@ from itertools import groupby
 import xlsxwriter
 from django.db.models import Q
 
-from .catalogue import BY_CODE
+from .catalogue import BY_CODE, Unit
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
 from .presenters import RANK, authority_series, ethnic_groups
 
@@ -23,10 +23,11 @@ HEADER = [
     "Phase",
     "Measure code",
     "Measure",
+    "Unit",
     "Academic year",
     "Value",
     "Status",
-    "Cohort",
+    "Pupils counted",
     "Source",
     "File",
     "Shown on pages",
@@ -96,6 +97,7 @@ def _row(urn, name, laestab, phase, code, year, value, status, cohort, source, f
         phase,
         code,
         spec.label if spec else code,
+        unit_words(spec),
         academic_year(year),
         _rounded(value, spec.places if spec else None),
         "" if status == Status.VALUE else Status(status).label.lower(),
@@ -103,6 +105,16 @@ def _row(urn, name, laestab, phase, code, year, value, status, cohort, source, f
         _source_text(source, computed),
         file_name,
     ]
+
+
+UNIT_WORDS = {Unit.PERCENT: "per cent", Unit.SCORE: "score", Unit.COUNT: "number of pupils", Unit.BAND: "band"}
+
+
+def unit_words(spec) -> str:
+    """What a figure counts in, for a reader of the download: a percentage, a gap in percentage points, a score."""
+    if spec is None:
+        return ""
+    return "percentage points" if spec.label.endswith("(percentage points)") else UNIT_WORDS.get(spec.unit, spec.unit)
 
 
 def _source_text(source: int | None, computed: bool) -> str:
@@ -131,7 +143,7 @@ def as_csv(rows) -> bytes:
 
 
 # Columns as wide as their usual contents (in characters), so that the sheet opens readable.
-XLSX_WIDTHS = {"A": 9, "B": 36, "C": 10, "D": 22, "E": 30, "F": 48, "G": 13, "H": 10, "I": 18, "J": 9, "K": 40, "L": 44, "M": 16}
+XLSX_WIDTHS = {"A": 9, "B": 36, "C": 10, "D": 22, "E": 30, "F": 48, "G": 17, "H": 13, "I": 10, "J": 18, "K": 14, "L": 40, "M": 44, "N": 16}
 VALUE_COLUMN, CODE_COLUMN = HEADER.index("Value"), HEADER.index("Measure code")
 # What a sheet's name may not hold; the control characters a cell's text cannot (XML has no place for them).
 NOT_IN_SHEET_NAMES = re.compile(r"[\\/*?:\[\]]")

@@ -342,6 +342,14 @@ def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
     assert (row["LAESTAB"], row["Phase"]) == ("9362963", "Primary")  # to filter the schools by
     pupils = next(r for r in rows if r["URN"] == "143373" and r["Measure code"] == "pupils")
     assert pupils["Value"].isdigit()  # a headcount, not '412.0'
+    # What each figure counts in, and how many pupils it is about.
+    units = {r["Measure code"]: r["Unit"] for r in rows if r["URN"] == "143373"}
+    assert (units["ks2_rwm_expected"], units["ks2_rwm_expected_gap"], units["pupils"]) == (
+        "per cent",
+        "percentage points",
+        "number of pupils",
+    )
+    assert units["ks2_reading_progress"] == "score" and row["Pupils counted"].isdigit()
     # The overview's own figures come first, with no URN: the authority's, then England's.
     areas = {(r["School"], r["Academic year"]): r["Value"] for r in rows if r["URN"] == "" and r["Measure code"] == "ks2_rwm_expected"}
     assert (areas["Surrey", "2018/19"], areas["England (state-funded schools)", "2018/19"]) == ("70", "65")
@@ -370,9 +378,9 @@ def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.max_row == len(rows) + 1
     # Ready to read: the header stays in view and has filters, and each figure shows its published places.
-    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", f"A1:M{len(rows) + 1}")
-    a8 = next(row for row in sheet.iter_rows(min_row=2) if row[4].value == "ks4_attainment8" and isinstance(row[7].value, float))
-    assert a8[7].number_format == "0.0"
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", f"A1:N{len(rows) + 1}")
+    a8 = next(row for row in sheet.iter_rows(min_row=2) if row[4].value == "ks4_attainment8" and isinstance(row[8].value, float))
+    assert a8[8].number_format == "0.0"
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="register.localauthority").count() == 2
 
 
@@ -766,6 +774,7 @@ def export_rows(count: int) -> list[list]:
                 "" if i < 50 else "Primary",
                 ["ks2_rwm_expected", "ks4_attainment8", "ks4_progress8", "fsm_pct", "ks2_rwm_expected"][i % 5],
                 "A measure",
+                "per cent",
                 "2018/19",
                 value,
                 "suppressed" if value is None else "",
@@ -808,22 +817,22 @@ def test_the_xlsx_download_keeps_texts_as_text_figures_in_their_places_and_the_h
 
     rows = export_rows(60)
     rows[0][1], rows[1][1], rows[2][1], rows[3][1] = "=1+1", "#N/A", " Padded name ", "Bell\x07 School"
-    rows[4][11] = "+44 file.csv"
+    rows[4][12] = "+44 file.csv"
     book = load_workbook(io.BytesIO(as_xlsx(rows, "Surrey results: 2018/19 [draft]")))
     sheet = book.active
     assert sheet.title == "Surrey results 201819 draft"  # no character a sheet's name may not have
     assert [cell.value for cell in sheet[1]] == HEADER and all(cell.font.b for cell in sheet[1])
-    assert (sheet.freeze_panes, sheet.auto_filter.ref, sheet.max_row) == ("A2", "A1:M61", 61)
+    assert (sheet.freeze_panes, sheet.auto_filter.ref, sheet.max_row) == ("A2", "A1:N61", 61)
     # Each as wide as its characters, and the cell's padding, which a spreadsheet adds to the width it is given.
     assert {column: int(sheet.column_dimensions[column].width) for column in XLSX_WIDTHS} == XLSX_WIDTHS
     cells = {cell.coordinate: cell for row in sheet.iter_rows(min_row=2) for cell in row}
     assert not [c.coordinate for c in cells.values() if c.data_type in ("f", "e")]  # no formula, no error value
     assert [cells[f"B{n}"].value for n in (2, 3, 4, 5)] == ["=1+1", "#N/A", " Padded name ", "Bell School"]
-    assert cells["L6"].value == "+44 file.csv" and cells["L6"].data_type == "s"
-    figures = [(cells[f"H{n}"].value, cells[f"H{n}"].number_format) for n in range(52, 57)]
+    assert cells["M6"].value == "+44 file.csv" and cells["M6"].data_type == "s"
+    figures = [(cells[f"I{n}"].value, cells[f"I{n}"].number_format) for n in range(52, 57)]
     assert figures == [(56, "General"), (51.6, "0.0"), (-0.8, "0.00"), (13.9, "0.0"), (None, "General")]
-    assert (cells["A52"].value, cells["A52"].data_type, cells["J52"].value) == (125001, "n", 31)
-    assert cells["I56"].value == "suppressed" and cells["A2"].value is None and cells["I52"].value is None
+    assert (cells["A52"].value, cells["A52"].data_type, cells["K52"].value) == (125001, "n", 31)
+    assert cells["J56"].value == "suppressed" and cells["A2"].value is None and cells["J52"].value is None
 
 
 def test_a_report_cards_areas_come_in_ofsteds_order_whatever_order_they_are_stored_in(client, surrey):
