@@ -171,7 +171,7 @@ def graded_counts(schools: Iterable[School]) -> list[tuple[str, int, int | None]
     return [*rows, (REPLACED_UNHELD, unheld, None)] if unheld else rows
 
 
-REPLACED_UNHELD = "No graded inspection on record: replaced a school the register does not hold (import a GIAS extract with closed schools)"
+REPLACED_UNHELD = "No graded inspection on record: replaced a school the register does not hold"
 
 
 def replaced_unheld(urns: list[int]) -> int:

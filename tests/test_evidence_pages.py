@@ -886,6 +886,13 @@ def test_the_outcomes_table_counts_apart_the_schools_that_replaced_one_the_regis
     )
     # Of Surrey's 25 open state-funded schools with none on record, 14 are academies whose predecessor it lacks.
     assert (counts["No graded inspection on record"], counts[REPLACED_UNHELD]) == ("11", "14")
+    # Why they are apart, for every reader; what to import, for those who can (an officer cannot).
+    advice = "Importing a GIAS extract that includes closed schools would count them by their predecessors&#39; inspections."
+    assert "14 schools replaced a school the register does not hold, so they are counted apart." in page and advice not in page
+    admin = UserFactory(email="admin@surrey.example")
+    grant(admin, Role.LA_ADMIN, School.objects.get(urn=136531).la)
+    sign_in(client, admin)
+    assert advice in client.get(reverse("evidence:authority-results", args=[936])).content.decode()
 
 
 def test_authority_overview_counts_report_cards_safeguarding_and_categories_of_concern(client, surrey):
