@@ -274,6 +274,14 @@ def test_a_measure_whose_only_figure_a_corrected_file_removed_is_still_shown_say
     assert f"(import {corrected.pk}), a corrected file, no longer gives the figure: it was 56%." in every_year
 
 
+def test_results_page_tabs_have_addresses_that_name_them(client, surrey):
+    """A link to a tab says which tab it opens (#key-stage-2), whatever the tabs a school's page has before it."""
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[143373])).content.decode()
+    tabs = html.split('class="govuk-tabs__list"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'href="#([^"]+)"', tabs) == ["pupils", "attendance", "key-stage-2", "inspections"]
+
+
 def test_results_page_says_suppressed_never_zero(client, surrey):
     sign_in(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[138766])).content.decode()
