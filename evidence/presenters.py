@@ -470,6 +470,18 @@ def authority_series(la_code: int) -> list[Series]:
     return series
 
 
+def without_authority_figure(la_code: int, series: list[Series]) -> list[tuple[Measure, str]]:
+    """The key measures the authority's schools have figures for but the authority has none of, where the files give
+    none and none can be calculated (absence): each with why, so that the overview does not leave them out unsaid."""
+    shown = {one.measure.code for one in series}
+    unexplained = {code for code, spec in BY_CODE.items() if spec.no_la_figure} - shown
+    candidates = list(Measure.objects.filter(key=True, code__in=unexplained))
+    if not candidates:
+        return []
+    held = set(Observation.objects.filter(school__la__code=la_code, measure__in=candidates).values_list("measure_id", flat=True).distinct())
+    return [(m, BY_CODE[m.code].no_la_figure) for m in candidates if m.id in held]
+
+
 def phases_where_england_has_none(series: Series, phases: dict[int, dict[int, Point]]) -> dict[int, dict[int, Point]]:
     """Year → phase → England's figure for that phase, for each year the series shows without England's figure."""
     found = {}

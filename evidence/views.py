@@ -30,7 +30,7 @@ from .latest import graded_counts
 from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
 from .ofsted import category_words, in_published_order
 from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
-from .presenters import authority_series, display, ethnic_groups, gap_context, school_series
+from .presenters import authority_series, display, ethnic_groups, gap_context, school_series, without_authority_figure
 from .services import AlreadyWithdrawn, correct_intelligence, record_intelligence, withdraw_intelligence
 from .timeline import correction_of, inspection_event, inspections_for, versions_of
 from .timeline import school_timeline as timeline_events
@@ -398,6 +398,7 @@ def authority_results(request, code):
         "graded": graded_counts(inspected.only("pk", "urn")),
         "report_cards": _report_card_counts(inspected),
         "trends": trends,
+        "without_figure": without_authority_figure(authority.code, series_list),
         "ethnicity": ethnic_groups(authority.code),
         "display": display,
     }

@@ -321,6 +321,18 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
     assert ">Disadvantaged gap: reading, writing and maths at the expected standard (percentage points), by year: Surrey</title>" in html
 
 
+def test_authority_overview_says_which_measures_its_schools_have_but_it_has_no_figure_for(client, surrey):
+    """Absence is published school by school and for England, never for an authority: the overview says so rather than
+    leaving attendance out without a word."""
+    from evidence.catalogue import ABSENCE_LA
+
+    sign_in(client, surrey)
+    words = text(client.get(reverse("evidence:authority-results", args=[936])))
+    listed = words.split("Measures with no figure for Surrey", 1)[1]
+    assert f"Overall absence (% of sessions). {ABSENCE_LA}".replace("'", "&#39;") in listed
+    assert "Reading, writing and maths: % at the expected standard" not in listed  # Surrey has its own figure
+
+
 def test_authority_outcomes_count_the_state_funded_schools_ofsted_inspects(client, surrey):
     from register.models import School, SchoolStatus
     from register.presenters import state_funded
