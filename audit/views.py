@@ -73,6 +73,30 @@ def type_label(object_type: str) -> str:
         return object_type
 
 
+# What a change's detail holds that the log does not repeat: an intelligence entry's words before a correction, which
+# the entry's own history shows to those who may read it.
+UNSHOWN_DETAIL = frozenset({"was"})
+DETAIL_CHARACTERS = 300
+
+
+def detail_text(detail: dict) -> str:
+    """What an event records beyond who did what to which record, in words: "withdrawn: yes; reason: recorded against
+    the wrong school". Long values are cut, so that one event does not fill the page."""
+    parts = [f"{key.replace('_', ' ')}: {_detail_value(value)}" for key, value in (detail or {}).items() if key not in UNSHOWN_DETAIL]
+    text = "; ".join(parts)
+    return text if len(text) <= DETAIL_CHARACTERS else text[: DETAIL_CHARACTERS - 1].rstrip() + "…"
+
+
+def _detail_value(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_detail_value(item) for item in value) or "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{key.replace('_', ' ')} {_detail_value(item)}" for key, item in value.items()) or "none"
+    return "" if value is None else str(value)
+
+
 @audited_view("audit.auditevent")
 def audit_list(request):
     if not scope_for(request.user).is_la_admin:
@@ -110,6 +134,7 @@ def audit_list(request):
             "actions": AuditAction.choices,
             "object_types": object_types,
             "type_label": type_label,
+            "detail_text": detail_text,
             # Recorded against the school's internal number, which means nothing to a reader: its name and URN say it.
             "keyed_by_school": {"evidence.intelligence"},
         },

@@ -102,3 +102,16 @@ def test_a_read_of_local_intelligence_names_the_school_not_its_internal_number(a
     page = admin.get(reverse("audit:list"), {"object_type": "evidence.intelligence"}).content.decode()
     assert f'{world.school} <span class="govuk-body-s">(Local intelligence (a school&#39;s))</span>' in page
     assert f"a school&#39;s) {world.school.pk}" not in page
+
+
+def test_a_change_says_what_it_recorded_but_not_an_entrys_words_before_a_correction(admin, world):
+    """Who withdrew which entry, and why, can be read from the log; the words an entry had before a correction stay in
+    the entry's own history, for those who may read it."""
+    officer = world.users[Role.LA_OFFICER]
+    record(AuditAction.UPDATE, user=officer, obj=world.school, withdrawn=True, reason="Recorded against the wrong school")
+    record(AuditAction.UPDATE, user=officer, obj=world.school, corrected=["summary", "severity"], was={"summary": "Head off sick"})
+    record(AuditAction.UPDATE, user=officer, obj=world.school, note="x" * 400)
+    page = admin.get(reverse("audit:list"), {"action": AuditAction.UPDATE}).content.decode()
+    assert "withdrawn: yes; reason: Recorded against the wrong school" in page
+    assert "corrected: summary, severity" in page and "Head off sick" not in page
+    assert "note: " + "x" * 293 + "…" in page and "x" * 400 not in page
