@@ -80,9 +80,11 @@ DETAIL_CHARACTERS = 300
 
 
 def detail_text(detail: dict) -> str:
-    """What an event records beyond who did what to which record, in words: "withdrawn: yes; reason: recorded against
-    the wrong school". Long values are cut, so that one event does not fill the page."""
-    parts = [f"{key.replace('_', ' ')}: {_detail_value(value)}" for key, value in (detail or {}).items() if key not in UNSHOWN_DETAIL]
+    """What an event records beyond who did what to which record, in words: "reason: recorded against the wrong
+    school; withdrawn: yes". Long values are cut, so that one event does not fill the page."""
+    # In the order of the keys' names: PostgreSQL keeps a JSON object's keys in an order of its own.
+    shown = sorted(((key, value) for key, value in (detail or {}).items() if key not in UNSHOWN_DETAIL), key=lambda item: item[0])
+    parts = [f"{key.replace('_', ' ')}: {_detail_value(value)}" for key, value in shown]
     text = "; ".join(parts)
     return text if len(text) <= DETAIL_CHARACTERS else text[: DETAIL_CHARACTERS - 1].rstrip() + "…"
 

@@ -112,6 +112,6 @@ def test_a_change_says_what_it_recorded_but_not_an_entrys_words_before_a_correct
     record(AuditAction.UPDATE, user=officer, obj=world.school, corrected=["summary", "severity"], was={"summary": "Head off sick"})
     record(AuditAction.UPDATE, user=officer, obj=world.school, note="x" * 400)
     page = admin.get(reverse("audit:list"), {"action": AuditAction.UPDATE}).content.decode()
-    assert "withdrawn: yes; reason: Recorded against the wrong school" in page
+    assert "reason: Recorded against the wrong school; withdrawn: yes" in page
     assert "corrected: summary, severity" in page and "Head off sick" not in page
     assert "note: " + "x" * 293 + "…" in page and "x" * 400 not in page
