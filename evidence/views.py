@@ -19,7 +19,7 @@ from core.jinja import gov_date
 from core.school_pages import confidential_school, may_open
 from core.words import listed
 from register.models import LocalAuthority, School
-from register.presenters import state_funded
+from register.presenters import state_funded, superseded_count
 
 from . import exports
 from .catalogue import GROUPS, PUPILS
@@ -396,6 +396,7 @@ def authority_results(request, code):
         "school_count": schools.count(),
         "state_funded_count": inspected.count(),
         "graded": graded_counts(inspected.only("pk", "urn")),
+        "superseded": superseded_count(inspected),
         "report_cards": _report_card_counts(inspected),
         "trends": trends,
         "without_figure": without_authority_figure(authority.code, series_list),

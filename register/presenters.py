@@ -169,6 +169,14 @@ def comparable_name(name):
     return name
 
 
+def superseded_count(schools) -> int:
+    """How many of `schools` (a queryset) GIAS's links give a successor the register does not hold: a school that
+    converted or was re-brokered after the register's extract, which still looks open under its old URN."""
+    held = School.objects.values("urn")
+    links = SchoolLink.objects.filter(urn__in=schools.values("urn"), link_type__startswith="Successor").exclude(linked_urn__in=held)
+    return links.values("urn").distinct().count()
+
+
 @dataclass(frozen=True)
 class SuccessorNotice:
     """GIAS's links name successors that the register's own entry for the school does not reflect."""

@@ -25,7 +25,7 @@ from .models import (
     SchoolLink,
     SchoolStatus,
 )
-from .presenters import SORTS, STATUSES, SchoolFilters, state_funded, successor_notice
+from .presenters import SORTS, STATUSES, SchoolFilters, state_funded, successor_notice, superseded_count
 
 PAGE_SIZE = 50
 
@@ -218,6 +218,7 @@ def authority_detail(request, code):
         "by_phase": by("phase"),
         "by_type_group": by("type_group"),
         "graded": graded_counts(open_schools.filter(state_funded()).only("pk", "urn")),
+        "superseded": superseded_count(open_schools.filter(state_funded())),
         "trusts": trusts[:20],
         "academy_trust_count": sum(1 for trust in trusts if trust["kind"] in ACADEMY_TRUST_KINDS),
         "map_svg": maps.authority_svg(authority),

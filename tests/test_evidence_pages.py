@@ -915,6 +915,34 @@ def test_the_outcomes_table_counts_apart_the_schools_that_replaced_one_the_regis
     assert advice in client.get(reverse("evidence:authority-results", args=[936])).content.decode()
 
 
+def test_the_outcomes_table_says_how_many_schools_gias_links_to_a_successor_the_register_lacks(client, surrey):
+    """All Hallows Catholic School (125315) is open in the demo's register, but GIAS links it to its successor, URN 151190,
+    which opened after the extract: the overview counts it under its old URN, and says how many such schools there are."""
+    from register.models import SchoolLink
+
+    assert import_file(LINKS_2025).outcome == "succeeded"  # newer than the register's extracts, as in the demo
+    successors = SchoolLink.objects.filter(link_type__startswith="Successor", urn__in=state_funded_open_urns(936))
+    expected = {link.urn for link in successors if not School.objects.filter(urn=link.linked_urn).exists()}
+    assert 125315 in expected
+    sign_in(client, surrey)
+    for page in ("evidence:authority-results", "register:authority-detail"):
+        words = text(client.get(reverse(page, args=[936])))
+        assert f"GIAS links {len(expected)} of the open schools counted here to a successor the register does not hold" in words
+        assert "Importing a newer GIAS extract" not in words  # an officer cannot import
+    admin = UserFactory(email="admin@surrey.example")
+    grant(admin, Role.LA_ADMIN, School.objects.get(urn=125315).la)
+    sign_in(client, admin)
+    assert "Importing a newer GIAS extract would bring the successors in." in text(
+        client.get(reverse("evidence:authority-results", args=[936]))
+    )
+
+
+def state_funded_open_urns(la_code: int) -> list[int]:
+    from register.presenters import state_funded
+
+    return list(School.objects.filter(la__code=la_code).open().filter(state_funded()).values_list("urn", flat=True))
+
+
 def test_authority_overview_counts_report_cards_safeguarding_and_categories_of_concern(client, surrey):
     """Report cards have no overall grade; safeguarding not met and a category of concern are what an officer must not miss."""
     from evidence.models import Framework, Inspection
