@@ -100,7 +100,7 @@ def _row(urn, name, laestab, phase, code, year, value, status, cohort, source, f
         unit_words(spec),
         academic_year(year),
         _rounded(value, spec.places if spec else None),
-        "" if status == Status.VALUE else Status(status).label.lower(),
+        _status_text(status, source),
         cohort,
         _source_text(source, computed),
         file_name,
@@ -115,6 +115,14 @@ def unit_words(spec) -> str:
     if spec is None:
         return ""
     return "percentage points" if spec.label.endswith("(percentage points)") else UNIT_WORDS.get(spec.unit, spec.unit)
+
+
+def _status_text(status: int, source: int | None) -> str:
+    """Empty for a figure as published; else why there is none, or, for a figure no file gives (England's progress
+    score), that it is not a published figure, so that a program reading the Status column does not take it for one."""
+    if source is None:
+        return "by definition, not published"
+    return "" if status == Status.VALUE else Status(status).label.lower()
 
 
 def _source_text(source: int | None, computed: bool) -> str:

@@ -578,7 +578,7 @@ def test_englands_ks2_progress_is_shown_as_its_national_average_by_definition(cl
     rows = [r for r in csv_rows(client, 936) if r["URN"] == "" and r["School"].startswith("England")]
     reading = [r for r in rows if r["Measure code"] == "ks2_reading_progress"]
     assert [(r["School"], r["Academic year"], r["Value"], r["Status"], r["File"]) for r in reading] == [
-        ("England (state-funded schools)", year, "0.0", "", "") for year in ("2016/17", "2017/18", "2018/19")
+        ("England (state-funded schools)", year, "0.0", "by definition, not published", "") for year in ("2016/17", "2017/18", "2018/19")
     ]
     assert "DfE does not publish" in reading[0]["Source"] and reading[0]["Shown on pages"] == "yes"
     assert [r["Value"] for r in rows if r["Measure code"] == "ks4_progress8"] == ["-0.03"]
