@@ -147,16 +147,20 @@ class Series:
 
     def removal_note(self, year: int) -> str:
         """Why the school has no figure for a year it had one: the corrected file that no longer gives it."""
-        if year in self.school or (gone := self.removed.get(year)) is None:
+        if (gone := self._removed_at(year)) is None:
             return ""
         file = f"{gone.file_name} (import {gone.run_id})"
         return f"{file}, a corrected file, no longer gives the figure{self._under(gone)}: it was {self.text(gone)}."
 
     def removal_reason(self, year: int) -> str:
         """removal_note in a few words, beside the latest figure: 'no longer given by a corrected file (import 41); it was 56%'."""
-        if year in self.school or (gone := self.removed.get(year)) is None:
+        if (gone := self._removed_at(year)) is None:
             return ""
         return f"no longer given by a corrected file (import {gone.run_id}); it was {self.text(gone)}{self._under(gone, ',')}"
+
+    def _removed_at(self, year: int) -> Point | None:
+        """The school's figure a corrected file removed for the year, where none is held for it now."""
+        return None if year in self.school else self.removed.get(year)
 
     def _under(self, gone: Point, before: str = "") -> str:
         return f"{before} published under URN {gone.urn}" if gone.urn != self.urn else ""
