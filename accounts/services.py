@@ -61,16 +61,13 @@ def invite_user(*, email, full_name, role, target, invited_by, request=None) -> 
         if user is None:
             user = User.objects.create_user(email, full_name=full_name.strip())
             record(AuditAction.CREATE, request=request, user=invited_by, obj=user)
-        assignment = held_role(user, role, target) if had_account else None
-        had_role = assignment is not None
-        if assignment is None:
-            assignment = grant_role(user=user, role=role, target=target, granted_by=invited_by, request=request)
+        assignment, granted = _grant(user, role, target, invited_by, request)
         if user.is_active and not user.has_usable_password():
             invitation = Invitation.objects.create(user=user, invited_by=invited_by, assignment=assignment)
             record(AuditAction.CREATE, request=request, user=invited_by, obj=invitation, object_repr=f"Invitation for {user.email}")
             link = invitation_link(user, request)
             transaction.on_commit(lambda: send_invitation(user, invited_by, link))
-    return Invited(user, had_account, had_role)
+    return Invited(user, had_account, had_role=not granted)
 
 
 def held_role(user, role, target) -> RoleAssignment | None:
@@ -80,15 +77,20 @@ def held_role(user, role, target) -> RoleAssignment | None:
 
 def grant_role(*, user, role, target, granted_by, request=None) -> RoleAssignment:
     """Give `user` the role tied to `target`; holding it already changes nothing."""
+    return _grant(user, role, target, granted_by, request)[0]
+
+
+def _grant(user, role, target, granted_by, request) -> tuple[RoleAssignment, bool]:
+    """grant_role, also saying whether the role was granted now (False: the user held it already)."""
     check_target(role, target)
     with transaction.atomic():
         existing = held_role(user, role, target)
         if existing is not None:
-            return existing
+            return existing, False
         assignment = RoleAssignment.objects.create(user=user, role=role, granted_by=granted_by, **{target_field(role): target})
         record(AuditAction.GRANT, request=request, user=granted_by, obj=assignment, role=str(role), to=user.email)
     _forget_scope(user)
-    return assignment
+    return assignment, True
 
 
 def revoke_role(*, assignment, revoked_by, request=None) -> None:
