@@ -38,6 +38,9 @@ class MeasureSpec:
     england_by_definition: float | None = None
     # Why no authority's figure is shown, where the files give none and it cannot be calculated from them.
     no_la_figure: str = ""
+    # A gap measured against other pupils nationally (DfE's DIFFN_*): the measures of the disadvantaged pupils' and the
+    # other pupils' figures it is the difference of, from which England's own gap is calculated.
+    parts: tuple[str, str] | None = None
 
 
 KS2 = "Key stage 2"
@@ -91,6 +94,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         key=True,
         gap=True,
         places=0,
+        parts=("ks2_rwm_expected_disadvantaged", "ks2_rwm_expected_other"),
         description=(
             "The percentage of the school's disadvantaged pupils reaching the expected standard minus that of other pupils"
             " nationally, in percentage points (DfE's DIFFN_RWM_EXP): below zero, its disadvantaged pupils are behind."
@@ -126,8 +130,29 @@ MEASURES: tuple[MeasureSpec, ...] = (
             ),
         )
     ),
-    MeasureSpec("ks2_reading_progress_gap", "Disadvantaged gap: reading progress", Unit.SCORE, Better.HIGHER, KS2, gap=True),
-    MeasureSpec("ks2_maths_progress_gap", "Disadvantaged gap: maths progress", Unit.SCORE, Better.HIGHER, KS2, gap=True),
+    *(
+        spec
+        for subject in ("reading", "maths")
+        for spec in (
+            MeasureSpec(
+                f"ks2_{subject}_progress_disadvantaged",
+                f"{subject.capitalize()} progress: disadvantaged pupils",
+                Unit.SCORE,
+                Better.HIGHER,
+                KS2,
+            ),
+            MeasureSpec(f"ks2_{subject}_progress_other", f"{subject.capitalize()} progress: other pupils", Unit.SCORE, Better.HIGHER, KS2),
+            MeasureSpec(
+                f"ks2_{subject}_progress_gap",
+                f"Disadvantaged gap: {subject} progress",
+                Unit.SCORE,
+                Better.HIGHER,
+                KS2,
+                gap=True,
+                parts=(f"ks2_{subject}_progress_disadvantaged", f"ks2_{subject}_progress_other"),
+            ),
+        )
+    ),
     MeasureSpec("ks2_reading_average", "Reading: average scaled score", Unit.SCORE, Better.HIGHER, KS2, places=0),
     MeasureSpec("ks2_maths_average", "Maths: average scaled score", Unit.SCORE, Better.HIGHER, KS2, places=0),
     MeasureSpec("ks2_cohort", "Pupils at the end of key stage 2", Unit.COUNT, Better.NEITHER, KS2, places=0),
@@ -146,12 +171,14 @@ MEASURES: tuple[MeasureSpec, ...] = (
         Better.HIGHER,
         KS4,
         gap=True,
+        parts=("ks4_attainment8_disadvantaged", "ks4_attainment8_other"),
         description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_ATT8).",
     ),
     MeasureSpec("ks4_progress8", "Progress 8 score", Unit.SCORE, Better.HIGHER, KS4, key=True, places=2, description=PROGRESS8),
     MeasureSpec("ks4_progress8_lower", "Progress 8: lower 95% confidence limit", Unit.SCORE, Better.HIGHER, KS4, places=2),
     MeasureSpec("ks4_progress8_upper", "Progress 8: upper 95% confidence limit", Unit.SCORE, Better.HIGHER, KS4, places=2),
     MeasureSpec("ks4_progress8_disadvantaged", "Progress 8: disadvantaged pupils", Unit.SCORE, Better.HIGHER, KS4, places=2),
+    MeasureSpec("ks4_progress8_other", "Progress 8: other pupils", Unit.SCORE, Better.HIGHER, KS4, places=2),
     MeasureSpec(
         "ks4_progress8_gap",
         "Disadvantaged gap: Progress 8",
@@ -161,6 +188,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         key=True,
         gap=True,
         places=2,
+        parts=("ks4_progress8_disadvantaged", "ks4_progress8_other"),
         description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_P8MEA).",
     ),
     MeasureSpec(
@@ -207,6 +235,15 @@ MEASURES: tuple[MeasureSpec, ...] = (
 )
 
 BY_CODE = {m.code: m for m in MEASURES}
+
+
+def calculated_how(code: str) -> str:
+    """What the pages and downloads say beside an area's figure of this measure that was calculated here, not published."""
+    if BY_CODE[code].parts:
+        return "calculated here: England's disadvantaged pupils' figure minus its other pupils'"
+    return "calculated here from the schools' counts"
+
+
 # A progress score → the measures of its 95% confidence interval's lower and upper limits.
 CONFIDENCE_LIMITS = {
     **{
@@ -287,7 +324,11 @@ KS2_COLUMNS = Layout(
         Column("MATPROG", "ks2_maths_progress", "TELIG"),
         Column("MATPROG_LOWER", "ks2_maths_progress_lower"),
         Column("MATPROG_UPPER", "ks2_maths_progress_upper"),
+        Column("READPROG_FSM6CLA1A", "ks2_reading_progress_disadvantaged", "TFSM6CLA1A"),
+        Column("READPROG_NotFSM6CLA1A", "ks2_reading_progress_other", "TNotFSM6CLA1A"),
         Column("DIFFN_READPROG", "ks2_reading_progress_gap", "TFSM6CLA1A"),
+        Column("MATPROG_FSM6CLA1A", "ks2_maths_progress_disadvantaged", "TFSM6CLA1A"),
+        Column("MATPROG_NotFSM6CLA1A", "ks2_maths_progress_other", "TNotFSM6CLA1A"),
         Column("DIFFN_MATPROG", "ks2_maths_progress_gap", "TFSM6CLA1A"),
         Column("READ_AVERAGE", "ks2_reading_average", "TELIG"),
         Column("MAT_AVERAGE", "ks2_maths_average", "TELIG"),
@@ -312,6 +353,7 @@ KS4_COLUMNS = Layout(
         Column("P8CILOW", "ks4_progress8_lower", "P8PUP"),
         Column("P8CIUPP", "ks4_progress8_upper", "P8PUP"),
         Column("P8MEA_FSM6CLA1A", "ks4_progress8_disadvantaged", "TFSM6CLA1A"),
+        Column("P8MEA_NFSM6CLA1A", "ks4_progress8_other", "TNOTFSM6CLA1A"),
         Column("DIFFN_P8MEA", "ks4_progress8_gap", "TFSM6CLA1A"),
         Column("P8_BANDING", "ks4_progress8_banding"),
         Column("PTL2BASICS_94", "ks4_basics_94", "TPUP"),

@@ -8,7 +8,7 @@ from itertools import groupby
 import xlsxwriter
 from django.db.models import Q
 
-from .catalogue import BY_CODE, Unit
+from .catalogue import BY_CODE, Unit, calculated_how
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
 from .presenters import RANK, authority_series, ethnic_groups
 
@@ -102,7 +102,7 @@ def _row(urn, name, laestab, phase, code, year, value, status, cohort, source, f
         _rounded(value, spec.places if spec else None),
         _status_text(status, source),
         cohort,
-        _source_text(source, computed),
+        _source_text(source, code if computed else None),
         file_name,
     ]
 
@@ -125,10 +125,11 @@ def _status_text(status: int, source: int | None) -> str:
     return "" if status == Status.VALUE else Status(status).label.lower()
 
 
-def _source_text(source: int | None, computed: bool) -> str:
+def _source_text(source: int | None, calculated: str | None) -> str:
+    """The figure's source; and, for `calculated`, the code of the measure whose figure was calculated here, how."""
     if source is None:  # a figure by definition, which no file gives
         return "None: DfE does not publish England's progress score, which is 0 by definition"
-    return Source(source).label + (", calculated here from the schools' counts" if computed else "")
+    return Source(source).label + (f", {calculated_how(calculated)}" if calculated else "")
 
 
 def _rounded(value: float | None, places: int | None):

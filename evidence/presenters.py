@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from .catalogue import BY_CODE, CONFIDENCE_LIMITS, ETHNIC_GROUP_NAMES, Unit
+from .catalogue import BY_CODE, CONFIDENCE_LIMITS, ETHNIC_GROUP_NAMES, Unit, calculated_how
 from .models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status, academic_year
 from .years import years_text
 
@@ -40,7 +40,7 @@ class Point:
     run_id: int | None = None
     file_name: str = ""
     urn: int | None = None
-    computed: bool = False
+    computed: str = ""  # how the figure was calculated here (catalogue.calculated_how); empty for one published
     # What the figure was before the import that gave it corrected it: (value, status, pupils); None if it did not.
     was: tuple[float | None, int, int | None] | None = None
 
@@ -67,6 +67,11 @@ def display(point: Point | None, measure: Measure) -> str:
 
 
 NOT_COMPARED = "not compared"
+CALCULATED_GAP_NOTE = (
+    "calculated here from the same row of DfE's table: England's disadvantaged pupils' figure minus its other pupils'."
+    " The table prints 0 for England or leaves it blank; measured as a school's gap is, against other pupils nationally,"
+    " it shows how far behind disadvantaged pupils are across England."
+)
 BY_DEFINITION_NOTE = (
     "DfE does not publish England's progress score: it is 0 by definition, since each pupil's progress is measured"
     " against pupils nationally with similar prior attainment."
@@ -262,6 +267,12 @@ class Series:
             )
         if self.by_definition_years():
             notes.append(BY_DEFINITION_NOTE)
+        if calculated := [year for year, point in self.england.items() if point.computed] if self.compared else []:
+            notes.append(
+                f"England's figure for {years_text(sorted(calculated))} is {CALCULATED_GAP_NOTE}"
+                if self.measure.gap
+                else f"England's figure for {years_text(sorted(calculated))} is {self.england[calculated[0]].computed}."
+            )
         spec = BY_CODE.get(self.measure.code)
         if self.compared and spec and spec.no_la_figure and not any(point.value is not None for point in self.la.values()):
             notes.append(spec.no_la_figure)
@@ -346,7 +357,7 @@ def area_points(measures, *, la_code: int | None = None, area=Area.ENGLAND) -> d
     fields = ("measure__code", "year", "value", "status", "source", "cohort", "import_run_id", "import_run__file_name", "computed")
     chosen: dict[str, dict[int, Point]] = defaultdict(dict)
     for code, year, value, status, source, cohort, run_id, file_name, computed in rows.values_list(*fields):
-        point = Point(year, value, status, source, cohort, run_id, file_name, computed=computed)
+        point = Point(year, value, status, source, cohort, run_id, file_name, computed=calculated_how(code) if computed else "")
         if _better(point, chosen[code].get(year), {}):
             chosen[code][year] = point
     return chosen
@@ -496,20 +507,20 @@ def phases_where_england_has_none(series: Series, phases: dict[int, dict[int, Po
     return found
 
 
-def gap_context(series: list[Series], urns: list[int]) -> dict[str, Series]:
-    """For gap measures, the disadvantaged and other pupils' figures behind them."""
-    behind = {
-        "ks2_rwm_expected_gap": ("ks2_rwm_expected_disadvantaged", "ks2_rwm_expected_other"),
-        "ks4_progress8_gap": ("ks4_progress8_disadvantaged",),
-    }
-    wanted = [code for s in series if s.measure.gap for code in behind.get(s.measure.code, ())]
+def gap_context(series: list[Series], urns: list[int]) -> dict[str, list[Series]]:
+    """Gap measure code → the series of the disadvantaged and the other pupils' figures it is the difference of."""
+    wanted = [code for s in series if s.measure.gap for code in getattr(BY_CODE.get(s.measure.code), "parts", None) or ()]
     if not wanted:
         return {}
-    measures = list(Measure.objects.filter(code__in=wanted))
-    points = school_points(urns, measures)
-    # England's too: DfE measures the key stage 2 gap against other pupils nationally, not the school's own.
-    england = area_points(measures, area=Area.ENGLAND)
-    return {m.code: Series(m, points.get(m.code, {}), england=england.get(m.code, {})) for m in measures}
+    measures = {m.code: m for m in Measure.objects.filter(code__in=wanted)}
+    points = school_points(urns, measures.values())
+    # England's too: DfE measures the gap against other pupils nationally, not the school's own.
+    england = area_points(measures.values(), area=Area.ENGLAND)
+    return {
+        s.measure.code: [Series(measures[code], points.get(code, {}), england=england.get(code, {})) for code in parts if code in measures]
+        for s in series
+        if (parts := getattr(BY_CODE.get(s.measure.code), "parts", None))
+    }
 
 
 @dataclass

@@ -21,7 +21,7 @@ import polars as pl
 
 from imports.registry import ImportRefused
 
-from .catalogue import BY_CODE, Column, Layout, Share, Unit
+from .catalogue import BY_CODE, MEASURES, Column, Layout, Share, Unit
 
 # The files' codes for "no value", to evidence.models.Status values.
 (
@@ -36,10 +36,10 @@ from .catalogue import BY_CODE, Column, Layout, Share, Unit
     LOW_RELIABILITY,
     ROUNDS_TO_ZERO,
 ) = range(1, 11)
-# Gap measures published as "disadvantaged pupils here minus other pupils nationally" (DIFFN_*).
-NATIONAL_GAP_MEASURES = frozenset(
-    {"ks2_rwm_expected_gap", "ks2_reading_progress_gap", "ks2_maths_progress_gap", "ks4_attainment8_gap", "ks4_progress8_gap"}
-)
+# Gap measures published as "disadvantaged pupils here minus other pupils nationally" (DIFFN_*) → the measures of
+# the disadvantaged and the other pupils' figures.
+NATIONAL_GAPS = {spec.code: spec.parts for spec in MEASURES if spec.parts}
+ENGLAND_AREAS = ("england", "england_all")
 
 # A field a short row stops before: the row says nothing about that column (not that it is blank).
 NOT_IN_ROW = -1
@@ -460,16 +460,37 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
         )
     figures = pl.concat(parts)
     _refuse_first_bad_cell(frame, figures.filter(pl.col("_bad").is_not_null()), columns)
-    # A gap "against national other pupils" has no meaning for England itself: the tables print 0 there, or
-    # leave it blank (KS4), and either way it is not applicable.
-    national_gap = pl.col("measure").is_in(list(NATIONAL_GAP_MEASURES)) & pl.col("area").is_in(["england", "england_all"])
-    national_gap &= pl.col("status").ne_missing(NOT_IN_ROW)  # a row that stops before the column says nothing of it
-    figures = figures.with_columns(
-        value=pl.when(national_gap).then(None).otherwise(pl.col("value")),
-        status=pl.when(national_gap).then(pl.lit(NOT_APPLICABLE)).otherwise(pl.col("status")),
-    )
-    figures = figures.filter(pl.col("status").is_not_null())
+    figures = england_gaps(figures.select(list(OUTPUT_SCHEMA))).filter(pl.col("status").is_not_null())
     return figures.select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
+
+
+def england_gaps(figures: pl.DataFrame) -> pl.DataFrame:
+    """England's own gap against other pupils nationally: its disadvantaged pupils' figure minus its other pupils', from
+    the same row, as a school's is against England's other pupils. DfE's tables print 0 there (KS2) or leave it blank
+    (KS4), which is no gap of nothing: the figure is calculated here (its line left empty, as an area figure calculated
+    here is, so that it is stored as such), with the number of disadvantaged pupils, and is not applicable where the row
+    gives either figure no value. A row that stops before the gap's column says nothing of it."""
+    national = pl.col("area").is_in(ENGLAND_AREAS) & pl.col("status").ne_missing(NOT_IN_ROW)
+    is_gap = national & pl.col("measure").is_in(list(NATIONAL_GAPS))
+    gaps = figures.filter(is_gap)
+    if gaps.is_empty():
+        return figures
+    parts = [code for pair in NATIONAL_GAPS.values() for code in pair]
+    given = {
+        (row["area"], row["year"], row["measure"]): row
+        for row in figures.filter(national & pl.col("measure").is_in(parts) & (pl.col("status") == 0)).iter_rows(named=True)
+    }
+    calculated = []
+    for row in gaps.iter_rows(named=True):
+        disadvantaged, other = (given.get((row["area"], row["year"], code)) for code in NATIONAL_GAPS[row["measure"]])
+        if disadvantaged and other:
+            # Rounded past the places the files give, so that 36.7 - 50.3 is -13.6, not -13.599999999999998.
+            value = round(disadvantaged["value"] - other["value"], 6)
+            row |= {"line": None, "value": value, "status": 0, "cohort": disadvantaged["cohort"]}
+        else:
+            row |= {"value": None, "status": NOT_APPLICABLE}
+        calculated.append(row)
+    return pl.concat([figures.filter(~is_gap), pl.DataFrame(calculated, schema=figures.schema)])
 
 
 def _refuse_first_bad_cell(frame: pl.DataFrame, figures: pl.DataFrame, columns: tuple) -> None:

@@ -140,7 +140,7 @@ def refuse_unpublished_years(figures: pl.DataFrame, years: list[int]) -> None:
             pl.col("year").is_in(list(known.missing)) & pl.col("measure").is_in(list(known.measures)) & pl.col("value").is_not_null()
         )
         if given.height:
-            first = given.sort("line").row(0, named=True)
+            first = given.sort("line", nulls_last=True).row(0, named=True)
             raise ImportRefused(
                 f"it gives a figure for {academic_year(first['year'])} ({BY_CODE[first['measure']].label}), a year DfE published "
                 f"none for: {known.reason} Check which year the file is for",

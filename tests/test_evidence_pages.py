@@ -167,7 +167,7 @@ def test_authority_overview_lists_its_pupils_by_ethnic_group_beside_england(clie
     }
     assert rows[0] == ["Ethnic group", "Surrey", "England"]
     assert rows[4] == ["Asian", f"{asian[936]}%", f"{asian[0]}%"]
-    assert "calculated here from the schools' counts" in html.split('id="h-ethnic-groups"', 1)[1].split("</section>", 1)[0]
+    assert "calculated here from the schools&#39; counts" in html.split('id="h-ethnic-groups"', 1)[1].split("</section>", 1)[0]
     # The downloads give the same figures, the authority's then England's.
     downloaded = {
         r["School"]: r["Value"]
@@ -316,9 +316,12 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
     # Each year's source is named as on a school's page: the file, its year and the import that brought it.
     run = ImportRun.objects.filter(file_name="2018-2019-936-ks2final.csv").latest("id")
     assert f"Key stage 2 performance tables (final), 2018/19; file 2018-2019-936-ks2final.csv (import {run.id})" in html
-    # A chart names England only where it draws England's line (a gap against national others has none for England).
+    # A chart names England where it draws England's line: for a gap against national other pupils, England's own
+    # (its disadvantaged pupils against its others), calculated here since DfE's table prints 0 for it.
     assert ">Reading, writing and maths: % at the expected standard, by year: Surrey and England</title>" in html
-    assert ">Disadvantaged gap: reading, writing and maths at the expected standard (percentage points), by year: Surrey</title>" in html
+    gap = "Disadvantaged gap: reading, writing and maths at the expected standard (percentage points)"
+    assert f">{gap}, by year: Surrey and England</title>" in html
+    assert "England&#39;s figure for 2016/17 to 2018/19 is calculated here from the same row of DfE&#39;s table" in html
 
 
 def test_authority_overview_says_which_measures_its_schools_have_but_it_has_no_figure_for(client, surrey):
@@ -378,6 +381,20 @@ def test_authority_downloads_are_csv_and_xlsx_and_audited(client, surrey):
     assert (sen["School"], sen["Source"]) == (
         "Surrey",
         "School census summary (performance tables), calculated here from the schools' counts",
+    )
+    # England's own gap, which DfE's table prints as 0, is calculated from its row, and the download says so.
+    gap = next(
+        r
+        for r in rows
+        if r["URN"] == ""
+        and r["School"].startswith("England")
+        and r["Measure code"] == "ks2_rwm_expected_gap"
+        and r["Academic year"] == "2018/19"
+    )
+    assert (gap["Value"], gap["Status"], gap["Source"]) == (
+        "-20",
+        "",
+        "Key stage 2 performance tables (final), calculated here: England's disadvantaged pupils' figure minus its other pupils'",
     )
     suppressed = next(
         r for r in rows if r["URN"] == "138766" and r["Measure code"] == "ks2_rwm_expected" and r["Academic year"] == "2016/17"
@@ -733,6 +750,21 @@ def test_the_ks2_gap_names_the_national_other_pupils_it_is_measured_against(clie
     # Its table's count of pupils is of the disadvantaged pupils, as its heading says.
     assert table_rows(section(html, "ks2_rwm_expected_gap"))[0][-2:] == ["Disadvantaged pupils", "Source"]
     assert table_rows(section(html, "ks2_rwm_expected"))[0][-2:] == ["Pupils", "Source"]
+
+
+def test_the_progress_8_gap_names_the_figures_it_is_the_difference_of(client, surrey):
+    from html import unescape
+
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[125271])).content.decode()  # Ash Manor School
+    gap = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section(html, "ks4_progress8_gap"))))
+    # 2018/19: -0.20 for its disadvantaged pupils against 0.13 for other pupils nationally gives its gap of -0.33.
+    assert "Progress 8: disadvantaged pupils (this school): -0.20 (2018/19)." in gap
+    assert "Progress 8: other pupils (this school): 0.33 (2018/19)." in gap
+    assert "Other pupils nationally, against whom the gap is measured: 0.13 (2018/19)." in gap
+    # England's own gap beside the school's and Surrey's: -0.45 - 0.13, calculated from England's row, and said to be.
+    assert ["2018/19", "-0.33", "-0.61", "-0.58"] in [row[:4] for row in table_rows(section(html, "ks4_progress8_gap"))]
+    assert "England's figure for 2018/19 is calculated here from the same row of DfE's table" in gap
 
 
 def test_a_figure_keeps_a_decimal_place_it_was_published_with_but_not_a_calculated_ones_run_on():
