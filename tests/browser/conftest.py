@@ -210,9 +210,14 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "page"
 
 
+# Best-practice rules held to as well: all content within landmarks, so that a screen reader's landmark
+# navigation reaches every part of a page.
+BEST_PRACTICE_RULES = {"region": {"enabled": True}}
+
+
 def axe_violations(page) -> list[dict]:
-    """Run axe-core on the page as it is now; return WCAG 2.2 A/AA violations."""
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    """Run axe-core on the page as it is now; return WCAG 2.2 A/AA violations, and those of BEST_PRACTICE_RULES."""
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "rules": BEST_PRACTICE_RULES, "resultTypes": ["violations"]}
     result = page.evaluate("async (options) => await window.axe.run(document, options)", options)
     return result["violations"]
 
