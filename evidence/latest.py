@@ -5,22 +5,35 @@ register alone would show a rating four years old beside a school inspected last
 from the inspection history instead (which holds the register's ratings too), whichever framework the
 inspection was under. Report cards have no overall grade, and none is made up. A school not yet inspected in
 its current form (a new academy, converter or sponsored) shows the school it replaced (latest_for_schools), said
-to be that school's, as Ofsted's statistics count it.
+to be that school's, as Ofsted's statistics count it. A category of concern that inspection placed the predecessor
+in is not the school's: it ended when the predecessor closed and the school opened (an academy order takes a school
+out of its category; DfE's schools causing concern guidance), so no tag says it, and a note says whose it was.
 """
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.fields.json import KeyTextTransform
 
+from core.jinja import gov_date
 from register.models import School, SchoolLink, SchoolStatus
 
 from .history import direct_predecessors
 from .models import Framework, Inspection, InspectionSource
-from .ofsted import NOT_EVALUATED, category_code, category_words, describe_outcome, describe_type, legacy_grade, ungraded_outcome
+from .ofsted import (
+    CATEGORY_OF_RATING,
+    LEGACY_GRADES,
+    NOT_EVALUATED,
+    category_code,
+    category_words,
+    describe_outcome,
+    describe_type,
+    legacy_grade,
+    ungraded_outcome,
+)
 
 GRADE_COLOURS = {"1": "green", "2": "teal", "3": "yellow", "4": "red"}
 FIELDS = (
@@ -52,6 +65,8 @@ class LatestInspection:
     grade: str = ""  # a graded inspection's overall grade as a digit ("1" outstanding … "4" inadequate), else ""
     predecessor: int | None = None  # the URN it was inspected as, when not this school's own (not yet inspected in its current form)
     notes: tuple[str, ...] = ()  # what else a reader must not miss: what an outcome means, a predecessor's, safeguarding, a category
+    # The outcome as Ofsted's statistics count it, where the tag leaves out a predecessor's category ("Inadequate: special measures").
+    counted_as: str = ""
 
     @property
     def framework_label(self) -> str:
@@ -60,6 +75,11 @@ class LatestInspection:
 
 def latest_inspections(school_ids: Iterable[int], framework: str | None = None) -> dict[int, LatestInspection]:
     """school id → its latest inspection (of `framework`, if given); schools with none are left out."""
+    return _summarised({school_id: (row, None) for school_id, row in _latest_rows(school_ids, framework).items()})
+
+
+def _latest_rows(school_ids: Iterable[int], framework: str | None = None) -> dict:
+    """school id → the row of its latest inspection (of `framework`, if given), with the fields summarise reads."""
     held = Inspection.objects.filter(school_id__in=list(school_ids))
     if framework:
         held = held.filter(framework=framework)
@@ -71,7 +91,7 @@ def latest_inspections(school_ids: Iterable[int], framework: str | None = None) 
         kept = latest.get(inspection.school_id)
         if kept is None or _order(inspection) > _order(kept):
             latest[inspection.school_id] = inspection
-    return {school_id: summarise(inspection) for school_id, inspection in latest.items()}
+    return latest
 
 
 def latest_for_schools(schools: Iterable[School], framework: str | None = None) -> dict[int, LatestInspection]:
@@ -82,26 +102,71 @@ def latest_for_schools(schools: Iterable[School], framework: str | None = None) 
     (or proposed to close) is followed, as the school's history follows it (evidence.history): an open one goes on
     being inspected as itself. A free school, which replaced no school, has none until its own."""
     schools = list(schools)
-    latest = latest_inspections((school.pk for school in schools), framework)
+    latest = {school_id: (row, None) for school_id, row in _latest_rows((school.pk for school in schools), framework).items()}
     without = {school.urn: school.pk for school in schools if school.pk not in latest}
     if not without:
-        return latest
+        return _summarised(latest)
     earlier = direct_predecessors(list(without))  # school's URN → its predecessors' URNs
     predecessors = dict(
         School.objects.filter(urn__in={urn for urns in earlier.values() for urn in urns})
         .exclude(status=SchoolStatus.OPEN)
         .values_list("urn", "pk")
     )
-    theirs = latest_inspections(predecessors.values(), framework)
+    theirs = _latest_rows(predecessors.values(), framework)
     for school_urn, urns in earlier.items():
         found = [(theirs[predecessors[urn]], urn) for urn in urns if predecessors.get(urn) in theirs]
         if found:
             # The latest inspection; of two on one day, the later school's (the higher URN), as graded_as chooses.
-            inspection, urn = max(found, key=lambda pair: (pair[0].on, pair[1]))
-            note = f"Inspected as URN {urn} (a predecessor)"
-            notes = inspection.notes if note in inspection.notes else (note, *inspection.notes)
-            latest[without[school_urn]] = replace(inspection, notes=notes, predecessor=inspection.predecessor or urn)
-    return latest
+            latest[without[school_urn]] = max(found, key=lambda pair: (pair[0].started_on, pair[1]))
+    return _summarised(latest)
+
+
+def _summarised(latest: dict) -> dict[int, LatestInspection]:
+    """school id → (its latest inspection's row, the predecessor's URN where the row is a predecessor's it was followed to)
+    summarised. A predecessor's category of concern is said to have ended when the school opened, from the register:
+    where the school was inspected as its predecessor (the row's URN at inspection), or its predecessor was followed;
+    not where the followed predecessor was itself inspected as an earlier one, whose category ended before."""
+    direct = {
+        school_id
+        for school_id, (row, followed) in latest.items()
+        if bool(followed) != bool(row.urn_at_inspection) and _placed_in_category(row)
+    }
+    opened = {}
+    if direct:
+        for pk, opened_on, type_group in School.objects.filter(pk__in=direct).values_list("pk", "opened_on", "type_group"):
+            opened[pk] = how_opened(opened_on, type_group)
+    return {school_id: summarise(row, followed, opened.get(school_id)) for school_id, (row, followed) in latest.items()}
+
+
+def _placed_in_category(inspection) -> bool:
+    return bool(inspection.category_of_concern) or inspection.overall.strip().lower() in CATEGORY_OF_RATING
+
+
+ACADEMY_TYPE_GROUPS = ("Academies", "Free Schools")
+
+
+def how_opened(opened_on: date | None, type_group: str) -> str:
+    """How the school opened, from the register: 'opened as an academy on 1 April 2022'; without a date where it gives none."""
+    words = "opened as an academy" if type_group in ACADEMY_TYPE_GROUPS else "opened"
+    return f"{words} on {gov_date(opened_on)}" if opened_on else words
+
+
+# Ofsted's words for each category of concern, of the school an inspection placed in it.
+PLACED_IN = {
+    "SM": "was placed in special measures",
+    "SWK": "was judged to have serious weaknesses",
+    "RSI": "was judged to require significant improvement",
+}
+
+
+def predecessors_category(category: str, urn: int, opened: str | None = None) -> str:
+    """A predecessor's category of concern, shown for the school that replaced it: 'Its predecessor (URN 125099) was placed
+    in special measures; that ended when this school opened as an academy on 1 April 2022'. `opened` (how_opened) where the
+    category lasted until the school opened; without it, only whose the category was."""
+    code = category_code(category)
+    placed = PLACED_IN.get(code, f"was placed in a category of concern ({category_words(code)})")
+    said = f"Its predecessor (URN {urn}) {placed}"
+    return f"{said}; that ended when this school {opened}" if opened else said
 
 
 # The school list's Ofsted filter: a school's latest graded inspection, as the authority's results page counts them.
@@ -163,8 +228,9 @@ def graded_counts(schools: Iterable[School]) -> list[tuple[str, int, int | None]
     from them, where there are any, those that replaced a school the register does not hold, whose inspection would count."""
     schools = list(schools)
     latest = latest_for_schools(schools, Framework.GRADED)
-    counts = Counter((inspection.grade or "9", inspection.outcome) for inspection in latest.values())
-    theirs = Counter((inspection.grade or "9", inspection.outcome) for inspection in latest.values() if inspection.predecessor)
+    # As Ofsted counts them: a school by its predecessor's outcome, category of concern included, though the category was not its own.
+    counts = Counter((inspection.grade or "9", inspection.counted_as) for inspection in latest.values())
+    theirs = Counter((inspection.grade or "9", inspection.counted_as) for inspection in latest.values() if inspection.predecessor)
     rows = [(key[1], n, theirs[key]) for key, n in sorted(counts.items())]
     unheld = replaced_unheld([school.urn for school in schools if school.pk not in latest])
     rows.append((GRADED_CHOICES["none"], len(schools) - len(latest) - unheld, None))
@@ -187,18 +253,26 @@ def _order(inspection: Inspection) -> tuple:
     return inspection.started_on, own, SAYS_MOST.get(inspection.framework, -1), inspection.id
 
 
-def summarise(inspection: Inspection) -> LatestInspection:
+def summarise(inspection: Inspection, followed: int | None = None, opened: str | None = None) -> LatestInspection:
+    """The inspection in a few words. `followed`: the URN of the predecessor whose inspection it is, shown for the school
+    that replaced it (latest_for_schools); `opened`: how that school opened (how_opened), where a category of concern the
+    inspection placed the predecessor in ended then."""
+    predecessor = inspection.urn_at_inspection or followed
     category = category_code(inspection.category_of_concern)
     safeguarding = "" if inspection.safeguarding == NOT_EVALUATED else inspection.safeguarding.lower()
     notes = []
-    grade = ""
+    grade = counted_as = ""
     if inspection.framework == Framework.GRADED:
         grade = legacy_grade(inspection.overall) or ""
         outcome = describe_outcome(inspection.overall, inspection.category_of_concern)
         if inspection.overall.strip().lower() in NO_OVERALL_GRADE:
             outcome = "No overall grade"
         colour = GRADE_COLOURS.get(grade, "grey")
-        if outcome.startswith("Inadequate:"):
+        counted_as = outcome
+        if outcome.startswith("Inadequate:") and predecessor:
+            # The category was the predecessor's, not the school's: the tag gives the grade alone, a note whose it was.
+            category, outcome = category_code(outcome.removeprefix("Inadequate:").strip()), LEGACY_GRADES[grade]
+        elif outcome.startswith("Inadequate:"):
             category = ""  # already in the words: "Inadequate: special measures"
     elif inspection.framework == Framework.REPORT_CARD:
         outcome, colour = "Report card", "blue"
@@ -220,13 +294,16 @@ def summarise(inspection: Inspection) -> LatestInspection:
     if inspection.urn_at_inspection:
         # Before a conversion or re-brokering: not this school's own inspection.
         notes.append(f"Inspected as URN {inspection.urn_at_inspection} (a predecessor)")
+    if followed and followed != inspection.urn_at_inspection:
+        notes.insert(0, f"Inspected as URN {followed} (a predecessor)")
     if safeguarding:
         notes.append(f"Safeguarding standards {safeguarding}")
-    if category:
+    if category and predecessor:
+        notes.append(predecessors_category(category, predecessor, opened))
+    elif category:
         notes.append(f"Category of concern: {category_words(category)}")
-    # Red, whatever the framework's words, where safeguarding was not met or the school was placed in a category.
-    if category or safeguarding == "not met":
+    # Red, whatever the framework's words, where safeguarding was not met or the school was placed in a category: the
+    # school itself, not a predecessor it replaced.
+    if (category and not predecessor) or safeguarding == "not met":
         colour = "red"
-    return LatestInspection(
-        inspection.started_on, inspection.framework, outcome, colour, grade, predecessor=inspection.urn_at_inspection, notes=tuple(notes)
-    )
+    return LatestInspection(inspection.started_on, inspection.framework, outcome, colour, grade, predecessor, tuple(notes), counted_as)

@@ -8,6 +8,8 @@ from datetime import date
 from core.jinja import gov_date
 from register.models import RegisterEvent, RegisterEventKind
 
+from .history import direct_predecessors
+from .latest import how_opened, predecessors_category
 from .models import Framework, Inspection, InspectionSource, IntelligenceEntry, Severity
 from .ofsted import CATEGORIES, category_code, describe_grade, describe_type, in_published_order, ungraded_outcome
 
@@ -94,20 +96,55 @@ def judgement_lines(inspection: Inspection) -> list[str]:
     return lines
 
 
-def inspection_event(inspection: Inspection, current_urn: int) -> Event:
+def inspection_events(school, inspections: list[Inspection]) -> list[Event]:
+    """The events of the school's inspections (inspections_for), a predecessor's category of concern said to be the predecessor's."""
+    ended = categories_ended_on_opening(school, inspections)
+    return [inspection_event(inspection, school.urn, ended.get(inspection.pk)) for inspection in inspections]
+
+
+def urn_inspected_as(inspection: Inspection) -> int:
+    return inspection.urn_at_inspection or inspection.school.urn
+
+
+def categories_ended_on_opening(school, inspections: list[Inspection]) -> dict[int, str]:
+    """Inspection id → how the school opened (evidence.latest.how_opened), for each inspection of a direct predecessor
+    (GIAS's link, or Ofsted's URN at inspection) that placed it in a category of concern no later judgement of it
+    (graded, or a report card) replaced: the category lasted until the predecessor closed, and ended as the school
+    opened in its place. Newest first, as inspections_for gives them."""
+    theirs = [inspection for inspection in inspections if urn_inspected_as(inspection) != school.urn]
+    if not any(inspection.category_of_concern for inspection in theirs):
+        return {}
+    direct = set(direct_predecessors([school.urn]).get(school.urn, {}))
+    opened = how_opened(school.opened_on, school.type_group)
+    ended, judged = {}, set()
+    for inspection in theirs:
+        urn = urn_inspected_as(inspection)
+        if inspection.category_of_concern and urn not in judged and (urn in direct or inspection.school_id == school.pk):
+            ended[inspection.pk] = opened
+        if inspection.framework != Framework.UNGRADED:
+            judged.add(urn)
+    return ended
+
+
+def inspection_event(inspection: Inspection, current_urn: int, opened: str | None = None) -> Event:
+    """The inspection on the school's timeline. `opened`: how the school opened, where a predecessor's category of
+    concern this inspection gave lasted until then (categories_ended_on_opening)."""
     lines = []
     if inspection.framework == Framework.GRADED and inspection.overall:
         lines.append(f"Overall effectiveness: {describe_grade(inspection.overall)}")
     lines.extend(judgement_lines(inspection))
     if inspection.safeguarding:
         lines.append(f"Safeguarding standards: {inspection.safeguarding}")
-    if inspection.category_of_concern:
-        category = category_code(inspection.category_of_concern)
+    urn = urn_inspected_as(inspection)
+    category = category_code(inspection.category_of_concern)
+    if category and urn == current_urn:
         named = f"{CATEGORIES[category]} ({category})" if category in CATEGORIES else category
         lines.append(f"Category of concern: {named}")
-    urn = inspection.urn_at_inspection or inspection.school.urn
     if urn != current_urn:
         lines.append(f"Inspected as URN {urn} (a predecessor)")
+        if category:
+            # The predecessor's, not the school's: no category passes to the school that replaced it.
+            lines.append(predecessors_category(category, urn, opened))
     # What a later Ofsted file corrected in this record, oldest correction first.
     lines.extend(
         f"Corrected by {change.import_run.file_name} ({gov_date(change.import_run.started_at)}): {change.field} was “{change.old_value}”"
@@ -141,7 +178,7 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
     intelligence the viewer may read), as last corrected, with the versions it replaced; a withdrawn entry is not
     among them."""
     inspections = inspections_for(urns)
-    events = [inspection_event(i, school.urn) for i in inspections]
+    events = inspection_events(school, inspections)
     inspected = {event.on: event for event in events}
     # The imports that corrected each day's inspections: a register extract re-rating an inspection says so there.
     corrected_by = {}

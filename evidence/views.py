@@ -32,7 +32,7 @@ from .ofsted import category_words, in_published_order
 from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series, without_authority_figure
 from .services import AlreadyWithdrawn, correct_intelligence, record_intelligence, withdraw_intelligence
-from .timeline import correction_of, inspection_event, inspections_for, versions_of
+from .timeline import correction_of, inspection_events, inspections_for, versions_of
 from .timeline import school_timeline as timeline_events
 from .trends import trends_of
 from .years import years_text
@@ -129,7 +129,7 @@ def school_results(request, urn):
         "gaps": gap_context([t.series for t in trends], urns),
         "ethnicity": ethnic_groups(school.la.code, urns),
         "pupils_group": PUPILS,
-        "inspections": [inspection_event(i, school.urn) for i in inspections_for(urns)],
+        "inspections": inspection_events(school, inspections_for(urns)),
         "display": display,
     }
     return render(request, "evidence/school_results.html", context)

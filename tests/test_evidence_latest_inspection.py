@@ -339,20 +339,13 @@ def test_an_academy_not_yet_inspected_shows_its_predecessors_latest_inspection_s
     academy = School.objects.get(urn=149037)
     assert not academy.inspections.exists()
     latest = latest_for_schools([academy])[academy.pk]
-    assert (latest.outcome, latest.colour, str(latest.on), latest.predecessor) == (
-        "Inadequate: serious weaknesses",
-        "red",
-        "2021-10-07",
-        125099,
-    )
-    assert latest.notes == ("Inspected as URN 125099 (a predecessor)",)
+    # Inadequate, as Ofsted counts it; the category of concern was the predecessor's (see the tests below).
+    assert (latest.outcome, latest.colour, str(latest.on), latest.predecessor) == ("Inadequate", "red", "2021-10-07", 125099)
+    assert latest.notes[0] == "Inspected as URN 125099 (a predecessor)"
     page = text(officer.get(reverse("register:school-list"), {"q": "149037"}))
-    assert "Inadequate: serious weaknesses 7 October 2021 Inspected as URN 125099 (a predecessor)" in page
+    assert "Inadequate 7 October 2021 Inspected as URN 125099 (a predecessor)" in page
     page = text(officer.get(reverse("register:school-detail", args=[149037])))
-    assert (
-        "Latest Ofsted inspection Inadequate: serious weaknesses 7 October 2021 Graded inspection (before report cards) Inspected as URN 125099"
-        in page
-    )
+    assert "Latest Ofsted inspection Inadequate 7 October 2021 Graded inspection (before report cards) Inspected as URN 125099" in page
     # The authority's count of outcomes counts it the same way, and says it is a predecessor's.
     assert graded_counts(School.objects.filter(urn=149037)) == [
         ("Inadequate: serious weaknesses", 1, 1),
@@ -451,3 +444,119 @@ def test_the_ofsted_filter_finds_the_schools_whose_latest_graded_inspection_is_s
         for choice in GRADED_CHOICES:
             assert set(graded_as(schools, choice).values_list("pk", flat=True)) == graded_as_in_python(list(schools), choice), choice
     assert all(graded_as(School.objects.all(), choice).exists() for choice in GRADED_CHOICES)
+
+
+BUSBRIDGE_CATEGORY = "Its predecessor (URN 125099) was judged to have serious weaknesses"
+ENDED = "that ended when this school opened as an academy"
+
+
+@pytest.fixture
+def busbridge(officer):
+    """Busbridge Infant School (URN 125099): serious weaknesses on 7 October 2021, closed on 31 March 2022; the sponsored
+    academy that replaced it (URN 149037) opened on 1 April 2022, not yet inspected."""
+    import_file(LINKS_2025, la_codes=[936])
+    return School.objects.get(urn=149037)
+
+
+def test_a_predecessors_category_of_concern_is_said_to_have_ended_when_the_academy_opened(busbridge):
+    # An academy order takes a school out of its category; the academy that replaces it is not in one.
+    latest = latest_for_schools([busbridge])[busbridge.pk]
+    assert (latest.outcome, latest.grade, latest.counted_as) == ("Inadequate", "4", "Inadequate: serious weaknesses")
+    assert latest.notes == ("Inspected as URN 125099 (a predecessor)", f"{BUSBRIDGE_CATEGORY}; {ENDED} on 1 April 2022")
+    assert not any(note.startswith("Category of concern") for note in latest.notes)
+    # The predecessor's own inspection still says it was placed in the category.
+    predecessor = School.objects.get(urn=125099)
+    assert latest_for_schools([predecessor])[predecessor.pk].outcome == "Inadequate: serious weaknesses"
+
+
+def test_the_predecessors_category_says_the_academy_opened_without_a_date_the_register_does_not_give(busbridge):
+    School.objects.filter(pk=busbridge.pk).update(opened_on=None)
+    latest = latest_for_schools([busbridge])[busbridge.pk]
+    assert latest.notes[-1] == f"{BUSBRIDGE_CATEGORY}; {ENDED}"
+    # A school that is not an academy (one opened in an amalgamation) opened, not as an academy.
+    School.objects.filter(pk=busbridge.pk).update(type_name="Community school", type_group="Local authority maintained schools")
+    latest = latest_for_schools([busbridge])[busbridge.pk]
+    assert latest.notes[-1] == f"{BUSBRIDGE_CATEGORY}; that ended when this school opened"
+
+
+def test_the_academys_pages_give_no_category_of_concern_tag_for_its_predecessors_inspection(busbridge, officer):
+    said = f"{BUSBRIDGE_CATEGORY}; {ENDED} on 1 April 2022"
+    listed = officer.get(reverse("register:school-list"), {"q": "149037"})
+    assert f"Inadequate 7 October 2021 Inspected as URN 125099 (a predecessor) {said}" in text(listed)
+    detail = officer.get(reverse("register:school-detail", args=[149037]))
+    assert f"Inadequate 7 October 2021 Graded inspection (before report cards) Inspected as URN 125099 (a predecessor) {said}" in text(
+        detail
+    )
+    for page in (listed, detail):
+        assert "serious weaknesses</strong>" not in page.content.decode() and "Category of concern" not in text(page)
+    # The inspections tab of its results and its timeline say so beside the predecessor's inspection.
+    for name in ("evidence:school-results", "evidence:school-timeline"):
+        page = text(officer.get(reverse(name, args=[149037])))
+        assert f"Inspected as URN 125099 (a predecessor) {said}" in page, name
+        assert "Category of concern" not in page, name
+    # The predecessor's own timeline gives the category as its own.
+    assert "Category of concern: serious weaknesses (SWK)" in text(officer.get(reverse("evidence:school-timeline", args=[125099])))
+
+
+def test_a_school_inspected_as_its_predecessor_in_special_measures_is_not_said_to_be_in_them(surrey, officer):
+    # The monthly file gives the last graded inspection with the URN the school had then. Made up: Guildford Grove
+    # Primary School (inspected as an academy in 2018) opened as a sponsored academy on 1 September 2019.
+    School.objects.filter(urn=143373).update(opened_on=date(2019, 9, 1), type_name="Academy sponsor led")
+    graded = {
+        **GRADED,
+        "Latest OEIF overall effectiveness": "4",
+        "Inspection start date of latest OEIF graded inspection": "01/03/2019",
+        "URN at time of latest OEIF graded inspection": "132758",
+        "Most recent category of concern": "SM",
+    }
+    latest = guildford_grove_latest(**graded)
+    assert (latest.outcome, latest.counted_as, latest.predecessor) == ("Inadequate", "Inadequate: special measures", 132758)
+    said = (
+        "Its predecessor (URN 132758) was placed in special measures; that ended when this school opened as an academy on 1 September 2019"
+    )
+    assert latest.notes == ("Inspected as URN 132758 (a predecessor)", said)
+    school = School.objects.get(urn=143373)
+    assert latest_for_schools([school])[school.pk] == latest
+    page = text(officer.get(reverse("evidence:school-timeline", args=[143373])))
+    assert f"Inspected as URN 132758 (a predecessor) {said}" in page and "Category of concern" not in page
+    assert graded_counts([school]) == [("Inadequate: special measures", 1, 1), ("No graded inspection on record", 0, None)]
+
+
+def test_a_predecessors_report_card_category_is_not_shown_as_the_schools(surrey):
+    card = Inspection(
+        framework=Framework.REPORT_CARD,
+        started_on=date(2025, 12, 1),
+        category_of_concern="RSI",
+        safeguarding="Met",
+        urn_at_inspection=132758,
+    )
+    latest = summarise(card, opened="opened as an academy on 1 February 2026")
+    assert (latest.outcome, latest.colour) == ("Report card", "blue")
+    assert latest.notes[-1] == (
+        "Its predecessor (URN 132758) was judged to require significant improvement;"
+        " that ended when this school opened as an academy on 1 February 2026"
+    )
+    # The school's own category is still red, and says so.
+    card.urn_at_inspection = None
+    latest = summarise(card)
+    assert (latest.colour, latest.notes[-1]) == ("red", "Category of concern: requires significant improvement")
+
+
+def test_a_predecessors_category_a_later_inspection_of_it_replaced_is_not_said_to_have_ended_with_its_closure(busbridge, officer):
+    # Busbridge Infant School made-up: in special measures in 2017, judged good in 2019, serious weaknesses in 2021.
+    predecessor = School.objects.get(urn=125099)
+    run = Inspection.objects.filter(school=predecessor).first().import_run
+    for on, overall, category in ((date(2017, 5, 1), "4", "SM"), (date(2019, 5, 1), "2", "")):
+        Inspection.objects.create(
+            school=predecessor,
+            framework=Framework.GRADED,
+            started_on=on,
+            overall=overall,
+            category_of_concern=category,
+            source=InspectionSource.OFSTED_ALL,
+            import_run=run,
+        )
+    page = text(officer.get(reverse("evidence:school-timeline", args=[149037])))
+    assert f"{BUSBRIDGE_CATEGORY}; {ENDED} on 1 April 2022" in page
+    assert "Its predecessor (URN 125099) was placed in special measures Source" in page
+    assert page.count(ENDED) == 1
