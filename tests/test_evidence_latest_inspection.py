@@ -11,7 +11,7 @@ from evidence.models import Framework, Inspection, InspectionSource
 from imports.models import ImportOutcome, ImportRun
 from imports.services import import_file
 from register.models import LocalAuthority, School, SchoolLink, SchoolStatus
-from register.presenters import SchoolFilters
+from register.presenters import SchoolFilters, state_funded
 
 from .conftest import sign_in
 from .evidence_helpers import GIAS_2022, LINKS_2025, OFSTED_ALL, text
@@ -496,6 +496,24 @@ def test_the_academys_pages_give_no_category_of_concern_tag_for_its_predecessors
         assert "Category of concern" not in page, name
     # The predecessor's own timeline gives the category as its own.
     assert "Category of concern: serious weaknesses (SWK)" in text(officer.get(reverse("evidence:school-timeline", args=[125099])))
+
+
+def test_the_authoritys_outcomes_count_a_successor_as_ofsted_does_and_say_the_category_is_not_its_own(busbridge, officer):
+    counts = graded_counts(School.objects.filter(urn=149037))
+    assert counts == [("Inadequate: serious weaknesses", 1, 1), ("No graded inspection on record", 0, None)]
+    counted = School.objects.filter(la__code=936).open().filter(state_funded())
+    inadequate = {words: (n, theirs) for words, n, theirs in graded_counts(counted) if words.startswith("Inadequate:")}
+    by_predecessors = sum(theirs for _, theirs in inadequate.values())
+    assert inadequate["Inadequate: serious weaknesses"][1] >= 1
+    said = (
+        f"{by_predecessors} of the schools counted as inadequate with a category of concern are counted by their predecessors’ inspections"
+        if by_predecessors > 1
+        else "1 of the schools counted as inadequate with a category of concern is counted by its predecessor’s inspection"
+    )
+    for name in ("evidence:authority-results", "register:authority-detail"):
+        page = text(officer.get(reverse(name, args=[936])))
+        assert said in page, name
+        assert "ended when the school opened in its current form" in page, name
 
 
 def test_a_school_inspected_as_its_predecessor_in_special_measures_is_not_said_to_be_in_them(surrey, officer):
