@@ -1,8 +1,6 @@
 """Pages: a school's results and data, its timeline and local intelligence; an authority's results."""
 
-from collections import Counter
 from functools import wraps
-from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,16 +17,14 @@ from core.jinja import gov_date
 from core.school_pages import confidential_school, may_open
 from core.words import listed
 from register.models import LocalAuthority, School
-from register.presenters import state_funded, superseded_count
 
 from . import exports
 from .catalogue import GROUPS, PUPILS
 from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import CorrectionForm, IntelligenceForm, WithdrawalForm, changed_fields, entry_answers
 from .history import history, history_urns
-from .latest import graded_counts
-from .models import Area, Framework, Inspection, IntelligenceEntry, IntelligenceKind, Severity
-from .ofsted import category_words, in_published_order
+from .models import Area, IntelligenceEntry, IntelligenceKind, Severity
+from .outcomes import REPORT_CARD_SCALE, authority_outcomes
 from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series, without_authority_figure
 from .services import AlreadyWithdrawn, correct_intelligence, record_intelligence, withdraw_intelligence
@@ -388,51 +384,21 @@ def authority_results(request, code):
         ]
 
     trends = trends_of(series_list, lines_for, lambda s: _chart_title(s, authority.name), notes_for)
-    # Ofsted inspects the state-funded schools; the authority's other establishments (independent schools,
-    # children's centres, colleges) are not counted as lacking an inspection.
-    inspected = schools.filter(state_funded())
+    outcomes = authority_outcomes(schools)
     context = {
         "authority": authority,
         "school_count": schools.count(),
-        "state_funded_count": inspected.count(),
-        "graded": graded_counts(inspected.only("pk", "urn")),
-        "superseded": superseded_count(inspected),
-        "report_cards": _report_card_counts(inspected),
+        "state_funded_count": outcomes.state_funded_count,
+        "graded": outcomes.graded,
+        "superseded": outcomes.superseded,
+        "report_cards": outcomes.report_cards,
+        "report_card_scale": REPORT_CARD_SCALE,
         "trends": trends,
         "without_figure": without_authority_figure(authority.code, series_list),
         "ethnicity": ethnic_groups(authority.code),
         "display": display,
     }
     return render(request, "evidence/authority_results.html", context)
-
-
-class ReportCardCounts(NamedTuple):
-    """The schools whose latest inspection is a report card: how many; area → words → how many say so; how many
-    met the safeguarding standards and did not; and category of concern (in words) → how many were placed in it."""
-
-    count: int
-    areas: dict[str, dict[str, int]]
-    safeguarding: dict[str, int]
-    categories: dict[str, int]
-
-
-def _report_card_counts(schools) -> ReportCardCounts:
-    latest = {}
-    for inspection in Inspection.objects.filter(school__in=schools, framework=Framework.REPORT_CARD).order_by("started_on"):
-        latest[inspection.school_id] = inspection
-    table = {}
-    for inspection in latest.values():
-        for area, words in inspection.judgements.items():
-            table.setdefault(area, {}).setdefault(words, 0)
-            table[area][words] += 1
-    safeguarding = Counter(inspection.safeguarding for inspection in latest.values())
-    categories = Counter(category_words(inspection.category_of_concern) for inspection in latest.values() if inspection.category_of_concern)
-    return ReportCardCounts(
-        len(latest),
-        dict(in_published_order(table)),
-        {words: safeguarding[words] for words in ("Met", "Not met")},
-        dict(sorted(categories.items())),
-    )
 
 
 def authority_results_download(request, code, fmt):

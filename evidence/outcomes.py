@@ -1,0 +1,74 @@
+"""An authority's schools by inspection outcome, as its results page counts them and its downloads give them."""
+
+from collections import Counter
+from typing import NamedTuple
+
+from register.presenters import state_funded, superseded_count
+
+from .latest import graded_counts
+from .models import Framework, Inspection
+from .ofsted import category_words, in_published_order
+
+
+class ReportCardCounts(NamedTuple):
+    """The schools whose latest inspection is a report card: how many; area → words → how many say so; how many
+    met the safeguarding standards and did not; and category of concern (in words) → how many were placed in it."""
+
+    count: int
+    areas: dict[str, dict[str, int]]
+    safeguarding: dict[str, int]
+    categories: dict[str, int]
+
+
+class Outcomes(NamedTuple):
+    """The open state-funded schools by their latest graded inspection (graded_counts), how many of them GIAS links to a
+    successor the register does not hold (superseded_count), and by their latest report card."""
+
+    state_funded_count: int
+    graded: list[tuple[str, int, int | None]]
+    superseded: int
+    report_cards: ReportCardCounts
+
+
+# Each area of a report card in these words, in this order, as Ofsted publishes them.
+REPORT_CARD_SCALE = (
+    "Exceptional",
+    "Strong standard",
+    "Expected standard",
+    "Needs attention",
+    "Urgent improvement",
+    "Not applicable",
+    "Not evaluated",
+)
+
+
+def authority_outcomes(open_schools) -> Outcomes:
+    """The outcomes of `open_schools` (a queryset of an authority's open schools) that Ofsted inspects: its state-funded
+    ones; the authority's other establishments (independent schools, children's centres, colleges) are not counted as
+    lacking an inspection."""
+    inspected = open_schools.filter(state_funded())
+    return Outcomes(
+        inspected.count(),
+        graded_counts(inspected.only("pk", "urn")),
+        superseded_count(inspected),
+        report_card_counts(inspected),
+    )
+
+
+def report_card_counts(schools) -> ReportCardCounts:
+    latest = {}
+    for inspection in Inspection.objects.filter(school__in=schools, framework=Framework.REPORT_CARD).order_by("started_on"):
+        latest[inspection.school_id] = inspection
+    table = {}
+    for inspection in latest.values():
+        for area, words in inspection.judgements.items():
+            table.setdefault(area, {}).setdefault(words, 0)
+            table[area][words] += 1
+    safeguarding = Counter(inspection.safeguarding for inspection in latest.values())
+    categories = Counter(category_words(inspection.category_of_concern) for inspection in latest.values() if inspection.category_of_concern)
+    return ReportCardCounts(
+        len(latest),
+        dict(in_published_order(table)),
+        {words: safeguarding[words] for words in ("Met", "Not met")},
+        dict(sorted(categories.items())),
+    )
