@@ -1,16 +1,24 @@
-"""An authority's figures as CSV or XLSX: its own and England's, then each school's, one row per measure and year, with the source."""
+"""An authority's figures as CSV or XLSX: its own and England's, then each school's, one row per measure and year, with the source.
+Beside them, as the results page gives them: the breaks between years in those figures, and the schools by inspection outcome
+(sheets of the XLSX, and CSV files of their own)."""
 
 import csv
 import io
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from itertools import groupby
+from typing import NamedTuple
 
 import xlsxwriter
 from django.db.models import Q
 
-from .catalogue import BY_CODE, Unit, calculated_how
+from .breaks import breaks_in
+from .catalogue import BY_CODE, MEASURES, Unit, calculated_how
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
+from .outcomes import REPORT_CARD_SCALE, Outcomes
 from .presenters import RANK, authority_series, ethnic_groups
+from .trends import BreakNote
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
 # names come from imported files, so they must never run as one when a download is opened.
@@ -140,11 +148,97 @@ def _rounded(value: float | None, places: int | None):
     return int(round(value)) if places == 0 else round(value, places)
 
 
-def as_csv(rows) -> bytes:
+class Sheet(NamedTuple):
+    """A sheet after the figures': its name, header and rows (texts and whole numbers), its columns' widths (letter →
+    characters), and sentences below its table that a reader of it must not miss."""
+
+    name: str
+    header: list[str]
+    rows: Iterable[list]
+    widths: dict[str, int]
+    below: tuple[str, ...] = ()
+
+
+NOTES_HEADER = ["Measure code", "Measure", "Break between", "Years", "What happened"]
+NOTES_WIDTHS = {"A": 30, "B": 48, "C": 22, "D": 22, "E": 100}
+MEASURE_ORDER = {spec.code: order for order, spec in enumerate(MEASURES)}
+
+
+def download_years(authority, schools) -> dict[str, set[int]]:
+    """Measure code → the years authority_rows gives figures for, the authority's, England's or a school's."""
+    years = defaultdict(set)
+    for figure in _area_figures(authority):
+        years[figure[4]].add(figure[5])
+    held = Observation.objects.filter(school__in=schools, measure__key=True).order_by().values_list("measure__code", "year").distinct()
+    for code, year in held:
+        years[code].add(year)
+    return years
+
+
+def note_rows(years: dict[str, set[int]]):
+    """A row of NOTES_HEADER for each break among the years a measure has figures for (breaks.breaks_in), as the results
+    pages say it beside the measure's chart and in its table: measure by measure, the oldest first."""
+    for code in sorted(years, key=lambda code: (MEASURE_ORDER.get(code, len(MEASURE_ORDER)), code)):
+        spec = BY_CODE.get(code)
+        for before, after, between in breaks_in(code, years[code]):
+            for brk in between:
+                note = BreakNote(before, after, brk)
+                yield [code, spec.label if spec else code, note.between, note.years, brk.reason]
+
+
+def notes_sheet(years: dict[str, set[int]]) -> Sheet:
+    return Sheet("Notes", NOTES_HEADER, note_rows(years), NOTES_WIDTHS)
+
+
+# The results page's outcome tables, one row for each of their cells: the graded inspections' (Outcome, Schools, Of which
+# not yet inspected in their current form), then the report cards' areas (each area by each of its words) and the list
+# below them, each in the page's words.
+OUTCOMES_HEADER = ["Inspection", "Area", "Outcome", "Schools", "Of which not yet inspected in their current form"]
+OUTCOMES_WIDTHS = {"A": 48, "B": 30, "C": 72, "D": 10, "E": 24}
+GRADED = "Latest graded inspection (overall effectiveness)"
+REPORT_CARD = "Report card (from November 2025)"
+
+
+def outcome_rows(outcomes: Outcomes):
+    """A row of OUTCOMES_HEADER for each count the results page gives of the open state-funded schools."""
+    for words, n, theirs in outcomes.graded:
+        yield [GRADED, "", words, n, theirs]
+    cards = outcomes.report_cards
+    yield [REPORT_CARD, "", "Schools with a report card", cards.count, None]
+    if not cards.count:
+        return
+    for area, counts in cards.areas.items():
+        for words in REPORT_CARD_SCALE:
+            yield [REPORT_CARD, area, words, counts.get(words, 0), None]
+    for words, n in cards.safeguarding.items():
+        yield [REPORT_CARD, "", f"Safeguarding standards {words.lower()}", n, None]
+    for words, n in cards.categories.items():
+        yield [REPORT_CARD, "", f"In a category of concern: {words}", n, None]
+    if not cards.categories:
+        yield [REPORT_CARD, "", "In a category of concern", 0, None]
+
+
+def outcomes_sheet(outcomes: Outcomes) -> Sheet:
+    below = [
+        "A school that Ofsted has not yet inspected in its current form (an academy, converter or sponsored) is counted by the"
+        " latest graded inspection of the school it replaced, as Ofsted's statistics count it; the last column says how many."
+        " A free school, which replaced no school, has none until its own. Report cards have no overall grade."
+    ]
+    if outcomes.superseded:
+        one = outcomes.superseded == 1
+        below.append(
+            f"GIAS links {outcomes.superseded:,} of the open schools counted here to a successor the register does not hold:"
+            f" {'it has' if one else 'they have'} probably closed or converted since the register's extract, and"
+            f" {'is' if one else 'are'} counted under {'its' if one else 'their'} old URN."
+        )
+    return Sheet("Inspection outcomes", OUTCOMES_HEADER, outcome_rows(outcomes), OUTCOMES_WIDTHS, tuple(below))
+
+
+def as_csv(rows, header=HEADER) -> bytes:
     """CSV, where a text that a spreadsheet would run as a formula is kept as text by a leading apostrophe."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(header)
     writer.writerows(
         [f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value for value in row] for row in rows
     )
@@ -159,34 +253,56 @@ NOT_IN_SHEET_NAMES = re.compile(r"[\\/*?:\[\]]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def as_xlsx(rows, title: str) -> bytes:
+def as_xlsx(rows, title: str, sheets: Iterable[Sheet] = ()) -> bytes:
     """XLSX, where every text is stored as text (never run as a formula, whatever it starts with), each figure shows
-    the places it is published with (50.0, not 50), and the header stays in view, with filters.
+    the places it is published with (50.0, not 50), and the header stays in view, with filters; then each of `sheets`.
 
     XlsxWriter writes each row as it comes (constant memory), its texts inline: an authority's 10,700 rows take a
     fraction of a second, where openpyxl, without lxml, took 1.7 to 3.1 s."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    sheet = book.add_worksheet(NOT_IN_SHEET_NAMES.sub("", title)[:31].strip("' ") or "Results")
-    for column, width in XLSX_WIDTHS.items():
-        sheet.set_column(f"{column}:{column}", width)
-    sheet.freeze_panes(1, 0)
-    sheet.write_row(0, 0, HEADER, book.add_format({"bold": True}))
+    bold = book.add_format({"bold": True})
+    sheet = _add_sheet(book, NOT_IN_SHEET_NAMES.sub("", title)[:31].strip("' ") or "Results", HEADER, XLSX_WIDTHS, bold)
     formats: dict[int, object] = {}  # decimal places → the format that shows a figure with them
     count = 0
     for count, row in enumerate(rows, start=1):
         for column, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                sheet.write_string(count, column, CONTROL_CHARACTERS.sub("", value))
-            elif column == VALUE_COLUMN and isinstance(value, float) and (spec := BY_CODE.get(row[CODE_COLUMN])):
+            if column == VALUE_COLUMN and isinstance(value, float) and (spec := BY_CODE.get(row[CODE_COLUMN])):
                 places = places_for(value, spec.places)
                 if places not in formats:
                     formats[places] = book.add_format({"num_format": "0." + "0" * places if places else "0"})
                 sheet.write_number(count, column, value, formats[places])
             else:
-                sheet.write_number(count, column, value)
+                _write(sheet, count, column, value)
     sheet.autofilter(0, 0, count, len(HEADER) - 1)
+    for more in sheets:
+        sheet = _add_sheet(book, more.name, more.header, more.widths, bold)
+        count = 0
+        for count, row in enumerate(more.rows, start=1):
+            for column, value in enumerate(row):
+                _write(sheet, count, column, value)
+        sheet.autofilter(0, 0, count, len(more.header) - 1)
+        for line, sentence in enumerate(more.below, start=count + 2):  # after a blank row, outside the filter
+            _write(sheet, line, 0, sentence)
     book.close()
     return out.getvalue()
+
+
+def _add_sheet(book, name: str, header: list[str], widths: dict[str, int], bold):
+    """A sheet with columns as wide as their usual contents, and its header, in bold, kept in view."""
+    sheet = book.add_worksheet(name)
+    for column, width in widths.items():
+        sheet.set_column(f"{column}:{column}", width)
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, header, bold)
+    return sheet
+
+
+def _write(sheet, row: int, column: int, value) -> None:
+    """A text as text (without the control characters XML has no place for), a number as a number; nothing for none."""
+    if value is None or value == "":
+        return
+    if isinstance(value, str):
+        sheet.write_string(row, column, CONTROL_CHARACTERS.sub("", value))
+    else:
+        sheet.write_number(row, column, value)

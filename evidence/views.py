@@ -408,11 +408,18 @@ def authority_results_download(request, code, fmt):
     record(AuditAction.EXPORT, request=request, obj=authority, format=fmt)
     name = f"{slugify(authority.name)}-results"  # "Bristol, City of": bristol-city-of-results
     if fmt == "xlsx":
-        body = exports.as_xlsx(rows, f"{authority.name} results")
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = exports.as_csv(rows)
-        content_type = "text/csv; charset=utf-8"
+        # Beside the figures, what the page says beside them: the breaks between years, and the schools' inspection outcomes.
+        notes = exports.notes_sheet(exports.download_years(authority, schools))
+        sheets = [notes, exports.outcomes_sheet(authority_outcomes(schools.open()))]
+        return _attachment(exports.as_xlsx(rows, f"{authority.name} results", sheets), XLSX, f"{name}.xlsx")
+    return _attachment(exports.as_csv(rows), CSV, f"{name}.csv")
+
+
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(body: bytes, content_type: str, file_name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
