@@ -15,4 +15,6 @@ urlpatterns = [
     path("authorities/<int:code>/results/", views.authority_results, name="authority-results"),
     path("authorities/<int:code>/results.csv", views.authority_results_download, {"fmt": "csv"}, name="authority-results-csv"),
     path("authorities/<int:code>/results.xlsx", views.authority_results_download, {"fmt": "xlsx"}, name="authority-results-xlsx"),
+    path("authorities/<int:code>/results-notes.csv", views.authority_table_csv, {"table": "notes"}, name="authority-results-notes-csv"),
+    path("authorities/<int:code>/inspection-outcomes.csv", views.authority_table_csv, {"table": "outcomes"}, name="authority-outcomes-csv"),
 ]

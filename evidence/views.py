@@ -415,6 +415,21 @@ def authority_results_download(request, code, fmt):
     return _attachment(exports.as_csv(rows), CSV, f"{name}.csv")
 
 
+def authority_table_csv(request, code, table):
+    """As CSV, a table of the results page that the figures' CSV, one table, leaves out: the breaks between years in its
+    figures ("notes"), or the open state-funded schools by inspection outcome ("outcomes")."""
+    authority = _visible_authority(request, code)
+    schools = School.objects.visible_to(request.user).filter(la=authority)
+    record(AuditAction.EXPORT, request=request, obj=authority, format="csv", table=table)
+    if table == "notes":
+        body = exports.as_csv(exports.note_rows(exports.download_years(authority, schools)), exports.NOTES_HEADER)
+        name = "results-notes"
+    else:
+        body = exports.as_csv(exports.outcome_rows(authority_outcomes(schools.open())), exports.OUTCOMES_HEADER)
+        name = "inspection-outcomes"
+    return _attachment(body, CSV, f"{slugify(authority.name)}-{name}.csv")
+
+
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

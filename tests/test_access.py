@@ -81,6 +81,10 @@ PAGES = [
     ("evidence:authority-results-csv", lambda w: [936], ALL),
     ("evidence:authority-results-xlsx", lambda w: [936], ALL),
     ("evidence:authority-results-csv", lambda w: [850], set()),
+    ("evidence:authority-results-notes-csv", lambda w: [936], ALL),
+    ("evidence:authority-results-notes-csv", lambda w: [850], set()),
+    ("evidence:authority-outcomes-csv", lambda w: [936], ALL),
+    ("evidence:authority-outcomes-csv", lambda w: [850], set()),
 ]
 PUBLIC = ["core:start", "core:accessibility", "core:cookies", "core:privacy"]
 # Pages reached only through a form post or an emailed token, tested where they are built.

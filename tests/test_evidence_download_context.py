@@ -1,0 +1,163 @@
+"""What an authority's downloads give beside its figures, as its results page gives it: the breaks between years (the XLSX's
+"Notes" sheet, and a CSV of their own) and the schools by inspection outcome (its "Inspection outcomes" sheet, and a CSV)."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+from evidence.models import Area, AreaObservation, Measure, Source
+from imports.models import ImportOutcome, ImportRun
+from imports.services import import_file
+from register.models import LocalAuthority
+
+from .conftest import sign_in
+from .evidence_helpers import GIAS_2021, GIAS_2022, KS2, KS4, LINKS_2021, OFSTED_ALL
+from .factories import UserFactory, grant
+
+PANDEMIC = "No data published for 2019/20 and 2020/21 (pandemic)."
+RWM = "Reading, writing and maths: % at the expected standard"
+GRADED = "Latest graded inspection (overall effectiveness)"
+REPORT_CARD = "Report card (from November 2025)"
+
+
+@pytest.fixture
+def officer(db):
+    for path in (GIAS_2021, GIAS_2022, LINKS_2021, *KS2.values(), KS4[2019], OFSTED_ALL):
+        run = import_file(path)
+        assert run.outcome in ("succeeded", "unchanged"), run.message
+    user = UserFactory(email="officer@surrey.example")
+    grant(user, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    return user
+
+
+def sheets(client) -> dict[str, list[tuple]]:
+    """The XLSX download's sheets: name → rows of values, each cell left empty as None."""
+    book = load_workbook(io.BytesIO(client.get(reverse("evidence:authority-results-xlsx", args=[936])).content))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def csv_table(client, name) -> list[list[str]]:
+    response = client.get(reverse(f"evidence:{name}", args=[936]))
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def cells(html: str) -> list[list[str]]:
+    """A table's rows, or a summary list's, each as its cells' texts."""
+    rows = re.findall(r'<(tr|div) class="govuk-(?:table__row|summary-list__row)">(.*?)</\1>', html, re.S)
+    found = [re.findall(r"<(?:th|td|dt|dd)[^>]*>\s*(.*?)\s*</(?:th|td|dt|dd)>", row, re.S) for _, row in rows]
+    return [row for row in found if row]
+
+
+def page_outcomes(client) -> list[list]:
+    """The results page's outcome tables as rows of the outcomes download: (inspection, area, outcome, schools, of which)."""
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    graded = html.split("Open state-funded schools by their latest graded inspection (overall effectiveness)", 2)[2].split("</table>", 1)[0]
+    rows = [[GRADED, "", words, n, theirs] for words, n, theirs in cells(graded.split("<tbody", 1)[1])]
+    cards = html.split("Report cards (from November 2025)</h3>", 1)[1].split("<h2", 1)[0]
+    count = re.search(r"([\d,]+) open state-funded schools have a report card", cards)[1]
+    rows.append([REPORT_CARD, "", "Schools with a report card", count, ""])
+    table, listed = cards.split("<tbody", 1)[1].split("</table>", 1)
+    scale = re.findall(r'<th scope="col"[^>]*>\s*([^<]+?)\s*</th>', cards.split("<thead", 1)[1].split("</thead>", 1)[0])[1:]
+    for area, *counts in cells(table):
+        rows += [[REPORT_CARD, area, words, n, ""] for words, n in zip(scale, counts, strict=True)]
+    for words, n in cells(listed.split("</dl>", 1)[0]):
+        rows.append([REPORT_CARD, "", words, "0" if n == "None" else n, ""])
+    return [[*row[:3], row[3].replace(",", ""), row[4].replace(",", "")] for row in rows]
+
+
+def as_text(row) -> list[str]:
+    return ["" if value is None else str(value) for value in row]
+
+
+def test_the_downloads_give_the_inspection_outcomes_the_page_counts(client, officer):
+    sign_in(client, officer)
+    shown = page_outcomes(client)
+    assert shown[0] == [GRADED, "", "Outstanding", "95", "19"]  # Surrey's open state-funded schools, some by a predecessor's
+    assert [REPORT_CARD, "Curriculum and teaching", "Needs attention", "2", ""] in shown
+    assert [REPORT_CARD, "", "Safeguarding standards met", "3", ""] in shown
+    table = csv_table(client, "authority-outcomes-csv")
+    assert table[0] == ["Inspection", "Area", "Outcome", "Schools", "Of which not yet inspected in their current form"]
+    assert table[1:] == shown
+    sheet = sheets(client)["Inspection outcomes"]
+    assert [as_text(row) for row in sheet[: len(table)]] == table
+    assert isinstance(sheet[1][3], int)  # counts as numbers, to add up
+    # Below the table, after a blank row, how a school not yet inspected in its current form is counted.
+    assert (
+        sheet[len(table)] == (None,) * 5 and "counted by the latest graded inspection of the school it replaced" in sheet[len(table) + 1][0]
+    )
+
+
+def test_the_graded_outcomes_add_up_to_the_state_funded_schools(client, officer):
+    from register.models import School
+    from register.presenters import state_funded
+
+    sign_in(client, officer)
+    graded = [row for row in csv_table(client, "authority-outcomes-csv")[1:] if row[0] == GRADED]
+    assert sum(int(row[3]) for row in graded) == School.objects.filter(la__code=936).open().filter(state_funded()).count()
+
+
+def add_surreys_2021_22_figure():
+    """Surrey's reading, writing and maths for 2021/22, the first year after the pandemic (the demo files stop at 2018/19)."""
+    run = ImportRun.objects.create(file_name="2021-2022-936-ks2final.csv", checksum="1" * 64, outcome=ImportOutcome.SUCCEEDED)
+    measure = Measure.objects.get(code="ks2_rwm_expected")
+    AreaObservation.objects.create(area=Area.LA, la_code=936, measure=measure, year=2022, source=Source.KS2_FINAL, value=61, import_run=run)
+
+
+def test_the_notes_give_the_pandemic_break_for_a_key_stage_2_measure_in_the_download(client, officer):
+    add_surreys_2021_22_figure()
+    sign_in(client, officer)
+    pandemic = ["ks2_rwm_expected", RWM, "2018/19 and 2021/22", "2019/20 to 2020/21", PANDEMIC]  # as the page words its table's row
+    table = csv_table(client, "authority-results-notes-csv")
+    assert table[0] == ["Measure code", "Measure", "Break between", "Years", "What happened"]
+    assert pandemic in table
+    assert [as_text(row) for row in sheets(client)["Notes"]] == table
+    # The figure is in the download, and so is the break the page shows beside its trend.
+    figures = csv_table(client, "authority-results-csv")
+    assert any(row[4] == "ks2_rwm_expected" and row[7] == "2021/22" for row in figures)
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    assert f"The line is broken between 2018/19 and 2021/22.</strong> {PANDEMIC}" in html
+
+
+def test_the_notes_give_every_break_the_page_shows_and_none_outside_the_downloads_years(client, officer):
+    add_surreys_2021_22_figure()
+    sign_in(client, officer)
+    notes = csv_table(client, "authority-results-notes-csv")[1:]
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    shown = [
+        (code, between, reasons.replace("&#39;", "'"))
+        for code, paragraphs in re.findall(r'<div id="breaks-(\w+)">(.*?)</div>', html, re.S)
+        for between, reasons in re.findall(r"<strong>The line is broken between (.+?)\.</strong> (.+?)</p>", paragraphs)
+    ]
+    assert ("ks2_rwm_expected", "2018/19 and 2021/22", PANDEMIC) in shown
+    for code, between, reasons in shown:
+        said = [reason for row_code, _, row_between, _, reason in notes if (row_code, row_between) == (code, between)]
+        assert " ".join(said) == reasons, code
+    # Key stage 4's figures are 2018/19's alone: no break among them, though the pandemic's breaks key stage 4 too.
+    assert not [row for row in notes if row[0].startswith("ks4_")]
+
+
+def test_the_page_links_to_the_notes_and_outcomes_and_their_downloads_are_audited(client, officer):
+    sign_in(client, officer)
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    notes, outcomes = (reverse(f"evidence:{name}", args=[936]) for name in ("authority-results-notes-csv", "authority-outcomes-csv"))
+    assert f'href="{notes}" download>notes on breaks between years (CSV)</a>' in html
+    assert f'href="{outcomes}" download>inspection outcomes (CSV)</a>' in html
+    for url, file_name in ((notes, "surrey-results-notes.csv"), (outcomes, "surrey-inspection-outcomes.csv")):
+        assert client.get(url)["Content-Disposition"] == f'attachment; filename="{file_name}"'
+    exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="register.localauthority")
+    assert [(event.user, event.detail) for event in exports.order_by("id")] == [
+        (officer, {"format": "csv", "table": "notes"}),
+        (officer, {"format": "csv", "table": "outcomes"}),
+    ]
+    # Another authority's officer is told there is no such authority, as for the figures.
+    other = UserFactory(email="officer@hampshire.example")
+    grant(other, Role.LA_OFFICER, LocalAuthority.objects.create(code=850, name="Hampshire"))
+    sign_in(client, other)
+    assert client.get(notes).status_code == 404 and client.get(outcomes).status_code == 404
