@@ -224,6 +224,16 @@ def outcomes_sheet(outcomes: Outcomes) -> Sheet:
         " latest graded inspection of the school it replaced, as Ofsted's statistics count it; the last column says how many."
         " A free school, which replaced no school, has none until its own. Report cards have no overall grade."
     ]
+    # As the page's graded_table says below its table (evidence/_outcomes.html).
+    categorised = sum(theirs or 0 for words, _, theirs in outcomes.graded if words.startswith("Inadequate:"))
+    if categorised:
+        one = categorised == 1
+        below.append(
+            f"{categorised:,} of the schools counted as inadequate with a category of concern {'is' if one else 'are'} counted by"
+            f" {'its predecessor’s inspection' if one else 'their predecessors’ inspections'}, as Ofsted counts {'it' if one else 'them'}:"
+            f" {'the' if one else 'each'} category was the predecessor’s, and ended when the school opened in its current form,"
+            f" so {'it is' if one else 'they are'} not in a category of concern."
+        )
     if outcomes.superseded:
         one = outcomes.superseded == 1
         below.append(

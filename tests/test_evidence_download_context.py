@@ -88,7 +88,13 @@ def test_the_downloads_give_the_inspection_outcomes_the_page_counts(client, offi
     sheet = sheets(client)["Inspection outcomes"]
     assert [as_text(row) for row in sheet[: len(table)]] == table
     assert isinstance(sheet[1][3], int)  # counts as numbers, to add up
-    # Below the table, after a blank row, how a school not yet inspected in its current form is counted.
+    # Below the table, after a blank row, how a school not yet inspected in its current form is counted, and what the page
+    # says of the predecessors' categories of concern among the counts, in its words.
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    categorised = re.search(
+        r"<p class=\"govuk-body-s\">(\d+ of the schools counted as inadequate with a category of concern.*?)</p>", html
+    )[1]
+    assert categorised.startswith("5 of the schools") and (categorised,) in [row[:1] for row in sheet]
     assert (
         sheet[len(table)] == (None,) * 5 and "counted by the latest graded inspection of the school it replaced" in sheet[len(table) + 1][0]
     )
