@@ -9,7 +9,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-PUBLIC_PREFIXES = ("/static/", "/assets/", "/accounts/sign-in/", "/accounts/password-reset/", "/accounts/reset/", "/accounts/invitation/")
+PUBLIC_PREFIXES = (
+    "/static/",
+    "/assets/",
+    "/statistics/",  # published aggregate statistics (evidence.views.authority_statistics)
+    "/accounts/sign-in/",
+    "/accounts/password-reset/",
+    "/accounts/reset/",
+    "/accounts/invitation/",
+)
 PUBLIC_PATHS = ("/", "/accessibility/", "/cookies/", "/privacy/", "/favicon.ico")
 
 # A browser-session cookie set at sign-in and cleared at sign-out: if it comes back without a live

@@ -364,6 +364,26 @@ def _visible_authority(request, code) -> LocalAuthority:
 def authority_results(request, code):
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority).open()
+    return render(request, "evidence/authority_results.html", _authority_figures(authority, schools))
+
+
+def statistics_index(request):
+    """Published aggregate statistics, open to anyone: the authorities whose schools the register holds."""
+    authorities = LocalAuthority.objects.filter(schools__isnull=False).distinct().order_by("name")
+    return render(request, "evidence/statistics_index.html", {"authorities": authorities})
+
+
+def authority_statistics(request, code):
+    """An authority's published aggregate statistics, open to anyone: its own and England's figures, and its open
+    schools counted by inspection outcome; no school's figures, which a signed-in user's pages and downloads give."""
+    authority = get_object_or_404(LocalAuthority.objects.filter(schools__isnull=False).distinct(), code=code)
+    schools = School.objects.filter(la=authority).open()
+    return render(request, "evidence/authority_statistics.html", _authority_figures(authority, schools))
+
+
+def _authority_figures(authority, schools) -> dict:
+    """What an authority's results page and its public statistics show: its own and England's figures over time, and
+    `schools` (its open schools) by inspection outcome."""
     series_list = authority_series(authority.code)
 
     def lines_for(series):
@@ -385,7 +405,7 @@ def authority_results(request, code):
 
     trends = trends_of(series_list, lines_for, lambda s: _chart_title(s, authority.name), notes_for)
     outcomes = authority_outcomes(schools)
-    context = {
+    return {
         "authority": authority,
         "school_count": schools.count(),
         "state_funded_count": outcomes.state_funded_count,
@@ -398,7 +418,6 @@ def authority_results(request, code):
         "ethnicity": ethnic_groups(authority.code),
         "display": display,
     }
-    return render(request, "evidence/authority_results.html", context)
 
 
 def authority_results_download(request, code, fmt):

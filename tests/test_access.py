@@ -86,7 +86,15 @@ PAGES = [
     ("evidence:authority-outcomes-csv", lambda w: [936], ALL),
     ("evidence:authority-outcomes-csv", lambda w: [850], set()),
 ]
-PUBLIC = ["core:start", "core:accessibility", "core:cookies", "core:privacy"]
+# Open to anyone, signed in or not: (url name, how to build its arguments from the world).
+PUBLIC = [
+    ("core:start", lambda w: []),
+    ("core:accessibility", lambda w: []),
+    ("core:cookies", lambda w: []),
+    ("core:privacy", lambda w: []),
+    ("evidence:statistics", lambda w: []),
+    ("evidence:authority-statistics", lambda w: [936]),
+]
 # Pages reached only through a form post or an emailed token, tested where they are built.
 NOT_WALKED = {
     "accounts:sign-in",
@@ -116,7 +124,7 @@ def all_url_names(resolver=None, namespace=""):
 
 
 def test_every_url_has_an_access_expectation():
-    covered = {name for name, _, _ in PAGES} | set(PUBLIC) | NOT_WALKED
+    covered = {name for name, _, _ in PAGES} | {name for name, _ in PUBLIC} | NOT_WALKED
     missing = sorted(set(all_url_names()) - covered)
     assert not missing, f"Add these URLs to tests/test_access.py with who may open them: {missing}"
 
@@ -146,8 +154,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, world):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.headers["Location"].startswith("/accounts/sign-in/"), url
-    for name in PUBLIC:
-        assert client.get(reverse(name)).status_code == 200, name
+    for name, args in PUBLIC:
+        assert client.get(reverse(name, args=args(world))).status_code == 200, name
 
 
 def test_superuser_opens_every_page(client, world):

@@ -324,6 +324,27 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
     assert "England&#39;s figure for 2016/17 to 2018/19 is calculated here from the same row of DfE&#39;s table" in html
 
 
+def test_anyone_may_read_an_authoritys_published_statistics_and_no_schools_own(client, surrey):
+    """MISSION.md's public sees published aggregate statistics: the authority's and England's figures and its schools
+    counted by outcome, as the signed-in page gives them, without a school's own figures, a link to one, or a download."""
+    index = client.get(reverse("evidence:statistics"))
+    assert index.status_code == 200 and reverse("evidence:authority-statistics", args=[936]) in index.content.decode()
+    response = client.get(reverse("evidence:authority-statistics", args=[936]))  # signed out
+    assert response.status_code == 200
+    public = response.content.decode()
+    sign_in(client, surrey)
+    signed_in = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    for code in ("ks2_rwm_expected", "ks2_rwm_expected_gap", "ks4_progress8"):
+        assert table_rows(section(public, code)) == table_rows(section(signed_in, code)), code
+    outcomes = "Open state-funded schools by their latest graded inspection"
+    assert table_rows(public[public.index(outcomes) - 200 :]) == table_rows(signed_in[signed_in.index(outcomes) - 200 :])
+    assert "70%" in section(public, "ks2_rwm_expected") and "65%" in section(public, "ks2_rwm_expected")
+    # Nothing of any one school: no link to a school's pages, no download of every school's figures.
+    assert "/schools/" not in public and "results.csv" not in public and "results.xlsx" not in public
+    assert 'href="/schools/' in signed_in and "results.csv" in signed_in
+    assert client.get(reverse("evidence:authority-statistics", args=[999])).status_code == 404
+
+
 def test_authority_overview_says_which_measures_its_schools_have_but_it_has_no_figure_for(client, surrey):
     """Absence is published school by school and for England, never for an authority: the overview says so rather than
     leaving attendance out without a word."""

@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
     ("name", "path"),
     [
         ("start", "/"),
+        ("statistics", "/statistics/"),
         ("accessibility", "/accessibility/"),
         ("cookies", "/cookies/"),
         ("privacy", "/privacy/"),

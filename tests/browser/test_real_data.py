@@ -74,6 +74,17 @@ def walk(page, prefix, pages):
         pytest.fail(f"{len(problems)} problem(s):\n\n" + "\n\n".join(problems), pytrace=False)
 
 
+def test_anyone_reads_the_real_authoritys_published_statistics_signed_out(page, surrey):
+    walk(
+        page,
+        "real-public",
+        [
+            ("statistics", reverse("evidence:statistics"), 200),
+            ("authority-statistics", reverse("evidence:authority-statistics", args=[936]), 200),
+        ],
+    )
+
+
 def test_an_la_officer_walks_the_real_register_and_evidence(page, surrey, sign_in_as):
     officer = UserFactory(email="officer@surreycc.example", full_name="Priya Shah")
     grant(officer, Role.LA_OFFICER, surrey.la)
