@@ -16,7 +16,7 @@ from django.db.models import Q
 from .breaks import breaks_in
 from .catalogue import BY_CODE, MEASURES, Unit, calculated_how
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
-from .outcomes import REPORT_CARD_SCALE, Outcomes
+from .outcomes import REPORT_CARD_SCALE, Outcomes, graded_notes
 from .presenters import RANK, authority_series, ethnic_groups
 from .trends import BreakNote
 
@@ -224,23 +224,7 @@ def outcomes_sheet(outcomes: Outcomes) -> Sheet:
         " latest graded inspection of the school it replaced, as Ofsted's statistics count it; the last column says how many."
         " A free school, which replaced no school, has none until its own. Report cards have no overall grade."
     ]
-    # As the page's graded_table says below its table (evidence/_outcomes.html).
-    categorised = sum(theirs or 0 for words, _, theirs in outcomes.graded if words.startswith("Inadequate:"))
-    if categorised:
-        one = categorised == 1
-        below.append(
-            f"{categorised:,} of the schools counted as inadequate with a category of concern {'is' if one else 'are'} counted by"
-            f" {'its predecessor’s inspection' if one else 'their predecessors’ inspections'}, as Ofsted counts {'it' if one else 'them'}:"
-            f" {'the' if one else 'each'} category was the predecessor’s, and ended when the school opened in its current form,"
-            f" so {'it is' if one else 'they are'} not in a category of concern."
-        )
-    if outcomes.superseded:
-        one = outcomes.superseded == 1
-        below.append(
-            f"GIAS links {outcomes.superseded:,} of the open schools counted here to a successor the register does not hold:"
-            f" {'it has' if one else 'they have'} probably closed or converted since the register's extract, and"
-            f" {'is' if one else 'are'} counted under {'its' if one else 'their'} old URN."
-        )
+    below += graded_notes(outcomes)  # as the pages say below their table
     return Sheet("Inspection outcomes", OUTCOMES_HEADER, outcome_rows(outcomes), OUTCOMES_WIDTHS, tuple(below))
 
 

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from register.presenters import state_funded, superseded_count
 
-from .latest import graded_counts
+from .latest import REPLACED_UNHELD, graded_counts
 from .models import Framework, Inspection
 from .ofsted import category_words, in_published_order
 
@@ -72,3 +72,42 @@ def report_card_counts(schools) -> ReportCardCounts:
         {words: safeguarding[words] for words in ("Met", "Not met")},
         dict(sorted(categories.items())),
     )
+
+
+def graded_notes(outcomes: Outcomes, may_import: bool = False) -> list[str]:
+    """What a reader of the graded counts must know, said below them on the pages and in the downloads: how many of the
+    schools counted with a category of concern were counted by a predecessor's inspection (the category was its); how
+    many replaced a school the register lacks, and so are counted apart; how many the register may hold under an old
+    URN. `may_import`: the reader can import files, and is told which would bring the schools in."""
+    notes = []
+    categorised = sum(theirs or 0 for words, _, theirs in outcomes.graded if words.startswith("Inadequate:"))
+    if categorised:
+        one = categorised == 1
+        notes.append(
+            f"{categorised:,} of the schools counted as inadequate with a category of concern {'is' if one else 'are'} counted by"
+            f" {'its predecessor’s inspection' if one else 'their predecessors’ inspections'}, as Ofsted counts {'it' if one else 'them'}:"
+            f" {'the' if one else 'each'} category was the predecessor’s, and ended when the school opened in its current form,"
+            f" so {'it is' if one else 'they are'} not in a category of concern."
+        )
+    if unheld := sum(n for words, n, _ in outcomes.graded if words == REPLACED_UNHELD):
+        one = unheld == 1
+        note = (
+            "A school not yet inspected in its current form is counted by the inspection of the school it replaced, as Ofsted"
+            f" counts it. {unheld:,} {'school' if one else 'schools'} replaced a school the register does not hold, so"
+            f" {'it is' if one else 'they are'} counted apart."
+        )
+        if may_import:
+            by = "it by its predecessor's inspection" if one else "them by their predecessors' inspections"
+            note += f" Importing a GIAS extract that includes closed schools would count {by}."
+        notes.append(note)
+    if superseded := outcomes.superseded:
+        one = superseded == 1
+        note = (
+            f"GIAS links {superseded:,} of the open schools counted here to a successor the register does not hold:"
+            f" {'it has' if one else 'they have'} probably closed or converted since the register's extract, and"
+            f" {'is' if one else 'are'} counted under {'its' if one else 'their'} old URN."
+        )
+        if may_import:
+            note += " Importing a newer GIAS extract would bring the successors in."
+        notes.append(note)
+    return notes

@@ -24,7 +24,7 @@ from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import CorrectionForm, IntelligenceForm, WithdrawalForm, changed_fields, entry_answers
 from .history import history, history_urns
 from .models import Area, IntelligenceEntry, IntelligenceKind, Severity
-from .outcomes import REPORT_CARD_SCALE, authority_outcomes
+from .outcomes import REPORT_CARD_SCALE, authority_outcomes, graded_notes
 from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series, without_authority_figure
 from .services import AlreadyWithdrawn, correct_intelligence, record_intelligence, withdraw_intelligence
@@ -364,7 +364,8 @@ def _visible_authority(request, code) -> LocalAuthority:
 def authority_results(request, code):
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority).open()
-    return render(request, "evidence/authority_results.html", _authority_figures(authority, schools))
+    context = _authority_figures(authority, schools, may_import=scope_for(request.user).is_la_admin)
+    return render(request, "evidence/authority_results.html", context)
 
 
 def statistics_index(request):
@@ -381,9 +382,10 @@ def authority_statistics(request, code):
     return render(request, "evidence/authority_statistics.html", _authority_figures(authority, schools))
 
 
-def _authority_figures(authority, schools) -> dict:
+def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
     """What an authority's results page and its public statistics show: its own and England's figures over time, and
-    `schools` (its open schools) by inspection outcome."""
+    `schools` (its open schools) by inspection outcome; `may_import`: whether the reader may import files, to be told
+    which would count schools the register lacks."""
     series_list = authority_series(authority.code)
 
     def lines_for(series):
@@ -410,7 +412,7 @@ def _authority_figures(authority, schools) -> dict:
         "school_count": schools.count(),
         "state_funded_count": outcomes.state_funded_count,
         "graded": outcomes.graded,
-        "superseded": outcomes.superseded,
+        "graded_notes": graded_notes(outcomes, may_import),
         "report_cards": outcomes.report_cards,
         "report_card_scale": REPORT_CARD_SCALE,
         "trends": trends,

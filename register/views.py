@@ -8,8 +8,9 @@ from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from audit.services import audited_view
 from core.school_pages import confidential_school
-from evidence.latest import GRADED_CHOICES, graded_counts, latest_for_schools
+from evidence.latest import GRADED_CHOICES, latest_for_schools
 from evidence.models import Framework
+from evidence.outcomes import authority_outcomes, graded_notes
 
 from . import maps
 from .models import (
@@ -25,7 +26,7 @@ from .models import (
     SchoolLink,
     SchoolStatus,
 )
-from .presenters import SORTS, STATUSES, SchoolFilters, state_funded, successor_notice, superseded_count
+from .presenters import SORTS, STATUSES, SchoolFilters, state_funded, successor_notice
 
 PAGE_SIZE = 50
 
@@ -189,7 +190,7 @@ def authority_detail(request, code):
     if not scope.everything and authority.id not in scope.register_authority_ids:
         raise Http404("No such authority is visible to you.")
     # Not through authority.schools: each school read from a related manager is given the authority, which reads
-    # its la_id, and graded_counts reads its schools with only their id and URN: a query per school.
+    # its la_id, and the outcome counts read its schools with only their id and URN: a query per school.
     open_schools = School.objects.filter(la=authority).open()
     by = lambda field: open_schools.values(field).annotate(n=Count("id"), pupils=Sum("pupils")).order_by("-n", field)  # noqa: E731
     # Counted from the memberships alone, then the groups fetched by id: joining the two makes the
@@ -207,6 +208,7 @@ def authority_detail(request, code):
         ),
         key=lambda t: (-t["n"], t["name"].lower()),
     )
+    outcomes = authority_outcomes(open_schools)
     context = {
         "authority": authority,
         "totals": open_schools.aggregate(
@@ -217,8 +219,8 @@ def authority_detail(request, code):
         ),
         "by_phase": by("phase"),
         "by_type_group": by("type_group"),
-        "graded": graded_counts(open_schools.filter(state_funded()).only("pk", "urn")),
-        "superseded": superseded_count(open_schools.filter(state_funded())),
+        "graded": outcomes.graded,
+        "graded_notes": graded_notes(outcomes, scope.is_la_admin),
         "trusts": trusts[:20],
         "academy_trust_count": sum(1 for trust in trusts if trust["kind"] in ACADEMY_TRUST_KINDS),
         "map_svg": maps.authority_svg(authority),
