@@ -24,7 +24,6 @@ from register.models import School, SchoolLink, SchoolStatus
 from .history import direct_predecessors
 from .models import Framework, Inspection, InspectionSource
 from .ofsted import (
-    CATEGORY_OF_RATING,
     LEGACY_GRADES,
     NOT_EVALUATED,
     category_code,
@@ -32,6 +31,7 @@ from .ofsted import (
     describe_outcome,
     describe_type,
     legacy_grade,
+    placed_in,
     ungraded_outcome,
 )
 
@@ -129,17 +129,13 @@ def _summarised(latest: dict) -> dict[int, LatestInspection]:
     direct = {
         school_id
         for school_id, (row, followed) in latest.items()
-        if bool(followed) != bool(row.urn_at_inspection) and _placed_in_category(row)
+        if bool(followed) != bool(row.urn_at_inspection) and placed_in(row.overall, row.category_of_concern)
     }
     opened = {}
     if direct:
         for pk, opened_on, type_group in School.objects.filter(pk__in=direct).values_list("pk", "opened_on", "type_group"):
             opened[pk] = how_opened(opened_on, type_group)
     return {school_id: summarise(row, followed, opened.get(school_id)) for school_id, (row, followed) in latest.items()}
-
-
-def _placed_in_category(inspection) -> bool:
-    return bool(inspection.category_of_concern) or inspection.overall.strip().lower() in CATEGORY_OF_RATING
 
 
 ACADEMY_TYPE_GROUPS = ("Academies", "Free Schools")
@@ -271,7 +267,7 @@ def summarise(inspection: Inspection, followed: int | None = None, opened: str |
         counted_as = outcome
         if outcome.startswith("Inadequate:") and predecessor:
             # The category was the predecessor's, not the school's: the tag gives the grade alone, a note whose it was.
-            category, outcome = category_code(outcome.removeprefix("Inadequate:").strip()), LEGACY_GRADES[grade]
+            category, outcome = placed_in(inspection.overall, inspection.category_of_concern), LEGACY_GRADES[grade]
         elif outcome.startswith("Inadequate:"):
             category = ""  # already in the words: "Inadequate: special measures"
     elif inspection.framework == Framework.REPORT_CARD:

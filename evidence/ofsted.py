@@ -566,12 +566,18 @@ def category_words(category: str) -> str:
     return CATEGORIES.get(code, code)
 
 
+def placed_in(overall: str | None, category: str | None) -> str:
+    """The category of concern an inspection placed the school in, as its code: from the category given, else from a
+    register's rating in a category's words ('Special Measures'); '' for none."""
+    return category_code(category) or CATEGORY_OF_RATING.get((overall or "").strip().lower(), "")
+
+
 def describe_outcome(overall: str, category: str) -> str:
     """A graded inspection's outcome in words: 'Good'; 'Inadequate: special measures'; other words as published."""
     grade = legacy_grade(overall)
     if grade is None:
         return overall or "Not judged"
-    category = category_code(category) or CATEGORY_OF_RATING.get(overall.strip().lower(), "")
+    category = placed_in(overall, category)
     if grade == "4" and category in CATEGORIES:
         return f"Inadequate: {CATEGORIES[category]}"
     return LEGACY_GRADES[grade]
