@@ -16,7 +16,7 @@ from django.db.models import Q
 from .breaks import breaks_in
 from .catalogue import BY_CODE, MEASURES, Unit, calculated_how
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
-from .outcomes import REPORT_CARD_SCALE, Outcomes, graded_notes
+from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_SCALE, Outcomes, graded_notes
 from .presenters import RANK, authority_series, ethnic_groups
 from .trends import BreakNote
 
@@ -219,12 +219,7 @@ def outcome_rows(outcomes: Outcomes):
 
 
 def outcomes_sheet(outcomes: Outcomes) -> Sheet:
-    below = [
-        "A school that Ofsted has not yet inspected in its current form (an academy, converter or sponsored) is counted by the"
-        " latest graded inspection of the school it replaced, as Ofsted's statistics count it; the last column says how many."
-        " A free school, which replaced no school, has none until its own. Report cards have no overall grade."
-    ]
-    below += graded_notes(outcomes)  # as the pages say below their table
+    below = [f"{COUNTED_BY_PREDECESSOR} Report cards have no overall grade.", *graded_notes(outcomes)]  # as the pages say them
     return Sheet("Inspection outcomes", OUTCOMES_HEADER, outcome_rows(outcomes), OUTCOMES_WIDTHS, tuple(below))
 
 

@@ -30,6 +30,14 @@ class Outcomes(NamedTuple):
     report_cards: ReportCardCounts
 
 
+# How the graded counts count a school not yet inspected in its current form: said above them on the pages, and below
+# them in the download.
+COUNTED_BY_PREDECESSOR = (
+    "A school that Ofsted has not yet inspected in its current form (an academy, converter or sponsored) is counted by the"
+    " latest graded inspection of the school it replaced, as Ofsted’s statistics count it; the last column says how many."
+    " A free school, which replaced no school, has none until its own."
+)
+
 # Each area of a report card in these words, in this order, as Ofsted publishes them.
 REPORT_CARD_SCALE = (
     "Exceptional",

@@ -24,7 +24,7 @@ from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .forms import CorrectionForm, IntelligenceForm, WithdrawalForm, changed_fields, entry_answers
 from .history import history, history_urns
 from .models import Area, IntelligenceEntry, IntelligenceKind, Severity
-from .outcomes import REPORT_CARD_SCALE, authority_outcomes, graded_notes
+from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_SCALE, authority_outcomes, graded_notes
 from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, display, ethnic_groups, gap_context, school_series, without_authority_figure
 from .services import AlreadyWithdrawn, correct_intelligence, record_intelligence, withdraw_intelligence
@@ -412,6 +412,7 @@ def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
         "school_count": schools.count(),
         "state_funded_count": outcomes.state_funded_count,
         "graded": outcomes.graded,
+        "counted_by_predecessor": COUNTED_BY_PREDECESSOR,
         "graded_notes": graded_notes(outcomes, may_import),
         "report_cards": outcomes.report_cards,
         "report_card_scale": REPORT_CARD_SCALE,
