@@ -9,10 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evidence.catalogue import Unit
-from evidence.charts import BOTTOM, HEIGHT, TOP, Line, trend_svg
+from evidence.charts import BOTTOM, ENGLAND_COLOUR, GRID_COLOUR, HEIGHT, LA_COLOUR, SCHOOL_COLOUR, TEXT_COLOUR, TOP, Line, trend_svg
 from evidence.models import Measure, Source, Status, academic_year
 from evidence.presenters import Point, Series
 from evidence.trends import trends_of
+
+from .colours import contrast
 
 PLOT_TOP, PLOT_BOTTOM = TOP, HEIGHT - BOTTOM  # the plotted area, between the markers' labels and the years
 
@@ -25,7 +27,7 @@ def chart(*lines: dict[int, float | None], ceiling: float | None = None) -> str:
 
 def gridlines(svg: str) -> list[float]:
     """The y of each gridline, top first."""
-    return sorted(float(y) for y in re.findall(r'<line x1="\d+" x2="\d+" y1="([\d.-]+)" y2="[\d.-]+" stroke="#b1b4b6"', svg))
+    return sorted(float(y) for y in re.findall(rf'<line x1="\d+" x2="\d+" y1="([\d.-]+)" y2="[\d.-]+" stroke="{GRID_COLOUR}"', svg))
 
 
 def tick_labels(svg: str) -> list[float]:
@@ -158,3 +160,13 @@ def test_the_school_its_authority_and_england_are_told_apart_by_their_points_sha
     assert all(len(drawn) == 1 for drawn in shapes.values())
     assert len({drawn.pop() for drawn in shapes.values()}) == 3
     assert marker_shapes(str(legend(lines))).keys() == {SCHOOL_COLOUR, LA_COLOUR, ENGLAND_COLOUR}
+
+
+def test_everything_a_chart_draws_stands_out_from_the_page_and_the_figures_from_the_gridlines():
+    """Non-text contrast (WCAG 1.4.11): the lines, points and scale a reader needs stand 3:1 against the white page,
+    text 4.5:1; and each line of figures is darker than the gridlines it crosses."""
+    assert contrast(TEXT_COLOUR) >= 4.5
+    assert contrast(GRID_COLOUR) >= 3
+    for colour in (SCHOOL_COLOUR, LA_COLOUR, ENGLAND_COLOUR):
+        assert contrast(colour) >= 3
+        assert contrast(colour) > contrast(GRID_COLOUR)
