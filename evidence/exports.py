@@ -1,6 +1,6 @@
 """An authority's figures as CSV or XLSX: its own and England's, then each school's, one row per measure and year, with the source.
-Beside them, as the results page gives them: the breaks between years in those figures, and the schools by inspection outcome
-(sheets of the XLSX, and CSV files of their own)."""
+Beside them, as the results page gives them: the notes on those figures (the breaks between years, and the measures the authority
+has no figure of), and the schools by inspection outcome (sheets of the XLSX, and CSV files of their own)."""
 
 import csv
 import io
@@ -17,7 +17,7 @@ from .breaks import breaks_in
 from .catalogue import BY_CODE, MEASURES, Unit, calculated_how
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
 from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_SCALE, Outcomes, graded_notes
-from .presenters import RANK, authority_series, ethnic_groups
+from .presenters import RANK, Series, ethnic_groups, without_authority_figure
 from .trends import BreakNote
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
@@ -42,10 +42,11 @@ HEADER = [
 ]
 
 
-def authority_rows(authority, schools):
+def authority_rows(authority, schools, series_list: list[Series]):
     """The authority's and England's figures for the key measures (as the overview page shows them, with no URN),
-    then every school's, one row per measure, year and source; a school's with its LAESTAB and phase, to filter by."""
-    yield from _rows(_area_figures(authority))
+    then every school's, one row per measure, year and source; a school's with its LAESTAB and phase, to filter by.
+    `series_list` is the page's: presenters.authority_series."""
+    yield from _rows(_area_figures(authority, series_list))
     rows = (
         Observation.objects.filter(school__in=schools, measure__key=True)
         .order_by("school__name", "school__urn", "measure__order", "year", "source")
@@ -54,12 +55,11 @@ def authority_rows(authority, schools):
     yield from _rows(rows.iterator(chunk_size=5000))
 
 
-def _area_figures(authority):
+def _area_figures(authority, series_list: list[Series]):
     """The authority's and England's figures as the overview shows them, for each key measure the authority has
     figures for and for its pupils' ethnic groups (every year, where the page gives the latest): England's as
     published, and for a year it is given only phase by phase, each phase's; a progress score's national average by
     definition, which DfE leaves blank, said to be so."""
-    series_list = authority_series(authority.code)
     # England's only beside a measure the page shows: one the authority has figures for.
     shown = [series.measure.code for series in series_list]
     ethnicity = ethnic_groups(authority.code)
@@ -159,15 +159,20 @@ class Sheet(NamedTuple):
     below: tuple[str, ...] = ()
 
 
-NOTES_HEADER = ["Measure code", "Measure", "Break between", "Years", "What happened"]
+NOTES_HEADER = ["Measure code", "Measure", "Break between", "Years", "What happened"]  # a break's; or the lack of a figure's
 NOTES_WIDTHS = {"A": 30, "B": 48, "C": 22, "D": 22, "E": 100}
 MEASURE_ORDER = {spec.code: order for order, spec in enumerate(MEASURES)}
 
 
-def download_years(authority, schools) -> dict[str, set[int]]:
+def download_notes(authority, schools, series_list: list[Series]) -> list[list]:
+    """The rows of NOTES_HEADER for the download of authority_rows, as the results page says them."""
+    return list(note_rows(download_years(authority, schools, series_list), without_authority_figure(authority.code, series_list)))
+
+
+def download_years(authority, schools, series_list: list[Series]) -> dict[str, set[int]]:
     """Measure code → the years authority_rows gives figures for, the authority's, England's or a school's."""
     years = defaultdict(set)
-    for figure in _area_figures(authority):
+    for figure in _area_figures(authority, series_list):
         years[figure[4]].add(figure[5])
     held = Observation.objects.filter(school__in=schools, measure__key=True).order_by().values_list("measure__code", "year").distinct()
     for code, year in held:
@@ -175,19 +180,23 @@ def download_years(authority, schools) -> dict[str, set[int]]:
     return years
 
 
-def note_rows(years: dict[str, set[int]]):
-    """A row of NOTES_HEADER for each break among the years a measure has figures for (breaks.breaks_in), as the results
-    pages say it beside the measure's chart and in its table: measure by measure, the oldest first."""
-    for code in sorted(years, key=lambda code: (MEASURE_ORDER.get(code, len(MEASURE_ORDER)), code)):
+def note_rows(years: dict[str, set[int]], without_figure=()):
+    """Measure by measure, a row of NOTES_HEADER saying why the authority has no figure of it, for each of `without_figure`
+    (presenters.without_authority_figure); then one for each break among the years it has figures for (breaks.breaks_in),
+    the oldest first: as the results pages say them, in the list of such measures and beside each chart and table."""
+    why = {measure.code: reason for measure, reason in without_figure}
+    for code in sorted(years.keys() | why.keys(), key=lambda code: (MEASURE_ORDER.get(code, len(MEASURE_ORDER)), code)):
         spec = BY_CODE.get(code)
-        for before, after, between in breaks_in(code, years[code]):
+        if code in why:
+            yield [code, spec.label if spec else code, "", "", why[code]]
+        for before, after, between in breaks_in(code, years.get(code, ())):
             for brk in between:
                 note = BreakNote(before, after, brk)
                 yield [code, spec.label if spec else code, note.between, note.years, brk.reason]
 
 
-def notes_sheet(years: dict[str, set[int]]) -> Sheet:
-    return Sheet("Notes", NOTES_HEADER, note_rows(years), NOTES_WIDTHS)
+def notes_sheet(rows: list[list]) -> Sheet:
+    return Sheet("Notes", NOTES_HEADER, rows, NOTES_WIDTHS)
 
 
 # The results page's outcome tables, one row for each of their cells: the graded inspections' (Outcome, Schools, Of which

@@ -426,25 +426,26 @@ def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
 def authority_results_download(request, code, fmt):
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority)
-    rows = exports.authority_rows(authority, schools)
+    series_list = authority_series(authority.code)
+    rows = exports.authority_rows(authority, schools, series_list)
     record(AuditAction.EXPORT, request=request, obj=authority, format=fmt)
     name = f"{slugify(authority.name)}-results"  # "Bristol, City of": bristol-city-of-results
     if fmt == "xlsx":
-        # Beside the figures, what the page says beside them: the breaks between years, and the schools' inspection outcomes.
-        notes = exports.notes_sheet(exports.download_years(authority, schools))
+        # Beside the figures, what the page says beside them: the notes on them, and the schools' inspection outcomes.
+        notes = exports.notes_sheet(exports.download_notes(authority, schools, series_list))
         sheets = [notes, exports.outcomes_sheet(authority_outcomes(schools.open()))]
         return _attachment(exports.as_xlsx(rows, f"{authority.name} results", sheets), XLSX, f"{name}.xlsx")
     return _attachment(exports.as_csv(rows), CSV, f"{name}.csv")
 
 
 def authority_table_csv(request, code, table):
-    """As CSV, a table of the results page that the figures' CSV, one table, leaves out: the breaks between years in its
-    figures ("notes"), or the open state-funded schools by inspection outcome ("outcomes")."""
+    """As CSV, a table of the results page that the figures' CSV, one table, leaves out: the notes on its figures ("notes":
+    breaks between years, measures without an authority figure), or the open state-funded schools by inspection outcome."""
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority)
     record(AuditAction.EXPORT, request=request, obj=authority, format="csv", table=table)
     if table == "notes":
-        body = exports.as_csv(exports.note_rows(exports.download_years(authority, schools)), exports.NOTES_HEADER)
+        body = exports.as_csv(exports.download_notes(authority, schools, authority_series(authority.code)), exports.NOTES_HEADER)
         name = "results-notes"
     else:
         body = exports.as_csv(exports.outcome_rows(authority_outcomes(schools.open())), exports.OUTCOMES_HEADER)

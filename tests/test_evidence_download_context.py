@@ -17,7 +17,7 @@ from imports.services import import_file
 from register.models import LocalAuthority
 
 from .conftest import sign_in
-from .evidence_helpers import GIAS_2021, GIAS_2022, KS2, KS4, LINKS_2021, OFSTED_ALL
+from .evidence_helpers import ABSENCE, GIAS_2021, GIAS_2022, KS2, KS4, LINKS_2021, OFSTED_ALL
 from .factories import UserFactory, grant
 
 PANDEMIC = "No data published for 2019/20 and 2020/21 (pandemic)."
@@ -149,11 +149,31 @@ def test_the_notes_give_every_break_the_page_shows_and_none_outside_the_download
     assert not [row for row in notes if row[0].startswith("ks4_")]
 
 
+def test_the_notes_say_why_the_authority_has_no_figure_of_a_measure_its_schools_have(client, officer):
+    """Absence is published for each school and England, never for an authority: the notes say so, in the words of the
+    page's list of such measures, and not for a measure the authority has a figure of."""
+    from evidence.catalogue import ABSENCE_LA
+
+    assert import_file(ABSENCE).outcome == ImportOutcome.SUCCEEDED
+    sign_in(client, officer)
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    listed = re.findall(r"<li>([^<]+?)\. (No authority figure:[^<]+)</li>", html.split("Measures with no figure for Surrey", 1)[1])
+    assert [label for label, _ in listed] == ["Overall absence (% of sessions)", "Persistent absence (% of pupils missing 10% or more)"]
+    table = csv_table(client, "authority-results-notes-csv")
+    lacking = [row for row in table if row[4].startswith("No authority figure")]
+    codes = ["absence_overall_pct", "persistent_absence_pct"]
+    assert lacking == [[code, label, "", "", ABSENCE_LA] for code, (label, _) in zip(codes, listed, strict=True)]
+    assert all(why.replace("&#39;", "'") == ABSENCE_LA for _, why in listed)
+    assert [as_text(row) for row in sheets(client)["Notes"]] == table
+    # The figures' download has the schools' absence, which the note is about.
+    assert any(row[4] == "absence_overall_pct" and row[0] for row in csv_table(client, "authority-results-csv"))
+
+
 def test_the_page_links_to_the_notes_and_outcomes_and_their_downloads_are_audited(client, officer):
     sign_in(client, officer)
     html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
     notes, outcomes = (reverse(f"evidence:{name}", args=[936]) for name in ("authority-results-notes-csv", "authority-outcomes-csv"))
-    assert f'href="{notes}" download>notes on breaks between years (CSV)</a>' in html
+    assert f'href="{notes}" download>notes on the figures (CSV)</a>' in html
     assert f'href="{outcomes}" download>inspection outcomes (CSV)</a>' in html
     for url, file_name in ((notes, "surrey-results-notes.csv"), (outcomes, "surrey-inspection-outcomes.csv")):
         assert client.get(url)["Content-Disposition"] == f'attachment; filename="{file_name}"'
