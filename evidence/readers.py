@@ -154,6 +154,12 @@ def _row_widths(data: bytes, width: int) -> list[int]:
     return [line.count(b",") + 1 if line.strip(b"\r") else width for line in lines]
 
 
+def row_widths(data: bytes, lines: Iterable[int]) -> dict[int, int]:
+    """How many fields the rows at these lines have (numbered as with_lines numbers them: the header is line 1)."""
+    widths = _row_widths(data, len(header_of(data)))
+    return {line: widths[line - 2] for line in lines}
+
+
 def _row_ends(data: bytes) -> tuple[pl.Series, pl.Series]:
     """For each row, whether it has a non-blank field beyond the header's, and whether its last field (by the header)
     is empty or missing: only those two columns are kept."""

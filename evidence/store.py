@@ -17,6 +17,7 @@ from imports.bulk import among, bulk_load, column_names, insert_frame
 from imports.registry import Counts, ImportRefused
 from register.models import LocalAuthority, School, SchoolLink
 
+from . import import_notes
 from .breaks import BREAKS, Kind
 from .catalogue import BY_CODE, MEASURES
 from .models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
@@ -87,6 +88,8 @@ def store_figures(
     figures = figures.with_columns(pl.col("measure").replace_strict(measures, return_dtype=pl.Int64).alias("measure_id"))
     schools, skipped_schools = _school_figures(ctx, figures)
     areas, skipped_areas = _area_figures(ctx, figures)
+    taken = pl.concat([schools.select("line", "status"), areas.select("line", "status")])
+    ctx.notes.extend(import_notes.short_rows(taken, ctx.source.data, ctx.source.header))
     tally = Tally()
     years = sorted(set(schools["year"].unique().to_list()) | set(areas["year"].unique().to_list()))
     refuse_unpublished_years(figures, years)

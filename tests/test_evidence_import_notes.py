@@ -1,0 +1,92 @@
+"""What an import of figures says after its counts about rows it takes on trust: a row that stops early, whose later
+figures are not said either way. Each is made from a real file in demo/evidence with a row or two changed."""
+
+import csv
+import gzip
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from imports.services import import_file
+
+from .evidence_helpers import ABSENCE, CENSUS_2019, CENSUS_2023, KS2, KS4_INFO_2024, KS4_PROVISIONAL, figure
+from .test_import_demo_files import GIAS_2021, GIAS_2022
+
+Change = Callable[[list[str], list[str]], list[str]]
+
+
+@pytest.fixture
+def surrey(db):
+    """The real Surrey register: every open school in 2021, and the primary schools of April 2022."""
+    import_file(GIAS_2021)
+    import_file(GIAS_2022)
+
+
+def edited(source: Path, tmp_path: Path, changes: dict[int, Change]) -> Path:
+    """A copy of the real file `source` (gzip undone) with the rows at these line numbers (the header is line 1) passed
+    through their change, which is given the row's fields and the header."""
+    data = source.read_bytes()
+    rows = list(csv.reader(io.StringIO((gzip.decompress(data) if source.suffix == ".gz" else data).decode("utf-8-sig"), newline="")))
+    for line, change in changes.items():
+        rows[line - 1] = change(rows[line - 1], rows[0])
+    path = tmp_path / source.name.removesuffix(".gz")
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out, lineterminator="\n").writerows(rows)
+    return path
+
+
+def stops_after(column: str) -> Change:
+    return lambda fields, header: fields[: header.index(column) + 1]
+
+
+def notes(run) -> str:
+    """What the run's message says after its first sentence, the counts."""
+    return run.message.partition(". ")[2]
+
+
+LATER_NOT_READ = "the figures of its later columns are not read, and any held for them stay as they were."
+
+
+class TestARowThatStopsEarly:
+    @pytest.mark.parametrize(
+        ("source", "line", "column", "where"),
+        [
+            (KS4_PROVISIONAL, 5387, "P8MEA", "12 of 25"),  # All Hallows Catholic School, URN 125315
+            (ABSENCE, 20316, "PERCTOT", "4 of 5"),  # Kingswood Primary, URN 124937
+            (CENSUS_2019, 12610, "NOR", "5 of 22"),  # URN 124911
+            (CENSUS_2023, 22975, "headcount of pupils", "208 of 268"),  # URN 124911
+            (KS4_INFO_2024, 5297, "pt_disadvantaged", "41 of 60"),  # URN 138226
+        ],
+    )
+    def test_is_named_with_the_column_it_stops_after_whichever_file_it_is_in(self, surrey, tmp_path, source, line, column, where):
+        run = import_file(edited(source, tmp_path, {line: stops_after(column)}))
+        assert notes(run) == f"Row {line} stops after column '{column}' ({where} columns): {LATER_NOT_READ}"
+
+    def test_keeps_the_figures_held_for_its_later_columns_and_says_so(self, surrey, tmp_path):
+        import_file(KS4_PROVISIONAL)
+        held = figure(125315, "ks4_ebacc_aps", 2019)
+        run = import_file(edited(KS4_PROVISIONAL, tmp_path, {5387: stops_after("P8MEA")}))
+        assert (run.created, run.changed) == (0, 0)
+        assert figure(125315, "ks4_ebacc_aps", 2019) == held
+        assert notes(run) == f"Row 5387 stops after column 'P8MEA' (12 of 25 columns): {LATER_NOT_READ}"
+
+    def test_only_the_rows_taken_count(self, surrey, tmp_path):
+        """All Hallows' row (5387) and England's, all schools (5652), stop early; so does Worthing High School's (5650),
+        of West Sussex, which the register does not hold. An import of Surrey's takes All Hallows' row only; one of every
+        authority takes England's too, but skips Worthing High's all the same."""
+        cut = {5387: stops_after("P8MEA"), 5650: stops_after("P8MEA"), 5652: stops_after("ATT8SCR")}
+        path = edited(KS4_PROVISIONAL, tmp_path, cut)
+        assert notes(import_file(path, la_codes=[936])) == f"Row 5387 stops after column 'P8MEA' (12 of 25 columns): {LATER_NOT_READ}"
+        assert notes(import_file(path)) == (
+            "2 rows stop early, row 5387 (after column 'P8MEA') and row 5652 (after column 'ATT8SCR'): "
+            "the figures of their later columns are not read, and any held for them stay as they were."
+        )
+
+    def test_a_real_key_stage_2_table_has_some(self, surrey):
+        """DfE's rows end where their last columns are empty: small schools' rows stop after the number of pupils."""
+        assert notes(import_file(KS2[2019])) == (
+            "11 rows stop early, such as row 9 (after column 'TPUPYEAR'), row 23 (after column 'TPUPYEAR') and row 31 "
+            "(after column 'TPUPYEAR'): the figures of their later columns are not read, and any held for them stay as they were."
+        )
