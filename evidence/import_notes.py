@@ -1,5 +1,6 @@
-"""What an import of figures says of the rows it took, after its counts (ImportContext.notes): where a row stops early.
-Made from the frames evidence.store matched. Plain polars, no Django."""
+"""What an import of figures says of the rows it took, after its counts (ImportContext.notes): where a row stops early,
+and where a school's row gives an LA code other than the register's. Made from the frames evidence.store matched. Plain
+polars, no Django."""
 
 import polars as pl
 
@@ -26,6 +27,34 @@ def short_rows(taken: pl.DataFrame, data: bytes, header: list[str]) -> list[str]
         return [f"Row {line} stops after column '{header[width - 1]}' ({width} of {len(header)} columns): {meaning.format('its')}"]
     examples = _named([f"row {line} (after column '{header[widths[line] - 1]}')" for line in first], len(lines))
     return [f"{len(lines):,} rows stop early, {examples}: {meaning.format('their')}"]
+
+
+def authorities_not_the_registers(matched: pl.DataFrame, placed_elsewhere: pl.DataFrame) -> list[str]:
+    """The school rows whose LA code (`la_code`) is not the one the register holds for the school (`register_la_code`):
+    of those taken (`matched`), the register's authority wins, as figures are filed by URN; `placed_elsewhere` are
+    the rows an import limited to some authorities skipped because their LA code is one asked for but the register
+    places the school in another (empty for an import of every authority)."""
+    notes = []
+    differ = matched.filter(pl.col("la_code") != pl.col("register_la_code"))
+    if count := differ["line"].n_unique():
+        rows, filed = ("1 row gives its school", "its figures are filed under the school")
+        if count > 1:
+            rows, filed = f"{count:,} rows give their schools", "their figures are filed under each school"
+        notes.append(f"{rows} an LA code other than the register's, {_examples(differ, count)}: {filed} as the register places it.")
+    if count := placed_elsewhere["line"].n_unique():
+        rows, it = ("1 row gives", "it was") if count == 1 else (f"{count:,} rows give", "they were")
+        notes.append(
+            f"{rows} an LA code asked for to a school the register places in another authority, "
+            f"{_examples(placed_elsewhere, count)}: {it} skipped, as an import limited to some authorities takes only the "
+            "schools the register places in them."
+        )
+    return notes
+
+
+def _examples(rows: pl.DataFrame, count: int) -> str:
+    """The first few rows' URNs and both LA codes."""
+    first = rows.unique("line").sort("line").head(EXAMPLES).select("urn", "la_code", "register_la_code")
+    return _named([f"URN {urn} (LA {given} in the file, {held} in the register)" for urn, given, held in first.iter_rows()], count)
 
 
 def _named(examples: list[str], count: int) -> str:

@@ -37,6 +37,7 @@ AREAS = {
     "la_special": Area.LA_SPECIAL,
 }
 FIGURE_FIELDS = ["measure_id", "year", "source", "value", "status", "cohort", "import_run_id"]
+SCHOOL_IDS = {"urn": pl.Int64, "school_id": pl.Int64, "la_id": pl.Int64, "register_la_code": pl.Int64}
 
 
 def sync_catalogue() -> dict[str, int]:
@@ -157,7 +158,10 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     # Limited to some authorities: the schools the register holds there, whatever LA code the file gives.
     matched = rows.join(_school_ids(rows["urn"].drop_nulls().unique().to_list(), ctx.la_codes), on="urn", how="inner")
     skipped = figures.filter(pl.col("area") == "school")["line"].n_unique() - matched["line"].n_unique()
-    note_linked_schools_not_held(ctx, rows.join(matched.select("urn").unique(), on="urn", how="anti")["urn"].drop_nulls().unique())
+    unmatched = rows.join(matched.select("urn").unique(), on="urn", how="anti")
+    note_linked_schools_not_held(ctx, unmatched["urn"].drop_nulls().unique())
+    ctx.notes.extend(import_notes.authorities_not_the_registers(matched, _placed_elsewhere(ctx, unmatched)))
+    matched = matched.drop("register_la_code")
     if first := _first_repeat(matched, ["school_id", "measure_id", "year"]):
         urn = matched.filter(pl.col("line") == first["line"])["urn"][0]
         raise ImportRefused(f"URN {urn} appears twice (rows {first['line']} and {first['again']})", row=first["again"], column="URN")
@@ -189,19 +193,28 @@ def note_linked_schools_not_held(ctx, skipped_urns: pl.Series) -> None:
             )
 
 
+def _placed_elsewhere(ctx, unmatched: pl.DataFrame) -> pl.DataFrame:
+    """Of the school rows an import limited to some authorities skipped, those whose LA code is one asked for but
+    whose school the register holds in another authority, with its code (`register_la_code`): one query, for them."""
+    asked = unmatched.filter(pl.col("la_code").is_in(list(ctx.la_codes))) if ctx.la_codes else unmatched.clear()
+    if asked.is_empty():
+        return asked
+    return asked.join(_school_ids(asked["urn"].drop_nulls().unique().to_list(), frozenset()), on="urn", how="inner")
+
+
 def _school_ids(urns: list[int], la_codes: frozenset) -> pl.DataFrame:
-    """urn → school_id (and la_id) for the URNs given (of the authorities `la_codes`, if any): looked up one by one
-    for a few thousand, else the whole register read."""
+    """urn → school_id, la_id and the code of that authority (register_la_code) for the URNs given (of the authorities
+    `la_codes`, if any): looked up one by one for a few thousand, else the whole register read."""
     conditions = []
     if len(urns) <= CHUNK:
         conditions.append(among("urn", urns))
     if la_codes:
         conditions.append(among("la_id", list(LocalAuthority.objects.filter(code__in=la_codes).values_list("id", flat=True))))
-    sql = f"SELECT urn, id, la_id FROM {connection.ops.quote_name(School._meta.db_table)}"  # noqa: S608 (name from model metadata)
+    school, authority = (connection.ops.quote_name(model._meta.db_table) for model in (School, LocalAuthority))
+    sql = f"SELECT s.urn, s.id, s.la_id, a.code FROM {school} s JOIN {authority} a ON a.id = s.la_id"  # noqa: S608 (names from model metadata)
     if conditions:
         sql += " WHERE " + " AND ".join(condition for condition, _ in conditions)
-    schema = {"urn": pl.Int64, "school_id": pl.Int64, "la_id": pl.Int64}
-    return _query(sql, [param for _, params in conditions for param in params], schema)
+    return _query(sql, [param for _, params in conditions for param in params], SCHOOL_IDS)
 
 
 def _query(sql: str, params, schema: dict) -> pl.DataFrame:

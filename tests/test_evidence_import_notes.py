@@ -1,5 +1,6 @@
 """What an import of figures says after its counts about rows it takes on trust: a row that stops early, whose later
-figures are not said either way. Each is made from a real file in demo/evidence with a row or two changed."""
+figures are not said either way, and a school's row whose LA code is not the register's, which the register overrules.
+Each is made from a real file in demo/evidence with a row or two changed."""
 
 import csv
 import gzip
@@ -9,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from evidence.models import Observation
 from imports.services import import_file
+from register.models import School
 
 from .evidence_helpers import ABSENCE, CENSUS_2019, CENSUS_2023, KS2, KS4_INFO_2024, KS4_PROVISIONAL, figure
+from .factories import LocalAuthorityFactory, SchoolFactory
 from .test_import_demo_files import GIAS_2021, GIAS_2022
 
 Change = Callable[[list[str], list[str]], list[str]]
@@ -39,6 +43,10 @@ def edited(source: Path, tmp_path: Path, changes: dict[int, Change]) -> Path:
 
 def stops_after(column: str) -> Change:
     return lambda fields, header: fields[: header.index(column) + 1]
+
+
+def giving(column: str, value: str) -> Change:
+    return lambda fields, header: [value if name == column else field for name, field in zip(header, fields, strict=True)]
 
 
 def notes(run) -> str:
@@ -90,3 +98,46 @@ class TestARowThatStopsEarly:
             "11 rows stop early, such as row 9 (after column 'TPUPYEAR'), row 23 (after column 'TPUPYEAR') and row 31 "
             "(after column 'TPUPYEAR'): the figures of their later columns are not read, and any held for them stay as they were."
         )
+
+
+class TestARowWhoseLACodeIsNotTheRegisters:
+    """All Hallows Catholic School (URN 125315, row 5387 of the 2018/19 KS4 provisional table) is in Surrey (936);
+    Worthing High School (URN 139109, row 5650) in West Sussex (938)."""
+
+    def test_files_the_figures_under_the_school_as_the_register_places_it(self, surrey, tmp_path):
+        run = import_file(edited(KS4_PROVISIONAL, tmp_path, {5387: giving("LEA", "935")}))
+        assert notes(run) == (
+            "1 row gives its school an LA code other than the register's, URN 125315 (LA 935 in the file, 936 in the register): "
+            "its figures are filed under the school as the register places it."
+        )
+        assert figure(125315, "ks4_attainment8", 2019) == (57.3, "Value given")  # its Attainment 8 in the file
+
+    def test_several_are_counted_and_the_first_named(self, surrey, tmp_path):
+        run = import_file(edited(KS4_PROVISIONAL, tmp_path, dict.fromkeys(range(5386, 5391), giving("LEA", "935"))))
+        assert notes(run) == (
+            "5 rows give their schools an LA code other than the register's, such as URN 146255 (LA 935 in the file, 936 in "
+            "the register), URN 125315 (LA 935 in the file, 936 in the register) and URN 125271 (LA 935 in the file, 936 in the "
+            "register): their figures are filed under each school as the register places it."
+        )
+
+    def test_an_import_limited_to_some_authorities_follows_the_register_both_ways(self, surrey, tmp_path):
+        """Limited to Surrey, it takes All Hallows' row though the file gives West Sussex's code, and skips Worthing
+        High's though the file gives Surrey's; an import of every authority takes both, each under its school."""
+        SchoolFactory(urn=139109, name="Worthing High School", la=LocalAuthorityFactory(code=938, name="West Sussex"))
+        path = edited(KS4_PROVISIONAL, tmp_path, {5387: giving("LEA", "938"), 5650: giving("LEA", "936")})
+        limited = import_file(path, la_codes=[936])
+        assert notes(limited) == (
+            "1 row gives its school an LA code other than the register's, URN 125315 (LA 938 in the file, 936 in the register): "
+            "its figures are filed under the school as the register places it. 1 row gives an LA code asked for to a school "
+            "the register places in another authority, URN 139109 (LA 936 in the file, 938 in the register): it was skipped, "
+            "as an import limited to some authorities takes only the schools the register places in them."
+        )
+        assert Observation.objects.filter(school__urn=125315).exists()
+        assert not Observation.objects.filter(school__urn=139109).exists()
+        every = import_file(path)
+        assert notes(every) == (
+            "2 rows give their schools an LA code other than the register's, URN 125315 (LA 938 in the file, 936 in the "
+            "register) and URN 139109 (LA 936 in the file, 938 in the register): their figures are filed under each school "
+            "as the register places it."
+        )
+        assert School.objects.get(urn=139109).observations.exists()
