@@ -42,11 +42,12 @@ def authorities_not_the_registers(matched: pl.DataFrame, placed_elsewhere: pl.Da
             rows, filed = f"{count:,} rows give their schools", "their figures are filed under each school"
         notes.append(f"{rows} an LA code other than the register's, {_examples(differ, count)}: {filed} as the register places it.")
     if count := placed_elsewhere["line"].n_unique():
-        rows, it = ("1 row gives", "it was") if count == 1 else (f"{count:,} rows give", "they were")
+        rows, schools, were = "1 row gives", "a school the register places in another authority", "it was"
+        if count > 1:
+            rows, schools, were = f"{count:,} rows give", "schools the register places in other authorities", "they were"
         notes.append(
-            f"{rows} an LA code asked for to a school the register places in another authority, "
-            f"{_examples(placed_elsewhere, count)}: {it} skipped, as an import limited to some authorities takes only the "
-            "schools the register places in them."
+            f"{rows} an LA code asked for to {schools}, {_examples(placed_elsewhere, count)}: {were} skipped, as an import "
+            "limited to some authorities takes only the schools the register places in them."
         )
     return notes
 

@@ -141,3 +141,15 @@ class TestARowWhoseLACodeIsNotTheRegisters:
             "as the register places it."
         )
         assert School.objects.get(urn=139109).observations.exists()
+
+    def test_an_import_limited_to_some_authorities_counts_the_rows_it_skipped_so(self, surrey, tmp_path):
+        """Warden Park School (URN 137416, row 5646) is in West Sussex too."""
+        west_sussex = LocalAuthorityFactory(code=938, name="West Sussex")
+        for urn in (137416, 139109):
+            SchoolFactory(urn=urn, la=west_sussex)
+        run = import_file(edited(KS4_PROVISIONAL, tmp_path, dict.fromkeys((5646, 5650), giving("LEA", "936"))), la_codes=[936])
+        assert notes(run) == (
+            "2 rows give an LA code asked for to schools the register places in other authorities, URN 137416 (LA 936 in the "
+            "file, 938 in the register) and URN 139109 (LA 936 in the file, 938 in the register): they were skipped, as an "
+            "import limited to some authorities takes only the schools the register places in them."
+        )
