@@ -5,9 +5,10 @@ register alone would show a rating four years old beside a school inspected last
 from the inspection history instead (which holds the register's ratings too), whichever framework the
 inspection was under. Report cards have no overall grade, and none is made up. A school not yet inspected in
 its current form (a new academy, converter or sponsored) shows the school it replaced (latest_for_schools), said
-to be that school's, as Ofsted's statistics count it. A category of concern that inspection placed the predecessor
-in is not the school's: it ended when the predecessor closed and the school opened (an academy order takes a school
-out of its category; DfE's schools causing concern guidance), so no tag says it, and a note says whose it was.
+to be that school's, as Ofsted's statistics count it; so does one whose only inspection is dated before it opened, held
+under its own URN (evidence.replaced). A category of concern that inspection placed the predecessor in is not the
+school's: it ended when the predecessor closed and the school opened (an academy order takes a school out of its
+category; DfE's schools causing concern guidance), so no tag says it, and a note says whose it was.
 """
 
 from collections import Counter
@@ -15,10 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.fields.json import KeyTextTransform
 
-from core.jinja import gov_date
 from register.models import School, SchoolLink, SchoolStatus
 
 from .history import direct_predecessors
@@ -34,6 +34,7 @@ from .ofsted import (
     placed_in,
     ungraded_outcome,
 )
+from .replaced import before_opening, how_opened, inspected_before_opening, predecessors_category
 
 GRADE_COLOURS = {"1": "green", "2": "teal", "3": "yellow", "4": "red"}
 FIELDS = (
@@ -67,10 +68,17 @@ class LatestInspection:
     notes: tuple[str, ...] = ()  # what else a reader must not miss: what an outcome means, a predecessor's, safeguarding, a category
     # The outcome as Ofsted's statistics count it, where the tag leaves out a predecessor's category ("Inadequate: special measures").
     counted_as: str = ""
+    # Held under this school's URN, but dated before it opened: the inspection of the institution it replaced.
+    before_opening: bool = False
 
     @property
     def framework_label(self) -> str:
         return Framework(self.framework).label
+
+    @property
+    def by_predecessor(self) -> bool:
+        """Whether the inspection was of the school this one replaced, not yet inspected in its current form: as Ofsted counts it."""
+        return bool(self.predecessor) or self.before_opening
 
 
 def latest_inspections(school_ids: Iterable[int], framework: str | None = None) -> dict[int, LatestInspection]:
@@ -86,8 +94,12 @@ def _latest_rows(school_ids: Iterable[int], framework: str | None = None) -> dic
     latest = {}
     # Plain rows, not model instances, and of the evaluations only a visit's outcome, which the tag gives: an
     # authority's list is a few hundred inspections, the country's tens of thousands.
-    rows = held.order_by().annotate(visit_outcome=KeyTextTransform("Outcome", "judgements"))
-    for inspection in rows.values_list(*FIELDS, "visit_outcome", named=True):
+    rows = held.order_by().annotate(
+        visit_outcome=KeyTextTransform("Outcome", "judgements"),
+        school_opened_on=F("school__opened_on"),  # how the school opened: see _summarised
+        school_type_group=F("school__type_group"),
+    )
+    for inspection in rows.values_list(*FIELDS, "visit_outcome", "school_opened_on", "school_type_group", named=True):
         kept = latest.get(inspection.school_id)
         if kept is None or _order(inspection) > _order(kept):
             latest[inspection.school_id] = inspection
@@ -123,46 +135,25 @@ def latest_for_schools(schools: Iterable[School], framework: str | None = None) 
 
 def _summarised(latest: dict) -> dict[int, LatestInspection]:
     """school id → (its latest inspection's row, the predecessor's URN where the row is a predecessor's it was followed to)
-    summarised. A predecessor's category of concern is said to have ended when the school opened, from the register:
-    where the school was inspected as its predecessor (the row's URN at inspection), or its predecessor was followed;
-    not where the followed predecessor was itself inspected as an earlier one, whose category ended before."""
+    summarised, with how the school opened (from the register) where the inspection was of the institution it directly
+    replaced, whose category of concern ended then: where the school was inspected as its predecessor (the row's URN at
+    inspection), its predecessor was followed, or the row, under the school's own URN, is dated before it opened; not
+    where the followed predecessor was itself inspected as an earlier one, whose category ended before."""
+    opened = {
+        school_id: how_opened(row.school_opened_on, row.school_type_group)
+        for school_id, (row, followed) in latest.items()
+        if not followed and (row.urn_at_inspection or before_opening(row.started_on, row.school_opened_on))
+    }
+    # A followed predecessor's row gives the predecessor's opening, not the school's: looked up where a category needs it.
     direct = {
         school_id
         for school_id, (row, followed) in latest.items()
-        if bool(followed) != bool(row.urn_at_inspection) and placed_in(row.overall, row.category_of_concern)
+        if followed and not row.urn_at_inspection and placed_in(row.overall, row.category_of_concern)
     }
-    opened = {}
     if direct:
         for pk, opened_on, type_group in School.objects.filter(pk__in=direct).values_list("pk", "opened_on", "type_group"):
             opened[pk] = how_opened(opened_on, type_group)
     return {school_id: summarise(row, followed, opened.get(school_id)) for school_id, (row, followed) in latest.items()}
-
-
-ACADEMY_TYPE_GROUPS = ("Academies", "Free Schools")
-
-
-def how_opened(opened_on: date | None, type_group: str) -> str:
-    """How the school opened, from the register: 'opened as an academy on 1 April 2022'; without a date where it gives none."""
-    words = "opened as an academy" if type_group in ACADEMY_TYPE_GROUPS else "opened"
-    return f"{words} on {gov_date(opened_on)}" if opened_on else words
-
-
-# Ofsted's words for each category of concern, of the school an inspection placed in it.
-PLACED_IN = {
-    "SM": "was placed in special measures",
-    "SWK": "was judged to have serious weaknesses",
-    "RSI": "was judged to require significant improvement",
-}
-
-
-def predecessors_category(category: str, urn: int, opened: str | None = None) -> str:
-    """A predecessor's category of concern, shown for the school that replaced it: 'Its predecessor (URN 125099) was placed
-    in special measures; that ended when this school opened as an academy on 1 April 2022'. `opened` (how_opened) where the
-    category lasted until the school opened; without it, only whose the category was."""
-    code = category_code(category)
-    placed = PLACED_IN.get(code, f"was placed in a category of concern ({category_words(code)})")
-    said = f"Its predecessor (URN {urn}) {placed}"
-    return f"{said}; that ended when this school {opened}" if opened else said
 
 
 # The school list's Ofsted filter: a school's latest graded inspection, as the authority's results page counts them.
@@ -226,7 +217,7 @@ def graded_counts(schools: Iterable[School]) -> list[tuple[str, int, int | None]
     latest = latest_for_schools(schools, Framework.GRADED)
     # As Ofsted counts them: a school by its predecessor's outcome, category of concern included, though the category was not its own.
     counts = Counter((inspection.grade or "9", inspection.counted_as) for inspection in latest.values())
-    theirs = Counter((inspection.grade or "9", inspection.counted_as) for inspection in latest.values() if inspection.predecessor)
+    theirs = Counter((inspection.grade or "9", inspection.counted_as) for inspection in latest.values() if inspection.by_predecessor)
     rows = [(key[1], n, theirs[key]) for key, n in sorted(counts.items())]
     unheld = replaced_unheld([school.urn for school in schools if school.pk not in latest])
     rows.append((GRADED_CHOICES["none"], len(schools) - len(latest) - unheld, None))
@@ -251,9 +242,12 @@ def _order(inspection: Inspection) -> tuple:
 
 def summarise(inspection: Inspection, followed: int | None = None, opened: str | None = None) -> LatestInspection:
     """The inspection in a few words. `followed`: the URN of the predecessor whose inspection it is, shown for the school
-    that replaced it (latest_for_schools); `opened`: how that school opened (how_opened), where a category of concern the
-    inspection placed the predecessor in ended then."""
+    that replaced it (latest_for_schools); `opened`: how the school opened (how_opened), where the inspection was of the
+    institution it directly replaced, whose category of concern ended then: a predecessor's (`followed`, or the URN
+    inspected as), or, without either, one held under the school's own URN but dated before it opened."""
     predecessor = inspection.urn_at_inspection or followed
+    before = bool(opened) and not predecessor
+    replaced = bool(predecessor) or before
     category = category_code(inspection.category_of_concern)
     safeguarding = "" if inspection.safeguarding == NOT_EVALUATED else inspection.safeguarding.lower()
     notes = []
@@ -265,7 +259,7 @@ def summarise(inspection: Inspection, followed: int | None = None, opened: str |
             outcome = "No overall grade"
         colour = GRADE_COLOURS.get(grade, "grey")
         counted_as = outcome
-        if outcome.startswith("Inadequate:") and predecessor:
+        if outcome.startswith("Inadequate:") and replaced:
             # The category was the predecessor's, not the school's: the tag gives the grade alone, a note whose it was.
             category, outcome = placed_in(inspection.overall, inspection.category_of_concern), LEGACY_GRADES[grade]
         elif outcome.startswith("Inadequate:"):
@@ -290,16 +284,20 @@ def summarise(inspection: Inspection, followed: int | None = None, opened: str |
     if inspection.urn_at_inspection:
         # Before a conversion or re-brokering: not this school's own inspection.
         notes.append(f"Inspected as URN {inspection.urn_at_inspection} (a predecessor)")
+    if before:
+        notes.append(inspected_before_opening(opened))
     if followed and followed != inspection.urn_at_inspection:
         notes.insert(0, f"Inspected as URN {followed} (a predecessor)")
     if safeguarding:
         notes.append(f"Safeguarding standards {safeguarding}")
-    if category and predecessor:
+    if category and replaced:
         notes.append(predecessors_category(category, predecessor, opened))
     elif category:
         notes.append(f"Category of concern: {category_words(category)}")
     # Red, whatever the framework's words, where safeguarding was not met or the school was placed in a category: the
     # school itself, not a predecessor it replaced.
-    if (category and not predecessor) or safeguarding == "not met":
+    if (category and not replaced) or safeguarding == "not met":
         colour = "red"
-    return LatestInspection(inspection.started_on, inspection.framework, outcome, colour, grade, predecessor, tuple(notes), counted_as)
+    return LatestInspection(
+        inspection.started_on, inspection.framework, outcome, colour, grade, predecessor, tuple(notes), counted_as, before
+    )

@@ -9,9 +9,9 @@ from core.jinja import gov_date
 from register.models import RegisterEvent, RegisterEventKind
 
 from .history import direct_predecessors
-from .latest import how_opened, predecessors_category
 from .models import Framework, Inspection, InspectionSource, IntelligenceEntry, Severity
 from .ofsted import CATEGORIES, category_code, describe_grade, describe_type, in_published_order, ungraded_outcome
+from .replaced import before_opening, how_opened, inspected_before_opening, predecessors_category
 
 SEVERITY_COLOURS = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "grey"}
 
@@ -99,36 +99,41 @@ def judgement_lines(inspection: Inspection) -> list[str]:
 def inspection_events(school, inspections: list[Inspection]) -> list[Event]:
     """The events of the school's inspections (inspections_for), a predecessor's category of concern said to be the predecessor's."""
     ended = categories_ended_on_opening(school, inspections)
-    return [inspection_event(inspection, school.urn, ended.get(inspection.pk)) for inspection in inspections]
+    return [inspection_event(inspection, school, inspection.pk in ended) for inspection in inspections]
 
 
 def urn_inspected_as(inspection: Inspection) -> int:
     return inspection.urn_at_inspection or inspection.school.urn
 
 
-def categories_ended_on_opening(school, inspections: list[Inspection]) -> dict[int, str]:
-    """Inspection id → how the school opened (evidence.latest.how_opened), for each inspection of a direct predecessor
-    (GIAS's link, or Ofsted's URN at inspection) that placed it in a category of concern no later judgement of it
-    (graded, or a report card) replaced: the category lasted until the predecessor closed, and ended as the school
-    opened in its place. Newest first, as inspections_for gives them."""
-    theirs = [inspection for inspection in inspections if urn_inspected_as(inspection) != school.urn]
+def is_predecessors(inspection: Inspection, school) -> bool:
+    """Whether the inspection was of an institution the school replaced: inspected as another URN, or held under the
+    school's own but dated before it opened (evidence.replaced)."""
+    return urn_inspected_as(inspection) != school.urn or before_opening(inspection.started_on, school.opened_on)
+
+
+def categories_ended_on_opening(school, inspections: list[Inspection]) -> set[int]:
+    """The ids of the inspections of a direct predecessor (GIAS's link, Ofsted's URN at inspection, or the school's own
+    URN before it opened) that placed it in a category of concern no later judgement of it (graded, or a report card)
+    replaced: the category lasted until the predecessor closed, and ended as the school opened in its place. Newest
+    first, as inspections_for gives them."""
+    theirs = [inspection for inspection in inspections if is_predecessors(inspection, school)]
     if not any(inspection.category_of_concern for inspection in theirs):
-        return {}
+        return set()
     direct = set(direct_predecessors([school.urn]).get(school.urn, {}))
-    opened = how_opened(school.opened_on, school.type_group)
-    ended, judged = {}, set()
+    ended, judged = set(), set()
     for inspection in theirs:
         urn = urn_inspected_as(inspection)
         if inspection.category_of_concern and urn not in judged and (urn in direct or inspection.school_id == school.pk):
-            ended[inspection.pk] = opened
+            ended.add(inspection.pk)
         if inspection.framework != Framework.UNGRADED:
             judged.add(urn)
     return ended
 
 
-def inspection_event(inspection: Inspection, current_urn: int, opened: str | None = None) -> Event:
-    """The inspection on the school's timeline. `opened`: how the school opened, where a predecessor's category of
-    concern this inspection gave lasted until then (categories_ended_on_opening)."""
+def inspection_event(inspection: Inspection, school, category_ended: bool = False) -> Event:
+    """The inspection on the school's timeline. `category_ended`: a category of concern this inspection placed a predecessor
+    in lasted until the school opened (categories_ended_on_opening)."""
     lines = []
     if inspection.framework == Framework.GRADED and inspection.overall:
         lines.append(f"Overall effectiveness: {describe_grade(inspection.overall)}")
@@ -137,14 +142,17 @@ def inspection_event(inspection: Inspection, current_urn: int, opened: str | Non
         lines.append(f"Safeguarding standards: {inspection.safeguarding}")
     urn = urn_inspected_as(inspection)
     category = category_code(inspection.category_of_concern)
-    if category and urn == current_urn:
+    opened = how_opened(school.opened_on, school.type_group)
+    if urn != school.urn:
+        lines.append(f"Inspected as URN {urn} (a predecessor)")
+    elif before_opening(inspection.started_on, school.opened_on):
+        lines.append(inspected_before_opening(opened))
+    elif category:
         named = f"{CATEGORIES[category]} ({category})" if category in CATEGORIES else category
         lines.append(f"Category of concern: {named}")
-    if urn != current_urn:
-        lines.append(f"Inspected as URN {urn} (a predecessor)")
-        if category:
-            # The predecessor's, not the school's: no category passes to the school that replaced it.
-            lines.append(predecessors_category(category, urn, opened))
+    if category and is_predecessors(inspection, school):
+        # The predecessor's, not the school's: no category passes to the school that replaced it.
+        lines.append(predecessors_category(category, urn if urn != school.urn else None, opened if category_ended else None))
     # What a later Ofsted file corrected in this record, oldest correction first.
     lines.extend(
         f"Corrected by {change.import_run.file_name} ({gov_date(change.import_run.started_at)}): {change.field} was “{change.old_value}”"

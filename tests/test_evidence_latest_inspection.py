@@ -14,7 +14,7 @@ from register.models import LocalAuthority, School, SchoolLink, SchoolStatus
 from register.presenters import SchoolFilters, state_funded
 
 from .conftest import sign_in
-from .evidence_helpers import GIAS_2022, LINKS_2025, OFSTED_ALL, text
+from .evidence_helpers import GIAS_2021, GIAS_2022, LINKS_2025, OFSTED_ALL, text
 from .factories import GroupFactory, GroupMembershipFactory, SchoolFactory, UserFactory, grant
 from .test_evidence_inspections import GRADED, REPORT_CARD, latest_file, latest_row
 
@@ -578,3 +578,93 @@ def test_a_predecessors_category_a_later_inspection_of_it_replaced_is_not_said_t
     assert f"{BUSBRIDGE_CATEGORY}; {ENDED} on 1 April 2022" in page
     assert "Its predecessor (URN 125099) was placed in special measures Source" in page
     assert page.count(ENDED) == 1
+
+
+REIGATE = "Inspected before this school opened as an academy on 1 September 2017: the inspection of the institution it replaced"
+
+
+@pytest.fixture
+def colleges(db):
+    """The 2021 extract's 16–19 academies, each rated with the inspection of the sixth-form college it replaced, dated
+    before it opened: Reigate College (URN 145005, opened 1 September 2017; Outstanding, 22 October 2008), Esher Sixth
+    Form College (145006, opened 1 September 2019; Outstanding, 8 May 2008) and Woking College (145007, opened 1
+    September 2017; Good, 28 April 2016). Imported before the 2022 extract, as the demo does."""
+    import_file(GIAS_2021)
+    return School.objects.filter(urn__in=[145005, 145006, 145007]).order_by("urn")
+
+
+def test_a_rating_dated_before_the_school_opened_is_said_to_be_of_the_institution_it_replaced(colleges, officer):
+    reigate = colleges[0]
+    held = Inspection.objects.get(school=reigate)  # the register said it, and it is kept
+    assert (held.source, held.started_on, held.overall, held.urn_at_inspection) == (
+        InspectionSource.REGISTER,
+        date(2008, 10, 22),
+        "Outstanding",
+        None,
+    )
+    latest = latest_for_schools([reigate])[reigate.pk]
+    assert (latest.outcome, latest.colour, latest.notes, latest.predecessor) == ("Outstanding", "green", (REIGATE,), None)
+    assert latest.by_predecessor
+    page = text(officer.get(reverse("register:school-detail", args=[145005])))
+    assert f"Latest Ofsted inspection Outstanding 22 October 2008 Graded inspection (before report cards) {REIGATE}" in page
+    listed = text(officer.get(reverse("register:school-list"), {"q": "145005"}))
+    assert f"Outstanding 22 October 2008 {REIGATE}" in listed
+    trust = GroupFactory(name="Reigate College Trust")
+    GroupMembershipFactory(group=trust, school=reigate)
+    assert f"Outstanding 22 October 2008 {REIGATE}" in text(officer.get(reverse("register:trust-detail", args=[trust.uid])))
+    for name in ("evidence:school-results", "evidence:school-timeline"):
+        page = text(officer.get(reverse(name, args=[145005])))
+        assert f"Overall effectiveness: Outstanding {REIGATE}" in page, name
+    # Opened in another year, the school's own opening is said.
+    esher = latest_for_schools([colleges[1]])[colleges[1].pk]
+    assert esher.notes == (REIGATE.replace("2017", "2019"),)
+    # Importing the extract again changes nothing.
+    assert import_file(GIAS_2021).outcome == ImportOutcome.UNCHANGED
+    assert list(Inspection.objects.filter(school=reigate).values_list("pk", flat=True)) == [held.pk]
+
+
+def test_the_outcomes_count_a_school_rated_before_it_opened_by_that_rating_as_not_yet_inspected_in_its_current_form(colleges):
+    # As Ofsted's statistics count a school not yet inspected in its current form: by its predecessor's outcome.
+    assert graded_counts(colleges) == [("Outstanding", 2, 2), ("Good", 1, 1), ("No graded inspection on record", 0, None)]
+
+
+def test_an_inspection_in_ofsteds_file_dated_before_the_school_opened_is_the_institutions_it_replaced(surrey, officer):
+    # Made up: Guildford Grove Primary School opened as a sponsored academy on 1 September 2019, and Ofsted's file gives,
+    # under its URN, a graded inspection of 1 March 2019 that placed the school it replaced in special measures.
+    School.objects.filter(urn=143373).update(opened_on=date(2019, 9, 1), type_group="Academies")
+    graded = {
+        **GRADED,
+        "Latest OEIF overall effectiveness": "4",
+        "Inspection start date of latest OEIF graded inspection": "01/03/2019",
+        "URN at time of latest OEIF graded inspection": "143373",
+        "Most recent category of concern": "SM",
+    }
+    latest = guildford_grove_latest(**graded)
+    before = "Inspected before this school opened as an academy on 1 September 2019: the inspection of the institution it replaced"
+    ended = "Its predecessor was placed in special measures; that ended when this school opened as an academy on 1 September 2019"
+    assert (latest.outcome, latest.counted_as, latest.predecessor, latest.notes) == (
+        "Inadequate",
+        "Inadequate: special measures",
+        None,
+        (before, ended),
+    )
+    school = School.objects.get(urn=143373)
+    assert graded_counts([school]) == [("Inadequate: special measures", 1, 1), ("No graded inspection on record", 0, None)]
+    page = text(officer.get(reverse("register:school-detail", args=[143373])))
+    assert f"Inadequate 1 March 2019 Graded inspection (before report cards) {before} {ended}" in page
+    assert "Category of concern" not in page
+    timeline = text(officer.get(reverse("evidence:school-timeline", args=[143373])))
+    assert f"{before} {ended}" in timeline and "Category of concern" not in timeline
+
+
+def test_an_inspection_as_a_predecessors_urn_before_the_school_opened_is_said_to_be_the_predecessors_once(surrey, officer):
+    School.objects.filter(urn=143373).update(opened_on=date(2019, 9, 1), type_group="Academies")
+    graded = {
+        **GRADED,
+        "Inspection start date of latest OEIF graded inspection": "01/03/2019",
+        "URN at time of latest OEIF graded inspection": "132758",
+    }
+    assert guildford_grove_latest(**graded).notes == ("Inspected as URN 132758 (a predecessor)",)
+    timeline = text(officer.get(reverse("evidence:school-timeline", args=[143373])))
+    inspection = timeline.split("1 March 2019 :", 1)[1].split("Source:", 1)[0]
+    assert "Inspected as URN 132758 (a predecessor)" in inspection and "Inspected before this school opened" not in inspection
