@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from register.presenters import state_funded, superseded_count
 
-from .latest import REPLACED_UNHELD, graded_counts
+from .latest import REPLACED_UNHELD, graded_counts, latest_for_schools
 from .models import Framework, Inspection
 from .ofsted import category_words, in_published_order
 
@@ -22,12 +22,14 @@ class ReportCardCounts(NamedTuple):
 
 class Outcomes(NamedTuple):
     """The open state-funded schools by their latest graded inspection (graded_counts), how many of them GIAS links to a
-    successor the register does not hold (superseded_count), and by their latest report card."""
+    successor the register does not hold (superseded_count), and by their latest report card; how many of them are counted
+    by an inspection held as their own but dated before they opened (evidence.replaced)."""
 
     state_funded_count: int
     graded: list[tuple[str, int, int | None]]
     superseded: int
     report_cards: ReportCardCounts
+    before_opening: int
 
 
 # How the graded counts count a school not yet inspected in its current form: said above them on the pages, and below
@@ -55,11 +57,14 @@ def authority_outcomes(open_schools) -> Outcomes:
     ones; the authority's other establishments (independent schools, children's centres, colleges) are not counted as
     lacking an inspection."""
     inspected = open_schools.filter(state_funded())
+    counted = list(inspected.only("pk", "urn"))
+    latest = latest_for_schools(counted, Framework.GRADED)
     return Outcomes(
-        inspected.count(),
-        graded_counts(inspected.only("pk", "urn")),
+        len(counted),
+        graded_counts(counted, latest),
         superseded_count(inspected),
         report_card_counts(inspected),
+        sum(inspection.before_opening for inspection in latest.values()),
     )
 
 
@@ -85,8 +90,9 @@ def report_card_counts(schools) -> ReportCardCounts:
 def graded_notes(outcomes: Outcomes, may_import: bool = False) -> list[str]:
     """What a reader of the graded counts must know, said below them on the pages and in the downloads: how many of the
     schools counted with a category of concern were counted by a predecessor's inspection (the category was its); how
-    many replaced a school the register lacks, and so are counted apart; how many the register may hold under an old
-    URN. `may_import`: the reader can import files, and is told which would bring the schools in."""
+    many by an inspection held as their own but dated before they opened (the predecessor's too); how many replaced a
+    school the register lacks, and so are counted apart; how many the register may hold under an old URN. `may_import`:
+    the reader can import files, and is told which would bring the schools in."""
     notes = []
     categorised = sum(theirs or 0 for words, _, theirs in outcomes.graded if words.startswith("Inadequate:"))
     if categorised:
@@ -96,6 +102,13 @@ def graded_notes(outcomes: Outcomes, may_import: bool = False) -> list[str]:
             f" {'its predecessor’s inspection' if one else 'their predecessors’ inspections'}, as Ofsted counts {'it' if one else 'them'}:"
             f" {'the' if one else 'each'} category was the predecessor’s, and ended when the school opened in its current form,"
             f" so {'it is' if one else 'they are'} not in a category of concern."
+        )
+    if before := outcomes.before_opening:
+        one = before == 1
+        notes.append(
+            f"{before:,} {'school is' if one else 'schools are'} counted by an inspection held as {'its' if one else 'their'} own but"
+            f" dated before {'it' if one else 'they'} opened: the inspection of the institution {'it' if one else 'each'} replaced,"
+            f" so {'it is' if one else 'they are'} counted as not yet inspected in {'its' if one else 'their'} current form."
         )
     if unheld := sum(n for words, n, _ in outcomes.graded if words == REPLACED_UNHELD):
         one = unheld == 1

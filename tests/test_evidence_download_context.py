@@ -97,6 +97,8 @@ def test_the_downloads_give_the_inspection_outcomes_the_page_counts(client, offi
         r"<p class=\"govuk-body-s\">(\d+ of the schools counted as inadequate with a category of concern.*?)</p>", html
     )[1]
     assert categorised.startswith("5 of the schools") and (categorised,) in [row[:1] for row in sheet]
+    before = re.search(r"<p class=\"govuk-body-s\">(\d+ schools are counted by an inspection held as their own.*?)</p>", html)[1]
+    assert before.startswith("3 schools") and (before,) in [row[:1] for row in sheet]
     assert (
         sheet[len(table)] == (None,) * 5 and "counted by the latest graded inspection of the school it replaced" in sheet[len(table) + 1][0]
     )

@@ -623,9 +623,16 @@ def test_a_rating_dated_before_the_school_opened_is_said_to_be_of_the_institutio
     assert list(Inspection.objects.filter(school=reigate).values_list("pk", flat=True)) == [held.pk]
 
 
-def test_the_outcomes_count_a_school_rated_before_it_opened_by_that_rating_as_not_yet_inspected_in_its_current_form(colleges):
+def test_the_outcomes_count_a_school_rated_before_it_opened_by_that_rating_as_not_yet_inspected_in_its_current_form(colleges, officer):
     # As Ofsted's statistics count a school not yet inspected in its current form: by its predecessor's outcome.
     assert graded_counts(colleges) == [("Outstanding", 2, 2), ("Good", 1, 1), ("No graded inspection on record", 0, None)]
+    # Below the authority's counts, why these schools are in the last column.
+    said = (
+        "3 schools are counted by an inspection held as their own but dated before they opened: the inspection of the"
+        " institution each replaced, so they are counted as not yet inspected in their current form."
+    )
+    for name in ("evidence:authority-results", "register:authority-detail", "evidence:authority-statistics"):
+        assert said in text(officer.get(reverse(name, args=[936]))), name
 
 
 def test_an_inspection_in_ofsteds_file_dated_before_the_school_opened_is_the_institutions_it_replaced(surrey, officer):
