@@ -1,8 +1,11 @@
 """The register's lists and pages show a school's latest inspection from its history, not GIAS's legacy rating."""
 
+import io
+import json
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -626,7 +629,6 @@ def test_a_rating_dated_before_the_school_opened_is_said_to_be_of_the_institutio
 def test_the_outcomes_count_a_school_rated_before_it_opened_by_that_rating_as_not_yet_inspected_in_its_current_form(colleges, officer):
     # As Ofsted's statistics count a school not yet inspected in its current form: by its predecessor's outcome.
     assert graded_counts(colleges) == [("Outstanding", 2, 2), ("Good", 1, 1), ("No graded inspection on record", 0, None)]
-    # Below the authority's counts, why these schools are in the last column.
     said = (
         "3 schools are counted by an inspection held as their own but dated before they opened: the inspection of the"
         " institution each replaced, so they are counted as not yet inspected in their current form."
@@ -675,3 +677,46 @@ def test_an_inspection_as_a_predecessors_urn_before_the_school_opened_is_said_to
     timeline = text(officer.get(reverse("evidence:school-timeline", args=[143373])))
     inspection = timeline.split("1 March 2019 :", 1)[1].split("Source:", 1)[0]
     assert "Inspected as URN 132758 (a predecessor)" in inspection and "Inspected before this school opened" not in inspection
+
+
+def school_command(urn) -> dict:
+    out = io.StringIO()
+    call_command("school", str(urn), "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_school_command_says_how_the_pages_describe_and_count_the_latest_inspection(busbridge, colleges):
+    said = f"{BUSBRIDGE_CATEGORY}; {ENDED} on 1 April 2022"
+    printed = school_command(149037)
+    # The stored inspections as they were, the predecessor's category with them.
+    assert [(i["urn"], i["category_of_concern"]) for i in printed["inspections"]][0] == (125099, "SWK")
+    assert (
+        printed["latest"]
+        == printed["latest_graded"]
+        == {
+            "started_on": "2021-10-07",
+            "framework": "graded",
+            "outcome": "Inadequate",
+            "notes": ["Inspected as URN 125099 (a predecessor)", said],
+            "counted_as": "Inadequate: serious weaknesses",
+            "counted_by_predecessor": True,
+            "predecessor_urn": 125099,
+        }
+    )
+    printed = school_command(145005)
+    assert printed["latest"] == {
+        "started_on": "2008-10-22",
+        "framework": "graded",
+        "outcome": "Outstanding",
+        "notes": [REIGATE],
+        "counted_as": "Outstanding",
+        "counted_by_predecessor": True,
+        "predecessor_urn": None,
+    }
+    out = io.StringIO()
+    call_command("school", "145005", stdout=out)
+    assert f"  Latest: Outstanding, 2008-10-22; {REIGATE}\n" in out.getvalue() and "Latest graded" not in out.getvalue()
+    # A school's own inspection.
+    printed = school_command(125028)  # Prior Heath Infant School: a report card, and before it a graded inspection of its own
+    assert (printed["latest"]["outcome"], printed["latest"]["counted_by_predecessor"]) == ("Report card", False)
+    assert (printed["latest_graded"]["counted_as"], printed["latest_graded"]["notes"]) == ("Good", [])

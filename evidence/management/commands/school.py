@@ -1,4 +1,5 @@
-"""`manage.py school URN [--json]`: a school's register facts, every figure and its inspections."""
+"""`manage.py school URN [--json]`: a school's register facts, every figure and its inspections, and its latest inspection
+as the pages describe and count it."""
 
 import json
 from collections import defaultdict
@@ -6,8 +7,9 @@ from collections import defaultdict
 from django.core.management.base import BaseCommand, CommandError
 
 from evidence.history import history
+from evidence.latest import LatestInspection, latest_for_schools
 from evidence.meta import meanings
-from evidence.models import Measure, Source, Status, academic_year
+from evidence.models import Framework, Measure, Source, Status, academic_year
 from evidence.ofsted import in_published_order
 from evidence.presenters import Point, chosen_points, display, every_school_point
 from evidence.timeline import inspections_for
@@ -79,8 +81,13 @@ class Command(BaseCommand):
             code: [{"key_stage": m.key_stage, "column": m.column, "years": list(m.years), "description": m.description} for m in found]
             for code, found in sorted(meanings({code: list(years) for code, years in points.items()}).items())
         }
+        # The latest inspection as the school's page gives it, and the latest graded one, by which the outcome tables count it.
+        latest = {
+            "latest": _described(latest_for_schools([school]).get(school.pk)),
+            "latest_graded": _described(latest_for_schools([school], Framework.GRADED).get(school.pk)),
+        }
         if options["json"]:
-            document = {"school": facts, "observations": observations, "descriptions": descriptions, "inspections": inspections}
+            document = {"school": facts, "observations": observations, "descriptions": descriptions, "inspections": inspections, **latest}
             self.stdout.write(json.dumps(document, indent=2))
             return
         self.stdout.write(f"{school.name} (URN {school.urn}), {school.la.name}; history: {', '.join(map(str, urns))}")
@@ -90,6 +97,26 @@ class Command(BaseCommand):
             self.stdout.write(f"  {measures[code].label}: {row}")
         for i in inspections:
             self.stdout.write(f"  Inspection {i['started_on']} ({i['framework']}): {i['overall'] or i['type']}")
+        for name, described in latest.items():
+            if described and (name == "latest" or described != latest["latest"]):  # the latest graded, where it is another
+                said = "".join(f"; {note}" for note in described["notes"])
+                self.stdout.write(f"  {name.replace('_', ' ').capitalize()}: {described['outcome']}, {described['started_on']}{said}")
+
+
+def _described(latest: LatestInspection | None) -> dict | None:
+    """An inspection as the pages give it (evidence.latest.summarise): the tag's words and the notes beneath them; the
+    outcome the authority's tables count it as (graded only), and whether by the inspection of the school it replaced."""
+    if latest is None:
+        return None
+    return {
+        "started_on": latest.on.isoformat(),
+        "framework": latest.framework,
+        "outcome": latest.outcome,
+        "notes": list(latest.notes),
+        "counted_as": latest.counted_as,
+        "counted_by_predecessor": latest.by_predecessor,
+        "predecessor_urn": latest.predecessor,
+    }
 
 
 def _entry(p: Point) -> dict:
