@@ -519,18 +519,25 @@ def test_the_authoritys_outcomes_count_a_successor_as_ofsted_does_and_say_the_ca
         assert "ended when the school opened in its current form" in page, name
 
 
-def test_a_school_inspected_as_its_predecessor_in_special_measures_is_not_said_to_be_in_them(surrey, officer):
-    # The monthly file gives the last graded inspection with the URN the school had then. Made up: Guildford Grove
-    # Primary School (inspected as an academy in 2018) opened as a sponsored academy on 1 September 2019.
+def guildford_grove_academy_latest(urn_at_inspection: int, **row):
+    """Made up: Guildford Grove Primary School (inspected as an academy in 2018) opened as a sponsored academy on 1 September
+    2019, and the monthly file gives its last graded inspection, of 1 March 2019, with the URN inspected as."""
     School.objects.filter(urn=143373).update(opened_on=date(2019, 9, 1), type_name="Academy sponsor led")
     graded = {
         **GRADED,
-        "Latest OEIF overall effectiveness": "4",
         "Inspection start date of latest OEIF graded inspection": "01/03/2019",
-        "URN at time of latest OEIF graded inspection": "132758",
-        "Most recent category of concern": "SM",
+        "URN at time of latest OEIF graded inspection": str(urn_at_inspection),
+        **row,
     }
-    latest = guildford_grove_latest(**graded)
+    return guildford_grove_latest(**graded)
+
+
+SPECIAL_MEASURES = {"Latest OEIF overall effectiveness": "4", "Most recent category of concern": "SM"}
+
+
+def test_a_school_inspected_as_its_predecessor_in_special_measures_is_not_said_to_be_in_them(surrey, officer):
+    # The monthly file gives the last graded inspection with the URN the school had then.
+    latest = guildford_grove_academy_latest(132758, **SPECIAL_MEASURES)
     assert (latest.outcome, latest.counted_as, latest.predecessor) == ("Inadequate", "Inadequate: special measures", 132758)
     said = (
         "Its predecessor (URN 132758) was placed in special measures; that ended when this school opened as an academy on 1 September 2019"
@@ -638,17 +645,9 @@ def test_the_outcomes_count_a_school_rated_before_it_opened_by_that_rating_as_no
 
 
 def test_an_inspection_in_ofsteds_file_dated_before_the_school_opened_is_the_institutions_it_replaced(surrey, officer):
-    # Made up: Guildford Grove Primary School opened as a sponsored academy on 1 September 2019, and Ofsted's file gives,
-    # under its URN, a graded inspection of 1 March 2019 that placed the school it replaced in special measures.
-    School.objects.filter(urn=143373).update(opened_on=date(2019, 9, 1), type_group="Academies")
-    graded = {
-        **GRADED,
-        "Latest OEIF overall effectiveness": "4",
-        "Inspection start date of latest OEIF graded inspection": "01/03/2019",
-        "URN at time of latest OEIF graded inspection": "143373",
-        "Most recent category of concern": "SM",
-    }
-    latest = guildford_grove_latest(**graded)
+    # Ofsted's file gives, under the school's own URN, an inspection before it opened that placed the school it replaced
+    # in special measures.
+    latest = guildford_grove_academy_latest(143373, **SPECIAL_MEASURES)
     before = "Inspected before this school opened as an academy on 1 September 2019: the inspection of the institution it replaced"
     ended = "Its predecessor was placed in special measures; that ended when this school opened as an academy on 1 September 2019"
     assert (latest.outcome, latest.counted_as, latest.predecessor, latest.notes) == (
@@ -667,13 +666,7 @@ def test_an_inspection_in_ofsteds_file_dated_before_the_school_opened_is_the_ins
 
 
 def test_an_inspection_as_a_predecessors_urn_before_the_school_opened_is_said_to_be_the_predecessors_once(surrey, officer):
-    School.objects.filter(urn=143373).update(opened_on=date(2019, 9, 1), type_group="Academies")
-    graded = {
-        **GRADED,
-        "Inspection start date of latest OEIF graded inspection": "01/03/2019",
-        "URN at time of latest OEIF graded inspection": "132758",
-    }
-    assert guildford_grove_latest(**graded).notes == ("Inspected as URN 132758 (a predecessor)",)
+    assert guildford_grove_academy_latest(132758).notes == ("Inspected as URN 132758 (a predecessor)",)
     timeline = text(officer.get(reverse("evidence:school-timeline", args=[143373])))
     inspection = timeline.split("1 March 2019 :", 1)[1].split("Source:", 1)[0]
     assert "Inspected as URN 132758 (a predecessor)" in inspection and "Inspected before this school opened" not in inspection
