@@ -164,7 +164,8 @@ def inspection_event(inspection: Inspection, school, category_ended: bool = Fals
         # (a good school's short inspection) that left the rating as it was. (An Ofsted file that says otherwise of
         # the inspection makes it that file's.)
         title = "Ofsted rating in the register"
-        lines.append("Dated by the school's latest inspection, which may have been an ungraded one that left the rating as it was.")
+        whose = "the institution this school replaced" if is_predecessors(inspection, school) else "the school"
+        lines.append(f"Dated by the latest inspection of {whose}, which may have been an ungraded one that left the rating as it was.")
     elif inspection.inspection_type:
         title = f"Ofsted: {describe_type(inspection.inspection_type, judged=judged)}"
     else:

@@ -597,7 +597,7 @@ def test_the_timeline_tells_a_rating_change_once_with_the_inspection_that_made_i
     assert "Overall effectiveness: Good" in page and "The register's rating before: Outstanding" in page
     # GIAS dates a rating by the school's latest inspection, graded or not: the timeline does not call it a graded one.
     assert page.count("Ofsted rating in the register") == 2 and "Ofsted inspection" not in page
-    assert "Dated by the school's latest inspection, which may have been an ungraded one that left the rating as it was." in page
+    assert "Dated by the latest inspection of the school, which may have been an ungraded one that left the rating as it was." in page
 
 
 FULL_NEXT = "so the next inspection will be a full inspection (section 5)"

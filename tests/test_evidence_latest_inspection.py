@@ -625,6 +625,10 @@ def test_a_rating_dated_before_the_school_opened_is_said_to_be_of_the_institutio
     for name in ("evidence:school-results", "evidence:school-timeline"):
         page = text(officer.get(reverse(name, args=[145005])))
         assert f"Overall effectiveness: Outstanding {REIGATE}" in page, name
+    # The register dates such a rating by the replaced institution's latest inspection, not the school's own.
+    timeline = text(officer.get(reverse("evidence:school-timeline", args=[145005])))
+    assert "Dated by the latest inspection of the institution this school replaced, which may have been an ungraded" in timeline
+    assert "Dated by the latest inspection of the school," not in timeline
     # Opened in another year, the school's own opening is said.
     esher = latest_for_schools([colleges[1]])[colleges[1].pk]
     assert esher.notes == (REIGATE.replace("2017", "2019"),)
