@@ -201,14 +201,17 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
             if change.old_value and change.import_run_id not in corrected_by[change.occurred_on]:
                 inspected[change.occurred_on].lines.append(f"The register's rating before: {change.old_value}")
             continue
+        # Where the register does not date a change, it is placed when the register recorded it, and headed with what
+        # is known: between the two entries, or on or before the later. An earlier URN's change says whose it was.
+        lines = [change.change, "The register does not say exactly when."] if change.on_or_before else [change.change]
+        if change.school_id != school.id:
+            lines.insert(0, f"{change.school.name} (URN {change.school.urn}), a predecessor of this school")
         events.append(
             Event(
                 change.occurred_on,
                 "register",
                 change.get_kind_display(),
-                # Where the register does not date a change, it is placed when the register recorded it, and headed
-                # with what is known: between the two entries, or on or before the later.
-                [change.change, "The register does not say exactly when."] if change.on_or_before else [change.change],
+                lines,
                 "Register",
                 "grey",
                 change.import_run.file_name,

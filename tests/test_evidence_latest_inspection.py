@@ -359,6 +359,26 @@ def test_an_academy_not_yet_inspected_shows_its_predecessors_latest_inspection_s
     assert "7 October 2021" in timeline
 
 
+def test_the_timeline_says_whose_a_predecessors_register_changes_were(client, db):
+    # Busbridge Infant School (URN 125099) changed its age range, trust and headteacher, then closed on 31 March 2022;
+    # the academy that replaced it (URN 149037) opened the next day. Its timeline tells the predecessor's changes as
+    # the predecessor's, not as changes of a school that closed the day before it opened.
+    import_file(GIAS_2021)
+    import_file(GIAS_2022)
+    import_file(LINKS_2025, la_codes=[936])
+    user = UserFactory(email="officer@surrey.example")
+    grant(user, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    sign_in(client, user)
+    whose = "Busbridge Infant School (URN 125099), a predecessor of this school"
+    page = text(client.get(reverse("evidence:school-timeline", args=[149037])))
+    assert f"31 March 2022 : Closed Register {whose} from “Open” to “For Academy”" in page
+    assert f"Left a trust Register {whose} “Godalming Learning Trust” The register does not say exactly when." in page
+    assert page.count(whose) == 4  # its closure and three changes the register does not date exactly
+    assert "1 April 2022 : Opened Register Source" in page  # the academy's own opening
+    # On the predecessor's own timeline, its changes are its own.
+    assert "a predecessor of this school" not in text(client.get(reverse("evidence:school-timeline", args=[125099])))
+
+
 def test_a_free_school_which_replaced_no_school_has_no_inspection_until_its_own(officer):
     free = School.objects.filter(urn=149037).get()
     free.type_name, free.urn = "Free schools", 149999  # no link names it, so no school it replaced
