@@ -13,7 +13,7 @@ from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record
 from partnership.models import Body, BodyKind
-from register.models import TRUST_KINDS, Group, LocalAuthority, School
+from register.models import TRUST_KINDS, Group, LocalAuthority, School, SchoolLink
 
 DEMO_DIR = settings.BASE_DIR / "demo"
 MANIFEST = DEMO_DIR / "manifest.txt"
@@ -64,7 +64,10 @@ DEMO_NAMES = {
 
 
 def _targets(authority: LocalAuthority) -> dict[Role, list]:
-    open_schools = School.objects.filter(la=authority).open()
+    # Not a school GIAS's links say was replaced since the register's extract: its page would open by saying it may have closed.
+    replaced = SchoolLink.objects.filter(link_type__startswith="Successor").values("urn")
+    named_as_predecessor = SchoolLink.objects.filter(link_type__startswith="Predecessor").values("linked_urn")
+    open_schools = School.objects.filter(la=authority).open().exclude(urn__in=replaced).exclude(urn__in=named_as_predecessor)
     primary = open_schools.filter(phase="Primary", pupils__isnull=False).order_by("urn").first() or open_schools.order_by("urn").first()
     trust = (
         Group.objects.filter(kind__in=TRUST_KINDS, memberships__school__la=authority, memberships__left_on__isnull=True)
@@ -77,9 +80,9 @@ def _targets(authority: LocalAuthority) -> dict[Role, list]:
     )
     if created and primary is not None:
         body.schools.add(*open_schools.filter(phase="Primary").order_by("urn")[:30])
-    # A link adviser has a caseload: the demo school and a few more maintained schools.
+    # A link adviser has a caseload: the demo school and a few more maintained schools, with results to look at.
     caseload = [primary] + list(
-        open_schools.filter(type_group="Local authority maintained schools")
+        open_schools.filter(type_group="Local authority maintained schools", phase__in=["Primary", "Secondary"])
         .exclude(pk=getattr(primary, "pk", None))
         .order_by("urn")[: ADVISER_CASELOAD - 1]
     )
