@@ -168,9 +168,12 @@ def _scale(ticks: list[float], y) -> Markup:
 
 
 def legend(lines: list[Line]) -> Markup:
-    """The chart's key: each line's name beside a sample of it (colour, pattern and marker), as a list."""
+    """The chart's key: each line's name beside a sample of it (colour, pattern and marker), as a list; not a line with
+    no figure to draw (a school whose every figure is 'not applicable'), which the chart does not show."""
     items = []
     for line in lines:
+        if all(value is None for value in line.points.values()):
+            continue
         stroke = f'<line x1="0" x2="36" y1="6" y2="6" stroke="{line.colour}" stroke-width="3"{_dash(line)}/>' if line.joined else ""
         sample = (
             '<svg xmlns="http://www.w3.org/2000/svg" class="cg-legend__sample" viewBox="0 0 36 12" width="36" height="12" '

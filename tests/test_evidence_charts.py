@@ -170,3 +170,15 @@ def test_everything_a_chart_draws_stands_out_from_the_page_and_the_figures_from_
     for colour in (SCHOOL_COLOUR, LA_COLOUR, ENGLAND_COLOUR):
         assert contrast(colour) >= 3
         assert contrast(colour) > contrast(GRID_COLOUR)
+
+
+def test_the_key_leaves_out_a_line_with_no_figure_to_draw():
+    """A 16–19 academy's census figures are all 'not applicable': its chart draws its authority and England only, and so
+    does the key, which would otherwise name a school the chart does not show."""
+    from evidence.charts import legend
+
+    school = Line("This school", {2019: None, 2023: None}, SCHOOL_COLOUR)
+    authority = Line("Surrey", {2019: 12.9, 2023: 14.3}, LA_COLOUR, marker="square")
+    key = str(legend([school, authority]))
+    assert "Surrey" in key and "This school" not in key
+    assert marker_shapes(key).keys() == {LA_COLOUR}
