@@ -645,6 +645,10 @@ def test_a_rating_dated_before_the_school_opened_is_said_to_be_of_the_institutio
     for name in ("evidence:school-results", "evidence:school-timeline"):
         page = text(officer.get(reverse(name, args=[145005])))
         assert f"Overall effectiveness: Outstanding {REIGATE}" in page, name
+    # Its students' results are not imported, and the page says so rather than seeming unfinished.
+    results = text(officer.get(reverse("evidence:school-results", args=[145005])))
+    assert "Results at 16 to 18 (A levels and other qualifications taken in a sixth form or college) are not among" in results
+    assert "not among the data sets" not in text(officer.get(reverse("evidence:school-results", args=[125099])))
     # The register dates such a rating by the replaced institution's latest inspection, not the school's own.
     timeline = text(officer.get(reverse("evidence:school-timeline", args=[145005])))
     assert "Dated by the latest inspection of the institution this school replaced, which may have been an ungraded" in timeline

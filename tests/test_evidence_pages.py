@@ -102,6 +102,11 @@ def test_results_page_shows_figures_la_and_england_with_sources(client, surrey):
     assert "published under URN 132758" in html  # 2016/17 came from the predecessor
     assert "<svg" in html and 'role="img"' in html
     assert "style=" not in html.split("<main", 1)[1]  # the CSP forbids inline styles
+    # A gap's row in the latest figures is named once, by its label, with no tag repeating that it is a gap.
+    gap = (
+        'href="#m-ks2_rwm_expected_gap">Disadvantaged gap: reading, writing and maths at the expected standard (percentage points)</a></td>'
+    )
+    assert gap in html
 
 
 @pytest.mark.parametrize(
