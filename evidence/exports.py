@@ -42,11 +42,11 @@ HEADER = [
 ]
 
 
-def authority_rows(authority, schools, series_list: list[Series]):
-    """The authority's and England's figures for the key measures (as the overview page shows them, with no URN),
-    then every school's, one row per measure, year and source; a school's with its LAESTAB and phase, to filter by.
-    `series_list` is the page's: presenters.authority_series."""
-    yield from _rows(_area_figures(authority, series_list))
+def authority_rows(areas: list[tuple], schools):
+    """The authority's and England's figures for the key measures (`areas`: area_figures, as the overview page shows
+    them, with no URN), then every school's, one row per measure, year and source; a school's with its LAESTAB and phase,
+    to filter by."""
+    yield from _rows(areas)
     rows = (
         Observation.objects.filter(school__in=schools, measure__key=True)
         .order_by("school__name", "school__urn", "measure__order", "year", "source")
@@ -55,11 +55,12 @@ def authority_rows(authority, schools, series_list: list[Series]):
     yield from _rows(rows.iterator(chunk_size=5000))
 
 
-def _area_figures(authority, series_list: list[Series]):
+def area_figures(authority, series_list: list[Series]) -> list[tuple]:
     """The authority's and England's figures as the overview shows them, for each key measure the authority has
     figures for and for its pupils' ethnic groups (every year, where the page gives the latest): England's as
     published, and for a year it is given only phase by phase, each phase's; a progress score's national average by
-    definition, which DfE leaves blank, said to be so."""
+    definition, which DfE leaves blank, said to be so. `series_list` is the page's: presenters.authority_series. Found
+    once for a download, for its rows (authority_rows) and the years its notes are about (download_years)."""
     # England's only beside a measure the page shows: one the authority has figures for.
     shown = [series.measure.code for series in series_list]
     ethnicity = ethnic_groups(authority.code)
@@ -80,8 +81,7 @@ def _area_figures(authority, series_list: list[Series]):
             figures.append((Area.ENGLAND, order, code, year, series.england_by_definition, Status.VALUE, None, None, "", False))
     # The authority's first, then England's; England's phases after its own figure for the same measure and year.
     figures.sort(key=lambda figure: (figure[0] != Area.LA, figure[1], figure[3], figure[0], figure[7] or 0))
-    for area, _, *rest in figures:
-        yield ("", authority.name if area == Area.LA else Area(area).label, None, "", *rest)
+    return [("", authority.name if area == Area.LA else Area(area).label, None, "", *rest) for area, _, *rest in figures]
 
 
 def _rows(figures):
@@ -164,15 +164,15 @@ NOTES_WIDTHS = {"A": 30, "B": 48, "C": 22, "D": 22, "E": 100}
 MEASURE_ORDER = {spec.code: order for order, spec in enumerate(MEASURES)}
 
 
-def download_notes(authority, schools, series_list: list[Series]) -> list[list]:
-    """The rows of NOTES_HEADER for the download of authority_rows, as the results page says them."""
-    return list(note_rows(download_years(authority, schools, series_list), without_authority_figure(authority.code, series_list)))
+def download_notes(authority, schools, series_list: list[Series], areas: list[tuple]) -> list[list]:
+    """The rows of NOTES_HEADER for the download of authority_rows (`areas`: area_figures), as the results page says them."""
+    return list(note_rows(download_years(areas, schools), without_authority_figure(authority.code, series_list)))
 
 
-def download_years(authority, schools, series_list: list[Series]) -> dict[str, set[int]]:
-    """Measure code → the years authority_rows gives figures for, the authority's, England's or a school's."""
+def download_years(areas: list[tuple], schools) -> dict[str, set[int]]:
+    """Measure code → the years authority_rows gives figures for, the authority's, England's (`areas`) or a school's."""
     years = defaultdict(set)
-    for figure in _area_figures(authority, series_list):
+    for figure in areas:
         years[figure[4]].add(figure[5])
     held = Observation.objects.filter(school__in=schools, measure__key=True).order_by().values_list("measure__code", "year").distinct()
     for code, year in held:

@@ -427,12 +427,13 @@ def authority_results_download(request, code, fmt):
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority)
     series_list = authority_series(authority.code)
-    rows = exports.authority_rows(authority, schools, series_list)
+    areas = exports.area_figures(authority, series_list)
+    rows = exports.authority_rows(areas, schools)
     record(AuditAction.EXPORT, request=request, obj=authority, format=fmt)
     name = f"{slugify(authority.name)}-results"  # "Bristol, City of": bristol-city-of-results
     if fmt == "xlsx":
         # Beside the figures, what the page says beside them: the notes on them, and the schools' inspection outcomes.
-        notes = exports.notes_sheet(exports.download_notes(authority, schools, series_list))
+        notes = exports.notes_sheet(exports.download_notes(authority, schools, series_list, areas))
         sheets = [notes, exports.outcomes_sheet(authority_outcomes(schools.open()))]
         return _attachment(exports.as_xlsx(rows, f"{authority.name} results", sheets), XLSX, f"{name}.xlsx")
     return _attachment(exports.as_csv(rows), CSV, f"{name}.csv")
@@ -445,7 +446,9 @@ def authority_table_csv(request, code, table):
     schools = School.objects.visible_to(request.user).filter(la=authority)
     record(AuditAction.EXPORT, request=request, obj=authority, format="csv", table=table)
     if table == "notes":
-        body = exports.as_csv(exports.download_notes(authority, schools, authority_series(authority.code)), exports.NOTES_HEADER)
+        series_list = authority_series(authority.code)
+        notes = exports.download_notes(authority, schools, series_list, exports.area_figures(authority, series_list))
+        body = exports.as_csv(notes, exports.NOTES_HEADER)
         name = "results-notes"
     else:
         body = exports.as_csv(exports.outcome_rows(authority_outcomes(schools.open())), exports.OUTCOMES_HEADER)

@@ -113,6 +113,18 @@ def test_the_graded_outcomes_add_up_to_the_state_funded_schools(client, officer)
     assert sum(int(row[3]) for row in graded) == School.objects.filter(la__code=936).open().filter(state_funded()).count()
 
 
+def test_the_xlsx_download_works_out_the_authoritys_and_englands_figures_once(client, officer, monkeypatch):
+    """Its figures and the years its notes are about come from one reading of the authority's and England's figures."""
+    from evidence import exports
+
+    calls = []
+    found = exports.area_figures
+    monkeypatch.setattr(exports, "area_figures", lambda *args: calls.append(args) or found(*args))
+    sign_in(client, officer)
+    assert {"Notes", "Inspection outcomes"} < set(sheets(client))
+    assert len(calls) == 1
+
+
 def add_surreys_2021_22_figure():
     """Surrey's reading, writing and maths for 2021/22, the first year after the pandemic (the demo files stop at 2018/19)."""
     run = ImportRun.objects.create(file_name="2021-2022-936-ks2final.csv", checksum="1" * 64, outcome=ImportOutcome.SUCCEEDED)
