@@ -1,6 +1,7 @@
 """An authority's figures as CSV or XLSX: its own and England's, then each school's, one row per measure and year, with the source.
-Beside them, as the results page gives them: the notes on those figures (the breaks between years, and the measures the authority
-has no figure of), and the schools by inspection outcome (sheets of the XLSX, and CSV files of their own)."""
+Beside them, as the results page gives them: the notes on those figures (how the inspection outcomes are counted, the breaks
+between years, and the measures the authority has no figure of), and the schools by inspection outcome (sheets of the XLSX, and
+CSV files of their own)."""
 
 import csv
 import io
@@ -159,14 +160,18 @@ class Sheet(NamedTuple):
     below: tuple[str, ...] = ()
 
 
-NOTES_HEADER = ["Measure code", "Measure", "Break between", "Years", "What happened"]  # a break's; or the lack of a figure's
+# A break's; or the lack of a figure's; or, with no measure code, what the page says of the inspection outcomes' counts.
+NOTES_HEADER = ["Measure code", "Measure", "Break between", "Years", "What happened"]
 NOTES_WIDTHS = {"A": 30, "B": 48, "C": 22, "D": 22, "E": 100}
 MEASURE_ORDER = {spec.code: order for order, spec in enumerate(MEASURES)}
 
 
-def download_notes(authority, schools, series_list: list[Series], areas: list[tuple]) -> list[list]:
-    """The rows of NOTES_HEADER for the download of authority_rows (`areas`: area_figures), as the results page says them."""
-    return list(note_rows(download_years(areas, schools), without_authority_figure(authority.code, series_list)))
+def download_notes(authority, schools, series_list: list[Series], areas: list[tuple], outcomes: Outcomes) -> list[list]:
+    """The rows of NOTES_HEADER for the download of authority_rows (`areas`: area_figures), as the results page says them:
+    first, a row for each sentence it gives with the counts of `outcomes`, which the outcomes' own table (outcome_rows)
+    has no place for; then the notes on the measures' figures (note_rows)."""
+    counted = [["", OUTCOMES, "", "", sentence] for sentence in outcome_notes(outcomes)]
+    return [*counted, *note_rows(download_years(areas, schools), without_authority_figure(authority.code, series_list))]
 
 
 def download_years(areas: list[tuple], schools) -> dict[str, set[int]]:
@@ -204,6 +209,7 @@ def notes_sheet(rows: list[list]) -> Sheet:
 # below them, each in the page's words.
 OUTCOMES_HEADER = ["Inspection", "Area", "Outcome", "Schools", "Of which not yet inspected in their current form"]
 OUTCOMES_WIDTHS = {"A": 48, "B": 30, "C": 72, "D": 10, "E": 24}
+OUTCOMES = "Inspection outcomes"  # the sheet's name, and the topic of the notes on its counts
 GRADED = "Latest graded inspection (overall effectiveness)"
 REPORT_CARD = "Report card (from November 2025)"
 
@@ -227,9 +233,14 @@ def outcome_rows(outcomes: Outcomes):
         yield [REPORT_CARD, "", "In a category of concern", 0, None]
 
 
+def outcome_notes(outcomes: Outcomes) -> list[str]:
+    """What the pages say with the outcome counts, for a reader of the download: how a school not yet inspected in its
+    current form is counted, that report cards have no overall grade, and graded_notes."""
+    return [f"{COUNTED_BY_PREDECESSOR} Report cards have no overall grade.", *graded_notes(outcomes)]
+
+
 def outcomes_sheet(outcomes: Outcomes) -> Sheet:
-    below = [f"{COUNTED_BY_PREDECESSOR} Report cards have no overall grade.", *graded_notes(outcomes)]  # as the pages say them
-    return Sheet("Inspection outcomes", OUTCOMES_HEADER, outcome_rows(outcomes), OUTCOMES_WIDTHS, tuple(below))
+    return Sheet(OUTCOMES, OUTCOMES_HEADER, outcome_rows(outcomes), OUTCOMES_WIDTHS, tuple(outcome_notes(outcomes)))
 
 
 def as_csv(rows, header=HEADER) -> bytes:

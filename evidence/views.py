@@ -433,22 +433,24 @@ def authority_results_download(request, code, fmt):
     name = f"{slugify(authority.name)}-results"  # "Bristol, City of": bristol-city-of-results
     if fmt == "xlsx":
         # Beside the figures, what the page says beside them: the notes on them, and the schools' inspection outcomes.
-        notes = exports.notes_sheet(exports.download_notes(authority, schools, series_list, areas))
-        sheets = [notes, exports.outcomes_sheet(authority_outcomes(schools.open()))]
+        outcomes = authority_outcomes(schools.open())
+        notes = exports.notes_sheet(exports.download_notes(authority, schools, series_list, areas, outcomes))
+        sheets = [notes, exports.outcomes_sheet(outcomes)]
         return _attachment(exports.as_xlsx(rows, f"{authority.name} results", sheets), XLSX, f"{name}.xlsx")
     return _attachment(exports.as_csv(rows), CSV, f"{name}.csv")
 
 
 def authority_table_csv(request, code, table):
     """As CSV, a table of the results page that the figures' CSV, one table, leaves out: the notes on its figures ("notes":
-    breaks between years, measures without an authority figure), or the open state-funded schools by inspection outcome."""
+    how the inspection outcomes are counted, breaks between years, measures without an authority figure), or the open
+    state-funded schools by inspection outcome."""
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority)
     record(AuditAction.EXPORT, request=request, obj=authority, format="csv", table=table)
     if table == "notes":
         series_list = authority_series(authority.code)
-        notes = exports.download_notes(authority, schools, series_list, exports.area_figures(authority, series_list))
-        body = exports.as_csv(notes, exports.NOTES_HEADER)
+        areas, outcomes = exports.area_figures(authority, series_list), authority_outcomes(schools.open())
+        body = exports.as_csv(exports.download_notes(authority, schools, series_list, areas, outcomes), exports.NOTES_HEADER)
         name = "results-notes"
     else:
         body = exports.as_csv(exports.outcome_rows(authority_outcomes(schools.open())), exports.OUTCOMES_HEADER)

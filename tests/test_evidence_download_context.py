@@ -1,7 +1,9 @@
-"""What an authority's downloads give beside its figures, as its results page gives it: the breaks between years (the XLSX's
-"Notes" sheet, and a CSV of their own) and the schools by inspection outcome (its "Inspection outcomes" sheet, and a CSV)."""
+"""What an authority's downloads give beside its figures, as its results page gives it: the notes on them, how the inspection
+outcomes are counted and the breaks between years (the XLSX's "Notes" sheet, and a CSV of their own), and the schools by
+inspection outcome (its "Inspection outcomes" sheet, and a CSV)."""
 
 import csv
+import html as markup
 import io
 import re
 
@@ -111,6 +113,30 @@ def test_the_graded_outcomes_add_up_to_the_state_funded_schools(client, officer)
     sign_in(client, officer)
     graded = [row for row in csv_table(client, "authority-outcomes-csv")[1:] if row[0] == GRADED]
     assert sum(int(row[3]) for row in graded) == School.objects.filter(la__code=936).open().filter(state_funded()).count()
+
+
+def test_the_notes_csv_says_what_the_page_says_with_the_inspection_outcomes(client, officer):
+    """The outcomes CSV is one table, for a program to read: what the page says with its counts (of Surrey's, those counted by a
+    predecessor's category of concern, and the three 16–19 academies counted by the inspection of the sixth-form college each
+    replaced, dated before they opened) comes first in the notes, a row each, as below the Excel file's outcomes table."""
+    from evidence.outcomes import COUNTED_BY_PREDECESSOR
+
+    sign_in(client, officer)
+    notes = csv_table(client, "authority-results-notes-csv")
+    counted = [row for row in notes[1:] if row[1] == "Inspection outcomes"]
+    assert notes[1 : len(counted) + 1] == counted and {tuple(row[0:1] + row[2:4]) for row in counted} == {("", "", "")}
+    said = [row[4] for row in counted]
+    html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
+    below = html.split("Open state-funded schools by their latest graded inspection (overall effectiveness)", 2)[2].split("<h3", 1)[0]
+    paragraphs = [markup.unescape(words) for words in re.findall(r'<p class="govuk-body-s">(.*?)</p>', below, re.S)]
+    assert said == [f"{COUNTED_BY_PREDECESSOR} Report cards have no overall grade.", *paragraphs]
+    assert said[1].startswith("5 of the schools counted as inadequate") and said[2].startswith("3 schools are counted by an inspection")
+    assert "the notes on the figures shown on this page (how the inspection outcomes are counted, breaks between years" in html
+    book = sheets(client)
+    assert [as_text(row) for row in book["Notes"]] == notes
+    assert [row[0] for row in book["Inspection outcomes"][-len(said) :]] == said
+    # The outcomes CSV stays a table of counts.
+    assert all(len(row) == 5 and row[3].isdigit() for row in csv_table(client, "authority-outcomes-csv")[1:])
 
 
 def test_the_xlsx_download_works_out_the_authoritys_and_englands_figures_once(client, officer, monkeypatch):
