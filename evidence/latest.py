@@ -139,10 +139,15 @@ def _summarised(latest: dict) -> dict[int, LatestInspection]:
     replaced, whose category of concern ended then: where the school was inspected as its predecessor (the row's URN at
     inspection), its predecessor was followed, or the row, under the school's own URN, is dated before it opened; not
     where the followed predecessor was itself inspected as an earlier one, whose category ended before."""
+    dated_before = {  # held under the school's own URN, but the inspection of the institution it replaced
+        school_id
+        for school_id, (row, followed) in latest.items()
+        if not followed and not row.urn_at_inspection and before_opening(row.started_on, row.school_opened_on)
+    }
     opened = {
         school_id: how_opened(row.school_opened_on, row.school_type_group)
         for school_id, (row, followed) in latest.items()
-        if not followed and (row.urn_at_inspection or before_opening(row.started_on, row.school_opened_on))
+        if not followed and (row.urn_at_inspection or school_id in dated_before)
     }
     # A followed predecessor's row gives the predecessor's opening, not the school's: looked up where a category needs it.
     direct = {
@@ -153,7 +158,10 @@ def _summarised(latest: dict) -> dict[int, LatestInspection]:
     if direct:
         for pk, opened_on, type_group in School.objects.filter(pk__in=direct).values_list("pk", "opened_on", "type_group"):
             opened[pk] = how_opened(opened_on, type_group)
-    return {school_id: summarise(row, followed, opened.get(school_id)) for school_id, (row, followed) in latest.items()}
+    return {
+        school_id: summarise(row, followed, opened.get(school_id), before_opening=school_id in dated_before)
+        for school_id, (row, followed) in latest.items()
+    }
 
 
 # The school list's Ofsted filter: a school's latest graded inspection, as the authority's results page counts them.
@@ -241,14 +249,16 @@ def _order(inspection: Inspection) -> tuple:
     return inspection.started_on, own, SAYS_MOST.get(inspection.framework, -1), inspection.id
 
 
-def summarise(inspection: Inspection, followed: int | None = None, opened: str | None = None) -> LatestInspection:
+def summarise(
+    inspection: Inspection, followed: int | None = None, opened: str | None = None, *, before_opening: bool = False
+) -> LatestInspection:
     """The inspection in a few words. `followed`: the URN of the predecessor whose inspection it is, shown for the school
     that replaced it (latest_for_schools); `opened`: how the school opened (how_opened), where the inspection was of the
     institution it directly replaced, whose category of concern ended then: a predecessor's (`followed`, or the URN
-    inspected as), or, without either, one held under the school's own URN but dated before it opened."""
+    inspected as), or one held under the school's own URN but dated before it opened; `before_opening`: whether it is
+    the latter (replaced.before_opening, with neither a URN inspected as nor `followed`), which `opened` must then say."""
     predecessor = inspection.urn_at_inspection or followed
-    before = bool(opened) and not predecessor
-    replaced = bool(predecessor) or before
+    replaced = bool(predecessor) or before_opening
     category = category_code(inspection.category_of_concern)
     safeguarding = "" if inspection.safeguarding == NOT_EVALUATED else inspection.safeguarding.lower()
     notes = []
@@ -285,7 +295,7 @@ def summarise(inspection: Inspection, followed: int | None = None, opened: str |
     if inspection.urn_at_inspection:
         # Before a conversion or re-brokering: not this school's own inspection.
         notes.append(f"Inspected as URN {inspection.urn_at_inspection} (a predecessor)")
-    if before:
+    if before_opening:
         notes.append(inspected_before_opening(opened))
     if followed and followed != inspection.urn_at_inspection:
         notes.insert(0, f"Inspected as URN {followed} (a predecessor)")
@@ -300,5 +310,5 @@ def summarise(inspection: Inspection, followed: int | None = None, opened: str |
     if (category and not replaced) or safeguarding == "not met":
         colour = "red"
     return LatestInspection(
-        inspection.started_on, inspection.framework, outcome, colour, grade, predecessor, tuple(notes), counted_as, before
+        inspection.started_on, inspection.framework, outcome, colour, grade, predecessor, tuple(notes), counted_as, before_opening
     )
