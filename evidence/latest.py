@@ -216,14 +216,12 @@ def _predecessors_latest_graded() -> Subquery:
     return Subquery(theirs.order_by("-started_on", "-school__urn").values("overall")[:1])
 
 
-def graded_counts(schools: Iterable[School], latest: dict[int, LatestInspection] | None = None) -> list[tuple[str, int, int | None]]:
-    """(outcome, number of schools, how many of them by a predecessor's inspection) by their latest graded
-    inspection (latest_for_schools, or `latest` where already found), best grade first; none made up for report cards. A
+def graded_counts(schools: list[School], latest: dict[int, LatestInspection]) -> list[tuple[str, int, int | None]]:
+    """(outcome, number of schools, how many of them by a predecessor's inspection) by their latest graded inspection
+    (`latest`: what latest_for_schools(schools, Framework.GRADED) found), best grade first; none made up for report cards. A
     grade given as a digit and in words counts once ('4' with SM is the register's 'Special Measures'). Last, the schools
     with none on record; apart from them, where there are any, those that replaced a school the register does not hold,
     whose inspection would count."""
-    schools = list(schools)
-    latest = latest_for_schools(schools, Framework.GRADED) if latest is None else latest
     # As Ofsted counts them: a school by its predecessor's outcome, category of concern included, though the category was not its own.
     counts = Counter((inspection.grade or "9", inspection.counted_as) for inspection in latest.values())
     theirs = Counter((inspection.grade or "9", inspection.counted_as) for inspection in latest.values() if inspection.by_predecessor)

@@ -3,7 +3,8 @@
 import re
 from pathlib import Path
 
-from evidence.models import AreaObservation, Inspection, Measure, Observation, StatisticalNeighbour
+from evidence.latest import graded_counts, latest_for_schools
+from evidence.models import AreaObservation, Framework, Inspection, Measure, Observation, StatisticalNeighbour
 
 DATA = Path(__file__).resolve().parent.parent / "demo" / "evidence"
 REGISTER = DATA.parent / "register"
@@ -26,6 +27,12 @@ EVIDENCE_MODELS = (Observation, AreaObservation, Inspection, StatisticalNeighbou
 
 def snapshot():
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in EVIDENCE_MODELS}
+
+
+def graded_counts_of(schools) -> list[tuple[str, int, int | None]]:
+    """The schools counted by their latest graded inspections, as the authority's outcomes count them (graded_counts)."""
+    schools = list(schools)
+    return graded_counts(schools, latest_for_schools(schools, Framework.GRADED))
 
 
 def without_rows(path: Path, marker: str, out: Path) -> Path:

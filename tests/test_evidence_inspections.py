@@ -8,14 +8,13 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from evidence.latest import graded_counts
 from evidence.models import Framework, Inspection, InspectionSource
 from evidence.ofsted import ungraded_outcome
 from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import School
 
-from .evidence_helpers import GIAS_2021, GIAS_2022, LINKS_2025, OFSTED_ALL, snapshot
+from .evidence_helpers import GIAS_2021, GIAS_2022, LINKS_2025, OFSTED_ALL, graded_counts_of, snapshot
 
 # The monthly "latest inspections" layout (DOMAIN.md §2), in a different order, with an extra column.
 LATEST_HEADER = [
@@ -313,7 +312,7 @@ def test_a_graded_inspection_that_is_the_rows_latest_takes_its_details_and_categ
     four = latest_row(125037, "The Grange", **{**graded, **made_up})
     import_file(latest_file([four]), file_name="latest-2.csv")
     schools = School.objects.filter(urn__in=[146527, 142083, 143373, 125037, 125028])
-    assert graded_counts(schools) == [
+    assert graded_counts_of(schools) == [
         ("Outstanding", 1, 0),  # Prior Heath, 2007
         ("Good", 1, 0),
         ("Inadequate", 1, 0),  # The Grange's made-up 2024 inspection: no category given

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import Role
-from evidence.latest import GRADED_CHOICES, graded_as, graded_counts, latest_for_schools, latest_inspections, summarise
+from evidence.latest import GRADED_CHOICES, graded_as, latest_for_schools, latest_inspections, summarise
 from evidence.models import Framework, Inspection, InspectionSource
 from imports.models import ImportOutcome, ImportRun
 from imports.services import import_file
@@ -17,7 +17,7 @@ from register.models import LocalAuthority, School, SchoolLink, SchoolStatus
 from register.presenters import SchoolFilters, state_funded
 
 from .conftest import sign_in
-from .evidence_helpers import GIAS_2021, GIAS_2022, LINKS_2025, OFSTED_ALL, text
+from .evidence_helpers import GIAS_2021, GIAS_2022, LINKS_2025, OFSTED_ALL, graded_counts_of, text
 from .factories import GroupFactory, GroupMembershipFactory, SchoolFactory, UserFactory, grant
 from .test_evidence_inspections import GRADED, REPORT_CARD, latest_file, latest_row
 
@@ -350,7 +350,7 @@ def test_an_academy_not_yet_inspected_shows_its_predecessors_latest_inspection_s
     page = text(officer.get(reverse("register:school-detail", args=[149037])))
     assert "Latest Ofsted inspection Inadequate 7 October 2021 Graded inspection (before report cards) Inspected as URN 125099" in page
     # The authority's count of outcomes counts it the same way, and says it is a predecessor's.
-    assert graded_counts(School.objects.filter(urn=149037)) == [
+    assert graded_counts_of(School.objects.filter(urn=149037)) == [
         ("Inadequate: serious weaknesses", 1, 1),
         ("No graded inspection on record", 0, None),
     ]
@@ -385,7 +385,7 @@ def test_a_free_school_which_replaced_no_school_has_no_inspection_until_its_own(
     free.save()
     assert not free.inspections.exists()
     assert free.pk not in latest_for_schools([free])
-    assert graded_counts([free]) == [("No graded inspection on record", 1, None)]
+    assert graded_counts_of([free]) == [("No graded inspection on record", 1, None)]
 
 
 def test_an_open_predecessor_is_not_followed(officer):
@@ -522,10 +522,10 @@ def test_the_academys_pages_give_no_category_of_concern_tag_for_its_predecessors
 
 
 def test_the_authoritys_outcomes_count_a_successor_as_ofsted_does_and_say_the_category_is_not_its_own(busbridge, officer):
-    counts = graded_counts(School.objects.filter(urn=149037))
+    counts = graded_counts_of(School.objects.filter(urn=149037))
     assert counts == [("Inadequate: serious weaknesses", 1, 1), ("No graded inspection on record", 0, None)]
     counted = School.objects.filter(la__code=936).open().filter(state_funded())
-    inadequate = {words: (n, theirs) for words, n, theirs in graded_counts(counted) if words.startswith("Inadequate:")}
+    inadequate = {words: (n, theirs) for words, n, theirs in graded_counts_of(counted) if words.startswith("Inadequate:")}
     by_predecessors = sum(theirs for _, theirs in inadequate.values())
     assert inadequate["Inadequate: serious weaknesses"][1] >= 1
     said = (
@@ -567,7 +567,7 @@ def test_a_school_inspected_as_its_predecessor_in_special_measures_is_not_said_t
     assert latest_for_schools([school])[school.pk] == latest
     page = text(officer.get(reverse("evidence:school-timeline", args=[143373])))
     assert f"Inspected as URN 132758 (a predecessor) {said}" in page and "Category of concern" not in page
-    assert graded_counts([school]) == [("Inadequate: special measures", 1, 1), ("No graded inspection on record", 0, None)]
+    assert graded_counts_of([school]) == [("Inadequate: special measures", 1, 1), ("No graded inspection on record", 0, None)]
 
 
 def test_a_predecessors_report_card_category_is_not_shown_as_the_schools(surrey):
@@ -663,7 +663,7 @@ def test_a_rating_dated_before_the_school_opened_is_said_to_be_of_the_institutio
 
 def test_the_outcomes_count_a_school_rated_before_it_opened_by_that_rating_as_not_yet_inspected_in_its_current_form(colleges, officer):
     # As Ofsted's statistics count a school not yet inspected in its current form: by its predecessor's outcome.
-    assert graded_counts(colleges) == [("Outstanding", 2, 2), ("Good", 1, 1), ("No graded inspection on record", 0, None)]
+    assert graded_counts_of(colleges) == [("Outstanding", 2, 2), ("Good", 1, 1), ("No graded inspection on record", 0, None)]
     said = (
         "3 schools are counted by an inspection held as their own but dated before they opened: the inspection of the"
         " institution each replaced, so they are counted as not yet inspected in their current form."
@@ -685,7 +685,7 @@ def test_an_inspection_in_ofsteds_file_dated_before_the_school_opened_is_the_ins
         (before, ended),
     )
     school = School.objects.get(urn=143373)
-    assert graded_counts([school]) == [("Inadequate: special measures", 1, 1), ("No graded inspection on record", 0, None)]
+    assert graded_counts_of([school]) == [("Inadequate: special measures", 1, 1), ("No graded inspection on record", 0, None)]
     page = text(officer.get(reverse("register:school-detail", args=[143373])))
     assert f"Inadequate 1 March 2019 Graded inspection (before report cards) {before} {ended}" in page
     assert "Category of concern" not in page
