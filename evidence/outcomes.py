@@ -5,7 +5,8 @@ from typing import NamedTuple
 
 from register.presenters import state_funded, superseded_count
 
-from .latest import REPLACED_UNHELD, graded_counts, latest_for_schools
+from .graded import REPLACED_UNHELD, graded_counts
+from .latest import latest_for_schools
 from .models import Framework, Inspection
 from .ofsted import category_words, in_published_order
 

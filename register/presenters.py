@@ -9,7 +9,7 @@ from django.db.models.functions import Lower, Replace
 from django.db.models.lookups import Contains
 
 from core.numbers import whole_number
-from evidence.latest import graded_as, graded_choice
+from evidence.graded import graded_as, graded_choice
 from evidence.models import Inspection
 
 from .models import School, SchoolLink, SchoolStatus

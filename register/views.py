@@ -8,7 +8,8 @@ from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from audit.services import audited_view
 from core.school_pages import confidential_school
-from evidence.latest import GRADED_CHOICES, latest_for_schools
+from evidence.graded import GRADED_CHOICES
+from evidence.latest import latest_for_schools
 from evidence.models import Framework
 from evidence.outcomes import authority_outcomes, graded_notes
 

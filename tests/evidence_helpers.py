@@ -3,7 +3,8 @@
 import re
 from pathlib import Path
 
-from evidence.latest import graded_counts, latest_for_schools
+from evidence.graded import graded_counts
+from evidence.latest import latest_for_schools
 from evidence.models import AreaObservation, Framework, Inspection, Measure, Observation, StatisticalNeighbour
 
 DATA = Path(__file__).resolve().parent.parent / "demo" / "evidence"

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import Role
-from evidence.latest import GRADED_CHOICES, graded_as, latest_for_schools, latest_inspections, summarise
+from evidence.graded import GRADED_CHOICES, graded_as
+from evidence.latest import latest_for_schools, latest_inspections, summarise
 from evidence.models import Framework, Inspection, InspectionSource
 from imports.models import ImportOutcome, ImportRun
 from imports.services import import_file

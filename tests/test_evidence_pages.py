@@ -952,7 +952,7 @@ def test_reading_writing_and_maths_are_named_in_words_in_every_measure():
 def test_the_outcomes_table_counts_apart_the_schools_that_replaced_one_the_register_does_not_hold(client, surrey):
     """Weydon School (an academy since 2011) has no graded inspection of its own; the school it replaced, URN 125254,
     closed before the register's extract of open schools, so its inspection cannot be counted for it."""
-    from evidence.latest import REPLACED_UNHELD
+    from evidence.graded import REPLACED_UNHELD
 
     assert graded_counts_of(School.objects.filter(urn=136531)) == [("No graded inspection on record", 0, None), (REPLACED_UNHELD, 1, None)]
     sign_in(client, surrey)
