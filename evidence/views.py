@@ -21,6 +21,7 @@ from register.models import LocalAuthority, School
 from . import exports
 from .catalogue import GROUPS, PUPILS
 from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
+from .download_context import NOTES_HEADER, OUTCOMES_HEADER, download_notes, notes_sheet, outcome_rows, outcomes_sheet
 from .forms import CorrectionForm, IntelligenceForm, WithdrawalForm, changed_fields, entry_answers
 from .history import history, history_urns
 from .models import Area, IntelligenceEntry, IntelligenceKind, Severity
@@ -434,8 +435,8 @@ def authority_results_download(request, code, fmt):
     if fmt == "xlsx":
         # Beside the figures, what the page says beside them: the notes on them, and the schools' inspection outcomes.
         outcomes = authority_outcomes(schools.open())
-        notes = exports.notes_sheet(exports.download_notes(authority, schools, series_list, areas, outcomes))
-        sheets = [notes, exports.outcomes_sheet(outcomes)]
+        notes = notes_sheet(download_notes(authority, schools, series_list, areas, outcomes))
+        sheets = [notes, outcomes_sheet(outcomes)]
         return _attachment(exports.as_xlsx(rows, f"{authority.name} results", sheets), XLSX, f"{name}.xlsx")
     return _attachment(exports.as_csv(rows), CSV, f"{name}.csv")
 
@@ -450,10 +451,10 @@ def authority_table_csv(request, code, table):
     if table == "notes":
         series_list = authority_series(authority.code)
         areas, outcomes = exports.area_figures(authority, series_list), authority_outcomes(schools.open())
-        body = exports.as_csv(exports.download_notes(authority, schools, series_list, areas, outcomes), exports.NOTES_HEADER)
+        body = exports.as_csv(download_notes(authority, schools, series_list, areas, outcomes), NOTES_HEADER)
         name = "results-notes"
     else:
-        body = exports.as_csv(exports.outcome_rows(authority_outcomes(schools.open())), exports.OUTCOMES_HEADER)
+        body = exports.as_csv(outcome_rows(authority_outcomes(schools.open())), OUTCOMES_HEADER)
         name = "inspection-outcomes"
     return _attachment(body, CSV, f"{slugify(authority.name)}-{name}.csv")
 

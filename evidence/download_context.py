@@ -1,0 +1,95 @@
+"""What an authority's downloads give beside its figures, as its results page gives it: the notes on those figures (how the
+inspection outcomes are counted, the breaks between years, and the measures the authority has no figure of), and the schools
+by inspection outcome; each a sheet of the XLSX (exports.as_xlsx), and a CSV file of its own."""
+
+from collections import defaultdict
+
+from .breaks import breaks_in
+from .catalogue import BY_CODE, MEASURES
+from .exports import Sheet
+from .models import Observation
+from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_SCALE, Outcomes, graded_notes
+from .presenters import Series, without_authority_figure
+from .trends import BreakNote
+
+# A break's; or the lack of a figure's; or, with no measure code, what the page says of the inspection outcomes' counts.
+NOTES_HEADER = ["Measure code", "Measure", "Break between", "Years", "What happened"]
+NOTES_WIDTHS = {"A": 30, "B": 48, "C": 22, "D": 22, "E": 100}
+MEASURE_ORDER = {spec.code: order for order, spec in enumerate(MEASURES)}
+
+
+def download_notes(authority, schools, series_list: list[Series], areas: list[tuple], outcomes: Outcomes) -> list[list]:
+    """The rows of NOTES_HEADER for the download of authority_rows (`areas`: area_figures), as the results page says them:
+    first, a row for each sentence it gives with the counts of `outcomes`, which the outcomes' own table (outcome_rows)
+    has no place for; then the notes on the measures' figures (note_rows)."""
+    counted = [["", OUTCOMES, "", "", sentence] for sentence in outcome_notes(outcomes)]
+    return [*counted, *note_rows(download_years(areas, schools), without_authority_figure(authority.code, series_list))]
+
+
+def download_years(areas: list[tuple], schools) -> dict[str, set[int]]:
+    """Measure code → the years authority_rows gives figures for, the authority's, England's (`areas`) or a school's."""
+    years = defaultdict(set)
+    for figure in areas:
+        years[figure[4]].add(figure[5])
+    held = Observation.objects.filter(school__in=schools, measure__key=True).order_by().values_list("measure__code", "year").distinct()
+    for code, year in held:
+        years[code].add(year)
+    return years
+
+
+def note_rows(years: dict[str, set[int]], without_figure=()):
+    """Measure by measure, a row of NOTES_HEADER saying why the authority has no figure of it, for each of `without_figure`
+    (presenters.without_authority_figure); then one for each break among the years it has figures for (breaks.breaks_in),
+    the oldest first: as the results pages say them, in the list of such measures and beside each chart and table."""
+    why = {measure.code: reason for measure, reason in without_figure}
+    for code in sorted(years.keys() | why.keys(), key=lambda code: (MEASURE_ORDER.get(code, len(MEASURE_ORDER)), code)):
+        spec = BY_CODE.get(code)
+        if code in why:
+            yield [code, spec.label if spec else code, "", "", why[code]]
+        for before, after, between in breaks_in(code, years.get(code, ())):
+            for brk in between:
+                note = BreakNote(before, after, brk)
+                yield [code, spec.label if spec else code, note.between, note.years, brk.reason]
+
+
+def notes_sheet(rows: list[list]) -> Sheet:
+    return Sheet("Notes", NOTES_HEADER, rows, NOTES_WIDTHS)
+
+
+# The results page's outcome tables, one row for each of their cells: the graded inspections' (Outcome, Schools, Of which
+# not yet inspected in their current form), then the report cards' areas (each area by each of its words) and the list
+# below them, each in the page's words.
+OUTCOMES_HEADER = ["Inspection", "Area", "Outcome", "Schools", "Of which not yet inspected in their current form"]
+OUTCOMES_WIDTHS = {"A": 48, "B": 30, "C": 72, "D": 10, "E": 24}
+OUTCOMES = "Inspection outcomes"  # the sheet's name, and the topic of the notes on its counts
+GRADED = "Latest graded inspection (overall effectiveness)"
+REPORT_CARD = "Report card (from November 2025)"
+
+
+def outcome_rows(outcomes: Outcomes):
+    """A row of OUTCOMES_HEADER for each count the results page gives of the open state-funded schools."""
+    for words, n, theirs in outcomes.graded:
+        yield [GRADED, "", words, n, theirs]
+    cards = outcomes.report_cards
+    yield [REPORT_CARD, "", "Schools with a report card", cards.count, None]
+    if not cards.count:
+        return
+    for area, counts in cards.areas.items():
+        for words in REPORT_CARD_SCALE:
+            yield [REPORT_CARD, area, words, counts.get(words, 0), None]
+    for words, n in cards.safeguarding.items():
+        yield [REPORT_CARD, "", f"Safeguarding standards {words.lower()}", n, None]
+    for words, n in cards.categories.items():
+        yield [REPORT_CARD, "", f"In a category of concern: {words}", n, None]
+    if not cards.categories:
+        yield [REPORT_CARD, "", "In a category of concern", 0, None]
+
+
+def outcome_notes(outcomes: Outcomes) -> list[str]:
+    """What the pages say with the outcome counts, for a reader of the download: how a school not yet inspected in its
+    current form is counted, that report cards have no overall grade, and graded_notes."""
+    return [f"{COUNTED_BY_PREDECESSOR} Report cards have no overall grade.", *graded_notes(outcomes)]
+
+
+def outcomes_sheet(outcomes: Outcomes) -> Sheet:
+    return Sheet(OUTCOMES, OUTCOMES_HEADER, outcome_rows(outcomes), OUTCOMES_WIDTHS, tuple(outcome_notes(outcomes)))
