@@ -774,6 +774,13 @@ def test_the_ks2_gap_names_the_national_other_pupils_it_is_measured_against(clie
     assert "Disadvantaged pupils: % at the expected standard in reading, writing and maths (this school): 57% (2016/17)." in gap
     assert "Other pupils: % at the expected standard in reading, writing and maths (this school): 74% (2016/17)." in gap
     assert f"Other pupils nationally, against whom the gap is measured: {national.value:.0f}% (2016/17)." in gap
+    # The figures are those of the gap's own latest year, not each one's latest: Portesbery School's 2018/19 file gives
+    # its other pupils' figure (suppressed) but neither its disadvantaged pupils' nor its gap, whose latest is 2017/18.
+    portesbery = client.get(reverse("evidence:school-results", args=[125474])).content.decode()
+    gap = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section(portesbery, "ks2_rwm_expected_gap"))))
+    assert "Disadvantaged pupils: % at the expected standard in reading, writing and maths (this school): suppressed (2017/18)." in gap
+    assert "Other pupils: % at the expected standard in reading, writing and maths (this school): suppressed (2017/18)." in gap
+    assert "(2018/19)." not in gap
     # Its table's count of pupils is of the disadvantaged pupils, as its heading says.
     assert table_rows(section(html, "ks2_rwm_expected_gap"))[0][-2:] == ["Disadvantaged pupils", "Source"]
     assert table_rows(section(html, "ks2_rwm_expected"))[0][-2:] == ["Pupils", "Source"]
