@@ -113,10 +113,10 @@ def graded_notes(outcomes: Outcomes, may_import: bool = False) -> list[str]:
         )
     if unheld := sum(n for words, n, _ in outcomes.graded if words == REPLACED_UNHELD):
         one = unheld == 1
+        # How such a school is counted (COUNTED_BY_PREDECESSOR) is said with the table already.
         note = (
-            "A school not yet inspected in its current form is counted by the inspection of the school it replaced, as Ofsted"
-            f" counts it. {unheld:,} {'school' if one else 'schools'} replaced a school the register does not hold, so"
-            f" {'it is' if one else 'they are'} counted apart."
+            f"{unheld:,} {'school' if one else 'schools'} replaced a school the register does not hold, whose inspection"
+            f" {'it' if one else 'they'} would be counted by, so {'it is' if one else 'they are'} counted apart."
         )
         if may_import:
             by = "it by its predecessor's inspection" if one else "them by their predecessors' inspections"

@@ -11,7 +11,7 @@ from core.school_pages import confidential_school
 from evidence.graded import GRADED_CHOICES
 from evidence.latest import latest_for_schools
 from evidence.models import Framework
-from evidence.outcomes import authority_outcomes, graded_notes
+from evidence.outcomes import COUNTED_BY_PREDECESSOR, authority_outcomes, graded_notes
 
 from . import maps
 from .models import (
@@ -222,6 +222,7 @@ def authority_detail(request, code):
         "by_type_group": by("type_group"),
         "graded": outcomes.graded,
         "graded_notes": graded_notes(outcomes, scope.is_la_admin),
+        "counted_by_predecessor": COUNTED_BY_PREDECESSOR,
         "trusts": trusts[:20],
         "academy_trust_count": sum(1 for trust in trusts if trust["kind"] in ACADEMY_TRUST_KINDS),
         "map_svg": maps.authority_svg(authority),

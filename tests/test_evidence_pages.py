@@ -974,7 +974,14 @@ def test_the_outcomes_table_counts_apart_the_schools_that_replaced_one_the_regis
     assert (counts["No graded inspection on record"], counts[REPLACED_UNHELD]) == ("11", "14")
     # Why they are apart, for every reader; what to import, for those who can (an officer cannot).
     advice = "Importing a GIAS extract that includes closed schools would count them by their predecessors&#39; inspections."
-    assert "14 schools replaced a school the register does not hold, so they are counted apart." in page and advice not in page
+    apart = "14 schools replaced a school the register does not hold, whose inspection they would be counted by, so they are counted apart."
+    assert apart in page and advice not in page
+    # How a school not yet inspected in its current form is counted is said once, above the table, on each page that counts.
+    counted = "A school that Ofsted has not yet inspected in its current form (an academy, converter or sponsored) is counted by"
+    assert page.count(counted) == 1 and page.index(counted) < page.index(REPLACED_UNHELD)
+    register = client.get(reverse("register:authority-detail", args=[936])).content.decode()
+    assert register.count(counted) == 1 and register.index(counted) < register.index(REPLACED_UNHELD) and apart in register
+    assert "From each school" not in register
     admin = UserFactory(email="admin@surrey.example")
     grant(admin, Role.LA_ADMIN, School.objects.get(urn=136531).la)
     sign_in(client, admin)
