@@ -131,7 +131,10 @@ def test_the_notes_csv_says_what_the_page_says_with_the_inspection_outcomes(clie
     paragraphs = [markup.unescape(words) for words in re.findall(r'<p class="govuk-body-s">(.*?)</p>', below, re.S)]
     assert said == [f"{COUNTED_BY_PREDECESSOR} Report cards have no overall grade.", *paragraphs]
     assert said[1].startswith("5 of the schools counted as inadequate") and said[2].startswith("3 schools are counted by an inspection")
-    assert "the notes on the figures shown on this page (how the inspection outcomes are counted, breaks between years" in html
+    assert (
+        "the notes on its figures (how the inspection outcomes are counted, breaks between years in the authority’s, England’s or a school’s"
+        in html
+    )
     book = sheets(client)
     assert [as_text(row) for row in book["Notes"]] == notes
     assert [row[0] for row in book["Inspection outcomes"][-len(said) :]] == said
