@@ -11,7 +11,7 @@ from register.models import School, SchoolLink, SchoolStatus
 from .history import direct_predecessors
 from .latest import LatestInspection
 from .models import Framework, Inspection
-from .ofsted import legacy_grade
+from .ofsted_words import legacy_grade
 
 # The school list's Ofsted filter: a school's latest graded inspection, as the authority's results page counts them.
 GRADED_CHOICES = {

@@ -30,7 +30,8 @@ from imports.registry import Counts
 from register.models import School
 
 from .models import Framework, Inspection, InspectionChange, InspectionSource
-from .ofsted import CATEGORY_OF_RATING, given_names, legacy_grade
+from .ofsted_merge import given_names
+from .ofsted_words import CATEGORY_OF_RATING, legacy_grade
 from .store import CHUNK, note_linked_schools_not_held
 
 INSERTED = ("framework", "started_on", "ended_on", "published_on", "inspection_number", "inspection_type", "overall")

@@ -22,7 +22,7 @@ from register.models import School, SchoolStatus
 
 from .history import direct_predecessors
 from .models import Framework, Inspection, InspectionSource
-from .ofsted import (
+from .ofsted_words import (
     LEGACY_GRADES,
     NOT_EVALUATED,
     category_code,

@@ -8,7 +8,7 @@ from register.presenters import state_funded, superseded_count
 from .graded import REPLACED_UNHELD, graded_counts
 from .latest import latest_for_schools
 from .models import Framework, Inspection
-from .ofsted import category_words, in_published_order
+from .ofsted_words import category_words, in_published_order
 
 
 class ReportCardCounts(NamedTuple):

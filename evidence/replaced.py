@@ -13,7 +13,7 @@ from datetime import date
 
 from core.jinja import gov_date
 
-from .ofsted import category_code, category_words
+from .ofsted_words import category_code, category_words
 
 ACADEMY_TYPE_GROUPS = ("Academies", "Free Schools")
 

@@ -10,7 +10,7 @@ from register.models import RegisterEvent, RegisterEventKind
 
 from .history import direct_predecessors
 from .models import Framework, Inspection, InspectionSource, IntelligenceEntry, Severity
-from .ofsted import CATEGORIES, category_code, describe_grade, describe_type, in_published_order, ungraded_outcome
+from .ofsted_words import CATEGORIES, category_code, describe_grade, describe_type, in_published_order, ungraded_outcome
 from .replaced import before_opening, how_opened, inspected_before_opening, predecessors_category
 
 SEVERITY_COLOURS = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "grey"}

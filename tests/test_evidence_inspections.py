@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.models import Framework, Inspection, InspectionSource
-from evidence.ofsted import ungraded_outcome
+from evidence.ofsted_words import ungraded_outcome
 from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import School

@@ -924,7 +924,7 @@ def test_the_xlsx_download_keeps_texts_as_text_figures_in_their_places_and_the_h
 def test_a_report_cards_areas_come_in_ofsteds_order_whatever_order_they_are_stored_in(client, surrey):
     """PostgreSQL keeps JSON keys in an order of its own: the pages and the command put them back in Ofsted's."""
     from evidence.models import Framework, Inspection
-    from evidence.ofsted import REPORT_CARD_AREAS
+    from evidence.ofsted_words import REPORT_CARD_AREAS
 
     card = Inspection.objects.get(school__urn=125037, framework=Framework.REPORT_CARD)
     ofsteds = [area for area in REPORT_CARD_AREAS.values() if area in card.judgements]

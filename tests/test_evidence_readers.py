@@ -5,6 +5,8 @@ import pytest
 
 from evidence import catalogue, ofsted, readers
 from evidence.models import Status
+from evidence.ofsted_cells import parse_date
+from evidence.ofsted_words import describe_grade, describe_outcome
 from imports.registry import ImportRefused
 
 from .evidence_helpers import KS2, KS4
@@ -92,28 +94,28 @@ def test_ofsted_headers_are_matched_loosely():
 
 
 def test_ofsted_dates():
-    assert ofsted.parse_date("09/12/2025", 2, "x").isoformat() == "2025-12-09"
-    assert ofsted.parse_date("2025-12-09", 2, "x").isoformat() == "2025-12-09"
-    assert ofsted.parse_date("NULL", 2, "x") is None
+    assert parse_date("09/12/2025", 2, "x").isoformat() == "2025-12-09"
+    assert parse_date("2025-12-09", 2, "x").isoformat() == "2025-12-09"
+    assert parse_date("NULL", 2, "x") is None
     with pytest.raises(ImportRefused):
-        ofsted.parse_date("9 Dec", 2, "x")
+        parse_date("9 Dec", 2, "x")
 
 
 def test_a_graded_outcome_in_words_or_digits_reads_the_same():
-    assert ofsted.describe_outcome("4", "SM") == ofsted.describe_outcome("Special Measures", "") == "Inadequate: special measures"
-    assert ofsted.describe_outcome("Serious Weaknesses", "") == "Inadequate: serious weaknesses"
-    assert ofsted.describe_outcome("4", "") == "Inadequate"
-    assert ofsted.describe_outcome("4", "Special measures") == ofsted.describe_outcome("4", "sm") == "Inadequate: special measures"
-    assert ofsted.describe_outcome("4", "RSI") == "Inadequate: requires significant improvement"
-    assert ofsted.describe_outcome("2", "SM") == ofsted.describe_outcome("good", "") == "Good"  # a category goes with inadequate only
-    assert ofsted.describe_outcome("Not judged", "") == "Not judged"
-    assert ofsted.describe_outcome("", "") == "Not judged"
+    assert describe_outcome("4", "SM") == describe_outcome("Special Measures", "") == "Inadequate: special measures"
+    assert describe_outcome("Serious Weaknesses", "") == "Inadequate: serious weaknesses"
+    assert describe_outcome("4", "") == "Inadequate"
+    assert describe_outcome("4", "Special measures") == describe_outcome("4", "sm") == "Inadequate: special measures"
+    assert describe_outcome("4", "RSI") == "Inadequate: requires significant improvement"
+    assert describe_outcome("2", "SM") == describe_outcome("good", "") == "Good"  # a category goes with inadequate only
+    assert describe_outcome("Not judged", "") == "Not judged"
+    assert describe_outcome("", "") == "Not judged"
 
 
 def test_legacy_grades_are_described_in_words():
-    assert ofsted.describe_grade("2") == "Good (2)"
-    assert ofsted.describe_grade("Serious Weaknesses") == "Inadequate (the register gives “Serious Weaknesses”)"
-    assert ofsted.describe_grade("Requires improvement") == "Requires improvement"
+    assert describe_grade("2") == "Good (2)"
+    assert describe_grade("Serious Weaknesses") == "Inadequate (the register gives “Serious Weaknesses”)"
+    assert describe_grade("Requires improvement") == "Requires improvement"
 
 
 def share_file(*rows: str) -> bytes:

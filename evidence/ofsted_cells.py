@@ -1,0 +1,167 @@
+"""The cells of Ofsted's files (evidence.ofsted): how their dates and words are read, as polars expressions, and the
+checks that refuse a file whose URNs, dates or words cannot be right, or that gives an outcome but not when it was,
+naming the first row and column at fault. Plain polars, no Django.
+"""
+
+from datetime import date
+
+import polars as pl
+
+from imports.registry import ImportRefused
+
+from .ofsted_words import ALLOWED, GRADED_AREAS, REPORT_CARD_AREAS, STORED
+
+MISSING = {"", "NULL", "null"}
+NOT_EVALUATED_TEXTS = [*MISSING, "9"]  # what an area of an inspection says when it was not evaluated
+DATE_FIELDS = ("started_on", "ended_on", "published_on", "oeif_started_on", "ungraded_on")
+# Ofsted's first school inspections were in September 1993; a date before, or after today, is a slip.
+FIRST_INSPECTION = date(1993, 9, 1)
+OUTSIDE_INSPECTIONS = "'{}' cannot be the date of an inspection: it is before Ofsted's first (September 1993) or after today"
+CHECKED = {
+    **dict.fromkeys(REPORT_CARD_AREAS, "report card area"),
+    **dict.fromkeys([*GRADED_AREAS, "latestoeifoveralleffectiveness"], "graded judgement"),
+    "safeguardingstandards": "safeguarding",
+    "categoryofconcern": "category of concern",
+    "mostrecentcategoryofconcern": "category of concern",
+}
+
+
+def parse_date(text: str | None, line: int, column: str) -> date | None:
+    """One date as the files give it (dd/mm/yyyy, or yyyy-mm-dd); None when blank; refused otherwise."""
+    text = (text or "").strip()
+    if text in MISSING:
+        return None
+    parsed = pl.select(dates(pl.lit(text, pl.String))).item()
+    if parsed is None:
+        raise ImportRefused(f"'{text}' is not a date (expected dd/mm/yyyy)", row=line, column=column)
+    return parsed
+
+
+def dates(raw: pl.Expr) -> pl.Expr:
+    """The column's dates, as parse_date reads them; null where blank and where not a date."""
+    text = raw.str.strip_chars()
+    day_first = text.str.extract_groups(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
+    iso = text.str.extract_groups(r"^(\d{4})-(\d{2})-(\d{2})$")
+    year = pl.coalesce(day_first.struct[2], iso.struct[0])
+    month = pl.coalesce(day_first.struct[1], iso.struct[1]).str.zfill(2)
+    day = pl.coalesce(day_first.struct[0], iso.struct[2]).str.zfill(2)
+    return pl.concat_str(year, month, day, separator="-").str.to_date("%Y-%m-%d", strict=False)
+
+
+def distinct_dates(texts: pl.Series) -> pl.Series:
+    """dates() of a column, worked out once for each distinct text: a national file has a few thousand days."""
+    distinct = texts.unique().drop_nulls()
+    parsed = pl.select(dates(pl.lit(distinct))).to_series()
+    return texts.replace_strict(distinct, parsed, default=None, return_dtype=pl.Date)
+
+
+def words(raw: pl.Expr) -> pl.Expr:
+    """As published, trimmed, runs of spaces made one; blank, NULL and null as ''."""
+    text = raw.str.strip_chars().fill_null("")
+    text = pl.when(text.str.contains("  ", literal=True)).then(text.str.replace_all(r"\s{2,}", " ")).otherwise(text)
+    return pl.when(text.is_in(list(MISSING))).then(pl.lit("")).otherwise(text)
+
+
+def as_json(entries: dict[str, pl.Expr]) -> pl.Expr:
+    """A JSON object of label → text, leaving out the labels whose text is null."""
+    if not entries:
+        return pl.lit("{}")
+    pairs = [pl.struct(value.alias(label)).struct.json_encode().str.slice(1).str.strip_suffix("}") for label, value in entries.items()]
+    inner = pl.concat_str(
+        [pl.when(value.is_not_null()).then(pair) for pair, value in zip(pairs, entries.values(), strict=True)],
+        separator=",",
+        ignore_nulls=True,
+    )
+    return pl.concat_str(pl.lit("{"), inner, pl.lit("}"))
+
+
+def _refuse_first(frame: pl.DataFrame, checks: list[tuple[str, pl.Expr, str]]) -> None:
+    """Raise ImportRefused at the first line where a check (column, is-bad, message with {}) holds; checks in order."""
+    flagged = frame.select("line", *(bad.fill_null(False).alias(str(i)) for i, (_, bad, _) in enumerate(checks)))
+    hits = flagged.filter(pl.any_horizontal(pl.exclude("line")))
+    if hits.height:
+        first = hits.row(0, named=True)
+        column, _, message = next(check for i, check in enumerate(checks) if first[str(i)])
+        raise ImportRefused(message.format((frame[column][first["line"] - 2] or "").strip()), row=first["line"], column=column)
+
+
+PUBLISHED_BEFORE = "'{}' is before the inspection's start date: a report is published after its inspection"
+GRADE_UNDATED = "the row gives its last graded inspection's outcome but not when it was"
+UNGRADED_UNDATED = "the row gives its latest ungraded inspection's outcome but not when it was"
+ENDED_BEFORE = "'{}' is before the inspection's start date: an inspection ends on or after the day it starts"
+NO_GRADE_DATE = (
+    "'{}' is a graded outcome, but the file has no column 'Inspection start date of latest OEIF graded inspection' to say when it was"
+)
+
+
+def _checks(names: dict[str, str], columns: dict[str, str], spellings: dict) -> list[tuple[str, pl.Expr, str]]:
+    """What refuses a file (see _refuse_first): a row's URN, dates or words that cannot be right, or a row that
+    gives an outcome but not when (the inspection could not be placed in the school's history)."""
+    checks = [(columns["urn"], ~pl.col(columns["urn"]).fill_null("").str.strip_chars().str.contains(r"^[0-9]+$"), "'{}' is not a URN")]
+    for field in DATE_FIELDS:
+        if field in columns:
+            blank = pl.col(columns[field]).fill_null("").str.strip_chars().is_in(list(MISSING))
+            parsed = pl.col(f"_{field}")
+            checks.append((columns[field], ~blank & parsed.is_null(), "'{}' is not a date (expected dd/mm/yyyy)"))
+            checks.append((columns[field], (parsed < FIRST_INSPECTION) | (parsed > date.today()), OUTSIDE_INSPECTIONS))
+    if "published_on" in columns:
+        checks.append((columns["published_on"], pl.col("_published_on") < pl.col("_started_on"), PUBLISHED_BEFORE))
+    if "ended_on" in columns:
+        checks.append((columns["ended_on"], pl.col("_ended_on") < pl.col("_started_on"), ENDED_BEFORE))
+    if "started_on" in columns:
+        # A row that evaluates something but says not when: the inspection cannot be placed in the school's history.
+        areas = [names[k] for k in REPORT_CARD_AREAS if k in names]
+        evaluated = (
+            pl.any_horizontal([~pl.col(c).str.strip_chars().fill_null("").is_in(NOT_EVALUATED_TEXTS) for c in areas])
+            if areas
+            else pl.lit(False)
+        )
+        checks.append(
+            (columns["started_on"], pl.col("_started_on").is_null() & evaluated, "the row gives evaluations but no inspection start date")
+        )
+    if "oeif_urn" in columns:
+        oeif_urn = words(pl.col(columns["oeif_urn"]))
+        bad = pl.col("_oeif_started_on").is_not_null() & (oeif_urn != "") & ~oeif_urn.str.contains(r"^[0-9]+$")
+        checks.append((columns["oeif_urn"], bad, "'{}' is not a URN"))
+    for column, (kind, spelt) in spellings.items():
+        unknown = [text for text, ofsteds in spelt.items() if ofsteds is None]
+        if unknown:
+            message = f"'{{}}' is not a {kind} Ofsted gives (expected {', '.join(ALLOWED[kind])}, or blank, NULL or 9)"
+            checks.append((column, pl.col(column).is_in(unknown), message))
+    return checks + _undated_grades(names, columns)
+
+
+def _spellings(frame: pl.DataFrame, names: dict[str, str]) -> dict[str, tuple[str, dict[str, str | None]]]:
+    """Each column of known words (CHECKED): its kind, and for each text it holds that is not already as Ofsted
+    writes it, Ofsted's spelling (None for words Ofsted does not use). Each distinct text is looked at once: a
+    national file has a handful per column."""
+    spellings = {}
+    for k, kind in CHECKED.items():
+        if k in names:
+            distinct = frame[names[k]].unique().drop_nulls()
+            spoken = distinct.str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase()
+            spelt = {text: STORED[kind].get(lower) for text, lower in zip(distinct, spoken, strict=True)}
+            spellings[names[k]] = (kind, {text: ofsteds for text, ofsteds in spelt.items() if ofsteds != text})
+    return spellings
+
+
+def _undated_grades(names: dict[str, str], columns: dict[str, str]) -> list[tuple[str, pl.Expr, str]]:
+    """A row of the monthly file that gives its last graded inspection's outcome, or its latest ungraded one's, but
+    not its date: left out, the school would go on showing an older inspection. 'Not judged' is no grade to place."""
+    checks = []
+    if "ungraded_outcome" in columns:
+        undated = _gives_words(columns["ungraded_outcome"]) & pl.col("_ungraded_on").is_null()
+        checks.append((columns.get("ungraded_on", columns["ungraded_outcome"]), undated, UNGRADED_UNDATED))
+    grades = [names[k] for k in ["latestoeifoveralleffectiveness", *GRADED_AREAS] if k in names]
+    gives = {column: _gives_words(column, "not judged") for column in grades}
+    if not gives:
+        return checks
+    if "oeif_started_on" in columns:
+        undated = pl.col("_oeif_started_on").is_null() & pl.any_horizontal(list(gives.values()))
+        return [*checks, (columns["oeif_started_on"], undated, GRADE_UNDATED)]
+    return [*checks, *((column, given, NO_GRADE_DATE) for column, given in gives.items())]
+
+
+def _gives_words(column: str, *nothing: str) -> pl.Expr:
+    """Whether a row's cell says something: not blank, NULL or 9 (nor any of `nothing`, in lower case)."""
+    return ~pl.col(column).str.strip_chars().str.to_lowercase().fill_null("").is_in(["", "null", "9", *nothing])
