@@ -9,7 +9,8 @@ from .catalogue import BY_CODE, MEASURES
 from .exports import Sheet
 from .models import Observation
 from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_SCALE, Outcomes, graded_notes
-from .presenters import Series, without_authority_figure
+from .presenters import without_authority_figure
+from .series import Series
 from .trends import BreakNote
 
 # A break's; or the lack of a figure's; or, with no measure code, what the page says of the inspection outcomes' counts.

@@ -13,7 +13,9 @@ from django.db.models import Q
 
 from .catalogue import BY_CODE, Unit, calculated_how
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
-from .presenters import RANK, Series, ethnic_groups
+from .points import RANK
+from .presenters import ethnic_groups
+from .series import Series
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
 # names come from imported files, so they must never run as one when a download is opened.

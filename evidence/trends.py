@@ -15,7 +15,7 @@ from .breaks import Break, breaks_in, comparable
 from .catalogue import Unit
 from .charts import Chart, Line, Marker, legend, trend_svg
 from .meta import Meaning, meanings
-from .presenters import Series
+from .series import Series
 from .years import academic_year, years_text
 
 

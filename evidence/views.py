@@ -27,7 +27,8 @@ from .history import history, history_urns
 from .models import Area, IntelligenceEntry, IntelligenceKind, Severity
 from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_SCALE, authority_outcomes, graded_notes
 from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
-from .presenters import authority_series, display, ethnic_groups, gap_context, school_series, without_authority_figure
+from .presenters import authority_series, ethnic_groups, gap_context, school_series, without_authority_figure
+from .series import display
 from .services import AlreadyWithdrawn, correct_intelligence, record_intelligence, withdraw_intelligence
 from .timeline import correction_of, inspection_events, inspections_for, versions_of
 from .timeline import school_timeline as timeline_events

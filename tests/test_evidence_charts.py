@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from evidence.catalogue import Unit
 from evidence.charts import BOTTOM, ENGLAND_COLOUR, GRID_COLOUR, HEIGHT, LA_COLOUR, SCHOOL_COLOUR, TEXT_COLOUR, TOP, Line, trend_svg
 from evidence.models import Measure, Source, Status, academic_year
-from evidence.presenters import Point, Series
+from evidence.series import Point, Series
 from evidence.trends import trends_of
 
 from .colours import contrast

@@ -3,7 +3,7 @@ progress score's national average, a count set beside no area's, England's figur
 
 from evidence.catalogue import BY_CODE
 from evidence.models import Area, Measure, Source, Status
-from evidence.presenters import Point, Series
+from evidence.series import Point, Series
 
 
 def measure(code: str) -> Measure:

@@ -8,7 +8,8 @@ import pytest
 
 from evidence.history import history, history_urns
 from evidence.models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
-from evidence.presenters import display, school_points
+from evidence.points import school_points
+from evidence.series import display
 from evidence.store import sync_catalogue
 from imports.models import ImportOutcome
 from imports.services import import_file

@@ -11,7 +11,8 @@ from evidence.latest import LatestInspection, latest_for_schools
 from evidence.meta import meanings
 from evidence.models import Framework, Measure, Source, Status, academic_year
 from evidence.ofsted_words import in_published_order
-from evidence.presenters import Point, chosen_points, display, every_school_point
+from evidence.points import chosen_points, every_school_point
+from evidence.series import Point, display
 from evidence.timeline import inspections_for
 from register.models import School
 
