@@ -122,40 +122,47 @@ def import_file(
             run.kind = found[0].code
         return _refused(run, refusal, user)
     run.file_name = source.name
-    try:
-        chosen = choose_kind(source, kind)
-        run.kind = chosen.code
-        if not source.has_rows:
-            raise ImportRefused("the file has a header but no rows")
-        if not chosen.adds_authorities:
-            refuse_authorities_not_held(la_codes)
-        refuse_renamed_copy(source, chosen)
-    except ImportRefused as refusal:
-        run.checksum, run.text_checksum = source.checksum, source.text_checksum
-        return _refused(run, refusal, user)
-    run.save()
-    if on_start:
-        on_start(run, chosen)
 
     def report(done: int, total: int) -> None:
         if progress:
             progress(done, total)
 
-    context = ImportContext(source=source, run=run, la_codes=la_codes, progress=report)
+    context = None  # the loader's, once loading begins
     try:
-        with one_import_at_a_time():
-            counts = chosen.load(context)
-            file_loaded.send(sender=chosen.code, run=run, counts=counts)
+        with _checksums_kept(run, source):
+            chosen = choose_kind(source, kind)
+            run.kind = chosen.code
+            if not source.has_rows:
+                raise ImportRefused("the file has a header but no rows")
+            if not chosen.adds_authorities:
+                refuse_authorities_not_held(la_codes)
+            refuse_renamed_copy(source, chosen)
+            run.save()
+            if on_start:
+                on_start(run, chosen)
+            context = ImportContext(source=source, run=run, la_codes=la_codes, progress=report)
+            with one_import_at_a_time():
+                counts = chosen.load(context)
+                file_loaded.send(sender=chosen.code, run=run, counts=counts)
     except ImportRefused as refusal:
-        run.checksum, run.text_checksum = source.checksum, source.text_checksum
         return _refused(run, refusal, user)
     except Exception as exc:
-        run.checksum, run.text_checksum = source.checksum, source.text_checksum
-        run.save(update_fields=["checksum", "text_checksum"])
-        stopped(run, f"the import failed ({exc})", user)
+        if context is not None:  # failed while loading, not while it was being checked or started
+            run.save(update_fields=["checksum", "text_checksum"])
+            stopped(run, f"the import failed ({exc})", user)
         raise
-    run.checksum, run.text_checksum = source.checksum, source.text_checksum
     return _finished(run, counts, chosen, user, context.notes)
+
+
+@contextmanager
+def _checksums_kept(run: ImportRun, source: SourceFile):
+    """The file's checksums go on the run as the attempt to import it ends, however it ends (refused, failed or done),
+    before the run is saved as ended. Not sooner: they are worked out beside the import (imports.sources), and a run
+    still going has none."""
+    try:
+        yield
+    finally:
+        run.checksum, run.text_checksum = source.checksum, source.text_checksum
 
 
 # How long an import waits for another to finish writing (a page waits 20 s for SQLite's write lock, as settings say):

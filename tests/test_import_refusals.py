@@ -1,7 +1,9 @@
 """A bad file is refused whole, naming file, row and column; the database is left exactly as it was."""
 
+import contextlib
 import csv
 import gzip
+import hashlib
 import io
 
 import pytest
@@ -267,3 +269,46 @@ def test_a_file_with_a_header_but_no_rows_is_refused(imported, source, tmp_path)
 def test_a_file_whose_first_line_is_blank_is_refused_saying_so(db):
     run = import_file(b"\r\nURN,LinkURN,LinkType\r\n100000,100001,Successor\r\n", file_name="links.csv")
     assert run.message == "links.csv: its first line is blank, where the header should be. Nothing was imported from this file."
+
+
+@pytest.fixture
+def failing_kind():
+    """A kind whose loader fails with an error that is no refusal."""
+
+    def load(ctx):
+        raise RuntimeError("disk on fire")
+
+    kind = register_kind(ImportKind("test_failing", "Failing test file", lambda header: header == ["FAIL"], load))
+    yield kind
+    del KINDS[kind.code]
+
+
+def test_every_import_that_read_the_file_keeps_its_checksums_once_it_has_ended(db, tmp_path, half_writing_kind, failing_kind):
+    """Whether it succeeded, changed nothing, was refused before or while loading, or failed; while it runs, and if the
+    file could not be read, there are none yet."""
+
+    def stored(run) -> tuple[str, str]:
+        return tuple(ImportRun.objects.filter(pk=run.pk).values_list("checksum", "text_checksum").get())
+
+    def sha256(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    def seen_while_running(run, kind):
+        assert stored(run) == ("", "")
+
+    whole = (sha256(GIAS_2021.read_bytes()),) * 2
+    assert stored(succeeded := import_file(GIAS_2021, on_start=seen_while_running)) == whole
+    assert stored(unchanged := import_file(GIAS_2021, on_start=seen_while_running)) == whole
+    assert (succeeded.outcome, unchanged.outcome) == (ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED)
+    before_loading = import_file(GIAS_2021, la_codes=[999])
+    assert (before_loading.outcome, stored(before_loading)) == (ImportOutcome.REFUSED, whole)
+    for name, data in (("half.csv", b"HALF,B\n1,2\n3,x\n"), ("fail.csv", b"FAIL\n1\n")):
+        (tmp_path / name).write_bytes(data)
+        with contextlib.suppress(RuntimeError):
+            import_file(tmp_path / name, on_start=seen_while_running)
+        run = ImportRun.objects.get(file_name=name)
+        assert stored(run) == (sha256(data),) * 2
+    assert ImportRun.objects.get(file_name="half.csv").outcome == ImportOutcome.REFUSED
+    assert ImportRun.objects.get(file_name="fail.csv").outcome == ImportOutcome.FAILED
+    unreadable = import_file(b"\x1f\x8b not gzip", file_name="broken.csv.gz")
+    assert (unreadable.outcome, stored(unreadable)) == (ImportOutcome.REFUSED, ("", ""))
