@@ -6,27 +6,27 @@ import polars as pl
 
 from core.words import listed
 
-from .readers import NOT_IN_ROW, row_widths
+from .readers import NOT_IN_ROW
 
 EXAMPLES = 3  # rows named in a note
 
 
-def short_rows(taken: pl.DataFrame, data: bytes, header: list[str]) -> list[str]:
-    """The rows of `data` (whose columns are `header`) that stop before a column giving one of the figures taken
-    (`taken`, with their file lines): those figures are not said either way (NOT_IN_ROW), so any held stay. A row the
-    import skips (a school not in the register, an authority not asked for) is not counted: nothing of it is taken,
-    whatever it stops before."""
-    lines = taken.filter(pl.col("status") == NOT_IN_ROW)["line"].drop_nulls().unique().sort()
-    if lines.is_empty():
+def short_rows(taken: pl.DataFrame, header: list[str]) -> list[str]:
+    """The rows of the file (whose columns are `header`) that stop before a column giving one of the figures taken
+    (`taken`, with the rows each is not said for, `stopped`, as evidence.readers gives them): those figures are not
+    said either way (NOT_IN_ROW), so any held stay. A row the import skips (a school not in the register, an
+    authority not asked for) is not counted: nothing of it is taken, whatever it stops before."""
+    stopped = taken.filter(pl.col("status") == NOT_IN_ROW)["stopped"].explode().drop_nulls()
+    if stopped.is_empty():
         return []
-    first = lines.head(EXAMPLES).to_list()
-    widths = row_widths(data, first)
+    rows = stopped.struct.unnest().unique().sort("line")
+    first = rows.head(EXAMPLES).rows()
     meaning = "the figures of {} later columns are not read, and any held for them stay as they were."
-    if len(lines) == 1:
-        line, width = first[0], widths[first[0]]
+    if rows.height == 1:
+        line, width = first[0]
         return [f"Row {line} stops after column '{header[width - 1]}' ({width} of {len(header)} columns): {meaning.format('its')}"]
-    examples = _named([f"row {line} (after column '{header[widths[line] - 1]}')" for line in first], len(lines))
-    return [f"{len(lines):,} rows stop early, {examples}: {meaning.format('their')}"]
+    examples = _named([f"row {line} (after column '{header[width - 1]}')" for line, width in first], rows.height)
+    return [f"{rows.height:,} rows stop early, {examples}: {meaning.format('their')}"]
 
 
 def authorities_not_the_registers(matched: pl.DataFrame, placed_elsewhere: pl.DataFrame) -> list[str]:

@@ -2,7 +2,8 @@
 
 Every reader returns a frame with one row per figure:
     line (file line number, header = 1), area ("school", "la", "england", "england_all"),
-    urn, la_code, year (ending: 2019 = 2018/19), measure (catalogue code), value, status, cohort.
+    urn, la_code, year (ending: 2019 = 2018/19), measure (catalogue code), value, status, cohort,
+    stopped (for a figure not said because a row stops before its column: that row's line and number of fields).
 
 A value the file withholds keeps the file's reason as a status code (below); it never becomes 0.
 A blank cell (or a field missing from a short row) gives no figure at all, unless the figure's cohort
@@ -44,6 +45,10 @@ ENGLAND_AREAS = ("england", "england_all")
 # A field a short row stops before: the row says nothing about that column (not that it is blank).
 NOT_IN_ROW = -1
 NOT_IN_ROW_TEXT = "\x00"
+# The column read_table adds: how many fields a row has, where it stops before the header's last column.
+FIELDS = "_fields"
+# The rows a figure is not said for (NOT_IN_ROW), as the import's note names them: each one's line and number of fields.
+STOPPED = pl.List(pl.Struct({"line": pl.Int64, "fields": pl.Int64}))
 
 CODES = {
     "SUPP": SUPPRESSED,
@@ -76,32 +81,34 @@ OUTPUT_SCHEMA = {
     "value": pl.Float64,
     "status": pl.Int64,
     "cohort": pl.Int64,
+    "stopped": STOPPED,
 }
 
 
-def read_table(data: bytes, columns: Iterable[str] | None = None, *, mark_short_rows: bool = False) -> pl.DataFrame:
-    """Every field as text. Short rows are padded with nulls (DfE's rows stop early where their last
-    columns are empty), or with `mark_short_rows`, with NOT_IN_ROW_TEXT, which parses as NOT_IN_ROW.
-    A row with more fields than the header refuses the file: its values would sit under the wrong
-    columns (an unquoted comma in a name shifts every figure after it). Blank surplus fields are allowed."""
+def read_table(data: bytes, columns: Iterable[str] | None = None) -> pl.DataFrame:
+    """Every field as text, and (FIELDS) how many fields each row that stops before the header's last column has.
+    DfE's rows stop early where their last columns are empty: the fields a row stops before are NOT_IN_ROW_TEXT,
+    which parses as NOT_IN_ROW. A row with more fields than the header refuses the file: its values would sit under
+    the wrong columns (an unquoted comma in a name shifts every figure after it). Blank surplus fields are allowed."""
     header = header_of(data)
-    frame, widths = read_table_and_widths(data, columns, count_fields=mark_short_rows)
-    if widths is not None and len(widths) == frame.height and min(widths, default=len(header)) < len(header):
-        fields = pl.Series(widths)
-        frame = frame.with_columns(
+    frame, widths = read_table_and_widths(data, columns)
+    if widths is None or len(widths) != frame.height or min(widths, default=len(header)) >= len(header):
+        return frame.with_columns(pl.lit(None, pl.Int64).alias(FIELDS))
+    fields = pl.Series(widths)
+    return frame.with_columns(
+        *(
             pl.when(fields <= header.index(name)).then(pl.lit(NOT_IN_ROW_TEXT)).otherwise(pl.col(name)).alias(name)
             for name in frame.columns
-        )
-    return frame
+        ),
+        pl.when(fields < len(header)).then(fields).alias(FIELDS),
+    )
 
 
-def read_table_and_widths(
-    data: bytes, columns: Iterable[str] | None = None, *, count_fields: bool = True
-) -> tuple[pl.DataFrame, list[int] | None]:
-    """read_table's frame, short rows padded with nulls; and (if `count_fields`) each row's number of fields
-    (_row_widths), where a row may have stopped before the header's last column. Only a row whose last field is
-    empty may have: where none is, None, and no row is counted (a file quoted throughout, as
-    explore-education-statistics writes them, takes longer to count than to read)."""
+def read_table_and_widths(data: bytes, columns: Iterable[str] | None = None) -> tuple[pl.DataFrame, list[int] | None]:
+    """read_table's frame, short rows padded with nulls; and each row's number of fields (_row_widths), where a row
+    may have stopped before the header's last column. Only a row whose last field is empty may have: where none is,
+    None, and no row is counted (a file quoted throughout, as explore-education-statistics writes them, takes longer
+    to count than to read)."""
     header = header_of(data)
     # By position, and named as header_of names them: a name with spaces around it ("URN ") is still found.
     wanted = None if columns is None else set(columns)
@@ -114,7 +121,7 @@ def read_table_and_widths(
     frame.columns = [header[i] for i in positions]
     if surplus.any():
         _refuse_surplus(data, int(surplus.arg_true()[0]) + 2)
-    return frame, _row_widths(data, len(header)) if count_fields and last_empty.any() else None
+    return frame, _row_widths(data, len(header)) if last_empty.any() else None
 
 
 QUOTED = re.compile(rb'"[^"]*"')
@@ -152,12 +159,6 @@ def _row_widths(data: bytes, width: int) -> list[int]:
     if lines and not lines[-1].strip(b"\r"):
         lines.pop()  # the end of the last line, not a row
     return [line.count(b",") + 1 if line.strip(b"\r") else width for line in lines]
-
-
-def row_widths(data: bytes, lines: Iterable[int]) -> dict[int, int]:
-    """How many fields the rows at these lines have (numbered as with_lines numbers them: the header is line 1)."""
-    widths = _row_widths(data, len(header_of(data)))
-    return {line: widths[line - 2] for line in lines}
 
 
 def _row_ends(data: bytes) -> tuple[pl.Series, pl.Series]:
@@ -439,7 +440,7 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
     for order, column in enumerate(columns):
         number, code, blank = share_cells(column) if isinstance(column, Share) else read_cells(pl.col(column.name), column.words)
         cells += [number.alias(f"number{order}"), code.alias(f"code{order}"), blank.alias(f"blank{order}")]
-    wide = frame.select(*keys, *cells)
+    wide = frame.select(*keys, pl.col(FIELDS), *cells)
     parts = []
     for order, column in enumerate(columns):
         value, status, bad = figures_from(pl.col(f"number{order}"), pl.col(f"code{order}"), pl.col(f"blank{order}"))
@@ -460,12 +461,15 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
                 value.alias("value"),
                 status.alias("status"),
                 cohort.alias("cohort"),
+                pl.col(FIELDS),
                 pl.when(bad | wrong).then(pl.lit(order, pl.Int32)).alias("_bad"),
                 bad.alias("_unreadable"),
             )
         )
     figures = pl.concat(parts)
     _refuse_first_bad_cell(frame, figures.filter(pl.col("_bad").is_not_null()), columns)
+    stopped = pl.concat_list(pl.struct(pl.col("line"), pl.col(FIELDS).alias("fields")))
+    figures = figures.with_columns(pl.when(pl.col("status") == NOT_IN_ROW).then(stopped).alias("stopped"))
     figures = england_gaps(figures.select(list(OUTPUT_SCHEMA))).filter(pl.col("status").is_not_null())
     return figures.select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
 
@@ -545,7 +549,7 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
     year = table_year(header, file_name)
     columns = layout.present(header)
     wanted = {"RECTYPE", "LEA", "URN"} | sources_of(columns)
-    frame = with_lines(read_table(data, [h for h in header if h in wanted], mark_short_rows=True))
+    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
     rectype = pl.col("RECTYPE").str.strip_chars()
     unknown = frame.filter(~rectype.is_in(list(rectypes)))
     if unknown.height:
@@ -579,7 +583,7 @@ def read_ees_table(data: bytes, layout: Layout, also: Iterable[str] = ()) -> tup
     require(header, "time_period", "old_la_code", *also, one_of=("school_urn", "urn"))
     columns = layout.present(header)
     wanted = {"time_period", "school_urn", "urn", "old_la_code", *also} | sources_of(columns)
-    frame = with_lines(read_table(data, [h for h in header if h in wanted], mark_short_rows=True))
+    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
     refuse_cut_short(data, len(header), frame.height + 1)
     return frame, columns
 
@@ -650,7 +654,7 @@ def read_keyed_schools(data: bytes, file_name: str, layout: Layout) -> pl.DataFr
     require(header, "URN", "LA")
     columns = layout.present(header)
     wanted = {"URN", "LA", "ESTAB"} | sources_of(columns)
-    frame = with_lines(read_table(data, [h for h in header if h in wanted], mark_short_rows=True))
+    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
     refuse_cut_short(data, len(header), frame.height + 1)
     national = ((pl.col("LA").str.strip_chars() == "NAT") | (pl.col("URN").str.strip_chars() == "NAT")).fill_null(False)
     refuse_first_bad(frame, {"URN": ~national & parse_integer(pl.col("URN")).is_null()})
@@ -712,7 +716,7 @@ def summary_area_figures(data: bytes, file_name: str, counts: dict[str, tuple[st
     if not counts or not {"LA", "SCHOOLTYPE", "NOR"} <= header:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     names = ["NOR", *(column for columns in counts.values() for column in columns)]
-    frame = read_pupils(with_lines(read_table(data, ["LA", "SCHOOLTYPE", *names], mark_short_rows=True)), names)
+    frame = read_pupils(with_lines(read_table(data, ["LA", "SCHOOLTYPE", *names])), names)
     # A bad count in any row refuses the file, as a bad figure does (read_keyed_schools has read the figures and NOR).
     if bad := first_bad_count(frame):
         refuse_cell(frame, *bad)
@@ -761,6 +765,7 @@ def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[s
                     percent_of(pl.col(f"_n{i}"), pl.col(f"_of{i}")).alias("value"),
                     pl.when(pl.col(f"_unsaid{i}")).then(pl.lit(NOT_IN_ROW)).otherwise(pl.lit(0)).alias("status"),
                     pl.col(f"_of{i}").alias("cohort"),
+                    pl.lit(None, STOPPED).alias("stopped"),
                 ).filter(pl.col("cohort") > 0)
             )
     return pl.concat(parts).select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
