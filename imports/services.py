@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import replace
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Q
@@ -95,9 +96,10 @@ def import_file(
 ) -> ImportRun:
     """Import one file in one transaction and return its ImportRun (whose outcome says what happened).
 
-    A refused file leaves the database as it was, except for the run itself, kept as the record of
-    the attempt with the reason (file, row, column). `run` continues a queued run (background jobs);
-    `on_start` is told the kind before loading begins; `progress(done, total)` hears about rows.
+    `path_or_bytes` is the file's path or bytes, or the file as read_source read it already (for a caller that looked
+    at it first), which is not read again. A refused file leaves the database as it was, except for the run itself,
+    kept as the record of the attempt with the reason (file, row, column). `run` continues a queued run (background
+    jobs); `on_start` is told the kind before loading begins; `progress(done, total)` hears about rows.
     On SQLite, copying the import's pages from the log into the database file is left to a thread
     (imports.wal), so the import answers as soon as it has committed.
     """
@@ -113,7 +115,7 @@ def import_file(
         for key, value in fields.items():
             setattr(run, key, value)
     try:
-        source = read_source(path_or_bytes, file_name=name)
+        source = _read(path_or_bytes, name)
     except ImportRefused as refusal:
         # Refused as it was read (its encoding): still say what kind of file it was, as the header or --kind says.
         if kind in KINDS:
@@ -215,7 +217,15 @@ def _take_postgresqls_import_lock() -> None:
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [usual])
 
 
+def _read(path_or_bytes, name: str) -> SourceFile:
+    if isinstance(path_or_bytes, SourceFile):
+        return replace(path_or_bytes, name=name)
+    return read_source(path_or_bytes, file_name=name)
+
+
 def _name_of(path_or_bytes) -> str:
+    if isinstance(path_or_bytes, SourceFile):
+        return path_or_bytes.name
     if isinstance(path_or_bytes, bytes | bytearray | memoryview):
         return "uploaded file"
     return str(path_or_bytes).rsplit("/", 1)[-1]

@@ -1,10 +1,13 @@
+from collections import Counter
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from core import demo
 from core.demo import ADVISER_CASELOAD
 from imports.models import ImportOutcome, ImportRun
 from register.models import RegisterEvent, School, SchoolLink, SchoolStatus
@@ -44,3 +47,23 @@ def test_load_demo_imports_surrey_and_makes_one_account_per_role(var_dir):
     assert ImportRun.objects.count() == runs
     assert "surrey-2021-05-establishments.csv: already imported on" in out.getvalue()
     assert not ImportRun.objects.exclude(outcome=ImportOutcome.SUCCEEDED).exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_reads_each_file_once(var_dir, monkeypatch):
+    """It reads a file to see whether it was imported before, and imports what it read rather than reading it again."""
+    manifest = var_dir / "manifest.txt"
+    manifest.write_text("register/surrey-2021-05-establishments.csv la=936\nevidence/2018-2019-936-ks2final.csv\n")
+    monkeypatch.setattr(demo, "MANIFEST", manifest)
+    reads = Counter()
+    read_bytes = Path.read_bytes
+
+    def counted(path):
+        if path.is_relative_to(demo.DEMO_DIR):
+            reads[path.name] += 1
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    call_command("load_demo", stdout=StringIO())
+    assert reads == {"surrey-2021-05-establishments.csv": 1, "2018-2019-936-ks2final.csv": 1}
+    assert ImportRun.objects.filter(outcome=ImportOutcome.SUCCEEDED).count() == 2

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for item in demo.demo_files():
-            try:
+            try:  # read once: its checksums say whether it was imported before, and the import takes it as read
                 source = read_source(item.path)
             except ImportRefused as refusal:
                 raise CommandError(str(refusal))
@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{item.path.name}: already imported on {done.started_at:%d %B %Y} (import {done.pk})")
                 continue
             try:
-                run = import_file(item.path, la_codes=item.la_codes)
+                run = import_file(source, la_codes=item.la_codes)
             except ImportRefused as refusal:
                 raise CommandError(str(refusal))
             if run.outcome == ImportOutcome.REFUSED:
