@@ -135,6 +135,7 @@ def _leave_later_files_word(ctx, known: pl.DataFrame, stored: pl.DataFrame) -> t
         f"{kept:,} {are} left as a later Ofsted file gave {them} (its latest report published on {gov_date(matched['as_at'].max())}; "
         f"this file's on {gov_date(as_at)}): to correct {them}, import a file at least as recent."
     )
+    ctx.kept_newer = True
     return known.filter(~pl.col("_record").is_in(matched["_record"].implode())).drop("_record"), kept
 
 

@@ -59,6 +59,9 @@ class ImportContext:
     la_codes: frozenset = field(default_factory=frozenset)  # empty: every authority
     progress: Callable[[int, int], None] = lambda done, total: None
     notes: list[str] = field(default_factory=list)  # what the person importing should know, after the counts
+    # Whether the loader left as held some of what the file gives otherwise, what is held being newer (an older file
+    # imported late; a note says so): an import that changed nothing then does not say that nothing had changed.
+    kept_newer: bool = False
 
     def wants_la(self, code) -> bool:
         return not self.la_codes or code in self.la_codes

@@ -153,7 +153,7 @@ def import_file(
             run.save(update_fields=["checksum", "text_checksum"])
             stopped(run, f"the import failed ({exc})", user)
         raise
-    return _finished(run, counts, chosen, user, context.notes)
+    return _finished(run, counts, chosen, user, context)
 
 
 @contextmanager
@@ -231,26 +231,27 @@ def _name_of(path_or_bytes) -> str:
     return str(path_or_bytes).rsplit("/", 1)[-1]
 
 
-def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user, notes=()) -> ImportRun:
+def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user, context: ImportContext) -> ImportRun:
     run.rows_read, run.created, run.changed, run.unchanged, run.skipped = counts.astuple()
     run.outcome = ImportOutcome.SUCCEEDED if counts.created or counts.changed else ImportOutcome.UNCHANGED
-    run.message = " ".join([describe(run, kind, notes), *notes])
+    run.message = " ".join([describe(run, kind, kept_newer=context.kept_newer), *context.notes])
     run.progress, run.finished_at = 100, timezone.now()
     run.save()
     _audit(run, user)
     return run
 
 
-def describe(run: ImportRun, kind: ImportKind, notes=()) -> str:
-    """One sentence on what an import did, for the command line and the Imports page; the loader's notes, if any, say
-    why an import that changed nothing did not."""
+def describe(run: ImportRun, kind: ImportKind, *, kept_newer: bool = False) -> str:
+    """One sentence on what an import did, for the command line and the Imports page. One that changed nothing because
+    it left as held what the file gives otherwise (`kept_newer`: what is held is newer) says only that nothing was
+    changed, and its loader's note says why; any other, that nothing had changed, whatever notes follow."""
     rows = "1 row" if run.rows_read == 1 else f"{run.rows_read:,} rows"
     what = f"{run.file_name} {kind.bracketed}: {rows} read"
     if run.outcome == ImportOutcome.UNCHANGED and not run.unchanged and run.skipped:
         # Every row skipped (another authority's file, say): nothing was compared, so nothing is said to be as it was.
         what += "; nothing of it was taken"
     elif run.outcome == ImportOutcome.UNCHANGED:
-        what += "; nothing was changed" if notes else "; nothing has changed since the last import of this data"
+        what += "; nothing was changed" if kept_newer else "; nothing has changed since the last import of this data"
     else:
         counted = f"{kind.counts}: " if kind.counts else ""
         what += f"; {counted}{run.created:,} new, {run.changed:,} changed, {run.unchanged:,} unchanged"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from evidence.models import Observation
+from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import School
 
@@ -97,6 +98,16 @@ class TestARowThatStopsEarly:
         assert notes(import_file(KS2[2019])) == (
             "11 rows stop early, such as row 9 (after column 'TPUPYEAR'), row 23 (after column 'TPUPYEAR') and row 31 "
             "(after column 'TPUPYEAR'): the figures of their later columns are not read, and any held for them stay as they were."
+        )
+
+    def test_leaves_an_unchanged_file_imported_again_saying_so_as_any_other(self, surrey):
+        """That a file's rows stop early is no reason to change nothing: nothing had changed, and the import says so."""
+        first = import_file(KS2[2019])
+        again = import_file(KS2[2019])
+        assert (again.outcome, notes(again)) == (ImportOutcome.UNCHANGED, notes(first))
+        assert again.message.startswith(
+            "2018-2019-936-ks2final.csv (Key stage 2 performance tables): 242 rows read; nothing has changed since the last "
+            "import of this data; 2 skipped (not in the register)."
         )
 
 

@@ -150,6 +150,7 @@ def test_an_older_file_imported_after_a_newer_one_leaves_what_the_newer_one_gave
     assert run.unchanged == 1  # of the file's rows, only Kenyngton Manor's is of a school in the register
     assert "1 inspection is left as a later Ofsted file gave it" in run.message
     assert "(its latest report published on 26 February 2026; this file's on 29 January 2026)" in run.message
+    assert "rows read; nothing was changed;" in run.message  # not that nothing had changed: the file gives otherwise
 
 
 def test_an_older_file_does_not_bring_back_a_start_date_a_newer_one_corrected(surrey, tmp_path):

@@ -180,6 +180,7 @@ def load(ctx: ImportContext) -> Counts:
     if left_alone := frame.filter(differs & older).height:
         held_latest = max(filter(None, held_until.values()), default=None)
         ctx.notes.append(_older_rows_note(left_alone, extract_date, held_latest, nothing_else=new.is_empty() and changed.is_empty()))
+        ctx.kept_newer = True
 
     with bulk_load(School, new.height):
         insert_frame(School, as_written(new.select(WRITTEN_FIELDS)), batch=BATCH, done=lambda n: ctx.progress(n, frame.height))

@@ -96,6 +96,7 @@ def _older_than_held(frame: pl.DataFrame, stored: dict, ctx: ImportContext) -> b
         f"already holds ({gov_date(newest_held)}), so it was taken as an older file: only links between schools the "
         "register did not yet link were added, and links it holds were left as they are."
     )
+    ctx.kept_newer = True
     return True
 
 
