@@ -15,7 +15,8 @@ def short_rows(taken: pl.DataFrame, header: list[str]) -> list[str]:
     """The rows of the file (whose columns are `header`) that stop before a column giving one of the figures taken
     (`taken`, with the rows each is not said for, `stopped`, as evidence.readers gives them): those figures are not
     said either way (NOT_IN_ROW), so any held stay. A row the import skips (a school not in the register, an
-    authority not asked for) is not counted: nothing of it is taken, whatever it stops before."""
+    authority not asked for) is not counted, whatever it stops before, unless the count of pupils it stops before is
+    one an authority's figure taken is calculated from: that figure is not said either."""
     stopped = taken.filter(pl.col("status") == NOT_IN_ROW)["stopped"].explode().drop_nulls()
     if stopped.is_empty():
         return []

@@ -3,7 +3,8 @@
 Every reader returns a frame with one row per figure:
     line (file line number, header = 1), area ("school", "la", "england", "england_all"),
     urn, la_code, year (ending: 2019 = 2018/19), measure (catalogue code), value, status, cohort,
-    stopped (for a figure not said because a row stops before its column: that row's line and number of fields).
+    stopped (for a figure not said because a row stops before its column: that row's line and number of fields; for
+    one calculated from schools' counts, those of each school's row that stops before a count it needs).
 
 A value the file withholds keeps the file's reason as a status code (below); it never becomes 0.
 A blank cell (or a field missing from a short row) gives no figure at all, unless the figure's cohort
@@ -682,6 +683,8 @@ def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]],
     frame = read_pupils(frame, names)
     schools = ees_school_figures(frame, columns)
     numbers = frame.filter(pl.col("phase_type_grouping").str.starts_with("State-funded")).select(
+        "line",
+        FIELDS,
         (pl.col("time_period").str.slice(0, 4).cast(pl.Int64) + 1).alias("year"),
         parse_integer(pl.col("old_la_code")).alias("la_code"),
         pl.col(f"_count:{headcount}").alias("_pupils"),
@@ -722,6 +725,8 @@ def summary_area_figures(data: bytes, file_name: str, counts: dict[str, tuple[st
         refuse_cell(frame, *bad)
     frame = frame.filter(pl.col("SCHOOLTYPE").str.strip_chars().str.starts_with("State-funded") & (pl.col("LA").str.strip_chars() != "NAT"))
     numbers = frame.select(
+        "line",
+        FIELDS,
         pl.lit(year_from_name(file_name), pl.Int64).alias("year"),
         parse_integer(pl.col("LA")).alias("la_code"),
         pl.col("_count:NOR").alias("_pupils"),
@@ -740,11 +745,13 @@ def summary_area_figures(data: bytes, file_name: str, counts: dict[str, tuple[st
 
 def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[str, ...]) -> pl.DataFrame:
     """Each measure as a percentage of the pupils, summed over the schools of each LA (and of England):
-    `numbers` holds year, la_code, _pupils and a count for each measure, and whether the school's row stopped before
-    a column of it (`_unsaid:`). Schools missing either count are left out; an area one of whose schools' rows
-    stopped early is not said (NOT_IN_ROW): its figure held stays."""
+    `numbers` holds each school's line and FIELDS, year, la_code, _pupils and a count for each measure, and whether
+    the school's row stopped before a column of it (`_unsaid:`). Schools missing either count are left out; an area
+    one of whose schools' rows stopped early is not said (NOT_IN_ROW): its figure held stays, and those rows are the
+    figure's `stopped`, whether or not the import takes the schools' own figures."""
     parts = []
     usable = {measure: pl.col(measure).is_not_null() & pl.col("_pupils").is_not_null() for measure in measures}
+    stopped = pl.struct(pl.col("line"), pl.col(FIELDS).alias("fields"))
     for area in areas:
         by = ["year", "la_code"] if area == "la" else ["year"]
         # One pass per area: each measure's count and pupils summed over the schools that give both.
@@ -752,6 +759,7 @@ def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[s
             *(pl.col(measure).filter(usable[measure]).sum().alias(f"_n{i}") for i, measure in enumerate(measures)),
             *(pl.col("_pupils").filter(usable[measure]).sum().alias(f"_of{i}") for i, measure in enumerate(measures)),
             *(pl.col(f"_unsaid:{measure}").any().alias(f"_unsaid{i}") for i, measure in enumerate(measures)),
+            *(stopped.filter(pl.col(f"_unsaid:{measure}")).alias(f"_stopped{i}") for i, measure in enumerate(measures)),
         )
         for i, measure in enumerate(measures):
             parts.append(
@@ -765,7 +773,7 @@ def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[s
                     percent_of(pl.col(f"_n{i}"), pl.col(f"_of{i}")).alias("value"),
                     pl.when(pl.col(f"_unsaid{i}")).then(pl.lit(NOT_IN_ROW)).otherwise(pl.lit(0)).alias("status"),
                     pl.col(f"_of{i}").alias("cohort"),
-                    pl.lit(None, STOPPED).alias("stopped"),
+                    pl.when(pl.col(f"_unsaid{i}")).then(pl.col(f"_stopped{i}")).alias("stopped"),
                 ).filter(pl.col("cohort") > 0)
             )
     return pl.concat(parts).select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
