@@ -8,7 +8,6 @@ from django.core.management import call_command
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from core import demo
-from core.demo import ADVISER_CASELOAD
 from imports.models import ImportOutcome, ImportRun
 from register.models import RegisterEvent, School, SchoolLink, SchoolStatus
 
@@ -34,7 +33,7 @@ def test_load_demo_imports_surrey_and_makes_one_account_per_role(var_dir):
     assert RoleAssignment.objects.filter(role=Role.ADVISER).count() > 1
     # The demo's schools are open and not replaced since the extract, by GIAS's links either way round.
     schools = School.objects.filter(pk__in=RoleAssignment.objects.current().values("school"))
-    assert schools.count() == ADVISER_CASELOAD and all(school.status == SchoolStatus.OPEN for school in schools)
+    assert schools.count() == demo.ADVISER_CASELOAD and all(school.status == SchoolStatus.OPEN for school in schools)
     urns = {school.urn for school in schools}
     assert not SchoolLink.objects.filter(urn__in=urns, link_type__startswith="Successor").exists()
     assert not SchoolLink.objects.filter(linked_urn__in=urns, link_type__startswith="Predecessor").exists()
