@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .catalogue import BY_CODE
-from .models import Area, Measure, Source, Status, academic_year
+from .models import Area, Measure, Source, Status, academic_year, places_for
 from .years import years_text
 
 
@@ -262,10 +262,25 @@ class Series:
                 if self.measure.gap
                 else f"England's figure for {years_text(sorted(calculated))} is {self.england[calculated[0]].computed}."
             )
+        if self.compared and (whose := self._published_places_differ()):
+            notes.append(
+                f"DfE published {whose} figures to different numbers of decimal places in different years; each is shown as published."
+            )
         spec = BY_CODE.get(self.measure.code)
         if self.compared and spec and spec.no_la_figure and not any(point.value is not None for point in self.la.values()):
             notes.append(spec.no_la_figure)
         return notes
+
+    def _published_places_differ(self) -> str:
+        """Whose published figures, the authority's or England's, are shown with different decimal places in different
+        years, as each year's file gave them ('65%' in one, '64.2%' in another): "the authority's and England's",
+        "England's", or "" where none are."""
+        whose = []
+        for name, points in (("the authority's", self.la), ("England's", self.england)):
+            shown = {places_for(p.value, self.measure.places) for p in points.values() if p.value is not None and not p.computed}
+            if len(shown) > 1:
+                whose.append(name)
+        return " and ".join(whose)
 
 
 def latest_year(points: dict[int, Point]) -> int | None:
