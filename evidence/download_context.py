@@ -8,7 +8,7 @@ from .breaks import breaks_in
 from .catalogue import BY_CODE, MEASURES
 from .exports import Sheet
 from .models import Observation
-from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_SCALE, Outcomes, graded_notes
+from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_COLUMNS, Outcomes, graded_notes
 from .presenters import without_authority_figure
 from .series import Series
 from .trends import BreakNote
@@ -76,7 +76,7 @@ def outcome_rows(outcomes: Outcomes):
     if not cards.count:
         return
     for area, counts in cards.areas.items():
-        for words in REPORT_CARD_SCALE:
+        for words in REPORT_CARD_COLUMNS:
             yield [REPORT_CARD, area, words, counts.get(words, 0), None]
     for words, n in cards.safeguarding.items():
         yield [REPORT_CARD, "", f"Safeguarding standards {words.lower()}", n, None]

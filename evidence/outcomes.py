@@ -8,7 +8,7 @@ from register.presenters import state_funded, superseded_count
 from .graded import REPLACED_UNHELD, graded_counts
 from .latest import latest_for_schools
 from .models import Framework, Inspection
-from .ofsted_words import category_words, in_published_order
+from .ofsted_words import NOT_EVALUATED, REPORT_CARD_SCALE, category_words, in_published_order
 
 
 class ReportCardCounts(NamedTuple):
@@ -41,16 +41,9 @@ COUNTED_BY_PREDECESSOR = (
     " A free school, which replaced no school, has none until its own."
 )
 
-# Each area of a report card in these words, in this order, as Ofsted publishes them.
-REPORT_CARD_SCALE = (
-    "Exceptional",
-    "Strong standard",
-    "Expected standard",
-    "Needs attention",
-    "Urgent improvement",
-    "Not applicable",
-    "Not evaluated",
-)
+# Each area of a report card in these words, in this order, as Ofsted publishes them, then the words for an area a visit
+# did not evaluate.
+REPORT_CARD_COLUMNS = (*REPORT_CARD_SCALE, NOT_EVALUATED)
 
 
 def authority_outcomes(open_schools) -> Outcomes:

@@ -25,7 +25,7 @@ from .download_context import NOTES_HEADER, OUTCOMES_HEADER, download_notes, not
 from .forms import CorrectionForm, IntelligenceForm, WithdrawalForm, changed_fields, entry_answers
 from .history import history, history_urns
 from .models import Area, IntelligenceEntry, IntelligenceKind, Severity
-from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_SCALE, authority_outcomes, graded_notes
+from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_COLUMNS, authority_outcomes, graded_notes
 from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, ethnic_groups, gap_context, school_series, without_authority_figure
 from .series import display
@@ -417,7 +417,7 @@ def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
         "counted_by_predecessor": COUNTED_BY_PREDECESSOR,
         "graded_notes": graded_notes(outcomes, may_import),
         "report_cards": outcomes.report_cards,
-        "report_card_scale": REPORT_CARD_SCALE,
+        "report_card_scale": REPORT_CARD_COLUMNS,
         "trends": trends,
         "without_figure": without_authority_figure(authority.code, series_list),
         "ethnicity": ethnic_groups(authority.code),
