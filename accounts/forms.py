@@ -11,6 +11,7 @@ from register.models import Group, LocalAuthority, School
 
 from .access import scope_for
 from .roles import ROLE_SCOPE, Role, ScopeKind
+from .services import closed_school_refusal
 
 
 class SignInForm(forms.Form):
@@ -125,6 +126,9 @@ class RoleForm(forms.Form):
         school = schools.filter(urn=number).first()
         if school is None:
             self.add_error("school_urn", "Enter the URN of a school in your local authority")
+        elif refusal := closed_school_refusal(school):
+            self.add_error("school_urn", refusal)
+            return None
         return school
 
     def _trust_target(self, reference, role):

@@ -14,6 +14,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from audit.models import AuditAction
 from audit.services import record
+from core.jinja import gov_date
+from core.words import listed
 
 from .models import Invitation, RoleAssignment, User
 from .roles import ROLE_SCOPE, Role, ScopeKind
@@ -28,7 +30,7 @@ def target_field(role: Role) -> str:
 
 
 def check_target(role: Role, target) -> None:
-    """Refuse a target of the wrong kind for the role (a headteacher of an authority, say)."""
+    """Refuse a target of the wrong kind for the role (a headteacher of an authority, say), or a school that has closed."""
     from partnership.models import Body
     from register.models import Group, LocalAuthority, School
 
@@ -36,6 +38,23 @@ def check_target(role: Role, target) -> None:
     if not isinstance(target, expected):
         kind = ROLE_SCOPE[Role(role)].label.lower()
         raise ValidationError(f"{Role(role).label} is a role for a {kind}, not for {target}.")
+    if refusal := closed_school_refusal(target):
+        raise ValidationError(refusal)
+
+
+def closed_school_refusal(target) -> str:
+    """Why no role may be given at `target`, if it is a school that has closed (nothing otherwise): a role at a school
+    is for one that is open or proposed to open. The words name the successors GIAS links it to that the register
+    holds, one of which the role may have been meant for."""
+    from register.models import School, SchoolStatus
+
+    if not isinstance(target, School) or target.status != SchoolStatus.CLOSED:
+        return ""
+    closed = f"closed on {gov_date(target.closed_on)}" if target.closed_on else "has closed"
+    successors = [str(school) for school in target.registered_successors()]
+    if successors:
+        closed += f"; its successor{'s are' if len(successors) > 1 else ' is'} {listed(successors)}"
+    return f"{target} {closed}. Enter the URN of a school that is open or proposed to open"
 
 
 @dataclass(frozen=True)

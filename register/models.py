@@ -250,6 +250,12 @@ class School(models.Model):
             return ""
         return f"{self.low_age} to {self.high_age}"
 
+    def registered_successors(self):
+        """The schools GIAS links to this one as its successors that the register holds (a successor it does not hold
+        has no entry here to name)."""
+        links = SchoolLink.objects.filter(urn=self.urn, link_type__startswith="Successor")
+        return School.objects.filter(urn__in=links.values("linked_urn")).order_by("urn")
+
 
 class GroupMembership(models.Model):
     """A school's membership of a group (trust, federation, sponsor), from GIAS group links."""

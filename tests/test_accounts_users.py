@@ -14,9 +14,11 @@ from accounts.middleware import SIGNED_IN_COOKIE
 from accounts.models import Invitation, RoleAssignment, User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
+from imports.services import import_file
+from register.models import School, SchoolLink, SchoolStatus
 
 from .conftest import sign_in
-from .evidence_helpers import text
+from .evidence_helpers import GIAS_2022, LINKS_2025, text
 from .factories import GroupFactory, GroupMembershipFactory, LocalAuthorityFactory, SchoolFactory, UserFactory, grant
 
 NEW_PASSWORD = "a new and long passphrase 42"
@@ -157,6 +159,64 @@ def test_la_admin_cannot_invite_into_another_authority(admin_client, world):
     response = invite(admin_client, role=Role.LA_OFFICER, authority=str(world.other_la.pk))
     assert "Select a valid choice" in response.content.decode()
     assert not User.objects.filter(email="nia@example.org").exists()
+
+
+@pytest.fixture
+def busbridge(world):
+    """The real Surrey register of April 2022 and GIAS's links: Busbridge Infant School (URN 125099) closed on 31 March
+    2022, and the sponsored academy that replaced it (URN 149037) opened the next day."""
+    import_file(GIAS_2022)
+    import_file(LINKS_2025, la_codes=[936])
+    return School.objects.get(urn=125099)
+
+
+def test_nobody_is_invited_to_a_role_at_a_closed_school_and_the_refusal_names_its_successor(admin_client, busbridge):
+    response = invite(admin_client, full_name="Nia Patel", school_urn=" 125099 ")
+    html = unescape(response.content.decode())
+    assert response.status_code == 200 and "Invitation sent" not in html
+    refusal = (
+        "Busbridge Infant School (125099) closed on 31 March 2022; its successor is Busbridge Infant School (149037). "
+        "Enter the URN of a school that is open or proposed to open"
+    )
+    assert html.count(refusal) == 2  # in the error summary, and above the field
+    assert 'href="#school_urn"' in html and 'value="Nia Patel"' in html and 'value=" 125099 "' in html
+    assert not User.objects.filter(email="nia@example.org").exists() and mail.outbox == []
+    invite(admin_client, school_urn="149037")
+    assert RoleAssignment.objects.get(user__email="nia@example.org").school.urn == 149037
+
+
+def test_no_role_is_granted_at_a_closed_school_on_the_persons_page(admin_client, world):
+    closed = SchoolFactory(la=world.la, name="Old Park Junior School", status=SchoolStatus.CLOSED, closed_on=date(2019, 8, 31))
+    head = world.users[Role.HEADTEACHER]
+    response = admin_client.post(f"/accounts/users/{head.pk}/", {"action": "grant", "role": Role.GOVERNOR, "school_urn": str(closed.urn)})
+    html = unescape(response.content.decode())
+    assert f"{closed} closed on 31 August 2019. Enter the URN of a school that is open or proposed to open" in html
+    assert f'value="{closed.urn}"' in html and "Role granted" not in html
+    assert not head.roles.filter(school=closed).exists()
+
+
+def test_a_closed_schools_refusal_names_each_successor_the_register_holds(world):
+    closed = SchoolFactory(la=world.la, name="Old Park School", status=SchoolStatus.CLOSED, closed_on=None)
+    infants, juniors = (SchoolFactory(la=world.la, name=f"Old Park {part} School") for part in ("Infant", "Junior"))
+    for urn in (infants.urn, juniors.urn, 999999):  # the last is not in the register
+        SchoolLink.objects.create(urn=closed.urn, linked_urn=urn, link_type="Successor - split")
+    SchoolLink.objects.create(urn=closed.urn, linked_urn=world.school.urn, link_type="Predecessor")
+    assert services.closed_school_refusal(closed) == (
+        f"{closed} has closed; its successors are {infants} and {juniors}. Enter the URN of a school that is open or proposed to open"
+    )
+
+
+def test_the_services_refuse_a_role_at_a_closed_school_whichever_way_they_are_called(world):
+    """The pages' forms refuse it first; a command or any other caller of the services is refused too."""
+    closed = SchoolFactory(la=world.la, status=SchoolStatus.CLOSED, closed_on=date(2022, 3, 31))
+    admin = world.users[Role.LA_ADMIN]
+    with pytest.raises(ValidationError, match="closed on 31 March 2022"):
+        services.grant_role(user=world.users[Role.GOVERNOR], role=Role.HEADTEACHER, target=closed, granted_by=admin)
+    with pytest.raises(ValidationError, match="closed on 31 March 2022"):
+        services.invite_user(email="nia@example.org", full_name="Nia Patel", role=Role.ADVISER, target=closed, invited_by=admin)
+    assert not RoleAssignment.objects.filter(school=closed).exists() and not User.objects.filter(email="nia@example.org").exists()
+    proposed = SchoolFactory(la=world.la, status=SchoolStatus.PROPOSED_TO_OPEN)
+    assert services.grant_role(user=world.users[Role.GOVERNOR], role=Role.HEADTEACHER, target=proposed, granted_by=admin).school == proposed
 
 
 def test_trust_leader_is_invited_by_group_id(admin_client, world):
