@@ -1,8 +1,12 @@
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
 from accounts.access import scope_for
+from accounts.models import RoleAssignment
 from core.words import duration
 from register.models import School
 from register.presenters import state_funded
@@ -14,6 +18,33 @@ def start(request):
     return render(request, "core/start.html")
 
 
+@dataclass(frozen=True)
+class HeldRole:
+    """A line of the home page's roles: a role and what it is held for; or, for a role held at several schools (an
+    adviser's caseload), the role and those schools, said in one line rather than a line for each."""
+
+    label: str
+    assignment: RoleAssignment | None = None
+    schools: tuple[School, ...] = ()
+
+
+def held_roles(assignments: list[RoleAssignment]) -> list[HeldRole]:
+    """The user's roles, in the assignments' order, each role held at several schools once."""
+    schools_of = defaultdict(list)
+    for assignment in assignments:
+        if assignment.school_id:
+            schools_of[assignment.role].append(assignment.school)
+    lines, grouped = [], set()
+    for assignment in assignments:
+        schools = schools_of[assignment.role] if assignment.school_id else []
+        if len(schools) < 2:
+            lines.append(HeldRole(assignment.get_role_display(), assignment=assignment))
+        elif assignment.role not in grouped:
+            grouped.add(assignment.role)
+            lines.append(HeldRole(assignment.get_role_display(), schools=tuple(sorted(schools, key=lambda s: (s.name, s.urn)))))
+    return lines
+
+
 def home(request):
     """The signed-in landing page: what this user's roles give them, most useful first."""
     scope = scope_for(request.user)
@@ -21,6 +52,7 @@ def home(request):
     own_schools = School.objects.confidential_to(request.user).open().select_related("la")
     context = {
         "assignments": assignments,
+        "held_roles": held_roles(assignments),
         "scope": scope,
         "own_schools": own_schools[:50] if not scope.is_la and not scope.everything else None,
         "own_school_counts": own_schools.aggregate(n=Count("id"), state_funded=Count("id", filter=state_funded())),

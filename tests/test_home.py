@@ -1,0 +1,53 @@
+"""The home page says what each person's roles give them, each school once."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+
+from .conftest import sign_in
+from .evidence_helpers import text
+from .factories import SchoolFactory, UserFactory, grant
+
+
+@pytest.fixture
+def caseload(world):
+    """Three schools of Surrey besides the world's, at each of which, and at the world's school, one adviser is the link
+    adviser; they are also a governor of one of them."""
+    schools = [world.school] + [SchoolFactory(la=world.la, name=f"{name} Primary School") for name in ("Kingswood", "Ottershaw", "Wey")]
+    adviser = UserFactory(email="helen.wright@example.org", full_name="Helen Wright")
+    for school in schools:
+        grant(adviser, Role.ADVISER, school)
+    grant(adviser, Role.GOVERNOR, schools[2])
+    return adviser, schools
+
+
+def test_an_adviser_with_a_caseload_sees_the_role_in_one_line_and_each_school_once(client, caseload):
+    adviser, schools = caseload
+    page = text(sign_in(client, adviser).get(reverse("core:home")))
+    assert "Your roles Link adviser at 4 schools Chair or member of governors – Ottershaw Primary School Your schools" in page
+    assert "Link adviser –" not in page
+    for school in schools:
+        assert page.count(school.name) == (2 if school.name.startswith("Ottershaw") else 1), school.name
+    assert page.index("Your schools") < page.index("Wey Primary School")
+
+
+def test_an_officer_who_is_also_an_adviser_at_several_schools_sees_them_under_the_role(client, world, caseload):
+    """An authority's officer has no list of their own schools (they have the authority's): the role's line lists them."""
+    adviser, schools = caseload
+    grant(adviser, Role.LA_OFFICER, world.la)
+    response = sign_in(client, adviser).get(reverse("core:home"))
+    page = text(response)
+    assert "Your schools" not in page
+    assert (
+        "Link adviser at 4 schools Ash Grange Primary School Kingswood Primary School Ottershaw Primary School Wey Primary School" in page
+    )
+    html = response.content.decode()
+    for school in schools:  # under the role; and Ottershaw under the governor's role too
+        links = html.count(f'href="{reverse("register:school-detail", args=[school.urn])}"')
+        assert links == (2 if school.name.startswith("Ottershaw") else 1), school.name
+
+
+def test_a_role_at_one_school_still_names_the_school(client, world):
+    page = text(sign_in(client, world.users[Role.HEADTEACHER]).get(reverse("core:home")))
+    assert f"Headteacher – {world.school.name}" in page and "at 1 school" not in page
