@@ -59,8 +59,15 @@ def _dates(params) -> tuple[dict, dict]:
     return dates, errors
 
 
-# What the log calls the things it records that are not models of their own.
-TYPE_LABELS = {"evidence.intelligence": "Local intelligence (a school's)", "audit.auditevent": "Audit log"}
+# What the log calls the things it records that are not models of their own, and those whose model's name is not the
+# word people use.
+TYPE_LABELS = {
+    "evidence.intelligence": "A school's local intelligence",
+    "audit.auditevent": "Audit log",
+    "accounts.roleassignment": "Role",
+}
+# How an entry names a record of these kinds: a read of local intelligence is recorded against its school.
+NAMED_AS = {"evidence.intelligence": "Local intelligence of {name}"}
 
 
 def type_label(object_type: str) -> str:
@@ -71,6 +78,18 @@ def type_label(object_type: str) -> str:
         return capfirst(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
         return object_type
+
+
+def described(event: AuditEvent) -> str:
+    """What the entry is about, in words: "School: Kingswood Primary School (124937)", "Local intelligence of …",
+    "Role: Link adviser — …". Never the record's number in the database, which means nothing to a reader (and is
+    kept, for the Record filter, in object_id); an entry about a page rather than a record gives the page."""
+    kind, name = type_label(event.object_type), event.object_repr
+    if not event.object_id or not name:
+        return name or kind
+    if event.object_type in NAMED_AS:
+        return NAMED_AS[event.object_type].format(name=name)
+    return name if name.lower().startswith(kind.lower()) else f"{kind}: {name}"
 
 
 # What a change's detail holds that the log does not repeat: an intelligence entry's words before a correction, which
@@ -135,9 +154,7 @@ def audit_list(request):
             "errors": errors,
             "actions": AuditAction.choices,
             "object_types": object_types,
-            "type_label": type_label,
+            "described": described,
             "detail_text": detail_text,
-            # Recorded against the school's internal number, which means nothing to a reader: its name and URN say it.
-            "keyed_by_school": {"evidence.intelligence"},
         },
     )
