@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_ENV := DEMO=true HTTPS=false REQUIRE_TWO_FACTOR=false
+DEMO_ENV := DEMO=true HTTPS=false REQUIRE_TWO_FACTOR=false ORGANISATION_EMAIL=school.improvement@demo.commonground.example \
+  ORGANISATION_PHONE="01632 960000" DATA_PROTECTION_OFFICER_EMAIL=data.protection@demo.commonground.example
 # The suite runs in one process per core (each with its own test database and browser), at most four.
 TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 4 ? n : 4 )))
 
@@ -54,6 +55,7 @@ lint: install ## ruff check and ruff format --check
 .PHONY: checks
 checks: install ## Django's deployment checks (production-like settings) and missing migrations
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') DEBUG=false HTTPS=true ALLOWED_HOSTS=commonground.example \
+	  ORGANISATION_EMAIL=schools@commonground.example DATA_PROTECTION_OFFICER_EMAIL=dpo@commonground.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -260,7 +260,15 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # The organisation that runs this installation, shown in the page header.
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="School improvement partnership")
 
-# Where people write about the service: a problem with its accessibility, or information in another format.
+# How to reach that organisation, which its accessibility statement and privacy notice give, as the accessibility
+# regulations and UK GDPR expect (the notice names it as the data controller); `check --deploy` warns while the email
+# address, or the data protection officer's, is not set (core/checks.py).
+ORGANISATION_EMAIL = env.str("ORGANISATION_EMAIL", default="")
+ORGANISATION_PHONE = env.str("ORGANISATION_PHONE", default="")
+DATA_PROTECTION_OFFICER_EMAIL = env.str("DATA_PROTECTION_OFFICER_EMAIL", default="")
+
+# Where people write about the service: a problem with its accessibility, or information in another format (the
+# organisation's email address when not set).
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="")
 
 # Shown in the header when this installation is a demonstration.

@@ -60,8 +60,23 @@ def home(request):
     return render(request, "core/home.html", context)
 
 
+@dataclass(frozen=True)
+class Operator:
+    """How to reach the organisation that runs this installation, as its settings give it (any may be blank)."""
+
+    email: str
+    phone: str
+    data_protection_email: str
+
+    @classmethod
+    def from_settings(cls) -> "Operator":
+        return cls(settings.ORGANISATION_EMAIL, settings.ORGANISATION_PHONE, settings.DATA_PROTECTION_OFFICER_EMAIL)
+
+
 def accessibility(request):
-    return render(request, "core/accessibility.html", {"support_email": settings.SUPPORT_EMAIL})
+    operator = Operator.from_settings()
+    context = {"operator": operator, "support_email": settings.SUPPORT_EMAIL or operator.email}
+    return render(request, "core/accessibility.html", context)
 
 
 def cookies(request):
@@ -69,7 +84,7 @@ def cookies(request):
 
 
 def privacy(request):
-    return render(request, "core/privacy.html")
+    return render(request, "core/privacy.html", {"operator": Operator.from_settings()})
 
 
 def error_400(request, exception=None):

@@ -4,6 +4,8 @@ import pytest
 
 from core.jinja import code, link
 
+from .evidence_helpers import text
+
 
 def test_link_escapes_its_text_and_address_but_keeps_its_tag():
     html = str(link("/schools/?q=a&b", "St Mary's <Academy>"))
@@ -32,16 +34,65 @@ def test_every_page_has_its_header_main_and_footer_landmarks(client):
     assert 'class="govuk-footer' in footer.group(1) and 'href="/privacy/"' in footer.group(1)
 
 
-def test_the_accessibility_statement_says_how_to_reach_whoever_runs_the_service(client, settings):
+@pytest.fixture
+def surrey_runs_it(settings):
+    """An installation run by Surrey County Council, which has given none of its contact details yet."""
     settings.ORGANISATION_NAME = "Surrey County Council"
+    settings.ORGANISATION_EMAIL = settings.ORGANISATION_PHONE = settings.DATA_PROTECTION_OFFICER_EMAIL = settings.SUPPORT_EMAIL = ""
+    return settings
+
+
+def test_the_accessibility_statement_and_privacy_notice_say_plainly_when_no_contact_details_were_given(client, surrey_runs_it):
+    for path in ("/accessibility/", "/privacy/"):
+        page = text(client.get(path))
+        assert "Surrey County Council has not given contact details for this service." in page, path
+        assert "mailto:" not in client.get(path).content.decode(), path
+    assert "Surrey County Council has not given contact details for its data protection officer." in text(client.get("/privacy/"))
+    assert "Surrey County Council runs this installation of Common Ground and is the data controller" in text(client.get("/privacy/"))
+
+
+def test_the_accessibility_statement_says_how_to_reach_whoever_runs_the_service(client, surrey_runs_it):
+    settings = surrey_runs_it
+    settings.ORGANISATION_EMAIL, settings.ORGANISATION_PHONE = "school.improvement@surreycc.example", "01632 960000"
     html = client.get("/accessibility/").content.decode()
-    assert "contact Surrey County Council’s school improvement team" in html and "mailto:" not in html
-    settings.SUPPORT_EMAIL = "schools.support@surreycc.example"
+    page = text(client.get("/accessibility/"))
+    assert "run by Surrey County Council" in page and "has not given contact details" not in page
+    assert "audio recording or braille: email school.improvement@surreycc.example call 01632 960000 We will consider" in page
+    assert "not meeting accessibility requirements, email school.improvement@surreycc.example or call 01632 960000." in page
+    assert html.count('href="mailto:school.improvement@surreycc.example"') == 2
+    settings.SUPPORT_EMAIL, settings.ORGANISATION_PHONE = "schools.support@surreycc.example", ""
     html = client.get("/accessibility/").content.decode()
     assert html.count('email <a class="govuk-link" href="mailto:schools.support@surreycc.example">') == 2
+    assert "school.improvement@surreycc.example" not in html and "call" not in text(client.get("/accessibility/"))
     for heading in ("Compliance status", "How we tested this service", "Preparation of this accessibility statement"):
         assert heading in html
     assert "Equality Advisory and Support Service (EASS)</a>" in html
+
+
+def test_the_privacy_notice_gives_the_controllers_contact_details_and_its_data_protection_officers(client, surrey_runs_it):
+    settings = surrey_runs_it
+    settings.ORGANISATION_EMAIL, settings.ORGANISATION_PHONE = "school.improvement@surreycc.example", "01632 960000"
+    settings.DATA_PROTECTION_OFFICER_EMAIL = "dpo@surreycc.example"
+    page = text(client.get("/privacy/"))
+    assert "contact Surrey County Council: email school.improvement@surreycc.example call 01632 960000" in page
+    assert "You can contact the data protection officer by email at dpo@surreycc.example" in page
+    assert "has not given" not in page
+    assert 'href="mailto:dpo@surreycc.example"' in client.get("/privacy/").content.decode()
+
+
+def test_the_deployment_checks_warn_until_the_operator_and_data_protection_officer_can_be_reached(surrey_runs_it):
+    from django.core.checks import run_checks
+
+    def warnings():
+        return {message.id: message.msg for message in run_checks(include_deployment_checks=True) if message.id.startswith("core.")}
+
+    found = warnings()
+    assert set(found) == {"core.W001", "core.W002"}
+    assert "Surrey County Council has not given contact details" in found["core.W001"]
+    assert not {message.id for message in run_checks() if message.id.startswith("core.")}  # a deployment's check only
+    surrey_runs_it.ORGANISATION_EMAIL = "school.improvement@surreycc.example"
+    surrey_runs_it.DATA_PROTECTION_OFFICER_EMAIL = "dpo@surreycc.example"
+    assert warnings() == {}
 
 
 @pytest.mark.parametrize(
