@@ -102,3 +102,54 @@ def test_the_deployment_checks_warn_until_the_operator_and_data_protection_offic
 def test_the_cookies_page_says_how_long_an_unused_session_lasts(client, settings, seconds, words):
     settings.SESSION_COOKIE_AGE = seconds
     assert f"After {words} without use, or when you close your browser" in client.get("/cookies/").content.decode()
+
+
+def words_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def heard_twice(html: str) -> list[str]:
+    """The headings a table's caption right below them repeats: a screen reader reads the heading, then the caption."""
+    repeated = []
+    for caption in re.finditer(r"<caption\b[^>]*>(.*?)</caption>", html, re.S):
+        headings = re.findall(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", html[: caption.start()], re.S)
+        if headings and words_of(headings[-1]) == words_of(caption.group(1)):
+            repeated.append(words_of(caption.group(1)))
+    return repeated
+
+
+def table_names(html: str) -> list[str]:
+    """Each table's name: its caption's words, or those of the element its aria-labelledby gives ("" for none)."""
+    names = []
+    for table in re.finditer(r"<table\b([^>]*)>(.*?)</table>", html, re.S):
+        caption = re.search(r"<caption\b[^>]*>(.*?)</caption>", table.group(2), re.S)
+        labelled_by = re.search(r'aria-labelledby="([^"]+)"', table.group(1))
+        label = labelled_by and re.search(rf'<(h[1-6])\b[^>]*\bid="{labelled_by.group(1)}"[^>]*>(.*?)</\1>', html, re.S)
+        names.append(words_of(caption.group(1)) if caption else words_of(label.group(2)) if label else "")
+    return names
+
+
+def test_no_table_is_named_again_by_a_caption_repeating_the_heading_above_it(client, world):
+    """ "Current roles" and "Predecessor and successor schools" were each a heading, then a hidden caption of the same
+    words: the heading names the table instead (aria-labelledby)."""
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from register.models import SchoolLink
+
+    from .conftest import sign_in
+
+    SchoolLink.objects.create(urn=world.school.urn, linked_urn=world.other_school.urn, linked_name="Busbridge", link_type="Successor")
+    sign_in(client, world.users[Role.LA_ADMIN])
+    pages = {
+        reverse("accounts:user-detail", args=[world.users[Role.HEADTEACHER].pk]): ["Current roles"],
+        reverse("register:school-detail", args=[world.school.urn]): ["Predecessor and successor schools"],
+        reverse("register:school-people", args=[world.school.urn]): [
+            "Roles held for this school or its trust",
+            "Members of Surrey review group, which covers this school",
+        ],
+    }
+    for path, names in pages.items():
+        html = client.get(path).content.decode()
+        assert heard_twice(html) == [], path
+        assert table_names(html) == names, path
