@@ -497,6 +497,12 @@ def test_open_school_counts_say_how_many_are_state_funded_schools(officer_client
     assert "11 open, of which 6 are state-funded schools" in home
     listed = officer_client.get(reverse("register:authority-list")).content.decode()
     assert re.search(r">11</td>\s*<td[^>]*>6</td>", listed)
+    # GIAS's phase "Not applicable" is said to be no phase of education; a count of pupils GIAS does not give is said to be so.
+    assert "‘Not applicable’ is the phase GIAS gives establishments outside the phases of education" not in html
+    SchoolFactory(la=world.la, type_group="Colleges", type_name="Further education", phase="Not applicable", pupils=None)
+    html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
+    assert "‘Not applicable’ is the phase GIAS gives establishments outside the phases of education" in html
+    assert re.search(r">Not applicable</th>\s*<td[^>]*>1</td>\s*<td[^>]*>not recorded</td>", html)
 
 
 def test_recent_changes_name_the_trust_a_school_left_and_the_one_it_joined(officer_client, world):
