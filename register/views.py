@@ -10,7 +10,7 @@ from audit.services import audited_view
 from core.school_pages import confidential_school
 from evidence.graded import GRADED_CHOICES
 from evidence.latest import latest_for_schools
-from evidence.models import Framework
+from evidence.models import Framework, Observation
 from evidence.outcomes import COUNTED_BY_PREDECESSOR, authority_outcomes, graded_notes
 
 from . import maps
@@ -88,6 +88,10 @@ def school_detail(request, urn):
         if latest is None or latest.framework == Framework.GRADED
         else latest_for_schools([school], Framework.GRADED).get(school.pk),
         "map_svg": maps.locator_svg(school),
+        # Where the register's extract gives no pupils or free school meals figure (a school that opened after its
+        # census), whether a census imported since gives one on the results page.
+        "census_in_results": (school.pupils is None or school.fsm_percent is None)
+        and Observation.objects.filter(school=school, measure__code__in=["pupils", "fsm_pct"], value__isnull=False).exists(),
     }
     return render(request, "register/school_detail.html", context)
 

@@ -1052,3 +1052,15 @@ def test_authority_overview_counts_report_cards_safeguarding_and_categories_of_c
     Inspection.objects.filter(pk=one.pk).update(safeguarding="Not met", category_of_concern="SM")
     page = text(client.get(reverse("evidence:authority-results", args=[936])))
     assert f"Safeguarding standards met {met - 1} Safeguarding standards not met 1 In a category of concern: special measures 1" in page
+
+
+def test_the_register_page_points_to_the_census_where_the_registers_extract_gives_no_pupils(client, surrey):
+    """Busbridge Infant School (149037) opened in April 2022, after the census its register extract gives: the extract
+    has no pupils or free school meals figure for it, but the January 2023 census does (162 pupils), on its results page."""
+    sign_in(client, surrey)
+    page = text(client.get(reverse("register:school-detail", args=[149037])))
+    census = "Not in the register’s extract The census figures for Busbridge Infant School in Results and data"
+    assert f"Pupils {census}" in page and f"Pupils eligible for free school meals {census}" in page
+    assert "162" in text(client.get(reverse("evidence:school-results", args=[149037])))
+    # A school the extract gives figures for keeps them, with the census they are of.
+    assert "Not in the register’s extract" not in text(client.get(reverse("register:school-detail", args=[124937])))
