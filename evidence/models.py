@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.jinja import gov_date
 from imports.models import written_by
 
 from .catalogue import Unit
@@ -316,7 +317,7 @@ class IntelligenceEntry(models.Model):
         verbose_name_plural = "intelligence entries"
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.occurred_on})"
+        return f"{self.get_kind_display()} ({gov_date(self.occurred_on)})"
 
     @property
     def withdrawn(self) -> bool:
@@ -344,7 +345,7 @@ class IntelligenceRevision(models.Model):
         ordering = ["entry", "changed_at", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.occurred_on}), before the correction of {self.changed_at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} ({gov_date(self.occurred_on)}), before the correction of {gov_date(self.changed_at)}"
 
 
 class StatisticalNeighbour(models.Model):

@@ -45,7 +45,7 @@ def test_la_officers_and_the_link_adviser_can_record_an_entry(client, world, rol
     entry = IntelligenceEntry.objects.get(school=world.school)
     assert (entry.kind, entry.severity, entry.occurred_on, entry.recorded_by) == ("complaint", "high", date(2025, 2, 3), world.users[role])
     created = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="evidence.intelligenceentry", object_id=str(entry.pk))
-    assert created.object_repr == f"Complaint (2025-02-03), Ash Grange Primary School ({world.school.urn})"
+    assert created.object_repr == f"Complaint (3 February 2025), Ash Grange Primary School ({world.school.urn})"
 
 
 @pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GOVERNOR, Role.BODY_MEMBER])

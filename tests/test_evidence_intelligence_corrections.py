@@ -93,7 +93,7 @@ def test_correcting_keeps_the_earlier_version_and_is_audited(client, world, entr
     assert (earlier.kind, earlier.severity, earlier.occurred_on, earlier.summary) == ("leadership", "medium", date(2025, 1, 10), SUMMARY)
     assert (earlier.changed_by, earlier.reason) == (officer, CORRECTED["reason"])
     changed = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="evidence.intelligenceentry", object_id=str(entry.pk))
-    assert changed.object_repr == f"Leadership change (2025-01-17), Ash Grange Primary School ({world.school.urn})"
+    assert changed.object_repr == f"Leadership change (17 January 2025), Ash Grange Primary School ({world.school.urn})"
     assert changed.detail["corrected"] == ["occurred_on", "summary"] and changed.detail["reason"] == CORRECTED["reason"]
     assert changed.detail["school_urn"] == world.school.urn
     assert changed.authorities == f",{world.la.pk},"  # in the authority's audit log
