@@ -128,6 +128,8 @@ def test_each_entry_names_its_record_in_words_without_the_databases_numbers(admi
         f"Local intelligence of {world.school}",
     ]
     assert what_column(page)[-1] == f"School: {world.school}"
+    # The role granted is named in words in the entry's detail, as on the person's page.
+    assert "role: Chair or member of governors; to: nia@example.org" in unescape(page)
     assert not re.search(r"\((School|User|Role assignment|Invitation|Import run) \d+\)", page)
 
 
