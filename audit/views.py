@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 
 from accounts.access import scope_for
 from accounts.roles import Role
+from evidence.models import IntelligenceKind, Severity
 
 from .models import AuditAction, AuditEvent
 from .scopes import lying_in
@@ -93,8 +94,13 @@ def described(event: AuditEvent) -> str:
     return name if name.lower().startswith(kind.lower()) else f"{kind}: {name}"
 
 
-# A role in an event's detail (a grant's, a revocation's) as people say it: "Link adviser", not "adviser".
-ROLE_WORDS = {role.value: role.label for role in Role}
+# What an event's detail stores as a code, as people say it: a grant's role ("Link adviser", not "adviser"), an
+# intelligence entry's kind and severity ("Leadership change", not "leadership").
+DETAIL_WORDS = {
+    "role": {role.value: role.label for role in Role},
+    "kind": dict(IntelligenceKind.choices),
+    "severity": dict(Severity.choices),
+}
 # What a change's detail holds that the log does not repeat: an intelligence entry's words before a correction, which
 # the entry's own history shows to those who may read it.
 UNSHOWN_DETAIL = frozenset({"was"})
@@ -106,9 +112,14 @@ def detail_text(detail: dict) -> str:
     school; withdrawn: yes". Long values are cut, so that one event does not fill the page."""
     # In the order of the keys' names: PostgreSQL keeps a JSON object's keys in an order of its own.
     shown = sorted(((key, value) for key, value in (detail or {}).items() if key not in UNSHOWN_DETAIL), key=lambda item: item[0])
-    parts = [f"{key.replace('_', ' ')}: {ROLE_WORDS.get(value, value) if key == 'role' else _detail_value(value)}" for key, value in shown]
+    parts = [f"{key.replace('_', ' ')}: {_detail_value(_in_words(key, value))}" for key, value in shown]
     text = "; ".join(parts)
     return text if len(text) <= DETAIL_CHARACTERS else text[: DETAIL_CHARACTERS - 1].rstrip() + "…"
+
+
+def _in_words(key: str, value):
+    """A stored code (DETAIL_WORDS) in words; any other value as it is."""
+    return DETAIL_WORDS[key].get(value, value) if key in DETAIL_WORDS and isinstance(value, str) else value
 
 
 def _detail_value(value) -> str:

@@ -144,3 +144,24 @@ def test_a_change_says_what_it_recorded_but_not_an_entrys_words_before_a_correct
     assert "reason: Recorded against the wrong school; withdrawn: yes" in page
     assert "corrected: summary, severity" in page and "Head off sick" not in page
     assert "note: " + "x" * 293 + "…" in page and "x" * 400 not in page
+
+
+def test_an_entrys_detail_gives_an_intelligence_entrys_kind_and_severity_in_words(admin, world):
+    from datetime import date
+
+    from evidence.services import record_intelligence
+
+    officer = world.users[Role.LA_OFFICER]
+    record_intelligence(world.school, user=officer, kind="leadership", severity="medium", occurred_on=date(2025, 1, 10), summary="New")
+    page = unescape(admin.get(reverse("audit:list"), {"action": AuditAction.CREATE}).content.decode())
+    assert f"Intelligence entry: Leadership change (10 January 2025), {world.school}" in page
+    assert "kind: Leadership change; school urn: " in page and "severity: Medium" in page
+
+
+def test_an_entry_about_a_page_and_no_record_gives_the_page_alone(admin, world):
+    from django.test import RequestFactory
+
+    officer = world.users[Role.LA_OFFICER]
+    record(AuditAction.SIGN_IN, request=RequestFactory().post("/accounts/sign-in/"), user=officer, stage="password")
+    page = admin.get(reverse("audit:list"), {"action": AuditAction.SIGN_IN}).content.decode()
+    assert re.search(r'<td class="govuk-table__cell"><span class="govuk-body-s">/accounts/sign-in/</span>', page)
