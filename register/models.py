@@ -252,9 +252,10 @@ class School(models.Model):
 
     def registered_successors(self):
         """The schools GIAS links to this one as its successors that the register holds (a successor it does not hold
-        has no entry here to name)."""
-        links = SchoolLink.objects.filter(urn=self.urn, link_type__startswith="Successor")
-        return School.objects.filter(urn__in=links.values("linked_urn")).order_by("urn")
+        has no entry here to name), whichever end says so: this school's "Successor" link, or the successor's "Predecessor"."""
+        named_here = SchoolLink.objects.filter(urn=self.urn, link_type__startswith="Successor").values("linked_urn")
+        naming_this = SchoolLink.objects.filter(linked_urn=self.urn, link_type__startswith="Predecessor").values("urn")
+        return School.objects.filter(Q(urn__in=named_here) | Q(urn__in=naming_this)).order_by("urn")
 
 
 class GroupMembership(models.Model):

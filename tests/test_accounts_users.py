@@ -198,8 +198,10 @@ def test_no_role_is_granted_at_a_closed_school_on_the_persons_page(admin_client,
 def test_a_closed_schools_refusal_names_each_successor_the_register_holds(world):
     closed = SchoolFactory(la=world.la, name="Old Park School", status=SchoolStatus.CLOSED, closed_on=None)
     infants, juniors = (SchoolFactory(la=world.la, name=f"Old Park {part} School") for part in ("Infant", "Junior"))
-    for urn in (infants.urn, juniors.urn, 999999):  # the last is not in the register
+    for urn in (infants.urn, 999999):  # the last is not in the register
         SchoolLink.objects.create(urn=closed.urn, linked_urn=urn, link_type="Successor - split")
+    # GIAS's links say it either way round: the junior school's own link names the closed school as its predecessor.
+    SchoolLink.objects.create(urn=juniors.urn, linked_urn=closed.urn, link_type="Predecessor - split school")
     SchoolLink.objects.create(urn=closed.urn, linked_urn=world.school.urn, link_type="Predecessor")
     assert services.closed_school_refusal(closed) == (
         f"{closed} has closed; its successors are {infants} and {juniors}. Enter the URN of a school that is open or proposed to open"
