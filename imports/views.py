@@ -128,7 +128,8 @@ def import_detail(request, pk):
         "changes": changes,
         "changed": Paginator(changes.rows, 50).get_page(request.GET.get("page")) if changes else None,
         "colours": OUTCOME_COLOURS,
-        "kind_label": _kind_label(run.kind, run.outcome),
+        # Until the worker has read the file, what data set it is is not known: no caption, rather than one saying so.
+        "kind_label": _kind_label(run.kind, run.outcome) if run.kind or run.is_finished else "",
         "counted": f" {kind.counts}" if kind and kind.counts else "",  # "New figures": what the counts count, if not rows
         "skipped_because": skipped_because(run, kind) if kind else "",
         "theirs_only": not scope.everything,

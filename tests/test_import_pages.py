@@ -353,6 +353,21 @@ def test_an_empty_upload_is_named_as_such_and_a_queued_run_has_no_kind_yet(clien
     assert listing.count(">Not yet<") == 4  # its counts, not zeros
 
 
+def test_a_queued_imports_page_has_no_caption_until_its_data_set_is_known(client, world):
+    """The caption above the file's name is the data set's: before the file is read there is none to give, and a
+    caption saying "Not known yet" reads as if something about the file were unknown."""
+    run = ImportRun.objects.create(file_name="waiting.csv", checksum="", outcome=ImportOutcome.QUEUED, la_codes="936")
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert "govuk-caption-l" not in page and "Not known yet" not in page
+    ImportRun.objects.filter(pk=run.pk).update(outcome=ImportOutcome.RUNNING, kind="gias_establishments")
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert '<span class="govuk-caption-l">GIAS establishment extract</span>' in page
+    ImportRun.objects.filter(pk=run.pk).update(outcome=ImportOutcome.REFUSED, kind="")
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert '<span class="govuk-caption-l">Not recognised</span>' in page
+
+
 def test_an_import_of_figures_says_its_counts_are_of_figures_and_its_rows_are_rows(client, world):
     register = import_file(GIAS_2021)
     assert "rows read; 590 new" in register.message
