@@ -12,7 +12,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from imports.registry import ChangeList, ImportKind, ImportRefused, register_kind
 from register.models import LocalAuthority
 
-from . import catalogue, ofsted, readers
+from . import catalogue, import_notes, ofsted, readers
 from .inspections import store_inspections
 from .models import FigureChange, InspectionChange, InspectionSource, NeighbourChange, Source
 from .neighbours import is_neighbours, load_neighbours
@@ -40,6 +40,22 @@ def naming_the_file(load):
             return load(ctx)
         except ImportRefused as refusal:
             refusal.file_name = refusal.file_name or ctx.source.name
+            raise
+
+    return wrapper
+
+
+def naming_the_school(load):
+    """A refusal of a cell in a school's row (not of its URN) names the school, as the row gives it: in a file of
+    thousands of schools, the row's number alone leaves the reader to count rows to find whose figure it is."""
+
+    @wraps(load)
+    def wrapper(ctx):
+        try:
+            return load(ctx)
+        except ImportRefused as refusal:
+            if refusal.row is not None and refusal.column and refusal.column not in import_notes.URN_COLUMNS:
+                refusal.school = refusal.school or import_notes.school_on_row(utf8(ctx.source), refusal.row)
             raise
 
     return wrapper
@@ -105,6 +121,7 @@ def figures_loader(
     gives what the import's outcome should say about them."""
 
     @naming_the_file
+    @naming_the_school
     def load(ctx):
         data = utf8(ctx.source)
         figures = read(data, ctx.source.name, layout)

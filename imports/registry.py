@@ -68,10 +68,12 @@ class ImportContext:
 
 
 class ImportRefused(Exception):
-    """A file that cannot be imported. The message says why; row and column say where. `header` is the file's, when it
-    was refused while being read (its encoding), so that its kind can still be told."""
+    """A file that cannot be imported. The message says why; row and column say where, and `school` whose row it is
+    ("URN 125315, All Hallows Catholic School"), where the loader can tell. `header` is the file's, when it was refused
+    while being read (its encoding), so that its kind can still be told."""
 
     header: list[str] | None = None
+    school: str | None = None
 
     def __init__(self, reason: str, *, row: int | None = None, column: str | None = None, file_name: str | None = None):
         self.reason = reason
@@ -85,7 +87,7 @@ class ImportRefused(Exception):
         if self.file_name:
             where.append(self.file_name)
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"row {self.row}" + (f" ({self.school})" if self.school else ""))
         if self.column:
             where.append(f"column '{self.column}'")
         return (", ".join(where) + ": " if where else "") + self.reason

@@ -557,7 +557,10 @@ def test_a_census_row_for_another_year_refuses_the_file(surrey, tmp_path):
     before = snapshot()
     run = import_file(mixed)
     assert run.outcome == ImportOutcome.REFUSED
-    assert "row 41, column 'time_period': this row is for 202324, the rows before it for 202223: a file gives one year" in run.message
+    assert (
+        "row 41 (URN 100039, St Dominic's Catholic Primary School), column 'time_period': this row is for 202324, the rows before it for 202223: a file gives one year"
+        in run.message
+    )
     assert snapshot() == before
 
 
@@ -571,7 +574,10 @@ def test_an_ees_file_of_two_releases_is_refused(surrey, tmp_path):
         csv.writer(out).writerows(rows)
     run = import_file(mixed)
     assert run.outcome == ImportOutcome.REFUSED
-    assert "row 31, column 'version': this row is of the revised release, the rows before it of the provisional" in run.message
+    assert (
+        "row 31 (URN 145315, Leigh Academy Halley), column 'version': this row is of the revised release, the rows before it of the provisional"
+        in run.message
+    )
 
 
 def test_history_joins_a_predecessor_open_but_proposed_to_close_and_not_one_still_open(db):
@@ -664,14 +670,38 @@ def test_a_census_cut_down_to_some_authorities_leaves_englands_figures_as_they_w
     assert area_figure("fsm_pct", 2023, la_code=936, area=Area.LA) == (13.9, "Value given")
 
 
-def _ks2_2019_with(path, urn: str, column: str, cell: str) -> tuple:
-    """The real 2018/19 Surrey KS2 file written to `path` with one cell of a school's row altered; and that row's number."""
-    rows = list(csv.reader(io.StringIO(KS2[2019].read_text(encoding="utf-8-sig"))))
-    at = next(i for i, row in enumerate(rows) if row[rows[0].index("URN")] == urn)
+def _table_with(source, path, column: str, cell: str, *, urn: str = "", rectype: str = "") -> tuple:
+    """A real performance table written to `path` with one cell altered, of a school's row (by its URN) or of the row of
+    a record type (England's: "7" in the KS4 tables); and that row's number."""
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
+    key, value = ("URN", urn) if urn else ("RECTYPE", rectype)
+    at = next(i for i, row in enumerate(rows) if row[rows[0].index(key)] == value)
     rows[at][rows[0].index(column)] = cell
     with path.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows(rows)
     return path, at + 1
+
+
+def _ks2_2019_with(path, urn: str, column: str, cell: str) -> tuple:
+    """The real 2018/19 Surrey KS2 file written to `path` with one cell of a school's row altered; and that row's number."""
+    return _table_with(KS2[2019], path, column, cell, urn=urn)
+
+
+def test_a_refusal_of_a_figure_names_the_school_whose_row_gives_it_and_no_school_for_englands_row(surrey, tmp_path):
+    """In a table of a hundred schools the row's number alone leaves the reader counting rows to find whose figure it
+    is; the school's URN and name, as the row gives them, say it. England's row has none to give."""
+    percentage = "'187%' cannot be a percentage: it should be from 0 to 100"
+    altered, row = _table_with(KS4[2018], tmp_path / KS4[2018].name, "PTL2BASICS_94", "187%", urn="136906")
+    run = import_file(altered, la_codes=[936])
+    assert row == 11 and run.outcome == ImportOutcome.REFUSED
+    assert run.message.startswith(f"{KS4[2018].name}, row 11 (URN 136906, George Abbot School), column 'PTL2BASICS_94': {percentage}.")
+    altered, row = _table_with(KS4[2018], altered, "PTL2BASICS_94", "187%", rectype="7")
+    run = import_file(altered)
+    assert run.message.startswith(f"{KS4[2018].name}, row {row}, column 'PTL2BASICS_94': {percentage}.")
+    # A row whose URN is what is wrong has no school to name but its URN, which the refusal quotes.
+    altered, row = _table_with(KS4[2018], altered, "URN", "13690G", urn="136906")
+    run = import_file(altered)
+    assert run.message.startswith(f"{KS4[2018].name}, row {row}, column 'URN': '13690G' is neither a number nor a known code.")
 
 
 PUPILS_RULE = "it should be a whole number from 0 to 10,000,000 (England has about 9 million pupils)"
@@ -688,7 +718,7 @@ def test_a_figure_outside_its_measures_scale_refuses_the_whole_file(surrey, tmp_
     altered, row = _ks2_2019_with(tmp_path / "2018-2019-936-ks2final.csv", "143373", column, cell)
     run = import_file(altered)
     assert run.outcome == ImportOutcome.REFUSED
-    assert f"row {row}, column '{column}': {reason}" in run.message
+    assert f"row {row} (URN 143373, Guildford Grove Primary School), column '{column}': {reason}" in run.message
     assert not Observation.objects.exists()
 
 
@@ -703,14 +733,14 @@ def test_a_figure_outside_its_measures_scale_refuses_the_whole_file(surrey, tmp_
     ],
 )
 def test_a_cohort_no_file_could_give_refuses_the_whole_file(surrey, tmp_path, column, cell, reason):
-    """A figure's count of pupils (Kingsway Primary's, row 5: 79 pupils, 13 of them disadvantaged) is read like a
+    """A figure's count of pupils (Warren Mead Junior School's, row 5: 79 pupils, 13 of them disadvantaged) is read like a
     figure: one that is neither a number of pupils nor a known code was taken as no count at all, and the file kept."""
     import_file(KS2[2018])
     before = snapshot()
     altered, row = _ks2_2019_with(tmp_path / "2018-2019-936-ks2final.csv", "140810", column, cell)
     run = import_file(altered)
     assert run.outcome == ImportOutcome.REFUSED
-    assert f"2018-2019-936-ks2final.csv, row {row}, column '{column}': {reason}" in run.message
+    assert f"2018-2019-936-ks2final.csv, row {row} (URN 140810, Warren Mead Junior School), column '{column}': {reason}" in run.message
     assert row == 5 and snapshot() == before
 
 
@@ -764,7 +794,9 @@ def test_a_count_an_authoritys_figure_is_calculated_from_that_no_file_could_give
     altered, row = _surrey_rows_with(source, tmp_path / source.name.removesuffix(".gz"), "125037", column, cell)
     run = import_file(altered)
     assert run.outcome == ImportOutcome.REFUSED
-    assert f"{altered.name}, row {row}, column '{column}': {reason}" in run.message
+    # The school-level census names its schools; the census summary gives their URNs only.
+    school = "URN 125037, The Grange Community Infant School" if source == CENSUS_2023 else "URN 125037"
+    assert f"{altered.name}, row {row} ({school}), column '{column}': {reason}" in run.message
     assert snapshot() == before
 
 
