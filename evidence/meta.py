@@ -18,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from core.numbers import whole_number
-from imports.registry import Counts, ImportRefused
+from imports.registry import Counts, ImportRefused, Remedy
 
 from .catalogue import TABLE_COLUMNS
 from .models import ColumnDescription
@@ -115,7 +115,8 @@ def load_meta(ctx) -> Counts:
     if ctx.la_codes:
         raise ImportRefused(
             "a meta file describes the tables' columns for every authority, so it is imported for every authority "
-            "(by a service administrator), not limited to some"
+            "(by a service administrator), not limited to some",
+            remedy=Remedy.ANOTHER,
         )
     meta = read_meta(ctx.source.text, ctx.source.name)
     stored = {d.column: d for d in ColumnDescription.objects.filter(key_stage=meta.key_stage, year=meta.year)}

@@ -21,7 +21,7 @@ from typing import NamedTuple, NoReturn
 
 import polars as pl
 
-from imports.registry import ImportRefused
+from imports.registry import ImportRefused, Remedy
 
 from .catalogue import BY_CODE, MEASURES, Column, Layout, Share, Unit
 
@@ -150,6 +150,7 @@ def refuse_cut_short(data: bytes, width: int, line: int) -> None:
             f"the file ends part-way through this row ({fields} of {width} fields, and no line end): "
             "it looks cut short, so download it again",
             row=line,
+            remedy=Remedy.DOWNLOAD,
         )
 
 
@@ -566,6 +567,7 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
         raise ImportRefused(
             "the file ends with the authority's row, but the tables end with England's: it looks cut short, so download it again",
             row=frame["line"][-1],
+            remedy=Remedy.DOWNLOAD,
         )
     refuse_first_bad(frame, {"URN": school & parse_integer(pl.col("URN")).is_null()})
     keys = _keys(area, pl.when(school).then(pl.col("URN")), pl.col("LEA"), pl.lit(year))

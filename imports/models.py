@@ -66,6 +66,9 @@ class ImportRun(models.Model):
     refused = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=12, choices=ImportOutcome.choices, default=ImportOutcome.RUNNING)
     message = models.TextField(blank=True)
+    remedy = models.CharField(
+        max_length=10, blank=True, help_text="Of a refused file, what its page says to do next (imports.registry.Remedy); blank otherwise."
+    )
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for runs in the background.")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     user_name = models.CharField(

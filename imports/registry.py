@@ -10,6 +10,7 @@ runs in one transaction.
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 
 
@@ -67,19 +68,36 @@ class ImportContext:
         return not self.la_codes or code in self.la_codes
 
 
+class Remedy(StrEnum):
+    """What a refused file's page says to do after the reason (ImportRun.remedy)."""
+
+    CORRECT = "correct"  # the file is wrong where the reason says: correct it and import it again
+    DOWNLOAD = "download"  # the file was damaged or cut short on its way: download it again
+    ANOTHER = "another"  # nothing in the file is to be corrected: the reason says what to import, or do, instead
+
+
 class ImportRefused(Exception):
     """A file that cannot be imported. The message says why; row and column say where, and `school` whose row it is
-    ("URN 125315, All Hallows Catholic School"), where the loader can tell. `header` is the file's, when it was refused
-    while being read (its encoding), so that its kind can still be told."""
+    ("URN 125315, All Hallows Catholic School"), where the loader can tell; `remedy`, what is to be done about it.
+    `header` is the file's, when it was refused while being read (its encoding), so that its kind can still be told."""
 
     header: list[str] | None = None
     school: str | None = None
 
-    def __init__(self, reason: str, *, row: int | None = None, column: str | None = None, file_name: str | None = None):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        file_name: str | None = None,
+        remedy: Remedy = Remedy.CORRECT,
+    ):
         self.reason = reason
         self.row = row
         self.column = column
         self.file_name = file_name
+        self.remedy = remedy
         super().__init__(str(self))
 
     def __str__(self):

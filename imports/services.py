@@ -16,7 +16,7 @@ from register.models import LocalAuthority
 
 from .forms import delete_upload
 from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
-from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, SourceFile, detect
+from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, Remedy, SourceFile, detect
 from .signals import file_loaded
 from .sources import read_source
 from .uploads import shortened
@@ -29,7 +29,9 @@ def choose_kind(source: SourceFile, kind: str | None = None) -> ImportKind:
     """The kind asked for, else the one kind whose header test the file passes; refuse otherwise."""
     if kind:
         if kind not in KINDS:
-            raise ImportRefused(f"there is no kind of file called '{kind}'; the kinds are: {', '.join(sorted(KINDS))}")
+            raise ImportRefused(
+                f"there is no kind of file called '{kind}'; the kinds are: {', '.join(sorted(KINDS))}", remedy=Remedy.ANOTHER
+            )
         return KINDS[kind]
     found = detect(source.header)
     if len(found) == 1:
@@ -38,7 +40,9 @@ def choose_kind(source: SourceFile, kind: str | None = None) -> ImportKind:
     expected = "; ".join(k.label for k in KINDS.values())
     if not found:
         raise ImportRefused(f"not a file Common Ground recognises; its header starts {start}; expected one of: {expected}")
-    raise ImportRefused(f"its header fits more than one kind of file ({', '.join(k.label for k in found)}); say which with --kind")
+    raise ImportRefused(
+        f"its header fits more than one kind of file ({', '.join(k.label for k in found)}); say which with --kind", remedy=Remedy.ANOTHER
+    )
 
 
 def refuse_authorities_not_held(la_codes: Iterable[int], *, in_file: Iterable[int] | None = None) -> None:
@@ -54,8 +58,13 @@ def refuse_authorities_not_held(la_codes: Iterable[int], *, in_file: Iterable[in
     else:
         there = f"there are no local authorities {listed([str(code) for code in unknown])}"
     if in_file is None:
-        raise ImportRefused(f"{there} in the register; an authority is added by importing a GIAS establishment extract of its schools")
-    raise ImportRefused(f"{there} in the register, and the file has no schools of {'it' if len(unknown) == 1 else 'them'}")
+        raise ImportRefused(
+            f"{there} in the register; an authority is added by importing a GIAS establishment extract of its schools",
+            remedy=Remedy.ANOTHER,
+        )
+    raise ImportRefused(
+        f"{there} in the register, and the file has no schools of {'it' if len(unknown) == 1 else 'them'}", remedy=Remedy.ANOTHER
+    )
 
 
 def same_contents(source: SourceFile) -> Q:
@@ -78,7 +87,8 @@ def refuse_renamed_copy(source: SourceFile, kind: ImportKind) -> None:
         if then not in (None, now):
             raise ImportRefused(
                 f"these are the same contents as {run.file_name}, imported as {then} (import {run.pk}); under this name "
-                f"they would be stored again as {now}. Import the file DfE published for that instead"
+                f"they would be stored again as {now}. Import the file DfE published for that instead",
+                remedy=Remedy.ANOTHER,
             )
 
 
@@ -268,6 +278,7 @@ def skipped_because(run: ImportRun, kind: ImportKind) -> str:
 def _refused(run: ImportRun, refusal: ImportRefused, user) -> ImportRun:
     refusal.file_name = refusal.file_name or run.file_name
     run.outcome, run.message = ImportOutcome.REFUSED, f"{refusal}. Nothing was imported from this file."
+    run.remedy = refusal.remedy
     run.created = run.changed = run.unchanged = run.skipped = 0
     run.finished_at = timezone.now()
     run.save()

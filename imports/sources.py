@@ -11,7 +11,7 @@ from pathlib import Path
 
 from core.words import listed
 
-from .registry import ImportRefused, SourceFile, detect
+from .registry import ImportRefused, Remedy, SourceFile, detect
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -129,7 +129,9 @@ def _refuse_not_text(data: bytes, name: str, *, unpacked: bool = False) -> None:
         if not unpacked and name.lower().endswith(".gz"):
             # Named as a gzip, but neither one nor text: a download damaged or cut at its start, most likely.
             raise ImportRefused(
-                "its name ends .gz, but it is not a gzip file, nor text: it may be damaged, so download it again", file_name=name
+                "its name ends .gz, but it is not a gzip file, nor text: it may be damaged, so download it again",
+                file_name=name,
+                remedy=Remedy.DOWNLOAD,
             )
         raise ImportRefused(f"this is not a text (CSV) file: it holds {held}, which text never does. {INSTEAD}", file_name=name)
 
@@ -167,7 +169,11 @@ def _gunzip(raw: bytes, name: str) -> bytes:
                 raise EOFError("it ends part-way through")
             rest = member.unused_data.lstrip(b"\0")  # gzip(1) ignores zeros padding the end, and so do we
     except (zlib.error, EOFError) as exc:
-        raise ImportRefused(f"the file looks gzipped but cannot be unpacked ({exc})", file_name=name)
+        raise ImportRefused(
+            f"the file looks gzipped but cannot be unpacked ({exc}): it may be damaged or cut short, so download it again",
+            file_name=name,
+            remedy=Remedy.DOWNLOAD,
+        )
     data = b"".join(parts)
     if size > limit:
         raise ImportRefused(f"the file unpacks to more than {limit // 2**20:,} MB, more than any data set it could be", file_name=name)

@@ -155,6 +155,30 @@ def test_refused_import_page_says_what_to_fix(client, world, tmp_path):
     assert "Nothing: an import is all or nothing" in page and "Rows read" not in page
 
 
+def test_a_refused_imports_page_says_what_to_do_next_as_the_refusal_calls_for_and_links_to_the_upload_form(client, world, tmp_path):
+    """A file to correct, one cut short on its way (whose reason says to download it again: correcting it is no help),
+    and one in which nothing is to be corrected (a meta file, which only an import of every authority takes)."""
+    from .evidence_helpers import DATA
+
+    lines = KS2[2019].read_text(encoding="utf-8-sig").splitlines()
+    cut = tmp_path / KS2[2019].name
+    cut.write_text("\n".join([*lines[:5], lines[5][:200]]), encoding="utf-8")  # a download stopped in a school's row
+    upload_form = f'<a class="govuk-link" href="{reverse("imports:list")}#import-a-file">'
+    next_steps = {
+        import_file(b"Note\nhello\n", file_name="notes.csv"): f"Correct the file and {upload_form}import it again</a>.",
+        import_file(cut): f"Download the file again, then {upload_form}import the new copy</a>.",
+        import_file(DATA / "2018-2019-ks4_meta.csv", la_codes=[936]): f"{upload_form}Import another file</a>",
+    }
+    sign_in(client, world.users[Role.LA_ADMIN])
+    for run, next_step in next_steps.items():
+        assert run.outcome == ImportOutcome.REFUSED
+        page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+        assert f'<p class="govuk-body">{next_step}</p>' in page
+        assert ("Correct the file" in page) == (run.file_name == "notes.csv"), run.message
+    assert "download it again" in next(run.message for run in next_steps if run.file_name == cut.name)
+    assert '<h2 class="govuk-heading-m" id="import-a-file">Import a file</h2>' in client.get(reverse("imports:list")).content.decode()
+
+
 @pytest.mark.parametrize("outcome", list(ImportOutcome), ids=str)
 def test_an_imports_page_title_starts_with_how_it_went(client, world, outcome):
     """The page is loaded afresh when the import ends: its title, read out first, says how it ended."""

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from imports.models import ImportOutcome, ImportRun
-from imports.registry import KINDS, ImportKind, ImportRefused, register_kind
+from imports.registry import KINDS, ImportKind, ImportRefused, Remedy, register_kind
 from imports.services import import_file
 from register.models import LocalAuthority, School
 
@@ -238,6 +238,7 @@ def test_a_gzipped_file_cut_short_is_refused(db):
     cut = gzip.compress(GIAS_2021.read_bytes())[:-5000]
     run = import_file(cut, file_name="cut.csv.gz")
     assert run.outcome == ImportOutcome.REFUSED and "cannot be unpacked (it ends part-way through)" in run.message
+    assert "download it again" in run.message and run.remedy == Remedy.DOWNLOAD  # its page does not say to correct it
     assert not LocalAuthority.objects.exists()
 
 
