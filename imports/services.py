@@ -19,6 +19,7 @@ from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
 from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, Remedy, SourceFile, detect
 from .signals import file_loaded
 from .sources import read_source
+from .summary import describe
 from .uploads import shortened
 from .wal import checkpoint_afterwards
 
@@ -249,30 +250,6 @@ def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user, context: I
     run.save()
     _audit(run, user)
     return run
-
-
-def describe(run: ImportRun, kind: ImportKind, *, kept_newer: bool = False) -> str:
-    """One sentence on what an import did, for the command line and the Imports page. One that changed nothing because
-    it left as held what the file gives otherwise (`kept_newer`: what is held is newer) says only that nothing was
-    changed, and its loader's note says why; any other, that nothing had changed, whatever notes follow."""
-    rows = "1 row" if run.rows_read == 1 else f"{run.rows_read:,} rows"
-    what = f"{run.file_name} {kind.bracketed}: {rows} read"
-    if run.outcome == ImportOutcome.UNCHANGED and not run.unchanged and run.skipped:
-        # Every row skipped (another authority's file, say): nothing was compared, so nothing is said to be as it was.
-        what += "; nothing of it was taken"
-    elif run.outcome == ImportOutcome.UNCHANGED:
-        what += "; nothing was changed" if kept_newer else "; nothing has changed since the last import of this data"
-    else:
-        counted = f"{kind.counts}: " if kind.counts else ""
-        what += f"; {counted}{run.created:,} new, {run.changed:,} changed, {run.unchanged:,} unchanged"
-    if run.skipped:
-        what += f"; {run.skipped:,} skipped ({skipped_because(run, kind)})"
-    return what + "."
-
-
-def skipped_because(run: ImportRun, kind: ImportKind) -> str:
-    """Why an import skipped rows: the others' authorities, if it was limited to some, and what its kind skips."""
-    return ", or ".join(filter(None, ["outside the authorities asked for" if run.la_codes else "", kind.skipped])) or "not taken"
 
 
 def _refused(run: ImportRun, refusal: ImportRefused, user) -> ImportRun:

@@ -16,7 +16,8 @@ from register.models import LocalAuthority
 from .forms import UploadForm, upload_path
 from .models import ImportOutcome, ImportRun
 from .registry import KINDS
-from .services import fail_if_silent, skipped_because, stopped
+from .services import fail_if_silent, stopped
+from .summary import skipped_because
 from .tasks import run_import
 from .uploads import shortened
 
