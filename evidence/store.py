@@ -88,7 +88,7 @@ def store_figures(
     measures = sync_catalogue()
     figures = figures.with_columns(pl.col("measure").replace_strict(measures, return_dtype=pl.Int64).alias("measure_id"))
     schools, skipped_schools = _school_figures(ctx, figures)
-    areas, skipped_areas = _area_figures(ctx, figures)
+    areas, skipped_areas, skipped_national = _area_figures(ctx, figures)
     taken = pl.concat([schools.select("status", "stopped"), areas.select("status", "stopped")])
     ctx.notes.extend(import_notes.short_rows(taken, ctx.source.header))
     tally = Tally()
@@ -131,6 +131,7 @@ def store_figures(
         changed=tally.changed,
         unchanged=tally.unchanged,
         skipped=skipped_schools + skipped_areas,
+        skipped_national=skipped_national,
     )
 
 
@@ -224,10 +225,14 @@ def _query(sql: str, params, schema: dict) -> pl.DataFrame:
         return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
 
 
-def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
+    """The authorities' and England's figures the import takes; how many of the file's rows of areas it skips; and of
+    those, how many are England's, which an import limited to some authorities skips whatever authorities it asked for."""
     rows = figures.filter(pl.col("area").is_in(list(AREAS)))
+    national = 0
     if ctx.la_codes:
         # England's figures are every authority's comparator: only an import of every authority writes them.
+        national = rows.filter(pl.col("area").str.starts_with("england"))["line"].drop_nulls().n_unique()
         rows = rows.filter(pl.col("area").str.starts_with("la") & pl.col("la_code").is_in(list(ctx.la_codes)))
     rows = rows.with_columns(
         pl.col("area").replace_strict(AREAS, return_dtype=pl.Int64),
@@ -236,7 +241,7 @@ def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     )
     _refuse_repeated_areas(rows)
     all_area_lines = figures.filter(pl.col("area") != "school")["line"].drop_nulls().n_unique()
-    return rows, all_area_lines - rows["line"].drop_nulls().n_unique()
+    return rows, all_area_lines - rows["line"].drop_nulls().n_unique(), national
 
 
 def _first_repeat(figures: pl.DataFrame, keys: list[str]) -> dict | None:

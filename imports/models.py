@@ -62,7 +62,12 @@ class ImportRun(models.Model):
     created = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0, help_text="Rows outside the authorities asked for.")
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="Rows not taken: outside the authorities asked for, those the kind skips (ImportKind.skipped), England's."
+    )
+    skipped_national = models.PositiveIntegerField(
+        default=0, help_text="Of the rows skipped, those of England's figures, which an import limited to some authorities does not take."
+    )
     refused = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=12, choices=ImportOutcome.choices, default=ImportOutcome.RUNNING)
     message = models.TextField(blank=True)

@@ -45,12 +45,14 @@ class Counts:
     changed: int = 0
     unchanged: int = 0
     skipped: int = 0
+    # Of the rows skipped, those of England's figures, which an import limited to some authorities does not take.
+    skipped_national: int = 0
 
     def add(self, other: "Counts") -> "Counts":
         return Counts(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
 
     def astuple(self):
-        return (self.rows_read, self.created, self.changed, self.unchanged, self.skipped)
+        return (self.rows_read, self.created, self.changed, self.unchanged, self.skipped, self.skipped_national)
 
 
 @dataclass

@@ -8,8 +8,7 @@ def describe(run: ImportRun, kind: ImportKind, *, kept_newer: bool = False) -> s
     """One sentence on what an import did, for the command line and the Imports page. One that changed nothing because
     it left as held what the file gives otherwise (`kept_newer`: what is held is newer) says only that nothing was
     changed, and its loader's note says why; any other, that nothing had changed, whatever notes follow."""
-    rows = "1 row" if run.rows_read == 1 else f"{run.rows_read:,} rows"
-    what = f"{run.file_name} {kind.bracketed}: {rows} read"
+    what = f"{run.file_name} {kind.bracketed}: {_rows(run.rows_read)} read"
     if run.outcome == ImportOutcome.UNCHANGED and not run.unchanged and run.skipped:
         # Every row skipped (another authority's file, say): nothing was compared, so nothing is said to be as it was.
         what += "; nothing of it was taken"
@@ -24,5 +23,16 @@ def describe(run: ImportRun, kind: ImportKind, *, kept_newer: bool = False) -> s
 
 
 def skipped_because(run: ImportRun, kind: ImportKind) -> str:
-    """Why an import skipped rows: the others' authorities, if it was limited to some, and what its kind skips."""
-    return ", or ".join(filter(None, ["outside the authorities asked for" if run.la_codes else "", kind.skipped])) or "not taken"
+    """Why an import skipped rows: the others' authorities, if it was limited to some, and what its kind skips; and apart,
+    counted, the rows of England's figures, which are no authority's to be outside (an import of every authority takes
+    them, as every authority's comparator)."""
+    others = ", or ".join(filter(None, ["outside the authorities asked for" if run.la_codes else "", kind.skipped])) or "not taken"
+    if not run.skipped_national:
+        return others
+    national = f"{_rows(run.skipped_national)} of England's figures, which an import limited to some authorities does not take"
+    rest = run.skipped - run.skipped_national
+    return f"{rest:,} {others}; {national}" if rest else national
+
+
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count:,} rows"

@@ -1,6 +1,7 @@
 """An import limited to some authorities writes only what is theirs; an LA administrator's always is."""
 
 import csv
+import html
 import io
 
 import pytest
@@ -15,7 +16,7 @@ from imports.services import import_file
 from register.models import LocalAuthority, RegisterEvent, School, SchoolLink, SchoolStatus
 
 from .conftest import sign_in
-from .evidence_helpers import DATA, KS2, OFSTED_ALL
+from .evidence_helpers import DATA, KS2, OFSTED_ALL, text
 from .factories import UserFactory, grant
 from .test_import_demo_files import GIAS_2021, LINKS_2025
 
@@ -58,6 +59,31 @@ def test_an_la_administrators_upload_is_limited_to_their_authority_even_when_non
     assert "1 row read; nothing of it was taken; 1 skipped (outside the authorities asked for)." in run.message
     world.far_school.refresh_from_db()
     assert world.far_school.name == "Hampshire Primary School"
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_englands_rows_an_upload_limited_to_an_authority_skips_are_counted_apart_from_those_outside_it(
+    client, world, uploads, django_capture_on_commit_callbacks
+):
+    """The 2017/18 KS4 table, imported from the command line (every authority), then uploaded again by Surrey's
+    administrator: the upload skips England's two rows too, which are no authority's to be outside of."""
+    from .evidence_helpers import KS4
+    from .test_import_command import run_command
+
+    import_file(GIAS_2021)
+    everything = run_command(KS4[2018])
+    assert "; 10 skipped (not in the register)." in everything
+    sign_in(client, world.users[Role.LA_ADMIN])
+    with KS4[2018].open("rb") as f, django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:list"), {"file": f})
+    run = ImportRun.objects.get(file_name=KS4[2018].name, user=world.users[Role.LA_ADMIN])
+    assert (run.la_codes, run.skipped, run.skipped_national) == ("936", 12, 2)
+    because = (
+        "10 outside the authorities asked for, or not in the register; 2 rows of England's figures, which an import limited "
+        "to some authorities does not take"
+    )
+    assert f"; 12 skipped ({because})." in run.message
+    assert f"12 ({because})" in html.unescape(text(client.get(reverse("imports:detail", args=[run.pk]))))
 
 
 def test_an_administrator_of_two_authorities_must_choose_which(client, world, uploads, tmp_path):
