@@ -262,19 +262,19 @@ class Series:
                 if self.measure.gap
                 else f"England's figure for {years_text(sorted(calculated))} is {self.england[calculated[0]].computed}."
             )
-        if self.compared and (whose := self._published_places_differ()):
+        if self.compared and (whose := self._places_differ()):
             notes.append(
-                f"DfE published {whose} figures to different numbers of decimal places in different years; each is shown as published."
+                f"{whose[:1].upper()}{whose[1:]} figures are shown with a decimal place where they have one that is not zero, and as"
+                " whole numbers otherwise, as DfE's files give them: so they are not all to the same precision."
             )
         spec = BY_CODE.get(self.measure.code)
         if self.compared and spec and spec.no_la_figure and not any(point.value is not None for point in self.la.values()):
             notes.append(spec.no_la_figure)
         return notes
 
-    def _published_places_differ(self) -> str:
-        """Whose published figures, the authority's or England's, are shown with different decimal places in different
-        years, as each year's file gave them ('65%' in one, '64.2%' in another): "the authority's and England's",
-        "England's", or "" where none are."""
+    def _places_differ(self) -> str:
+        """Whose figures, the authority's or England's, are shown with a decimal place in some years and as whole numbers
+        in others ('64.2%' beside '65%'): "the authority's and England's", "England's", or "" where neither's are."""
         whose = []
         for name, points in (("the authority's", self.la), ("England's", self.england)):
             shown = {places_for(p.value, self.measure.places) for p in points.values() if p.value is not None and not p.computed}

@@ -815,10 +815,10 @@ def test_a_figure_keeps_a_decimal_place_it_was_published_with_but_not_a_calculat
     assert (_rounded(51.6, 0), _rounded(56.0, 0), _rounded(13.912345, 1)) == (51.6, 56, 13.9)
 
 
-def test_the_year_table_says_when_the_areas_figures_were_published_to_different_decimal_places():
-    """KS4 English and maths grade 4 or above: England's 63.9% (2016/17) and 64.2% (2017/18) were published to one decimal
-    place, its 65% (2018/19) to none; so were Surrey's grade 5 figures, 51.6%, 52% and 52%. Shown as published, they
-    would look wrongly rounded without a word."""
+def test_the_year_table_says_when_the_areas_figures_are_not_all_to_the_same_precision():
+    """KS4 English and maths grade 4 or above: DfE's files give England's 63.9% (2016/17) and 64.2% (2017/18) to a decimal
+    place, its 65% (2018/19) as a whole number; Surrey's grade 5 figures are 51.6%, 52.00% and 52%. Shown as they have
+    them, with a decimal place only where it is not zero, they would look wrongly rounded without a word."""
     from evidence.models import Source, Unit
     from evidence.series import Point, Series
 
@@ -826,11 +826,14 @@ def test_the_year_table_says_when_the_areas_figures_were_published_to_different_
         return {year: Point(year, value, Status.VALUE, Source.KS4_FINAL) for year, value in values.items()}
 
     measure = Measure(code="ks4_basics_94", unit=Unit.PERCENT, places=0)
-    said = "DfE published {} figures to different numbers of decimal places in different years; each is shown as published."
+    said = (
+        "{} figures are shown with a decimal place where they have one that is not zero, and as whole numbers otherwise,"
+        " as DfE's files give them: so they are not all to the same precision."
+    )
     england = points({2017: 63.9, 2018: 64.2, 2019: 65.0})
     assert said.format("England's") in Series(measure, la=points({2017: 61.0, 2019: 62.0}), england=england).notes
     both = Series(measure, la=points({2017: 51.6, 2018: 52.0, 2019: 52.0}), england=england).notes
-    assert said.format("the authority's and England's") in both
+    assert said.format("The authority's and England's") in both
     # Whole numbers every year say nothing; nor does a figure calculated here, whose places are the measure's own.
     calculated = {2020: Point(2020, 13.912345, Status.VALUE, Source.KS4_FINAL, computed="calculated")}
     plain = Series(measure, la=points({2017: 61.0, 2019: 62.0}), england=points({2017: 64.0}) | calculated).notes
