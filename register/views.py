@@ -89,9 +89,14 @@ def school_detail(request, urn):
         else latest_for_schools([school], Framework.GRADED).get(school.pk),
         "map_svg": maps.locator_svg(school),
         # Where the register's extract gives no pupils or free school meals figure (a school that opened after its
-        # census), whether a census imported since gives one on the results page.
-        "census_in_results": (school.pupils is None or school.fsm_percent is None)
-        and Observation.objects.filter(school=school, measure__code__in=["pupils", "fsm_pct"], value__isnull=False).exists(),
+        # census), which of the two a census imported since gives on the results page.
+        "census_in_results": set(
+            Observation.objects.filter(school=school, measure__code__in=["pupils", "fsm_pct"], value__isnull=False)
+            .values_list("measure__code", flat=True)
+            .distinct()
+        )
+        if school.pupils is None or school.fsm_percent is None
+        else set(),
     }
     return render(request, "register/school_detail.html", context)
 

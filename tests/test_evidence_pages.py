@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
-from evidence.models import Area, AreaObservation, Measure, Status
+from evidence.models import Area, AreaObservation, Measure, Observation, Status
 from imports.models import ImportRun
 from imports.services import import_file
 from register.models import School
@@ -1062,8 +1062,12 @@ def test_the_register_page_points_to_the_census_where_the_registers_extract_give
     has no pupils or free school meals figure for it, but the January 2023 census does (162 pupils), on its results page."""
     sign_in(client, surrey)
     page = text(client.get(reverse("register:school-detail", args=[149037])))
-    census = "Not in the register’s extract The census figures for Busbridge Infant School in Results and data"
+    census = "Not given by GIAS The census figures for Busbridge Infant School in Results and data"
     assert f"Pupils {census}" in page and f"Pupils eligible for free school meals {census}" in page
     assert "162" in text(client.get(reverse("evidence:school-results", args=[149037])))
+    # A figure the census does not give either is not linked to: each is looked for on its own.
+    Observation.objects.filter(school__urn=149037, measure__code="fsm_pct").update(value=None, status=Status.SUPPRESSED)
+    page = text(client.get(reverse("register:school-detail", args=[149037])))
+    assert f"Pupils {census}" in page and "Pupils eligible for free school meals Not recorded" in page
     # A school the extract gives figures for keeps them, with the census they are of.
-    assert "Not in the register’s extract" not in text(client.get(reverse("register:school-detail", args=[124937])))
+    assert "Not given by GIAS" not in text(client.get(reverse("register:school-detail", args=[124937])))

@@ -502,7 +502,7 @@ def test_open_school_counts_say_how_many_are_state_funded_schools(officer_client
     SchoolFactory(la=world.la, type_group="Colleges", type_name="Further education", phase="Not applicable", pupils=None)
     html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
     assert "‘Not applicable’ is the phase GIAS gives establishments outside the phases of education" in html
-    assert re.search(r">Not applicable</th>\s*<td[^>]*>1</td>\s*<td[^>]*>not recorded</td>", html)
+    assert re.search(r">Not applicable</th>\s*<td[^>]*>1</td>\s*<td[^>]*>Not recorded</td>", html)
 
 
 def test_recent_changes_name_the_trust_a_school_left_and_the_one_it_joined(officer_client, world):
