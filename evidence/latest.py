@@ -127,7 +127,7 @@ def latest_for_schools(schools: Iterable[School], framework: str | None = None) 
     for school_urn, urns in earlier.items():
         found = [(theirs[predecessors[urn]], urn) for urn in urns if predecessors.get(urn) in theirs]
         if found:
-            # The latest inspection; of two on one day, the later school's (the higher URN), as graded_as chooses.
+            # The latest inspection; of two on one day, the later school's (the higher URN), as evidence.graded's graded_as chooses.
             latest[without[school_urn]] = max(found, key=lambda pair: (pair[0].started_on, pair[1]))
     return _summarised(latest)
 
@@ -158,7 +158,7 @@ def _summarised(latest: dict) -> dict[int, LatestInspection]:
         for pk, opened_on, type_group in School.objects.filter(pk__in=direct).values_list("pk", "opened_on", "type_group"):
             opened[pk] = how_opened(opened_on, type_group)
     return {
-        school_id: summarise(row, followed, opened.get(school_id), before_opening=school_id in dated_before)
+        school_id: summarise(row, followed, opened.get(school_id), dated_before_opening=school_id in dated_before)
         for school_id, (row, followed) in latest.items()
     }
 
@@ -169,15 +169,15 @@ def _order(inspection: Inspection) -> tuple:
 
 
 def summarise(
-    inspection: Inspection, followed: int | None = None, opened: str | None = None, *, before_opening: bool = False
+    inspection: Inspection, followed: int | None = None, opened: str | None = None, *, dated_before_opening: bool = False
 ) -> LatestInspection:
     """The inspection in a few words. `followed`: the URN of the predecessor whose inspection it is, shown for the school
     that replaced it (latest_for_schools); `opened`: how the school opened (how_opened), where the inspection was of the
     institution it directly replaced, whose category of concern ended then: a predecessor's (`followed`, or the URN
-    inspected as), or one held under the school's own URN but dated before it opened; `before_opening`: whether it is
+    inspected as), or one held under the school's own URN but dated before it opened; `dated_before_opening`: whether it is
     the latter (replaced.before_opening, with neither a URN inspected as nor `followed`), which `opened` must then say."""
     predecessor = inspection.urn_at_inspection or followed
-    replaced = bool(predecessor) or before_opening
+    replaced = bool(predecessor) or dated_before_opening
     category = category_code(inspection.category_of_concern)
     safeguarding = "" if inspection.safeguarding == NOT_EVALUATED else inspection.safeguarding.lower()
     notes = []
@@ -214,7 +214,7 @@ def summarise(
     if inspection.urn_at_inspection:
         # Before a conversion or re-brokering: not this school's own inspection.
         notes.append(f"Inspected as URN {inspection.urn_at_inspection} (a predecessor)")
-    if before_opening:
+    if dated_before_opening:
         notes.append(inspected_before_opening(opened))
     if followed and followed != inspection.urn_at_inspection:
         notes.insert(0, f"Inspected as URN {followed} (a predecessor)")
@@ -229,5 +229,5 @@ def summarise(
     if (category and not replaced) or safeguarding == "not met":
         colour = "red"
     return LatestInspection(
-        inspection.started_on, inspection.framework, outcome, colour, grade, predecessor, tuple(notes), counted_as, before_opening
+        inspection.started_on, inspection.framework, outcome, colour, grade, predecessor, tuple(notes), counted_as, dated_before_opening
     )

@@ -589,6 +589,14 @@ def test_a_predecessors_report_card_category_is_not_shown_as_the_schools(surrey)
     card.urn_at_inspection = None
     latest = summarise(card)
     assert (latest.colour, latest.notes[-1]) == ("red", "Category of concern: requires significant improvement")
+    # How the school opened, given alone, does not make its own inspection read as one dated before it opened: only
+    # being told so does.
+    latest = summarise(card, opened="opened as an academy on 1 February 2026")
+    assert (latest.colour, latest.before_opening, latest.by_predecessor) == ("red", False, False)
+    assert not any("before this school opened" in note for note in latest.notes)
+    latest = summarise(card, opened="opened as an academy on 1 February 2026", dated_before_opening=True)
+    assert latest.before_opening and latest.by_predecessor and latest.colour != "red"
+    assert "Inspected before this school opened as an academy on 1 February 2026" in latest.notes[0]
 
 
 def test_a_predecessors_category_a_later_inspection_of_it_replaced_is_not_said_to_have_ended_with_its_closure(busbridge, officer):
