@@ -74,7 +74,7 @@ def is_latest_inspections(header: list[str]) -> bool:
 
 def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     """Inspection records from either layout (RECORD_SCHEMA, judgements as JSON, in the file's order), one for each
-    inspection (see merge_records), and the number of rows read."""
+    inspection (see evidence.ofsted_merge.merge_records), and the number of rows read."""
     header = header_of(data)
     # Only the columns read (a monthly file has ~48, half of them the school's details).
     frame, widths = read_table_and_widths(data, [name for name in header if key(name) in READ])

@@ -25,7 +25,7 @@ RECORD_SCHEMA = {
     "safeguarding": pl.String,
     "judgements": pl.String,  # JSON
     "urn_at_inspection": pl.Int64,
-    "given": pl.String,  # the fields and areas the file gives for this inspection, joined by '|': see given_names
+    "given": pl.String,  # the fields and areas the file gives for this inspection, joined by '|': see evidence.ofsted_merge.given_names
 }
 
 

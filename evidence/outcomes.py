@@ -108,8 +108,9 @@ def graded_notes(outcomes: Outcomes, may_import: bool = False) -> list[str]:
         one = unheld == 1
         # How such a school is counted (COUNTED_BY_PREDECESSOR) is said with the table already.
         note = (
-            f"{unheld:,} {'school' if one else 'schools'} replaced a school the register does not hold, whose inspection"
-            f" {'it' if one else 'they'} would be counted by, so {'it is' if one else 'they are'} counted apart."
+            f"{unheld:,} {'school' if one else 'schools'} replaced a school the register does not hold, so the inspection"
+            f" {'it' if one else 'they'} would be counted by is not on record: {'it has' if one else 'they have'} a row of"
+            f" {'its' if one else 'their'} own."
         )
         if may_import:
             by = "it by its predecessor's inspection" if one else "them by their predecessors' inspections"

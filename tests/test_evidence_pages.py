@@ -999,7 +999,7 @@ def test_the_outcomes_table_counts_apart_the_schools_that_replaced_one_the_regis
     assert (counts["No graded inspection on record"], counts[REPLACED_UNHELD]) == ("11", "14")
     # Why they are apart, for every reader; what to import, for those who can (an officer cannot).
     advice = "Importing a GIAS extract that includes closed schools would count them by their predecessors&#39; inspections."
-    apart = "14 schools replaced a school the register does not hold, whose inspection they would be counted by, so they are counted apart."
+    apart = "14 schools replaced a school the register does not hold, so the inspection they would be counted by is not on record: they have a row of their own."
     assert apart in page and advice not in page
     # How a school not yet inspected in its current form is counted is said once, above the table, on each page that counts.
     counted = "A school that Ofsted has not yet inspected in its current form (an academy, converter or sponsored) is counted by"
