@@ -50,11 +50,15 @@ def home(request):
     scope = scope_for(request.user)
     assignments = list(request.user.roles.current().select_related("authority", "school", "group", "body"))
     own_schools = School.objects.confidential_to(request.user).open().select_related("la")
+    listed = list(own_schools[:50]) if not scope.is_la and not scope.everything else None
     context = {
         "assignments": assignments,
         "held_roles": held_roles(assignments),
         "scope": scope,
-        "own_schools": own_schools[:50] if not scope.is_la and not scope.everything else None,
+        "own_schools": listed,
+        # A school of a role held at several that "Your schools" does not list (one that has closed since, or past its
+        # first 50) is named under the role instead.
+        "listed_school_ids": {school.pk for school in listed or ()},
         "own_school_counts": own_schools.aggregate(n=Count("id"), state_funded=Count("id", filter=state_funded())),
     }
     return render(request, "core/home.html", context)

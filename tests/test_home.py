@@ -51,3 +51,17 @@ def test_an_officer_who_is_also_an_adviser_at_several_schools_sees_them_under_th
 def test_a_role_at_one_school_still_names_the_school(client, world):
     page = text(sign_in(client, world.users[Role.HEADTEACHER]).get(reverse("core:home")))
     assert f"Headteacher – {world.school.name}" in page and "at 1 school" not in page
+
+
+def test_a_caseload_school_that_has_closed_since_is_named_under_the_role(client, caseload):
+    """'Your schools' lists open schools only: one of the caseload that has closed since is still counted in the role's
+    line, so it is named there, said to be closed, rather than nowhere."""
+    from register.models import SchoolStatus
+
+    adviser, schools = caseload
+    wey = schools[3]
+    wey.status = SchoolStatus.CLOSED
+    wey.save()
+    page = text(sign_in(client, adviser).get(reverse("core:home")))
+    assert "Link adviser at 4 schools, of which not listed under ‘Your schools’: Wey Primary School (closed)" in page
+    assert page.count("Wey Primary School") == 1 and page.count("Kingswood Primary School") == 1
