@@ -55,7 +55,7 @@ lint: install ## ruff check and ruff format --check
 .PHONY: checks
 checks: install ## Django's deployment checks (production-like settings) and missing migrations
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') DEBUG=false HTTPS=true ALLOWED_HOSTS=commonground.example \
-	  ORGANISATION_EMAIL=schools@commonground.example DATA_PROTECTION_OFFICER_EMAIL=dpo@commonground.example \
+	  ORGANISATION_NAME="Example County Council" ORGANISATION_EMAIL=schools@commonground.example DATA_PROTECTION_OFFICER_EMAIL=dpo@commonground.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -3,17 +3,28 @@
 from django.conf import settings
 from django.core.checks import Warning, register
 
+from .context import UNNAMED_ORGANISATION, organisation_name
+
 
 @register("operator", deploy=True)
 def operator_contact(app_configs, **kwargs):
     """The accessibility statement and the privacy notice must say how to reach whoever runs the service and its
     data protection officer; without these settings they say only that no contact details were given."""
     warnings = []
+    if not settings.ORGANISATION_NAME:
+        warnings.append(
+            Warning(
+                f"ORGANISATION_NAME is not set: the pages, and the privacy notice as the data controller, name "
+                f"'{UNNAMED_ORGANISATION}' as the organisation that runs this installation.",
+                hint="Set ORGANISATION_NAME to the organisation that runs this installation, such as the local authority.",
+                id="core.W003",
+            )
+        )
     if not settings.ORGANISATION_EMAIL:
         warnings.append(
             Warning(
                 "ORGANISATION_EMAIL is not set: the accessibility statement and the privacy notice say that "
-                f"{settings.ORGANISATION_NAME} has not given contact details.",
+                f"{organisation_name()} has not given contact details.",
                 hint="Set ORGANISATION_EMAIL (and ORGANISATION_PHONE, if people may call) to how people reach the organisation "
                 "that runs this installation.",
                 id="core.W001",
@@ -23,7 +34,7 @@ def operator_contact(app_configs, **kwargs):
         warnings.append(
             Warning(
                 "DATA_PROTECTION_OFFICER_EMAIL is not set: the privacy notice says that "
-                f"{settings.ORGANISATION_NAME} has not given contact details for its data protection officer.",
+                f"{organisation_name()} has not given contact details for its data protection officer.",
                 hint="Set DATA_PROTECTION_OFFICER_EMAIL to the email address of the data controller's data protection officer.",
                 id="core.W002",
             )

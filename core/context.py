@@ -4,13 +4,21 @@ from accounts.access import scope_for
 from accounts.navigation import navigation_for
 from accounts.two_factor import needs_second_factor
 
+# Named where no ORGANISATION_NAME is set (a demo, a trial): a deployment's checks warn of it (core.checks).
+UNNAMED_ORGANISATION = "School improvement partnership"
+
+
+def organisation_name() -> str:
+    """The organisation that runs this installation, as the pages name it."""
+    return settings.ORGANISATION_NAME or UNNAMED_ORGANISATION
+
 
 def site(request):
     scope = scope_for(getattr(request, "user", None))
     signed_in = bool(getattr(getattr(request, "user", None), "is_authenticated", False))
     return {
         "serviceName": "Common Ground",
-        "organisation_name": settings.ORGANISATION_NAME,
+        "organisation_name": organisation_name(),
         "scope": scope,
         "navigation": navigation_for(request, scope),
         # django-csp's nonce is lazy: make it now, so the template's {% if cspNonce %} sees it.

@@ -48,7 +48,13 @@ def test_the_accessibility_statement_and_privacy_notice_say_plainly_when_no_cont
         assert "Surrey County Council has not given contact details for this service." in page, path
         assert "mailto:" not in client.get(path).content.decode(), path
     assert "Surrey County Council has not given contact details for its data protection officer." in text(client.get("/privacy/"))
-    assert "Surrey County Council runs this installation of Common Ground and is the data controller" in text(client.get("/privacy/"))
+    privacy = text(client.get("/privacy/"))
+    assert "Surrey County Council runs this installation of Common Ground and is the data controller" in privacy
+    assert "Surrey County Council processes this information to carry out its public task" in privacy
+    # With no contact details, the statement does not then tell the reader to contact the council.
+    statement = text(client.get("/accessibility/"))
+    assert "contact Surrey County Council" not in statement
+    assert "braille, ask whoever gave you your account, or told you of this service, to pass it on to Surrey County Council." in statement
 
 
 def test_the_accessibility_statement_says_how_to_reach_whoever_runs_the_service(client, surrey_runs_it):
@@ -93,6 +99,9 @@ def test_the_deployment_checks_warn_until_the_operator_and_data_protection_offic
     surrey_runs_it.ORGANISATION_EMAIL = "school.improvement@surreycc.example"
     surrey_runs_it.DATA_PROTECTION_OFFICER_EMAIL = "dpo@surreycc.example"
     assert warnings() == {}
+    # Unnamed, the installation would name a placeholder as the data controller.
+    surrey_runs_it.ORGANISATION_NAME = ""
+    assert set(warnings()) == {"core.W003"}
 
 
 @pytest.mark.parametrize(
