@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from accounts.access import scope_for
 from accounts.roles import Role
 from evidence.models import IntelligenceKind, Severity
+from imports.registry import KINDS
 
 from .models import AuditAction, AuditEvent
 from .scopes import lying_in
@@ -94,32 +95,39 @@ def described(event: AuditEvent) -> str:
     return name if name.lower().startswith(kind.lower()) else f"{kind}: {name}"
 
 
-# What an event's detail stores as a code, as people say it: a grant's role ("Link adviser", not "adviser"), an
-# intelligence entry's kind and severity ("Leadership change", not "leadership").
-DETAIL_WORDS = {
-    "role": {role.value: role.label for role in Role},
-    "kind": dict(IntelligenceKind.choices),
-    "severity": dict(Severity.choices),
-}
+def detail_words(object_type: str) -> dict[str, dict[str, str]]:
+    """What the detail of an event about a kind of record stores as a code, as people say it: each such key → code →
+    words. A grant's role ("Link adviser", not "adviser"); an intelligence entry's kind and severity ("Leadership change",
+    not "leadership"); an import's data set ("Key stage 2 performance tables (final)", not its code)."""
+    if object_type == "accounts.roleassignment":
+        return {"role": {role.value: role.label for role in Role}}
+    if object_type == "evidence.intelligenceentry":
+        return {"kind": dict(IntelligenceKind.choices), "severity": dict(Severity.choices)}
+    if object_type == "imports.importrun":  # the data sets known once the apps have registered them
+        return {"kind": {code: kind.label for code, kind in KINDS.items()}}
+    return {}
+
+
 # What a change's detail holds that the log does not repeat: an intelligence entry's words before a correction, which
 # the entry's own history shows to those who may read it.
 UNSHOWN_DETAIL = frozenset({"was"})
 DETAIL_CHARACTERS = 300
 
 
-def detail_text(detail: dict) -> str:
+def detail_text(detail: dict, object_type: str = "") -> str:
     """What an event records beyond who did what to which record, in words: "reason: recorded against the wrong
     school; withdrawn: yes". Long values are cut, so that one event does not fill the page."""
     # In the order of the keys' names: PostgreSQL keeps a JSON object's keys in an order of its own.
     shown = sorted(((key, value) for key, value in (detail or {}).items() if key not in UNSHOWN_DETAIL), key=lambda item: item[0])
-    parts = [f"{key.replace('_', ' ')}: {_detail_value(_in_words(key, value))}" for key, value in shown]
+    words = detail_words(object_type)
+    parts = [f"{key.replace('_', ' ')}: {_detail_value(_in_words(words.get(key), value))}" for key, value in shown]
     text = "; ".join(parts)
     return text if len(text) <= DETAIL_CHARACTERS else text[: DETAIL_CHARACTERS - 1].rstrip() + "…"
 
 
-def _in_words(key: str, value):
-    """A stored code (DETAIL_WORDS) in words; any other value as it is."""
-    return DETAIL_WORDS[key].get(value, value) if key in DETAIL_WORDS and isinstance(value, str) else value
+def _in_words(words: dict | None, value):
+    """A stored code in words (`words`: detail_words of the record's kind, for the detail's key); any other value as it is."""
+    return words.get(value, value) if words and isinstance(value, str) else value
 
 
 def _detail_value(value) -> str:

@@ -118,7 +118,7 @@ def test_each_entry_names_its_record_in_words_without_the_databases_numbers(admi
     )
     record(AuditAction.VIEW, user=surrey_admin, obj=invited.user)
     run = ImportRun.objects.create(file_name="2021-2022-936-ks2final.csv", checksum="0")
-    record(AuditAction.IMPORT, user=surrey_admin, obj=run)
+    record(AuditAction.IMPORT, user=surrey_admin, obj=run, kind="ks2_final")
     page = admin.get(reverse("audit:list")).content.decode()
     assert what_column(page)[:5] == [
         "Import run: 2021-2022-936-ks2final.csv (Running)",
@@ -130,6 +130,10 @@ def test_each_entry_names_its_record_in_words_without_the_databases_numbers(admi
     assert what_column(page)[-1] == f"School: {world.school}"
     # The role granted is named in words in the entry's detail, as on the person's page.
     assert "role: Chair or member of governors; to: nia@example.org" in unescape(page)
+    assert "kind: Key stage 2 performance tables<" in page
+    # A code another kind of record also uses is not put into that record's words.
+    record(AuditAction.CREATE, user=surrey_admin, obj=world.school, kind="leadership")
+    assert "kind: leadership" in admin.get(reverse("audit:list"), {"action": AuditAction.CREATE}).content.decode()
     assert not re.search(r"\((School|User|Role assignment|Invitation|Import run) \d+\)", page)
 
 
