@@ -30,6 +30,12 @@ class Scope:
         return self.has_role(Role.LA_ADMIN, Role.LA_OFFICER)
 
     @property
+    def has_particular_schools(self) -> bool:
+        """Whether roles at schools, trusts or partnership bodies name schools in particular (School.objects.particular_to),
+        beside or instead of whole authorities."""
+        return bool(self.school_ids or self.group_ids or self.body_ids)
+
+    @property
     def is_la_admin(self) -> bool:
         return self.everything or bool(self.admin_authority_ids)
 

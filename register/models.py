@@ -118,14 +118,28 @@ class SchoolQuerySet(models.QuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self
-        condition = (
-            Q(la_id__in=scope.authority_ids)
-            | Q(id__in=scope.school_ids)
-            | Q(memberships__group_id__in=scope.group_ids, memberships__left_on__isnull=True)
-            # A body's schools as far as they are its authority's: a body never opens another authority's records.
-            | Q(bodies__id__in=scope.body_ids, bodies__authority_id=F("la_id"))
-        )
+        return self._reached(Q(la_id__in=scope.authority_ids) | particular_schools(scope))
+
+    def particular_to(self, user):
+        """Of the schools whose confidential records `user` may read, those their roles name in particular: a role
+        at a school, a trust's current schools, a partnership body's; not a whole authority's (none for a superuser)."""
+        from accounts.access import scope_for
+
+        return self._reached(particular_schools(scope_for(user)))
+
+    def _reached(self, condition):
+        # Through a subquery: the joins of memberships and bodies would repeat a school reached more than one way.
         return self.filter(id__in=School.objects.filter(condition).values("id"))
+
+
+def particular_schools(scope) -> Q:
+    """The schools a scope reaches by its roles at schools, trusts and partnership bodies (accounts.access.Scope)."""
+    return (
+        Q(id__in=scope.school_ids)
+        | Q(memberships__group_id__in=scope.group_ids, memberships__left_on__isnull=True)
+        # A body's schools as far as they are its authority's: a body never opens another authority's records.
+        | Q(bodies__id__in=scope.body_ids, bodies__authority_id=F("la_id"))
+    )
 
 
 class SchoolStatus(models.TextChoices):

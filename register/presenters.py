@@ -1,7 +1,7 @@
 """Search, filters and sorting for the school list, kept out of the view."""
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import F, Lookup, Max, OuterRef, Q, QuerySet, Subquery, Value
@@ -9,6 +9,7 @@ from django.db.models.functions import Lower, Replace
 from django.db.models.lookups import Contains
 
 from core.numbers import whole_number
+from core.words import listed
 from evidence.graded import graded_as, graded_choice
 from evidence.models import Inspection
 
@@ -58,10 +59,14 @@ class SchoolFilters:
     status: str = "open"
     ofsted: str = ""
     la: str = ""
+    mine: bool = False
     sort: str = "name"
+    # The schools the user's roles name in particular (School.objects.particular_to), which "mine" narrows the list
+    # to; None for someone whose roles cover whole authorities only, who is not offered the choice.
+    own_schools: QuerySet[School] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def from_query(cls, params) -> "SchoolFilters":
+    def from_query(cls, params, own_schools: QuerySet[School] | None = None) -> "SchoolFilters":
         f = cls(
             q=params.get("q", "").strip()[:100],
             phase=params.get("phase", ""),
@@ -70,7 +75,9 @@ class SchoolFilters:
             status=params.get("status", "open"),
             ofsted=graded_choice(params.get("ofsted", "")),
             la=params.get("la", ""),
+            mine=own_schools is not None and params.get("mine") == "1",
             sort=params.get("sort", "name"),
+            own_schools=own_schools,
         )
         if f.status not in STATUSES:
             f.status = "open"
@@ -80,7 +87,7 @@ class SchoolFilters:
 
     @property
     def active(self) -> bool:
-        return any((self.q, self.phase, self.type_name, self.trust, self.ofsted, self.la)) or self.status != "open"
+        return any((self.q, self.phase, self.type_name, self.trust, self.ofsted, self.la, self.mine)) or self.status != "open"
 
     @property
     def other_status(self) -> str | None:
@@ -104,6 +111,8 @@ class SchoolFilters:
             schools = schools.filter(memberships__group__uid=trust, memberships__left_on__isnull=True)
         if (la := whole_number(self.la)) is not None:
             schools = schools.filter(la__code=la)
+        if self.mine:
+            schools = schools.filter(id__in=self.own_schools.values("id"))
         if self.status == "open":
             schools = schools.open()
         elif self.status == "closed":
@@ -118,6 +127,17 @@ class SchoolFilters:
             latest = Inspection.objects.filter(school=OuterRef("pk")).order_by("-started_on").values("started_on")[:1]
             schools = schools.alias(latest_inspected_on=Subquery(latest))
         return schools.order_by(SORTS[self.sort][0], Lower("name"), "urn")
+
+
+def own_schools_hint(scope) -> str:
+    """What "Your schools" takes in for the roles of a scope that names schools (accounts.access.Scope), in words."""
+    parts = [
+        scope.school_ids and "the schools you have a role at",
+        scope.group_ids and ("your trust’s schools" if len(scope.group_ids) == 1 else "your trusts’ schools"),
+        scope.body_ids and ("your partnership body’s schools" if len(scope.body_ids) == 1 else "your partnership bodies’ schools"),
+    ]
+    words = listed([part for part in parts if part])
+    return words[:1].upper() + words[1:]
 
 
 def search_condition(q: str) -> Q:

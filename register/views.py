@@ -27,17 +27,20 @@ from .models import (
     SchoolLink,
     SchoolStatus,
 )
-from .presenters import SORTS, STATUSES, SchoolFilters, state_funded, successor_notice
+from .presenters import SORTS, STATUSES, SchoolFilters, own_schools_hint, state_funded, successor_notice
 
 PAGE_SIZE = 50
 
 
 def school_list(request):
     visible = School.objects.visible_to(request.user)
-    filters = SchoolFilters.from_query(request.GET)
+    scope = scope_for(request.user)
+    own_schools = School.objects.particular_to(request.user) if scope.has_particular_schools else None
+    filters = SchoolFilters.from_query(request.GET, own_schools)
     schools = filters.apply(visible).select_related("la")
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     options = _filter_options(visible)
+    options["own_schools_hint"] = own_schools_hint(scope) if own_schools is not None else ""
     hidden = filters.hidden_by_status(visible)
     context = {"page": page, "filters": filters, "hidden": hidden, "options": options, "sorts": SORTS, "statuses": STATUSES}
     context["inspections"] = latest_for_schools(page.object_list)

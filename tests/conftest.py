@@ -84,6 +84,18 @@ def world(db):
     return w
 
 
+@pytest.fixture
+def caseload(world):
+    """Three schools of Surrey besides the world's, at each of which, and at the world's school, one adviser is the link
+    adviser; they are also a governor of one of them."""
+    schools = [world.school] + [SchoolFactory(la=world.la, name=f"{name} Primary School") for name in ("Kingswood", "Ottershaw", "Wey")]
+    adviser = UserFactory(email="helen.wright@example.org", full_name="Helen Wright")
+    for school in schools:
+        grant(adviser, Role.ADVISER, school)
+    grant(adviser, Role.GOVERNOR, schools[2])
+    return adviser, schools
+
+
 def sign_in(client, user):
     """Sign `user` in, with their second factor already given where their roles need one."""
     client.force_login(user)

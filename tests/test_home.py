@@ -1,25 +1,12 @@
 """The home page says what each person's roles give them, each school once."""
 
-import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
 
 from .conftest import sign_in
 from .evidence_helpers import text
-from .factories import SchoolFactory, UserFactory, grant
-
-
-@pytest.fixture
-def caseload(world):
-    """Three schools of Surrey besides the world's, at each of which, and at the world's school, one adviser is the link
-    adviser; they are also a governor of one of them."""
-    schools = [world.school] + [SchoolFactory(la=world.la, name=f"{name} Primary School") for name in ("Kingswood", "Ottershaw", "Wey")]
-    adviser = UserFactory(email="helen.wright@example.org", full_name="Helen Wright")
-    for school in schools:
-        grant(adviser, Role.ADVISER, school)
-    grant(adviser, Role.GOVERNOR, schools[2])
-    return adviser, schools
+from .factories import grant
 
 
 def test_an_adviser_with_a_caseload_sees_the_role_in_one_line_and_each_school_once(client, caseload):
@@ -65,3 +52,9 @@ def test_a_caseload_school_that_has_closed_since_is_named_under_the_role(client,
     page = text(sign_in(client, adviser).get(reverse("core:home")))
     assert "Link adviser at 4 schools, of which not listed under ‘Your schools’: Wey Primary School (closed)" in page
     assert page.count("Wey Primary School") == 1 and page.count("Kingswood Primary School") == 1
+
+
+def test_your_schools_links_to_the_list_of_schools_showing_only_them(client, caseload):
+    adviser, schools = caseload
+    html = sign_in(client, adviser).get(reverse("core:home")).content.decode()
+    assert f'<a class="govuk-link" href="{reverse("register:school-list")}?mine=1">Sort and filter your schools</a>' in html

@@ -13,7 +13,7 @@ from register.models import RegisterEvent, RegisterEventKind, SchoolLink
 from .colours import contrast
 from .conftest import sign_in
 from .evidence_helpers import text
-from .factories import LocalAuthorityFactory, SchoolFactory, UserFactory
+from .factories import GroupMembershipFactory, LocalAuthorityFactory, SchoolFactory, UserFactory, grant
 
 
 @pytest.fixture
@@ -203,6 +203,91 @@ def test_school_list_shows_only_the_users_authorities(officer_client, world):
     html = officer_client.get(reverse("register:school-list")).content.decode()
     assert "Ash Grange Primary School" in html
     assert "Hampshire Primary School" not in html
+
+
+def _listed(client, **params):
+    """The names of the schools the school list shows with these parameters, in its order."""
+    html = client.get(reverse("register:school-list"), params).content.decode()
+    return re.findall(r'<a class="govuk-link" href="/schools/\d+/">([^<]+)</a>', html)
+
+
+def test_your_schools_narrows_the_list_to_the_schools_each_role_names(client, world, caseload):
+    """A link adviser's caseload; a headteacher's school; a trust leader's trust's current schools; a partnership
+    body member's body's schools in its authority. Without it, each sees their authority's whole list."""
+    adviser, schools = caseload
+    left = SchoolFactory(la=world.la, name="Left The Trust School")
+    GroupMembershipFactory(group=world.trust, school=left, left_on=date(2024, 8, 31))
+    world.body.schools.add(world.far_school)  # another authority's: the body opens none of its records
+    everyone = ["Ash Grange Primary School", "Busbridge Infant School", "Kingswood Primary School", "Left The Trust School"]
+    mine = {
+        adviser: ["Ash Grange Primary School", "Kingswood Primary School", "Ottershaw Primary School", "Wey Primary School"],
+        world.users[Role.HEADTEACHER]: ["Ash Grange Primary School"],
+        world.users[Role.GOVERNOR]: ["Ash Grange Primary School"],
+        world.users[Role.TRUST_LEADER]: ["St Mary&#39;s Academy"],
+        world.users[Role.BODY_MEMBER]: ["Ash Grange Primary School"],
+    }
+    for user, names in mine.items():
+        sign_in(client, user)
+        assert set(everyone) <= set(_listed(client)), user
+        assert _listed(client, mine="1") == names, user
+
+
+def test_your_schools_is_offered_only_to_someone_whose_roles_name_schools(client, world, caseload):
+    """Not to an authority's officer or administrator (nor to a stakeholder, who reads no school's records), for whom it
+    would mean nothing: a "mine" in the address is ignored. An officer who is also a link adviser is offered their caseload."""
+    for role in (Role.LA_OFFICER, Role.LA_ADMIN, Role.STAKEHOLDER):
+        sign_in(client, world.users[role])
+        html = client.get(reverse("register:school-list"), {"mine": "1"}).content.decode()
+        assert 'name="mine"' not in html and "Clear filters" not in html, role
+        assert "Busbridge Infant School" in html, role
+    adviser, schools = caseload
+    grant(adviser, Role.LA_OFFICER, world.la)
+    sign_in(client, adviser)
+    assert 'name="mine"' in client.get(reverse("register:school-list")).content.decode()
+    assert _listed(client, mine="1") == [
+        "Ash Grange Primary School",
+        "Kingswood Primary School",
+        "Ottershaw Primary School",
+        "Wey Primary School",
+    ]
+
+
+def test_your_schools_says_what_it_takes_in_and_keeps_its_tick(client, world, caseload):
+    adviser, schools = caseload
+    sign_in(client, adviser)
+    page = text(client.get(reverse("register:school-list")))
+    assert "Show only Your schools The schools you have a role at" in page
+    html = client.get(reverse("register:school-list"), {"mine": "1"}).content.decode()
+    assert re.search(r'name="mine" type="checkbox" value="1" checked', html)
+    assert "Clear filters" in html
+    sign_in(client, world.users[Role.TRUST_LEADER])
+    assert "Your schools Your trust’s schools" in text(client.get(reverse("register:school-list")))
+    grant(adviser, Role.TRUST_LEADER, world.trust)
+    sign_in(client, adviser)
+    assert "Your schools The schools you have a role at and your trust’s schools" in text(client.get(reverse("register:school-list")))
+
+
+def test_your_schools_combines_with_the_other_filters_and_stays_on_every_page(client, world, caseload):
+    adviser, schools = caseload
+    secondary = SchoolFactory(la=world.la, name="Weald Secondary School", phase="Secondary")
+    SchoolFactory(la=world.la, name="Other Secondary School", phase="Secondary")
+    for n in range(50):
+        grant(adviser, Role.ADVISER, SchoolFactory(la=world.la, name=f"Zed School {n:02d}"))
+    grant(adviser, Role.ADVISER, secondary)
+    sign_in(client, adviser)
+    assert _listed(client, mine="1", phase="Secondary") == ["Weald Secondary School"]
+    assert _listed(client, mine="1", q="Primary") == [school.name for school in schools]
+    first = client.get(reverse("register:school-list"), {"mine": "1", "sort": "-name"}).content.decode()
+    assert "Showing 1 to 50 of 55 schools" in first
+    assert 'href="?mine=1&amp;sort=-name&amp;page=2"' in first
+    second = [
+        "Wey Primary School",
+        "Weald Secondary School",
+        "Ottershaw Primary School",
+        "Kingswood Primary School",
+        "Ash Grange Primary School",
+    ]
+    assert _listed(client, mine="1", sort="-name", page="2") == second
 
 
 def test_school_list_does_not_query_per_row(officer_client, world, django_assert_max_num_queries):

@@ -62,6 +62,7 @@ PAGES = {
     "home": (url("core:home"), tuple(Role), 200),
     "schools": (url("register:school-list"), (*LA, Role.HEADTEACHER, Role.TRUST_LEADER, Role.STAKEHOLDER), 200),
     "schools-search": (url("register:school-list", query="?q=Ash"), (Role.LA_OFFICER, Role.HEADTEACHER), 200),
+    "schools-yours": (url("register:school-list", query="?mine=1"), (Role.ADVISER, Role.TRUST_LEADER, Role.BODY_MEMBER), 200),
     "schools-no-results": (url("register:school-list", query="?q=Nowhere+at+all"), (Role.LA_OFFICER,), 200),
     "schools-closed-also-match": (with_closed_school(url("register:school-list", query="?q=Infant")), (Role.LA_OFFICER,), 200),
     "schools-only-closed-match": (with_closed_school(url("register:school-list", query="?q=Ash+Grange+Infant")), (Role.LA_OFFICER,), 200),
@@ -131,6 +132,7 @@ PAGES = {
 
 # What shows that a page is in the state its key names: the words it then says.
 SHOWS = {
+    "schools-yours": "1 school.",
     "schools-closed-also-match": "1 closed school also matches",
     "schools-only-closed-match": "No open schools found. 1 closed school matches",
     "school-closed": "This school closed on 31 August 2024",
