@@ -60,6 +60,7 @@ class SchoolFilters:
     ofsted: str = ""
     la: str = ""
     mine: bool = False
+    state_funded_only: bool = False
     sort: str = "name"
     # The schools the user's roles name in particular (School.objects.particular_to), which "mine" narrows the list
     # to; None for someone whose roles cover whole authorities only, who is not offered the choice.
@@ -76,6 +77,7 @@ class SchoolFilters:
             ofsted=graded_choice(params.get("ofsted", "")),
             la=params.get("la", ""),
             mine=own_schools is not None and params.get("mine") == "1",
+            state_funded_only=params.get("state_funded") == "1",
             sort=params.get("sort", "name"),
             own_schools=own_schools,
         )
@@ -87,7 +89,8 @@ class SchoolFilters:
 
     @property
     def active(self) -> bool:
-        return any((self.q, self.phase, self.type_name, self.trust, self.ofsted, self.la, self.mine)) or self.status != "open"
+        chosen = (self.q, self.phase, self.type_name, self.trust, self.ofsted, self.la, self.mine, self.state_funded_only)
+        return any(chosen) or self.status != "open"
 
     @property
     def other_status(self) -> str | None:
@@ -113,6 +116,8 @@ class SchoolFilters:
             schools = schools.filter(la__code=la)
         if self.mine:
             schools = schools.filter(id__in=self.own_schools.values("id"))
+        if self.state_funded_only:
+            schools = schools.filter(state_funded())
         if self.status == "open":
             schools = schools.open()
         elif self.status == "closed":

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -31,10 +32,14 @@ def surrey(db):
 
 @pytest.fixture
 def officer(client, surrey):
+    return signed_in_officer(client)
+
+
+def signed_in_officer(client):
+    """`client`, signed in as an officer of Surrey."""
     user = UserFactory(email="officer@surrey.example")
     grant(user, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
-    sign_in(client, user)
-    return client
+    return sign_in(client, user)
 
 
 def import_guildford_grove(**row):
@@ -750,3 +755,26 @@ def test_the_school_command_says_how_the_pages_describe_and_count_the_latest_ins
     printed = school_command(125028)  # Prior Heath Infant School: a report card, and before it a graded inspection of its own
     assert (printed["latest"]["outcome"], printed["latest"]["counted_by_predecessor"]) == ("Report card", False)
     assert (printed["latest_graded"]["counted_as"], printed["latest_graded"]["notes"]) == ("Good", [])
+
+
+def test_with_state_funded_schools_only_the_ofsted_filter_counts_as_the_authoritys_pages_do(client, db):
+    """The list's Ofsted filter, on Surrey's open state-funded schools (of every phase, in 2021), finds as many schools of
+    each outcome as the authority's results page counts; without it, independent schools make some of its counts larger."""
+    import_file(GIAS_2021)
+    import_file(OFSTED_ALL)
+    officer = signed_in_officer(client)
+    counted = graded_counts_of(School.objects.filter(la__code=936).open().filter(state_funded()))
+    larger = 0
+    for choice, words in GRADED_CHOICES.items():
+        expected = sum(n for outcome, n, _ in counted if outcome == words or outcome.startswith(f"{words}:"))
+        only = text(officer.get(reverse("register:school-list"), {"ofsted": choice, "state_funded": "1"}))
+        every = text(officer.get(reverse("register:school-list"), {"ofsted": choice}))
+        assert schools_counted(only) == expected, words
+        larger += schools_counted(every) > expected
+    assert larger
+
+
+def schools_counted(page: str) -> int:
+    """How many schools the school list says it found."""
+    found = re.search(r"(?:of )?([\d,]+) schools?\.|No schools found", page)
+    return int(found.group(1).replace(",", "")) if found.group(1) else 0

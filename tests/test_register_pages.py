@@ -1,5 +1,6 @@
 import re
 from datetime import date
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -8,7 +9,7 @@ from accounts.roles import Role
 from audit.models import AuditEvent
 from evidence.models import Framework, Inspection, InspectionSource
 from imports.models import ImportOutcome, ImportRun
-from register.models import RegisterEvent, RegisterEventKind, SchoolLink
+from register.models import RegisterEvent, RegisterEventKind, School, SchoolLink
 
 from .colours import contrast
 from .conftest import sign_in
@@ -208,7 +209,7 @@ def test_school_list_shows_only_the_users_authorities(officer_client, world):
 def _listed(client, **params):
     """The names of the schools the school list shows with these parameters, in its order."""
     html = client.get(reverse("register:school-list"), params).content.decode()
-    return re.findall(r'<a class="govuk-link" href="/schools/\d+/">([^<]+)</a>', html)
+    return [unescape(name) for name in re.findall(r'<a class="govuk-link" href="/schools/\d+/">([^<]+)</a>', html)]
 
 
 def test_your_schools_narrows_the_list_to_the_schools_each_role_names(client, world, caseload):
@@ -223,7 +224,7 @@ def test_your_schools_narrows_the_list_to_the_schools_each_role_names(client, wo
         adviser: ["Ash Grange Primary School", "Kingswood Primary School", "Ottershaw Primary School", "Wey Primary School"],
         world.users[Role.HEADTEACHER]: ["Ash Grange Primary School"],
         world.users[Role.GOVERNOR]: ["Ash Grange Primary School"],
-        world.users[Role.TRUST_LEADER]: ["St Mary&#39;s Academy"],
+        world.users[Role.TRUST_LEADER]: ["St Mary's Academy"],
         world.users[Role.BODY_MEMBER]: ["Ash Grange Primary School"],
     }
     for user, names in mine.items():
@@ -288,6 +289,40 @@ def test_your_schools_combines_with_the_other_filters_and_stays_on_every_page(cl
         "Ash Grange Primary School",
     ]
     assert _listed(client, mine="1", sort="-name", page="2") == second
+
+
+def test_state_funded_schools_only_leaves_out_independent_schools_childrens_centres_and_universities(officer_client, world):
+    _establishments_of_every_kind(world)
+    state_funded = ["Academy converter establishment", "Community special school establishment", "Free schools establishment"]
+    others = [f"{type_name} establishment" for _, type_name in NOT_STATE_FUNDED_KINDS]
+    listed = _listed(officer_client)
+    assert set(state_funded + others) <= set(listed)
+    world_schools = ["Ash Grange Primary School", "Busbridge Infant School", "St Mary's Academy"]
+    assert _listed(officer_client, state_funded="1") == sorted(state_funded + world_schools)
+    ticked = 'name="state_funded" type="checkbox" value="1" checked'
+    html = officer_client.get(reverse("register:school-list"), {"state_funded": "1"}).content.decode()
+    assert ticked in html and "Clear filters" in html
+    html = officer_client.get(reverse("register:school-list")).content.decode()
+    assert 'name="state_funded"' in html and ticked not in html and "Clear filters" not in html
+
+
+def test_state_funded_schools_only_combines_with_the_other_filters_and_stays_on_every_page(client, world, caseload):
+    _establishments_of_every_kind(world)
+    adviser, schools = caseload
+    for name in ("Other independent school establishment", "Academy converter establishment"):
+        grant(adviser, Role.ADVISER, School.objects.get(name=name))
+    sign_in(client, adviser)
+    assert _listed(client, state_funded="1", type="Academy converter") == ["Academy converter establishment", "St Mary's Academy"]
+    assert "Other independent school establishment" in _listed(client, mine="1")
+    assert _listed(client, state_funded="1", mine="1") == ["Academy converter establishment"] + [school.name for school in schools]
+    for n in range(50):
+        SchoolFactory(la=world.la, name=f"Zed School {n:02d}")
+    first = client.get(reverse("register:school-list"), {"state_funded": "1", "sort": "-name"}).content.decode()
+    assert "Showing 1 to 50 of 59 schools" in first
+    assert 'href="?state_funded=1&amp;sort=-name&amp;page=2"' in first
+    second = _listed(client, state_funded="1", sort="-name", page="2")
+    assert second[:2] == ["Wey Primary School", "St Mary's Academy"] and second[-1] == "Academy converter establishment"
+    assert len(second) == 9 and not {"Children's centre establishment", "Other independent school establishment"} & set(second)
 
 
 def test_school_list_does_not_query_per_row(officer_client, world, django_assert_max_num_queries):
@@ -558,26 +593,37 @@ def test_authority_page_summarises_the_authority(officer_client, world):
     assert officer_client.get(reverse("register:authority-detail", args=[850])).status_code == 404
 
 
+# Beside the world's three maintained schools: state-funded ones of other groups, and establishments that are not
+# state-funded schools at all (GIAS's type group and type of each).
+STATE_FUNDED_KINDS = [
+    ("Academies", "Academy converter"),
+    ("Free Schools", "Free schools"),
+    ("Special schools", "Community special school"),
+]
+NOT_STATE_FUNDED_KINDS = [
+    ("Special schools", "Other independent special school"),
+    ("Special schools", "Non-maintained special school"),
+    ("Independent schools", "Other independent school"),
+    ("Children's Centres", "Children's centre"),
+    ("Universities", "Higher education institutions"),
+]
+
+
+def _establishments_of_every_kind(world):
+    """One open establishment of each kind above in Surrey, named by its type, and a closed academy."""
+    for type_group, type_name in STATE_FUNDED_KINDS + NOT_STATE_FUNDED_KINDS:
+        SchoolFactory(la=world.la, type_group=type_group, type_name=type_name, name=f"{type_name} establishment")
+    SchoolFactory(la=world.la, type_group="Academies", type_name="Academy converter", status="Closed")
+
+
 def test_open_school_counts_say_how_many_are_state_funded_schools(officer_client, world):
     import re
 
-    # Beside the world's three maintained schools: state-funded ones of other groups, and establishments that
-    # are not state-funded schools at all.
-    for type_group, type_name in [
-        ("Academies", "Academy converter"),
-        ("Free Schools", "Free schools"),
-        ("Special schools", "Community special school"),
-        ("Special schools", "Other independent special school"),
-        ("Special schools", "Non-maintained special school"),
-        ("Independent schools", "Other independent school"),
-        ("Children's Centres", "Children's centre"),
-        ("Universities", "Higher education institutions"),
-    ]:
-        SchoolFactory(la=world.la, type_group=type_group, type_name=type_name)
-    SchoolFactory(la=world.la, type_group="Academies", type_name="Academy converter", status="Closed")
+    _establishments_of_every_kind(world)
     html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
     value = re.search(r"Open schools\s*</dt>\s*<dd[^>]*>(.*?)</dd>", html, re.S).group(1)
-    assert ">11</a>, of which 6 are state-funded schools" in value
+    assert '>11</a>, of which <a class="govuk-link" href="/schools/?la=936&amp;state_funded=1">6</a> are state-funded schools' in value
+    assert "6 schools." in text(officer_client.get(reverse("register:school-list"), {"la": "936", "state_funded": "1"}))
     home = officer_client.get(reverse("core:home")).content.decode()
     assert "11 open, of which 6 are state-funded schools" in home
     listed = officer_client.get(reverse("register:authority-list")).content.decode()

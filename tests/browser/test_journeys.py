@@ -81,8 +81,10 @@ def test_an_la_officer_signs_in_and_sets_up_two_factor_authentication(page, worl
     check_page(page, "journey-la-officer-3-home")
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Schools").click()
+    page.get_by_label("State-funded schools", exact=True).check()
     page.get_by_label("Name, URN, LAESTAB or postcode").fill(str(world.school.urn))
     page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_label("State-funded schools", exact=True)).to_be_checked()
     page.get_by_role("link", name=world.school.name).click()
     page.get_by_role("link", name="People").click()
     assert world.users[Role.HEADTEACHER].full_name in page.locator("main").inner_text()

@@ -63,6 +63,7 @@ PAGES = {
     "schools": (url("register:school-list"), (*LA, Role.HEADTEACHER, Role.TRUST_LEADER, Role.STAKEHOLDER), 200),
     "schools-search": (url("register:school-list", query="?q=Ash"), (Role.LA_OFFICER, Role.HEADTEACHER), 200),
     "schools-yours": (url("register:school-list", query="?mine=1"), (Role.ADVISER, Role.TRUST_LEADER, Role.BODY_MEMBER), 200),
+    "schools-state-funded": (url("register:school-list", query="?state_funded=1&mine=1"), (Role.LA_OFFICER, Role.ADVISER), 200),
     "schools-no-results": (url("register:school-list", query="?q=Nowhere+at+all"), (Role.LA_OFFICER,), 200),
     "schools-closed-also-match": (with_closed_school(url("register:school-list", query="?q=Infant")), (Role.LA_OFFICER,), 200),
     "schools-only-closed-match": (with_closed_school(url("register:school-list", query="?q=Ash+Grange+Infant")), (Role.LA_OFFICER,), 200),

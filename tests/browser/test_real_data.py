@@ -100,6 +100,7 @@ def test_an_la_officer_walks_the_real_register_and_evidence(page, surrey, sign_i
             ("schools-secondary-by-pupils", reverse("register:school-list") + "?phase=Secondary&sort=-pupils", 200),
             ("schools-closed", reverse("register:school-list") + "?status=closed", 200),
             ("schools-search-postcode", reverse("register:school-list") + "?q=GU21", 200),
+            ("schools-state-funded-page-2", reverse("register:school-list") + "?state_funded=1&page=2", 200),
             ("primary", reverse("register:school-detail", args=[primary]), 200),
             ("primary-people", reverse("register:school-people", args=[primary]), 200),
             ("primary-results", reverse("evidence:school-results", args=[primary]), 200),
@@ -173,6 +174,7 @@ def test_a_headteacher_sees_their_own_real_school(page, surrey, sign_in_as):
             ("results", reverse("evidence:school-results", args=[urn]), 200),
             ("timeline", reverse("evidence:school-timeline", args=[urn]), 200),
             ("schools", reverse("register:school-list"), 200),
+            ("your-schools", reverse("register:school-list") + "?mine=1", 200),
             ("another-school-people", reverse("register:school-people", args=[surrey.secondary.urn]), 404),
         ],
     )
