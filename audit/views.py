@@ -71,6 +71,8 @@ TYPE_LABELS = {
 }
 # How an entry names a record of these kinds: a read of local intelligence is recorded against its school.
 NAMED_AS = {"evidence.intelligence": "Local intelligence of {name}"}
+# Records whose entries' words already say what kind they are ("Invitation for …"), so are not headed with it again.
+NAMES_ITS_KIND = frozenset({"accounts.invitation"})
 
 
 def type_label(object_type: str) -> str:
@@ -92,7 +94,7 @@ def described(event: AuditEvent) -> str:
         return name or kind
     if event.object_type in NAMED_AS:
         return NAMED_AS[event.object_type].format(name=name)
-    return name if name.lower().startswith(kind.lower()) else f"{kind}: {name}"
+    return name if event.object_type in NAMES_ITS_KIND else f"{kind}: {name}"
 
 
 def detail_words(object_type: str) -> dict[str, dict[str, str]]:

@@ -11,6 +11,7 @@ from audit.models import AuditAction
 from audit.services import record
 
 from .conftest import sign_in
+from .factories import SchoolFactory
 
 
 @pytest.fixture
@@ -128,6 +129,10 @@ def test_each_entry_names_its_record_in_words_without_the_databases_numbers(admi
         f"Local intelligence of {world.school}",
     ]
     assert what_column(page)[-1] == f"School: {world.school}"
+    # A school whose name starts with "School" is still headed with its kind.
+    lane = SchoolFactory(la=world.la, name="School Lane Primary School")
+    record(AuditAction.VIEW, user=officer, obj=lane)
+    assert what_column(admin.get(reverse("audit:list")).content.decode())[0] == f"School: {lane}"
     # The role granted is named in words in the entry's detail, as on the person's page.
     assert "role: Chair or member of governors; to: nia@example.org" in unescape(page)
     assert "kind: Key stage 2 performance tables<" in page
