@@ -25,9 +25,9 @@ import polars as pl
 
 from imports.registry import ImportRefused
 
-from .ofsted_cells import DATE_FIELDS, _checks, _refuse_first, _spellings, distinct_dates, words
-from .ofsted_merge import _merged
-from .ofsted_records import RECORD_SCHEMA, _current, _graded, _ungraded
+from .ofsted_cells import DATE_FIELDS, distinct_dates, refusal_checks, refuse_first, spellings_of, words
+from .ofsted_merge import one_per_inspection
+from .ofsted_records import RECORD_SCHEMA, current_records, graded_records, ungraded_records
 from .ofsted_words import GRADED_AREAS, REPORT_CARD_AREAS
 from .readers import header_of, read_table_and_widths, refuse_cut_short, with_lines
 
@@ -93,19 +93,23 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
         *(distinct_dates(frame[columns[f]]).alias(f"_{f}") for f in DATE_FIELDS if f in columns),
         *(pl.lit(None, pl.Date).alias(f"_{f}") for f in DATE_FIELDS if f not in columns),
     )
-    spellings = _spellings(frame, names)
-    _refuse_first(frame, _checks(names, columns, spellings))
+    spellings = spellings_of(frame, names)
+    refuse_first(frame, refusal_checks(names, columns, spellings))
     # Ofsted's words as Ofsted writes them, whatever the file's case and spacing.
     frame = frame.with_columns(pl.col(column).replace(list(spelt), list(spelt.values())) for column, (_, spelt) in spellings.items())
     areas = {label: names[k] for k, label in REPORT_CARD_AREAS.items() if k in names}
     graded = {label: names[k] for k, label in GRADED_AREAS.items() if k in names}
-    parts = [_current(frame, text, areas, columns), _graded(frame, text, graded, columns), _ungraded(frame, text, columns)]
+    parts = [
+        current_records(frame, text, areas, columns),
+        graded_records(frame, text, graded, columns),
+        ungraded_records(frame, text, columns),
+    ]
     records = pl.concat([part.with_columns(pl.lit(order).alias("_part")) for order, part in enumerate(parts)])
     records = records.sort("line", "_part", maintain_order=True).select(list(RECORD_SCHEMA))
     column_of = {RECORD_FIELD.get(field, field): column for field, column in columns.items()} | areas | graded
     if widths is not None:
         records = _said_in_row(records, widths, {name: header.index(column) for name, column in column_of.items()})
-    return _merged(records, column_of), frame.height
+    return one_per_inspection(records, column_of), frame.height
 
 
 def _said_in_row(records: pl.DataFrame, widths: list[int], position: dict[str, int]) -> pl.DataFrame:

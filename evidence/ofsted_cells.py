@@ -75,7 +75,7 @@ def as_json(entries: dict[str, pl.Expr]) -> pl.Expr:
     return pl.concat_str(pl.lit("{"), inner, pl.lit("}"))
 
 
-def _refuse_first(frame: pl.DataFrame, checks: list[tuple[str, pl.Expr, str]]) -> None:
+def refuse_first(frame: pl.DataFrame, checks: list[tuple[str, pl.Expr, str]]) -> None:
     """Raise ImportRefused at the first line where a check (column, is-bad, message with {}) holds; checks in order."""
     flagged = frame.select("line", *(bad.fill_null(False).alias(str(i)) for i, (_, bad, _) in enumerate(checks)))
     hits = flagged.filter(pl.any_horizontal(pl.exclude("line")))
@@ -94,8 +94,8 @@ NO_GRADE_DATE = (
 )
 
 
-def _checks(names: dict[str, str], columns: dict[str, str], spellings: dict) -> list[tuple[str, pl.Expr, str]]:
-    """What refuses a file (see _refuse_first): a row's URN, dates or words that cannot be right, or a row that
+def refusal_checks(names: dict[str, str], columns: dict[str, str], spellings: dict) -> list[tuple[str, pl.Expr, str]]:
+    """What refuses a file (see refuse_first): a row's URN, dates or words that cannot be right, or a row that
     gives an outcome but not when (the inspection could not be placed in the school's history)."""
     checks = [(columns["urn"], ~pl.col(columns["urn"]).fill_null("").str.strip_chars().str.contains(r"^[0-9]+$"), "'{}' is not a URN")]
     for field in DATE_FIELDS:
@@ -131,7 +131,7 @@ def _checks(names: dict[str, str], columns: dict[str, str], spellings: dict) -> 
     return checks + _undated_grades(names, columns)
 
 
-def _spellings(frame: pl.DataFrame, names: dict[str, str]) -> dict[str, tuple[str, dict[str, str | None]]]:
+def spellings_of(frame: pl.DataFrame, names: dict[str, str]) -> dict[str, tuple[str, dict[str, str | None]]]:
     """Each column of known words (CHECKED): its kind, and for each text it holds that is not already as Ofsted
     writes it, Ofsted's spelling (None for words Ofsted does not use). Each distinct text is looked at once: a
     national file has a handful per column."""

@@ -22,7 +22,7 @@ def given_names(given: str) -> frozenset[str]:
     return frozenset(given.split("|")) - {""}
 
 
-def _merged(records: pl.DataFrame, column_of: dict[str, str]) -> pl.DataFrame:
+def one_per_inspection(records: pl.DataFrame, column_of: dict[str, str]) -> pl.DataFrame:
     """One record per (urn, framework, start date), at the first one's place: see merge_records."""
     twice = pl.len().over("urn", "framework", "started_on") > 1
     if not records.select(twice.any()).item():

@@ -48,7 +48,7 @@ def _given(names: list[str]) -> pl.Expr:
     return pl.lit("|".join(names), dtype=pl.String)
 
 
-def _current(frame: pl.DataFrame, text, areas: dict[str, str], columns: dict[str, str]) -> pl.DataFrame:
+def current_records(frame: pl.DataFrame, text, areas: dict[str, str], columns: dict[str, str]) -> pl.DataFrame:
     """The inspection the row is about: a report card, or a visit that evaluated nothing (all 9). All it says is the row's own."""
     # Each area's text is trimmed once, into a column of its own, for the tests and the words below.
     trimmed = [f"_{label}" for label in areas]
@@ -62,7 +62,7 @@ def _current(frame: pl.DataFrame, text, areas: dict[str, str], columns: dict[str
         else frame.with_columns(_judgements=pl.lit("{}"))
     )
     # A row with nothing under the report-card framework: the older columns carry the history (and when
-    # its latest inspection is the last graded one, that record takes the row's details: see _graded).
+    # its latest inspection is the last graded one, that record takes the row's details: see graded_records).
     wanted = pl.col("_started_on").is_not_null() & (pl.col("_given") | (pl.col("_safeguarding") != "") | pl.col("_nine"))
     wanted &= pl.col("_given") | ~_latest_is_graded()
     return _records(
@@ -97,7 +97,7 @@ def _latest_is_graded() -> pl.Expr:
     return (pl.col("_started_on") == pl.col("_oeif_started_on")).fill_null(False)
 
 
-def _graded(frame: pl.DataFrame, text, areas: dict[str, str], columns: dict[str, str]) -> pl.DataFrame:
+def graded_records(frame: pl.DataFrame, text, areas: dict[str, str], columns: dict[str, str]) -> pl.DataFrame:
     """The monthly file's last graded (OEIF) inspection. When it is also the row's latest inspection,
     the row's type, dates, number and category of concern are its own. Otherwise an inadequate grade
     takes the school's most recent category of concern: only a graded inspection places a school in
@@ -134,7 +134,7 @@ def _graded(frame: pl.DataFrame, text, areas: dict[str, str], columns: dict[str,
     )
 
 
-def _ungraded(frame: pl.DataFrame, text, columns: dict[str, str]) -> pl.DataFrame:
+def ungraded_records(frame: pl.DataFrame, text, columns: dict[str, str]) -> pl.DataFrame:
     """The monthly file's latest ungraded inspection: of it, the file gives only the outcome ('Ungraded inspection' is ours)."""
     outcome = text("ungraded_outcome")
     return _records(
