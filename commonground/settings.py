@@ -258,7 +258,8 @@ FILE_UPLOAD_HANDLERS = ["imports.uploads.MemoryUploadHandler", "imports.uploads.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # The organisation that runs this installation, shown in the page header.
-ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="")  # unset: core.context.organisation_name() gives a placeholder
+# Unset, the pages name "School improvement partnership" (core.context.organisation_name) and check --deploy warns.
+ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="")
 
 # How to reach that organisation, which its accessibility statement and privacy notice give, as the accessibility
 # regulations and UK GDPR expect (the notice names it as the data controller); `check --deploy` warns while the email
