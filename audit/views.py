@@ -102,7 +102,7 @@ def detail_words(object_type: str) -> dict[str, dict[str, str]]:
     words. A grant's role ("Link adviser", not "adviser"); an intelligence entry's kind and severity ("Leadership change",
     not "leadership"); an import's data set ("Key stage 2 performance tables (final)", not its code)."""
     if object_type == "accounts.roleassignment":
-        return {"role": {role.value: role.label for role in Role}}
+        return {"role": dict(Role.choices)}
     if object_type == "evidence.intelligenceentry":
         return {"kind": dict(IntelligenceKind.choices), "severity": dict(Severity.choices)}
     if object_type == "imports.importrun":  # the data sets known once the apps have registered them
