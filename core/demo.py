@@ -65,9 +65,9 @@ DEMO_NAMES = {
 
 def _targets(authority: LocalAuthority) -> dict[Role, list]:
     # Not a school GIAS's links say was replaced since the register's extract: its page would open by saying it may have closed.
-    replaced = SchoolLink.objects.filter(link_type__startswith="Successor").values("urn")
-    named_as_predecessor = SchoolLink.objects.filter(link_type__startswith="Predecessor").values("linked_urn")
-    open_schools = School.objects.filter(la=authority).open().exclude(urn__in=replaced).exclude(urn__in=named_as_predecessor)
+    schools = School.objects.filter(la=authority)
+    replaced = SchoolLink.objects.successors_of(schools.values("urn")).values("school")
+    open_schools = schools.open().exclude(urn__in=replaced)
     primary = open_schools.filter(phase="Primary", pupils__isnull=False).order_by("urn").first() or open_schools.order_by("urn").first()
     trust = (
         Group.objects.filter(kind__in=TRUST_KINDS, memberships__school__la=authority, memberships__left_on__isnull=True)

@@ -4,7 +4,7 @@ current form to the school it replaced, as Ofsted's statistics count it."""
 
 from collections import Counter
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from register.models import School, SchoolLink, SchoolStatus
 
@@ -40,7 +40,7 @@ def graded_as(schools: QuerySet[School], choice: str) -> QuerySet[School]:
     # in the country), then only theirs looked up. Looked up for every school, the country's query is estimated so long
     # that PostgreSQL compiles it (JIT), which takes longer than running it.
     unseen = schools.exclude(Exists(graded.filter(school=OuterRef("pk"))))
-    linked = unseen.filter(Exists(_predecessor_links(OuterRef("urn")))).values("pk")
+    linked = unseen.filter(Exists(SchoolLink.objects.predecessors_of(OuterRef("urn")))).values("pk")
     by_predecessors = School.objects.filter(pk__in=linked).alias(theirs=_predecessors_latest_graded())
     if choice == "none":
         return unseen.exclude(pk__in=by_predecessors.filter(theirs__isnull=False).values("pk"))
@@ -51,16 +51,10 @@ def graded_as(schools: QuerySet[School], choice: str) -> QuerySet[School]:
     return schools.filter(Q(pk__in=own) | Q(pk__in=by_predecessors.filter(theirs__in=words).values("pk")))
 
 
-def _predecessor_links(urn) -> QuerySet[SchoolLink]:
-    """The links that name the predecessors of the school with this URN, whichever end says so (direct_predecessors)."""
-    return SchoolLink.objects.filter(Q(urn=urn, link_type__startswith="Predecessor") | Q(linked_urn=urn, link_type__startswith="Successor"))
-
-
 def _predecessors_latest_graded() -> Subquery:
     """The words of the latest graded inspection of the school's predecessors that are not open, as latest_for_schools
     follows them: of two on one day, the higher URN's."""
-    links = _predecessor_links(OuterRef(OuterRef("urn"))).order_by()
-    urns = links.values(predecessor=Case(When(link_type__startswith="Predecessor", then="linked_urn"), default="urn"))
+    urns = SchoolLink.objects.predecessors_of(OuterRef(OuterRef("urn"))).order_by().values("other")
     theirs = Inspection.objects.filter(framework=Framework.GRADED, school__urn__in=urns).exclude(school__status=SchoolStatus.OPEN)
     return Subquery(theirs.order_by("-started_on", "-school__urn").values("overall")[:1])
 

@@ -11,8 +11,6 @@ school's results.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from register.models import School, SchoolLink, SchoolStatus
 
 MAX_STEPS = 10  # conversions chain rarely beyond two or three; this stops a malformed loop
@@ -29,14 +27,12 @@ def direct_predecessors(urns) -> dict[int, dict[int, str]]:
     """School URN → the URNs GIAS links to it as predecessors, one step back, whichever end says so →
     the name the school's own "Predecessor" link gives ("" where only the other's "Successor" link names it)."""
     found: dict[int, dict[int, str]] = {}
-    links = SchoolLink.objects.filter(
-        Q(urn__in=urns, link_type__startswith="Predecessor") | Q(linked_urn__in=urns, link_type__startswith="Successor")
-    ).values_list("urn", "linked_urn", "link_type", "linked_name")
-    for urn, linked, link_type, name in links:
-        if link_type.startswith("Predecessor"):
-            found.setdefault(urn, {})[linked] = name
+    links = SchoolLink.objects.predecessors_of(urns).values_list("school", "other", "urn", "linked_name")
+    for school, other, link_of, name in links:
+        if link_of == school:
+            found.setdefault(school, {})[other] = name
         else:
-            found.setdefault(linked, {}).setdefault(urn, "")
+            found.setdefault(school, {}).setdefault(other, "")
     return found
 
 

@@ -1,7 +1,7 @@
 """The register: authorities, schools (governance blind), groups (trusts, federations, sponsors) and links."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.db.models.functions import Lower
 
 from core.jinja import gov_date
@@ -267,9 +267,7 @@ class School(models.Model):
     def registered_successors(self):
         """The schools GIAS links to this one as its successors that the register holds (a successor it does not hold
         has no entry here to name), whichever end says so: this school's "Successor" link, or the successor's "Predecessor"."""
-        named_here = SchoolLink.objects.filter(urn=self.urn, link_type__startswith="Successor").values("linked_urn")
-        naming_this = SchoolLink.objects.filter(linked_urn=self.urn, link_type__startswith="Predecessor").values("urn")
-        return School.objects.filter(Q(urn__in=named_here) | Q(urn__in=naming_this)).order_by("urn")
+        return School.objects.filter(urn__in=SchoolLink.objects.successors_of(self.urn).values("other")).order_by("urn")
 
 
 class GroupMembership(models.Model):
@@ -285,6 +283,36 @@ class GroupMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["group", "school"], name="group_membership_unique")]
 
 
+PREDECESSOR, SUCCESSOR = "Predecessor", "Successor"  # how GIAS's link types start ("Predecessor - merged", …)
+OTHER_END = {PREDECESSOR: SUCCESSOR, SUCCESSOR: PREDECESSOR}
+
+
+class SchoolLinkQuerySet(models.QuerySet):
+    """GIAS gives a link at both ends, each school's row naming the other, but a register may hold only one end: an
+    extract, or a links import limited to some authorities, lacks the other school's row. So a school's predecessors and
+    successors are read from either end, here only."""
+
+    def predecessors_of(self, urns):
+        """The links naming the predecessors of the schools with these URNs (any iterable or queryset of URNs, or one
+        URN or reference to one), whichever end says so; each annotated with `school`, the URN it is of, and `other`,
+        its predecessor's. A link given at both ends comes twice."""
+        return self._naming(urns, PREDECESSOR)
+
+    def successors_of(self, urns):
+        """As predecessors_of, for successors: `other` is the successor's URN."""
+        return self._naming(urns, SUCCESSOR)
+
+    def _naming(self, urns, kind: str):
+        lookup = "" if isinstance(urns, int | F) else "__in"
+        own = Q(**{f"urn{lookup}": urns, "link_type__startswith": kind})
+        theirs = Q(**{f"linked_urn{lookup}": urns, "link_type__startswith": OTHER_END[kind]})
+        is_own = Q(link_type__startswith=kind)
+        return self.filter(own | theirs).annotate(
+            school=Case(When(is_own, then=F("urn")), default=F("linked_urn")),
+            other=Case(When(is_own, then=F("linked_urn")), default=F("urn")),
+        )
+
+
 class SchoolLink(models.Model):
     """A GIAS link between establishments, kept by URN (the other school may be outside the register)."""
 
@@ -295,17 +323,29 @@ class SchoolLink(models.Model):
     established_on = models.DateField(null=True, blank=True)
     import_run = models.ForeignKey("imports.ImportRun", null=True, on_delete=models.PROTECT, related_name="+")
 
+    objects = SchoolLinkQuerySet.as_manager()
+
     class Meta:
         ordering = ["urn", "established_on"]
         constraints = [models.UniqueConstraint(fields=["urn", "linked_urn", "link_type"], name="school_link_unique")]
 
     @property
+    def end(self) -> str | None:
+        """PREDECESSOR or SUCCESSOR, what the linked school is to this one; None for another kind of link."""
+        return next((end for end in OTHER_END if self.link_type.startswith(end)), None)
+
+    @property
+    def type_from_other_end(self) -> str:
+        """The link's type as the linked school would give it: "Predecessor - merged" is "Successor - merged"."""
+        return OTHER_END[self.end] + self.link_type[len(self.end) :]
+
+    @property
     def is_predecessor(self):
-        return self.link_type.startswith("Predecessor")
+        return self.end == PREDECESSOR
 
     @property
     def is_successor(self):
-        return self.link_type.startswith("Successor")
+        return self.end == SUCCESSOR
 
 
 class RegisterEventKind(models.TextChoices):

@@ -13,7 +13,7 @@ from core.words import listed
 from evidence.graded import graded_as, graded_choice
 from evidence.models import Inspection
 
-from .models import School, SchoolLink, SchoolStatus
+from .models import OTHER_END, PREDECESSOR, SUCCESSOR, School, SchoolLink, SchoolStatus
 
 SORTS = {
     "name": (Lower("name"), "Name (A to Z)"),
@@ -197,21 +197,61 @@ def comparable_name(name):
 def superseded_count(schools) -> int:
     """How many of `schools` (a queryset) GIAS's links give a successor the register does not hold: a school that
     converted or was re-brokered after the register's extract, which still looks open under its old URN."""
-    held = School.objects.values("urn")
-    links = SchoolLink.objects.filter(urn__in=schools.values("urn"), link_type__startswith="Successor").exclude(linked_urn__in=held)
-    return links.values("urn").distinct().count()
+    links = SchoolLink.objects.successors_of(schools.values("urn")).exclude(other__in=School.objects.values("urn"))
+    return links.values("school").distinct().count()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A GIAS link as a school's page shows it, from the school's end: its own row's, or the other school's read the
+    other way round (a school naming this one as its predecessor is this one's successor)."""
+
+    kind: str  # GIAS's link type from this school's end: "Predecessor", "Successor - merged", …
+    urn: int  # the other school's
+    name: str  # the other school's, as this school's link or else the register gives it; "" where neither does
+    established_on: date | None
+    held: bool  # whether the register holds the other school
+
+    @property
+    def is_successor(self) -> bool:
+        return self.kind.startswith(SUCCESSOR)
+
+
+def links_of(school: School) -> list[Link]:
+    """The school's links, oldest first: its own, and those only the other school's end gives (SchoolLinkQuerySet), read
+    from this school's end. Two queries."""
+    ends = Q(link_type__startswith=PREDECESSOR) | Q(link_type__startswith=SUCCESSOR)
+    found = list(SchoolLink.objects.filter(Q(urn=school.urn) | Q(ends, linked_urn=school.urn)))
+    own = [link for link in found if link.urn == school.urn]
+    given = {(link.linked_urn, link.end) for link in own}
+    theirs = [link for link in found if link.urn != school.urn and (link.urn, OTHER_END[link.end]) not in given]
+    names = dict(
+        School.objects.filter(urn__in=[link.linked_urn for link in own] + [link.urn for link in theirs]).values_list("urn", "name")
+    )
+    links = [
+        Link(
+            link.link_type,
+            link.linked_urn,
+            link.linked_name or names.get(link.linked_urn, ""),
+            link.established_on,
+            link.linked_urn in names,
+        )
+        for link in own
+    ]
+    links += [Link(link.type_from_other_end, link.urn, names.get(link.urn, ""), link.established_on, link.urn in names) for link in theirs]
+    return sorted(links, key=lambda link: (link.established_on or date.min, link.urn))
 
 
 @dataclass(frozen=True)
 class SuccessorNotice:
     """GIAS's links name successors that the register's own entry for the school does not reflect."""
 
-    successors: list[tuple[SchoolLink, bool]]  # each link, and whether the register holds that school
+    successors: list[Link]
     extract_on: date | None  # the latest change in the extract the school's entry came from, if known
 
 
-def successor_notice(school: School, links: list[SchoolLink], held: set[int]) -> SuccessorNotice | None:
-    """A notice when a links list (often newer than the register's extract) names a successor that the
+def successor_notice(school: School, links: list[Link]) -> SuccessorNotice | None:
+    """A notice when the school's links (often newer than the register's extract) name a successor that the
     register does not hold, or one established after the extract the school's entry came from: a converted
     or re-brokered school gets a new URN, and the old one then looks open until a newer extract is imported.
     For a school the register already has closed, only a successor missing from the register is news.
@@ -226,10 +266,10 @@ def successor_notice(school: School, links: list[SchoolLink], held: set[int]) ->
         extract_on = written.aggregate(latest=Max("register_changed_on"))["latest"]
 
     def stale(link):
-        if link.linked_urn not in held:
+        if not link.held:
             return True
         after = link.established_on is not None and extract_on is not None and link.established_on > extract_on
         return after and school.is_open
 
-    found = [(link, link.linked_urn in held) for link in successors if stale(link)]
+    found = [link for link in successors if stale(link)]
     return SuccessorNotice(found, extract_on) if found else None

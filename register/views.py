@@ -24,10 +24,9 @@ from .models import (
     LocalAuthority,
     RegisterEvent,
     School,
-    SchoolLink,
     SchoolStatus,
 )
-from .presenters import SORTS, STATUSES, SchoolFilters, own_schools_hint, state_funded, successor_notice
+from .presenters import SORTS, STATUSES, SchoolFilters, links_of, own_schools_hint, state_funded, successor_notice
 
 PAGE_SIZE = 50
 
@@ -74,15 +73,16 @@ def visible_school(request, urn) -> School:
 
 def school_detail(request, urn):
     school = visible_school(request, urn)
-    links = list(SchoolLink.objects.filter(urn=school.urn).order_by("established_on", "linked_urn"))
-    registered = dict(School.objects.filter(urn__in=[link.linked_urn for link in links]).values_list("urn", "name"))
-    visible_links = set(School.objects.visible_to(request.user).filter(urn__in=registered).values_list("urn", flat=True))
+    links = links_of(school)
+    visible = set(
+        School.objects.visible_to(request.user).filter(urn__in=[link.urn for link in links if link.held]).values_list("urn", flat=True)
+    )
     memberships = GroupMembership.objects.filter(school=school).select_related("group").order_by("left_on", "-joined_on")
     latest = latest_for_schools([school]).get(school.pk)
     context = {
         "school": school,
-        "links": [(link, link.linked_urn in visible_links, link.linked_urn in registered) for link in links],
-        "successor_notice": successor_notice(school, links, set(registered)),
+        "links": [(link, link.urn in visible) for link in links],
+        "successor_notice": successor_notice(school, links),
         "memberships": memberships,
         "events": school.events.select_related("import_run")[:20],
         "latest": latest,

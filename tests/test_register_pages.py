@@ -462,6 +462,40 @@ def test_a_closed_schools_missing_successor_is_named_without_calling_the_school_
     assert "successor" not in html.lower().split("predecessor and successor schools")[0]
 
 
+def test_a_link_only_the_other_school_gives_is_shown_from_this_schools_end(officer_client, world):
+    """A register may hold one end of a link only (an import limited to some authorities lacks the other school's
+    row): the successor that names this school as its predecessor is this school's successor, on its page and in
+    its notice, by the name the register holds for it; a predecessor naming this school as its successor likewise."""
+    from register.presenters import superseded_count
+
+    successor = SchoolFactory(la=world.la, name="Ash Grange Academy")
+    _linked(world.school, "Successor", date(2021, 9, 1), successor=successor)  # dates the school's extract
+    SchoolLink.objects.filter(urn=world.school.urn).delete()
+    SchoolLink.objects.create(
+        urn=successor.urn,
+        linked_urn=world.school.urn,
+        linked_name=world.school.name,
+        link_type="Predecessor - merged",
+        established_on=date(2024, 9, 1),
+    )
+    SchoolLink.objects.create(urn=150990, linked_urn=world.school.urn, linked_name=world.school.name, link_type="Successor")
+    html = officer_client.get(reverse("register:school-detail", args=[world.school.urn])).content.decode()
+    assert "may have closed or converted" in html
+    assert f"Ash Grange Academy (URN {successor.urn}), from 1 September 2024, held in the register." in html
+    table = html.split("Predecessor and successor schools")[-1]
+    assert (
+        f'Successor - merged</td>\n          <td class="govuk-table__cell"><a class="govuk-link" href="{reverse("register:school-detail", args=[successor.urn])}">Ash Grange Academy</a>'
+        in table
+    )
+    assert "Predecessor</td>" in table and "Name not given (URN 150990)" in table
+    assert [school.urn for school in world.school.registered_successors()] == [successor.urn]
+    # A successor the register does not hold, named from its end only, counts the school as superseded.
+    schools = School.objects.filter(pk=world.other_school.pk)
+    assert superseded_count(schools) == 0
+    SchoolLink.objects.create(urn=150991, linked_urn=world.other_school.urn, linked_name=world.other_school.name, link_type="Predecessor")
+    assert superseded_count(schools) == 1
+
+
 def test_the_successor_check_costs_one_query_at_most(officer_client, world, django_assert_max_num_queries):
     from datetime import date
 
