@@ -1,49 +1,14 @@
 """What an import of figures says of the rows it took, after its counts (ImportContext.notes): where a row stops early,
-and where a school's row gives an LA code other than the register's, made from the frames evidence.store matched; and
-whose row a refusal is about. Plain polars, no Django."""
-
-import io
+and where a school's row gives an LA code other than the register's, made from the frames evidence.store matched. Plain
+polars, no Django."""
 
 import polars as pl
 
 from core.words import listed
 
-from .readers import NOT_IN_ROW, header_of
+from .readers import NOT_IN_ROW
 
 EXAMPLES = 3  # rows named in a note
-# The columns in which the figures files give a school's URN and name: the performance tables' and the census summary's,
-# explore-education-statistics' (school-level census, information about schools).
-URN_COLUMNS = ("URN", "school_urn", "urn")
-NAME_COLUMNS = ("SCHNAME", "school_name")
-
-
-def school_on_row(data: bytes, row: int) -> str | None:
-    """Whose row `row` of the file (header = 1, counted as evidence.readers counts them) is, for a refusal to say: "URN
-    125315, All Hallows Catholic School" (the URN alone where the file names no schools); None for a row without a URN,
-    an authority's or England's."""
-    header = header_of(data)
-    urn = next((header.index(name) for name in URN_COLUMNS if name in header), None)
-    if urn is None or row < 2:
-        return None
-    name = next((header.index(name) for name in NAME_COLUMNS if name in header), None)
-    positions = sorted({urn} | ({name} if name is not None else set()))
-    found = pl.read_csv(
-        io.BytesIO(data),
-        columns=positions,
-        skip_rows_after_header=row - 2,
-        n_rows=1,
-        infer_schema_length=0,
-        truncate_ragged_lines=True,
-        encoding="utf8-lossy",
-    )
-    if found.is_empty():
-        return None
-    given = dict(zip(positions, found.row(0), strict=True))
-    number = (given[urn] or "").strip()
-    if not number.isdigit():
-        return None
-    school = " ".join((given.get(name) or "").split())
-    return f"URN {int(number)}, {school}" if school else f"URN {int(number)}"
 
 
 def short_rows(taken: pl.DataFrame, header: list[str]) -> list[str]:

@@ -9,10 +9,11 @@ from functools import wraps
 import polars as pl
 from django.db.models import F, OuterRef, Q, Subquery
 
+from imports.refusals import naming_the_school
 from imports.registry import ChangeList, ImportKind, ImportRefused, register_kind
 from register.models import LocalAuthority
 
-from . import catalogue, import_notes, ofsted, readers
+from . import catalogue, ofsted, readers
 from .inspections import store_inspections
 from .models import FigureChange, InspectionChange, InspectionSource, NeighbourChange, Source
 from .neighbours import is_neighbours, load_neighbours
@@ -40,22 +41,6 @@ def naming_the_file(load):
             return load(ctx)
         except ImportRefused as refusal:
             refusal.file_name = refusal.file_name or ctx.source.name
-            raise
-
-    return wrapper
-
-
-def naming_the_school(load):
-    """A refusal of a cell in a school's row (not of its URN) names the school, as the row gives it: in a file of
-    thousands of schools, the row's number alone leaves the reader to count rows to find whose figure it is."""
-
-    @wraps(load)
-    def wrapper(ctx):
-        try:
-            return load(ctx)
-        except ImportRefused as refusal:
-            if refusal.row is not None and refusal.column and refusal.column not in import_notes.URN_COLUMNS:
-                refusal.school = refusal.school or import_notes.school_on_row(utf8(ctx.source), refusal.row)
             raise
 
     return wrapper
@@ -182,6 +167,7 @@ def ees_release(header: list[str], file_name: str) -> str | None:
 
 def inspections_loader(source: InspectionSource):
     @naming_the_file
+    @naming_the_school
     def load(ctx):
         records, rows = ofsted.read_inspections(utf8(ctx.source))
         return store_inspections(ctx, records, source, rows_read=rows)

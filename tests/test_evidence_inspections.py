@@ -383,7 +383,7 @@ def test_a_date_no_inspection_could_have_refuses_the_file_whole(surrey, day):
     rows = [latest_row(125037, "Grange", **REPORT_CARD), latest_row(125028, "Prior Heath", **{**REPORT_CARD, "Publication date": day})]
     run = import_file(latest_file(rows), file_name="latest.csv")
     assert run.outcome == ImportOutcome.REFUSED
-    assert f"row 3, column 'Publication date': '{day}' cannot be the date of an inspection" in run.message
+    assert f"row 3 (URN 125028, Prior Heath), column 'Publication date': '{day}' cannot be the date of an inspection" in run.message
     assert snapshot() == before
 
 
@@ -391,7 +391,22 @@ def test_a_row_that_evaluates_but_gives_no_start_date_refuses_the_file_whole(sur
     row = latest_row(125028, "Prior Heath", **{**REPORT_CARD, "Inspection start date": "NULL"})
     run = import_file(latest_file([row]), file_name="latest.csv")
     assert run.outcome == ImportOutcome.REFUSED
-    assert "row 2, column 'Inspection start date': the row gives evaluations but no inspection start date" in run.message
+    assert (
+        "row 2 (URN 125028, Prior Heath), column 'Inspection start date': the row gives evaluations but no inspection start date"
+        in run.message
+    )
+
+
+def test_a_refusal_names_the_school_of_its_row_unless_it_refuses_the_urn(surrey):
+    """Rows are counted as the reader counts them: a line end inside row 2's quoted name leaves row 3 Prior Heath's."""
+    rows = [
+        latest_row(125037, "Grange\nSchool", **REPORT_CARD),
+        latest_row(125028, "Prior Heath", **{**REPORT_CARD, "Publication date": "01/01/1900"}),
+    ]
+    run = import_file(latest_file(rows), file_name="latest.csv")
+    assert "latest.csv, row 3 (URN 125028, Prior Heath), column 'Publication date': '01/01/1900'" in run.message
+    run = import_file(latest_file([latest_row("12A028", "Prior Heath", **REPORT_CARD)]), file_name="latest.csv")
+    assert "latest.csv, row 2, column 'URN': '12A028' is not a URN" in run.message
 
 
 def test_a_graded_area_not_judged_is_left_out_not_kept_as_a_9(surrey):
@@ -515,7 +530,7 @@ def test_words_ofsted_does_not_use_refuse_the_monthly_file_whole(surrey, column,
     ]
     run = import_file(latest_file(rows), file_name="latest.csv")
     assert run.outcome == ImportOutcome.REFUSED
-    assert f"row 3, column '{column}': '{value}' is not a {kind} Ofsted gives" in run.message
+    assert f"row 3 (URN 125028, Prior Heath), column '{column}': '{value}' is not a {kind} Ofsted gives" in run.message
     assert snapshot() == before
 
 

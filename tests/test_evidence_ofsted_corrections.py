@@ -242,7 +242,7 @@ def test_a_graded_outcome_without_its_date_refuses_the_monthly_file_whole(surrey
     run = import_file(latest_file(rows), file_name="latest.csv")
     assert run.outcome == ImportOutcome.REFUSED
     assert (
-        "latest.csv, row 3, column 'Inspection start date of latest OEIF graded inspection': "
+        "latest.csv, row 3 (URN 125028, Prior Heath), column 'Inspection start date of latest OEIF graded inspection': "
         "the row gives its last graded inspection's outcome but not when it was"
     ) in run.message
     assert snapshot() == before
@@ -257,7 +257,7 @@ def test_a_monthly_file_without_the_graded_inspections_date_column_is_refused_at
     run = import_file(data, file_name="latest.csv")
     assert run.outcome == ImportOutcome.REFUSED
     assert (
-        "row 3, column 'Latest OEIF overall effectiveness': '3' is a graded outcome, but the file has no column "
+        "row 3 (URN 125028), column 'Latest OEIF overall effectiveness': '3' is a graded outcome, but the file has no column "
         "'Inspection start date of latest OEIF graded inspection' to say when it was"
     ) in run.message
 
@@ -277,7 +277,7 @@ def test_two_rows_that_disagree_about_one_inspection_refuse_the_file_naming_both
     run = import_file(path)
     assert run.outcome == ImportOutcome.REFUSED
     assert (
-        f"row 250, column 'Inclusion': 'Urgent improvement', but row {KENYNGTON_ROW} gives 'Strong standard' "
+        f"row 250 (URN 140348, Kenyngton Manor Primary School), column 'Inclusion': 'Urgent improvement', but row {KENYNGTON_ROW} gives 'Strong standard' "
         "for the same inspection (URN 140348, starting 25/11/2025)"
     ) in run.message
     assert snapshot() == before
@@ -297,7 +297,7 @@ def test_two_monthly_rows_that_disagree_about_a_graded_inspection_refuse_the_fil
     run = guildford_grove(graded, {**graded, "Latest OEIF overall effectiveness": "4"})
     assert run.outcome == ImportOutcome.REFUSED
     assert (
-        "row 3, column 'Latest OEIF overall effectiveness': '4', but row 2 gives '2' "
+        "row 3 (URN 143373, Guildford Grove Primary School), column 'Latest OEIF overall effectiveness': '4', but row 2 gives '2' "
         "for the same inspection (URN 143373, starting 27/11/2018)"
     ) in run.message
 
@@ -331,7 +331,10 @@ def test_a_publication_date_before_the_inspection_refuses_the_file_whole(surrey,
     before = snapshot()
     run = import_file(ofsted_all(tmp_path, **{"Publication date": "01/01/2020"}))
     assert run.outcome == ImportOutcome.REFUSED
-    assert f"row {KENYNGTON_ROW}, column 'Publication date': '01/01/2020' is before the inspection's start date" in run.message
+    assert (
+        f"row {KENYNGTON_ROW} (URN 140348, Kenyngton Manor Primary School), column 'Publication date': '01/01/2020' is before the inspection's start date"
+        in run.message
+    )
     assert snapshot() == before
 
 
@@ -341,7 +344,7 @@ def test_an_ungraded_outcome_without_its_date_refuses_the_monthly_file_whole(sur
     run = import_file(latest_file([latest_row(125028, "Prior Heath", **visit)]), file_name="latest.csv")
     assert run.outcome == ImportOutcome.REFUSED
     assert (
-        "latest.csv, row 2, column 'Date of latest ungraded inspection': "
+        "latest.csv, row 2 (URN 125028, Prior Heath), column 'Date of latest ungraded inspection': "
         "the row gives its latest ungraded inspection's outcome but not when it was"
     ) in run.message
     assert snapshot() == before
@@ -351,4 +354,4 @@ def test_an_inspection_that_ends_before_it_starts_refuses_the_file(surrey):
     card = {**REPORT_CARD, "Inspection end date": "01/12/2025"}  # it started on 9 December
     run = import_file(latest_file([latest_row(125037, "Grange", **card)]), file_name="latest.csv")
     assert run.outcome == ImportOutcome.REFUSED
-    assert "row 2, column 'Inspection end date': '01/12/2025' is before the inspection's start date" in run.message
+    assert "row 2 (URN 125037, Grange), column 'Inspection end date': '01/12/2025' is before the inspection's start date" in run.message

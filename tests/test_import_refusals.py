@@ -48,7 +48,7 @@ def test_date_that_is_not_a_date_names_row_column_and_value(imported, tmp_path):
     path = corrupt(GIAS_2022, tmp_path, 11, lambda line: line.replace('"30-04-2017"', '"31-02-2017"'))
     run = import_file(path)
     assert run.message.startswith(
-        "surrey-2022-04-20-primary-establishments.csv, row 11, column 'CloseDate': '31-02-2017' is not a date (expected dd-mm-yyyy)"
+        "surrey-2022-04-20-primary-establishments.csv, row 11 (URN 124943, Hamsey Green Primary), column 'CloseDate': '31-02-2017' is not a date (expected dd-mm-yyyy)"
     )
     assert snapshot() == imported
 
@@ -58,7 +58,7 @@ def test_row_with_too_few_fields_is_refused(imported, tmp_path):
     run = import_file(path)
     assert run.outcome == ImportOutcome.REFUSED
     assert run.message.startswith(
-        "surrey-2021-05-establishments.csv, row 42, column 'MSOA (code)': this row has 108 fields but the header has 110"
+        "surrey-2021-05-establishments.csv, row 42 (URN 22380, Pine Ridge School Sure Start Children's Centre), column 'MSOA (code)': this row has 108 fields but the header has 110"
     )
     assert snapshot() == imported
 
@@ -66,7 +66,10 @@ def test_row_with_too_few_fields_is_refused(imported, tmp_path):
 def test_unknown_status_is_refused(imported, tmp_path):
     path = corrupt(GIAS_2021, tmp_path, 3, lambda line: line.replace(',"Open",', ',"Shut",', 1))
     run = import_file(path)
-    assert "row 3, column 'EstablishmentStatus (name)': 'Shut' is not an establishment status" in run.message
+    assert (
+        "row 3 (URN 20128, Ashtead Sure Start Children's Centre), column 'EstablishmentStatus (name)': 'Shut' is not an establishment status"
+        in run.message
+    )
 
 
 @pytest.mark.parametrize("column", ["URN", "LA (code)", "EstablishmentName", "EstablishmentStatus (name)"])
@@ -75,6 +78,19 @@ def test_an_extract_without_a_column_that_identifies_the_school_is_refused_namin
     assert (run.outcome, run.kind) == (ImportOutcome.REFUSED, "gias_establishments")
     assert run.message.startswith(f"surrey-2022-04-20-primary-establishments.csv: the file has no column '{column}';")
     assert snapshot() == imported
+
+
+def test_a_refusal_names_the_school_of_its_row_as_the_extract_counts_rows(db):
+    """A line end inside row 2's quoted name leaves row 3 the third record, Ashtead's."""
+    header, *rows = list(csv.reader(io.StringIO(GIAS_2021.read_text(encoding="utf-8-sig"))))[:3]
+    rows[0][header.index("EstablishmentName")] = "Ash Grange\nSure Start Children's Centre"
+    rows[1][header.index("EstablishmentStatus (name)")] = "Shut"
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+    run = import_file(out.getvalue().encode(), file_name="two.csv")
+    assert run.message.startswith(
+        "two.csv, row 3 (URN 20128, Ashtead Sure Start Children's Centre), column 'EstablishmentStatus (name)': 'Shut'"
+    )
 
 
 def set_field(column, value):
@@ -94,7 +110,7 @@ def set_field(column, value):
 def test_negative_pupil_number_is_refused(db, tmp_path):
     path = corrupt(GIAS_2021, tmp_path, 2, set_field("NumberOfPupils", "-5"))
     run = import_file(path)
-    assert "row 2, column 'NumberOfPupils': '-5' is less than 0" in run.message
+    assert "row 2 (URN 20115, Ash Grange Sure Start Children's Centre), column 'NumberOfPupils': '-5' is less than 0" in run.message
 
 
 def set_fields(**values):
@@ -106,6 +122,10 @@ def set_fields(**values):
         return line
 
     return change
+
+
+# Row 103 as a refusal names it, with its school.
+WOOD_STREET = "row 103 (URN 125004, Wood Street Infant School)"
 
 
 class TestImpossibleNumbers:
@@ -124,7 +144,7 @@ class TestImpossibleNumbers:
     def test_a_free_school_meals_percentage_outside_0_to_100(self, imported, tmp_path, value, reason):
         run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field("PercentageFSM", value)))
         assert run.outcome == ImportOutcome.REFUSED
-        assert run.message.startswith(f"surrey-2021-05-establishments.csv, row 103, column 'PercentageFSM': {reason}.")
+        assert run.message.startswith(f"surrey-2021-05-establishments.csv, {WOOD_STREET}, column 'PercentageFSM': {reason}.")
         assert snapshot() == imported
 
     @pytest.mark.parametrize("value", ["0", "100", "100.0"])
@@ -136,7 +156,9 @@ class TestImpossibleNumbers:
     @pytest.mark.parametrize(("column", "value", "limit"), [("Easting", "700001", "700000"), ("Northing", "1300001", "1300000")])
     def test_a_place_beyond_the_national_grid(self, imported, tmp_path, column, value, limit):
         run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field(column, value)))
-        assert run.message.startswith(f"surrey-2021-05-establishments.csv, row 103, column '{column}': '{value}' is more than {limit}.")
+        assert run.message.startswith(
+            f"surrey-2021-05-establishments.csv, {WOOD_STREET}, column '{column}': '{value}' is more than {limit}."
+        )
         assert snapshot() == imported
 
     @pytest.mark.parametrize(
@@ -144,16 +166,16 @@ class TestImpossibleNumbers:
     )
     def test_a_negative_age_capacity_or_number_of_pupils(self, imported, tmp_path, column):
         run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field(column, "-1")))
-        assert run.message.startswith(f"surrey-2021-05-establishments.csv, row 103, column '{column}': '-1' is less than 0.")
+        assert run.message.startswith(f"surrey-2021-05-establishments.csv, {WOOD_STREET}, column '{column}': '-1' is less than 0.")
         assert snapshot() == imported
 
     def test_more_boys_or_girls_than_pupils(self, imported, tmp_path):
         run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field("NumberOfBoys", "78")))
         assert run.message.startswith(
-            "surrey-2021-05-establishments.csv, row 103, column 'NumberOfBoys': 78 boys is more than the 75 pupils on roll."
+            f"surrey-2021-05-establishments.csv, {WOOD_STREET}, column 'NumberOfBoys': 78 boys is more than the 75 pupils on roll."
         )
         run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_fields(NumberOfPupils="30", NumberOfBoys="0")))
-        assert "row 103, column 'NumberOfGirls': 36 girls is more than the 30 pupils on roll." in run.message
+        assert f"{WOOD_STREET}, column 'NumberOfGirls': 36 girls is more than the 30 pupils on roll." in run.message
         assert snapshot() == imported
 
     def test_boys_rounded_to_the_nearest_5_may_be_a_little_more_than_the_pupils(self, imported, tmp_path):
@@ -163,11 +185,11 @@ class TestImpossibleNumbers:
 
     def test_a_lowest_age_above_the_highest(self, imported, tmp_path):
         run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field("StatutoryLowAge", "8")))
-        assert "row 103, column 'StatutoryLowAge': the lowest age (8) is above the highest (7)" in run.message
+        assert f"{WOOD_STREET}, column 'StatutoryLowAge': the lowest age (8) is above the highest (7)" in run.message
 
     def test_an_establishment_number_of_more_than_four_digits(self, imported, tmp_path):
         run = import_file(corrupt(GIAS_2021, tmp_path, 103, set_field("EstablishmentNumber", "12286")))
-        assert "row 103, column 'EstablishmentNumber': '12286' is more than 9999." in run.message
+        assert f"{WOOD_STREET}, column 'EstablishmentNumber': '12286' is more than 9999." in run.message
         assert snapshot() == imported
 
 

@@ -327,7 +327,7 @@ def test_a_last_inspection_after_today_in_a_register_extract_is_refused(db, tmp_
     tomorrow = (date.today() + timedelta(days=1)).strftime("%d-%m-%Y")
     run = refused(corrupt(GIAS_2021, tmp_path, 103, set_field("OfstedLastInsp", tomorrow)))
     assert run.message == (
-        f"{GIAS_2021.name}, row 103, column 'OfstedLastInsp': '{tomorrow}' cannot be the date of the last inspection: it is after "
+        f"{GIAS_2021.name}, row 103 (URN 125004, Wood Street Infant School), column 'OfstedLastInsp': '{tomorrow}' cannot be the date of the last inspection: it is after "
         "today. Nothing was imported from this file."
     )
     assert not School.objects.exists() and not Inspection.objects.exists()

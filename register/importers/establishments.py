@@ -13,6 +13,7 @@ from django.db.models import Max
 
 from core.jinja import gov_date
 from imports.bulk import as_written, bulk_load, insert_frame, now_value, update_rows
+from imports.refusals import naming_the_school
 from imports.registry import Counts, ImportContext, ImportRefused
 from imports.services import refuse_authorities_not_held
 from register.geo import to_latitude_longitude
@@ -137,6 +138,7 @@ def matches(header: list[str]) -> bool:
     return len(set(REQUIRED) & set(header)) >= len(REQUIRED) - 2 and not {"Group UID", "Joined date"} & set(header)
 
 
+@naming_the_school
 def load(ctx: ImportContext) -> Counts:
     refuse_missing_columns(ctx.source.header, REQUIRED, "GIAS establishment extract")
     absent = absent_fields(ctx.source.header, COLUMNS_OF)

@@ -1,0 +1,61 @@
+"""Whose row a refusal is about: the school a file's row gives, named beside the row's number ("row 11 (URN 125315,
+All Hallows Catholic School)"), for the kinds of file whose rows are schools'. Plain polars, no Django."""
+
+import io
+from functools import wraps
+
+import polars as pl
+
+from .registry import ImportRefused
+from .sources import utf8_bytes
+
+# The columns in which the national files give a school's URN and name: the performance tables' and the census
+# summary's, explore-education-statistics' (school-level census, information about schools), Ofsted's and GIAS's.
+URN_COLUMNS = ("URN", "school_urn", "urn")
+NAME_COLUMNS = ("SCHNAME", "school_name", "School name", "EstablishmentName")
+
+
+def naming_the_school(load):
+    """A refusal of a cell in a school's row (not of its URN) names the school, as the row gives it: in a file of
+    thousands of schools, the row's number alone leaves the reader to count rows to find whose figure it is."""
+
+    @wraps(load)
+    def wrapper(ctx):
+        try:
+            return load(ctx)
+        except ImportRefused as refusal:
+            if refusal.row is not None and refusal.column and refusal.column not in URN_COLUMNS:
+                refusal.school = refusal.school or school_on_row(utf8_bytes(ctx.source), ctx.source.header, refusal.row)
+            raise
+
+    return wrapper
+
+
+def school_on_row(data: bytes, header: list[str], row: int) -> str | None:
+    """Whose row `row` of the file (whose columns are `header`) is, for a refusal to say: "URN 125315, All Hallows
+    Catholic School" (the URN alone where the file names no schools); None for a row without a URN, an authority's or
+    England's. Rows are counted as the loaders count them: the header is row 1, and each record after it one row,
+    whatever line ends its quoted fields hold."""
+    urn = next((header.index(name) for name in URN_COLUMNS if name in header), None)
+    if urn is None or row < 2:
+        return None
+    name = next((header.index(name) for name in NAME_COLUMNS if name in header), None)
+    positions = sorted({urn} | ({name} if name is not None else set()))
+    found = pl.read_csv(
+        io.BytesIO(data),
+        columns=positions,
+        skip_rows_after_header=row - 2,
+        n_rows=1,
+        infer_schema_length=0,
+        truncate_ragged_lines=True,
+        encoding="utf8-lossy",
+    )
+    if found.is_empty():
+        return None
+    given = dict(zip(positions, found.row(0), strict=True))
+    number = (given[urn] or "").strip()
+    if not number.isdigit():
+        return None
+    school = " ".join((given.get(name) or "").split())
+    school = "" if school == "NULL" else school  # Ofsted's files write a blank as NULL
+    return f"URN {int(number)}, {school}" if school else f"URN {int(number)}"
