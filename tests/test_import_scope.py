@@ -12,6 +12,7 @@ from accounts.roles import Role
 from evidence.history import direct_predecessors, history
 from evidence.models import Area, AreaObservation, ColumnDescription, Inspection, IntelligenceEntry, Observation
 from imports.models import ImportOutcome, ImportRun
+from imports.registry import Remedy
 from imports.services import import_file
 from register.models import LocalAuthority, RegisterEvent, School, SchoolLink, SchoolStatus
 
@@ -110,6 +111,10 @@ def test_a_row_that_would_move_another_authoritys_school_into_theirs_refuses_the
     assert run.outcome == ImportOutcome.REFUSED
     assert f"URN {world.far_school.urn} is a school of Hampshire (850) in the register" in run.message
     assert "row 2" in run.message and "LA (code)" in run.message
+    # The school may well have moved: the file is right, and is to be imported for every authority, not corrected.
+    assert run.remedy == Remedy.ANOTHER
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert "Import another file</a>" in page and "Correct the file" not in page
     world.far_school.refresh_from_db()
     assert world.far_school.la == world.other_la
     assert client.get(reverse("evidence:school-intelligence", args=[world.far_school.urn])).status_code == 404

@@ -14,7 +14,7 @@ from django.db.models import Max
 from core.jinja import gov_date
 from imports.bulk import as_written, bulk_load, insert_frame, now_value, update_rows
 from imports.refusals import naming_the_school
-from imports.registry import Counts, ImportContext, ImportRefused
+from imports.registry import Counts, ImportContext, ImportRefused, Remedy
 from imports.services import refuse_authorities_not_held
 from register.geo import to_latitude_longitude
 from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
@@ -232,7 +232,8 @@ def _updated_fields(left_as_held: list[str]) -> list[str]:
 
 def _refuse_schools_of_other_authorities(frame: pl.DataFrame, la_codes: frozenset) -> None:
     """An import limited to some authorities writes only their schools. A row there whose URN the register
-    holds under another authority would move that school (and who may see it): refuse the file instead."""
+    holds under another authority would move that school (and who may see it): refuse the file instead. The file may
+    well be right (the school did move): nothing in it is to be corrected, it is to be imported for every authority."""
     allowed = list(LocalAuthority.objects.filter(code__in=la_codes).values_list("id", flat=True))
     elsewhere = frame.filter(pl.col("stored_la").is_not_null() & ~pl.col("stored_la").is_in(allowed)).sort("line")
     if elsewhere.is_empty():
@@ -241,9 +242,11 @@ def _refuse_schools_of_other_authorities(frame: pl.DataFrame, la_codes: frozense
     held_by = LocalAuthority.objects.get(pk=row["stored_la"])
     raise ImportRefused(
         f"URN {row['urn']} is a school of {held_by.name} ({held_by.code}) in the register, and this import is limited to "
-        f"{', '.join(str(code) for code in sorted(la_codes))}: a school moves between authorities only in an import of every authority",
+        f"{', '.join(str(code) for code in sorted(la_codes))}: a school moves between authorities only in an import of every "
+        "authority (by a service administrator)",
         row=row["line"],
         column="LA (code)",
+        remedy=Remedy.ANOTHER,
     )
 
 
