@@ -3,12 +3,17 @@ from django.conf import settings
 
 from register.models import LocalAuthority
 
+from .registry import KINDS
+
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
+KIND_LABEL = "Kind of file"
+# How a refusal of a file that fits more than one kind tells the uploader to say which (the command line's: --kind).
+KIND_GIVEN_BY = f"'{KIND_LABEL}' on the upload form"
 
 
 class UploadForm(forms.Form):
-    """A file and the authorities to import it for.
+    """A file, the authorities to import it for, and what kind of file it is, where its header does not say.
 
     Only someone who administers every authority (a superuser) may leave the authorities blank and
     import the whole file, including what all authorities share (England's figures, trusts spanning
@@ -23,6 +28,7 @@ class UploadForm(forms.Form):
         to_field_name="code",
         error_messages={"required": "Select the authorities whose schools to import"},
     )
+    kind = forms.ChoiceField(label=KIND_LABEL, required=False, error_messages={"invalid_choice": "Select a kind of file from the list"})
 
     max_upload_mb = MAX_UPLOAD_MB
 
@@ -33,6 +39,7 @@ class UploadForm(forms.Form):
         self.everything = everything
         self.only_authority = None if everything or len(field.queryset) != 1 else field.queryset[0]
         field.required = not everything and self.only_authority is None
+        self.fields["kind"].choices = [("", "Recognise it from its header"), *((code, kind.label) for code, kind in KINDS.items())]
 
     def clean_la(self):
         if self.only_authority is not None:

@@ -26,8 +26,9 @@ from .wal import checkpoint_afterwards
 logger = logging.getLogger(__name__)
 
 
-def choose_kind(source: SourceFile, kind: str | None = None) -> ImportKind:
-    """The kind asked for, else the one kind whose header test the file passes; refuse otherwise."""
+def choose_kind(source: SourceFile, kind: str | None = None, *, kind_given_by: str = "--kind") -> ImportKind:
+    """The kind asked for, else the one kind whose header test the file passes; refuse otherwise, saying how a kind is
+    asked for where the file came from (`kind_given_by`: the command's option, the upload form's field)."""
     if kind:
         if kind not in KINDS:
             raise ImportRefused(
@@ -42,7 +43,8 @@ def choose_kind(source: SourceFile, kind: str | None = None) -> ImportKind:
     if not found:
         raise ImportRefused(f"not a file Common Ground recognises; its header starts {start}; expected one of: {expected}")
     raise ImportRefused(
-        f"its header fits more than one kind of file ({', '.join(k.label for k in found)}); say which with --kind", remedy=Remedy.ANOTHER
+        f"its header fits more than one kind of file ({', '.join(k.label for k in found)}); say which with {kind_given_by}",
+        remedy=Remedy.ANOTHER,
     )
 
 
@@ -104,13 +106,16 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     on_start: Callable[[ImportRun, ImportKind], None] | None = None,
     run: ImportRun | None = None,
+    kind_given_by: str = "--kind",
 ) -> ImportRun:
     """Import one file in one transaction and return its ImportRun (whose outcome says what happened).
 
     `path_or_bytes` is the file's path or bytes, or the file as read_source read it already (for a caller that looked
     at it first), which is not read again. A refused file leaves the database as it was, except for the run itself,
     kept as the record of the attempt with the reason (file, row, column). `run` continues a queued run (background
-    jobs); `on_start` is told the kind before loading begins; `progress(done, total)` hears about rows.
+    jobs); `on_start` is told the kind before loading begins; `progress(done, total)` hears about rows. `kind_given_by`
+    is how the person importing says which kind a file is, for a refusal to tell them: the command's --kind, or the
+    upload form's field.
     On SQLite, copying the import's pages from the log into the database file is left to a thread
     (imports.wal), so the import answers as soon as it has committed.
     """
@@ -143,7 +148,7 @@ def import_file(
     context = None  # the loader's, once loading begins
     try:
         with _checksums_kept(run, source):
-            chosen = choose_kind(source, kind)
+            chosen = choose_kind(source, kind, kind_given_by=kind_given_by)
             run.kind = chosen.code
             if not source.has_rows:
                 raise ImportRefused("the file has a header but no rows")

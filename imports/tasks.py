@@ -3,13 +3,15 @@
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
-from .forms import delete_upload
+from .forms import KIND_GIVEN_BY, delete_upload
 from .models import ImportOutcome, ImportRun
 from .services import import_file, stopped
 
 
 @task()
-def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None = None) -> str:
+def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None = None, kind: str | None = None) -> str:
+    """Import the file uploaded for run `run_id` at `path`: as `kind` (a code of imports.registry.KINDS) if the uploader
+    chose one, else as its header says."""
     run = ImportRun.objects.get(pk=run_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
@@ -22,7 +24,9 @@ def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None 
         # Running from the moment a worker takes it (reading a large file takes a while), whatever happens next.
         ImportRun.objects.filter(pk=run.pk, outcome=ImportOutcome.QUEUED).update(outcome=ImportOutcome.RUNNING)
         run.heard_from(0)
-        run = import_file(path, file_name=run.file_name, la_codes=la_codes, user=user, progress=progress, run=run)
+        run = import_file(
+            path, file_name=run.file_name, kind=kind, la_codes=la_codes, user=user, progress=progress, run=run, kind_given_by=KIND_GIVEN_BY
+        )
     except Exception as error:
         stopped(run, f"the import stopped with an error before it finished ({error})", user)
         raise

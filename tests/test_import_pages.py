@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from imports.models import ImportOutcome, ImportRun
+from imports.registry import KINDS, Counts, ImportKind, Remedy, register_kind
 from imports.services import import_file
 from register.models import RegisterEvent, School
 
@@ -463,3 +464,71 @@ def test_a_running_imports_progress_asked_for_as_a_page_goes_to_the_imports_page
     sign_in(client, world.users[Role.LA_ADMIN])
     response = client.get(reverse("imports:progress", args=[run.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("imports:detail", args=[run.pk])
+
+
+@pytest.fixture
+def twin_kinds():
+    """Two kinds of file with one header, as two layouts might share one: each loader notes that it was the one used."""
+
+    def loader(code):
+        def load(ctx):
+            ctx.notes.append(f"Loaded as {code}.")
+            return Counts(rows_read=1, created=1)
+
+        return load
+
+    kinds = [
+        register_kind(ImportKind(code, f"Twin file {code[-1]}", lambda header: header == ["TWIN"], loader(code)))
+        for code in ("twin_a", "twin_b")
+    ]
+    yield kinds
+    for kind in kinds:
+        del KINDS[kind.code]
+
+
+def test_a_file_of_more_than_one_kind_is_refused_saying_how_to_say_which_where_it_came_from(
+    client, world, settings, tmp_path, twin_kinds, django_capture_on_commit_callbacks
+):
+    """The command line has --kind; the upload page has no such thing, but a field of its form."""
+    run = import_file(b"TWIN\n1\n", file_name="twin.csv")
+    assert (run.outcome, run.remedy) == (ImportOutcome.REFUSED, Remedy.ANOTHER)
+    assert "its header fits more than one kind of file (Twin file a, Twin file b); say which with --kind." in run.message
+    settings.UPLOAD_DIR, settings.TASKS = tmp_path, IMMEDIATE_TASKS
+    sign_in(client, world.users[Role.LA_ADMIN])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:list"), {"file": _named(b"TWIN\n1\n", "twin.csv")})
+    uploaded = ImportRun.objects.exclude(pk=run.pk).get()
+    assert uploaded.outcome == ImportOutcome.REFUSED
+    assert "say which with 'Kind of file' on the upload form." in uploaded.message and "--kind" not in uploaded.message
+
+
+def test_the_kind_chosen_on_the_upload_form_is_the_one_the_import_takes(
+    client, world, settings, tmp_path, twin_kinds, django_capture_on_commit_callbacks
+):
+    settings.UPLOAD_DIR, settings.TASKS = tmp_path, IMMEDIATE_TASKS
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:list")).content.decode()
+    assert re.search(r'<option value="" selected>Recognise it from its header</option>', page)
+    assert '<option value="twin_b">Twin file b</option>' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:list"), {"file": _named(b"TWIN\n1\n", "twin.csv"), "kind": "twin_b"})
+    run = ImportRun.objects.get()
+    assert (run.outcome, run.kind) == (ImportOutcome.SUCCEEDED, "twin_b")
+    assert "Loaded as twin_b." in run.message
+
+
+def test_the_kind_chosen_is_kept_when_the_form_is_refused(client, world, twin_kinds):
+    sign_in(client, world.users[Role.LA_ADMIN])
+    response = client.post(reverse("imports:list"), {"kind": "twin_b"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "Select a file to import" in page
+    assert '<option value="twin_b" selected>Twin file b</option>' in page
+    response = client.post(reverse("imports:list"), {"kind": "no_such_kind"})
+    assert "Select a kind of file from the list" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def _named(data: bytes, name: str):
+    upload = io.BytesIO(data)
+    upload.name = name
+    return upload

@@ -182,8 +182,10 @@ def test_an_la_officer_records_intelligence_on_a_day_that_does_not_exist(page, w
 def test_an_la_administrator_imports_with_no_file_chosen(page, world, sign_in_as):
     sign_in_as(world.users[Role.LA_ADMIN])
     page.goto(reverse("imports:list"))
+    page.get_by_label("Kind of file").select_option(label="GIAS establishment extract")
     page.get_by_role("button", name="Import file").click()
     check_errors(page, "imports-no-file-chosen", "Select a file to import")
+    assert page.get_by_label("Kind of file").input_value() == "gias_establishments", "the kind chosen is kept"
 
 
 def test_an_la_administrator_uploads_a_register_extract_that_is_refused(page, world, sign_in_as, settings, tmp_path):
