@@ -246,7 +246,11 @@ KINDS = (
         "census_summary",
         "School census summary (performance tables)",
         lambda h: _has(h, "URN", "LA", "NOR", "PNUMFSMEVER"),
-        figures_loader(Source.CENSUS_SUMMARY, catalogue.CENSUS_SUMMARY_COLUMNS, lambda d, n, layout: _census_summary(d, n, layout)),
+        figures_loader(
+            Source.CENSUS_SUMMARY,
+            catalogue.CENSUS_SUMMARY_COLUMNS,
+            lambda d, n, layout: readers.read_census_summary(d, n, layout, catalogue.CENSUS_SUMMARY_COUNTS),
+        ),
         figure_changes,
         counts="figures",
         edition=named_edition(Source.CENSUS_SUMMARY),
@@ -287,12 +291,6 @@ KINDS = (
         skipped="",  # only rows of authorities not asked for
     ),
 )
-
-
-def _census_summary(data: bytes, file_name: str, layout: catalogue.Layout):
-    schools = readers.read_keyed_schools(data, file_name, layout)
-    areas = readers.summary_area_figures(data, file_name, catalogue.CENSUS_SUMMARY_COUNTS)
-    return pl.concat([schools, areas])
 
 
 def register_all():

@@ -650,15 +650,34 @@ def read_keyed_schools(data: bytes, file_name: str, layout: Layout) -> pl.DataFr
     """Performance-table companions keyed by URN and LA (census summary, absence). Rows without a URN are
     England's figures for one phase (LA or URN 'NAT', the phase in ESTAB: PRI, SEC or SPE); a national
     row for a phase not in NATIONAL_PHASES comes back with area 'england_phase', which the store skips and counts."""
+    frame, columns, year = _keyed_table(data, file_name, layout)
+    return _keyed_school_figures(frame, columns, year)
+
+
+def read_census_summary(data: bytes, file_name: str, layout: Layout, counts: dict[str, tuple[str, ...]]) -> pl.DataFrame:
+    """The census summary, read once: each school's figures and England's phases' (as read_keyed_schools), then each
+    authority's percentages computed from its schools' counts (summary_area_figures)."""
+    also = ["SCHOOLTYPE", "NOR", *(column for columns in counts.values() for column in columns)]
+    frame, columns, year = _keyed_table(data, file_name, layout, also)
+    return pl.concat([_keyed_school_figures(frame, columns, year), summary_area_figures(frame, year, counts)])
+
+
+def _keyed_table(data: bytes, file_name: str, layout: Layout, also: Iterable[str] = ()) -> tuple[pl.DataFrame, tuple, int]:
+    """The columns of a file keyed by URN and LA that give `layout`'s figures (and `also`, where present), with line
+    numbers; the columns of `layout` it has; and the year its name gives."""
     header = header_of(data)
     year = year_from_name(file_name)
     if year is None:
         raise ImportRefused("cannot tell which academic year this file is for: put it in the file's name, e.g. 2018-2019-england_abs.csv")
     require(header, "URN", "LA")
     columns = layout.present(header)
-    wanted = {"URN", "LA", "ESTAB"} | sources_of(columns)
+    wanted = {"URN", "LA", "ESTAB", *also} | sources_of(columns)
     frame = with_lines(read_table(data, [h for h in header if h in wanted]))
     refuse_cut_short(data, len(header), frame.height + 1)
+    return frame, columns, year
+
+
+def _keyed_school_figures(frame: pl.DataFrame, columns: tuple, year: int) -> pl.DataFrame:
     national = ((pl.col("LA").str.strip_chars() == "NAT") | (pl.col("URN").str.strip_chars() == "NAT")).fill_null(False)
     refuse_first_bad(frame, {"URN": ~national & parse_integer(pl.col("URN")).is_null()})
     phase = pl.lit("england_phase")
@@ -712,24 +731,23 @@ def _count(columns: tuple[str, ...]) -> pl.Expr:
     return total
 
 
-def summary_area_figures(data: bytes, file_name: str, counts: dict[str, tuple[str, ...]]) -> pl.DataFrame:
-    """Each authority's percentages computed from the census summary's counts of its state-funded schools.
-    England's come in the file, phase by phase, so none is made here. A year's file without the school
-    type or a count gives no figure for what it lacks."""
-    header = set(header_of(data))
-    counts = {measure: columns for measure, columns in counts.items() if set(columns) <= header}
-    if not counts or not {"LA", "SCHOOLTYPE", "NOR"} <= header:
+def summary_area_figures(frame: pl.DataFrame, year: int, counts: dict[str, tuple[str, ...]]) -> pl.DataFrame:
+    """Each authority's percentages computed from the census summary's counts of its state-funded schools (`frame`,
+    the file's columns as read_census_summary read them). England's come in the file, phase by phase, so none is
+    made here. A year's file without the school type or a count gives no figure for what it lacks."""
+    counts = {measure: columns for measure, columns in counts.items() if set(columns) <= set(frame.columns)}
+    if not counts or not {"LA", "SCHOOLTYPE", "NOR"} <= set(frame.columns):
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     names = ["NOR", *(column for columns in counts.values() for column in columns)]
-    frame = read_pupils(with_lines(read_table(data, ["LA", "SCHOOLTYPE", *names])), names)
-    # A bad count in any row refuses the file, as a bad figure does (read_keyed_schools has read the figures and NOR).
+    frame = read_pupils(frame, names)
+    # A bad count in any row refuses the file, as a bad figure does (the schools' figures, and NOR, were read first).
     if bad := first_bad_count(frame):
         refuse_cell(frame, *bad)
     frame = frame.filter(pl.col("SCHOOLTYPE").str.strip_chars().str.starts_with("State-funded") & (pl.col("LA").str.strip_chars() != "NAT"))
     numbers = frame.select(
         "line",
         FIELDS,
-        pl.lit(year_from_name(file_name), pl.Int64).alias("year"),
+        pl.lit(year, pl.Int64).alias("year"),
         parse_integer(pl.col("LA")).alias("la_code"),
         pl.col("_count:NOR").alias("_pupils"),
         pl.col("SCHOOLTYPE").str.strip_chars().replace_strict(SUMMARY_PHASES, default=None).alias("_phase"),

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from evidence import readers
 from evidence.history import history, history_urns
 from evidence.models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
 from evidence.points import school_points
@@ -219,6 +220,15 @@ def test_census_summary_gives_each_authority_its_percentages_from_its_schools_co
     # Its FSM-ever percentage has another denominator, so no authority's figure is made up for it.
     assert not AreaObservation.objects.filter(area=Area.LA, measure__code="fsm_ever_pct").exists()
     assert AreaObservation.objects.filter(area=Area.LA, measure__code="sen_support_pct").count() > 140  # every authority
+
+
+def test_the_census_summary_is_read_once(surrey, monkeypatch):
+    """Its schools' and England's figures, and its authorities' calculated from the schools' counts, from one read."""
+    reads = []
+    read_table = readers.read_table
+    monkeypatch.setattr(readers, "read_table", lambda data, columns=None: reads.append(columns) or read_table(data, columns))
+    assert import_file(CENSUS_2019).outcome == ImportOutcome.SUCCEEDED
+    assert len(reads) == 1
 
 
 def test_rows_for_schools_outside_the_register_are_skipped_and_counted(surrey):

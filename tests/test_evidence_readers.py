@@ -216,7 +216,9 @@ def summary_file(*rows: str) -> bytes:
 def authority_figure(data: bytes, measure: str) -> tuple:
     """(value, cohort) of the authority's figure for all its schools that a census or census summary gives."""
     if data.startswith(b"URN"):
-        figures = readers.summary_area_figures(data, "2018-2019-england_census.csv", catalogue.CENSUS_SUMMARY_COUNTS)
+        figures = readers.read_census_summary(
+            data, "2018-2019-england_census.csv", catalogue.CENSUS_SUMMARY_COLUMNS, catalogue.CENSUS_SUMMARY_COUNTS
+        )
     else:
         figures = readers.read_census(data, catalogue.CENSUS_SPC_COLUMNS, catalogue.CENSUS_SPC_COUNTS)
     return figures.filter(pl.col("area") == "la", pl.col("measure") == measure).select("value", "cohort").row(0)
@@ -259,7 +261,9 @@ def test_a_census_count_an_authoritys_figure_is_calculated_from_refuses_the_file
 )
 def test_a_census_summary_count_an_authoritys_figure_is_calculated_from_refuses_the_file_unless_a_number_of_pupils_or_a_code(rows, refusal):
     with pytest.raises(ImportRefused) as refused:
-        readers.summary_area_figures(summary_file(*rows), "2018-2019-england_census.csv", catalogue.CENSUS_SUMMARY_COUNTS)
+        readers.read_census_summary(
+            summary_file(*rows), "2018-2019-england_census.csv", catalogue.CENSUS_SUMMARY_COLUMNS, catalogue.CENSUS_SUMMARY_COUNTS
+        )
     row, reason = refusal
     assert (refused.value.row, refused.value.column) == (row, "NUMEAL")
     assert reason in str(refused.value)
