@@ -227,13 +227,14 @@ def _query(sql: str, params, schema: dict) -> pl.DataFrame:
 
 def _area_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
     """The authorities' and England's figures the import takes; how many of the file's rows of areas it skips; and of
-    those, how many are England's, which an import limited to some authorities skips whatever authorities it asked for."""
+    those, how many are England's: every one in an import limited to some authorities, whatever authorities it asked
+    for, else those of a phase the reader does not know ('england_phase'), which no import takes."""
     rows = figures.filter(pl.col("area").is_in(list(AREAS)))
-    national = 0
     if ctx.la_codes:
         # England's figures are every authority's comparator: only an import of every authority writes them.
-        national = rows.filter(pl.col("area").str.starts_with("england"))["line"].drop_nulls().n_unique()
         rows = rows.filter(pl.col("area").str.starts_with("la") & pl.col("la_code").is_in(list(ctx.la_codes)))
+    englands = figures.filter(pl.col("area").str.starts_with("england"))["line"].drop_nulls().unique()
+    national = englands.filter(~englands.is_in(rows["line"].drop_nulls().implode())).len()  # those not taken
     rows = rows.with_columns(
         pl.col("area").replace_strict(AREAS, return_dtype=pl.Int64),
         pl.when(pl.col("area").str.starts_with("la")).then(pl.col("la_code")).otherwise(0).alias("la_code"),

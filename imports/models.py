@@ -66,7 +66,9 @@ class ImportRun(models.Model):
         default=0, help_text="Rows not taken: outside the authorities asked for, those the kind skips (ImportKind.skipped), England's."
     )
     skipped_national = models.PositiveIntegerField(
-        default=0, help_text="Of the rows skipped, those of England's figures, which an import limited to some authorities does not take."
+        default=0,
+        help_text="Of the rows skipped, those of England's figures: every one in an import limited to some authorities, else those of "
+        "a phase of school the import does not read.",
     )
     refused = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=12, choices=ImportOutcome.choices, default=ImportOutcome.RUNNING)

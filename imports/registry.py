@@ -45,7 +45,8 @@ class Counts:
     changed: int = 0
     unchanged: int = 0
     skipped: int = 0
-    # Of the rows skipped, those of England's figures, which an import limited to some authorities does not take.
+    # Of the rows skipped, those of England's figures: every one in an import limited to some authorities, which does not
+    # take them, else those of a phase of school the import does not read.
     skipped_national: int = 0
 
     def add(self, other: "Counts") -> "Counts":

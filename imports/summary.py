@@ -25,11 +25,14 @@ def describe(run: ImportRun, kind: ImportKind, *, kept_newer: bool = False) -> s
 def skipped_because(run: ImportRun, kind: ImportKind) -> str:
     """Why an import skipped rows: the others' authorities, if it was limited to some, and what its kind skips; and apart,
     counted, the rows of England's figures, which are no authority's to be outside (an import of every authority takes
-    them, as every authority's comparator)."""
+    them, as every authority's comparator, but for those of a phase of school it does not read)."""
     others = ", or ".join(filter(None, ["outside the authorities asked for" if run.la_codes else "", kind.skipped])) or "not taken"
     if not run.skipped_national:
         return others
-    national = f"{_rows(run.skipped_national)} of England's figures, which an import limited to some authorities does not take"
+    why = (
+        ", which an import limited to some authorities does not take" if run.la_codes else " for a phase of school the import does not read"
+    )
+    national = f"{_rows(run.skipped_national)} of England's figures{why}"
     rest = run.skipped - run.skipped_national
     return f"{rest:,} {others}; {national}" if rest else national
 

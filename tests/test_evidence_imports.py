@@ -231,6 +231,17 @@ def test_the_census_summary_is_read_once(surrey, monkeypatch):
     assert len(reads) == 1
 
 
+def test_englands_rows_of_a_phase_not_read_are_counted_as_englands_not_as_schools_not_in_the_register(surrey):
+    """The absence file's England rows give a phase in ESTAB: one the import does not read (ALL, say) is no school."""
+    data = "LA,ESTAB,URN,PERCTOT,PPERSABS10\r\n936,2001,100001,4.5,10.1\r\nNAT,PRI,,4,8.2\r\nNAT,ALL,,4.7,10.9\r\nNAT,TOT,,4.7,10.9\r\n"
+    run = import_file(data.encode(), file_name="2018-2019-england_abs.csv")
+    assert (run.outcome, run.skipped, run.skipped_national) == (ImportOutcome.SUCCEEDED, 3, 2)
+    assert "; 3 skipped (1 not in the register; 2 rows of England's figures for a phase of school the import does not read)." in run.message
+    # Limited to an authority, it takes none of England's rows: those of a phase it reads are skipped too.
+    run = import_file(data.encode(), file_name="2018-2019-england_abs.csv", la_codes=[936])
+    assert (run.skipped, run.skipped_national) == (4, 3)
+
+
 def test_rows_for_schools_outside_the_register_are_skipped_and_counted(surrey):
     run = import_file(KS4_PROVISIONAL)
     surrey_schools = Observation.objects.filter(source=Source.KS4_PROVISIONAL).values("school").distinct().count()
