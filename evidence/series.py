@@ -127,7 +127,7 @@ class Series:
     @property
     def since_latest(self) -> list[tuple[list[str], str]]:
         """Why the school has no figure for each year after its latest one, the years that share a reason
-        together, in the order they first occur: [(["2017/18", "2018/19"], "suppressed"), (["2024/25"], "not applicable")]."""
+        together, in the order they first occur: [(["2017/18", "2018/19"], "suppressed"), (["2024/25"], "not published")]."""
         latest = self.latest_year
         reasons: dict[str, list[str]] = {}
         for year in sorted(set(self.school) | set(self.removed)):

@@ -86,6 +86,7 @@ def store_figures(
     codes of the measures whose columns the file has (by default, those it gives a figure or a code for);
     `uncounted`, those of them whose column of the number of pupils counted it lacks."""
     measures = sync_catalogue()
+    figures = not_published(figures)
     figures = figures.with_columns(pl.col("measure").replace_strict(measures, return_dtype=pl.Int64).alias("measure_id"))
     schools, skipped_schools = _school_figures(ctx, figures)
     areas, skipped_areas, skipped_national = _area_figures(ctx, figures)
@@ -151,6 +152,22 @@ def refuse_unpublished_years(figures: pl.DataFrame, years: list[int]) -> None:
                 f"none for: {known.reason} Check which year the file is for",
                 row=first["line"],
             )
+
+
+def not_published(figures: pl.DataFrame) -> pl.DataFrame:
+    """A figure for a year DfE published none of that measure is not published, whatever the file's code for it: the
+    2024/25 key stage 4 file gives each school's Progress 8 as 'z', not applicable, where none was published that year."""
+    for known in BREAKS:
+        if known.kind == Kind.NO_DATA:
+            unpublished = (
+                pl.col("year").is_in(list(known.missing))
+                & pl.col("measure").is_in(list(known.measures))
+                & (pl.col("status") > Status.VALUE)
+            )
+            figures = figures.with_columns(
+                pl.when(unpublished).then(pl.lit(Status.NOT_PUBLISHED.value)).otherwise("status").alias("status")
+            )
+    return figures
 
 
 def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:

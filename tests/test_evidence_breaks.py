@@ -159,7 +159,7 @@ def section(html, code):
 def test_the_results_page_shows_the_pandemic_and_progress_8_breaks_in_chart_and_table(client, officer):
     sign_in(client, officer)
     html = client.get(reverse("evidence:school-results", args=[125271])).content.decode()  # a Surrey secondary
-    gap = section(html, "ks4_progress8_gap")  # 2017/18, 2018/19 (tables), 2023/24, 2024/25 (not applicable)
+    gap = section(html, "ks4_progress8_gap")  # 2017/18, 2018/19 (tables), 2023/24, 2024/25 (not published)
     chart = chart_in(gap)
     assert 'aria-describedby="breaks-ks4_progress8_gap"' in chart
     assert len(re.findall(r'<polyline[^>]+stroke="#1d70b8"', chart)) == 1  # the school's line stops at 2018/19
@@ -173,11 +173,11 @@ def test_the_results_page_shows_the_pandemic_and_progress_8_breaks_in_chart_and_
     assert notes.count("The line is broken between 2018/19 and 2023/24.") == 1
     assert "The line is broken between 2023/24 and 2024/25.</strong> No Progress 8 published for 2024/25" in notes
     # The year table, newest first, has a row for each break where it falls; a year the file gives a row for
-    # ("not applicable") says why in its own row, not in a second row for the same year.
+    # ("not published") says why in its own row, not in a second row for the same year.
     cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", gap.split("<table", 1)[1], re.S)]
     first_cells = [c for c in cells if re.fullmatch(r"\d{4}/\d\d( to \d{4}/\d\d)?", c)]
     assert first_cells == ["2024/25", "2023/24", "2021/22 to 2022/23", "2019/20 to 2020/21", "2018/19", "2017/18"]
-    assert cells[1] == "not applicable"
+    assert cells[1] == "not published"
     # (The import's number depends on the database's sequence.)
     assert re.search(r"\(import \d+\)\. No Progress 8 published for 2024/25: these pupils had no key stage 2 test results", cells[5])
     assert cells[cells.index("2019/20 to 2020/21") + 1] == PANDEMIC

@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import importlib
 import io
 
 import pytest
@@ -131,9 +132,32 @@ def test_ees_files_read_time_period_and_their_codes(surrey):
     # Each file says its release in its version column: 2023/24 'Final', 2024/25 'Provisional'.
     assert set(Observation.objects.filter(year=2024).values_list("source", flat=True)) == {Source.KS4_SCHOOL_INFO}
     assert set(Observation.objects.filter(year=2025).values_list("source", flat=True)) == {Source.KS4_SCHOOL_INFO_PROVISIONAL}
-    # No Progress 8 for 2024/25: every school's banding is 'z'.
-    bands = Observation.objects.filter(measure__code="ks4_progress8_banding", year=2025)
-    assert bands.exists() and set(bands.values_list("status", flat=True)) == {Status.NOT_APPLICABLE}
+    # No Progress 8 for 2024/25: every school's banding and gap is 'z' (not applicable), held as not published.
+    unpublished = Observation.objects.filter(measure__code__in=["ks4_progress8_banding", "ks4_progress8_gap"], year=2025)
+    assert set(unpublished.values_list("measure__code", "status").distinct()) == {
+        ("ks4_progress8_banding", Status.NOT_PUBLISHED),
+        ("ks4_progress8_gap", Status.NOT_PUBLISHED),
+    }
+    # Its Attainment 8 gap is given that year: a school's 'z' there stays not applicable.
+    attainment = Observation.objects.filter(measure__code="ks4_attainment8_gap", year=2025)
+    assert {Status.VALUE, Status.NOT_APPLICABLE} <= set(attainment.values_list("status", flat=True))
+
+
+def test_progress_8_figures_imported_before_as_not_applicable_for_2024_25_are_held_as_not_published(surrey):
+    """What the import held before it read 2024/25's 'z' as not published: the migration corrects it, and reading the
+    file again then changes nothing."""
+    from django.apps import apps
+
+    migration = importlib.import_module("evidence.migrations.0017_progress8_2025_not_published")
+    import_file(KS4_INFO_2025)
+    progress8 = Observation.objects.filter(measure__code__startswith="ks4_progress8", year=2025)
+    attainment = Observation.objects.filter(measure__code="ks4_attainment8_gap", year=2025, status=Status.NOT_APPLICABLE)
+    held = attainment.count()
+    progress8.update(status=Status.NOT_APPLICABLE)
+    migration.not_published(apps, None)
+    assert progress8.exists() and set(progress8.values_list("status", flat=True)) == {Status.NOT_PUBLISHED}
+    assert attainment.count() == held
+    assert import_file(KS4_INFO_2025).outcome == ImportOutcome.UNCHANGED
 
 
 def test_census_figures_and_computed_area_percentages(surrey):

@@ -479,25 +479,27 @@ def progress8_gap_row(client, urn) -> str:
 
 
 def test_latest_figures_show_the_latest_year_with_a_figure_and_say_why_later_years_have_none(client, surrey):
-    """Glyn School (136534): Progress 8 was not published for 2024/25, so its latest gap is 2023/24's −0.48."""
+    """Glyn School (136534): Progress 8 was not published for 2024/25, so its latest gap is 2023/24's −0.48; 2024/25's
+    reads 'not published', as the year table says, not 'not applicable' as the file's 'z' would have it."""
     for path in (KS4_INFO_2024, KS4_INFO_2025):
         assert import_file(path).outcome == "succeeded"
     sign_in(client, surrey)
     row = progress8_gap_row(client, 136534)
     assert "2023/24" in row and "-0.48" in row.replace("−", "-")
-    assert "2024/25: not applicable" in row
+    assert "2024/25: not published" in row and "not applicable" not in row
+    assert command_json(136534)["observations"]["ks4_progress8_gap"]["2025"]["status"] == "not published"
 
 
 def test_latest_figures_give_each_later_year_its_own_reason(client, surrey):
     """Sunnydown School (125458): its Progress 8 gap was last published for 2016/17 (−1.53); DfE then
-    suppressed it (SUPP in 2018/19, c in 2023/24) and gave it as not applicable (z) for 2024/25."""
+    suppressed it (SUPP in 2018/19, c in 2023/24) and published none for 2024/25 (the file's z)."""
     for path in (KS4[2017], KS4_INFO_2024, KS4_INFO_2025):
         assert import_file(path).outcome == "succeeded"
     sign_in(client, surrey)
     row = progress8_gap_row(client, 125458)
     notes = re.findall(r'<span class="govuk-body-s[^"]*">([^<]*)</span>', row)
     assert "2016/17" in row and "-1.53" in row.replace("−", "-")
-    assert notes == ["2018/19, 2023/24: suppressed", "2024/25: not applicable"]
+    assert notes == ["2018/19, 2023/24: suppressed", "2024/25: not published"]
     assert "&lt;" not in row
 
 
