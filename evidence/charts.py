@@ -10,19 +10,26 @@ stopped) breaks the line rather than bridging it, and so does a break the caller
 as a change of assessment; `markers` draw those breaks as labelled rules between two years. A line that is not
 `joined` is a set of points apart from the lines (a phase's figure for the one year England gives no other).
 
+A year for which a line has a row but no figure (suppressed, not applicable, not published: its `missing`) is marked
+below that year's label, in the line's colour and shape, outlined: never in the plot, nor just below it, where it would
+read as a value. The chart's description says whose figure each mark stands for and why there is none, and the key
+says what the marks mean, only where there are any; a chart with none keeps its usual height.
+
 The scale's gridlines go in round steps from at or below the least value to at or above the greatest, so no
 point lies beyond them; a percentage's scale stays within 0 to 100 unless a value does not.
 """
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 22, 34  # LEFT: the scale, an image of its own
 INSET = 26  # between the gridlines' ends and the first and last years: half a year's label ('2018/19'), and a little
+ABSENT_ROW, ABSENT_APART = 16, 14  # the marks of years with no figure: the row below the years' labels; from mark to mark
+NO_FIGURE = "No figure (see the table)"
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class Line:
     marker: str = "circle"  # circle, square or diamond: a point alone has no line whose pattern tells it apart
     hollow: bool = False  # an outline of the marker: a point set apart from the filled ones of the same colour
     joined: bool = True  # False: points only, never joined into a line
+    missing: dict[int, str] = field(default_factory=dict)  # year with no figure → what the table says instead ('suppressed')
 
 
 @dataclass(frozen=True)
@@ -137,11 +145,16 @@ def trend_svg(
         return TOP + plot_h - (value - low) / span * plot_h
 
     # The plot's view starts where the scale's ends: one chart, in two images.
+    absent = _absent(lines, x)
+    height = HEIGHT + (ABSENT_ROW if absent else 0)
+    described = " ".join(([f"{chart_id}-absent"] if absent else []) + ([described_by] if described_by else []))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart" viewBox="{LEFT} 0 {WIDTH - LEFT} {HEIGHT}" width="100%" role="img" '
-        f'aria-labelledby="{chart_id}-title"{_described(described_by)} focusable="false">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart" viewBox="{LEFT} 0 {WIDTH - LEFT} {height}" width="100%" role="img" '
+        f'aria-labelledby="{chart_id}-title"{_described(described)} focusable="false">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
     ]
+    if absent:
+        parts.append(f'<desc id="{chart_id}-absent">{escape(_absent_text(absent, year_label))}</desc>')
     gridline = '<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" stroke-width="1"/>'
     parts.extend(gridline.format(left=LEFT, right=LEFT + plot_w, y=y(tick), colour=GRID_COLOUR) for tick in ticks)
     for year in years:
@@ -152,17 +165,18 @@ def trend_svg(
             parts.extend(_marker(marker, (x[marker.before] + x[marker.after]) / 2, plot_h))
     for line in lines:
         parts.extend(_draw(line, x, y, joins))
+    parts.extend(_absent_marks(absent, x, HEIGHT + ABSENT_ROW / 4, year_label))
     parts.append("</svg>")
-    return Chart(_scale(ticks, y), Markup("".join(parts)))  # noqa: S704 - every text in it went through escape()
+    return Chart(_scale(ticks, y, height), Markup("".join(parts)))  # noqa: S704 - every text in it went through escape()
 
 
-def _scale(ticks: list[float], y) -> Markup:
+def _scale(ticks: list[float], y, height: int) -> Markup:
     """The scale's labels, each level with its gridline in the plot. Hidden from assistive technology: the plot's
     title names the chart, and the table beside it gives every figure."""
     label = '<text x="{x}" y="{y:.1f}" text-anchor="end" font-size="12" fill="{colour}">{tick:g}</text>'
     labels = "".join(label.format(x=LEFT - 6, y=y(tick) + 4, colour=TEXT_COLOUR, tick=tick) for tick in ticks)
     return Markup(  # noqa: S704 - numbers only
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart-scale" viewBox="0 0 {LEFT} {HEIGHT}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart-scale" viewBox="0 0 {LEFT} {height}" width="100%" '
         f'aria-hidden="true" focusable="false">{labels}</svg>'
     )
 
@@ -172,7 +186,7 @@ def legend(lines: list[Line]) -> Markup:
     no figure to draw (a school whose every figure is 'not applicable'), which the chart does not show."""
     items = []
     for line in lines:
-        if all(value is None for value in line.points.values()):
+        if not _drawn(line):
             continue
         stroke = f'<line x1="0" x2="36" y1="6" y2="6" stroke="{line.colour}" stroke-width="3"{_dash(line)}/>' if line.joined else ""
         sample = (
@@ -180,7 +194,24 @@ def legend(lines: list[Line]) -> Markup:
             f'aria-hidden="true" focusable="false">{stroke}{_point(line, 18, 6)}</svg>'
         )
         items.append(f'<li class="cg-legend__item">{sample}{escape(line.label)}</li>')
+    if any(line.missing for line in lines if _drawn(line)):
+        items.append(f'<li class="cg-legend__item">{_no_figure_sample()}{NO_FIGURE}</li>')
     return Markup(f'<ul class="govuk-list cg-legend">{"".join(items)}</ul>')  # noqa: S704 - labels went through escape()
+
+
+def _drawn(line: Line) -> bool:
+    """Whether the chart shows the line: not one with no figure to draw."""
+    return any(value is not None for value in line.points.values())
+
+
+def _no_figure_sample() -> str:
+    """The key's sample of a year with no figure: an outlined mark below a rule standing for the year's label."""
+    axis = f'<line x1="11" x2="25" y1="1.5" y2="1.5" stroke="{TEXT_COLOUR}" stroke-width="2"/>'
+    mark = f'<circle cx="18" cy="7" r="3.5" fill="#fff" stroke="{TEXT_COLOUR}" stroke-width="1.5"/>'
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="cg-legend__sample" viewBox="0 0 36 12" width="36" height="12" '
+        f'aria-hidden="true" focusable="false">{axis}{mark}</svg>'
+    )
 
 
 def _point(line: Line, cx: float, cy: float) -> str:
@@ -208,6 +239,35 @@ def _marker(marker: Marker, at: float, plot_h: float) -> list[str]:
         f'stroke="{TEXT_COLOUR}" stroke-width="1.5" stroke-dasharray="2 3"/>',
         f'<text x="{at:.1f}" y="{TOP - 4}" text-anchor="middle" font-size="11" fill="{TEXT_COLOUR}">{escape(marker.label)}</text>',
     ]
+
+
+def _absent(lines: list[Line], x) -> dict[int, list[tuple[Line, str]]]:
+    """Year on the axis → the lines drawn that have no figure for it, each with what the table says instead, in the
+    lines' order."""
+    absent: dict[int, list[tuple[Line, str]]] = {}
+    for line in lines:
+        if _drawn(line):
+            for year, reason in line.missing.items():
+                if year in x and line.points.get(year) is None:
+                    absent.setdefault(year, []).append((line, reason))
+    return dict(sorted(absent.items()))
+
+
+def _absent_text(absent: dict[int, list[tuple[Line, str]]], year_label) -> str:
+    """The chart's description of its marks below the years' labels: 'No figure (see the table): This school, 2018/19 (suppressed); …'."""
+    said = "; ".join(f"{line.label}, {year_label(year)} ({reason})" for year, found in absent.items() for line, reason in found)
+    return f"{NO_FIGURE}: {said}."
+
+
+def _absent_marks(absent: dict[int, list[tuple[Line, str]]], x, at: float, year_label) -> list[str]:
+    """Below each year's label, side by side, an outlined mark of each line with no figure for it, named on hover."""
+    parts = []
+    for year, found in absent.items():
+        first = x[year] - ABSENT_APART * (len(found) - 1) / 2
+        for i, (line, reason) in enumerate(found):
+            mark = _point(replace(line, hollow=True), first + i * ABSENT_APART, at)
+            parts.append(f"<g><title>{escape(f'{line.label}, {year_label(year)}: {reason}')}</title>{mark}</g>")
+    return parts
 
 
 def _runs(line: Line, joins) -> list[list[int]]:

@@ -56,13 +56,17 @@ def _school_context(request, school):
     return {"school": school, "may_use_intelligence": may_open(request, school, "intelligence")}
 
 
+def _figures(series, points) -> dict:
+    """A line's figures (Line.points), and for each year it has none what the table says instead (Line.missing)."""
+    return {"points": {y: p.value for y, p in points.items()}, "missing": {y: series.text(p) for y, p in points.items() if p.value is None}}
+
+
 def _school_lines(series, la_name):
-    lines = [Line("This school", {y: p.value for y, p in series.school.items()}, SCHOOL_COLOUR)]
+    lines = [Line("This school", colour=SCHOOL_COLOUR, **_figures(series, series.school))]
     if _any_value(series.la):
-        lines.append(Line(series.la_label(la_name), {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square"))
+        lines.append(Line(series.la_label(la_name), colour=LA_COLOUR, dash="8 4", marker="square", **_figures(series, series.la)))
     if _any_value(series.england):
-        england = {y: p.value for y, p in series.england.items()}
-        lines.append(Line(series.england_label, england, ENGLAND_COLOUR, dash="3 3", marker="diamond"))
+        lines.append(Line(series.england_label, colour=ENGLAND_COLOUR, dash="3 3", marker="diamond", **_figures(series, series.england)))
     return lines + _phase_points(series, la_name)
 
 
@@ -391,9 +395,9 @@ def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
     series_list = authority_series(authority.code)
 
     def lines_for(series):
-        lines = [Line(authority.name, {y: p.value for y, p in series.la.items()}, LA_COLOUR, dash="8 4", marker="square")]
+        lines = [Line(authority.name, colour=LA_COLOUR, dash="8 4", marker="square", **_figures(series, series.la))]
         if _any_value(series.england):
-            lines.append(Line("England", {y: p.value for y, p in series.england.items()}, ENGLAND_COLOUR, dash="3 3", marker="diamond"))
+            lines.append(Line("England", colour=ENGLAND_COLOUR, dash="3 3", marker="diamond", **_figures(series, series.england)))
         return lines
 
     def notes_for(series):

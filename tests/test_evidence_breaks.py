@@ -161,7 +161,9 @@ def test_the_results_page_shows_the_pandemic_and_progress_8_breaks_in_chart_and_
     html = client.get(reverse("evidence:school-results", args=[125271])).content.decode()  # a Surrey secondary
     gap = section(html, "ks4_progress8_gap")  # 2017/18, 2018/19 (tables), 2023/24, 2024/25 (not published)
     chart = chart_in(gap)
-    assert 'aria-describedby="breaks-ks4_progress8_gap"' in chart
+    # Described by its breaks, and by what it says of the year the school has no figure for, marked below its label.
+    assert 'aria-describedby="chart-ks4_progress8_gap-absent breaks-ks4_progress8_gap"' in chart
+    assert "No figure (see the table): This school, 2024/25 (not published).</desc>" in chart
     assert len(re.findall(r'<polyline[^>]+stroke="#1d70b8"', chart)) == 1  # the school's line stops at 2018/19
     assert chart.count(">No data</text>") == 2
     notes = gap.split('id="breaks-ks4_progress8_gap"', 1)[1].split("</div>", 1)[0]

@@ -182,3 +182,44 @@ def test_the_key_leaves_out_a_line_with_no_figure_to_draw():
     key = str(legend([school, authority]))
     assert "Surrey" in key and "This school" not in key
     assert marker_shapes(key).keys() == {LA_COLOUR}
+
+
+def test_a_year_with_no_figure_is_marked_below_its_label_and_said_in_the_description_and_key():
+    """North Downs Primary School's disadvantaged gap was suppressed for 2017/18: the chart marks the year, below its
+    label where no mark can read as a value (let alone 0), and says whose figure is missing and why; a chart with no
+    such year has neither the mark nor the words."""
+    from evidence.charts import legend
+
+    school = Line("This school", {2017: 0.0, 2018: None, 2019: -62.0}, SCHOOL_COLOUR, missing={2018: "suppressed"})
+    authority = Line("Surrey", {2017: -24.0, 2018: -23.0, 2019: -25.0}, LA_COLOUR, marker="square")
+    drawn = trend_svg("c", "Gap", [2017, 2018, 2019], [school, authority], academic_year, described_by="breaks-gap")
+    svg, key = str(drawn), str(legend([school, authority]))
+    assert 'aria-describedby="c-absent breaks-gap"' in svg
+    assert '<desc id="c-absent">No figure (see the table): This school, 2017/18 (suppressed).</desc>' in svg
+    assert "<title>This school, 2017/18: suppressed</title>" in svg
+    # One outlined mark, in the school's colour and shape, below the years' labels; nothing for 2017/18 in the plot.
+    outlined = re.findall(rf'<circle cx="([\d.]+)" cy="([\d.]+)" r="4.5" fill="#fff" stroke="{SCHOOL_COLOUR}"', svg)
+    labels = {text: float(x) for x, text in re.findall(r'<text x="([\d.]+)" y="\d+" text-anchor="middle"[^>]*>([^<]+)</text>', svg)}
+    assert [(float(x), float(y) > HEIGHT - 10) for x, y in outlined] == [(labels["2017/18"], True)]
+    assert len(re.findall(rf'<circle [^>]*fill="{SCHOOL_COLOUR}"', svg)) == 2
+    assert f'viewBox="0 0 56 {HEIGHT + 16}"' in str(drawn.scale)  # the scale is as tall as the plot
+    assert key.endswith("No figure (see the table)</li></ul>")
+
+    complete = Line("This school", {2017: 0.0, 2018: -10.0, 2019: -62.0}, SCHOOL_COLOUR)
+    svg, key = str(trend_svg("c", "Gap", [2017, 2018, 2019], [complete, authority], academic_year)), str(legend([complete, authority]))
+    assert "<desc" not in svg and "No figure" not in svg + key and "aria-describedby" not in svg
+    assert f'viewBox="56 0 504 {HEIGHT}"' in svg and 'fill="#fff"' not in svg
+
+
+def test_lines_with_no_figure_for_the_same_year_are_marked_side_by_side_each_in_its_shape():
+    school = Line("This school", {2018: 5.0, 2019: None}, SCHOOL_COLOUR, missing={2019: "suppressed"})
+    authority = Line("Surrey", {2018: 6.0, 2019: None}, LA_COLOUR, marker="square", missing={2019: "not available"})
+    # A line the chart does not draw (every figure missing) has no marks, and puts none in the key.
+    england = Line("England", {2018: None, 2019: None}, ENGLAND_COLOUR, marker="diamond", missing={2018: "x", 2019: "x"})
+    svg = str(trend_svg("c", "A measure", [2018, 2019], [school, authority, england], academic_year))
+    assert "No figure (see the table): This school, 2018/19 (suppressed); Surrey, 2018/19 (not available)." in svg
+    assert marker_shapes(svg) == {SCHOOL_COLOUR: {"circle"}, LA_COLOUR: {"rect"}}
+    circle = float(re.search(rf'<circle cx="([\d.]+)" cy="[\d.]+" r="4.5" fill="#fff" stroke="{SCHOOL_COLOUR}"', svg)[1])
+    square = float(re.search(rf'<rect x="([\d.]+)" y="[\d.]+" width="8" height="8" fill="#fff" stroke="{LA_COLOUR}"', svg)[1]) + 4
+    assert square - circle == 14
+    assert "England" not in svg

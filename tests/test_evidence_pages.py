@@ -691,6 +691,7 @@ def drawn_points(part: str) -> list[tuple[str, float, bool]]:
     ticks = [(float(y) - 4, float(label)) for y, label in re.findall(r'<text x="\d+" y="([\d.]+)" text-anchor="end"[^>]*>([^<]*)<', part)]
     (y0, v0), (y1, v1) = ticks[0], ticks[-1]
     plot = part[part.index('class="cg-chart"') :].split("</svg>", 1)[0]
+    plot = re.sub(r"<g><title>.*?</g>", "", plot)  # the marks below the years' labels of years with no figure: no points
     years = {float(x): year for x, year in re.findall(r'<text x="([\d.]+)" y="\d+" text-anchor="middle"[^>]*>(\d{4}/\d\d)<', plot)}
     centres = [
         (float(x), float(y), paint) for x, y, paint in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="4.5" fill="([^"]+)"', plot)
@@ -1073,3 +1074,19 @@ def test_the_register_page_points_to_the_census_where_the_registers_extract_give
     assert f"Pupils {census}" in page and "Pupils eligible for free school meals Not recorded" in page
     # A school the extract gives figures for keeps them, with the census they are of.
     assert "Not given by GIAS" not in text(client.get(reverse("register:school-detail", args=[124937])))
+
+
+def test_a_chart_marks_a_year_whose_figure_is_suppressed_and_one_without_such_a_year_does_not(client, surrey):
+    """North Downs Primary School (124949): its disadvantaged pupils' gap was suppressed for 2017/18 (five pupils). The
+    chart marks the year and says so, in its description and its key; the chart of all its pupils' results, with a
+    figure every year, has neither."""
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[124949])).content.decode()
+    gap = section(html, "ks2_rwm_expected_gap")
+    assert table_rows(gap)[2][:2] == ["2017/18", "suppressed"]
+    assert 'aria-describedby="chart-ks2_rwm_expected_gap-absent' in gap
+    assert "No figure (see the table): This school, 2017/18 (suppressed).</desc>" in gap
+    assert "<title>This school, 2017/18: suppressed</title>" in gap
+    assert "No figure (see the table)</li>" in gap
+    everyone = section(html, "ks2_rwm_expected")
+    assert "suppressed" not in everyone and "No figure" not in everyone and "-absent" not in everyone
