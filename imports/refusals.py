@@ -11,6 +11,7 @@ from .sources import utf8_bytes
 
 # The columns in which the national files give a school's URN and name: the performance tables' and the census
 # summary's, explore-education-statistics' (school-level census, information about schools), Ofsted's and GIAS's.
+# GIAS's links file gives the URN alone: its LinkName is the other school's, so a refusal there names no school.
 URN_COLUMNS = ("URN", "school_urn", "urn")
 NAME_COLUMNS = ("SCHNAME", "school_name", "School name", "EstablishmentName")
 

@@ -14,7 +14,7 @@ from imports.services import import_file
 from register.models import LocalAuthority, School
 
 from .evidence_helpers import KS2
-from .test_import_demo_files import GIAS_2021, GIAS_2022, LINKS_2025, snapshot, without_columns
+from .test_import_demo_files import GIAS_2021, GIAS_2022, GROUP_LINKS, LINKS_2025, snapshot, without_columns
 
 
 def corrupt(source, tmp_path, row, change, encoding="utf-8"):
@@ -194,9 +194,23 @@ class TestImpossibleNumbers:
 
 
 def test_bad_link_date_in_a_windows_1252_file_is_refused(db, tmp_path):
+    """The refusal gives the URN of the school whose link it is (the row's LinkName is the other school's)."""
     path = corrupt(LINKS_2025, tmp_path, 5000, lambda line: line[: line.rindex(",")] + ',"2021-13-45"', encoding="cp1252")
     run = import_file(path)
-    assert run.message.startswith("links-2025-national.csv, row 5000, column 'LinkEstablishedDate': '2021-13-45' is not a date")
+    assert run.message.startswith(
+        "links-2025-national.csv, row 5000 (URN 108813), column 'LinkEstablishedDate': '2021-13-45' is not a date"
+    )
+
+
+def test_a_group_links_refusal_names_the_school_of_its_row(db, tmp_path):
+    data = gzip.decompress(GROUP_LINKS.read_bytes()).decode().split("\n")
+    data[39] = data[39].replace(",1900-01-01,Hadston", ",1900-13-01,Hadston")
+    path = tmp_path / "group-links.csv"
+    path.write_text("\n".join(data))
+    run = import_file(path)
+    assert run.message.startswith(
+        "group-links.csv, row 40 (URN 20081, Hadston/Amble Children's Centre), column 'Joined date': '1900-13-01' is not a date"
+    )
 
 
 def test_refused_run_is_kept_as_the_record_of_the_attempt(imported, tmp_path):

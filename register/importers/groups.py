@@ -18,6 +18,7 @@ from datetime import date
 import polars as pl
 
 from imports.bulk import insert_rows, update_rows
+from imports.refusals import naming_the_school
 from imports.registry import Counts, ImportContext
 from register.models import GIAS_GROUP_TYPES, Group, GroupKind, GroupMembership, RegisterEvent, RegisterEventKind, School
 
@@ -204,6 +205,7 @@ def _write_groups(frame: pl.DataFrame, stored: dict, run, *, update: bool = True
     return len(new_rows), len(changed_rows)
 
 
+@naming_the_school
 def load_group_links(ctx: ImportContext) -> Counts:
     # Only the groups a links file adds take their fields from it, so only joining dates need keeping here.
     keep_joining_dates = "joined_on" in _left_as_held(ctx, LINK_REQUIRED, "GIAS group links list", LINKS_LEFT_TOGETHER)

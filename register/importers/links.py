@@ -14,6 +14,7 @@ import polars as pl
 
 from core.jinja import gov_date
 from imports.bulk import insert_rows, update_rows
+from imports.refusals import naming_the_school
 from imports.registry import Counts, ImportContext
 from register.models import RegisterEvent, RegisterEventKind, School, SchoolLink
 
@@ -26,6 +27,7 @@ def matches(header: list[str]) -> bool:
     return {"URN", "LinkURN", "LinkType"} <= set(header)
 
 
+@naming_the_school
 def load(ctx: ImportContext) -> Counts:
     raw = frames.read_table(ctx.source)
     frame = pl.DataFrame(
