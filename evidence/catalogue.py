@@ -170,6 +170,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         Unit.SCORE,
         Better.HIGHER,
         KS4,
+        key=True,
         gap=True,
         parts=("ks4_attainment8_disadvantaged", "ks4_attainment8_other"),
         description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_ATT8).",

@@ -490,6 +490,20 @@ def test_latest_figures_show_the_latest_year_with_a_figure_and_say_why_later_yea
     assert command_json(136534)["observations"]["ks4_progress8_gap"]["2025"]["status"] == "not published"
 
 
+def test_a_school_page_shows_the_attainment8_gap_beside_progress8s(client, surrey):
+    """George Abbot School (136906): DfE's DIFFN_ATT8 is -17.4 for 2018/19, -21.2 for 2023/24 and -12.0 for 2024/25, the
+    latest disadvantaged gap published, as no Progress 8 was for that year; the page and the authority's download give it."""
+    for path in (KS4_INFO_2024, KS4_INFO_2025):
+        assert import_file(path).outcome == "succeeded"
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[136906])).content.decode().replace("−", "-")
+    row = summary_row(html, "ks4_attainment8_gap")
+    assert "Disadvantaged gap: Attainment 8" in row and "2024/25" in row and "-12.0" in row
+    years = {cells[0]: cells[1] for cells in table_rows(section(html, "ks4_attainment8_gap"))[1:]}
+    assert years["2018/19"] == "-17.4" and years["2023/24"] == "-21.2"
+    assert {row["Measure"] for row in csv_rows(client, 936)} >= {"Disadvantaged gap: Attainment 8"}
+
+
 def test_latest_figures_give_each_later_year_its_own_reason(client, surrey):
     """Sunnydown School (125458): its Progress 8 gap was last published for 2016/17 (−1.53); DfE then
     suppressed it (SUPP in 2018/19, c in 2023/24) and published none for 2024/25 (the file's z)."""
