@@ -163,7 +163,7 @@ def trend_svg(
     for marker in markers:
         if marker.before in x and marker.after in x:
             parts.extend(_marker(marker, (x[marker.before] + x[marker.after]) / 2, plot_h))
-    for line in lines:
+    for line in reversed(lines):  # the first line of the key (the school's) is drawn last, over any equal figure
         parts.extend(_draw(line, x, y, joins))
     parts.extend(_absent_marks(absent, x, HEIGHT + ABSENT_ROW / 4, year_label))
     parts.append("</svg>")

@@ -162,6 +162,21 @@ def test_the_school_its_authority_and_england_are_told_apart_by_their_points_sha
     assert marker_shapes(str(legend(lines))).keys() == {SCHOOL_COLOUR, LA_COLOUR, ENGLAND_COLOUR}
 
 
+def test_the_schools_point_is_drawn_over_an_equal_figure_of_its_authority_or_england():
+    """George Abbot School's 10.5% whose first language is other than English in 2018/19 equals Surrey's secondary
+    schools' figure: the school's point is drawn last, so the authority's white-filled outline does not hide it."""
+    from evidence.views import _school_lines
+
+    def figures(value):
+        return {2019: Point(2019, value, Status.VALUE, Source.CENSUS_SUMMARY), 2023: Point(2023, value, Status.VALUE, Source.CENSUS_SPC)}
+
+    series = Series(Measure(code="eal_pct", label="EAL", unit=Unit.PERCENT), figures(10.5), figures(10.5), figures(10.5))
+    svg = str(trend_svg("c", "EAL", [2019, 2023], _school_lines(series, "Surrey"), academic_year))
+    painted = re.findall(r'<(?:circle|rect|polygon|polyline) [^>]*?(?:fill="#fff" stroke|fill="none" stroke|fill)="(#[0-9a-f]{6})"', svg)
+    assert painted[-1] == SCHOOL_COLOUR
+    assert max(i for i, colour in enumerate(painted) if colour != SCHOOL_COLOUR) < painted.index(SCHOOL_COLOUR)
+
+
 def test_everything_a_chart_draws_stands_out_from_the_page_and_the_figures_from_the_gridlines():
     """Non-text contrast (WCAG 1.4.11): the lines, points and scale a reader needs stand 3:1 against the white page,
     text 4.5:1; and each line of figures is darker than the gridlines it crosses."""
