@@ -34,18 +34,32 @@ def choose_kind(source: SourceFile, kind: str | None = None, *, kind_given_by: s
             raise ImportRefused(
                 f"there is no kind of file called '{kind}'; the kinds are: {', '.join(sorted(KINDS))}", remedy=Remedy.ANOTHER
             )
+        if not KINDS[kind].matches(source.header):
+            raise ImportRefused(_not_of_kind_chosen(source, KINDS[kind], kind_given_by), remedy=Remedy.ANOTHER)
         return KINDS[kind]
     found = detect(source.header)
     if len(found) == 1:
         return found[0]
-    start = ", ".join(source.header[:5]) + (" …" if len(source.header) > 5 else "")
     expected = "; ".join(k.label for k in KINDS.values())
     if not found:
-        raise ImportRefused(f"not a file Common Ground recognises; its header starts {start}; expected one of: {expected}")
+        raise ImportRefused(f"not a file Common Ground recognises; {_header_start(source)}; expected one of: {expected}")
     raise ImportRefused(
         f"its header fits more than one kind of file ({', '.join(k.label for k in found)}); say which with {kind_given_by}",
         remedy=Remedy.ANOTHER,
     )
+
+
+def _header_start(source: SourceFile) -> str:
+    return "its header starts " + ", ".join(source.header[:5]) + (" …" if len(source.header) > 5 else "")
+
+
+def _not_of_kind_chosen(source: SourceFile, chosen: ImportKind, kind_given_by: str) -> str:
+    """Why a file is not of the kind chosen for it, and what kind its header says it is, where it says one."""
+    refusal = f"its header is not that of a {chosen.label} file, the kind chosen with {kind_given_by}"
+    if found := detect(source.header):
+        kinds = " or ".join(kind.label for kind in found)
+        return f"{refusal}, but that of a {kinds} file: import it again choosing that kind, or none"
+    return f"{refusal}; {_header_start(source)}"
 
 
 def refuse_authorities_not_held(la_codes: Iterable[int], *, in_file: Iterable[int] | None = None) -> None:

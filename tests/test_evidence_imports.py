@@ -436,7 +436,11 @@ def test_a_file_without_a_column_its_layout_needs_is_refused_naming_the_column(s
         "2018-2019-936-ks2final.csv: the file has no column 'LEA'. Nothing was imported from this file.",
     )
     run = import_file(KS2[2019], kind="school_census")  # the wrong kind, given by hand
-    assert run.outcome == ImportOutcome.REFUSED and "the file has no column 'time_period'" in run.message
+    assert run.outcome == ImportOutcome.REFUSED
+    assert (
+        "its header is not that of a School census, school level (January) file, the kind chosen with --kind, but that of "
+        "a Key stage 2 performance tables file: import it again choosing that kind, or none." in run.message
+    )
     census = tmp_path / "2022-2023-school-census-spc-school-level.csv"
     census.write_bytes(gzip.decompress(CENSUS_2023.read_bytes()))
     run = import_file(_without_column(census, tmp_path / census.name.replace("level", "level-cut"), "phase_type_grouping"))

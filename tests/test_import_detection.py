@@ -53,6 +53,10 @@ def test_kind_given_overrides_detection(db):
     run = import_file(LINKS_2021, kind="gias_links")
     assert run.kind == "gias_links"
     assert run.outcome == ImportOutcome.SUCCEEDED
+    with pytest.raises(
+        ImportRefused, match="its header is not that of a GIAS groups list file, the kind chosen with --kind; its header starts"
+    ):
+        choose_kind(read_source(b"A,B\n1,2\n", file_name="odd.csv"), "gias_groups")
 
 
 def test_a_file_whose_lines_end_with_a_carriage_return_alone_imports_like_the_original(db):
