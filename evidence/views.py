@@ -17,6 +17,7 @@ from core.jinja import gov_date
 from core.school_pages import confidential_school, may_open
 from core.words import listed
 from register.models import LocalAuthority, School
+from register.presenters import links_of
 
 from . import exports
 from .catalogue import GROUPS, PUPILS
@@ -54,6 +55,15 @@ def _confidential_school(request, urn) -> School:
 
 def _school_context(request, school):
     return {"school": school, "may_use_intelligence": may_open(request, school, "intelligence")}
+
+
+def _successors(request, school) -> dict:
+    """The successors GIAS's links give the school, each with whether the viewer may open it, for the pages to say that
+    what came after is under another URN; and whether the viewer may import the files that would add one not held."""
+    successors = [link for link in links_of(school) if link.is_successor]
+    held = [link.urn for link in successors if link.held]
+    visible = set(School.objects.visible_to(request.user).filter(urn__in=held).values_list("urn", flat=True)) if held else set()
+    return {"successors": [(link, link.urn in visible) for link in successors], "may_import": scope_for(request.user).is_la_admin}
 
 
 def _figures(series, points) -> dict:
@@ -123,6 +133,7 @@ def school_results(request, urn):
     groups = [(group, [t for t in trends if t.series.measure.group == group]) for group in GROUPS]
     context = {
         **_school_context(request, school),
+        **_successors(request, school),
         "urns": urns,
         "predecessors": sorted(School.objects.filter(urn__in=urns[1:]), key=lambda earlier: urns.index(earlier.urn)),  # nearest first
         "still_open": School.objects.filter(urn__in=found.still_open).order_by("name"),
@@ -157,7 +168,12 @@ def school_timeline(request, urn):
     urns_of = {s.id: s.urn for s in readable}
     ids = changeable_among(request.user, readable, shown_entries)
     changeable = {entry.pk: urns_of[entry.school_id] for entry in shown_entries if entry.pk in ids}
-    context |= {"events": events, "changeable": changeable, "withdrawn_count": _withdrawn_count(request, school)}
+    context |= {
+        "events": events,
+        "changeable": changeable,
+        "withdrawn_count": _withdrawn_count(request, school),
+        **_successors(request, school),
+    }
     return render(request, "evidence/school_timeline.html", context)
 
 

@@ -540,6 +540,31 @@ def test_results_page_names_the_earlier_urns_it_joins_and_those_the_register_lac
     lacking = client.get(reverse("evidence:school-results", args=[143902])).content.decode()
     assert "GIAS links Therfield School (URN 125252) to this school as an earlier school, but the register does not hold it" in lacking
     assert command_json(143902)["school"]["linked_but_not_held"] == [125252]
+    assert "Importing a GIAS extract" not in lacking  # an officer cannot import; an LA administrator is told how
+    admin = UserFactory(email="admin@surrey.example")
+    grant(admin, Role.LA_ADMIN, School.objects.get(urn=143902).la)
+    sign_in(client, admin)
+    told = client.get(reverse("evidence:school-results", args=[143902])).content.decode()
+    assert "Importing a GIAS extract that includes closed schools, then the figures again, would add them." in told
+
+
+def test_a_school_page_says_what_came_after_it_is_under_its_successors_urn(client, surrey):
+    """GIAS's 2025 links give All Hallows Catholic School (125315) a successor, URN 151190, from 30 September 2024, which
+    the register does not hold: its 2014 inspection is the last its pages have. Busbridge Infant School's old URN
+    (125099) links to the academy the register holds (149037), whose pages the officer can open."""
+    assert import_file(LINKS_2025, la_codes=[936]).outcome == "succeeded"
+    sign_in(client, surrey)
+    for page in ("evidence:school-results", "evidence:school-timeline"):
+        html = text(client.get(reverse(page, args=[125315])))
+        assert (
+            "GIAS links this school to a successor, All Hallows Catholic School (URN 151190), from 30 September 2024, which the "
+            "register does not hold: what is published or inspected since then under its URN is not shown here." in html
+        )
+        assert "Importing a newer GIAS extract" not in html
+        html = client.get(reverse(page, args=[125099])).content.decode()
+        assert f'<a class="govuk-link" href="{reverse(page, args=[149037])}">Busbridge Infant School (URN 149037)</a>' in html
+        assert "from 1 April 2022: what is published or inspected since then is under its URN, on its own pages." in html
+    assert "GIAS links this school to a successor" not in client.get(reverse("evidence:school-results", args=[149037])).content.decode()
 
 
 @pytest.mark.parametrize(
