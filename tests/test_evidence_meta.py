@@ -202,6 +202,17 @@ def test_the_results_page_shows_what_each_measure_means_in_dfes_words(client, su
     assert "Progress 8 measure</p>" in section and "2016/17" in section
 
 
+def test_each_measures_description_is_named_for_its_measure(client, surrey_with_meta):
+    """Every measure has a 'What this measure means' control: a screen reader's list of the page's controls tells them
+    apart by the measure's name, which the page shows sighted readers in the heading above."""
+    sign_in(client, surrey_with_meta)
+    html = client.get(reverse("evidence:school-results", args=[125271])).content.decode()
+    summaries = re.findall(r'<span class="govuk-details__summary-text">\s*(.*?)\s*</span>\s*</summary>', html, re.S)
+    assert 'What this measure means<span class="govuk-visually-hidden">: Attainment 8 score</span>' in summaries
+    named = [summary for summary in summaries if summary.startswith("What this measure means")]
+    assert len(named) > 3 and len(set(named)) == len(named)
+
+
 def test_the_authority_page_shows_what_each_measure_means(client, surrey_with_meta):
     sign_in(client, surrey_with_meta)
     html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
