@@ -47,6 +47,34 @@ def display(point: Point | None, measure: Measure) -> str:
     return measure.format(point.value, point.status)
 
 
+# What each word a page shows in place of a figure means, for a reader who has not read DfE's guidance; in brackets,
+# the code a file gives for it (evidence.readers.CODES).
+MISSING_MEANS = {
+    Status.SUPPRESSED: "DfE withholds the figure because it is about so few pupils that one of them could be identified (SUPP or c)",
+    Status.NOT_APPLICABLE: "the measure does not apply: there were no pupils it counts, or the school takes no part in it (NA or z)",
+    Status.NOT_AVAILABLE: "the file gives no figure, as DfE did not have one (x)",
+    Status.NO_ENTRIES: "no pupils were entered for what the measure counts (NE)",
+    Status.NOT_PUBLISHED: "DfE published no figure for that year: the file says NP, or DfE published none of that measure that year",
+    Status.NEW_SCHOOL: "the school was too new to have a figure (NEW)",
+    Status.NOT_REPORTED: "no figure was reported to DfE (NR)",
+    Status.LOW_COVERAGE: "too few pupils had the earlier results the measure needs for the figure to be reliable (LOWCOV)",
+    Status.LOW_RELIABILITY: "DfE judged the figure too unreliable to publish (u)",
+    Status.ROUNDS_TO_ZERO: "the figure is more than zero but rounds to zero at the places shown (low)",
+}
+
+
+def missing_words(series_list: list["Series"]) -> list[tuple[str, str]]:
+    """Each word the figures of `series_list` show in place of a value, with what it means (MISSING_MEANS)."""
+    found = {
+        point.status
+        for s in series_list
+        for points in (s.school, s.la, s.england, s.la_phases, *s.england_phases.values())
+        for point in points.values()
+        if point.value is None
+    }
+    return [(Status(status).label.lower(), means) for status, means in MISSING_MEANS.items() if status in found]
+
+
 NOT_COMPARED = "not compared"
 CALCULATED_GAP_NOTE = (
     "calculated here from the same row of DfE's table: England's disadvantaged pupils' figure minus its other pupils'."

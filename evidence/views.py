@@ -29,7 +29,7 @@ from .models import Area, IntelligenceEntry, IntelligenceKind, Severity
 from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_COLUMNS, authority_outcomes, graded_notes
 from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
 from .presenters import authority_series, ethnic_groups, gap_context, school_series, without_authority_figure
-from .series import display
+from .series import display, missing_words
 from .services import AlreadyWithdrawn, correct_intelligence, record_intelligence, withdraw_intelligence
 from .timeline import correction_of, inspection_events, inspections_for, versions_of
 from .timeline import school_timeline as timeline_events
@@ -143,6 +143,7 @@ def school_results(request, urn):
         "ethnicity": ethnic_groups(school.la.code, urns),
         "pupils_group": PUPILS,
         "inspections": inspection_events(school, inspections_for(urns)),
+        "missing_words": missing_words([t.series for t in trends]),
         "display": display,
     }
     return render(request, "evidence/school_results.html", context)
@@ -440,6 +441,7 @@ def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
         "report_card_scale": REPORT_CARD_COLUMNS,
         "trends": trends,
         "without_figure": without_authority_figure(authority.code, series_list),
+        "missing_words": missing_words(series_list),
         "ethnicity": ethnic_groups(authority.code),
         "display": display,
     }

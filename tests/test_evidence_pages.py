@@ -504,6 +504,26 @@ def test_a_school_page_shows_the_attainment8_gap_beside_progress8s(client, surre
     assert {row["Measure"] for row in csv_rows(client, 936)} >= {"Disadvantaged gap: Attainment 8"}
 
 
+def test_results_pages_say_what_each_word_shown_in_place_of_a_figure_means(client, surrey):
+    """Sunnydown School's (125458) figures include 'suppressed' and 'not published'; the page says what those mean, and
+    no word it does not show. The authority's page does the same for its own and England's figures."""
+    for path in (KS4_INFO_2024, KS4_INFO_2025):
+        assert import_file(path).outcome == "succeeded"
+    sign_in(client, surrey)
+    page = text(client.get(reverse("evidence:school-results", args=[125458])))
+    words = page[page.index("Why some figures are shown as words") : page.index("A missing figure is never shown or counted as zero")]
+    assert "suppressed : DfE withholds the figure because it is about so few pupils that one of them could be identified" in words
+    assert "not published : DfE published no figure for that year" in words
+    assert "low coverage" not in words and "rounds to zero" not in words
+    assert "Why some figures are shown as words" not in text(client.get(reverse("evidence:authority-results", args=[936])))
+    figure = AreaObservation.objects.filter(area=Area.LA, la_code=936, measure__code="ks2_rwm_expected").latest("year")
+    figure.value, figure.status = None, Status.SUPPRESSED
+    figure.save()
+    page = text(client.get(reverse("evidence:authority-results", args=[936])))
+    words = page[page.index("Why some figures are shown as words") : page.index("A missing figure is never shown or counted as zero")]
+    assert "suppressed : DfE withholds" in words and "not published" not in words
+
+
 def test_latest_figures_give_each_later_year_its_own_reason(client, surrey):
     """Sunnydown School (125458): its Progress 8 gap was last published for 2016/17 (−1.53); DfE then
     suppressed it (SUPP in 2018/19, c in 2023/24) and published none for 2024/25 (the file's z)."""
