@@ -269,11 +269,15 @@ def parse_integer(raw: pl.Expr) -> pl.Expr:
     return raw.str.strip_chars().cast(pl.Float64, strict=False).cast(pl.Int64, strict=False)
 
 
-def refuse_first_bad(frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
-    """Raise ImportRefused for the first line where any check is true, naming that line and column."""
+URN_CELL = "a URN: a whole number"
+
+
+def refuse_first_bad(frame: pl.DataFrame, checks: dict[str, tuple[pl.Expr, str]]) -> None:
+    """Raise ImportRefused for the first line where any check is true, naming that line and column; each check is of a
+    column that identifies the row (the URN, the year), with what its cells should be ("a URN: a whole number")."""
     if not checks:
         return
-    flagged = frame.with_row_index("_i").select(["_i", *(expr.fill_null(False).alias(name) for name, expr in checks.items())])
+    flagged = frame.with_row_index("_i").select(["_i", *(expr.fill_null(False).alias(name) for name, (expr, _) in checks.items())])
     hits = flagged.filter(pl.any_horizontal(list(checks)))
     if hits.height:
         first = hits.row(0, named=True)
@@ -281,7 +285,7 @@ def refuse_first_bad(frame: pl.DataFrame, checks: dict[str, pl.Expr]) -> None:
         raw = frame[column][first["_i"]]
         if raw is None or not raw.strip():
             raise ImportRefused(f"the {column} is blank", row=first["_i"] + 2, column=column)
-        refuse_cell(frame, first["_i"] + 2, column, None)
+        raise ImportRefused(f"'{raw}' is not {checks[column][1]}", row=first["_i"] + 2, column=column)
 
 
 def sources_of(columns: Iterable[Column | Share]) -> set[str]:
@@ -569,7 +573,7 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
             row=frame["line"][-1],
             remedy=Remedy.DOWNLOAD,
         )
-    refuse_first_bad(frame, {"URN": school & parse_integer(pl.col("URN")).is_null()})
+    refuse_first_bad(frame, {"URN": (school & parse_integer(pl.col("URN")).is_null(), URN_CELL)})
     keys = _keys(area, pl.when(school).then(pl.col("URN")), pl.col("LEA"), pl.lit(year))
     return long_figures(frame, columns, keys)
 
@@ -625,8 +629,8 @@ def ees_school_figures(frame: pl.DataFrame, columns: tuple) -> pl.DataFrame:
     refuse_first_bad(
         frame,
         {
-            "time_period": ~period.str.contains(r"^\d{6}$"),
-            urn: parse_integer(pl.col(urn)).is_null(),
+            "time_period": (~period.str.contains(r"^\d{6}$"), "an academic year as six digits, such as 202324"),
+            urn: (parse_integer(pl.col(urn)).is_null(), URN_CELL),
         },
     )
     # One file, one year: a row for another year would be taken as that year's whole release.
@@ -679,7 +683,7 @@ def _keyed_table(data: bytes, file_name: str, layout: Layout, also: Iterable[str
 
 def _keyed_school_figures(frame: pl.DataFrame, columns: tuple, year: int) -> pl.DataFrame:
     national = ((pl.col("LA").str.strip_chars() == "NAT") | (pl.col("URN").str.strip_chars() == "NAT")).fill_null(False)
-    refuse_first_bad(frame, {"URN": ~national & parse_integer(pl.col("URN")).is_null()})
+    refuse_first_bad(frame, {"URN": (~national & parse_integer(pl.col("URN")).is_null(), URN_CELL)})
     phase = pl.lit("england_phase")
     if "ESTAB" in frame.columns:
         phase = pl.col("ESTAB").str.strip_chars().replace_strict(NATIONAL_PHASES, default="england_phase")

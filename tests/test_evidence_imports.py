@@ -750,7 +750,21 @@ def test_a_refusal_of_a_figure_names_the_school_whose_row_gives_it_and_no_school
     # A row whose URN is what is wrong has no school to name but its URN, which the refusal quotes.
     altered, row = _table_with(KS4[2018], altered, "URN", "13690G", urn="136906")
     run = import_file(altered)
-    assert run.message.startswith(f"{KS4[2018].name}, row {row}, column 'URN': '13690G' is neither a number nor a known code.")
+    assert run.message.startswith(f"{KS4[2018].name}, row {row}, column 'URN': '13690G' is not a URN: a whole number.")
+
+
+def test_a_cell_that_says_whose_or_which_years_a_row_is_is_refused_saying_what_it_should_be(surrey, tmp_path):
+    """A URN or an academic year that cannot be read is not a figure: the refusal says what the cell should be, not that
+    it is 'neither a number nor a known code', a figure's words."""
+    from .test_evidence_import_notes import edited, giving
+
+    run = import_file(edited(KS4_INFO_2024, tmp_path, {3: giving("time_period", "2023/24")}))
+    assert (run.outcome, run.remedy) == (ImportOutcome.REFUSED, "correct")
+    assert (
+        "row 3 (URN 100001, City of London School for Girls), column 'time_period': '2023/24' is not an academic year as six" in run.message
+    )
+    run = import_file(edited(KS4_INFO_2024, tmp_path, {4: giving("school_urn", "12A937")}))
+    assert "row 4, column 'school_urn': '12A937' is not a URN: a whole number." in run.message
 
 
 PUPILS_RULE = "it should be a whole number from 0 to 10,000,000 (England has about 9 million pupils)"

@@ -48,8 +48,10 @@ def test_date_that_is_not_a_date_names_row_column_and_value(imported, tmp_path):
     path = corrupt(GIAS_2022, tmp_path, 11, lambda line: line.replace('"30-04-2017"', '"31-02-2017"'))
     run = import_file(path)
     assert run.message.startswith(
-        "surrey-2022-04-20-primary-establishments.csv, row 11 (URN 124943, Hamsey Green Primary), column 'CloseDate': '31-02-2017' is not a date (expected dd-mm-yyyy)"
+        "surrey-2022-04-20-primary-establishments.csv, row 11 (URN 124943, Hamsey Green Primary), column 'CloseDate': '31-02-2017' is not a date: there is no such day"
     )
+    path = corrupt(GIAS_2022, tmp_path, 11, lambda line: line.replace('"30-04-2017"', '"2017-04-30"'))
+    assert "column 'CloseDate': '2017-04-30' is not a date (expected dd-mm-yyyy)." in import_file(path).message
     assert snapshot() == imported
 
 

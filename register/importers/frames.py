@@ -6,6 +6,7 @@ Every check is vectorised; when one fails, the first bad row is named as a sprea
 
 import csv
 import io
+import re
 from datetime import date
 
 import polars as pl
@@ -144,6 +145,15 @@ ISO = ("%Y-%m-%d", "yyyy-mm-dd")
 UNKNOWN_DATES = {date(1900, 1, 1)}  # the date GIAS gives for "not recorded"
 
 
+def not_a_date(cell: str, formats) -> str:
+    """Why `cell` is not a date in any of `formats`: written another way, or written the right way but no such day
+    ('31-02-2017'), which 'expected dd-mm-yyyy' would leave the reader puzzling over."""
+    shapes = [re.sub(r"%[dm]", r"\\d{1,2}", re.sub("%Y", r"\\d{4}", fmt)) for fmt, _ in formats]
+    if any(re.fullmatch(shape, cell.strip()) for shape in shapes):
+        return f"'{cell}' is not a date: there is no such day"
+    return f"'{cell}' is not a date (expected {' or '.join(label for _, label in formats)})"
+
+
 def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
     """A column of dates in any of `formats` (null when blank or the "not recorded" date); others refuse the file."""
     raw = text(frame, column)
@@ -152,8 +162,7 @@ def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
     bad = ~blank & parsed.is_null()
     if bad.any():
         row = first_row(bad)
-        expected = " or ".join(label for _, label in formats)
-        raise ImportRefused(f"'{raw[row - 2]}' is not a date (expected {expected})", row=row, column=column)
+        raise ImportRefused(not_a_date(raw[row - 2], formats), row=row, column=column)
     not_recorded = parsed.is_in(list(UNKNOWN_DATES)).fill_null(False)
     return pl.select(pl.when(not_recorded).then(None).otherwise(parsed)).to_series().alias(column)
 
