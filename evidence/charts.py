@@ -51,6 +51,7 @@ class Chart:
 
     scale: Markup = Markup("")
     plot: Markup = Markup("")
+    title_id: str = ""  # the id of the plot's title, which names the chart (and the box it scrolls in)
 
     def __bool__(self) -> bool:
         return bool(self.plot)
@@ -167,7 +168,7 @@ def trend_svg(
         parts.extend(_draw(line, x, y, joins))
     parts.extend(_absent_marks(absent, x, HEIGHT + ABSENT_ROW / 4, year_label))
     parts.append("</svg>")
-    return Chart(_scale(ticks, y, height), Markup("".join(parts)))  # noqa: S704 - every text in it went through escape()
+    return Chart(_scale(ticks, y, height), Markup("".join(parts)), f"{chart_id}-title")  # noqa: S704 - every text in it went through escape()
 
 
 def _scale(ticks: list[float], y, height: int) -> Markup:

@@ -60,7 +60,7 @@ def cells(html: str) -> list[list[str]]:
 def page_outcomes(client) -> list[list]:
     """The results page's outcome tables as rows of the outcomes download: (inspection, area, outcome, schools, of which)."""
     html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
-    graded = html.split("Open state-funded schools by their latest graded inspection (overall effectiveness)", 2)[2].split("</table>", 1)[0]
+    graded = html.split("Open state-funded schools by their latest graded inspection (overall effectiveness)", 1)[1].split("</table>", 1)[0]
     rows = [[GRADED, "", words, n, theirs] for words, n, theirs in cells(graded.split("<tbody", 1)[1])]
     cards = html.split("Report cards (from November 2025)</h3>", 1)[1].split("<h2", 1)[0]
     count = re.search(r"([\d,]+) open state-funded schools have a report card", cards)[1]
@@ -127,7 +127,7 @@ def test_the_notes_csv_says_what_the_page_says_with_the_inspection_outcomes(clie
     assert notes[1 : len(counted) + 1] == counted and {tuple(row[0:1] + row[2:4]) for row in counted} == {("", "", "")}
     said = [row[4] for row in counted]
     html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
-    below = html.split("Open state-funded schools by their latest graded inspection (overall effectiveness)", 2)[2].split("<h3", 1)[0]
+    below = html.split("Open state-funded schools by their latest graded inspection (overall effectiveness)", 1)[1].split("<h3", 1)[0]
     paragraphs = [markup.unescape(words) for words in re.findall(r'<p class="govuk-body-s">(.*?)</p>', below, re.S)]
     assert said == [f"{COUNTED_BY_PREDECESSOR} Report cards have no overall grade.", *paragraphs]
     assert said[1].startswith("5 of the schools counted as inadequate") and said[2].startswith("3 schools are counted by an inspection")

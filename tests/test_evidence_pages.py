@@ -1149,3 +1149,37 @@ def test_a_chart_marks_a_year_whose_figure_is_suppressed_and_one_without_such_a_
     assert "No figure (see the table)</li>" in gap
     everyone = section(html, "ks2_rwm_expected")
     assert "suppressed" not in everyone and "No figure" not in everyone and "-absent" not in everyone
+
+
+def test_each_box_that_scrolls_sideways_on_the_results_and_import_pages_is_named_by_the_words_on_the_page(client, surrey):
+    """A chart's box is named by the chart's title and described by the hint below it that it scrolls for earlier
+    years; a table's by its caption, or, where a caption would only repeat it, by the heading above the table (the
+    pupils by ethnic group, an import's changes, the past imports), which no hidden caption says again."""
+    from register.models import LocalAuthority
+
+    from .test_templates import heard_twice, scroll_boxes, table_names
+
+    admin = UserFactory(email="admin@surrey.example")
+    grant(admin, Role.LA_ADMIN, LocalAuthority.objects.get(code=936))
+    sign_in(client, admin)
+    register_changes = ImportRun.objects.get(file_name=GIAS_2022.name)
+    hint = "Scroll the chart sideways for earlier years."
+    pages = {
+        reverse("evidence:school-results", args=[125037]): "Pupils by ethnic group, 2022/23",
+        reverse("evidence:authority-results", args=[936]): "Pupils by ethnic group, 2022/23",
+        reverse("evidence:authority-statistics", args=[936]): "Pupils by ethnic group, 2022/23",
+        reverse("imports:list"): "Past imports",
+        reverse("imports:detail", args=[register_changes.pk]): "Changes to the register",
+    }
+    charts = 0
+    for path, named_by_heading in pages.items():
+        html = client.get(path).content.decode()
+        boxes = scroll_boxes(html)
+        assert boxes and all(name for name, _ in boxes), (path, boxes)
+        titles = re.findall(r'<title id="chart-[^"]+-title">([^<]*)</title>', html)
+        assert [name for name, described in boxes if described] == titles, path
+        assert {described for _, described in boxes if described} <= {hint}, path
+        assert named_by_heading in [name for name, _ in boxes] and named_by_heading in table_names(html), path
+        assert heard_twice(html) == [] and f">{named_by_heading}</caption>" not in html, path
+        charts += len(titles)
+    assert charts  # the results draw charts: each box that holds one was checked

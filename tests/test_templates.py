@@ -162,3 +162,63 @@ def test_no_table_is_named_again_by_a_caption_repeating_the_heading_above_it(cli
         html = client.get(path).content.decode()
         assert heard_twice(html) == [], path
         assert table_names(html) == names, path
+
+
+def element_words(html: str, element_id: str) -> str:
+    """The words of the one element with the id `element_id`; "" where no element, or more than one, has it."""
+    found = re.findall(rf'<([a-z][a-z0-9]*)\b[^>]*\bid="{re.escape(element_id)}"[^>]*>(.*?)</\1>', html, re.S)
+    return words_of(found[0][1]) if len(found) == 1 and html.count(f'id="{element_id}"') == 1 else ""
+
+
+def scroll_boxes(html: str) -> list[tuple[str, str]]:
+    """Each box that scrolls sideways (macros.html: scrolls_sideways) as (name, description): the words of the elements
+    its aria-labelledby and aria-describedby give, as a screen reader hears them; "" for an id that names no element,
+    or more than one, on the page."""
+    boxes = []
+    for attributes in re.findall(r'<div class="cg-table-scroll"([^>]*)>', html):
+        said = {}
+        for attribute in ("aria-labelledby", "aria-describedby"):
+            ids = re.search(rf'{attribute}="([^"]*)"', attributes)
+            words = [element_words(html, element_id) for element_id in ids.group(1).split()] if ids else []
+            said[attribute] = "" if "" in words else " ".join(words)
+        boxes.append((said["aria-labelledby"], said["aria-describedby"]))
+    return boxes
+
+
+def test_each_box_that_scrolls_sideways_is_named_by_the_words_that_name_its_table(client, world):
+    """A box that scrolls sideways is a region, which a screen reader names: by the words on the page that name the
+    table in it (its caption, or the heading above it), not a copy of them of its own (aria-label)."""
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from register.models import GroupMembership, SchoolLink
+
+    from .conftest import sign_in
+
+    SchoolLink.objects.create(urn=world.school.urn, linked_urn=world.other_school.urn, linked_name="Busbridge", link_type="Successor")
+    GroupMembership.objects.create(group=world.trust, school=world.other_school, left_on="2024-08-31")
+    sign_in(client, world.users[Role.LA_ADMIN])
+    client.get(reverse("register:school-people", args=[world.school.urn]))  # a read the audit log lists
+    pages = {
+        reverse("audit:list"): ["Audit entries"],
+        reverse("register:school-list"): ["Schools matching your search"],
+        reverse("register:school-detail", args=[world.school.urn]): ["Predecessor and successor schools"],
+        reverse("register:school-people", args=[world.school.urn]): [
+            "Roles held for this school or its trust",
+            "Members of Surrey review group, which covers this school",
+        ],
+        reverse("register:trust-list"): ["Groups with schools you can see"],
+        reverse("register:trust-detail", args=[world.trust.uid]): ["Schools", "Former schools"],
+        reverse("register:authority-list"): ["Local authorities you can see"],
+        reverse("register:authority-detail", args=[936]): [
+            "Phase",
+            "Type group",
+            "Open state-funded schools by their latest graded Ofsted inspection",
+        ],
+        reverse("accounts:user-list"): ["Users and their current roles"],
+        reverse("accounts:user-detail", args=[world.users[Role.HEADTEACHER].pk]): ["Current roles"],
+        reverse("core:cookies"): ["Essential cookies we use"],
+    }
+    for path, names in pages.items():
+        html = client.get(path).content.decode()
+        assert scroll_boxes(html) == [(name, "") for name in names], path

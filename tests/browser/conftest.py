@@ -237,10 +237,38 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# Each box that scrolls sideways (macros.html: scrolls_sideways) while it is a region, as app.mjs keeps it only while
+# its content is wider than it: named by the words of the elements its aria-labelledby gives (and described by those of
+# its aria-describedby), each id that of one element on the page, and those words the name of the table or chart in it.
+SCROLL_REGION_PROBLEMS = r"""() => {
+    const said = (element, attribute) => (element.getAttribute(attribute) || '').split(/\s+/).filter(Boolean);
+    const text = element => (element?.textContent || '').replace(/\s+/g, ' ').trim();
+    const words = ids => ids.map(id => text(document.getElementById(id))).join(' ').trim();
+    return [...document.querySelectorAll('.cg-table-scroll[role], .cg-table-scroll[tabindex]')].map(box => {
+        const problems = [];
+        if (box.getAttribute('role') !== 'region') problems.push('a tab stop that is no region');
+        for (const attribute of ['aria-labelledby', 'aria-describedby']) {
+            for (const id of said(box, attribute)) {
+                const found = document.querySelectorAll(`[id="${CSS.escape(id)}"]`).length;
+                if (found !== 1) problems.push(`${attribute} gives "${id}", the id of ${found} elements`);
+            }
+        }
+        const name = words(said(box, 'aria-labelledby'));
+        const held = box.querySelector('table, svg[aria-labelledby]');
+        const heldName = held?.tagName === 'TABLE' && held.caption ? text(held.caption) : words(held ? said(held, 'aria-labelledby') : []);
+        if (!name) problems.push('no name (aria-labelledby gives no words)');
+        else if (name !== heldName) problems.push(`named "${name}" but holds "${heldName}"`);
+        if (said(box, 'aria-describedby').length && !words(said(box, 'aria-describedby'))) problems.push('described by no words');
+        return problems.length ? `${box.outerHTML.slice(0, 160)}: ${problems.join('; ')}` : null;
+    }).filter(Boolean);
+}"""
+
+
 def page_problems(page, name: str) -> list[str]:
     """Screenshot the page (always); return what is wrong with it: axe-core's WCAG 2.2 A/AA
-    violations, JavaScript errors, scripts or styles the Content-Security-Policy blocked, and
-    stylesheets, scripts, fonts or images that failed to load."""
+    violations, JavaScript errors, scripts or styles the Content-Security-Policy blocked,
+    stylesheets, scripts, fonts or images that failed to load, and boxes that scroll sideways not
+    named after what they hold (SCROLL_REGION_PROBLEMS)."""
     path = screenshot(page, name)
     problems = []
     violations = axe_violations(page)
@@ -260,15 +288,9 @@ def page_problems(page, name: str) -> list[str]:
     )
     if escaped:
         problems.append("HTML shown as text (escaped twice?):\n" + "\n".join(f"- {e}" for e in escaped))
-    unnamed = page.evaluate(
-        r"""() => [...document.querySelectorAll('.cg-table-scroll')].map(box => {
-            // Named only while its content is wider than it (app.mjs): else it is no region, and there is no name to check.
-            const caption = box.querySelector('caption'), label = box.getAttribute('aria-label');
-            return caption && label !== null && !label.startsWith(caption.textContent.trim()) ? `"${label}" holds "${caption.textContent.trim()}"` : null;
-        }).filter(Boolean)"""
-    )
+    unnamed = page.evaluate(SCROLL_REGION_PROBLEMS)
     if unnamed:
-        problems.append("A box that scrolls sideways not named after its table:\n" + "\n".join(f"- {u}" for u in unnamed))
+        problems.append("A box that scrolls sideways not named after what it holds:\n" + "\n".join(f"- {u}" for u in unnamed))
     for seen in ("js_errors", "console_errors", "failed_assets"):
         getattr(page, seen, []).clear()  # the next check reports only what happens after this one
     if problems:

@@ -291,6 +291,23 @@ TEXT_SPACING = """() => {
 }"""
 
 
+def test_a_box_that_scrolls_sideways_is_a_region_named_by_the_words_that_name_its_table(page, world, sign_in_as):
+    """A screen reader names the region a keyboard tabs to by the caption of the table in it, or by the heading above
+    the table where a caption would repeat it: the name the browser gives it, from the words on the page."""
+    sign_in_as(world.users[Role.LA_ADMIN])
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path, name in (
+        (reverse("register:school-list"), "Schools matching your search"),
+        (reverse("accounts:user-detail", args=[world.users[Role.HEADTEACHER].pk]), "Current roles"),
+    ):
+        page.goto(path)
+        box = tab_to(page, ".cg-table-scroll[tabindex='0']")
+        expect(box).to_have_role("region")
+        expect(box).to_have_accessible_name(name)
+        expect(box.locator("table")).to_have_accessible_name(name)
+        check_page(page, f"scroll-region-{name}")
+
+
 def test_a_box_that_scrolls_sideways_shows_its_focus_against_the_white_page(page, world, sign_in_as):
     """WCAG 1.4.11 and 2.4.7: a table that scrolls sideways in a box of its own is a tab stop on a small screen, and its
     focus must show. A yellow ring alone is next to invisible on white (1.3:1): GOV.UK draws a black one round it."""

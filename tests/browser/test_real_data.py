@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.factories import UserFactory, grant
@@ -255,7 +256,10 @@ def test_charts_stay_legible_on_a_small_screen(page, surrey, sign_in_as):
                 problems.append(f"authority: the outcome table is {scroll}px wide in a {client}px box at 320px")
         if not page.get_by_text("Scroll the chart sideways for earlier years.").first.is_visible():
             problems.append(f"{name}: no chart says it scrolls sideways")
-        tab_to(page, ".cg-table-scroll:has(> svg.cg-chart)")
+        box = tab_to(page, ".cg-table-scroll:has(> svg.cg-chart)")
+        # Named by the chart's title, as the chart is, and described by the hint that it scrolls.
+        expect(box).to_have_accessible_name(box.locator("svg.cg-chart title").first.text_content())
+        expect(box).to_have_accessible_description("Scroll the chart sideways for earlier years.")
         problems += page_problems(page, f"real-small-screen-{name}-results")
     assert not problems, "\n\n".join(problems)
 
@@ -264,8 +268,8 @@ SCROLL_BOXES = """() => [...document.querySelectorAll('.cg-table-scroll')].map(b
     name: (box.querySelector('caption, title') || box).textContent.trim().slice(0, 60),
     shown: box.offsetParent !== null,
     overflows: box.scrollWidth > box.clientWidth,
-    stop: box.getAttribute('tabindex') === '0' && box.getAttribute('role') === 'region' && !!box.getAttribute('aria-label'),
-    any: ['tabindex', 'role', 'aria-label'].some(name => box.hasAttribute(name)),
+    stop: box.getAttribute('tabindex') === '0' && box.getAttribute('role') === 'region' && !!box.getAttribute('aria-labelledby'),
+    any: ['tabindex', 'role', 'aria-labelledby', 'aria-describedby'].some(name => box.hasAttribute(name)),
 }))"""
 
 

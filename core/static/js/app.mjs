@@ -11,18 +11,18 @@ if (timeoutWarning) warnBeforeSignOut(timeoutWarning);
 // and one more region announced as scrolling, for nothing. The server marks every box so, for a browser without
 // JavaScript. Checked again whenever the box or its content changes size (a narrower window, a font loaded late, a tab
 // panel shown: a box in a hidden panel has no width at all).
-const labels = new WeakMap();
+const marks = new WeakMap(); // box → the attributes the server gave it that make it a named region in the tab order
 const opened = new WeakSet();
 
 function fit(box) {
-  if (!labels.has(box)) labels.set(box, box.getAttribute("aria-label"));
+  if (!marks.has(box)) {
+    const names = ["tabindex", "role", "aria-labelledby", "aria-describedby"].filter((name) => box.hasAttribute(name));
+    marks.set(box, names.map((name) => [name, box.getAttribute(name)]));
+  }
   const overflows = box.scrollWidth > box.clientWidth;
-  if (overflows) {
-    box.setAttribute("tabindex", "0");
-    box.setAttribute("role", "region");
-    box.setAttribute("aria-label", labels.get(box));
-  } else {
-    for (const name of ["tabindex", "role", "aria-label"]) box.removeAttribute(name);
+  for (const [name, value] of marks.get(box)) {
+    if (overflows) box.setAttribute(name, value);
+    else box.removeAttribute(name);
   }
   // A chart too wide for its box opens at its latest year, the first time it is seen; its scale stays in view beside it.
   if (overflows && "startAtEnd" in box.dataset && !opened.has(box)) {
