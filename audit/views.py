@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils.text import capfirst
 
 from accounts.access import scope_for
-from accounts.roles import Role
 from evidence.models import IntelligenceKind, Severity
 from imports.registry import KINDS
 
@@ -99,10 +98,8 @@ def described(event: AuditEvent) -> str:
 
 def detail_words(object_type: str) -> dict[str, dict[str, str]]:
     """What the detail of an event about a kind of record stores as a code, as people say it: each such key → code →
-    words. A grant's role ("Link adviser", not "adviser"); an intelligence entry's kind and severity ("Leadership change",
-    not "leadership"); an import's data set ("Key stage 2 performance tables (final)", not its code)."""
-    if object_type == "accounts.roleassignment":
-        return {"role": dict(Role.choices)}
+    words. An intelligence entry's kind and severity ("Leadership change", not "leadership"); an import's data set
+    ("Key stage 2 performance tables (final)", not its code)."""
     if object_type == "evidence.intelligenceentry":
         return {"kind": dict(IntelligenceKind.choices), "severity": dict(Severity.choices)}
     if object_type == "imports.importrun":  # the data sets known once the apps have registered them
@@ -113,18 +110,29 @@ def detail_words(object_type: str) -> dict[str, dict[str, str]]:
 # What a change's detail holds that the log does not repeat: an intelligence entry's words before a correction, which
 # the entry's own history shows to those who may read it.
 UNSHOWN_DETAIL = frozenset({"was"})
+# What the detail of an event about a kind of record holds that the record's own words in the entry already say: the
+# role granted or revoked, which the entry names ("Role: Link adviser — Kingswood Primary School").
+SAID_BY_THE_RECORD = {"accounts.roleassignment": frozenset({"role"})}
+# A detail's key in words where its stored name would mislead: a role is revoked from the person (stored as "to").
+KEY_WORDS = {(AuditAction.REVOKE, "to"): "from"}
 DETAIL_CHARACTERS = 300
 
 
-def detail_text(detail: dict, object_type: str = "") -> str:
+def detail_text(event: AuditEvent) -> str:
     """What an event records beyond who did what to which record, in words: "reason: recorded against the wrong
-    school; withdrawn: yes". Long values are cut, so that one event does not fill the page."""
+    school; withdrawn: yes"; for a role granted, only to whom ("to: nia@example.org"). Long values are cut, so that one
+    event does not fill the page."""
+    unshown = UNSHOWN_DETAIL | SAID_BY_THE_RECORD.get(event.object_type, frozenset())
     # In the order of the keys' names: PostgreSQL keeps a JSON object's keys in an order of its own.
-    shown = sorted(((key, value) for key, value in (detail or {}).items() if key not in UNSHOWN_DETAIL), key=lambda item: item[0])
-    words = detail_words(object_type)
-    parts = [f"{key.replace('_', ' ')}: {_detail_value(_in_words(words.get(key), value))}" for key, value in shown]
+    shown = sorted(((key, value) for key, value in (event.detail or {}).items() if key not in unshown), key=lambda item: item[0])
+    words = detail_words(event.object_type)
+    parts = [f"{_key_words(event.action, key)}: {_detail_value(_in_words(words.get(key), value))}" for key, value in shown]
     text = "; ".join(parts)
     return text if len(text) <= DETAIL_CHARACTERS else text[: DETAIL_CHARACTERS - 1].rstrip() + "…"
+
+
+def _key_words(action: str, key: str) -> str:
+    return KEY_WORDS.get((action, key), key.replace("_", " "))
 
 
 def _in_words(words: dict | None, value):
