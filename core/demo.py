@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
-from accounts.models import RoleAssignment, User
+from accounts.models import User
 from accounts.roles import Role
+from accounts.services import grant_role
 from audit.models import AuditAction
 from audit.services import record
 from partnership.models import Body, BodyKind
@@ -100,12 +102,18 @@ def _targets(authority: LocalAuthority) -> dict[Role, list]:
     return {role: [t for t in ts if t is not None] for role, ts in targets.items() if any(t is not None for t in ts)}
 
 
+class RoleRefused(Exception):
+    """The accounts service would not give a demo account its role (at a school that has closed, say)."""
+
+
 @transaction.atomic
 def create_demo_users(authority_code: int = DEMO_LA) -> list[tuple[str, str, str]]:
-    """One account per role, tied to real things of the demo authority. Returns (email, role, scope)."""
+    """One account per role, tied to real things of the demo authority. Returns (email, role, scope).
+
+    Each role is granted as the user pages grant one (accounts.services.grant_role), by no one: the same rules apply,
+    and the audit log records each grant as made from the command line. A refusal (RoleRefused) leaves no account made."""
     authority = LocalAuthority.objects.get(code=authority_code)
     password = demo_password()
-    field_for = {LocalAuthority: "authority", School: "school", Group: "group", Body: "body"}
     made = []
     for role, targets in _targets(authority).items():
         email = f"{role.value.replace('_', '.')}@{EMAIL_DOMAIN}"
@@ -117,10 +125,12 @@ def create_demo_users(authority_code: int = DEMO_LA) -> list[tuple[str, str, str
             user.set_password(password)
             user.save(update_fields=["password"])
         for target in targets:
-            field = field_for[type(target)]
-            assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, revoked_at=None, **{field: target})
-            if created:
-                record(AuditAction.GRANT, obj=assignment, role=role.value)
+            try:
+                grant_role(user=user, role=role, target=target, granted_by=None)
+            except ValidationError as refusal:
+                raise RoleRefused(
+                    f"The demo account {email} cannot be given the role {role.label} for {target}: {' '.join(refusal.messages)}"
+                )
         scope = str(targets[0]) + (f" and {len(targets) - 1} more schools" if len(targets) > 1 else "")
         made.append((email, role.label, scope))
     return made

@@ -1,4 +1,5 @@
 from collections import Counter
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -66,3 +67,66 @@ def test_load_demo_reads_each_file_once(var_dir, monkeypatch):
     call_command("load_demo", stdout=StringIO())
     assert reads == {"surrey-2021-05-establishments.csv": 1, "2018-2019-936-ks2final.csv": 1}
     assert ImportRun.objects.filter(outcome=ImportOutcome.SUCCEEDED).count() == 2
+
+
+@pytest.fixture
+def register_only(var_dir, monkeypatch):
+    """A demo of Surrey's register alone: its accounts' roles are at its schools, its authority and a review group."""
+    manifest = var_dir / "manifest.txt"
+    manifest.write_text("register/surrey-2021-05-establishments.csv la=936\n")
+    monkeypatch.setattr(demo, "MANIFEST", manifest)
+    return manifest
+
+
+@pytest.mark.django_db
+def test_load_demo_grants_its_accounts_roles_as_the_user_pages_do_and_the_audit_log_says_from_the_command_line(client, register_only):
+    """Each grant is the accounts service's: recorded with whom it was granted to, and by no one, which the audit log
+    calls the command line."""
+    from audit.models import AuditAction, AuditEvent
+
+    from .conftest import sign_in
+    from .test_audit_list import entry_words
+
+    call_command("load_demo", stdout=StringIO())
+    granted = RoleAssignment.objects.current().select_related("user")
+    assert granted.count() > len(Role) - 1  # the adviser's caseload; no trust without the group links
+    events = AuditEvent.objects.filter(action=AuditAction.GRANT)
+    assert sorted((event.object_id, event.detail["to"], event.detail["role"]) for event in events) == sorted(
+        (str(assignment.pk), assignment.user.email, assignment.role) for assignment in granted
+    )
+    assert not events.exclude(user=None).exists() and not granted.exclude(granted_by=None).exists()
+    sign_in(client, User.objects.get(email="la.admin@demo.commonground.example"))
+    head = granted.get(role=Role.HEADTEACHER)
+    entries = entry_words(client.get("/audit/", {"action": AuditAction.GRANT}).content.decode(), AuditAction.GRANT)
+    said = f"| Command line | Granted role | Role: Headteacher — {head.school} to: headteacher@demo.commonground.example |"
+    assert len([entry for entry in entries if said in entry]) == 1
+    # Loading it again grants nothing again.
+    call_command("load_demo", stdout=StringIO())
+    assert AuditEvent.objects.filter(action=AuditAction.GRANT).count() == events.count() == granted.count()
+
+
+@pytest.mark.django_db
+def test_load_demo_stops_where_the_accounts_service_refuses_a_demo_account_its_role(register_only, monkeypatch):
+    """The service's rules are the demo's: no role at a school that has closed. The command says whose account, and
+    where, and makes none of the accounts."""
+    from django.core.management.base import CommandError
+
+    targets, closed = demo._targets, []
+
+    def at_a_school_that_has_closed(authority):
+        found = targets(authority)
+        school = School.objects.filter(la=authority).order_by("-urn").first()
+        school.status, school.closed_on = SchoolStatus.CLOSED, date(2021, 8, 31)
+        school.save()
+        closed.append(school)
+        found[Role.HEADTEACHER] = [school]
+        return found
+
+    monkeypatch.setattr(demo, "_targets", at_a_school_that_has_closed)
+    with pytest.raises(CommandError) as refused:
+        call_command("load_demo", stdout=StringIO())
+    school = closed[0]
+    assert str(refused.value).startswith(
+        f"The demo account headteacher@demo.commonground.example cannot be given the role Headteacher for {school}: {school} closed on"
+    )
+    assert not User.objects.exists() and not RoleAssignment.objects.exists()

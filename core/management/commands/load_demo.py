@@ -34,7 +34,10 @@ class Command(BaseCommand):
                 f"{item.path.name}: {run.get_outcome_display().lower()} "
                 f"({run.created} new, {run.changed} changed, {run.unchanged} unchanged, {run.skipped} skipped)"
             )
-        accounts = demo.create_demo_users()
+        try:
+            accounts = demo.create_demo_users()
+        except demo.RoleRefused as refusal:
+            raise CommandError(str(refusal))
         password = demo.demo_password()
         self.stdout.write(self.style.SUCCESS("\nDemo accounts (every one has the password below):"))
         width = max(len(email) for email, _, _ in accounts)
