@@ -115,13 +115,14 @@ def read_table_and_widths(data: bytes, columns: Iterable[str] | None = None) -> 
     wanted = None if columns is None else set(columns)
     positions = [i for i, name in enumerate(header) if wanted is None or name in wanted]
     try:
-        frame = pl.read_csv(io.BytesIO(data), infer_schema_length=0, truncate_ragged_lines=True, columns=positions, encoding="utf8-lossy")
-        surplus, last_empty = _row_ends(data)
+        read = _read_with_row_ends(data, len(header), positions)
     except pl.exceptions.PolarsError as error:
         raise ImportRefused(f"the file cannot be read as CSV ({str(error).splitlines()[0]})")
-    frame.columns = [header[i] for i in positions]
+    surplus = read[SURPLUS].str.strip_chars().fill_null("") != ""
     if surplus.any():
         _refuse_surplus(data, int(surplus.arg_true()[0]) + 2)
+    last_empty = read[str(len(header) - 1)].fill_null("") == ""
+    frame = read.select(pl.col(str(i)).alias(header[i]) for i in positions)
     return frame, _row_widths(data, len(header)) if last_empty.any() else None
 
 
@@ -163,22 +164,24 @@ def _row_widths(data: bytes, width: int) -> list[int]:
     return [line.count(b",") + 1 if line.strip(b"\r") else width for line in lines]
 
 
-def _row_ends(data: bytes) -> tuple[pl.Series, pl.Series]:
-    """For each row, whether it has a non-blank field beyond the header's, and whether its last field (by the header)
-    is empty or missing: only those two columns are kept."""
-    width = len(header_of(data))
-    schema = {**{f"{i}": pl.String for i in range(width)}, "surplus": pl.String}
-    ends = pl.read_csv(
+SURPLUS = "_surplus"  # the first field beyond the header's last, where a row has one
+
+
+def _read_with_row_ends(data: bytes, width: int, positions: list[int]) -> pl.DataFrame:
+    """The file's rows in one pass: the fields at `positions`, the last field by the header (whether a row's is empty
+    or missing says whether it may have stopped short) and the first field beyond it (SURPLUS), as text. Columns
+    are named by their position."""
+    schema = {**{str(i): pl.String for i in range(width)}, SURPLUS: pl.String}
+    return pl.read_csv(
         io.BytesIO(data),
         has_header=False,
         skip_rows=1,
         schema=schema,
-        columns=[width - 1, width],
+        columns=sorted({*positions, width - 1, width}),
         missing_columns="insert",
         truncate_ragged_lines=True,
         encoding="utf8-lossy",
     )
-    return ends["surplus"].str.strip_chars().fill_null("") != "", ends[f"{width - 1}"].fill_null("") == ""
 
 
 def _refuse_surplus(data: bytes, row: int) -> None:
