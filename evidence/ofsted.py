@@ -25,7 +25,7 @@ import polars as pl
 
 from imports.registry import ImportRefused
 
-from .ofsted_cells import DATE_FIELDS, distinct_dates, refusal_checks, refuse_first, spellings_of, words
+from .ofsted_cells import DATE_FIELDS, distinct_dates, each_text, refusal_checks, refuse_first, spellings_of, words
 from .ofsted_merge import one_per_inspection
 from .ofsted_records import RECORD_SCHEMA, current_records, graded_records, ungraded_records
 from .ofsted_words import GRADED_AREAS, REPORT_CARD_AREAS
@@ -54,6 +54,9 @@ FIELDS = {
     "dateoflatestungradedinspection": "ungraded_on",
 }
 READ = {*FIELDS, *REPORT_CARD_AREAS, *GRADED_AREAS}
+# The fields whose words the records take, as words() gives them.
+TEXT_FIELDS = ("inspection_number", "inspection_type", "category_of_concern", "recent_category", "safeguarding", "oeif_overall")
+TEXT_FIELDS += ("oeif_urn", "ungraded_outcome")
 
 
 def is_all_inspections(header: list[str]) -> bool:
@@ -85,9 +88,6 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
         raise ImportRefused("there is no URN column")
     columns = {field: names[k] for k, field in FIELDS.items() if k in names}
 
-    def text(field: str) -> pl.Expr:
-        return words(pl.col(columns[field])) if field in columns else pl.lit("")
-
     frame = frame.with_columns(
         pl.col(columns["urn"]).str.strip_chars().cast(pl.Int64, strict=False).alias("_urn"),
         *(distinct_dates(frame[columns[f]]).alias(f"_{f}") for f in DATE_FIELDS if f in columns),
@@ -97,6 +97,15 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     refuse_first(frame, refusal_checks(names, columns, spellings))
     # Ofsted's words as Ofsted writes them, whatever the file's case and spacing.
     frame = frame.with_columns(pl.col(column).replace(list(spelt), list(spelt.values())) for column, (_, spelt) in spellings.items())
+    # Each field's words, worked out once (for each distinct text, where there are few: see each_text).
+    texts = [field for field in TEXT_FIELDS if field in columns]
+    frame = frame.with_columns(
+        each_text(frame, columns[field], words(pl.col(columns[field])))[0].alias(f"_text:{field}") for field in texts
+    )
+
+    def text(field: str) -> pl.Expr:
+        return pl.col(f"_text:{field}") if field in columns else pl.lit("")
+
     areas = {label: names[k] for k, label in REPORT_CARD_AREAS.items() if k in names}
     graded = {label: names[k] for k, label in GRADED_AREAS.items() if k in names}
     parts = [

@@ -5,7 +5,7 @@ with the fields and areas the row gives for it (`given`) apart from what the rec
 
 import polars as pl
 
-from .ofsted_cells import NOT_EVALUATED_TEXTS, as_json, words
+from .ofsted_cells import NOT_EVALUATED_TEXTS, as_json, each_text, json_object, json_pair, words
 from .ofsted_words import GRADE_OF_WORDS, NOT_EVALUATED
 
 GRADED, UNGRADED, REPORT_CARD = "graded", "ungraded", "report_card"
@@ -50,17 +50,11 @@ def _given(names: list[str]) -> pl.Expr:
 
 def current_records(frame: pl.DataFrame, text, areas: dict[str, str], columns: dict[str, str]) -> pl.DataFrame:
     """The inspection the row is about: a report card, or a visit that evaluated nothing (all 9). All it says is the row's own."""
-    # Each area's text is trimmed once, into a column of its own, for the tests and the words below.
-    trimmed = [f"_{label}" for label in areas]
-    frame = frame.with_columns(pl.col(column).str.strip_chars().fill_null("").alias(f"_{label}") for label, column in areas.items())
-    given = pl.any_horizontal([~pl.col(name).is_in(NOT_EVALUATED_TEXTS) for name in trimmed]) if areas else pl.lit(False)
-    any_nine = pl.any_horizontal([pl.col(name) == "9" for name in trimmed]) if areas else pl.lit(False)
-    frame = frame.with_columns(given.alias("_given"), any_nine.alias("_nine"), text("safeguarding").alias("_safeguarding"))
-    frame = (
-        frame.join(_judgements(frame, areas), on=trimmed, how="left", maintain_order="left")
-        if areas
-        else frame.with_columns(_judgements=pl.lit("{}"))
-    )
+    if areas:
+        frame = frame.join(_report_cards(frame, areas), on=list(areas.values()), how="left", nulls_equal=True, maintain_order="left")
+    else:
+        frame = frame.with_columns(_given=pl.lit(False), _nine=pl.lit(False), _judgements=pl.lit("{}"))
+    frame = frame.with_columns(text("safeguarding").alias("_safeguarding"))
     # A row with nothing under the report-card framework: the older columns carry the history (and when
     # its latest inspection is the last graded one, that record takes the row's details: see graded_records).
     wanted = pl.col("_started_on").is_not_null() & (pl.col("_given") | (pl.col("_safeguarding") != "") | pl.col("_nine"))
@@ -83,13 +77,23 @@ def current_records(frame: pl.DataFrame, text, areas: dict[str, str], columns: d
     )
 
 
-def _judgements(frame: pl.DataFrame, areas: dict[str, str]) -> pl.DataFrame:
-    """The report card's judgements as JSON for each combination of the trimmed areas' texts: there are few, so each is made once."""
+def _report_cards(frame: pl.DataFrame, areas: dict[str, str]) -> pl.DataFrame:
+    """Each combination of the areas' texts (cells as the file gives them) in `frame`, of which a national file has a
+    hundred or so, and worked out once for each: whether it evaluates any area (`_given`), whether any says 9 (`_nine`),
+    and the report card's judgements as JSON (`_judgements`)."""
+    cells = {label: pl.col(column).str.strip_chars().fill_null("") for label, column in areas.items()}
     judgements = {
-        label: pl.when(pl.col(f"_{label}").is_in(NOT_EVALUATED_TEXTS)).then(pl.lit(NOT_EVALUATED)).otherwise(words(pl.col(f"_{label}")))
-        for label in areas
+        label: pl.when(cell.is_in(NOT_EVALUATED_TEXTS)).then(pl.lit(NOT_EVALUATED)).otherwise(words(cell)) for label, cell in cells.items()
     }
-    return frame.select([f"_{label}" for label in areas]).unique().with_columns(as_json(judgements).alias("_judgements"))
+    return (
+        frame.select(list(areas.values()))
+        .unique()
+        .with_columns(
+            pl.any_horizontal([~cell.is_in(NOT_EVALUATED_TEXTS) for cell in cells.values()]).alias("_given"),
+            pl.any_horizontal([cell == "9" for cell in cells.values()]).alias("_nine"),
+            as_json(judgements).alias("_judgements"),
+        )
+    )
 
 
 def _latest_is_graded() -> pl.Expr:
@@ -105,7 +109,10 @@ def graded_records(frame: pl.DataFrame, text, areas: dict[str, str], columns: di
     record's assumptions, not the file's words about it: they fill in, never replace (see `given`)."""
     oeif_urn = text("oeif_urn").replace("", None).cast(pl.Int64, strict=False)
     # A graded area that was not judged (9: no sixth form, no early years) is left out, as a blank one is.
-    judgements = {label: words(pl.col(column)).replace(["", "9"], [None, None]) for label, column in areas.items()}
+    judgements = [
+        each_text(frame, column, json_pair(label, words(pl.col(column)).replace(["", "9"], [None, None])))[0]
+        for label, column in areas.items()
+    ]
     own, overall, kind = _latest_is_graded(), text("oeif_overall").replace("9", ""), text("inspection_type")
     category = pl.when(own).then(text("category_of_concern")).otherwise(pl.lit(""))
     inadequate = overall.str.to_lowercase().is_in([word for word, grade in GRADE_OF_WORDS.items() if grade == "4"] + ["4"])
@@ -127,7 +134,7 @@ def graded_records(frame: pl.DataFrame, text, areas: dict[str, str], columns: di
             inspection_type=pl.when(own & (kind != "")).then(kind).otherwise(pl.lit("Graded inspection")),
             overall=overall,
             category_of_concern=category,
-            judgements=as_json(judgements),
+            judgements=json_object(judgements),
             urn_at_inspection=pl.when(oeif_urn != pl.col("_urn")).then(oeif_urn),
             given=given,
         ),
