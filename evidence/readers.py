@@ -172,16 +172,15 @@ def _read_with_row_ends(data: bytes, width: int, positions: list[int]) -> pl.Dat
     or missing says whether it may have stopped short) and the first field beyond it (SURPLUS), as text. Columns
     are named by their position."""
     schema = {**{str(i): pl.String for i in range(width)}, SURPLUS: pl.String}
-    return pl.read_csv(
-        io.BytesIO(data),
-        has_header=False,
-        skip_rows=1,
-        schema=schema,
-        columns=sorted({*positions, width - 1, width}),
-        missing_columns="insert",
-        truncate_ragged_lines=True,
-        encoding="utf8-lossy",
-    )
+    columns = sorted({*positions, width - 1, width})
+    options = {"has_header": False, "skip_rows": 1, "schema": schema, "columns": columns, "missing_columns": "insert"}
+    options["truncate_ragged_lines"] = True
+    try:
+        # The import gives the readers UTF-8 (imports.sources), which is read quicker as such than with a replacement
+        # for any byte that is not; bytes from elsewhere that are not UTF-8 are read so.
+        return pl.read_csv(io.BytesIO(data), **options, encoding="utf8")
+    except pl.exceptions.PolarsError:
+        return pl.read_csv(io.BytesIO(data), **options, encoding="utf8-lossy")
 
 
 def _refuse_surplus(data: bytes, row: int) -> None:

@@ -74,6 +74,16 @@ def test_short_rows_give_no_figures_for_the_fields_they_lack():
     assert england.select("value", "cohort").row(0) == (65.0, 600000)
 
 
+def test_a_table_of_bytes_that_are_not_utf8_is_read_with_a_replacement_for_each():
+    """The import gives the readers UTF-8; bytes that are not are still read, each such byte as U+FFFD, and a row
+    that stops short or has a field too many is told as in UTF-8."""
+    data = b"URN,NAME,LAST\r\n100001,Caf\xe9,x\r\n100002,Ok\r\n"
+    frame = readers.read_table(data)
+    assert frame.rows() == [("100001", "Caf\ufffd", "x", None), ("100002", "Ok", readers.NOT_IN_ROW_TEXT, 2)]
+    with pytest.raises(ImportRefused, match="this row has 4 fields but the header has 3"):
+        readers.read_table(data + b"100003,Caf\xe9,x,y\r\n")
+
+
 def test_an_unknown_record_type_is_refused():
     data = b"RECTYPE,LEA,URN,PTRWM_EXP,TELIG\r\n9,936,100001,50%,30\r\n"
     with pytest.raises(ImportRefused) as refusal:
