@@ -25,7 +25,7 @@ import polars as pl
 
 from imports.registry import ImportRefused
 
-from .ofsted_cells import DATE_FIELDS, distinct_dates, each_text, refusal_checks, refuse_first, spellings_of, words
+from .ofsted_cells import DATE_FIELDS, dates, each_text, refusal_checks, refuse_first, spellings_of, words
 from .ofsted_merge import one_per_inspection
 from .ofsted_records import RECORD_SCHEMA, current_records, graded_records, ungraded_records
 from .ofsted_words import GRADED_AREAS, REPORT_CARD_AREAS
@@ -88,9 +88,11 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
         raise ImportRefused("there is no URN column")
     columns = {field: names[k] for k, field in FIELDS.items() if k in names}
 
+    dated = [field for field in DATE_FIELDS if field in columns]
     frame = frame.with_columns(
         pl.col(columns["urn"]).str.strip_chars().cast(pl.Int64, strict=False).alias("_urn"),
-        *(distinct_dates(frame[columns[f]]).alias(f"_{f}") for f in DATE_FIELDS if f in columns),
+        # Each distinct text once (see each_text): a national file has a few thousand days.
+        *(parsed.alias(f"_{f}") for f, parsed in zip(dated, each_text(frame, [columns[f] for f in dated], dates), strict=True)),
         *(pl.lit(None, pl.Date).alias(f"_{f}") for f in DATE_FIELDS if f not in columns),
     )
     spellings = spellings_of(frame, names)
@@ -100,7 +102,7 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     # Each field's words, worked out once (for each distinct text, where there are few: see each_text).
     texts = [field for field in TEXT_FIELDS if field in columns]
     frame = frame.with_columns(
-        each_text(frame, columns[field], words(pl.col(columns[field])))[0].alias(f"_text:{field}") for field in texts
+        cleaned.alias(f"_text:{field}") for field, cleaned in zip(texts, each_text(frame, [columns[f] for f in texts], words), strict=True)
     )
 
     def text(field: str) -> pl.Expr:

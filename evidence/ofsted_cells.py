@@ -3,6 +3,7 @@ checks that refuse a file whose URNs, dates or words cannot be right, or that gi
 naming the first row and column at fault. Plain polars, no Django.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
@@ -48,13 +49,6 @@ def dates(raw: pl.Expr) -> pl.Expr:
     return pl.concat_str(year, month, day, separator="-").str.to_date("%Y-%m-%d", strict=False)
 
 
-def distinct_dates(texts: pl.Series) -> pl.Series:
-    """dates() of a column, worked out once for each distinct text: a national file has a few thousand days."""
-    distinct = texts.unique().drop_nulls()
-    parsed = pl.select(dates(pl.lit(distinct))).to_series()
-    return texts.replace_strict(distinct, parsed, default=None, return_dtype=pl.Date)
-
-
 def words(raw: pl.Expr) -> pl.Expr:
     """As published, trimmed, runs of spaces made one; blank, NULL and null as ''."""
     text = raw.str.strip_chars().fill_null("")
@@ -62,15 +56,21 @@ def words(raw: pl.Expr) -> pl.Expr:
     return pl.when(text.is_in(list(MISSING))).then(pl.lit("")).otherwise(text)
 
 
-def each_text(frame: pl.DataFrame, column: str, *cells: pl.Expr) -> list[pl.Expr]:
-    """Each of `cells`, expressions of the column's cells alone (pl.col(column)), worked out once for each distinct text
-    (blank and null too) and given to every row: a column of words has a handful in a national file. A column of as
-    many texts as rows (a URN, an inspection number) is worked out row by row, which is then quicker."""
-    distinct = frame[column].unique()
-    if 2 * distinct.len() > frame.height:
-        return list(cells)
-    worked = distinct.to_frame().select(cell.alias(f"_{i}") for i, cell in enumerate(cells))
-    return [pl.col(column).replace_strict(distinct, values, return_dtype=values.dtype) for values in worked.iter_columns()]
+def each_text(frame: pl.DataFrame, columns: list[str], cells: Callable[[pl.Expr], pl.Expr]) -> list[pl.Expr]:
+    """`cells` of each of the columns (an expression of one column's cells alone), worked out once for each distinct
+    text of those columns together (blank and null too) and given to every row: a column of words or dates has a
+    handful, or a few thousand, in a national file. A column of about as many texts as rows (a URN, an inspection
+    number) is worked out row by row, which is then quicker."""
+    uniques = frame.select(pl.col(column).unique().implode() for column in columns)
+    few = [column for column in columns if 2 * uniques[column][0].len() <= frame.height]
+    if not few:
+        return [cells(pl.col(column)) for column in columns]
+    texts = pl.concat([uniques[column][0] for column in few]).unique()
+    worked = texts.to_frame("_text").select(cells(pl.col("_text"))).to_series()
+    return [
+        pl.col(column).replace_strict(texts, worked, return_dtype=worked.dtype) if column in few else cells(pl.col(column))
+        for column in columns
+    ]
 
 
 def json_pair(label: str, value: pl.Expr) -> pl.Expr:
@@ -150,13 +150,16 @@ def spellings_of(frame: pl.DataFrame, names: dict[str, str]) -> dict[str, tuple[
     """Each column of known words (CHECKED): its kind, and for each text it holds that is not already as Ofsted
     writes it, Ofsted's spelling (None for words Ofsted does not use). Each distinct text is looked at once: a
     national file has a handful per column."""
+    kinds = {names[k]: kind for k, kind in CHECKED.items() if k in names}
+    if not kinds:
+        return {}
+    uniques = frame.select(pl.col(column).unique().drop_nulls().implode() for column in kinds)
+    texts = pl.concat([uniques[column][0] for column in kinds]).unique()
+    spoken = dict(zip(texts, texts.str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase(), strict=True))
     spellings = {}
-    for k, kind in CHECKED.items():
-        if k in names:
-            distinct = frame[names[k]].unique().drop_nulls()
-            spoken = distinct.str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase()
-            spelt = {text: STORED[kind].get(lower) for text, lower in zip(distinct, spoken, strict=True)}
-            spellings[names[k]] = (kind, {text: ofsteds for text, ofsteds in spelt.items() if ofsteds != text})
+    for column, kind in kinds.items():
+        spelt = {text: STORED[kind].get(spoken[text]) for text in uniques[column][0]}
+        spellings[column] = (kind, {text: ofsteds for text, ofsteds in spelt.items() if ofsteds != text})
     return spellings
 
 

@@ -110,7 +110,7 @@ def graded_records(frame: pl.DataFrame, text, areas: dict[str, str], columns: di
     oeif_urn = text("oeif_urn").replace("", None).cast(pl.Int64, strict=False)
     # A graded area that was not judged (9: no sixth form, no early years) is left out, as a blank one is.
     judgements = [
-        each_text(frame, column, json_pair(label, words(pl.col(column)).replace(["", "9"], [None, None])))[0]
+        each_text(frame, [column], lambda cell, label=label: json_pair(label, words(cell).replace(["", "9"], [None, None])))[0]
         for label, column in areas.items()
     ]
     own, overall, kind = _latest_is_graded(), text("oeif_overall").replace("9", ""), text("inspection_type")
