@@ -135,8 +135,9 @@ def refusal_checks(names: dict[str, str], columns: dict[str, str], spellings: di
             (columns["started_on"], pl.col("_started_on").is_null() & evaluated, "the row gives evaluations but no inspection start date")
         )
     if "oeif_urn" in columns:
-        oeif_urn = words(pl.col(columns["oeif_urn"]))
-        bad = pl.col("_oeif_started_on").is_not_null() & (oeif_urn != "") & ~oeif_urn.str.contains(r"^[0-9]+$")
+        # Trimmed, as words() gives it: whether it is blank, NULL or all digits does not depend on its runs of spaces.
+        oeif_urn = pl.col(columns["oeif_urn"]).str.strip_chars().fill_null("")
+        bad = pl.col("_oeif_started_on").is_not_null() & ~oeif_urn.is_in(list(MISSING)) & ~oeif_urn.str.contains(r"^[0-9]+$")
         checks.append((columns["oeif_urn"], bad, "'{}' is not a URN"))
     for column, (kind, spelt) in spellings.items():
         unknown = [text for text, ofsteds in spelt.items() if ofsteds is None]
