@@ -3,6 +3,7 @@ checks that refuse a file whose URNs, dates or words cannot be right, or that gi
 naming the first row and column at fault. Plain polars, no Django.
 """
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -34,15 +35,25 @@ def parse_date(text: str | None, line: int, column: str) -> date | None:
         return None
     parsed = pl.select(dates(pl.lit(text, pl.String))).item()
     if parsed is None:
-        raise ImportRefused(f"'{text}' is not a date (expected dd/mm/yyyy)", row=line, column=column)
+        raise ImportRefused(not_a_date(text), row=line, column=column)
     return parsed
+
+
+DAY_FIRST, ISO = r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$", r"^(\d{4})-(\d{2})-(\d{2})$"
+
+
+def not_a_date(text: str) -> str:
+    """Why a cell is not a date: written another way, or written as one but for a day that does not exist ('31/02/2024')."""
+    if re.match(DAY_FIRST, text) or re.match(ISO, text):
+        return f"'{text}' is not a date: there is no such day"
+    return f"'{text}' is not a date (expected dd/mm/yyyy)"
 
 
 def dates(raw: pl.Expr) -> pl.Expr:
     """The column's dates, as parse_date reads them; null where blank and where not a date."""
     text = raw.str.strip_chars()
-    day_first = text.str.extract_groups(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
-    iso = text.str.extract_groups(r"^(\d{4})-(\d{2})-(\d{2})$")
+    day_first = text.str.extract_groups(DAY_FIRST)
+    iso = text.str.extract_groups(ISO)
     year = pl.coalesce(day_first.struct[2], iso.struct[0])
     month = pl.coalesce(day_first.struct[1], iso.struct[1]).str.zfill(2)
     day = pl.coalesce(day_first.struct[0], iso.struct[2]).str.zfill(2)
@@ -90,14 +101,16 @@ def as_json(entries: dict[str, pl.Expr]) -> pl.Expr:
     return json_object([json_pair(label, value) for label, value in entries.items()])
 
 
-def refuse_first(frame: pl.DataFrame, checks: list[tuple[str, pl.Expr, str]]) -> None:
-    """Raise ImportRefused at the first line where a check (column, is-bad, message with {}) holds; checks in order."""
+def refuse_first(frame: pl.DataFrame, checks: list[tuple[str, pl.Expr, str | Callable[[str], str]]]) -> None:
+    """Raise ImportRefused at the first line where a check (column, is-bad, message with {} for the cell, or a function
+    of the cell that says it) holds; checks in order."""
     flagged = frame.select("line", *(bad.fill_null(False).alias(str(i)) for i, (_, bad, _) in enumerate(checks)))
     hits = flagged.filter(pl.any_horizontal(pl.exclude("line")))
     if hits.height:
         first = hits.row(0, named=True)
         column, _, message = next(check for i, check in enumerate(checks) if first[str(i)])
-        raise ImportRefused(message.format((frame[column][first["line"] - 2] or "").strip()), row=first["line"], column=column)
+        cell = (frame[column][first["line"] - 2] or "").strip()
+        raise ImportRefused(message(cell) if callable(message) else message.format(cell), row=first["line"], column=column)
 
 
 PUBLISHED_BEFORE = "'{}' is before the inspection's start date: a report is published after its inspection"
@@ -117,7 +130,7 @@ def refusal_checks(names: dict[str, str], columns: dict[str, str], spellings: di
         if field in columns:
             blank = pl.col(columns[field]).fill_null("").str.strip_chars().is_in(list(MISSING))
             parsed = pl.col(f"_{field}")
-            checks.append((columns[field], ~blank & parsed.is_null(), "'{}' is not a date (expected dd/mm/yyyy)"))
+            checks.append((columns[field], ~blank & parsed.is_null(), not_a_date))
             checks.append((columns[field], (parsed < FIRST_INSPECTION) | (parsed > date.today()), OUTSIDE_INSPECTIONS))
     if "published_on" in columns:
         checks.append((columns["published_on"], pl.col("_published_on") < pl.col("_started_on"), PUBLISHED_BEFORE))

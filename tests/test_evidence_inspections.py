@@ -373,7 +373,12 @@ def test_a_bad_date_refuses_the_monthly_file_whole(surrey):
     ]
     run = import_file(latest_file(rows), file_name="latest.csv")
     assert run.outcome == ImportOutcome.REFUSED
-    assert "row 3" in run.message and "column 'Inspection start date'" in run.message and "31/13/2025" in run.message
+    assert (
+        "row 3 (URN 125028, Prior Heath), column 'Inspection start date': '31/13/2025' is not a date: there is no such day" in run.message
+    )
+    rows[1] = latest_row(125028, "Prior Heath", **{**REPORT_CARD, "Inspection start date": "13th May 2025"})
+    run = import_file(latest_file(rows), file_name="latest.csv")
+    assert "column 'Inspection start date': '13th May 2025' is not a date (expected dd/mm/yyyy)" in run.message
     assert snapshot() == before
 
 
