@@ -17,7 +17,7 @@ from core.jinja import gov_date
 from core.school_pages import confidential_school, may_open
 from core.words import listed
 from register.models import LocalAuthority, School
-from register.presenters import links_of
+from register.presenters import links_of, openable
 
 from . import exports
 from .catalogue import GROUPS, PUPILS
@@ -61,9 +61,7 @@ def _successors(request, school) -> dict:
     """The successors GIAS's links give the school, each with whether the viewer may open it, for the pages to say that
     what came after is under another URN; and whether the viewer may import the files that would add one not held."""
     successors = [link for link in links_of(school) if link.is_successor]
-    held = [link.urn for link in successors if link.held]
-    visible = set(School.objects.visible_to(request.user).filter(urn__in=held).values_list("urn", flat=True)) if held else set()
-    return {"successors": [(link, link.urn in visible) for link in successors], "may_import": scope_for(request.user).is_la_admin}
+    return {"successors": openable(request.user, successors), "may_import": scope_for(request.user).is_la_admin}
 
 
 def _figures(series, points) -> dict:

@@ -242,6 +242,14 @@ def links_of(school: School) -> list[Link]:
     return sorted(links, key=lambda link: (link.established_on or date.min, link.urn))
 
 
+def openable(user, links: list[Link]) -> list[tuple[Link, bool]]:
+    """Each link with whether `user` may open the other school's pages: one the register holds and their roles let them
+    see. One query, none where the register holds none of them."""
+    held = [link.urn for link in links if link.held]
+    visible = set(School.objects.visible_to(user).filter(urn__in=held).values_list("urn", flat=True)) if held else set()
+    return [(link, link.urn in visible) for link in links]
+
+
 @dataclass(frozen=True)
 class SuccessorNotice:
     """GIAS's links name successors that the register's own entry for the school does not reflect."""

@@ -26,7 +26,7 @@ from .models import (
     School,
     SchoolStatus,
 )
-from .presenters import SORTS, STATUSES, SchoolFilters, links_of, own_schools_hint, state_funded, successor_notice
+from .presenters import SORTS, STATUSES, SchoolFilters, links_of, openable, own_schools_hint, state_funded, successor_notice
 
 PAGE_SIZE = 50
 
@@ -74,14 +74,11 @@ def visible_school(request, urn) -> School:
 def school_detail(request, urn):
     school = visible_school(request, urn)
     links = links_of(school)
-    visible = set(
-        School.objects.visible_to(request.user).filter(urn__in=[link.urn for link in links if link.held]).values_list("urn", flat=True)
-    )
     memberships = GroupMembership.objects.filter(school=school).select_related("group").order_by("left_on", "-joined_on")
     latest = latest_for_schools([school]).get(school.pk)
     context = {
         "school": school,
-        "links": [(link, link.urn in visible) for link in links],
+        "links": openable(request.user, links),
         "successor_notice": successor_notice(school, links),
         "memberships": memberships,
         "events": school.events.select_related("import_run")[:20],
