@@ -3,12 +3,12 @@ checks that refuse a file whose URNs, dates or words cannot be right, or that gi
 naming the first row and column at fault. Plain polars, no Django.
 """
 
-import re
 from collections.abc import Callable
 from datetime import date
 
 import polars as pl
 
+from imports.refusals import not_a_date
 from imports.registry import ImportRefused
 
 from .ofsted_words import ALLOWED, GRADED_AREAS, REPORT_CARD_AREAS, STORED
@@ -35,18 +35,16 @@ def parse_date(text: str | None, line: int, column: str) -> date | None:
         return None
     parsed = pl.select(dates(pl.lit(text, pl.String))).item()
     if parsed is None:
-        raise ImportRefused(not_a_date(text), row=line, column=column)
+        raise ImportRefused(why_not_a_date(text), row=line, column=column)
     return parsed
 
 
 DAY_FIRST, ISO = r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$", r"^(\d{4})-(\d{2})-(\d{2})$"
 
 
-def not_a_date(text: str) -> str:
-    """Why a cell is not a date: written another way, or written as one but for a day that does not exist ('31/02/2024')."""
-    if re.match(DAY_FIRST, text) or re.match(ISO, text):
-        return f"'{text}' is not a date: there is no such day"
-    return f"'{text}' is not a date (expected dd/mm/yyyy)"
+def why_not_a_date(text: str) -> str:
+    """Why a cell is not a date (imports.refusals.not_a_date), in the shapes dates() reads."""
+    return not_a_date(text, "dd/mm/yyyy", (DAY_FIRST, ISO))
 
 
 def dates(raw: pl.Expr) -> pl.Expr:
@@ -130,7 +128,7 @@ def refusal_checks(names: dict[str, str], columns: dict[str, str], spellings: di
         if field in columns:
             blank = pl.col(columns[field]).fill_null("").str.strip_chars().is_in(list(MISSING))
             parsed = pl.col(f"_{field}")
-            checks.append((columns[field], ~blank & parsed.is_null(), not_a_date))
+            checks.append((columns[field], ~blank & parsed.is_null(), why_not_a_date))
             checks.append((columns[field], (parsed < FIRST_INSPECTION) | (parsed > date.today()), OUTSIDE_INSPECTIONS))
     if "published_on" in columns:
         checks.append((columns["published_on"], pl.col("_published_on") < pl.col("_started_on"), PUBLISHED_BEFORE))

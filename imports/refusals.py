@@ -1,7 +1,10 @@
 """Whose row a refusal is about: the school a file's row gives, named beside the row's number ("row 11 (URN 125315,
-All Hallows Catholic School)"), for the kinds of file whose rows are schools'. Plain polars, no Django."""
+All Hallows Catholic School)"), for the kinds of file whose rows are schools'; and the words of a refusal the kinds of
+file share (a cell that is not a date). Plain polars, no Django."""
 
 import io
+import re
+from collections.abc import Iterable
 from functools import wraps
 
 import polars as pl
@@ -60,3 +63,12 @@ def school_on_row(data: bytes, header: list[str], row: int) -> str | None:
     school = " ".join((given.get(name) or "").split())
     school = "" if school == "NULL" else school  # Ofsted's files write a blank as NULL
     return f"URN {int(number)}, {school}" if school else f"URN {int(number)}"
+
+
+def not_a_date(cell: str, expected: str, shapes: Iterable[str]) -> str:
+    """Why `cell` is not a date: written otherwise than `expected` says ("dd-mm-yyyy"), or in one of the `shapes` (regular
+    expressions) dates are written in but for a day that does not exist ('31-02-2017'), which "expected dd-mm-yyyy" would
+    leave the reader puzzling over."""
+    if any(re.fullmatch(shape, cell.strip()) for shape in shapes):
+        return f"'{cell}' is not a date: there is no such day"
+    return f"'{cell}' is not a date (expected {expected})"

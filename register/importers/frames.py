@@ -11,6 +11,7 @@ from datetime import date
 
 import polars as pl
 
+from imports.refusals import not_a_date
 from imports.registry import ImportRefused, SourceFile
 from imports.sources import utf8_bytes
 
@@ -145,13 +146,9 @@ ISO = ("%Y-%m-%d", "yyyy-mm-dd")
 UNKNOWN_DATES = {date(1900, 1, 1)}  # the date GIAS gives for "not recorded"
 
 
-def not_a_date(cell: str, formats) -> str:
-    """Why `cell` is not a date in any of `formats`: written another way, or written the right way but no such day
-    ('31-02-2017'), which 'expected dd-mm-yyyy' would leave the reader puzzling over."""
-    shapes = [re.sub(r"%[dm]", r"\\d{1,2}", re.sub("%Y", r"\\d{4}", fmt)) for fmt, _ in formats]
-    if any(re.fullmatch(shape, cell.strip()) for shape in shapes):
-        return f"'{cell}' is not a date: there is no such day"
-    return f"'{cell}' is not a date (expected {' or '.join(label for _, label in formats)})"
+def _shape(fmt: str) -> str:
+    """A date format's shape as a regular expression ("%d-%m-%Y": two digits at most, a dash, …), for not_a_date."""
+    return re.sub(r"%[dm]", r"\\d{1,2}", re.sub("%Y", r"\\d{4}", fmt))
 
 
 def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
@@ -162,7 +159,8 @@ def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
     bad = ~blank & parsed.is_null()
     if bad.any():
         row = first_row(bad)
-        raise ImportRefused(not_a_date(raw[row - 2], formats), row=row, column=column)
+        expected = " or ".join(label for _, label in formats)
+        raise ImportRefused(not_a_date(raw[row - 2], expected, [_shape(fmt) for fmt, _ in formats]), row=row, column=column)
     not_recorded = parsed.is_in(list(UNKNOWN_DATES)).fill_null(False)
     return pl.select(pl.when(not_recorded).then(None).otherwise(parsed)).to_series().alias(column)
 
