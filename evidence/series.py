@@ -63,8 +63,19 @@ MISSING_MEANS = {
 }
 
 
-def missing_words(series_list: list["Series"]) -> list[tuple[str, str]]:
-    """Each word the figures of `series_list` show in place of a value, with what it means (MISSING_MEANS)."""
+# What "no data" means where a year table shows it, on a school's page and on an authority's: no figure is held at all.
+NO_DATA_MEANS = {
+    True: "no imported file gives a figure for that year: the school may not have been open or had no pupils the measure"
+    " counts, that year's file may not have been imported, or it gives none for the authority or England; a year DfE"
+    " published nothing for says so in its row",
+    False: "no imported file gives a figure for that year: that year's file may not have been imported, or it gives none"
+    " for the authority or England; a year DfE published nothing for says so in its row",
+}
+
+
+def missing_words(series_list: list["Series"], school_column: bool = True) -> list[tuple[str, str]]:
+    """Each word the figures of `series_list` show in place of a value, with what it means (MISSING_MEANS), and "no
+    data" where a year table shows it (`school_column`: whether the tables show the school's figures)."""
     found = {
         point.status
         for s in series_list
@@ -72,7 +83,10 @@ def missing_words(series_list: list["Series"]) -> list[tuple[str, str]]:
         for point in points.values()
         if point.value is None
     }
-    return [(Status(status).label.lower(), means) for status, means in MISSING_MEANS.items() if status in found]
+    words = [(Status(status).label.lower(), means) for status, means in MISSING_MEANS.items() if status in found]
+    if any(s.shows_no_data(school_column) for s in series_list):
+        words.append((display(None, None), NO_DATA_MEANS[school_column]))
+    return words
 
 
 NOT_COMPARED = "not compared"
@@ -166,6 +180,18 @@ class Series:
 
     def text(self, point):
         return display(point, self.measure)
+
+    def shows_no_data(self, school_column: bool = True) -> bool:
+        """Whether a table of every year shows "no data" in a cell: the school's (`school_column`), the authority's or
+        England's."""
+        missing = display(None, self.measure)
+        for year in self.years:
+            texts = [*self.la_texts(year), *self.england_texts(year)]
+            if school_column:
+                texts.append(self.text(self.school.get(year)))
+            if any(text.startswith(missing) for text in texts):
+                return True
+        return False
 
     def removal_note(self, year: int) -> str:
         """Why the school has no figure for a year it had one: the corrected file that no longer gives it."""

@@ -439,7 +439,7 @@ def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
         "report_card_scale": REPORT_CARD_COLUMNS,
         "trends": trends,
         "without_figure": without_authority_figure(authority.code, series_list),
-        "missing_words": missing_words(series_list),
+        "missing_words": missing_words(series_list, school_column=False),
         "ethnicity": ethnic_groups(authority.code),
         "display": display,
     }

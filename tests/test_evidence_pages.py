@@ -1183,3 +1183,20 @@ def test_each_box_that_scrolls_sideways_on_the_results_and_import_pages_is_named
         assert heard_twice(html) == [] and f">{named_by_heading}</caption>" not in html, path
         charts += len(titles)
     assert charts  # the results draw charts: each box that holds one was checked
+
+
+def test_results_pages_say_what_no_data_means_where_a_table_shows_it(client, surrey):
+    """Grayswood Church of England (Aided) Primary School (125245) is in KS2's 2018/19 table but not in 2016/17's, so
+    its Key stage 2 table reads "no data" for 2016/17; the page says what that means. The authority's page shows no such
+    cell (test_results_pages_say_what_each_word_shown_in_place_of_a_figure_means) until a figure of its own is gone."""
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[125245])).content.decode()
+    years = {cells[0]: cells[1] for cells in table_rows(section(html, "ks2_rwm_expected"))[1:]}
+    assert years["2016/17"] == "no data"
+    page = text(client.get(reverse("evidence:school-results", args=[125245])))
+    words = page[page.index("Why some figures are shown as words") : page.index("A missing figure is never shown or counted as zero")]
+    assert "no data : no imported file gives a figure for that year: the school may not have been open" in words
+    AreaObservation.objects.filter(area=Area.LA, la_code=936, measure__code="ks2_rwm_expected", year=2017).delete()
+    page = text(client.get(reverse("evidence:authority-results", args=[936])))
+    words = page[page.index("Why some figures are shown as words") : page.index("A missing figure is never shown or counted as zero")]
+    assert "no data : no imported file gives a figure for that year: that year" in words
