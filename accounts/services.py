@@ -38,14 +38,14 @@ def check_target(role: Role, target) -> None:
     if not isinstance(target, expected):
         kind = ROLE_SCOPE[Role(role)].label.lower()
         raise ValidationError(f"{Role(role).label} is a role for a {kind}, not for {target}.")
-    if refusal := closed_school_refusal(target):
-        raise ValidationError(refusal)
+    if closed := closed_school(target):
+        raise ValidationError(f"{closed}. A role may be given only at a school that is open or proposed to open.")
 
 
-def closed_school_refusal(target) -> str:
-    """Why no role may be given at `target`, if it is a school that has closed (nothing otherwise): a role at a school
-    is for one that is open or proposed to open. The words name the successors GIAS links it to that the register
-    holds, one of which the role may have been meant for."""
+def closed_school(target) -> str:
+    """That `target` is a school that has closed, if it is (nothing otherwise), where no role may be given: a role at a
+    school is for one that is open or proposed to open. The words name the successors GIAS links it to that the
+    register holds, one of which the role may have been meant for."""
     from register.models import School, SchoolStatus
 
     if not isinstance(target, School) or target.status != SchoolStatus.CLOSED:
@@ -54,7 +54,13 @@ def closed_school_refusal(target) -> str:
     successors = [str(school) for school in target.registered_successors()]
     if successors:
         closed += f"; its successor{'s are' if len(successors) > 1 else ' is'} {listed(successors)}"
-    return f"{target} {closed}. Enter the URN of a school that is open or proposed to open"
+    return f"{target} {closed}"
+
+
+def closed_school_refusal(target) -> str:
+    """closed_school's words, with what to do on a form that asks for a school's URN."""
+    closed = closed_school(target)
+    return f"{closed}. Enter the URN of a school that is open or proposed to open" if closed else ""
 
 
 @dataclass(frozen=True)

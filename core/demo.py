@@ -120,7 +120,7 @@ def create_demo_users(authority_code: int = DEMO_LA) -> list[tuple[str, str, str
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email, password, full_name=DEMO_NAMES[role])
-            record(AuditAction.CREATE, obj=user, detail_reason="demo account")
+            record(AuditAction.CREATE, obj=user, reason="demo account")
         else:
             user.set_password(password)
             user.save(update_fields=["password"])

@@ -100,6 +100,15 @@ def test_load_demo_grants_its_accounts_roles_as_the_user_pages_do_and_the_audit_
     entries = entry_words(client.get("/audit/", {"action": AuditAction.GRANT}).content.decode(), AuditAction.GRANT)
     said = f"| Command line | Granted role | Role: Headteacher — {head.school} to: headteacher@demo.commonground.example |"
     assert len([entry for entry in entries if said in entry]) == 1
+    # A demo account is made before it holds a role, so its making lies in no authority: a service administrator reads it.
+    from .factories import UserFactory
+
+    sign_in(client, UserFactory(is_superuser=True))
+    created = entry_words(client.get("/audit/", {"action": AuditAction.CREATE}).content.decode(), AuditAction.CREATE)
+    from core.demo import DEMO_NAMES
+
+    said = f"| Command line | Created | User: {DEMO_NAMES[Role.HEADTEACHER]} reason: demo account |"
+    assert len([entry for entry in created if said in entry]) == 1, created
     # Loading it again grants nothing again.
     call_command("load_demo", stdout=StringIO())
     assert AuditEvent.objects.filter(action=AuditAction.GRANT).count() == events.count() == granted.count()
@@ -129,4 +138,6 @@ def test_load_demo_stops_where_the_accounts_service_refuses_a_demo_account_its_r
     assert str(refused.value).startswith(
         f"The demo account headteacher@demo.commonground.example cannot be given the role Headteacher for {school}: {school} closed on"
     )
+    # A command's refusal says what the rule is, not what to enter on a form.
+    assert str(refused.value).endswith("A role may be given only at a school that is open or proposed to open.")
     assert not User.objects.exists() and not RoleAssignment.objects.exists()
