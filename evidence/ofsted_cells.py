@@ -13,8 +13,8 @@ from imports.registry import ImportRefused
 
 from .ofsted_words import ALLOWED, GRADED_AREAS, REPORT_CARD_AREAS, STORED
 
-MISSING = {"", "NULL", "null"}
-NOT_EVALUATED_TEXTS = [*MISSING, "9"]  # what an area of an inspection says when it was not evaluated
+MISSING = ("", "null")  # a cell that gives nothing: blank, or NULL in any case (compared in lower case)
+NOT_EVALUATED_CODE = "9"  # what an area of an inspection says, besides nothing, when it was not evaluated
 DATE_FIELDS = ("started_on", "ended_on", "published_on", "oeif_started_on", "ungraded_on")
 # Ofsted's first school inspections were in September 1993; a date before, or after today, is a slip.
 FIRST_INSPECTION = date(1993, 9, 1)
@@ -31,7 +31,7 @@ CHECKED = {
 def parse_date(text: str | None, line: int, column: str) -> date | None:
     """One date as the files give it (dd/mm/yyyy, or yyyy-mm-dd); None when blank; refused otherwise."""
     text = (text or "").strip()
-    if text in MISSING:
+    if text.lower() in MISSING:
         return None
     parsed = pl.select(dates(pl.lit(text, pl.String))).item()
     if parsed is None:
@@ -62,7 +62,12 @@ def words(raw: pl.Expr) -> pl.Expr:
     """As published, trimmed, runs of spaces made one; blank, NULL and null as ''."""
     text = raw.str.strip_chars().fill_null("")
     text = pl.when(text.str.contains("  ", literal=True)).then(text.str.replace_all(r"\s{2,}", " ")).otherwise(text)
-    return pl.when(text.is_in(list(MISSING))).then(pl.lit("")).otherwise(text)
+    return pl.when(says_nothing(text)).then(pl.lit("")).otherwise(text)
+
+
+def says_nothing(raw: pl.Expr, *also: str) -> pl.Expr:
+    """Whether a cell gives nothing: blank, or NULL in any case and spacing; or is any of `also` (in lower case)."""
+    return raw.str.strip_chars().str.to_lowercase().fill_null("").is_in([*MISSING, *also])
 
 
 def each_text(frame: pl.DataFrame, columns: list[str], cells: Callable[[pl.Expr], pl.Expr]) -> list[pl.Expr]:
@@ -126,7 +131,7 @@ def refusal_checks(names: dict[str, str], columns: dict[str, str], spellings: di
     checks = [(columns["urn"], ~pl.col(columns["urn"]).fill_null("").str.strip_chars().str.contains(r"^[0-9]+$"), "'{}' is not a URN")]
     for field in DATE_FIELDS:
         if field in columns:
-            blank = pl.col(columns[field]).fill_null("").str.strip_chars().is_in(list(MISSING))
+            blank = says_nothing(pl.col(columns[field]))
             parsed = pl.col(f"_{field}")
             checks.append((columns[field], ~blank & parsed.is_null(), why_not_a_date))
             checks.append((columns[field], (parsed < FIRST_INSPECTION) | (parsed > date.today()), OUTSIDE_INSPECTIONS))
@@ -137,18 +142,14 @@ def refusal_checks(names: dict[str, str], columns: dict[str, str], spellings: di
     if "started_on" in columns:
         # A row that evaluates something but says not when: the inspection cannot be placed in the school's history.
         areas = [names[k] for k in REPORT_CARD_AREAS if k in names]
-        evaluated = (
-            pl.any_horizontal([~pl.col(c).str.strip_chars().fill_null("").is_in(NOT_EVALUATED_TEXTS) for c in areas])
-            if areas
-            else pl.lit(False)
-        )
+        evaluated = pl.any_horizontal([~says_nothing(pl.col(c), NOT_EVALUATED_CODE) for c in areas]) if areas else pl.lit(False)
         checks.append(
             (columns["started_on"], pl.col("_started_on").is_null() & evaluated, "the row gives evaluations but no inspection start date")
         )
     if "oeif_urn" in columns:
         # Trimmed, as words() gives it: whether it is blank, NULL or all digits does not depend on its runs of spaces.
         oeif_urn = pl.col(columns["oeif_urn"]).str.strip_chars().fill_null("")
-        bad = pl.col("_oeif_started_on").is_not_null() & ~oeif_urn.is_in(list(MISSING)) & ~oeif_urn.str.contains(r"^[0-9]+$")
+        bad = pl.col("_oeif_started_on").is_not_null() & ~says_nothing(oeif_urn) & ~oeif_urn.str.contains(r"^[0-9]+$")
         checks.append((columns["oeif_urn"], bad, "'{}' is not a URN"))
     for column, (kind, spelt) in spellings.items():
         unknown = [text for text, ofsteds in spelt.items() if ofsteds is None]
@@ -194,4 +195,4 @@ def _undated_grades(names: dict[str, str], columns: dict[str, str]) -> list[tupl
 
 def _gives_words(column: str, *nothing: str) -> pl.Expr:
     """Whether a row's cell says something: not blank, NULL or 9 (nor any of `nothing`, in lower case)."""
-    return ~pl.col(column).str.strip_chars().str.to_lowercase().fill_null("").is_in(["", "null", "9", *nothing])
+    return ~says_nothing(pl.col(column), NOT_EVALUATED_CODE, *nothing)

@@ -5,7 +5,7 @@ with the fields and areas the row gives for it (`given`) apart from what the rec
 
 import polars as pl
 
-from .ofsted_cells import NOT_EVALUATED_TEXTS, as_json, each_text, json_object, json_pair, words
+from .ofsted_cells import NOT_EVALUATED_CODE, as_json, each_text, json_object, json_pair, says_nothing, words
 from .ofsted_words import GRADE_OF_WORDS, NOT_EVALUATED
 
 GRADED, UNGRADED, REPORT_CARD = "graded", "ungraded", "report_card"
@@ -82,14 +82,13 @@ def _report_cards(frame: pl.DataFrame, areas: dict[str, str]) -> pl.DataFrame:
     hundred or so, and worked out once for each: whether it evaluates any area (`_given`), whether any says 9 (`_nine`),
     and the report card's judgements as JSON (`_judgements`)."""
     cells = {label: pl.col(column).str.strip_chars().fill_null("") for label, column in areas.items()}
-    judgements = {
-        label: pl.when(cell.is_in(NOT_EVALUATED_TEXTS)).then(pl.lit(NOT_EVALUATED)).otherwise(words(cell)) for label, cell in cells.items()
-    }
+    not_evaluated = {label: says_nothing(cell, NOT_EVALUATED_CODE) for label, cell in cells.items()}
+    judgements = {label: pl.when(not_evaluated[label]).then(pl.lit(NOT_EVALUATED)).otherwise(words(cell)) for label, cell in cells.items()}
     return (
         frame.select(list(areas.values()))
         .unique()
         .with_columns(
-            pl.any_horizontal([~cell.is_in(NOT_EVALUATED_TEXTS) for cell in cells.values()]).alias("_given"),
+            pl.any_horizontal([~nothing for nothing in not_evaluated.values()]).alias("_given"),
             pl.any_horizontal([cell == "9" for cell in cells.values()]).alias("_nine"),
             as_json(judgements).alias("_judgements"),
         )

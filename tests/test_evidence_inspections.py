@@ -713,3 +713,20 @@ def test_the_timeline_gives_an_ungraded_outcome_in_plain_words(surrey, client):
     assert "Outcome: Remains good, with concerns</p>" in html
     assert f"Inspectors found evidence the school may no longer be good, {FULL_NEXT}</p>" in html
     assert "S5 Next" not in html and "School remains Good" not in html
+
+
+@pytest.mark.parametrize("spelling", ["Null", "nULL", " null "])
+def test_an_area_reading_null_in_any_case_is_not_evaluated_as_null_is(surrey, spelling):
+    """Ofsted writes NULL for an area it did not evaluate; the same word in other case or spacing means the same, for
+    the check that an evaluated row gives its date, as for what is stored."""
+    row = latest_row(125028, "Prior Heath", **{**REPORT_CARD, "Inclusion": spelling})
+    run = import_file(latest_file([row]), file_name="latest.csv")
+    assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    as_null = Inspection.objects.get(school__urn=125028, framework=Framework.REPORT_CARD).judgements
+    row = latest_row(125028, "Prior Heath", **{**REPORT_CARD, "Inclusion": "NULL"})
+    assert import_file(latest_file([row]), file_name="latest.csv").outcome == ImportOutcome.UNCHANGED
+    assert Inspection.objects.get(school__urn=125028, framework=Framework.REPORT_CARD).judgements == as_null
+    # A row whose every area is not evaluated, and which gives no start date, is not refused for lacking one.
+    nothing = dict.fromkeys(list(REPORT_CARD)[list(REPORT_CARD).index("Safeguarding standards") :], spelling)
+    row = latest_row(125037, "Grange", **{**REPORT_CARD, **nothing, "Inspection start date": "NULL"})
+    assert import_file(latest_file([row]), file_name="latest2.csv").outcome != ImportOutcome.REFUSED
