@@ -7,6 +7,7 @@ import's transaction and returns what it counted. A loader refuses a bad file by
 runs in one transaction.
 """
 
+import re
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -79,6 +80,16 @@ class Remedy(StrEnum):
     ANOTHER = "another"  # nothing in the file is to be corrected: the reason says what to import, or do, instead
 
 
+# A control character (other than a tab or line end) in a file's cell: shown as its code, since it cannot be seen, and
+# PostgreSQL cannot store NUL in text at all.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def visible(text: str) -> str:
+    """`text` with each control character written as its code ('\\x00'), to be read, and stored, as words about a file."""
+    return CONTROL_CHARACTER.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
 class ImportRefused(Exception):
     """A file that cannot be imported. The message says why; row and column say where, and `school` whose row it is
     ("URN 125315, All Hallows Catholic School"), where the loader can tell; `remedy`, what is to be done about it.
@@ -111,7 +122,7 @@ class ImportRefused(Exception):
             where.append(f"row {self.row}" + (f" ({self.school})" if self.school else ""))
         if self.column:
             where.append(f"column '{self.column}'")
-        return (", ".join(where) + ": " if where else "") + self.reason
+        return visible((", ".join(where) + ": " if where else "") + self.reason)
 
 
 @dataclass(frozen=True)

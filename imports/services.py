@@ -16,7 +16,7 @@ from register.models import LocalAuthority
 
 from .forms import delete_upload
 from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
-from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, Remedy, SourceFile, detect
+from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, Remedy, SourceFile, detect, visible
 from .signals import file_loaded
 from .sources import read_source
 from .summary import describe
@@ -286,6 +286,7 @@ def stopped(run: ImportRun, why: str, user=None, *, noticed=False) -> bool:
     """Mark a queued or running import failed, for a reason other than what the file holds (an error in the import, its
     worker stopped, the queue could not be reached), unless it has ended meanwhile. An import is one transaction: none
     of the file was kept. `noticed`: the service found it so itself, and the audit log says so (not "Command line")."""
+    why = visible(why)
     message = (
         f"{run.file_name}: {why}. Nothing was imported from this file: an import is all or nothing. Import it again; "
         "if this happens again, tell your service administrator."

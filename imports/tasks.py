@@ -1,11 +1,16 @@
 """The background job that imports an uploaded file."""
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from .forms import KIND_GIVEN_BY, delete_upload
 from .models import ImportOutcome, ImportRun
+from .registry import visible
 from .services import import_file, stopped
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -29,7 +34,12 @@ def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None 
         )
     except Exception as error:
         stopped(run, f"the import stopped with an error before it finished ({error})", user)
-        raise
+        if visible(str(error)) == str(error):
+            raise
+        # Its words quote a file's control character (a NUL byte, say), which the queue could not store as the job's
+        # outcome in PostgreSQL, and its worker would stop: the log keeps the error whole, the queue its words made visible.
+        logger.exception("Import %s stopped with an error", run.pk)
+        raise RuntimeError(visible(str(error))) from None
     finally:
         # The import keeps the file's name and checksum, and its figures if it was taken; the upload itself, perhaps
         # the wrong file sent by mistake, is not kept. A file from anywhere else is left where it is.

@@ -285,6 +285,20 @@ class TestMixedEncodings:
         assert School.objects.get(urn=int(rows[2][0])).name == rows[2][name]
 
 
+class TestControlCharacters:
+    """A file with a line of NUL bytes was refused for the right reason, but the reason, holding the NULs, could not be
+    stored in PostgreSQL: the run failed with a database error, and the import worker stopped."""
+
+    def test_a_cell_of_nul_bytes_is_refused_and_said_as_escapes(self, surrey, tmp_path):
+        path = tmp_path / ABSENCE.name
+        path.write_bytes(ABSENCE.read_bytes().rstrip(b"\r\n") + b"\n202,2000,\x00\x00137\x01,4.3,11\n")
+        before = everything()
+        run = refused(path)
+        assert "row 21219, column 'URN': '\\x00\\x00137\\x01' is not a URN" in run.message, run.message
+        assert "\x00" not in run.message and "\x01" not in run.message
+        assert everything() == before
+
+
 class TestBlankUrn:
     """A school's row with its URN blank said "'None' is neither a number nor a known code"."""
 

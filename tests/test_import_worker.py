@@ -211,3 +211,22 @@ def test_a_run_found_stopped_has_its_upload_deleted(client, world, settings, tmp
     run.refresh_from_db()
     assert run.outcome == ImportOutcome.FAILED and "the command or the background worker running it may have been stopped" in run.message
     assert not any(settings.UPLOAD_DIR.iterdir())
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_an_error_naming_a_control_character_leaves_the_database_worker_running(emptied_audit_log, monkeypatch):
+    """An error's words holding a file's NUL byte could be stored neither as the run's reason nor as the job's
+    outcome in PostgreSQL, which holds no NUL in text: the worker stopped, and every later upload waited for it."""
+
+    def damaged(*args, **kwargs):
+        raise ValueError("could not parse '\x00\x00137' as a number")
+
+    monkeypatch.setattr("imports.tasks.import_file", damaged)
+    run = ImportRun.objects.create(file_name=GIAS_2021.name, checksum="", outcome=ImportOutcome.QUEUED)
+    result = run_import.enqueue(run.pk, str(GIAS_2021), [936], None)
+    call_command("db_worker", "--batch", "--interval", "0", stdout=io.StringIO(), stderr=io.StringIO())
+    run.refresh_from_db()
+    assert run.outcome == ImportOutcome.FAILED
+    assert "(could not parse '\\x00\\x00137' as a number)" in run.message, run.message
+    result.refresh()
+    assert result.status == "FAILED"
