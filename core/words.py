@@ -8,6 +8,15 @@ def listed(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def a_or_an(words: str) -> str:
+    """'a Key stage 2 file', 'an Ofsted file', 'an LA file': by the first word's sound, an initialism's by its letter's name."""
+    first = words.split()[0] if words.strip() else ""
+    initialism = len(first) > 1 and first.isupper()
+    vowel = first[:1] in ("A", "E", "I", "O", "U", "a", "e", "i", "o", "u")
+    sounds_vowel = vowel or (initialism and first[0] in "FHLMNRSX")
+    return f"{'an' if sounds_vowel else 'a'} {words}"
+
+
 def duration(seconds: float) -> str:
     """A length of time as people say it: 'an hour', '8 hours', '90 minutes', 'a minute', '30 seconds'."""
     if seconds < 60:

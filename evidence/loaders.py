@@ -10,7 +10,7 @@ import polars as pl
 from django.db.models import F, OuterRef, Q, Subquery
 
 from imports.refusals import naming_the_school
-from imports.registry import ChangeList, ImportKind, ImportRefused, register_kind
+from imports.registry import ChangeList, Columns, ImportKind, ImportRefused, register_kind
 from register.models import LocalAuthority
 
 from . import catalogue, ofsted, readers
@@ -44,10 +44,6 @@ def naming_the_file(load):
             raise
 
     return wrapper
-
-
-def _has(header, *names) -> bool:
-    return set(names) <= set(header)
 
 
 def figure_changes(run, authority_ids) -> ChangeList:
@@ -179,7 +175,7 @@ KINDS = (
     ImportKind(
         "ks2_final",
         "Key stage 2 performance tables",
-        lambda h: _has(h, "RECTYPE", "URN", "PTRWM_EXP", "TELIG"),
+        Columns(("RECTYPE", "URN", "PTRWM_EXP", "TELIG")),
         figures_loader(
             KS2_RELEASES, catalogue.KS2_COLUMNS, lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS2_RECTYPES)
         ),
@@ -190,7 +186,7 @@ KINDS = (
     ImportKind(
         "ks4_final",
         "Key stage 4 performance tables",
-        lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "TOTATT8"),
+        Columns(("RECTYPE", "URN", "ATT8SCR", "TOTATT8")),
         figures_loader(
             KS4_RELEASES, catalogue.KS4_COLUMNS, lambda d, n, layout: readers.read_performance_table(d, n, layout, readers.KS4_RECTYPES)
         ),
@@ -201,7 +197,7 @@ KINDS = (
     ImportKind(
         "ks4_provisional",
         "Key stage 4 headline measures (provisional)",
-        lambda h: _has(h, "RECTYPE", "URN", "ATT8SCR", "P8_BANDING") and "TOTATT8" not in h,
+        Columns(("RECTYPE", "URN", "ATT8SCR", "P8_BANDING"), without=("TOTATT8",)),
         figures_loader(
             KS4_HEADLINE_RELEASES,
             catalogue.KS4_COLUMNS,
@@ -214,7 +210,7 @@ KINDS = (
     ImportKind(
         "ks4_school_information",
         "Key stage 4 information about schools (explore education statistics)",
-        lambda h: _has(h, "time_period", "school_urn", "old_la_code") and bool({"p8_banding", "progress8_banding"} & set(h)),
+        Columns(("time_period", "school_urn", "old_la_code"), any_of=("p8_banding", "progress8_banding")),
         figures_loader(
             KS4_INFO_RELEASES,
             catalogue.KS4_EES_COLUMNS,
@@ -232,7 +228,7 @@ KINDS = (
     ImportKind(
         "school_census",
         "School census, school level (January)",
-        lambda h: _has(h, "time_period", "urn", "old_la_code", "headcount of pupils"),
+        Columns(("time_period", "urn", "old_la_code", "headcount of pupils")),
         figures_loader(
             Source.CENSUS_SPC,
             catalogue.CENSUS_SPC_COLUMNS,
@@ -245,7 +241,7 @@ KINDS = (
     ImportKind(
         "census_summary",
         "School census summary (performance tables)",
-        lambda h: _has(h, "URN", "LA", "NOR", "PNUMFSMEVER"),
+        Columns(("URN", "LA", "NOR", "PNUMFSMEVER")),
         figures_loader(
             Source.CENSUS_SUMMARY,
             catalogue.CENSUS_SUMMARY_COLUMNS,
@@ -258,7 +254,7 @@ KINDS = (
     ImportKind(
         "pupil_absence",
         "Pupil absence (performance tables)",
-        lambda h: _has(h, "URN", "LA", "PERCTOT", "PPERSABS10"),
+        Columns(("URN", "LA", "PERCTOT", "PPERSABS10")),
         # The year is the name's: the 2018/19 tables' file holds 2018/19's absence (its England rows, primary 4.0%
         # and special 10.1%, are DfE's published 2018/19 rates; 2017/18's were 4.2% and 10.2%).
         figures_loader(Source.ABSENCE, catalogue.ABSENCE_COLUMNS, readers.read_keyed_schools),

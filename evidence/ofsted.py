@@ -23,7 +23,7 @@ import re
 
 import polars as pl
 
-from imports.registry import ImportRefused
+from imports.registry import Columns, ImportRefused
 
 from .ofsted_cells import DATE_FIELDS, dates, each_text, refusal_checks, refuse_first, spellings_of, words
 from .ofsted_merge import one_per_inspection
@@ -59,20 +59,13 @@ TEXT_FIELDS = ("inspection_number", "inspection_type", "category_of_concern", "r
 TEXT_FIELDS += ("oeif_urn", "ungraded_outcome")
 
 
-def is_all_inspections(header: list[str]) -> bool:
-    keys = {key(h) for h in header}
-    return {
-        "urn",
-        "inspectionnumber",
-        "inspectionstartdate",
-        "inclusion",
-        "leadershipandgovernance",
-    } <= keys and "latestoeifoveralleffectiveness" not in keys
-
-
-def is_latest_inspections(header: list[str]) -> bool:
-    keys = {key(h) for h in header}
-    return {"urn", "inspectionstartdate", "latestoeifoveralleffectiveness"} <= keys
+# The header tests of the two layouts, by the columns that identify each (compared by key()).
+is_all_inspections = Columns(
+    ("URN", "Inspection number", "Inspection start date", "Inclusion", "Leadership and governance"),
+    without=("Latest OEIF overall effectiveness",),
+    key=key,
+)
+is_latest_inspections = Columns(("URN", "Inspection start date", "Latest OEIF overall effectiveness"), key=key)
 
 
 def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:

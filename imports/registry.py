@@ -134,6 +134,47 @@ class ChangeList:
     rows: object
 
 
+def _as_written(name: str) -> str:
+    return name
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A header test by the columns that identify a kind of file: every one of `names`, at least one of `any_of` (if
+    given), none of `without`, each compared by `key` (Ofsted's files: case and spacing aside). Where a header fails
+    it, `lacking` says which of them it lacks, so that a file with one renamed is refused naming it."""
+
+    names: tuple[str, ...]
+    any_of: tuple[str, ...] = ()
+    without: tuple[str, ...] = ()
+    key: Callable[[str], str] = _as_written
+
+    def __call__(self, header: list[str]) -> bool:
+        have = {self.key(name) for name in header}
+        return not self.lacking(header) and not any(self.key(name) in have for name in self.without)
+
+    def lacking(self, header: list[str]) -> list[str]:
+        """The identifying columns the header does not have, quoted; for `any_of`, all of them said as one: "'a' or 'b'".
+        (Which of the header's names was meant for one is not guessed: DfE's files hold many alike, PTRWM_EXP beside
+        PTRWM_EXP_M.)"""
+        have = {self.key(name) for name in header}
+        missing = [f"'{name}'" for name in self.names if self.key(name) not in have]
+        if self.any_of and not any(self.key(name) in have for name in self.any_of):
+            missing.append(" or ".join(f"'{name}'" for name in self.any_of))
+        return missing
+
+    def nearly(self, header: list[str]) -> list[str]:
+        """What the header lacks, where it is nearly of this kind: it has none of `without`, and lacks one identifying
+        column of four or more, or two of six or more (two it has, a URN and a date, say, would be no sign). Empty
+        otherwise."""
+        have = {self.key(name) for name in header}
+        if any(self.key(name) in have for name in self.without):
+            return []
+        missing = self.lacking(header)
+        wanted = len(self.names) + bool(self.any_of)
+        return missing if (len(missing) == 1 and wanted >= 4) or (len(missing) == 2 and wanted >= 6) else []
+
+
 @dataclass(frozen=True)
 class ImportKind:
     code: str  # e.g. "gias_establishments"
@@ -174,3 +215,15 @@ def register_kind(kind: ImportKind) -> ImportKind:
 def detect(header: list[str]) -> list[ImportKind]:
     """Every kind whose header test passes (a well-formed file matches exactly one)."""
     return [kind for kind in KINDS.values() if kind.matches(header)]
+
+
+def nearest(header: list[str]) -> tuple[list[ImportKind], list[str]]:
+    """For a header no kind's test passes: the kinds it is nearly of (Columns.nearly), lacking the fewest of their
+    identifying columns, and what those are, where they lack the same; ([], []) where none is near."""
+    near = [(kind, kind.matches.nearly(header)) for kind in KINDS.values() if isinstance(kind.matches, Columns)]
+    near = [(kind, missing) for kind, missing in near if missing]
+    fewest = min((len(missing) for _, missing in near), default=0)
+    near = [(kind, missing) for kind, missing in near if len(missing) == fewest]
+    if not near or any(missing != near[0][1] for _, missing in near):
+        return [], []
+    return [kind for kind, _ in near], near[0][1]

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from audit.models import SERVICE, AuditAction
 from audit.services import record
-from core.words import duration, listed
+from core.words import a_or_an, duration, listed
 from register.models import LocalAuthority
 
 from .forms import delete_upload
 from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
-from .registry import KINDS, Counts, ImportContext, ImportKind, ImportRefused, Remedy, SourceFile, detect, visible
+from .registry import KINDS, Columns, Counts, ImportContext, ImportKind, ImportRefused, Remedy, SourceFile, detect, nearest, visible
 from .signals import file_loaded
 from .sources import read_source
 from .summary import describe
@@ -41,6 +41,9 @@ def choose_kind(source: SourceFile, kind: str | None = None, *, kind_given_by: s
     if len(found) == 1:
         return found[0]
     expected = "; ".join(k.label for k in KINDS.values())
+    if not found and (near := nearest(source.header))[0]:
+        kinds, missing = near
+        raise ImportRefused(f"its header is like that of {a_or_an(' or '.join(k.label for k in kinds))} file, but {_lacks(missing)}")
     if not found:
         raise ImportRefused(f"not a file Common Ground recognises; {_header_start(source)}; expected one of: {expected}")
     raise ImportRefused(
@@ -49,16 +52,24 @@ def choose_kind(source: SourceFile, kind: str | None = None, *, kind_given_by: s
     )
 
 
+def _lacks(missing: list[str]) -> str:
+    """ "it has no column 'ATT8SCR', which every such file has: …"."""
+    columns = f"column {missing[0]}" if len(missing) == 1 else f"columns {listed(missing)}"
+    return f"it has no {columns}, which every such file has: correct the header if a column was renamed"
+
+
 def _header_start(source: SourceFile) -> str:
     return "its header starts " + ", ".join(source.header[:5]) + (" …" if len(source.header) > 5 else "")
 
 
 def _not_of_kind_chosen(source: SourceFile, chosen: ImportKind, kind_given_by: str) -> str:
     """Why a file is not of the kind chosen for it, and what kind its header says it is, where it says one."""
-    refusal = f"its header is not that of a {chosen.label} file, the kind chosen with {kind_given_by}"
+    refusal = f"its header is not that of {a_or_an(chosen.label)} file, the kind chosen with {kind_given_by}"
     if found := detect(source.header):
         kinds = " or ".join(kind.label for kind in found)
-        return f"{refusal}, but that of a {kinds} file: import it again choosing that kind, or none"
+        return f"{refusal}, but that of {a_or_an(kinds)} file: import it again choosing that kind, or none"
+    if isinstance(chosen.matches, Columns) and (missing := chosen.matches.lacking(source.header)):
+        return f"{refusal}: {_lacks(missing)}"
     return f"{refusal}; {_header_start(source)}"
 
 

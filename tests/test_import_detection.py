@@ -6,6 +6,7 @@ from imports.services import choose_kind, import_file
 from imports.sources import read_source
 from register.models import School
 
+from .evidence_helpers import KS2, KS4, KS4_INFO_2024, OFSTED_ALL
 from .test_import_demo_files import GIAS_2021, GIAS_2022, GROUP_LINKS, GROUPS, LINKS_2021, LINKS_2025
 
 
@@ -45,6 +46,55 @@ def test_file_nobody_recognises_is_refused_naming_what_was_expected(db, tmp_path
     assert "expected one of: GIAS establishment extract" in run.message
     assert School.objects.count() == 0
     assert ImportRun.objects.get() == run
+
+
+def renamed(path, old: str, new: str) -> bytes:
+    """The file at `path` with one column of its header renamed."""
+    source = read_source(path)
+    assert old in source.header
+    rest = source.data.decode().split("\n", 1)[1]
+    return (",".join(f'"{new if name == old else name}"' for name in source.header) + "\n" + rest).encode()
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "said"),
+    [
+        (KS4[2019], "ATT8SCR", "ATT8SCORE", "like that of a Key stage 4 performance tables file, but it has no column 'ATT8SCR'"),
+        (KS2[2019], "PTRWM_EXP", "PTRWM_EXPECTED", "like that of a Key stage 2 performance tables file, but it has no column 'PTRWM_EXP'"),
+        (
+            KS4_INFO_2024,
+            "p8_banding",
+            "p8_band",
+            "like that of a Key stage 4 information about schools (explore education statistics) file, but it has no column"
+            " 'p8_banding' or 'progress8_banding'",
+        ),
+        (
+            OFSTED_ALL,
+            "Inclusion",
+            "Inclusivity",
+            "like that of an Ofsted: state-funded schools, all inspections year to date file, but it has no column 'Inclusion'",
+        ),
+    ],
+    ids=["ks4", "ks2", "ees", "ofsted"],
+)
+def test_a_file_with_an_identifying_column_renamed_is_refused_naming_it(db, tmp_path, path, old, new, said):
+    """A KS4 table with ATT8SCR renamed was "not a file Common Ground recognises", listing every kind; chosen as KS4,
+    "its header is not that of a Key stage 4 performance tables file". Neither said which column the file lacks."""
+    data = renamed(path, old, new)
+    run = import_file(data, file_name=path.name.removesuffix(".gz"))
+    assert run.outcome == ImportOutcome.REFUSED
+    assert f"its header is {said}, which every such file has: correct the header if a column was renamed" in run.message
+    assert "expected one of" not in run.message
+
+
+def test_a_kind_chosen_that_lacks_an_identifying_column_is_refused_naming_it(db):
+    data = renamed(KS4[2019], "ATT8SCR", "ATT8SCORE")
+    with pytest.raises(ImportRefused) as refused:
+        choose_kind(read_source(data, file_name=KS4[2019].name), "ks4_final")
+    assert str(refused.value) == (
+        "its header is not that of a Key stage 4 performance tables file, the kind chosen with --kind: it has no column"
+        " 'ATT8SCR', which every such file has: correct the header if a column was renamed"
+    )
 
 
 def test_kind_given_overrides_detection(db):

@@ -15,7 +15,7 @@ import polars as pl
 from core.jinja import gov_date
 from imports.bulk import insert_rows, update_rows
 from imports.refusals import naming_the_school
-from imports.registry import Counts, ImportContext
+from imports.registry import Columns, Counts, ImportContext
 from register.models import RegisterEvent, RegisterEventKind, School, SchoolLink
 
 from . import frames
@@ -23,8 +23,7 @@ from . import frames
 FIELDS = ["urn", "linked_urn", "link_type", "linked_name", "established_on"]
 
 
-def matches(header: list[str]) -> bool:
-    return {"URN", "LinkURN", "LinkType"} <= set(header)
+matches = Columns(("URN", "LinkURN", "LinkType"))
 
 
 @naming_the_school
