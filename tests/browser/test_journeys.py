@@ -201,7 +201,9 @@ def long_texts(world):
         kind="complaint",
         severity="medium",
         occurred_on=date(2025, 3, 27),
-        summary="Parent complaint about communication around the change of headteacher.",
+        # With a link pasted whole, a word too long for a small screen's line, which has nowhere to wrap.
+        summary="Parent complaint about communication around the change of headteacher: https://www.example.org/complaints"
+        "/2025/03/27/communication-around-the-change-of-headteacher-at-ash-grange-primary-school-and-the-reply.",
     )
     world.school.import_run = ImportRun.objects.create(
         file_name="surrey-2022-04-20-primary-establishments.csv", kind="gias_establishments", outcome=ImportOutcome.SUCCEEDED
