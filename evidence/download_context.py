@@ -59,9 +59,9 @@ def notes_sheet(rows: list[list]) -> Sheet:
 
 # The results page's outcome tables, one row for each of their cells: the graded inspections' (Outcome, Schools, Of which
 # not yet inspected in their current form), then the report cards' areas (each area by each of its words) and the list
-# below them, each in the page's words.
-OUTCOMES_HEADER = ["Inspection", "Area", "Outcome", "Schools", "Of which not yet inspected in their current form"]
-OUTCOMES_WIDTHS = {"A": 48, "B": 30, "C": 72, "D": 10, "E": 24}
+# below them, each in the page's words; each row with where its table's counts came from (outcomes.counted_from).
+OUTCOMES_HEADER = ["Inspection", "Area", "Outcome", "Schools", "Of which not yet inspected in their current form", "Counted from"]
+OUTCOMES_WIDTHS = {"A": 48, "B": 30, "C": 72, "D": 10, "E": 24, "F": 72}
 OUTCOMES = "Inspection outcomes"  # the sheet's name, and the topic of the notes on its counts
 GRADED = "Latest graded inspection (overall effectiveness)"
 REPORT_CARD = "Report card (from November 2025)"
@@ -70,20 +70,20 @@ REPORT_CARD = "Report card (from November 2025)"
 def outcome_rows(outcomes: Outcomes):
     """A row of OUTCOMES_HEADER for each count the results page gives of the open state-funded schools."""
     for words, n, theirs in outcomes.graded:
-        yield [GRADED, "", words, n, theirs]
+        yield [GRADED, "", words, n, theirs, outcomes.graded_sources]
     cards = outcomes.report_cards
-    yield [REPORT_CARD, "", "Schools with a report card", cards.count, None]
+    yield [REPORT_CARD, "", "Schools with a report card", cards.count, None, cards.sources]
     if not cards.count:
         return
     for area, counts in cards.areas.items():
         for words in REPORT_CARD_COLUMNS:
-            yield [REPORT_CARD, area, words, counts.get(words, 0), None]
+            yield [REPORT_CARD, area, words, counts.get(words, 0), None, cards.sources]
     for words, n in cards.safeguarding.items():
-        yield [REPORT_CARD, "", f"Safeguarding standards {words.lower()}", n, None]
+        yield [REPORT_CARD, "", f"Safeguarding standards {words.lower()}", n, None, cards.sources]
     for words, n in cards.categories.items():
-        yield [REPORT_CARD, "", f"In a category of concern: {words}", n, None]
+        yield [REPORT_CARD, "", f"In a category of concern: {words}", n, None, cards.sources]
     if not cards.categories:
-        yield [REPORT_CARD, "", "In a category of concern", 0, None]
+        yield [REPORT_CARD, "", "In a category of concern", 0, None, cards.sources]
 
 
 def outcome_notes(outcomes: Outcomes) -> list[str]:

@@ -47,6 +47,7 @@ FIELDS = (
     "inspection_type",
     "urn_at_inspection",
     "id",
+    "import_run_id",
 )
 # Two records of one day: GIAS may give its legacy rating the date of a later inspection (a report card, a
 # visit), so Ofsted's own record wins, and of Ofsted's the one that says most (a report card, a grade, a visit).
@@ -69,6 +70,8 @@ class LatestInspection:
     counted_as: str = ""
     # Held under this school's URN, but dated before it opened: the inspection of the institution it replaced.
     before_opening: bool = False
+    source: str = ""  # where the record came from (InspectionSource), and the import that gave it
+    import_run_id: int | None = None
 
     @property
     def framework_label(self) -> str:
@@ -229,5 +232,15 @@ def summarise(
     if (category and not replaced) or safeguarding == "not met":
         colour = "red"
     return LatestInspection(
-        inspection.started_on, inspection.framework, outcome, colour, grade, predecessor, tuple(notes), counted_as, dated_before_opening
+        inspection.started_on,
+        inspection.framework,
+        outcome,
+        colour,
+        grade,
+        predecessor,
+        tuple(notes),
+        counted_as,
+        dated_before_opening,
+        inspection.source,
+        inspection.import_run_id,
     )

@@ -1,24 +1,31 @@
 """An authority's schools by inspection outcome, as its results page counts them and its downloads give them."""
 
 from collections import Counter
+from collections.abc import Iterable
+from datetime import date
 from typing import NamedTuple
 
+from core.jinja import gov_date
+from core.words import listed
+from imports.models import ImportRun
 from register.presenters import state_funded, superseded_count
 
 from .graded import REPLACED_UNHELD, graded_counts
 from .latest import latest_for_schools
-from .models import Framework, Inspection
+from .models import Framework, Inspection, InspectionSource
 from .ofsted_words import NOT_EVALUATED, REPORT_CARD_SCALE, category_words, in_published_order
 
 
 class ReportCardCounts(NamedTuple):
     """The schools whose latest inspection is a report card: how many; area → words → how many say so; how many
-    met the safeguarding standards and did not; and category of concern (in words) → how many were placed in it."""
+    met the safeguarding standards and did not; category of concern (in words) → how many were placed in it; and
+    where the counted inspections came from (counted_from)."""
 
     count: int
     areas: dict[str, dict[str, int]]
     safeguarding: dict[str, int]
     categories: dict[str, int]
+    sources: str = ""
 
 
 class Outcomes(NamedTuple):
@@ -31,6 +38,7 @@ class Outcomes(NamedTuple):
     superseded: int
     report_cards: ReportCardCounts
     before_opening: int
+    graded_sources: str = ""  # where the counted graded inspections came from (counted_from)
 
 
 # How the graded counts count a school not yet inspected in its current form: said above them on the pages, and below
@@ -59,7 +67,27 @@ def authority_outcomes(open_schools) -> Outcomes:
         superseded_count(inspected),
         report_card_counts(inspected),
         sum(inspection.before_opening for inspection in latest.values()),
+        counted_from((i.source, i.import_run_id, i.on) for i in latest.values()),
     )
+
+
+def counted_from(counted: Iterable[tuple[str, int, date]]) -> str:
+    """Where the inspections counted (each as its source, import and start date) came from, import by import, and the
+    latest's date, so that a reader can tell how current the counts are: "Counted from Register (GIAS Ofsted rating):
+    surrey-2022-04-establishments.csv (import 2), 380 schools. The latest inspection counted started on 10 March 2022."
+    Empty where none is counted."""
+    counted = list(counted)
+    if not counted:
+        return ""
+    by_run = Counter((source, run) for source, run, _ in counted)
+    files = dict(ImportRun.objects.filter(pk__in={run for _, run in by_run}).values_list("pk", "file_name"))
+    # Source by source, the import that gave most first; of two alike, the later.
+    by_source: dict[str, list[str]] = {}
+    for (source, run), n in sorted(by_run.items(), key=lambda item: (-item[1], -item[0][1])):
+        by_source.setdefault(source, []).append(f"{files[run]} (import {run}), {n:,} {'school' if n == 1 else 'schools'}")
+    parts = [f"{InspectionSource(source).label}: {listed(files_given)}" for source, files_given in by_source.items()]
+    latest = max(day for _, _, day in counted)
+    return f"Counted from {'; '.join(parts)}. The latest inspection counted started on {gov_date(latest)}."
 
 
 def report_card_counts(schools) -> ReportCardCounts:
@@ -78,6 +106,7 @@ def report_card_counts(schools) -> ReportCardCounts:
         dict(in_published_order(table)),
         {words: safeguarding[words] for words in ("Met", "Not met")},
         dict(sorted(categories.items())),
+        counted_from((i.source, i.import_run_id, i.started_on) for i in latest.values()),
     )
 
 
@@ -86,8 +115,8 @@ def graded_notes(outcomes: Outcomes, may_import: bool = False) -> list[str]:
     schools counted with a category of concern were counted by a predecessor's inspection (the category was its); how
     many by an inspection held as their own but dated before they opened (the predecessor's too); how many replaced a
     school the register lacks, and so are counted apart; how many the register may hold under an old URN. `may_import`:
-    the reader can import files, and is told which would bring the schools in."""
-    notes = []
+    the reader can import files, and is told which would bring the schools in. First, where the counts came from."""
+    notes = [outcomes.graded_sources] if outcomes.graded_sources else []
     categorised = sum(theirs or 0 for words, _, theirs in outcomes.graded if words.startswith("Inadequate:"))
     if categorised:
         one = categorised == 1

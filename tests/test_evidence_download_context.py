@@ -58,20 +58,24 @@ def cells(html: str) -> list[list[str]]:
 
 
 def page_outcomes(client) -> list[list]:
-    """The results page's outcome tables as rows of the outcomes download: (inspection, area, outcome, schools, of which)."""
+    """The results page's outcome tables as rows of the outcomes download: (inspection, area, outcome, schools, of which,
+    counted from)."""
     html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
-    graded = html.split("Open state-funded schools by their latest graded inspection (overall effectiveness)", 1)[1].split("</table>", 1)[0]
-    rows = [[GRADED, "", words, n, theirs] for words, n, theirs in cells(graded.split("<tbody", 1)[1])]
+    graded = html.split("Open state-funded schools by their latest graded inspection (overall effectiveness)", 1)[1]
+    graded_from = markup.unescape(re.search(r'<p class="govuk-body-s">(Counted from .*?)</p>', graded.split("<h3", 1)[0])[1])
+    graded = graded.split("</table>", 1)[0]
+    rows = [[GRADED, "", words, n, theirs, graded_from] for words, n, theirs in cells(graded.split("<tbody", 1)[1])]
     cards = html.split("Report cards (from November 2025)</h3>", 1)[1].split("<h2", 1)[0]
+    cards_from = markup.unescape(re.search(r'<p class="govuk-body-s">(Counted from .*?)</p>', cards)[1])
     count = re.search(r"([\d,]+) open state-funded schools have a report card", cards)[1]
-    rows.append([REPORT_CARD, "", "Schools with a report card", count, ""])
+    rows.append([REPORT_CARD, "", "Schools with a report card", count, "", cards_from])
     table, listed = cards.split("<tbody", 1)[1].split("</table>", 1)
     scale = re.findall(r'<th scope="col"[^>]*>\s*([^<]+?)\s*</th>', cards.split("<thead", 1)[1].split("</thead>", 1)[0])[1:]
     for area, *counts in cells(table):
-        rows += [[REPORT_CARD, area, words, n, ""] for words, n in zip(scale, counts, strict=True)]
+        rows += [[REPORT_CARD, area, words, n, "", cards_from] for words, n in zip(scale, counts, strict=True)]
     for words, n in cells(listed.split("</dl>", 1)[0]):
-        rows.append([REPORT_CARD, "", words, "0" if n == "None" else n, ""])
-    return [[*row[:3], row[3].replace(",", ""), row[4].replace(",", "")] for row in rows]
+        rows.append([REPORT_CARD, "", words, "0" if n == "None" else n, "", cards_from])
+    return [[*row[:3], row[3].replace(",", ""), row[4].replace(",", ""), row[5]] for row in rows]
 
 
 def as_text(row) -> list[str]:
@@ -83,11 +87,18 @@ def test_the_downloads_give_the_inspection_outcomes_the_page_counts(client, offi
     shown = page_outcomes(client)
     # Surrey's open state-funded schools, some by a predecessor's: two of them the 16–19 academies Reigate College and Esher
     # Sixth Form College, by the sixth-form colleges' inspections the register gives them, dated before they opened.
-    assert shown[0] == [GRADED, "", "Outstanding", "95", "21"]
-    assert [REPORT_CARD, "Curriculum and teaching", "Needs attention", "2", ""] in shown
-    assert [REPORT_CARD, "", "Safeguarding standards met", "3", ""] in shown
+    assert shown[0][:5] == [GRADED, "", "Outstanding", "95", "21"]
+    assert [REPORT_CARD, "Curriculum and teaching", "Needs attention", "2", ""] in [row[:5] for row in shown]
+    assert [REPORT_CARD, "", "Safeguarding standards met", "3", ""] in [row[:5] for row in shown]
+    # Where the counts came from, and how current they are: GIAS's ratings in the two extracts; Ofsted's report cards.
+    assert shown[0][5] == (
+        "Counted from Register (GIAS Ofsted rating): surrey-2021-05-establishments.csv (import 1), 286 schools and"
+        " surrey-2022-04-20-primary-establishments.csv (import 2), 85 schools."
+        " The latest inspection counted started on 9 February 2022."
+    )
+    assert shown[-1][5].startswith("Counted from Ofsted: all inspections, year to date: ")
     table = csv_table(client, "authority-outcomes-csv")
-    assert table[0] == ["Inspection", "Area", "Outcome", "Schools", "Of which not yet inspected in their current form"]
+    assert table[0] == ["Inspection", "Area", "Outcome", "Schools", "Of which not yet inspected in their current form", "Counted from"]
     assert table[1:] == shown
     sheet = sheets(client)["Inspection outcomes"]
     assert [as_text(row) for row in sheet[: len(table)]] == table
@@ -102,7 +113,7 @@ def test_the_downloads_give_the_inspection_outcomes_the_page_counts(client, offi
     before = re.search(r"<p class=\"govuk-body-s\">(\d+ schools are counted by an inspection held as their own.*?)</p>", html)[1]
     assert before.startswith("3 schools") and (before,) in [row[:1] for row in sheet]
     assert (
-        sheet[len(table)] == (None,) * 5 and "counted by the latest graded inspection of the school it replaced" in sheet[len(table) + 1][0]
+        sheet[len(table)] == (None,) * 6 and "counted by the latest graded inspection of the school it replaced" in sheet[len(table) + 1][0]
     )
 
 
@@ -130,7 +141,8 @@ def test_the_notes_csv_says_what_the_page_says_with_the_inspection_outcomes(clie
     below = html.split("Open state-funded schools by their latest graded inspection (overall effectiveness)", 1)[1].split("<h3", 1)[0]
     paragraphs = [markup.unescape(words) for words in re.findall(r'<p class="govuk-body-s">(.*?)</p>', below, re.S)]
     assert said == [f"{COUNTED_BY_PREDECESSOR} Report cards have no overall grade.", *paragraphs]
-    assert said[1].startswith("5 of the schools counted as inadequate") and said[2].startswith("3 schools are counted by an inspection")
+    assert said[1].startswith("Counted from Register (GIAS Ofsted rating)")
+    assert said[2].startswith("5 of the schools counted as inadequate") and said[3].startswith("3 schools are counted by an inspection")
     assert (
         "the notes on its figures (how the inspection outcomes are counted, breaks between years in the authority’s, England’s or a school’s"
         in html
@@ -139,7 +151,7 @@ def test_the_notes_csv_says_what_the_page_says_with_the_inspection_outcomes(clie
     assert [as_text(row) for row in book["Notes"]] == notes
     assert [row[0] for row in book["Inspection outcomes"][-len(said) :]] == said
     # The outcomes CSV stays a table of counts.
-    assert all(len(row) == 5 and row[3].isdigit() for row in csv_table(client, "authority-outcomes-csv")[1:])
+    assert all(len(row) == 6 and row[3].isdigit() for row in csv_table(client, "authority-outcomes-csv")[1:])
 
 
 def test_the_xlsx_download_works_out_the_authoritys_and_englands_figures_once(client, officer, monkeypatch):
