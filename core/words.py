@@ -8,6 +8,12 @@ def listed(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def as_sentence(words: str) -> str:
+    """`words` ending with a full stop, unless they end with one already (or with ? ! or …): what a person typed."""
+    words = words.rstrip()
+    return words if words.endswith((".", "?", "!", "…")) else f"{words}."
+
+
 def a_or_an(words: str) -> str:
     """'a Key stage 2 file', 'an Ofsted file', 'an LA file': by the first word's sound, an initialism's by its letter's name."""
     first = words.split()[0] if words.strip() else ""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.jinja import gov_date
+from core.words import as_sentence
 from register.models import RegisterEvent, RegisterEventKind
 
 from .history import direct_predecessors
@@ -42,11 +43,12 @@ class Version:
 
 
 def corrected_line(revision) -> str:
-    return f"Corrected on {gov_date(revision.changed_at)} by {revision.changed_by_name}: {revision.reason}"
+    """'Corrected on D by N: why.', ending with one full stop whether or not the reason as typed ends with one."""
+    return as_sentence(f"Corrected on {gov_date(revision.changed_at)} by {revision.changed_by_name}: {revision.reason}")
 
 
 def correction_of(entry) -> str:
-    """'Corrected on D by N: why' for an entry's latest correction, or "" if it has none (its revisions prefetched)."""
+    """'Corrected on D by N: why.' for an entry's latest correction, or "" if it has none (its revisions prefetched)."""
     revisions = list(entry.revisions.all())
     return corrected_line(revisions[-1]) if revisions else ""
 

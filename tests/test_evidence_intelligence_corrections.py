@@ -348,3 +348,13 @@ def test_the_withdrawal_page_does_not_skip_a_heading_level(client, world, entry)
     assert heading_levels(client.get(withdraw_url(entry)).content.decode())[:2] == [1, 2]
     listed = client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode()
     assert heading_levels(listed)[:3] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(("reason", "said"), [("Miscounted", "Miscounted."), ("Three teachers, not two.", "Three teachers, not two.")])
+def test_a_correction_is_said_with_one_full_stop_whether_its_reason_ends_with_one_or_not(client, world, entry, reason, said):
+    """A reason typed with its own full stop was said with two ("not two.."), on the timeline and the correction form."""
+    correct_intelligence(entry, user=world.users[Role.LA_OFFICER], **{**ANSWERS, "summary": "Second version."}, reason=reason)
+    sign_in(client, world.users[Role.LA_OFFICER])
+    correcting = client.get(reverse("evidence:intelligence-correct", args=[world.school.urn, entry.pk])).content.decode()
+    for page in (text_of(timeline(client, world)), text_of(correcting)):
+        assert f": {said}" in page and ".." not in page
