@@ -4,6 +4,10 @@ by inspection outcome; each a sheet of the XLSX (exports.as_xlsx), and a CSV fil
 
 from collections import defaultdict
 
+from django.utils import timezone
+
+from core.jinja import gov_date
+
 from .breaks import breaks_in
 from .catalogue import BY_CODE, MEASURES
 from .exports import Sheet
@@ -21,10 +25,24 @@ MEASURE_ORDER = {spec.code: order for order, spec in enumerate(MEASURES)}
 
 def download_notes(authority, schools, series_list: list[Series], areas: list[tuple], outcomes: Outcomes) -> list[list]:
     """The rows of NOTES_HEADER for the download of authority_rows (`areas`: area_figures), as the results page says them:
-    first, a row for each sentence it gives with the counts of `outcomes`, which the outcomes' own table (outcome_rows)
-    has no place for; then the notes on the measures' figures (note_rows)."""
+    first, what the download is (about_download); then a row for each sentence it gives with the counts of `outcomes`,
+    which the outcomes' own table (outcome_rows) has no place for; then the notes on the measures' figures (note_rows)."""
     counted = [["", OUTCOMES, "", "", sentence] for sentence in outcome_notes(outcomes)]
-    return [*counted, *note_rows(download_years(areas, schools), without_authority_figure(authority.code, series_list))]
+    about = ["", ABOUT, "", "", about_download(authority)]
+    return [about, *counted, *note_rows(download_years(areas, schools), without_authority_figure(authority.code, series_list))]
+
+
+ABOUT = "About this download"
+
+
+def about_download(authority) -> str:
+    """Whose figures a download holds, when it was made, and the licence of the open data in it."""
+    return (
+        f"{authority.name}'s figures and England's, and its schools', downloaded from Common Ground on"
+        f" {gov_date(timezone.localdate())}: as imported by then, each row naming its source file. Contains public sector"
+        " information licensed under the Open Government Licence v3.0 (DfE's performance tables, census and absence"
+        " statistics, Get Information about Schools, and Ofsted's inspection outcomes)."
+    )
 
 
 def download_years(areas: list[tuple], schools) -> dict[str, set[int]]:

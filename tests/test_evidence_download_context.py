@@ -134,8 +134,12 @@ def test_the_notes_csv_says_what_the_page_says_with_the_inspection_outcomes(clie
 
     sign_in(client, officer)
     notes = csv_table(client, "authority-results-notes-csv")
+    # First, what the download is: whose figures, when, and under what licence.
+    about = notes[1]
+    assert about[:4] == ["", "About this download", "", ""] and about[4].startswith("Surrey's figures and England's, and its schools'")
+    assert "downloaded from Common Ground on" in about[4] and "Open Government Licence v3.0" in about[4]
     counted = [row for row in notes[1:] if row[1] == "Inspection outcomes"]
-    assert notes[1 : len(counted) + 1] == counted and {tuple(row[0:1] + row[2:4]) for row in counted} == {("", "", "")}
+    assert notes[2 : len(counted) + 2] == counted and {tuple(row[0:1] + row[2:4]) for row in counted} == {("", "", "")}
     said = [row[4] for row in counted]
     html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
     below = html.split("Open state-funded schools by their latest graded inspection (overall effectiveness)", 1)[1].split("<h3", 1)[0]
@@ -149,6 +153,8 @@ def test_the_notes_csv_says_what_the_page_says_with_the_inspection_outcomes(clie
     )
     book = sheets(client)
     assert [as_text(row) for row in book["Notes"]] == notes
+    workbook = load_workbook(io.BytesIO(client.get(reverse("evidence:authority-results-xlsx", args=[936])).content))
+    assert (workbook.properties.title, workbook.properties.creator) == ("Surrey results", "Common Ground")
     assert [row[0] for row in book["Inspection outcomes"][-len(said) :]] == said
     # The outcomes CSV stays a table of counts.
     assert all(len(row) == 6 and row[3].isdigit() for row in csv_table(client, "authority-outcomes-csv")[1:])
