@@ -49,7 +49,7 @@ def _confidential_school(request, urn) -> School:
     school = confidential_school(request, urn)
     if not may_open(request, school, "intelligence"):
         request.refused_object = school
-        raise PermissionDenied("Local intelligence is for the authority's officers and the school's link adviser.")
+        raise PermissionDenied("Local intelligence is for the authority's officers and administrators and the school's link adviser.")
     return school
 
 

@@ -48,6 +48,15 @@ def test_la_officers_and_the_link_adviser_can_record_an_entry(client, world, rol
     assert created.object_repr == f"Complaint (3 February 2025), Ash Grange Primary School ({world.school.urn})"
 
 
+def test_the_pages_say_who_may_read_it_as_the_permissions_have_it(client, world, entry):
+    """The list and the form named the officers and the link adviser, leaving out the administrators, who read it too."""
+    sign_in(client, world.users[Role.LA_ADMIN])
+    said = f"{world.la.name}'s officers and administrators and the school's link adviser"
+    for name in ("evidence:school-intelligence", "evidence:intelligence-new"):
+        page = client.get(reverse(name, args=[world.school.urn]))
+        assert page.status_code == 200 and said in page.content.decode().replace("&#39;", "'")
+
+
 @pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GOVERNOR, Role.BODY_MEMBER])
 def test_the_schools_own_people_may_not_read_or_record_it(client, world, entry, role):
     sign_in(client, world.users[role])
