@@ -268,10 +268,15 @@ def figures_from(number: pl.Expr, code: pl.Expr, blank: pl.Expr) -> tuple[pl.Exp
 
 
 def parse_integer(raw: pl.Expr) -> pl.Expr:
-    return raw.str.strip_chars().cast(pl.Float64, strict=False).cast(pl.Int64, strict=False)
+    """A URN or LA code: a whole number in plain digits ('936', or '936.0' as some tools write one), else empty. Never
+    the whole part of another number ('145543.9', '1.45543E+05'), which would name a school or an authority the cell
+    does not."""
+    text = raw.str.strip_chars()
+    return pl.when(text.str.contains(r"^\d+(?:\.0*)?$")).then(text.str.replace(r"\.0*$", "").cast(pl.Int64, strict=False))
 
 
 URN_CELL = "a URN: a whole number"
+LA_CELL = "an LA code: a whole number"
 
 
 def refuse_first_bad(frame: pl.DataFrame, checks: dict[str, tuple[pl.Expr, str]]) -> None:
@@ -575,7 +580,15 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
             row=frame["line"][-1],
             remedy=Remedy.DOWNLOAD,
         )
-    refuse_first_bad(frame, {"URN": (school & parse_integer(pl.col("URN")).is_null(), URN_CELL)})
+    # An authority's row is filed under its LEA: without one, its figures would be no authority's.
+    authority = area.str.starts_with("la")
+    refuse_first_bad(
+        frame,
+        {
+            "URN": (school & parse_integer(pl.col("URN")).is_null(), URN_CELL),
+            "LEA": (authority & parse_integer(pl.col("LEA")).is_null(), LA_CELL),
+        },
+    )
     keys = _keys(area, pl.when(school).then(pl.col("URN")), pl.col("LEA"), pl.lit(year))
     return long_figures(frame, columns, keys)
 
@@ -683,8 +696,13 @@ def _keyed_table(data: bytes, file_name: str, layout: Layout, also: Iterable[str
     return frame, columns, year
 
 
+def _national() -> pl.Expr:
+    """The rows of a file keyed by URN and LA that are England's: LA or URN 'NAT'."""
+    return ((pl.col("LA").str.strip_chars() == "NAT") | (pl.col("URN").str.strip_chars() == "NAT")).fill_null(False)
+
+
 def _keyed_school_figures(frame: pl.DataFrame, columns: tuple, year: int) -> pl.DataFrame:
-    national = ((pl.col("LA").str.strip_chars() == "NAT") | (pl.col("URN").str.strip_chars() == "NAT")).fill_null(False)
+    national = _national()
     refuse_first_bad(frame, {"URN": (~national & parse_integer(pl.col("URN")).is_null(), URN_CELL)})
     phase = pl.lit("england_phase")
     if "ESTAB" in frame.columns:
@@ -709,7 +727,10 @@ def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]],
     # The counts are read beside the figures' own numbers of pupils, and a bad one refuses the file as theirs do.
     frame = read_pupils(frame, names)
     schools = ees_school_figures(frame, columns)
-    numbers = frame.filter(pl.col("phase_type_grouping").str.starts_with("State-funded")).select(
+    # Each authority's figures are summed over its state-funded schools by their old_la_code.
+    state_funded = pl.col("phase_type_grouping").str.starts_with("State-funded").fill_null(False)
+    refuse_first_bad(frame, {"old_la_code": (state_funded & parse_integer(pl.col("old_la_code")).is_null(), LA_CELL)})
+    numbers = frame.filter(state_funded).select(
         "line",
         FIELDS,
         (pl.col("time_period").str.slice(0, 4).cast(pl.Int64) + 1).alias("year"),
@@ -749,7 +770,10 @@ def summary_area_figures(frame: pl.DataFrame, year: int, counts: dict[str, tuple
     # A bad count in any row refuses the file, as a bad figure does (the schools' figures, and NOR, were read first).
     if bad := first_bad_count(frame):
         refuse_cell(frame, *bad)
-    frame = frame.filter(pl.col("SCHOOLTYPE").str.strip_chars().str.starts_with("State-funded") & (pl.col("LA").str.strip_chars() != "NAT"))
+    # Each authority's figures are summed over its state-funded schools by their LA (England's rows are NAT).
+    state_funded = pl.col("SCHOOLTYPE").str.strip_chars().str.starts_with("State-funded") & ~_national()
+    refuse_first_bad(frame, {"LA": (state_funded & parse_integer(pl.col("LA")).is_null(), LA_CELL)})
+    frame = frame.filter(state_funded)
     numbers = frame.select(
         "line",
         FIELDS,

@@ -502,3 +502,65 @@ def test_an_import_waits_for_another_no_longer_than_a_run_may_go_unheard_from(em
     run = ImportRun.objects.get()
     assert run.outcome == ImportOutcome.FAILED and "another import held the database for over 1 second" in run.message
     assert not School.objects.exists()
+
+
+class TestCodesThatAreNotWholeNumbers:
+    """A URN or LA code is a whole number. One with a fraction ('145543.9', '1.45543E+05') is not read as the whole number
+    before its point, which would file the row's figures under a school or an authority it does not name; and an LA
+    code an authority's figure needs that is blank or not a number refuses the file, naming row and column, rather
+    than failing as its figures are written."""
+
+    @staticmethod
+    def ks2_2019(tmp_path, rectype: str, column: str, value: str):
+        """The real 2018/19 Surrey KS2 table with `column` of its first row of record type `rectype` set to `value`."""
+        rows = rows_of(KS2[2019])
+        line = next(i for i, row in enumerate(rows) if row[0] == rectype)
+        rows[line][rows[0].index(column)] = value
+        return written(rows, tmp_path / KS2[2019].name), line + 1
+
+    @pytest.mark.parametrize("urn", ["145543.9", "1.45543E+05", "-145543"])
+    def test_a_schools_urn_with_a_fraction_or_sign_is_refused(self, surrey, tmp_path, urn):
+        before = everything()
+        path, line = self.ks2_2019(tmp_path, "1", "URN", urn)
+        run = refused(path)
+        assert f"row {line}, column 'URN': '{urn}' is not a URN: a whole number" in run.message
+        assert everything() == before
+
+    @pytest.mark.parametrize("lea", ["", "Surrey", "936.5"])
+    def test_an_authoritys_row_without_a_whole_la_code_is_refused(self, surrey, tmp_path, lea):
+        before = everything()
+        path, line = self.ks2_2019(tmp_path, "3", "LEA", lea)
+        run = refused(path)
+        said = "the LEA is blank" if not lea else f"'{lea}' is not an LA code: a whole number"
+        assert f"row {line}, column 'LEA': {said}" in run.message
+        assert everything() == before
+
+    def test_a_whole_number_written_with_a_point_nought_is_still_read(self, surrey, tmp_path):
+        path, _ = self.ks2_2019(tmp_path, "1", "URN", "145543.0")
+        run = import_file(path)
+        assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+        assert Observation.objects.filter(school__urn=145543).exists()
+
+    @pytest.mark.parametrize("code", ["", "936.5"])
+    def test_a_state_funded_schools_census_row_without_a_whole_la_code_is_refused(self, surrey, tmp_path, code):
+        """The school-level census: each authority's percentages are summed over its state-funded schools by their
+        old_la_code (Chertsey Nursery School's row, URN 124911, line 22975, here)."""
+        from .test_evidence_import_notes import edited, giving
+
+        before = everything()
+        run = refused(edited(evidence_helpers.CENSUS_2023, tmp_path, {22975: giving("old_la_code", code)}, only=(22975,)), la_codes=[936])
+        said = "the old_la_code is blank" if not code else f"'{code}' is not an LA code: a whole number"
+        assert f"row 2 (URN 124911, Chertsey Nursery School), column 'old_la_code': {said}." in run.message
+        assert everything() == before
+
+    @pytest.mark.parametrize("code", ["", "936.5"])
+    def test_a_state_funded_schools_census_summary_row_without_a_whole_la_code_is_refused(self, surrey, tmp_path, code):
+        """The census summary: each authority's percentages are summed over its state-funded schools by LA (Kingswood
+        Primary's row, URN 124937, line 12615)."""
+        from .test_evidence_import_notes import edited, giving
+
+        before = everything()
+        run = refused(edited(evidence_helpers.CENSUS_2019, tmp_path, {12615: giving("LA", code)}, only=(12615,)), la_codes=[936])
+        said = "the LA is blank" if not code else f"'{code}' is not an LA code: a whole number"
+        assert f"row 2 (URN 124937), column 'LA': {said}." in run.message
+        assert everything() == before
