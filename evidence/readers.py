@@ -256,6 +256,8 @@ def read_cells(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     number = pl.when(text.str.contains(r"^[+-]?(?:\d+\.?\d*|\.\d+)%?$")).then(text.str.strip_suffix("%").cast(pl.Float64, strict=False))
     if words:
         number = number.fill_null(text.replace_strict(dict(words), default=None, return_dtype=pl.Float64))
+    # '-0' and '-0.0%' are 0, not negative zero, which pages, charts and downloads would write as '-0%'.
+    number = pl.when(number == 0).then(pl.lit(0.0)).otherwise(number)
     code = text.replace_strict(CELL_CODES, default=None, return_dtype=pl.Int64)
     return number, code, text.is_null() | (text == "")
 

@@ -1,5 +1,7 @@
 """The pure readers: no database, small frames and the real headers."""
 
+import math
+
 import polars as pl
 import pytest
 
@@ -35,6 +37,13 @@ def test_percent_text_codes_and_blanks():
         (None, None, False),
         (None, None, False),
     ]
+
+
+def test_zero_written_with_a_minus_is_zero():
+    """'-0' is 0: stored as negative zero, it would be written '-0%' on the pages, charts and downloads."""
+    read = values(["-0", "-0.0%", "-.0", "0", "-0.5"])
+    assert read == [(0.0, 0, False), (0.0, 0, False), (0.0, 0, False), (0.0, 0, False), (-0.5, 0, False)]
+    assert [math.copysign(1, value) for value, *_ in read] == [1, 1, 1, 1, -1]
 
 
 def test_anything_else_is_bad():
