@@ -488,6 +488,8 @@ def test_latest_figures_show_the_latest_year_with_a_figure_and_say_why_later_yea
     assert "2023/24" in row and "-0.48" in row.replace("−", "-")
     assert "2024/25: not published" in row and "not applicable" not in row
     assert command_json(136534)["observations"]["ks4_progress8_gap"]["2025"]["status"] == "not published"
+    # Each figure names its academic year: the key is the year it ends in.
+    assert command_json(136534)["observations"]["ks4_progress8_gap"]["2025"]["academic_year"] == "2024/25"
 
 
 def test_a_school_page_shows_the_attainment8_gap_beside_progress8s(client, surrey):

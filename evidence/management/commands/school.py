@@ -18,7 +18,10 @@ from register.models import School
 
 
 class Command(BaseCommand):
-    help = "Show a school's register facts, every imported figure (measure → year → value and status) and inspections."
+    help = (
+        "Show a school's register facts, every imported figure (measure → year → value and status; in JSON, each year as"
+        " the one its academic year ends in, 2019 for 2018/19) and inspections."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("urn", type=int)
@@ -121,7 +124,9 @@ def _described(latest: LatestInspection | None) -> dict | None:
 
 
 def _entry(p: Point) -> dict:
+    """A figure as the JSON gives it, under the year its academic year ends in ("2019"), which it names ("2018/19")."""
     return {
+        "academic_year": p.academic_year,
         "value": p.value,
         "status": "value" if p.status == Status.VALUE else Status(p.status).label.lower(),
         "cohort": p.cohort,
