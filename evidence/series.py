@@ -220,7 +220,7 @@ class Series:
         value, status, pupils = point.was
         before = self.measure.format(value, status)
         if before == self.text(point) and pupils != point.cohort:
-            return f"; that import corrected the number of pupils, from {'none given' if pupils is None else f'{pupils:,}'}"
+            return f"; that import corrected the number of pupils, which was {'not given' if pupils is None else f'{pupils:,}'}"
         return f"; that import corrected this figure from {before}"
 
     def interval_text(self, year: int) -> str:

@@ -249,6 +249,22 @@ def test_results_page_says_which_figures_a_corrected_file_changed_and_from_what(
     assert "corrected this figure from 56%" not in words
 
 
+def test_results_page_says_a_corrected_file_changed_the_number_of_pupils_and_from_what(client, surrey, tmp_path):
+    """Guildford Grove Primary's (143373) figure is the same in a corrected file that gives another number of eligible
+    pupils (TELIG): the note says the number was corrected, from what, in the words the import's own list uses."""
+    rows = list(csv.reader(io.StringIO(KS2[2019].read_text(encoding="utf-8-sig"))))
+    column, row = rows[0].index("TELIG"), next(row for row in rows if row[rows[0].index("URN")] == "143373")
+    was = int(row[column])
+    row[column] = str(was + 1)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    corrected = import_file(out.getvalue().encode(), file_name=KS2[2019].name)
+    assert corrected.outcome == "succeeded", corrected.message
+    sign_in(client, surrey)
+    words = text(client.get(reverse("evidence:school-results", args=[143373])))
+    assert f"(import {corrected.pk}); that import corrected the number of pupils, which was {was}" in words
+
+
 def test_results_page_says_which_corrected_file_removed_a_figure_and_what_it_was(client, surrey, tmp_path):
     """A figure a corrected file leaves blank is removed: the year's row says which import removed it, not just 'no data'."""
     corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", ""))
