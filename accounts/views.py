@@ -57,9 +57,16 @@ def sign_in(request):
         if form.is_valid():
             return _signed_in(request, form.user)
         if form.has_error("__all__", "invalid_login"):
-            record(AuditAction.SIGN_IN_FAILED, request=request, email=form.cleaned_data.get("email", ""), stage="password")
+            email = form.cleaned_data.get("email", "")
+            record(AuditAction.SIGN_IN_FAILED, request=request, obj=_account_of(email), email=email, stage="password")
     context = {"form": form, "next": safe_next(request), "signed_out": request.GET.get("signed_out")}
     return render(request, "accounts/sign_in.html", context)
+
+
+def _account_of(email: str) -> User | None:
+    """The account a failed sign-in or a lock-out was about, if the email is one's: the event then lies where the
+    account does (accounts.apps.where_an_account_lies), so that its authority's administrators see it."""
+    return User.objects.filter(email__iexact=email.strip()).first() if email else None
 
 
 def _signed_in(request, user):
@@ -81,7 +88,8 @@ def locked_out(request, original_response=None, credentials=None):
     """django-axes calls this when an account is locked after repeated failed sign-ins."""
     cool_off = get_cool_off(request)
     wait = duration(max(60, cool_off.total_seconds())) if cool_off else None  # "30 minutes", "an hour", "2 hours"
-    record(AuditAction.LOCKED_OUT, request=request, email=get_client_username(request, credentials) or "")
+    email = get_client_username(request, credentials) or ""
+    record(AuditAction.LOCKED_OUT, request=request, obj=_account_of(email), email=email)
     return render(request, "accounts/locked_out.html", {"wait": wait}, status=429)
 
 

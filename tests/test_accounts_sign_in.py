@@ -160,3 +160,36 @@ def test_a_forwarded_address_is_read_with_or_without_its_port(rf, settings, forw
 
     settings.PROXY_COUNT = 1
     assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")) == client
+
+
+def test_the_authoritys_administrators_see_failed_sign_ins_and_lock_outs_of_its_people(client, world, head, settings):
+    """Failed sign-ins and lock-outs were recorded about no one, so they lay in no authority: an LA administrator's log
+    never showed them. Those as someone with an account lie where the account does; those as an unknown address
+    still lie nowhere (only a service administrator reads them)."""
+    from django.test import Client
+
+    from .conftest import sign_in
+    from .test_audit_list import entry_words
+
+    settings.AXES_FAILURE_LIMIT = 2
+    client.post(SIGN_IN, {"email": head.email.upper(), "password": "wrong"})
+    client.post(SIGN_IN, {"email": head.email, "password": "wrong"})
+    Client().post(SIGN_IN, {"email": "nobody@example.org", "password": "wrong"})
+    admin = sign_in(Client(), world.users[Role.LA_ADMIN])
+    for action, count in ((AuditAction.SIGN_IN_FAILED, 2), (AuditAction.LOCKED_OUT, 1)):
+        entries = entry_words(admin.get("/audit/", {"action": action}).content.decode(), action)
+        assert len([entry for entry in entries if head.full_name in entry]) == count, entries
+        assert not [entry for entry in entries if "nobody@example.org" in entry]
+
+
+def test_an_account_with_every_role_revoked_lies_where_its_last_roles_were(world):
+    """Its deactivation, after its roles were revoked, lay in no authority, so the administrator who did both could not
+    see it in the log."""
+    from accounts.apps import where_an_account_lies
+    from accounts.services import revoke_role
+
+    head = world.users[Role.HEADTEACHER]
+    assert where_an_account_lies(head.pk) == {world.la.pk}
+    for assignment in head.roles.current():
+        revoke_role(assignment=assignment, revoked_by=world.users[Role.LA_ADMIN])
+    assert where_an_account_lies(head.pk) == {world.la.pk}
