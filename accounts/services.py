@@ -159,6 +159,34 @@ def reset_two_factor(*, user, reset_by, request=None) -> None:
         record(AuditAction.UPDATE, request=request, user=reset_by, obj=user, change="two-factor authentication reset", devices=removed)
 
 
+def locked_until(user):
+    """When the lock on signing in as `user`, after repeated failed sign-ins (django-axes), ends; None if there is none.
+    Failures are counted per address the sign-ins came from, whatever capitals the email was typed with."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+
+    cool_off = get_cool_off()
+    attempts = AccessAttempt.objects.filter(username__iexact=user.email, failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    if cool_off:
+        attempts = attempts.filter(attempt_time__gt=timezone.now() - cool_off)
+    last = attempts.order_by("-attempt_time").values_list("attempt_time", flat=True).first()
+    return None if last is None else (last + cool_off if cool_off else last)
+
+
+def unlock(*, user, unlocked_by=None, request=None, why: str = "sign-in lock lifted") -> int:
+    """Forget the failed sign-ins as `user` (whatever capitals they were typed with), lifting a lock on signing in: by an
+    administrator, or as the person sets a new password (`unlocked_by` None: by themselves). Audited where it lifted one."""
+    from axes.models import AccessAttempt
+    from axes.utils import reset
+
+    names = set(AccessAttempt.objects.filter(username__iexact=user.email).values_list("username", flat=True))
+    was_locked = locked_until(user) is not None
+    forgotten = sum(reset(username=name) for name in names)
+    if was_locked:
+        record(AuditAction.UPDATE, request=request, user=unlocked_by or user, obj=user, change=why)
+    return forgotten
+
+
 def set_active(*, user, active: bool, changed_by, request=None) -> None:
     """Deactivate an account (someone who has left) or reactivate it. A deactivated person cannot sign
     in, and a session they already had ends at their next request; their roles are kept for the record."""

@@ -184,6 +184,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         record(AuditAction.UPDATE, request=self.request, user=form.user, obj=form.user, change="password reset")
+        # Locked out after failed sign-ins, as the lock page suggests, they reset their password: it lifts the lock.
+        services.unlock(user=form.user, request=self.request, why="sign-in lock lifted by a new password")
         return response
 
 
@@ -202,6 +204,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         services.accept_invitation(user=form.user, request=self.request)
+        services.unlock(user=form.user, request=self.request, why="sign-in lock lifted by a new password")
         messages.success(self.request, "Your password is set. Sign in with your email address and new password")
         return response
 
@@ -271,6 +274,8 @@ def user_detail(request, pk):
             return _reset_two_factor(request, person)
         if request.POST.get("action") in ("deactivate", "reactivate"):
             return _set_active(request, person, request.POST["action"] == "reactivate")
+        if request.POST.get("action") == "unlock":
+            return _unlock(request, person)
         form = RoleForm(request.POST, admin=request.user)
         if form.is_valid() and services.held_role(person, role := form.cleaned_data["role"], target := form.cleaned_data["target"]):
             form.add_error("role", f"{person.display_name} already holds this role: {Role(role).label}, {target}")
@@ -294,7 +299,8 @@ def user_detail(request, pk):
         "revocable": revocable,
         "invitations": list(person.invitations.select_related("invited_by")[:5]),
         "has_two_factor": user_has_device(person, confirmed=True),
-        "may_manage_account": _may_manage_account(request.user, person, revocable),
+        "may_manage_account": (may_manage := _may_manage_account(request.user, person, revocable)),
+        "locked_until": services.locked_until(person) if may_manage else None,
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -333,6 +339,14 @@ def _reset_two_factor(request, person):
         return _confirmation(request, person, "reset_two_factor")
     services.reset_two_factor(user=person, reset_by=request.user, request=request)
     messages.success(request, f"Two-factor authentication reset: {person} will set up their authenticator app again when they next sign in")
+    return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
+
+
+def _unlock(request, person):
+    if not _may_manage_account(request.user, person, _revocable_ids(request.user, person)):
+        raise PermissionDenied
+    services.unlock(user=person, unlocked_by=request.user, request=request)
+    messages.success(request, f"{person.display_name} can try to sign in again")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
 
 

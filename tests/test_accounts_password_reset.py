@@ -88,3 +88,20 @@ def test_errors_are_in_plain_words_not_the_frameworks(client, world):
     assert "This field is required" not in html and "match" not in html
     html = client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "!"}).content.decode()
     assert "The passwords do not match" in html
+
+
+def test_a_new_password_lifts_a_lock_on_signing_in(client, world, settings):
+    """The lock page says to reset a forgotten password; reset, the new password was still refused as locked."""
+    from django.test import Client
+
+    settings.AXES_FAILURE_LIMIT = 2
+    head = world.users[Role.HEADTEACHER]
+    for typed in (head.email, head.email.upper()):
+        response = Client().post("/accounts/sign-in/", {"email": typed, "password": "wrong"})
+    assert response.status_code == 429
+    client.post("/accounts/password-reset/", {"email": head.email})
+    set_password_url = client.get(emailed_link(mail.outbox[0]))["Location"]
+    client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = Client().post("/accounts/sign-in/", {"email": head.email, "password": NEW_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/home/"
+    assert AuditEvent.objects.filter(action=AuditAction.UPDATE, user=head, detail__change="sign-in lock lifted by a new password").exists()

@@ -634,3 +634,26 @@ def test_nobody_deactivates_themselves_a_superuser_or_someone_another_authority_
     grant(boss, Role.LA_OFFICER, world.la)
     assert refused_at_both_steps(admin_client, boss, "deactivate")
     assert User.objects.filter(pk__in=[admin.pk, head.pk, boss.pk], is_active=True).count() == 3
+
+
+def test_an_administrator_sees_a_sign_in_lock_and_may_lift_it(admin_client, world, settings):
+    """The person's page said 'Active' of someone locked out, with nothing to do about it."""
+    from django.test import Client
+
+    settings.AXES_FAILURE_LIMIT = 2
+    head = world.users[Role.HEADTEACHER]
+    page = admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
+    assert "Lift the sign-in lock" not in page
+    for _ in range(2):
+        Client().post("/accounts/sign-in/", {"email": head.email, "password": "wrong"})
+    page = admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
+    assert "is locked after repeated failed attempts, until" in page and "Lift the sign-in lock" in page
+    response = admin_client.post(f"/accounts/users/{head.pk}/", {"action": "unlock"})
+    assert response.status_code == 302
+    assert "Lift the sign-in lock" not in admin_client.get(f"/accounts/users/{head.pk}/").content.decode()
+    assert Client().post("/accounts/sign-in/", {"email": head.email, "password": "correct horse battery staple"}).status_code == 302
+    lifted = AuditEvent.objects.get(action=AuditAction.UPDATE, object_id=str(head.pk), detail__change="sign-in lock lifted")
+    assert lifted.user == world.users[Role.LA_ADMIN]
+    # As with deactivating: not their own account, which another administrator answers for.
+    admin = world.users[Role.LA_ADMIN]
+    assert admin_client.post(f"/accounts/users/{admin.pk}/", {"action": "unlock"}).status_code == 403
