@@ -189,6 +189,14 @@ class ResetRequestForm(PasswordResetForm):
             {"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"}
         )
 
+    def save(self, *args, request=None, **kwargs):
+        """Email a reset link to the account, if it has a password; to one invited who has not set one yet, their
+        invitation again. The page says the same whatever happens, so as not to tell who has an account."""
+        super().save(*args, request=request, **kwargs)
+        from .services import invite_again_if_pending
+
+        invite_again_if_pending(self.cleaned_data["email"], request)
+
 
 class NewPasswordForm(SetPasswordForm):
     """Choosing a password (from a reset or an invitation link), with errors in GOV.UK words."""

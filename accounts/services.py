@@ -65,11 +65,13 @@ def closed_school_refusal(target) -> str:
 
 @dataclass(frozen=True)
 class Invited:
-    """Whom invite_user invited, and whether they had an account, and the role, already: the page says which."""
+    """Whom invite_user invited, whether they had an account, and the role, already, and whether an invitation was
+    emailed (to one who has not set a password yet, again): the page says which."""
 
     user: User
     had_account: bool
     had_role: bool
+    emailed: bool = False
 
 
 def invite_user(*, email, full_name, role, target, invited_by, request=None) -> Invited:
@@ -87,12 +89,32 @@ def invite_user(*, email, full_name, role, target, invited_by, request=None) -> 
             user = User.objects.create_user(email, full_name=full_name.strip())
             record(AuditAction.CREATE, request=request, user=invited_by, obj=user)
         assignment, granted = _grant(user, role, target, invited_by, request)
-        if user.is_active and not user.has_usable_password():
-            invitation = Invitation.objects.create(user=user, invited_by=invited_by, assignment=assignment)
-            record(AuditAction.CREATE, request=request, user=invited_by, obj=invitation, object_repr=f"Invitation for {user.email}")
-            link = invitation_link(user, request)
-            transaction.on_commit(lambda: send_invitation(user, invited_by, link))
-    return Invited(user, had_account, had_role=not granted)
+        emailed = user.is_active and not user.has_usable_password()
+        if emailed:
+            _invite_again(user, invited_by, assignment, request, by=invited_by)
+    return Invited(user, had_account, had_role=not granted, emailed=emailed)
+
+
+def _invite_again(user, invited_by, assignment, request, *, by) -> None:
+    """Email `user` an invitation (a new link), recorded as made by `by` (None: at their own asking)."""
+    invitation = Invitation.objects.create(user=user, invited_by=invited_by, assignment=assignment)
+    record(AuditAction.CREATE, request=request, user=by, obj=invitation, object_repr=f"Invitation for {user.email}")
+    link = invitation_link(user, request)
+    transaction.on_commit(lambda: send_invitation(user, invited_by, link, assignment))
+
+
+def invite_again_if_pending(email: str, request=None) -> bool:
+    """Someone invited who has not yet set a password asks for a password reset, which only an account with one can
+    have: their invitation is sent again instead, for the role of their latest. Whether one was sent."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or user.has_usable_password():
+        return False
+    latest = user.invitations.select_related("invited_by", "assignment").order_by("-pk").first()
+    if latest is None:
+        return False
+    with transaction.atomic():
+        _invite_again(user, latest.invited_by, latest.assignment, request, by=None)
+    return True
 
 
 def held_role(user, role, target) -> RoleAssignment | None:
@@ -207,8 +229,11 @@ def invitation_link(user, request=None) -> str:
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
 
 
-def send_invitation(user, invited_by, link) -> None:
-    context = {"user": user, "invited_by": invited_by, "link": link, "valid_days": settings.INVITATION_TIMEOUT // (24 * 3600)}
+def send_invitation(user, invited_by, link, assignment=None) -> None:
+    """The invitation email: who invited them, for what role (`assignment`'s) and where, and the link."""
+    role = f"{assignment.get_role_display()}, {assignment.scope_object}" if assignment is not None else ""
+    days = settings.INVITATION_TIMEOUT // (24 * 3600)
+    context = {"user": user, "invited_by": invited_by, "link": link, "valid_days": days, "role": role}
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation_body.txt", context)
     send_mail(subject, body, None, [user.email])

@@ -252,10 +252,11 @@ def user_invite(request):
         if invited.had_account:
             # Their account is as it was: the name they are known by is theirs to keep, not the one typed here.
             named = f" as {user.full_name}" if user.full_name and user.full_name != data["full_name"].strip() else ""
+            again = ". Their invitation was emailed again, as they have not set a password yet" if invited.emailed else ""
             if invited.had_role:
-                messages.info(request, f"{user.email} already had an account{named}, and already held this role: nothing changed")
+                messages.info(request, f"{user.email} already had an account{named}, and already held this role: nothing changed{again}")
             else:
-                messages.success(request, f"{user.email} already had an account{named}. They now hold the new role")
+                messages.success(request, f"{user.email} already had an account{named}. They now hold the new role{again}")
         else:
             messages.success(request, f"Invitation sent to {user.email}")
         return redirect("accounts:user-detail", pk=user.pk)

@@ -657,3 +657,41 @@ def test_an_administrator_sees_a_sign_in_lock_and_may_lift_it(admin_client, worl
     # As with deactivating: not their own account, which another administrator answers for.
     admin = world.users[Role.LA_ADMIN]
     assert admin_client.post(f"/accounts/users/{admin.pk}/", {"action": "unlock"}).status_code == 403
+
+
+def test_inviting_again_someone_who_has_not_set_a_password_says_the_invitation_was_emailed_again(
+    admin_client, world, django_capture_on_commit_callbacks
+):
+    """Their invitation was emailed each time, and the page said only that nothing changed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(admin_client, email="nia@example.org", full_name="Nia Jones", role=Role.GOVERNOR, school_urn=str(world.school.urn))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(
+            admin_client, email="NIA@example.org", full_name="Nia Jones", role=Role.GOVERNOR, school_urn=str(world.school.urn)
+        )
+    page = admin_client.get(response["Location"]).content.decode()
+    assert (
+        "nia@example.org already had an account, and already held this role: nothing changed. Their invitation was emailed"
+        " again, as they have not set a password yet" in page
+    )
+    assert len(mail.outbox) == 2
+    # The email says what they are invited to be, and where.
+    assert f"Your role: Chair or member of governors, {world.school}." in mail.outbox[0].body
+
+
+def test_someone_invited_who_asks_for_a_password_reset_is_sent_their_invitation_again(
+    admin_client, world, django_capture_on_commit_callbacks
+):
+    """An invited person with no password yet, asking for a reset link, was sent nothing: Django sends one only to an
+    account with a password. The page says the same either way."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(admin_client, email="nia@example.org", full_name="Nia Jones", role=Role.GOVERNOR, school_urn=str(world.school.urn))
+    from django.test import Client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post("/accounts/password-reset/", {"email": "Nia@Example.org"})
+    assert response["Location"] == "/accounts/password-reset/sent/"
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == ["nia@example.org"]
+    assert "/accounts/invitation/" in mail.outbox[1].body  # the invitation's link, which sets a first password
+    again = AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="accounts.invitation").order_by("-pk").first()
+    assert again.user is None
