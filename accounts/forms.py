@@ -1,8 +1,12 @@
 """Forms for signing in, the second factor, and managing who holds which role."""
 
+import math
+import re
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.utils import timezone
 
 from core.numbers import whole_number
 from core.words import listed
@@ -43,24 +47,38 @@ class SignInForm(forms.Form):
 
 
 class SecondFactorForm(forms.Form):
-    code = forms.RegexField(
-        regex=r"^\d{6}$",
-        strip=True,
-        error_messages={
-            "required": "Enter the 6-digit code from your authenticator app",
-            "invalid": "Enter the code as 6 digits, like 123456",
-        },
-    )
+    # Authenticator apps show the code in two halves ("024 909"): typed so, or with a hyphen, it is the same code.
+    code = forms.CharField(strip=True, max_length=20, error_messages={"required": "Enter the 6-digit code from your authenticator app"})
 
     def __init__(self, *args, device=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.device = device
 
     def clean_code(self):
-        code = self.cleaned_data["code"].replace(" ", "")
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"\d{6}", code):
+            raise forms.ValidationError("Enter the code as 6 digits, like 123456")
+        if self.device is not None and (wait := _wait_after_wrong_codes(self.device)):
+            # After wrong codes, each next try waits longer: the right code is refused until then, so say so.
+            raise forms.ValidationError(wait)
         if self.device is None or not self.device.verify_token(code):
             raise forms.ValidationError("The code is not correct or has expired. Enter the latest code from your authenticator app")
         return code
+
+
+def _wait_after_wrong_codes(device) -> str:
+    """Why no code is checked for now, where the device refuses any after wrong ones: 'A wrong code was entered 3 times:
+    wait 8 seconds, then enter the latest code from your authenticator app'; else ''."""
+    allowed, data = device.verify_is_allowed()
+    if allowed or not data or not data.get("locked_until"):
+        return ""
+    seconds = max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+    times = data.get("failure_count") or 0
+    entered = f"{times} times" if times > 1 else "just now"
+    return (
+        f"A wrong code was entered {entered}: wait {seconds} second{'s' if seconds != 1 else ''}, then enter the latest code"
+        " from your authenticator app"
+    )
 
 
 TARGET_FIELD = {ScopeKind.AUTHORITY: "authority", ScopeKind.SCHOOL: "school_urn", ScopeKind.TRUST: "trust", ScopeKind.BODY: "body"}

@@ -129,3 +129,25 @@ def test_headteacher_may_choose_two_factor_and_is_then_asked_for_it(client, worl
     response = password_sign_in(client, head)
     assert response["Location"] == VERIFY
     assert client.get("/home/")["Location"].startswith(VERIFY)
+
+
+def test_a_code_typed_as_the_app_shows_it_in_two_halves_is_the_code(client, officer):
+    """Authenticator apps show '024 909': typed with its space, it was refused as not 6 digits."""
+    device = TOTPDevice.objects.create(user=officer, name="Phone", confirmed=True)
+    password_sign_in(client, officer)
+    code = current_code(device)
+    response = client.post(VERIFY, {"code": f" {code[:3]} {code[3:]} "})
+    assert response["Location"] == "/home/"
+
+
+def test_after_wrong_codes_the_page_says_to_wait_rather_that_the_right_code_is_wrong(client, officer):
+    """After wrong codes the device refuses any for a while, the right one too, which the page called 'not correct'."""
+    device = TOTPDevice.objects.create(user=officer, name="Phone", confirmed=True)
+    password_sign_in(client, officer)
+    for _ in range(3):
+        client.post(VERIFY, {"code": wrong_code(device)})
+    html = client.post(VERIFY, {"code": current_code(device)}).content.decode()
+    assert re.search(r"A wrong code was entered (just now|\d+ times): wait \d+ seconds?, then enter the latest code", html)
+    assert "The code is not correct" not in html
+    forgive(device)
+    assert client.post(VERIFY, {"code": current_code(device)})["Location"] == "/home/"
