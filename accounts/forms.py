@@ -15,7 +15,7 @@ from register.models import Group, LocalAuthority, School
 
 from .access import scope_for
 from .roles import ROLE_SCOPE, Role, ScopeKind
-from .services import closed_school_refusal
+from .services import closed_school_refusal, not_a_trust
 
 
 class SignInForm(forms.Form):
@@ -164,6 +164,9 @@ class RoleForm(forms.Form):
         group = found.first()
         if group is None:
             self.add_error("trust", "Enter the group UID or group ID of a trust with schools in your local authority")
+            return None
+        if refusal := not_a_trust(group):
+            self.add_error("trust", f"{refusal}. Enter the group UID or group ID of a trust")
             return None
         elsewhere = [] if self.everything else self._other_authorities_of(group)
         if elsewhere:

@@ -40,6 +40,18 @@ def check_target(role: Role, target) -> None:
         raise ValidationError(f"{Role(role).label} is a role for a {kind}, not for {target}.")
     if closed := closed_school(target):
         raise ValidationError(f"{closed}. A role may be given only at a school that is open or proposed to open.")
+    if refusal := not_a_trust(target):
+        raise ValidationError(f"{refusal}.")
+
+
+def not_a_trust(target) -> str:
+    """Why a group is not one a trust leader's role may be for: a school sponsor, a federation of maintained schools or
+    a children's centres group, whose leaders are not a trust's (GIAS lists them all as groups); '' for a trust."""
+    from register.models import Group
+
+    if not isinstance(target, Group) or target.is_trust:
+        return ""
+    return f"{target} is a {target.get_kind_display().lower()}, not a trust: {Role.TRUST_LEADER.label} is a role for a trust"
 
 
 def closed_school(target) -> str:

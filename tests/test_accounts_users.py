@@ -15,7 +15,7 @@ from accounts.models import Invitation, RoleAssignment, User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
 from imports.services import import_file
-from register.models import School, SchoolLink, SchoolStatus
+from register.models import GroupKind, School, SchoolLink, SchoolStatus
 
 from .conftest import sign_in
 from .evidence_helpers import GIAS_2022, LINKS_2025, text
@@ -695,3 +695,23 @@ def test_someone_invited_who_asks_for_a_password_reset_is_sent_their_invitation_
     assert "/accounts/invitation/" in mail.outbox[1].body  # the invitation's link, which sets a first password
     again = AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="accounts.invitation").order_by("-pk").first()
     assert again.user is None
+
+
+@pytest.mark.parametrize("kind", [GroupKind.SPONSOR, GroupKind.FEDERATION])
+def test_a_trust_leaders_role_is_for_a_trust_not_a_sponsor_or_federation(admin_client, world, kind):
+    """GIAS lists sponsors and federations of maintained schools as groups beside the trusts: the role of academy trust
+    leader was given for any of them, opening their schools' pages under a title that is not theirs."""
+    from django.core.exceptions import ValidationError
+
+    from accounts import services
+    from tests.factories import GroupFactory, GroupMembershipFactory
+
+    group = GroupFactory(name="GLF Schools", kind=kind)
+    GroupMembershipFactory(group=group, school=world.school)
+    response = invite(admin_client, role=Role.TRUST_LEADER, trust=str(group.uid))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'href="#trust"' in html
+    assert f"GLF Schools is a {kind.label.lower()}, not a trust: Academy trust leader is a role for a trust" in html
+    assert not User.objects.filter(email="nia@example.org").exists()
+    with pytest.raises(ValidationError, match="not a trust"):
+        services.grant_role(user=world.users[Role.HEADTEACHER], role=Role.TRUST_LEADER, target=group, granted_by=None)
