@@ -808,3 +808,28 @@ def test_a_school_proposed_to_open_is_not_counted_as_open(officer_client, world)
     assert "Open schools 3 , of which" in authority and "Proposed to open (not yet counted as open) 1" in authority
     results = text(officer_client.get(reverse("evidence:authority-results", args=[936])))
     assert "3 open establishments" in results
+
+
+def test_a_schools_groups_are_listed_together_each_by_its_kind(officer_client, world):
+    """The 'Trust' row listed a school sponsor and a federation as trusts, and a 'Federation' row said the federation
+    again: every group is now under 'Trusts and other groups', named with its kind, once."""
+    from register.models import GroupKind
+
+    from .factories import GroupFactory
+
+    school = world.school
+    school.federation_name, school.trust_name = "Walton Federation", "Good Shepherd Trust"
+    school.save()
+    sponsor = GroupFactory(name="GLF Schools", kind=GroupKind.SPONSOR)
+    federation = GroupFactory(name="Walton Federation", kind=GroupKind.FEDERATION)
+    for group in (sponsor, federation):
+        GroupMembershipFactory(group=group, school=school)
+    page = text(officer_client.get(reverse("register:school-detail", args=[school.urn])))
+    row = page.split("Trusts and other groups", 1)[1].split("Opened", 1)[0]
+    assert "GLF Schools (school sponsor" in row and "Walton Federation (federation" in row
+    assert page.count("Walton Federation") == 1 and " Trust " not in page.replace("Trusts and other groups", "")
+    # With no group links imported, the trust and federation the school's own row names.
+    school.memberships.all().delete()
+    page = text(officer_client.get(reverse("register:school-detail", args=[school.urn])))
+    row = page.split("Trusts and other groups", 1)[1].split("Opened", 1)[0]
+    assert "Good Shepherd Trust (trust)" in row and "Walton Federation (federation)" in row
