@@ -52,18 +52,17 @@ def _positions(authority):
 def locator_svg(school: School):
     if school.latitude is None or school.longitude is None:
         return None
-    others = _positions(school.la)
+    # The authority's other open schools: not the school itself, which is among them while it is open.
+    others = [(lat, lon, urn) for lat, lon, urn in _positions(school.la) if urn != school.urn]
     points = others + [(school.latitude, school.longitude, school.urn)]
     project = _projector(points)
-    dots = "".join(
-        f'<circle cx="{x}" cy="{y}" r="2.5" fill="{OTHERS}"/>'
-        for x, y in (project(lat, lon) for lat, lon, urn in others if urn != school.urn)
-    )
+    dots = "".join(f'<circle cx="{x}" cy="{y}" r="2.5" fill="{OTHERS}"/>' for x, y in (project(lat, lon) for lat, lon, _ in others))
     x, y = project(school.latitude, school.longitude)
     marker = f'<circle cx="{x}" cy="{y}" r="8" fill="#1d70b8" stroke="#0b0c0c" stroke-width="2"/>'
     desc = (
         f"{school.name} is at latitude {school.latitude:.4f}, longitude {school.longitude:.4f}, "
-        f"shown as a large blue dot among {len(others)} other open schools of {school.la.name} (grey dots)."
+        f"shown as a large blue dot among {len(others):,} other open school{'' if len(others) == 1 else 's'} of {school.la.name}"
+        " (grey dots)."
     )
     return _svg(f"map-{school.urn}", f"Where {school.name} is in {school.la.name}", desc, dots + marker)
 

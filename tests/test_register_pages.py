@@ -389,6 +389,8 @@ def test_the_locator_map_says_in_words_what_its_dots_are_and_draws_them_to_be_se
     dots = re.findall(r'<circle [^>]*r="2.5" fill="(#[0-9a-f]{6})"', html)
     assert dots == ["#6f777b"], f"one dot for {neighbour.name}, in a grey that stands out from the map's"
     assert contrast("#6f777b", "#f3f2f1") >= 3
+    # Its description counts the dots it draws: one other school (it counted the school itself among the others).
+    assert f"shown as a large blue dot among 1 other open school of {world.la.name}" in html
 
 
 def test_a_school_gias_links_to_a_successor_the_register_lacks_is_flagged_as_maybe_out_of_date(client, db):
