@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -24,6 +23,7 @@ from markupsafe import Markup
 from audit.models import AuditAction
 from audit.services import record
 from core.numbers import whole_number
+from core.paging import page_of
 from core.words import duration
 
 from . import services
@@ -229,7 +229,7 @@ def user_list(request):
     users = User.objects.manageable_by(request.user).prefetch_related(_current_roles()).order_by("full_name", "email")
     if query:
         users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = page_of(users, 50, request.GET.get("page"))
     record(AuditAction.VIEW, request=request, object_type="accounts.user", object_repr="Users" + (f" matching {query!r}" if query else ""))
     return render(request, "accounts/user_list.html", {"page": page, "search": query})
 

@@ -3,12 +3,12 @@ from datetime import date, datetime
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils.text import capfirst
 
 from accounts.access import scope_for
+from core.paging import page_of
 from evidence.models import IntelligenceKind, Severity
 from imports.registry import KINDS
 
@@ -175,7 +175,7 @@ def audit_list(request):
         events = events.filter(at__date__gte=dates["from"])
     if dates["to"]:
         events = events.filter(at__date__lte=dates["to"])
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_of(events, 50, request.GET.get("page"))
     object_types = [(t, type_label(t)) for t in visible_types]
     return render(
         request,

@@ -68,8 +68,9 @@ def environment(**options):
     env = Environment(**options, extensions=["jinja2.ext.do"])  # noqa: S701 - settings pass autoescape=True
     from evidence.years import academic_year
 
+    from .paging import page_in_title
     from .school_pages import school_pages
 
-    env.globals.update(url=url, static=static, query=query, link=link, code=code, school_pages=school_pages)
+    env.globals.update(url=url, static=static, query=query, link=link, code=code, school_pages=school_pages, page_in_title=page_in_title)
     env.filters.update(gov_date=gov_date, number=number, line_breaks=line_breaks, academic_year=academic_year)
     return env

@@ -4,13 +4,13 @@ import logging
 import os
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import scope_for
 from audit.models import AuditAction
 from audit.services import record
+from core.paging import page_of
 from register.models import LocalAuthority
 
 from .forms import UploadForm, upload_path
@@ -73,7 +73,7 @@ def import_list(request):
         run = _queue_upload(request, form)
         return redirect("imports:detail", run.pk)
     runs = runs_visible_to(request.user).order_by("-started_at", "-id")
-    page = Paginator(runs, 25).get_page(request.GET.get("page"))
+    page = page_of(runs, 25, request.GET.get("page"))
     for run in page:
         fail_if_silent(run)
     context = {"page": page, "form": form, "colours": OUTCOME_COLOURS, "kind_label": _kind_label}
@@ -128,7 +128,7 @@ def import_detail(request, pk):
     context = {
         "run": run,
         "changes": changes,
-        "changed": Paginator(changes.rows, 50).get_page(request.GET.get("page")) if changes else None,
+        "changed": page_of(changes.rows, 50, request.GET.get("page")) if changes else None,
         "colours": OUTCOME_COLOURS,
         # Until the worker has read the file, what data set it is is not known: no caption, rather than one saying so.
         "kind_label": _kind_label(run.kind, run.outcome) if run.kind or run.is_finished else "",

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -7,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from audit.services import audited_view
+from core.paging import page_of
 from core.school_pages import confidential_school
 from evidence.graded import GRADED_CHOICES
 from evidence.latest import latest_for_schools
@@ -37,7 +37,7 @@ def school_list(request):
     own_schools = School.objects.particular_to(request.user) if scope.has_particular_schools else None
     filters = SchoolFilters.from_query(request.GET, own_schools)
     schools = filters.apply(visible).select_related("la")
-    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(schools, PAGE_SIZE, request.GET.get("page"))
     options = _filter_options(visible)
     options["own_schools_hint"] = own_schools_hint(scope) if own_schools is not None else ""
     hidden = filters.hidden_by_status(visible)
@@ -152,7 +152,7 @@ def trust_list(request):
     groups = groups.annotate(
         school_count=Count("memberships", filter=Q(memberships__left_on__isnull=True, memberships__school__in=visible), distinct=True)
     ).order_by(Lower("name"), "uid")
-    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(groups, PAGE_SIZE, request.GET.get("page"))
     kinds = [("trusts", "Trusts (academy, foundation and umbrella)")] + [
         (k.value, k.label) for k in GroupKind if k.value not in TRUST_KINDS
     ]

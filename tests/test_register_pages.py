@@ -835,3 +835,14 @@ def test_a_schools_groups_are_listed_together_each_by_its_kind(officer_client, w
     page = text(officer_client.get(reverse("register:school-detail", args=[school.urn])))
     row = page.split("Trusts and other groups", 1)[1].split("Opened", 1)[0]
     assert "Good Shepherd Trust (trust)" in row and "Walton Federation (federation)" in row
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("0", 1), ("-1", 1), ("two", 1), ("2", 2), ("999", 2)])
+def test_a_page_number_that_names_no_page_shows_the_first_and_the_title_says_which_page(officer_client, world, asked, shown):
+    """?page=0 and ?page=-1 showed the last page; a list's title did not say which page it was."""
+    from register.views import PAGE_SIZE
+
+    for n in range(PAGE_SIZE + 1 - School.objects.filter(la=world.la).count()):
+        SchoolFactory(la=world.la, name=f"Paged School {n:03d}")
+    html = officer_client.get(reverse("register:school-list"), {"page": asked}).content.decode()
+    assert f"<title>Schools (page {shown} of 2) – Common Ground</title>" in html
