@@ -142,13 +142,14 @@ def trust_list(request):
     visible = School.objects.visible_to(request.user)
     q = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "trusts")
-    groups = Group.objects.filter(memberships__school__in=visible, memberships__left_on__isnull=True)
+    every_kind = Group.objects.filter(memberships__school__in=visible, memberships__left_on__isnull=True)
+    if q:
+        every_kind = every_kind.filter(Q(name__icontains=q) | Q(group_id__iexact=q) | Q(companies_house_number=q))
+    groups = every_kind
     if kind == "trusts":
         groups = groups.filter(kind__in=TRUST_KINDS)
     elif kind in GroupKind.values:
         groups = groups.filter(kind=kind)
-    if q:
-        groups = groups.filter(Q(name__icontains=q) | Q(group_id__iexact=q) | Q(companies_house_number=q))
     groups = groups.annotate(
         school_count=Count("memberships", filter=Q(memberships__left_on__isnull=True, memberships__school__in=visible), distinct=True)
     ).order_by(Lower("name"), "uid")
@@ -156,7 +157,18 @@ def trust_list(request):
     kinds = [("trusts", "Trusts (academy, foundation and umbrella)")] + [
         (k.value, k.label) for k in GroupKind if k.value not in TRUST_KINDS
     ]
-    return render(request, "register/trust_list.html", {"page": page, "q": q, "kind": kind, "kinds": kinds})
+    # A search that finds no group of the kind chosen says which other kinds it finds ("federation" among trusts).
+    elsewhere = _kinds_found(every_kind, kinds) if q and not page.paginator.count else []
+    context = {"page": page, "q": q, "kind": kind, "kinds": kinds, "elsewhere": elsewhere}
+    return render(request, "register/trust_list.html", context)
+
+
+def _kinds_found(found, kinds) -> list[tuple[str, str, int]]:
+    """(kind, its label, how many) for each kind of group among `found` (a search's, of every kind), in `kinds`' order."""
+    found = dict(found.order_by().values("kind").annotate(n=Count("pk", distinct=True)).values_list("kind", "n"))
+    trusts = sum(n for k, n in found.items() if k in TRUST_KINDS)
+    counts = {"trusts": trusts, **{k: n for k, n in found.items() if k not in TRUST_KINDS}}
+    return [(value, label, counts[value]) for value, label in kinds if counts.get(value)]
 
 
 def trust_detail(request, uid):

@@ -846,3 +846,17 @@ def test_a_page_number_that_names_no_page_shows_the_first_and_the_title_says_whi
         SchoolFactory(la=world.la, name=f"Paged School {n:03d}")
     html = officer_client.get(reverse("register:school-list"), {"page": asked}).content.decode()
     assert f"<title>Schools (page {shown} of 2) – Common Ground</title>" in html
+
+
+def test_a_group_search_that_finds_none_of_the_kind_chosen_says_which_kinds_it_finds(officer_client, world):
+    """'federation' among trusts (the kind chosen at first) answered 'No groups found', though five federations matched."""
+    from register.models import GroupKind
+
+    from .factories import GroupFactory
+
+    GroupMembershipFactory(group=GroupFactory(name="Walton Federation", kind=GroupKind.FEDERATION), school=world.school)
+    html = officer_client.get(reverse("register:trust-list"), {"q": "federation"}).content.decode()
+    assert "Groups of other kinds match “federation”" in html
+    assert '<a class="govuk-link" href="/trusts/?q=federation&amp;kind=federation">Federation: 1</a>' in html
+    found = officer_client.get(reverse("register:trust-list"), {"q": "federation", "kind": "federation"}).content.decode()
+    assert "Walton Federation" in found and "Groups of other kinds" not in found
