@@ -25,6 +25,7 @@ from audit.services import record
 from core.numbers import whole_number
 from core.paging import page_of
 from core.words import duration
+from register.models import GroupMembership
 
 from . import services
 from .access import scope_for
@@ -314,10 +315,17 @@ def _roles_tied_to_admin(admin, person):
 
 
 def _revocable_ids(admin, person) -> set:
-    """The current roles of `person` that `admin` may end: those tied to the admin's authorities."""
+    """The current roles of `person` that `admin` may end: those tied to the admin's authorities, but not a role at a
+    trust with a current school in another authority, which is no more one authority's to end than to give
+    (RoleForm._trust_target)."""
     if admin.pk == person.pk:
         return set()  # Another administrator must change your own roles.
-    return set(_roles_tied_to_admin(admin, person).current().values_list("pk", flat=True))
+    roles = _roles_tied_to_admin(admin, person).current()
+    scope = scope_for(admin)
+    if not scope.everything:
+        elsewhere = GroupMembership.objects.filter(left_on__isnull=True).exclude(school__la_id__in=scope.admin_authority_ids)
+        roles = roles.exclude(group_id__in=elsewhere.values("group_id"))
+    return set(roles.values_list("pk", flat=True))
 
 
 def _revoke(request, person):

@@ -715,3 +715,20 @@ def test_a_trust_leaders_role_is_for_a_trust_not_a_sponsor_or_federation(admin_c
     assert not User.objects.filter(email="nia@example.org").exists()
     with pytest.raises(ValidationError, match="not a trust"):
         services.grant_role(user=world.users[Role.HEADTEACHER], role=Role.TRUST_LEADER, target=group, granted_by=None)
+
+
+def test_a_role_at_a_trust_with_schools_in_another_authority_is_not_one_authoritys_to_end(admin_client, world, spanning_trust):
+    """As it is not one authority's to give: Surrey's administrator sees the trust's leader, but neither ends their role
+    nor shuts them out (deactivating them, resetting their second factor), which would end Hampshire's reader too."""
+    leader = UserFactory(email="glf-ceo@example.org", full_name="GLF Chief Executive")
+    assignment = grant(leader, Role.TRUST_LEADER, spanning_trust)
+    page = admin_client.get(f"/accounts/users/{leader.pk}/").content.decode()
+    assert spanning_trust.name in page
+    assert "Revoke" not in page and "Deactivate account" not in page
+    assert refused_at_both_steps(admin_client, leader, "revoke", assignment=assignment.pk)
+    assert refused_at_both_steps(admin_client, leader, "deactivate")
+    assert refused_at_both_steps(admin_client, leader, "reset_two_factor")
+    assert access_of(leader)[:2] == ((assignment.pk,), True)
+    # An administrator of every authority of the trust's schools may.
+    grant(world.users[Role.LA_ADMIN], Role.LA_ADMIN, world.other_la)
+    assert act(admin_client, leader, "revoke", assignment=assignment.pk).status_code == 302
