@@ -99,8 +99,10 @@ def invite_user(*, email, full_name, role, target, invited_by, request=None) -> 
         had_account = user is not None
         if user is None:
             user = User.objects.create_user(email, full_name=full_name.strip())
-            record(AuditAction.CREATE, request=request, user=invited_by, obj=user)
         assignment, granted = _grant(user, role, target, invited_by, request)
+        if not had_account:
+            # Recorded once the role is theirs: an event about an account lies where its person holds a role.
+            record(AuditAction.CREATE, request=request, user=invited_by, obj=user)
         emailed = user.is_active and not user.has_usable_password()
         if emailed:
             _invite_again(user, invited_by, assignment, request, by=invited_by)
