@@ -134,3 +134,28 @@ def test_the_database_itself_refuses_to_change_or_delete_an_audit_event(world, s
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
     assert AuditEvent.objects.filter(user_email=world.users[Role.LA_OFFICER].email).exists()
+
+
+def test_an_account_made_by_an_invitation_is_in_the_log_of_the_authority_it_was_made_for(world):
+    admin = world.users[Role.LA_ADMIN]
+    person = services.invite_user(email="new@example.org", full_name="New", role=Role.GOVERNOR, target=world.school, invited_by=admin).user
+    created = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="accounts.user", object_id=str(person.pk))
+    assert created.id in seen_by(admin)
+
+
+def test_a_change_to_the_account_of_someone_whose_roles_have_all_ended_is_in_the_log_of_where_they_last_held_one(world):
+    """Surrey's administrator ends a leaver's role, then deactivates them (theirs to do): Surrey's log says so. Of
+    their earlier roles, only the last place counts: a role long ended elsewhere opens nothing there."""
+    hampshire_admin = UserFactory(email="admin@hampshire.example")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    head = world.users[Role.HEADTEACHER]
+    earlier = grant(head, Role.GOVERNOR, world.far_school)
+    services.revoke_role(assignment=earlier, revoked_by=hampshire_admin)
+    admin = world.users[Role.LA_ADMIN]
+    services.revoke_role(assignment=head.roles.current().get(), revoked_by=admin)
+    services.set_active(user=head, active=False, changed_by=admin)
+    deactivated = AuditEvent.objects.get(object_type="accounts.user", object_id=str(head.pk), detail__change="account deactivated")
+    assert deactivated.id in seen_by(admin)
+    assert deactivated.id not in seen_by(hampshire_admin)
+    # Their own doings, with no role, still lie nowhere.
+    assert record(AuditAction.SIGN_IN, user=head).id not in seen_by(admin)
