@@ -11,7 +11,8 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -21,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 
 from audit.models import AuditAction
-from audit.services import record
+from audit.services import record, record_refusal
 from core.numbers import whole_number
 from core.paging import page_of
 from core.words import duration
@@ -267,7 +268,13 @@ def user_invite(request):
 @require_http_methods(["GET", "POST"])
 def user_detail(request, pk):
     _require_la_admin(request)
-    person = get_object_or_404(User.objects.manageable_by(request.user), pk=pk)
+    person = User.objects.manageable_by(request.user).filter(pk=pk).first()
+    if person is None:
+        # Someone the administrator may not manage is not there, as far as the page says; but one who is there is
+        # recorded as refused, where that person lies (audit.scopes), so their own administrators see who tried.
+        if refused := User.objects.filter(pk=pk).first():
+            record_refusal(request, refused)
+        raise Http404("No such person.")
     form = RoleForm(admin=request.user)
     if request.method == "POST":
         if request.POST.get("action") == "revoke":

@@ -95,3 +95,25 @@ def test_one_person_refused_page_after_page_is_recorded_a_few_dozen_times_a_minu
         assert client.get(reverse("imports:detail", args=[run])).status_code == 403
     assert len(refusals()) == REFUSALS_AT_MOST
     assert caplog.text.count("refused more than 30 pages within 60 seconds") == 1
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_authoritys_person_is_a_404_recorded_as_refused_where_that_person_holds_roles(client, world, method):
+    """Hampshire's administrator opening Surrey's headteacher's page, or trying to revoke their role: Surrey's
+    administrators see who tried. A number that names nobody is no refusal."""
+    from .factories import UserFactory, grant
+
+    hampshire_admin = UserFactory(email="admin@hampshire.example")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    sign_in(client, hampshire_admin)
+    head = world.users[Role.HEADTEACHER]
+    data = {"action": "revoke", "assignment": head.roles.get().pk, "confirm": "yes"} if method == "post" else {}
+    assert getattr(client, method)(reverse("accounts:user-detail", args=[head.pk]), data).status_code == 404
+    (event,) = refusals()
+    assert (event.user, event.object_type, event.object_id) == (hampshire_admin, "accounts.user", str(head.pk))
+    assert event.detail == {"method": method.upper()}
+    assert event.id in events_visible_to(world.users[Role.LA_ADMIN]).values_list("id", flat=True)
+    assert event.id not in events_visible_to(hampshire_admin).values_list("id", flat=True)
+    assert head.roles.current().exists()
+    assert client.get(reverse("accounts:user-detail", args=[999999])).status_code == 404
+    assert len(refusals()) == 1
