@@ -329,3 +329,22 @@ def test_an_older_links_file_still_adds_a_link_the_register_lacks(db, tmp_path):
         (125402, 125448, "Predecessor - amalgamated"),
         (125403, 125449, "Predecessor"),
     }
+
+
+def test_a_links_file_of_one_authoritys_schools_imported_for_every_authority_ends_no_other_authoritys_memberships(surrey, tmp_path):
+    """Imported for every authority, the file was taken for the national list: each membership it left out ended, so a
+    file of Surrey's schools alone ended every other authority's. Now only those of authorities it has rows of end."""
+    from .factories import GroupFactory, GroupMembershipFactory, LocalAuthorityFactory
+
+    import_file(GROUP_LINKS)
+    elsewhere = GroupMembershipFactory(group=GroupFactory(), school=SchoolFactory(la=LocalAuthorityFactory(code=850)))
+    surrey_urns = {str(urn) for urn in School.objects.filter(la__code=936).values_list("urn", flat=True)}
+    lines = gzip.decompress(GROUP_LINKS.read_bytes()).decode().splitlines(keepends=True)
+    rows = [line for line in lines[1:] if line.split(",")[1] in surrey_urns and ",136531,16644," not in line]
+    partial = tmp_path / "group-links-surrey.csv"
+    partial.write_text(lines[0] + "".join(rows))
+    run = import_file(partial)
+    assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    elsewhere.refresh_from_db()
+    assert elsewhere.left_on is None
+    assert GroupMembership.objects.get(school__urn=136531, group__uid=16644).left_on == date.today()

@@ -8,6 +8,8 @@ for), and add the groups they name that the register does not hold yet; limited 
 they do not tie a school to a group whose current schools all lie elsewhere (an import of every
 authority does). A membership missing from a newer group links file (a national, full list) has
 ended: it gets a leaving date, the day of the import, since the file gives none; it is never deleted.
+Only the memberships of schools in authorities the file has rows of end so: a file of one authority's
+schools, imported for every authority, leaves the others' as they were.
 
 A file without some of its columns leaves those fields as the register holds them and says so (see
 absent.py); one without a column that identifies a group (or a school's membership) is refused.
@@ -256,7 +258,15 @@ def load_group_links(ctx: ImportContext) -> Counts:
         if old[1] != joined_on or old[2] is not None:
             changed_rows.append((joined_on, None, ctx.run.pk, old[0]))
     today = date.today()
-    ended = [(today, ctx.run.pk, pk) for key, (pk, _, left_on) in current.items() if key not in seen and left_on is None]
+    # Ended: a membership the file leaves out, of a school of an authority the file covers (has a school's row of). A
+    # file of one authority's schools, imported for every authority, is no word on the others' memberships.
+    covered = set(School.objects.filter(pk__in={school_id for _, school_id in seen}).values_list("la_id", flat=True).distinct())
+    authority_of = dict(School.objects.filter(pk__in={school_id for _, school_id in current}).values_list("pk", "la_id"))
+    ended = [
+        (today, ctx.run.pk, pk)
+        for key, (pk, _, left_on) in current.items()
+        if key not in seen and left_on is None and authority_of[key[1]] in covered
+    ]
     insert_rows(GroupMembership, ["group", "school", "joined_on", "left_on", "import_run"], new_rows)
     update_rows(GroupMembership, ["joined_on", "left_on", "import_run"], changed_rows)
     update_rows(GroupMembership, ["left_on", "import_run"], ended)
