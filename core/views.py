@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from core.words import duration
-from register.models import School
+from register.models import LocalAuthority, School
 from register.presenters import state_funded
 
 
@@ -60,6 +60,8 @@ def home(request):
         # first 50) is named under the role instead.
         "listed_school_ids": {school.pk for school in listed or ()},
         "own_school_counts": own_schools.aggregate(n=Count("id"), state_funded=Count("id", filter=state_funded())),
+        # The authorities whose results an LA role reads as a whole (evidence.views.authority_results).
+        "authorities": list(LocalAuthority.objects.filter(pk__in=scope.authority_ids).order_by("name")) if scope.is_la else [],
     }
     return render(request, "core/home.html", context)
 

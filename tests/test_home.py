@@ -58,3 +58,17 @@ def test_your_schools_links_to_the_list_of_schools_showing_only_them(client, cas
     adviser, schools = caseload
     html = sign_in(client, adviser).get(reverse("core:home")).content.decode()
     assert f'<a class="govuk-link" href="{reverse("register:school-list")}?mine=1">Sort and filter your schools</a>' in html
+
+
+def test_an_la_home_page_leads_to_the_authoritys_results_and_an_administrators_to_users_and_the_audit_log(client, world):
+    """An administrator's main tasks, users and the audit log, were only in the header; the authority's results page,
+    where its schools are seen as a whole, was linked from nowhere on the home page."""
+    from .conftest import sign_in
+
+    sign_in(client, world.users[Role.LA_ADMIN])
+    html = client.get("/home/").content.decode()
+    assert f'href="/authorities/{world.la.code}/results/">{world.la.name}: results and data</a>' in html
+    assert 'href="/accounts/users/">Users</a>' in html and 'href="/audit/">Audit log</a>' in html
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = client.get("/home/").content.decode()
+    assert f"{world.la.name}: results and data" in html and 'href="/audit/">Audit log</a>' not in html
