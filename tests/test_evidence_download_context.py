@@ -91,10 +91,13 @@ def test_the_downloads_give_the_inspection_outcomes_the_page_counts(client, offi
     assert [REPORT_CARD, "Curriculum and teaching", "Needs attention", "2", ""] in [row[:5] for row in shown]
     assert [REPORT_CARD, "", "Safeguarding standards met", "3", ""] in [row[:5] for row in shown]
     # Where the counts came from, and how current they are: GIAS's ratings in the two extracts; Ofsted's report cards.
+    from imports.models import ImportRun
+
+    runs = {run.file_name: run.pk for run in ImportRun.objects.all()}
     assert shown[0][5] == (
-        "Counted from Register (GIAS Ofsted rating): surrey-2021-05-establishments.csv (import 1), 286 schools and"
-        " surrey-2022-04-20-primary-establishments.csv (import 2), 85 schools."
-        " The latest inspection counted started on 9 February 2022."
+        f"Counted from Register (GIAS Ofsted rating): surrey-2021-05-establishments.csv (import {runs['surrey-2021-05-establishments.csv']}),"
+        f" 286 schools and surrey-2022-04-20-primary-establishments.csv (import {runs['surrey-2022-04-20-primary-establishments.csv']}),"
+        " 85 schools. The latest inspection counted started on 9 February 2022."
     )
     assert shown[-1][5].startswith("Counted from Ofsted: all inspections, year to date: ")
     table = csv_table(client, "authority-outcomes-csv")
