@@ -135,9 +135,11 @@ def without_authority_figure(la_code: int, series: list[Series]) -> list[tuple[M
     if not candidates:
         return []
     # One probe of each measure, school by school through the unique index, which stops at the first figure found,
-    # rather than gathering every figure of the authority's schools.
-    schools = School.objects.filter(la__code=la_code)
-    held = [m for m in candidates if Observation.objects.filter(school__in=schools, measure=m).exists()]
+    # rather than gathering every figure of the authority's schools. The probe is given the schools' ids, not a
+    # subquery: with one, PostgreSQL walked every school of England and every figure of the measure (25 to 50 ms a
+    # probe with all England loaded, where the ids take well under one).
+    schools = list(School.objects.filter(la__code=la_code).values_list("id", flat=True))
+    held = [m for m in candidates if schools and Observation.objects.filter(school_id__in=schools, measure=m).exists()]
     return [(m, BY_CODE[m.code].no_la_figure) for m in held]
 
 
