@@ -65,7 +65,7 @@ def authority_outcomes(open_schools) -> Outcomes:
         len(counted),
         graded_counts(counted, latest),
         superseded_count(inspected),
-        report_card_counts(inspected),
+        report_card_counts(counted),
         sum(inspection.before_opening for inspection in latest.values()),
         counted_from((i.source, i.import_run_id, i.on) for i in latest.values()),
     )
@@ -90,7 +90,9 @@ def counted_from(counted: Iterable[tuple[str, int, date]]) -> str:
     return f"Counted from {'; '.join(parts)}. The latest inspection counted started on {gov_date(latest)}."
 
 
-def report_card_counts(schools) -> ReportCardCounts:
+def report_card_counts(schools: list) -> ReportCardCounts:
+    """The latest report card of each of `schools` (a list, so that the inspections are found by the schools' ids through
+    the unique index: with a queryset PostgreSQL read every inspection in England), counted area by area."""
     latest = {}
     for inspection in Inspection.objects.filter(school__in=schools, framework=Framework.REPORT_CARD).order_by("started_on"):
         latest[inspection.school_id] = inspection

@@ -5,9 +5,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from evidence.models import Measure, Observation, Source
+from evidence.models import Framework, Inspection, InspectionSource, Measure, Observation, Source
+from evidence.outcomes import authority_outcomes
 from evidence.presenters import without_authority_figure
 from imports.models import ImportRun
+from register.models import School
 
 from .factories import LocalAuthorityFactory, SchoolFactory
 
@@ -30,3 +32,31 @@ def test_the_authority_overview_probes_its_schools_figures_by_their_ids_not_thro
     probes = [query["sql"] for query in queries.captured_queries if '"evidence_observation"' in query["sql"]]
     assert probes and not [sql for sql in probes if "register_school" in sql]
     assert without_authority_figure(886, []) == []
+
+
+@pytest.mark.django_db
+def test_an_authoritys_report_cards_are_found_by_its_schools_ids_not_through_a_subquery():
+    """The authority's report cards (its overview, statistics page and downloads count them) are found through the
+    inspections' unique index by the ids of the schools counted: given a subquery instead, PostgreSQL read every
+    inspection in England (11 to 32 ms with all England loaded, where the ids take about one)."""
+    lancashire = LocalAuthorityFactory(code=888, name="Lancashire")
+    school = SchoolFactory(la=lancashire)
+    run = ImportRun.objects.create(file_name="ofsted.csv", checksum="0", la_codes="")
+    Inspection.objects.create(
+        school=school,
+        framework=Framework.REPORT_CARD,
+        started_on="2025-11-18",
+        judgements={"Inclusion": "Secure fit"},
+        safeguarding="Met",
+        source=InspectionSource.OFSTED_ALL,
+        import_run=run,
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = authority_outcomes(School.objects.filter(la=lancashire).open())
+
+    assert outcomes.report_cards.safeguarding == {"Met": 1, "Not met": 0}
+    found = [
+        query["sql"] for query in queries.captured_queries if '"evidence_inspection"' in query["sql"] and "report_card" in query["sql"]
+    ]
+    assert found and not [sql for sql in found if "register_school" in sql]
