@@ -19,7 +19,7 @@ from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
 from .registry import KINDS, Columns, Counts, ImportContext, ImportKind, ImportRefused, Remedy, SourceFile, detect, nearest, visible
 from .signals import file_loaded
 from .sources import read_source
-from .statistics import analyse, tables_much_changed
+from .statistics import analyse_soon, tables_much_changed
 from .summary import describe
 from .uploads import shortened
 from .wal import checkpoint_afterwards
@@ -224,13 +224,13 @@ def one_import_at_a_time():
     would each replace them from what they read before the other wrote, and the second would fail on the first's
     rows. SQLite's write lock, taken as the transaction begins, keeps imports in turn: the import's connection waits
     longer for it than a page. PostgreSQL holds an advisory lock until the transaction ends; once it has committed, the
-    tables the import changed much of have their planner statistics gathered (imports.statistics)."""
+    tables the import changed much of have their planner statistics gathered beside it (imports.statistics)."""
     with _waiting_for_sqlites_write_lock(), transaction.atomic():
         _take_postgresqls_import_lock()
         yield
         changed = tables_much_changed()
     if not connection.in_atomic_block:  # committed (inside another's transaction, as in a test, that one commits)
-        analyse(changed)
+        analyse_soon(changed)
 
 
 @contextmanager

@@ -580,9 +580,12 @@ def test_postgresql_plans_for_the_rows_an_import_added_once_it_has_committed(emp
             cursor.execute("SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname IN ('register_school', 'accounts_user')")
             return dict(cursor.fetchall())
 
+    from imports.statistics import wait_for_analyses
+
     before = last_analysed()
     run = import_file(GIAS_2021)
     assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    wait_for_analyses()  # beside the import, once it has committed
     after = last_analysed()
     assert after["register_school"] is not None and after["register_school"] != before["register_school"]
     assert after["accounts_user"] == before["accounts_user"]
