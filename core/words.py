@@ -17,9 +17,9 @@ def as_sentence(words: str) -> str:
 def a_or_an(words: str) -> str:
     """'a Key stage 2 file', 'an Ofsted file', 'an LA file': by the first word's sound, an initialism's by its letter's name."""
     first = words.split()[0] if words.strip() else ""
+    # An initialism is said letter by letter: "an LA", "an SEN", "a UK", "a GIAS".
     initialism = len(first) > 1 and first.isupper()
-    vowel = first[:1] in ("A", "E", "I", "O", "U", "a", "e", "i", "o", "u")
-    sounds_vowel = vowel or (initialism and first[0] in "FHLMNRSX")
+    sounds_vowel = first[0] in "AEFHILMNORSX" if initialism else first[:1].lower() in ("a", "e", "i", "o", "u")
     return f"{'an' if sounds_vowel else 'a'} {words}"
 
 

@@ -15,10 +15,13 @@ def test_a_whole_number_is_plain_ascii_digits_within_its_length(text, digits, ex
 def test_a_or_an_goes_by_the_first_sound():
     from core.words import a_or_an
 
-    assert [a_or_an(w) for w in ("Key stage 2 file", "Ofsted file", "LA statistical neighbours", "GIAS extract", "SEN file")] == [
+    said = ("Key stage 2 file", "Ofsted file", "LA statistical neighbours", "GIAS extract", "SEN file", "UK file", "EES file")
+    assert [a_or_an(w) for w in said] == [
         "a Key stage 2 file",
         "an Ofsted file",
         "an LA statistical neighbours",
         "a GIAS extract",
         "an SEN file",
+        "a UK file",
+        "an EES file",
     ]
