@@ -124,8 +124,8 @@ def invite_again_if_pending(email: str, request=None) -> bool:
     if user is None or user.has_usable_password():
         return False
     latest = user.invitations.select_related("invited_by", "assignment").order_by("-pk").first()
-    if latest is None:
-        return False
+    if latest is None or latest.assignment is None or latest.assignment.revoked_at is not None:
+        return False  # no invitation, or one to a role since ended: theirs to ask an administrator for again
     with transaction.atomic():
         _invite_again(user, latest.invited_by, latest.assignment, request, by=None)
     return True

@@ -695,6 +695,13 @@ def test_someone_invited_who_asks_for_a_password_reset_is_sent_their_invitation_
     assert "/accounts/invitation/" in mail.outbox[1].body  # the invitation's link, which sets a first password
     again = AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="accounts.invitation").order_by("-pk").first()
     assert again.user is None
+    # Not for a role since ended.
+    from accounts import services
+
+    services.revoke_role(assignment=RoleAssignment.objects.get(user__email="nia@example.org"), revoked_by=world.users[Role.LA_ADMIN])
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/accounts/password-reset/", {"email": "nia@example.org"})
+    assert len(mail.outbox) == 2
 
 
 @pytest.mark.parametrize("kind", [GroupKind.SPONSOR, GroupKind.FEDERATION])
