@@ -1,11 +1,14 @@
 """Forms for signing in, the second factor, and managing who holds which role."""
 
+import hashlib
+import logging
 import math
 import re
 
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.core.cache import cache
 from django.utils import timezone
 
 from core.numbers import whole_number
@@ -16,6 +19,13 @@ from register.models import Group, LocalAuthority, School
 from .access import scope_for
 from .roles import ROLE_SCOPE, Role, ScopeKind
 from .services import closed_school_refusal, not_a_trust
+
+logger = logging.getLogger(__name__)
+
+# Anyone may ask for a reset link for any address: one address is sent at most this many (links, or its invitation
+# again) within RESET_WINDOW seconds, so that no one can fill a person's inbox with emails in the service's name.
+RESETS_PER_ADDRESS = 3
+RESET_WINDOW = 60 * 60
 
 
 class SignInForm(forms.Form):
@@ -212,11 +222,29 @@ class ResetRequestForm(PasswordResetForm):
 
     def save(self, *args, request=None, **kwargs):
         """Email a reset link to the account, if it has a password; to one invited who has not set one yet, their
-        invitation again. The page says the same whatever happens, so as not to tell who has an account."""
+        invitation again. The page says the same whatever happens, so as not to tell who has an account, nor that an
+        address was asked for too often (more than RESETS_PER_ADDRESS times in RESET_WINDOW: nothing more is sent)."""
+        if not _reset_allowed(self.cleaned_data["email"]):
+            return
         super().save(*args, request=request, **kwargs)
         from .services import invite_again_if_pending
 
         invite_again_if_pending(self.cleaned_data["email"], request)
+
+
+def _reset_allowed(email: str) -> bool:
+    """Whether a reset may be emailed to `email` now: counted by the address, whatever case it was typed in. With the
+    cache out of reach, it is sent: a person locked out of their account matters more than a full inbox."""
+    key = "password-resets:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    try:
+        cache.add(key, 0, RESET_WINDOW)
+        count = cache.incr(key)
+    except Exception:
+        return True
+    if count == RESETS_PER_ADDRESS + 1:
+        logger.warning("An address was asked for more password resets than %s within %s seconds: no more are sent for now",
+                       RESETS_PER_ADDRESS, RESET_WINDOW)  # fmt: skip
+    return count <= RESETS_PER_ADDRESS
 
 
 class NewPasswordForm(SetPasswordForm):

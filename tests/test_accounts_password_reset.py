@@ -105,3 +105,42 @@ def test_a_new_password_lifts_a_lock_on_signing_in(client, world, settings):
     response = Client().post("/accounts/sign-in/", {"email": head.email, "password": NEW_PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/home/"
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE, user=head, detail__change="sign-in lock lifted by a new password").exists()
+
+
+def test_one_address_is_not_mailed_a_reset_link_more_than_a_few_times_an_hour(client, world, caplog):
+    """Anyone may ask for a reset for any address: unchecked, a script could fill a person's inbox with reset emails
+    sent in the service's name. The page says the same each time, so as not to tell that the limit was reached."""
+    from django.core.cache import cache
+
+    from accounts.forms import RESETS_PER_ADDRESS
+
+    head = world.users[Role.HEADTEACHER]
+    for typed in [head.email, head.email.upper(), f" {head.email} "] * 10:
+        response = client.post("/accounts/password-reset/", {"email": typed})
+        assert response["Location"] == "/accounts/password-reset/sent/"
+    assert len(mail.outbox) == RESETS_PER_ADDRESS
+    assert "more password resets" in caplog.text
+    officer = world.users[Role.LA_OFFICER]
+    client.post("/accounts/password-reset/", {"email": officer.email})
+    assert mail.outbox[-1].to == [officer.email]  # another address is not held back by the first's
+    cache.clear()  # as an hour later
+    client.post("/accounts/password-reset/", {"email": head.email})
+    assert len(mail.outbox) == RESETS_PER_ADDRESS + 2
+
+
+def test_an_invitation_is_not_sent_again_more_than_a_few_times_an_hour_by_asking_for_resets(
+    client, world, django_capture_on_commit_callbacks
+):
+    from accounts.forms import RESETS_PER_ADDRESS
+    from accounts.services import invite_user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_user(
+            email="nia@example.org", full_name="Nia Jones", role=Role.GOVERNOR, target=world.school,
+            invited_by=world.users[Role.LA_ADMIN],
+        )  # fmt: skip
+    assert len(mail.outbox) == 1
+    for _ in range(20):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/accounts/password-reset/", {"email": "nia@example.org"})
+    assert len(mail.outbox) == 1 + RESETS_PER_ADDRESS
