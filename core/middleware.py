@@ -4,6 +4,44 @@ person's activity."""
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import SuspiciousOperation
 
+# Browser features no page of the service uses, switched off for every page and anything it might embed: a script that
+# got in could not turn on the camera or microphone, ask where the person is, or take payments in the service's name.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends PERMISSIONS_POLICY with every response (Django's SecurityMiddleware has no setting for it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
 
 class RefuseNullCharactersMiddleware:
     """A NUL character in a query's values (`?q=%00`) is never something a person typed, and PostgreSQL

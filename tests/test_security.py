@@ -22,7 +22,16 @@ def test_security_headers_and_session_cookie(client, world, settings):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+@pytest.mark.parametrize("url", ["/", "/accounts/sign-in/", "/home/", "/static/css/app.css", "/nothing-here/"])
+def test_every_response_switches_off_the_browser_features_no_page_uses(client, world, url):
+    sign_in(client, world.users[Role.HEADTEACHER])
+    features = dict(part.strip().split("=", 1) for part in client.get(url).headers["Permissions-Policy"].split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert features[feature] == "()", feature
 
 
 def test_no_signed_in_page_or_download_is_kept_in_a_cache_but_public_pages_may_be(client, world):
