@@ -43,6 +43,25 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class MethodNotAllowedPageMiddleware:
+    """A page asked for with a method it does not take (a form's POST to a page that only shows) gets the service's
+    own error page, as other errors do, rather than Django's empty response; with the methods it takes (Allow)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.streaming and not response.content:
+            from .views import error_405
+
+            page = error_405(request)
+            if "Allow" in response.headers:
+                page["Allow"] = response["Allow"]
+            return page
+        return response
+
+
 class RefuseNullCharactersMiddleware:
     """A NUL character in a query's values (`?q=%00`) is never something a person typed, and PostgreSQL
     refuses to compare text holding one: every page that filters by its query would fail. It gets the

@@ -109,6 +109,11 @@ def csrf_failure(request, reason=""):
     return render(request, "core/error.html", {"title": "Your form could not be sent", "status": 403, "csrf": True}, status=403)
 
 
+def error_405(request, exception=None):
+    """A page asked for with a method it does not take (core.middleware.MethodNotAllowedPageMiddleware)."""
+    return render(request, "core/error.html", {"title": "Sorry, the service could not do what was asked", "status": 405}, status=405)
+
+
 def error_404(request, exception=None):
     return render(request, "core/error.html", {"title": "Page not found", "status": 404}, status=404)
 

@@ -55,6 +55,20 @@ def test_a_form_sent_without_its_csrf_token_is_refused_in_plain_words(world):
     assert "Content-Security-Policy" in response.headers and "<style" not in page
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_method_a_page_does_not_take_gets_the_services_own_page(client, world, signed_in):
+    """Django answers a method a view does not take with an empty page: a blank screen, unlike every other error."""
+    if signed_in:
+        sign_in(client, world.users[Role.HEADTEACHER])
+    for url, allowed in [("/accounts/password-reset/sent/", "GET, HEAD, OPTIONS"), ("/accounts/sign-in/", "GET, POST")]:
+        response = client.delete(url)
+        assert response.status_code == 405, url
+        assert response["Allow"] == allowed
+        page = response.content.decode()
+        assert "<title>Sorry, the service could not do what was asked – Common Ground</title>" in page
+        assert "Content-Security-Policy" in response.headers
+
+
 def test_a_request_the_service_cannot_read_gets_its_own_page(client, world, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
     response = client.post("/accounts/sign-in/", {f"field{i}": "x" for i in range(10)})
