@@ -31,6 +31,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Whether the key was given (core.checks warns a deployment whose key was made on this machine instead).
+SECRET_KEY_GIVEN = bool(env.str("SECRET_KEY", default=""))
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

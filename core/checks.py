@@ -6,6 +6,23 @@ from django.core.checks import Warning, register
 from .context import UNNAMED_ORGANISATION, organisation_name
 
 
+@register("security", deploy=True)
+def secret_key_given(app_configs, **kwargs):
+    """Without SECRET_KEY, each machine makes a key of its own under var/ (commonground.settings): two web servers would
+    not accept each other's sessions, forms or emailed links, and the key would be lost, or copied, with that folder."""
+    if getattr(settings, "SECRET_KEY_GIVEN", True):
+        return []
+    return [
+        Warning(
+            f"SECRET_KEY is not set: this installation signs its sessions, forms and emailed links with a key made on this "
+            f"machine and kept in {settings.VAR_DIR / 'secret_key'}.",
+            hint="Set SECRET_KEY to a long random value kept with the installation's other secrets, the same on every "
+            "web server and worker.",
+            id="core.W004",
+        )
+    ]
+
+
 @register("operator", deploy=True)
 def operator_contact(app_configs, **kwargs):
     """The accessibility statement and the privacy notice must say how to reach whoever runs the service and its

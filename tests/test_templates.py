@@ -37,6 +37,7 @@ def test_every_page_has_its_header_main_and_footer_landmarks(client):
 @pytest.fixture
 def surrey_runs_it(settings):
     """An installation run by Surrey County Council, which has given none of its contact details yet."""
+    settings.SECRET_KEY_GIVEN = True
     settings.ORGANISATION_NAME = "Surrey County Council"
     settings.ORGANISATION_EMAIL = settings.ORGANISATION_PHONE = settings.DATA_PROTECTION_OFFICER_EMAIL = settings.SUPPORT_EMAIL = ""
     return settings
@@ -102,6 +103,18 @@ def test_the_deployment_checks_warn_until_the_operator_and_data_protection_offic
     # Unnamed, the installation would name a placeholder as the data controller.
     surrey_runs_it.ORGANISATION_NAME = ""
     assert set(warnings()) == {"core.W003"}
+
+
+def test_the_deployment_checks_warn_while_the_secret_key_is_one_made_on_this_machine(surrey_runs_it):
+    from django.core.checks import run_checks
+
+    surrey_runs_it.ORGANISATION_EMAIL, surrey_runs_it.DATA_PROTECTION_OFFICER_EMAIL = "a@surreycc.example", "b@surreycc.example"
+    surrey_runs_it.SECRET_KEY_GIVEN = False
+    found = {message.id: message.msg for message in run_checks(include_deployment_checks=True) if message.id.startswith("core.")}
+    assert set(found) == {"core.W004"} and "SECRET_KEY is not set" in found["core.W004"]
+    assert not {message.id for message in run_checks() if message.id.startswith("core.")}  # a deployment's check only
+    surrey_runs_it.SECRET_KEY_GIVEN = True
+    assert not {message.id for message in run_checks(include_deployment_checks=True) if message.id.startswith("core.")}
 
 
 @pytest.mark.parametrize(
