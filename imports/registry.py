@@ -150,29 +150,37 @@ class Columns:
     key: Callable[[str], str] = _as_written
 
     def __call__(self, header: list[str]) -> bool:
-        have = {self.key(name) for name in header}
-        return not self.lacking(header) and not any(self.key(name) in have for name in self.without)
+        have = self._keys(header)
+        return not self._lacking(have) and not self._excluded(have)
 
     def lacking(self, header: list[str]) -> list[str]:
         """The identifying columns the header does not have, quoted; for `any_of`, all of them said as one: "'a' or 'b'".
         (Which of the header's names was meant for one is not guessed: DfE's files hold many alike, PTRWM_EXP beside
         PTRWM_EXP_M.)"""
-        have = {self.key(name) for name in header}
-        missing = [f"'{name}'" for name in self.names if self.key(name) not in have]
-        if self.any_of and not any(self.key(name) in have for name in self.any_of):
-            missing.append(" or ".join(f"'{name}'" for name in self.any_of))
-        return missing
+        return self._lacking(self._keys(header))
 
     def nearly(self, header: list[str]) -> list[str]:
         """What the header lacks, where it is nearly of this kind: it has none of `without`, and lacks one identifying
         column of four or more, or two of six or more (two it has, a URN and a date, say, would be no sign). Empty
         otherwise."""
-        have = {self.key(name) for name in header}
-        if any(self.key(name) in have for name in self.without):
+        have = self._keys(header)
+        if self._excluded(have):
             return []
-        missing = self.lacking(header)
+        missing = self._lacking(have)
         wanted = len(self.names) + bool(self.any_of)
         return missing if (len(missing) == 1 and wanted >= 4) or (len(missing) == 2 and wanted >= 6) else []
+
+    def _keys(self, header: list[str]) -> set[str]:
+        return {self.key(name) for name in header}
+
+    def _lacking(self, have: set[str]) -> list[str]:
+        missing = [f"'{name}'" for name in self.names if self.key(name) not in have]
+        if self.any_of and not any(self.key(name) in have for name in self.any_of):
+            missing.append(" or ".join(f"'{name}'" for name in self.any_of))
+        return missing
+
+    def _excluded(self, have: set[str]) -> bool:
+        return any(self.key(name) in have for name in self.without)
 
 
 @dataclass(frozen=True)
