@@ -223,7 +223,9 @@ def load_group_links(ctx: ImportContext) -> Counts:
     groups = group_frame(raw).unique(subset="uid", keep="first", maintain_order=True)
     counts = Counts(rows_read=raw.height)
 
-    school_ids = dict(School.objects.of_authorities(ctx.la_codes).values_list("urn", "id"))
+    registered = list(School.objects.of_authorities(ctx.la_codes).values_list("urn", "id", "la_id"))
+    school_ids = {urn: pk for urn, pk, _ in registered}
+    authority_of = {pk: la_id for _, pk, la_id in registered}
     keep = links["urn"].is_in(list(school_ids))
     if ctx.la_codes:
         # A school of these authorities joins a group the register holds only if the group is already
@@ -260,8 +262,7 @@ def load_group_links(ctx: ImportContext) -> Counts:
     today = date.today()
     # Ended: a membership the file leaves out, of a school of an authority the file covers (has a school's row of). A
     # file of one authority's schools, imported for every authority, is no word on the others' memberships.
-    covered = set(School.objects.filter(pk__in={school_id for _, school_id in seen}).values_list("la_id", flat=True).distinct())
-    authority_of = dict(School.objects.filter(pk__in={school_id for _, school_id in current}).values_list("pk", "la_id"))
+    covered = {authority_of[school_id] for _, school_id in seen}
     ended = [
         (today, ctx.run.pk, pk)
         for key, (pk, _, left_on) in current.items()
