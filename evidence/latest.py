@@ -232,15 +232,15 @@ def summarise(
     if (category and not replaced) or safeguarding == "not met":
         colour = "red"
     return LatestInspection(
-        inspection.started_on,
-        inspection.framework,
-        outcome,
-        colour,
-        grade,
-        predecessor,
-        tuple(notes),
-        counted_as,
-        dated_before_opening,
-        inspection.source,
-        inspection.import_run_id,
+        on=inspection.started_on,
+        framework=inspection.framework,
+        outcome=outcome,
+        colour=colour,
+        grade=grade,
+        predecessor=predecessor,
+        notes=tuple(notes),
+        counted_as=counted_as,
+        before_opening=dated_before_opening,
+        source=inspection.source,
+        import_run_id=inspection.import_run_id,
     )
