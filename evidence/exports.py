@@ -183,9 +183,8 @@ def as_xlsx(rows, title: str, sheets: Iterable[Sheet] = ()) -> bytes:
     fraction of a second, where openpyxl, without lxml, took 1.7 to 3.1 s."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties(
-        {"title": CONTROL_CHARACTERS.sub("", title), "author": "Common Ground"}
-    )  # as a spreadsheet's file details show them
+    # Named as a spreadsheet's file details show it.
+    book.set_properties({"title": CONTROL_CHARACTERS.sub("", title), "author": "Common Ground"})
     bold = book.add_format({"bold": True})
     sheet = _add_sheet(book, NOT_IN_SHEET_NAMES.sub("", title)[:31].strip("' ") or "Results", HEADER, XLSX_WIDTHS, bold)
     formats: dict[int, object] = {}  # decimal places → the format that shows a figure with them
