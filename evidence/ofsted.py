@@ -23,9 +23,10 @@ import re
 
 import polars as pl
 
+from imports.refusals import refuse_first
 from imports.registry import Columns, ImportRefused
 
-from .ofsted_cells import DATE_FIELDS, dates, each_text, refusal_checks, refuse_first, spellings_of, words
+from .ofsted_cells import DATE_FIELDS, dates, each_text, refusal_checks, spellings_of, words
 from .ofsted_merge import one_per_inspection
 from .ofsted_records import RECORD_SCHEMA, current_records, graded_records, ungraded_records
 from .ofsted_words import GRADED_AREAS, REPORT_CARD_AREAS

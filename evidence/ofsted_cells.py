@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 
-from imports.refusals import not_a_date
+from imports.refusals import Says, not_a_date
 from imports.registry import ImportRefused
 
 from .ofsted_words import ALLOWED, GRADED_AREAS, REPORT_CARD_AREAS, STORED
@@ -104,18 +104,6 @@ def as_json(entries: dict[str, pl.Expr]) -> pl.Expr:
     return json_object([json_pair(label, value) for label, value in entries.items()])
 
 
-def refuse_first(frame: pl.DataFrame, checks: list[tuple[str, pl.Expr, str | Callable[[str], str]]]) -> None:
-    """Raise ImportRefused at the first line where a check (column, is-bad, message with {} for the cell, or a function
-    of the cell that says it) holds; checks in order."""
-    flagged = frame.select("line", *(bad.fill_null(False).alias(str(i)) for i, (_, bad, _) in enumerate(checks)))
-    hits = flagged.filter(pl.any_horizontal(pl.exclude("line")))
-    if hits.height:
-        first = hits.row(0, named=True)
-        column, _, message = next(check for i, check in enumerate(checks) if first[str(i)])
-        cell = (frame[column][first["line"] - 2] or "").strip()
-        raise ImportRefused(message(cell) if callable(message) else message.format(cell), row=first["line"], column=column)
-
-
 PUBLISHED_BEFORE = "'{}' is before the inspection's start date: a report is published after its inspection"
 GRADE_UNDATED = "the row gives its last graded inspection's outcome but not when it was"
 UNGRADED_UNDATED = "the row gives its latest ungraded inspection's outcome but not when it was"
@@ -125,7 +113,7 @@ NO_GRADE_DATE = (
 )
 
 
-def refusal_checks(names: dict[str, str], columns: dict[str, str], spellings: dict) -> list[tuple[str, pl.Expr, str]]:
+def refusal_checks(names: dict[str, str], columns: dict[str, str], spellings: dict) -> list[tuple[str, pl.Expr, Says]]:
     """What refuses a file (see refuse_first): a row's URN, dates or words that cannot be right, or a row that
     gives an outcome but not when (the inspection could not be placed in the school's history)."""
     checks = [(columns["urn"], ~pl.col(columns["urn"]).fill_null("").str.strip_chars().str.contains(r"^[0-9]+$"), "'{}' is not a URN")]
@@ -176,7 +164,7 @@ def spellings_of(frame: pl.DataFrame, names: dict[str, str]) -> dict[str, tuple[
     return spellings
 
 
-def _undated_grades(names: dict[str, str], columns: dict[str, str]) -> list[tuple[str, pl.Expr, str]]:
+def _undated_grades(names: dict[str, str], columns: dict[str, str]) -> list[tuple[str, pl.Expr, Says]]:
     """A row of the monthly file that gives its last graded inspection's outcome, or its latest ungraded one's, but
     not its date: left out, the school would go on showing an older inspection. 'Not judged' is no grade to place."""
     checks = []

@@ -21,6 +21,7 @@ from typing import NamedTuple, NoReturn
 
 import polars as pl
 
+from imports.refusals import is_not, refuse_first
 from imports.registry import ImportRefused, Remedy
 
 from .catalogue import BY_CODE, MEASURES, Column, Layout, Share, Unit
@@ -279,22 +280,6 @@ def parse_integer(raw: pl.Expr) -> pl.Expr:
 
 URN_CELL = "a URN: a whole number"
 LA_CELL = "an LA code: a whole number"
-
-
-def refuse_first_bad(frame: pl.DataFrame, checks: dict[str, tuple[pl.Expr, str]]) -> None:
-    """Raise ImportRefused for the first line where any check is true, naming that line and column; each check is of a
-    column that identifies the row (the URN, the year), with what its cells should be ("a URN: a whole number")."""
-    if not checks:
-        return
-    flagged = frame.with_row_index("_i").select(["_i", *(expr.fill_null(False).alias(name) for name, (expr, _) in checks.items())])
-    hits = flagged.filter(pl.any_horizontal(list(checks)))
-    if hits.height:
-        first = hits.row(0, named=True)
-        column = next(name for name in checks if first[name])
-        raw = frame[column][first["_i"]]
-        if raw is None or not raw.strip():
-            raise ImportRefused(f"the {column} is blank", row=first["_i"] + 2, column=column)
-        raise ImportRefused(f"'{raw}' is not {checks[column][1]}", row=first["_i"] + 2, column=column)
 
 
 def sources_of(columns: Iterable[Column | Share]) -> set[str]:
@@ -584,12 +569,12 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
         )
     # An authority's row is filed under its LEA: without one, its figures would be no authority's.
     authority = area.str.starts_with("la")
-    refuse_first_bad(
+    refuse_first(
         frame,
-        {
-            "URN": (school & parse_integer(pl.col("URN")).is_null(), URN_CELL),
-            "LEA": (authority & parse_integer(pl.col("LEA")).is_null(), LA_CELL),
-        },
+        [
+            ("URN", school & parse_integer(pl.col("URN")).is_null(), is_not("URN", URN_CELL)),
+            ("LEA", authority & parse_integer(pl.col("LEA")).is_null(), is_not("LEA", LA_CELL)),
+        ],
     )
     keys = _keys(area, pl.when(school).then(pl.col("URN")), pl.col("LEA"), pl.lit(year))
     return long_figures(frame, columns, keys)
@@ -643,12 +628,12 @@ def one_value(frame: pl.DataFrame, column: str, differs) -> str | None:
 def ees_school_figures(frame: pl.DataFrame, columns: tuple) -> pl.DataFrame:
     urn = "school_urn" if "school_urn" in frame.columns else "urn"
     period = pl.col("time_period").str.strip_chars()
-    refuse_first_bad(
+    refuse_first(
         frame,
-        {
-            "time_period": (~period.str.contains(r"^\d{6}$"), "an academic year as six digits, such as 202324"),
-            urn: (parse_integer(pl.col(urn)).is_null(), URN_CELL),
-        },
+        [
+            ("time_period", ~period.str.contains(r"^\d{6}$"), is_not("time_period", "an academic year as six digits, such as 202324")),
+            (urn, parse_integer(pl.col(urn)).is_null(), is_not(urn, URN_CELL)),
+        ],
     )
     # One file, one year: a row for another year would be taken as that year's whole release.
     one_value(frame, "time_period", lambda other, first: f"this row is for {other}, the rows before it for {first}: a file gives one year")
@@ -705,7 +690,7 @@ def _national() -> pl.Expr:
 
 def _keyed_school_figures(frame: pl.DataFrame, columns: tuple, year: int) -> pl.DataFrame:
     national = _national()
-    refuse_first_bad(frame, {"URN": (~national & parse_integer(pl.col("URN")).is_null(), URN_CELL)})
+    refuse_first(frame, [("URN", ~national & parse_integer(pl.col("URN")).is_null(), is_not("URN", URN_CELL))])
     phase = pl.lit("england_phase")
     if "ESTAB" in frame.columns:
         phase = pl.col("ESTAB").str.strip_chars().replace_strict(NATIONAL_PHASES, default="england_phase")
@@ -731,7 +716,7 @@ def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]],
     schools = ees_school_figures(frame, columns)
     # Each authority's figures are summed over its state-funded schools by their old_la_code.
     state_funded = pl.col("phase_type_grouping").str.starts_with("State-funded").fill_null(False)
-    refuse_first_bad(frame, {"old_la_code": (state_funded & parse_integer(pl.col("old_la_code")).is_null(), LA_CELL)})
+    refuse_first(frame, [("old_la_code", state_funded & parse_integer(pl.col("old_la_code")).is_null(), is_not("old_la_code", LA_CELL))])
     numbers = frame.filter(state_funded).select(
         "line",
         FIELDS,
@@ -774,7 +759,7 @@ def summary_area_figures(frame: pl.DataFrame, year: int, counts: dict[str, tuple
         refuse_cell(frame, *bad)
     # Each authority's figures are summed over its state-funded schools by their LA (England's rows are NAT).
     state_funded = pl.col("SCHOOLTYPE").str.strip_chars().str.starts_with("State-funded") & ~_national()
-    refuse_first_bad(frame, {"LA": (state_funded & parse_integer(pl.col("LA")).is_null(), LA_CELL)})
+    refuse_first(frame, [("LA", state_funded & parse_integer(pl.col("LA")).is_null(), is_not("LA", LA_CELL))])
     frame = frame.filter(state_funded)
     numbers = frame.select(
         "line",

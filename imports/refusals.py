@@ -4,7 +4,7 @@ file share (a cell that is not a date). Plain polars, no Django."""
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 import polars as pl
@@ -72,3 +72,26 @@ def not_a_date(cell: str, expected: str, shapes: Iterable[str]) -> str:
     if any(re.fullmatch(shape, cell.strip()) for shape in shapes):
         return f"'{cell}' is not a date: there is no such day"
     return f"'{cell}' is not a date (expected {expected})"
+
+
+# What a check says of the cell it refuses: words with {} where the cell goes, or a function of the cell.
+Says = str | Callable[[str], str]
+
+
+def refuse_first(frame: pl.DataFrame, checks: list[tuple[str, pl.Expr, Says]]) -> None:
+    """Raise ImportRefused at the first row of `frame` (numbered in its column "line") where a check (column, is-bad,
+    what it says of the cell, trimmed) holds; of a row's checks, the first in `checks`."""
+    if not checks:
+        return
+    flagged = frame.select("line", *(bad.fill_null(False).alias(str(i)) for i, (_, bad, _) in enumerate(checks)))
+    hits = flagged.filter(pl.any_horizontal(pl.exclude("line")))
+    if hits.height:
+        first = hits.row(0, named=True)
+        column, _, says = next(check for i, check in enumerate(checks) if first[str(i)])
+        cell = (frame[column][first["line"] - 2] or "").strip()
+        raise ImportRefused(says(cell) if callable(says) else says.format(cell), row=first["line"], column=column)
+
+
+def is_not(column: str, what: str) -> Callable[[str], str]:
+    """What a check says of a cell that should be `what` ("a URN: a whole number"), blank or not."""
+    return lambda cell: f"'{cell}' is not {what}" if cell else f"the {column} is blank"
