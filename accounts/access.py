@@ -75,7 +75,7 @@ def _compute(user) -> Scope:
             register_las.add(a.school.la_id)
         elif a.group_id:
             group.add(a.group_id)
-            current = GroupMembership.objects.filter(group_id=a.group_id, left_on__isnull=True)  # not schools that left
+            current = GroupMembership.objects.current().filter(group_id=a.group_id)  # not schools that left
             register_las.update(current.values_list("school__la_id", flat=True).distinct())
         elif a.body_id:
             if confidential:

@@ -191,8 +191,7 @@ class RoleForm(forms.Form):
     def _other_authorities_of(self, group):
         """The authorities, other than the administrator's, of the trust's current member schools: a trust role
         reaches the confidential records of every one of them, so it is not one authority's to give."""
-        theirs = LocalAuthority.objects.filter(schools__memberships__group=group, schools__memberships__left_on__isnull=True)
-        return list(theirs.exclude(id__in=self.authority_ids).distinct())
+        return list(LocalAuthority.objects.filter(id__in=group.memberships.outside(self.authority_ids).values("school__la_id")))
 
 
 class InviteForm(RoleForm):

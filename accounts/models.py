@@ -107,7 +107,7 @@ class RoleAssignmentQuerySet(models.QuerySet):
             if group is not None:
                 groups.add(group)
         if groups:
-            current = GroupMembership.objects.filter(group_id__in=groups, left_on__isnull=True)
+            current = GroupMembership.objects.current().filter(group_id__in=groups)
             found.update(current.values_list("school__la_id", flat=True))
         return found
 
@@ -116,7 +116,7 @@ class RoleAssignmentQuerySet(models.QuerySet):
         a trust with a current member school there, or one of its partnership bodies."""
         from register.models import GroupMembership
 
-        trusts_there = GroupMembership.objects.filter(school__la_id__in=authority_ids, left_on__isnull=True).values("group_id")
+        trusts_there = GroupMembership.objects.current().filter(school__la_id__in=authority_ids).values("group_id")
         return self.filter(
             Q(authority_id__in=authority_ids)
             | Q(school__la_id__in=authority_ids)

@@ -330,8 +330,7 @@ def _revocable_ids(admin, person) -> set:
     roles = _roles_tied_to_admin(admin, person).current()
     scope = scope_for(admin)
     if not scope.everything:
-        elsewhere = GroupMembership.objects.filter(left_on__isnull=True).exclude(school__la_id__in=scope.admin_authority_ids)
-        roles = roles.exclude(group_id__in=elsewhere.values("group_id"))
+        roles = roles.exclude(group_id__in=GroupMembership.objects.outside(scope.admin_authority_ids).values("group_id"))
     return set(roles.values_list("pk", flat=True))
 
 

@@ -270,6 +270,17 @@ class School(models.Model):
         return School.objects.filter(urn__in=SchoolLink.objects.successors_of(self.urn).values("other")).order_by("urn")
 
 
+class GroupMembershipQuerySet(models.QuerySet):
+    def current(self):
+        """The memberships of schools that have not left."""
+        return self.filter(left_on__isnull=True)
+
+    def outside(self, authority_ids):
+        """The current memberships of schools in authorities other than these: a group with one reaches beyond them, so
+        a role at it is not theirs alone to give or end."""
+        return self.current().exclude(school__la_id__in=authority_ids)
+
+
 class GroupMembership(models.Model):
     """A school's membership of a group (trust, federation, sponsor), from GIAS group links."""
 
@@ -278,6 +289,8 @@ class GroupMembership(models.Model):
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
     import_run = models.ForeignKey("imports.ImportRun", null=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = GroupMembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "school"], name="group_membership_unique")]

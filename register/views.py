@@ -50,7 +50,7 @@ def _filter_options(visible):
     values = lambda field: [v for v in visible.order_by(field).values_list(field, flat=True).distinct() if v]  # noqa: E731
     # The groups are found from the visible schools' memberships: filtering groups through the
     # memberships join instead makes the database check every group of the country in turn.
-    current = GroupMembership.objects.filter(school__in=visible, left_on__isnull=True).values("group_id")
+    current = GroupMembership.objects.current().filter(school__in=visible).values("group_id")
     trusts = Group.objects.filter(kind__in=TRUST_KINDS, id__in=current).order_by(Lower("name"), "uid").values_list("uid", "name")
     # Whether each authority has a visible school, not every visible school's authority: the country's are many.
     has_visible = Exists(visible.filter(la=OuterRef("pk")))
@@ -105,7 +105,7 @@ def school_detail(request, urn):
 def school_people(request, urn):
     """Who holds a role for this school: confidential to the school, its trust and the LA."""
     school = confidential_school(request, urn)
-    trust_ids = GroupMembership.objects.filter(school=school, left_on__isnull=True).values("group_id")
+    trust_ids = GroupMembership.objects.current().filter(school=school).values("group_id")
     current = RoleAssignment.objects.current()
     for_school = Q(school=school) | Q(group_id__in=trust_ids)
     # The school's own people: a role for the school, its trust or its authority.
@@ -218,10 +218,7 @@ def authority_detail(request, code):
     # Counted from the memberships alone, then the groups fetched by id: joining the two makes the
     # database go through every group of the country.
     counts = dict(
-        GroupMembership.objects.filter(school__in=open_schools, left_on__isnull=True)
-        .values_list("group_id")
-        .annotate(n=Count("id"))
-        .order_by()
+        GroupMembership.objects.current().filter(school__in=open_schools).values_list("group_id").annotate(n=Count("id")).order_by()
     )
     trusts = sorted(
         (

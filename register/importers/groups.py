@@ -177,7 +177,7 @@ def _groups_only_elsewhere(la_codes: frozenset) -> list[int]:
 def _current_members(la_codes: frozenset) -> tuple[set[int], set[int]]:
     """The UIDs of the groups with a current member school in these authorities, and of those with one elsewhere."""
     inside, outside = set(), set()
-    current = GroupMembership.objects.filter(left_on__isnull=True).values_list("group__uid", "school__la__code")
+    current = GroupMembership.objects.current().values_list("group__uid", "school__la__code")
     for uid, code in current.iterator(chunk_size=10000):
         (inside if code in la_codes else outside).add(uid)
     return inside, outside
