@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import F, Lookup, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models.functions import Concat, Lower, Replace
 from django.db.models.lookups import Contains
 
 from core.numbers import whole_number
@@ -47,7 +47,9 @@ LAESTAB = re.compile(r"^(\d{3})[/ -]?(\d{4})$")
 OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 # Left out when names are compared, so that "St. John's", "St Johns" and "St John’s" are one name, as are
 # "Coworth-Flexlands" and "Coworth Flexlands". Each is replaced in turn, in the database and in the query alike.
-NAME_REPLACEMENTS = [("&", "and"), *((mark, "") for mark in "'’‘.,-() "), ("saint", "st")]
+# "Saint" is "st" as a word before a name ("Saint John's"), not inside one: with the spaces gone, "st" is in
+# "Banstead" and "Westfield", and a search for "saint" would find them.
+NAME_REPLACEMENTS = [("&", "and"), (" saint ", " st "), (" saint-", " st-"), *((mark, "") for mark in "'’‘.,-() ")]
 
 
 @dataclass
@@ -185,10 +187,11 @@ class Like(Lookup):
 
 def comparable_name(name):
     """A school name as searches compare it: lower case, "and" for "&", without apostrophes, full stops,
-    commas, hyphens, brackets or spaces, and "st" for "saint". Given a string, the string; given a database
-    expression (already in lower case), the same done by the database, so that no row is read into Python."""
+    commas, hyphens, brackets or spaces, and "st" for the word "saint" before another. Given a string, the string;
+    given a database expression (already in lower case), the same done by the database, so that no row is read into
+    Python. A space is put first, so that a name's first word is a word as the others are."""
     text = isinstance(name, str)
-    name = name.lower() if text else name
+    name = " " + name.lower() if text else Concat(Value(" "), name)
     for old, new in NAME_REPLACEMENTS:
         name = name.replace(old, new) if text else Replace(name, Value(old), Value(new))
     return name

@@ -50,6 +50,17 @@ def test_a_name_search_ignores_apostrophes_full_stops_hyphens_and_spacing_and_ta
             assert "Ash Grange Primary School" not in html, q
 
 
+def test_saint_is_taken_for_st_only_as_a_word_not_inside_banstead_or_west(officer_client, world):
+    for name in ("Banstead Infant School", "Westfield Primary School", "St Bede's School", "All Saints CofE Infant School"):
+        SchoolFactory(la=world.la, name=name)
+    url = reverse("register:school-list")
+    alone = unescape(text(officer_client.get(url, {"q": "saint"})))
+    assert "All Saints CofE Infant School" in alone
+    assert "Banstead Infant School" not in alone and "Westfield Primary School" not in alone
+    named = unescape(text(officer_client.get(url, {"q": "Saint Bede"})))
+    assert "St Bede's School" in named and "Banstead Infant School" not in named
+
+
 def test_a_name_search_still_needs_every_letter(officer_client, world):
     SchoolFactory(la=world.la, name="St John's CofE (Aided) Infant School")
     for q in ("St Joan", "Saint Jo hns x", "St Johns Junior"):
