@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count
+from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
 
 from accounts.access import scope_for
@@ -41,7 +42,7 @@ def held_roles(assignments: list[RoleAssignment]) -> list[HeldRole]:
             lines.append(HeldRole(assignment.get_role_display(), assignment=assignment))
         elif assignment.role not in grouped:
             grouped.add(assignment.role)
-            lines.append(HeldRole(assignment.get_role_display(), schools=tuple(sorted(schools, key=lambda s: (s.name, s.urn)))))
+            lines.append(HeldRole(assignment.get_role_display(), schools=tuple(sorted(schools, key=lambda s: (s.name.lower(), s.urn)))))
     return lines
 
 
@@ -49,7 +50,8 @@ def home(request):
     """The signed-in landing page: what this user's roles give them, most useful first."""
     scope = scope_for(request.user)
     assignments = list(request.user.roles.current().select_related("authority", "school", "group", "body"))
-    own_schools = School.objects.confidential_to(request.user).open().select_related("la")
+    # In name order whatever the case, as the list of schools sorts them ("de Stafford School" among the D's).
+    own_schools = School.objects.confidential_to(request.user).open().select_related("la").order_by(Lower("name"), "urn")
     listed = list(own_schools[:50]) if not scope.is_la and not scope.everything else None
     context = {
         "assignments": assignments,

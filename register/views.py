@@ -175,7 +175,7 @@ def trust_detail(request, uid):
     group = get_object_or_404(Group, uid=uid)
     visible = School.objects.visible_to(request.user)
     members = GroupMembership.objects.filter(group=group).select_related("school", "school__la")
-    shown = members.filter(school__in=visible).order_by("left_on", "school__name")
+    shown = members.filter(school__in=visible).order_by("left_on", Lower("school__name"), "school__urn")
     if not shown.exists() and not scope_for(request.user).everything:
         raise Http404("No such trust is visible to you.")
     hidden = members.filter(left_on__isnull=True).exclude(school__in=visible).count()

@@ -1,5 +1,7 @@
 """The home page says what each person's roles give them, each school once."""
 
+from html import unescape
+
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -72,3 +74,21 @@ def test_an_la_home_page_leads_to_the_authoritys_results_and_an_administrators_t
     sign_in(client, world.users[Role.LA_OFFICER])
     html = client.get("/home/").content.decode()
     assert f"{world.la.name}: results and data" in html and 'href="/audit/">Audit log</a>' not in html
+
+
+def test_your_schools_and_a_roles_schools_are_in_name_order_whatever_their_case(client, world, caseload):
+    """As the list of schools sorts them: "de Stafford School" among the D's, not after every capital."""
+    from register.models import GroupMembership
+
+    from .factories import SchoolFactory
+
+    for name in ("de Stafford School", "Zephyr Academy"):
+        GroupMembership.objects.create(group=world.trust, school=SchoolFactory(la=world.la, name=name))
+    page = unescape(text(sign_in(client, world.users[Role.TRUST_LEADER]).get(reverse("core:home"))))
+    assert page.index("de Stafford School") < page.index("St Mary's Academy") < page.index("Zephyr Academy")
+
+    adviser, _ = caseload
+    grant(adviser, Role.ADVISER, SchoolFactory(la=world.la, name="de Stafford Primary"))
+    grant(adviser, Role.LA_OFFICER, world.la)
+    page = text(sign_in(client, adviser).get(reverse("core:home")))
+    assert page.index("Ash Grange Primary School") < page.index("de Stafford Primary") < page.index("Kingswood Primary School")

@@ -606,6 +606,13 @@ def test_trust_page_lists_its_schools(officer_client, world):
     assert "Good Shepherd Trust" in html
 
 
+def test_trust_page_lists_its_schools_in_name_order_whatever_their_case(officer_client, world):
+    for name in ("de Stafford School", "Zephyr Academy"):
+        GroupMembershipFactory(group=world.trust, school=SchoolFactory(la=world.la, name=name))
+    page = unescape(text(officer_client.get(reverse("register:trust-detail", args=[world.trust.uid]))))
+    assert page.index("de Stafford School") < page.index("St Mary's Academy") < page.index("Zephyr Academy")
+
+
 def test_a_school_gias_gives_no_phase_is_listed_by_its_type(officer_client, world):
     """GIAS gives a pupil referral unit or a college the phase "Not applicable", which read as if it were one."""
     from .factories import GroupMembershipFactory
