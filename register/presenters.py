@@ -87,6 +87,8 @@ class SchoolFilters:
             f.status = "open"
         if f.sort not in SORTS:
             f.sort = "name"
+        # A trust or authority that is no number filters nothing (apply), so the form does not show it as chosen.
+        f.trust, f.la = (value if whole_number(value) is not None else "" for value in (f.trust, f.la))
         return f
 
     @property

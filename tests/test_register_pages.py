@@ -100,6 +100,20 @@ def test_school_list_filters_phase_status_and_trust(officer_client, world):
     assert "St Mary&#39;s Academy" in html and "Ash Grange" not in html
 
 
+def test_a_filter_that_no_school_here_has_still_shows_as_chosen_not_as_any(officer_client, world):
+    """A link kept from elsewhere (a phase or type none of these schools has, a trust of another authority) finds no
+    school: the form says which filter did that, rather than "Any phase" beside "No schools found"."""
+    url = reverse("register:school-list")
+    html = officer_client.get(url, {"phase": "Middle deemed secondary", "trust": "99999"}).content.decode()
+    assert "No schools found." in html
+    for name, value in (("phase", "Middle deemed secondary"), ("trust", "99999")):
+        select = html.split(f'name="{name}"')[1].split("</select>")[0]
+        assert re.search(rf'<option value="{value}" selected>{value} \(no school here\)</option>', select), name
+    assert 'value="Secondary" selected' not in officer_client.get(url, {"phase": "Primary"}).content.decode()
+    ignored = officer_client.get(url, {"trust": "abc"}).content.decode()  # no number: no filter, so none shown
+    assert "Ash Grange" in ignored and "no school here" not in ignored
+
+
 def test_a_search_says_when_only_closed_schools_match_and_links_to_them(officer_client, world):
     closed = SchoolFactory(la=world.la, name="Abinger Common First School", status="Closed")
     url = reverse("register:school-list")
