@@ -254,7 +254,8 @@ class Series:
         phase = self.la_phase_note(year)
         if not phase:
             return [self.text(self.la.get(year))]
-        whole = [f"{self.text(self.la[year])} (all schools)"] if year in self.la else []
+        # Of its state-funded schools, as England's are: "all schools" would read as if its independent schools were in it.
+        whole = [f"{self.text(self.la[year])} (all state-funded schools)"] if year in self.la else []
         return [*whole, f"{self.text(self.la_phases[year])} ({phase})"]
 
     def la_text(self, year: int) -> str:

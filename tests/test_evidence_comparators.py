@@ -69,8 +69,9 @@ def test_in_a_year_england_gives_only_the_schools_phase_the_authoritys_figure_fo
         england_phases={2019: primary},
         la_phases={2019: point(2019, 14.5, source=Source.CENSUS_SUMMARY)},
     )
-    # The authority's for all its schools (its line on the chart) and for the phase, like for like with England's.
-    assert series.la_texts(2019) == ["12.9% (all schools)", "14.5% (primary schools)"]
+    # The authority's for all its schools (its line on the chart) and for the phase, like for like with England's. Both
+    # are of its state-funded schools, as England's are: "all schools" alone would take in its independent schools.
+    assert series.la_texts(2019) == ["12.9% (all state-funded schools)", "14.5% (primary schools)"]
     assert series.england_text(2019) == "21.2% (primary schools)"
     assert (series.la_text(2023), series.england_text(2023)) == ("15.0%", "20.2%")
     assert series.notes == [

@@ -758,7 +758,7 @@ def test_results_page_gives_englands_figure_for_the_schools_phase_in_a_year_engl
     rows = table_rows(section(html, "eal_pct"))
     assert rows[0][:4] == ["Year", "School", "Surrey", "England"]
     assert rows[1][:4] == ["2022/23", "4.5%", "14.3%", "20.2%"]
-    assert rows[-1][:4] == ["2018/19", "8.6%", "12.9% (all schools) 14.5% (primary schools)", "21.2% (primary schools)"]
+    assert rows[-1][:4] == ["2018/19", "8.6%", "12.9% (all state-funded schools) 14.5% (primary schools)", "21.2% (primary schools)"]
     assert "so the authority&#39;s is given for the same phase as well as for all its schools" in section(html, "eal_pct")
 
 
