@@ -241,4 +241,6 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
                     entry=entry,
                 )
             )
-    return sorted(events, key=lambda e: e.on, reverse=True)
+    # Of a day's events, those that happened on it come before those placed on it for want of a date, which happened
+    # between the register's two extracts, so not later.
+    return sorted(events, key=lambda e: (e.on, not e.when), reverse=True)

@@ -354,3 +354,23 @@ def test_each_intelligence_entry_on_the_timeline_says_it_is_confidential(client,
     sign_in(client, world.users[Role.HEADTEACHER])
     html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
     assert timeline_headings(html) and "Confidential" not in html
+
+
+def test_a_change_the_register_dates_comes_before_one_it_places_between_extracts_ending_that_day(client, world):
+    """Newest first: of two changes the register records on one day, the one it dates that day happened on it, the
+    other at some time between the two extracts, so not later."""
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="x.csv", checksum="0", kind="gias_establishments")
+    common = {"school": world.school, "occurred_on": date(2022, 3, 31), "import_run": run}
+    RegisterEvent.objects.create(kind=RegisterEventKind.CLOSED, old_value="Open", new_value="Closed", **common)
+    RegisterEvent.objects.create(
+        kind=RegisterEventKind.HEAD_CHANGED, on_or_before=True, after=date(2021, 4, 19), old_value="Ms A", new_value="Mr B", **common
+    )
+    sign_in(client, world.users[Role.LA_OFFICER])
+    text = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode())
+    )
+    assert text.index("Closed Register from “Open” to “Closed”") < text.index(
+        "Between 19 April 2021 and 31 March 2022: Headteacher changed"
+    )
