@@ -7,6 +7,7 @@ evidence.points; how a series is worded is in evidence.series.
 from dataclasses import dataclass
 
 from register.models import School
+from register.presenters import is_state_funded
 
 from .catalogue import BY_CODE, CONFIDENCE_LIMITS, ETHNIC_GROUP_NAMES, Unit
 from .models import Area, Measure, Observation, Status, academic_year
@@ -79,6 +80,8 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
     for one in series:
         one.shared, one.urn, one.opened_on = shared.get(one.measure.code, {}), school.urn, school.opened_on
         one.removed = removed.get(one.measure.code, {})
+        if not is_state_funded(school):
+            one.comparator_note = NOT_STATE_FUNDED_NOTE
     _add_intervals(series, urns)
     return series
 
@@ -104,6 +107,13 @@ def _add_intervals(series: list[Series], urns: list[int]) -> None:
 SPECIAL_NOTE = (
     "This is a special school: the authority's and England's figures beside it are for all their state-funded schools,"
     " mainstream and special together: no figure for special schools alone is held."
+)
+
+
+# Beside the figures of a school that is not state-funded (an independent school's census figures): the authority's and
+# England's, computed or published, are of their state-funded schools.
+NOT_STATE_FUNDED_NOTE = (
+    "This school is not state-funded: the authority's and England's figures beside it are for their state-funded schools only."
 )
 
 

@@ -41,6 +41,11 @@ def state_funded(through: str = "") -> Q:
     return Q(**{f"{through}type_group__in": STATE_FUNDED_TYPE_GROUPS}) | Q(**{f"{through}type_name__in": STATE_FUNDED_SPECIAL_TYPES})
 
 
+def is_state_funded(school) -> bool:
+    """Whether the school is one of the state-funded, as state_funded() asks the database."""
+    return school.type_group in STATE_FUNDED_TYPE_GROUPS or school.type_name in STATE_FUNDED_SPECIAL_TYPES
+
+
 STATUSES = {"open": "Open", "closed": "Closed", "all": "All"}
 DIGITS = re.compile(r"^\d{5,7}$")
 LAESTAB = re.compile(r"^(\d{3})[/ -]?(\d{4})$")

@@ -651,6 +651,22 @@ def test_special_schools_of_every_kind_are_compared_with_englands_special_school
     assert phase_area(SimpleNamespace(type_name=type_name, type_group=type_group, phase=phase)) == area
 
 
+def test_an_independent_schools_results_say_the_figures_beside_them_are_of_state_funded_schools(client, surrey):
+    from evidence.history import history_urns
+    from evidence.presenters import NOT_STATE_FUNDED_NOTE, SPECIAL_NOTE, school_series
+
+    aberdour = School.objects.get(urn=125317)  # Aberdour Preparatory School, an independent school in the census
+    series = school_series(aberdour, history_urns(aberdour))
+    compared = [s for s in series if s.compared]
+    assert compared and all(s.notes[0] == NOT_STATE_FUNDED_NOTE for s in compared)
+    gosden = School.objects.get(urn=125452)  # a community special school: state-funded
+    assert all(NOT_STATE_FUNDED_NOTE not in s.notes for s in school_series(gosden, history_urns(gosden)))
+    assert any(SPECIAL_NOTE in s.notes for s in school_series(gosden, history_urns(gosden)))
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[125317])).content.decode()
+    assert "This school is not state-funded: the authority&#39;s and England&#39;s figures beside it are for their" in html
+
+
 def summary_row(html: str, code: str) -> str:
     """A measure's row of the school page's "latest figures" table, as HTML."""
     row = html[html.index(f'href="#m-{code}"') :]
