@@ -421,5 +421,8 @@ class RegisterEvent(models.Model):
             return f"“{self.new_value}”"
         if self.kind == RegisterEventKind.OPENED and not self.old_value:
             return ""  # a school new to the register: its name, the event's new value, is beside it already
+        if self.kind == RegisterEventKind.CLOSED and self.new_value not in ("", SchoolStatus.CLOSED):
+            # The register's reason for the closure ("For Academy"), kept as the new value: the status became "Closed".
+            return f"from “{self.old_value}” to “{SchoolStatus.CLOSED}”, for the reason “{self.new_value}”"
         parts = [f"from “{self.old_value}”" if self.old_value else "", f"to “{self.new_value}”" if self.new_value else ""]
         return " ".join(part for part in parts if part)

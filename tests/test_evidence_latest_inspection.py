@@ -377,7 +377,7 @@ def test_the_timeline_says_whose_a_predecessors_register_changes_were(client, db
     sign_in(client, user)
     whose = "Busbridge Infant School (URN 125099), a predecessor of this school"
     page = text(client.get(reverse("evidence:school-timeline", args=[149037])))
-    assert f"31 March 2022 : Closed Register {whose} from “Open” to “For Academy”" in page
+    assert f"31 March 2022 : Closed Register {whose} from “Open” to “Closed”, for the reason “For Academy”" in page
     assert f"Left a trust Register {whose} “Godalming Learning Trust” The register does not say exactly when." in page
     assert page.count(whose) == 4  # its closure and three changes the register does not date exactly
     assert "1 April 2022 : Opened Register Source" in page  # the academy's own opening
