@@ -18,12 +18,22 @@ class TextField(forms.CharField):
         return text.replace("\r\n", "\n") if text else text
 
 
+def _select(message: str) -> dict[str, str]:
+    """A choice's errors: none chosen, or one the page does not offer (sent by other means), ask the same."""
+    return {"required": message, "invalid_choice": message}
+
+
+# A month may be typed as its name or the first three letters of it, as GOV.UK's date pattern asks to allow.
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+MONTHS = {name: number for number, month in enumerate(MONTH_NAMES, 1) for name in (month, month[:3])}
+
+
 class IntelligenceForm(forms.Form):
     """A local intelligence entry. The date is three fields, as GOV.UK's date input asks; an error says
     what is wrong with it and `date_errors` names the fields to highlight."""
 
-    kind = forms.ChoiceField(choices=IntelligenceKind.choices, error_messages={"required": "Select what kind of information this is"})
-    severity = forms.ChoiceField(choices=Severity.choices, error_messages={"required": "Select how serious it is"})
+    kind = forms.ChoiceField(choices=IntelligenceKind.choices, error_messages=_select("Select what kind of information this is"))
+    severity = forms.ChoiceField(choices=Severity.choices, error_messages=_select("Select how serious it is"))
     day = forms.CharField(required=False, max_length=10)
     month = forms.CharField(required=False, max_length=10)
     year = forms.CharField(required=False, max_length=10)
@@ -112,6 +122,8 @@ def _date_from(raw: dict[str, str]) -> tuple[date | None, str, list[str]]:
         return None, "Enter the date it happened", list(PARTS)
     if missing:
         return None, f"Date it happened must include a {' and '.join(missing)}", missing
+    if raw["month"].lower() in MONTHS:
+        raw = {**raw, "month": str(MONTHS[raw["month"].lower()])}
     not_numbers = [part for part in PARTS if not DIGITS.fullmatch(raw[part])]
     if not_numbers:
         return None, "Date it happened must be a real date", not_numbers

@@ -374,3 +374,24 @@ def test_a_change_the_register_dates_comes_before_one_it_places_between_extracts
     assert text.index("Closed Register from “Open” to “Closed”") < text.index(
         "Between 19 April 2021 and 31 March 2022: Headteacher changed"
     )
+
+
+@pytest.mark.parametrize(("month", "expected"), [("Feb", 2), ("february", 2), ("SEPT", None), ("sep", 9)])
+def test_a_month_may_be_typed_as_its_name(month, expected):
+    from evidence.forms import IntelligenceForm
+
+    form = IntelligenceForm({**GOOD, "month": month, "year": "2024"})
+    if expected is None:
+        assert not form.is_valid() and form.errors["day"] == ["Date it happened must be a real date"]
+    else:
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["occurred_on"] == date(2024, expected, 3)
+
+
+def test_a_choice_the_page_does_not_offer_is_asked_for_as_a_missing_one():
+    from evidence.forms import IntelligenceForm
+
+    form = IntelligenceForm({**GOOD, "kind": "zzz", "severity": "extreme"})
+    assert not form.is_valid()
+    assert form.errors["kind"] == ["Select what kind of information this is"]
+    assert form.errors["severity"] == ["Select how serious it is"]
