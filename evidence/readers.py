@@ -648,6 +648,9 @@ SUMMARY_PHASES = {
     "State-funded secondary": "la_secondary",
     "State-funded special school": "la_special",
 }
+# The census summary's other state-funded school type: its 'Pupil referral unit' is the school-level census's
+# 'State-funded AP school', whose pupils each authority's figure for all its state-funded schools counts.
+SUMMARY_STATE_FUNDED = ("Pupil referral unit",)
 # The national rows of the census summary and absence files give England phase by phase, in ESTAB.
 NATIONAL_PHASES = {"PRI": "england_primary", "SEC": "england_secondary", "SPE": "england_special"}
 
@@ -758,7 +761,8 @@ def summary_area_figures(frame: pl.DataFrame, year: int, counts: dict[str, tuple
     if bad := first_bad_count(frame):
         refuse_cell(frame, *bad)
     # Each authority's figures are summed over its state-funded schools by their LA (England's rows are NAT).
-    state_funded = pl.col("SCHOOLTYPE").str.strip_chars().str.starts_with("State-funded") & ~_national()
+    school_type = pl.col("SCHOOLTYPE").str.strip_chars()
+    state_funded = (school_type.str.starts_with("State-funded") | school_type.is_in(SUMMARY_STATE_FUNDED)) & ~_national()
     refuse_first(frame, [("LA", state_funded & parse_integer(pl.col("LA")).is_null(), is_not("LA", LA_CELL))])
     frame = frame.filter(state_funded)
     numbers = frame.select(

@@ -231,9 +231,11 @@ def test_absence_and_census_summary_give_england_phase_by_phase(surrey):
 
 def test_census_summary_gives_each_authority_its_percentages_from_its_schools_counts(surrey):
     run = import_file(CENSUS_2019)
-    # Surrey's state-funded schools in the file, summed by hand: the count over the pupils on roll.
+    # Surrey's state-funded schools in the file, its pupil referral units among them, summed by hand: the count over the
+    # pupils on roll.
     with gzip.open(CENSUS_2019, "rt", encoding="utf-8-sig") as f:
-        rows = [row for row in csv.DictReader(f) if row["LA"] == "936" and row["SCHOOLTYPE"].startswith("State-funded")]
+        state_funded = ("State-funded", "Pupil referral unit")
+        rows = [row for row in csv.DictReader(f) if row["LA"] == "936" and row["SCHOOLTYPE"].startswith(state_funded)]
     for code, column in {"sen_support_pct": "TSENELK", "ehcp_pct": "TSENELSE", "eal_pct": "NUMEAL"}.items():
         counted = [row for row in rows if row["NOR"].isdigit() and row[column].isdigit()]  # not 'NA' or 'SUPP'
         assert 0 < len(rows) - len(counted) < 20

@@ -1,5 +1,6 @@
 """The pure readers: no database, small frames and the real headers."""
 
+import gzip
 import math
 
 import polars as pl
@@ -11,7 +12,7 @@ from evidence.ofsted_cells import parse_date
 from evidence.ofsted_words import describe_grade, describe_outcome
 from imports.registry import ImportRefused
 
-from .evidence_helpers import KS2, KS4
+from .evidence_helpers import CENSUS_2019, KS2, KS4
 
 
 def values(texts):
@@ -247,6 +248,18 @@ def test_a_count_an_authoritys_figure_is_calculated_from_that_the_file_withholds
     # (50 + 30) of (200 + 300) pupils: 16%.
     assert authority_figure(census_file("200,50", "100,c", "100,x", "100,", "100, ", "300, 30 "), "fsm_pct") == (16.0, 500)
     assert authority_figure(summary_file("200,50", "100,NA", "100,SUPP", "100,", "300,30"), "eal_pct") == (16.0, 500)
+
+
+def test_an_authoritys_census_summary_figure_counts_its_pupil_referral_units_as_state_funded_schools():
+    """The real 2018/19 summary names a PRU's type 'Pupil referral unit', not 'State-funded …': its pupils were left out
+    of the authority's figure for all its state-funded schools, though the school-level census's are (State-funded AP
+    school). Surrey's six PRUs with a roll add 88 pupils to its 156,883; Camden's four move its EAL share from 54.0%."""
+    summary = readers.read_census_summary(
+        gzip.decompress(CENSUS_2019.read_bytes()), CENSUS_2019.name, catalogue.CENSUS_SUMMARY_COLUMNS, catalogue.CENSUS_SUMMARY_COUNTS
+    )
+    eal = summary.filter(pl.col("area") == "la", pl.col("measure") == "eal_pct")
+    assert eal.filter(pl.col("la_code") == 936).select("value", "cohort").row(0) == (12.9, 156971)
+    assert eal.filter(pl.col("la_code") == 202).select("value", "cohort").row(0) == (53.7, 22534)
 
 
 @pytest.mark.parametrize(
