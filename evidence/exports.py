@@ -14,7 +14,7 @@ from django.db.models import Q
 from .catalogue import BY_CODE, Unit, calculated_how
 from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
 from .points import RANK
-from .presenters import ethnic_groups
+from .presenters import LA_PHASE, ethnic_groups
 from .series import Series
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
@@ -65,7 +65,7 @@ def area_figures(authority, series_list: list[Series]) -> list[tuple]:
         shown += [measure.code for _, measure, *_ in ethnicity.rows]
     stored = (
         AreaObservation.objects.filter(measure__code__in=shown)
-        .filter(Q(area=Area.LA, la_code=authority.code) | Q(area=Area.ENGLAND))
+        .filter(Q(area__in=AUTHORITY_AREAS, la_code=authority.code) | Q(area=Area.ENGLAND))
         .values_list("area", "measure__order", *FIGURE, "computed")
     )
     figures = list(stored)
@@ -76,9 +76,22 @@ def area_figures(authority, series_list: list[Series]) -> list[tuple]:
                 figures.append((area, order, code, year, p.value, p.status, p.cohort, p.source, p.file_name, p.computed))
         for year in series.by_definition_years():
             figures.append((Area.ENGLAND, order, code, year, series.england_by_definition, Status.VALUE, None, None, "", False))
-    # The authority's first, then England's; England's phases after its own figure for the same measure and year.
-    figures.sort(key=lambda figure: (figure[0] != Area.LA, figure[1], figure[3], figure[0], figure[7] or 0))
-    return [("", authority.name if area == Area.LA else Area(area).label, None, "", *rest) for area, _, *rest in figures]
+    # The authority's first, then England's; each one's phases after its own figure for the same measure and year.
+    figures.sort(key=lambda figure: (figure[0] not in AUTHORITY_AREAS, figure[1], figure[3], figure[0], figure[7] or 0))
+    return [("", area_name(area, authority), None, "", *rest) for area, _, *rest in figures]
+
+
+# The authority's own figures: for all its state-funded schools, and those it has for one phase (census summary),
+# which its schools' pages set beside England's for their phase.
+AUTHORITY_AREAS = (Area.LA, *LA_PHASE.values())
+
+
+def area_name(area: int, authority) -> str:
+    """'Surrey', 'Surrey (state-funded primary schools)', 'England (state-funded schools)'."""
+    if area == Area.LA:
+        return authority.name
+    label = Area(area).label
+    return label.replace(str(Area.LA.label), authority.name) if area in AUTHORITY_AREAS else label
 
 
 def _rows(figures):

@@ -1234,3 +1234,18 @@ def test_results_pages_say_what_no_data_means_where_a_table_shows_it(client, sur
     page = text(client.get(reverse("evidence:authority-results", args=[936])))
     words = page[page.index("Why some figures are shown as words") : page.index("A missing figure is never shown or counted as zero")]
     assert "no data : no imported file gives a figure for that year: that year" in words
+
+
+def test_the_download_gives_the_authoritys_figures_for_each_phase_its_schools_pages_show(client, surrey):
+    """A primary school's page sets Surrey's primary schools' SEN support (2018/19) beside England's: the download has it too."""
+    sign_in(client, surrey)
+    rows = [
+        r for r in csv_rows(client, 936) if r["URN"] == "" and r["Academic year"] == "2018/19" and r["Measure code"] == "sen_support_pct"
+    ]
+    by_area = {r["School"]: r["Value"] for r in rows}
+    assert by_area["Surrey (state-funded primary schools)"] == "11.3"
+    assert by_area["Surrey"] == "11.0"
+    assert list(by_area).index("Surrey (state-funded primary schools)") < list(by_area).index("England (state-funded primary schools)")
+    school = School.objects.get(urn=124939)
+    html = client.get(reverse("evidence:school-results", args=[school.urn])).content.decode()
+    assert "11.3% (primary schools)" in html
