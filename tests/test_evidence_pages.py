@@ -105,7 +105,7 @@ def test_results_page_shows_figures_la_and_england_with_sources(client, surrey):
     assert "style=" not in html.split("<main", 1)[1]  # the CSP forbids inline styles
     # A gap's row in the latest figures is named once, by its label, with no tag repeating that it is a gap.
     gap = (
-        'href="#m-ks2_rwm_expected_gap">Disadvantaged gap: reading, writing and maths at the expected standard (percentage points)</a></td>'
+        'href="#m-ks2_rwm_expected_gap">Disadvantaged gap: reading, writing and maths at the expected standard (percentage points)</a></th>'
     )
     assert gap in html
 
@@ -162,6 +162,27 @@ def test_results_page_lists_the_pupils_by_ethnic_group_beside_the_authority_and_
         "Not known (unclassified)",
     ]
     assert "2022-2023-school-census-spc-school-level.csv.gz" in html.split('id="h-ethnic-groups"', 1)[1]
+
+
+def rows_not_headed_by_their_first_cell(html: str) -> list[str]:
+    """Each body row of the page's tables whose first cell is not its row's header (<th scope="row">), by its text."""
+    rows = [row for body in re.findall(r"<tbody[^>]*>(.*?)</tbody>", html, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split())[:80] for row in rows if not row.lstrip().startswith('<th scope="row"')]
+
+
+def test_each_figure_in_a_results_pages_tables_is_read_with_the_year_measure_group_or_area_of_its_row(client, surrey):
+    """WCAG 1.3.1: a screen reader reads a cell with its row's header and its column's. A figure in a table of every
+    year, of the latest figures, of ethnic groups or of report-card areas was read with its column's alone ("School,
+    58%"): the year, measure, group or area its row is for was a plain cell."""
+    sign_in(client, surrey)
+    for path in (
+        reverse("evidence:school-results", args=[125037]),
+        reverse("evidence:authority-results", args=[936]),
+        reverse("evidence:authority-statistics", args=[936]),
+    ):
+        html = client.get(path).content.decode()
+        assert html.count("<tbody") > 5, path
+        assert not rows_not_headed_by_their_first_cell(html), path
 
 
 def test_authority_overview_lists_its_pupils_by_ethnic_group_beside_england(client, surrey):
