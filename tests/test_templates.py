@@ -235,3 +235,12 @@ def test_each_box_that_scrolls_sideways_is_named_by_the_words_that_name_its_tabl
     for path, names in pages.items():
         html = client.get(path).content.decode()
         assert scroll_boxes(html) == [(name, "") for name in names], path
+
+
+def test_the_cookies_table_is_named_by_its_heading_and_each_row_by_its_cookie(client):
+    """WCAG 1.3.1: a screen reader's list of tables names the table by the heading above it, and reads each cell with
+    the cookie its row is for."""
+    html = client.get("/cookies/").content.decode()
+    table = " ".join(html[html.index("<table") : html.index("</table>")].split())
+    assert table.startswith('<table class="govuk-table" aria-labelledby="cookies-we-use">')
+    assert re.findall(r'<th scope="row" class="govuk-table__header">(\w+)</th>', table) == ["sessionid", "csrftoken"]

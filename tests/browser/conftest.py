@@ -264,11 +264,21 @@ SCROLL_REGION_PROBLEMS = r"""() => {
 }"""
 
 
+# Tables a screen reader cannot name: its list of a page's tables gives each by its caption, or by the words its
+# aria-labelledby points to. The service's own pages (GOV.UK's template), not Django's admin, which names none.
+TABLE_PROBLEMS = r"""() => {
+    const words = ids => ids.split(/\s+/).filter(Boolean).map(id => document.getElementById(id)?.textContent || '').join(' ').trim();
+    return [...document.querySelectorAll('.govuk-template__body table')]
+        .filter(table => !(table.caption?.textContent.trim() || words(table.getAttribute('aria-labelledby') || '')))
+        .map(table => `a table with no name: ${table.outerHTML.slice(0, 120)}`);
+}"""
+
+
 def page_problems(page, name: str) -> list[str]:
     """Screenshot the page (always); return what is wrong with it: axe-core's WCAG 2.2 A/AA
     violations, JavaScript errors, scripts or styles the Content-Security-Policy blocked,
     stylesheets, scripts, fonts or images that failed to load, and boxes that scroll sideways not
-    named after what they hold (SCROLL_REGION_PROBLEMS)."""
+    named after what they hold (SCROLL_REGION_PROBLEMS), and tables with no name (TABLE_PROBLEMS)."""
     path = screenshot(page, name)
     problems = []
     violations = axe_violations(page)
@@ -291,6 +301,9 @@ def page_problems(page, name: str) -> list[str]:
     unnamed = page.evaluate(SCROLL_REGION_PROBLEMS)
     if unnamed:
         problems.append("A box that scrolls sideways not named after what it holds:\n" + "\n".join(f"- {u}" for u in unnamed))
+    tables = page.evaluate(TABLE_PROBLEMS)
+    if tables:
+        problems.append("Tables:\n" + "\n".join(f"- {t}" for t in tables))
     for seen in ("js_errors", "console_errors", "failed_assets"):
         getattr(page, seen, []).clear()  # the next check reports only what happens after this one
     if problems:
