@@ -265,12 +265,23 @@ SCROLL_REGION_PROBLEMS = r"""() => {
 
 
 # Tables a screen reader cannot name: its list of a page's tables gives each by its caption, or by the words its
-# aria-labelledby points to. The service's own pages (GOV.UK's template), not Django's admin, which names none.
+# aria-labelledby points to. The service's own pages (GOV.UK's template), not Django's admin, which names none. And
+# captions whose words run on past the edge of the box their table scrolls in, to be scrolled to (WCAG 1.4.10: a wide
+# table may scroll sideways, but the words that name it are read without).
 TABLE_PROBLEMS = r"""() => {
     const words = ids => ids.split(/\s+/).filter(Boolean).map(id => document.getElementById(id)?.textContent || '').join(' ').trim();
-    return [...document.querySelectorAll('.govuk-template__body table')]
+    const unnamed = [...document.querySelectorAll('.govuk-template__body table')]
         .filter(table => !(table.caption?.textContent.trim() || words(table.getAttribute('aria-labelledby') || '')))
         .map(table => `a table with no name: ${table.outerHTML.slice(0, 120)}`);
+    const cut = [...document.querySelectorAll('.cg-table-scroll > table > caption')]
+        .filter(caption => caption.checkVisibility() && !caption.classList.contains('govuk-visually-hidden'))
+        .filter(caption => {
+            const text = document.createRange();
+            text.selectNodeContents(caption);
+            return text.getBoundingClientRect().right > caption.closest('.cg-table-scroll').getBoundingClientRect().right + 0.5;
+        })
+        .map(caption => `a caption whose words run on past the edge of its box: "${caption.textContent.trim().slice(0, 80)}"`);
+    return unnamed.concat(cut);
 }"""
 
 
@@ -278,7 +289,7 @@ def page_problems(page, name: str) -> list[str]:
     """Screenshot the page (always); return what is wrong with it: axe-core's WCAG 2.2 A/AA
     violations, JavaScript errors, scripts or styles the Content-Security-Policy blocked,
     stylesheets, scripts, fonts or images that failed to load, and boxes that scroll sideways not
-    named after what they hold (SCROLL_REGION_PROBLEMS), and tables with no name (TABLE_PROBLEMS)."""
+    named after what they hold (SCROLL_REGION_PROBLEMS), tables with no name and captions cut off (TABLE_PROBLEMS)."""
     path = screenshot(page, name)
     problems = []
     violations = axe_violations(page)
