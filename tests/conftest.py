@@ -1,4 +1,5 @@
 import importlib
+import re
 
 import pytest
 from hypothesis import HealthCheck
@@ -108,6 +109,12 @@ def sign_in(client, user):
     session["otp_device_id"] = device.persistent_id
     session.save()
     return client
+
+
+def rows_not_headed_by_their_first_cell(html: str) -> list[str]:
+    """Each body row of the page's tables whose first cell is not its row's header (<th scope="row">), by its text."""
+    rows = [row for body in re.findall(r"<tbody[^>]*>(.*?)</tbody>", html, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split())[:80] for row in rows if not row.lstrip().startswith('<th scope="row"')]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from imports.models import ImportRun
 from imports.services import import_file
 from register.models import School
 
-from .conftest import sign_in
+from .conftest import rows_not_headed_by_their_first_cell, sign_in
 from .evidence_helpers import (
     ABSENCE,
     CENSUS_2019,
@@ -162,12 +162,6 @@ def test_results_page_lists_the_pupils_by_ethnic_group_beside_the_authority_and_
         "Not known (unclassified)",
     ]
     assert "2022-2023-school-census-spc-school-level.csv.gz" in html.split('id="h-ethnic-groups"', 1)[1]
-
-
-def rows_not_headed_by_their_first_cell(html: str) -> list[str]:
-    """Each body row of the page's tables whose first cell is not its row's header (<th scope="row">), by its text."""
-    rows = [row for body in re.findall(r"<tbody[^>]*>(.*?)</tbody>", html, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
-    return [" ".join(re.sub(r"<[^>]+>", " ", row).split())[:80] for row in rows if not row.lstrip().startswith('<th scope="row"')]
 
 
 def test_each_figure_in_a_results_pages_tables_is_read_with_the_year_measure_group_or_area_of_its_row(client, surrey):

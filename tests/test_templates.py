@@ -237,6 +237,33 @@ def test_each_box_that_scrolls_sideways_is_named_by_the_words_that_name_its_tabl
         assert scroll_boxes(html) == [(name, "") for name in names], path
 
 
+def test_each_row_of_a_list_of_schools_trusts_authorities_people_or_imports_is_headed_by_what_it_lists(client, world):
+    """WCAG 1.3.1: a screen reader reads a cell with its row's header: a school's pupils, a trust's count of schools, a
+    person's role or an import's counts were read with their column's header alone ("Pupils, 209"), as the school,
+    trust, authority, person or file the row is for was a plain cell."""
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from imports.models import ImportRun
+
+    from .conftest import rows_not_headed_by_their_first_cell, sign_in
+
+    ImportRun.objects.create(file_name="surrey.csv", kind="gias_establishments", outcome="succeeded")
+    sign_in(client, world.users[Role.LA_ADMIN])
+    for path in (
+        reverse("register:school-list"),
+        reverse("register:trust-list"),
+        reverse("register:trust-detail", args=[world.trust.uid]),
+        reverse("register:authority-list"),
+        reverse("register:school-people", args=[world.school.urn]),
+        reverse("accounts:user-list"),
+        reverse("imports:list"),
+    ):
+        html = client.get(path).content.decode()
+        assert "<tbody" in html, path
+        assert not rows_not_headed_by_their_first_cell(html), path
+
+
 def test_the_cookies_table_is_named_by_its_heading_and_each_row_by_its_cookie(client):
     """WCAG 1.3.1: a screen reader's list of tables names the table by the heading above it, and reads each cell with
     the cookie its row is for."""
