@@ -25,7 +25,10 @@ def test_password_reset_emails_a_link_that_sets_a_new_password(client, world):
     response = client.get(emailed_link(mail.outbox[0]))
     assert response.status_code == 302  # to the same page without the token in the address
     set_password_url = response["Location"]
-    assert "Set a new password" in client.get(set_password_url).content.decode()
+    page = client.get(set_password_url).content.decode()
+    assert "Set a new password" in page
+    # A password manager saves the new password under the address it signs in with.
+    assert f'<input type="email" id="username" value="{head.email}" autocomplete="username" hidden readonly>' in page
 
     response = client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response["Location"] == "/accounts/reset/done/"
