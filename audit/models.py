@@ -20,7 +20,7 @@ class AuditAction(models.TextChoices):
     REFUSED = "refused", "Refused access"
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The audit log is append-only.")
 
@@ -43,16 +43,24 @@ class AuditEvent(models.Model):
     path = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    # Text, not a bounded string: an import limited to every authority of England lies in all 150-odd.
+    # Text, not a bounded string: an import limited to every authority of England lies in all 150-odd. The log is read
+    # by authority through AuditPlace, written with it from the same place; this stays as the event's own word on it.
     authorities = models.TextField(
         blank=True, help_text="Where the event lies when recorded: ',1,5,' (authority ids), '*' for every authority."
     )
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["user", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["user", "at"]),
+            # A service administrator's log by action or kind of record, newest first: without these, each page read
+            # every event of the kind (or of the log) to sort them.
+            models.Index(fields=["action", "at"], name="audit_event_by_action"),
+            models.Index(fields=["object_type", "at"], name="audit_event_by_kind"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_email} {self.action} {self.object_type} {self.object_id}"
@@ -74,3 +82,43 @@ class AuditEvent(models.Model):
         if self.detail.get("by") == SERVICE:
             return "Common Ground itself"
         return "Anonymous" if self.path else "Command line"
+
+
+class AuditPlace(models.Model):
+    """Where an event lies: one row for each authority it lay in when recorded (`authority_id`), or one with none for
+    an event that lies in every authority; an event that lies nowhere has none. Written with the event, never changed.
+
+    A search of every event's stamp (`authorities`) for ",5," reads the whole log: at a year of England's events, over a
+    second for each page. The event's time, action and kind of record are copied in, so that an authority's events,
+    newest first, filtered by action, kind or dates and counted, are read from its own part of an index."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="places", db_index=False)
+    # A number, not a key: the stamp names authorities as they were when recorded, and holds on to none of them.
+    authority_id = models.PositiveIntegerField(null=True, blank=True, help_text="None: every authority.")
+    at = models.DateTimeField()
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "authority_id"], name="audit_place_once_per_authority")]
+        indexes = [
+            models.Index(fields=["authority_id", "at", "event"], name="audit_place_latest"),
+            models.Index(fields=["authority_id", "action", "at", "event"], name="audit_place_by_action"),
+            models.Index(fields=["authority_id", "object_type", "at", "event"], name="audit_place_by_kind"),
+            # PostgreSQL reads "IS NULL" from an index without knowing its rows are then in order of time: the events of
+            # every authority have an index of their own, so that they too are read newest first.
+            models.Index(fields=["at", "event"], condition=models.Q(authority_id__isnull=True), name="audit_place_everywhere"),
+        ]
+
+    def __str__(self):
+        return f"Event {self.event_id} in {'every authority' if self.authority_id is None else self.authority_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

@@ -1,13 +1,14 @@
 """Where an audited event lies, so that each authority's administrators read the log of their own.
 
-Each event is stamped, when it is recorded, with the authorities it lies in (`AuditEvent.authorities`),
-as things stand at that moment; the stamp never changes, like the rest of the log. Each app says,
-for the kinds of object it records, where one lies: a function from the object's id (as the log
-stores it) to a set of authority ids, or EVERY_AUTHORITY for something all authorities share (an
-import of every authority). An event about such an object lies where the object does, whoever did
-it: a person holding roles in two authorities does not carry their doings in one into the other's
-log. Any other event (signing in, a list page, a person's own account) lies where its person held a
-role at the time, so a role given and taken back opens nothing from before or after, or elsewhere.
+Each event is stamped, when it is recorded, with the authorities it lies in (`AuditEvent.authorities`,
+and an `AuditPlace` for each, by which the log is read), as things stand at that moment; neither ever
+changes, like the rest of the log. Each app says, for the kinds of object it records, where one lies:
+a function from the object's id (as the log stores it) to a set of authority ids, or EVERY_AUTHORITY
+for something all authorities share (an import of every authority). An event about such an object
+lies where the object does, whoever did it: a person holding roles in two authorities does not carry
+their doings in one into the other's log. Any other event (signing in, a list page, a person's own
+account) lies where its person held a role at the time, so a role given and taken back opens nothing
+from before or after, or elsewhere.
 """
 
 from collections.abc import Callable
@@ -54,9 +55,11 @@ def stamp(place: Place) -> str:
     return "," + ",".join(str(i) for i in sorted(place)) + "," if place else ""
 
 
+def place_rows(place: Place) -> list[int | None]:
+    """The authorities an event's AuditPlace rows name: None alone for every authority, none for nowhere."""
+    return [None] if place is EVERY_AUTHORITY else sorted(place)
+
+
 def lying_in(authority_ids) -> Q:
-    """Events that lie in any of these authorities (or in every authority)."""
-    condition = Q(authorities="*")
-    for authority_id in authority_ids:
-        condition |= Q(authorities__contains=f",{authority_id},")
-    return condition
+    """The AuditPlace rows of events that lie in any of these authorities (or in every authority)."""
+    return Q(authority_id__in=list(authority_ids)) | Q(authority_id__isnull=True)

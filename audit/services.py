@@ -6,9 +6,10 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
-from .models import AuditAction, AuditEvent
-from .scopes import place_of, stamp
+from .models import AuditAction, AuditEvent, AuditPlace
+from .scopes import place_of, place_rows, stamp
 
 logger = logging.getLogger(__name__)
 
@@ -51,18 +52,25 @@ def record(action: AuditAction | str, *, request=None, user=None, obj=None, obje
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     user = user if user is not None and getattr(user, "pk", None) else None
-    return AuditEvent.objects.create(
-        action=action,
-        user=user,
-        user_email=getattr(user, "email", "") or detail.pop("email", ""),
-        object_type=object_type,
-        object_id=str(object_id),
-        object_repr=object_repr[:255],
-        path=request.get_full_path()[:500] if request is not None else "",
-        ip_address=client_ip(request) if request is not None else None,
-        detail=detail,
-        authorities=stamp(place_of(object_type, str(object_id), user.pk if user else None)),
-    )
+    place = place_of(object_type, str(object_id), user.pk if user else None)
+    with transaction.atomic():
+        event = AuditEvent.objects.create(
+            action=action,
+            user=user,
+            user_email=getattr(user, "email", "") or detail.pop("email", ""),
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=object_repr[:255],
+            path=request.get_full_path()[:500] if request is not None else "",
+            ip_address=client_ip(request) if request is not None else None,
+            detail=detail,
+            authorities=stamp(place),
+        )
+        AuditPlace.objects.bulk_create(
+            AuditPlace(event=event, authority_id=authority, at=event.at, action=event.action, object_type=event.object_type)
+            for authority in place_rows(place)
+        )
+    return event
 
 
 def record_refusal(request, obj=None) -> None:

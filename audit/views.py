@@ -12,7 +12,7 @@ from core.paging import page_of
 from evidence.models import IntelligenceKind, Severity
 from imports.registry import KINDS
 
-from .models import AuditAction, AuditEvent
+from .models import AuditAction, AuditEvent, AuditPlace
 from .scopes import lying_in
 from .services import audited_view
 
@@ -25,7 +25,7 @@ def events_visible_to(user):
         return AuditEvent.objects.all()
     if not scope.is_la_admin:
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(lying_in(scope.admin_authority_ids))
+    return AuditEvent.objects.filter(pk__in=AuditPlace.objects.filter(lying_in(scope.admin_authority_ids)).values("event_id"))
 
 
 DATE_SHAPES = (

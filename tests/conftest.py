@@ -121,17 +121,19 @@ def rows_not_headed_by_their_first_cell(html: str) -> list[str]:
 def emptied_audit_log(transactional_db):
     """A transactional database is emptied by a flush after each test. On
     SQLite that flush is a DELETE, which the audit log's append-only triggers refuse; lift them
-    for the audit rows this test wrote, then put them back. (PostgreSQL flushes with TRUNCATE,
+    for the audit rows (events and their places) this test wrote, then put them back. (PostgreSQL flushes with TRUNCATE,
     which its row triggers do not see.)"""
     yield
     from django.db import connection
 
     if connection.vendor != "sqlite":
         return
-    migration = importlib.import_module("audit.migrations.0002_append_only")
+    events = importlib.import_module("audit.migrations.0002_append_only")
+    places = importlib.import_module("audit.migrations.0006_auditplace")
     with connection.cursor() as cursor:
-        for sql in migration.SQLITE_REVERSE:
+        for sql in events.SQLITE_REVERSE + places.SQLITE_REVERSE:
             cursor.execute(sql)
+        cursor.execute("DELETE FROM audit_auditplace")
         cursor.execute("DELETE FROM audit_auditevent")
-        for sql in migration.SQLITE:
+        for sql in events.SQLITE + places.SQLITE:
             cursor.execute(sql)

@@ -126,7 +126,15 @@ def test_a_trusts_log_stays_where_it_lay_when_recorded(world):
 
 
 @pytest.mark.django_db(transaction=False)
-@pytest.mark.parametrize("statement", ["UPDATE audit_auditevent SET user_email = 'someone@else.example'", "DELETE FROM audit_auditevent"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET user_email = 'someone@else.example'",
+        "DELETE FROM audit_auditevent",
+        "UPDATE audit_auditplace SET authority_id = authority_id + 1",
+        "DELETE FROM audit_auditplace",
+    ],
+)
 def test_the_database_itself_refuses_to_change_or_delete_an_audit_event(world, statement):
     from django.db import DatabaseError, connection, transaction
 
