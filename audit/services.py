@@ -53,7 +53,8 @@ def record(action: AuditAction | str, *, request=None, user=None, obj=None, obje
         object_repr = object_repr or str(obj)[:255]
     user = user if user is not None and getattr(user, "pk", None) else None
     place = place_of(object_type, str(object_id), user.pk if user else None)
-    with transaction.atomic():
+    # One transaction, not a savepoint within the request's: the event and its places are written together or not at all.
+    with transaction.atomic(savepoint=False):
         event = AuditEvent.objects.create(
             action=action,
             user=user,

@@ -304,8 +304,8 @@ def test_the_timeline_asks_who_may_read_the_earlier_urns_intelligence_once_for_t
     assert all(f"Note {n}." in html for n in range(1, 7))
     assert html.count("/correct/") == 6  # each the officer's to correct
     # Each step back costs two queries (the links, then the schools), and each earlier school's notes read one audit
-    # event (with a look-up of where it lies); who may read and correct them, none more.
-    assert len(six_earlier) <= len(one_earlier) + 5 * (2 + 2), "\n".join(q["sql"][:150] for q in six_earlier)
+    # event (with a look-up of where it lies, and the row of its place); who may read and correct them, none more.
+    assert len(six_earlier) <= len(one_earlier) + 5 * (2 + 3), "\n".join(q["sql"][:150] for q in six_earlier)
 
 
 def test_each_entry_is_a_card_with_its_summary_in_view(client, world, entry):
