@@ -92,8 +92,9 @@ class SchoolFilters:
             f.status = "open"
         if f.sort not in SORTS:
             f.sort = "name"
-        # A trust or authority that is no number filters nothing (apply), so the form does not show it as chosen.
-        f.trust, f.la = (value if whole_number(value) is not None else "" for value in (f.trust, f.la))
+        # A trust or authority is the number it writes, as apply filters by it (" 04215" is 4215), so the form shows that
+        # one chosen; one that is no number filters nothing, so the form does not show it as chosen.
+        f.trust, f.la = (str(number) if (number := whole_number(value)) is not None else "" for value in (f.trust, f.la))
         return f
 
     @property

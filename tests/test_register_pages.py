@@ -114,6 +114,15 @@ def test_a_filter_that_no_school_here_has_still_shows_as_chosen_not_as_any(offic
     assert "Ash Grange" in ignored and "no school here" not in ignored
 
 
+def test_a_trust_written_with_a_leading_zero_or_spaces_is_shown_as_the_trust_it_filters_by(officer_client, world):
+    """The list filters by the number ("04215" is trust 4215), so the form shows that trust chosen, not the value as
+    typed beside "(no school here)" above the trust's own schools."""
+    html = officer_client.get(reverse("register:school-list"), {"trust": f" 0{world.trust.uid} "}).content.decode()
+    assert "St Mary&#39;s Academy" in html and "no school here" not in html
+    select = html.split('name="trust"')[1].split("</select>")[0]
+    assert re.search(rf'<option value="{world.trust.uid}" selected>', select)
+
+
 def test_a_search_says_when_only_closed_schools_match_and_links_to_them(officer_client, world):
     closed = SchoolFactory(la=world.la, name="Abinger Common First School", status="Closed")
     url = reverse("register:school-list")
