@@ -80,8 +80,8 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
     for one in series:
         one.shared, one.urn, one.opened_on = shared.get(one.measure.code, {}), school.urn, school.opened_on
         one.removed = removed.get(one.measure.code, {})
-        if not is_state_funded(school):
-            one.comparator_note = NOT_STATE_FUNDED_NOTE
+        if not is_state_funded(school):  # an independent special school's is also a special school's
+            one.comparator_note = " ".join(filter(None, (NOT_STATE_FUNDED_NOTE, one.comparator_note)))
     _add_intervals(series, urns)
     return series
 

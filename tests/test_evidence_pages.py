@@ -677,6 +677,10 @@ def test_an_independent_schools_results_say_the_figures_beside_them_are_of_state
     gosden = School.objects.get(urn=125452)  # a community special school: state-funded
     assert all(NOT_STATE_FUNDED_NOTE not in s.notes for s in school_series(gosden, history_urns(gosden)))
     assert any(SPECIAL_NOTE in s.notes for s in school_series(gosden, history_urns(gosden)))
+    # An independent special school is both: its figures set beside all state-funded schools say each.
+    knowl_hill = School.objects.get(urn=125436)
+    notes = {note for s in school_series(knowl_hill, history_urns(knowl_hill)) if s.compared for note in s.notes}
+    assert f"{NOT_STATE_FUNDED_NOTE} {SPECIAL_NOTE}" in notes
     sign_in(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[125317])).content.decode()
     assert "This school is not state-funded: the authority&#39;s and England&#39;s figures beside it are for their" in html
