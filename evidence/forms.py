@@ -25,7 +25,7 @@ def _select(message: str) -> dict[str, str]:
 
 # A month may be typed as its name or the first three letters of it, as GOV.UK's date pattern asks to allow.
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
-MONTHS = {name: number for number, month in enumerate(MONTH_NAMES, 1) for name in (month, month[:3])}
+MONTHS = {name: number for number, month in enumerate(MONTH_NAMES, 1) for name in (month, month[:3])} | {"sept": 9}
 
 
 class IntelligenceForm(forms.Form):

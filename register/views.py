@@ -178,7 +178,7 @@ def trust_detail(request, uid):
     shown = members.filter(school__in=visible).order_by("left_on", Lower("school__name"), "school__urn")
     if not shown.exists() and not scope_for(request.user).everything:
         raise Http404("No such trust is visible to you.")
-    hidden = members.filter(left_on__isnull=True).exclude(school__in=visible).count()
+    hidden = members.current().exclude(school__in=visible).count()
     current = [m for m in shown if m.left_on is None]
     former = [m for m in shown if m.left_on is not None]
     pupils = sum(m.school.pupils or 0 for m in current)

@@ -376,7 +376,7 @@ def test_a_change_the_register_dates_comes_before_one_it_places_between_extracts
     )
 
 
-@pytest.mark.parametrize(("month", "expected"), [("Feb", 2), ("february", 2), ("SEPT", None), ("sep", 9)])
+@pytest.mark.parametrize(("month", "expected"), [("Feb", 2), ("february", 2), ("SEPT", 9), ("sep", 9), ("Febr", None)])
 def test_a_month_may_be_typed_as_its_name(month, expected):
     from evidence.forms import IntelligenceForm
 
