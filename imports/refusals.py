@@ -68,9 +68,12 @@ def school_on_row(data: bytes, header: list[str], row: int) -> str | None:
 def not_a_date(cell: str, expected: str, shapes: Iterable[str]) -> str:
     """Why `cell` is not a date: written otherwise than `expected` says ("dd-mm-yyyy"), or in one of the `shapes` (regular
     expressions) dates are written in but for a day that does not exist ('31-02-2017'), which "expected dd-mm-yyyy" would
-    leave the reader puzzling over."""
+    leave the reader puzzling over, or but for a year of two digits ('01-09-17', as a spreadsheet may save one)."""
+    shapes = list(shapes)
     if any(re.fullmatch(shape, cell.strip()) for shape in shapes):
         return f"'{cell}' is not a date: there is no such day"
+    if any(re.fullmatch(shape.replace(r"\d{4}", r"\d{2}"), cell.strip()) for shape in shapes):
+        return f"'{cell}' is not a date: its year has two digits, not four (expected {expected})"
     return f"'{cell}' is not a date (expected {expected})"
 
 

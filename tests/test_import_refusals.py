@@ -55,6 +55,28 @@ def test_date_that_is_not_a_date_names_row_column_and_value(imported, tmp_path):
     assert snapshot() == imported
 
 
+def test_a_date_with_a_two_digit_year_is_refused_not_taken_as_the_first_century(imported, tmp_path):
+    """'30-04-17' is not the 30th of April in the year 17: the register would show a school closed nearly two thousand
+    years ago. The fast check of every column and the one naming the cell agree."""
+    path = corrupt(GIAS_2022, tmp_path, 11, lambda line: line.replace('"30-04-2017"', '"30-04-17"'))
+    run = import_file(path)
+    assert run.outcome == ImportOutcome.REFUSED
+    assert run.message == (
+        "surrey-2022-04-20-primary-establishments.csv, row 11 (URN 124943, Hamsey Green Primary), column 'CloseDate': '30-04-17' "
+        "is not a date: its year has two digits, not four (expected dd-mm-yyyy). Nothing was imported from this file."
+    )
+    assert snapshot() == imported
+
+
+def test_a_link_or_a_join_dated_with_a_two_digit_year_is_refused(db, tmp_path):
+    path = corrupt(LINKS_2025, tmp_path, 5000, lambda line: line[: line.rindex(",")] + ',"01-09-21"', encoding="cp1252")
+    assert "column 'LinkEstablishedDate': '01-09-21' is not a date: its year has two digits" in import_file(path).message
+    data = gzip.decompress(GROUP_LINKS.read_bytes()).decode().split("\n")
+    data[39] = data[39].replace(",1900-01-01,Hadston", ",00-01-01,Hadston")
+    (path := tmp_path / "group-links.csv").write_text("\n".join(data))
+    assert "column 'Joined date': '00-01-01' is not a date: its year has two digits" in import_file(path).message
+
+
 def test_row_with_too_few_fields_is_refused(imported, tmp_path):
     path = corrupt(GIAS_2021, tmp_path, 42, lambda line: line.rsplit(",", 2)[0])
     run = import_file(path)

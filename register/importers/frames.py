@@ -151,11 +151,18 @@ def _shape(fmt: str) -> str:
     return re.sub(r"%[dm]", r"\\d{1,2}", re.sub("%Y", r"\\d{4}", fmt))
 
 
+def _parsed_dates(raw: pl.Expr | pl.Series, formats) -> pl.Expr:
+    """The dates of `raw` in the first of `formats` each cell is written in, else null. A cell must have the format's
+    shape as well as parse: polars reads '01-09-17' by '%d-%m-%Y' as the year 17, where a spreadsheet wrote 2017."""
+    raw = pl.lit(raw) if isinstance(raw, pl.Series) else raw
+    return pl.coalesce([pl.when(raw.str.contains(f"^{_shape(fmt)}$")).then(raw.str.to_date(fmt, strict=False)) for fmt, _ in formats])
+
+
 def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
     """A column of dates in any of `formats` (null when blank or the "not recorded" date); others refuse the file."""
     raw = text(frame, column)
     blank = raw == ""
-    parsed = pl.select(pl.coalesce([raw.str.to_date(fmt, strict=False) for fmt, _ in formats])).to_series()
+    parsed = pl.select(_parsed_dates(raw, formats)).to_series()
     bad = ~blank & parsed.is_null()
     if bad.any():
         row = first_row(bad)
@@ -197,7 +204,7 @@ def parse_columns(frame: pl.DataFrame, specs: list[tuple]) -> pl.DataFrame | Non
             bad.append(_out_of_range(parsed, options.get("minimum"), options.get("maximum")))
             parsed = parsed.round(options.get("places", 1))
         else:
-            parsed = pl.coalesce([raw.str.to_date(fmt, strict=False) for fmt, _ in options.get("formats", (DMY,))])
+            parsed = _parsed_dates(raw, options.get("formats", (DMY,)))
             bad.append(~blank & parsed.is_null())
             parsed = pl.when(parsed.is_in(list(UNKNOWN_DATES))).then(None).otherwise(parsed)
         values.append(parsed.alias(field))
