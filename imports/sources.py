@@ -77,6 +77,7 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
         raise ImportRefused(f"its first line cannot be read as CSV ({exc}): save the file as CSV UTF-8", file_name=name)
     if not any(header):
         raise ImportRefused("its first line is blank, where the header should be", file_name=name)
+    refuse_other_separators(start, header, name)
     refuse_data_as_header(header, name)
     refuse_repeated_columns(header, name)
     return SourceFile(
@@ -240,12 +241,38 @@ def _header_as_far_as_readable(data: bytes) -> list[str]:
         return []
 
 
-def read_header(text: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))), [])
+def read_header(text: str, delimiter: str = ",") -> list[str]:
+    first = next(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter), [])
     return [name.strip() for name in first]
 
 
 NUMBER_OR_DATE = re.compile(r"[-+]?(\d[\d,]*(\.\d*)?|\.\d+)%?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+
+
+# What else separates the columns of files saved as "CSV" or text: a spreadsheet set to a language whose decimal mark
+# is a comma saves semicolons; "Text (Tab delimited)" saves tabs.
+SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def refuse_other_separators(start: str, header: list[str], name: str | None = None) -> None:
+    """A file whose columns are separated by semicolons or tabs, not commas, has its header read as one column (or a
+    few, where a name holds a comma), and would be refused as a file Common Ground does not recognise, quoting the
+    whole header as its first column: say what separates its columns, and how to save it. The header split by that
+    separator goes with the refusal, so that the run still says what kind of file it is."""
+    if detect(header):
+        return
+    counts = {separator: sum(column.count(separator) for column in header) for separator in SEPARATORS}
+    separator = max(counts, key=counts.get)
+    if counts[separator] < max(2, len(header)):
+        return
+    refusal = ImportRefused(
+        f"its columns are separated by {SEPARATORS[separator]}, not commas: open it in a spreadsheet and save it as "
+        "CSV UTF-8 (comma delimited), or import the file as downloaded",
+        row=1,
+        file_name=name,
+    )
+    refusal.header = read_header(start.partition("\n")[0], delimiter=separator)
+    raise refusal
 
 
 def refuse_data_as_header(header: list[str], name: str | None = None) -> None:

@@ -81,6 +81,34 @@ class TestColumnNamedTwice:
         assert run.outcome == ImportOutcome.SUCCEEDED, run.message
 
 
+class TestColumnsSeparatedOtherwise:
+    """A file saved with semicolons between its columns (a spreadsheet set to a language whose decimal mark is a comma)
+    or tabs ("Text (Tab delimited)") was "not a file Common Ground recognises", its whole header quoted as the first of
+    the columns it starts with, and no word of why."""
+
+    @pytest.mark.parametrize(
+        ("source", "separator", "words", "kind"),
+        [(KS2[2019], ";", "semicolons", "ks2_final"), (GIAS_2022, "\t", "tabs", "gias_establishments")],
+        ids=["ks2 semicolons", "gias tabs"],
+    )
+    def test_is_refused_saying_what_separates_them(self, surrey, tmp_path, source, separator, words, kind):
+        out = io.StringIO()
+        csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(rows_of(source))
+        (path := tmp_path / source.name).write_bytes(out.getvalue().encode("utf-8-sig"))
+        before = everything()
+        run = refused(path)
+        assert run.message == (
+            f"{source.name}, row 1: its columns are separated by {words}, not commas: open it in a spreadsheet and save it as "
+            "CSV UTF-8 (comma delimited), or import the file as downloaded. Nothing was imported from this file."
+        )
+        assert run.kind == kind  # the Imports page still says what kind of file it is
+        assert everything() == before
+
+    def test_a_semicolon_in_a_comma_separated_header_is_no_sign(self, db):
+        run = import_file(b"URN,LinkURN,LinkType,Note; one\r\n100000,100001,Successor,a;b\r\n", file_name="links.csv")
+        assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+
+
 class TestUtf16:
     """UTF-16 with a byte-order mark (Excel's "Unicode text"): read_header crashed on its NUL bytes, or the header came
     out garbled. It is read as the text it is."""
