@@ -87,6 +87,24 @@ def test_row_with_too_few_fields_is_refused(imported, tmp_path):
     assert snapshot() == imported
 
 
+@pytest.mark.parametrize(
+    ("source", "row", "fields", "width"), [(GIAS_2022, 286, 16, 111), (LINKS_2025, 17810, 4, 5)], ids=["gias", "links"]
+)
+def test_a_register_file_cut_short_is_refused_as_such(imported, tmp_path, source, row, fields, width):
+    """A download that stopped part-way was refused as a row with too few fields, to be corrected, as if the rest of the
+    row were missing from the published file; DfE's and Ofsted's files cut short are refused as such."""
+    data = source.read_bytes()
+    data = gzip.decompress(data) if source.suffix == ".gz" else data
+    (path := tmp_path / source.name.removesuffix(".gz")).write_bytes(data[: len(data) // 2])
+    run = import_file(path)
+    assert run.message == (
+        f"{path.name}, row {row}: the file ends part-way through this row ({fields} of {width} fields, and no line end): it looks "
+        "cut short, so download it again. Nothing was imported from this file."
+    )
+    assert run.remedy == Remedy.DOWNLOAD
+    assert snapshot() == imported
+
+
 def test_unknown_status_is_refused(imported, tmp_path):
     path = corrupt(GIAS_2021, tmp_path, 3, lambda line: line.replace(',"Open",', ',"Shut",', 1))
     run = import_file(path)

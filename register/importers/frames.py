@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from imports.refusals import not_a_date
-from imports.registry import ImportRefused, SourceFile
+from imports.registry import ImportRefused, Remedy, SourceFile
 from imports.sources import utf8_bytes
 
 # How many unquoted overflow fields a row may carry before we fall back to the exact (slow) count.
@@ -76,12 +76,20 @@ def _column_names(header: list[str]) -> list[str]:
 
 
 def _refuse_ragged(source: SourceFile, width: int, overflow_allowed: bool) -> None:
-    """Count fields row by row (csv module) and refuse at the first row of the wrong width."""
+    """Count fields row by row (csv module) and refuse at the first row of the wrong width: as cut short, where it is
+    the last and no line end follows it (a download that stopped part-way)."""
     reader = csv.reader(io.StringIO(source.text))
     next(reader, None)
     for row_number, fields in enumerate(reader, start=2):
         if not fields:
             continue
+        if len(fields) < width and not source.text.endswith(("\n", "\r")) and next(reader, None) is None:
+            raise ImportRefused(
+                f"the file ends part-way through this row ({len(fields)} of {width} fields, and no line end): "
+                "it looks cut short, so download it again",
+                row=row_number,
+                remedy=Remedy.DOWNLOAD,
+            )
         if len(fields) < width or (len(fields) > width and not overflow_allowed):
             raise ImportRefused(
                 f"this row has {len(fields)} fields but the header has {width}",
