@@ -55,6 +55,21 @@ def test_date_that_is_not_a_date_names_row_column_and_value(imported, tmp_path):
     assert snapshot() == imported
 
 
+def test_a_date_as_a_spreadsheet_saves_it_is_refused_saying_so(imported, tmp_path):
+    """An extract opened in a spreadsheet and saved has its dates written dd/mm/yyyy: it was refused as "'30/04/2017' is
+    not a date", which it plainly is."""
+    path = corrupt(GIAS_2022, tmp_path, 11, lambda line: line.replace('"30-04-2017"', '"30/04/2017"'))
+    run = import_file(path)
+    assert run.message == (
+        "surrey-2022-04-20-primary-establishments.csv, row 11 (URN 124943, Hamsey Green Primary), column 'CloseDate': "
+        "'30/04/2017' is written dd/mm/yyyy, as a spreadsheet saves dates, where GIAS writes dd-mm-yyyy: the file looks opened "
+        "and saved in a spreadsheet, which may have changed other values too (a telephone number's leading 0, say). Import the "
+        "file as downloaded from GIAS. Nothing was imported from this file."
+    )
+    assert run.remedy == Remedy.DOWNLOAD
+    assert snapshot() == imported
+
+
 def test_a_date_with_a_two_digit_year_is_refused_not_taken_as_the_first_century(imported, tmp_path):
     """'30-04-17' is not the 30th of April in the year 17: the register would show a school closed nearly two thousand
     years ago. The fast check of every column and the one naming the cell agree."""

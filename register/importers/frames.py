@@ -152,6 +152,8 @@ def _refuse_where(mask: pl.Series, raw: pl.Series, column: str, words: str) -> N
 DMY = ("%d-%m-%Y", "dd-mm-yyyy")
 ISO = ("%Y-%m-%d", "yyyy-mm-dd")
 UNKNOWN_DATES = {date(1900, 1, 1)}  # the date GIAS gives for "not recorded"
+# How a spreadsheet set to English (United Kingdom) saves the dates of a CSV file it opened: GIAS never writes them so.
+SPREADSHEETS_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 
 
 def _shape(fmt: str) -> str:
@@ -175,7 +177,17 @@ def dates(frame: pl.DataFrame, column: str, formats=(DMY,)) -> pl.Series:
     if bad.any():
         row = first_row(bad)
         expected = " or ".join(label for _, label in formats)
-        raise ImportRefused(not_a_date(raw[row - 2], expected, [_shape(fmt) for fmt, _ in formats]), row=row, column=column)
+        cell = raw[row - 2]
+        if SPREADSHEETS_DATE.fullmatch(cell):
+            raise ImportRefused(
+                f"'{cell}' is written dd/mm/yyyy, as a spreadsheet saves dates, where GIAS writes {expected}: the file looks "
+                "opened and saved in a spreadsheet, which may have changed other values too (a telephone number's leading "
+                "0, say). Import the file as downloaded from GIAS",
+                row=row,
+                column=column,
+                remedy=Remedy.DOWNLOAD,
+            )
+        raise ImportRefused(not_a_date(cell, expected, [_shape(fmt) for fmt, _ in formats]), row=row, column=column)
     not_recorded = parsed.is_in(list(UNKNOWN_DATES)).fill_null(False)
     return pl.select(pl.when(not_recorded).then(None).otherwise(parsed)).to_series().alias(column)
 
