@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 
-from imports.refusals import Says, not_a_date
+from imports.refusals import Says, is_not, not_a_date
 from imports.registry import ImportRefused
 
 from .ofsted_words import ALLOWED, GRADED_AREAS, REPORT_CARD_AREAS, STORED
@@ -116,7 +116,8 @@ NO_GRADE_DATE = (
 def refusal_checks(names: dict[str, str], columns: dict[str, str], spellings: dict) -> list[tuple[str, pl.Expr, Says]]:
     """What refuses a file (see refuse_first): a row's URN, dates or words that cannot be right, or a row that
     gives an outcome but not when (the inspection could not be placed in the school's history)."""
-    checks = [(columns["urn"], ~pl.col(columns["urn"]).fill_null("").str.strip_chars().str.contains(r"^[0-9]+$"), "'{}' is not a URN")]
+    urn = columns["urn"]
+    checks = [(urn, ~pl.col(urn).fill_null("").str.strip_chars().str.contains(r"^[0-9]+$"), is_not(urn, "a URN"))]
     for field in DATE_FIELDS:
         if field in columns:
             blank = says_nothing(pl.col(columns[field]))
@@ -138,7 +139,7 @@ def refusal_checks(names: dict[str, str], columns: dict[str, str], spellings: di
         # Trimmed, as words() gives it: whether it is blank, NULL or all digits does not depend on its runs of spaces.
         oeif_urn = pl.col(columns["oeif_urn"]).str.strip_chars().fill_null("")
         bad = pl.col("_oeif_started_on").is_not_null() & ~says_nothing(oeif_urn) & ~oeif_urn.str.contains(r"^[0-9]+$")
-        checks.append((columns["oeif_urn"], bad, "'{}' is not a URN"))
+        checks.append((columns["oeif_urn"], bad, is_not(columns["oeif_urn"], "a URN")))
     for column, (kind, spelt) in spellings.items():
         unknown = [text for text, ofsteds in spelt.items() if ofsteds is None]
         if unknown:

@@ -328,9 +328,12 @@ class TestControlCharacters:
 
 
 class TestBlankUrn:
-    """A school's row with its URN blank said "'None' is neither a number nor a known code"."""
+    """A school's row with its URN blank said "'None' is neither a number nor a known code"; in an Ofsted file, "'' is not
+    a URN"."""
 
-    @pytest.mark.parametrize(("source", "row"), [(KS2[2019], 11), (ABSENCE, 20312)], ids=["ks2", "absence"])
+    @pytest.mark.parametrize(
+        ("source", "row"), [(KS2[2019], 11), (ABSENCE, 20312), (evidence_helpers.OFSTED_ALL, 40)], ids=["ks2", "absence", "ofsted"]
+    )
     def test_says_the_urn_is_blank(self, surrey, tmp_path, source, row):
         rows = rows_of(source)
         rows[row - 1][rows[0].index("URN")] = ""
