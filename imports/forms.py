@@ -12,6 +12,13 @@ KIND_LABEL = "Kind of file"
 KIND_GIVEN_BY = f"'{KIND_LABEL}' on the upload form"
 
 
+# What to do with a file that is not CSV but holds the data: GIAS's downloads come as zip files of CSV files.
+INSTEAD = {
+    (".zip",): ": this is a zip file, so extract the CSV files from it and import each",
+    (".xlsx", ".xlsm", ".xls", ".ods"): ": this is a spreadsheet, so save it as CSV UTF-8 and import that",
+}
+
+
 class UploadForm(forms.Form):
     """A file, the authorities to import it for, and what kind of file it is, where its header does not say.
 
@@ -57,7 +64,8 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not (name.endswith(".csv") or name.endswith(".csv.gz")):
-            raise forms.ValidationError("The selected file must be a CSV file (.csv, or .csv.gz if compressed)")
+            instead = next((words for suffixes, words in INSTEAD.items() if name.endswith(suffixes)), "")
+            raise forms.ValidationError(f"The selected file must be a CSV file (.csv, or .csv.gz if compressed){instead}")
         if upload.size == 0:
             raise forms.ValidationError("The selected file is empty")
         if upload.size > MAX_UPLOAD_BYTES:

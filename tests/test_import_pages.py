@@ -326,7 +326,25 @@ def test_upload_of_a_spreadsheet_is_refused_before_importing(client, world, tmp_
     path.write_bytes(b"PK\x03\x04")
     with path.open("rb") as f:
         response = client.post(reverse("imports:list"), {"file": f})
-    assert "The selected file must be a CSV file" in response.content.decode()
+    assert (
+        "The selected file must be a CSV file (.csv, or .csv.gz if compressed): this is a spreadsheet, so save it as CSV UTF-8 "
+        "and import that"
+    ) in response.content.decode()
+
+
+def test_upload_of_a_zip_file_says_to_extract_its_csv_files(client, world, tmp_path):
+    """GIAS's downloads come as zip files of CSV files: the form said only that the file must be a CSV file."""
+    sign_in(client, world.users[Role.LA_ADMIN])
+    path = tmp_path / "extract.zip"
+    path.write_bytes(b"PK\x03\x04")
+    with path.open("rb") as f:
+        response = client.post(reverse("imports:list"), {"file": f})
+    assert response.status_code == 400
+    assert (
+        "The selected file must be a CSV file (.csv, or .csv.gz if compressed): this is a zip file, so extract the CSV files "
+        "from it and import each"
+    ) in response.content.decode()
+    assert not ImportRun.objects.exists()
 
 
 def test_the_upload_hint_gives_the_size_limit_the_form_holds_to(client, world):
