@@ -5,6 +5,8 @@ from imports.models import ImportOutcome
 from imports.services import import_file
 from register.models import RegisterEvent, School
 
+from .test_import_demo_files import without_columns
+
 DEMO = settings.BASE_DIR / "demo" / "register"
 
 
@@ -38,6 +40,33 @@ def test_an_older_extract_imported_again_says_it_is_older_than_the_register(db):
         f"up to 20 April 2022. The {newer.changed:,} schools whose entries differ from the register's were left as they are."
     )
     assert list(School.objects.order_by("pk").values()) == before
+
+
+def test_an_older_extract_without_its_dates_is_refused_rather_than_undo_a_newer_one(db, tmp_path):
+    """Without LastChangedDate an older extract imported late put back 300 schools' earlier heads, trusts and statuses,
+    and recorded each as a change dated as the newer extract's entry was (a closed school "reopened")."""
+    import_file(DEMO / "surrey-2021-05-establishments.csv")
+    import_file(DEMO / "surrey-2022-04-20-primary-establishments.csv")
+    before, events = list(School.objects.order_by("pk").values()), RegisterEvent.objects.count()
+    run = import_file(without_columns(DEMO / "surrey-2021-05-establishments.csv", tmp_path, "LastChangedDate"), la_codes=[936])
+    assert run.outcome == ImportOutcome.REFUSED
+    assert run.message == (
+        "surrey-2021-05-establishments.csv, row 78: the file has no column 'LastChangedDate', which dates each entry, and it "
+        "would change 300 schools whose entries the register holds from a dated extract, such as URN 124937, Kingswood Primary "
+        "School: without those dates, an older extract would undo newer changes. Download the extract with its "
+        "LastChangedDate column, and import that. Nothing was imported from this file."
+    )
+    assert list(School.objects.order_by("pk").values()) == before
+    assert RegisterEvent.objects.count() == events
+
+
+def test_an_extract_without_its_dates_still_adds_schools_and_changes_undated_ones(db, tmp_path):
+    """Nothing dated is at stake in a first import, or over entries no extract has dated."""
+    first = import_file(without_columns(DEMO / "surrey-2021-05-establishments.csv", tmp_path, "LastChangedDate"))
+    assert (first.outcome, first.created) == (ImportOutcome.SUCCEEDED, 590)
+    run = import_file(without_columns(DEMO / "surrey-2022-04-20-primary-establishments.csv", tmp_path, "LastChangedDate"))
+    assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 300), run.message
+    assert School.objects.get(urn=125004).head_last_name == "Potter"
 
 
 def _constraints(model):

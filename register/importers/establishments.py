@@ -178,6 +178,8 @@ def load(ctx: ImportContext) -> Counts:
     # A row the register last changed after this extract's row (an older extract imported late) is left alone.
     older = (pl.col("stored_changed_on") > pl.col("register_changed_on")).fill_null(False)
     differs = pl.col("id").is_not_null() & (pl.col("stored_digest") != pl.col("row_digest"))
+    if "register_changed_on" in left_as_held:
+        _refuse_undated_changes(frame.filter(differs & pl.col("stored_changed_on").is_not_null()))
     changed = frame.filter(differs & ~older)
     if left_alone := frame.filter(differs & older).height:
         held_latest = max(filter(None, held_until.values()), default=None)
@@ -200,6 +202,24 @@ def load(ctx: ImportContext) -> Counts:
     counts.created, counts.changed = new.height, changed.height
     counts.unchanged = frame.height - new.height - changed.height
     return counts
+
+
+def _refuse_undated_changes(undated: pl.DataFrame) -> None:
+    """A file without LastChangedDate cannot say whether its entries are older than the register's: an older extract,
+    imported after a newer one, would put back each school's earlier head, trust and status, and record each as a
+    change dated when the register's newer entry was. Refuse it where it would change an entry the register holds from
+    a dated extract (it may still add schools, and change those no extract has dated)."""
+    if undated.is_empty():
+        return
+    first = undated.row(0, named=True)
+    schools = "1 school" if undated.height == 1 else f"{undated.height:,} schools"
+    raise ImportRefused(
+        f"the file has no column 'LastChangedDate', which dates each entry, and it would change {schools} whose entries "
+        f"the register holds from a dated extract, such as URN {first['urn']}, {first['name']}: without those dates, an "
+        "older extract would undo newer changes. Download the extract with its LastChangedDate column, and import that",
+        row=first["line"],
+        remedy=Remedy.ANOTHER,
+    )
 
 
 def _stored(frame: pl.DataFrame, left_as_held: list[str]) -> pl.DataFrame:
