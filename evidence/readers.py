@@ -21,7 +21,7 @@ from typing import NamedTuple, NoReturn
 
 import polars as pl
 
-from imports.refusals import is_not, refuse_first
+from imports.refusals import is_not, refuse_first, with_thousands
 from imports.registry import ImportRefused, Remedy
 
 from .catalogue import BY_CODE, MEASURES, Column, Layout, Share, Unit
@@ -524,7 +524,7 @@ def refuse_cell(frame: pl.DataFrame, line: int, name: str, bounds: Bounds | None
     neither a number nor a known code, or (with `bounds`) a number it cannot be."""
     text = frame[name][line - 2]
     if bounds is None:
-        raise ImportRefused(f"'{text}' is neither a number nor a known code", row=line, column=name)
+        raise ImportRefused(f"'{text}' is neither a number nor a known code{with_thousands(text or '')}", row=line, column=name)
     raise ImportRefused(f"'{text}' cannot be {bounds.what}: it should be {bounds.words}", row=line, column=name)
 
 

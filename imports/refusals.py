@@ -65,6 +65,20 @@ def school_on_row(data: bytes, header: list[str], row: int) -> str | None:
     return f"URN {int(number)}, {school}" if school else f"URN {int(number)}"
 
 
+THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?%?")
+
+
+def with_thousands(cell: str) -> str:
+    """What to say after "'1,170' is not a number" of a number written with commas between its thousands (as a spreadsheet
+    formatted so shows and saves it), which leaves a council officer wondering how it is not: nothing of any other."""
+    if not THOUSANDS.fullmatch(cell.strip()):
+        return ""
+    return (
+        f": its thousands are separated by commas, as a spreadsheet may show a number, where the file writes plain digits "
+        f"({cell.strip().replace(',', '')}). Import the file as downloaded"
+    )
+
+
 def not_a_date(cell: str, expected: str, shapes: Iterable[str]) -> str:
     """Why `cell` is not a date: written otherwise than `expected` says ("dd-mm-yyyy"), or in one of the `shapes` (regular
     expressions) dates are written in but for a day that does not exist ('31-02-2017'), which "expected dd-mm-yyyy" would

@@ -109,6 +109,35 @@ class TestColumnsSeparatedOtherwise:
         assert run.outcome == ImportOutcome.SUCCEEDED, run.message
 
 
+class TestThousandsSeparated:
+    """A number written with commas between its thousands, as a spreadsheet formatted so saves it, was refused as "'1,170'
+    is neither a number nor a known code" (or "is not a whole number"), which it plainly is, to a council officer."""
+
+    def test_in_a_figures_file_the_refusal_says_how_the_number_is_written(self, surrey, tmp_path):
+        """Kingswood Primary's row of the census summary (URN 124937, line 12615), with its 432 pupils as 1,432."""
+        from .test_evidence_import_notes import edited, giving
+
+        before = everything()
+        run = refused(edited(evidence_helpers.CENSUS_2019, tmp_path, {12615: giving("NOR", "1,432")}, only=(12615,)), la_codes=[936])
+        assert run.message == (
+            "2018-2019-england_census.csv, row 2 (URN 124937), column 'NOR': '1,432' is neither a number nor a known code: its "
+            "thousands are separated by commas, as a spreadsheet may show a number, where the file writes plain digits (1432). "
+            "Import the file as downloaded. Nothing was imported from this file."
+        )
+        assert everything() == before
+
+    def test_in_a_register_extract_too(self, surrey, tmp_path):
+        run = refused(corrupt(GIAS_2021, tmp_path, 103, set_field("SchoolCapacity", "1,050")))
+        assert (
+            "row 103 (URN 125004, Wood Street Infant School), column 'SchoolCapacity': '1,050' is not a whole number: its thousands "
+            "are separated by commas, as a spreadsheet may show a number, where the file writes plain digits (1050)."
+        ) in run.message
+
+    def test_a_number_with_a_decimal_comma_is_not_said_to_have_thousands(self, surrey, tmp_path):
+        run = refused(corrupt(GIAS_2021, tmp_path, 103, set_field("PercentageFSM", "13,5")))
+        assert run.message.endswith("column 'PercentageFSM': '13,5' is not a number. Nothing was imported from this file.")
+
+
 class TestUtf16:
     """UTF-16 with a byte-order mark (Excel's "Unicode text"): read_header crashed on its NUL bytes, or the header came
     out garbled. It is read as the text it is."""

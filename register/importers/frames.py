@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from imports.refusals import not_a_date
+from imports.refusals import not_a_date, with_thousands
 from imports.registry import ImportRefused, Remedy, SourceFile
 from imports.sources import utf8_bytes
 
@@ -117,7 +117,7 @@ def whole_numbers(
     bad = ~blank & values.is_null()
     if bad.any():
         row = first_row(bad)
-        raise ImportRefused(f"'{raw[row - 2]}' is not a whole number", row=row, column=column)
+        raise ImportRefused(f"'{raw[row - 2]}' is not a whole number{with_thousands(raw[row - 2])}", row=row, column=column)
     _refuse_out_of_range(raw, values, column, minimum, maximum)
     return values
 
@@ -130,7 +130,7 @@ def decimals(frame: pl.DataFrame, column: str, *, places: int = 1, minimum: floa
     bad = ~blank & (values.is_null() | ~values.is_finite())
     if bad.any():
         row = first_row(bad)
-        raise ImportRefused(f"'{raw[row - 2]}' is not a number", row=row, column=column)
+        raise ImportRefused(f"'{raw[row - 2]}' is not a number{with_thousands(raw[row - 2])}", row=row, column=column)
     _refuse_out_of_range(raw, values, column, minimum, maximum)
     return values.round(places)
 
