@@ -9,6 +9,7 @@ from functools import wraps
 import polars as pl
 from django.db.models import F, OuterRef, Q, Subquery
 
+from core.words import listed
 from imports.refusals import naming_the_school
 from imports.registry import ChangeList, Columns, ImportKind, ImportRefused, register_kind
 from register.models import LocalAuthority
@@ -18,6 +19,7 @@ from .inspections import store_inspections
 from .models import FigureChange, InspectionChange, InspectionSource, NeighbourChange, Source
 from .neighbours import is_neighbours, load_neighbours
 from .store import store_figures
+from .years import academic_year
 
 
 def utf8(source) -> bytes:
@@ -116,9 +118,18 @@ def figures_loader(
             if version not in versions:
                 raise ImportRefused(f"'{version}' is not a release DfE publishes (expected {', '.join(versions)})", column="version")
             data_set = versions[version]
+        ctx.taken_as = taken_as(data_set, figures)
         return store_figures(ctx, data_set, figures, rows_read=data_rows(data), given=given, uncounted=uncounted)
 
     return load
+
+
+def taken_as(data_set: Source, figures: pl.DataFrame) -> str:
+    """What the import took the file to be, for its outcome to say: the data set (its release, which the name or the
+    `version` column gives) and the years (from the name, the columns or the rows), which nothing in the figures can
+    confirm, so that a file misnamed shows at once: "Key stage 2 performance tables (provisional), 2018/19"."""
+    years = [academic_year(year) for year in sorted(figures["year"].drop_nulls().unique().to_list())]
+    return f"{data_set.label}, {listed(years)}" if years else ""
 
 
 def release(file_name: str, sources: dict[str, Source]) -> Source:

@@ -67,6 +67,9 @@ class ImportContext:
     # Whether the loader left as held some of what the file gives otherwise, what is held being newer (an older file
     # imported late; a note says so): an import that changed nothing then does not say that nothing had changed.
     kept_newer: bool = False
+    # What the loader took the file to be, where more than its kind (its release and year, which its name or its own
+    # columns give): "Key stage 2 performance tables (provisional), 2018/19". The import's outcome says it.
+    taken_as: str = ""
 
     def wants_la(self, code) -> bool:
         return not self.la_codes or code in self.la_codes
@@ -209,7 +212,12 @@ class ImportKind:
     @property
     def bracketed(self) -> str:
         """The label in brackets, its own brackets as a comma: "(Key stage 2 performance tables, final)"."""
-        return f"({self.label.replace(' (', ', ').replace(')', '')})"
+        return bracketed(self.label)
+
+
+def bracketed(label: str) -> str:
+    """`label` in brackets, its own brackets as a comma: "(Key stage 2 performance tables, final, 2018/19)"."""
+    return f"({label.replace(' (', ', ').replace(')', '')})"
 
 
 KINDS: dict[str, ImportKind] = {}

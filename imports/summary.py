@@ -1,14 +1,15 @@
 """What an import says it did: the sentence the command line prints and the Imports page shows, and why it skipped rows."""
 
 from .models import ImportOutcome, ImportRun
-from .registry import ImportKind
+from .registry import ImportKind, bracketed
 
 
-def describe(run: ImportRun, kind: ImportKind, *, kept_newer: bool = False) -> str:
-    """One sentence on what an import did, for the command line and the Imports page. One that changed nothing because
-    it left as held what the file gives otherwise (`kept_newer`: what is held is newer) says only that nothing was
-    changed, and its loader's note says why; any other, that nothing had changed, whatever notes follow."""
-    what = f"{run.file_name} {kind.bracketed}: {_rows(run.rows_read)} read"
+def describe(run: ImportRun, kind: ImportKind, *, kept_newer: bool = False, taken_as: str = "") -> str:
+    """One sentence on what an import did, for the command line and the Imports page: what the file was taken as (its
+    kind, or `taken_as`, the release and year its loader took it to be). One that changed nothing because it left as
+    held what the file gives otherwise (`kept_newer`: what is held is newer) says only that nothing was changed, and
+    its loader's note says why; any other, that nothing had changed, whatever notes follow."""
+    what = f"{run.file_name} {bracketed(taken_as) if taken_as else kind.bracketed}: {_rows(run.rows_read)} read"
     if run.outcome == ImportOutcome.UNCHANGED and not run.unchanged and run.skipped:
         # Every row skipped (another authority's file, say): nothing was compared, so nothing is said to be as it was.
         what += "; nothing of it was taken"

@@ -119,7 +119,7 @@ class TestARowThatStopsEarly:
         again = import_file(KS2[2019])
         assert (again.outcome, notes(again)) == (ImportOutcome.UNCHANGED, notes(first))
         assert again.message.startswith(
-            "2018-2019-936-ks2final.csv (Key stage 2 performance tables): 242 rows read; nothing has changed since the last "
+            "2018-2019-936-ks2final.csv (Key stage 2 performance tables, final, 2018/19): 242 rows read; nothing has changed since the last "
             "import of this data; 2 skipped (not in the register)."
         )
 

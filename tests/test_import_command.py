@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from imports.services import import_file
 from register.models import GroupMembership, School
 
 from .evidence_helpers import ABSENCE, KS2
@@ -33,7 +34,25 @@ def test_command_names_a_kind_whose_label_is_plural_as_it_reads(db):
 def test_command_names_a_kind_whose_label_has_brackets_without_brackets_in_brackets(db):
     output = run_command(GIAS_2021, ABSENCE)
     assert "Importing 2018-2019-england_abs.csv (Pupil absence, performance tables)" in output
-    assert "2018-2019-england_abs.csv (Pupil absence, performance tables): " in output
+    assert "2018-2019-england_abs.csv (Pupil absence, performance tables, 2018/19): " in output
+
+
+@pytest.mark.parametrize(
+    ("name", "taken_as"),
+    [
+        ("2018-2019-936-ks2final.csv", "Key stage 2 performance tables, final, 2018/19"),
+        ("2018-2019-936-ks2provisional.csv", "Key stage 2 performance tables, provisional, 2018/19"),
+        ("2018-2019-936-ks2revised.csv", "Key stage 2 performance tables, revised, 2018/19"),
+        # No year in the name: the columns repeating the two years before (_17, _18) give it.
+        ("ks2 results for Surrey.csv", "Key stage 2 performance tables, final, 2018/19"),
+    ],
+)
+def test_an_import_says_which_release_and_year_it_took_the_figures_for(db, tmp_path, name, taken_as):
+    """The release (and, for some files, the year) comes from the file's name alone: the import said only that the file
+    was of key stage 2 performance tables, so that a file misnamed, a provisional one stored as final, went unnoticed."""
+    path = tmp_path / name
+    path.write_bytes(KS2[2019].read_bytes())
+    assert import_file(path).message.startswith(f"{name} ({taken_as}): 242 rows read;")
 
 
 def test_command_twice_reports_no_changes(db):
