@@ -15,6 +15,7 @@ from django.db import connection
 
 from imports.bulk import among, bulk_load, column_names, insert_frame
 from imports.registry import Counts, ImportRefused
+from imports.services import another_authoritys_file
 from register.models import LocalAuthority, School, SchoolLink
 
 from . import import_notes
@@ -177,6 +178,8 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     matched = rows.join(_school_ids(rows["urn"].drop_nulls().unique().to_list(), ctx.la_codes), on="urn", how="inner")
     skipped = figures.filter(pl.col("area") == "school")["line"].n_unique() - matched["line"].n_unique()
     unmatched = rows.join(matched.select("urn").unique(), on="urn", how="anti")
+    if matched.is_empty():
+        ctx.notes.extend(another_authoritys_file(ctx.la_codes, rows["la_code"].drop_nulls().unique().to_list()))
     note_linked_schools_not_held(ctx, unmatched["urn"].drop_nulls().unique())
     ctx.notes.extend(import_notes.authorities_not_the_registers(matched, _placed_elsewhere(ctx, unmatched)))
     matched = matched.drop("register_la_code")

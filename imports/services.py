@@ -96,6 +96,21 @@ def refuse_authorities_not_held(la_codes: Iterable[int], *, in_file: Iterable[in
     )
 
 
+def another_authoritys_file(la_codes: frozenset, file_codes: Iterable[int], names: dict[int, str] | None = None) -> list[str]:
+    """Said of an import limited to some authorities that took none of the file's rows, when the file is of others (an
+    authority's file uploaded by another's administrator, say): whose file it is, named as the register names each
+    authority, else as `names` (the file's own) do. Nothing where the file names none but those asked for (its schools
+    are not in the register yet, and the counts say so), or names many (a national file)."""
+    others = sorted(set(file_codes) - set(la_codes) - {None})
+    if not la_codes or not others or len(others) > 3:
+        return []
+    names = (names or {}) | dict(LocalAuthority.objects.filter(code__in=[*others, *la_codes]).values_list("code", "name"))
+    named = [f"{names[code]} ({code})" if names.get(code) else f"LA {code}" for code in others]
+    asked = [f"{names[code]} ({code})" if names.get(code) else f"LA {code}" for code in sorted(la_codes)]
+    limited = "the authority this import was limited to" if len(asked) == 1 else "the authorities this import was limited to"
+    return [f"The file is of {listed(named)}, not of {listed(asked)}, {limited}."]
+
+
 def same_contents(source: SourceFile) -> Q:
     """Runs of a file with the same contents as `source`: the same text, gzipped or not, with a byte-order mark or
     without, UTF-8 or UTF-16 (a run from before text checksums were kept, by its bytes' checksum)."""

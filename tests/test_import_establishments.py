@@ -126,7 +126,8 @@ def test_la_filter_skips_other_authorities_rows(db):
     # Not "nothing has changed since the last import": the file was never imported, and nothing of it was taken.
     assert run.message == (
         f"{GIAS_2021.name} (GIAS establishment extract): 590 rows read; nothing of it was taken; 590 skipped (outside "
-        "the authorities asked for)."
+        "the authorities asked for). The file is of Surrey (936), not of Hampshire (850), the authority this import was "
+        "limited to."
     )
     assert not School.objects.exists()
     run = import_file(GIAS_2021, la_codes=[936, 850])

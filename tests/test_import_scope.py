@@ -306,3 +306,36 @@ def test_an_import_may_be_limited_to_every_authority_of_england(db):
     assert run.outcome == ImportOutcome.SUCCEEDED, run.message
     run.refresh_from_db()
     assert run.la_codes == ",".join(str(code) for code in sorted(codes))
+
+
+def another_authoritys(source, tmp_path, *, code_column: str, code: str, name: str | None = None) -> bytes:
+    """The real file `source` as another authority's: each row's LA code (where it gives one) made `code`, each URN moved
+    out of Surrey's range so that no school of the register is named, and with `name`, each LA name that."""
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"))))
+    header = rows[0]
+    for row in rows[1:]:
+        for column, value in ((code_column, code), ("LA (name)", name)):
+            if value and column in header and len(row) > header.index(column) and row[header.index(column)].strip():
+                row[header.index(column)] = value
+        if len(row) > header.index("URN") and row[header.index("URN")].isdigit():
+            row[header.index("URN")] = str(int(row[header.index("URN")]) + 500000)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    (path := tmp_path / source.name).write_bytes(out.getvalue().encode())
+    return path
+
+
+@pytest.mark.parametrize(
+    ("source", "code_column", "name", "named"),
+    [(GIAS_2021, "LA (code)", "Hampshire", "Hampshire (850)"), (KS2[2019], "LEA", None, "LA 850")],
+    ids=["gias", "ks2"],
+)
+def test_an_import_limited_to_an_authority_says_whose_file_it_took_nothing_of(db, tmp_path, source, code_column, name, named):
+    """Another authority's file, uploaded by Surrey's administrator, said only that its rows were "outside the authorities
+    asked for", which no one at Surrey had asked for: it names the authority the file is of."""
+    import_file(GIAS_2021)
+    run = import_file(another_authoritys(source, tmp_path, code_column=code_column, code="850", name=name), la_codes=[936])
+    assert (run.outcome, run.created, run.changed, run.unchanged) == (ImportOutcome.UNCHANGED, 0, 0, 0)
+    assert run.message.endswith(f"The file is of {named}, not of Surrey (936), the authority this import was limited to.")
+    # Surrey's own file, or the whole country's, says nothing of the kind.
+    assert "The file is of" not in import_file(KS2[2019], la_codes=[936]).message

@@ -15,7 +15,7 @@ from core.jinja import gov_date
 from imports.bulk import as_written, bulk_load, insert_frame, now_value, update_rows
 from imports.refusals import naming_the_school
 from imports.registry import Counts, ImportContext, ImportRefused, Remedy
-from imports.services import refuse_authorities_not_held
+from imports.services import another_authoritys_file, refuse_authorities_not_held
 from register.geo import to_latitude_longitude
 from register.models import LocalAuthority, RegisterEvent, School, SchoolStatus
 
@@ -151,10 +151,12 @@ def load(ctx: ImportContext) -> Counts:
     frame = _register_frame(raw).with_row_index("line", offset=2)
     refuse_authorities_not_held(ctx.la_codes, in_file=frame["la_code"].unique().to_list())
     extract_date = _extract_date(raw)
+    in_file = dict(frame.select("la_code", "la_name").unique("la_code").iter_rows())
     wanted = frame["la_code"].is_in(list(ctx.la_codes)) if ctx.la_codes else pl.Series([True] * total)
     frame = frame.filter(wanted)
     counts = Counts(rows_read=total, skipped=total - frame.height)
     if frame.is_empty():
+        ctx.notes.extend(another_authoritys_file(ctx.la_codes, in_file, in_file))
         return counts
 
     authorities = _sync_authorities(frame)
