@@ -720,6 +720,7 @@ def read_census(data: bytes, layout: Layout, counts: dict[str, tuple[str, ...]],
     # Each authority's figures are summed over its state-funded schools by their old_la_code.
     state_funded = pl.col("phase_type_grouping").str.starts_with("State-funded").fill_null(False)
     refuse_first(frame, [("old_la_code", state_funded & parse_integer(pl.col("old_la_code")).is_null(), is_not("old_la_code", LA_CELL))])
+    refuse_counted_twice(frame.filter(state_funded), "school_urn" if "school_urn" in frame.columns else "urn")
     numbers = frame.filter(state_funded).select(
         "line",
         FIELDS,
@@ -765,6 +766,7 @@ def summary_area_figures(frame: pl.DataFrame, year: int, counts: dict[str, tuple
     state_funded = (school_type.str.starts_with("State-funded") | school_type.is_in(SUMMARY_STATE_FUNDED)) & ~_national()
     refuse_first(frame, [("LA", state_funded & parse_integer(pl.col("LA")).is_null(), is_not("LA", LA_CELL))])
     frame = frame.filter(state_funded)
+    refuse_counted_twice(frame, "URN")
     numbers = frame.select(
         "line",
         FIELDS,
@@ -782,6 +784,18 @@ def summary_area_figures(frame: pl.DataFrame, year: int, counts: dict[str, tuple
         for phase in SUMMARY_PHASES.values()
     ]
     return pl.concat([_area_percentages(numbers, list(counts), ("la",)), *by_phase])
+
+
+def refuse_counted_twice(frame: pl.DataFrame, urn: str) -> None:
+    """A school's row given twice (a row pasted again) would count its pupils twice in its authority's and England's
+    figures, which are summed from the schools' rows, whether or not the register holds the school (the import refuses a
+    repeat of a school it takes as it stores the schools' figures): refuse the file, naming both rows."""
+    given = frame.select("line", parse_integer(pl.col(urn)).alias("_urn")).drop_nulls("_urn")
+    again = given.filter(pl.col("line") != pl.col("line").min().over("_urn")).sort("line")
+    if again.height:
+        line, school = again.row(0)
+        first = given.filter(pl.col("_urn") == school)["line"].min()
+        raise ImportRefused(f"URN {school} appears twice (rows {first} and {line})", row=line, column=urn)
 
 
 def _area_percentages(numbers: pl.DataFrame, measures: list[str], areas: tuple[str, ...]) -> pl.DataFrame:

@@ -701,6 +701,25 @@ def test_an_authority_or_england_row_given_twice_is_refused_naming_both_rows(sur
     assert not AreaObservation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("source", "row", "urn", "column"), [(CENSUS_2023, 8, 100005, "urn"), (CENSUS_2019, 2, 100000, "URN")], ids=["school level", "summary"]
+)
+def test_a_school_row_of_a_census_given_twice_is_refused_though_the_register_lacks_it(surrey, tmp_path, source, row, urn, column):
+    """A Camden school's row pasted again counted its pupils twice in Camden's and England's figures, which are summed
+    from the schools' rows, and the import recorded them as corrections (Camden's EAL 48.3% to 48.1%): the school not
+    being in the register, the import did not see the repeat."""
+    import_file(source)
+    before = snapshot()
+    lines = gzip.decompress(source.read_bytes()).split(b"\n")
+    doubled = tmp_path / source.name.removesuffix(".gz")
+    doubled.write_bytes(b"\n".join([*lines[:20], lines[row - 1], *lines[20:]]))
+    run = import_file(doubled)
+    assert run.message == (
+        f"{doubled.name}, row 21, column '{column}': URN {urn} appears twice (rows {row} and 21). Nothing was imported from this file."
+    )
+    assert snapshot() == before
+
+
 def test_a_census_cut_down_to_some_authorities_leaves_englands_figures_as_they_were(surrey, tmp_path):
     """England's figures are calculated only from the whole country's file: Surrey's rows alone would make them Surrey's."""
     import_file(CENSUS_2023)
