@@ -348,3 +348,37 @@ def test_a_links_file_of_one_authoritys_schools_imported_for_every_authority_end
     elsewhere.refresh_from_db()
     assert elsewhere.left_on is None
     assert GroupMembership.objects.get(school__urn=136531, group__uid=16644).left_on == date.today()
+
+
+def group_links_before(day: str, tmp_path, *, leaving_out: str = "") -> object:
+    """The real group links file as one taken before `day` would have been: without the memberships begun since (and
+    without the rows holding `leaving_out`)."""
+    lines = gzip.decompress(GROUP_LINKS.read_bytes()).decode().splitlines(keepends=True)
+    joined = lines[0].split(",").index("Joined date")
+    rows = [line for line in lines[1:] if line.split(",")[joined] < day and not (leaving_out and leaving_out in line)]
+    (older := tmp_path / "group-links-older.csv").write_text(lines[0] + "".join(rows))
+    return older
+
+
+def test_an_older_group_links_file_imported_after_a_newer_one_ends_no_membership(surrey, tmp_path):
+    """The file gives no date of its own: a file taken before 26 Surrey schools joined their trusts, imported after the
+    newer one, ended each of those memberships, dated the day of the import."""
+    import_file(GROUP_LINKS)
+    before = list(GroupMembership.objects.order_by("pk").values())
+    run = import_file(group_links_before("2021-09-01", tmp_path), la_codes=[936])
+    assert (run.outcome, run.created, run.changed) == (ImportOutcome.UNCHANGED, 0, 0), run.message
+    assert run.message.endswith(
+        "This file's newest membership began on 19 April 2021, before the newest the register already holds (1 September 2021), "
+        "so it was taken as an older file: only memberships the register did not hold were added, and those it holds were left "
+        "as they are, none of them ended."
+    )
+    assert list(GroupMembership.objects.order_by("pk").values()) == before
+
+
+def test_an_older_group_links_file_still_adds_a_membership_the_register_lacks(surrey, tmp_path):
+    import_file(group_links_before("2099-01-01", tmp_path, leaving_out=",136531,16644,"))
+    assert not GroupMembership.objects.filter(school__urn=136531, group__uid=16644).exists()
+    run = import_file(group_links_before("2021-09-01", tmp_path))
+    assert run.created == 1, run.message
+    assert GroupMembership.objects.get(school__urn=136531, group__uid=16644).left_on is None
+    assert not GroupMembership.objects.filter(left_on__isnull=False).exists()

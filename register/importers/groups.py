@@ -9,7 +9,8 @@ they do not tie a school to a group whose current schools all lie elsewhere (an 
 authority does). A membership missing from a newer group links file (a national, full list) has
 ended: it gets a leaving date, the day of the import, since the file gives none; it is never deleted.
 Only the memberships of schools in authorities the file has rows of end so: a file of one authority's
-schools, imported for every authority, leaves the others' as they were.
+schools, imported for every authority, leaves the others' as they were. An older file (its newest joining
+date before the newest the register holds) only adds the memberships the register lacks: it ends none.
 
 A file without some of its columns leaves those fields as the register holds them and says so (see
 absent.py); one without a column that identifies a group (or a school's membership) is refused.
@@ -19,6 +20,7 @@ from datetime import date
 
 import polars as pl
 
+from core.jinja import gov_date
 from imports.bulk import insert_rows, update_rows
 from imports.refusals import naming_the_school
 from imports.registry import Counts, ImportContext
@@ -247,6 +249,7 @@ def load_group_links(ctx: ImportContext) -> Counts:
             "id", "group_id", "school_id", "joined_on", "left_on"
         )
     }
+    older = _older_than_held(links, current, ctx)
     new_rows, changed_rows, seen = [], [], set()
     for urn, uid, joined_on in links.iter_rows():
         key = (group_ids[uid], school_ids[urn])
@@ -255,14 +258,15 @@ def load_group_links(ctx: ImportContext) -> Counts:
         if old is None:
             new_rows.append((*key, joined_on, None, ctx.run.pk))
             continue
-        if keep_joining_dates:
+        if keep_joining_dates or older:
             joined_on = old[1]
-        if old[1] != joined_on or old[2] is not None:
+        if old[1] != joined_on or (old[2] is not None and not older):
             changed_rows.append((joined_on, None, ctx.run.pk, old[0]))
     today = date.today()
     # Ended: a membership the file leaves out, of a school of an authority the file covers (has a school's row of). A
-    # file of one authority's schools, imported for every authority, is no word on the others' memberships.
-    covered = {authority_of[school_id] for _, school_id in seen}
+    # file of one authority's schools, imported for every authority, is no word on the others' memberships; nor is an
+    # older file, which predates what the register holds.
+    covered = {authority_of[school_id] for _, school_id in seen} if not older else set()
     ended = [
         (today, ctx.run.pk, pk)
         for key, (pk, _, left_on) in current.items()
@@ -276,6 +280,24 @@ def load_group_links(ctx: ImportContext) -> Counts:
     counts.changed = len(changed_rows) + len(ended)
     counts.unchanged = links.height - len(new_rows) - len(changed_rows)
     return counts
+
+
+def _older_than_held(links: pl.DataFrame, current: dict, ctx: ImportContext) -> bool:
+    """Whether the file is older than the memberships the register holds of its schools: the newest joining date it
+    gives is before the newest held. GIAS's group links file has no date of its own, and the joining dates are the only
+    clue to its age (as the establishment links' dates are to theirs), so a file whose joining dates are all unknown is
+    taken as new. An older file would end each membership begun since it was taken, dated the day of the import."""
+    newest_here = links["joined_on"].max()
+    newest_held = max((joined_on for _, joined_on, _ in current.values() if joined_on is not None), default=None)
+    if newest_here is None or newest_held is None or newest_here >= newest_held:
+        return False
+    ctx.notes.append(
+        f"This file's newest membership began on {gov_date(newest_here)}, before the newest the register already holds "
+        f"({gov_date(newest_held)}), so it was taken as an older file: only memberships the register did not hold were "
+        "added, and those it holds were left as they are, none of them ended."
+    )
+    ctx.kept_newer = True
+    return True
 
 
 def date_trust_joins() -> None:
