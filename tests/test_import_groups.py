@@ -1,4 +1,6 @@
+import csv
 import gzip
+import io
 from datetime import date
 
 import pytest
@@ -382,3 +384,32 @@ def test_an_older_group_links_file_still_adds_a_membership_the_register_lacks(su
     assert run.created == 1, run.message
     assert GroupMembership.objects.get(school__urn=136531, group__uid=16644).left_on is None
     assert not GroupMembership.objects.filter(left_on__isnull=False).exists()
+
+
+def test_an_older_groups_file_imported_after_a_newer_one_reopens_no_trust(db, tmp_path):
+    """A groups file taken before 1 September 2021 (without the groups opened since, and with those closed since still
+    open), imported after the newer one, reopened 117 closed groups and cleared their closing dates."""
+    import_file(GROUPS)
+    before = list(Group.objects.order_by("pk").values())
+    rows = list(csv.reader(io.StringIO(gzip.decompress(GROUPS.read_bytes()).decode())))
+    header = rows[0]
+    opened, incorporated, closed = (header.index(name) for name in ("Open date", "Incorporated on (open date)", "Closed Date"))
+    older = [header]
+    for row in rows[1:]:
+        if max(row[opened], row[incorporated]) >= "2021-09-01":
+            continue
+        if row[closed] >= "2021-09-01":
+            row[closed], row[header.index("Group Status (code)")], row[header.index("Group Status")] = "", "OPEN", "Open"
+        older.append(row)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(older)
+    (path := tmp_path / "groups-older.csv").write_text(out.getvalue())
+    run = import_file(path)
+    assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0), run.message
+    # The one group proposed to open has a date to come (12 December 2024), which says nothing of the file's age.
+    assert run.message.endswith(
+        "This file's newest date of a group opening or closing is 31 August 2021, before the newest the register already holds "
+        "(5 July 2022), so it was taken as an older file: only groups the register did not hold were added, and those it holds "
+        "were left as they are."
+    )
+    assert list(Group.objects.order_by("pk").values()) == before

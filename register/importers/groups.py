@@ -10,7 +10,8 @@ authority does). A membership missing from a newer group links file (a national,
 ended: it gets a leaving date, the day of the import, since the file gives none; it is never deleted.
 Only the memberships of schools in authorities the file has rows of end so: a file of one authority's
 schools, imported for every authority, leaves the others' as they were. An older file (its newest joining
-date before the newest the register holds) only adds the memberships the register lacks: it ends none.
+date before the newest the register holds) only adds the memberships the register lacks: it ends none. So
+does an older groups file (its newest opening or closing date before the newest held) add groups only.
 
 A file without some of its columns leaves those fields as the register holds them and says so (see
 absent.py); one without a column that identifies a group (or a school's membership) is refused.
@@ -45,6 +46,8 @@ GROUP_FIELDS = [
     "ukprn",
 ]
 NOT_RECORDED = ["Not recorded", "Not applicable"]
+# The statuses of the groups whose opening and closing dates have come (in lower case): not "Proposed to open".
+DATED_STATUSES = ["open", "closed"]
 # The columns that identify a group and what it is, and a school's membership of one: a file without one is refused.
 GROUP_REQUIRED = ["Group UID", "Group Name", "Group Type (code)"]
 LINK_REQUIRED = ["URN", *GROUP_REQUIRED]
@@ -158,10 +161,35 @@ def load_groups(ctx: ImportContext) -> Counts:
     if ctx.la_codes:
         frame = frame.filter(pl.col("uid").is_in(_groups_within(ctx.la_codes)))
     counts.skipped = counts.rows_read - frame.height
-    created, changed = _write_groups(frame, stored, ctx.run, left_as_held=left_as_held)
+    update = not _groups_older_than_held(frame, stored, ctx, [field for field in ("opened_on", "closed_on") if field not in left_as_held])
+    created, changed = _write_groups(frame, stored, ctx.run, update=update, left_as_held=left_as_held)
     counts.created, counts.changed = created, changed
     counts.unchanged = frame.height - created - changed
     return counts
+
+
+def _groups_older_than_held(frame: pl.DataFrame, stored: dict, ctx: ImportContext, dates: list[str]) -> bool:
+    """Whether the groups file is older than the groups the register holds: the newest date it gives an open or closed
+    group opening or closing is before the newest held (a group proposed to open has a date yet to come, which says
+    nothing of when the file was taken). The file has no date of its own (as the links files have none); an older one
+    would reopen the trusts closed since it was taken, and give back their earlier names and heads. `dates`: the fields
+    of the two the file gives (a file without closing dates is compared by its opening dates alone)."""
+    if not dates:
+        return False
+    dated = frame.filter(pl.col("status").str.to_lowercase().is_in(DATED_STATUSES))
+    newest_here = dated.select(pl.max_horizontal(pl.col(field).max() for field in dates)).item()
+    status, at = GROUP_FIELDS.index("status"), [GROUP_FIELDS.index(field) for field in dates]
+    held = [values for _, values in stored.values() if (values[status] or "").lower() in DATED_STATUSES]
+    newest_held = max((values[i] for values in held for i in at if values[i] is not None), default=None)
+    if newest_here is None or newest_held is None or newest_here >= newest_held:
+        return False
+    ctx.notes.append(
+        f"This file's newest date of a group opening or closing is {gov_date(newest_here)}, before the newest the register "
+        f"already holds ({gov_date(newest_held)}), so it was taken as an older file: only groups the register did not hold "
+        "were added, and those it holds were left as they are."
+    )
+    ctx.kept_newer = True
+    return True
 
 
 def _groups_within(la_codes: frozenset) -> list[int]:
