@@ -69,10 +69,19 @@ class MetaFile:
 
 def read_meta(text: str, file_name: str) -> MetaFile:
     """Every described column, in the file's order; ImportRefused (row, column) for anything malformed."""
-    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in next(rows, [])]
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header = [h.strip() for h in (rows[0] if rows else [])]
     if not is_meta(header):
         raise ImportRefused("this is not a performance tables meta file (Column, Field Name, Label/Description)")
+    if len(rows) > 1 and not text.endswith(("\n", "\r")):
+        # Cut part-way through a description, its last row still has every field: only the missing line end tells.
+        raise ImportRefused(
+            "the file ends part-way through this row, with no line end after it, where DfE's meta files end with one: it "
+            "looks cut short, so download it again",
+            row=len(rows),
+            remedy=Remedy.DOWNLOAD,
+        )
+    rows = iter(rows[1:])
     name_at, description_at = _find(header, NAME_HEADINGS), _find(header, DESCRIPTION_HEADINGS)
     methodology_at = _find(header, METHODOLOGY_HEADINGS)
     entries, first_row = [], {}

@@ -146,6 +146,24 @@ def test_a_malformed_meta_file_is_refused_naming_the_row_and_column_and_nothing_
     assert not ColumnDescription.objects.exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("at", ["MATPROG_DESCR,Maths progress", "MATPROG_DESCR,", "PTRWM_EXP,"])
+def test_a_meta_file_cut_short_is_refused_as_such_and_nothing_it_describes_is_lost(at):
+    """Cut part-way through a row, the file was imported: the columns after the cut lost their descriptions, and the
+    last one's was cut short too (the first half of the 2018/19 key stage 2 file: 154 descriptions changed)."""
+    import_file(META[("ks2", 2019)])
+    before = list(ColumnDescription.objects.order_by("pk").values())
+    text = meta_text("ks2", 2019)
+    cut = text[: text.index(at) + len(at)]
+    run = import_file(cut.encode(), file_name="2018-2019-ks2_meta.csv")
+    row = cut.count("\n") + 1
+    assert run.message == (
+        f"2018-2019-ks2_meta.csv, row {row}: the file ends part-way through this row, with no line end after it, where DfE's "
+        "meta files end with one: it looks cut short, so download it again. Nothing was imported from this file."
+    )
+    assert list(ColumnDescription.objects.order_by("pk").values()) == before
+
+
 @pytest.mark.parametrize(
     ("file_name", "text", "reason"),
     [
