@@ -118,6 +118,7 @@ def read_table_and_widths(data: bytes, columns: Iterable[str] | None = None) -> 
     try:
         read = _read_with_row_ends(data, len(header), positions)
     except pl.exceptions.PolarsError as error:
+        _refuse_cut_in_quotes(data)
         raise ImportRefused(f"the file cannot be read as CSV ({str(error).splitlines()[0]})")
     surplus = read[SURPLUS].str.strip_chars().fill_null("") != ""
     if surplus.any():
@@ -139,6 +140,20 @@ def _last_record(data: bytes, tries: int = 100) -> bytes:
         if end < 0 or data.count(b'"', end) % 2 == 0:
             return data[end + 1 :]
     return b""
+
+
+def _refuse_cut_in_quotes(data: bytes) -> None:
+    """A file that ends part-way through a quoted value, with no line end after it (a download of a file quoted
+    throughout, as explore-education-statistics writes them, that stopped), cannot be read as CSV: say so, and where,
+    rather than what the CSV reader made of it."""
+    last = data[data.rfind(b"\n") + 1 :]
+    if last.strip(b"\r") and last.count(b'"') % 2:
+        raise ImportRefused(
+            "the file ends part-way through a quoted value in this row, with no line end after it: it looks cut short, so "
+            "download it again",
+            row=data.count(b"\n") + 1,
+            remedy=Remedy.DOWNLOAD,
+        )
 
 
 def refuse_cut_short(data: bytes, width: int, line: int) -> None:

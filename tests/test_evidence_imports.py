@@ -14,6 +14,7 @@ from evidence.points import school_points
 from evidence.series import display
 from evidence.store import sync_catalogue
 from imports.models import ImportOutcome
+from imports.registry import Remedy
 from imports.services import import_file
 from register.models import LocalAuthority, School
 
@@ -660,6 +661,22 @@ def test_a_performance_table_cut_short_part_way_through_a_school_is_refused(surr
     assert snapshot() == before
     # The real files end with their LA and England rows, short ones included, and no line end: they import.
     assert all(import_file(path).outcome == ImportOutcome.SUCCEEDED for path in (*KS2.values(), *KS4.values()))
+
+
+def test_an_ees_file_cut_short_part_way_through_a_quoted_value_is_refused_as_such(surrey, tmp_path):
+    """Explore-education-statistics quote every value: cut inside one, the file was refused as "the file cannot be read
+    as CSV (could not parse `"Below avera` as dtype `str` at column '59' …)", with no row, nor word of what to do."""
+    lines = gzip.decompress(KS4_INFO_2024.read_bytes()).split(b"\r\n")
+    cut = tmp_path / KS4_INFO_2024.name.removesuffix(".gz")
+    cut.write_bytes(b"\r\n".join([*lines[:3000], lines[3000][:-3]]))
+    before = snapshot()
+    run = import_file(cut)
+    assert run.message == (
+        f"{cut.name}, row 3001: the file ends part-way through a quoted value in this row, with no line end after it: it looks "
+        "cut short, so download it again. Nothing was imported from this file."
+    )
+    assert run.remedy == Remedy.DOWNLOAD
+    assert snapshot() == before
 
 
 def test_a_census_summary_without_a_percentage_column_but_with_its_counts_imports_again_unchanged(surrey, tmp_path):
