@@ -11,8 +11,9 @@ from datetime import date
 
 import polars as pl
 
+from core.jinja import gov_date
 from imports.refusals import not_a_date, with_thousands
-from imports.registry import ImportRefused, Remedy, SourceFile
+from imports.registry import ImportContext, ImportRefused, Remedy, SourceFile
 from imports.sources import utf8_bytes
 
 # How many unquoted overflow fields a row may carry before we fall back to the exact (slow) count.
@@ -260,3 +261,19 @@ def refuse_too_long(frame: pl.DataFrame, limits: dict[str, tuple[str, int]]) -> 
         if over[name][0]:
             row = first_row((frame[name].str.len_chars() > limit).fill_null(False))
             raise ImportRefused(f"this value is longer than the {limit} characters the register keeps", row=row, column=column)
+
+
+def taken_as_older(ctx: ImportContext, dates: tuple[date | None, date | None], newest: str, held: str, kept: str) -> bool:
+    """Whether a file with no date of its own is older than what the register holds: the newest date it gives (of a
+    link, a joining, a group's opening or closing), the first of `dates`, is before the newest held, the second. If so,
+    the import's note says so, in the words given: "This file's {newest} D1, before the newest {held} (D2), so it was
+    taken as an older file: {kept}." An older file would undo what the newer one gave."""
+    newest_here, newest_held = dates
+    if newest_here is None or newest_held is None or newest_here >= newest_held:
+        return False
+    ctx.notes.append(
+        f"This file's {newest} {gov_date(newest_here)}, before the newest {held} ({gov_date(newest_held)}), so it was "
+        f"taken as an older file: {kept}."
+    )
+    ctx.kept_newer = True
+    return True

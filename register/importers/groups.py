@@ -21,7 +21,6 @@ from datetime import date
 
 import polars as pl
 
-from core.jinja import gov_date
 from imports.bulk import insert_rows, update_rows
 from imports.refusals import naming_the_school
 from imports.registry import Counts, ImportContext
@@ -181,15 +180,13 @@ def _groups_older_than_held(frame: pl.DataFrame, stored: dict, ctx: ImportContex
     status, at = GROUP_FIELDS.index("status"), [GROUP_FIELDS.index(field) for field in dates]
     held = [values for _, values in stored.values() if (values[status] or "").lower() in DATED_STATUSES]
     newest_held = max((values[i] for values in held for i in at if values[i] is not None), default=None)
-    if newest_here is None or newest_held is None or newest_here >= newest_held:
-        return False
-    ctx.notes.append(
-        f"This file's newest date of a group opening or closing is {gov_date(newest_here)}, before the newest the register "
-        f"already holds ({gov_date(newest_held)}), so it was taken as an older file: only groups the register did not hold "
-        "were added, and those it holds were left as they are."
+    return frames.taken_as_older(
+        ctx,
+        (newest_here, newest_held),
+        "newest date of a group opening or closing is",
+        "the register already holds",
+        "only groups the register did not hold were added, and those it holds were left as they are",
     )
-    ctx.kept_newer = True
-    return True
 
 
 def _groups_within(la_codes: frozenset) -> list[int]:
@@ -315,17 +312,14 @@ def _older_than_held(links: pl.DataFrame, current: dict, ctx: ImportContext) -> 
     gives is before the newest held. GIAS's group links file has no date of its own, and the joining dates are the only
     clue to its age (as the establishment links' dates are to theirs), so a file whose joining dates are all unknown is
     taken as new. An older file would end each membership begun since it was taken, dated the day of the import."""
-    newest_here = links["joined_on"].max()
     newest_held = max((joined_on for _, joined_on, _ in current.values() if joined_on is not None), default=None)
-    if newest_here is None or newest_held is None or newest_here >= newest_held:
-        return False
-    ctx.notes.append(
-        f"This file's newest membership began on {gov_date(newest_here)}, before the newest the register already holds "
-        f"({gov_date(newest_held)}), so it was taken as an older file: only memberships the register did not hold were "
-        "added, and those it holds were left as they are, none of them ended."
+    return frames.taken_as_older(
+        ctx,
+        (links["joined_on"].max(), newest_held),
+        "newest membership began on",
+        "the register already holds",
+        "only memberships the register did not hold were added, and those it holds were left as they are, none of them ended",
     )
-    ctx.kept_newer = True
-    return True
 
 
 def date_trust_joins() -> None:

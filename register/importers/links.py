@@ -12,7 +12,6 @@ from datetime import date
 
 import polars as pl
 
-from core.jinja import gov_date
 from imports.bulk import insert_rows, update_rows
 from imports.refusals import naming_the_school
 from imports.registry import Columns, Counts, ImportContext
@@ -88,17 +87,14 @@ def _older_than_held(frame: pl.DataFrame, stored: dict, ctx: ImportContext) -> b
     """Whether the file is older than links the register already holds: its newest link was established before
     the newest the register holds. GIAS's links file has no date of its own, and the date a link was established
     is the only clue to its age, so a file whose links are all undated is taken as new."""
-    newest_here = frame["established_on"].max()
     newest_held = max((on for _, _, on in stored.values() if on is not None), default=None)
-    if newest_here is None or newest_held is None or newest_here >= newest_held:
-        return False
-    ctx.notes.append(
-        f"This file's newest link was established on {gov_date(newest_here)}, before the newest link the register "
-        f"already holds ({gov_date(newest_held)}), so it was taken as an older file: only links between schools the "
-        "register did not yet link were added, and links it holds were left as they are."
+    return frames.taken_as_older(
+        ctx,
+        (frame["established_on"].max(), newest_held),
+        "newest link was established on",
+        "link the register already holds",
+        "only links between schools the register did not yet link were added, and links it holds were left as they are",
     )
-    ctx.kept_newer = True
-    return True
 
 
 def _link_changes(superseded: dict, stored: dict, listed: dict, run) -> list[RegisterEvent]:
