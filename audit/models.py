@@ -28,11 +28,28 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("The audit log is append-only.")
 
 
+class AppendOnly(models.Model):
+    """A row of the log: written once, never changed nor deleted (the database's triggers refuse it too)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+
 # detail["by"] of an event the service records of its own accord (finding an import stopped, say), with no one's request.
 SERVICE = "service"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     user_email = models.CharField(max_length=254, blank=True, help_text="Kept as it was, should the account change.")
@@ -49,8 +66,6 @@ class AuditEvent(models.Model):
         blank=True, help_text="Where the event lies when recorded: ',1,5,' (authority ids), '*' for every authority."
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
@@ -65,14 +80,6 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_email} {self.action} {self.object_type} {self.object_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit log is append-only.")
-
     @property
     def who(self) -> str:
         """Who did it, as the log shows it: the person, else the service itself (detail "by", see SERVICE), else someone
@@ -84,7 +91,7 @@ class AuditEvent(models.Model):
         return "Anonymous" if self.path else "Command line"
 
 
-class AuditPlace(models.Model):
+class AuditPlace(AppendOnly):
     """Where an event lies: one row for each authority it lay in when recorded (`authority_id`), or one with none for
     an event that lies in every authority; an event that lies nowhere has none. Written with the event, never changed.
 
@@ -99,8 +106,6 @@ class AuditPlace(models.Model):
     action = models.CharField(max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "authority_id"], name="audit_place_once_per_authority")]
         indexes = [
@@ -114,11 +119,3 @@ class AuditPlace(models.Model):
 
     def __str__(self):
         return f"Event {self.event_id} in {'every authority' if self.authority_id is None else self.authority_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit log is append-only.")
