@@ -413,3 +413,17 @@ def test_an_older_groups_file_imported_after_a_newer_one_reopens_no_trust(db, tm
         "were left as they are."
     )
     assert list(Group.objects.order_by("pk").values()) == before
+
+
+def test_a_groups_file_limited_to_an_authority_is_compared_with_that_authoritys_groups(surrey, tmp_path):
+    """A groups file imported for Surrey is compared with the Surrey trusts the register holds: compared with every
+    trust in England (a group opened elsewhere on 5 July 2022), the same file, renaming a Surrey trust, was taken as an
+    older one and changed nothing."""
+    import_file(GROUPS)
+    import_file(GROUP_LINKS)
+    text = gzip.decompress(GROUPS.read_bytes()).decode()
+    (renamed := tmp_path / "groups-renamed.csv").write_text(text.replace("WEYDON MULTI ACADEMY TRUST", "WEYDON EDUCATION TRUST"))
+    run = import_file(renamed, la_codes=[936])
+    assert "taken as an older file" not in run.message
+    assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 1), run.message
+    assert Group.objects.get(uid=16644).name == "WEYDON EDUCATION TRUST"

@@ -156,11 +156,14 @@ def load_groups(ctx: ImportContext) -> Counts:
     frame = group_frame(raw)
     frames.refuse_duplicates(frame["uid"], "Group UID", "Group UID")
     counts = Counts(rows_read=frame.height)
-    stored = _stored_groups()
+    stored = held = _stored_groups()
     if ctx.la_codes:
-        frame = frame.filter(pl.col("uid").is_in(_groups_within(ctx.la_codes)))
+        within = _groups_within(ctx.la_codes)
+        frame = frame.filter(pl.col("uid").is_in(within))
+        # Compared with these authorities' groups only: another's trust opened since says nothing of this file's age.
+        held = {uid: stored[uid] for uid in within if uid in stored}
     counts.skipped = counts.rows_read - frame.height
-    update = not _groups_older_than_held(frame, stored, ctx, [field for field in ("opened_on", "closed_on") if field not in left_as_held])
+    update = not _groups_older_than_held(frame, held, ctx, [field for field in ("opened_on", "closed_on") if field not in left_as_held])
     created, changed = _write_groups(frame, stored, ctx.run, update=update, left_as_held=left_as_held)
     counts.created, counts.changed = created, changed
     counts.unchanged = frame.height - created - changed
@@ -168,7 +171,8 @@ def load_groups(ctx: ImportContext) -> Counts:
 
 
 def _groups_older_than_held(frame: pl.DataFrame, stored: dict, ctx: ImportContext, dates: list[str]) -> bool:
-    """Whether the groups file is older than the groups the register holds: the newest date it gives an open or closed
+    """Whether the groups file is older than the groups the register holds (`stored`: those of the authorities the
+    import is limited to): the newest date it gives an open or closed
     group opening or closing is before the newest held (a group proposed to open has a date yet to come, which says
     nothing of when the file was taken). The file has no date of its own (as the links files have none); an older one
     would reopen the trusts closed since it was taken, and give back their earlier names and heads. `dates`: the fields
