@@ -68,7 +68,7 @@ class AuditLog:
             rows = rows.filter(object_type=f.object_type)
         if f.since:
             rows = rows.filter(at__gte=_start_of(f.since))
-        if f.until:
+        if f.until and f.until < date.max:  # to the last day there is: every event after the first day asked for
             rows = rows.filter(at__lt=_start_of(f.until + timedelta(days=1)))
         return rows
 
