@@ -99,10 +99,10 @@ def refuse_authorities_not_held(la_codes: Iterable[int], *, in_file: Iterable[in
 def another_authoritys_file(la_codes: frozenset, file_codes: Iterable[int], names: dict[int, str] | None = None) -> list[str]:
     """Said of an import limited to some authorities that took none of the file's rows, when the file is of others (an
     authority's file uploaded by another's administrator, say): whose file it is, named as the register names each
-    authority, else as `names` (the file's own) do. Nothing where the file names none but those asked for (its schools
+    authority, else as `names` (the file's own) do. Nothing where the file names any of those asked for (its schools
     are not in the register yet, and the counts say so), or names many (a national file)."""
     others = sorted(set(file_codes) - set(la_codes) - {None})
-    if not la_codes or not others or len(others) > 3:
+    if not la_codes or not others or len(others) > 3 or set(file_codes) & set(la_codes):  # theirs, another's school in it
         return []
     names = (names or {}) | dict(LocalAuthority.objects.filter(code__in=[*others, *la_codes]).values_list("code", "name"))
     named = [f"{names[code]} ({code})" if names.get(code) else f"LA {code}" for code in others]

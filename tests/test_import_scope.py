@@ -339,3 +339,13 @@ def test_an_import_limited_to_an_authority_says_whose_file_it_took_nothing_of(db
     assert run.message.endswith(f"The file is of {named}, not of Surrey (936), the authority this import was limited to.")
     # Surrey's own file, or the whole country's, says nothing of the kind.
     assert "The file is of" not in import_file(KS2[2019], la_codes=[936]).message
+
+
+def test_a_file_of_the_authority_asked_for_is_not_said_to_be_anothers_for_a_school_of_another_in_it(db):
+    """A file of Surrey's schools, one of them Hampshire's, none yet in the register, was said to be Hampshire's file."""
+    from imports.services import another_authoritys_file
+
+    assert another_authoritys_file(frozenset({936}), [936, 850]) == []
+    assert another_authoritys_file(frozenset({936}), [850]) == [
+        "The file is of LA 850, not of LA 936, the authority this import was limited to."
+    ]
