@@ -21,15 +21,18 @@ from .test_import_pages import IMMEDIATE_TASKS
 
 def _delete_account(user):
     """Delete the account as only someone at the database could: the audit log's append-only triggers refuse to let go
-    of its events' link to the person (their email address stays), so they are lifted for the deletion."""
-    migration = importlib.import_module("audit.migrations.0002_append_only")
+    of its events' link to the person (their email address stays), so they are lifted for the deletion: the events'
+    places' first (on PostgreSQL they call the events' function), and put back last."""
+    migrations = [importlib.import_module(f"audit.migrations.{name}") for name in ("0006_auditplace", "0002_append_only")]
     postgres = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
-        for sql in migration.POSTGRES_REVERSE if postgres else migration.SQLITE_REVERSE:
-            cursor.execute(sql)
+        for migration in migrations:
+            for sql in migration.POSTGRES_REVERSE if postgres else migration.SQLITE_REVERSE:
+                cursor.execute(sql)
         user.delete()
-        for sql in migration.POSTGRES if postgres else migration.SQLITE:
-            cursor.execute(sql)
+        for migration in reversed(migrations):
+            for sql in migration.POSTGRES if postgres else migration.SQLITE:
+                cursor.execute(sql)
 
 
 def _colleague(world):
