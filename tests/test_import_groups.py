@@ -339,7 +339,10 @@ def test_a_links_file_of_one_authoritys_schools_imported_for_every_authority_end
     from .factories import GroupFactory, GroupMembershipFactory, LocalAuthorityFactory
 
     import_file(GROUP_LINKS)
-    elsewhere = GroupMembershipFactory(group=GroupFactory(), school=SchoolFactory(la=LocalAuthorityFactory(code=850)))
+    # Joined after any of Surrey's: another authority's membership says nothing of the age of a file of Surrey's schools.
+    elsewhere = GroupMembershipFactory(
+        group=GroupFactory(), school=SchoolFactory(la=LocalAuthorityFactory(code=850)), joined_on=date(2025, 1, 1)
+    )
     surrey_urns = {str(urn) for urn in School.objects.filter(la__code=936).values_list("urn", flat=True)}
     lines = gzip.decompress(GROUP_LINKS.read_bytes()).decode().splitlines(keepends=True)
     rows = [line for line in lines[1:] if line.split(",")[1] in surrey_urns and ",136531,16644," not in line]

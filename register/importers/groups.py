@@ -278,7 +278,10 @@ def load_group_links(ctx: ImportContext) -> Counts:
             "id", "group_id", "school_id", "joined_on", "left_on"
         )
     }
-    older = _older_than_held(links, current, ctx)
+    # The authorities the file covers (has a school's row of): only their memberships tell its age, and only theirs
+    # can it end. A file of one authority's schools, imported for every authority, is no word on the others'.
+    covered = {authority_of[school_ids[urn]] for urn in links["urn"].unique().to_list()}
+    older = _older_than_held(links, {key: held for key, held in current.items() if authority_of[key[1]] in covered}, ctx)
     new_rows, changed_rows, seen = [], [], set()
     for urn, uid, joined_on in links.iter_rows():
         key = (group_ids[uid], school_ids[urn])
@@ -292,15 +295,17 @@ def load_group_links(ctx: ImportContext) -> Counts:
         if old[1] != joined_on or (old[2] is not None and not older):
             changed_rows.append((joined_on, None, ctx.run.pk, old[0]))
     today = date.today()
-    # Ended: a membership the file leaves out, of a school of an authority the file covers (has a school's row of). A
-    # file of one authority's schools, imported for every authority, is no word on the others' memberships; nor is an
-    # older file, which predates what the register holds.
-    covered = {authority_of[school_id] for _, school_id in seen} if not older else set()
-    ended = [
-        (today, ctx.run.pk, pk)
-        for key, (pk, _, left_on) in current.items()
-        if key not in seen and left_on is None and authority_of[key[1]] in covered
-    ]
+    # Ended: a membership the file leaves out, of a school of an authority the file covers; none, where the file is
+    # older, as it predates what the register holds.
+    ended = (
+        []
+        if older
+        else [
+            (today, ctx.run.pk, pk)
+            for key, (pk, _, left_on) in current.items()
+            if key not in seen and left_on is None and authority_of[key[1]] in covered
+        ]
+    )
     insert_rows(GroupMembership, ["group", "school", "joined_on", "left_on", "import_run"], new_rows)
     update_rows(GroupMembership, ["joined_on", "left_on", "import_run"], changed_rows)
     update_rows(GroupMembership, ["left_on", "import_run"], ended)
