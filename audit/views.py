@@ -12,21 +12,8 @@ from evidence.models import IntelligenceKind, Severity
 from imports.registry import KINDS
 
 from .log import AuditLog, Filters
-from .models import AuditAction, AuditEvent, AuditPlace
-from .scopes import lying_in
+from .models import AuditAction, AuditEvent
 from .services import audited_view
-
-
-def events_visible_to(user):
-    """Superusers see every event. An LA administrator sees the events that lay in their authorities
-    when they were recorded (audit.scopes); the log's page reads them, a page at a time, through AuditLog."""
-    scope = scope_for(user)
-    if scope.everything:
-        return AuditEvent.objects.all()
-    if not scope.is_la_admin:
-        return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(pk__in=AuditPlace.objects.filter(lying_in(scope.admin_authority_ids)).values("event_id"))
-
 
 DATE_SHAPES = (
     (re.compile(r"\d{4}-\d{1,2}-\d{1,2}"), ("%Y-%m-%d",)),

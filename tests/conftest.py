@@ -111,6 +111,15 @@ def sign_in(client, user):
     return client
 
 
+def events_seen_by(user) -> set[int]:
+    """The ids of the events the audit log's page lists for `user`, every page of it."""
+    from accounts.access import scope_for
+    from audit.log import AuditLog
+
+    log = AuditLog(scope_for(user))
+    return {event.id for event in log[0 : log.count()]}
+
+
 def rows_not_headed_by_their_first_cell(html: str) -> list[str]:
     """Each body row of the page's tables whose first cell is not its row's header (<th scope="row">), by its text."""
     rows = [row for body in re.findall(r"<tbody[^>]*>(.*?)</tbody>", html, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
