@@ -105,10 +105,9 @@ def another_authoritys_file(la_codes: frozenset, file_codes: Iterable[int], name
     if not la_codes or not others or len(others) > 3 or set(file_codes) & set(la_codes):  # theirs, another's school in it
         return []
     names = (names or {}) | dict(LocalAuthority.objects.filter(code__in=[*others, *la_codes]).values_list("code", "name"))
-    named = [f"{names[code]} ({code})" if names.get(code) else f"LA {code}" for code in others]
-    asked = [f"{names[code]} ({code})" if names.get(code) else f"LA {code}" for code in sorted(la_codes)]
-    limited = "the authority this import was limited to" if len(asked) == 1 else "the authorities this import was limited to"
-    return [f"The file is of {listed(named)}, not of {listed(asked)}, {limited}."]
+    named = lambda codes: listed([f"{names[code]} ({code})" if names.get(code) else f"LA {code}" for code in codes])  # noqa: E731
+    limited = "the authority this import was limited to" if len(la_codes) == 1 else "the authorities this import was limited to"
+    return [f"The file is of {named(others)}, not of {named(sorted(la_codes))}, {limited}."]
 
 
 def same_contents(source: SourceFile) -> Q:
