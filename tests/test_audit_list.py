@@ -101,8 +101,8 @@ def test_an_event_the_service_records_of_its_own_accord_says_so(admin, world):
 
 def what_column(page: str) -> list[str]:
     """The words of each entry's What cell, up to the page it was recorded on (or its detail)."""
-    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', page, re.S)
-    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', page[page.index("<tbody") :], re.S)
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for row in rows]  # its time the row's header
     return [unescape(re.split(r"<br>", row[3])[0]).strip() for row in cells if len(row) == 5]
 
 
@@ -143,9 +143,9 @@ def test_each_entry_names_its_record_in_words_without_the_databases_numbers(admi
 
 def entry_words(page: str, action: AuditAction) -> list[str]:
     """The words of each row of the log whose action is `action`, cell by cell, each run of spaces one space."""
-    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', page, re.S)
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', page[page.index("<tbody") :], re.S)
     cells = [
-        [" ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        [" ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
         for row in rows
     ]
     return [" | ".join(row) for row in cells if len(row) == 5 and row[2] == action.label]

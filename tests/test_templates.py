@@ -264,6 +264,34 @@ def test_each_row_of_a_list_of_schools_trusts_authorities_people_or_imports_is_h
         assert not rows_not_headed_by_their_first_cell(html), path
 
 
+def test_each_audit_entry_is_headed_by_its_time_and_each_current_role_by_the_role_and_what_it_is_for(client, world):
+    """WCAG 1.3.1: the audit log's and a person's "Current roles" rows were plain cells, so a screen reader read an
+    entry's action, or when a role was granted, with its column's header alone. An entry is named by when it happened;
+    a role by the role and what it is for together (an adviser holds the same role for several schools)."""
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from tests.factories import grant
+
+    from .conftest import rows_not_headed_by_their_first_cell, sign_in
+
+    admin = world.users[Role.LA_ADMIN]
+    adviser = world.users[Role.ADVISER]
+    grant(adviser, Role.ADVISER, world.other_school)
+    sign_in(client, admin)
+    for path in (reverse("accounts:user-detail", args=[adviser.pk]), reverse("audit:list")):
+        html = client.get(path).content.decode()
+        assert "<tbody" in html, path
+        assert not rows_not_headed_by_their_first_cell(html), path
+    roles = client.get(reverse("accounts:user-detail", args=[adviser.pk])).content.decode()
+    body = roles[roles.index("<tbody") : roles.index("</tbody>")]
+    headers = re.findall(r'<th scope="row" class="govuk-table__header">(.*?)</th>', body)
+    assert sorted(zip(headers[::2], headers[1::2], strict=True)) == [
+        (Role.ADVISER.label, str(world.school)),
+        (Role.ADVISER.label, str(world.other_school)),
+    ]
+
+
 def test_the_cookies_table_is_named_by_its_heading_and_each_row_by_its_cookie(client):
     """WCAG 1.3.1: a screen reader's list of tables names the table by the heading above it, and reads each cell with
     the cookie its row is for."""
