@@ -99,13 +99,15 @@ BY_DEFINITION_NOTE = (
     "DfE does not publish England's progress score: it is 0 by definition, since each pupil's progress is measured"
     " against pupils nationally with similar prior attainment."
 )
+# Said of a phase's figure, as its area's label says it: of state-funded schools, as the authority's for all its schools
+# is said to be ("all state-funded schools") beside it.
 PHASE_NOTES = {
-    Area.ENGLAND_PRIMARY: "primary schools",
-    Area.ENGLAND_SECONDARY: "secondary schools",
-    Area.ENGLAND_SPECIAL: "special schools",
-    Area.LA_PRIMARY: "primary schools",
-    Area.LA_SECONDARY: "secondary schools",
-    Area.LA_SPECIAL: "special schools",
+    Area.ENGLAND_PRIMARY: "state-funded primary schools",
+    Area.ENGLAND_SECONDARY: "state-funded secondary schools",
+    Area.ENGLAND_SPECIAL: "state-funded special schools",
+    Area.LA_PRIMARY: "state-funded primary schools",
+    Area.LA_SECONDARY: "state-funded secondary schools",
+    Area.LA_SPECIAL: "state-funded special schools",
 }
 
 
@@ -143,16 +145,16 @@ class Series:
 
     @property
     def england_note(self) -> str:
-        """Said beside an England figure that is for the school's phase only: 'primary schools'."""
+        """Said beside an England figure that is for the school's phase only: 'state-funded primary schools'."""
         return PHASE_NOTES.get(self.england_area, "")
 
     @property
     def la_note(self) -> str:
-        """Said beside the authority's figure when it is for the school's phase only: 'primary schools'."""
+        """Said beside the authority's figure when it is for the school's phase only: 'state-funded primary schools'."""
         return PHASE_NOTES.get(self.la_area, "")
 
     def la_label(self, la_name: str) -> str:
-        """'Surrey', or 'Surrey (primary schools)' when the authority's figure is for the school's phase."""
+        """'Surrey', or 'Surrey (state-funded primary schools)' when the authority's figure is for the school's phase."""
         return f"{la_name} ({self.la_note})" if self.la_note else la_name
 
     @property
@@ -262,7 +264,7 @@ class Series:
         return "; ".join(self.la_texts(year))
 
     def la_phase_note(self, year: int) -> str:
-        """'primary schools' for a year whose England figure is the school's phase's alone, where the authority's for
+        """'state-funded primary schools' for a year whose England figure is the school's phase's alone, where the authority's for
         that phase is held to set beside it; else ''."""
         if year in self.la_phases and len(self.england_phases.get(year, {})) == 1:
             (area,) = self.england_phases[year]

@@ -54,8 +54,14 @@ def test_englands_figure_given_phase_by_phase_names_each_phase():
         Area.ENGLAND_SPECIAL: point(2019, 1.6, source=Source.CENSUS_SUMMARY),
     }
     series = Series(measure("sen_support_pct"), {}, {2019: point(2019, 11.0, source=Source.CENSUS_SUMMARY)}, england_phases={2019: phases})
-    assert series.england_texts(2019) == ["12.6% (primary schools)", "10.8% (secondary schools)", "1.6% (special schools)"]
-    assert series.england_text(2019) == "12.6% (primary schools); 10.8% (secondary schools); 1.6% (special schools)"
+    assert series.england_texts(2019) == [
+        "12.6% (state-funded primary schools)",
+        "10.8% (state-funded secondary schools)",
+        "1.6% (state-funded special schools)",
+    ]
+    assert series.england_text(2019) == (
+        "12.6% (state-funded primary schools); 10.8% (state-funded secondary schools); 1.6% (state-funded special schools)"
+    )
     assert series.notes == ["England's figure for 2018/19 is published for each phase of school only, not for all schools together."]
 
 
@@ -71,8 +77,8 @@ def test_in_a_year_england_gives_only_the_schools_phase_the_authoritys_figure_fo
     )
     # The authority's for all its schools (its line on the chart) and for the phase, like for like with England's. Both
     # are of its state-funded schools, as England's are: "all schools" alone would take in its independent schools.
-    assert series.la_texts(2019) == ["12.9% (all state-funded schools)", "14.5% (primary schools)"]
-    assert series.england_text(2019) == "21.2% (primary schools)"
+    assert series.la_texts(2019) == ["12.9% (all state-funded schools)", "14.5% (state-funded primary schools)"]
+    assert series.england_text(2019) == "21.2% (state-funded primary schools)"
     assert (series.la_text(2023), series.england_text(2023)) == ("15.0%", "20.2%")
     assert series.notes == [
         "England's figure for 2018/19 is published for each phase of school only, not for all schools together, "

@@ -242,7 +242,7 @@ def test_a_special_schools_results_say_the_figures_beside_them_are_all_schools(c
 def test_results_page_names_the_phase_of_englands_absence_figure(client, surrey):
     sign_in(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[124937])).content.decode()
-    assert "4.0% (primary schools)" in html  # the latest-figures table
+    assert "4.0% (state-funded primary schools)" in html  # the latest-figures table
     assert "England (state-funded primary schools)" in html  # the year table's heading and the chart
     # No authority figure is given or can be calculated, and the table says why rather than leaving "no data" unexplained.
     absence = html.split('aria-labelledby="h-absence_overall_pct"', 1)[1].split("</section>", 1)[0]
@@ -623,9 +623,9 @@ def test_a_school_page_says_what_came_after_it_is_under_its_successors_urn(clien
 @pytest.mark.parametrize(
     ("urn", "label", "sen_support", "ehcp"),
     [
-        (124937, "Surrey (primary schools)", 11.3, 2.5),  # Kingswood Primary School beside Surrey's 299 primaries
-        (125259, "Surrey (secondary schools)", 10.8, 1.9),  # Glebelands School
-        (125458, "Surrey (special schools)", 3.7, 96.3),  # Sunnydown School
+        (124937, "Surrey (state-funded primary schools)", 11.3, 2.5),  # Kingswood Primary School beside Surrey's 299 primaries
+        (125259, "Surrey (state-funded secondary schools)", 10.8, 1.9),  # Glebelands School
+        (125458, "Surrey (state-funded special schools)", 3.7, 96.3),  # Sunnydown School
     ],
 )
 def test_the_authoritys_figure_is_for_the_schools_phase_where_englands_is(client, surrey, urn, label, sen_support, ehcp):
@@ -641,10 +641,10 @@ def test_the_authoritys_figure_is_for_the_schools_phase_where_englands_is(client
     assert AreaObservation.objects.get(area=Area.LA, la_code=936, measure__code="ehcp_pct", year=2019).value == 3.7
     sign_in(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[urn])).content.decode()
-    phase = label.split(" (")[1]  # "primary schools)"
+    phase = label.split(" (")[1]  # "state-funded primary schools)"
     assert f"{ehcp}% ({phase}" in html and f"Surrey ({phase}" in html
     # One year's figures draw no chart (see test_a_measure_with_one_years_figures_has_a_table_and_no_chart): the table names both.
-    assert table_rows(section(html, "ehcp_pct"))[0][2:4] == [f"Surrey ({phase}", f"England (state-funded {phase}"]
+    assert table_rows(section(html, "ehcp_pct"))[0][2:4] == [f"Surrey ({phase}", f"England ({phase}"]  # worded alike
 
 
 @pytest.mark.parametrize(
@@ -768,7 +768,10 @@ def test_authority_overview_gives_englands_phase_figures_where_england_is_given_
     for code, (primary, secondary, special) in phases.items():
         part = section(html, code)
         row = next(cells for cells in table_rows(part) if cells[0] == "2018/19")
-        assert row[2] == f"{primary} (primary schools) {secondary} (secondary schools) {special} (special schools)"
+        assert row[2] == (
+            f"{primary} (state-funded primary schools) {secondary} (state-funded secondary schools)"
+            f" {special} (state-funded special schools)"
+        )
         assert "no data" not in part and "published for each phase of school only" in part
     assert table_rows(section(html, "eal_pct"))[1][:3] == ["2022/23", "14.3%", "20.2%"]  # England's for all schools
     england = {
@@ -793,7 +796,12 @@ def test_results_page_gives_englands_figure_for_the_schools_phase_in_a_year_engl
     rows = table_rows(section(html, "eal_pct"))
     assert rows[0][:4] == ["Year", "School", "Surrey", "England"]
     assert rows[1][:4] == ["2022/23", "4.5%", "14.3%", "20.2%"]
-    assert rows[-1][:4] == ["2018/19", "8.6%", "12.9% (all state-funded schools) 14.5% (primary schools)", "21.2% (primary schools)"]
+    assert rows[-1][:4] == [
+        "2018/19",
+        "8.6%",
+        "12.9% (all state-funded schools) 14.5% (state-funded primary schools)",
+        "21.2% (state-funded primary schools)",
+    ]
     assert "so the authority&#39;s is given for the same phase as well as for all its schools" in section(html, "eal_pct")
 
 
@@ -848,10 +856,10 @@ def test_every_figure_a_chart_draws_is_in_its_table_and_a_phases_figure_is_drawn
         "This school",
         "Surrey",
         "England",
-        "Surrey (primary schools), 2018/19",
+        "Surrey (state-funded primary schools), 2018/19",
         "England (state-funded primary schools), 2018/19",
     ]
-    title = "the school, Surrey and England; for 2018/19, Surrey (primary schools) and England (state-funded primary schools)</title>"
+    title = "the school, Surrey and England; for 2018/19, Surrey (state-funded primary schools) and England (state-funded primary schools)</title>"
     assert title in eal
     assert not re.search(r'<polyline[^>]*stroke="#fff"', eal)  # points only, never joined
     # The authority's chart sets no phase's figure beside Surrey's for all its schools, and says so beside it.
@@ -1267,4 +1275,4 @@ def test_the_download_gives_the_authoritys_figures_for_each_phase_its_schools_pa
     assert list(by_area).index("Surrey (state-funded primary schools)") < list(by_area).index("England (state-funded primary schools)")
     school = School.objects.get(urn=124939)
     html = client.get(reverse("evidence:school-results", args=[school.urn])).content.decode()
-    assert "11.3% (primary schools)" in html
+    assert "11.3% (state-funded primary schools)" in html
