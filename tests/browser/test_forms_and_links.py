@@ -238,6 +238,31 @@ def test_an_la_officer_corrects_an_entry_and_checks_it_before_saving(page, world
     check(page, "intelligence-corrected", "Local intelligence")
 
 
+def test_an_answer_changed_from_the_check_page_lands_on_pages_without_the_answers_fragment(page, world, sign_in_as):
+    """A "Change" link goes to its answer on the form (#severity); the check page it comes back to, and the entries the
+    correction is saved to, are addressed without it: a page left at the fragment of a field it does not have."""
+    from .test_page_walk import corrected_entry
+
+    entry = corrected_entry(world)
+    sign_in_as(world.users[Role.LA_OFFICER])
+    page.goto(reverse("evidence:intelligence-correct", args=[world.school.urn, entry.pk]))
+    page.get_by_label("Medium").check()
+    page.get_by_label("Why are you correcting it?").fill("The chair of governors rated it medium, not high.")
+    page.get_by_role("button", name="Continue").click()
+    page.locator(".govuk-summary-card", has_text="Severity").get_by_role("link", name="Change").click()
+    page.wait_for_url("**/correct/?change#severity")
+    page.get_by_label("Low").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your correction")
+    assert page.url.endswith("/correct/check/"), page.url
+    check(page, "intelligence-correct-check-changed", "Check your correction")
+    page.get_by_role("button", name="Save correction").click()
+    expect(page.locator("h1")).to_have_text("Local intelligence")
+    assert page.url.endswith("/intelligence/"), page.url
+    expect(page.locator(".govuk-summary-card").first).to_contain_text("Low")
+    check(page, "intelligence-corrected-from-the-check-page", "Local intelligence")
+
+
 def test_an_la_officer_withdraws_an_entry_without_a_reason_then_with_one(page, world, sign_in_as):
     from .test_page_walk import corrected_entry
 
