@@ -93,3 +93,21 @@ def test_the_job_queues_dashboard_is_not_in_the_admin(client, world, superuser):
         sign_in(client, person)
         for path in ("/django-admin/django_rq/dashboard/", "/django-admin/django_rq/dashboard/stats.json/"):
             assert client.get(path, follow=True).status_code == status, (person, path)
+
+
+@pytest.mark.parametrize(
+    ("path", "caption"),
+    [
+        ("/django-admin/accounts/user/", "Users"),
+        ("/django-admin/accounts/roleassignment/", "Role assignments"),
+        ("/django-admin/accounts/invitation/", "Invitations"),
+    ],
+)
+def test_each_admin_list_names_its_table_with_a_caption(client, world, superuser, path, caption):
+    """WCAG 1.3.1: Django's table of results had no caption, so a screen reader's list of tables named it by nothing."""
+    from accounts.models import Invitation
+
+    Invitation.objects.create(user=world.users[Role.GOVERNOR], invited_by=superuser)
+    sign_in(client, superuser)
+    html = client.get(path).content.decode()
+    assert f'<table id="result_list"><caption class="visually-hidden">{caption}</caption>' in html
