@@ -14,7 +14,8 @@ from .models import Area, Measure, Observation, Status, academic_year
 from .points import area_points, chosen_points, every_school_point, figure_changes, school_points, shared_years
 from .series import Point, Series
 
-# GIAS phases and the phase of DfE's national figures they are compared with (special schools go by type).
+# GIAS phases and the phase of DfE's national figures they are compared with (special schools go by type; a 16 to 19
+# school's, none: SIXTEEN_PLUS_NOTE says so).
 PHASE_AREAS = {
     "Primary": Area.ENGLAND_PRIMARY,
     "Middle deemed primary": Area.ENGLAND_PRIMARY,
@@ -22,6 +23,8 @@ PHASE_AREAS = {
     "Middle deemed secondary": Area.ENGLAND_SECONDARY,
     "All-through": Area.ENGLAND_SECONDARY,
 }
+# GIAS's phase of sixth-form colleges and 16 to 19 academies, which no phase of DfE's figures is (SIXTEEN_PLUS_NOTE).
+SIXTEEN_PLUS = "16 plus"
 # The authority's figures for the phase of England's that a school is compared with.
 LA_PHASE = {Area.ENGLAND_PRIMARY: Area.LA_PRIMARY, Area.ENGLAND_SECONDARY: Area.LA_SECONDARY, Area.ENGLAND_SPECIAL: Area.LA_SPECIAL}
 
@@ -72,6 +75,8 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
             one.la_phases = {year: point for year, point in la_of_phase.get(m.code, {}).items() if year in one.england_phases}
             if phase == Area.ENGLAND_SPECIAL:
                 one.comparator_note = SPECIAL_NOTE
+            elif school.phase == SIXTEEN_PLUS:
+                one.comparator_note = SIXTEEN_PLUS_NOTE
             series.append(one)
         elif m.code in la_by_phase:
             series.append(Series(m, mine, la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
@@ -107,6 +112,17 @@ def _add_intervals(series: list[Series], urns: list[int]) -> None:
 SPECIAL_NOTE = (
     "This is a special school: the authority's and England's figures beside it are for all their state-funded schools,"
     " mainstream and special together: no figure for special schools alone is held."
+)
+
+
+# Beside a 16 to 19 school's figures (GIAS phase "16 plus"): DfE publishes none for its phase, and the 2018/19 census
+# summary, the one file that lists Surrey's 16 to 19 academies, puts them among state-funded secondary schools, each
+# with no figure of its own (NA). Beside secondary schools' figures, of pupils aged 11 to 16 mostly, its would mislead.
+SIXTEEN_PLUS_NOTE = (
+    "This is a school for students aged 16 to 19: DfE publishes no figures for such schools as a phase of their own, and"
+    " its census counts them among secondary schools, whose pupils are mostly aged 11 to 16, so no phase's figures are set"
+    " beside this school's. The authority's and England's figures beside it are for all their state-funded schools; in a"
+    " year England's figure is published only for primary, secondary and special schools, none is shown."
 )
 
 

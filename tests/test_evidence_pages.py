@@ -686,6 +686,27 @@ def test_an_independent_schools_results_say_the_figures_beside_them_are_of_state
     assert "This school is not state-funded: the authority&#39;s and England&#39;s figures beside it are for their" in html
 
 
+def test_a_16_to_19_schools_results_say_no_phases_figures_are_beside_them_and_why(client, surrey):
+    """GIAS's phase "16 plus" is no phase DfE publishes figures for: the 2018/19 census summary lists Godalming College,
+    a 16 to 19 academy, among state-funded secondary schools with no figure of its own. Its page sets no secondary
+    schools' figures beside it, and says so where England's column would otherwise say "no data" unexplained."""
+    from evidence.history import history_urns
+    from evidence.presenters import SIXTEEN_PLUS_NOTE, phase_area, school_series
+
+    godalming = School.objects.get(urn=145004)
+    assert (godalming.phase, phase_area(godalming)) == ("16 plus", None)
+    by_code = {s.measure.code: s for s in school_series(godalming, history_urns(godalming)) if s.compared}
+    assert by_code and all(s.notes[0] == SIXTEEN_PLUS_NOTE for s in by_code.values())
+    assert by_code["sen_support_pct"].england_text(2019) == "no data"  # England's is given for three other phases only
+    kingswood = School.objects.get(urn=124937)
+    assert all(SIXTEEN_PLUS_NOTE not in s.notes for s in school_series(kingswood, history_urns(kingswood)))
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[145004])).content.decode()
+    assert "This is a school for students aged 16 to 19: DfE publishes no figures for such schools as a phase" in section(
+        html, "sen_support_pct"
+    )
+
+
 def summary_row(html: str, code: str) -> str:
     """A measure's row of the school page's "latest figures" table, as HTML."""
     row = html[html.index(f'href="#m-{code}"') :]

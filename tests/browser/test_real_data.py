@@ -115,6 +115,8 @@ def test_an_la_officer_walks_the_real_register_and_evidence(page, surrey, sign_i
             ("closed", reverse("register:school-detail", args=[surrey.closed.urn]), 200),
             ("closed-results", reverse("evidence:school-results", args=[surrey.closed.urn]), 200),
             ("closed-timeline", reverse("evidence:school-timeline", args=[surrey.closed.urn]), 200),
+            # Godalming College, a 16 to 19 academy: figures set beside no phase's, and the page says why.
+            ("sixteen-plus-results", reverse("evidence:school-results", args=[145004]), 200),
             ("trusts", reverse("register:trust-list"), 200),
             ("trust", reverse("register:trust-detail", args=[surrey.trust.uid]), 200),
             ("authorities", reverse("register:authority-list"), 200),
