@@ -117,6 +117,36 @@ class RoleForm(forms.Form):
         authorities = list(self.fields["authority"].queryset[:2])
         if len(authorities) == 1:
             self.fields["authority"].initial = authorities[0].pk
+        # Each role's radio reveals an input of its own for what the role is for ("headteacher-school_urn"), as
+        # GOV.UK's conditionally revealed questions do: the field is read from that of the role chosen. (Without
+        # JavaScript every role's input shows, and those of other roles may hold what was typed under them.)
+        if self.is_bound and (own := self._own_input(self.data.get("role"))) and own[1] in self.data:
+            self.data = self.data.copy()
+            self.data[own[0]] = self.data[own[1]]
+
+    @staticmethod
+    def _own_input(role) -> tuple[str, str] | None:
+        """(the field, the name and id of the input `role`'s radio reveals for it), or None for no role."""
+        if role not in Role.values:
+            return None
+        field = TARGET_FIELD[ROLE_SCOPE[Role(role)]]
+        return field, f"{role}-{field}"
+
+    def revealed(self, role: str) -> dict:
+        """What the input `role`'s radio reveals is rendered from: its field, its name and id, what it holds (what was
+        typed in it, kept when the form is sent back with an error) and, for the role chosen, the field's error."""
+        field, name = self._own_input(role)
+        chosen = self.is_bound and self.data.get("role") == role
+        value = self.data.get(name, "") if self.is_bound and not chosen else self[field].value()
+        error = self.errors[field][0] if chosen and field in self.errors else None
+        return {"field": field, "name": name, "value": "" if value is None else str(value), "error": error}
+
+    @property
+    def error_ids(self) -> dict[str, str]:
+        """The id of the input that shows each field's error, where it is not the field's name: the error summary links
+        to it (accounts/_forms.html)."""
+        own = self._own_input(self.data.get("role")) if self.is_bound else None
+        return {own[0]: own[1]} if own else {}
 
     def clean(self):
         role = self.cleaned_data.get("role")

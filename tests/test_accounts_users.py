@@ -47,18 +47,14 @@ def refused_at_both_steps(client, person, action, **fields) -> bool:
     return all(act(client, person, action, confirm=confirm, **fields).status_code == 403 for confirm in (False, True))
 
 
+TARGET_FIELDS = ("authority", "school_urn", "trust", "body")
+
+
 def invite(client, **fields):
-    data = {
-        "full_name": "Nia Patel",
-        "email": "nia@example.org",
-        "role": Role.HEADTEACHER,
-        "school_urn": "",
-        "trust": "",
-        "authority": "",
-        "body": "",
-    }
-    data.update(fields)
-    return client.post("/accounts/users/invite/", data)
+    """Post the invite form as its page sends it: what the role is for, in the input the role's radio reveals
+    ("headteacher-school_urn")."""
+    data = {"full_name": "Nia Patel", "email": "nia@example.org", "role": Role.HEADTEACHER} | fields
+    return client.post("/accounts/users/invite/", {f"{data['role']}-{k}" if k in TARGET_FIELDS else k: v for k, v in data.items()})
 
 
 @pytest.mark.parametrize("path", ["/accounts/users/", "/accounts/users/invite/", "/accounts/users/{pk}/"])
@@ -140,7 +136,7 @@ def test_invite_form_shows_errors_linked_to_fields_and_keeps_what_was_typed(admi
     response = invite(admin_client, email="not an email", full_name="Nia Patel", school_urn="12x")
     html = response.content.decode()
     assert "<title>Error: Invite a user – Common Ground</title>" in html
-    assert 'href="#email"' in html and 'href="#school_urn"' in html
+    assert 'href="#email"' in html and 'href="#headteacher-school_urn"' in html
     assert 'value="Nia Patel"' in html and 'value="12x"' in html
     assert not User.objects.filter(full_name="Nia Patel").exists()
 
@@ -179,7 +175,7 @@ def test_nobody_is_invited_to_a_role_at_a_closed_school_and_the_refusal_names_it
         "Enter the URN of a school that is open or proposed to open"
     )
     assert html.count(refusal) == 2  # in the error summary, and above the field
-    assert 'href="#school_urn"' in html and 'value="Nia Patel"' in html and 'value=" 125099 "' in html
+    assert 'href="#headteacher-school_urn"' in html and 'value="Nia Patel"' in html and 'value=" 125099 "' in html
     assert not User.objects.filter(email="nia@example.org").exists() and mail.outbox == []
     invite(admin_client, school_urn="149037")
     assert RoleAssignment.objects.get(user__email="nia@example.org").school.urn == 149037
@@ -514,7 +510,7 @@ def test_a_trust_with_schools_in_another_authority_is_not_one_authoritys_to_give
     response = invite(admin_client, role=Role.TRUST_LEADER, trust=str(spanning_trust.uid))
     html = response.content.decode()
     assert "<title>Error: Invite a user – Common Ground</title>" in html
-    assert html.count(REFUSED_SPANNING_TRUST) == 2 and 'href="#trust"' in html  # the summary and the field
+    assert html.count(REFUSED_SPANNING_TRUST) == 2 and 'href="#trust_leader-trust"' in html  # the summary and the field
     assert 'value="Nia Patel"' in html and f'value="{spanning_trust.uid}"' in html
     assert not User.objects.filter(email="nia@example.org").exists()
     head = world.users[Role.HEADTEACHER]
@@ -717,7 +713,7 @@ def test_a_trust_leaders_role_is_for_a_trust_not_a_sponsor_or_federation(admin_c
     GroupMembershipFactory(group=group, school=world.school)
     response = invite(admin_client, role=Role.TRUST_LEADER, trust=str(group.uid))
     html = response.content.decode()
-    assert response.status_code == 200 and 'href="#trust"' in html
+    assert response.status_code == 200 and 'href="#trust_leader-trust"' in html
     assert f"GLF Schools is a {kind.label.lower()}, not a trust: Academy trust leader is a role for a trust" in html
     assert not User.objects.filter(email="nia@example.org").exists()
     with pytest.raises(ValidationError, match="not a trust"):
@@ -739,3 +735,36 @@ def test_a_role_at_a_trust_with_schools_in_another_authority_is_not_one_authorit
     # An administrator of every authority of the trust's schools may.
     grant(world.users[Role.LA_ADMIN], Role.LA_ADMIN, world.other_la)
     assert act(admin_client, leader, "revoke", assignment=assignment.pk).status_code == 302
+
+
+def revealed_by_each_role(html: str) -> dict[str, tuple[bool, str]]:
+    """Each role's radio → (whether what it reveals is hidden until it is chosen, what it reveals, as HTML)."""
+    found = re.findall(
+        r'<input class="govuk-radios__input" id="([\w-]+)" name="role" type="radio" value="(\w+)"[^>]*data-aria-controls="conditional-\1"'
+        r'.*?<div class="govuk-radios__conditional( govuk-radios__conditional--hidden)?" id="conditional-\1">(.*?)(?=<div class="govuk-radios__item">|</fieldset>)',
+        html,
+        re.S,
+    )
+    return {role: (bool(hidden), " ".join(shown.split())) for _, role, hidden, shown in found}
+
+
+def test_each_role_reveals_only_the_question_of_what_it_is_for(admin_client, world):
+    """GOV.UK's conditionally revealed questions: the form asked all four "what the role is for" questions at once, for
+    the one that matched the role to be answered. Each role's radio now reveals its own (a school's URN for a
+    headteacher), shown alone once that role is chosen, keeping what was typed in it when the form is sent back."""
+    html = admin_client.get("/accounts/users/invite/").content.decode()
+    assert "What the role is for" not in html
+    revealed = revealed_by_each_role(html)
+    assert list(revealed) == list(Role.values)
+    for role, (hidden, shown) in revealed.items():
+        assert hidden and shown.count(' name="') == 1 and f'name="{role}-' in shown, role
+    assert 'for="governor-school_urn"> School URN </label>' in revealed[Role.GOVERNOR][1]
+    assert 'for="la_officer-authority"> Local authority </label>' in revealed[Role.LA_OFFICER][1]
+    html = invite(admin_client, role=Role.GOVERNOR, school_urn="12x").content.decode()
+    revealed = revealed_by_each_role(html)
+    assert [role for role, (hidden, _) in revealed.items() if not hidden] == [Role.GOVERNOR]
+    assert 'id="governor-school_urn" name="governor-school_urn" type="text" spellcheck="false" value="12x"' in revealed[Role.GOVERNOR][1]
+    assert "URN must be a number, like 125000" in revealed[Role.GOVERNOR][1] and 'href="#governor-school_urn"' in html
+    # The same on a person's page, granting another role.
+    html = admin_client.get(f"/accounts/users/{world.users[Role.GOVERNOR].pk}/").content.decode()
+    assert list(revealed_by_each_role(html)) == list(Role.values)

@@ -130,6 +130,11 @@ def test_an_la_administrator_grants_a_role_with_nothing_chosen(page, world, sign
     page.goto(reverse("accounts:user-detail", args=[world.users[Role.HEADTEACHER].pk]))
     page.get_by_role("button", name="Grant role").click()
     check_errors(page, "user-grant-role-errors")
+    # A role chosen with nothing said of what it is for: its own question, revealed, says what it needs.
+    page.get_by_label("Chair or member of governors").check()
+    page.get_by_role("button", name="Grant role").click()
+    check_errors(page, "user-grant-role-no-school", "Chair or member of governors is a role for a school: enter the school's URN")
+    expect(page.get_by_role("textbox", name="School URN")).to_be_visible()
 
 
 def test_an_la_administrator_is_asked_before_taking_access_away(page, world, sign_in_as):

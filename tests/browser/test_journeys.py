@@ -115,14 +115,53 @@ def test_an_la_administrator_invites_a_headteacher(page, world, sign_in_as):
     assert page.title().startswith("Error: ")
     check_page(page, "journey-la-admin-1-invite-errors")
 
+    # No role chosen, no question of what it is for shows; each role reveals its own (GOV.UK's conditional reveal).
+    what_it_is_for = (
+        page.locator(".govuk-radios__conditional")
+        .get_by_role("textbox")
+        .or_(page.locator(".govuk-radios__conditional").get_by_role("combobox"))
+    )
+    expect(what_it_is_for).to_have_count(0)
+    page.get_by_label("LA school improvement lead or officer").check()
+    expect(what_it_is_for).to_have_count(1)
+    expect(page.get_by_role("combobox", name="Local authority")).to_be_visible()
     page.get_by_label("Full name").fill("Nadia Okafor")
     page.get_by_label("Email address").fill("nadia.okafor@example.org")
     page.get_by_label("Headteacher", exact=True).check()
-    page.get_by_label("School URN").fill(str(world.school.urn))
+    expect(what_it_is_for).to_have_count(1)
+    page.get_by_role("textbox", name="School URN").fill("12x")
+    page.locator("main form button").last.click()
+    page.locator(".govuk-error-summary").wait_for()
+    expect(page.get_by_role("textbox", name="School URN")).to_have_value("12x")  # shown again, as it was typed
+    check_page(page, "journey-la-admin-1-invite-urn-error")
+    page.get_by_role("link", name="URN must be a number, like 125000").click()
+    expect(page.get_by_role("textbox", name="School URN")).to_be_focused()
+    page.get_by_role("textbox", name="School URN").fill(str(world.school.urn))
     page.locator("main form button").last.click()
     page.wait_for_url(re.compile(r".*/accounts/users/\d+/$"))
     assert "Nadia Okafor" in page.locator("h1").inner_text()
     check_page(page, "journey-la-admin-2-invited")
+
+
+def test_an_la_administrator_invites_a_headteacher_without_javascript(browser, live_server, world, sign_in_as, context):
+    """Without JavaScript each role's question of what it is for shows under it: the one under the role chosen is read."""
+    sign_in_as(world.users[Role.LA_ADMIN])
+    plain = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    try:
+        plain.add_cookies(context.cookies())
+        page = plain.new_page()
+        page.goto(reverse("accounts:user-invite"))
+        expect(page.get_by_role("textbox", name="School URN")).to_have_count(4)  # an adviser's, a headteacher's, ...
+        page.get_by_label("Full name").fill("Nadia Okafor")
+        page.get_by_label("Email address").fill("nadia.okafor@example.org")
+        page.get_by_label("Headteacher", exact=True).check()
+        page.locator("#adviser-school_urn").fill("125000")  # under another role: not read
+        page.locator("#headteacher-school_urn").fill(str(world.school.urn))
+        page.locator("main form button").last.click()
+        page.wait_for_url(re.compile(r".*/accounts/users/\d+/$"))
+        expect(page.get_by_role("table", name="Current roles")).to_contain_text(f"Headteacher {world.school}")
+    finally:
+        plain.close()
 
 
 def test_the_intelligence_summary_counts_its_characters_as_they_are_typed(page, world, sign_in_as):
