@@ -286,12 +286,13 @@ SCROLL_REGION_PROBLEMS = r"""() => {
 
 
 # Tables a screen reader cannot name: its list of a page's tables gives each by its caption, or by the words its
-# aria-labelledby points to. The service's own pages (GOV.UK's template), not Django's admin, which names none. And
+# aria-labelledby points to. The service's own pages (GOV.UK's template), and Django's admin's lists of results, which
+# the admin's templates name (core/admin_templates); not its other tables, which Django names none of. And
 # captions whose words run on past the edge of the box their table scrolls in, to be scrolled to (WCAG 1.4.10: a wide
 # table may scroll sideways, but the words that name it are read without).
 TABLE_PROBLEMS = r"""() => {
     const words = ids => ids.split(/\s+/).filter(Boolean).map(id => document.getElementById(id)?.textContent || '').join(' ').trim();
-    const unnamed = [...document.querySelectorAll('.govuk-template__body table')]
+    const unnamed = [...document.querySelectorAll('.govuk-template__body table, table#result_list')]
         .filter(table => !(table.caption?.textContent.trim() || words(table.getAttribute('aria-labelledby') || '')))
         .map(table => `a table with no name: ${table.outerHTML.slice(0, 120)}`);
     const cut = [...document.querySelectorAll('.cg-table-scroll > table > caption')]
