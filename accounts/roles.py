@@ -34,8 +34,9 @@ ROLE_SCOPE = {
     Role.STAKEHOLDER: ScopeKind.BODY,
 }
 
-# Roles that see confidential records of many schools sign in with a second factor.
-TWO_FACTOR_ROLES = frozenset({Role.LA_ADMIN, Role.LA_OFFICER, Role.ADVISER})
+# Roles that see confidential records of many schools sign in with a second factor: an authority's, an adviser's
+# caseload, a trust's schools, and the schools a partnership body covers (a review group moderates their categories).
+TWO_FACTOR_ROLES = frozenset({Role.LA_ADMIN, Role.LA_OFFICER, Role.ADVISER, Role.TRUST_LEADER, Role.BODY_MEMBER})
 
 # Roles whose holders may read confidential records of the schools in their scope.
 # Stakeholders see published partnership material only.

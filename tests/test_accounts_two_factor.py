@@ -100,6 +100,21 @@ def test_unverified_officer_cannot_replace_their_app(client, officer):
     assert TOTPDevice.objects.filter(user=officer).count() == 1
 
 
+@pytest.mark.parametrize("role", [Role.TRUST_LEADER, Role.BODY_MEMBER])
+def test_roles_that_reach_many_schools_confidential_records_are_sent_to_set_up_two_factor(client, world, role):
+    """A trust leader reads the confidential records of every school of the trust, and a partnership body's member those
+    of every school the body covers, as an adviser does of a caseload: a password alone is not enough."""
+    response = password_sign_in(client, world.users[role])
+    assert response["Location"] == SETUP
+    assert client.get("/home/")["Location"].startswith(SETUP)
+
+
+@pytest.mark.parametrize("role", [Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GOVERNOR, Role.STAKEHOLDER])
+def test_roles_at_one_school_or_none_are_not_asked_for_a_second_factor(client, world, role):
+    response = password_sign_in(client, world.users[role])
+    assert response["Location"] == "/home/"
+
+
 def test_headteacher_is_not_asked_for_a_second_factor(client, world):
     response = password_sign_in(client, world.users[Role.HEADTEACHER])
     assert response["Location"] == "/home/"
