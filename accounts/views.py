@@ -306,7 +306,7 @@ def user_detail(request, pk):
         "elsewhere": person.roles.current().count() - len(current),
         "revoked": [a for a in assignments if a.revoked_at is not None],
         "revocable": revocable,
-        "invitations": list(person.invitations.select_related("invited_by")[:5]),
+        "invitations": list(_invitations_seen_by(request.user, person, theirs)[:5]),
         "has_two_factor": user_has_device(person, confirmed=True),
         "may_manage_account": (may_manage := _may_manage_account(request.user, person, revocable)),
         "locked_until": services.locked_until(person) if may_manage else None,
@@ -319,6 +319,16 @@ def _roles_tied_to_admin(admin, person):
     administrator)."""
     scope = scope_for(admin)
     return person.roles.all() if scope.everything else person.roles.in_authorities(scope.admin_authority_ids)
+
+
+def _invitations_seen_by(admin, person, theirs):
+    """The person's invitations, latest first, that `admin` may see: those sent with a role tied to the admin's
+    authorities (`theirs`: _roles_tied_to_admin) or sent by the admin. Another authority's invitation, and who sent it,
+    is that authority's business, as the roles it gave are."""
+    invitations = person.invitations.select_related("invited_by")
+    if scope_for(admin).everything:
+        return invitations
+    return invitations.filter(Q(assignment__in=theirs) | Q(invited_by=admin))
 
 
 def _revocable_ids(admin, person) -> set:

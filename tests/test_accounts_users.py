@@ -235,6 +235,30 @@ def test_inviting_an_existing_email_only_grants_the_role(admin_client, world, dj
     assert f"{head.email} already had an account as {head.full_name}. They now hold the new role" in page
 
 
+def test_a_person_invited_by_another_authority_does_not_show_who_invited_them_there(admin_client, world, outsider):
+    """Hampshire's administrator invited the person; Surrey's gives them a role too. Surrey's sees its own invitation
+    only, not Hampshire's, nor the name of Hampshire's administrator, as it sees none of Hampshire's roles."""
+    hampshire_admin = UserFactory(email="hants-admin@example.org", full_name="Hampshire Administrator")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    held = outsider.roles.get()
+    Invitation.objects.create(user=outsider, invited_by=hampshire_admin, assignment=held)
+    surrey_admin = world.users[Role.LA_ADMIN]
+    governor = services.grant_role(user=outsider, role=Role.GOVERNOR, target=world.school, granted_by=surrey_admin)
+
+    page = admin_client.get(f"/accounts/users/{outsider.pk}/").content.decode()
+    assert "Hampshire Administrator" not in page
+    assert invited(page) == "No"  # Surrey never invited them
+
+    Invitation.objects.create(user=outsider, invited_by=surrey_admin, assignment=governor, sent_at=held.granted_at)
+    page = admin_client.get(f"/accounts/users/{outsider.pk}/").content.decode()
+    assert invited(page).endswith(f"by {surrey_admin.display_name}") and "Hampshire Administrator" not in page
+
+
+def invited(page: str) -> str:
+    """What the person's page says in its 'Invited' row."""
+    return re.search(r">\s*Invited\s*</dt>\s*<dd[^>]*>\s*(.*?)\s*</dd>", page, re.S).group(1)
+
+
 def test_la_admin_grants_another_role_on_the_user_page(admin_client, world):
     head = world.users[Role.HEADTEACHER]
     response = admin_client.post(
