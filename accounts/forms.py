@@ -4,6 +4,7 @@ import hashlib
 import logging
 import math
 import re
+from functools import partial
 
 from django import forms
 from django.contrib.auth import authenticate
@@ -250,6 +251,17 @@ class ResetRequestForm(PasswordResetForm):
         )
 
     def save(self, *args, request=None, **kwargs):
+        """Get ready what `send` emails; the page sends it once its answer has gone (accounts.views.PasswordResetView),
+        so that how long the answer takes says nothing of whether the address has an account."""
+        self._sending = partial(self._send, *args, request=request, **kwargs)
+
+    def send(self) -> None:
+        """Email what `save` got ready, if anything."""
+        if sending := getattr(self, "_sending", None):
+            self._sending = None
+            sending()
+
+    def _send(self, *args, request=None, **kwargs):
         """Email a reset link to the account, if it has a password; to one invited who has not set one yet, their
         invitation again. The page says the same whatever happens, so as not to tell who has an account, nor that an
         address was asked for too often (more than RESETS_PER_ADDRESS times in RESET_WINDOW: nothing more is sent)."""

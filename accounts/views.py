@@ -1,5 +1,6 @@
 """Signing in and out, the second factor, password reset, invitations, and managing users' roles."""
 
+import logging
 from base64 import b32encode
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,6 +37,8 @@ from .models import RoleAssignment, User
 from .roles import Role
 from .tokens import invitation_token_generator, password_reset_tokens
 from .two_factor import SECOND_FACTOR_PENDING, second_factor_url, two_factor_required
+
+logger = logging.getLogger(__name__)
 
 
 def safe_next(request) -> str:
@@ -166,7 +169,37 @@ def two_factor_verify(request):
 
 # Password reset by email: Django's views, with our templates.
 
-password_reset = auth_views.PasswordResetView.as_view(
+
+class AfterTheAnswer(HttpResponseRedirect):
+    """A redirect that, once the server has sent it (a WSGI server then closes the response), does `then`: work whose
+    length must not show in how long the answer took. A failure is logged: the answer has gone, and says the same."""
+
+    def __init__(self, url, *, then):
+        super().__init__(url)
+        self.then = then
+
+    def close(self):
+        then, self.then = self.then, None
+        try:
+            if then is not None:
+                then()
+        except Exception:
+            logger.exception("Work left until after the answer had gone failed")
+        finally:
+            super().close()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, except that the emails go once the answer has: sending one (to an account, or an invitation again)
+    took the time of a connection to the mail server, which an address with no account did not, so that how long the
+    page took to answer told whether an address has an account here."""
+
+    def form_valid(self, form):
+        super().form_valid(form)  # the form gets its emails ready (ResetRequestForm.save)
+        return AfterTheAnswer(self.get_success_url(), then=form.send)
+
+
+password_reset = PasswordResetView.as_view(
     form_class=ResetRequestForm,
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset_body.txt",

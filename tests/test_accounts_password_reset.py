@@ -110,6 +110,47 @@ def test_a_new_password_lifts_a_lock_on_signing_in(client, world, settings):
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE, user=head, detail__change="sign-in lock lifted by a new password").exists()
 
 
+def test_the_answer_to_a_reset_request_goes_before_any_email_so_its_time_does_not_tell_who_has_an_account(
+    world, rf, django_capture_on_commit_callbacks
+):
+    """Sending an email takes the time of a connection to the mail server, which an address with no account did not
+    take: the page's answer goes first, for every address, and the email once the server has sent it (and closes it)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.services import invite_user
+    from accounts.views import password_reset
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_user(
+            email="nia@example.org", full_name="Nia Jones", role=Role.GOVERNOR, target=world.school,
+            invited_by=world.users[Role.LA_ADMIN],
+        )  # fmt: skip
+    mail.outbox.clear()
+    for email in (world.users[Role.HEADTEACHER].email, "nia@example.org", "nobody@example.org"):
+        request = rf.post("/accounts/password-reset/", {"email": email})
+        request.user, request._dont_enforce_csrf_checks = AnonymousUser(), True
+        with django_capture_on_commit_callbacks(execute=True):
+            response = password_reset(request)
+            assert (response.status_code, response["Location"]) == (302, "/accounts/password-reset/sent/")
+            assert mail.outbox == [], email  # nothing sent while the answer is made
+            closed_as_the_server_closes_it(response)
+        assert len(mail.outbox) == (0 if email.startswith("nobody") else 1), email
+        mail.outbox.clear()
+
+
+def closed_as_the_server_closes_it(response) -> None:
+    """Close the response as a WSGI server does once it has sent it, but leave the test's database connection open (as
+    Django's test client does): closing a response signals that the request is finished, which closes connections."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def test_one_address_is_not_mailed_a_reset_link_more_than_a_few_times_an_hour(client, world, caplog):
     """Anyone may ask for a reset for any address: unchecked, a script could fill a person's inbox with reset emails
     sent in the service's name. The page says the same each time, so as not to tell that the limit was reached."""
