@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 
 from audit.models import AuditAction
-from audit.services import record, record_refusal
+from audit.services import administered, record, record_refusal
 from core.numbers import whole_number
 from core.paging import page_of
 from core.words import duration
@@ -265,7 +265,10 @@ def user_list(request):
     if query:
         users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
     page = page_of(users, 50, request.GET.get("page"))
-    record(AuditAction.VIEW, request=request, object_type="accounts.user", object_repr="Users" + (f" matching {query!r}" if query else ""))
+    record(
+        AuditAction.VIEW, request=request, object_type="accounts.user", object_repr="Users" + (f" matching {query!r}" if query else ""),
+        lies_in=administered(scope_for(request.user)),
+    )  # fmt: skip
     return render(request, "accounts/user_list.html", {"page": page, "search": query})
 
 

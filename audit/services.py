@@ -43,8 +43,17 @@ def _address(hop: str) -> str | None:
         return None
 
 
-def record(action: AuditAction | str, *, request=None, user=None, obj=None, object_type="", object_id="", object_repr="", **detail):
-    """Append one audit event. `obj` fills the object fields from a model instance."""
+# record's `lies_in` when the caller does not say where the event lies: it lies where place_of says.
+WHERE_IT_IS_ABOUT = object()
+
+
+def record(
+    action: AuditAction | str, *, request=None, user=None, obj=None, object_type="", object_id="", object_repr="",
+    lies_in=WHERE_IT_IS_ABOUT, **detail,
+):  # fmt: skip
+    """Append one audit event. `obj` fills the object fields from a model instance. `lies_in`: the authorities the event
+    lies in where the page it records is about theirs, not about one object (an administrator's list of their users,
+    or their log); else where the object lies, or the person holds roles (audit.scopes.place_of)."""
     if request is not None and user is None and getattr(request, "user", None) is not None and request.user.is_authenticated:
         user = request.user
     if obj is not None:
@@ -52,7 +61,7 @@ def record(action: AuditAction | str, *, request=None, user=None, obj=None, obje
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     user = user if user is not None and getattr(user, "pk", None) else None
-    place = place_of(object_type, str(object_id), user.pk if user else None)
+    place = place_of(object_type, str(object_id), user.pk if user else None) if lies_in is WHERE_IT_IS_ABOUT else set(lies_in)
     # One transaction, not a savepoint within the request's: the event and its places are written together or not at all.
     with transaction.atomic(savepoint=False):
         event = AuditEvent.objects.create(
@@ -72,6 +81,13 @@ def record(action: AuditAction | str, *, request=None, user=None, obj=None, obje
             for authority in place_rows(place)
         )
     return event
+
+
+def administered(scope):
+    """Where a page of an administrator's that is about their authorities as a whole (their users, their log) lies: in
+    those authorities, not in every one where they hold a role, which would show what they looked for in one authority
+    to the administrators of another that gave them any role; for a service administrator, where place_of says."""
+    return WHERE_IT_IS_ABOUT if scope.everything else scope.admin_authority_ids
 
 
 def record_refusal(request, obj=None) -> None:
@@ -120,7 +136,8 @@ def _first_refusal_for_a_while(request) -> bool:
 def audited_view(object_type: str):
     """Decorator for views of confidential pages: records who read which object, after the view ran.
 
-    The view sets `request.audit_object` to the instance it showed (or the decorator records the page).
+    The view sets `request.audit_object` to the instance it showed (or the decorator records the page, where
+    `request.audit_lies_in` says, if the view set it: record's `lies_in`).
     Only successful responses are recorded as reads.
     """
     from functools import wraps
@@ -134,7 +151,8 @@ def audited_view(object_type: str):
                 if obj is not None:
                     record(AuditAction.VIEW, request=request, obj=obj)
                 else:
-                    record(AuditAction.VIEW, request=request, object_type=object_type, object_repr=request.path)
+                    lies_in = getattr(request, "audit_lies_in", WHERE_IT_IS_ABOUT)
+                    record(AuditAction.VIEW, request=request, object_type=object_type, object_repr=request.path, lies_in=lies_in)
             return response
 
         return wrapper

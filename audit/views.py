@@ -13,7 +13,7 @@ from imports.registry import KINDS
 
 from .log import AuditLog, Filters
 from .models import AuditAction, AuditEvent
-from .services import audited_view
+from .services import administered, audited_view
 
 DATE_SHAPES = (
     (re.compile(r"\d{4}-\d{1,2}-\d{1,2}"), ("%Y-%m-%d",)),
@@ -142,6 +142,7 @@ def audit_list(request):
     scope = scope_for(request.user)
     if not scope.is_la_admin:
         raise PermissionDenied
+    request.audit_lies_in = administered(scope)
     params = {k: request.GET.get(k, "").strip()[:200] for k in ("who", "action", "object_type", "object_id", "from", "to")}
     visible_types = AuditLog(scope).kinds()
     dates, errors = _dates(params)

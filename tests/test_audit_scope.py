@@ -54,6 +54,22 @@ def test_a_role_given_and_taken_back_opens_nothing_of_another_authoritys_log(cli
     assert world.far_school.name not in page
 
 
+def test_what_an_administrator_looks_for_among_their_users_and_in_their_log_stays_in_their_authorities_log(client, world):
+    """Surrey's administrator gives Hampshire's a governor's role in Surrey (any existing account may be invited). Their
+    signing in while they hold it is Surrey's to read, but not what they search for among Hampshire's users or in
+    Hampshire's log: those pages are about Hampshire, and their searches name Hampshire's people."""
+    hampshire_admin = UserFactory(email="admin@hampshire.example")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    services.grant_role(user=hampshire_admin, role=Role.GOVERNOR, target=world.school, granted_by=world.users[Role.LA_ADMIN])
+    sign_in(client, hampshire_admin)
+    client.get(reverse("accounts:user-list"), {"q": "whistle.blower"})
+    client.get(reverse("audit:list"), {"who": "whistle.blower@example.org"})
+    searches = set(AuditEvent.objects.filter(user=hampshire_admin, action=AuditAction.VIEW).values_list("id", flat=True))
+    assert len(searches) == 2
+    assert not searches & events_seen_by(world.users[Role.LA_ADMIN])
+    assert searches <= events_seen_by(hampshire_admin)
+
+
 def test_events_before_a_role_was_granted_are_not_shown(world):
     newcomer = UserFactory(email="new@example.org")
     before = record(AuditAction.SIGN_IN, user=newcomer)
