@@ -1,16 +1,35 @@
-"""Changes made in the Django admin go into the audit log like any other, with who made them and from where.
+"""Changes made in the Django admin go into the audit log like any other, with who made them and from where; and so
+do its reads of people's details.
 
 Django's admin keeps its own record (LogEntry) too, but a service administrator's changes to people, roles and
 second factors are changes like any other, so the audit log has them. Each registered ModelAdmin, ours and those
 of the libraries, is given the mixin below when the admin's URLs are built, after every app has registered.
 """
 
+from django.contrib.admin.utils import unquote
+from django.utils.text import capfirst
+
 from .models import AuditAction
 from .services import record
 
 
 class AuditedAdmin:
-    """Records each addition, change and deletion the admin logs."""
+    """Records each addition, change and deletion the admin logs; and each list and record it shows, as the service's
+    own pages record each read of people's details (a person's account, their roles, their second factor)."""
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            meta = self.model._meta
+            record(AuditAction.VIEW, request=request, object_type=meta.label_lower, object_repr=capfirst(meta.verbose_name_plural),
+                   via="Django admin")  # fmt: skip
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200 and (obj := self.get_object(request, unquote(object_id))):
+            record(AuditAction.VIEW, request=request, obj=obj, via="Django admin")
+        return response
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)

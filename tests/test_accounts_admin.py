@@ -111,3 +111,20 @@ def test_each_admin_list_names_its_table_with_a_caption(client, world, superuser
     sign_in(client, superuser)
     html = client.get(path).content.decode()
     assert f'<table id="result_list"><caption class="visually-hidden">{caption}</caption>' in html
+
+
+def test_what_the_admin_shows_of_people_is_audited_as_a_read(client, world, superuser):
+    """The service's own pages record each read of a person's account; the admin shows the same, and more."""
+    from audit.models import AuditAction, AuditEvent
+
+    sign_in(client, superuser)
+    person = world.users[Role.HEADTEACHER]
+    assert client.get("/django-admin/accounts/user/").status_code == 200
+    assert client.get(f"/django-admin/accounts/user/{person.pk}/change/").status_code == 200
+    reads = AuditEvent.objects.filter(action=AuditAction.VIEW, user=superuser, object_type="accounts.user", detail__via="Django admin")
+    assert {(event.object_id, event.path) for event in reads} == {
+        ("", "/django-admin/accounts/user/"),
+        (str(person.pk), f"/django-admin/accounts/user/{person.pk}/change/"),
+    }
+    assert client.get("/django-admin/accounts/user/0/change/").status_code == 302  # none such: no read recorded
+    assert reads.count() == 2
