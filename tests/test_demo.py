@@ -13,10 +13,28 @@ from imports.models import ImportOutcome, ImportRun
 from register.models import RegisterEvent, School, SchoolLink, SchoolStatus
 
 
+@pytest.fixture(autouse=True)
+def a_demonstration(settings):
+    """The demo is loaded only where the installation says it is a demonstration (DEMO=true)."""
+    settings.DEMO_NOTICE = True
+
+
 @pytest.fixture
 def var_dir(tmp_path, settings):
     settings.VAR_DIR = tmp_path
     return tmp_path
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_an_installation_that_is_not_a_demonstration(var_dir, settings):
+    """Its accounts, an LA administrator's among them, share one password that the command prints: run against a real
+    installation's database by mistake, it would open it to whoever reads the output."""
+    from django.core.management.base import CommandError
+
+    settings.DEMO_NOTICE = False
+    with pytest.raises(CommandError, match="DEMO=true"):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.exists() and not ImportRun.objects.exists()
 
 
 @pytest.mark.django_db

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core import demo
@@ -14,6 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--site", default="http://127.0.0.1:8000", help="Where the demo is served, for the sign-in address it prints.")
 
     def handle(self, *args, **options):
+        if not settings.DEMO_NOTICE:
+            # Its accounts, an LA administrator's among them, share one password that this command prints.
+            raise CommandError(
+                "The demo's accounts share one password, which this command prints: load them only into a demonstration, "
+                "with DEMO=true in the environment (make demo sets it)"
+            )
         for item in demo.demo_files():
             try:  # read once: its checksums say whether it was imported before, and the import takes it as read
                 source = read_source(item.path)
