@@ -47,6 +47,13 @@ class SignInForm(forms.Form):
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
+    def clean_full_name(self):
+        """A name is one line: it heads the invitation's email and every page and log entry that names the person."""
+        name = self.cleaned_data["full_name"]
+        if any(character < " " or character == "\x7f" for character in name):
+            raise forms.ValidationError("Enter their full name on one line, without line breaks or tabs")
+        return name
+
     def clean(self):
         email, password = self.cleaned_data.get("email"), self.cleaned_data.get("password")
         if email and password:
@@ -239,6 +246,13 @@ class InviteForm(RoleForm):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_full_name(self):
+        """A name is one line: it heads the invitation's email and every page and log entry that names the person."""
+        name = self.cleaned_data["full_name"]
+        if any(character < " " or character == "\x7f" for character in name):
+            raise forms.ValidationError("Enter their full name on one line, without line breaks or tabs")
+        return name
 
 
 class ResetRequestForm(PasswordResetForm):

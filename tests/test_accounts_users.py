@@ -141,6 +141,16 @@ def test_invite_form_shows_errors_linked_to_fields_and_keeps_what_was_typed(admi
     assert not User.objects.filter(full_name="Nia Patel").exists()
 
 
+@pytest.mark.parametrize("name", ["Nia\nPatel", "Nia Patel\r\nBcc: someone@example.org", "Nia\tPatel"])
+def test_invite_refuses_a_full_name_of_more_than_one_line(admin_client, world, name):
+    """A name heads the invitation's email and every page and log entry that names the person: a line break in it
+    would start a line of its own there."""
+    response = invite(admin_client, full_name=name)
+    html = response.content.decode()
+    assert "Enter their full name on one line, without line breaks or tabs" in html and 'href="#full_name"' in html
+    assert not User.objects.filter(email="nia@example.org").exists()
+
+
 def test_invite_says_which_target_the_role_needs(admin_client, world):
     response = invite(admin_client, role=Role.HEADTEACHER, authority=str(world.la.pk))
     assert "Headteacher is a role for a school: enter the school&#39;s URN" in response.content.decode()
