@@ -4,6 +4,7 @@ Detection reads the header only and each kind recognises exactly its own layout.
 evidence.readers / evidence.ofsted (pure) and write with evidence.store / evidence.inspections (bulk).
 """
 
+import io
 from functools import wraps
 
 import polars as pl
@@ -30,8 +31,10 @@ def utf8(source) -> bytes:
 
 
 def data_rows(data: bytes) -> int:
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    return max(lines - 1, 0)
+    """The file's rows after the header, as its reader counts them: a quoted value's line breaks are inside its row, and a
+    blank line is a row."""
+    first = pl.read_csv(io.BytesIO(data), columns=[0], infer_schema_length=0, truncate_ragged_lines=True, encoding="utf8-lossy")
+    return first.height
 
 
 def naming_the_file(load):
@@ -182,6 +185,9 @@ def inspections_loader(source: InspectionSource):
     return load
 
 
+# A row of a file of figures that gives none (an empty one, or a school's whose every figure is blank) is skipped.
+FIGURES_EMPTY = "giving no figures"
+
 KINDS = (
     ImportKind(
         "ks2_final",
@@ -192,6 +198,7 @@ KINDS = (
         ),
         figure_changes,
         counts="figures",
+        empty=FIGURES_EMPTY,
         edition=named_edition(KS2_RELEASES, year_in_columns=True),
     ),
     ImportKind(
@@ -203,6 +210,7 @@ KINDS = (
         ),
         figure_changes,
         counts="figures",
+        empty=FIGURES_EMPTY,
         edition=named_edition(KS4_RELEASES, year_in_columns=True),
     ),
     ImportKind(
@@ -216,6 +224,7 @@ KINDS = (
         ),
         figure_changes,
         counts="figures",
+        empty=FIGURES_EMPTY,
         edition=named_edition(KS4_HEADLINE_RELEASES, year_in_columns=True),
     ),
     ImportKind(
@@ -234,6 +243,7 @@ KINDS = (
         ),
         figure_changes,
         counts="figures",
+        empty=FIGURES_EMPTY,
         edition=ees_release,
     ),
     ImportKind(
@@ -248,6 +258,7 @@ KINDS = (
         ),
         figure_changes,
         counts="figures",
+        empty=FIGURES_EMPTY,
     ),
     ImportKind(
         "census_summary",
@@ -260,6 +271,7 @@ KINDS = (
         ),
         figure_changes,
         counts="figures",
+        empty=FIGURES_EMPTY,
         edition=named_edition(Source.CENSUS_SUMMARY),
     ),
     ImportKind(
@@ -271,6 +283,7 @@ KINDS = (
         figures_loader(Source.ABSENCE, catalogue.ABSENCE_COLUMNS, readers.read_keyed_schools),
         figure_changes,
         counts="figures",
+        empty=FIGURES_EMPTY,
         edition=named_edition(Source.ABSENCE),
     ),
     ImportKind(

@@ -127,13 +127,17 @@ def store_figures(
             ctx.progress(done, total)
     _note_years(measures, figures.filter(pl.col("status") != NOT_IN_ROW), source)
     _note_schools_left_out(ctx, tally.left_out, source)
+    # A row that gives no figure at all (every cell blank) is in no figure: it is skipped too, so that every row read is
+    # counted as taken or skipped.
+    empty = rows_read - figures["line"].drop_nulls().n_unique()
     return Counts(
         rows_read=rows_read,
         created=tally.created,
         changed=tally.changed,
         unchanged=tally.unchanged,
-        skipped=skipped_schools + skipped_areas,
+        skipped=skipped_schools + skipped_areas + empty,
         skipped_national=skipped_national,
+        skipped_empty=empty,
     )
 
 

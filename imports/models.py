@@ -70,6 +70,9 @@ class ImportRun(models.Model):
         help_text="Of the rows skipped, those of England's figures: every one in an import limited to some authorities, else those of "
         "a phase of school the import does not read.",
     )
+    skipped_empty = models.PositiveIntegerField(
+        default=0, help_text="Of the rows skipped, those that give nothing to take (ImportKind.empty): a row with no figures, say."
+    )
     refused = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=12, choices=ImportOutcome.choices, default=ImportOutcome.RUNNING)
     message = models.TextField(blank=True)

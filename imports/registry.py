@@ -49,12 +49,15 @@ class Counts:
     # Of the rows skipped, those of England's figures: every one in an import limited to some authorities, which does not
     # take them, else those of a phase of school the import does not read.
     skipped_national: int = 0
+    # Of the rows skipped, those that give nothing to take (ImportKind.empty): every one is counted, so that the rows read
+    # are the rows taken and those skipped.
+    skipped_empty: int = 0
 
     def add(self, other: "Counts") -> "Counts":
         return Counts(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
 
     def astuple(self):
-        return (self.rows_read, self.created, self.changed, self.unchanged, self.skipped, self.skipped_national)
+        return (self.rows_read, self.created, self.changed, self.unchanged, self.skipped, self.skipped_national, self.skipped_empty)
 
 
 @dataclass
@@ -208,6 +211,8 @@ class ImportKind:
     # Why rows of a file of every authority may be skipped (an import limited to some also skips the others'); empty
     # where none are.
     skipped: str = "not in the register"
+    # What the rows skipped for giving nothing to take are, after "1 row" or "2 rows" (Counts.skipped_empty).
+    empty: str = "empty (nothing in them, or only commas)"
 
     @property
     def bracketed(self) -> str:

@@ -25,17 +25,24 @@ def describe(run: ImportRun, kind: ImportKind, *, kept_newer: bool = False, take
 
 def skipped_because(run: ImportRun, kind: ImportKind) -> str:
     """Why an import skipped rows: the others' authorities, if it was limited to some, and what its kind skips; and apart,
-    counted, the rows of England's figures, which are no authority's to be outside (an import of every authority takes
-    them, as every authority's comparator, but for those of a phase of school it does not read)."""
+    counted, the rows that give nothing to take (ImportKind.empty), and the rows of England's figures, which are no
+    authority's to be outside (an import of every authority takes them, as every authority's comparator, but for those of
+    a phase of school it does not read)."""
     others = ", or ".join(filter(None, ["outside the authorities asked for" if run.la_codes else "", kind.skipped])) or "not taken"
-    if not run.skipped_national:
+    apart = []
+    if run.skipped_empty:
+        apart.append(f"{_rows(run.skipped_empty)} {kind.empty}")
+    if run.skipped_national:
+        why = (
+            ", which an import limited to some authorities does not take"
+            if run.la_codes
+            else " for a phase of school the import does not read"
+        )
+        apart.append(f"{_rows(run.skipped_national)} of England's figures{why}")
+    if not apart:
         return others
-    why = (
-        ", which an import limited to some authorities does not take" if run.la_codes else " for a phase of school the import does not read"
-    )
-    national = f"{_rows(run.skipped_national)} of England's figures{why}"
-    rest = run.skipped - run.skipped_national
-    return f"{rest:,} {others}; {national}" if rest else national
+    rest = run.skipped - run.skipped_national - run.skipped_empty
+    return "; ".join([f"{rest:,} {others}", *apart] if rest else apart)
 
 
 def _rows(count: int) -> str:

@@ -120,7 +120,7 @@ class TestARowThatStopsEarly:
         assert (again.outcome, notes(again)) == (ImportOutcome.UNCHANGED, notes(first))
         assert again.message.startswith(
             "2018-2019-936-ks2final.csv (Key stage 2 performance tables, final, 2018/19): 242 rows read; nothing has changed since the last "
-            "import of this data; 2 skipped (not in the register)."
+            "import of this data; 3 skipped (2 not in the register; 1 row giving no figures)."
         )
 
 

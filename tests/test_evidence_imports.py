@@ -276,6 +276,25 @@ def test_rows_for_schools_outside_the_register_are_skipped_and_counted(surrey):
     assert run.skipped > 5000
 
 
+def test_every_row_read_is_taken_or_skipped_a_row_giving_no_figures_among_those_skipped(surrey):
+    """Chart Wood School (URN 146527), new in 2018/19, has a row in Surrey's KS2 tables whose every figure is blank: it
+    gives nothing to take, and is counted as skipped, so that the rows taken and skipped are the rows read."""
+    run = import_file(KS2[2019], la_codes=[936])
+    # 242 rows: 237 of schools the register holds (Chart Wood's among them), 2 of schools it does not, Surrey's, England's 2.
+    assert (run.rows_read, run.skipped, run.skipped_empty, run.skipped_national) == (242, 5, 1, 2)
+    assert "; 5 skipped (2 outside the authorities asked for, or not in the register; 1 row giving no figures; 2 rows of" in run.message
+    assert not School.objects.get(urn=146527).observations.exists()
+
+
+def test_a_national_row_giving_no_figures_is_counted_as_skipped(surrey):
+    """The provisional KS4 file's row for the City of London (LA 201, no state-funded secondary school) is blank."""
+    LocalAuthority.objects.create(code=201, name="City of London")
+    run = import_file(KS4_PROVISIONAL, la_codes=[201])
+    assert not AreaObservation.objects.filter(import_run=run).exists()
+    assert (run.rows_read, run.skipped, run.outcome) == (5652, 5652, ImportOutcome.UNCHANGED)
+    assert run.skipped_empty > 0 and f"{run.skipped_empty} rows giving no figures" in run.message
+
+
 def test_la_codes_limit_an_import_to_those_authorities(surrey):
     LocalAuthority.objects.create(code=850, name="Hampshire")
     import_file(KS4_PROVISIONAL, la_codes=[850])
