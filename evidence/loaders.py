@@ -131,7 +131,13 @@ def taken_as(data_set: Source, figures: pl.DataFrame) -> str:
     """What the import took the file to be, for its outcome to say: the data set (its release, which the name or the
     `version` column gives) and the years (from the name, the columns or the rows), which nothing in the figures can
     confirm, so that a file misnamed shows at once: "Key stage 2 performance tables (provisional), 2018/19"."""
-    years = [academic_year(year) for year in sorted(figures["year"].drop_nulls().unique().to_list())]
+    return edition_words(data_set, figures["year"].drop_nulls().unique().to_list())
+
+
+def edition_words(data_set: Source, years) -> str:
+    """A data set and its years as the imports name them, before and after reading a file: "Key stage 4 performance
+    tables (provisional), 2018/19"; "" without a year."""
+    years = [academic_year(year) for year in sorted(years)]
     return f"{data_set.label}, {listed(years)}" if years else ""
 
 
@@ -156,14 +162,15 @@ KS4_INFO_RELEASES = {
 
 def named_edition(source: Source | dict[str, Source], *, year_in_columns: bool = False):
     """What a file's name makes of it (ImportKind.edition), for the kinds whose year comes from the name (unless, with
-    `year_in_columns`, the performance tables' columns give it) and whose release may: the data set and year, in words."""
+    `year_in_columns`, the performance tables' columns give it) and whose release may: the data set and year, in the
+    words the import's outcome takes them as (taken_as)."""
 
     def edition(header: list[str], file_name: str) -> str | None:
         year = (year_in_columns and readers.year_from_suffixes(header)) or readers.year_from_name(file_name)
         if year is None:
             return None
         data_set = release(file_name, source) if isinstance(source, dict) else source
-        return f"{data_set.label} for {year - 1}/{year % 100:02d}"
+        return edition_words(data_set, [year])
 
     return edition
 
@@ -215,7 +222,8 @@ KINDS = (
     ),
     ImportKind(
         "ks4_provisional",
-        "Key stage 4 headline measures (provisional)",
+        # The headline measures of the tables, which DfE publishes provisional; a file named revised or final is that release.
+        "Key stage 4 performance tables (headline measures)",
         Columns(("RECTYPE", "URN", "ATT8SCR", "P8_BANDING"), without=("TOTATT8",)),
         figures_loader(
             KS4_HEADLINE_RELEASES,

@@ -219,6 +219,11 @@ class ImportKind:
         """The label in brackets, its own brackets as a comma: "(Key stage 2 performance tables, final)"."""
         return bracketed(self.label)
 
+    def named(self, header: list[str], file_name: str) -> str:
+        """What an import of a file with this header and name says it is as it begins, in brackets: its edition, where the
+        name decides it, in the words its outcome will use (taken_as), else the kind's label."""
+        return bracketed((self.edition and self.edition(header, file_name)) or self.label)
+
 
 def bracketed(label: str) -> str:
     """`label` in brackets, its own brackets as a comma: "(Key stage 2 performance tables, final, 2018/19)"."""

@@ -144,7 +144,7 @@ def import_file(
     la_codes: Iterable[int] = (),
     user=None,
     progress: Callable[[int, int], None] | None = None,
-    on_start: Callable[[ImportRun, ImportKind], None] | None = None,
+    on_start: Callable[[ImportRun, str], None] | None = None,
     run: ImportRun | None = None,
     kind_given_by: str = "--kind",
 ) -> ImportRun:
@@ -153,9 +153,9 @@ def import_file(
     `path_or_bytes` is the file's path or bytes, or the file as read_source read it already (for a caller that looked
     at it first), which is not read again. A refused file leaves the database as it was, except for the run itself,
     kept as the record of the attempt with the reason (file, row, column). `run` continues a queued run (background
-    jobs); `on_start` is told the kind before loading begins; `progress(done, total)` hears about rows. `kind_given_by`
-    is how the person importing says which kind a file is, for a refusal to tell them: the command's --kind, or the
-    upload form's field.
+    jobs); `on_start` is told what the file is taken as (ImportKind.named) before loading begins; `progress(done,
+    total)` hears about rows. `kind_given_by` is how the person importing says which kind a file is, for a refusal to
+    tell them: the command's --kind, or the upload form's field.
     On SQLite, copying the import's pages from the log into the database file is left to a thread
     (imports.wal), so the import answers as soon as it has committed.
     """
@@ -197,7 +197,7 @@ def import_file(
             refuse_renamed_copy(source, chosen)
             run.save()
             if on_start:
-                on_start(run, chosen)
+                on_start(run, chosen.named(source.header, source.name))
             context = ImportContext(source=source, run=run, la_codes=la_codes, progress=report)
             with one_import_at_a_time():
                 counts = chosen.load(context)

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from imports.services import import_file
 from register.models import GroupMembership, School
 
-from .evidence_helpers import ABSENCE, KS2
+from .evidence_helpers import ABSENCE, KS2, KS4_PROVISIONAL
 from .test_import_demo_files import GIAS_2021, GROUP_LINKS
 
 
@@ -27,14 +27,24 @@ def test_command_says_what_it_took_each_file_as_and_what_changed(db):
 
 def test_command_names_a_kind_whose_label_is_plural_as_it_reads(db):
     output = run_command(GIAS_2021, KS2[2019])
-    assert "Importing 2018-2019-936-ks2final.csv (Key stage 2 performance tables)" in output
+    assert "Importing 2018-2019-936-ks2final.csv (Key stage 2 performance tables, final, 2018/19)" in output
     assert " as a " not in output
 
 
 def test_command_names_a_kind_whose_label_has_brackets_without_brackets_in_brackets(db):
     output = run_command(GIAS_2021, ABSENCE)
-    assert "Importing 2018-2019-england_abs.csv (Pupil absence, performance tables)" in output
+    assert "Importing 2018-2019-england_abs.csv (Pupil absence, performance tables, 2018/19)" in output
     assert "2018-2019-england_abs.csv (Pupil absence, performance tables, 2018/19): " in output
+
+
+def test_command_names_a_file_as_it_begins_in_the_words_of_its_outcome(db):
+    """The provisional KS4 headline file was announced as "Key stage 4 headline measures, provisional", then said to have been
+    taken as "Key stage 4 performance tables, provisional, 2018/19": two names for one data set."""
+    output = run_command(GIAS_2021, KS4_PROVISIONAL)
+    named = "2018-2019-england_ks4provisional.csv (Key stage 4 performance tables, provisional, 2018/19)"
+    assert f"Importing {named}\n" in output
+    assert f"\n{named}: 5,652 rows read;" in output
+    assert "headline measures, provisional" not in output
 
 
 @pytest.mark.parametrize(

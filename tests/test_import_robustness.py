@@ -436,8 +436,8 @@ class TestRenamedCopy:
         run = refused(copy)
         assert run.message == (
             "2019-2020-england_ks4provisional.csv: these are the same contents as 2018-2019-england_ks4provisional.csv, imported as "
-            f"Key stage 4 performance tables (provisional) for 2018/19 (import {first.pk}); under this name they would be stored "
-            "again as Key stage 4 performance tables (provisional) for 2019/20. Import the file DfE published for that instead. "
+            f"Key stage 4 performance tables (provisional), 2018/19 (import {first.pk}); under this name they would be stored "
+            "again as Key stage 4 performance tables (provisional), 2019/20. Import the file DfE published for that instead. "
             "Nothing was imported from this file."
         )
         assert (run.kind, run.checksum) == ("ks4_provisional", first.checksum)
@@ -461,7 +461,7 @@ class TestRenamedCopy:
         run = refused(copy)
         assert run.message.startswith(
             f"{copy.name}: these are the same contents as 2018-2019-england_ks4provisional.csv, imported as "
-            f"Key stage 4 performance tables (provisional) for 2018/19 (import {first.pk})"
+            f"Key stage 4 performance tables (provisional), 2018/19 (import {first.pk})"
         )
         assert run.text_checksum == first.text_checksum and run.checksum != first.checksum  # the page shows the bytes' own
         assert not AreaObservation.objects.filter(year=2020).exists()
@@ -478,8 +478,8 @@ class TestRenamedCopy:
         run = refused(copy)
         assert run.message.startswith(
             "2018-2019-936-ks2provisional.csv: these are the same contents as 2018-2019-936-ks2final.csv, imported as "
-            f"Key stage 2 performance tables (final) for 2018/19 (import {first.pk}); under this name they would be stored again "
-            "as Key stage 2 performance tables (provisional) for 2018/19."
+            f"Key stage 2 performance tables (final), 2018/19 (import {first.pk}); under this name they would be stored again "
+            "as Key stage 2 performance tables (provisional), 2018/19."
         )
         assert not Observation.objects.filter(source=Source.KS2_PROVISIONAL).exists()
 

@@ -47,9 +47,9 @@ class Command(BaseCommand):
         bar = ProgressBar()
         started = []
 
-        def announce(run, chosen):
-            # In brackets, as the run's message gives it: the labels are singular ("… extract") and plural ("… tables").
-            self.stdout.write(f"Importing {run.file_name} {chosen.bracketed}")
+        def announce(run, named):
+            # In brackets, in the words the run's message will use: the labels are singular ("… extract") and plural ("… tables").
+            self.stdout.write(f"Importing {run.file_name} {named}")
             started.append(run)
             run.heard_from(0)
 
