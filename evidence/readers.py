@@ -143,17 +143,23 @@ def _last_record(data: bytes, tries: int = 100) -> bytes:
 
 
 def _refuse_cut_in_quotes(data: bytes) -> None:
-    """A file that ends part-way through a quoted value, with no line end after it (a download of a file quoted
-    throughout, as explore-education-statistics writes them, that stopped), cannot be read as CSV: say so, and where,
-    rather than what the CSV reader made of it."""
-    last = data[data.rfind(b"\n") + 1 :]
-    if last.strip(b"\r") and last.count(b'"') % 2:
-        raise ImportRefused(
-            "the file ends part-way through a quoted value in this row, with no line end after it: it looks cut short, so "
-            "download it again",
-            row=data.count(b"\n") + 1,
-            remedy=Remedy.DOWNLOAD,
-        )
+    """A file that ends part-way through a quoted value (a download of a file quoted throughout, as
+    explore-education-statistics writes them, that stopped), cannot be read as CSV: say so, and where, rather than what
+    the CSV reader made of it. The row is counted as the readers count rows: a line break inside a quoted value (which
+    may come before the cut, in the same row or an earlier one) is inside its row."""
+    if data.count(b'"') % 2 == 0:
+        return
+    # Without the quoted values that close, what is left ends with the quote that opens the one cut: the line ends
+    # before it end the rows before it.
+    unquoted = QUOTED.sub(b"", data)
+    opened = unquoted.rfind(b'"')
+    if unquoted[opened - 1 : opened] not in (b",", b"\n"):
+        return  # a quote inside an unquoted value, not one opening a value
+    raise ImportRefused(
+        "the file ends part-way through a quoted value in this row, with no line end after it: it looks cut short, so download it again",
+        row=unquoted.count(b"\n", 0, opened) + 1,
+        remedy=Remedy.DOWNLOAD,
+    )
 
 
 def refuse_cut_short(data: bytes, width: int, line: int) -> None:

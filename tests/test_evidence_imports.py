@@ -682,6 +682,20 @@ def test_a_performance_table_cut_short_part_way_through_a_school_is_refused(surr
     assert all(import_file(path).outcome == ImportOutcome.SUCCEEDED for path in (*KS2.values(), *KS4.values()))
 
 
+@pytest.mark.parametrize("broken", [10, 3000], ids=["an-earlier-row", "the-row-cut"])
+def test_an_ees_file_cut_short_in_a_quoted_value_names_the_row_counting_quoted_line_breaks_within_rows(surrey, tmp_path, broken):
+    """A quoted value may hold a line break (an address, a name), which is inside its row: the row named was counted in lines,
+    one too many for each such break before the cut; and one in the row cut left it refused as unreadable, naming no row."""
+    lines = gzip.decompress(KS4_INFO_2024.read_bytes()).split(b"\r\n")
+    at = lines[broken].index(b'","') + 4  # in the row's second quoted value, after its first character
+    lines[broken] = lines[broken][:at] + b"\r\n" + lines[broken][at:]
+    cut = tmp_path / KS4_INFO_2024.name.removesuffix(".gz")
+    cut.write_bytes(b"\r\n".join([*lines[:3000], lines[3000][:-3]]))
+    run = import_file(cut)
+    assert run.message.startswith(f"{cut.name}, row 3001: the file ends part-way through a quoted value in this row"), run.message
+    assert run.remedy == Remedy.DOWNLOAD
+
+
 def test_an_ees_file_cut_short_part_way_through_a_quoted_value_is_refused_as_such(surrey, tmp_path):
     """Explore-education-statistics quote every value: cut inside one, the file was refused as "the file cannot be read
     as CSV (could not parse `"Below avera` as dtype `str` at column '59' …)", with no row, nor word of what to do."""
