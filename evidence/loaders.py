@@ -13,6 +13,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from core.words import listed
 from imports.refusals import naming_the_school
 from imports.registry import ChangeList, Columns, ImportKind, ImportRefused, register_kind
+from imports.rows import empty_rows
 from register.models import LocalAuthority
 
 from . import catalogue, ofsted, readers
@@ -31,10 +32,10 @@ def utf8(source) -> bytes:
 
 
 def data_rows(data: bytes) -> int:
-    """The file's rows after the header, as its reader counts them: a quoted value's line breaks are inside its row, and a
-    blank line is a row."""
+    """The file's rows after the header that hold something, as its reader counts them: a quoted value's line breaks are
+    inside its row (the import counts the rows that hold nothing: imports.services.with_empty_rows)."""
     first = pl.read_csv(io.BytesIO(data), columns=[0], infer_schema_length=0, truncate_ragged_lines=True, encoding="utf8-lossy")
-    return first.height
+    return first.height - len(empty_rows(data))
 
 
 def naming_the_file(load):

@@ -30,7 +30,7 @@ from .ofsted_cells import DATE_FIELDS, dates, each_text, refusal_checks, spellin
 from .ofsted_merge import one_per_inspection
 from .ofsted_records import RECORD_SCHEMA, current_records, graded_records, ungraded_records
 from .ofsted_words import GRADED_AREAS, REPORT_CARD_AREAS
-from .readers import header_of, read_table_and_widths, refuse_cut_short, with_lines
+from .readers import header_of, read_table_and_widths, refuse_cut_short, with_lines, without_empty_rows
 
 
 def key(name: str) -> str:
@@ -77,6 +77,7 @@ def read_inspections(data: bytes) -> tuple[pl.DataFrame, int]:
     frame, widths = read_table_and_widths(data, [name for name in header if key(name) in READ])
     frame = with_lines(frame)
     refuse_cut_short(data, len(header), frame.height + 1)
+    frame = without_empty_rows(frame, data)
     names = {key(c): c for c in frame.columns}
     if "urn" not in names:
         raise ImportRefused("there is no URN column")

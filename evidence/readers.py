@@ -23,6 +23,7 @@ import polars as pl
 
 from imports.refusals import is_not, refuse_first, with_thousands
 from imports.registry import ImportRefused, Remedy
+from imports.rows import empty_rows
 
 from .catalogue import BY_CODE, MEASURES, Column, Layout, Share, Unit
 
@@ -563,6 +564,13 @@ def with_lines(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))
 
 
+def without_empty_rows(frame: pl.DataFrame, data: bytes) -> pl.DataFrame:
+    """The rows of `frame` (numbered in `line`) that hold something: one blank, or only commas, gives nothing to take or
+    to refuse, and the import counts it among the rows skipped (imports.services.with_empty_rows)."""
+    rows = [row for row, _, _ in empty_rows(data)]
+    return frame.filter(~pl.col("line").is_in(rows)) if rows else frame
+
+
 def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes: dict[str, str]) -> pl.DataFrame:
     """KS2 or KS4 performance tables (final or provisional): schools, the LA and England rows."""
     header = header_of(data)
@@ -570,7 +578,7 @@ def read_performance_table(data: bytes, file_name: str, layout: Layout, rectypes
     year = table_year(header, file_name)
     columns = layout.present(header)
     wanted = {"RECTYPE", "LEA", "URN"} | sources_of(columns)
-    frame = with_lines(read_table(data, [h for h in header if h in wanted]))
+    frame = without_empty_rows(with_lines(read_table(data, [h for h in header if h in wanted])), data)
     rectype = pl.col("RECTYPE").str.strip_chars()
     unknown = frame.filter(~rectype.is_in(list(rectypes)))
     if unknown.height:
@@ -615,6 +623,7 @@ def read_ees_table(data: bytes, layout: Layout, also: Iterable[str] = ()) -> tup
     wanted = {"time_period", "school_urn", "urn", "old_la_code", *also} | sources_of(columns)
     frame = with_lines(read_table(data, [h for h in header if h in wanted]))
     refuse_cut_short(data, len(header), frame.height + 1)
+    frame = without_empty_rows(frame, data)
     return frame, columns
 
 
@@ -704,6 +713,7 @@ def _keyed_table(data: bytes, file_name: str, layout: Layout, also: Iterable[str
     wanted = {"URN", "LA", "ESTAB", *also} | sources_of(columns)
     frame = with_lines(read_table(data, [h for h in header if h in wanted]))
     refuse_cut_short(data, len(header), frame.height + 1)
+    frame = without_empty_rows(frame, data)
     return frame, columns, year
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
+from .rows import empty_rows
+
 
 @dataclass
 class SourceFile:
@@ -32,6 +34,11 @@ class SourceFile:
     @property
     def text_checksum(self) -> str:
         return self.text_checksum_job.result()
+
+    @cached_property
+    def empty_rows(self) -> list[tuple[int, int, int]]:
+        """The rows that hold nothing (imports.sources.empty_rows): every loader skips them, and the import counts them."""
+        return empty_rows(self.data)
 
     @cached_property
     def text(self) -> str:
@@ -99,7 +106,8 @@ def visible(text: str) -> str:
 class ImportRefused(Exception):
     """A file that cannot be imported. The message says why; row and column say where, and `school` whose row it is
     ("URN 125315, All Hallows Catholic School"), where the loader can tell; `remedy`, what is to be done about it.
-    `header` is the file's, when it was refused while being read (its encoding), so that its kind can still be told."""
+    `header` is the file's, when it was refused while being read (its encoding), so that its kind can still be told.
+    `rows` are the rows a reason is about where it names more than one, written where it says "{rows}"."""
 
     header: list[str] | None = None
     school: str | None = None
@@ -112,8 +120,10 @@ class ImportRefused(Exception):
         column: str | None = None,
         file_name: str | None = None,
         remedy: Remedy = Remedy.CORRECT,
+        rows: tuple[int, ...] = (),
     ):
         self.reason = reason
+        self.rows = rows
         self.row = row
         self.column = column
         self.file_name = file_name
@@ -128,7 +138,8 @@ class ImportRefused(Exception):
             where.append(f"row {self.row}" + (f" ({self.school})" if self.school else ""))
         if self.column:
             where.append(f"column '{self.column}'")
-        return visible((", ".join(where) + ": " if where else "") + self.reason)
+        reason = self.reason.replace("{rows}", ", ".join(str(row) for row in self.rows))
+        return visible((", ".join(where) + ": " if where else "") + reason)
 
 
 @dataclass(frozen=True)
@@ -212,7 +223,7 @@ class ImportKind:
     # where none are.
     skipped: str = "not in the register"
     # What the rows skipped for giving nothing to take are, after "1 row" or "2 rows" (Counts.skipped_empty).
-    empty: str = "empty (nothing in them, or only commas)"
+    empty: str = "blank or only commas"
 
     @property
     def bracketed(self) -> str:

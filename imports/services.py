@@ -200,7 +200,7 @@ def import_file(
                 on_start(run, chosen.named(source.header, source.name))
             context = ImportContext(source=source, run=run, la_codes=la_codes, progress=report)
             with one_import_at_a_time():
-                counts = chosen.load(context)
+                counts = with_empty_rows(chosen.load(context), context)
                 file_loaded.send(sender=chosen.code, run=run, counts=counts)
     except ImportRefused as refusal:
         return _refused(run, refusal, user)
@@ -210,6 +210,22 @@ def import_file(
             stopped(run, f"the import failed ({exc})", user)
         raise
     return _finished(run, counts, chosen, user, context)
+
+
+def with_empty_rows(counts: Counts, ctx: ImportContext) -> Counts:
+    """A loader's counts with the file's rows that hold nothing (blank, or only commas, as a spreadsheet saves a row whose
+    cells were cleared): every loader skips them, whatever the kind, since they give nothing to take and nothing to
+    refuse, and the import counts them among the rows read and skipped, and names them."""
+    rows = [row for row, _, _ in ctx.source.empty_rows]
+    if not rows:
+        return counts
+    if len(rows) == 1:
+        ctx.notes.append(f"Row {rows[0]} holds nothing (it is blank, or only commas), so it was skipped.")
+    else:
+        such = "rows " + listed([str(row) for row in rows]) if len(rows) <= 3 else "such as rows " + listed([str(row) for row in rows[:3]])
+        ctx.notes.append(f"{len(rows):,} rows hold nothing (they are blank, or only commas), {such}: they were skipped.")
+    empty = Counts(rows_read=len(rows), skipped=len(rows), skipped_empty=len(rows))
+    return counts.add(empty)
 
 
 @contextmanager

@@ -652,3 +652,55 @@ def test_postgresql_plans_for_the_rows_an_import_added_once_it_has_committed(emp
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'register_school'")
         assert cursor.fetchone()[0] == School.objects.count()
+
+
+def with_empty_rows(source, path):
+    """A copy of `source` at `path` as a spreadsheet may save it: after its second row, a blank line, a row of commas
+    as wide as the header (a row whose cells were cleared) and a shorter one of empty quoted values; and a row of commas
+    after its last row."""
+    data = source.read_bytes()
+    data = gzip.decompress(data) if source.suffix == ".gz" else data
+    end = b"\r\n" if b"\r\n" in data[:65536] else b"\n"
+    width = len(next(csv.reader([data[: data.index(b"\n")].decode("utf-8-sig")])))
+    lines = data.split(end)
+    lines[3:3] = [b"", b"," * (width - 1), b'"",""']
+    path.write_bytes(end.join(lines).rstrip(end) + end + b"," * (width - 1) + end)
+    return path
+
+
+@pytest.mark.parametrize(
+    "source",
+    [GIAS_2021, KS2[2019], evidence_helpers.KS4_INFO_2024, evidence_helpers.OFSTED_ALL, evidence_helpers.DATA / "2018-2019-ks2_meta.csv"],
+    ids=["gias", "performance-table", "ees", "ofsted", "meta"],
+)
+def test_rows_that_hold_nothing_are_skipped_by_every_kind_and_said_so(db, tmp_path, source):
+    """Rows left blank or only commas (as a spreadsheet saves a row whose cells were cleared) were refused by the register's,
+    Ofsted's, the census's and explore-education-statistics' files, naming the row, but skipped by the performance tables
+    without a word (counted as read, not as skipped) and by the meta files uncounted. Every kind now skips them, counts
+    them among the rows skipped, and names them; and what the file holds is taken as from the file without them."""
+    if source != GIAS_2021:
+        import_file(GIAS_2021)
+    run = import_file(with_empty_rows(source, tmp_path / source.name.removesuffix(".gz")))
+    assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    assert run.skipped_empty >= 4
+    assert "4 rows hold nothing (they are blank, or only commas), such as rows 4, 5 and 6: they were skipped." in run.message
+    again = import_file(source)
+    assert (again.outcome, again.rows_read) == (ImportOutcome.UNCHANGED, run.rows_read - 4), again.message
+
+
+def test_a_refusal_after_rows_that_hold_nothing_names_the_row_as_the_file_numbers_it(db, tmp_path):
+    """The register's loaders find rows by their place among the rows read, which skipping rows would shift."""
+    path = with_empty_rows(GIAS_2021, tmp_path / "gias.csv")
+    lines = path.read_bytes().split(b"\r\n")
+    lines[9] = set_field("OpenDate", "31-02-2017")(lines[9].decode()).encode()
+    path.write_bytes(b"\r\n".join(lines))
+    run = refused(path)
+    assert run.message.startswith("gias.csv, row 10 (URN "), run.message
+    assert "column 'OpenDate': '31-02-2017' is not a date: there is no such day" in run.message
+
+
+def test_a_last_row_of_commas_short_of_the_header_with_no_line_end_is_still_refused_as_cut_short(db, tmp_path):
+    """It may be a row cut short, whose later fields were not blank."""
+    data = GIAS_2021.read_bytes().rstrip(b"\r\n") + b"\r\n,,,"
+    run = refused(data, file_name="gias.csv")
+    assert "row 592: the file ends part-way through this row (4 of " in run.message

@@ -4,6 +4,7 @@ from imports.registry import ChangeList, ImportKind, register_kind
 from register.models import RegisterEvent
 
 from . import establishments, groups, links
+from .frames import skipping_empty_rows
 
 
 def register_changes(run, authority_ids) -> ChangeList:
@@ -21,19 +22,19 @@ def register_kinds() -> None:
             "gias_establishments",
             "GIAS establishment extract",
             establishments.matches,
-            establishments.load,
+            skipping_empty_rows(establishments.load),
             register_changes,
             adds_authorities=True,
             skipped="",
         )
     )
-    register_kind(ImportKind("gias_groups", "GIAS groups list", groups.matches_groups, groups.load_groups, skipped=""))
+    register_kind(ImportKind("gias_groups", "GIAS groups list", groups.matches_groups, skipping_empty_rows(groups.load_groups), skipped=""))
     register_kind(
         ImportKind(
             "gias_group_links",
             "GIAS group links list",
             groups.matches_group_links,
-            groups.load_group_links,
+            skipping_empty_rows(groups.load_group_links),
             skipped="a school not in the register, or a row given twice",
         )
     )
@@ -42,7 +43,7 @@ def register_kinds() -> None:
             "gias_links",
             "GIAS establishment links list",
             links.matches,
-            links.load,
+            skipping_empty_rows(links.load),
             register_changes,
             skipped="a row given twice, or, in a file older than the register's links, a pair of schools it already links",
         )

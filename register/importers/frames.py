@@ -7,7 +7,9 @@ Every check is vectorised; when one fails, the first bad row is named as a sprea
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import date
+from functools import wraps
 
 import polars as pl
 
@@ -19,6 +21,43 @@ from imports.sources import utf8_bytes
 # How many unquoted overflow fields a row may carry before we fall back to the exact (slow) count.
 SPARE_COLUMNS = 8
 EXTRA = "__extra"
+
+
+def skipping_empty_rows(load):
+    """The register's loaders find a row by its place among the file's rows (first_row): they are given the file without
+    the rows that hold nothing (blank, or only commas), which the import counts as skipped (imports.services
+    .with_empty_rows), and the rows a refusal names are numbered as the file numbers them."""
+
+    @wraps(load)
+    def wrapper(ctx: ImportContext):
+        empty = ctx.source.empty_rows
+        if not empty:
+            return load(ctx)
+        source, data, at = ctx.source, [], 0
+        for _, start, end in empty:
+            data.append(source.data[at:start])
+            at = end
+        data.append(source.data[at:])
+        ctx.source = replace(source, data=b"".join(data))
+        try:
+            return load(ctx)
+        except ImportRefused as refusal:
+            refusal.row = refusal.row and as_in_file(refusal.row, empty)
+            refusal.rows = tuple(as_in_file(row, empty) for row in refusal.rows)
+            raise
+        finally:
+            ctx.source = source
+
+    return wrapper
+
+
+def as_in_file(row: int, empty: list[tuple[int, int, int]]) -> int:
+    """The number in the file of the row numbered `row` among those that hold something (`empty` are those that do not)."""
+    for number, _, _ in empty:
+        if number > row:
+            break
+        row += 1
+    return row
 
 
 def first_row(mask: pl.Series) -> int:
@@ -250,8 +289,8 @@ def refuse_duplicates(values: pl.Series, column: str, what: str) -> None:
     if duplicated.any():
         row = first_row(duplicated)
         value = values[row - 2]
-        rows = [str(i + 2) for i in (values == value).arg_true().to_list()]
-        raise ImportRefused(f"{what} {value} appears more than once (rows {', '.join(rows)})", row=row, column=column)
+        rows = tuple(i + 2 for i in (values == value).arg_true().to_list())
+        raise ImportRefused(f"{what} {value} appears more than once (rows {{rows}})", row=row, column=column, rows=rows)
 
 
 def refuse_too_long(frame: pl.DataFrame, limits: dict[str, tuple[str, int]]) -> None:
