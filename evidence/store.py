@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.db import connection
 
+from core.words import listed
 from imports.bulk import among, bulk_load, column_names, insert_frame
 from imports.registry import Counts, ImportRefused
 from imports.services import another_authoritys_file
@@ -22,7 +23,7 @@ from . import import_notes
 from .breaks import BREAKS, Kind
 from .catalogue import BY_CODE, MEASURES
 from .models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
-from .readers import NOT_IN_ROW
+from .readers import NATIONAL_GAPS, NOT_IN_ROW
 from .years import academic_year
 
 CHUNK = 10_000
@@ -107,22 +108,25 @@ def store_figures(
     uncounted = [measures[code] for code in uncounted]
     authorities = schools["la_id"].unique().to_list()  # those of the schools the file names
     for year in years:
+        left_out = set()  # this year's, as the schools' figures are synced before the areas'
         for model, keys, frame in ((Observation, ["school_id"], schools), (AreaObservation, ["area", "la_code"], areas)):
             part = frame.filter(pl.col("year") == year)
-            tally.add(
-                _sync(
-                    model,
-                    keys,
-                    part,
-                    source,
-                    year,
-                    ctx.run.id,
-                    given_by[model],
-                    uncounted,
-                    written=lambda n, at=done: ctx.progress(at + n, total),
-                    authorities=authorities,
-                )
+            if model is AreaObservation:
+                part = _not_recalculated(ctx, part, left_out, source, year)
+            synced = _sync(
+                model,
+                keys,
+                part,
+                source,
+                year,
+                ctx.run.id,
+                given_by[model],
+                uncounted,
+                written=lambda n, at=done: ctx.progress(at + n, total),
+                authorities=authorities,
             )
+            tally.add(synced)
+            left_out = synced.left_out
             done += part.height
             ctx.progress(done, total)
     _note_years(measures, figures.filter(pl.col("status") != NOT_IN_ROW), source)
@@ -345,6 +349,37 @@ def _left_out(source: int, year: int, new: pl.DataFrame, measures: list[int], ye
         ids = _query(f"SELECT id FROM {school} WHERE {in_scope}", scope_params, {"school_id": pl.Int64})  # noqa: S608
         held = held.join(ids, on="school_id", how="semi")
     return set(held.join(new, on="school_id", how="anti")["school_id"].to_list())
+
+
+LOCAL_AREAS = [Area.LA, Area.LA_PRIMARY, Area.LA_SECONDARY, Area.LA_SPECIAL]
+ENGLANDS = [Area.ENGLAND, Area.ENGLAND_ALL, Area.ENGLAND_PRIMARY, Area.ENGLAND_SECONDARY, Area.ENGLAND_SPECIAL]
+
+
+def _not_recalculated(ctx, areas: pl.DataFrame, left_out: set[int], source: int, year: int) -> pl.DataFrame:
+    """The areas' figures for `year` to write, less those calculated here from the schools' counts (the census's) of an
+    authority some of whose schools the file leaves out (`left_out`, see _left_out), and England's so calculated: made
+    without those schools, whose own figures stay as held, they would replace figures made with them (from a file cut
+    short at a line end, or of some of an authority's schools) as if corrected. They are not said, so what is held stays,
+    and a note says so. England's gaps, calculated from England's own row, are not made from schools'."""
+    if not left_out or not areas["computed"].any():
+        return areas
+    authorities = dict(School.objects.filter(id__in=sorted(left_out)).values_list("la__code", "la__name").distinct())
+    local = pl.col("area").is_in(LOCAL_AREAS) & pl.col("la_code").is_in(list(authorities))
+    national = pl.col("area").is_in(ENGLANDS) & ~pl.col("measure").is_in(list(NATIONAL_GAPS))
+    held_back = (pl.col("computed") & (local | national)).fill_null(False)
+    kept = areas.filter(held_back & (pl.col("status") != NOT_IN_ROW))
+    if kept.is_empty():
+        return areas
+    codes = sorted(set(kept.filter(pl.col("area").is_in(LOCAL_AREAS))["la_code"].to_list()))
+    named = listed(
+        [f"{authorities[code]} ({code})" for code in codes] + (["England"] if kept.filter(pl.col("area").is_in(ENGLANDS)).height else [])
+    )
+    ctx.notes.append(
+        f"The figures of {named} for {academic_year(year)} were not calculated again from this file: it leaves out "
+        f"schools that an earlier file of {Source(source).label} for the same year counted, so they would be calculated from "
+        "fewer schools. They stay as they were. If the file was cut short, download it again."
+    )
+    return areas.with_columns(pl.when(held_back).then(pl.lit(NOT_IN_ROW)).otherwise(pl.col("status")).alias("status"))
 
 
 def _note_schools_left_out(ctx, left_out: set[int], source: int) -> None:

@@ -540,6 +540,27 @@ def test_a_census_row_that_stops_early_keeps_the_school_and_authority_figures_he
     assert snapshot() == before
 
 
+def test_a_national_census_cut_at_a_line_end_leaves_the_figures_of_an_authority_it_cuts_schools_of_as_held(surrey, tmp_path):
+    """The January 2023 census lists the schools authority by authority; cut at a line end 1,060 rows before its end, it
+    stops 99 schools short of Surrey's 509 and leaves out the four authorities after it. Surrey's figures, calculated from
+    its schools' counts, were calculated again from 410 of them and recorded as corrections (free school meals 13.9% to
+    13.5%), while its schools' own figures were kept. They are kept too, and the import says why."""
+    import_file(CENSUS_2023)
+    held = snapshot()
+    lines = gzip.decompress(CENSUS_2023.read_bytes()).split(b"\n")
+    cut = tmp_path / CENSUS_2023.name.removesuffix(".gz")
+    cut.write_bytes(b"\n".join(lines[:-1061]) + b"\n")
+    run = import_file(cut)
+    assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0), run.message
+    assert not FigureChange.objects.filter(import_run=run).exists()
+    assert snapshot() == held
+    assert (
+        "The figures of Surrey (936) for 2022/23 were not calculated again from this file: it leaves out schools that an earlier file "
+        "of School census, school level (January) for the same year counted, so they would be calculated from fewer schools. "
+        "They stay as they were. If the file was cut short, download it again."
+    ) in run.message
+
+
 def test_a_header_name_with_spaces_around_it_is_still_found(surrey, tmp_path):
     text = KS2[2019].read_text(encoding="utf-8-sig")
     spaced = tmp_path / "2018-2019-936-ks2final.csv"
