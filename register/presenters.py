@@ -13,7 +13,7 @@ from core.words import listed
 from evidence.graded import graded_as, graded_choice
 from evidence.models import Inspection
 
-from .models import OTHER_END, PREDECESSOR, SUCCESSOR, School, SchoolLink, SchoolStatus
+from .models import OTHER_END, PREDECESSOR, SUCCESSOR, TRUST_KINDS, GroupMembership, School, SchoolLink, SchoolStatus
 
 SORTS = {
     "name": (Lower("name"), "Name (A to Z)"),
@@ -93,8 +93,10 @@ class SchoolFilters:
         if f.sort not in SORTS:
             f.sort = "name"
         # A trust or authority is the number it writes, as apply filters by it (" 04215" is 4215), so the form shows that
-        # one chosen; one that is no number filters nothing, so the form does not show it as chosen.
-        f.trust, f.la = (str(number) if (number := whole_number(value)) is not None else "" for value in (f.trust, f.la))
+        # one chosen; an authority that is no number filters nothing, so the form does not show it as chosen. A trust may
+        # be written by its name instead (the form asks for one where the trusts are too many to list).
+        f.la = str(number) if (number := whole_number(f.la)) is not None else ""
+        f.trust = str(number) if (number := whole_number(f.trust)) is not None else f.trust.strip()[:100]
         return f
 
     @property
@@ -122,6 +124,9 @@ class SchoolFilters:
             schools = schools.filter(type_name=self.type_name)
         if (trust := whole_number(self.trust)) is not None:
             schools = schools.filter(memberships__group__uid=trust, memberships__left_on__isnull=True)
+        elif self.trust:
+            named = GroupMembership.objects.current().filter(group__kind__in=TRUST_KINDS, group__name__icontains=self.trust)
+            schools = schools.filter(id__in=named.values("school_id"))
         if (la := whole_number(self.la)) is not None:
             schools = schools.filter(la__code=la)
         if self.mine:

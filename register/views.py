@@ -29,6 +29,9 @@ from .models import (
 from .presenters import SORTS, STATUSES, SchoolFilters, links_of, openable, own_schools_hint, state_funded, successor_notice
 
 PAGE_SIZE = 50
+# The most trusts the school list's filter lists: where its schools are in more (a national administrator's, in some
+# 2,700), the form asks for the trust's name, since a list of them all made the page some 330 KB to read through.
+TRUSTS_LISTED = 200
 
 
 def school_list(request):
@@ -52,6 +55,7 @@ def _filter_options(visible):
     # memberships join instead makes the database check every group of the country in turn.
     current = GroupMembership.objects.current().filter(school__in=visible).values("group_id")
     trusts = Group.objects.filter(kind__in=TRUST_KINDS, id__in=current).order_by(Lower("name"), "uid").values_list("uid", "name")
+    trusts = list(trusts[: TRUSTS_LISTED + 1])
     # Whether each authority has a visible school, not every visible school's authority: the country's are many.
     has_visible = Exists(visible.filter(la=OuterRef("pk")))
     las = list(LocalAuthority.objects.filter(has_visible).order_by("name").values_list("code", "name"))
@@ -59,7 +63,7 @@ def _filter_options(visible):
         "phases": values("phase"),
         "types": values("type_name"),
         "ofsted": list(GRADED_CHOICES.items()),
-        "trusts": list(trusts),
+        "trusts": trusts if len(trusts) <= TRUSTS_LISTED else None,
         "las": las if len(las) > 1 else [],
     }
 

@@ -2,6 +2,7 @@ import re
 from datetime import date
 from html import unescape
 
+import factory
 import pytest
 from django.urls import reverse
 
@@ -10,11 +11,12 @@ from audit.models import AuditEvent
 from evidence.models import Framework, Inspection, InspectionSource
 from imports.models import ImportOutcome, ImportRun
 from register.models import RegisterEvent, RegisterEventKind, School, SchoolLink
+from register.views import TRUSTS_LISTED
 
 from .colours import contrast
 from .conftest import sign_in
 from .evidence_helpers import text
-from .factories import GroupMembershipFactory, LocalAuthorityFactory, SchoolFactory, UserFactory, grant
+from .factories import GroupFactory, GroupMembershipFactory, LocalAuthorityFactory, SchoolFactory, UserFactory, grant
 
 
 @pytest.fixture
@@ -110,7 +112,9 @@ def test_a_filter_that_no_school_here_has_still_shows_as_chosen_not_as_any(offic
         select = html.split(f'name="{name}"')[1].split("</select>")[0]
         assert re.search(rf'<option value="{value}" selected>{value} \(no school here\)</option>', select), name
     assert 'value="Secondary" selected' not in officer_client.get(url, {"phase": "Primary"}).content.decode()
-    ignored = officer_client.get(url, {"trust": "abc"}).content.decode()  # no number: no filter, so none shown
+    named = officer_client.get(url, {"trust": "abc"}).content.decode()  # no number: a trust's name, of no trust here
+    assert "No schools found." in named and '<option value="abc" selected>abc (no school here)</option>' in named
+    ignored = officer_client.get(url, {"la": "abc"}).content.decode()  # no number: no filter, so none shown
     assert "Ash Grange" in ignored and "no school here" not in ignored
 
 
@@ -232,6 +236,27 @@ def test_the_authority_filter_lists_the_authorities_with_schools_to_see(client, 
     assert "Nowhere Council" not in choices
     sign_in(client, world.users[Role.LA_OFFICER])
     assert 'name="la"' not in client.get(reverse("register:school-list")).content.decode()  # one authority: no choice
+
+
+def test_where_the_trusts_are_too_many_to_list_the_school_list_asks_for_a_trusts_name(client, world, settings):
+    """A national administrator's schools are in some 2,700 trusts: listed in the filter, they made the page some 330 KB.
+    Over TRUSTS_LISTED the form asks for the trust's name (or its UID), which filters the list as the choice did."""
+    trusts = GroupFactory.create_batch(TRUSTS_LISTED, name=factory.Sequence(lambda n: f"Listed Learning Trust {n:04d}"))
+    GroupMembershipFactory.create_batch(TRUSTS_LISTED, group=factory.Iterator(trusts), school__la=world.far_school.la)
+    sign_in(client, UserFactory(email="root@example.org", is_superuser=True, is_staff=True))
+    url = reverse("register:school-list")
+    html = client.get(url).content.decode()
+    assert '<select class="govuk-select govuk-!-width-full" id="trust" name="trust"' not in html
+    assert 'class="govuk-input" id="trust" name="trust" type="text"' in html
+    assert "Listed Learning Trust" not in html and len(html) < 60_000
+    found = text(client.get(url, {"trust": "good shepherd"}))
+    assert "St Mary&#39;s Academy" in found and "Ash Grange" not in found and "1 school." in found
+    found = text(client.get(url, {"trust": str(world.trust.uid)}))
+    assert "St Mary&#39;s Academy" in found and "Ash Grange" not in found
+    # Authority-wide, the trusts are few enough to list: the officer's form offers them.
+    sign_in(client, world.users[Role.LA_OFFICER])
+    choices = client.get(url).content.decode().split('name="trust"')[1].split("</select>")[0]
+    assert f'<option value="{world.trust.uid}">Good Shepherd Trust</option>' in choices
 
 
 def test_school_list_shows_only_the_users_authorities(officer_client, world):
