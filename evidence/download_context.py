@@ -50,7 +50,10 @@ def download_years(areas: list[tuple], schools) -> dict[str, set[int]]:
     years = defaultdict(set)
     for figure in areas:
         years[figure[4]].add(figure[5])
-    held = Observation.objects.filter(school__in=schools, measure__key=True).order_by().values_list("measure__code", "year").distinct()
+    # By the schools' ids, through the figures' unique index: given a subquery, PostgreSQL read every figure in England
+    # (some 200 ms with all of it loaded, for Kent's 687 schools; about 30 ms by their ids).
+    ids = list(schools.values_list("id", flat=True))
+    held = Observation.objects.filter(school__in=ids, measure__key=True).order_by().values_list("measure__code", "year").distinct()
     for code, year in held:
         years[code].add(year)
     return years
