@@ -260,6 +260,9 @@ class Inspection(models.Model):
     class Meta:
         ordering = ["-started_on"]
         constraints = [models.UniqueConstraint(fields=["school", "framework", "started_on"], name="inspection_unique")]
+        # A school's latest inspection of any kind, read from the index's end (the school list sorted by the most recently
+        # inspected looks it up for every school it lists): through the unique index, each school's were read and sorted.
+        indexes = [models.Index(fields=["school", "started_on"], name="inspection_school_started")]
 
     def __str__(self):
         return f"{self.get_framework_display()} {self.started_on}"

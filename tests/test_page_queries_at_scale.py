@@ -81,3 +81,29 @@ def test_the_years_an_authoritys_download_gives_are_found_by_its_schools_ids_not
     assert years == {"ks4_attainment8": {2019}}
     probes = [query["sql"] for query in queries.captured_queries if '"evidence_observation"' in query["sql"]]
     assert probes and not [sql for sql in probes if "register_school" in sql]
+
+
+@pytest.mark.django_db
+def test_the_school_list_sorted_by_the_most_recently_inspected_reads_each_schools_latest_from_an_index():
+    """Sorted by the most recent inspection, the list looks up each school's latest: through the unique index (school,
+    framework, date), each school's inspections were read and sorted, 0.55 to 0.93 s for the country's 24,442 open schools
+    (and a plan costly enough for PostgreSQL to compile it). An index of each school's by date gives the latest at once."""
+    from register.presenters import SchoolFilters
+
+    school = SchoolFactory()
+    run = ImportRun.objects.create(file_name="ofsted.csv", checksum="0", la_codes="")
+    for started_on, framework in (("2019-05-01", Framework.GRADED), ("2025-11-18", Framework.REPORT_CARD)):
+        Inspection.objects.create(
+            school=school, framework=framework, started_on=started_on, source=InspectionSource.OFSTED_ALL, import_run=run
+        )
+    listed = SchoolFilters.from_query({"sort": "-inspected"}).apply(School.objects.all())
+    sql, params = listed.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # as with the country's rows, not this test's few
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+    assert "inspection_school_started" in plan, plan
+    assert list(listed) == [school]
