@@ -70,16 +70,26 @@ def says_nothing(raw: pl.Expr, *also: str) -> pl.Expr:
     return raw.str.strip_chars().str.to_lowercase().fill_null("").is_in([*MISSING, *also])
 
 
+def distinct_texts(frame: pl.DataFrame, columns: list[str], at_most: int | None = None) -> tuple[dict[str, pl.Series], pl.Series]:
+    """Each column's distinct texts (null among them where a cell is null), and the texts of those columns together,
+    each once: what is worked out for each text, not for each row. With `at_most`, only the columns of at most that
+    many texts are given."""
+    uniques = frame.select(pl.col(column).unique().implode() for column in columns)
+    each = {column: uniques[column][0] for column in columns}
+    if at_most is not None:
+        each = {column: texts for column, texts in each.items() if texts.len() <= at_most}
+    together = pl.concat(list(each.values())).unique() if each else pl.Series([], dtype=pl.String)
+    return each, together
+
+
 def each_text(frame: pl.DataFrame, columns: list[str], cells: Callable[[pl.Expr], pl.Expr]) -> list[pl.Expr]:
     """`cells` of each of the columns (an expression of one column's cells alone), worked out once for each distinct
     text of those columns together (blank and null too) and given to every row: a column of words or dates has a
-    handful, or a few thousand, in a national file. A column of about as many texts as rows (a URN, an inspection
+    handful, or a few thousand, in a national file. A column of more texts than half its rows (a URN, an inspection
     number) is worked out row by row, which is then quicker."""
-    uniques = frame.select(pl.col(column).unique().implode() for column in columns)
-    few = [column for column in columns if 2 * uniques[column][0].len() <= frame.height]
+    few, texts = distinct_texts(frame, columns, at_most=frame.height // 2)
     if not few:
         return [cells(pl.col(column)) for column in columns]
-    texts = pl.concat([uniques[column][0] for column in few]).unique()
     worked = texts.to_frame("_text").select(cells(pl.col("_text"))).to_series()
     return [
         pl.col(column).replace_strict(texts, worked, return_dtype=worked.dtype) if column in few else cells(pl.col(column))
@@ -155,12 +165,12 @@ def spellings_of(frame: pl.DataFrame, names: dict[str, str]) -> dict[str, tuple[
     kinds = {names[k]: kind for k, kind in CHECKED.items() if k in names}
     if not kinds:
         return {}
-    uniques = frame.select(pl.col(column).unique().drop_nulls().implode() for column in kinds)
-    texts = pl.concat([uniques[column][0] for column in kinds]).unique()
+    each, texts = distinct_texts(frame, list(kinds))
+    texts = texts.drop_nulls()
     spoken = dict(zip(texts, texts.str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase(), strict=True))
     spellings = {}
     for column, kind in kinds.items():
-        spelt = {text: STORED[kind].get(spoken[text]) for text in uniques[column][0]}
+        spelt = {text: STORED[kind].get(spoken[text]) for text in each[column].drop_nulls()}
         spellings[column] = (kind, {text: ofsteds for text, ofsteds in spelt.items() if ofsteds != text})
     return spellings
 
