@@ -621,6 +621,39 @@ def test_an_invitation_link_lasts_days_and_is_not_a_password_reset_link(db, sett
     assert not EightDaysLater().check_token(user, token)
 
 
+def test_an_invitation_link_lasts_to_the_second_is_signed_by_a_retired_key_too_and_refuses_a_changed_link(db, settings):
+    from datetime import datetime, timedelta
+
+    from accounts.tokens import InvitationTokenGenerator
+
+    from .factories import UserFactory
+
+    user = UserFactory()
+    sent = datetime.now()
+
+    def at(seconds):
+        class Later(InvitationTokenGenerator):
+            def _now(self):
+                return sent + timedelta(seconds=seconds)
+
+        return Later()
+
+    token = at(0).make_token(user)
+    assert at(settings.INVITATION_TIMEOUT).check_token(user, token)
+    assert not at(settings.INVITATION_TIMEOUT + 1).check_token(user, token)
+    stamp, signature = token.split("-")
+    assert not at(0).check_token(user, f"{stamp}-{signature[:-1]}{'0' if signature[-1] != '0' else '1'}")
+    assert not at(0).check_token(user, f"{stamp}-{signature}-x")
+    assert not at(0).check_token(user, f"!-{signature}")
+    assert not at(0).check_token(user, "")
+    # A link sent before the key was changed still works while the old key is kept as a fallback.
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a new key " * 5
+    assert at(0).check_token(user, token)
+    settings.SECRET_KEY_FALLBACKS = []
+    assert not at(0).check_token(user, token)
+
+
 def test_la_admin_deactivates_someone_who_left_and_can_reactivate_them(admin_client, world):
     from django.test import Client
 
