@@ -153,10 +153,6 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()} — {self.scope_object}"
 
     @property
-    def scope_kind(self) -> ScopeKind:
-        return ROLE_SCOPE[Role(self.role)]
-
-    @property
     def scope_object(self):
         return self.authority or self.school or self.group or self.body
 

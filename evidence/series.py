@@ -33,10 +33,6 @@ class Point:
     def source_label(self) -> str:
         return Source(self.source).label
 
-    @property
-    def status_label(self) -> str:
-        return Status(self.status).label.lower()
-
 
 def display(point: Point | None, measure: Measure) -> str:
     """A figure as text: '56%', '-0.80', 'suppressed'. Never 0 for a missing value."""

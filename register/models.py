@@ -94,9 +94,6 @@ class SchoolQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
-    def in_la(self, authority):
-        return self.filter(la=authority)
-
     def of_authorities(self, la_codes):
         """The schools of the authorities with these LA codes: an import limited to them; every school when
         there are none (an import of every authority)."""
@@ -351,14 +348,6 @@ class SchoolLink(models.Model):
     def type_from_other_end(self) -> str:
         """The link's type as the linked school would give it: "Predecessor - merged" is "Successor - merged"."""
         return OTHER_END[self.end] + self.link_type[len(self.end) :]
-
-    @property
-    def is_predecessor(self):
-        return self.end == PREDECESSOR
-
-    @property
-    def is_successor(self):
-        return self.end == SUCCESSOR
 
 
 class RegisterEventKind(models.TextChoices):
