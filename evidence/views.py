@@ -160,9 +160,7 @@ def school_timeline(request, urn):
     shown_entries = [e.entry for e in events if e.confidential]
     shown = {entry.school_id for entry in shown_entries}
     for about in [s for s in readable if s.id in shown]:
-        record(
-            AuditAction.VIEW, request=request, obj=about, object_type="evidence.intelligence", page="timeline", on_timeline_of=school.urn
-        )
+        _audit_read(request, about, "timeline", on_timeline_of=school.urn)
     # Each entry the viewer may correct or withdraw, with its own school's URN (an earlier URN's, perhaps) for the links.
     urns_of = {s.id: s.urn for s in readable}
     ids = changeable_among(request.user, readable, shown_entries)
