@@ -16,6 +16,15 @@ def school_pages(request, school) -> list[tuple[str, str, str]]:
     return remembered[school.pk]
 
 
+def visible_school(request, urn) -> School:
+    """The school whose published pages the person asked for (its register entry, results and data, timeline): 404
+    unless it is in the register they may browse."""
+    school = School.objects.visible_to(request.user).select_related("la", "import_run").filter(urn=urn).first()
+    if school is None:
+        raise Http404("No school with that URN is visible to you.")
+    return school
+
+
 def confidential_school(request, urn) -> School:
     """The school whose confidential pages the person asked for: 404 unless its confidential records are theirs to
     see, saying nothing of whether the school is there (though a school that is there is audited as refused)."""

@@ -14,7 +14,7 @@ from accounts.access import scope_for
 from audit.models import AuditAction
 from audit.services import record, record_refusal
 from core.jinja import gov_date
-from core.school_pages import confidential_school, may_open
+from core.school_pages import confidential_school, may_open, visible_school
 from core.words import listed
 from register.models import LocalAuthority, School
 from register.presenters import links_of, openable
@@ -35,13 +35,6 @@ from .timeline import correction_of, inspection_events, inspections_for, version
 from .timeline import school_timeline as timeline_events
 from .trends import trends_of
 from .years import years_text
-
-
-def _visible_school(request, urn) -> School:
-    school = School.objects.visible_to(request.user).select_related("la").filter(urn=urn).first()
-    if school is None:
-        raise Http404("No such school is visible to you.")
-    return school
 
 
 def _confidential_school(request, urn) -> School:
@@ -123,7 +116,7 @@ def _any_value(points) -> bool:
 
 
 def school_results(request, urn):
-    school = _visible_school(request, urn)
+    school = visible_school(request, urn)
     found = history(school)
     urns = found.urns
     la_name = school.la.name
@@ -148,7 +141,7 @@ def school_results(request, urn):
 
 
 def school_timeline(request, urn):
-    school = _visible_school(request, urn)
+    school = visible_school(request, urn)
     context = _school_context(request, school)
     urns = history_urns(school)
     # The school's own intelligence, and what was recorded against its earlier URNs, each as far as the viewer may

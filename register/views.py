@@ -7,7 +7,7 @@ from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from audit.services import audited_view
 from core.paging import page_of
-from core.school_pages import confidential_school
+from core.school_pages import confidential_school, visible_school
 from evidence.graded import GRADED_CHOICES
 from evidence.latest import latest_for_schools
 from evidence.models import Framework, Observation
@@ -66,13 +66,6 @@ def _filter_options(visible):
         "trusts": trusts if len(trusts) <= TRUSTS_LISTED else None,
         "las": las if len(las) > 1 else [],
     }
-
-
-def visible_school(request, urn) -> School:
-    school = School.objects.visible_to(request.user).select_related("la", "import_run").filter(urn=urn).first()
-    if school is None:
-        raise Http404("No school with that URN is visible to you.")
-    return school
 
 
 def school_detail(request, urn):
