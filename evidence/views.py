@@ -57,17 +57,27 @@ def _successors(request, school) -> dict:
     return {"successors": openable(request.user, successors), "may_import": scope_for(request.user).is_la_admin}
 
 
+# How the authority's and England's figures are drawn on every chart, set apart by their dashes and markers as well as colour.
+AUTHORITY_STYLE = {"colour": LA_COLOUR, "dash": "8 4", "marker": "square"}
+ENGLAND_STYLE = {"colour": ENGLAND_COLOUR, "dash": "3 3", "marker": "diamond"}
+
+
+def _line(label: str, series, points, style: dict) -> Line:
+    """A chart's line of `points` (one area's figures in `series`), drawn in `style`."""
+    return Line(label, **style, **_figures(series, points))
+
+
 def _figures(series, points) -> dict:
     """A line's figures (Line.points), and for each year it has none what the table says instead (Line.missing)."""
     return {"points": {y: p.value for y, p in points.items()}, "missing": {y: series.text(p) for y, p in points.items() if p.value is None}}
 
 
 def _school_lines(series, la_name):
-    lines = [Line("This school", colour=SCHOOL_COLOUR, **_figures(series, series.school))]
+    lines = [_line("This school", series, series.school, {"colour": SCHOOL_COLOUR})]
     if _any_value(series.la):
-        lines.append(Line(series.la_label(la_name), colour=LA_COLOUR, dash="8 4", marker="square", **_figures(series, series.la)))
+        lines.append(_line(series.la_label(la_name), series, series.la, AUTHORITY_STYLE))
     if _any_value(series.england):
-        lines.append(Line(series.england_label, colour=ENGLAND_COLOUR, dash="3 3", marker="diamond", **_figures(series, series.england)))
+        lines.append(_line(series.england_label, series, series.england, ENGLAND_STYLE))
     return lines + _phase_points(series, la_name)
 
 
@@ -92,8 +102,8 @@ def _phase_figures(series, la_name) -> list[tuple[str, dict[int, float | None], 
         for area, point in phases.items():
             england.setdefault(Area(area).label, {})[year] = point.value
     return [
-        (name, points, colour, marker)
-        for found, colour, marker in ((la, LA_COLOUR, "square"), (england, ENGLAND_COLOUR, "diamond"))
+        (name, points, style["colour"], style["marker"])
+        for found, style in ((la, AUTHORITY_STYLE), (england, ENGLAND_STYLE))
         for name, points in found.items()
         if any(value is not None for value in points.values())
     ]
@@ -401,9 +411,9 @@ def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
     series_list = authority_series(authority.code)
 
     def lines_for(series):
-        lines = [Line(authority.name, colour=LA_COLOUR, dash="8 4", marker="square", **_figures(series, series.la))]
+        lines = [_line(authority.name, series, series.la, AUTHORITY_STYLE)]
         if _any_value(series.england):
-            lines.append(Line("England", colour=ENGLAND_COLOUR, dash="3 3", marker="diamond", **_figures(series, series.england)))
+            lines.append(_line("England", series, series.england, ENGLAND_STYLE))
         return lines
 
     def notes_for(series):
