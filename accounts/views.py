@@ -394,8 +394,7 @@ def _revoke(request, person):
 
 
 def _reset_two_factor(request, person):
-    if not _may_manage_account(request.user, person, _revocable_ids(request.user, person)):
-        raise PermissionDenied
+    _require_account_manager(request, person)
     if not _confirmed(request):
         return _confirmation(request, person, "reset_two_factor")
     services.reset_two_factor(user=person, reset_by=request.user, request=request)
@@ -404,16 +403,21 @@ def _reset_two_factor(request, person):
 
 
 def _unlock(request, person):
-    if not _may_manage_account(request.user, person, _revocable_ids(request.user, person)):
-        raise PermissionDenied
+    _require_account_manager(request, person)
     services.unlock(user=person, unlocked_by=request.user, request=request)
     messages.success(request, f"{person.display_name} can try to sign in again")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
 
 
+def _require_account_manager(request, person):
+    """403 unless the signed-in administrator may act on `person`'s account as a whole (_may_manage_account)."""
+    if not _may_manage_account(request.user, person, _revocable_ids(request.user, person)):
+        raise PermissionDenied
+
+
 def _may_manage_account(admin, person, revocable: set) -> bool:
     """Whether `admin` may act on `person`'s account as a whole (deactivate, reactivate, reset their
-    second factor): never themselves, a superuser only by a superuser, and only when every current role
+    second factor, lift a sign-in lock): never themselves, a superuser only by a superuser, and only when every current role
     the person holds is among `revocable` (those the admin could revoke: _revocable_ids), so that no
     authority's administrator can shut out, or open up, someone another authority has given a role."""
     if admin.pk == person.pk or (person.is_superuser and not admin.is_superuser):
@@ -422,7 +426,8 @@ def _may_manage_account(admin, person, revocable: set) -> bool:
 
 
 def _set_active(request, person, active: bool):
-    if not _may_manage_account(request.user, person, _revocable_ids(request.user, person)) or person.is_active == active:
+    _require_account_manager(request, person)
+    if person.is_active == active:
         raise PermissionDenied
     if not active and not _confirmed(request):
         return _confirmation(request, person, "deactivate")
