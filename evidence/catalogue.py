@@ -1,7 +1,7 @@
 """The catalogue of measures Common Ground keeps, and which column of which data set feeds each.
 
 Plain data, no Django: the loaders read it to know what to take from a file, the `Measure` table is
-kept in step with it (`evidence.services.sync_catalogue`), and the pages read the table.
+kept in step with it (`evidence.store.sync_catalogue`), and the pages read the table.
 
 Years are stored as the calendar year in which the academic year ends: 2019 means 2018/19.
 """
