@@ -35,63 +35,20 @@ class Command(BaseCommand):
         urns = past.urns
         every = every_school_point(urns)
         points = chosen_points(every, urns)
-        facts = {
-            "urn": school.urn,
-            "name": school.name,
-            "la_code": school.la.code,
-            "la_name": school.la.name,
-            "laestab": school.laestab,
-            "type": school.type_name,
-            "phase": school.phase,
-            "status": school.status,
-            "opened_on": school.opened_on.isoformat() if school.opened_on else None,
-            "closed_on": school.closed_on.isoformat() if school.closed_on else None,
-            "pupils": school.pupils,
-            "ofsted_rating": school.ofsted_rating,
-            "history_urns": urns,
-            "linked_but_still_open": past.still_open,
-            "linked_but_not_held": sorted(past.not_held),
-        }
-        # The figure the pages show for each measure and year, and under "also" every other one held for it
-        # (another release or data set, or a predecessor's URN).
-        others = defaultdict(list)
-        for code, point in sorted(every, key=lambda found: (found[1].source, found[1].urn)):
-            chosen = points[code][point.year]
-            if (point.source, point.urn) != (chosen.source, chosen.urn):
-                others[code, point.year].append(_entry(point))
-        observations = {
-            code: {
-                str(year): {**_entry(p), **({"also": others[code, year]} if others[code, year] else {})}
-                for year, p in sorted(years.items())
-            }
-            for code, years in sorted(points.items())
-        }
-        inspections = [
-            {
-                "framework": i.framework,
-                "started_on": i.started_on.isoformat(),
-                "published_on": i.published_on.isoformat() if i.published_on else None,
-                "type": i.inspection_type,
-                "overall": i.overall,
-                "category_of_concern": i.category_of_concern,
-                "safeguarding": i.safeguarding,
-                "judgements": dict(in_published_order(i.judgements)),
-                "urn": i.urn_at_inspection or i.school.urn,
-            }
-            for i in inspections_for(urns)
-        ]
-        # What DfE's meta files say each measure's source column meant, in the years the school has figures.
-        descriptions = {
-            code: [{"key_stage": m.key_stage, "column": m.column, "years": list(m.years), "description": m.description} for m in found]
-            for code, found in sorted(meanings({code: list(years) for code, years in points.items()}).items())
-        }
+        inspections = _inspections(urns)
         # The latest inspection as the school's page gives it, and the latest graded one, by which the outcome tables count it.
         latest = {
             "latest": _described(latest_for_schools([school]).get(school.pk)),
             "latest_graded": _described(latest_for_schools([school], Framework.GRADED).get(school.pk)),
         }
         if options["json"]:
-            document = {"school": facts, "observations": observations, "descriptions": descriptions, "inspections": inspections, **latest}
+            document = {
+                "school": _facts(school, past),
+                "observations": _observations(every, points),
+                "descriptions": _descriptions(points),
+                "inspections": inspections,
+                **latest,
+            }
             self.stdout.write(json.dumps(document, indent=2))
             return
         self.stdout.write(f"{school.name} (URN {school.urn}), {school.la.name}; history: {', '.join(map(str, urns))}")
@@ -105,6 +62,69 @@ class Command(BaseCommand):
             if described and (name == "latest" or described != latest["latest"]):  # the latest graded, where it is another
                 said = "".join(f"; {note}" for note in described["notes"])
                 self.stdout.write(f"  {name.replace('_', ' ').capitalize()}: {described['outcome']}, {described['started_on']}{said}")
+
+
+def _facts(school: School, past) -> dict:
+    """The school's register facts, and the URNs of its history (evidence.history) and of its links that it leaves out."""
+    return {
+        "urn": school.urn,
+        "name": school.name,
+        "la_code": school.la.code,
+        "la_name": school.la.name,
+        "laestab": school.laestab,
+        "type": school.type_name,
+        "phase": school.phase,
+        "status": school.status,
+        "opened_on": school.opened_on.isoformat() if school.opened_on else None,
+        "closed_on": school.closed_on.isoformat() if school.closed_on else None,
+        "pupils": school.pupils,
+        "ofsted_rating": school.ofsted_rating,
+        "history_urns": past.urns,
+        "linked_but_still_open": past.still_open,
+        "linked_but_not_held": sorted(past.not_held),
+    }
+
+
+def _observations(every, points) -> dict:
+    """The figure the pages show for each measure and year (`points`, chosen from `every` figure held), and under "also"
+    every other one held for it (another release or data set, or a predecessor's URN)."""
+    others = defaultdict(list)
+    for code, point in sorted(every, key=lambda found: (found[1].source, found[1].urn)):
+        chosen = points[code][point.year]
+        if (point.source, point.urn) != (chosen.source, chosen.urn):
+            others[code, point.year].append(_entry(point))
+    return {
+        code: {
+            str(year): {**_entry(p), **({"also": others[code, year]} if others[code, year] else {})} for year, p in sorted(years.items())
+        }
+        for code, years in sorted(points.items())
+    }
+
+
+def _inspections(urns: list[int]) -> list[dict]:
+    """The inspections of the school's history (evidence.timeline.inspections_for), as the JSON gives them."""
+    return [
+        {
+            "framework": i.framework,
+            "started_on": i.started_on.isoformat(),
+            "published_on": i.published_on.isoformat() if i.published_on else None,
+            "type": i.inspection_type,
+            "overall": i.overall,
+            "category_of_concern": i.category_of_concern,
+            "safeguarding": i.safeguarding,
+            "judgements": dict(in_published_order(i.judgements)),
+            "urn": i.urn_at_inspection or i.school.urn,
+        }
+        for i in inspections_for(urns)
+    ]
+
+
+def _descriptions(points) -> dict:
+    """What DfE's meta files say each measure's source column meant, in the years the school has figures."""
+    return {
+        code: [{"key_stage": m.key_stage, "column": m.column, "years": list(m.years), "description": m.description} for m in found]
+        for code, found in sorted(meanings({code: list(years) for code, years in points.items()}).items())
+    }
 
 
 def _described(latest: LatestInspection | None) -> dict | None:
