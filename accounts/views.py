@@ -313,14 +313,8 @@ def user_detail(request, pk):
         raise Http404("No such person.")
     form = RoleForm(admin=request.user)
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            return _revoke(request, person)
-        if request.POST.get("action") == "reset_two_factor":
-            return _reset_two_factor(request, person)
-        if request.POST.get("action") in ("deactivate", "reactivate"):
-            return _set_active(request, person, request.POST["action"] == "reactivate")
-        if request.POST.get("action") == "unlock":
-            return _unlock(request, person)
+        if action := ACCOUNT_ACTIONS.get(request.POST.get("action")):
+            return action(request, person)
         form = RoleForm(request.POST, admin=request.user)
         if form.is_valid() and services.held_role(person, role := form.cleaned_data["role"], target := form.cleaned_data["target"]):
             form.add_error("role", f"{person.display_name} already holds this role: {Role(role).label}, {target}")
@@ -435,6 +429,16 @@ def _set_active(request, person, active: bool):
     name = person.display_name
     messages.success(request, f"{name} can sign in again" if active else f"{name} is deactivated and can no longer sign in")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
+
+
+# What the buttons on a person's page post (as `action`); any other post (the role form's "grant") grants a role.
+ACCOUNT_ACTIONS = {
+    "revoke": _revoke,
+    "reset_two_factor": _reset_two_factor,
+    "deactivate": lambda request, person: _set_active(request, person, False),
+    "reactivate": lambda request, person: _set_active(request, person, True),
+    "unlock": _unlock,
+}
 
 
 # Revoking a role, deactivating an account and resetting a second factor take access away: the button on the
