@@ -190,7 +190,17 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
     among them."""
     inspections = inspections_for(urns)
     events = inspection_events(school, inspections)
-    inspected = {event.on: event for event in events}
+    events += _register_events(school, urns, inspections, {event.on: event for event in events})
+    events += _intelligence_events(school, intelligence_of)
+    # Of a day's events, those that happened on it come before those placed on it for want of a date, which happened
+    # between the register's two extracts, so not later.
+    return sorted(events, key=lambda e: (e.on, not e.when), reverse=True)
+
+
+def _register_events(school, urns: list[int], inspections: list[Inspection], inspected: dict) -> list[Event]:
+    """The register's changes to the school across its URNs, as events; a change of its Ofsted rating on the day of an
+    inspection on the timeline (`inspected`: day → that inspection's event) is told there instead."""
+    events = []
     # The imports that corrected each day's inspections: a register extract re-rating an inspection says so there.
     corrected_by = {}
     for inspection in inspections:
@@ -220,27 +230,33 @@ def school_timeline(school, urns: list[int], *, intelligence_of: Iterable = ()) 
                 when=change.when if change.on_or_before else "",
             )
         )
-    if intelligence_of:
-        entries = IntelligenceEntry.objects.filter(school__in=intelligence_of, withdrawn_at__isnull=True)
-        for entry in entries.select_related("school").prefetch_related("revisions"):
-            recorded = f"Recorded by {entry.recorded_by_name} on {gov_date(entry.recorded_at)}"
-            if entry.school_id != school.id:
-                recorded += f", about {entry.school.name} (URN {entry.school.urn}), this school's earlier URN"
-            corrected = correction_of(entry)
-            events.append(
-                Event(
-                    entry.occurred_on,
-                    "intelligence",
-                    entry.get_kind_display(),
-                    [*entry.summary.splitlines(), recorded, *([corrected] if corrected else [])],
-                    f"{entry.get_severity_display()} severity",
-                    SEVERITY_COLOURS[entry.severity],
-                    "Local intelligence",
-                    confidential=True,
-                    earlier=versions_of(entry),
-                    entry=entry,
-                )
+    return events
+
+
+def _intelligence_events(school, intelligence_of: Iterable) -> list[Event]:
+    """The local intelligence recorded against the schools of `intelligence_of`, as last corrected, with the versions it
+    replaced; not a withdrawn entry."""
+    if not intelligence_of:
+        return []
+    events = []
+    entries = IntelligenceEntry.objects.filter(school__in=intelligence_of, withdrawn_at__isnull=True)
+    for entry in entries.select_related("school").prefetch_related("revisions"):
+        recorded = f"Recorded by {entry.recorded_by_name} on {gov_date(entry.recorded_at)}"
+        if entry.school_id != school.id:
+            recorded += f", about {entry.school.name} (URN {entry.school.urn}), this school's earlier URN"
+        corrected = correction_of(entry)
+        events.append(
+            Event(
+                entry.occurred_on,
+                "intelligence",
+                entry.get_kind_display(),
+                [*entry.summary.splitlines(), recorded, *([corrected] if corrected else [])],
+                f"{entry.get_severity_display()} severity",
+                SEVERITY_COLOURS[entry.severity],
+                "Local intelligence",
+                confidential=True,
+                earlier=versions_of(entry),
+                entry=entry,
             )
-    # Of a day's events, those that happened on it come before those placed on it for want of a date, which happened
-    # between the register's two extracts, so not later.
-    return sorted(events, key=lambda e: (e.on, not e.when), reverse=True)
+        )
+    return events
