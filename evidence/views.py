@@ -376,11 +376,7 @@ def intelligence_withdraw(request, urn, pk):
 
 
 def _visible_authority(request, code) -> LocalAuthority:
-    scope = scope_for(request.user)
-    authority = get_object_or_404(LocalAuthority, code=code)
-    if not scope.everything and authority.id not in scope.register_authority_ids:
-        raise Http404("No such authority is visible to you.")
-    return authority
+    return get_object_or_404(LocalAuthority.objects.visible_to(request.user), code=code)
 
 
 def authority_results(request, code):

@@ -8,11 +8,24 @@ from core.jinja import gov_date
 from imports.models import written_by
 
 
+class LocalAuthorityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The authorities whose register `user` may browse (as SchoolQuerySet.visible_to): those their roles touch."""
+        from accounts.access import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        return self.filter(id__in=scope.register_authority_ids)
+
+
 class LocalAuthority(models.Model):
     code = models.PositiveSmallIntegerField(unique=True, help_text="Three-digit DfE LA code, e.g. 936.")
     name = models.CharField(max_length=120)
     ons_code = models.CharField(max_length=9, blank=True, help_text="Nine-character ONS code, e.g. E10000030.")
     region = models.CharField(max_length=60, blank=True)
+
+    objects = LocalAuthorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -194,8 +194,7 @@ def trust_detail(request, uid):
 
 
 def authority_list(request):
-    scope = scope_for(request.user)
-    authorities = LocalAuthority.objects.all() if scope.everything else LocalAuthority.objects.filter(id__in=scope.register_authority_ids)
+    authorities = LocalAuthority.objects.visible_to(request.user)
     is_open = Q(schools__status__in=OPEN_STATUSES)
     authorities = authorities.annotate(
         open_schools=Count("schools", filter=is_open), state_funded=Count("schools", filter=is_open & state_funded("schools__"))
@@ -205,9 +204,7 @@ def authority_list(request):
 
 def authority_detail(request, code):
     scope = scope_for(request.user)
-    authority = get_object_or_404(LocalAuthority, code=code)
-    if not scope.everything and authority.id not in scope.register_authority_ids:
-        raise Http404("No such authority is visible to you.")
+    authority = get_object_or_404(LocalAuthority.objects.visible_to(request.user), code=code)
     # Not through authority.schools: each school read from a related manager is given the authority, which reads
     # its la_id, and the outcome counts read its schools with only their id and URN: a query per school.
     open_schools = School.objects.filter(la=authority).open()
