@@ -1,4 +1,6 @@
-"""The pages about one school, as its sub-navigation lists them: only those the person may open."""
+"""The pages about one school: the school a page asks for, as far as the person may see it (visible_school for its
+published pages, confidential_school for its confidential ones), and the pages its sub-navigation lists, only those the
+person may open."""
 
 from django.http import Http404
 
