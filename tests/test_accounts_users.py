@@ -835,3 +835,13 @@ def test_each_role_reveals_only_the_question_of_what_it_is_for(admin_client, wor
     # The same on a person's page, granting another role.
     html = admin_client.get(f"/accounts/users/{world.users[Role.GOVERNOR].pk}/").content.decode()
     assert list(revealed_by_each_role(html)) == list(Role.values)
+
+
+def test_the_users_list_is_paged_as_every_other_list_is_with_its_pages_numbered(admin_client, world):
+    for n in range(120):
+        grant(UserFactory(email=f"officer{n:03}@surreycc.gov.uk", full_name=f"Officer {n:03}"), Role.LA_OFFICER, world.la)
+    page = admin_client.get("/accounts/users/?q=officer").content.decode()
+    nav = re.search(r'<nav class="govuk-pagination[^"]*"[^>]*>.*?</nav>', page, re.S)
+    assert nav and 'aria-label="Pages of results"' in nav.group(0)
+    # Numbered pages, the search kept in each address, as the school, trust and import lists give them.
+    assert "?q=officer&amp;page=3" in nav.group(0) and ">3<" in re.sub(r"\s+", "", nav.group(0))
