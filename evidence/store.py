@@ -361,7 +361,12 @@ def _not_recalculated(ctx, areas: pl.DataFrame, left_out: set[int], source: int,
     without those schools, whose own figures stay as held, they would replace figures made with them (from a file cut
     short at a line end, or of some of an authority's schools) as if corrected. They are not said, so what is held stays,
     and a note says so. England's gaps, calculated from England's own row, are not made from schools'."""
-    if not left_out or not areas["computed"].any():
+    if not areas["computed"].any():
+        return areas
+    # England's, calculated from every authority's schools, would also be made without the schools of an authority the
+    # file leaves out whole (cut short where an authority's schools begin), whose own figures it then does not give.
+    gone = _authorities_left_out(areas, source, year)
+    if not left_out and not gone:
         return areas
     authorities = dict(School.objects.filter(id__in=sorted(left_out)).values_list("la__code", "la__name").distinct())
     local = pl.col("area").is_in(LOCAL_AREAS) & pl.col("la_code").is_in(list(authorities))
@@ -380,6 +385,17 @@ def _not_recalculated(ctx, areas: pl.DataFrame, left_out: set[int], source: int,
         "fewer schools. They stay as they were. If the file was cut short, download it again."
     )
     return areas.with_columns(pl.when(held_back).then(pl.lit(NOT_IN_ROW)).otherwise(pl.col("status")).alias("status"))
+
+
+def _authorities_left_out(areas: pl.DataFrame, source: int, year: int) -> set[int]:
+    """The codes of the authorities whose figures `source` calculated for `year` from an earlier file's schools and
+    `areas` (a file of every authority, which calculates England's) gives none for: none where it calculates no England
+    figure."""
+    if not areas.filter(pl.col("computed") & pl.col("area").is_in(ENGLANDS)).height:
+        return set()
+    held = AreaObservation.objects.filter(source=source, year=year, area=Area.LA, computed=True)
+    given = set(areas.filter(pl.col("area") == Area.LA)["la_code"].to_list())
+    return set(held.values_list("la_code", flat=True).distinct()) - given
 
 
 def _note_schools_left_out(ctx, left_out: set[int], source: int) -> None:

@@ -561,6 +561,23 @@ def test_a_national_census_cut_at_a_line_end_leaves_the_figures_of_an_authority_
     ) in run.message
 
 
+def test_a_national_census_cut_where_an_authoritys_schools_begin_leaves_englands_figures_as_held(surrey, tmp_path):
+    """Cut at the line before West Northamptonshire's first school, the last authority's, the January 2023 census leaves
+    out none of Surrey's schools but all of that authority's: England's figures, calculated from every authority's
+    schools, were calculated again without them and recorded as corrections. They are kept, and the import says why."""
+    import_file(CENSUS_2023)
+    held = snapshot()
+    lines = gzip.decompress(CENSUS_2023.read_bytes()).split(b"\n")
+    first = next(i for i, line in enumerate(lines) if b",941,West Northamptonshire," in line)
+    cut = tmp_path / CENSUS_2023.name.removesuffix(".gz")
+    cut.write_bytes(b"\n".join(lines[:first]) + b"\n")
+    run = import_file(cut)
+    assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0), run.message
+    assert not FigureChange.objects.filter(import_run=run).exists()
+    assert snapshot() == held
+    assert "The figures of England for 2022/23 were not calculated again from this file" in run.message
+
+
 def test_a_header_name_with_spaces_around_it_is_still_found(surrey, tmp_path):
     text = KS2[2019].read_text(encoding="utf-8-sig")
     spaced = tmp_path / "2018-2019-936-ks2final.csv"
