@@ -125,7 +125,7 @@ class SchoolFilters:
         if (trust := whole_number(self.trust)) is not None:
             schools = schools.filter(memberships__group__uid=trust, memberships__left_on__isnull=True)
         elif self.trust:
-            named = GroupMembership.objects.current().filter(group__kind__in=TRUST_KINDS, group__name__icontains=self.trust)
+            named = GroupMembership.objects.current().filter(group__kind__in=TRUST_KINDS).filter(group_search(self.trust, "group__"))
             schools = schools.filter(id__in=named.values("school_id"))
         if (la := whole_number(self.la)) is not None:
             schools = schools.filter(la__code=la)
@@ -158,6 +158,12 @@ def own_schools_hint(scope) -> str:
     ]
     words = listed([part for part in parts if part])
     return words[:1].upper() + words[1:]
+
+
+def group_search(q: str, prefix: str = "") -> Q:
+    """The groups (of the field `prefix` leads to) a search for `q` finds: by name or part of it, by GIAS's group ID
+    ("TR03456") or by the Companies House number. The trust list's search, and the school list's trust written by name."""
+    return Q(**{f"{prefix}name__icontains": q}) | Q(**{f"{prefix}group_id__iexact": q}) | Q(**{f"{prefix}companies_house_number": q})
 
 
 def search_condition(q: str) -> Q:

@@ -26,7 +26,7 @@ from .models import (
     School,
     SchoolStatus,
 )
-from .presenters import SORTS, STATUSES, SchoolFilters, links_of, openable, own_schools_hint, state_funded, successor_notice
+from .presenters import SORTS, STATUSES, SchoolFilters, group_search, links_of, openable, own_schools_hint, state_funded, successor_notice
 
 PAGE_SIZE = 50
 # The most trusts the school list's filter lists: where its schools are in more (a national administrator's, in some
@@ -141,7 +141,7 @@ def trust_list(request):
     kind = request.GET.get("kind", "trusts")
     every_kind = Group.objects.filter(memberships__school__in=visible, memberships__left_on__isnull=True)
     if q:
-        every_kind = every_kind.filter(Q(name__icontains=q) | Q(group_id__iexact=q) | Q(companies_house_number=q))
+        every_kind = every_kind.filter(group_search(q))
     groups = every_kind
     if kind == "trusts":
         groups = groups.filter(kind__in=TRUST_KINDS)
