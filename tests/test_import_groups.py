@@ -186,6 +186,8 @@ def test_a_link_turned_round_is_recorded_as_a_register_event_of_the_school(db, t
         (125448, 125402, "St Teresa's School", "Successor - amalgamated", "01-09-2024"),
     )
     run = import_file(later)
+    # Each row read is counted once: the two turned round as changed (not also as new), the third as unchanged.
+    assert (run.rows_read, run.created, run.changed, run.unchanged, run.skipped) == (3, 0, 2, 1, 0)
     events = list(RegisterEvent.objects.filter(kind=RegisterEventKind.LINK_CHANGED))
     assert [(e.school, e.import_run, e.occurred_on) for e in events] == [(school, run, date(2024, 9, 1))]
     assert (events[0].old_value, events[0].new_value) == (

@@ -78,7 +78,10 @@ def load(ctx: ImportContext) -> Counts:
     RegisterEvent.objects.bulk_create(_link_changes(superseded, stored, listed, ctx.run), batch_size=1000)
     insert_rows(SchoolLink, [*FIELDS, "import_run"], new_rows)
     update_rows(SchoolLink, ["linked_name", "established_on", "import_run"], changed_rows)
-    counts.created, counts.changed = len(new_rows), len(changed_rows) + len(superseded)
+    # A row that turns a pair's link round is counted as a change, not as new as well: each row read is counted once.
+    turned = {key[:2] for key in superseded}
+    turning = sum(1 for row in new_rows if row[:2] in turned)
+    counts.created, counts.changed = len(new_rows) - turning, len(changed_rows) + turning
     counts.unchanged = frame.height - len(new_rows) - len(changed_rows)
     return counts
 
