@@ -4,6 +4,7 @@ import hashlib
 import logging
 import math
 import re
+import unicodedata
 from functools import partial
 
 from django import forms
@@ -46,13 +47,6 @@ class SignInForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
-
-    def clean_full_name(self):
-        """A name is one line: it heads the invitation's email and every page and log entry that names the person."""
-        name = self.cleaned_data["full_name"]
-        if any(character < " " or character == "\x7f" for character in name):
-            raise forms.ValidationError("Enter their full name on one line, without line breaks or tabs")
-        return name
 
     def clean(self):
         email, password = self.cleaned_data.get("email"), self.cleaned_data.get("password")
@@ -248,9 +242,10 @@ class InviteForm(RoleForm):
         return self.cleaned_data["email"].strip().lower()
 
     def clean_full_name(self):
-        """A name is one line: it heads the invitation's email and every page and log entry that names the person."""
+        """A name is one line: it heads the invitation's email and every page and log entry that names the person. Not
+        one of Unicode's control characters (a tab, a line break, NEL), nor its line or paragraph separators."""
         name = self.cleaned_data["full_name"]
-        if any(character < " " or character == "\x7f" for character in name):
+        if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in name):
             raise forms.ValidationError("Enter their full name on one line, without line breaks or tabs")
         return name
 

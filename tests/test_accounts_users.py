@@ -141,7 +141,7 @@ def test_invite_form_shows_errors_linked_to_fields_and_keeps_what_was_typed(admi
     assert not User.objects.filter(full_name="Nia Patel").exists()
 
 
-@pytest.mark.parametrize("name", ["Nia\nPatel", "Nia Patel\r\nBcc: someone@example.org", "Nia\tPatel"])
+@pytest.mark.parametrize("name", ["Nia\nPatel", "Nia Patel\r\nBcc: someone@example.org", "Nia\tPatel", "Nia\u2028Patel", "Nia\x85Patel"])
 def test_invite_refuses_a_full_name_of_more_than_one_line(admin_client, world, name):
     """A name heads the invitation's email and every page and log entry that names the person: a line break in it
     would start a line of its own there."""
