@@ -9,8 +9,10 @@ of the libraries, is given the mixin below when the admin's URLs are built, afte
 from django.contrib.admin.utils import unquote
 from django.utils.text import capfirst
 
+from accounts.access import scope_for
+
 from .models import AuditAction
-from .services import record
+from .services import administered, record
 
 
 class AuditedAdmin:
@@ -21,8 +23,9 @@ class AuditedAdmin:
         response = super().changelist_view(request, extra_context)
         if request.method == "GET" and response.status_code == 200:
             meta = self.model._meta
+            # A list (and what was searched for in it) is about every authority's records: administered says where it lies.
             record(AuditAction.VIEW, request=request, object_type=meta.label_lower, object_repr=capfirst(meta.verbose_name_plural),
-                   via="Django admin")  # fmt: skip
+                   via="Django admin", lies_in=administered(scope_for(request.user)))  # fmt: skip
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -7,9 +7,10 @@ a function from the object's id (as the log stores it) to a set of authority ids
 for something all authorities share (an import of every authority). An event about such an object
 lies where the object does, whoever did it: a person holding roles in two authorities does not carry
 their doings in one into the other's log. An administrator's pages about their authorities as a whole
-(their users, their log) lie in those authorities (audit.services.administered). Any other event (signing
-in, a list page, a person's own account) lies where its person held a role at the time, so a role given
-and taken back opens nothing from before or after, or elsewhere.
+(their users, their log) lie in those authorities, a service administrator's in none
+(audit.services.administered). Any other event (signing in, a list page, a person's own account) lies
+where its person held a role at the time, so a role given and taken back opens nothing from before or
+after, or elsewhere.
 """
 
 from collections.abc import Callable

@@ -86,8 +86,10 @@ def record(
 def administered(scope):
     """Where a page of an administrator's that is about their authorities as a whole (their users, their log) lies: in
     those authorities, not in every one where they hold a role, which would show what they looked for in one authority
-    to the administrators of another that gave them any role; for a service administrator, where place_of says."""
-    return WHERE_IT_IS_ABOUT if scope.everything else scope.admin_authority_ids
+    to the administrators of another that gave them any role. A service administrator's are about every authority's
+    people: they lie in none, so only the service's administrators read them, not those of an authority that gave them
+    a role."""
+    return set() if scope.everything else scope.admin_authority_ids
 
 
 def record_refusal(request, obj=None) -> None:

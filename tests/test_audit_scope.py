@@ -70,6 +70,22 @@ def test_what_an_administrator_looks_for_among_their_users_and_in_their_log_stay
     assert searches <= events_seen_by(hampshire_admin)
 
 
+def test_what_a_service_administrator_looks_for_among_everyones_users_stays_out_of_an_authoritys_log(client, world):
+    """A service administrator given a governor's role in Surrey (any existing account may be invited) searches every
+    authority's people, on the service's pages and in the Django admin: what they search for names Hampshire's people
+    as well as Surrey's, so it is not Surrey's administrators' to read, but the service administrators'."""
+    root = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+    services.grant_role(user=root, role=Role.GOVERNOR, target=world.school, granted_by=world.users[Role.LA_ADMIN])
+    sign_in(client, root)
+    client.get(reverse("accounts:user-list"), {"q": "whistle.blower"})
+    client.get(reverse("audit:list"), {"who": "whistle.blower@example.org"})
+    client.get("/django-admin/accounts/user/", {"q": "whistle.blower"})
+    searches = set(AuditEvent.objects.filter(user=root, action=AuditAction.VIEW).values_list("id", flat=True))
+    assert len(searches) == 3
+    assert not searches & events_seen_by(world.users[Role.LA_ADMIN])
+    assert searches <= events_seen_by(UserFactory(email="other.root@example.org", is_superuser=True))
+
+
 def test_events_before_a_role_was_granted_are_not_shown(world):
     newcomer = UserFactory(email="new@example.org")
     before = record(AuditAction.SIGN_IN, user=newcomer)
