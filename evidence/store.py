@@ -23,7 +23,7 @@ from . import import_notes
 from .breaks import BREAKS, Kind
 from .catalogue import BY_CODE, MEASURES
 from .models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
-from .readers import NATIONAL_GAPS, NOT_IN_ROW
+from .readers import NOT_IN_ROW
 from .years import academic_year
 
 CHUNK = 10_000
@@ -112,7 +112,7 @@ def store_figures(
         for model, keys, frame in ((Observation, ["school_id"], schools), (AreaObservation, ["area", "la_code"], areas)):
             part = frame.filter(pl.col("year") == year)
             if model is AreaObservation:
-                part = _not_recalculated(ctx, part, left_out, source, year)
+                _note_calculated_without(ctx, part, left_out, source, year)
             synced = _sync(
                 model,
                 keys,
@@ -355,44 +355,40 @@ LOCAL_AREAS = [Area.LA, Area.LA_PRIMARY, Area.LA_SECONDARY, Area.LA_SPECIAL]
 ENGLANDS = [Area.ENGLAND, Area.ENGLAND_ALL, Area.ENGLAND_PRIMARY, Area.ENGLAND_SECONDARY, Area.ENGLAND_SPECIAL]
 
 
-def _not_recalculated(ctx, areas: pl.DataFrame, left_out: set[int], source: int, year: int) -> pl.DataFrame:
-    """The areas' figures for `year` to write, less those calculated here from the schools' counts (the census's) of an
-    authority some of whose schools the file leaves out (`left_out`, see _left_out), and England's so calculated: made
-    without those schools, whose own figures stay as held, they would replace figures made with them (from a file cut
-    short at a line end, or of some of an authority's schools) as if corrected. They are not said, so what is held stays,
-    and a note says so. England's gaps, calculated from England's own row, are not made from schools'."""
-    if not areas["computed"].any():
-        return areas
-    # England's, calculated from every authority's schools, would also be made without the schools of an authority the
-    # file leaves out whole (cut short where an authority's schools begin), whose own figures it then does not give.
-    gone = _authorities_left_out(areas, source, year)
-    if not left_out and not gone:
-        return areas
+def _note_calculated_without(ctx, areas: pl.DataFrame, left_out: set[int], source: int, year: int) -> None:
+    """Say whose figures for `year` this file calculates from the schools' counts (the census's) without schools an earlier
+    file of `source` counted: an authority some of whose schools it leaves out (`left_out`, see _left_out), and England
+    where it gives no school of an authority whose figures were calculated before. A file cut short exactly at a line
+    end reads as whole, and its figures replace those made from every school, as corrections. They are still
+    calculated, so that a file from which DfE has taken a school corrects the figures, and a cut file's harm is undone
+    by importing the whole file again; the note says which figures and what to do."""
+    if not areas.filter(pl.col("computed")).height:
+        return
     authorities = dict(School.objects.filter(id__in=sorted(left_out)).values_list("la__code", "la__name").distinct())
-    local = pl.col("area").is_in(LOCAL_AREAS) & pl.col("la_code").is_in(list(authorities))
-    national = pl.col("area").is_in(ENGLANDS) & ~pl.col("measure").is_in(list(NATIONAL_GAPS))
-    held_back = (pl.col("computed") & (local | national)).fill_null(False)
-    kept = areas.filter(held_back & (pl.col("status") != NOT_IN_ROW))
-    if kept.is_empty():
-        return areas
-    codes = sorted(set(kept.filter(pl.col("area").is_in(LOCAL_AREAS))["la_code"].to_list()))
-    named = listed(
-        [f"{authorities[code]} ({code})" for code in codes] + (["England"] if kept.filter(pl.col("area").is_in(ENGLANDS)).height else [])
-    )
+    calculated = areas.filter(pl.col("computed") & (pl.col("status") != NOT_IN_ROW))
+    codes = set(calculated.filter(pl.col("area").is_in(LOCAL_AREAS))["la_code"].to_list()) & set(authorities)
+    named = [f"{authorities[code]} ({code})" for code in sorted(codes)]
+    # England's, calculated from every authority's schools (where the file is of every authority), are made without
+    # those schools too, and without those of an authority the file gives none of (cut where its schools begin).
+    england = calculated.filter(pl.col("area").is_in(ENGLANDS)).height > 0
+    gone = _authorities_left_out(calculated, source, year) if england else set()
+    if england and (codes or gone):
+        named.append("England")
+    if not named:
+        return
+    names = dict(LocalAuthority.objects.filter(code__in=gone).values_list("code", "name"))
+    whole = listed([f"{names[code]} ({code})" if code in names else f"LA {code}" for code in sorted(gone)]) if gone else ""
     ctx.notes.append(
-        f"The figures of {named} for {academic_year(year)} were not calculated again from this file: it leaves out "
-        f"schools that an earlier file of {Source(source).label} for the same year counted, so they would be calculated from "
-        "fewer schools. They stay as they were. If the file was cut short, download it again."
+        f"The figures of {listed(named)} for {academic_year(year)} were calculated from the schools this file gives, "
+        f"without schools it leaves out that an earlier file of {Source(source).label} for the same year counted"
+        + (f", among them every school of {whole}. " if gone else ". ")
+        + "If the file was cut short, download it again and import it: the figures are then calculated from every school."
     )
-    return areas.with_columns(pl.when(held_back).then(pl.lit(NOT_IN_ROW)).otherwise(pl.col("status")).alias("status"))
 
 
 def _authorities_left_out(areas: pl.DataFrame, source: int, year: int) -> set[int]:
     """The codes of the authorities whose figures `source` calculated for `year` from an earlier file's schools and
-    `areas` (a file of every authority, which calculates England's) gives none for: none where it calculates no England
-    figure."""
-    if not areas.filter(pl.col("computed") & pl.col("area").is_in(ENGLANDS)).height:
-        return set()
+    `areas` gives none for."""
     held = AreaObservation.objects.filter(source=source, year=year, area=Area.LA, computed=True)
     given = set(areas.filter(pl.col("area") == Area.LA)["la_code"].to_list())
     return set(held.values_list("la_code", flat=True).distinct()) - given

@@ -540,42 +540,56 @@ def test_a_census_row_that_stops_early_keeps_the_school_and_authority_figures_he
     assert snapshot() == before
 
 
-def test_a_national_census_cut_at_a_line_end_leaves_the_figures_of_an_authority_it_cuts_schools_of_as_held(surrey, tmp_path):
+def test_a_national_census_cut_at_a_line_end_says_whose_figures_it_calculated_without_the_schools_it_leaves_out(surrey, tmp_path):
     """The January 2023 census lists the schools authority by authority; cut at a line end 1,060 rows before its end, it
-    stops 99 schools short of Surrey's 509 and leaves out the four authorities after it. Surrey's figures, calculated from
-    its schools' counts, were calculated again from 410 of them and recorded as corrections (free school meals 13.9% to
-    13.5%), while its schools' own figures were kept. They are kept too, and the import says why."""
+    stops 99 schools short of Surrey's 509 and leaves out the four authorities after it, and nothing in it shows the cut.
+    Surrey's figures, calculated from its schools' counts, are calculated from the schools it gives (as they must be from
+    a file DfE has taken a school out of), and the import says so and what to do: importing the whole file again puts
+    every figure back. (England's are not calculated from a file short of authorities.)"""
+
+    def figures() -> list[tuple]:
+        fields = ("area", "la_code", "measure_id", "year", "value", "status", "cohort")
+        return list(AreaObservation.objects.order_by(*fields).values_list(*fields)) + list(
+            Observation.objects.order_by("school_id", "measure_id", "year").values_list(
+                "school_id", "measure_id", "year", "value", "status"
+            )
+        )
+
     import_file(CENSUS_2023)
-    held = snapshot()
+    held = figures()
     lines = gzip.decompress(CENSUS_2023.read_bytes()).split(b"\n")
     cut = tmp_path / CENSUS_2023.name.removesuffix(".gz")
     cut.write_bytes(b"\n".join(lines[:-1061]) + b"\n")
     run = import_file(cut)
-    assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0), run.message
-    assert not FigureChange.objects.filter(import_run=run).exists()
-    assert snapshot() == held
+    assert run.outcome == ImportOutcome.SUCCEEDED and run.changed > 0, run.message
+    assert figures() != held
     assert (
-        "The figures of Surrey (936) for 2022/23 were not calculated again from this file: it leaves out schools that an earlier file "
-        "of School census, school level (January) for the same year counted, so they would be calculated from fewer schools. "
-        "They stay as they were. If the file was cut short, download it again."
+        "The figures of Surrey (936) for 2022/23 were calculated from the schools this file gives, without "
+        "schools it leaves out that an earlier file of School census, school level (January) for the same year counted. "
+        "If the file was cut short, download it again and import it: the figures are then calculated from every school."
     ) in run.message
+    whole = import_file(CENSUS_2023)
+    assert whole.outcome == ImportOutcome.SUCCEEDED and "were calculated from the schools this file gives" not in whole.message
+    assert figures() == held
 
 
-def test_a_national_census_cut_where_an_authoritys_schools_begin_leaves_englands_figures_as_held(surrey, tmp_path):
+def test_a_national_census_cut_where_an_authoritys_schools_begin_says_england_is_calculated_without_them(surrey, tmp_path):
     """Cut at the line before West Northamptonshire's first school, the last authority's, the January 2023 census leaves
     out none of Surrey's schools but all of that authority's: England's figures, calculated from every authority's
-    schools, were calculated again without them and recorded as corrections. They are kept, and the import says why."""
+    schools, are calculated without them, and the import says so."""
     import_file(CENSUS_2023)
-    held = snapshot()
     lines = gzip.decompress(CENSUS_2023.read_bytes()).split(b"\n")
     first = next(i for i, line in enumerate(lines) if b",941,West Northamptonshire," in line)
     cut = tmp_path / CENSUS_2023.name.removesuffix(".gz")
     cut.write_bytes(b"\n".join(lines[:first]) + b"\n")
     run = import_file(cut)
-    assert (run.outcome, run.changed) == (ImportOutcome.UNCHANGED, 0), run.message
-    assert not FigureChange.objects.filter(import_run=run).exists()
-    assert snapshot() == held
-    assert "The figures of England for 2022/23 were not calculated again from this file" in run.message
+    assert run.outcome == ImportOutcome.SUCCEEDED, run.message
+    assert (
+        "The figures of England for 2022/23 were calculated from the schools this file gives, without schools it leaves "
+        "out that an earlier file of School census, school level (January) for the same year counted, among them every "
+        "school of LA 941. If the file was cut short"
+    ) in run.message
+    assert "Surrey (936)" not in run.message
 
 
 def test_a_header_name_with_spaces_around_it_is_still_found(surrey, tmp_path):
