@@ -143,31 +143,23 @@ def _event(rng: random.Random, people, schools, weights, entry_ids):
             "object_repr": rng.choice(people)[1],
             "path": "/accounts/people/",
         }
-    elif roll < 0.97:
-        two = {authority, rng.randrange(1, AUTHORITIES + 1)}
-        fields |= {
-            "action": AuditAction.IMPORT,
-            "object_type": "imports.importrun",
-            "object_id": str(rng.randrange(1, 10**4)),
-            "object_repr": "edubasealldata.csv",
-            "detail": {"kind": "gias"},
-            "user_email": "",
-            "path": "",
-            "ip_address": None,
-        }
-        place = two
     elif roll < 0.99:
+        # An import by the worker: a GIAS extract of two authorities, or a national file of every authority.
+        file_name, kind, place = (
+            ("edubasealldata.csv", "gias", {authority, rng.randrange(1, AUTHORITIES + 1)})
+            if roll < 0.97
+            else ("ks2-final-england.csv", "ks2_final", EVERY_AUTHORITY)
+        )
         fields |= {
             "action": AuditAction.IMPORT,
             "object_type": "imports.importrun",
             "object_id": str(rng.randrange(1, 10**4)),
-            "object_repr": "ks2-final-england.csv",
-            "detail": {"kind": "ks2_final"},
+            "object_repr": file_name,
+            "detail": {"kind": kind},
             "user_email": "",
             "path": "",
             "ip_address": None,
         }
-        place = EVERY_AUTHORITY
     else:
         fields |= {
             "action": AuditAction.EXPORT,
