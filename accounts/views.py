@@ -337,6 +337,8 @@ def user_detail(request, pk):
         "revoked": [a for a in assignments if a.revoked_at is not None],
         "revocable": revocable,
         "invitations": list(_invitations_seen_by(request.user, person, theirs)[:5]),
+        # Another authority's invitations are not shown: "No" would say none was sent.
+        "no_invitation": "No" if scope_for(request.user).everything else "None from your authorities",
         "has_two_factor": user_has_device(person, confirmed=True),
         "may_manage_account": (may_manage := _may_manage_account(request.user, person, revocable)),
         "locked_until": services.locked_until(person) if may_manage else None,

@@ -257,7 +257,7 @@ def test_a_person_invited_by_another_authority_does_not_show_who_invited_them_th
 
     page = admin_client.get(f"/accounts/users/{outsider.pk}/").content.decode()
     assert "Hampshire Administrator" not in page
-    assert invited(page) == "No"  # Surrey never invited them
+    assert invited(page) == "None from your authorities"  # Surrey never invited them; Hampshire did, which is not said
 
     Invitation.objects.create(user=outsider, invited_by=surrey_admin, assignment=governor, sent_at=held.granted_at)
     page = admin_client.get(f"/accounts/users/{outsider.pk}/").content.decode()
