@@ -163,21 +163,28 @@ def own_schools_hint(scope) -> str:
 def group_search(q: str, prefix: str = "") -> Q:
     """The groups (of the field `prefix` leads to) a search for `q` finds: by name or part of it, by GIAS's group ID
     ("TR03456") or by the Companies House number. The trust list's search, and the school list's trust written by name."""
-    return Q(**{f"{prefix}name__icontains": q}) | Q(**{f"{prefix}group_id__iexact": q}) | Q(**{f"{prefix}companies_house_number": q})
+    return name_condition(q, f"{prefix}name") | Q(**{f"{prefix}group_id__iexact": q}) | Q(**{f"{prefix}companies_house_number": q})
 
 
-def search_condition(q: str) -> Q:
-    """Name, URN, LAESTAB (9362004 or 936/2004) or postcode."""
-    compact = q.replace(" ", "").upper()
-    condition = Q(name__icontains=q)
+def name_condition(q: str, field: str = "name") -> Q:
+    """The names `q` finds, as comparable_name compares them (so "St Marys" finds "St Mary's" and "Saint Mary's"), or
+    holding `q` as typed."""
+    condition = Q(**{f"{field}__icontains": q})
     name = comparable_name(q)
     if name:
         # The letters must come in the name in that order: a cheap test that spares most rows the replacements
         # (a national register's search is then several times faster). "and" may stand for "&", so a, n and d
         # are not asked for; nor is anything but a plain letter or digit, which cannot need escaping.
         letters = [c for c in name if c.isascii() and c.isalnum() and c not in "and"]
-        in_order = Q(Like(Lower("name"), "%" + "%".join(letters) + "%")) if letters else Q()
-        condition |= in_order & Q(Contains(comparable_name(Lower("name")), name))
+        in_order = Q(Like(Lower(field), "%" + "%".join(letters) + "%")) if letters else Q()
+        condition |= in_order & Q(Contains(comparable_name(Lower(field)), name))
+    return condition
+
+
+def search_condition(q: str) -> Q:
+    """Name, URN, LAESTAB (9362004 or 936/2004) or postcode."""
+    compact = q.replace(" ", "").upper()
+    condition = name_condition(q)
     if DIGITS.match(q):
         condition |= Q(urn=int(q)) | Q(laestab=int(q))
     match = LAESTAB.match(q)

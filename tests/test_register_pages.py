@@ -929,3 +929,14 @@ def test_a_group_search_that_finds_none_of_the_kind_chosen_says_which_kinds_it_f
     assert '<a class="govuk-link" href="/trusts/?q=federation&amp;kind=federation">Federation: 1</a>' in html
     found = officer_client.get(reverse("register:trust-list"), {"q": "federation", "kind": "federation"}).content.decode()
     assert "Walton Federation" in found and "Groups of other kinds" not in found
+
+
+@pytest.mark.parametrize("q", ["st marys", "Saint Mary's", "St. Mary’s", "st mary's and st john"])
+def test_a_trust_is_found_by_its_name_written_as_school_names_are_searched(officer_client, world, q):
+    """A trust's name was matched as typed, so "St Marys" did not find "St Mary's & St John Trust" where a school of that
+    name is found: both are now compared as school names are (register.presenters.comparable_name)."""
+    trust = GroupFactory(name="St Mary's & St John Trust")
+    GroupMembershipFactory(group=trust, school=world.school)
+    assert "St Mary&#39;s &amp; St John Trust" in officer_client.get(reverse("register:trust-list"), {"q": q}).content.decode()
+    listed = officer_client.get(reverse("register:school-list"), {"trust": q}).content.decode()
+    assert world.school.name in listed and "No schools found." not in listed
