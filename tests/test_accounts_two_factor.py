@@ -94,7 +94,8 @@ def test_the_code_page_says_who_may_reset_a_lost_app(client, officer):
     page = " ".join(client.get(VERIFY).content.decode().split())
     assert (
         "If you have lost the phone or app, ask your local authority's administrator to reset your two-factor "
-        "authentication. If your roles are in more than one authority (at a trust with schools in several, say), ask a site "
+        "authentication. If your roles are in more than one authority (for example, at a trust with schools in more than one "
+        "authority), ask a site "
         "administrator: no one authority's administrator may reset it."
     ) in page
 
