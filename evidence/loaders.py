@@ -13,7 +13,6 @@ from django.db.models import F, OuterRef, Q, Subquery
 from core.words import listed
 from imports.refusals import naming_the_school
 from imports.registry import ChangeList, Columns, ImportKind, ImportRefused, register_kind
-from imports.rows import empty_rows
 from register.models import LocalAuthority
 
 from . import catalogue, ofsted, readers
@@ -31,11 +30,12 @@ def utf8(source) -> bytes:
     return source.text.encode("utf-8")
 
 
-def data_rows(data: bytes) -> int:
+def data_rows(ctx, data: bytes) -> int:
     """The file's rows after the header that hold something, as its reader counts them: a quoted value's line breaks are
-    inside its row (the import counts the rows that hold nothing: imports.services.with_empty_rows)."""
+    inside its row (the import counts the rows that hold nothing, found once for the file: SourceFile.empty_rows,
+    imports.services.with_empty_rows)."""
     first = pl.read_csv(io.BytesIO(data), columns=[0], infer_schema_length=0, truncate_ragged_lines=True, encoding="utf8-lossy")
-    return first.height - len(empty_rows(data))
+    return first.height - len(ctx.source.empty_rows)
 
 
 def naming_the_file(load):
@@ -123,7 +123,7 @@ def figures_loader(
                 raise ImportRefused(f"'{version}' is not a release DfE publishes (expected {', '.join(versions)})", column="version")
             data_set = versions[version]
         ctx.taken_as = taken_as(data_set, figures)
-        return store_figures(ctx, data_set, figures, rows_read=data_rows(data), given=given, uncounted=uncounted)
+        return store_figures(ctx, data_set, figures, rows_read=data_rows(ctx, data), given=given, uncounted=uncounted)
 
     return load
 
