@@ -12,9 +12,9 @@ import xlsxwriter
 from django.db.models import Q
 
 from .catalogue import BY_CODE, Unit, calculated_how
-from .models import Area, AreaObservation, Observation, Source, Status, academic_year, places_for
+from .models import AUTHORITY_AREAS, Area, AreaObservation, Observation, Source, Status, academic_year, places_for
 from .points import RANK
-from .presenters import LA_PHASE, ethnic_groups
+from .presenters import ethnic_groups
 from .series import Series
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
@@ -79,11 +79,6 @@ def area_figures(authority, series_list: list[Series]) -> list[tuple]:
     # The authority's first, then England's; each one's phases after its own figure for the same measure and year.
     figures.sort(key=lambda figure: (figure[0] not in AUTHORITY_AREAS, figure[1], figure[3], figure[0], figure[7] or 0))
     return [("", area_name(area, authority), None, "", *rest) for area, _, *rest in figures]
-
-
-# The authority's own figures: for all its state-funded schools, and those it has for one phase (census summary),
-# which its schools' pages set beside England's for their phase.
-AUTHORITY_AREAS = (Area.LA, *LA_PHASE.values())
 
 
 def area_name(area: int, authority) -> str:

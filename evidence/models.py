@@ -65,6 +65,10 @@ class Area(models.IntegerChoices):
     LA_SPECIAL = 9, "Local authority (state-funded special schools)"
 
 
+# An authority's own areas: its figures for all its state-funded schools, and for one phase. The others are England's.
+AUTHORITY_AREAS = (Area.LA, Area.LA_PRIMARY, Area.LA_SECONDARY, Area.LA_SPECIAL)
+
+
 class Measure(models.Model):
     """One entry of the catalogue (evidence/catalogue.py is the source; this table mirrors it)."""
 

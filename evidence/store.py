@@ -22,7 +22,7 @@ from register.models import LocalAuthority, School, SchoolLink
 from . import import_notes
 from .breaks import BREAKS, Kind
 from .catalogue import BY_CODE, MEASURES
-from .models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
+from .models import AUTHORITY_AREAS, Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
 from .readers import NOT_IN_ROW
 from .years import academic_year
 
@@ -351,10 +351,6 @@ def _left_out(source: int, year: int, new: pl.DataFrame, measures: list[int], ye
     return set(held.join(new, on="school_id", how="anti")["school_id"].to_list())
 
 
-LOCAL_AREAS = [Area.LA, Area.LA_PRIMARY, Area.LA_SECONDARY, Area.LA_SPECIAL]
-ENGLANDS = [Area.ENGLAND, Area.ENGLAND_ALL, Area.ENGLAND_PRIMARY, Area.ENGLAND_SECONDARY, Area.ENGLAND_SPECIAL]
-
-
 def _note_calculated_without(ctx, areas: pl.DataFrame, left_out: set[int], source: int, year: int) -> None:
     """Say whose figures for `year` this file calculates from the schools' counts (the census's) without schools an earlier
     file of `source` counted: an authority some of whose schools it leaves out (`left_out`, see _left_out), and England
@@ -366,11 +362,11 @@ def _note_calculated_without(ctx, areas: pl.DataFrame, left_out: set[int], sourc
         return
     authorities = dict(School.objects.filter(id__in=sorted(left_out)).values_list("la__code", "la__name").distinct())
     calculated = areas.filter(pl.col("computed") & (pl.col("status") != NOT_IN_ROW))
-    codes = set(calculated.filter(pl.col("area").is_in(LOCAL_AREAS))["la_code"].to_list()) & set(authorities)
+    codes = set(calculated.filter(pl.col("area").is_in(AUTHORITY_AREAS))["la_code"].to_list()) & set(authorities)
     named = [f"{authorities[code]} ({code})" for code in sorted(codes)]
     # England's, calculated from every authority's schools (where the file is of every authority), are made without
     # those schools too, and without those of an authority the file gives none of (cut where its schools begin).
-    england = calculated.filter(pl.col("area").is_in(ENGLANDS)).height > 0
+    england = calculated.filter(~pl.col("area").is_in(AUTHORITY_AREAS)).height > 0
     gone = _authorities_left_out(calculated, source, year) if england else set()
     if england and (codes or gone):
         named.append("England")
