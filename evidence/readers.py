@@ -21,7 +21,7 @@ from typing import NamedTuple, NoReturn
 
 import polars as pl
 
-from imports.refusals import is_not, refuse_first, with_thousands
+from imports.refusals import cut_short, is_not, refuse_first, with_thousands
 from imports.registry import ImportRefused, Remedy
 from imports.rows import empty_rows
 
@@ -170,12 +170,7 @@ def refuse_cut_short(data: bytes, width: int, line: int) -> None:
     last = _last_record(data)
     fields = QUOTED.sub(b"", last).count(b",") + 1
     if last.strip(b"\r") and fields < width:
-        raise ImportRefused(
-            f"the file ends part-way through this row ({fields} of {width} fields, and no line end): "
-            "it looks cut short, so download it again",
-            row=line,
-            remedy=Remedy.DOWNLOAD,
-        )
+        raise cut_short(line, fields, width)
 
 
 def _row_widths(data: bytes, width: int) -> list[int]:

@@ -9,7 +9,7 @@ from functools import wraps
 
 import polars as pl
 
-from .registry import ImportRefused
+from .registry import ImportRefused, Remedy
 from .sources import utf8_bytes
 
 # The columns in which the national files give a school's URN and name: the performance tables' and the census
@@ -17,6 +17,16 @@ from .sources import utf8_bytes
 # GIAS's links file gives the URN alone: its LinkName is the other school's, so a refusal there names no school.
 URN_COLUMNS = ("URN", "school_urn", "urn")
 NAME_COLUMNS = ("SCHNAME", "school_name", "School name", "EstablishmentName")
+
+
+def cut_short(row: int, fields: int, width: int) -> ImportRefused:
+    """The refusal of a file whose last row, `row`, stops at `fields` of the header's `width` with no line end after it:
+    a download that stopped part-way, to be downloaded again."""
+    return ImportRefused(
+        f"the file ends part-way through this row ({fields} of {width} fields, and no line end): it looks cut short, so download it again",
+        row=row,
+        remedy=Remedy.DOWNLOAD,
+    )
 
 
 def naming_the_school(load):

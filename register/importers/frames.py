@@ -14,7 +14,7 @@ from functools import wraps
 import polars as pl
 
 from core.jinja import gov_date
-from imports.refusals import not_a_date, with_thousands
+from imports.refusals import cut_short, not_a_date, with_thousands
 from imports.registry import ImportContext, ImportRefused, Remedy, SourceFile
 from imports.sources import utf8_bytes
 
@@ -124,12 +124,7 @@ def _refuse_ragged(source: SourceFile, width: int, overflow_allowed: bool) -> No
         if not fields:
             continue
         if len(fields) < width and not source.text.endswith(("\n", "\r")) and next(reader, None) is None:
-            raise ImportRefused(
-                f"the file ends part-way through this row ({len(fields)} of {width} fields, and no line end): "
-                "it looks cut short, so download it again",
-                row=row_number,
-                remedy=Remedy.DOWNLOAD,
-            )
+            raise cut_short(row_number, len(fields), width)
         if len(fields) < width or (len(fields) > width and not overflow_allowed):
             raise ImportRefused(
                 f"this row has {len(fields)} fields but the header has {width}",
