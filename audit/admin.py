@@ -6,7 +6,6 @@ second factors are changes like any other, so the audit log has them. Each regis
 of the libraries, is given the mixin below when the admin's URLs are built, after every app has registered.
 """
 
-from django.contrib.admin.utils import unquote
 from django.utils.text import capfirst
 
 from accounts.access import scope_for
@@ -30,8 +29,10 @@ class AuditedAdmin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200 and (obj := self.get_object(request, unquote(object_id))):
-            record(AuditAction.VIEW, request=request, obj=obj, via="Django admin")
+        # The record the page shows, as the admin put it in the page's context (not looked up a second time).
+        shown = (getattr(response, "context_data", None) or {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and shown is not None:
+            record(AuditAction.VIEW, request=request, obj=shown, via="Django admin")
         return response
 
     def log_addition(self, request, obj, message):
