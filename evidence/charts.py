@@ -15,6 +15,11 @@ below that year's label, in the line's colour and shape, outlined: never in the 
 read as a value. The chart's description says whose figure each mark stands for and why there is none, and the key
 says what the marks mean, only where there are any; a chart with none keeps its usual height.
 
+Words, rules and the marks of no figure are drawn in `INK`, the text colour of the page around the image (GOV.UK's,
+`TEXT_COLOUR`), which it inherits, and a hollow mark is white, which app.css makes the page's background: a contrast theme
+(Windows' forced colours) repaints the page but not what an SVG paints itself, and the near-black the images gave their
+words vanished on a black theme. So no image sets a colour of its own: one it set, the theme would leave as it is.
+
 The scale's gridlines go in round steps from at or below the least value to at or above the greatest, so no
 point lies beyond them; a percentage's scale stays within 0 to 100 unless a value does not.
 """
@@ -72,6 +77,10 @@ class Marker:
 
 
 SCHOOL_COLOUR, LA_COLOUR, ENGLAND_COLOUR, TEXT_COLOUR = "#1d70b8", "#d53880", "#505a5f", "#0b0c0c"
+# The paint of words, rules and marks of no figure: the page's text colour (TEXT_COLOUR, or a contrast theme's).
+INK = "currentColor"
+# A hollow mark is filled white, which app.css makes a contrast theme's background, by this class.
+HOLLOW = 'class="cg-chart__hollow"'
 # The gridlines are how a reader tells a point's value from the scale, so they stand 3:1 against the white page
 # (WCAG 1.4.11), yet lighter than every line of figures drawn over them.
 GRID_COLOUR = "#949494"
@@ -160,7 +169,7 @@ def trend_svg(
     parts.extend(gridline.format(left=LEFT, right=LEFT + plot_w, y=y(tick), colour=GRID_COLOUR) for tick in ticks)
     for year in years:
         label = escape(year_label(year))
-        parts.append(f'<text x="{x[year]:.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="12" fill="#0b0c0c">{label}</text>')
+        parts.append(f'<text x="{x[year]:.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="12" fill="{INK}">{label}</text>')
     for marker in markers:
         if marker.before in x and marker.after in x:
             parts.extend(_marker(marker, (x[marker.before] + x[marker.after]) / 2, plot_h))
@@ -175,7 +184,7 @@ def _scale(ticks: list[float], y, height: int) -> Markup:
     """The scale's labels, each level with its gridline in the plot. Hidden from assistive technology: the plot's
     title names the chart, and the table beside it gives every figure."""
     label = '<text x="{x}" y="{y:.1f}" text-anchor="end" font-size="12" fill="{colour}">{tick:g}</text>'
-    labels = "".join(label.format(x=LEFT - 6, y=y(tick) + 4, colour=TEXT_COLOUR, tick=tick) for tick in ticks)
+    labels = "".join(label.format(x=LEFT - 6, y=y(tick) + 4, colour=INK, tick=tick) for tick in ticks)
     return Markup(  # noqa: S704 - numbers only
         f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart-scale" viewBox="0 0 {LEFT} {height}" width="100%" '
         f'aria-hidden="true" focusable="false">{labels}</svg>'
@@ -207,8 +216,8 @@ def _drawn(line: Line) -> bool:
 
 def _no_figure_sample() -> str:
     """The key's sample of a year with no figure: an outlined mark below a rule standing for the year's label."""
-    axis = f'<line x1="11" x2="25" y1="1.5" y2="1.5" stroke="{TEXT_COLOUR}" stroke-width="2"/>'
-    mark = f'<circle cx="18" cy="7" r="3.5" fill="#fff" stroke="{TEXT_COLOUR}" stroke-width="1.5"/>'
+    axis = f'<line x1="11" x2="25" y1="1.5" y2="1.5" stroke="{INK}" stroke-width="2"/>'
+    mark = f'<circle cx="18" cy="7" r="3.5" fill="#fff" stroke="{INK}" stroke-width="1.5" {HOLLOW}/>'
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" class="cg-legend__sample" viewBox="0 0 36 12" width="36" height="12" '
         f'aria-hidden="true" focusable="false">{axis}{mark}</svg>'
@@ -217,7 +226,7 @@ def _no_figure_sample() -> str:
 
 def _point(line: Line, cx: float, cy: float) -> str:
     """The line's marker centred on (cx, cy): filled, or a white one outlined in the line's colour."""
-    paint = f'fill="#fff" stroke="{line.colour}" stroke-width="2"' if line.hollow else f'fill="{line.colour}"'
+    paint = f'fill="#fff" stroke="{line.colour}" stroke-width="2" {HOLLOW}' if line.hollow else f'fill="{line.colour}"'
     if line.marker == "square":
         return f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" {paint}/>'
     if line.marker == "diamond":
@@ -236,9 +245,8 @@ def _described(element_id: str) -> str:
 
 def _marker(marker: Marker, at: float, plot_h: float) -> list[str]:
     return [
-        f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
-        f'stroke="{TEXT_COLOUR}" stroke-width="1.5" stroke-dasharray="2 3"/>',
-        f'<text x="{at:.1f}" y="{TOP - 4}" text-anchor="middle" font-size="11" fill="{TEXT_COLOUR}">{escape(marker.label)}</text>',
+        f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="2 3"/>',
+        f'<text x="{at:.1f}" y="{TOP - 4}" text-anchor="middle" font-size="11" fill="{INK}">{escape(marker.label)}</text>',
     ]
 
 

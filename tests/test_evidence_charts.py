@@ -32,7 +32,7 @@ def gridlines(svg: str) -> list[float]:
 
 def tick_labels(svg: str) -> list[float]:
     """The scale's labels, lowest first."""
-    return [float(label) for label in re.findall(r'text-anchor="end" font-size="12" fill="#0b0c0c">([^<]*)</text>', svg)]
+    return [float(label) for label in re.findall(r'text-anchor="end" font-size="12" fill="currentColor">([^<]*)</text>', svg)]
 
 
 def points(svg: str) -> list[float]:

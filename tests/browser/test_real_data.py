@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from tests.factories import UserFactory, grant
 
-from .conftest import format_violations, govuk_style_problems, page_problems, tab_to
+from .conftest import SCREENSHOTS, format_violations, govuk_style_problems, page_problems, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -264,6 +264,63 @@ def test_charts_stay_legible_on_a_small_screen(page, surrey, sign_in_as):
         expect(box).to_have_accessible_description("Scroll the chart sideways for earlier years.")
         problems += page_problems(page, f"real-small-screen-{name}-results")
     assert not problems, "\n\n".join(problems)
+
+
+# In each chart, its key and its scale: the words (years, scale, labelled breaks), the rules of its breaks (vertical lines),
+# the marks of a year with no figure (each a shape in a group named on hover) and the key's sample of them, each with
+# the paint a reader sees it by: words by their fill, a rule or a mark by its outline, and a mark's inside.
+CHART_INK = r"""() => {
+    const paint = (element, property) => getComputedStyle(element)[property];
+    const said = element => (element.closest('g')?.querySelector('title') || element).textContent.trim().slice(0, 60);
+    const found = [];
+    for (const text of document.querySelectorAll('svg.cg-chart text, svg.cg-chart-scale text')) {
+        found.push({what: `"${text.textContent}"`, kind: 'words', colour: paint(text, 'fill')});
+    }
+    for (const rule of document.querySelectorAll('svg.cg-chart line')) {
+        if (rule.getAttribute('x1') === rule.getAttribute('x2')) found.push({what: "a break's rule", kind: 'outline', colour: paint(rule, 'stroke')});
+    }
+    const sample = [...document.querySelectorAll('.cg-legend__item')].find(item => item.textContent.includes('No figure'));
+    const marks = [...document.querySelectorAll('svg.cg-chart g > :is(circle, rect, polygon)')].concat(
+        sample ? [...sample.querySelectorAll('circle')] : []);
+    for (const mark of marks) {
+        found.push({what: `the mark of ${said(mark)}`, kind: 'outline', colour: paint(mark, 'stroke')});
+        found.push({what: `the mark of ${said(mark)}`, kind: 'inside', colour: paint(mark, 'fill')});
+    }
+    for (const line of sample ? sample.querySelectorAll('line') : []) found.push({what: "the key's sample of no figure", kind: 'outline', colour: paint(line, 'stroke')});
+    return {background: getComputedStyle(document.body).backgroundColor, marks: marks.length, found};
+}"""
+
+
+def test_charts_keep_their_words_and_marks_of_no_figure_in_a_contrast_theme(page, surrey, sign_in_as):
+    """A contrast theme (Windows' forced colours) repaints the page but not what an SVG paints itself: on a black
+    theme a chart's years, its scale and the words of its breaks, drawn in the page's near-black, could not be seen, nor
+    the rule beside the key's sample of a year with no figure, whose marks sit under the years' labels. Each is drawn in
+    the theme's text colour, and a mark of no figure is hollow, filled with the theme's background, on both themes."""
+    from tests.colours import contrast
+
+    officer = UserFactory(email="officer@surreycc.example", full_name="Priya Shah")
+    grant(officer, Role.LA_OFFICER, surrey.la)
+    sign_in_as(officer)
+    problems = []
+    try:
+        for scheme in ("dark", "light"):
+            page.emulate_media(forced_colors="active", color_scheme=scheme)
+            page.goto(reverse("evidence:school-results", args=[surrey.secondary.urn]) + "#key-stage-4")
+            ink = page.evaluate(CHART_INK)
+            background = ink["background"]
+            assert ink["marks"], "no chart on the page marks a year with no figure"
+            for item in ink["found"]:
+                least = {"words": 4.5, "outline": 3}.get(item["kind"])
+                if least and contrast(item["colour"], background) < least:
+                    problems.append(f"{scheme}: {item['what']}: {item['kind']} {item['colour']} on {background}")
+                if item["kind"] == "inside" and contrast(item["colour"], background) != 1:
+                    problems.append(f"{scheme}: {item['what']} is not hollow: filled {item['colour']} on {background}")
+            chart = page.locator(".cg-chart-frame:has(svg.cg-chart g):visible").first
+            chart.scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOTS / f"real-contrast-theme-{scheme}.png"))
+    finally:
+        page.emulate_media(forced_colors="none", color_scheme="light")
+    assert not problems, f"{len(problems)} problem(s), such as:\n" + "\n".join(sorted(set(problems))[:20])
 
 
 SCROLL_BOXES = """() => [...document.querySelectorAll('.cg-table-scroll')].map(box => ({
