@@ -38,8 +38,9 @@ def one_per_inspection(records: pl.DataFrame, column_of: dict[str, str]) -> pl.D
 def merge_records(records: list[dict], column_of: dict[str, str]) -> list[dict]:
     """One record per (urn, framework, start date), from rows that must agree: where two give a field or area
     different words (after case and spacing), which is right cannot be told, so the file is refused, naming both
-    rows and the column (`column_of` a field's or area's). What one row leaves blank or not evaluated, another
-    fills in; a row's own words come before another's assumption (a field it does not give)."""
+    rows and the column (`column_of` a field's or area's), but not the school, which the loader names beside the row
+    (imports.refusals.naming_the_school) as it does for any refusal of a cell. What one row leaves blank or not
+    evaluated, another fills in; a row's own words come before another's assumption (a field it does not give)."""
     merged: dict[tuple, dict] = {}
     said: dict[tuple, dict] = {}  # each key's words so far: field or area → (value, line)
     for record in records:
@@ -54,7 +55,7 @@ def merge_records(records: list[dict], column_of: dict[str, str]) -> list[dict]:
                 held, line = said[k][name]
                 raise ImportRefused(
                     f"'{_shown(value)}', but row {line} gives '{_shown(held)}' for the same inspection "
-                    f"(URN {record['urn']}, starting {_shown(record['started_on'])}): one of the two rows is wrong",
+                    f"(starting {_shown(record['started_on'])}): one of the two rows is wrong",
                     row=record["line"],
                     column=column_of.get(name, name),
                 )

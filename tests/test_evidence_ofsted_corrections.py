@@ -278,8 +278,9 @@ def test_two_rows_that_disagree_about_one_inspection_refuse_the_file_naming_both
     assert run.outcome == ImportOutcome.REFUSED
     assert (
         f"row 250 (URN 140348, Kenyngton Manor Primary School), column 'Inclusion': 'Urgent improvement', but row {KENYNGTON_ROW} gives 'Strong standard' "
-        "for the same inspection (URN 140348, starting 25/11/2025)"
+        "for the same inspection (starting 25/11/2025)"
     ) in run.message
+    assert run.message.count("URN 140348") == 1  # named once, beside the row
     assert snapshot() == before
 
 
@@ -298,8 +299,9 @@ def test_two_monthly_rows_that_disagree_about_a_graded_inspection_refuse_the_fil
     assert run.outcome == ImportOutcome.REFUSED
     assert (
         "row 3 (URN 143373, Guildford Grove Primary School), column 'Latest OEIF overall effectiveness': '4', but row 2 gives '2' "
-        "for the same inspection (URN 143373, starting 27/11/2018)"
+        "for the same inspection (starting 27/11/2018)"
     ) in run.message
+    assert run.message.count("URN 143373") == 1  # named once, beside the row
 
 
 # 4. Ofsted's words in Ofsted's casing; a report published before its inspection is a slip.
