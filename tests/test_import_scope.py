@@ -109,8 +109,12 @@ def test_a_row_that_would_move_another_authoritys_school_into_theirs_refuses_the
         upload(client, tmp_path, extract_about(world.far_school, la_code=936))
     run = ImportRun.objects.get()
     assert run.outcome == ImportOutcome.REFUSED
-    assert f"URN {world.far_school.urn} is a school of Hampshire (850) in the register" in run.message
-    assert "row 2" in run.message and "LA (code)" in run.message
+    # Whose row it is is said once, beside the row's number, and the refusal says where the register holds it.
+    assert (
+        f"row 2 (URN {world.far_school.urn}, {world.far_school.name}), column 'LA (code)': the register holds this school under Hampshire (850)"
+        in run.message
+    )
+    assert run.message.count(f"URN {world.far_school.urn}") == 1
     # The school may well have moved: the file is right, and is to be imported for every authority, not corrected.
     assert run.remedy == Remedy.ANOTHER
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()

@@ -263,7 +263,7 @@ def _refuse_schools_of_other_authorities(frame: pl.DataFrame, la_codes: frozense
     row = elsewhere.row(0, named=True)
     held_by = LocalAuthority.objects.get(pk=row["stored_la"])
     raise ImportRefused(
-        f"URN {row['urn']} is a school of {held_by.name} ({held_by.code}) in the register, and this import is limited to "
+        f"the register holds this school under {held_by.name} ({held_by.code}), and this import is limited to "
         f"{', '.join(str(code) for code in sorted(la_codes))}: a school moves between authorities only in an import of every "
         "authority (by a service administrator)",
         row=row["line"],
