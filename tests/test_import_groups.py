@@ -432,3 +432,46 @@ def test_a_groups_file_limited_to_an_authority_is_compared_with_that_authoritys_
     assert "taken as an older file" not in run.message
     assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 1), run.message
     assert Group.objects.get(uid=16644).name == "WEYDON EDUCATION TRUST"
+
+
+def test_a_newer_group_links_file_without_the_newest_membership_held_of_schools_since_closed_is_taken_as_newer(surrey, tmp_path):
+    """The newest memberships the register held (Clandon's and Shere's federation, joined 19 April 2021) ended as both
+    schools closed, so a newer file leaves them out: its newest joining date, 1 April 2021, was before theirs, and it was
+    taken as an older file, which ended no membership (Weydon's, which it no longer lists, either). A membership that
+    has ended no longer dates a file; one still lasting does, so an older file is still taken as older."""
+    import_file(group_links_before("2021-09-01", tmp_path))
+    closed = School.objects.filter(urn__in=[125199, 125246])
+    assert closed.count() == 2
+    closed.update(status="Closed", closed_on=date(2021, 8, 31))  # as a newer register extract gives them
+    lines = gzip.decompress(GROUP_LINKS.read_bytes()).decode().splitlines(keepends=True)
+    joined = lines[0].split(",").index("Joined date")
+    left_out = (",125199,", ",125246,", ",136531,16644,")
+    rows = [line for line in lines[1:] if line.split(",")[joined] < "2021-09-01" and not any(words in line for words in left_out)]
+    (newer := tmp_path / "group-links-newer.csv").write_text(lines[0] + "".join(rows))
+    run = import_file(newer, la_codes=[936])
+    assert "taken as an older file" not in run.message
+    assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 3), run.message
+    assert GroupMembership.objects.get(school__urn=136531, group__uid=16644).left_on == date.today()
+    assert set(GroupMembership.objects.filter(school__urn__in=[125199, 125246]).values_list("left_on", flat=True)) == {date.today()}
+    # An older file still is one: the memberships begun since it was taken (Frimley's, 1 April 2021) still last.
+    run = import_file(group_links_before("2021-04-01", tmp_path), la_codes=[936])
+    assert "so it was taken as an older file" in run.message
+    assert run.changed == 0, run.message
+
+
+def test_a_links_file_limited_to_an_authority_is_dated_by_that_authoritys_links(surrey, tmp_path):
+    """Imported for Surrey after the national 2025 links, a newer file renaming Walton Leigh School was compared with
+    every link in England: its newest Surrey link (30 November 2025) was before one made in Liverpool (30 April 2026),
+    so it was taken as an older file and the name was left as it was. It is compared with Surrey's links now; the
+    older 2021 file, imported for Surrey, still is one."""
+    import_file(LINKS_2025)
+    text = gzip.decompress(LINKS_2025.read_bytes()).decode("cp1252")
+    assert text.count('"Walton Leigh School"') == 1
+    (renamed := tmp_path / "links-renamed.csv").write_text(text.replace('"Walton Leigh School"', '"Walton Leigh Academy"'))
+    run = import_file(renamed, la_codes=[936])
+    assert "taken as an older file" not in run.message
+    assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 1), run.message
+    assert SchoolLink.objects.get(urn=125468, linked_urn=152196).linked_name == "Walton Leigh Academy"
+    run = import_file(LINKS_2021, la_codes=[936])
+    assert "so it was taken as an older file" in run.message
+    assert run.changed == 0, run.message

@@ -10,7 +10,8 @@ authority does). A membership missing from a newer group links file (a national,
 ended: it gets a leaving date, the day of the import, since the file gives none; it is never deleted.
 Only the memberships of schools in authorities the file has rows of end so: a file of one authority's
 schools, imported for every authority, leaves the others' as they were. An older file (its newest joining
-date before the newest the register holds) only adds the memberships the register lacks: it ends none. So
+date before the newest the register holds of a membership still lasting: not ended, nor of a school or group the
+register holds as closed, which a newer file leaves out too) only adds the memberships the register lacks: it ends none. So
 does an older groups file (its newest opening or closing date before the newest held) add groups only.
 
 A file without some of its columns leaves those fields as the register holds them and says so (see
@@ -24,7 +25,7 @@ import polars as pl
 from imports.bulk import insert_rows, update_rows
 from imports.refusals import naming_the_school
 from imports.registry import Counts, ImportContext
-from register.models import GIAS_GROUP_TYPES, Group, GroupKind, GroupMembership, RegisterEvent, RegisterEventKind, School
+from register.models import GIAS_GROUP_TYPES, OPEN_STATUSES, Group, GroupKind, GroupMembership, RegisterEvent, RegisterEventKind, School
 
 from . import frames
 from .absent import absent_fields, absent_note, refuse_missing_columns
@@ -254,9 +255,10 @@ def load_group_links(ctx: ImportContext) -> Counts:
     groups = group_frame(raw).unique(subset="uid", keep="first", maintain_order=True)
     counts = Counts(rows_read=raw.height)
 
-    registered = list(School.objects.of_authorities(ctx.la_codes).values_list("urn", "id", "la_id"))
-    school_ids = {urn: pk for urn, pk, _ in registered}
-    authority_of = {pk: la_id for _, pk, la_id in registered}
+    registered = list(School.objects.of_authorities(ctx.la_codes).values_list("urn", "id", "la_id", "status"))
+    school_ids = {urn: pk for urn, pk, _, _ in registered}
+    authority_of = {pk: la_id for _, pk, la_id, _ in registered}
+    closed_schools = {pk for _, pk, _, status in registered if status not in OPEN_STATUSES}
     keep = links["urn"].is_in(list(school_ids))
     if ctx.la_codes:
         # A school of these authorities joins a group the register holds only if the group is already
@@ -281,7 +283,15 @@ def load_group_links(ctx: ImportContext) -> Counts:
     # The authorities the file covers (has a school's row of): only their memberships tell its age, and only theirs
     # can it end. A file of one authority's schools, imported for every authority, is no word on the others'.
     covered = {authority_of[school_ids[urn]] for urn in links["urn"].unique().to_list()}
-    older = _older_than_held(links, {key: held for key, held in current.items() if authority_of[key[1]] in covered}, ctx)
+    # Nor can a membership that has ended since, which a newer file leaves out as surely as an older one: one the register
+    # ended, or of a school it holds as closed, or of a group it holds as closed.
+    closed_groups = set(Group.objects.filter(status__iexact="closed").values_list("id", flat=True)) if current else set()
+    lasting = {
+        key: held
+        for key, held in current.items()
+        if authority_of[key[1]] in covered and held[2] is None and key[1] not in closed_schools and key[0] not in closed_groups
+    }
+    older = _older_than_held(links, lasting, ctx)
     new_rows, changed_rows, seen = [], [], set()
     for urn, uid, joined_on in links.iter_rows():
         key = (group_ids[uid], school_ids[urn])
@@ -317,10 +327,11 @@ def load_group_links(ctx: ImportContext) -> Counts:
 
 
 def _older_than_held(links: pl.DataFrame, current: dict, ctx: ImportContext) -> bool:
-    """Whether the file is older than the memberships the register holds of its schools: the newest joining date it
-    gives is before the newest held. GIAS's group links file has no date of its own, and the joining dates are the only
-    clue to its age (as the establishment links' dates are to theirs), so a file whose joining dates are all unknown is
-    taken as new. An older file would end each membership begun since it was taken, dated the day of the import."""
+    """Whether the file is older than the memberships the register holds of its schools (`current`: those still lasting,
+    which any newer file lists): the newest joining date it gives is before the newest held. GIAS's group links file has
+    no date of its own, and the joining dates are the only clue to its age (as the establishment links' dates are to
+    theirs), so a file whose joining dates are all unknown is taken as new. An older file would end each membership
+    begun since it was taken, dated the day of the import."""
     newest_held = max((joined_on for _, joined_on, _ in current.values() if joined_on is not None), default=None)
     return frames.taken_as_older(
         ctx,

@@ -5,7 +5,8 @@ Without --la every link is kept, since the other end of a link is often a school
 other end is another authority's school in the register: a school's history follows a link from either end, so
 it would join one authority's figures to another's school. Such a link is left to an import of every authority.
 A pair the file links in another way than before is a register event of the school at the link's `urn` end,
-saying what the link was.
+saying what the link was. A file whose newest link was established before the newest the register holds (of these
+authorities' schools, with --la) is taken as older, and only adds links between schools the register did not yet link.
 """
 
 from datetime import date
@@ -39,6 +40,7 @@ def load(ctx: ImportContext) -> Counts:
     )
     frames.refuse_too_long(frame, {"link_type": ("LinkType", 80), "linked_name": ("LinkName", 255)})
     counts = Counts(rows_read=frame.height)
+    urns = None
     if ctx.la_codes:
         # Each school's own links (GIAS lists every link from both ends): a link listed on another
         # authority's school is not theirs to import, even where it names one of these schools.
@@ -55,7 +57,11 @@ def load(ctx: ImportContext) -> Counts:
         (urn, linked, kind): (pk, name, on)
         for pk, urn, linked, kind, name, on in SchoolLink.objects.values_list("id", *FIELDS).iterator(chunk_size=10000)
     }
-    if _older_than_held(frame, stored, ctx):
+    # Dated by the links held of the schools whose links the import takes: a link made since elsewhere in England says
+    # nothing of the age of the file's links of these authorities' schools.
+    listed_on = set(urns or ())
+    theirs = stored if urns is None else {key: held for key, held in stored.items() if key[0] in listed_on}
+    if _older_than_held(frame, theirs, ctx):
         # Only what the register lacks: a pair it already links keeps its links as the newer file gave them.
         held = pl.DataFrame(
             list({key[:2] for key in stored}), schema={"urn": frame["urn"].dtype, "linked_urn": frame["linked_urn"].dtype}, orient="row"
