@@ -10,6 +10,9 @@ MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 KIND_LABEL = "Kind of file"
 # How a refusal of a file that fits more than one kind tells the uploader to say which (the command line's: --kind).
 KIND_GIVEN_BY = f"'{KIND_LABEL}' on the upload form"
+REPLACED_LABEL = "Import it even though a different file of its year and release has replaced it since"
+# How a refusal of a file imported before and replaced since tells the uploader to import it all the same (--replaced).
+REPLACED_GIVEN_BY = f"'{REPLACED_LABEL}' ticked on the upload form"
 
 
 # What to do with a file that is not CSV but holds the data: GIAS's downloads come as zip files of CSV files.
@@ -36,6 +39,7 @@ class UploadForm(forms.Form):
         error_messages={"required": "Select the authorities whose schools to import"},
     )
     kind = forms.ChoiceField(label=KIND_LABEL, required=False, error_messages={"invalid_choice": "Select a kind of file from the list"})
+    replaced = forms.BooleanField(label=REPLACED_LABEL, required=False)
 
     max_upload_mb = MAX_UPLOAD_MB
 

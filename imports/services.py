@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import SERVICE, AuditAction
 from audit.services import record
+from core.jinja import gov_date
 from core.words import a_or_an, duration, listed
 from register.models import LocalAuthority
 
@@ -135,6 +136,30 @@ def refuse_renamed_copy(source: SourceFile, kind: ImportKind) -> None:
             )
 
 
+def refuse_replaced(source: SourceFile, kind: ImportKind, *, given_by: str) -> None:
+    """For a kind whose file name gives the year and release: the same bytes imported before, and since replaced by a
+    different file of that kind, year and release (a corrected download), would put back the figures the correction
+    replaced, and nothing in the file says it is the older. Refuse them, naming both imports, unless the person importing
+    says they mean to (`given_by` names how: the command's option, the upload form's box)."""
+    if kind.edition is None or (now := kind.edition(source.header, source.name)) is None:
+        return
+    taken = ImportRun.objects.filter(kind=kind.code, outcome__in=(ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED))
+    earlier = taken.filter(same_contents(source)).order_by("-pk").first()
+    if earlier is None:
+        return
+    later = taken.filter(pk__gt=earlier.pk).exclude(same_contents(source)).order_by("pk")
+    replaced_by = next((run for run in later if kind.edition(source.header, run.file_name) == now), None)
+    if replaced_by is None:
+        return
+    raise ImportRefused(
+        f"these are the same contents as {earlier.file_name}, imported on {gov_date(earlier.started_at, with_time=True)} "
+        f"(import {earlier.pk}), which {replaced_by.file_name}, another file of {now}, replaced on "
+        f"{gov_date(replaced_by.started_at, with_time=True)} (import {replaced_by.pk}): imported again, they would put back "
+        f"what that file corrected. If this is the file to keep, import it again with {given_by}",
+        remedy=Remedy.ANOTHER,
+    )
+
+
 @checkpoint_afterwards()
 def import_file(
     path_or_bytes,
@@ -147,6 +172,8 @@ def import_file(
     on_start: Callable[[ImportRun, str], None] | None = None,
     run: ImportRun | None = None,
     kind_given_by: str = "--kind",
+    replacing: bool = False,
+    replacing_given_by: str = "--replaced",
 ) -> ImportRun:
     """Import one file in one transaction and return its ImportRun (whose outcome says what happened).
 
@@ -155,7 +182,9 @@ def import_file(
     kept as the record of the attempt with the reason (file, row, column). `run` continues a queued run (background
     jobs); `on_start` is told what the file is taken as (ImportKind.named) before loading begins; `progress(done,
     total)` hears about rows. `kind_given_by` is how the person importing says which kind a file is, for a refusal to
-    tell them: the command's --kind, or the upload form's field.
+    tell them: the command's --kind, or the upload form's field. `replacing`: the person importing means to import a file
+    again though a different file of its year and release has replaced it since (refuse_replaced), as they said
+    by `replacing_given_by`.
     On SQLite, copying the import's pages from the log into the database file is left to a thread
     (imports.wal), so the import answers as soon as it has committed.
     """
@@ -195,6 +224,8 @@ def import_file(
             if not chosen.adds_authorities:
                 refuse_authorities_not_held(la_codes)
             refuse_renamed_copy(source, chosen)
+            if not replacing:
+                refuse_replaced(source, chosen, given_by=replacing_given_by)
             run.save()
             if on_start:
                 on_start(run, chosen.named(source.header, source.name))

@@ -5,7 +5,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
-from .forms import KIND_GIVEN_BY, delete_upload
+from .forms import KIND_GIVEN_BY, REPLACED_GIVEN_BY, delete_upload
 from .models import ImportOutcome, ImportRun
 from .registry import visible
 from .services import import_file, stopped
@@ -14,9 +14,12 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None = None, kind: str | None = None) -> str:
+def run_import(
+    run_id: int, path: str, la_codes: list[int], user_id: int | None = None, kind: str | None = None, replacing: bool = False
+) -> str:
     """Import the file uploaded for run `run_id` at `path`: as `kind` (a code of imports.registry.KINDS) if the uploader
-    chose one, else as its header says."""
+    chose one, else as its header says; `replacing`, though a different file of its year and release replaced it since,
+    if the uploader said so (imports.services.refuse_replaced)."""
     run = ImportRun.objects.get(pk=run_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
@@ -30,7 +33,16 @@ def run_import(run_id: int, path: str, la_codes: list[int], user_id: int | None 
         ImportRun.objects.filter(pk=run.pk, outcome=ImportOutcome.QUEUED).update(outcome=ImportOutcome.RUNNING)
         run.heard_from(0)
         run = import_file(
-            path, file_name=run.file_name, kind=kind, la_codes=la_codes, user=user, progress=progress, run=run, kind_given_by=KIND_GIVEN_BY
+            path,
+            file_name=run.file_name,
+            kind=kind,
+            la_codes=la_codes,
+            user=user,
+            progress=progress,
+            run=run,
+            kind_given_by=KIND_GIVEN_BY,
+            replacing=replacing,
+            replacing_given_by=REPLACED_GIVEN_BY,
         )
     except Exception as error:
         stopped(run, f"the import stopped with an error before it finished ({error})", user)

@@ -103,15 +103,15 @@ def _queue_upload(request, form) -> ImportRun:
         return run
     # The import is audited when it ends, by the worker; the upload, with who sent it from where, now.
     record(AuditAction.CREATE, request=request, obj=run, uploaded=upload.name, size=upload.size, la_codes=la_codes)
-    kind = form.cleaned_data["kind"] or None
-    transaction.on_commit(lambda: _enqueue(run, path, la_codes, request.user, kind))
+    kind, replacing = form.cleaned_data["kind"] or None, form.cleaned_data["replaced"]
+    transaction.on_commit(lambda: _enqueue(run, path, la_codes, request.user, kind, replacing))
     return run
 
 
-def _enqueue(run, path, la_codes, user, kind) -> None:
+def _enqueue(run, path, la_codes, user, kind, replacing=False) -> None:
     """Hand the upload to the background worker; if the queue cannot be reached, the run says so, not "Queued" for ever."""
     try:
-        run_import.enqueue(run.pk, str(path), la_codes, user.pk, kind)
+        run_import.enqueue(run.pk, str(path), la_codes, user.pk, kind, replacing)
     except Exception as error:
         logger.exception("Could not queue import %s", run.pk)
         stopped(run, f"the import could not be queued: the background job service did not answer ({type(error).__name__})", user)

@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from core.jinja import gov_date
 from evidence import readers
 from evidence.history import history, history_urns
 from evidence.models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
@@ -999,3 +1000,33 @@ def test_a_census_count_the_file_withholds_or_leaves_blank_leaves_the_school_out
     surrey_fsm = AreaObservation.objects.get(area=Area.LA, la_code=936, measure__code="fsm_pct", year=2023)
     assert (surrey_fsm.value, surrey_fsm.cohort) == (expected, pupils)
     assert figure(125037, "fsm_pct", 2023) == (9.8, "Value given")  # the school's own percentage, as the file gives it
+
+
+def test_a_file_imported_again_after_a_corrected_one_replaced_it_is_refused_unless_meant(surrey, tmp_path):
+    """Nothing in a performance-tables file dates it: the download of 2018/19's final KS2 tables imported again after a
+    corrected one of the same year and release put back the figures the correction had replaced. Its bytes were
+    imported before and replaced since: it is refused, naming both imports, unless the importer says they mean it."""
+    from django.core.management import CommandError, call_command
+
+    first = import_file(KS2[2019])
+    corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", "58%"))
+    assert corrected.outcome == ImportOutcome.SUCCEEDED
+    before = snapshot()
+    run = import_file(KS2[2019])
+    assert (run.outcome, run.remedy) == (ImportOutcome.REFUSED, "another")
+    assert run.message.startswith(
+        f"2018-2019-936-ks2final.csv: these are the same contents as 2018-2019-936-ks2final.csv, imported on "
+        f"{gov_date(first.started_at, with_time=True)} (import {first.pk}), which 2018-2019-936-ks2final.csv, another file "
+        f"of Key stage 2 performance tables (final), 2018/19, replaced on {gov_date(corrected.started_at, with_time=True)} "
+        f"(import {corrected.pk}): imported again, they would put back what that file corrected. If this is the file to "
+        "keep, import it again with --replaced."
+    )
+    assert snapshot() == before
+    with pytest.raises(CommandError, match="import it again with --replaced"):
+        call_command("import_data", str(KS2[2019]), stdout=io.StringIO(), stderr=io.StringIO())
+    assert snapshot() == before
+    # Said so, it is imported: the figure the correction gave goes back to the first file's.
+    call_command("import_data", str(KS2[2019]), "--replaced", stdout=io.StringIO(), stderr=io.StringIO())
+    assert figure(143373, "ks2_rwm_expected", 2019) == (56.0, "Value given")
+    # Now the latest of its year and release, it imports again as unchanged, as any file does.
+    assert import_file(KS2[2019]).outcome == ImportOutcome.UNCHANGED

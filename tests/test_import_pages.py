@@ -570,3 +570,31 @@ def _named(data: bytes, name: str):
     upload = io.BytesIO(data)
     upload.name = name
     return upload
+
+
+def test_an_upload_of_a_file_replaced_since_is_refused_unless_the_box_says_it_is_the_one_to_keep(
+    client, world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """As import_data refuses it without --replaced: the first download of 2018/19's KS2 tables, uploaded again after a
+    corrected one, would have put back the figure the correction replaced."""
+    settings.UPLOAD_DIR, settings.TASKS = tmp_path, IMMEDIATE_TASKS
+    import_file(GIAS_2021)
+    import_file(KS2[2019])
+    import_file(ks2_2019_with_guildford_grove(tmp_path / KS2[2019].name, "58%"))
+    sign_in(client, world.users[Role.LA_ADMIN])
+    assert (
+        "Import it even though a different file of its year and release has replaced it since"
+        in client.get(reverse("imports:list")).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:list"), {"file": _named(KS2[2019].read_bytes(), KS2[2019].name)})
+    run = ImportRun.objects.latest("pk")
+    assert (run.outcome, run.remedy) == (ImportOutcome.REFUSED, Remedy.ANOTHER)
+    assert (
+        "If this is the file to keep, import it again with 'Import it even though a different file of its year and release "
+        "has replaced it since' ticked on the upload form." in run.message
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:list"), {"file": _named(KS2[2019].read_bytes(), KS2[2019].name), "replaced": "on"})
+    run = ImportRun.objects.latest("pk")
+    assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 1), run.message

@@ -1,4 +1,4 @@
-"""python manage.py import_data FILE... [--la CODE]... [--kind KIND]: each file is its own transaction."""
+"""python manage.py import_data FILE... [--la CODE]... [--kind KIND] [--replaced]: each file is its own transaction."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,14 +24,19 @@ class Command(BaseCommand):
             help="Only these three-digit LA codes (repeatable)",
         )
         parser.add_argument("--kind", choices=sorted(KINDS), help="Take every file as this kind instead of detecting it")
+        parser.add_argument(
+            "--replaced",
+            action="store_true",
+            help="Import a file imported before even though a different file of its year and release has replaced it since",
+        )
 
-    def handle(self, *args, files, la_codes, kind, **options):
+    def handle(self, *args, files, la_codes, kind, replaced, **options):
         """Each file is imported whole or not at all, so one refused does not stop the rest: every file is tried,
         and the command fails at the end, saying why each file it could not import was not."""
         not_imported = {}
         for number, path in enumerate(files):
             try:
-                self.stdout.write(self.style.SUCCESS(self._import(path, kind, la_codes)))
+                self.stdout.write(self.style.SUCCESS(self._import(path, kind, la_codes, replaced)))
             except CommandError as error:
                 not_imported[path] = str(error)
             except Exception:
@@ -42,7 +47,7 @@ class Command(BaseCommand):
             summary = [f"{len(not_imported)} of {len(files)} files not imported: {listed(list(not_imported))}."] if len(files) > 1 else []
             raise CommandError("\n".join([*not_imported.values(), *summary]))
 
-    def _import(self, path, kind, la_codes) -> str:
+    def _import(self, path, kind, la_codes, replacing=False) -> str:
         """Import one file and return what it did; raise CommandError if it cannot be read or is refused."""
         bar = ProgressBar()
         started = []
@@ -60,7 +65,7 @@ class Command(BaseCommand):
             started[0].heard_of_rows(done, total)
 
         try:
-            run = import_file(path, kind=kind, la_codes=la_codes, progress=progress, on_start=announce)
+            run = import_file(path, kind=kind, la_codes=la_codes, progress=progress, on_start=announce, replacing=replacing)
         except OSError as exc:
             raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc}).")
         finally:
