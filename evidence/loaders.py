@@ -112,6 +112,8 @@ def figures_loader(
     def load(ctx):
         data = utf8(ctx.source)
         figures = read(data, ctx.source.name, layout)
+        # The blanks of the schools' rows that give no figure at all (readers.long_figures), for the store alone.
+        figures, blank = figures.filter(pl.col("status").is_not_null()), figures.filter(pl.col("status").is_null())
         if notes:
             ctx.notes.extend(notes(figures))
         present = layout.present(ctx.source.header)
@@ -123,7 +125,7 @@ def figures_loader(
                 raise ImportRefused(f"'{version}' is not a release DfE publishes (expected {', '.join(versions)})", column="version")
             data_set = versions[version]
         ctx.taken_as = taken_as(data_set, figures)
-        return store_figures(ctx, data_set, figures, rows_read=data_rows(ctx, data), given=given, uncounted=uncounted)
+        return store_figures(ctx, data_set, figures, rows_read=data_rows(ctx, data), given=given, uncounted=uncounted, blank=blank)
 
     return load
 

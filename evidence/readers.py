@@ -8,7 +8,8 @@ Every reader returns a frame with one row per figure:
 
 A value the file withholds keeps the file's reason as a status code (below); it never becomes 0.
 A blank cell (or a field missing from a short row) gives no figure at all, unless the figure's cohort
-column says it is about no pupils: then it is not applicable, and stored so. Anything else that is
+column says it is about no pupils: then it is not applicable, and stored so. A school's row whose every cell is blank
+gives its blanks, with no status (null): the store clears what an earlier file of the year held for it. Anything else that is
 not a number is a corrupt file: the reader raises ImportRefused naming the line and column.
 """
 
@@ -487,7 +488,12 @@ def long_figures(frame: pl.DataFrame, columns: tuple[Column | Share, ...], keys:
     _refuse_first_bad_cell(frame, figures.filter(pl.col("_bad").is_not_null()), columns)
     stopped = pl.concat_list(pl.struct(pl.col("line"), pl.col(FIELDS).alias("fields")))
     figures = figures.with_columns(pl.when(pl.col("status") == NOT_IN_ROW).then(stopped).alias("stopped"))
-    figures = england_gaps(figures.select(list(OUTPUT_SCHEMA))).filter(pl.col("status").is_not_null())
+    # A blank cell gives no figure; but a school's row whose every figure is blank says that the school has none (DfE's
+    # row for a school without pupils at the end of the key stage, say): its blanks are kept, with no status, for the
+    # store to clear what an earlier file of the year said, as it clears a figure a row with others leaves blank.
+    said = pl.col("status").is_not_null()
+    none_said = (pl.col("area") == "school") & ~said.any().over("line")
+    figures = england_gaps(figures.select(list(OUTPUT_SCHEMA))).filter(said | none_said)
     return figures.select([pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
 
 

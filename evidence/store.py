@@ -82,15 +82,26 @@ class Tally:
 
 
 def store_figures(
-    ctx, source: int, figures: pl.DataFrame, *, rows_read: int, given: set[str] | None = None, uncounted: set[str] = frozenset()
+    ctx,
+    source: int,
+    figures: pl.DataFrame,
+    *,
+    rows_read: int,
+    given: set[str] | None = None,
+    uncounted: set[str] = frozenset(),
+    blank: pl.DataFrame | None = None,
 ) -> Counts:
     """Write `figures` (the long frame of evidence.readers) for `source`; count what changed. `given` are the
     codes of the measures whose columns the file has (by default, those it gives a figure or a code for);
-    `uncounted`, those of them whose column of the number of pupils counted it lacks."""
+    `uncounted`, those of them whose column of the number of pupils counted it lacks. `blank`: the blanks of the
+    schools' rows that give no figure at all, which clear what the source held for those schools that year, as a
+    blank cell in a row with figures does; the rows are still counted as skipped, giving no figures."""
     measures = sync_catalogue()
     figures = not_published(figures)
     figures = figures.with_columns(pl.col("measure").replace_strict(measures, return_dtype=pl.Int64).alias("measure_id"))
     schools, skipped_schools = _school_figures(ctx, figures)
+    if blank is not None and blank.height:
+        schools = pl.concat([schools, _blank_schools(ctx, blank, schools, measures)], how="diagonal_relaxed")
     areas, skipped_areas, skipped_national = _area_figures(ctx, figures)
     taken = pl.concat([schools.select("status", "stopped"), areas.select("status", "stopped")])
     ctx.notes.extend(import_notes.short_rows(taken, ctx.source.header))
@@ -195,6 +206,19 @@ def _school_figures(ctx, figures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         urn = matched.filter(pl.col("line") == first["line"])["urn"][0]
         raise ImportRefused(f"URN {urn} appears twice (rows {first['line']} and {first['again']})", row=first["again"], column="URN")
     return matched, skipped
+
+
+def _blank_schools(ctx, blank: pl.DataFrame, schools: pl.DataFrame, measures: dict[str, int]) -> pl.DataFrame:
+    """The blanks of the schools' rows that give no figure at all, of the schools the register holds (in the authorities
+    asked for), as _school_figures gives figures: not of a school another row of the year gives figures for."""
+    blank = blank.filter(pl.col("area") == "school").with_columns(
+        pl.col("measure").replace_strict(measures, return_dtype=pl.Int64).alias("measure_id")
+    )
+    if blank.is_empty():
+        return blank
+    matched = blank.join(_school_ids(blank["urn"].drop_nulls().unique().to_list(), ctx.la_codes), on="urn", how="inner")
+    matched = matched.drop("register_la_code").join(schools.select("school_id", "year").unique(), on=["school_id", "year"], how="anti")
+    return matched.unique(subset=["school_id", "measure_id", "year"], keep="first", maintain_order=True)
 
 
 def note_linked_schools_not_held(ctx, skipped_urns: pl.Series) -> None:
@@ -439,9 +463,10 @@ def _sync(
         & pl.col("status").eq_missing(pl.col("status_old"))
         & pl.col("cohort").eq_missing(pl.col("cohort_old"))
     ) | unsaid
-    created = both.filter(is_new & ~unsaid)
+    # A blank of a row that gives no figure (store_figures' `blank`) clears a figure held, and adds none.
+    created = both.filter(is_new & ~unsaid & ~is_gone)
     replaced = both.filter(~is_new & ~is_gone & ~same)
-    gone = both.filter(is_gone)
+    gone = both.filter(is_gone & ~is_new)
     _delete(model, [*replaced["id"].to_list(), *gone["id"].to_list()])
     _record_changes(model, pl.concat([replaced, gone]), source, year, run_id)
     fields = [*keys, *FIGURE_FIELDS, *extra]

@@ -1030,3 +1030,33 @@ def test_a_file_imported_again_after_a_corrected_one_replaced_it_is_refused_unle
     assert figure(143373, "ks2_rwm_expected", 2019) == (56.0, "Value given")
     # Now the latest of its year and release, it imports again as unchanged, as any file does.
     assert import_file(KS2[2019]).outcome == ImportOutcome.UNCHANGED
+
+
+def test_a_corrected_file_whose_row_for_a_school_gives_no_figure_clears_those_held_as_a_blank_cell_does(surrey, tmp_path):
+    """DfE leave blank what they have no figure for: a single cell in a row with figures, or a school's whole row (Chart
+    Wood School's, new in 2018/19, with no pupils at the end of the key stage). A corrected file blanking one of
+    Guildford Grove's figures cleared it, keeping what it was; one blanking its whole row kept every figure held, and
+    said the file left the school out, though it lists it. Now both clear what the earlier file of the year held."""
+    from evidence.catalogue import KS2_COLUMNS
+    from evidence.readers import sources_of
+
+    first = import_file(KS2[2019])
+    held = Observation.objects.filter(school__urn=143373, year=2019, source=Source.KS2_FINAL)
+    count = held.count()
+    assert count > 10
+    rows = list(csv.reader(io.StringIO(KS2[2019].read_text(encoding="utf-8-sig"))))
+    header = rows[0]
+    figures = sources_of(KS2_COLUMNS.present(header)) - {"RECTYPE", "LEA", "URN"}
+    row = next(row for row in rows if row[header.index("URN")] == "143373")
+    for at, name in enumerate(header):
+        if name in figures:
+            row[at] = ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    (corrected := tmp_path / KS2[2019].name).write_text(out.getvalue(), encoding="utf-8")
+    run = import_file(corrected)
+    assert (run.outcome, run.created, run.changed, run.skipped_empty) == (ImportOutcome.SUCCEEDED, 0, count, 2), run.message
+    assert not held.exists()
+    assert "leaves out" not in run.message
+    change = FigureChange.objects.get(import_run=run, measure__code="ks2_rwm_expected")
+    assert (change.old_value, change.old_import_run_id, change.new_value, change.new_status) == (56.0, first.pk, None, None)

@@ -79,7 +79,12 @@ def test_short_rows_give_no_figures_for_the_fields_they_lack():
         ("ks2_cohort", None, readers.NOT_IN_ROW),
         ("ks2_rwm_expected", None, readers.NOT_IN_ROW),
     ]
-    assert figures.filter(pl.col("urn") == 100003).is_empty()  # blank fields: no figure
+    # Blank fields: no figure; a school's row with no figure at all gives its blanks, with no status, for the store to
+    # clear what an earlier file held.
+    assert figures.filter(pl.col("urn") == 100003).select("measure", "value", "status").sort("measure").rows() == [
+        ("ks2_cohort", None, None),
+        ("ks2_rwm_expected", None, None),
+    ]
     england = figures.filter(pl.col("area") == "england", pl.col("measure") == "ks2_rwm_expected")
     assert england.select("value", "cohort").row(0) == (65.0, 600000)
 
@@ -154,7 +159,8 @@ def test_a_share_sums_its_parts_as_a_percentage_of_the_headcount_and_withholds_w
         (100001, 8.6, Status.VALUE, 256),  # (5 + 17) / 256 = 8.59…%
         (100002, None, Status.NOT_APPLICABLE, 72),  # the file's own 'z' for both parts
         (100003, None, Status.NOT_APPLICABLE, 0),  # no pupils: no percentage, never 0%
-    ]  # a blank part gives no figure at all (100004)
+        (100004, None, None, 40),  # a blank part gives no figure at all: the row's only one, so its blank is kept
+    ]
 
 
 def test_a_share_whose_part_is_corrupt_refuses_the_file_naming_the_part():
