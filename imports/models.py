@@ -57,6 +57,11 @@ class ImportRun(models.Model):
         max_length=64, blank=True, help_text="SHA-256 of the file's text as read: unpacked if gzipped, UTF-8, without a byte-order mark."
     )
     kind = models.CharField(max_length=40, blank=True)
+    edition = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the file's name and header made it, for a kind they date: data set, release and year.",
+    )
     la_codes = models.TextField(blank=True, help_text="The LA codes the import was limited to, if any (all 150-odd may be).")
     rows_read = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)

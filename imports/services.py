@@ -147,8 +147,8 @@ def refuse_replaced(source: SourceFile, kind: ImportKind, *, given_by: str) -> N
     earlier = taken.filter(same_contents(source)).order_by("-pk").first()
     if earlier is None:
         return
-    later = taken.filter(pk__gt=earlier.pk).exclude(same_contents(source)).order_by("pk")
-    replaced_by = next((run for run in later if kind.edition(source.header, run.file_name) == now), None)
+    # Each run's own edition, as its file's name and header made it: another year's file of the kind has another header.
+    replaced_by = taken.filter(pk__gt=earlier.pk, edition=now).exclude(same_contents(source)).order_by("pk").first()
     if replaced_by is None:
         return
     raise ImportRefused(
@@ -219,6 +219,7 @@ def import_file(
         with _checksums_kept(run, source):
             chosen = choose_kind(source, kind, kind_given_by=kind_given_by)
             run.kind = chosen.code
+            run.edition = (chosen.edition and chosen.edition(source.header, source.name)) or ""
             if not source.has_rows:
                 raise ImportRefused("the file has a header but no rows")
             if not chosen.adds_authorities:

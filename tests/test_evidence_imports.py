@@ -1032,6 +1032,23 @@ def test_a_file_imported_again_after_a_corrected_one_replaced_it_is_refused_unle
     assert import_file(KS2[2019]).outcome == ImportOutcome.UNCHANGED
 
 
+def test_a_file_imported_again_after_another_years_file_of_its_release_is_unchanged_not_refused(surrey, tmp_path):
+    """Another year's file of the kind and release replaces nothing of this year's: each run is judged by its own file's
+    year (in the performance tables' columns, whatever the name), not by the year of the file being imported again. Named
+    as DfE name them, without a year, the 2016/17 tables imported again after 2017/18's are unchanged."""
+    first = tmp_path / "2017" / "england_ks2final.csv"
+    second = tmp_path / "2018" / "england_ks2final.csv"
+    for path, year in ((first, 2017), (second, 2018)):
+        path.parent.mkdir()
+        path.write_bytes(KS2[year].read_bytes())
+        assert import_file(path).outcome == ImportOutcome.SUCCEEDED
+    before = snapshot()
+    run = import_file(first)
+    assert run.outcome == ImportOutcome.UNCHANGED, run.message
+    assert run.edition == "Key stage 2 performance tables (final), 2016/17"
+    assert snapshot() == before
+
+
 def test_a_corrected_file_whose_row_for_a_school_gives_no_figure_clears_those_held_as_a_blank_cell_does(surrey, tmp_path):
     """DfE leave blank what they have no figure for: a single cell in a row with figures, or a school's whole row (Chart
     Wood School's, new in 2018/19, with no pupils at the end of the key stage). A corrected file blanking one of
