@@ -29,10 +29,20 @@ class AuditedAdmin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        # The record the page shows, as the admin put it in the page's context (not looked up a second time).
-        shown = (getattr(response, "context_data", None) or {}).get("original")
-        if request.method == "GET" and response.status_code == 200 and shown is not None:
-            record(AuditAction.VIEW, request=request, obj=shown, via="Django admin")
+        _record_read_of_shown(request, response, "original")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The record's history names the record and what was changed in it, by whom.
+        response = super().history_view(request, object_id, extra_context)
+        _record_read_of_shown(request, response, "object")
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # The confirmation before a deletion shows the record and every record deleted with it; the deletion itself is
+        # recorded by log_deletions.
+        response = super().delete_view(request, object_id, extra_context)
+        _record_read_of_shown(request, response, "object")
         return response
 
     def log_addition(self, request, obj, message):
@@ -50,6 +60,14 @@ class AuditedAdmin:
         for obj in queryset:
             record(AuditAction.DELETE, request=request, obj=obj, via="Django admin")
         return super().log_deletions(request, queryset)
+
+
+def _record_read_of_shown(request, response, context_key: str) -> None:
+    """Records a read of the record a page of one record showed, as the admin put it in the page's context under
+    `context_key` (not looked up a second time). None there, or a redirect, means no record was shown."""
+    shown = (getattr(response, "context_data", None) or {}).get(context_key)
+    if request.method == "GET" and response.status_code == 200 and shown is not None:
+        record(AuditAction.VIEW, request=request, obj=shown, via="Django admin")
 
 
 def audit_admin_changes(site) -> None:

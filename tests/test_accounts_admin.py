@@ -128,3 +128,26 @@ def test_what_the_admin_shows_of_people_is_audited_as_a_read(client, world, supe
     }
     assert client.get("/django-admin/accounts/user/0/change/").status_code == 302  # none such: no read recorded
     assert reads.count() == 2
+
+
+def test_a_records_history_and_its_deletion_page_are_audited_as_reads_of_it(client, world, superuser):
+    """Both pages show the record, as its own page does: its history what was changed in it and by whom, the page
+    before a deletion the record and all that would go with it."""
+    from accounts.models import Invitation
+    from audit.models import AuditAction, AuditEvent
+
+    person = world.users[Role.HEADTEACHER]
+    invitation = Invitation.objects.create(user=person, invited_by=superuser)
+    sign_in(client, superuser)
+    history = f"/django-admin/accounts/invitation/{invitation.pk}/history/"
+    delete = f"/django-admin/accounts/invitation/{invitation.pk}/delete/"
+    assert client.get(history).status_code == 200
+    assert client.get(delete).status_code == 200
+    reads = AuditEvent.objects.filter(action=AuditAction.VIEW, user=superuser, detail__via="Django admin")
+    assert {(event.object_type, event.object_id, event.path) for event in reads} == {
+        ("accounts.invitation", str(invitation.pk), history),
+        ("accounts.invitation", str(invitation.pk), delete),
+    }
+    for path in ("/django-admin/accounts/invitation/0/history/", "/django-admin/accounts/invitation/0/delete/"):
+        assert client.get(path).status_code == 302  # none such: no read recorded
+    assert reads.count() == 2
