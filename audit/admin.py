@@ -45,6 +45,16 @@ class AuditedAdmin:
         _record_read_of_shown(request, response, "object")
         return response
 
+    def response_action(self, request, queryset):
+        response = super().response_action(request, queryset)
+        # "Delete selected" first shows the records chosen, and all that would go with them, for confirmation: a read of
+        # each chosen record, as its own page before a deletion is. Their deletion itself is recorded by log_deletions.
+        context = getattr(response, "context_data", None) or {}
+        if response is not None and response.status_code == 200 and "deletable_objects" in context:
+            for shown in context["queryset"]:
+                record(AuditAction.VIEW, request=request, obj=shown, via="Django admin")
+        return response
+
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         record(AuditAction.CREATE, request=request, obj=obj, via="Django admin", change=message)

@@ -151,3 +151,22 @@ def test_a_records_history_and_its_deletion_page_are_audited_as_reads_of_it(clie
     for path in ("/django-admin/accounts/invitation/0/history/", "/django-admin/accounts/invitation/0/delete/"):
         assert client.get(path).status_code == 302  # none such: no read recorded
     assert reads.count() == 2
+
+
+def test_the_page_before_deleting_chosen_records_is_audited_as_a_read_of_each(client, world, superuser):
+    """'Delete selected' lists the chosen records for confirmation before it deletes them."""
+    from accounts.models import Invitation
+    from audit.models import AuditAction, AuditEvent
+
+    invitations = [Invitation.objects.create(user=world.users[role], invited_by=superuser) for role in (Role.HEADTEACHER, Role.GOVERNOR)]
+    Invitation.objects.create(user=world.users[Role.LA_OFFICER], invited_by=superuser)  # not chosen
+    sign_in(client, superuser)
+    response = client.post(
+        "/django-admin/accounts/invitation/", {"action": "delete_selected", "_selected_action": [i.pk for i in invitations]}
+    )
+    assert response.status_code == 200
+    assert Invitation.objects.count() == 3  # not yet deleted
+    reads = AuditEvent.objects.filter(action=AuditAction.VIEW, user=superuser, detail__via="Django admin")
+    assert sorted((event.object_type, event.object_id, event.path) for event in reads) == sorted(
+        ("accounts.invitation", str(i.pk), "/django-admin/accounts/invitation/") for i in invitations
+    )
