@@ -8,6 +8,8 @@ from django.urls import reverse
 from django_rq.models import Dashboard
 
 from audit.admin import audit_admin_changes
+from audit.models import AuditAction
+from audit.services import record
 
 from .models import Invitation, RoleAssignment, User
 
@@ -27,6 +29,13 @@ class CommonGroundAdminSite(admin.AdminSite):
         # Built once every app has registered its models: from then on each change made here is audited.
         audit_admin_changes(self)
         return super().get_urls()
+
+    def password_change(self, request, extra_context=None):
+        response = super().password_change(request, extra_context)
+        # The form sends people on only once their new password is set; a refused one is shown again.
+        if request.method == "POST" and response.status_code == 302:
+            record(AuditAction.UPDATE, request=request, obj=request.user, via="Django admin", change="password changed")
+        return response
 
     def login(self, request, extra_context=None):
         # The admin's own login form would skip lockout and the second factor: send people to ours.

@@ -170,3 +170,21 @@ def test_the_page_before_deleting_chosen_records_is_audited_as_a_read_of_each(cl
     assert sorted((event.object_type, event.object_id, event.path) for event in reads) == sorted(
         ("accounts.invitation", str(i.pk), "/django-admin/accounts/invitation/") for i in invitations
     )
+
+
+def test_a_password_changed_in_the_admin_is_audited_without_the_password(client, superuser):
+    from audit.models import AuditAction, AuditEvent
+
+    sign_in(client, superuser)
+    path = "/django-admin/password_change/"
+    refused = {"old_password": "not the password", "new_password1": "a new long passphrase", "new_password2": "a new long passphrase"}
+    assert client.post(path, refused).status_code == 200
+    assert not AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()
+
+    changed = refused | {"old_password": "correct horse battery staple"}
+    assert client.post(path, changed)["Location"] == "/django-admin/password_change/done/"
+    superuser.refresh_from_db()
+    assert superuser.check_password("a new long passphrase")
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE)
+    assert (event.user, event.object_type, event.object_id, event.path) == (superuser, "accounts.user", str(superuser.pk), path)
+    assert event.detail == {"via": "Django admin", "change": "password changed"}
