@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_rq.models import Dashboard
 
 from audit.admin import audit_admin_changes
@@ -54,6 +56,19 @@ admin.site.__class__ = CommonGroundAdminSite
 # Content-Security-Policy blocks. Each import's job shows its state on the Imports page, and `manage.py rqstats`
 # gives the queues' figures on the server.
 admin.site.unregister(Dashboard)
+
+
+class SecondFactorAdmin(TOTPDeviceAdmin):
+    """django-otp's admin of authenticator apps, without adding one: a device added here, for someone else, would be a
+    second factor its owner never set up, whose key the administrator chose. A person sets up their own on the service's
+    page. Devices' keys and QR codes are hidden too (settings.OTP_ADMIN_HIDE_SENSITIVE_DATA)."""
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, SecondFactorAdmin)
 
 
 class ReadOnlyRoles:

@@ -178,6 +178,9 @@ INVITATION_TIMEOUT = env.int("INVITATION_DAYS", default=7) * 24 * 60 * 60
 # Two-factor authentication: required for roles that see confidential records unless switched off.
 REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=True)
 OTP_TOTP_ISSUER = "Common Ground"
+# The Django admin shows no device's secret key nor its QR code (which holds the key): whoever had them could make the
+# person's codes. A second factor is set up by its owner, on the service's own page.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lockout after repeated failed sign-ins (per account and address).
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)

@@ -188,3 +188,29 @@ def test_a_password_changed_in_the_admin_is_audited_without_the_password(client,
     event = AuditEvent.objects.get(action=AuditAction.UPDATE)
     assert (event.user, event.object_type, event.object_id, event.path) == (superuser, "accounts.user", str(superuser.pk), path)
     assert event.detail == {"via": "Django admin", "change": "password changed"}
+
+
+def test_the_admin_neither_shows_a_second_factors_secret_nor_adds_one_for_someone(client, world, superuser):
+    """Whoever has a device's key (shown as itself, or in its QR code) can make its owner's codes; and a device added
+    here would be a second factor its owner never set up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.users[Role.HEADTEACHER], name="Phone", confirmed=True)
+    sign_in(client, superuser)
+    listed = client.get("/django-admin/otp_totp/totpdevice/").content.decode()
+    shown = client.get(f"/django-admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert "Phone" in listed and "Phone" in shown
+    for html in (listed, shown):
+        assert device.key not in html
+        assert "qrcode" not in html.lower()
+    for view in ("config", "qrcode"):
+        assert client.get(f"/django-admin/otp_totp/totpdevice/{device.pk}/{view}/").status_code == 403
+    assert 'href="/django-admin/otp_totp/totpdevice/add/"' not in listed
+    assert client.get("/django-admin/otp_totp/totpdevice/add/").status_code == 403
+    response = client.post(
+        "/django-admin/otp_totp/totpdevice/add/",
+        {"user": world.users[Role.GOVERNOR].pk, "name": "Chosen for them", "confirmed": "on", "key": "3132333435363738393031323334353637383930",
+         "step": 30, "t0": 0, "digits": 6, "tolerance": 1, "drift": 0, "throttling_failure_count": 0},
+    )  # fmt: skip
+    assert response.status_code == 403
+    assert not TOTPDevice.objects.filter(user=world.users[Role.GOVERNOR]).exists()
