@@ -14,6 +14,7 @@ from audit.models import AuditAction
 from audit.services import record
 
 from .models import Invitation, RoleAssignment, User
+from .views import sign_out
 
 
 class CommonGroundAdminSite(admin.AdminSite):
@@ -38,6 +39,11 @@ class CommonGroundAdminSite(admin.AdminSite):
         if request.method == "POST" and response.status_code == 302:
             record(AuditAction.UPDATE, request=request, obj=request.user, via="Django admin", change="password changed")
         return response
+
+    def logout(self, request, extra_context=None):
+        # The service's own sign-out: Django's ended the session unrecorded, and left the cookie by which the sign-in
+        # page later said the person had been signed out for being inactive.
+        return sign_out(request)
 
     def login(self, request, extra_context=None):
         # The admin's own login form would skip lockout and the second factor: send people to ours.

@@ -214,3 +214,19 @@ def test_the_admin_neither_shows_a_second_factors_secret_nor_adds_one_for_someon
     )  # fmt: skip
     assert response.status_code == 403
     assert not TOTPDevice.objects.filter(user=world.users[Role.GOVERNOR]).exists()
+
+
+def test_the_admins_log_out_is_the_services_sign_out(client, superuser):
+    """Recorded as any sign-out is, and the sign-in page after it does not say the session ran out."""
+    from accounts.middleware import SIGNED_IN_COOKIE
+    from audit.models import AuditAction, AuditEvent
+
+    sign_in(client, superuser)
+    client.cookies[SIGNED_IN_COOKIE] = "1"
+    assert 'action="/django-admin/logout/"' in client.get("/django-admin/").content.decode()  # the admin's own button
+    response = client.post("/django-admin/logout/", follow=True)
+    assert "_auth_user_id" not in client.session
+    assert "You have been signed out" in response.content.decode()
+    assert SIGNED_IN_COOKIE not in client.cookies or not client.cookies[SIGNED_IN_COOKIE].value
+    event = AuditEvent.objects.get(action=AuditAction.SIGN_OUT)
+    assert (event.user, event.path) == (superuser, "/django-admin/logout/")
