@@ -1,5 +1,7 @@
 """The Django admin, for superusers only, after our own sign-in (with lockout and second factor)."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -75,6 +77,18 @@ class SecondFactorAdmin(TOTPDeviceAdmin):
 
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, SecondFactorAdmin)
+
+
+class SignInAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' failed sign-ins, without its "Clean up expired attempts": that action failed with an error here, and
+    would delete every attempt older than the lockout time, whichever were chosen, with no record in the audit log. A
+    lock is lifted on the person's page of the service, which records it."""
+
+    actions = []  # Leaves the admin's own "Delete selected", whose deletions are audited one by one.
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, SignInAttemptAdmin)
 
 
 class ReadOnlyRoles:

@@ -230,3 +230,26 @@ def test_the_admins_log_out_is_the_services_sign_out(client, superuser):
     assert SIGNED_IN_COOKIE not in client.cookies or not client.cookies[SIGNED_IN_COOKIE].value
     event = AuditEvent.objects.get(action=AuditAction.SIGN_OUT)
     assert (event.user, event.path) == (superuser, "/django-admin/logout/")
+
+
+def test_the_admin_has_no_clean_up_of_sign_in_attempts(client, superuser):
+    """django-axes' action failed with an error, and would have deleted attempts unrecorded, whichever were chosen."""
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    sign_in(client, superuser)  # before the attempt: each sign-in clears expired ones
+    attempt = AccessAttempt.objects.create(
+        username="someone@example.org", ip_address="127.0.0.1", user_agent="", http_accept="", path_info="/accounts/sign-in/",
+        failures_since_start=5, get_data="", post_data="",
+    )  # fmt: skip
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=timezone.now() - timedelta(days=1))
+    listed = client.get("/django-admin/axes/accessattempt/").content.decode()
+    assert 'value="delete_selected"' in listed
+    assert "cleanup_expired_attempts" not in listed
+    response = client.post(
+        "/django-admin/axes/accessattempt/", {"action": "cleanup_expired_attempts", "index": 0, "_selected_action": [attempt.pk]}
+    )
+    assert response.status_code == 302  # back to the list, no action taken
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
