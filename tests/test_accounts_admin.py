@@ -253,3 +253,15 @@ def test_the_admin_has_no_clean_up_of_sign_in_attempts(client, superuser):
     )
     assert response.status_code == 302  # back to the list, no action taken
     assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_a_records_history_names_its_table_with_a_caption(client, world, superuser):
+    """WCAG 1.3.1, as on the lists: Django's table of a record's changes had no caption."""
+    person = world.users[Role.HEADTEACHER]
+    sign_in(client, superuser)
+    client.post(
+        f"/django-admin/accounts/user/{person.pk}/change/",
+        {"email": person.email, "full_name": "Renamed Person", "is_active": "on", "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0"},
+    )
+    html = client.get(f"/django-admin/accounts/user/{person.pk}/history/").content.decode()
+    assert '<table><caption class="visually-hidden">Change history: Renamed Person</caption>' in html
