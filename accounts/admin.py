@@ -74,6 +74,11 @@ class SecondFactorAdmin(TOTPDeviceAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Whose app it is, and whether its owner confirmed it with a code, are not the administrator's to change: moved
+        # to another person, or marked confirmed, it would be a second factor they never set up.
+        return (*super().get_readonly_fields(request, obj), "user", "confirmed")
+
 
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, SecondFactorAdmin)

@@ -216,6 +216,22 @@ def test_the_admin_neither_shows_a_second_factors_secret_nor_adds_one_for_someon
     assert not TOTPDevice.objects.filter(user=world.users[Role.GOVERNOR]).exists()
 
 
+def test_the_admin_neither_moves_a_second_factor_to_someone_else_nor_confirms_it_for_them(client, world, superuser):
+    """A device moved to another person, or confirmed for its owner, would be a second factor they never set up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.users[Role.HEADTEACHER], name="Phone", confirmed=False)
+    sign_in(client, superuser)
+    page = f"/django-admin/otp_totp/totpdevice/{device.pk}/change/"
+    assert 'name="name"' in client.get(page).content.decode()
+    for field in ("user", "confirmed"):
+        assert f'name="{field}"' not in client.get(page).content.decode()
+    client.post(page, {"user": world.users[Role.GOVERNOR].pk, "name": "Renamed", "confirmed": "on", "step": 30, "t0": 0,
+                       "digits": 6, "tolerance": 1, "drift": 0, "throttling_failure_count": 0})  # fmt: skip
+    device.refresh_from_db()
+    assert (device.name, device.user, device.confirmed) == ("Renamed", world.users[Role.HEADTEACHER], False)
+
+
 def test_the_admins_log_out_is_the_services_sign_out(client, superuser):
     """Recorded as any sign-out is, and the sign-in page after it does not say the session ran out."""
     from accounts.middleware import SIGNED_IN_COOKIE
