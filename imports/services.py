@@ -137,10 +137,10 @@ def refuse_renamed_copy(source: SourceFile, kind: ImportKind) -> None:
 
 
 def refuse_replaced(source: SourceFile, kind: ImportKind, *, given_by: str) -> None:
-    """For a kind whose file name gives the year and release: the same bytes imported before, and since replaced by a
-    different file of that kind, year and release (a corrected download), would put back the figures the correction
-    replaced, and nothing in the file says it is the older. Refuse them, naming both imports, unless the person importing
-    says they mean to (`given_by` names how: the command's option, the upload form's box)."""
+    """For a kind whose file's name or columns give the year and release: the same bytes imported before, and since
+    replaced by a different file of that kind, year and release (a corrected download), would put back the figures the
+    correction replaced, and nothing in the file says it is the older. Refuse them, naming both imports, unless the
+    person importing says they mean to (`given_by` names how: the command's option, the upload form's box)."""
     if kind.edition is None or (now := kind.edition(source.header, source.name)) is None:
         return
     taken = ImportRun.objects.filter(kind=kind.code, outcome__in=(ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED))
