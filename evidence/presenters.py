@@ -15,7 +15,7 @@ from .points import area_points, chosen_points, every_school_point, figure_chang
 from .series import Point, Series
 
 # GIAS phases and the phase of DfE's national figures they are compared with (special schools go by type; a 16 to 19
-# school's, none: SIXTEEN_PLUS_NOTE says so).
+# school's, none: SIXTEEN_PLUS_NOTE says so, once on the page).
 PHASE_AREAS = {
     "Primary": Area.ENGLAND_PRIMARY,
     "Middle deemed primary": Area.ENGLAND_PRIMARY,
@@ -75,8 +75,6 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
             one.la_phases = {year: point for year, point in la_of_phase.get(m.code, {}).items() if year in one.england_phases}
             if phase == Area.ENGLAND_SPECIAL:
                 one.comparator_note = SPECIAL_NOTE
-            elif school.phase == SIXTEEN_PLUS:
-                one.comparator_note = SIXTEEN_PLUS_NOTE
             series.append(one)
         elif m.code in la_by_phase:
             series.append(Series(m, mine, la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
@@ -115,9 +113,11 @@ SPECIAL_NOTE = (
 )
 
 
-# Beside a 16 to 19 school's figures (GIAS phase "16 plus"): DfE publishes none for its phase, and the 2018/19 census
+# Above a 16 to 19 school's figures (GIAS phase "16 plus"): DfE publishes none for its phase, and the 2018/19 census
 # summary, the one file that lists Surrey's 16 to 19 academies, puts them among state-funded secondary schools, each
 # with no figure of its own (NA). Beside secondary schools' figures, of pupils aged 11 to 16 mostly, its would mislead.
+# It is said once, above the section of the figures it is about, not below each measure's table: the same words under
+# every census measure were read out again and again.
 SIXTEEN_PLUS_NOTE = (
     "This is a school for students aged 16 to 19: DfE publishes no figures for such schools as a phase of their own, and"
     " its census counts them among secondary schools, whose pupils are mostly aged 11 to 16, so no phase's figures are set"

@@ -28,7 +28,15 @@ from .history import history, history_urns
 from .models import Area, IntelligenceEntry, IntelligenceKind, Severity
 from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_COLUMNS, authority_outcomes, graded_notes
 from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
-from .presenters import SIXTEEN_PLUS, authority_series, ethnic_groups, gap_context, school_series, without_authority_figure
+from .presenters import (
+    SIXTEEN_PLUS,
+    SIXTEEN_PLUS_NOTE,
+    authority_series,
+    ethnic_groups,
+    gap_context,
+    school_series,
+    without_authority_figure,
+)
 from .series import display, missing_words
 from .services import AlreadyWithdrawn, correct_intelligence, record_intelligence, withdraw_intelligence
 from .timeline import correction_of, inspection_events, inspections_for, versions_of
@@ -147,6 +155,7 @@ def school_results(request, urn):
         "missing_words": missing_words([t.series for t in trends]),
         "display": display,
         "sixteen_to_nineteen": school.phase == SIXTEEN_PLUS,
+        "sixteen_plus_note": SIXTEEN_PLUS_NOTE,
     }
     return render(request, "evidence/school_results.html", context)
 
