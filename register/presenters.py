@@ -13,7 +13,7 @@ from core.words import listed
 from evidence.graded import graded_as, graded_choice
 from evidence.models import Inspection
 
-from .models import OTHER_END, PREDECESSOR, SUCCESSOR, TRUST_KINDS, GroupMembership, School, SchoolLink, SchoolStatus
+from .models import OTHER_END, PREDECESSOR, SUCCESSOR, TRUST_KINDS, Group, GroupMembership, School, SchoolLink, SchoolStatus
 
 SORTS = {
     "name": (Lower("name"), "Name (A to Z)"),
@@ -104,6 +104,13 @@ class SchoolFilters:
         chosen = (self.q, self.phase, self.type_name, self.trust, self.ofsted, self.la, self.mine, self.state_funded_only)
         return any(chosen) or self.status != "open"
 
+    def trusts(self) -> QuerySet[Group]:
+        """The groups whose current schools the trust filter takes: the one of the UID written, or the trusts a name
+        (or a group ID, or a Companies House number) finds."""
+        if (uid := whole_number(self.trust)) is not None:
+            return Group.objects.filter(uid=uid)
+        return Group.objects.filter(kind__in=TRUST_KINDS).filter(group_search(self.trust))
+
     @property
     def other_status(self) -> str | None:
         """The status whose schools this one hides: closed ones for open, open ones for closed."""
@@ -125,7 +132,7 @@ class SchoolFilters:
         if (trust := whole_number(self.trust)) is not None:
             schools = schools.filter(memberships__group__uid=trust, memberships__left_on__isnull=True)
         elif self.trust:
-            named = GroupMembership.objects.current().filter(group__kind__in=TRUST_KINDS).filter(group_search(self.trust, "group__"))
+            named = GroupMembership.objects.current().filter(group__in=self.trusts())
             schools = schools.filter(id__in=named.values("school_id"))
         if (la := whole_number(self.la)) is not None:
             schools = schools.filter(la__code=la)
@@ -160,10 +167,10 @@ def own_schools_hint(scope) -> str:
     return words[:1].upper() + words[1:]
 
 
-def group_search(q: str, prefix: str = "") -> Q:
-    """The groups (of the field `prefix` leads to) a search for `q` finds: by name or part of it, by GIAS's group ID
-    ("TR03456") or by the Companies House number. The trust list's search, and the school list's trust written by name."""
-    return name_condition(q, f"{prefix}name") | Q(**{f"{prefix}group_id__iexact": q}) | Q(**{f"{prefix}companies_house_number": q})
+def group_search(q: str) -> Q:
+    """The groups a search for `q` finds: by name or part of it, by GIAS's group ID ("TR03456") or by the Companies
+    House number. The trust list's search, and the school list's trust written by name (SchoolFilters.trusts)."""
+    return name_condition(q) | Q(group_id__iexact=q) | Q(companies_house_number=q)
 
 
 def name_condition(q: str, field: str = "name") -> Q:

@@ -14,6 +14,7 @@ from evidence.models import Framework, Observation
 from evidence.outcomes import COUNTED_BY_PREDECESSOR, authority_outcomes, graded_notes
 
 from . import maps
+from .filter_notes import trust_match
 from .models import (
     ACADEMY_TRUST_KINDS,
     OPEN_STATUSES,
@@ -45,6 +46,8 @@ def school_list(request):
     options["own_schools_hint"] = own_schools_hint(scope) if own_schools is not None else ""
     hidden = filters.hidden_by_status(visible)
     context = {"page": page, "filters": filters, "hidden": hidden, "options": options, "sorts": SORTS, "statuses": STATUSES}
+    # A trust written in the text box (no list to choose from) may match several trusts or none: say which.
+    context["trust_match"] = trust_match(filters, visible) if options["trusts"] is None else ""
     context["inspections"] = latest_for_schools(page.object_list)
     return render(request, "register/school_list.html", context)
 

@@ -262,6 +262,38 @@ def test_where_the_trusts_are_too_many_to_list_the_school_list_asks_for_a_trusts
     assert f'<option value="{world.trust.uid}">Good Shepherd Trust</option>' in choices
 
 
+def test_a_trust_written_by_name_says_which_trusts_it_matched_or_that_none_has_a_school_here(client, world):
+    """Where the form asks for a trust's name, the list says which trusts the words matched (the first five, then how
+    many more), or that they matched no trust, or only trusts with no school here: "No schools found." alone does not
+    tell a misspelt name from a trust of no school here. Trusts of schools the reader cannot see are not named."""
+    trusts = [GroupFactory(name=f"Listed Learning Trust {n:04d}") for n in range(TRUSTS_LISTED)]
+    GroupMembershipFactory.create_batch(TRUSTS_LISTED, group=factory.Iterator(trusts), school__la=world.la)
+    GroupMembershipFactory(group=GroupFactory(name="Hampshire Hills Trust"), school=world.far_school)
+    GroupMembershipFactory(group=GroupFactory(name="Former Schools Trust"), school=world.school, left_on=date(2024, 8, 31))
+    sign_in(client, world.users[Role.LA_OFFICER])
+    url = reverse("register:school-list")
+    page = text(client.get(url))
+    assert 'class="govuk-input" id="trust" name="trust" type="text"' in client.get(url).content.decode()
+    assert "matches" not in page  # no trust written, nothing to say of one
+    found = text(client.get(url, {"trust": "listed learning trust 000"}))
+    first = ", ".join(f"Listed Learning Trust {n:04d}" for n in range(5))
+    assert f"‘listed learning trust 000’ matches 10 trusts with a school here: {first} and 5 more." in found
+    assert "10 schools." in found and "Listed Learning Trust 0005" not in found.split("more.")[0]
+    found = text(client.get(url, {"trust": "good shepherd"}))
+    assert "‘good shepherd’ matches 1 trust with a school here: Good Shepherd Trust." in found and "1 school." in found
+    found = text(client.get(url, {"trust": str(world.trust.uid)}))
+    assert f"‘{world.trust.uid}’ matches 1 trust with a school here: Good Shepherd Trust." in found
+    found = text(client.get(url, {"trust": "hampshire hills"}))
+    assert "‘hampshire hills’ matches 1 trust, but it has no school here." in found and "No schools found." in found
+    assert "Hampshire Hills Trust" not in found  # another authority's trust: not named
+    found = text(client.get(url, {"trust": "former schools"}))  # its one school here has left it
+    assert "‘former schools’ matches 1 trust, but it has no school here." in found
+    found = text(client.get(url, {"trust": "s trust"}))
+    assert "‘s trust’ matches 2 trusts, but none of them has a school here." in found
+    found = text(client.get(url, {"trust": "no such trust"}))
+    assert "No trust matches ‘no such trust’." in found and "No schools found." in found
+
+
 def test_school_list_shows_only_the_users_authorities(officer_client, world):
     html = officer_client.get(reverse("register:school-list")).content.decode()
     assert "Ash Grange Primary School" in html
