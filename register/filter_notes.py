@@ -1,36 +1,70 @@
 """What the school list says of a filter's value that the form cannot show as one of its choices: a trust written in
-the text box (where the trusts are too many to list), whose words may match several trusts, one or none."""
+the text box (where the trusts are too many to list), whose words may match several trusts, one or none; a trust or
+an authority that a link chose and the drop-down does not list."""
+
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
 
 from core.words import listed
 
-from .models import GroupMembership, School
+from .models import GroupMembership, LocalAuthority, School
 from .presenters import SchoolFilters
 
 # The most trusts named; more are counted ("and 7 more").
 TRUSTS_NAMED = 5
 
 
-def trust_match(filters: SchoolFilters, visible: QuerySet[School]) -> str:
-    """Which trusts the trust written matched, among those with a school in `visible` (the reader's), or that it
-    matched none, or only trusts with no school there: "No schools found." alone does not tell a name misspelt from
-    a trust of no school here. The trusts are the ones the filter takes the schools of (SchoolFilters.trusts)."""
-    if not filters.trust:
-        return ""
+@dataclass
+class TrustMatch:
+    """The trusts a trust filter's value matched (SchoolFilters.trusts): those with a school the reader can see, the
+    first few by name, and how many in all; where none has, how many matched with no school here."""
+
+    written: str
+    uids: list[int]  # of the first TRUSTS_NAMED with a school here, with `names`
+    names: list[str]
+    here: int
+    without_school: int = 0
+
+    @property
+    def words(self) -> str:
+        """For the results summary: which trusts the value matched, or that it matched none, or only trusts with no
+        school here ("No schools found." alone does not tell a misspelt name from a trust of no school here). Trusts
+        with no school the reader can see are counted, not named."""
+        written = f"‘{self.written}’"
+        if self.here:
+            more = [f"{self.here - TRUSTS_NAMED:,} more"] if self.here > TRUSTS_NAMED else []
+            return f"{written} matches {_trusts(self.here)} with a school here: {listed(self.names + more)}."
+        if self.without_school:
+            whose = "it has no school" if self.without_school == 1 else "none of them has a school"
+            return f"{written} matches {_trusts(self.without_school)}, but {whose} here."
+        return f"No trust matches {written}."
+
+    @property
+    def option(self) -> str:
+        """The drop-down's option for the value, where it is not one trust listed: what it is, not a trust's name."""
+        return f"‘{self.written}’ ({_trusts(self.here) if self.here else 'no trust here'})"
+
+
+def trust_match(filters: SchoolFilters, visible: QuerySet[School]) -> TrustMatch:
+    """The trusts the trust filter's value matched, among those with a school in `visible` (the reader's)."""
     here = Exists(GroupMembership.objects.current().filter(group=OuterRef("pk"), school__in=visible))
     with_school = filters.trusts().filter(here).order_by(Lower("name"), "uid")
-    names = list(with_school.values_list("name", flat=True)[: TRUSTS_NAMED + 1])
-    written = f"‘{filters.trust}’"
-    if names:
-        count = len(names) if len(names) <= TRUSTS_NAMED else with_school.count()
-        shown = names[:TRUSTS_NAMED] + ([f"{count - TRUSTS_NAMED:,} more"] if count > TRUSTS_NAMED else [])
-        return f"{written} matches {_trusts(count)} with a school here: {listed(shown)}."
-    if without := filters.trusts().count():
-        return f"{written} matches {_trusts(without)}, but {'it has no school' if without == 1 else 'none of them has a school'} here."
-    return f"No trust matches {written}."
+    first = list(with_school.values_list("uid", "name")[: TRUSTS_NAMED + 1])
+    count = len(first) if len(first) <= TRUSTS_NAMED else with_school.count()
+    found = TrustMatch(filters.trust, [uid for uid, _ in first[:TRUSTS_NAMED]], [name for _, name in first[:TRUSTS_NAMED]], count)
+    if not count:
+        found.without_school = filters.trusts().count()
+    return found
 
 
 def _trusts(count: int) -> str:
     return "1 trust" if count == 1 else f"{count:,} trusts"
+
+
+def unlisted_authority(code: str) -> str:
+    """The drop-down's option for an authority a link chose where the reader has no school: its name, and that, or
+    that no authority has the code (the list is then empty, and the form says why)."""
+    name = LocalAuthority.objects.filter(code=code).values_list("name", flat=True).first()
+    return f"{name} (no school here)" if name else f"{code} (no authority has this code)"

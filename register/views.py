@@ -14,7 +14,7 @@ from evidence.models import Framework, Observation
 from evidence.outcomes import COUNTED_BY_PREDECESSOR, authority_outcomes, graded_notes
 
 from . import maps
-from .filter_notes import trust_match
+from .filter_notes import trust_match, unlisted_authority
 from .models import (
     ACADEMY_TRUST_KINDS,
     OPEN_STATUSES,
@@ -42,17 +42,34 @@ def school_list(request):
     filters = SchoolFilters.from_query(request.GET, own_schools)
     schools = filters.apply(visible).select_related("la")
     page = page_of(schools, PAGE_SIZE, request.GET.get("page"))
-    options = _filter_options(visible)
+    options = _filter_options(visible, filters.la)
     options["own_schools_hint"] = own_schools_hint(scope) if own_schools is not None else ""
     hidden = filters.hidden_by_status(visible)
     context = {"page": page, "filters": filters, "hidden": hidden, "options": options, "sorts": SORTS, "statuses": STATUSES}
-    # A trust written in the text box (no list to choose from) may match several trusts or none: say which.
-    context["trust_match"] = trust_match(filters, visible) if options["trusts"] is None else ""
+    context |= _unlisted_choices(filters, options, visible)
     context["inspections"] = latest_for_schools(page.object_list)
     return render(request, "register/school_list.html", context)
 
 
-def _filter_options(visible):
+def _unlisted_choices(filters, options, visible) -> dict:
+    """The trust and the authority the form shows chosen where a link's (or the text box's) value is none of the
+    drop-down's options, and what the results summary says of the trusts a value matched (register.filter_notes).
+    Neither is shown as written, as if it were a trust's or an authority's name."""
+    found = {"trust_chosen": filters.trust, "trust_unlisted": None, "trust_match": "", "la_unlisted": None}
+    trusts = options["trusts"]
+    if filters.trust and (trusts is None or filters.trust not in {str(uid) for uid, _ in trusts}):
+        match = trust_match(filters, visible)
+        if trusts is not None and match.here == 1:
+            # A name that finds one trust listed takes that trust's schools: shown as that trust chosen.
+            found["trust_chosen"] = str(match.uids[0])
+        else:
+            found |= {"trust_unlisted": (filters.trust, match.option), "trust_match": match.words}
+    if filters.la and filters.la not in {str(code) for code, _ in options["las"]}:
+        found["la_unlisted"] = (filters.la, unlisted_authority(filters.la))
+    return found
+
+
+def _filter_options(visible, chosen_la: str = ""):
     values = lambda field: [v for v in visible.order_by(field).values_list(field, flat=True).distinct() if v]  # noqa: E731
     # The groups are found from the visible schools' memberships: filtering groups through the
     # memberships join instead makes the database check every group of the country in turn.
@@ -67,7 +84,8 @@ def _filter_options(visible):
         "types": values("type_name"),
         "ofsted": list(GRADED_CHOICES.items()),
         "trusts": trusts if len(trusts) <= TRUSTS_LISTED else None,
-        "las": las if len(las) > 1 else [],
+        # Where the reader's schools are in one authority, no choice; unless a link chose one (another, perhaps).
+        "las": las if len(las) > 1 or chosen_la else [],
     }
 
 

@@ -108,14 +108,58 @@ def test_a_filter_that_no_school_here_has_still_shows_as_chosen_not_as_any(offic
     url = reverse("register:school-list")
     html = officer_client.get(url, {"phase": "Middle deemed secondary", "trust": "99999"}).content.decode()
     assert "No schools found." in html
-    for name, value in (("phase", "Middle deemed secondary"), ("trust", "99999")):
+    for name, shown in (("phase", "Middle deemed secondary (no school here)"), ("trust", "‘99999’ (no trust here)")):
         select = html.split(f'name="{name}"')[1].split("</select>")[0]
-        assert re.search(rf'<option value="{value}" selected>{value} \(no school here\)</option>', select), name
+        assert re.search(rf'<option value="{shown.split(" (")[0].strip("‘’")}" selected>{re.escape(shown)}</option>', select), name
     assert 'value="Secondary" selected' not in officer_client.get(url, {"phase": "Primary"}).content.decode()
     named = officer_client.get(url, {"trust": "abc"}).content.decode()  # no number: a trust's name, of no trust here
-    assert "No schools found." in named and '<option value="abc" selected>abc (no school here)</option>' in named
+    assert "No schools found." in named and '<option value="abc" selected>‘abc’ (no trust here)</option>' in named
     ignored = officer_client.get(url, {"la": "abc"}).content.decode()  # no number: no filter, so none shown
     assert "Ash Grange" in ignored and "no school here" not in ignored
+
+
+def test_a_links_trust_that_the_drop_down_does_not_list_is_shown_as_what_it_matched_not_as_an_option_of_its_words(officer_client, world):
+    """A link kept from elsewhere (a trust's name from the text box another reader's form has, a trust's UID of another
+    authority's) gave the drop-down an option of its words, as if they were a trust's name. A name that finds one trust
+    listed is shown as that trust chosen; anything else as the words written and how many trusts here they matched,
+    and the results summary names them, or says that no trust here matched."""
+    weyside = GroupFactory(name="Weyside Learning Trust")
+    GroupMembershipFactory(group=weyside, school__la=world.la, school__name="Weyside Academy")
+    hampshire = GroupFactory(name="Hampshire Hills Trust")
+    GroupMembershipFactory(group=hampshire, school=world.far_school)
+    url = reverse("register:school-list")
+
+    def trust_options(html):
+        return re.findall(r"<option [^>]*>[^<]*</option>", html.split('name="trust"')[1].split("</select>")[0])
+
+    page = officer_client.get(url, {"trust": "good shepherd"})
+    assert f'<option value="{world.trust.uid}" selected>Good Shepherd Trust</option>' in trust_options(page.content.decode())
+    assert len(trust_options(page.content.decode())) == 3 and "matches" not in text(page) and "St Mary&#39;s Academy" in text(page)
+    page = officer_client.get(url, {"trust": "trust"})
+    assert '<option value="trust" selected>‘trust’ (2 trusts)</option>' in trust_options(page.content.decode())
+    assert "‘trust’ matches 2 trusts with a school here: Good Shepherd Trust and Weyside Learning Trust." in text(page)
+    assert "Hampshire Hills" not in text(page) and "2 schools." in text(page)
+    page = officer_client.get(url, {"trust": str(hampshire.uid)})  # another authority's trust
+    assert f'<option value="{hampshire.uid}" selected>‘{hampshire.uid}’ (no trust here)</option>' in trust_options(page.content.decode())
+    assert f"‘{hampshire.uid}’ matches 1 trust, but it has no school here." in text(page) and "Hampshire Hills" not in text(page)
+
+
+def test_an_authority_chosen_by_a_link_where_the_reader_has_no_school_is_shown_by_its_name(client, world):
+    """An authority a link chose that none of the reader's schools is in was shown as its code beside "(no school
+    here)", or, to a reader whose schools are in one authority, not shown at all, beside "No schools found."."""
+    sign_in(client, world.users[Role.LA_OFFICER])
+    url = reverse("register:school-list")
+    for code, shown in ((850, "Hampshire (no school here)"), (999, "999 (no authority has this code)")):
+        html = client.get(url, {"la": code}).content.decode()
+        choices = html[html.index('name="la"') :].split("</select>")[0]
+        assert f'<option value="{code}" selected>{shown}</option>' in choices and "No schools found." in html
+        assert '<option value="936">Surrey</option>' in choices
+    html = client.get(url, {"la": 936}).content.decode()
+    assert '<option value="936" selected>Surrey</option>' in html and "Ash Grange" in html
+    sign_in(client, UserFactory(email="root@example.org", is_superuser=True, is_staff=True))
+    LocalAuthorityFactory(code=888, name="Nowhere Council")  # no school
+    choices = client.get(url, {"la": 888}).content.decode().split('name="la"')[1].split("</select>")[0]
+    assert '<option value="888" selected>Nowhere Council (no school here)</option>' in choices
 
 
 def test_a_trust_written_with_a_leading_zero_or_spaces_is_shown_as_the_trust_it_filters_by(officer_client, world):
