@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from core.words import listed
 
@@ -28,18 +30,19 @@ class TrustMatch:
     without_school: int = 0
 
     @property
-    def words(self) -> str:
-        """For the results summary: which trusts the value matched, or that it matched none, or only trusts with no
-        school here ("No schools found." alone does not tell a misspelt name from a trust of no school here). Trusts
-        with no school the reader can see are counted, not named."""
-        written = f"‘{self.written}’"
+    def words(self) -> SafeString:
+        """For the results summary, as HTML: which trusts the value matched, or that it matched none, or only trusts
+        with no school here ("No schools found." alone does not tell a misspelt name from a trust of no school here).
+        Trusts with no school the reader can see are counted, not named. The words written are isolated (<bdi>), so
+        that words written right to left do not reorder the sentence around them."""
+        written = format_html("‘<bdi>{}</bdi>’", self.written)
         if self.here:
             more = [f"{self.here - TRUSTS_NAMED:,} more"] if self.here > TRUSTS_NAMED else []
-            return f"{written} matches {_trusts(self.here)} with a school here: {listed(self.names + more)}."
+            return format_html("{} matches {} with a school here: {}.", written, _trusts(self.here), listed(self.names + more))
         if self.without_school:
             whose = "it has no school" if self.without_school == 1 else "none of them has a school"
-            return f"{written} matches {_trusts(self.without_school)}, but {whose} here."
-        return f"No trust matches {written}."
+            return format_html("{} matches {}, but {} here.", written, _trusts(self.without_school), whose)
+        return format_html("No trust matches {}.", written)
 
     @property
     def option(self) -> str:

@@ -70,5 +70,7 @@ def ks2_2019_with_guildford_grove(path, cell: str):
 
 
 def text(response) -> str:
-    """A page's words without its markup, each run of spaces one space."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    """A page's words without its markup, each run of spaces one space; words isolated in a sentence (<bdi>) run on
+    into the words around them, as they are read."""
+    page = re.sub(r"</?bdi>", "", response.content.decode())
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))

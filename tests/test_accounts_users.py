@@ -845,3 +845,12 @@ def test_the_users_list_is_paged_as_every_other_list_is_with_its_pages_numbered(
     assert nav and 'aria-label="Pages of results"' in nav.group(0)
     # Numbered pages, the search kept in each address, as the school, trust and import lists give them.
     assert "?q=officer&amp;page=3" in nav.group(0) and ">3<" in re.sub(r"\s+", "", nav.group(0))
+
+
+def test_a_search_of_the_users_gives_its_words_isolated_from_the_sentence_around_them(admin_client, world):
+    """The words searched for are quoted in the list's count ("3 users matching ‘…’"): isolated (<bdi>), so that words
+    written right to left do not reorder the sentence around them."""
+    page = admin_client.get("/accounts/users/", {"q": "שלום"}).content.decode()
+    assert "No users match ‘<bdi>שלום</bdi>’." in page
+    page = admin_client.get("/accounts/users/", {"q": "headteacher"}).content.decode()
+    assert "1 user matching ‘<bdi>headteacher</bdi>’." in page

@@ -216,7 +216,8 @@ def test_the_results_page_shows_what_each_measure_means_in_dfes_words(client, su
     assert "What this measure means" in section
     assert "Progress 8 measure after adjustment for extreme scores" in section
     assert "column P8MEA in the key stage 4 performance tables, 2017/18 to 2018/19" in section
-    assert "The meta file notes a methodology change: “Yes - see 2018 methodology sheet for methodology change”." in section
+    # DfE's words, isolated (<bdi>): words written right to left would not reorder the sentence around them.
+    assert "The meta file notes a methodology change: “<bdi>Yes - see 2018 methodology sheet for methodology change</bdi>”." in section
     assert "Progress 8 measure</p>" in section and "2016/17" in section
 
 

@@ -336,6 +336,11 @@ def test_a_trust_written_by_name_says_which_trusts_it_matched_or_that_none_has_a
     assert "‘s trust’ matches 2 trusts, but none of them has a school here." in found
     found = text(client.get(url, {"trust": "no such trust"}))
     assert "No trust matches ‘no such trust’." in found and "No schools found." in found
+    # The words written are isolated (<bdi>): written right to left, they do not reorder the sentence around them.
+    html = client.get(url, {"trust": "مدرسة <النور>"}).content.decode()
+    assert "No trust matches ‘<bdi>مدرسة &lt;النور&gt;</bdi>’." in html
+    html = client.get(url, {"trust": "good shepherd"}).content.decode()
+    assert "‘<bdi>good shepherd</bdi>’ matches 1 trust with a school here: Good Shepherd Trust." in html
 
 
 def test_school_list_shows_only_the_users_authorities(officer_client, world):
@@ -1001,7 +1006,7 @@ def test_a_group_search_that_finds_none_of_the_kind_chosen_says_which_kinds_it_f
 
     GroupMembershipFactory(group=GroupFactory(name="Walton Federation", kind=GroupKind.FEDERATION), school=world.school)
     html = officer_client.get(reverse("register:trust-list"), {"q": "federation"}).content.decode()
-    assert "Groups of other kinds match “federation”" in html
+    assert "Groups of other kinds match “<bdi>federation</bdi>”" in html  # isolated: words written right to left stay in them
     assert '<a class="govuk-link" href="/trusts/?q=federation&amp;kind=federation">Federation: 1</a>' in html
     found = officer_client.get(reverse("register:trust-list"), {"q": "federation", "kind": "federation"}).content.decode()
     assert "Walton Federation" in found and "Groups of other kinds" not in found
