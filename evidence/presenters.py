@@ -75,6 +75,8 @@ def school_series(school, urns: list[int], *, key_only=True) -> list[Series]:
             one.la_phases = {year: point for year, point in la_of_phase.get(m.code, {}).items() if year in one.england_phases}
             if phase == Area.ENGLAND_SPECIAL:
                 one.comparator_note = SPECIAL_NOTE
+            elif school.phase == SIXTEEN_PLUS:
+                one.comparator_note = SIXTEEN_PLUS_NOTE
             series.append(one)
         elif m.code in la_by_phase:
             series.append(Series(m, mine, la_by_phase[m.code], by_phase[m.code], england_area=phase, la_area=LA_PHASE[phase]))
@@ -113,11 +115,9 @@ SPECIAL_NOTE = (
 )
 
 
-# Above a 16 to 19 school's figures (GIAS phase "16 plus"): DfE publishes none for its phase, and the 2018/19 census
+# Beside a 16 to 19 school's figures (GIAS phase "16 plus"): DfE publishes none for its phase, and the 2018/19 census
 # summary, the one file that lists Surrey's 16 to 19 academies, puts them among state-funded secondary schools, each
 # with no figure of its own (NA). Beside secondary schools' figures, of pupils aged 11 to 16 mostly, its would mislead.
-# It is said once, above the section of the figures it is about, not below each measure's table: the same words under
-# every census measure were read out again and again.
 SIXTEEN_PLUS_NOTE = (
     "This is a school for students aged 16 to 19: DfE publishes no figures for such schools as a phase of their own, and"
     " its census counts them among secondary schools, whose pupils are mostly aged 11 to 16, so no phase's figures are set"
@@ -131,6 +131,20 @@ SIXTEEN_PLUS_NOTE = (
 NOT_STATE_FUNDED_NOTE = (
     "This school is not state-funded: the authority's and England's figures beside it are for their state-funded schools only."
 )
+
+
+def section_note(series: list[Series]) -> str:
+    """The note on the figures beside the school's (SPECIAL_NOTE, SIXTEEN_PLUS_NOTE, NOT_STATE_FUNDED_NOTE) that every
+    measure of a section compared with them shares, to be said once above the section: the same words below each
+    measure's table were read out again and again. Each of them then leaves it out of its own notes. "" where the
+    section's measures differ (a special school's measures set beside special schools' figures need none)."""
+    compared = [one for one in series if one.compared]
+    notes = {one.comparator_note for one in compared}
+    if len(notes) != 1 or not (note := notes.pop()):
+        return ""
+    for one in compared:
+        one.comparator_note_above = True
+    return note
 
 
 ENGLAND_PHASES = (Area.ENGLAND_PRIMARY, Area.ENGLAND_SECONDARY, Area.ENGLAND_SPECIAL)

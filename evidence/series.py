@@ -123,6 +123,7 @@ class Series:
     la_phases: dict[int, Point] = field(default_factory=dict)
     compared: bool = True  # False for a school's count (pupils on roll): no area's total is set beside it
     comparator_note: str = ""  # what a reader must know about the figures beside the school's (SPECIAL_NOTE)
+    comparator_note_above: bool = False  # said once above the section of figures that all share it (section_note)
     # Year → the figures that predecessors' URNs also have for a year the school's own URN has one (a school that
     # opened during the year: absence is published for each URN, for the weeks it was open); with `opened_on`.
     shared: dict[int, list[Point]] = field(default_factory=dict)
@@ -298,7 +299,7 @@ class Series:
     @property
     def notes(self) -> list[str]:
         """What a table of every year needs to say about its authority and England columns."""
-        notes = [self.comparator_note] if self.comparator_note and self.compared else []
+        notes = [self.comparator_note] if self.comparator_note and self.compared and not self.comparator_note_above else []
         if not self.compared:
             notes.append("One school's count is not set beside its authority's or England's total.")
         if self.england_phases:

@@ -30,11 +30,11 @@ from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_COLUMNS, authority_out
 from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
 from .presenters import (
     SIXTEEN_PLUS,
-    SIXTEEN_PLUS_NOTE,
     authority_series,
     ethnic_groups,
     gap_context,
     school_series,
+    section_note,
     without_authority_figure,
 )
 from .series import display, missing_words
@@ -147,7 +147,7 @@ def school_results(request, urn):
         "predecessors": sorted(School.objects.filter(urn__in=urns[1:]), key=lambda earlier: urns.index(earlier.urn)),  # nearest first
         "still_open": School.objects.filter(urn__in=found.still_open).order_by("name"),
         "not_held": found.not_held,
-        "groups": [(g, rows) for g, rows in groups if rows],
+        "groups": [(g, rows, section_note([t.series for t in rows])) for g, rows in groups if rows],
         "gaps": gap_context([t.series for t in trends], urns),
         "ethnicity": ethnic_groups(school.la.code, urns),
         "pupils_group": PUPILS,
@@ -155,7 +155,6 @@ def school_results(request, urn):
         "missing_words": missing_words([t.series for t in trends]),
         "display": display,
         "sixteen_to_nineteen": school.phase == SIXTEEN_PLUS,
-        "sixteen_plus_note": SIXTEEN_PLUS_NOTE,
     }
     return render(request, "evidence/school_results.html", context)
 

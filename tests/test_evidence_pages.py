@@ -236,7 +236,15 @@ def test_a_special_schools_results_say_the_figures_beside_them_are_all_schools(c
     assert all(SPECIAL_NOTE not in s.notes for s in school_series(mainstream, history_urns(mainstream)))
     sign_in(client, surrey)
     html = client.get(reverse("evidence:school-results", args=[125452])).content.decode()
-    assert "This is a special school: the authority&#39;s and England&#39;s figures beside it are for all" in html
+    said = "This is a special school: the authority&#39;s and England&#39;s figures beside it are for all"
+    # Every key stage 4 measure is set beside all schools' figures: said once, above the section's figures, not below
+    # each measure's table. The Pupils section's measures differ (some are set beside special schools'): each says its own.
+    ks4 = html[html.index('<h2 class="govuk-heading-l">Key stage 4</h2>') :]
+    ks4 = ks4[: ks4.index('<h2 class="govuk-heading-l">', 1)]
+    assert ks4.count(said) == 1
+    assert "govuk-inset-text" in ks4[: ks4.index(said)] and ks4.index(said) < ks4.index("Key stage 4: latest figures")
+    pupils = html[html.index('<h2 class="govuk-heading-l">Pupils</h2>') : html.index('<h2 class="govuk-heading-l">Attendance</h2>')]
+    assert pupils.count(said) == 2 and "govuk-inset-text" not in pupils
 
 
 def test_results_page_names_the_phase_of_englands_absence_figure(client, surrey):
