@@ -1,5 +1,6 @@
 """Managing users: LA administrators invite, grant and revoke within their own authorities only."""
 
+import importlib
 import re
 from datetime import date
 from html import unescape
@@ -149,6 +150,27 @@ def test_invite_refuses_a_full_name_of_more_than_one_line(admin_client, world, n
     html = response.content.decode()
     assert "Enter their full name on one line, without line breaks or tabs" in html and 'href="#full_name"' in html
     assert not User.objects.filter(email="nia@example.org").exists()
+
+
+def test_full_names_stored_before_the_form_refused_breaks_are_put_on_one_line(db):
+    """The migration puts a name stored on more than one line on one: each run of whitespace with a break in it becomes
+    one space, and none is left at the ends. A name on one line is left as it is, double space and all."""
+    from django.apps import apps
+
+    migration = importlib.import_module("accounts.migrations.0004_full_names_on_one_line")
+    stored = {
+        "nia@example.org": ("Nia\nPatel", "Nia Patel"),
+        "bcc@example.org": (" Nia Patel\r\n\tBcc: someone@example.org\n", "Nia Patel Bcc: someone@example.org"),
+        "ls@example.org": ("Nia\u2028 \u2029Patel", "Nia Patel"),
+        "nel@example.org": ("Nia\x85Patel\x0b", "Nia Patel"),
+        "bel@example.org": ("Nia\x07Patel", "Nia Patel"),
+        "fine@example.org": ("Nia  Patel", "Nia  Patel"),
+    }
+    for email, (name, _) in stored.items():
+        UserFactory(email=email, full_name=name)
+    migration.put_full_names_on_one_line(apps, None)
+    names = dict(User.objects.filter(email__in=stored).values_list("email", "full_name"))
+    assert names == {email: on_one_line for email, (_, on_one_line) in stored.items()}
 
 
 def test_invite_says_which_target_the_role_needs(admin_client, world):
