@@ -5,9 +5,14 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from audit.scopes import locate, locate_people
 
         from .models import RoleAssignment
+        from .sessions import note_sign_in
+
+        user_logged_in.connect(note_sign_in, dispatch_uid="accounts.sessions.note_sign_in")
 
         locate("accounts.roleassignment", lambda pk: RoleAssignment.objects.filter(pk=pk).authority_ids())
         # An invitation lies where the role it was sent with does.

@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from .sessions import AT_ABSOLUTE_LIMIT, SIGNED_OUT_BECAUSE, end_at_absolute_limit
+
 PUBLIC_PREFIXES = (
     "/static/",
     "/assets/",
@@ -24,7 +26,8 @@ PUBLIC_PATHS = ("/", "/accessibility/", "/cookies/", "/privacy/", "/favicon.ico"
 # session, the session ran out, and the sign-in page says so.
 SIGNED_IN_COOKIE = "cg_signed_in"
 # Why the sign-in page is shown to someone who was signed in: the session ran out, or it is still
-# there but no longer lets the person in (an administrator deactivated the account meanwhile).
+# there but no longer lets the person in (an administrator deactivated the account meanwhile); or it reached its
+# absolute limit (accounts.sessions.AT_ABSOLUTE_LIMIT).
 TIMED_OUT, ENDED = "timed_out", "ended"
 # What a page asks in the background (accounts.sessions, for the warning before the session ends): signed out, it is
 # sent to sign in like any request, but leaves the reason for the page itself, asked for next, to give.
@@ -41,6 +44,14 @@ def _page_asked_for(request) -> str:
     return request.get_full_path()
 
 
+def _why_signed_out(request) -> str:
+    """Why someone who was signed in is not: their session reached its absolute limit, it is still there but no longer
+    lets them in, or it ran out."""
+    if request.session.get(SIGNED_OUT_BECAUSE) == AT_ABSOLUTE_LIMIT:
+        return AT_ABSOLUTE_LIMIT
+    return ENDED if SESSION_KEY in request.session else TIMED_OUT
+
+
 def is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
@@ -51,12 +62,14 @@ class RequireSignInMiddleware:
 
     def __call__(self, request):
         path = request.path_info
+        # On every page, public ones too: signed out there, the person is not shown as signed in.
+        end_at_absolute_limit(request)
         if not is_public(path):
             user = request.user
             if not user.is_authenticated:
                 response = redirect_to_login(_page_asked_for(request), reverse(settings.LOGIN_URL))
                 if request.COOKIES.get(SIGNED_IN_COOKIE) and not path.startswith(ASKED_IN_THE_BACKGROUND):
-                    response["Location"] += f"&signed_out={ENDED if SESSION_KEY in request.session else TIMED_OUT}"
+                    response["Location"] += f"&signed_out={_why_signed_out(request)}"
                     response.delete_cookie(SIGNED_IN_COOKIE)
                     request.session.flush()
                 if request.headers.get("HX-Request"):

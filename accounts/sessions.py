@@ -1,36 +1,84 @@
 """How long a signed-in session has left, and staying signed in: for the warning a page shows before the session ends.
 
+A session ends after SESSION_COOKIE_AGE without a request (the idle limit), and SESSION_ABSOLUTE_SECONDS after signing
+in however busy it was (the absolute limit): staying signed in renews the first, never the second. The session itself
+holds when it began, on the server, so that nothing the browser sends can put it back; its cookie stays one that the
+browser forgets when it closes.
+
 A page's clock starts at its own request, but the person may have gone on working in another tab since; the warning
 asks the server before it shows or signs anyone out, and that asking must not itself keep the session alive."""
 
 import math
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AuditAction
+from audit.services import record
+
+# When the person signed in, in seconds since 1970: set at sign-in (user_logged_in).
+SIGNED_IN_AT = "cg_signed_in_at"
+# Why the last session ended, left in the signed-out session for the sign-in page to say (accounts.middleware).
+SIGNED_OUT_BECAUSE = "cg_signed_out_because"
+AT_ABSOLUTE_LIMIT = "at_limit"
+
+
+def _now() -> int:
+    return int(timezone.now().timestamp())
+
+
+def note_sign_in(sender, request, user, **kwargs) -> None:
+    """The user_logged_in signal's receiver: the new session records when it began."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = _now()
+
+
+def seconds_to_absolute_limit(request) -> int:
+    """The seconds until the signed-in session reaches its absolute limit, however busy it is meanwhile. A session from
+    before sessions recorded when they began is taken to have begun at its first request since."""
+    began = request.session.setdefault(SIGNED_IN_AT, _now())
+    return max(0, began + settings.SESSION_ABSOLUTE_SECONDS - _now())
+
+
+def end_at_absolute_limit(request) -> bool:
+    """Sign out a person whose session has reached its absolute limit, as signing out does (recorded), and leave the
+    reason for the sign-in page. Whether it did."""
+    if not request.user.is_authenticated or seconds_to_absolute_limit(request) > 0:
+        return False
+    record(AuditAction.SIGN_OUT, request=request, reason="signed in for the longest a session lasts")
+    logout(request)
+    request.session[SIGNED_OUT_BECAUSE] = AT_ABSOLUTE_LIMIT
+    return True
+
 
 def seconds_left(request) -> int:
-    """The seconds until this request's session ends unless another request comes first. Sessions are kept in the
-    database, whose row holds the expiry the last request set; the session object itself only knows the setting."""
+    """The seconds until this request's session ends unless another request comes first, or at its absolute limit if
+    that is sooner. Sessions are kept in the database, whose row holds the expiry the last request set; the session
+    object itself only knows the setting."""
     if not request.user.is_authenticated or not request.session.session_key:
         return 0
     sessions = type(request.session).get_model_class().objects
     expires = sessions.filter(session_key=request.session.session_key).values_list("expire_date", flat=True).first()
     # Rounded up: a session with part of a second left is still open, and is not said to have ended.
-    return max(0, math.ceil((expires - timezone.now()).total_seconds())) if expires else 0
+    idle = max(0, math.ceil((expires - timezone.now()).total_seconds())) if expires else 0
+    return min(idle, seconds_to_absolute_limit(request))
 
 
 @require_GET
 def session_status(request):
-    """The seconds the session has left, as JSON. Asking is not the person's activity, so it leaves the session as it
-    was. Signed out, the request is sent to sign in (accounts.middleware), like any other."""
+    """The seconds the session has left, and those until its absolute limit (beyond which staying signed in cannot
+    take it), as JSON. Asking is not the person's activity, so it leaves the session as it was. Signed out, the request
+    is sent to sign in (accounts.middleware), like any other."""
     request.leaves_session_alone = True
-    return JsonResponse({"seconds_left": seconds_left(request)})
+    return JsonResponse({"seconds_left": seconds_left(request), "seconds_to_limit": seconds_to_absolute_limit(request)})
 
 
 @require_POST
 def stay_signed_in(request):
     """Renew the session without leaving the page: the session middleware saves it, with a new expiry, on every
-    request that does not leave it alone. Nothing to show, so no content."""
+    request that does not leave it alone. Nothing to show, so no content. It cannot renew it past its absolute limit,
+    where accounts.middleware signs the person out."""
     return HttpResponse(status=204)

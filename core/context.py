@@ -2,7 +2,9 @@ from django.conf import settings
 
 from accounts.access import scope_for
 from accounts.navigation import navigation_for
+from accounts.sessions import seconds_to_absolute_limit
 from accounts.two_factor import needs_second_factor
+from core.words import duration
 
 # Named where no ORGANISATION_NAME is set (a demo, a trial): a deployment's checks warn of it (core.checks).
 UNNAMED_ORGANISATION = "School improvement partnership"
@@ -16,6 +18,8 @@ def organisation_name() -> str:
 def site(request):
     scope = scope_for(getattr(request, "user", None))
     signed_in = bool(getattr(getattr(request, "user", None), "is_authenticated", False))
+    # The warning before the session ends; not while the second factor is still to be given.
+    warned = signed_in and not needs_second_factor(request)
     return {
         "serviceName": "Common Ground",
         "organisation_name": organisation_name(),
@@ -24,8 +28,10 @@ def site(request):
         # django-csp's nonce is lazy: make it now, so the template's {% if cspNonce %} sees it.
         "cspNonce": str(request.csp_nonce) if hasattr(request, "csp_nonce") else "",
         "signed_in": signed_in,
-        # The session's length, for the warning before it ends; not while the second factor is still to be given.
-        "session_seconds": settings.SESSION_COOKIE_AGE if signed_in and not needs_second_factor(request) else None,
+        # For the warning: the session's length, and how long it has to its absolute limit, past which it is not renewed.
+        "session_seconds": settings.SESSION_COOKIE_AGE if warned else None,
+        "session_limit_seconds": seconds_to_absolute_limit(request) if warned else None,
+        "session_longest": duration(settings.SESSION_ABSOLUTE_SECONDS),
         "demo_notice": settings.DEMO_NOTICE,
         "two_factor_off": not settings.REQUIRE_TWO_FACTOR,
     }

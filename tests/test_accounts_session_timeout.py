@@ -5,12 +5,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as settings_module
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
 from accounts.middleware import SIGNED_IN_COOKIE
 from accounts.roles import Role
+from accounts.sessions import SIGNED_IN_AT
+from audit.models import AuditAction, AuditEvent
 
 from .conftest import sign_in
 
@@ -67,7 +70,9 @@ def test_staying_signed_in_is_a_post_with_the_forms_csrf_token(world, officer):
     assert client.get(STAY).status_code == 405
     assert client.post(STAY).status_code == 403
     page = client.get("/home/").content.decode()
-    token = re.search(r'stay-signed-in/" data-stay-signed-in>\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    token = re.search(
+        r'stay-signed-in/" data-stay-signed-in data-renewable>\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page
+    )[1]
     session_ending_in(client, 100)
     assert client.post(STAY, {"csrfmiddlewaretoken": token}).status_code == 204
     assert expiry(session) > timezone.now() + timedelta(seconds=200)
@@ -139,3 +144,88 @@ def test_a_part_of_a_page_refreshing_itself_signed_out_sends_the_whole_page_to_s
     response = client.get("/imports/7/progress/", headers={"HX-Request": "true", "HX-Current-URL": current})
     assert response.status_code == 204 and "Location" not in response
     assert response["HX-Redirect"] == f"/accounts/sign-in/?next={back_to}&signed_out=timed_out"
+
+
+def signed_in_ago(client, seconds: int) -> None:
+    """The client's session, as if its person had signed in `seconds` ago (and been busy since)."""
+    session = client.session
+    session[SIGNED_IN_AT] = int(timezone.now().timestamp()) - seconds
+    session.save()
+
+
+def test_signing_in_records_when_the_session_began_in_the_session_on_the_server(client, world):
+    head = world.users[Role.HEADTEACHER]
+    before = int(timezone.now().timestamp())
+    response = client.post("/accounts/sign-in/", {"email": head.email, "password": "correct horse battery staple"})
+    assert response.status_code == 302
+    assert before <= client.session[SIGNED_IN_AT] <= int(timezone.now().timestamp())
+    # The cookie holds only the session's key, and the browser still forgets it when it closes.
+    cookie = response.cookies[settings_module.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""
+    assert str(client.session[SIGNED_IN_AT]) not in cookie.value
+
+
+def test_a_busy_session_ends_at_its_absolute_limit_and_the_sign_in_page_says_why(client, officer, settings):
+    settings.SESSION_ABSOLUTE_SECONDS = 12 * 3600
+    sign_in(client, officer)
+    client.cookies[SIGNED_IN_COOKIE] = "1"  # set by the sign-in page
+    signed_in_ago(client, 12 * 3600 - 60)
+    assert client.get("/home/").status_code == 200
+    signed_in_ago(client, 12 * 3600)
+    response = client.get("/home/")
+    assert response["Location"] == "/accounts/sign-in/?next=/home/&signed_out=at_limit"
+    ended = AuditEvent.objects.get(action=AuditAction.SIGN_OUT, user=officer)
+    assert ended.detail == {"reason": "signed in for the longest a session lasts"} and ended.path == "/home/"
+    page = client.get(response["Location"]).content.decode()
+    assert "you had been signed in for 12 hours, the longest you can stay signed in at a time. Sign in again" in page
+    assert client.get("/home/")["Location"] == "/accounts/sign-in/?next=/home/"  # signed out for good
+
+
+def test_a_public_page_after_the_absolute_limit_shows_the_person_signed_out(client, officer):
+    sign_in(client, officer)
+    signed_in_ago(client, 13 * 3600)
+    assert client.get("/accessibility/").status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, user=officer).count() == 1
+
+
+def test_staying_signed_in_does_not_take_a_session_past_its_absolute_limit(client, officer, settings):
+    sign_in(client, officer)
+    signed_in_ago(client, settings.SESSION_ABSOLUTE_SECONDS - 100)
+    session_ending_in(client, 60)
+    status = client.get(STATUS).json()
+    assert 50 <= status["seconds_left"] <= 60 and 90 <= status["seconds_to_limit"] <= 100
+    assert client.post(STAY).status_code == 204
+    status = client.get(STATUS).json()
+    assert 90 <= status["seconds_left"] <= 100 and status["seconds_left"] == status["seconds_to_limit"]
+    signed_in_ago(client, settings.SESSION_ABSOLUTE_SECONDS)
+    for response in (client.post(STAY), client.get(STATUS)):
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/sign-in/")
+
+
+def test_asking_in_the_background_at_the_absolute_limit_leaves_the_reason_for_the_page(client, officer, settings):
+    sign_in(client, officer)
+    client.cookies[SIGNED_IN_COOKIE] = "1"
+    signed_in_ago(client, settings.SESSION_ABSOLUTE_SECONDS + 1)
+    response = client.get(STATUS)
+    assert response.status_code == 302 and "signed_out" not in response["Location"]
+    assert client.get("/home/")["Location"] == "/accounts/sign-in/?next=/home/&signed_out=at_limit"
+
+
+def test_a_session_from_before_sessions_recorded_their_start_begins_at_its_next_request(client, officer, settings):
+    sign_in(client, officer)
+    session = client.session
+    del session[SIGNED_IN_AT]
+    session.save()
+    assert client.get("/home/").status_code == 200
+    assert abs(client.session[SIGNED_IN_AT] - timezone.now().timestamp()) < 5
+
+
+def test_signed_in_pages_tell_the_warning_how_long_the_session_has_to_its_absolute_limit(client, officer, settings):
+    settings.SESSION_ABSOLUTE_SECONDS = 8 * 3600
+    sign_in(client, officer)
+    signed_in_ago(client, 3 * 3600)
+    html = client.get("/home/").content.decode()
+    limit = int(re.search(r'data-limit-seconds="(\d+)"', html)[1])
+    assert 5 * 3600 - 5 <= limit <= 5 * 3600
+    assert "You have been signed in for 8 hours, the longest you can stay signed in at a time." in html

@@ -121,3 +121,36 @@ def test_an_imports_progress_signed_out_takes_the_whole_page_to_sign_in_and_back
     page.wait_for_url("**/accounts/sign-in/**", timeout=15_000)
     assert page.locator("form input[name=next]").input_value() == f"/imports/{run.pk}/"
     assert page.locator("#import-progress").count() == 0
+
+
+def test_near_its_absolute_limit_the_warning_offers_no_more_time_and_continuing_lands_on_sign_in(page, world, sign_in_as, settings):
+    """Staying signed in renews the session only up to its absolute limit; then the warning says that this is as long as
+    anyone stays signed in, offers to continue until then instead, and at the limit the page goes to sign in."""
+    settings.SESSION_COOKIE_AGE = 20  # warned at 4 seconds, with 16 to go
+    settings.SESSION_ABSOLUTE_SECONDS = 26
+    sign_in_as(world.users[Role.HEADTEACHER])
+    page.goto("/home/")
+    dialog = page.get_by_role("dialog", name="You’re about to be signed out")
+    expect(dialog).to_be_visible(timeout=10_000)
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_focused()
+    expect(dialog.get_by_role("button", name="Continue")).to_be_hidden()
+    expect(dialog.get_by_text("the longest you can stay signed in", exact=False)).to_be_hidden()
+    # Staying signed in with 8 seconds to go (at about 12 seconds) would renew the session to past its limit.
+    expect(dialog.locator("[data-countdown]")).to_have_text(re.compile(r"^[1-8] seconds?$"), timeout=15_000)
+    dialog.get_by_role("button", name="Stay signed in").click()
+    expect(dialog).to_be_hidden()
+
+    # Renewed up to the limit only: the warning comes back at once, and this time it is the end.
+    expect(dialog).to_be_visible(timeout=10_000)
+    expect(dialog.get_by_text("You have been signed in for 26 seconds, the longest you can stay signed in at a time.")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Continue")).to_be_focused()
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_be_hidden()
+    check_page(page, "timeout-warning-at-limit")
+    dialog.get_by_role("button", name="Continue").click()
+    expect(dialog).to_be_hidden()
+    assert page.url.endswith("/home/")
+
+    page.wait_for_url("**/accounts/sign-in/**", timeout=25_000)
+    assert "signed_out=at_limit" in page.url
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("the longest you can stay signed in at a time")
+    check_page(page, "timeout-warning-signed-out-at-limit")

@@ -3,6 +3,8 @@
 // and "Sign out". The page's clock starts at its own request, but the person may be working in another tab: before
 // the dialog opens, and before anyone is sent to sign in, the server is asked how long the session really has left
 // (a question that does not itself renew the session).
+// However busy, a session ends at its absolute limit, some hours after signing in: staying signed in renews it no
+// further. When that is the end coming, the dialog says so and offers "Continue" (until then) instead.
 
 const WARNING_SECONDS = 5 * 60;
 // A shorter session is warned of for most of its length, rather than for more than all of it.
@@ -25,12 +27,18 @@ export function warnBeforeSignOut(dialog) {
   const sessionSeconds = Number(dialog.dataset.sessionSeconds);
   const warningSeconds = Math.min(WARNING_SECONDS, sessionSeconds * WARNING_SHARE);
   const stayForm = dialog.querySelector("[data-stay-signed-in]");
+  const carryOnButton = dialog.querySelector("[data-carry-on]");
   const countdown = dialog.querySelector("[data-countdown]");
   const spoken = dialog.querySelector("[data-countdown-spoken]");
-  let endsAt = Date.now() + sessionSeconds * 1000;
+  let limitAt = Date.now() + Number(dialog.dataset.limitSeconds) * 1000;
+  let endsAt = Math.min(Date.now() + sessionSeconds * 1000, limitAt);
+  // Whether the person chose to carry on until the absolute limit, so that the warning is not shown again.
+  let carryingOn = false;
   let timer, ticker, spokenAt, focusedBefore;
 
   const secondsToGo = () => Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+  // The end coming is the absolute limit (give or take the second the server's answers are rounded to).
+  const atLimit = () => endsAt >= limitAt - 1000;
 
   function wait(seconds, then) {
     clearTimeout(timer);
@@ -43,7 +51,11 @@ export function warnBeforeSignOut(dialog) {
     try {
       const response = await fetch(dialog.dataset.statusUrl, { headers: { Accept: "application/json" }, redirect: "manual" });
       if (response.type === "opaqueredirect") return 0;
-      if (response.ok) return (await response.json()).seconds_left;
+      if (response.ok) {
+        const status = await response.json();
+        limitAt = Date.now() + status.seconds_to_limit * 1000;
+        return status.seconds_left;
+      }
     } catch {
       // as below
     }
@@ -55,6 +67,10 @@ export function warnBeforeSignOut(dialog) {
     const left = await secondsLeft();
     endsAt = Date.now() + left * 1000;
     if (left <= 0) return signIn();
+    if (carryingOn && atLimit()) {
+      close();
+      return wait(left, check);
+    }
     if (left > warningSeconds) {
       close();
       return wait(left - warningSeconds, check);
@@ -73,7 +89,17 @@ export function warnBeforeSignOut(dialog) {
     }
   }
 
+  // "Stay signed in", or at the absolute limit, what it means and "Continue". The keyboard's focus is not left on a
+  // button that has gone.
+  function showWhichEnd() {
+    const limit = atLimit();
+    for (const part of dialog.querySelectorAll("[data-at-limit]")) part.hidden = !limit;
+    for (const part of dialog.querySelectorAll("[data-renewable]")) part.hidden = limit;
+    if (dialog.open && document.activeElement?.closest("[hidden]")) (limit ? carryOnButton : stayForm.querySelector("button")).focus();
+  }
+
   function open() {
+    showWhichEnd();
     if (dialog.open) return;
     spokenAt = undefined;
     tick();
@@ -98,9 +124,16 @@ export function warnBeforeSignOut(dialog) {
     } catch {
       return check();
     }
-    endsAt = Date.now() + sessionSeconds * 1000;
+    endsAt = Math.min(Date.now() + sessionSeconds * 1000, limitAt);
     close();
-    wait(sessionSeconds - warningSeconds, check);
+    wait(secondsToGo() - warningSeconds, check);
+  }
+
+  // At the absolute limit: the dialog closes until then, when the person is sent to sign in.
+  function carryOn() {
+    carryingOn = true;
+    close();
+    wait(secondsToGo(), check);
   }
 
   // To the sign-in page, by asking for this page again: signed out, the server sends them there with the reason it
@@ -113,11 +146,13 @@ export function warnBeforeSignOut(dialog) {
     event.preventDefault();
     staySignedIn();
   });
-  // Escape closes the dialog; it keeps the person signed in rather than leaving them to be signed out unwarned.
-  dialog.addEventListener("cancel", () => staySignedIn());
+  carryOnButton.addEventListener("click", carryOn);
+  // Escape closes the dialog; it keeps the person signed in rather than leaving them to be signed out unwarned, or at
+  // the absolute limit, carries on until then.
+  dialog.addEventListener("cancel", () => (atLimit() ? carryOn() : staySignedIn()));
   // A tab in the background runs its timers late, if at all: coming back to it, the server says where things stand.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && secondsToGo() <= warningSeconds) check();
   });
-  wait(sessionSeconds - warningSeconds, check);
+  wait(secondsToGo() - warningSeconds, check);
 }
