@@ -19,6 +19,7 @@ PUBLIC_PREFIXES = (
     "/accounts/password-reset/",
     "/accounts/reset/",
     "/accounts/invitation/",
+    "/accounts/two-factor/link/",  # a link emailed to set up an authenticator app, opened before signing in or after
 )
 PUBLIC_PATHS = ("/", "/accessibility/", "/cookies/", "/privacy/", "/favicon.ico")
 

@@ -15,11 +15,11 @@ from django.utils.http import urlsafe_base64_encode
 from audit.models import AuditAction
 from audit.services import record
 from core.jinja import gov_date
-from core.words import listed
+from core.words import duration, listed
 
 from .models import Invitation, RoleAssignment, User
 from .roles import ROLE_SCOPE, Role, ScopeKind
-from .tokens import invitation_token_generator
+from .tokens import authenticator_setup_tokens, invitation_token_generator
 
 
 def target_field(role: Role) -> str:
@@ -184,6 +184,48 @@ def confirm_two_factor_device(*, device, request=None) -> None:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         record(AuditAction.UPDATE, request=request, user=device.user, obj=device.user, change="two-factor authentication set up")
+
+
+def send_authenticator_setup_link(*, user, request) -> None:
+    """Email `user` a link to set up their authenticator app, which shows that the mailbox is theirs: signed in with a
+    password alone, they are not let set one up. The app to be set up is made now (not shown until the link is used),
+    so that the link holds it and is void once it is replaced or set up (accounts.tokens.AuthenticatorSetupTokens)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        if not TOTPDevice.objects.filter(user=user, confirmed=False).exists():
+            TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        path = reverse(
+            "accounts:two-factor-link",
+            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": authenticator_setup_tokens.make_token(user)},
+        )
+        record(
+            AuditAction.CREATE, request=request, user=user, obj=user, object_repr=f"Link to set up an authenticator app for {user.email}"
+        )
+        link = request.build_absolute_uri(path)
+        transaction.on_commit(
+            lambda: _email_authenticator_setup_link(user, link, request.build_absolute_uri(reverse("accounts:password-reset")))
+        )
+
+
+def _email_authenticator_setup_link(user, link, reset_link) -> None:
+    context = {"user": user, "link": link, "reset_link": reset_link, "valid": duration(settings.PASSWORD_RESET_TIMEOUT)}
+    subject = render_to_string("accounts/email/two_factor_link_subject.txt", context).strip()
+    send_mail(subject, render_to_string("accounts/email/two_factor_link_body.txt", context), None, [user.email])
+
+
+def use_authenticator_setup_link(*, user, request) -> None:
+    """The person opened the link to set up their authenticator app (send_authenticator_setup_link): this session may
+    now set one up. The app waiting to be set up is replaced by one with a new key, which voids the link: it works once."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .two_factor import show_mailbox
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        record(AuditAction.UPDATE, request=request, user=user, obj=user, change="link to set up an authenticator app used")
+    show_mailbox(request, user)
 
 
 def reset_two_factor(*, user, reset_by, request=None) -> None:

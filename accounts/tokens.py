@@ -1,5 +1,5 @@
-"""Links that set a password: password-reset links, and invitations, which last days, not hours. Neither works for a
-deactivated account."""
+"""Emailed links: those that set a password (password-reset links, and invitations, which last days, not hours), and
+those that let a person set up their authenticator app. None works for a deactivated account."""
 
 import copy
 from datetime import timedelta
@@ -37,5 +37,22 @@ class InvitationTokenGenerator(ActiveAccountsOnly, _LongLived):
     key_salt = "commonground.accounts.tokens.InvitationTokenGenerator"
 
 
+class AuthenticatorSetupTokens(ActiveAccountsOnly, PasswordResetTokenGenerator):
+    """Links that let a person set up their authenticator app, emailed to show that the mailbox is theirs: a password
+    alone does not let anyone make their own app the account's second factor. A link lasts PASSWORD_RESET_TIMEOUT and
+    works once: it holds the account's authenticator apps, set up or not, which using it replaces (the app not yet set
+    up gets a new key) and setting one up changes; and the password, as a reset link does. Not the last sign-in, which
+    changes when the person signs in to use the link."""
+
+    key_salt = "commonground.accounts.tokens.AuthenticatorSetupTokens"
+
+    def _make_hash_value(self, user, timestamp):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        apps = TOTPDevice.objects.filter(user=user).order_by("pk").values_list("pk", "key", "confirmed")
+        return f"{user.pk}{user.password}{timestamp}{user.email}{list(apps)}"
+
+
 invitation_token_generator = InvitationTokenGenerator()
 password_reset_tokens = PasswordResetTokens()
+authenticator_setup_tokens = AuthenticatorSetupTokens()

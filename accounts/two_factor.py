@@ -1,9 +1,10 @@
-"""When a signed-in user must still give their second factor."""
+"""When a signed-in user must still give their second factor, and whether they may set up an authenticator app."""
 
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import user_has_device
 
 from .access import scope_for
@@ -11,6 +12,10 @@ from .roles import TWO_FACTOR_ROLES
 
 # Set at sign-in for someone who chose to set up two-factor authentication though their roles do not need it.
 SECOND_FACTOR_PENDING = "cg_second_factor_pending"
+# Whose mailbox this browser's session has shown is theirs, and when: {"user": pk, "at": seconds since 1970}. Set by
+# an emailed link (an invitation, a password reset, a link to set up an authenticator app) before or after signing in,
+# which keeps it (django.contrib.auth.login keeps a signed-out session's data).
+MAILBOX_SHOWN = "cg_mailbox_shown"
 
 
 def two_factor_required(user) -> bool:
@@ -33,3 +38,18 @@ def second_factor_url(request, next_url: str = "") -> str:
     name = "accounts:two-factor-verify" if user_has_device(request.user, confirmed=True) else "accounts:two-factor-setup"
     url = reverse(name)
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def show_mailbox(request, user) -> None:
+    """Record that this session came through a link emailed to `user`: their mailbox is theirs."""
+    request.session[MAILBOX_SHOWN] = {"user": user.pk, "at": int(timezone.now().timestamp())}
+
+
+def mailbox_shown(request) -> bool:
+    """Whether this session came through a link emailed to the signed-in user within PASSWORD_RESET_TIMEOUT, as setting
+    up an authenticator app needs: their password alone is not enough to make an app of their own the account's second
+    factor (a new account's, or one whose app an administrator reset)."""
+    shown = request.session.get(MAILBOX_SHOWN) or {}
+    if shown.get("user") != request.user.pk:
+        return False
+    return timezone.now().timestamp() - shown.get("at", 0) <= settings.PASSWORD_RESET_TIMEOUT

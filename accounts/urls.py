@@ -14,6 +14,7 @@ urlpatterns = [
     path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("two-factor/link/<uidb64>/<token>/", views.two_factor_link, name="two-factor-link"),
     path("users/", views.user_list, name="user-list"),
     path("users/invite/", views.user_invite, name="user-invite"),
     path("users/<int:pk>/", views.user_detail, name="user-detail"),

@@ -15,7 +15,8 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -35,8 +36,15 @@ from .forms import InviteForm, NewPasswordForm, ResetRequestForm, RoleForm, Seco
 from .middleware import SIGNED_IN_COOKIE
 from .models import RoleAssignment, User
 from .roles import Role
-from .tokens import invitation_token_generator, password_reset_tokens
-from .two_factor import SECOND_FACTOR_PENDING, second_factor_url, two_factor_required
+from .tokens import authenticator_setup_tokens, invitation_token_generator, password_reset_tokens
+from .two_factor import (
+    MAILBOX_SHOWN,
+    SECOND_FACTOR_PENDING,
+    mailbox_shown,
+    second_factor_url,
+    show_mailbox,
+    two_factor_required,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +126,8 @@ def two_factor_setup(request):
         if not user.is_verified():
             return redirect(second_factor_url(request, next_url))
         return render(request, "accounts/two_factor_done.html")
+    if not mailbox_shown(request):
+        return _setup_link_sent(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
         user=user, name="Authenticator app", confirmed=False
     )
@@ -126,6 +136,7 @@ def two_factor_setup(request):
         services.confirm_two_factor_device(device=device, request=request)
         otp_login(request, device)
         request.session.pop(SECOND_FACTOR_PENDING, None)
+        request.session.pop(MAILBOX_SHOWN, None)
         messages.success(request, "Two-factor authentication is set up. You will be asked for a code each time you sign in")
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     context = {
@@ -135,6 +146,59 @@ def two_factor_setup(request):
         "secret_key": " ".join(_chunks(b32encode(device.bin_key).decode(), 4)),
     }
     return render(request, "accounts/two_factor_setup.html", context)
+
+
+# When this session last emailed a link to set up an authenticator app (seconds since 1970), and how long after it the
+# person may ask for another.
+SETUP_LINK_SENT = "cg_setup_link_sent"
+SETUP_LINK_GAP = 60
+
+
+def _setup_link_sent(request):
+    """Signed in with a password alone, the person is emailed a link to set up their authenticator app
+    (services.send_authenticator_setup_link), and this page says so: once for the session while that link can still
+    work, and again when they ask, a minute after the last."""
+    now = int(timezone.now().timestamp())
+    since = now - request.session.get(SETUP_LINK_SENT, 0)
+    asked_again = request.method == "POST" and request.POST.get("action") == "send-again"
+    if since > settings.PASSWORD_RESET_TIMEOUT or (asked_again and since >= SETUP_LINK_GAP):
+        services.send_authenticator_setup_link(user=request.user, request=request)
+        request.session[SETUP_LINK_SENT] = now
+        if asked_again:
+            messages.success(request, f"We have sent another link to {request.user.email}")
+    elif asked_again:
+        messages.info(request, "We sent you a link less than a minute ago. If it has not come, wait a minute, then ask again")
+    if asked_again:
+        return redirect("accounts:two-factor-setup")
+    context = {"email": request.user.email, "valid": duration(settings.PASSWORD_RESET_TIMEOUT)}
+    return render(request, "accounts/two_factor_link_sent.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_link(request, uidb64, token):
+    """The emailed link to set up an authenticator app. Opening it changes nothing (a mail system may open links to
+    check them); its button uses it, and sends the person to set up the app, signing in first if they have not."""
+    user = _user_of_link(uidb64)
+    valid = user is not None and authenticator_setup_tokens.check_token(user, token)
+    another = valid and request.user.is_authenticated and request.user.pk != user.pk
+    if not valid or another:
+        return render(request, "accounts/two_factor_link.html", {"valid": False, "another": another})
+    if request.method == "GET":
+        return render(request, "accounts/two_factor_link.html", {"valid": True})
+    services.use_authenticator_setup_link(user=user, request=request)
+    if request.user.is_authenticated:
+        return redirect("accounts:two-factor-setup")
+    messages.info(request, "Sign in to set up your authenticator app")
+    sign_in_url = reverse("accounts:sign-in")
+    # Whose roles need a second factor are sent to set it up after signing in; one who chose to have one is sent there.
+    return redirect(sign_in_url if two_factor_required(user) else f"{sign_in_url}?next={reverse('accounts:two-factor-setup')}")
+
+
+def _user_of_link(uidb64: str) -> User | None:
+    try:
+        return User.objects.filter(pk=int(urlsafe_base64_decode(uidb64).decode())).first()
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
 
 
 def _qr_svg(text: str) -> Markup:
@@ -219,6 +283,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         record(AuditAction.UPDATE, request=self.request, user=form.user, obj=form.user, change="password reset")
+        show_mailbox(self.request, form.user)  # the link came by email: they may set up an authenticator app
         # Locked out after failed sign-ins, as the lock page suggests, they reset their password: it lifts the lock.
         services.unlock(user=form.user, request=self.request, why="sign-in lock lifted by a new password")
         return response
@@ -239,6 +304,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         services.accept_invitation(user=form.user, request=self.request)
+        show_mailbox(self.request, form.user)  # the link came by email: they may set up an authenticator app
         services.unlock(user=form.user, request=self.request, why="sign-in lock lifted by a new password")
         messages.success(self.request, "Your password is set. Sign in with your email address and new password")
         return response

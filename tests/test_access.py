@@ -107,6 +107,7 @@ NOT_WALKED = {
     "accounts:invitation-accept",
     "accounts:two-factor-setup",
     "accounts:two-factor-verify",
+    "accounts:two-factor-link",  # emailed: tests/test_accounts_two_factor.py
     "evidence:intelligence-correct-check",  # after the correction form's post: tests/test_evidence_intelligence_corrections.py
 }
 

@@ -1,12 +1,19 @@
 """The second factor: who is asked, setting up an authenticator app, and entering its code."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.core import mail
+from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services
 from accounts.roles import Role
+from accounts.tokens import authenticator_setup_tokens
+from accounts.two_factor import MAILBOX_SHOWN
+from accounts.views import SETUP_LINK_SENT
 from audit.models import AuditAction, AuditEvent
 
 PASSWORD = "correct horse battery staple"
@@ -35,6 +42,36 @@ def password_sign_in(client, user, **extra):
     return client.post(SIGN_IN, {"email": user.email, "password": PASSWORD, **extra})
 
 
+def emailed_link(message) -> str:
+    """The path of the link in an email."""
+    return re.search(r"https?://[^/\s]+(/accounts/(?:two-factor/link|invitation|reset)/\S+)", message.body)[1]
+
+
+@pytest.fixture
+def emailing(django_capture_on_commit_callbacks):
+    """Make a request (or call a service) and send the emails it leaves until its transaction commits, which a test's
+    own transaction never does."""
+
+    def emailing(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    return emailing
+
+
+@pytest.fixture
+def through_the_emailed_link(emailing):
+    """Show that the mailbox is the signed-in person's, as setting up an app needs: the set-up page emails a link, and
+    this session uses it."""
+
+    def through_the_emailed_link(client):
+        emailing(client.get, SETUP)
+        response = client.post(emailed_link(mail.outbox[-1]))
+        assert response["Location"] == SETUP
+
+    return through_the_emailed_link
+
+
 @pytest.fixture
 def officer(world):
     return world.users[Role.LA_OFFICER]
@@ -46,8 +83,9 @@ def test_la_officer_is_sent_to_set_up_two_factor_after_password(client, officer)
     assert client.get("/home/")["Location"].startswith(SETUP)
 
 
-def test_setting_up_shows_a_qr_code_and_key_and_confirms_with_a_real_code(client, officer):
+def test_setting_up_shows_a_qr_code_and_key_and_confirms_with_a_real_code(client, officer, through_the_emailed_link):
     password_sign_in(client, officer, next="/schools/")
+    through_the_emailed_link(client)
     response = client.get(SETUP + "?next=/schools/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -147,9 +185,10 @@ def test_switching_two_factor_off_skips_it(client, officer, settings):
     assert "Two-factor authentication is switched off here" in header
 
 
-def test_headteacher_may_choose_two_factor_and_is_then_asked_for_it(client, world):
+def test_headteacher_may_choose_two_factor_and_is_then_asked_for_it(client, world, through_the_emailed_link):
     head = world.users[Role.HEADTEACHER]
     password_sign_in(client, head)
+    through_the_emailed_link(client)
     client.get(SETUP)
     device = TOTPDevice.objects.get(user=head)
     assert client.post(SETUP, {"code": current_code(device)})["Location"] == "/home/"
@@ -180,3 +219,151 @@ def test_after_wrong_codes_the_page_says_to_wait_rather_that_the_right_code_is_w
     assert "The code is not correct" not in html
     forgive(device)
     assert client.post(VERIFY, {"code": current_code(device)})["Location"] == "/home/"
+
+
+# Setting up an app takes a link emailed to the person: their password alone does not let anyone make an app of their
+# own the second factor of an account that has none (a new account, or one whose app an administrator reset).
+
+
+def test_signed_in_with_a_password_alone_the_set_up_page_emails_a_link_and_shows_no_key(client, officer, emailing):
+    password_sign_in(client, officer)
+    response = emailing(client.get, SETUP)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<title>Check your email – Common Ground</title>" in html
+    assert 'role="img"' not in html and "secret-key" not in html  # no QR code, no key
+    assert f'We have sent a link to set up your authenticator app to <strong class="cg-break">{officer.email}</strong>' in html
+    [message] = mail.outbox
+    assert message.to == [officer.email] and message.subject == "Set up your authenticator app for Common Ground"
+    assert "The link works once, for 2 hours." in message.body
+    sent = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="accounts.user", object_id=str(officer.pk))
+    assert sent.user == officer and sent.object_repr == f"Link to set up an authenticator app for {officer.email}"
+    # Not sent again as the page is asked for again; and a code posted without the link sets nothing up.
+    device = TOTPDevice.objects.get(user=officer)
+    response = client.post(SETUP, {"code": current_code(device)})
+    assert "Check your email" in response.content.decode()
+    assert len(mail.outbox) == 1 and not TOTPDevice.objects.filter(confirmed=True).exists()
+    assert client.get("/home/")["Location"].startswith(SETUP)
+
+
+def test_the_emailed_link_lets_the_session_set_up_the_app_once(client, officer, emailing):
+    password_sign_in(client, officer)
+    emailing(client.get, SETUP)
+    link = emailed_link(mail.outbox[0])
+    key = TOTPDevice.objects.get(user=officer).key
+    # Opening the link (as a mail system checking it may) uses nothing: its button does.
+    page = client.get(link).content.decode()
+    assert "Set up your authenticator app" in page and "Continue" in page
+    assert TOTPDevice.objects.get(user=officer).key == key
+    assert client.post(link)["Location"] == SETUP
+    used = AuditEvent.objects.get(action=AuditAction.UPDATE, user=officer, detail__change="link to set up an authenticator app used")
+    assert used.object_id == str(officer.pk)
+    html = client.get(SETUP).content.decode()
+    assert "<svg" in html and "secret-key" in html
+    device = TOTPDevice.objects.get(user=officer)
+    assert device.key != key  # a new key, never one shown before the link was used
+    # Used once, the link works no more, in this session or another.
+    for other in (client, Client()):
+        assert "This link does not work" in other.get(link).content.decode()
+        assert other.post(link).status_code == 200
+    assert client.post(SETUP, {"code": current_code(device)})["Location"] == "/home/"
+    assert MAILBOX_SHOWN not in client.session
+
+
+def test_the_link_opened_before_signing_in_lets_that_browser_set_up_the_app_after(client, officer, emailing):
+    """Sent from a sign-in on one computer, the link is opened on another: that browser signs in, then sets up the app;
+    the first, with the password alone, still cannot."""
+    password_sign_in(client, officer)
+    emailing(client.get, SETUP)
+    elsewhere = Client()
+    response = elsewhere.post(emailed_link(mail.outbox[0]))
+    assert response["Location"] == SIGN_IN
+    assert password_sign_in(elsewhere, officer)["Location"] == SETUP
+    assert "secret-key" in elsewhere.get(SETUP).content.decode()
+    assert "Check your email" in client.get(SETUP).content.decode()
+
+
+def test_a_link_is_void_once_an_app_is_set_up_or_reset_or_after_two_hours(client, world, officer, emailing):
+    def link_sent():
+        client.post("/accounts/sign-out/")
+        password_sign_in(client, officer)
+        emailing(client.get, SETUP)
+        return emailed_link(mail.outbox[-1])
+
+    link = link_sent()
+    TOTPDevice.objects.filter(user=officer).update(confirmed=True)  # set up, in another session that had the mailbox
+    assert "This link does not work" in client.get(link).content.decode()
+
+    services.reset_two_factor(user=officer, reset_by=world.users[Role.LA_ADMIN])
+    link = link_sent()
+    services.reset_two_factor(user=officer, reset_by=world.users[Role.LA_ADMIN])  # the app reset after it was sent
+    assert "This link does not work" in client.get(link).content.decode()
+
+    third = link_sent()
+    later = authenticator_setup_tokens._now() + timedelta(hours=2, seconds=1)
+    authenticator_setup_tokens._now = lambda: later
+    try:
+        assert "This link does not work" in client.get(third).content.decode()
+    finally:
+        del authenticator_setup_tokens._now
+    assert "Set up your authenticator app" in client.get(third).content.decode()
+
+
+def test_a_link_for_another_account_is_refused_to_whoever_is_signed_in(client, world, officer, emailing):
+    password_sign_in(client, officer)
+    emailing(client.get, SETUP)
+    link = emailed_link(mail.outbox[0])
+    adviser = Client()
+    password_sign_in(adviser, world.users[Role.ADVISER])
+    assert "The link is for another account than the one signed in here" in adviser.get(link).content.decode()
+    assert "The link is for another account" in adviser.post(link).content.decode()
+    assert not AuditEvent.objects.filter(detail__change="link to set up an authenticator app used").exists()
+
+
+def test_another_link_is_sent_when_asked_a_minute_after_the_last(client, officer, emailing):
+    password_sign_in(client, officer)
+    emailing(client.get, SETUP)
+    response = emailing(client.post, SETUP, {"action": "send-again"}, follow=True)
+    assert "We sent you a link less than a minute ago" in response.content.decode() and len(mail.outbox) == 1
+    session = client.session
+    session[SETUP_LINK_SENT] -= 61
+    session.save()
+    response = emailing(client.post, SETUP, {"action": "send-again"}, follow=True)
+    assert f"We have sent another link to {officer.email}" in response.content.decode() and len(mail.outbox) == 2
+    assert client.post(emailed_link(mail.outbox[1]))["Location"] == SETUP
+
+
+def accept_invitation(emailing, client, admin, email, role, target):
+    emailing(services.invite_user, email=email, full_name="New Officer", role=role, target=target, invited_by=admin)
+    set_password_url = client.get(emailed_link(mail.outbox[-1]))["Location"]
+    client.post(set_password_url, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+
+
+def reset_password(client, user, *, then=None):
+    client.post("/accounts/password-reset/", {"email": user.email})
+    set_password_url = client.get(emailed_link(mail.outbox[-1]))["Location"]
+    client.post(set_password_url, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+
+
+@pytest.mark.parametrize("came_by", ["invitation", "password reset"])
+def test_a_session_that_came_by_an_emailed_invitation_or_reset_link_sets_up_the_app_at_once(client, world, came_by, emailing):
+    if came_by == "invitation":
+        accept_invitation(emailing, client, world.users[Role.LA_ADMIN], "new-officer@example.org", Role.LA_OFFICER, world.la)
+        from accounts.models import User
+
+        person = User.objects.get(email="new-officer@example.org")
+    else:
+        person = world.users[Role.LA_OFFICER]
+        reset_password(client, person)
+    sent = len(mail.outbox)
+    assert password_sign_in(client, person)["Location"] == SETUP
+    assert "secret-key" in client.get(SETUP).content.decode()
+    assert len(mail.outbox) == sent
+
+
+def test_a_reset_link_used_over_two_hours_before_no_longer_shows_the_mailbox(client, world, officer):
+    reset_password(client, officer)
+    session = client.session
+    session[MAILBOX_SHOWN] = {"user": officer.pk, "at": session[MAILBOX_SHOWN]["at"] - 2 * 3600 - 1}
+    session.save()
+    password_sign_in(client, officer)
+    assert "Check your email" in client.get(SETUP).content.decode()

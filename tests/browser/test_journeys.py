@@ -55,13 +55,25 @@ def test_a_headteacher_signs_in_finds_a_school_and_opens_it_by_keyboard_alone(pa
 
 
 def test_an_la_officer_signs_in_and_sets_up_two_factor_authentication(page, world):
-    """The first sign-in of a role that needs a second factor: scan (here: read) the key, enter a code."""
+    """The first sign-in of a role that needs a second factor: a link emailed to show the mailbox is theirs, then scan
+    (here: read) the key, enter a code."""
+    from django.core import mail
+
     page.goto("/accounts/sign-in/")
     page.get_by_label("Email address").fill("la_officer@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/accounts/two-factor/setup/**")
+    expect(page.locator("h1")).to_have_text("Check your email")
+    page.get_by_text("The email has not arrived").click()
     assert_govuk_styled(page)
+    check_page(page, "journey-la-officer-0-check-your-email")
+
+    page.goto(re.search(r"https?://[^/\s]+(/accounts/two-factor/link/\S+)", mail.outbox[-1].body)[1])
+    check_page(page, "journey-la-officer-0-emailed-link")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/accounts/two-factor/setup/**")
+    expect(page.locator("h1")).to_have_text("Set up two-factor authentication")
     check_page(page, "journey-la-officer-1-two-factor-setup")
 
     # A wrong code first: the error must be announced accessibly.
