@@ -107,3 +107,45 @@ def test_the_school_list_sorted_by_the_most_recently_inspected_reads_each_school
         plan = "\n".join(str(row) for row in cursor.fetchall())
     assert "inspection_school_started" in plan, plan
     assert list(listed) == [school]
+
+
+@pytest.mark.django_db
+def test_an_authoritys_list_by_ofsted_outcome_reads_only_its_own_schools_inspections():
+    """Filtered by the latest graded inspection, an authority's list reads only its own schools' inspections, by their ids:
+    beside the predecessors' in one condition, the database worked out the latest of every school in England first (15 to
+    110 ms a query of an authority's list of 240 schools, which now takes 1)."""
+    from register.presenters import SchoolFilters
+
+    surrey, hampshire = LocalAuthorityFactory(code=936, name="Surrey"), LocalAuthorityFactory(code=850, name="Hampshire")
+    run = ImportRun.objects.create(file_name="ofsted.csv", checksum="0", la_codes="")
+
+    def inspected(school, *grades):
+        for year, overall in zip((2016, 2021), grades, strict=True):
+            Inspection.objects.create(
+                school=school, framework=Framework.GRADED, started_on=f"{year}-05-01", overall=overall,
+                source=InspectionSource.OFSTED_ALL, import_run=run,
+            )  # fmt: skip
+        return school
+
+    good = inspected(SchoolFactory(la=surrey), "3", "2")
+    inspected(SchoolFactory(la=surrey), "2", "3")
+    for _ in range(30):
+        inspected(SchoolFactory(la=hampshire), "3", "2")
+    listed = SchoolFilters.from_query({"ofsted": "2"}).apply(School.objects.filter(la_id__in=[surrey.id]))
+    sql, params = listed.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE register_school, evidence_inspection, register_schoollink")
+            cursor.execute("SET LOCAL enable_seqscan = off")  # as with the country's rows, not this test's few
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = [row[0].strip() for row in cursor.fetchall()]
+            # Each read of the inspections looks a school's up in an index, none reads the whole index or table.
+            conditions = [following for line, following in zip(plan, plan[1:], strict=False) if " on evidence_inspection " in line]
+            by_school = ("Index Cond: (school_id = ", "Index Cond: ((school_id = ")
+            assert conditions and all(condition.startswith(by_school) for condition in conditions), "\n".join(plan)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = [row[3] for row in cursor.fetchall()]
+            # Every table read through an index by a key: none read whole.
+            assert not [line for line in plan if line.startswith("SCAN")], "\n".join(plan)
+    assert list(listed) == [good]
