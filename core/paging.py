@@ -1,6 +1,7 @@
 """Lists shown a page at a time."""
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 from .numbers import whole_number
 
@@ -10,6 +11,16 @@ def page_of(items, per_page: int, asked) -> Page:
     where Django gives the last), the last where it is past the end."""
     number = whole_number(asked) if asked is not None else None
     return Paginator(items, per_page).get_page(number if number is not None and number >= 1 else 1)
+
+
+def page_of_ids(items: QuerySet, per_page: int, asked, rows: QuerySet) -> Page:
+    """As page_of, for a list whose filter is costly to work out, which a page of the queryset works out twice: once to
+    count the items, then again to read the page's. Here the items' ids are read once, in the list's order, and the
+    page's then read from `rows` (the same model's, unfiltered but for who may see them) by id alone."""
+    page = page_of(list(items.values_list("pk", flat=True)), per_page, asked)
+    by_id = rows.in_bulk(page.object_list)
+    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    return page
 
 
 def page_in_title(page) -> str:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from audit.services import audited_view
-from core.paging import page_of
+from core.paging import page_of, page_of_ids
 from core.school_pages import confidential_school, visible_school
 from evidence.graded import GRADED_CHOICES
 from evidence.latest import latest_for_schools
@@ -40,8 +40,14 @@ def school_list(request):
     scope = scope_for(request.user)
     own_schools = School.objects.particular_to(request.user) if scope.has_particular_schools else None
     filters = SchoolFilters.from_query(request.GET, own_schools)
-    schools = filters.apply(visible).select_related("la")
-    page = page_of(schools, PAGE_SIZE, request.GET.get("page"))
+    schools = filters.apply(visible)
+    if filters.ofsted:
+        # Each school's latest graded inspection is worked out once, reading the ids of the schools the filter keeps, which
+        # give the count and the page: counted in one query and read in another, the list worked it out twice (the country's
+        # list took some 1.6 times as long).
+        page = page_of_ids(schools, PAGE_SIZE, request.GET.get("page"), visible.select_related("la"))
+    else:
+        page = page_of(schools.select_related("la"), PAGE_SIZE, request.GET.get("page"))
     options = _filter_options(visible, filters.la)
     options["own_schools_hint"] = own_schools_hint(scope) if own_schools is not None else ""
     hidden = filters.hidden_by_status(visible)
