@@ -4,7 +4,6 @@ import hashlib
 import logging
 import math
 import re
-import unicodedata
 from functools import partial
 
 from django import forms
@@ -19,6 +18,7 @@ from partnership.models import Body
 from register.models import Group, LocalAuthority, School
 
 from .access import scope_for
+from .models import on_one_line
 from .roles import ROLE_SCOPE, Role, ScopeKind
 from .services import closed_school_refusal, not_a_trust
 
@@ -234,20 +234,12 @@ class InviteForm(RoleForm):
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
-    full_name = forms.CharField(max_length=200, error_messages={"required": "Enter their full name"})
+    full_name = forms.CharField(max_length=200, validators=[on_one_line], error_messages={"required": "Enter their full name"})
 
     field_order = ["full_name", "email", "role", "authority", "school_urn", "trust", "body"]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
-
-    def clean_full_name(self):
-        """A name is one line: it heads the invitation's email and every page and log entry that names the person. Not
-        one of Unicode's control characters (a tab, a line break, NEL), nor its line or paragraph separators."""
-        name = self.cleaned_data["full_name"]
-        if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in name):
-            raise forms.ValidationError("Enter their full name on one line, without line breaks or tabs")
-        return name
 
 
 class ResetRequestForm(PasswordResetForm):

@@ -1,4 +1,7 @@
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -45,11 +48,19 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         return self.create_user(email, password, **extra)
 
 
+def on_one_line(name: str) -> None:
+    """A name is one line: it heads the invitation's email and every page and log entry that names the person. Not one
+    of Unicode's control characters (a tab, a line break, NEL), nor its line or paragraph separators. Whichever form
+    sets it: the invitation's, or the Django admin's."""
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in name):
+        raise ValidationError("Enter their full name on one line, without line breaks or tabs", code="not_one_line")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email address."""
 
     email = models.EmailField(unique=True)
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(max_length=200, validators=[on_one_line])
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can use the Django admin (superusers only).")
     date_joined = models.DateTimeField(default=timezone.now)

@@ -281,3 +281,20 @@ def test_a_records_history_names_its_table_with_a_caption(client, world, superus
     )
     html = client.get(f"/django-admin/accounts/user/{person.pk}/history/").content.decode()
     assert '<table><caption class="visually-hidden">Change history: Renamed Person</caption>' in html
+
+
+@pytest.mark.parametrize("name", ["Jane\nSmith", "Jane\tSmith", "Jane\u2028Smith"])
+def test_the_admin_refuses_a_full_name_that_is_not_one_line_as_the_invitation_does(client, world, superuser, name):
+    """A name heads every page, email and log entry that names the person: one stored on two lines, or with a tab, broke
+    each (the invitation form refused it, but the admin's took it)."""
+    person = world.users[Role.HEADTEACHER]
+    before = person.full_name
+    sign_in(client, superuser)
+    response = client.post(
+        f"/django-admin/accounts/user/{person.pk}/change/",
+        {"email": person.email, "full_name": name, "is_active": "on", "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 200
+    assert "Enter their full name on one line, without line breaks or tabs" in response.content.decode()
+    person.refresh_from_db()
+    assert person.full_name == before
