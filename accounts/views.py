@@ -83,6 +83,11 @@ def _account_of(email: str) -> User | None:
 
 
 def _signed_in(request, user):
+    if request.user.is_authenticated:
+        # Signed in already (a sign-in form left open in another tab), the person begins a new session. Django's login
+        # would keep this one's data for the same person: the second factor given in it, and so a password alone would
+        # put off its absolute limit (accounts.sessions) by as long again.
+        request.session.flush()
     login(request, user)
     record(AuditAction.SIGN_IN, request=request, stage="password")
     next_url = safe_next(request)

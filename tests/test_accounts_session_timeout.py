@@ -229,3 +229,13 @@ def test_signed_in_pages_tell_the_warning_how_long_the_session_has_to_its_absolu
     limit = int(re.search(r'data-limit-seconds="(\d+)"', html)[1])
     assert 5 * 3600 - 5 <= limit <= 5 * 3600
     assert "You have been signed in for 8 hours, the longest you can stay signed in at a time." in html
+
+
+def test_signing_in_again_with_a_password_alone_neither_keeps_the_second_factor_nor_puts_off_the_limit(client, officer, settings):
+    """A sign-in form left open in another tab, sent while signed in: the session begins afresh. Kept, it would still
+    count the second factor given hours before, and a password alone would give it another SESSION_ABSOLUTE_SECONDS."""
+    sign_in(client, officer)
+    signed_in_ago(client, settings.SESSION_ABSOLUTE_SECONDS - 60)
+    response = client.post("/accounts/sign-in/", {"email": officer.email, "password": "correct horse battery staple"})
+    assert response["Location"].startswith("/accounts/two-factor/verify/")
+    assert client.get("/home/")["Location"].startswith("/accounts/two-factor/verify/")
