@@ -332,6 +332,22 @@ def test_another_link_is_sent_when_asked_a_minute_after_the_last(client, officer
     assert client.post(emailed_link(mail.outbox[1]))["Location"] == SETUP
 
 
+def test_a_link_sent_again_leaves_the_first_working_until_either_is_used(client, officer, emailing):
+    """Sending another link changes nothing the first holds (the app waiting to be set up): both work until one is
+    used. The page does not say the new link replaces the first, which someone told so might throw away."""
+    password_sign_in(client, officer)
+    page = emailing(client.get, SETUP).content.decode()
+    assert "we can send another link. Either link works until one of them is used." in page and "replaces" not in page
+    session = client.session
+    session[SETUP_LINK_SENT] -= 61
+    session.save()
+    emailing(client.post, SETUP, {"action": "send-again"})
+    first, second = emailed_link(mail.outbox[0]), emailed_link(mail.outbox[1])
+    assert "Continue" in Client().get(first).content.decode()
+    assert client.post(first)["Location"] == SETUP
+    assert "This link does not work" in Client().get(second).content.decode()
+
+
 def accept_invitation(emailing, client, admin, email, role, target):
     emailing(services.invite_user, email=email, full_name="New Officer", role=role, target=target, invited_by=admin)
     set_password_url = client.get(emailed_link(mail.outbox[-1]))["Location"]
