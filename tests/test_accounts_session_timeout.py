@@ -228,7 +228,9 @@ def test_signed_in_pages_tell_the_warning_how_long_the_session_has_to_its_absolu
     html = client.get("/home/").content.decode()
     limit = int(re.search(r'data-limit-seconds="(\d+)"', html)[1])
     assert 5 * 3600 - 5 <= limit <= 5 * 3600
-    assert "You have been signed in for 8 hours, the longest you can stay signed in at a time." in html
+    # Shown minutes before the limit, when the person has not yet been signed in that long.
+    assert "You can stay signed in for up to 8 hours at a time. To carry on after that, sign in again." in html
+    assert "You have been signed in for" not in html
 
 
 def test_signing_in_again_with_a_password_alone_neither_keeps_the_second_factor_nor_puts_off_the_limit(client, officer, settings):
