@@ -231,7 +231,9 @@ def test_signed_in_with_a_password_alone_the_set_up_page_emails_a_link_and_shows
     html = response.content.decode()
     assert response.status_code == 200 and "<title>Check your email – Common Ground</title>" in html
     assert 'role="img"' not in html and "secret-key" not in html  # no QR code, no key
-    assert f'We have sent a link to set up your authenticator app to <strong class="cg-break">{officer.email}</strong>' in html
+    assert (
+        f'We have sent an email to <strong class="cg-break">{officer.email}</strong> with a link to set up your authenticator app.' in html
+    )
     [message] = mail.outbox
     assert message.to == [officer.email] and message.subject == "Set up your authenticator app for Common Ground"
     assert "The link works once, for 2 hours." in message.body
@@ -314,8 +316,8 @@ def test_a_link_for_another_account_is_refused_to_whoever_is_signed_in(client, w
     link = emailed_link(mail.outbox[0])
     adviser = Client()
     password_sign_in(adviser, world.users[Role.ADVISER])
-    assert "The link is for another account than the one signed in here" in adviser.get(link).content.decode()
-    assert "The link is for another account" in adviser.post(link).content.decode()
+    assert "This link is for a different account from the one signed in here" in adviser.get(link).content.decode()
+    assert "This link is for a different account" in adviser.post(link).content.decode()
     assert not AuditEvent.objects.filter(detail__change="link to set up an authenticator app used").exists()
 
 
