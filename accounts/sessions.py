@@ -31,9 +31,12 @@ def _now() -> int:
 
 
 def note_sign_in(sender, request, user, **kwargs) -> None:
-    """The user_logged_in signal's receiver: the new session records when it began."""
+    """The user_logged_in signal's receiver: the new session records when it began, and drops why an earlier one
+    ended. Django's login keeps a signed-out session's data, and that reason, kept, would be given for this session's
+    own end (an account deactivated meanwhile, say)."""
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT] = _now()
+        request.session.pop(SIGNED_OUT_BECAUSE, None)
 
 
 def seconds_to_absolute_limit(request) -> int:

@@ -241,3 +241,16 @@ def test_signing_in_again_with_a_password_alone_neither_keeps_the_second_factor_
     response = client.post("/accounts/sign-in/", {"email": officer.email, "password": "correct horse battery staple"})
     assert response["Location"].startswith("/accounts/two-factor/verify/")
     assert client.get("/home/")["Location"].startswith("/accounts/two-factor/verify/")
+
+
+def test_a_sign_in_after_the_absolute_limit_leaves_no_reason_behind_for_a_later_sign_out(client, officer):
+    """Signed out at the limit on a public page, which does not send them to sign in, the person signs in again: the
+    new session does not keep the old one's reason, which would then be given for its own end, whatever that was."""
+    sign_in(client, officer)
+    client.cookies[SIGNED_IN_COOKIE] = "1"
+    signed_in_ago(client, 13 * 3600)
+    client.get("/accessibility/")
+    client.post("/accounts/sign-in/", {"email": officer.email, "password": "correct horse battery staple"})
+    officer.is_active = False
+    officer.save()
+    assert client.get("/home/")["Location"] == "/accounts/sign-in/?next=/home/&signed_out=ended"
