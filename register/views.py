@@ -65,8 +65,9 @@ def _unlisted_choices(filters, options, visible) -> dict:
     trusts = options["trusts"]
     if filters.trust and (trusts is None or filters.trust not in {str(uid) for uid, _ in trusts}):
         match = trust_match(filters, visible)
-        if trusts is not None and match.here == 1:
-            # A name that finds one trust listed takes that trust's schools: shown as that trust chosen.
+        if trusts is not None and match.here == 1 and match.uids[0] in {uid for uid, _ in trusts}:
+            # A name that finds one trust listed takes that trust's schools: shown as that trust chosen. (A group's UID
+            # finds it whatever its kind, and the drop-down lists trusts only: a federation's is not among them.)
             found["trust_chosen"] = str(match.uids[0])
         else:
             found |= {"trust_unlisted": (filters.trust, match.option), "trust_match": match.words}

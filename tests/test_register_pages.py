@@ -1053,3 +1053,17 @@ def test_a_trust_is_found_by_its_name_written_as_school_names_are_searched(offic
     assert "St Mary&#39;s &amp; St John Trust" in officer_client.get(reverse("register:trust-list"), {"q": q}).content.decode()
     listed = officer_client.get(reverse("register:school-list"), {"trust": q}).content.decode()
     assert world.school.name in listed and "No schools found." not in listed
+
+
+def test_a_links_group_uid_of_another_kind_than_a_trust_is_not_made_an_option_of_its_words(officer_client, world):
+    """A link's group UID finds the group's schools whatever its kind, but the drop-down lists trusts only: a
+    federation's UID, matching one group here, is not shown as that group chosen (it is not among the options, so the
+    drop-down made one of the bare number), but as the words written and what they matched."""
+    from register.models import GroupKind
+
+    federation = GroupFactory(name="Weyside Schools Federation", kind=GroupKind.FEDERATION)
+    GroupMembershipFactory(group=federation, school__la=world.la, school__name="Weyside Infant School")
+    page = officer_client.get(reverse("register:school-list"), {"trust": str(federation.uid)}).content.decode()
+    options = re.findall(r"<option [^>]*>[^<]*</option>", page.split('name="trust"')[1].split("</select>")[0])
+    assert f'<option value="{federation.uid}" selected>‘{federation.uid}’ (1 trust)</option>' in options
+    assert f">{federation.uid}</option>" not in page and "Weyside Infant School" in page
