@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sessions, views
+from . import people, sessions, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,8 +15,8 @@ urlpatterns = [
     path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("two-factor/link/<uidb64>/<token>/", views.two_factor_link, name="two-factor-link"),
-    path("users/", views.user_list, name="user-list"),
-    path("users/invite/", views.user_invite, name="user-invite"),
-    path("users/<int:pk>/", views.user_detail, name="user-detail"),
+    path("users/", people.user_list, name="user-list"),
+    path("users/invite/", people.user_invite, name="user-invite"),
+    path("users/<int:pk>/", people.user_detail, name="user-detail"),
     path("invitation/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
 ]

@@ -126,7 +126,7 @@ def test_officer_with_an_app_enters_its_code_after_the_password(client, officer)
 
 def test_the_code_page_says_who_may_reset_a_lost_app(client, officer):
     """An authority's administrator may reset the second factor only of someone whose roles are all in their authorities
-    (accounts.views._may_manage_account): a trust leader of a trust with schools in several asks a site administrator."""
+    (accounts.people._may_manage_account): a trust leader of a trust with schools in several asks a site administrator."""
     TOTPDevice.objects.create(user=officer, name="Phone", confirmed=True)
     password_sign_in(client, officer)
     page = " ".join(client.get(VERIFY).content.decode().split())
