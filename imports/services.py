@@ -117,11 +117,12 @@ def same_contents(source: SourceFile) -> Q:
     return Q(text_checksum=source.text_checksum) | Q(checksum__in={source.checksum, source.text_checksum})
 
 
-def refuse_renamed_copy(source: SourceFile, kind: ImportKind) -> None:
+def refuse_renamed_copy(source: SourceFile, kind: ImportKind, now: str) -> None:
     """For a kind whose file name gives the year or release: the same bytes imported before under a name that made
     them another year or release (a file copied and renamed) would store every figure again as this name's. Refuse
-    them, naming the earlier import. Under a name that gives the same year and release they import as unchanged."""
-    if kind.edition is None or (now := kind.edition(source.header, source.name)) is None:
+    them, naming the earlier import. Under a name that gives the same year and release they import as unchanged.
+    `now`: what this file's name and header make it (ImportRun.edition), "" where they do not date it."""
+    if not now:
         return
     earlier = ImportRun.objects.filter(
         same_contents(source), kind=kind.code, outcome__in=(ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED)
@@ -136,12 +137,13 @@ def refuse_renamed_copy(source: SourceFile, kind: ImportKind) -> None:
             )
 
 
-def refuse_replaced(source: SourceFile, kind: ImportKind, *, given_by: str) -> None:
+def refuse_replaced(source: SourceFile, kind: ImportKind, now: str, *, given_by: str) -> None:
     """For a kind whose file's name or columns give the year and release: the same bytes imported before, and since
     replaced by a different file of that kind, year and release (a corrected download), would put back the figures the
     correction replaced, and nothing in the file says it is the older. Refuse them, naming both imports, unless the
-    person importing says they mean to (`given_by` names how: the command's option, the upload form's box)."""
-    if kind.edition is None or (now := kind.edition(source.header, source.name)) is None:
+    person importing says they mean to (`given_by` names how: the command's option, the upload form's box). `now`, as
+    refuse_renamed_copy's."""
+    if not now:
         return
     taken = ImportRun.objects.filter(kind=kind.code, outcome__in=(ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED))
     earlier = taken.filter(same_contents(source)).order_by("-pk").first()
@@ -224,9 +226,9 @@ def import_file(
                 raise ImportRefused("the file has a header but no rows")
             if not chosen.adds_authorities:
                 refuse_authorities_not_held(la_codes)
-            refuse_renamed_copy(source, chosen)
+            refuse_renamed_copy(source, chosen, run.edition)
             if not replacing:
-                refuse_replaced(source, chosen, given_by=replacing_given_by)
+                refuse_replaced(source, chosen, run.edition, given_by=replacing_given_by)
             run.save()
             if on_start:
                 on_start(run, chosen.named(source.header, source.name))
