@@ -8,6 +8,11 @@ def listed(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def how_many(count: int, thing: str) -> str:
+    """'1 row', '1,432 rows': a count and what it counts, with an s for any number but one."""
+    return f"1 {thing}" if count == 1 else f"{count:,} {thing}s"
+
+
 def as_sentence(words: str) -> str:
     """`words` ending with a full stop, unless they end with one already (or with ? ! or …): what a person typed."""
     words = words.rstrip()

@@ -1,5 +1,7 @@
 """What an import says it did: the sentence the command line prints and the Imports page shows, and why it skipped rows."""
 
+from core.words import how_many
+
 from .models import ImportOutcome, ImportRun
 from .registry import ImportKind, bracketed
 
@@ -9,7 +11,7 @@ def describe(run: ImportRun, kind: ImportKind, *, kept_newer: bool = False, take
     kind, or `taken_as`, the release and year its loader took it to be). One that changed nothing because it left as
     held what the file gives otherwise (`kept_newer`: what is held is newer) says only that nothing was changed, and
     its loader's note says why; any other, that nothing had changed, whatever notes follow."""
-    what = f"{run.file_name} {bracketed(taken_as) if taken_as else kind.bracketed}: {_rows(run.rows_read)} read"
+    what = f"{run.file_name} {bracketed(taken_as) if taken_as else kind.bracketed}: {how_many(run.rows_read, 'row')} read"
     if run.outcome == ImportOutcome.UNCHANGED and not run.unchanged and run.skipped:
         # Every row skipped (another authority's file, say): nothing was compared, so nothing is said to be as it was.
         what += "; nothing of it was taken"
@@ -31,19 +33,15 @@ def skipped_because(run: ImportRun, kind: ImportKind) -> str:
     others = ", or ".join(filter(None, ["outside the authorities asked for" if run.la_codes else "", kind.skipped])) or "not taken"
     apart = []
     if run.skipped_empty:
-        apart.append(f"{_rows(run.skipped_empty)} {kind.empty}")
+        apart.append(f"{how_many(run.skipped_empty, 'row')} {kind.empty}")
     if run.skipped_national:
         why = (
             ", which an import limited to some authorities does not take"
             if run.la_codes
             else " for a phase of school the import does not read"
         )
-        apart.append(f"{_rows(run.skipped_national)} of England's figures{why}")
+        apart.append(f"{how_many(run.skipped_national, 'row')} of England's figures{why}")
     if not apart:
         return others
     rest = run.skipped - run.skipped_national - run.skipped_empty
     return "; ".join([f"{rest:,} {others}", *apart] if rest else apart)
-
-
-def _rows(count: int) -> str:
-    return "1 row" if count == 1 else f"{count:,} rows"

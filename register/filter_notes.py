@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from core.words import listed
+from core.words import how_many, listed
 
 from .models import GroupMembership, LocalAuthority, School
 from .presenters import SchoolFilters
@@ -38,16 +38,16 @@ class TrustMatch:
         written = format_html("‘<bdi>{}</bdi>’", self.written)
         if self.here:
             more = [f"{self.here - TRUSTS_NAMED:,} more"] if self.here > TRUSTS_NAMED else []
-            return format_html("{} matches {} with a school here: {}.", written, _trusts(self.here), listed(self.names + more))
+            return format_html("{} matches {} with a school here: {}.", written, how_many(self.here, "trust"), listed(self.names + more))
         if self.without_school:
             whose = "it has no school" if self.without_school == 1 else "none of them has a school"
-            return format_html("{} matches {}, but {} here.", written, _trusts(self.without_school), whose)
+            return format_html("{} matches {}, but {} here.", written, how_many(self.without_school, "trust"), whose)
         return format_html("No trust matches {}.", written)
 
     @property
     def option(self) -> str:
         """The drop-down's option for the value, where it is not one trust listed: what it is, not a trust's name."""
-        return f"‘{self.written}’ ({_trusts(self.here) if self.here else 'no trust here'})"
+        return f"‘{self.written}’ ({how_many(self.here, 'trust') if self.here else 'no trust here'})"
 
 
 def trust_match(filters: SchoolFilters, visible: QuerySet[School]) -> TrustMatch:
@@ -60,10 +60,6 @@ def trust_match(filters: SchoolFilters, visible: QuerySet[School]) -> TrustMatch
     if not count:
         found.without_school = filters.trusts().count()
     return found
-
-
-def _trusts(count: int) -> str:
-    return "1 trust" if count == 1 else f"{count:,} trusts"
 
 
 def unlisted_authority(code: str) -> str:

@@ -12,6 +12,7 @@ import polars as pl
 from django.db.models import Max
 
 from core.jinja import gov_date
+from core.words import how_many
 from imports.bulk import as_written, bulk_load, insert_frame, now_value, update_rows
 from imports.refusals import naming_the_school
 from imports.registry import Counts, ImportContext, ImportRefused, Remedy
@@ -214,7 +215,7 @@ def _refuse_undated_changes(undated: pl.DataFrame) -> None:
     if undated.is_empty():
         return
     first = undated.row(0, named=True)
-    schools = "1 school" if undated.height == 1 else f"{undated.height:,} schools"
+    schools = how_many(undated.height, "school")
     raise ImportRefused(
         f"the file has no column 'LastChangedDate', which dates each entry, and it would change {schools} whose entries "
         f"the register holds from a dated extract, such as URN {first['urn']}, {first['name']}: without those dates, an "
