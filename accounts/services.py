@@ -195,14 +195,10 @@ def send_authenticator_setup_link(*, user, request) -> None:
     with transaction.atomic():
         if not TOTPDevice.objects.filter(user=user, confirmed=False).exists():
             TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-        path = reverse(
-            "accounts:two-factor-link",
-            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": authenticator_setup_tokens.make_token(user)},
-        )
+        link = emailed_link("accounts:two-factor-link", authenticator_setup_tokens, user, request)
         record(
             AuditAction.CREATE, request=request, user=user, obj=user, object_repr=f"Link to set up an authenticator app for {user.email}"
         )
-        link = request.build_absolute_uri(path)
         transaction.on_commit(
             lambda: _email_authenticator_setup_link(user, link, request.build_absolute_uri(reverse("accounts:password-reset")))
         )
@@ -275,14 +271,17 @@ def set_active(*, user, active: bool, changed_by, request=None) -> None:
         record(AuditAction.UPDATE, request=request, user=changed_by, obj=user, change=change)
 
 
-def invitation_link(user, request=None) -> str:
-    path = reverse(
-        "accounts:invitation-accept",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": invitation_token_generator.make_token(user)},
-    )
+def emailed_link(url_name: str, tokens, user, request=None) -> str:
+    """The address of a link emailed to `user`: the page `url_name`, with their id and a token of `tokens` (one of
+    accounts.tokens' generators), on this site (the request's, else SITE_URL)."""
+    path = reverse(url_name, kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": tokens.make_token(user)})
     if request is not None:
         return request.build_absolute_uri(path)
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def invitation_link(user, request=None) -> str:
+    return emailed_link("accounts:invitation-accept", invitation_token_generator, user, request)
 
 
 def send_invitation(user, invited_by, link, assignment=None) -> None:
