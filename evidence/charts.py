@@ -81,6 +81,11 @@ SCHOOL_COLOUR, LA_COLOUR, ENGLAND_COLOUR, TEXT_COLOUR = "#1d70b8", "#d53880", "#
 INK = "currentColor"
 # A hollow mark is filled white, which app.css makes a contrast theme's background, by this class.
 HOLLOW = 'class="cg-chart__hollow"'
+# A line of figures (FIGURE_LINE) and its filled marks (FIGURE_MARK) keep their colours on the page; in a contrast theme
+# app.css draws them in its text colour, as it draws the outline of a hollow mark (HOLLOW_FIGURE): a theme's background
+# may be any colour, and England's grey stood 2.97:1 on a black one (WCAG 1.4.11 asks 3:1). The lines stay apart by
+# their dashes and markers, which the key shows.
+FIGURE_LINE, FIGURE_MARK, HOLLOW_FIGURE = 'class="cg-chart__line"', 'class="cg-chart__mark"', 'class="cg-chart__hollow cg-chart__line"'
 # The gridlines are how a reader tells a point's value from the scale, so they stand 3:1 against the white page
 # (WCAG 1.4.11), yet lighter than every line of figures drawn over them.
 GRID_COLOUR = "#949494"
@@ -198,7 +203,11 @@ def legend(lines: list[Line]) -> Markup:
     for line in lines:
         if not _drawn(line):
             continue
-        stroke = f'<line x1="0" x2="36" y1="6" y2="6" stroke="{line.colour}" stroke-width="3"{_dash(line)}/>' if line.joined else ""
+        stroke = (
+            f'<line x1="0" x2="36" y1="6" y2="6" stroke="{line.colour}" stroke-width="3"{_dash(line)} {FIGURE_LINE}/>'
+            if line.joined
+            else ""
+        )
         sample = (
             '<svg xmlns="http://www.w3.org/2000/svg" class="cg-legend__sample" viewBox="0 0 36 12" width="36" height="12" '
             f'aria-hidden="true" focusable="false">{stroke}{_point(line, 18, 6)}</svg>'
@@ -226,7 +235,7 @@ def _no_figure_sample() -> str:
 
 def _point(line: Line, cx: float, cy: float) -> str:
     """The line's marker centred on (cx, cy): filled, or a white one outlined in the line's colour."""
-    paint = f'fill="#fff" stroke="{line.colour}" stroke-width="2" {HOLLOW}' if line.hollow else f'fill="{line.colour}"'
+    paint = f'fill="#fff" stroke="{line.colour}" stroke-width="2" {HOLLOW_FIGURE}' if line.hollow else f'fill="{line.colour}" {FIGURE_MARK}'
     if line.marker == "square":
         return f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" {paint}/>'
     if line.marker == "diamond":
@@ -296,6 +305,6 @@ def _draw(line: Line, x, y, joins) -> list[str]:
     for run in _runs(line, joins) if line.joined else []:
         if len(run) > 1 and all(year in x for year in run):
             points = " ".join(f"{x[year]:.1f},{y(line.points[year]):.1f}" for year in run)
-            parts.append(f'<polyline points="{points}" fill="none" stroke="{line.colour}" stroke-width="3"{_dash(line)}/>')
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{line.colour}" stroke-width="3"{_dash(line)} {FIGURE_LINE}/>')
     parts.extend(_point(line, x[year], y(value)) for year, value in line.points.items() if value is not None and year in x)
     return parts

@@ -269,7 +269,7 @@ def test_charts_stay_legible_on_a_small_screen_and_in_a_contrast_theme(page, sur
 
 
 # In each chart, its key and its scale: the words (years, scale, labelled breaks), the rules of its breaks (vertical lines),
-# the marks of a year with no figure (each a shape in a group named on hover) and the key's sample of them, each with
+# the marks of a year with no figure (each a shape in a group named on hover) and the key's sample of them, the lines of figures and their marks, each with
 # the paint a reader sees it by: words by their fill, a rule or a mark by its outline, and a mark's inside.
 CHART_INK = r"""() => {
     const paint = (element, property) => getComputedStyle(element)[property];
@@ -289,6 +289,14 @@ CHART_INK = r"""() => {
         found.push({what: `the mark of ${said(mark)}`, kind: 'inside', colour: paint(mark, 'fill')});
     }
     for (const line of sample ? sample.querySelectorAll('line') : []) found.push({what: "the key's sample of no figure", kind: 'outline', colour: paint(line, 'stroke')});
+    for (const line of document.querySelectorAll('svg.cg-chart polyline, .cg-legend__sample line')) {
+        found.push({what: `a line of figures drawn ${line.getAttribute('stroke')}`, kind: 'outline', colour: paint(line, 'stroke')});
+    }
+    for (const mark of document.querySelectorAll('svg.cg-chart > :is(circle, rect, polygon), .cg-legend__sample > :is(circle, rect, polygon)')) {
+        const hollow = mark.getAttribute('fill') === '#fff';
+        const drawn = mark.getAttribute(hollow ? 'stroke' : 'fill');
+        if (drawn !== 'currentColor') found.push({what: `a mark of a figure drawn ${drawn}`, kind: 'outline', colour: paint(mark, hollow ? 'stroke' : 'fill')});
+    }
     return {background: getComputedStyle(document.body).backgroundColor, marks: marks.length, found};
 }"""
 
@@ -297,7 +305,8 @@ def contrast_theme_problems(page, school) -> list[str]:
     """A contrast theme (Windows' forced colours) repaints the page but not what an SVG paints itself: on a black
     theme a chart's years, its scale and the words of its breaks, drawn in the page's near-black, could not be seen, nor
     the rule beside the key's sample of a year with no figure, whose marks sit under the years' labels. Each is drawn in
-    the theme's text colour, and a mark of no figure is hollow, filled with the theme's background, on both themes."""
+    the theme's text colour, and a mark of no figure is hollow, filled with the theme's background, on both themes.
+    The lines of figures and their marks stand 3:1 against the theme's background too: England's grey was 2.97:1 on black."""
     from tests.colours import contrast
 
     problems = []
