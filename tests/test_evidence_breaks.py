@@ -138,7 +138,10 @@ def test_the_key_is_text_beside_the_chart_naming_each_line_with_a_sample_of_it()
         "England (state-funded primary schools)",
         "Brighton &amp; Hove",
     ]
-    samples = re.findall(r'<line x1="0" x2="36" y1="6" y2="6" stroke="(#\w+)" stroke-width="3"( stroke-dasharray="[^"]+")?/>(<\w+)', key)
+    samples = re.findall(
+        r'<line x1="0" x2="36" y1="6" y2="6" stroke="(#\w+)" stroke-width="3"( stroke-dasharray="[^"]+")? class="cg-chart__line"/>(<\w+)',
+        key,
+    )
     assert samples == [("#1d70b8", "", "<circle"), ("#505a5f", ' stroke-dasharray="6 4"', "<rect"), ("#d53880", "", "<circle")]
 
 
