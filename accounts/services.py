@@ -1,6 +1,7 @@
 """Writes to accounts: inviting people, granting and revoking their roles. Each is audited."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from audit.models import AuditAction
+from audit.models import AuditAction, AuditEvent
 from audit.services import record
 from core.jinja import gov_date
 from core.words import duration, listed
@@ -186,22 +187,45 @@ def confirm_two_factor_device(*, device, request=None) -> None:
         record(AuditAction.UPDATE, request=request, user=device.user, obj=device.user, change="two-factor authentication set up")
 
 
-def send_authenticator_setup_link(*, user, request) -> None:
+# A person is sent at most one link to set up an authenticator app a minute, however many sessions ask for one.
+SETUP_LINK_GAP = 60
+SETUP_LINK_SENT = "Link to set up an authenticator app for "
+
+
+def _setup_link_sent_lately(user) -> bool:
+    """Whether `user` was sent a link to set up an authenticator app less than SETUP_LINK_GAP ago (the audit log records
+    each) that still works as far as the app it holds goes: not one that an app set up, reset or replaced (by using a
+    link) has made void since, for which another is wanted at once."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    sent = AuditEvent.objects.filter(
+        action=AuditAction.CREATE, object_type="accounts.user", object_id=str(user.pk), object_repr__startswith=SETUP_LINK_SENT
+    )
+    last = sent.filter(at__gt=timezone.now() - timedelta(seconds=SETUP_LINK_GAP)).order_by("-at").values_list("at", flat=True).first()
+    return last is not None and TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lte=last).exists()
+
+
+def send_authenticator_setup_link(*, user, request) -> bool:
     """Email `user` a link to set up their authenticator app, which shows that the mailbox is theirs: signed in with a
     password alone, they are not let set one up. The app to be set up is made now (not shown until the link is used),
-    so that the link holds it and is void once it is replaced or set up (accounts.tokens.AuthenticatorSetupTokens)."""
+    so that the link holds it and is void once it is replaced or set up (accounts.tokens.AuthenticatorSetupTokens).
+
+    Not if one that still works was sent less than SETUP_LINK_GAP ago, from this session or another (signing in again
+    and again, or in several browsers): whether one was sent now."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one sender at a time for the person
+        if _setup_link_sent_lately(user):
+            return False
         if not TOTPDevice.objects.filter(user=user, confirmed=False).exists():
             TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
         link = emailed_link("accounts:two-factor-link", authenticator_setup_tokens, user, request)
-        record(
-            AuditAction.CREATE, request=request, user=user, obj=user, object_repr=f"Link to set up an authenticator app for {user.email}"
-        )
+        record(AuditAction.CREATE, request=request, user=user, obj=user, object_repr=f"{SETUP_LINK_SENT}{user.email}")
         transaction.on_commit(
             lambda: _email_authenticator_setup_link(user, link, request.build_absolute_uri(reverse("accounts:password-reset")))
         )
+    return True
 
 
 def _email_authenticator_setup_link(user, link, reset_link) -> None:
