@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_encode
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record
@@ -205,10 +205,11 @@ def _setup_link_sent_lately(user) -> bool:
     return last is not None and TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lte=last).exists()
 
 
-def send_authenticator_setup_link(*, user, request) -> bool:
+def send_authenticator_setup_link(*, user, request, next_url: str = "") -> bool:
     """Email `user` a link to set up their authenticator app, which shows that the mailbox is theirs: signed in with a
     password alone, they are not let set one up. The app to be set up is made now (not shown until the link is used),
     so that the link holds it and is void once it is replaced or set up (accounts.tokens.AuthenticatorSetupTokens).
+    `next_url`: the page the person asked for, which the link sends them on to once the app is set up.
 
     Not if one that still works was sent less than SETUP_LINK_GAP ago, from this session or another (signing in again
     and again, or in several browsers): whether one was sent now."""
@@ -220,7 +221,7 @@ def send_authenticator_setup_link(*, user, request) -> bool:
             return False
         if not TOTPDevice.objects.filter(user=user, confirmed=False).exists():
             TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-        link = emailed_link("accounts:two-factor-link", authenticator_setup_tokens, user, request)
+        link = emailed_link("accounts:two-factor-link", authenticator_setup_tokens, user, request, next_url=next_url)
         record(AuditAction.CREATE, request=request, user=user, obj=user, object_repr=f"{SETUP_LINK_SENT}{user.email}")
         transaction.on_commit(
             lambda: _email_authenticator_setup_link(user, link, request.build_absolute_uri(reverse("accounts:password-reset")))
@@ -295,10 +296,12 @@ def set_active(*, user, active: bool, changed_by, request=None) -> None:
         record(AuditAction.UPDATE, request=request, user=changed_by, obj=user, change=change)
 
 
-def emailed_link(url_name: str, tokens, user, request=None) -> str:
+def emailed_link(url_name: str, tokens, user, request=None, *, next_url: str = "") -> str:
     """The address of a link emailed to `user`: the page `url_name`, with their id and a token of `tokens` (one of
-    accounts.tokens' generators), on this site (the request's, else SITE_URL)."""
+    accounts.tokens' generators), on this site (the request's, else SITE_URL); with `next_url`, where to go after."""
     path = reverse(url_name, kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": tokens.make_token(user)})
+    if next_url:
+        path += "?" + urlencode({"next": next_url})
     if request is not None:
         return request.build_absolute_uri(path)
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path

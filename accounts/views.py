@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -158,15 +158,15 @@ def _setup_link_sent(request):
     now = int(timezone.now().timestamp())
     asked_again = request.method == "POST" and request.POST.get("action") == "send-again"
     if asked_again or now - request.session.get(SETUP_LINK_SENT, 0) > settings.PASSWORD_RESET_TIMEOUT:
-        sent = services.send_authenticator_setup_link(user=request.user, request=request)
+        sent = services.send_authenticator_setup_link(user=request.user, request=request, next_url=safe_next(request))
         request.session[SETUP_LINK_SENT] = now
         if asked_again and sent:
             messages.success(request, f"We have sent another link to {request.user.email}")
         elif asked_again:
             messages.info(request, "We sent you a link less than a minute ago. If it has not come, wait a minute, then ask again")
     if asked_again:
-        return redirect("accounts:two-factor-setup")
-    context = {"email": request.user.email, "valid": duration(settings.PASSWORD_RESET_TIMEOUT)}
+        return redirect(second_factor_url(request, safe_next(request)))
+    context = {"email": request.user.email, "valid": duration(settings.PASSWORD_RESET_TIMEOUT), "next": safe_next(request)}
     return render(request, "accounts/two_factor_link_sent.html", context)
 
 
@@ -182,12 +182,17 @@ def two_factor_link(request, uidb64, token):
     if request.method == "GET":
         return render(request, "accounts/two_factor_link.html", {"valid": True})
     services.use_authenticator_setup_link(user=user, request=request)
+    # The page the person asked for before signing in, which the link holds, once the app is set up: on this site only.
+    set_up = reverse("accounts:two-factor-setup")
+    if next_url := safe_next(request):
+        set_up += "?" + urlencode({"next": next_url})
     if request.user.is_authenticated:
-        return redirect("accounts:two-factor-setup")
+        return redirect(set_up)
     messages.info(request, "Sign in to set up your authenticator app")
     sign_in_url = reverse("accounts:sign-in")
     # Whose roles need a second factor are sent to set it up after signing in; one who chose to have one is sent there.
-    return redirect(sign_in_url if two_factor_required(user) else f"{sign_in_url}?next={reverse('accounts:two-factor-setup')}")
+    after = next_url if two_factor_required(user) else set_up
+    return redirect(f"{sign_in_url}?{urlencode({'next': after})}" if after else sign_in_url)
 
 
 def _user_of_link(uidb64: str) -> User | None:

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from django.utils.http import urlencode
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -386,6 +387,54 @@ def test_a_person_is_sent_one_link_a_minute_however_many_sessions_ask(client, wo
     assert sent_to_them in emailing(fresh.get, SETUP).content.decode()
     assert len(mail.outbox) == 3 and mail.outbox[-1].to == [officer.email] and sent.count() == 3
     assert fresh.post(emailed_link(mail.outbox[-1]))["Location"] == SETUP
+
+
+def test_the_page_asked_for_is_reached_through_the_emailed_link_after_setting_up(client, world, officer, emailing):
+    """The person asked for a school's page, signed in with their password and was emailed a link to set up their
+    app: after setting it up they reach that page, not their home page, whichever browser opened the link."""
+    page = f"/schools/{world.school.urn}/?tab=results"
+    assert client.get(page)["Location"] == f"{SIGN_IN}?next=/schools/{world.school.urn}/%3Ftab%3Dresults"
+    set_up = password_sign_in(client, officer, next=page)["Location"]
+    assert set_up == f"{SETUP}?next=%2Fschools%2F{world.school.urn}%2F%3Ftab%3Dresults"
+    emailing(client.get, set_up)
+    link = emailed_link(mail.outbox[0])
+    assert link.endswith(f"?next=%2Fschools%2F{world.school.urn}%2F%3Ftab%3Dresults")
+    elsewhere = Client()
+    assert elsewhere.post(link)["Location"] == f"{SIGN_IN}?next=%2Fschools%2F{world.school.urn}%2F%3Ftab%3Dresults"
+    assert password_sign_in(elsewhere, officer, next=page)["Location"] == set_up
+    assert f'name="next" value="/schools/{world.school.urn}/?tab=results"' in elsewhere.get(set_up).content.decode()
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+    assert elsewhere.post(SETUP, {"code": current_code(device), "next": page})["Location"] == page
+
+
+def test_the_emailed_link_used_in_the_browser_that_signed_in_goes_on_to_the_page_asked_for(client, officer, emailing):
+    password_sign_in(client, officer, next="/schools/")
+    emailing(client.get, f"{SETUP}?next=/schools/")
+    assert client.post(emailed_link(mail.outbox[0]))["Location"] == f"{SETUP}?next=%2Fschools%2F"
+
+
+def test_a_link_sent_again_keeps_the_page_asked_for(client, officer, emailing, a_minute_later):
+    password_sign_in(client, officer, next="/schools/")
+    page = emailing(client.get, f"{SETUP}?next=/schools/").content.decode()
+    assert '<input type="hidden" name="next" value="/schools/">' in page
+    a_minute_later()
+    response = emailing(client.post, SETUP, {"action": "send-again", "next": "/schools/"})
+    assert response["Location"] == f"{SETUP}?next=%2Fschools%2F"
+    assert emailed_link(mail.outbox[1]).endswith("?next=%2Fschools%2F")
+
+
+@pytest.mark.parametrize("elsewhere", ["https://elsewhere.example/", "//elsewhere.example/", "http://testserver.elsewhere.example/"])
+def test_a_page_on_another_site_is_never_where_the_link_goes_on_to(client, officer, emailing, elsewhere):
+    """Neither asked for at sign-in (which drops it) nor put into a link by hand: setting up ends on the home page."""
+    password_sign_in(client, officer, next=elsewhere)
+    emailing(client.get, f"{SETUP}?{urlencode({'next': elsewhere})}")
+    link = emailed_link(mail.outbox[0])
+    assert "next" not in link and "elsewhere" not in mail.outbox[0].body
+    assert client.post(f"{link}?{urlencode({'next': elsewhere})}")["Location"] == SETUP
+    before_signing_in = services.emailed_link("accounts:two-factor-link", authenticator_setup_tokens, officer, next_url=elsewhere)
+    assert Client().post(before_signing_in.removeprefix("http://127.0.0.1:8000"))["Location"] == SIGN_IN
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+    assert client.post(SETUP, {"code": current_code(device), "next": elsewhere})["Location"] == "/home/"
 
 
 def accept_invitation(emailing, client, admin, email, role, target):
