@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from .sessions import AT_ABSOLUTE_LIMIT, SIGNED_OUT_BECAUSE, end_at_absolute_limit
+from .sessions import AT_ABSOLUTE_LIMIT, SIGNED_OUT_BECAUSE, end_at_absolute_limit, end_unused
 
 PUBLIC_PREFIXES = (
     "/static/",
@@ -63,8 +63,9 @@ class RequireSignInMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        # On every page, public ones too: signed out there, the person is not shown as signed in.
-        end_at_absolute_limit(request)
+        # On every page, public ones too: signed out there, the person is not shown as signed in. A session that ended
+        # unused is recorded by the first request to find it.
+        end_at_absolute_limit(request) or end_unused(request)
         if not is_public(path):
             user = request.user
             if not user.is_authenticated:

@@ -1,7 +1,9 @@
 """How long a signed-in session has left, and staying signed in: for the warning a page shows before the session ends.
 
 A session ends after SESSION_COOKIE_AGE without a request (the idle limit), and SESSION_ABSOLUTE_SECONDS after signing
-in however busy it was (the absolute limit): staying signed in renews the first, never the second. The session itself
+in however busy it was (the absolute limit): staying signed in renews the first, never the second. Each end is recorded
+as a sign-out: at the absolute limit by the request that reaches it, by going unused by the first request or
+`clearsessions` to find it (accounts.session_store). The session itself
 holds when it began, on the server, so that nothing the browser sends can put it back; its cookie stays one that the
 browser forgets when it closes.
 
@@ -24,6 +26,8 @@ SIGNED_IN_AT = "cg_signed_in_at"
 # Why the last session ended, left in the signed-out session for the sign-in page to say (accounts.middleware).
 SIGNED_OUT_BECAUSE = "cg_signed_out_because"
 AT_ABSOLUTE_LIMIT = "at_limit"
+# The audit log's reason for the end of a session at its absolute limit.
+AT_THE_LIMIT = "signed in for the longest a session lasts"
 
 
 def _now() -> int:
@@ -51,10 +55,25 @@ def end_at_absolute_limit(request) -> bool:
     reason for the sign-in page. Whether it did."""
     if not request.user.is_authenticated or seconds_to_absolute_limit(request) > 0:
         return False
-    record(AuditAction.SIGN_OUT, request=request, reason="signed in for the longest a session lasts")
+    record(AuditAction.SIGN_OUT, request=request, reason=AT_THE_LIMIT)
     logout(request)
     request.session[SIGNED_OUT_BECAUSE] = AT_ABSOLUTE_LIMIT
     return True
+
+
+def end_unused(request) -> bool:
+    """A request bearing the cookie of a session that has expired, unused for SESSION_COOKIE_AGE: record the sign-out of
+    whoever was signed in to it (accounts.session_store), leaving the reason for the sign-in page where the session had
+    first reached its absolute limit. Whether it ended a signed-in session."""
+    from .session_store import end_expired
+
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key or request.user.is_authenticated or request.session.session_key:
+        return False  # no session, or one still open (Django forgets the key of one it found expired)
+    reason = end_expired(key, request)
+    if reason == AT_THE_LIMIT:
+        request.session[SIGNED_OUT_BECAUSE] = AT_ABSOLUTE_LIMIT
+    return bool(reason)
 
 
 def seconds_left(request) -> int:

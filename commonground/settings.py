@@ -62,6 +62,8 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60)
 # open in a browser that is never closed, keeps it no longer. The session holds when it began, on the server.
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# Django's database sessions, recording the sign-out of a session that ends unused (accounts.session_store).
+SESSION_ENGINE = "accounts.session_store"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 INSTALLED_APPS = [

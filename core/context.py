@@ -32,6 +32,7 @@ def site(request):
         "session_seconds": settings.SESSION_COOKIE_AGE if warned else None,
         "session_limit_seconds": seconds_to_absolute_limit(request) if warned else None,
         "session_longest": duration(settings.SESSION_ABSOLUTE_SECONDS),
+        "session_unused": duration(settings.SESSION_COOKIE_AGE),  # how long unused ends a session
         "demo_notice": settings.DEMO_NOTICE,
         "two_factor_off": not settings.REQUIRE_TWO_FACTOR,
     }

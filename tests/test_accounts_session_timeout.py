@@ -254,3 +254,69 @@ def test_a_sign_in_after_the_absolute_limit_leaves_no_reason_behind_for_a_later_
     officer.is_active = False
     officer.save()
     assert client.get("/home/")["Location"] == "/accounts/sign-in/?next=/home/&signed_out=ended"
+
+
+def sign_outs(user):
+    return AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, user=user)
+
+
+def test_a_session_unused_for_an_hour_is_recorded_as_a_sign_out_once_by_the_next_request(client, officer):
+    """Its cookie comes back after the session ran out: the person's sign-out is recorded then, with why, as one at the
+    absolute limit is; and the sign-in page says why."""
+    sign_in(client, officer)
+    client.cookies[SIGNED_IN_COOKIE] = "1"  # set by the sign-in page
+    session = session_ending_in(client, -1)
+    response = client.get("/home/")
+    assert response["Location"] == "/accounts/sign-in/?next=/home/&signed_out=timed_out"
+    ended = sign_outs(officer).get()
+    assert ended.detail == {"reason": "an hour without use"} and ended.path == "/home/" and ended.user_email == officer.email
+    assert not Session.objects.filter(session_key=session.session_key).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "you have been signed out because you had not used Common Ground for an hour. Sign in again" in page
+    client.cookies[settings_module.SESSION_COOKIE_NAME] = session.session_key  # the old cookie, sent again
+    client.get("/home/")
+    assert sign_outs(officer).count() == 1
+
+
+def test_a_session_found_unused_on_a_public_page_is_recorded_there(client, officer, settings):
+    settings.SESSION_COOKIE_AGE = 1800
+    sign_in(client, officer)
+    session_ending_in(client, -1)
+    assert client.get("/accessibility/").status_code == 200
+    assert sign_outs(officer).get().detail == {"reason": "30 minutes without use"}
+
+
+def test_a_session_unused_after_its_absolute_limit_had_passed_ended_at_the_limit(client, officer, settings):
+    """Left unused across its 12-hour limit, the session had ended at the limit: that is the reason recorded and given."""
+    sign_in(client, officer)
+    client.cookies[SIGNED_IN_COOKIE] = "1"
+    signed_in_ago(client, settings.SESSION_ABSOLUTE_SECONDS + 60)  # the limit a minute ago
+    session_ending_in(client, -1)  # its last request an hour ago: the limit came within the hour that followed
+    assert client.get("/home/")["Location"] == "/accounts/sign-in/?next=/home/&signed_out=at_limit"
+    assert sign_outs(officer).get().detail == {"reason": "signed in for the longest a session lasts"}
+
+
+def test_clearing_expired_sessions_records_each_signed_in_ones_sign_out(client, world, officer):
+    """`manage.py clearsessions` deletes the sessions that ran out before any request found them: each signed-in one's
+    person is recorded as signed out, once; a session with no one signed in, or one still open, records nothing."""
+    from django.core.management import call_command
+
+    sign_in(client, officer)
+    expired = session_ending_in(client, -1)
+    head = world.users[Role.HEADTEACHER]
+    still_open = sign_in(Client(), head)
+    anonymous = Client()
+    anonymous.get("/accounts/sign-in/")
+    session = anonymous.session
+    session["anything"] = 1
+    session.save()
+    session_ending_in(anonymous, -1)
+    call_command("clearsessions")
+    ended = sign_outs(officer).get()
+    assert ended.detail == {"reason": "an hour without use"} and ended.path == "" and ended.who == officer.email
+    assert not sign_outs(head).exists() and AuditEvent.objects.filter(action=AuditAction.SIGN_OUT).count() == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [still_open.session.session_key]
+    client.cookies[settings_module.SESSION_COOKIE_NAME] = expired.session_key
+    client.get("/home/")
+    call_command("clearsessions")
+    assert sign_outs(officer).count() == 1

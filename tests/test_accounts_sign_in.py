@@ -126,7 +126,7 @@ def test_expired_session_says_you_were_signed_out(client, db):
     assert response.status_code == 302
     assert "signed_out=timed_out" in response["Location"]
     response = client.get(response["Location"])
-    assert "For your security, you have been signed out because you were inactive" in response.content.decode()
+    assert "For your security, you have been signed out because you had not used Common Ground for an hour" in response.content.decode()
 
 
 def test_behind_a_proxy_the_client_address_comes_from_the_entry_the_proxy_added(client, head, settings):

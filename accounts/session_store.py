@@ -1,0 +1,54 @@
+"""Sessions, kept in the database as Django keeps them, except that a signed-in session that ends by going unused for
+SESSION_COOKIE_AGE (an hour) is recorded as a sign-out, as one signed out or ended at its absolute limit is.
+
+Such a session ends with no request to see it end: its row stays, expired, until the next request bearing its cookie
+(accounts.sessions.end_unused) or `manage.py clearsessions` (SessionStore.clear_expired) finds it, whichever comes first.
+Each records the sign-out and deletes the row, once: only the one whose delete takes the row records it."""
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import record
+from core.words import duration
+
+from .models import User
+from .sessions import AT_THE_LIMIT, SIGNED_IN_AT
+
+
+def unused_for() -> str:
+    """The audit log's reason for a session's end by going unused: 'an hour without use'."""
+    return f"{duration(settings.SESSION_COOKIE_AGE)} without use"
+
+
+class SessionStore(DatabaseSessionStore):
+    @classmethod
+    def clear_expired(cls):
+        """`manage.py clearsessions`: each expired session is deleted, a signed-in one with its sign-out recorded."""
+        expired = cls.get_model_class().objects.filter(expire_date__lt=timezone.now())
+        for key in expired.values_list("session_key", flat=True).iterator():
+            end_expired(key)
+
+
+def end_expired(session_key: str, request=None) -> str:
+    """Delete the session `session_key` if it has expired, recording the sign-out of whoever was signed in to it (with
+    `request`'s page and address, if a request found it). Why it ended, if this call ended a signed-in session (the
+    audit log's reason); otherwise ''."""
+    expired = SessionStore.get_model_class().objects.filter(session_key=session_key, expire_date__lte=timezone.now())
+    with transaction.atomic():
+        row = expired.first()
+        if row is None or not expired.delete()[0]:
+            return ""  # live, gone, or ended by another request or command at the same moment
+        data = SessionStore().decode(row.session_data)
+        user = User.objects.filter(pk=data.get(SESSION_KEY)).first() if data.get(SESSION_KEY) else None
+        if user is None:
+            return ""
+        # Unused for an hour after its 12-hour limit had passed, it had ended at the limit, with no request to see it.
+        began = data.get(SIGNED_IN_AT)
+        at_limit = began is not None and began + settings.SESSION_ABSOLUTE_SECONDS <= row.expire_date.timestamp()
+        reason = AT_THE_LIMIT if at_limit else unused_for()
+        record(AuditAction.SIGN_OUT, request=request, user=user, reason=reason)
+    return reason
