@@ -235,18 +235,24 @@ def _email_authenticator_setup_link(user, link, reset_link) -> None:
     send_mail(subject, render_to_string("accounts/email/two_factor_link_body.txt", context), None, [user.email])
 
 
-def use_authenticator_setup_link(*, user, request) -> None:
+def use_authenticator_setup_link(*, user, token, request) -> bool:
     """The person opened the link to set up their authenticator app (send_authenticator_setup_link): this session may
-    now set one up. The app waiting to be set up is replaced by one with a new key, which voids the link: it works once."""
+    now set one up. The app waiting to be set up is replaced by one with a new key, which voids the link: it works once,
+    even posted twice at the same moment, as the token is checked again under a lock on the person's row. Whether it
+    was used now (not: used, replaced or set up meanwhile)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from .two_factor import show_mailbox
 
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one use at a time for the person
+        if not authenticator_setup_tokens.check_token(user, token):
+            return False
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
         record(AuditAction.UPDATE, request=request, user=user, obj=user, change="link to set up an authenticator app used")
     show_mailbox(request, user)
+    return True
 
 
 def reset_two_factor(*, user, reset_by, request=None) -> None:

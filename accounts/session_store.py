@@ -33,6 +33,12 @@ class SessionStore(DatabaseSessionStore):
             end_expired(key)
 
 
+def claim(session_key: str) -> bool:
+    """Delete the session `session_key`, as a request ending it does before recording its end: whether this call
+    deleted it, and so is the one to record it (not another request that ended it at the same moment)."""
+    return bool(SessionStore.get_model_class().objects.filter(session_key=session_key).delete()[0])
+
+
 def end_expired(session_key: str, request=None) -> str:
     """Delete the session `session_key` if it has expired, recording the sign-out of whoever was signed in to it (with
     `request`'s page and address, if a request found it). Why it ended, if this call ended a signed-in session (the

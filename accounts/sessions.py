@@ -14,6 +14,7 @@ import math
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -53,9 +54,14 @@ def seconds_to_absolute_limit(request) -> int:
 def end_at_absolute_limit(request) -> bool:
     """Sign out a person whose session has reached its absolute limit, as signing out does (recorded), and leave the
     reason for the sign-in page. Whether it did."""
+    from .session_store import claim
+
     if not request.user.is_authenticated or seconds_to_absolute_limit(request) > 0:
         return False
-    record(AuditAction.SIGN_OUT, request=request, reason=AT_THE_LIMIT)
+    # Recorded once, by the request that deletes the session, of any that reach the limit at the same moment.
+    with transaction.atomic():
+        if claim(request.session.session_key):
+            record(AuditAction.SIGN_OUT, request=request, reason=AT_THE_LIMIT)
     logout(request)
     request.session[SIGNED_OUT_BECAUSE] = AT_ABSOLUTE_LIMIT
     return True

@@ -181,7 +181,8 @@ def two_factor_link(request, uidb64, token):
         return render(request, "accounts/two_factor_link.html", {"valid": False, "another": another})
     if request.method == "GET":
         return render(request, "accounts/two_factor_link.html", {"valid": True})
-    services.use_authenticator_setup_link(user=user, request=request)
+    if not services.use_authenticator_setup_link(user=user, token=token, request=request):
+        return render(request, "accounts/two_factor_link.html", {"valid": False})  # used at the same moment
     # The page the person asked for before signing in, which the link holds, once the app is set up: on this site only.
     set_up = reverse("accounts:two-factor-setup")
     if next_url := safe_next(request):

@@ -320,3 +320,24 @@ def test_clearing_expired_sessions_records_each_signed_in_ones_sign_out(client, 
     client.get("/home/")
     call_command("clearsessions")
     assert sign_outs(officer).count() == 1
+
+
+def test_two_requests_at_the_absolute_limit_at_the_same_moment_record_one_sign_out(client, officer, settings):
+    """Both loaded the session, past its limit, before either ended it: the one that deletes it records the sign-out;
+    the other signs out too, recording nothing more."""
+    from django.test import RequestFactory
+
+    from accounts.session_store import SessionStore
+    from accounts.sessions import end_at_absolute_limit
+
+    sign_in(client, officer)
+    signed_in_ago(client, settings.SESSION_ABSOLUTE_SECONDS + 1)
+    requests = []
+    for _ in range(2):
+        request = RequestFactory().get("/home/")
+        request.session, request.user = SessionStore(client.session.session_key), officer
+        assert request.session[SIGNED_IN_AT]  # loaded
+        requests.append(request)
+    assert [end_at_absolute_limit(request) for request in requests] == [True, True]
+    assert [request.user.is_authenticated for request in requests] == [False, False]
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, user=officer).count() == 1

@@ -472,3 +472,21 @@ def test_a_reset_link_used_over_two_hours_before_no_longer_shows_the_mailbox(cli
     session.save()
     password_sign_in(client, officer)
     assert "Check your email" in client.get(SETUP).content.decode()
+
+
+def test_a_link_used_twice_at_the_same_moment_is_used_once(client, officer, emailing):
+    """Two requests posting the link both found it good before either used it: the second, checking again once the
+    first is done, finds it void, and sets nothing up nor records anything."""
+    from django.test import RequestFactory
+
+    password_sign_in(client, officer)
+    emailing(client.get, SETUP)
+    token = emailed_link(mail.outbox[0]).rstrip("/").rsplit("/", 1)[1]
+    requests = [RequestFactory().post("/accounts/two-factor/link/"), RequestFactory().post("/accounts/two-factor/link/")]
+    for request in requests:
+        request.session, request.user = client.session, officer
+        assert authenticator_setup_tokens.check_token(officer, token)
+    used = [services.use_authenticator_setup_link(user=officer, token=token, request=request) for request in requests]
+    assert used == [True, False]
+    assert AuditEvent.objects.filter(detail__change="link to set up an authenticator app used").count() == 1
+    assert TOTPDevice.objects.filter(user=officer).count() == 1
