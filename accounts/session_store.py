@@ -28,9 +28,10 @@ class SessionStore(DatabaseSessionStore):
     @classmethod
     def clear_expired(cls):
         """`manage.py clearsessions`: each expired session is deleted, a signed-in one with its sign-out recorded."""
-        expired = cls.get_model_class().objects.filter(expire_date__lt=timezone.now())
-        for key in expired.values_list("session_key", flat=True).iterator():
-            end_expired(key)
+        expired = cls.get_model_class().objects.filter(expire_date__lt=timezone.now()).values_list("session_key", flat=True)
+        while keys := list(expired[:1000]):  # a thousand at a time, each deleted as it is ended
+            for key in keys:
+                end_expired(key)
 
 
 def claim(session_key: str) -> bool:
