@@ -178,11 +178,11 @@ def two_factor_link(request, uidb64, token):
     valid = user is not None and authenticator_setup_tokens.check_token(user, token)
     another = valid and request.user.is_authenticated and request.user.pk != user.pk
     if not valid or another:
-        return render(request, "accounts/two_factor_link.html", {"valid": False, "another": another})
+        return render(request, "accounts/two_factor_link.html", {"valid": False, "another": another, "next": safe_next(request)})
     if request.method == "GET":
         return render(request, "accounts/two_factor_link.html", {"valid": True})
     if not services.use_authenticator_setup_link(user=user, token=token, request=request):
-        return render(request, "accounts/two_factor_link.html", {"valid": False})  # used at the same moment
+        return render(request, "accounts/two_factor_link.html", {"valid": False, "next": safe_next(request)})  # used meanwhile
     # The page the person asked for before signing in, which the link holds, once the app is set up: on this site only.
     set_up = reverse("accounts:two-factor-setup")
     if next_url := safe_next(request):

@@ -423,6 +423,19 @@ def test_a_link_sent_again_keeps_the_page_asked_for(client, officer, emailing, a
     assert emailed_link(mail.outbox[1]).endswith("?next=%2Fschools%2F")
 
 
+def test_a_link_that_no_longer_works_sends_the_person_to_sign_in_for_the_page_asked_for(client, officer, emailing):
+    """Used already (or too old), the link's page says to sign in for another: the sign-in keeps the page it held."""
+    password_sign_in(client, officer, next="/schools/?q=Busbridge")
+    emailing(client.get, f"{SETUP}?{urlencode({'next': '/schools/?q=Busbridge'})}")
+    link = emailed_link(mail.outbox[0])
+    Client().post(link)
+    html = Client().get(link).content.decode()
+    assert "This link does not work" in html
+    assert '<a class="govuk-link" href="/accounts/sign-in/?next=/schools/%3Fq%3DBusbridge">Sign in</a>' in html
+    elsewhere = f"{link.partition('?')[0]}?next=https://elsewhere.example/"
+    assert 'href="/accounts/sign-in/">Sign in</a>' in Client().get(elsewhere).content.decode()
+
+
 @pytest.mark.parametrize("elsewhere", ["https://elsewhere.example/", "//elsewhere.example/", "http://testserver.elsewhere.example/"])
 def test_a_page_on_another_site_is_never_where_the_link_goes_on_to(client, officer, emailing, elsewhere):
     """Neither asked for at sign-in (which drops it) nor put into a link by hand: setting up ends on the home page."""

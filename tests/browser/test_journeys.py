@@ -103,6 +103,29 @@ def test_an_la_officer_signs_in_and_sets_up_two_factor_authentication(page, worl
     check_page(page, "journey-la-officer-4-school-people")
 
 
+def test_an_la_officer_asks_for_a_school_and_reaches_it_after_setting_up_their_app(page, world):
+    """The page asked for before signing in is where setting up the app through the emailed link ends."""
+    from django.core import mail
+
+    school_page = f"/schools/{world.school.urn}/"
+    page.goto(school_page)
+    page.get_by_label("Email address").fill("la_officer@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    page.goto(re.search(r"https?://[^/\s]+(/accounts/two-factor/link/\S+)", mail.outbox[-1].body)[1])
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Set up two-factor authentication")
+    key = page.locator("#secret-key").inner_text().replace(" ", "")
+    key += "=" * (-len(key) % 8)
+    page.get_by_label("Code from your authenticator app").fill(f"{totp(base64.b32decode(key)):06d}")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"**{school_page}")
+    assert "Two-factor authentication is set up" in page.locator("main").inner_text()
+    assert page.locator("h1").inner_text().strip().endswith(world.school.name)
+    check_page(page, "journey-la-officer-set-up-then-the-school-asked-for")
+
+
 def test_a_returning_la_officer_gives_a_code_from_their_app(page, world):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
