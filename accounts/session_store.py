@@ -6,10 +6,11 @@ Such a session ends with no request to see it end: its row stays, expired, until
 Each records the sign-out and deletes the row, once: only the one whose delete takes the row records it."""
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from audit.models import AuditAction
 from audit.services import record
@@ -40,6 +41,14 @@ def claim(session_key: str) -> bool:
     return bool(SessionStore.get_model_class().objects.filter(session_key=session_key).delete()[0])
 
 
+def _let_them_in(user, data) -> bool:
+    """Whether the session still let `user` in when it ended, as Django's get_user asks: not once their account was
+    deactivated or their password changed, which ended it then (and are recorded themselves)."""
+    kept = data.get(HASH_SESSION_KEY) or ""
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    return user.is_active and bool(kept) and any(constant_time_compare(kept, made) for made in hashes)
+
+
 def end_expired(session_key: str, request=None) -> str:
     """Delete the session `session_key` if it has expired, recording the sign-out of whoever was signed in to it (with
     `request`'s page and address, if a request found it). Why it ended, if this call ended a signed-in session (the
@@ -51,7 +60,7 @@ def end_expired(session_key: str, request=None) -> str:
             return ""  # live, gone, or ended by another request or command at the same moment
         data = SessionStore().decode(row.session_data)
         user = User.objects.filter(pk=data.get(SESSION_KEY)).first() if data.get(SESSION_KEY) else None
-        if user is None:
+        if user is None or not _let_them_in(user, data):
             return ""
         # Unused for an hour after its 12-hour limit had passed, it had ended at the limit, with no request to see it.
         began = data.get(SIGNED_IN_AT)

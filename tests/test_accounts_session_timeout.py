@@ -311,6 +311,12 @@ def test_clearing_expired_sessions_records_each_signed_in_ones_sign_out(client, 
     session["anything"] = 1
     session.save()
     session_ending_in(anonymous, -1)
+    # Sessions that had ended already, as their accounts were deactivated or their passwords changed meanwhile.
+    for role, change in ((Role.ADVISER, "is_active"), (Role.LA_ADMIN, "password")):
+        person = world.users[role]
+        session_ending_in(sign_in(Client(), person), -1)
+        setattr(person, change, False if change == "is_active" else "changed")
+        person.save()
     call_command("clearsessions")
     ended = sign_outs(officer).get()
     assert ended.detail == {"reason": "an hour without use"} and ended.path == "" and ended.who == officer.email
