@@ -67,3 +67,17 @@ def test_sign_in_with_a_wrong_password(page, world):
     page.get_by_role("button", name="Sign in").click()
     page.locator(".govuk-error-summary").wait_for()
     check_page(page, "public-sign-in-wrong-password")
+
+
+@pytest.mark.parametrize("path", ["/accessibility/", "/privacy/"])
+def test_the_organisations_email_addresses_do_not_widen_a_small_screen(page, settings, path):
+    """WCAG 1.4.10: the accessibility statement and the privacy notice give the organisation's email addresses, as a
+    council's run (school.improvement@surreycc.gov.uk): with nowhere to wrap, they made the page 479px wide at 320."""
+    settings.ORGANISATION_EMAIL = settings.SUPPORT_EMAIL = "school.improvement@demo.commonground.example"
+    settings.DATA_PROTECTION_OFFICER_EMAIL = "data.protection@demo.commonground.example"
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(path)
+    assert "school.improvement@demo.commonground.example" in page.locator("main").inner_text()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    check_page(page, f"mobile-public-{path.strip('/')}")
+    assert width <= 320, f"{page.url} is {width}px wide at 320px: it scrolls sideways"
