@@ -202,7 +202,7 @@ def test_an_entry_about_a_page_and_no_record_gives_the_page_alone(admin, world):
     officer = world.users[Role.LA_OFFICER]
     record(AuditAction.SIGN_IN, request=RequestFactory().post("/accounts/sign-in/"), user=officer, stage="password")
     page = admin.get(reverse("audit:list"), {"action": AuditAction.SIGN_IN}).content.decode()
-    assert re.search(r'<td class="govuk-table__cell"><span class="govuk-body-s">/accounts/sign-in/</span>', page)
+    assert re.search(r'<td class="govuk-table__cell"><span class="govuk-body-s cg-break">/accounts/sign-in/</span>', page)
 
 
 def test_the_last_day_there_is_and_the_first_are_dates_the_log_can_be_read_to_and_from(admin):

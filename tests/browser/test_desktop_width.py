@@ -2,10 +2,14 @@
 small screen, but at 1280px none of its columns is hidden past the box's edge, to be scrolled to."""
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.roles import Role
+from audit.models import AuditAction
+from audit.services import record
 from imports.models import ImportOutcome, ImportRun
+from tests.factories import UserFactory, grant
 
 from .conftest import check_page
 
@@ -36,4 +40,23 @@ def test_the_imports_list_shows_every_column_at_desktop_width(page, world, sign_
     sign_in_as(world.users[Role.LA_ADMIN])
     page.goto(reverse("imports:list"))
     check_page(page, "desktop-imports")
+    assert not hidden_columns(page)
+
+
+def test_the_audit_log_shows_every_column_at_desktop_width(page, world, sign_in_as):
+    """Email addresses as the demo's (body.member@demo.commonground.example) and the web addresses of downloads: the
+    log was up to 1,047px wide in a 960px page, and the 'From' column was cut off at its edge."""
+    member = UserFactory(email="body.member@demo.commonground.example", full_name="Robert Clarke")
+    grant(member, Role.BODY_MEMBER, world.body)
+    for path in (
+        reverse("evidence:authority-outcomes-csv", args=[world.la.code]),
+        reverse("accounts:sign-in") + "?next=" + reverse("evidence:school-intelligence", args=[world.school.urn]),
+    ):
+        request = RequestFactory().get(path, REMOTE_ADDR="2001:db8:85a3::8a2e:370:7334")
+        request.user = member
+        record(AuditAction.VIEW, request=request, obj=world.school)
+    sign_in_as(world.users[Role.LA_ADMIN])
+    page.goto(reverse("audit:list"))
+    assert "body.member@demo.commonground.example" in page.locator("main").inner_text()
+    check_page(page, "desktop-audit-log")
     assert not hidden_columns(page)
