@@ -92,3 +92,24 @@ def test_your_schools_and_a_roles_schools_are_in_name_order_whatever_their_case(
     grant(adviser, Role.LA_OFFICER, world.la)
     page = text(sign_in(client, adviser).get(reverse("core:home")))
     assert page.index("Ash Grange Primary School") < page.index("de Stafford Primary") < page.index("Kingswood Primary School")
+
+
+def test_a_service_administrators_home_page_does_not_speak_of_their_authority(client, world):
+    """A service administrator holds no authority's role: every authority's schools and log are theirs, where their
+    home page said 'Find any school in your authority' and 'who changed what, in your authority'."""
+    from .factories import UserFactory
+
+    admin = UserFactory(email="service.admin@example.org", full_name="Sam Okafor", is_superuser=True, is_staff=True)
+    page = text(sign_in(client, admin).get(reverse("core:home")))
+    assert "your authority" not in page
+    assert "Find any school: 4 open" in page and "Who read confidential records, and who changed what, across the service." in page
+
+
+def test_an_officer_of_two_authorities_finds_any_school_in_their_authorities(client, world):
+    officer = world.users[Role.LA_ADMIN]
+    grant(officer, Role.LA_ADMIN, world.other_la)
+    page = text(sign_in(client, officer).get(reverse("core:home")))
+    assert "Find any school in your authorities: 4 open" in page
+    assert "who changed what, in your authorities." in page and "your authority" not in page
+    page = text(sign_in(client, world.users[Role.LA_OFFICER]).get(reverse("core:home")))
+    assert "Find any school in your authority: 3 open" in page
