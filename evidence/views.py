@@ -406,7 +406,10 @@ def authority_statistics(request, code):
     schools counted by inspection outcome; no school's figures, which a signed-in user's pages and downloads give."""
     authority = get_object_or_404(LocalAuthority.objects.filter(schools__isnull=False).distinct(), code=code)
     schools = School.objects.filter(la=authority).open()
-    return render(request, "evidence/authority_statistics.html", _authority_figures(authority, schools))
+    context = _authority_figures(authority, schools)
+    # A signed-in reader whose roles open the authority's results page is led to it, where each school's figures are.
+    context["results_open"] = LocalAuthority.objects.visible_to(request.user).filter(pk=authority.pk).exists()
+    return render(request, "evidence/authority_statistics.html", context)
 
 
 def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -1308,3 +1309,21 @@ def test_the_download_gives_the_authoritys_figures_for_each_phase_its_schools_pa
     school = School.objects.get(urn=124939)
     html = client.get(reverse("evidence:school-results", args=[school.urn])).content.decode()
     assert "11.3% (state-funded primary schools)" in html
+
+
+def test_a_signed_in_reader_of_the_statistics_is_led_to_the_authoritys_results_where_their_roles_open_them(client, world):
+    """Signed out, the statistics page says to sign in to see each school's figures; signed in, it said only that none
+    is given here, with no way on to the authority's results page their roles open (nor to one they do not)."""
+    results = f'href="{reverse("evidence:authority-results", args=[world.la.code])}"'
+    page = client.get(reverse("evidence:authority-statistics", args=[world.la.code])).content.decode()
+    assert "sign in</a> to see them" in page and results not in page
+    sign_in(client, world.users[Role.HEADTEACHER])
+    page = unescape(client.get(reverse("evidence:authority-statistics", args=[world.la.code])).content.decode())
+    assert (
+        f"No school's own figures are given here: download them from <a class=\"govuk-link\" {results}>Surrey's results and data</a>."
+        in page
+    )
+    assert client.get(reverse("evidence:authority-results", args=[world.la.code])).status_code == 200
+    elsewhere = unescape(client.get(reverse("evidence:authority-statistics", args=[world.other_la.code])).content.decode())
+    assert "No school's own figures are given here." in elsewhere and "download them from" not in elsewhere
+    assert client.get(reverse("evidence:authority-results", args=[world.other_la.code])).status_code == 404
