@@ -8,6 +8,17 @@ def listed(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+# Unicode's FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: plain text's <bdi>.
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolated(words: str) -> str:
+    """`words` (a name, or what a person typed) isolated from the plain text that quotes them, as <bdi> isolates them in
+    HTML: written right to left, they do not reorder the words around them. For text that cannot hold markup: a page's
+    title, a drop-down's option, an error summary's message."""
+    return f"{FIRST_STRONG_ISOLATE}{words}{POP_DIRECTIONAL_ISOLATE}"
+
+
 def how_many(count: int, thing: str) -> str:
     """'1 row', '1,432 rows': a count and what it counts, with an s for any number but one."""
     return f"1 {thing}" if count == 1 else f"{count:,} {thing}s"

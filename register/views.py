@@ -14,7 +14,7 @@ from evidence.models import Framework, Observation
 from evidence.outcomes import COUNTED_BY_PREDECESSOR, authority_outcomes, graded_notes
 
 from . import maps
-from .filter_notes import trust_match, unlisted_authority
+from .filter_notes import trust_match, unlisted_authority, unlisted_school_value
 from .models import (
     ACADEMY_TRUST_KINDS,
     OPEN_STATUSES,
@@ -58,10 +58,12 @@ def school_list(request):
 
 
 def _unlisted_choices(filters, options, visible) -> dict:
-    """The trust and the authority the form shows chosen where a link's (or the text box's) value is none of the
-    drop-down's options, and what the results summary says of the trusts a value matched (register.filter_notes).
-    Neither is shown as written, as if it were a trust's or an authority's name."""
+    """The trust, the authority, the phase and the type the form shows chosen where a link's (or the text box's) value
+    is none of the drop-down's options, and what the results summary says of the trusts a value matched
+    (register.filter_notes). None is shown as written, as if it were a trust's, an authority's, a phase's or a type's name."""
     found = {"trust_chosen": filters.trust, "trust_unlisted": None, "trust_match": "", "la_unlisted": None}
+    for field, chosen, values in (("phase", filters.phase, options["phases"]), ("type_name", filters.type_name, options["types"])):
+        found[f"{field}_unlisted"] = (chosen, unlisted_school_value(field, chosen)) if chosen and chosen not in values else None
     trusts = options["trusts"]
     if filters.trust and (trusts is None or filters.trust not in {str(uid) for uid, _ in trusts}):
         match = trust_match(filters, visible)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AuditEvent
+from core.words import isolated
 from evidence.models import Framework, Inspection, InspectionSource
 from imports.models import ImportOutcome, ImportRun
 from register.models import RegisterEvent, RegisterEventKind, School, SchoolLink
@@ -105,17 +106,60 @@ def test_school_list_filters_phase_status_and_trust(officer_client, world):
 def test_a_filter_that_no_school_here_has_still_shows_as_chosen_not_as_any(officer_client, world):
     """A link kept from elsewhere (a phase or type none of these schools has, a trust of another authority) finds no
     school: the form says which filter did that, rather than "Any phase" beside "No schools found"."""
+    SchoolFactory(la=world.other_la, phase="Middle deemed secondary")
     url = reverse("register:school-list")
     html = officer_client.get(url, {"phase": "Middle deemed secondary", "trust": "99999"}).content.decode()
     assert "No schools found." in html
-    for name, shown in (("phase", "Middle deemed secondary (no school here)"), ("trust", "‘99999’ (no trust here)")):
+    for name, value, shown in (
+        ("phase", "Middle deemed secondary", "Middle deemed secondary (no school here)"),
+        ("trust", "99999", f"‘{isolated('99999')}’ (no trust here)"),
+    ):
         select = html.split(f'name="{name}"')[1].split("</select>")[0]
-        assert re.search(rf'<option value="{shown.split(" (")[0].strip("‘’")}" selected>{re.escape(shown)}</option>', select), name
+        assert f'<option value="{value}" selected>{shown}</option>' in select, name
     assert 'value="Secondary" selected' not in officer_client.get(url, {"phase": "Primary"}).content.decode()
     named = officer_client.get(url, {"trust": "abc"}).content.decode()  # no number: a trust's name, of no trust here
-    assert "No schools found." in named and '<option value="abc" selected>‘abc’ (no trust here)</option>' in named
+    assert "No schools found." in named and f'<option value="abc" selected>‘{isolated("abc")}’ (no trust here)</option>' in named
     ignored = officer_client.get(url, {"la": "abc"}).content.decode()  # no number: no filter, so none shown
     assert "Ash Grange" in ignored and "no school here" not in ignored
+
+
+def test_a_links_phase_or_type_that_no_school_here_has_is_shown_by_its_own_name_or_as_the_words_given(officer_client, world):
+    """A phase or type a link chose that none of the reader's schools has was shown as the link's value beside "(no
+    school here)", whatever it was. As the authority and trust drop-downs do, one that a school in the register has is
+    shown by its name, and words that are no phase's or type's name are shown quoted as the words given, isolated (so
+    that words written right to left do not reorder the option around them); each with that it matches no school here."""
+    SchoolFactory(la=world.other_la, phase="Middle deemed primary", type_name="Studio schools")
+    url = reverse("register:school-list")
+
+    def chosen(html, name):
+        select = html.split(f'name="{name}"')[1].split("</select>")[0]
+        return re.findall(r"<option [^>]*selected>([^<]*)</option>", select)
+
+    html = officer_client.get(url, {"phase": "Middle deemed primary", "type": "Studio schools"}).content.decode()
+    assert chosen(html, "phase") == ["Middle deemed primary (no school here)"] and "No schools found." in html
+    assert chosen(html, "type") == ["Studio schools (no school here)"]
+    html = officer_client.get(url, {"phase": "Primry", "type": "مدرسة <خاصة>"}).content.decode()
+    assert chosen(html, "phase") == [f"‘{isolated('Primry')}’ (no school here)"] and "No schools found." in html
+    assert chosen(html, "type") == [f"‘{isolated('مدرسة &lt;خاصة&gt;')}’ (no school here)"]
+    assert '<option value="مدرسة &lt;خاصة&gt;" selected>' in html
+    html = officer_client.get(url, {"phase": "Primary", "type": "Academy converter"}).content.decode()
+    assert chosen(html, "phase") == ["Primary"] and chosen(html, "type") == ["Academy converter"]  # listed: as they are
+    assert "no school here" not in html and "St Mary&#39;s Academy" in html
+
+
+def test_words_of_a_trust_written_right_to_left_keep_their_place_in_the_drop_down_and_the_summary(officer_client, world):
+    """An option's text cannot hold <bdi>: the words of a link's trust are isolated there by Unicode's own marks, and the
+    results summary isolates (<bdi>) the words and the names of the trusts they matched, so that right-to-left words do
+    not reorder the words around them."""
+    for name in ("مدارس النور", "مدارس الأمل"):
+        GroupMembershipFactory(group=GroupFactory(name=name), school__la=world.la)
+    url = reverse("register:school-list")
+    html = officer_client.get(url, {"trust": "مدرسة <الأمل>"}).content.decode()
+    assert f'<option value="مدرسة &lt;الأمل&gt;" selected>‘{isolated("مدرسة &lt;الأمل&gt;")}’ (no trust here)</option>' in html
+    assert "No trust matches ‘<bdi>مدرسة &lt;الأمل&gt;</bdi>’." in html
+    html = officer_client.get(url, {"trust": "مدارس"}).content.decode()
+    assert f'<option value="مدارس" selected>‘{isolated("مدارس")}’ (2 trusts)</option>' in html
+    assert "‘<bdi>مدارس</bdi>’ matches 2 trusts with a school here: <bdi>مدارس الأمل</bdi> and <bdi>مدارس النور</bdi>." in html
 
 
 def test_a_links_trust_that_the_drop_down_does_not_list_is_shown_as_what_it_matched_not_as_an_option_of_its_words(officer_client, world):
@@ -136,11 +180,12 @@ def test_a_links_trust_that_the_drop_down_does_not_list_is_shown_as_what_it_matc
     assert f'<option value="{world.trust.uid}" selected>Good Shepherd Trust</option>' in trust_options(page.content.decode())
     assert len(trust_options(page.content.decode())) == 3 and "matches" not in text(page) and "St Mary&#39;s Academy" in text(page)
     page = officer_client.get(url, {"trust": "trust"})
-    assert '<option value="trust" selected>‘trust’ (2 trusts)</option>' in trust_options(page.content.decode())
+    assert f'<option value="trust" selected>‘{isolated("trust")}’ (2 trusts)</option>' in trust_options(page.content.decode())
     assert "‘trust’ matches 2 trusts with a school here: Good Shepherd Trust and Weyside Learning Trust." in text(page)
     assert "Hampshire Hills" not in text(page) and "2 schools." in text(page)
     page = officer_client.get(url, {"trust": str(hampshire.uid)})  # another authority's trust
-    assert f'<option value="{hampshire.uid}" selected>‘{hampshire.uid}’ (no trust here)</option>' in trust_options(page.content.decode())
+    shown = f"‘{isolated(str(hampshire.uid))}’ (no trust here)"
+    assert f'<option value="{hampshire.uid}" selected>{shown}</option>' in trust_options(page.content.decode())
     assert f"‘{hampshire.uid}’ matches 1 trust, but it has no school here." in text(page) and "Hampshire Hills" not in text(page)
 
 
@@ -372,7 +417,7 @@ def test_a_trust_written_by_name_says_which_trusts_it_matched_or_that_none_has_a
     html = client.get(url, {"trust": "مدرسة <النور>"}).content.decode()
     assert "No trust matches ‘<bdi>مدرسة &lt;النور&gt;</bdi>’." in html
     html = client.get(url, {"trust": "good shepherd"}).content.decode()
-    assert "‘<bdi>good shepherd</bdi>’ matches 1 trust with a school here: Good Shepherd Trust." in html
+    assert "‘<bdi>good shepherd</bdi>’ matches 1 trust with a school here: <bdi>Good Shepherd Trust</bdi>." in html
 
 
 def test_school_list_shows_only_the_users_authorities(officer_client, world):
@@ -1065,5 +1110,5 @@ def test_a_links_group_uid_of_another_kind_than_a_trust_is_not_made_an_option_of
     GroupMembershipFactory(group=federation, school__la=world.la, school__name="Weyside Infant School")
     page = officer_client.get(reverse("register:school-list"), {"trust": str(federation.uid)}).content.decode()
     options = re.findall(r"<option [^>]*>[^<]*</option>", page.split('name="trust"')[1].split("</select>")[0])
-    assert f'<option value="{federation.uid}" selected>‘{federation.uid}’ (1 trust)</option>' in options
+    assert f'<option value="{federation.uid}" selected>‘{isolated(str(federation.uid))}’ (1 trust)</option>' in options
     assert f">{federation.uid}</option>" not in page and "Weyside Infant School" in page

@@ -5,6 +5,8 @@ var/screenshots/<role>-<page>.png.
 Pages another part of the product has not built yet are skipped (their URL name does not resolve).
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
@@ -69,6 +71,12 @@ PAGES = {
     "schools-only-closed-match": (with_closed_school(url("register:school-list", query="?q=Ash+Grange+Infant")), (Role.LA_OFFICER,), 200),
     # A link's trust and authority that the drop-downs do not list: the words written, and another authority's name.
     "schools-unlisted-trust-and-authority": (url("register:school-list", query="?trust=99999&la=850"), (Role.LA_OFFICER,), 200),
+    # A link's phase and type that no school has, and a trust's words written right to left: each quoted, isolated.
+    "schools-unlisted-phase-type-and-trust": (
+        url("register:school-list", query="?" + urlencode({"phase": "Primry", "type": "مدرسة خاصة", "trust": "مدرسة النور"})),
+        (Role.LA_OFFICER,),
+        200,
+    ),
     "school": (url("register:school-detail", lambda w: w.school.urn), (*LA, *SCHOOL, Role.BODY_MEMBER), 200),
     "school-trust": (url("register:school-detail", lambda w: w.trust_school.urn), (Role.TRUST_LEADER,), 200),
     "school-closed": (lambda w: reverse("register:school-detail", args=[closed_school(w).urn]), (Role.LA_OFFICER,), 200),
@@ -139,6 +147,7 @@ SHOWS = {
     "schools-closed-also-match": "1 closed school also matches",
     "schools-only-closed-match": "No open schools found. 1 closed school matches",
     "schools-unlisted-trust-and-authority": "No trust matches ‘99999’.",
+    "schools-unlisted-phase-type-and-trust": "No trust matches ‘مدرسة النور’.",
     "school-closed": "This school closed on 31 August 2024",
     "school-people-nobody": "Nobody holds a role for this school",
     "trusts-no-results": "No groups found",
