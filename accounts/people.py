@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
@@ -16,6 +17,7 @@ from audit.models import AuditAction
 from audit.services import administered, record, record_refusal
 from core.numbers import whole_number
 from core.paging import page_of
+from core.words import isolated
 from register.models import GroupMembership
 
 from . import services
@@ -95,7 +97,7 @@ def user_detail(request, pk):
             return action(request, person)
         form = RoleForm(request.POST, admin=request.user)
         if form.is_valid() and services.held_role(person, role := form.cleaned_data["role"], target := form.cleaned_data["target"]):
-            form.add_error("role", f"{person.display_name} already holds this role: {Role(role).label}, {target}")
+            form.add_error("role", f"{isolated(person.display_name)} already holds this role: {Role(role).label}, {isolated(str(target))}")
         if form.is_valid():
             data = form.cleaned_data
             services.grant_role(user=person, role=data["role"], target=data["target"], granted_by=request.user, request=request)
@@ -269,14 +271,17 @@ def _confirmation(request, person, action: str, *, facts: dict | None = None, hi
     """The page that asks whether to go ahead. It changes nothing: it is recorded as a view of the person, as
     their page is. Whoever calls it has already checked that the admin may take the action."""
     wording = CONFIRMATIONS[action]
-    name = person.display_name
+    # The name isolated, so that written right to left it does not reorder the words around it: by <bdi> on the page,
+    # by Unicode's own marks in its title, which holds no markup.
+    name = format_html("<bdi>{}</bdi>", person.display_name)
     record(AuditAction.VIEW, request=request, obj=person)
     context = {
         "person": person,
         "action": action,
-        "question": wording.question.format(name=name),
+        "title": wording.question.format(name=isolated(person.display_name)),
+        "question": format_html(wording.question, name=name),
         "facts": facts or {},
-        "consequences": [line.format(name=name) for line in wording.consequences],
+        "consequences": [format_html(line, name=name) for line in wording.consequences],
         "button": {"text": wording.button, "classes": "govuk-button--warning" if wording.warning else ""},
         "hidden": (hidden or {}) | {"confirm": "yes"},
     }

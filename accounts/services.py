@@ -16,7 +16,7 @@ from django.utils.http import urlencode, urlsafe_base64_encode
 from audit.models import AuditAction, AuditEvent
 from audit.services import record
 from core.jinja import gov_date
-from core.words import duration, listed
+from core.words import duration, isolated, listed
 
 from .models import Invitation, RoleAssignment, User
 from .roles import ROLE_SCOPE, Role, ScopeKind
@@ -38,7 +38,7 @@ def check_target(role: Role, target) -> None:
     expected = {"authority": LocalAuthority, "school": School, "group": Group, "body": Body}[target_field(role)]
     if not isinstance(target, expected):
         kind = ROLE_SCOPE[Role(role)].label.lower()
-        raise ValidationError(f"{Role(role).label} is a role for a {kind}, not for {target}.")
+        raise ValidationError(f"{Role(role).label} is a role for a {kind}, not for {isolated(str(target))}.")
     if closed := closed_school(target):
         raise ValidationError(f"{closed}. A role may be given only at a school that is open or proposed to open.")
     if refusal := not_a_trust(target):
@@ -52,7 +52,7 @@ def not_a_trust(target) -> str:
 
     if not isinstance(target, Group) or target.is_trust:
         return ""
-    return f"{target} is a {target.get_kind_display().lower()}, not a trust: {Role.TRUST_LEADER.label} is a role for a trust"
+    return f"{isolated(str(target))} is a {target.get_kind_display().lower()}, not a trust: {Role.TRUST_LEADER.label} is a role for a trust"
 
 
 def closed_school(target) -> str:
@@ -64,10 +64,10 @@ def closed_school(target) -> str:
     if not isinstance(target, School) or target.status != SchoolStatus.CLOSED:
         return ""
     closed = f"closed on {gov_date(target.closed_on)}" if target.closed_on else "has closed"
-    successors = [str(school) for school in target.registered_successors()]
+    successors = [isolated(str(school)) for school in target.registered_successors()]
     if successors:
         closed += f"; its successor{'s are' if len(successors) > 1 else ' is'} {listed(successors)}"
-    return f"{target} {closed}"
+    return f"{isolated(str(target))} {closed}"
 
 
 def closed_school_refusal(target) -> str:

@@ -10,6 +10,8 @@ from django.utils.http import urlencode
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .words import isolated
+
 
 def url(name, *args, **kwargs):
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -72,5 +74,5 @@ def environment(**options):
     from .school_pages import school_pages
 
     env.globals.update(url=url, static=static, query=query, link=link, code=code, school_pages=school_pages, page_in_title=page_in_title)
-    env.filters.update(gov_date=gov_date, number=number, line_breaks=line_breaks, academic_year=academic_year)
+    env.filters.update(gov_date=gov_date, number=number, line_breaks=line_breaks, academic_year=academic_year, isolated=isolated)
     return env

@@ -10,6 +10,8 @@ from html import escape
 
 from django.utils.safestring import mark_safe
 
+from core.words import isolated
+
 from .models import School
 
 WIDTH, HEIGHT, PAD = 400, 300, 12
@@ -60,11 +62,11 @@ def locator_svg(school: School):
     x, y = project(school.latitude, school.longitude)
     marker = f'<circle cx="{x}" cy="{y}" r="8" fill="#1d70b8" stroke="#0b0c0c" stroke-width="2"/>'
     desc = (
-        f"{school.name} is at latitude {school.latitude:.4f}, longitude {school.longitude:.4f}, "
+        f"{isolated(school.name)} is at latitude {school.latitude:.4f}, longitude {school.longitude:.4f}, "
         f"shown as a large blue dot among {len(others):,} other open school{'' if len(others) == 1 else 's'} of {school.la.name}"
         " (grey dots)."
     )
-    return _svg(f"map-{school.urn}", f"Where {school.name} is in {school.la.name}", desc, dots + marker)
+    return _svg(f"map-{school.urn}", f"Where {isolated(school.name)} is in {school.la.name}", desc, dots + marker)
 
 
 def authority_svg(authority):

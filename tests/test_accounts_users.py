@@ -15,6 +15,7 @@ from accounts.middleware import SIGNED_IN_COOKIE
 from accounts.models import Invitation, RoleAssignment, User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
+from core.words import isolated
 from imports.services import import_file
 from register.models import GroupKind, School, SchoolLink, SchoolStatus
 
@@ -203,8 +204,8 @@ def test_nobody_is_invited_to_a_role_at_a_closed_school_and_the_refusal_names_it
     html = unescape(response.content.decode())
     assert response.status_code == 200 and "Invitation sent" not in html
     refusal = (
-        "Busbridge Infant School (125099) closed on 31 March 2022; its successor is Busbridge Infant School (149037). "
-        "Enter the URN of a school that is open or proposed to open"
+        f"{isolated('Busbridge Infant School (125099)')} closed on 31 March 2022; its successor is "
+        f"{isolated('Busbridge Infant School (149037)')}. Enter the URN of a school that is open or proposed to open"
     )
     assert html.count(refusal) == 2  # in the error summary, and above the field
     assert 'href="#headteacher-school_urn"' in html and 'value="Nia Patel"' in html and 'value=" 125099 "' in html
@@ -218,7 +219,7 @@ def test_no_role_is_granted_at_a_closed_school_on_the_persons_page(admin_client,
     head = world.users[Role.HEADTEACHER]
     response = admin_client.post(f"/accounts/users/{head.pk}/", {"action": "grant", "role": Role.GOVERNOR, "school_urn": str(closed.urn)})
     html = unescape(response.content.decode())
-    assert f"{closed} closed on 31 August 2019. Enter the URN of a school that is open or proposed to open" in html
+    assert f"{isolated(str(closed))} closed on 31 August 2019. Enter the URN of a school that is open or proposed to open" in html
     assert f'value="{closed.urn}"' in html and "Role granted" not in html
     assert not head.roles.filter(school=closed).exists()
 
@@ -232,7 +233,8 @@ def test_a_closed_schools_refusal_names_each_successor_the_register_holds(world)
     SchoolLink.objects.create(urn=juniors.urn, linked_urn=closed.urn, link_type="Predecessor - split school")
     SchoolLink.objects.create(urn=closed.urn, linked_urn=world.school.urn, link_type="Predecessor")
     assert services.closed_school_refusal(closed) == (
-        f"{closed} has closed; its successors are {infants} and {juniors}. Enter the URN of a school that is open or proposed to open"
+        f"{isolated(str(closed))} has closed; its successors are {isolated(str(infants))} and {isolated(str(juniors))}. "
+        "Enter the URN of a school that is open or proposed to open"
     )
 
 
@@ -307,7 +309,8 @@ def test_granting_a_role_the_person_holds_already_says_so_rather_than_that_it_wa
     response = admin_client.post(f"/accounts/users/{head.pk}/", data)
     html = response.content.decode()
     assert response.status_code == 200 and "Role granted" not in html
-    assert f"{head.display_name} already holds this role: Headteacher, {world.school}" in html
+    # Names isolated: an error summary's message is plain text, where <bdi> cannot be.
+    assert f"{isolated(head.display_name)} already holds this role: Headteacher, {isolated(str(world.school))}" in html
     assert 'href="#role"' in html and f'value="{world.school.urn}"' in html  # in the error summary; what was typed is kept
     assert head.roles.count() == 1 and not AuditEvent.objects.filter(action=AuditAction.GRANT).exists()
 
@@ -387,7 +390,9 @@ def test_an_action_that_takes_access_away_asks_first_and_acts_only_once_confirme
     asked = act(admin_client, alex, action, confirm=False, **fields)
     assert asked.status_code == 200
     page = asked.content.decode()
-    assert unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page).group(1)) == question
+    # The name isolated: by <bdi> on the page, and in its title, which holds no markup, by Unicode's own marks.
+    assert unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page).group(1)) == question.replace("Alex Smith", "<bdi>Alex Smith</bdi>")
+    assert f"<title>{question.replace('Alex Smith', isolated('Alex Smith'))} – Common Ground</title>" in unescape(page)
     assert all(words in unescape(text(asked)) for words in says), unescape(text(asked))
     assert access_of(alex) == before
     new_events = AuditEvent.objects.exclude(pk__in=earlier_events)
@@ -803,7 +808,7 @@ def test_a_trust_leaders_role_is_for_a_trust_not_a_sponsor_or_federation(admin_c
     response = invite(admin_client, role=Role.TRUST_LEADER, trust=str(group.uid))
     html = response.content.decode()
     assert response.status_code == 200 and 'href="#trust_leader-trust"' in html
-    assert f"GLF Schools is a {kind.label.lower()}, not a trust: Academy trust leader is a role for a trust" in html
+    assert f"{isolated(str(group))} is a {kind.label.lower()}, not a trust: Academy trust leader is a role for a trust" in html
     assert not User.objects.filter(email="nia@example.org").exists()
     with pytest.raises(ValidationError, match="not a trust"):
         services.grant_role(user=world.users[Role.HEADTEACHER], role=Role.TRUST_LEADER, target=group, granted_by=None)

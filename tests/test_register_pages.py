@@ -590,6 +590,18 @@ def test_school_profile_shows_register_facts_links_and_events(officer_client, wo
     assert "<svg" in html and "Latitude 51.24000" in html
 
 
+def test_a_name_written_right_to_left_is_isolated_in_the_pages_title_and_the_maps(officer_client, world):
+    """A page's title and a map's title and description are plain text, which holds no <bdi>: a school's name there is
+    isolated by Unicode's own marks, so that written right to left it does not reorder the words around it."""
+    school = SchoolFactory(la=world.la, name="مدرسة النور 2", latitude=51.24, longitude=-0.57)
+    html = officer_client.get(reverse("register:school-detail", args=[school.urn])).content.decode()
+    assert f"<title>{isolated('مدرسة النور 2')} – Common Ground</title>" in html
+    assert f">Where {isolated('مدرسة النور 2')} is in Surrey</title>" in html
+    assert f"{isolated('مدرسة النور 2')} is at latitude 51.2400" in html
+    html = officer_client.get(reverse("evidence:school-timeline", args=[school.urn])).content.decode()
+    assert f"<title>Timeline: {isolated('مدرسة النور 2')} – Common Ground</title>" in html
+
+
 def test_a_change_between_two_extracts_of_the_same_day_is_dated_that_day():
     """Not "Between 21 March 2022 and 21 March 2022"."""
     change = RegisterEvent(on_or_before=True, after=date(2022, 3, 21), occurred_on=date(2022, 3, 21))
@@ -1018,7 +1030,10 @@ def test_each_of_a_schools_pages_is_titled_alike(officer_client, world):
     for name in ("register:school-people", "evidence:school-results", "evidence:school-timeline", "evidence:school-intelligence"):
         html = officer_client.get(reverse(name, args=[school.urn])).content.decode()
         titles.append(re.search(r"<title[^>]*>(.*?)</title>", html, re.S).group(1).strip())
-    assert titles == [f"{page}: {school.name} – Common Ground" for page in ("People", "Results and data", "Timeline", "Local intelligence")]
+    # The name isolated: a title holds no <bdi>, and a name written right to left would reorder the words around it.
+    assert titles == [
+        f"{page}: {isolated(school.name)} – Common Ground" for page in ("People", "Results and data", "Timeline", "Local intelligence")
+    ]
 
 
 def test_a_school_proposed_to_open_is_not_counted_as_open(officer_client, world):
