@@ -6,6 +6,8 @@ beside a figure a corrected file changed or removed, and the notes a table of ev
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.html import format_html
+
 from .catalogue import BY_CODE
 from .models import Area, Measure, Source, Status, academic_year, places_for
 from .years import years_text
@@ -196,8 +198,14 @@ class Series:
         """Why the school has no figure for a year it had one: the corrected file that no longer gives it."""
         if (gone := self._removed_at(year)) is None:
             return ""
-        file = f"{gone.file_name} (import {gone.run_id})"
-        return f"{file}, a corrected file, no longer gives the figure{self._under(gone)}: it was {self.text(gone)}."
+        # The file's name isolated (<bdi>): written right to left, it would reorder the words around it.
+        return format_html(
+            "<bdi>{}</bdi> (import {}), a corrected file, no longer gives the figure{}: it was {}.",
+            gone.file_name,
+            gone.run_id,
+            self._under(gone),
+            self.text(gone),
+        )
 
     def removal_reason(self, year: int) -> str:
         """removal_note in a few words, beside the latest figure: 'no longer given by a corrected file (import 41); it was 56%'."""

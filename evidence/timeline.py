@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.html import format_html
+
 from core.jinja import gov_date
 from core.words import as_sentence
 from register.models import RegisterEvent, RegisterEventKind
@@ -155,9 +157,16 @@ def inspection_event(inspection: Inspection, school, category_ended: bool = Fals
     if category and is_predecessors(inspection, school):
         # The predecessor's, not the school's: no category passes to the school that replaced it.
         lines.append(predecessors_category(category, urn if urn != school.urn else None, opened if category_ended else None))
-    # What a later Ofsted file corrected in this record, oldest correction first.
+    # What a later Ofsted file corrected in this record, oldest correction first. The file's name and the value are
+    # isolated (<bdi>): written right to left, they would reorder the words around them.
     lines.extend(
-        f"Corrected by {change.import_run.file_name} ({gov_date(change.import_run.started_at)}): {change.field} was “{change.old_value}”"
+        format_html(
+            "Corrected by <bdi>{}</bdi> ({}): {} was “<bdi>{}</bdi>”",
+            change.import_run.file_name,
+            gov_date(change.import_run.started_at),
+            change.field,
+            change.old_value,
+        )
         for change in sorted(inspection.changes.all(), key=lambda c: c.pk)
     )
     judged = inspection.framework != Framework.UNGRADED  # graded, or a report card: not a visit that evaluated nothing
@@ -215,9 +224,9 @@ def _register_events(school, urns: list[int], inspections: list[Inspection], ins
             continue
         # Where the register does not date a change, it is placed when the register recorded it, and headed with what
         # is known: between the two entries, or on or before the later. An earlier URN's change says whose it was.
-        lines = [change.change, "The register does not say exactly when."] if change.on_or_before else [change.change]
+        lines = [change.change_html, "The register does not say exactly when."] if change.on_or_before else [change.change_html]
         if change.school_id != school.id:
-            lines.insert(0, f"{change.school.name} (URN {change.school.urn}), a predecessor of this school")
+            lines.insert(0, format_html("<bdi>{}</bdi> (URN {}), a predecessor of this school", change.school.name, change.school.urn))
         events.append(
             Event(
                 change.occurred_on,

@@ -1,8 +1,12 @@
 """The register: authorities, schools (governance blind), groups (trusts, federations, sponsors) and links."""
 
+from collections.abc import Callable
+
 from django.db import models
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Lower
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from core.jinja import gov_date
 from imports.models import written_by
@@ -417,14 +421,27 @@ class RegisterEvent(models.Model):
     @property
     def change(self) -> str:
         """What changed, in words: the trust left or joined, else from the old value to the new."""
+        return "".join(self._change(lambda value: f"“{value}”"))
+
+    @property
+    def change_html(self) -> SafeString:
+        """`change` for a page, each value isolated (<bdi>): a name written right to left (a school's, a trust's, a
+        head's) does not reorder the words around it."""
+        parts = self._change(lambda value: format_html("“<bdi>{}</bdi>”", value))
+        return mark_safe("".join(conditional_escape(part) for part in parts))  # noqa: S308 - each part escaped
+
+    def _change(self, quoted: Callable[[str], str]) -> list[str]:
+        """`change`'s words and values, each value as `quoted` gives it."""
         if self.kind == RegisterEventKind.LEFT_TRUST:
-            return f"“{self.old_value}”"
+            return [quoted(self.old_value)]
         if self.kind == RegisterEventKind.JOINED_TRUST:
-            return f"“{self.new_value}”"
+            return [quoted(self.new_value)]
         if self.kind == RegisterEventKind.OPENED and not self.old_value:
-            return ""  # a school new to the register: its name, the event's new value, is beside it already
+            return []  # a school new to the register: its name, the event's new value, is beside it already
         if self.kind == RegisterEventKind.CLOSED and self.new_value not in ("", SchoolStatus.CLOSED):
             # The register's reason for the closure ("For Academy"), kept as the new value: the status became "Closed".
-            return f"from “{self.old_value}” to “{SchoolStatus.CLOSED}”, for the reason “{self.new_value}”"
-        parts = [f"from “{self.old_value}”" if self.old_value else "", f"to “{self.new_value}”" if self.new_value else ""]
-        return " ".join(part for part in parts if part)
+            return ["from ", quoted(self.old_value), " to ", quoted(SchoolStatus.CLOSED), ", for the reason ", quoted(self.new_value)]
+        words = ["from ", quoted(self.old_value)] if self.old_value else []
+        if self.new_value:
+            words += [" to " if words else "to ", quoted(self.new_value)]
+        return words

@@ -160,7 +160,7 @@ def test_the_timeline_tells_a_re_rating_once_as_the_inspections_correction(surre
     html = client.get(reverse("evidence:school-timeline", args=[125028])).content.decode()
     page = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
     assert "Overall effectiveness: Outstanding" in page
-    assert f"Corrected by {corrected.file_name}" in page and "Overall effectiveness was “Good”" in page
+    assert f"Corrected by <bdi>{corrected.file_name}</bdi>" in html and "Overall effectiveness was “<bdi>Good</bdi>”" in html
     # The extract's own change of rating (Outstanding, in 2007, to Good) is still told; the re-rating is not told twice.
     assert page.count("The register's rating before:") == 1
 
@@ -575,8 +575,8 @@ def test_a_corrected_file_changes_the_inspection_and_keeps_what_it_said_before(s
     # The school's timeline says what the later file corrected, beside the inspection as it now stands.
     timeline = client.get(reverse("evidence:school-timeline", args=[143373])).content.decode()
     assert "Achievement: Strong standard" in timeline
-    assert "Corrected by latest.csv (" in timeline and "Achievement was “Needs attention”" in timeline
-    assert "Publication date was “1 February 2026”" in timeline
+    assert "Corrected by <bdi>latest.csv</bdi> (" in timeline and "Achievement was “<bdi>Needs attention</bdi>”" in timeline
+    assert "Publication date was “<bdi>1 February 2026</bdi>”" in timeline
 
 
 def test_an_ofsted_file_cut_short_part_way_through_a_row_is_refused(surrey, tmp_path):

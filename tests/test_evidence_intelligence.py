@@ -138,7 +138,9 @@ def test_the_timeline_joins_inspections_register_changes_and_intelligence(client
     )
     sign_in(client, world.users[Role.LA_OFFICER])
     html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
-    order = [html.index(text) for text in ("Headteacher to retire", "from “Ms A” to “Mr B”", "Overall effectiveness: Good")]
+    order = [
+        html.index(text) for text in ("Headteacher to retire", "from “<bdi>Ms A</bdi>” to “<bdi>Mr B</bdi>”", "Overall effectiveness: Good")
+    ]
     assert order == sorted(order)  # newest first
     # Headed with what is known of when, not a date the register does not give.
     assert "Between 6 November 2023 and 1 September 2024: Headteacher changed" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
@@ -146,6 +148,33 @@ def test_the_timeline_joins_inspections_register_changes_and_intelligence(client
     sign_in(client, world.users[Role.HEADTEACHER])
     html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
     assert "Overall effectiveness: Good" in html and "Headteacher to retire" not in html
+
+
+def test_the_timeline_isolates_the_names_and_values_it_quotes_so_right_to_left_words_keep_their_place(client, world):
+    """A register change's values, an earlier URN's name and what an Ofsted file corrected (the file's name too) are
+    isolated (<bdi>): written right to left, they reordered the words around them ("from … to …", "… was …")."""
+    from evidence.models import Framework, Inspection, InspectionChange
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="تقرير <2024>.csv", checksum="0", kind="ofsted_all_inspections")
+    inspection = Inspection.objects.create(
+        school=world.school, framework=Framework.GRADED, started_on=date(2019, 5, 1), overall="Good", source="ofsted", import_run=run
+    )
+    InspectionChange.objects.create(import_run=run, inspection=inspection, field="Overall effectiveness", old_value="جيد", new_value="Good")
+    RegisterEvent.objects.create(
+        school=world.school,
+        kind=RegisterEventKind.RENAMED,
+        occurred_on=date(2024, 9, 1),
+        old_value="مدرسة النور",
+        new_value="Ash Grange",
+        import_run=run,
+    )
+    sign_in(client, world.users[Role.LA_OFFICER])
+    html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
+    assert "from “<bdi>مدرسة النور</bdi>” to “<bdi>Ash Grange</bdi>”" in html
+    assert "Corrected by <bdi>تقرير &lt;2024&gt;.csv</bdi> (" in html and "Overall effectiveness was “<bdi>جيد</bdi>”" in html
+    html = client.get(reverse("register:school-detail", args=[world.school.urn])).content.decode()
+    assert "Renamed – from “<bdi>مدرسة النور</bdi>” to “<bdi>Ash Grange</bdi>”" in html
 
 
 def test_the_form_shows_errors_and_keeps_what_was_typed(client, world):
@@ -369,9 +398,11 @@ def test_a_change_the_register_dates_comes_before_one_it_places_between_extracts
     )
     sign_in(client, world.users[Role.LA_OFFICER])
     text = re.sub(
-        r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode())
+        r"\s+",
+        " ",
+        re.sub(r"<(?!/?bdi>)[^>]+>", " ", client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()),
     )
-    assert text.index("Closed Register from “Open” to “Closed”") < text.index(
+    assert text.index("Closed Register from “<bdi>Open</bdi>” to “<bdi>Closed</bdi>”") < text.index(
         "Between 19 April 2021 and 31 March 2022: Headteacher changed"
     )
 

@@ -293,10 +293,13 @@ def test_results_page_says_which_corrected_file_removed_a_figure_and_what_it_was
     """A figure a corrected file leaves blank is removed: the year's row says which import removed it, not just 'no data'."""
     corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", ""))
     sign_in(client, surrey)
-    words = text(client.get(reverse("evidence:school-results", args=[143373])))
+    page = client.get(reverse("evidence:school-results", args=[143373]))
+    words = text(page)
     assert (
         words.count(f"2018-2019-936-ks2final.csv (import {corrected.pk}), a corrected file, no longer gives the figure: it was 56%.") == 1
     )
+    # The file's name isolated: written right to left, it would reorder the words around it.
+    assert f"<bdi>2018-2019-936-ks2final.csv</bdi> (import {corrected.pk}), a corrected file" in page.content.decode()
     # 2018/19 was the school's latest year: the latest figures show 2017/18's and say why 2018/19 has none.
     summary = words.split("Key stage 2: latest figures", 1)[1].split("Reading, writing and maths: % at the expected standard", 2)[1]
     assert summary.startswith(f" 2017/18 57% 2018/19: no longer given by a corrected file (import {corrected.pk}); it was 56% 70%")
@@ -361,7 +364,7 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
     assert "70%" in html and "65%" in html  # Surrey and England, KS2 RWM 2018/19
     # Each year's source is named as on a school's page: the file, its year and the import that brought it.
     run = ImportRun.objects.filter(file_name="2018-2019-936-ks2final.csv").latest("id")
-    assert f"Key stage 2 performance tables (final), 2018/19; file 2018-2019-936-ks2final.csv (import {run.id})" in html
+    assert f"Key stage 2 performance tables (final), 2018/19; file <bdi>2018-2019-936-ks2final.csv</bdi> (import {run.id})" in html
     # A chart names England where it draws England's line: for a gap against national other pupils, England's own
     # (its disadvantaged pupils against its others), calculated here since DfE's table prints 0 for it.
     assert ">Reading, writing and maths: % at the expected standard, by year: Surrey and England</title>" in html

@@ -930,7 +930,7 @@ def test_recent_changes_name_the_trust_a_school_left_and_the_one_it_joined(offic
             import_run=run,
         )
     html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
-    assert "left a trust “Old Trust”" in html and "joined a trust “New Trust”" in html
+    assert "left a trust “<bdi>Old Trust</bdi>”" in html and "joined a trust “<bdi>New Trust</bdi>”" in html
     assert "<strong>On or before 20 April 2022</strong>" in html
     assert "left a trust “New Trust”" not in html
 
@@ -945,7 +945,7 @@ def test_a_school_new_to_the_register_is_said_to_have_opened_without_repeating_i
         school=world.school, kind=RegisterEventKind.OPENED, occurred_on=date(2022, 4, 1), new_value=world.school.name, import_run=run
     )
     html = officer_client.get(reverse("register:authority-detail", args=[936])).content.decode()
-    assert f"{world.school.name}</a> – opened</li>" in html
+    assert f"{world.school.name}</bdi></a> – opened</li>" in html
 
 
 def _register_changes(world, names_and_dates, file_name="surrey-2022-04-20-establishments.csv"):
