@@ -5,7 +5,7 @@ areas) it names replace what that source said before about them: new figures are
 replaced (pointing to the new ImportRun), figures it no longer gives removed. Other sources, other
 years and schools the file does not name are never touched. Re-importing the same file changes nothing.
 
-Counts: rows_read and skipped count the file's rows; created, changed and unchanged count figures.
+Counts: rows_read, skipped and cleared count the file's rows; created, changed and unchanged count figures.
 """
 
 from dataclasses import dataclass, field
@@ -73,12 +73,14 @@ class Tally:
     changed: int = 0
     unchanged: int = 0
     left_out: set[int] = field(default_factory=set)  # ids of the schools whose figures the file leaves as they were
+    removed_from: set[int] = field(default_factory=set)  # ids of the schools (of one year) some of whose figures were removed
 
     def add(self, other: "Tally"):
         self.created += other.created
         self.changed += other.changed
         self.unchanged += other.unchanged
         self.left_out |= other.left_out
+        self.removed_from |= other.removed_from
 
 
 def store_figures(
@@ -95,17 +97,19 @@ def store_figures(
     codes of the measures whose columns the file has (by default, those it gives a figure or a code for);
     `uncounted`, those of them whose column of the number of pupils counted it lacks. `blank`: the blanks of the
     schools' rows that give no figure at all, which clear what the source held for those schools that year, as a
-    blank cell in a row with figures does; the rows are still counted as skipped, giving no figures."""
+    blank cell in a row with figures does: a row that so removed a figure is counted apart (Counts.cleared), one that
+    found none held is skipped, giving no figures."""
     measures = sync_catalogue()
     figures = not_published(figures)
     figures = figures.with_columns(pl.col("measure").replace_strict(measures, return_dtype=pl.Int64).alias("measure_id"))
     schools, skipped_schools = _school_figures(ctx, figures)
-    if blank is not None and blank.height:
-        schools = pl.concat([schools, _blank_schools(ctx, blank, schools, measures)], how="diagonal_relaxed")
+    blanks = _blank_schools(ctx, blank, schools, measures) if blank is not None and blank.height else None
+    if blanks is not None:
+        schools = pl.concat([schools, blanks], how="diagonal_relaxed")
     areas, skipped_areas, skipped_national = _area_figures(ctx, figures)
     taken = pl.concat([schools.select("status", "stopped"), areas.select("status", "stopped")])
     ctx.notes.extend(import_notes.short_rows(taken, ctx.source.header))
-    tally = Tally()
+    tally, cleared = Tally(), set()  # `cleared`: the lines of the blank rows that removed a figure held
     years = sorted(set(schools["year"].unique().to_list()) | set(areas["year"].unique().to_list()))
     refuse_unpublished_years(figures, years)
     # Progress counts the file's figures as each year's are compared and written.
@@ -138,13 +142,15 @@ def store_figures(
             )
             tally.add(synced)
             left_out = synced.left_out
+            if model is Observation and blanks is not None:
+                cleared |= _rows_clearing(blanks, year, synced.removed_from)
             done += part.height
             ctx.progress(done, total)
     _note_years(measures, figures.filter(pl.col("status") != NOT_IN_ROW), source)
     _note_schools_left_out(ctx, tally.left_out, source)
-    # A row that gives no figure at all (every cell blank) is in no figure: it is skipped too, so that every row read is
-    # counted as taken or skipped.
-    empty = rows_read - figures["line"].drop_nulls().n_unique()
+    # A row that gives no figure at all (every cell blank) is in no figure: one that removed figures held is counted apart,
+    # any other is skipped, so that every row read is counted once, as taken, skipped or cleared.
+    empty = rows_read - figures["line"].drop_nulls().n_unique() - len(cleared)
     return Counts(
         rows_read=rows_read,
         created=tally.created,
@@ -153,7 +159,16 @@ def store_figures(
         skipped=skipped_schools + skipped_areas + empty,
         skipped_national=skipped_national,
         skipped_empty=empty,
+        cleared=len(cleared),
     )
+
+
+def _rows_clearing(blanks: pl.DataFrame, year: int, removed_from: set[int]) -> set[int]:
+    """The lines of the schools' rows of `year` that give no figure at all (_blank_schools) whose school had figures
+    removed: theirs, since no other row of the year gives that school figures."""
+    if not removed_from or blanks.is_empty():
+        return set()
+    return set(blanks.filter((pl.col("year") == year) & pl.col("school_id").is_in(sorted(removed_from)))["line"].to_list())
 
 
 def refuse_unpublished_years(figures: pl.DataFrame, years: list[int]) -> None:
@@ -482,6 +497,7 @@ def _sync(
         changed=replaced.height + gone.height,
         unchanged=both.filter(~is_new & ~is_gone & same).height,
         left_out=left_out,
+        removed_from=set(gone["school_id"].to_list()) if model is Observation else set(),
     )
 
 

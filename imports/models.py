@@ -78,6 +78,11 @@ class ImportRun(models.Model):
     skipped_empty = models.PositiveIntegerField(
         default=0, help_text="Of the rows skipped, those that give nothing to take (ImportKind.empty): a row with no figures, say."
     )
+    cleared = models.PositiveIntegerField(
+        default=0,
+        help_text="Rows that gave no figure at all, and so removed the figures an earlier file of the year held for their schools: "
+        "not among the rows skipped.",
+    )
     refused = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=12, choices=ImportOutcome.choices, default=ImportOutcome.RUNNING)
     message = models.TextField(blank=True)

@@ -57,14 +57,26 @@ class Counts:
     # take them, else those of a phase of school the import does not read.
     skipped_national: int = 0
     # Of the rows skipped, those that give nothing to take (ImportKind.empty): every one is counted, so that the rows read
-    # are the rows taken and those skipped.
+    # are the rows taken, those skipped and those cleared.
     skipped_empty: int = 0
+    # The schools' rows that give no figure at all and so removed what an earlier file of the year held for their schools
+    # (evidence.store): neither taken nor skipped, but counted apart; the figures they removed are among those changed.
+    cleared: int = 0
 
     def add(self, other: "Counts") -> "Counts":
         return Counts(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
 
     def astuple(self):
-        return (self.rows_read, self.created, self.changed, self.unchanged, self.skipped, self.skipped_national, self.skipped_empty)
+        return (
+            self.rows_read,
+            self.created,
+            self.changed,
+            self.unchanged,
+            self.skipped,
+            self.skipped_national,
+            self.skipped_empty,
+            self.cleared,
+        )
 
 
 @dataclass

@@ -342,7 +342,9 @@ def _name_of(path_or_bytes) -> str:
 
 
 def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user, context: ImportContext) -> ImportRun:
-    (run.rows_read, run.created, run.changed, run.unchanged, run.skipped, run.skipped_national, run.skipped_empty) = counts.astuple()
+    (run.rows_read, run.created, run.changed, run.unchanged, run.skipped, run.skipped_national, run.skipped_empty, run.cleared) = (
+        counts.astuple()
+    )
     run.outcome = ImportOutcome.SUCCEEDED if counts.created or counts.changed else ImportOutcome.UNCHANGED
     run.message = " ".join([describe(run, kind, kept_newer=context.kept_newer, taken_as=context.taken_as), *context.notes])
     run.progress, run.finished_at = 100, timezone.now()
@@ -406,6 +408,7 @@ def _audit(run: ImportRun, user, **detail) -> None:
             "changed": run.changed,
             "unchanged": run.unchanged,
             "skipped": run.skipped,
+            "cleared": run.cleared,
         },
         **detail,
     )

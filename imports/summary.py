@@ -20,6 +20,8 @@ def describe(run: ImportRun, kind: ImportKind, *, kept_newer: bool = False, take
     else:
         counted = f"{kind.counts}: " if kind.counts else ""
         what += f"; {counted}{run.created:,} new, {run.changed:,} changed, {run.unchanged:,} unchanged"
+    if run.cleared:
+        what += f"; {cleared(run.cleared)}"
     if run.skipped:
         what += f"; {run.skipped:,} skipped ({skipped_because(run, kind)})"
     return what + "."
@@ -45,3 +47,10 @@ def skipped_because(run: ImportRun, kind: ImportKind) -> str:
         return others
     rest = run.skipped - run.skipped_national - run.skipped_empty
     return "; ".join([f"{rest:,} {others}", *apart] if rest else apart)
+
+
+def cleared(rows: int) -> str:
+    """What the schools' rows that give no figure at all did, where each removed figures held (Counts.cleared): "2 rows
+    gave no figure at all: the figures held for their schools that year were removed"."""
+    theirs = "its school" if rows == 1 else "their schools"
+    return f"{how_many(rows, 'row')} gave no figure at all: the figures held for {theirs} that year were removed"

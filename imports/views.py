@@ -17,7 +17,7 @@ from .forms import UploadForm, upload_path
 from .models import ImportOutcome, ImportRun
 from .registry import KINDS
 from .services import fail_if_silent, stopped
-from .summary import skipped_because
+from .summary import cleared, skipped_because
 from .tasks import run_import
 from .uploads import shortened
 
@@ -134,6 +134,7 @@ def import_detail(request, pk):
         "kind_label": _kind_label(run.kind, run.outcome) if run.kind or run.is_finished else "",
         "counted": f" {kind.counts}" if kind and kind.counts else "",  # "New figures": what the counts count, if not rows
         "skipped_because": skipped_because(run, kind) if kind else "",
+        "cleared": cleared(run.cleared) if run.cleared else "",
         "theirs_only": not scope.everything,
     }
     return render(request, "imports/detail.html", context)

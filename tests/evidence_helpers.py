@@ -69,6 +69,16 @@ def ks2_2019_with_guildford_grove(path, cell: str):
     return path
 
 
+def chart_wood_ks2_2019(path, cell: str = ""):
+    """A small file written to `path`: the real 2018/19 Surrey KS2 file's header and Chart Wood School's row alone (URN
+    146527), whose every figure is blank, with `cell` as its reading, writing and maths at the expected standard."""
+    header, *rows = KS2[2019].read_text(encoding="utf-8-sig").splitlines()
+    row = next(row for row in rows if ",146527," in row).split(",")
+    row[header.split(",").index("PTRWM_EXP")] = cell
+    path.write_text(f"{header}\r\n{','.join(row)}\r\n", encoding="utf-8")
+    return path
+
+
 def text(response) -> str:
     """A page's words without its markup, each run of spaces one space; words isolated in a sentence (<bdi>) run on
     into the words around them, as they are read."""

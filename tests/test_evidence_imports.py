@@ -5,10 +5,11 @@ import gzip
 import importlib
 import io
 
+import polars as pl
 import pytest
 
 from core.jinja import gov_date
-from evidence import readers
+from evidence import catalogue, readers
 from evidence.history import history, history_urns
 from evidence.models import Area, AreaObservation, FigureChange, Measure, Observation, Source, Status
 from evidence.points import school_points
@@ -1072,8 +1073,66 @@ def test_a_corrected_file_whose_row_for_a_school_gives_no_figure_clears_those_he
     csv.writer(out, lineterminator="\r\n").writerows(rows)
     (corrected := tmp_path / KS2[2019].name).write_text(out.getvalue(), encoding="utf-8")
     run = import_file(corrected)
-    assert (run.outcome, run.created, run.changed, run.skipped_empty) == (ImportOutcome.SUCCEEDED, 0, count, 2), run.message
+    # Guildford Grove's row cleared what was held, and is counted so; Chart Wood's, with nothing held, gave nothing.
+    assert (run.outcome, run.created, run.changed, run.cleared, run.skipped_empty) == (ImportOutcome.SUCCEEDED, 0, count, 1, 1)
+    assert (run.rows_read, run.skipped) == (first.rows_read, first.skipped)
     assert not held.exists()
     assert "leaves out" not in run.message
     change = FigureChange.objects.get(import_run=run, measure__code="ks2_rwm_expected")
     assert (change.old_value, change.old_import_run_id, change.new_value, change.new_status) == (56.0, first.pk, None, None)
+
+
+def with_figures_in_blank_rows(source, out, column: str, value: str, rectypes) -> tuple[object, set[int]]:
+    """A copy of the real performance table `source` at `out` in which every school's row whose figures are all blank
+    gives `value` in `column` (an earlier file of the year, say, before DfE blanked them); and the URNs of those rows."""
+    layout = catalogue.KS2_COLUMNS if "ks2" in source.name else catalogue.KS4_COLUMNS
+    figures = readers.read_performance_table(source.read_bytes(), source.name, layout, rectypes)
+    blank = figures.filter(pl.col("status").is_null())
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig"), newline="")))
+    at = rows[0].index(column)
+    for line in blank["line"].unique().to_list():
+        row = rows[line - 1] + [""] * (len(rows[0]) - len(rows[line - 1]))  # a row stopping early, made whole
+        row[at], rows[line - 1] = value, row
+    with out.open("w", encoding="utf-8", newline="") as written:
+        csv.writer(written, lineterminator="\r\n").writerows(rows)
+    return out, set(blank["urn"].unique().to_list())
+
+
+def test_a_row_giving_no_figure_that_removed_figures_held_is_counted_as_such_not_as_skipped(surrey, tmp_path):
+    """Chart Wood School's row (URN 146527) in Surrey's 2018/19 KS2 tables gives no figure. Imported after a file of the
+    year that gave the school a figure, it removes that figure, and the import says so, where it said the row was skipped
+    as giving no figures: every row read is counted once, as taken, skipped or this."""
+    earlier, urns = with_figures_in_blank_rows(KS2[2019], tmp_path / KS2[2019].name, "PTRWM_EXP", "50%", readers.KS2_RECTYPES)
+    assert urns == {146527}
+    first = import_file(earlier)
+    assert (figure(146527, "ks2_rwm_expected", 2019), first.skipped_empty, first.cleared) == ((50.0, "Value given"), 0, 0)
+    run = import_file(KS2[2019])
+    assert (run.outcome, run.changed, run.cleared, run.skipped_empty) == (ImportOutcome.SUCCEEDED, 1, 1, 0), run.message
+    assert (run.rows_read, run.skipped) == (first.rows_read, first.skipped)  # the row taken before is now the one cleared
+    assert not School.objects.get(urn=146527).observations.exists()
+    assert run.message.startswith(
+        "2018-2019-936-ks2final.csv (Key stage 2 performance tables, final, 2018/19): 242 rows read; figures: 0 new, 1 changed, "
+        "6,107 unchanged; 1 row gave no figure at all: the figures held for its school that year were removed; "
+        "2 skipped (not in the register)."
+    )
+    # Imported again, the row finds nothing held: it gives no figures, and is skipped as such.
+    again = import_file(KS2[2019])
+    assert (again.outcome, again.cleared, again.skipped_empty, again.skipped) == (ImportOutcome.UNCHANGED, 0, 1, 3)
+    assert "3 skipped (2 not in the register; 1 row giving no figures)." in again.message
+
+
+def test_the_national_ks4_files_rows_giving_no_figure_are_counted_as_cleared_where_they_removed_figures(surrey, tmp_path):
+    """The provisional 2018/19 KS4 file has 165 schools' rows giving no figure. After a file of the year that gave each a
+    figure, those of the schools the register holds (Surrey's) removed theirs and are counted so; the others, of schools it
+    does not hold, are skipped as giving no figures, as they were skipped before as not in the register."""
+    earlier, urns = with_figures_in_blank_rows(KS4_PROVISIONAL, tmp_path / KS4_PROVISIONAL.name, "ATT8SCR", "40.0", readers.KS4_RECTYPES)
+    assert len(urns) == 165
+    held = set(School.objects.filter(urn__in=urns).values_list("urn", flat=True))
+    assert 0 < len(held) < 165
+    first = import_file(earlier)
+    run = import_file(KS4_PROVISIONAL)
+    assert (run.cleared, run.changed) == (len(held), len(held)), run.message
+    assert run.skipped_empty == first.skipped_empty + 165 - len(held)
+    assert (run.rows_read, run.skipped) == (first.rows_read, first.skipped)
+    assert f"; {len(held)} rows gave no figure at all: the figures held for their schools that year were removed; " in run.message
+    assert not Observation.objects.filter(school__urn__in=held, year=2019, source=Source.KS4_PROVISIONAL).exists()

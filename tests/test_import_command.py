@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from imports.services import import_file
 from register.models import GroupMembership, School
 
-from .evidence_helpers import ABSENCE, KS2, KS4_PROVISIONAL
+from .evidence_helpers import ABSENCE, KS2, KS4_PROVISIONAL, chart_wood_ks2_2019
 from .test_import_demo_files import GIAS_2021, GROUP_LINKS
 
 
@@ -134,3 +134,15 @@ def test_the_command_reports_the_per_cents_an_upload_shows_for_the_rows_stored(d
     monkeypatch.setattr(ImportRun, "heard_from", lambda run, per_cent: heard.append(per_cent))
     run_command(GIAS_2021)
     assert heard[:2] == [0, 10] and heard[-1] == 99 and heard == sorted(heard)
+
+
+def test_command_counts_a_row_giving_no_figure_that_removed_those_held_apart_from_the_rows_skipped(db, tmp_path):
+    """Chart Wood School's row alone, once with a figure and then blank as DfE give it: the blank row removed the figure,
+    and is said to have, not counted among the rows skipped as giving no figures."""
+    run_command(GIAS_2021, chart_wood_ks2_2019(tmp_path / KS2[2019].name, "50%"))
+    output = run_command(chart_wood_ks2_2019(tmp_path / KS2[2019].name))
+    assert (
+        "1 row read; figures: 0 new, 1 changed, 0 unchanged; 1 row gave no figure at all: the figures held for its school "
+        "that year were removed.\n"
+    ) in output
+    assert "skipped" not in output

@@ -15,7 +15,7 @@ from imports.services import import_file
 from register.models import RegisterEvent, School
 
 from .conftest import rows_not_headed_by_their_first_cell, sign_in
-from .evidence_helpers import KS2, ks2_2019_with_guildford_grove
+from .evidence_helpers import KS2, chart_wood_ks2_2019, ks2_2019_with_guildford_grove, text
 from .factories import UserFactory, grant
 from .test_import_demo_files import GIAS_2021, GIAS_2022
 
@@ -83,6 +83,21 @@ def test_import_detail_lists_the_figures_a_corrected_file_changed(client, world,
     again = import_file(corrected)
     sign_in(client, world.users[Role.LA_ADMIN])
     assert "This import changed no figure already held" in client.get(reverse("imports:detail", args=[again.pk])).content.decode()
+
+
+def test_import_detail_counts_a_row_giving_no_figure_that_removed_those_held_apart_from_the_rows_skipped(client, world, tmp_path):
+    """Chart Wood School's row, blank after a file that gave it a figure: the page says what the row did, on a line of its
+    own, and skips no row."""
+    import_file(GIAS_2021)
+    import_file(chart_wood_ks2_2019(tmp_path / KS2[2019].name, "50%"))
+    run = import_file(chart_wood_ks2_2019(tmp_path / KS2[2019].name))
+    assert (run.rows_read, run.changed, run.cleared, run.skipped) == (1, 1, 1, 0)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = text(client.get(reverse("imports:detail", args=[run.pk])))
+    assert "Cleared 1 row gave no figure at all: the figures held for its school that year were removed Skipped 0 " in page
+    # Imported again, the row finds nothing to remove: it is skipped as giving no figures, and the page has no such line.
+    page = text(client.get(reverse("imports:detail", args=[import_file(chart_wood_ks2_2019(tmp_path / KS2[2019].name)).pk])))
+    assert " Cleared " not in page and "Skipped 1 (1 row giving no figures)" in page
 
 
 def test_an_import_that_took_none_of_its_rows_says_so_rather_than_that_nothing_had_changed(client, world, tmp_path):
