@@ -2,14 +2,18 @@
 
 import logging
 import os
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from markupsafe import Markup
 
 from accounts.access import scope_for
 from audit.models import AuditAction
 from audit.services import record
+from core.jinja import link
 from core.paging import page_of
 from register.models import LocalAuthority
 
@@ -52,6 +56,23 @@ def runs_visible_to(user):
     if scope.everything:
         return ImportRun.objects.all()
     return ImportRun.objects.of_authorities(scope.admin_authority_ids) | ImportRun.objects.filter(user=user)
+
+
+# How a run's message names another import (imports.services.refuse_replaced and refuse_renamed_copy): "(import 12)".
+NAMED_IMPORT = re.compile(r"\(import (\d+)\)")
+
+
+def with_links_to_imports(message: str, user) -> Markup:
+    """A run's message for its page, escaped, each import it names by number a link to that import's page where `user`
+    may see it. The message itself stays words, as the command line prints it."""
+    named = {int(pk) for pk in NAMED_IMPORT.findall(message)}
+    seen = set(runs_visible_to(user).filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+    parts, at = [], 0
+    for match in NAMED_IMPORT.finditer(message):
+        if (pk := int(match.group(1))) in seen:
+            parts += [message[at : match.start()], Markup("({})").format(link(reverse("imports:detail", args=[pk]), f"import {pk}"))]
+            at = match.end()
+    return Markup("").join([*parts, message[at:]])
 
 
 def _kind_label(code, outcome=None):
@@ -127,6 +148,7 @@ def import_detail(request, pk):
     changes = kind.changes(run, None if scope.everything else scope.admin_authority_ids) if kind and kind.changes else None
     context = {
         "run": run,
+        "message": with_links_to_imports(run.message, request.user),
         "changes": changes,
         "changed": page_of(changes.rows, 50, request.GET.get("page")) if changes else None,
         "colours": OUTCOME_COLOURS,

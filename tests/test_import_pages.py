@@ -610,7 +610,38 @@ def test_an_upload_of_a_file_replaced_since_is_refused_unless_the_box_says_it_is
         "If this is the file to keep, import it again with 'Import it even though a different file of its year and release "
         "has replaced it since' ticked on the upload form." in run.message
     )
+    # Its page links the imports it names to theirs; the message itself keeps plain words, as the command line prints it.
+    first, corrected = ImportRun.objects.filter(kind="ks2_final", outcome=ImportOutcome.SUCCEEDED).order_by("pk")
+    assert f"(import {first.pk})" in run.message and "<a" not in run.message
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    for earlier in (first, corrected):
+        assert f'(<a class="govuk-link" href="{reverse("imports:detail", args=[earlier.pk])}">import {earlier.pk}</a>)' in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("imports:list"), {"file": _named(KS2[2019].read_bytes(), KS2[2019].name), "replaced": "on"})
     run = ImportRun.objects.latest("pk")
     assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 1), run.message
+
+
+def test_an_imports_page_links_the_imports_its_message_names_only_where_the_reader_may_see_them(client, world):
+    """A refusal names earlier imports by number: each is a link to its page for a reader who may see it, and plain words
+    for one who may not (Surrey's administrator, of an import limited to Hampshire). The rest of the message, file names
+    and all, is text, never markup."""
+    national = ImportRun.objects.create(file_name="a.csv", checksum="0", outcome=ImportOutcome.SUCCEEDED)
+    hampshires = ImportRun.objects.create(file_name="b.csv", checksum="0", outcome=ImportOutcome.SUCCEEDED, la_codes="850")
+    message = (
+        f"<b>x</b>.csv: these are the same contents as a.csv (import {national.pk}), which b.csv replaced "
+        f"(import {hampshires.pk}): imported again … Nothing was imported from this file."
+    )
+    run = ImportRun.objects.create(
+        file_name="<b>x</b>.csv", checksum="0", outcome=ImportOutcome.REFUSED, remedy=Remedy.ANOTHER, message=message
+    )
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    national_link = f'<a class="govuk-link" href="{reverse("imports:detail", args=[national.pk])}">import {national.pk}</a>'
+    assert f"&lt;b&gt;x&lt;/b&gt;.csv: these are the same contents as a.csv ({national_link}), which b.csv replaced " in page
+    assert f"replaced (import {hampshires.pk}): imported again" in page
+    assert reverse("imports:detail", args=[hampshires.pk]) not in page and "<b>x</b>" not in page
+    # A superuser sees every import, and so has both links.
+    sign_in(client, UserFactory(email="root@example.org", is_superuser=True))
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert f'href="{reverse("imports:detail", args=[hampshires.pk])}">import {hampshires.pk}</a>)' in page
