@@ -15,7 +15,7 @@ from evidence.models import Area, AreaObservation, FigureChange, Measure, Observ
 from evidence.points import school_points
 from evidence.series import display
 from evidence.store import sync_catalogue
-from imports.models import ImportOutcome
+from imports.models import ImportOutcome, ImportRun
 from imports.registry import Remedy
 from imports.services import import_file
 from register.models import LocalAuthority, School
@@ -1136,3 +1136,64 @@ def test_the_national_ks4_files_rows_giving_no_figure_are_counted_as_cleared_whe
     assert (run.rows_read, run.skipped) == (first.rows_read, first.skipped)
     assert f"; {len(held)} rows gave no figure at all: the figures held for their schools that year were removed; " in run.message
     assert not Observation.objects.filter(school__urn__in=held, year=2019, source=Source.KS4_PROVISIONAL).exists()
+
+
+def give_earlier_runs_their_editions():
+    """Migration imports/0012, on the runs as they are."""
+    from django.apps import apps
+
+    importlib.import_module("imports.migrations.0012_edition_of_earlier_runs").give_earlier_runs_their_editions(apps, None)
+
+
+def test_a_file_replaced_before_runs_kept_their_editions_is_refused_as_replaced_once_they_are_given_them(surrey, tmp_path):
+    """Runs from before migration imports/0010 hold no edition, so a file one of them replaced was never refused as
+    replaced: the first download of 2018/19's KS2 tables imported again put back the figure the corrected one gave.
+    Migration 0012 gives them theirs, and it is refused, as it is after runs that kept theirs."""
+    first = import_file(KS2[2019])
+    corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / KS2[2019].name, "58%"))
+    ImportRun.objects.update(edition="")  # as the runs were before 0010
+    give_earlier_runs_their_editions()
+    assert set(ImportRun.objects.filter(pk__in=[first.pk, corrected.pk]).values_list("edition", flat=True)) == {
+        "Key stage 2 performance tables (final), 2018/19"
+    }
+    run = import_file(KS2[2019])
+    assert run.outcome == ImportOutcome.REFUSED and f"(import {corrected.pk}): imported again, they would put back" in run.message
+    assert figure(143373, "ks2_rwm_expected", 2019) == (58.0, "Value given")
+
+
+def test_earlier_runs_are_given_the_editions_their_files_would_be_given_now_where_what_they_stored_tells(surrey, tmp_path):
+    """Each run's edition, as the import gives it now, from what the run kept: its file's name, and for a performance
+    table named without a year (as DfE name them), the year of the figures it wrote, or for one that wrote none (imported
+    again unchanged), of a run of the same contents that did. An explore-education-statistics file's edition depends on
+    whether it has a `version` column, which no run keeps; nor can a file of unknown contents named without a year be
+    dated: those are left without one. So is a run whose file was refused, which replaced nothing."""
+    year_less = {year: tmp_path / str(year) / "england_ks2final.csv" for year in (2017, 2018)}
+    for year, path in year_less.items():
+        path.parent.mkdir()
+        path.write_bytes(KS2[year].read_bytes())
+    runs = [import_file(year_less[2017]), import_file(year_less[2018]), import_file(year_less[2017])]
+    runs += [import_file(KS2[2019]), import_file(KS2[2019]), import_file(KS4[2018]), import_file(ABSENCE)]
+    assert [run.outcome for run in runs] == [ImportOutcome.SUCCEEDED] * 2 + [ImportOutcome.UNCHANGED] + [
+        ImportOutcome.SUCCEEDED,
+        ImportOutcome.UNCHANGED,
+        ImportOutcome.SUCCEEDED,
+        ImportOutcome.SUCCEEDED,
+    ]
+    # DfE's own have a `version` column (the demo's do), and so no edition; one without would have its name's release.
+    ees = ImportRun.objects.create(
+        file_name="2023-2024-england-ks4-school-information.csv", kind="ks4_school_information", outcome=ImportOutcome.SUCCEEDED
+    )
+    unknown = ImportRun.objects.create(
+        file_name="england_ks2final.csv", kind="ks2_final", outcome=ImportOutcome.UNCHANGED, checksum="f" * 64
+    )
+    refused = import_file(KS4[2018].read_bytes(), file_name="2018-2019-936-ks4final.csv")  # the columns say 2017/18
+    assert refused.outcome == ImportOutcome.REFUSED and refused.edition
+    editions = dict(ImportRun.objects.values_list("pk", "edition"))
+    assert editions[runs[2].pk] == "Key stage 2 performance tables (final), 2016/17"
+    ImportRun.objects.update(edition="")  # as the runs were before 0010
+    give_earlier_runs_their_editions()
+    assert dict(ImportRun.objects.values_list("pk", "edition")) == editions | {ees.pk: "", unknown.pk: "", refused.pk: ""}
+    # Runs that kept theirs keep them.
+    ImportRun.objects.filter(pk=runs[0].pk).update(edition="kept")
+    give_earlier_runs_their_editions()
+    assert ImportRun.objects.get(pk=runs[0].pk).edition == "kept"
