@@ -179,10 +179,13 @@ def named_edition(source: Source | dict[str, Source], *, year_in_columns: bool =
 
 
 def ees_release(header: list[str], file_name: str) -> str | None:
-    """What an EES file's name makes of it: its release, unless a `version` column gives that (the year is in its rows)."""
+    """What an EES file's name makes of it: its release and the year its name gives, unless a `version` column gives the
+    release. The year is in its rows, read later: a name that gives none leaves the file undated, as a file of its
+    release but another year would otherwise seem the same edition, and the older refused as replaced by the newer."""
     if "version" in header:
         return None
-    return release(file_name, KS4_INFO_RELEASES).label
+    year = readers.year_from_name(file_name)
+    return edition_words(release(file_name, KS4_INFO_RELEASES), [year]) if year is not None else None
 
 
 def inspections_loader(source: InspectionSource):

@@ -1179,7 +1179,7 @@ def test_earlier_runs_are_given_the_editions_their_files_would_be_given_now_wher
         ImportOutcome.SUCCEEDED,
         ImportOutcome.SUCCEEDED,
     ]
-    # DfE's own have a `version` column (the demo's do), and so no edition; one without would have its name's release.
+    # DfE's own have a `version` column (the demo's do), and so no edition; one without has its name's release and year.
     ees = ImportRun.objects.create(
         file_name="2023-2024-england-ks4-school-information.csv", kind="ks4_school_information", outcome=ImportOutcome.SUCCEEDED
     )
@@ -1197,3 +1197,23 @@ def test_earlier_runs_are_given_the_editions_their_files_would_be_given_now_wher
     ImportRun.objects.filter(pk=runs[0].pk).update(edition="kept")
     give_earlier_runs_their_editions()
     assert ImportRun.objects.get(pk=runs[0].pk).edition == "kept"
+
+
+def test_an_explore_education_statistics_file_without_a_version_column_is_dated_by_its_name(surrey, tmp_path):
+    """Such a file's release comes from its name and its year from its rows: named by its release alone, 2023/24's file
+    imported again after 2024/25's of the same release was taken for a replaced one and refused. Its edition takes the
+    year its name gives; a name that gives none leaves the file undated, replacing nothing, as a run from before
+    editions does."""
+    named = {}
+    for year, path in ((2024, KS4_INFO_2024), (2025, KS4_INFO_2025)):
+        named[year] = tmp_path / f"{year - 1}-{year}-england-ks4-school-information.csv"
+        pl.read_csv(path, infer_schema=False).drop("version").write_csv(named[year])
+    runs = [import_file(named[2024]), import_file(named[2025]), import_file(named[2024])]
+    assert [run.outcome for run in runs] == [ImportOutcome.SUCCEEDED, ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED], runs[2].message
+    assert [run.edition for run in runs[:2]] == [
+        "Key stage 4 information about schools (final), 2023/24",
+        "Key stage 4 information about schools (final), 2024/25",
+    ]
+    year_less = tmp_path / "england-ks4-school-information.csv"
+    year_less.write_bytes(named[2025].read_bytes())
+    assert import_file(year_less).edition == ""

@@ -7,7 +7,7 @@ file's name and checksums, not its header, and:
 - a performance table's release is its name's, and its year the name's or, where the name has none, its columns'
   (table_year: a file whose columns and name disagree was refused). A run that wrote figures wrote them for that year;
   one that wrote none (unchanged) has the year of a run of the same contents that did, their header being the same;
-- an explore-education-statistics file's edition is its name's release only where it has no `version` column, and
+- an explore-education-statistics file's edition is its name's release and year only where it has no `version` column, and
   nothing a run keeps says whether it had one: those runs are left without one, as is any run whose figures do not
   agree with its name (another data set, more than one year). Only runs whose file was taken are looked at: the
   others are no file's replacement."""
