@@ -87,6 +87,8 @@ def _signed_in(request, user):
         # They chose a second factor, so it is asked for, though their roles do not need one.
         request.session[SECOND_FACTOR_PENDING] = True
     if two_factor_required(user) or request.session.get(SECOND_FACTOR_PENDING):
+        if not user_has_device(user, confirmed=True) and not mailbox_shown(request):
+            request.session[SETUP_LINK_DUE] = True  # the set-up page it leads to emails the link (_setup_link_sent)
         response = redirect(second_factor_url(request, next_url))
     else:
         response = redirect(next_url or settings.LOGIN_REDIRECT_URL)
@@ -132,8 +134,8 @@ def two_factor_setup(request):
     if form.is_bound and form.is_valid():
         services.confirm_two_factor_device(device=device, request=request)
         otp_login(request, device)
-        request.session.pop(SECOND_FACTOR_PENDING, None)
-        request.session.pop(MAILBOX_SHOWN, None)
+        for done_with in (SECOND_FACTOR_PENDING, MAILBOX_SHOWN, SETUP_LINK_DUE):
+            request.session.pop(done_with, None)
         messages.success(request, "Two-factor authentication is set up. You will be asked for a code each time you sign in")
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     context = {
@@ -147,26 +149,34 @@ def two_factor_setup(request):
 
 # When this session last asked for a link to set up an authenticator app to be emailed (seconds since 1970).
 SETUP_LINK_SENT = "cg_setup_link_sent"
+# Set by signing in with a password alone, for a role that needs a second factor and has no app yet: the set-up page
+# the sign-in leads to emails the link at once. Nothing else sends one without being asked (a button, posted).
+SETUP_LINK_DUE = "cg_setup_link_due"
 
 
 def _setup_link_sent(request):
     """Signed in with a password alone, the person is emailed a link to set up their authenticator app
-    (services.send_authenticator_setup_link), and this page says so: once for the session while that link can still
-    work, and again when they ask. At most one a minute for the person, however many sessions ask: within the minute of
-    the last, the page still says truly that a link was sent, and one asked for again that one went less than a
+    (services.send_authenticator_setup_link), and this page says so: at once after signing in for a role that needs
+    the app, otherwise when they ask with the page's button (never by merely opening the page, which a page on another
+    site could make a browser do). At most one a minute for the person, however many sessions ask: within the minute
+    of the last, the page still says truly that a link was sent, and one asked for again that one went less than a
     minute ago."""
     now = int(timezone.now().timestamp())
-    asked_again = request.method == "POST" and request.POST.get("action") == "send-again"
-    if asked_again or now - request.session.get(SETUP_LINK_SENT, 0) > settings.PASSWORD_RESET_TIMEOUT:
+    action = request.POST.get("action") if request.method == "POST" else None
+    asked = action in ("send", "send-again")
+    due = request.session.pop(SETUP_LINK_DUE, False)
+    if asked or due:
         sent = services.send_authenticator_setup_link(user=request.user, request=request, next_url=safe_next(request))
         request.session[SETUP_LINK_SENT] = now
-        if asked_again and sent:
+        if action == "send-again" and sent:
             messages.success(request, f"We have sent another link to {request.user.email}")
-        elif asked_again:
+        elif action == "send-again":
             messages.info(request, "We sent you a link less than a minute ago. If it has not come, wait a minute, then ask again")
-    if asked_again:
+    if asked:
         return redirect(second_factor_url(request, safe_next(request)))
     context = {"email": request.user.email, "valid": duration(settings.PASSWORD_RESET_TIMEOUT), "next": safe_next(request)}
+    if now - request.session.get(SETUP_LINK_SENT, 0) > settings.PASSWORD_RESET_TIMEOUT:
+        return render(request, "accounts/two_factor_ask_for_link.html", context)
     return render(request, "accounts/two_factor_link_sent.html", context)
 
 

@@ -198,10 +198,11 @@ def test_switching_two_factor_off_skips_it(client, officer, settings):
     assert "Two-factor authentication is switched off here" in header
 
 
-def test_headteacher_may_choose_two_factor_and_is_then_asked_for_it(client, world, through_the_emailed_link):
+def test_headteacher_may_choose_two_factor_and_is_then_asked_for_it(client, world, emailing):
     head = world.users[Role.HEADTEACHER]
     password_sign_in(client, head)
-    through_the_emailed_link(client)
+    emailing(client.post, SETUP, {"action": "send"})
+    assert client.post(emailed_link(mail.outbox[-1]))["Location"] == SETUP
     client.get(SETUP)
     device = TOTPDevice.objects.get(user=head)
     assert client.post(SETUP, {"code": current_code(device)})["Location"] == "/home/"
@@ -258,6 +259,40 @@ def test_signed_in_with_a_password_alone_the_set_up_page_emails_a_link_and_shows
     assert "Check your email" in response.content.decode()
     assert len(mail.outbox) == 1 and not TOTPDevice.objects.filter(confirmed=True).exists()
     assert client.get("/home/")["Location"].startswith(SETUP)
+
+
+def test_opening_the_set_up_page_emails_nothing_its_button_does(client, world, emailing):
+    """Only signing in leads to a link emailed without asking: opening the page (which a page on another site could
+    make a browser do) offers a button to send one, for a role that needs no second factor as for one that does."""
+    head = world.users[Role.HEADTEACHER]
+    password_sign_in(client, head)
+    response = emailing(client.get, SETUP)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<title>Set up two-factor authentication – Common Ground</title>" in html
+    assert f'We will email <strong class="cg-break">{head.email}</strong> a link to set up your authenticator app.' in html
+    assert 'name="csrfmiddlewaretoken"' in html and '<input type="hidden" name="action" value="send">' in html
+    assert "Email me a link to set up an app" in html and "secret-key" not in html
+    assert emailing(client.get, SETUP).status_code == 200 and mail.outbox == []
+    assert not AuditEvent.objects.filter(object_repr__startswith="Link to set up an authenticator app").exists()
+
+    response = emailing(client.post, SETUP, {"action": "send"})
+    assert response["Location"] == SETUP
+    [message] = mail.outbox
+    assert message.to == [head.email] and message.subject == "Set up your authenticator app for Common Ground"
+    assert "Check your email" in emailing(client.get, SETUP).content.decode() and len(mail.outbox) == 1
+
+
+def test_an_officer_whose_link_from_signing_in_ran_out_asks_for_another_with_the_button(client, officer, emailing, a_minute_later):
+    password_sign_in(client, officer)
+    emailing(client.get, SETUP)
+    session = client.session
+    session["cg_setup_link_sent"] -= 2 * 3600 + 1
+    session.save()
+    a_minute_later()
+    assert "Email me a link to set up an app" in emailing(client.get, SETUP).content.decode()
+    assert client.get("/home/")["Location"].startswith(SETUP) and len(mail.outbox) == 1
+    emailing(client.post, SETUP, {"action": "send"})
+    assert len(mail.outbox) == 2 and "Check your email" in client.get(SETUP).content.decode()
 
 
 def test_the_emailed_link_lets_the_session_set_up_the_app_once(client, officer, emailing):

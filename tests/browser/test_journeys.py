@@ -103,6 +103,24 @@ def test_an_la_officer_signs_in_and_sets_up_two_factor_authentication(page, worl
     check_page(page, "journey-la-officer-4-school-people")
 
 
+def test_a_headteacher_chooses_two_factor_authentication_and_asks_for_the_link(page, world):
+    """A role that needs no second factor opens the set-up page: nothing is sent until they press its button."""
+    from django.core import mail
+
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Email address").fill("headteacher@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/home/")
+    page.goto(reverse("accounts:two-factor-setup"))
+    expect(page.locator("h1")).to_have_text("Set up two-factor authentication")
+    assert mail.outbox == []
+    check_page(page, "journey-headteacher-two-factor-ask-for-link")
+    page.get_by_role("button", name="Email me a link to set up an app").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    assert [message.to for message in mail.outbox] == [["headteacher@example.org"]]
+
+
 def test_an_la_officer_asks_for_a_school_and_reaches_it_after_setting_up_their_app(page, world):
     """The page asked for before signing in is where setting up the app through the emailed link ends."""
     from django.core import mail
