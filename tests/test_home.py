@@ -61,6 +61,18 @@ def test_your_schools_links_to_the_list_of_schools_showing_only_them(client, cas
     html = sign_in(client, adviser).get(reverse("core:home")).content.decode()
     assert f'<a class="govuk-link" href="{reverse("register:school-list")}?mine=1">Sort and filter your schools</a>' in html
 
+    assert "See your school" not in html
+
+
+def test_a_headteacher_or_governor_of_one_school_reads_of_their_school_not_schools(client, world):
+    for role in (Role.HEADTEACHER, Role.GOVERNOR):
+        response = sign_in(client, world.users[role]).get(reverse("core:home"))
+        page, html = text(response), response.content.decode()
+        assert f"Your school {world.school.name}" in page and "Your schools" not in page, role
+        link = f'<a class="govuk-link" href="{reverse("register:school-list")}?mine=1">See your school in the list of schools</a>'
+        assert f"{link}, with its latest Ofsted inspection." in html, role
+        assert "Sort and filter" not in page and "each one’s" not in html, role
+
 
 def test_an_la_home_page_leads_to_the_authoritys_results_and_an_administrators_to_users_and_the_audit_log(client, world):
     """An administrator's main tasks, users and the audit log, were only in the header; the authority's results page,
