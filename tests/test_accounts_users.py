@@ -8,6 +8,8 @@ from html import unescape
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 
 from accounts import services
 from accounts.access import scope_for
@@ -881,3 +883,36 @@ def test_a_search_of_the_users_gives_its_words_isolated_from_the_sentence_around
     assert "No users match ‘<bdi>שלום</bdi>’." in page
     page = admin_client.get("/accounts/users/", {"q": "headteacher"}).content.decode()
     assert "1 user matching ‘<bdi>headteacher</bdi>’." in page
+
+
+def role_hints(html) -> dict[str, str]:
+    """Each role's hint under its radio on the invite form, by role."""
+    hints = {}
+    for item in html.split('<div class="govuk-radios__item">')[1:]:
+        role = re.search(r'name="role" type="radio" value="(\w+)"', item)
+        hint = re.search(r'<div id="role-[\w-]*item-hint"[^>]*>(.*?)</div>', item, re.S)
+        if role and hint:
+            hints[role[1]] = " ".join(unescape(hint[1]).split())
+    return hints
+
+
+def test_each_roles_hint_promises_only_what_the_role_can_do_today(admin_client, world):
+    """Governors were promised their school's reports, plans and category, which Common Ground does not have yet. Each
+    hint now says what the role's holder can open: local intelligence where they may use it, and said not to be theirs
+    where a school's people may think it is; who holds a role at a school where they may open its People page."""
+    from evidence.permissions import may_use_intelligence
+
+    hints = role_hints(admin_client.get("/accounts/users/invite/").content.decode())
+    assert list(hints) == list(Role.values)
+    assert hints[Role.GOVERNOR] == "Sees their own school, and who holds a role there; not its local intelligence."
+    for role, hint in hints.items():
+        assert not re.search(r"report|plan|categor|visit|in full", hint, re.I), hint
+        holder = world.users[role]
+        school = School.objects.confidential_to(holder).order_by("urn").first()
+        may_use = school is not None and may_use_intelligence(holder, school)
+        said_to_use = "local intelligence" in hint and not re.search(r"not (its|their) local intelligence", hint)
+        assert said_to_use == may_use, role
+        if "who holds a role" in hint:
+            people = sign_in(Client(), holder).get(reverse("register:school-people", args=[school.urn]))
+            assert people.status_code == 200, role
+        assert ("no confidential records" in hint) == (school is None), role
