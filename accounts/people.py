@@ -117,8 +117,7 @@ def user_detail(request, pk):
         "revoked": [a for a in assignments if a.revoked_at is not None],
         "revocable": revocable,
         "invitations": list(_invitations_seen_by(request.user, person, theirs)[:5]),
-        # Another authority's invitations are not shown: "No" would say none was sent.
-        "no_invitation": "No" if scope_for(request.user).everything else "None from your authorities",
+        "no_invitation": _no_invitation(person),
         "has_two_factor": user_has_device(person, confirmed=True),
         "may_manage_account": (may_manage := _may_manage_account(request.user, person, revocable)),
         "locked_until": services.locked_until(person) if may_manage else None,
@@ -131,6 +130,15 @@ def _roles_tied_to_admin(admin, person):
     administrator)."""
     scope = scope_for(admin)
     return person.roles.all() if scope.everything else person.roles.in_authorities(scope.admin_authority_ids)
+
+
+def _no_invitation(person) -> str:
+    """What the person's page says of their invitation when the administrator sees none. Made without one, the account
+    was made by a site administrator (manage.py createsuperuser, the Django admin, or load_demo's demonstration
+    accounts). Invited by another authority, who invited them is that authority's business, as the roles it gave are."""
+    if person.invitations.exists():
+        return "None from your authorities"
+    return "Not invited: a site administrator made the account"
 
 
 def _invitations_seen_by(admin, person, theirs):

@@ -916,3 +916,14 @@ def test_each_roles_hint_promises_only_what_the_role_can_do_today(admin_client, 
             people = sign_in(Client(), holder).get(reverse("register:school-people", args=[school.urn]))
             assert people.status_code == 200, role
         assert ("no confidential records" in hint) == (school is None), role
+
+
+def test_a_person_whose_account_was_made_without_an_invitation_is_said_not_to_have_been_invited(client, world, admin_client):
+    """The demonstration's accounts, and those made with createsuperuser or in the Django admin, have no invitation:
+    their page said 'Invited: None from your authorities', as if another authority might have sent one."""
+    head = world.users[Role.HEADTEACHER]
+    assert not head.invitations.exists()
+    assert invited(admin_client.get(f"/accounts/users/{head.pk}/").content.decode()) == "Not invited: a site administrator made the account"
+    site_admin = UserFactory(email="site-admin@example.org", is_superuser=True)
+    page = sign_in(client, site_admin).get(f"/accounts/users/{head.pk}/").content.decode()
+    assert invited(page) == "Not invited: a site administrator made the account"
