@@ -11,6 +11,8 @@ from django.utils.safestring import SafeString, mark_safe
 from core.jinja import gov_date
 from imports.models import written_by
 
+from . import websites
+
 
 class LocalAuthorityQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -271,6 +273,11 @@ class School(models.Model):
     @property
     def address_lines(self):
         return [p for p in (self.street, self.locality, self.address3, self.town, self.county, self.postcode) if p]
+
+    @property
+    def website_address(self) -> str | None:
+        """The school's website to link to: None where GIAS's is not surely a web address (register.websites)."""
+        return websites.website_address(self.website)
 
     @property
     def age_range(self):
