@@ -18,7 +18,7 @@ def navigation_for(request, scope):
         items.append(("register:authority-list", "Authorities"))
     if scope.is_la_admin:
         items += [("imports:list", "Imports"), ("accounts:user-list", "Users"), ("audit:list", "Audit log")]
-    items.append(("accounts:sign-out", "Sign out"))
+    items += [("accounts:your-account", "Your account"), ("accounts:sign-out", "Sign out")]
     path = request.path
     result = []
     for name, text in items:

@@ -270,6 +270,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     took the time of a connection to the mail server, which an address with no account did not, so that how long the
     page took to answer told whether an address has an account here."""
 
+    def get_initial(self):
+        # Reached from their account's page, a signed-in person asks for a link to their own address.
+        return {"email": self.request.user.email} if self.request.user.is_authenticated else {}
+
     def form_valid(self, form):
         super().form_valid(form)  # the form gets its emails ready (ResetRequestForm.save)
         return AfterTheAnswer(self.get_success_url(), then=form.send)

@@ -41,6 +41,7 @@ SCHOOL_PEOPLE = LA | {Role.ADVISER, Role.HEADTEACHER, Role.SCHOOL_STAFF, Role.GO
 PAGES = [
     ("core:home", lambda w: [], ALL),
     ("accounts:session", lambda w: [], ALL),
+    ("accounts:your-account", lambda w: [], ALL),
     ("register:school-list", lambda w: [], ALL),
     ("register:school-detail", lambda w: [w.school.urn], ALL),
     ("register:school-detail", lambda w: [w.far_school.urn], set()),

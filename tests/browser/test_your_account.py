@@ -1,0 +1,35 @@
+"""A headteacher, whose role does not need two-factor authentication, finds their account from the service navigation,
+sees it is off, and goes on to set up an authenticator app; then to change their password. Each page is checked with
+axe-core (WCAG 2.2 A and AA) and screenshotted to var/screenshots/your-account-*.png."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+
+from .conftest import assert_govuk_styled, check_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_headteacher_finds_their_account_and_the_way_to_set_up_an_app(page, world, sign_in_as):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    headteacher = sign_in_as(world.users[Role.HEADTEACHER])
+    TOTPDevice.objects.filter(user=headteacher).delete()  # signed in with a password alone: no app yet
+    page.goto(reverse("core:home"))
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your account").click()
+    page.wait_for_url(f"**{reverse('accounts:your-account')}")
+    main = page.locator("main").inner_text()
+    assert "Headteacher – Ash Grange Primary School" in main
+    assert "Off\n" in main and "Your roles do not need it" in main
+    assert_govuk_styled(page)
+    check_page(page, "your-account-two-factor-off")
+
+    page.get_by_role("link", name="Set up an authenticator app").click()
+    page.get_by_role("button", name="Email me a link to set up an app").wait_for()
+
+    page.go_back()
+    page.get_by_role("link", name="Change your password").click()
+    assert page.get_by_label("Email address").input_value() == headteacher.email
+    check_page(page, "your-account-change-password")
