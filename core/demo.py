@@ -14,6 +14,7 @@ from accounts.roles import Role
 from accounts.services import grant_role
 from audit.models import AuditAction
 from audit.services import record
+from core.words import unisolated
 from partnership.models import Body, BodyKind
 from register.models import TRUST_KINDS, Group, LocalAuthority, School, SchoolLink
 
@@ -128,9 +129,8 @@ def create_demo_users(authority_code: int = DEMO_LA) -> list[tuple[str, str, str
             try:
                 grant_role(user=user, role=role, target=target, granted_by=None)
             except ValidationError as refusal:
-                raise RoleRefused(
-                    f"The demo account {email} cannot be given the role {role.label} for {target}: {' '.join(refusal.messages)}"
-                )
+                said = " ".join(unisolated(message) for message in refusal.messages)  # for the terminal: no marks
+                raise RoleRefused(f"The demo account {email} cannot be given the role {role.label} for {target}: {said}")
         scope = str(targets[0]) + (f" and {len(targets) - 1} more schools" if len(targets) > 1 else "")
         made.append((email, role.label, scope))
     return made

@@ -19,6 +19,11 @@ def isolated(words: str) -> str:
     return f"{FIRST_STRONG_ISOLATE}{words}{POP_DIRECTIONAL_ISOLATE}"
 
 
+def unisolated(words: str) -> str:
+    """`words` without the marks `isolated` put in them: for a terminal, which may show each as a box."""
+    return words.replace(FIRST_STRONG_ISOLATE, "").replace(POP_DIRECTIONAL_ISOLATE, "")
+
+
 def how_many(count: int, thing: str) -> str:
     """'1 row', '1,432 rows': a count and what it counts, with an s for any number but one."""
     return f"1 {thing}" if count == 1 else f"{count:,} {thing}s"
