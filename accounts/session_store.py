@@ -7,6 +7,7 @@ Each records the sign-out and deletes the row, once: only the one whose delete t
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +26,17 @@ def unused_for() -> str:
     return f"{duration(settings.SESSION_COOKIE_AGE)} without use"
 
 
+def is_session_key(key) -> bool:
+    """Whether a cookie's `key` could be a session's: of the letters and digits Django makes them of, and as long as it
+    makes them (as Django asks, at least 8; at most the 40 a row holds). Any other is not looked up: one holding a NUL
+    character, which PostgreSQL refuses in a query, would fail the page."""
+    return isinstance(key, str) and 8 <= len(key) <= 40 and all(char in VALID_KEY_CHARS for char in key)
+
+
 class SessionStore(DatabaseSessionStore):
+    def _validate_session_key(self, key):
+        return is_session_key(key)
+
     @classmethod
     def clear_expired(cls):
         """`manage.py clearsessions`: each expired session is deleted, a signed-in one with its sign-out recorded."""

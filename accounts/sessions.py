@@ -71,10 +71,10 @@ def end_unused(request) -> bool:
     """A request bearing the cookie of a session that has expired, unused for SESSION_COOKIE_AGE: record the sign-out of
     whoever was signed in to it (accounts.session_store), leaving the reason for the sign-in page where the session had
     first reached its absolute limit. Whether it ended a signed-in session."""
-    from .session_store import end_expired
+    from .session_store import end_expired, is_session_key
 
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not key or request.user.is_authenticated or request.session.session_key:
+    if not is_session_key(key) or request.user.is_authenticated or request.session.session_key:
         return False  # no session, or one still open (Django forgets the key of one it found expired)
     reason = end_expired(key, request)
     if reason == AT_THE_LIMIT:

@@ -347,3 +347,15 @@ def test_two_requests_at_the_absolute_limit_at_the_same_moment_record_one_sign_o
     assert [end_at_absolute_limit(request) for request in requests] == [True, True]
     assert [request.user.is_authenticated for request in requests] == [False, False]
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, user=officer).count() == 1
+
+
+@pytest.mark.parametrize("cookie", ['"\\000"', '"abcdefghij\\000klmnopqrstu"', "x", "Not-A-Session-Key-Of-Ours", "a" * 41])
+def test_a_cookie_that_could_not_be_a_sessions_is_not_looked_up(client, db, cookie):
+    """Not a key Django makes (a NUL character in it, which PostgreSQL refuses in a query): the page works, as one with
+    no cookie does, and nothing is asked of the database for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/accessibility/", HTTP_COOKIE=f"{settings_module.SESSION_COOKIE_NAME}={cookie}")
+    assert response.status_code == 200 and not queries.captured_queries
