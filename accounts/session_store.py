@@ -3,7 +3,10 @@ SESSION_COOKIE_AGE (an hour) is recorded as a sign-out, as one signed out or end
 
 Such a session ends with no request to see it end: its row stays, expired, until the next request bearing its cookie
 (accounts.sessions.end_unused) or `manage.py clearsessions` (SessionStore.clear_expired) finds it, whichever comes first.
-Each records the sign-out and deletes the row, once: only the one whose delete takes the row records it."""
+Each records the sign-out, with when the session ended, and deletes the row, once: only the one whose delete takes the
+row records it."""
+
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
@@ -15,6 +18,7 @@ from django.utils.crypto import constant_time_compare
 
 from audit.models import AuditAction
 from audit.services import record
+from core.jinja import gov_date
 from core.words import duration
 
 from .models import User
@@ -77,5 +81,7 @@ def end_expired(session_key: str, request=None) -> str:
         began = data.get(SIGNED_IN_AT)
         at_limit = began is not None and began + settings.SESSION_ABSOLUTE_SECONDS <= row.expire_date.timestamp()
         reason = AT_THE_LIMIT if at_limit else unused_for()
-        record(AuditAction.SIGN_OUT, request=request, user=user, reason=reason)
+        # Found hours or days later (clearsessions runs daily), the event says when the session ended, not only when.
+        ended = datetime.fromtimestamp(began + settings.SESSION_ABSOLUTE_SECONDS, UTC) if at_limit else row.expire_date
+        record(AuditAction.SIGN_OUT, request=request, user=user, reason=reason, ended=gov_date(ended, with_time=True))
     return reason

@@ -2,7 +2,7 @@
 does), and the dialog that signed-in pages carry for it. In the browser: tests/browser/test_timeout_warning.py."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings as settings_module
@@ -14,6 +14,7 @@ from accounts.middleware import SIGNED_IN_COOKIE
 from accounts.roles import Role
 from accounts.sessions import SIGNED_IN_AT
 from audit.models import AuditAction, AuditEvent
+from core.jinja import gov_date
 
 from .conftest import sign_in
 
@@ -269,7 +270,8 @@ def test_a_session_unused_for_an_hour_is_recorded_as_a_sign_out_once_by_the_next
     response = client.get("/home/")
     assert response["Location"] == "/accounts/sign-in/?next=/home/&signed_out=timed_out"
     ended = sign_outs(officer).get()
-    assert ended.detail == {"reason": "an hour without use"} and ended.path == "/home/" and ended.user_email == officer.email
+    assert ended.detail == {"reason": "an hour without use", "ended": gov_date(session.expire_date, with_time=True)}
+    assert ended.path == "/home/" and ended.user_email == officer.email
     assert not Session.objects.filter(session_key=session.session_key).exists()
     page = client.get(response["Location"]).content.decode()
     assert "you have been signed out because you had not used Common Ground for an hour. Sign in again" in page
@@ -283,17 +285,20 @@ def test_a_session_found_unused_on_a_public_page_is_recorded_there(client, offic
     sign_in(client, officer)
     session_ending_in(client, -1)
     assert client.get("/accessibility/").status_code == 200
-    assert sign_outs(officer).get().detail == {"reason": "30 minutes without use"}
+    assert sign_outs(officer).get().detail["reason"] == "30 minutes without use"
 
 
 def test_a_session_unused_after_its_absolute_limit_had_passed_ended_at_the_limit(client, officer, settings):
-    """Left unused across its 12-hour limit, the session had ended at the limit: that is the reason recorded and given."""
+    """Left unused across its 12-hour limit, the session had ended at the limit: that is the reason recorded and given,
+    and the moment recorded as its end."""
     sign_in(client, officer)
     client.cookies[SIGNED_IN_COOKIE] = "1"
-    signed_in_ago(client, settings.SESSION_ABSOLUTE_SECONDS + 60)  # the limit a minute ago
+    signed_in_ago(client, settings.SESSION_ABSOLUTE_SECONDS + 60 * 60)  # the limit an hour ago
+    limit = datetime.fromtimestamp(client.session[SIGNED_IN_AT] + settings.SESSION_ABSOLUTE_SECONDS, UTC)
+    ended = gov_date(limit, with_time=True)
     session_ending_in(client, -1)  # its last request an hour ago: the limit came within the hour that followed
     assert client.get("/home/")["Location"] == "/accounts/sign-in/?next=/home/&signed_out=at_limit"
-    assert sign_outs(officer).get().detail == {"reason": "signed in for the longest a session lasts"}
+    assert sign_outs(officer).get().detail == {"reason": "signed in for the longest a session lasts", "ended": ended}
 
 
 def test_clearing_expired_sessions_records_each_signed_in_ones_sign_out(client, world, officer):
@@ -302,7 +307,7 @@ def test_clearing_expired_sessions_records_each_signed_in_ones_sign_out(client, 
     from django.core.management import call_command
 
     sign_in(client, officer)
-    expired = session_ending_in(client, -1)
+    expired = session_ending_in(client, -5 * 60 * 60)  # ended five hours before clearsessions ran
     head = world.users[Role.HEADTEACHER]
     still_open = sign_in(Client(), head)
     anonymous = Client()
@@ -319,7 +324,8 @@ def test_clearing_expired_sessions_records_each_signed_in_ones_sign_out(client, 
         person.save()
     call_command("clearsessions")
     ended = sign_outs(officer).get()
-    assert ended.detail == {"reason": "an hour without use"} and ended.path == "" and ended.who == officer.email
+    assert ended.detail == {"reason": "an hour without use", "ended": gov_date(expired.expire_date, with_time=True)}
+    assert ended.path == "" and ended.who == officer.email
     assert not sign_outs(head).exists() and AuditEvent.objects.filter(action=AuditAction.SIGN_OUT).count() == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == [still_open.session.session_key]
     client.cookies[settings_module.SESSION_COOKIE_NAME] = expired.session_key
