@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -202,7 +203,9 @@ def _setup_link_sent_lately(user) -> bool:
         action=AuditAction.CREATE, object_type="accounts.user", object_id=str(user.pk), object_repr__startswith=SETUP_LINK_SENT
     )
     last = sent.filter(at__gt=timezone.now() - timedelta(seconds=SETUP_LINK_GAP)).order_by("-at").values_list("at", flat=True).first()
-    return last is not None and TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lte=last).exists()
+    # An app made before django-otp recorded when (its created_at empty) is older than any link.
+    made_before = Q(created_at__lte=last) | Q(created_at__isnull=True)
+    return last is not None and TOTPDevice.objects.filter(made_before, user=user, confirmed=False).exists()
 
 
 def send_authenticator_setup_link(*, user, request, next_url: str = "") -> bool:

@@ -424,6 +424,18 @@ def test_a_person_is_sent_one_link_a_minute_however_many_sessions_ask(client, wo
     assert fresh.post(emailed_link(mail.outbox[-1]))["Location"] == SETUP
 
 
+def test_one_link_a_minute_holds_for_an_app_waiting_since_before_apps_recorded_when_they_were_made(officer, emailing):
+    """An app waiting to be set up from before django-otp recorded when each was made (its created_at empty) is as
+    old as any link: signing in again and again sends one link a minute, not one each time."""
+    TOTPDevice.objects.create(user=officer, name="Authenticator app", confirmed=False)
+    TOTPDevice.objects.filter(user=officer).update(created_at=None)
+    for _ in range(3):
+        session = Client()
+        password_sign_in(session, officer)
+        emailing(session.get, SETUP)
+    assert len(mail.outbox) == 1
+
+
 def test_the_page_asked_for_is_reached_through_the_emailed_link_after_setting_up(client, world, officer, emailing):
     """The person asked for a school's page, signed in with their password and was emailed a link to set up their
     app: after setting it up they reach that page, not their home page, whichever browser opened the link."""
