@@ -51,17 +51,23 @@ def seconds_to_absolute_limit(request) -> int:
     return max(0, began + settings.SESSION_ABSOLUTE_SECONDS - _now())
 
 
+def record_sign_out(request, **detail) -> None:
+    """Record the sign-out of the request's session, before signing its person out: once, by the request that deletes
+    the session, of any that end it at the same moment (two tabs signing out, two requests at the absolute limit, or a
+    request that found it ended unused, accounts.session_store)."""
+    from .session_store import claim
+
+    with transaction.atomic():
+        if claim(request.session.session_key):
+            record(AuditAction.SIGN_OUT, request=request, **detail)
+
+
 def end_at_absolute_limit(request) -> bool:
     """Sign out a person whose session has reached its absolute limit, as signing out does (recorded), and leave the
     reason for the sign-in page. Whether it did."""
-    from .session_store import claim
-
     if not request.user.is_authenticated or seconds_to_absolute_limit(request) > 0:
         return False
-    # Recorded once, by the request that deletes the session, of any that reach the limit at the same moment.
-    with transaction.atomic():
-        if claim(request.session.session_key):
-            record(AuditAction.SIGN_OUT, request=request, reason=AT_THE_LIMIT)
+    record_sign_out(request, reason=AT_THE_LIMIT)
     logout(request)
     request.session[SIGNED_OUT_BECAUSE] = AT_ABSOLUTE_LIMIT
     return True

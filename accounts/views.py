@@ -28,6 +28,7 @@ from . import services
 from .forms import NewPasswordForm, ResetRequestForm, SecondFactorForm, SignInForm
 from .middleware import SIGNED_IN_COOKIE
 from .models import User
+from .sessions import record_sign_out
 from .tokens import authenticator_setup_tokens, invitation_token_generator, password_reset_tokens
 from .two_factor import (
     MAILBOX_SHOWN,
@@ -109,7 +110,7 @@ def locked_out(request, original_response=None, credentials=None):
 def sign_out(request):
     if request.method == "GET":
         return render(request, "accounts/sign_out.html")
-    record(AuditAction.SIGN_OUT, request=request)
+    record_sign_out(request)
     logout(request)
     messages.success(request, "You have been signed out")
     response = redirect(settings.LOGOUT_REDIRECT_URL)

@@ -120,6 +120,30 @@ def test_sign_out_asks_first_then_signs_out(client, head):
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, user=head).exists()
 
 
+def test_signing_out_in_two_tabs_at_the_same_moment_records_one_sign_out(client, head):
+    """Both requests loaded the session before either signed out: the one that deletes it records the sign-out; the
+    other signs out too, recording nothing more. So too a sign-out as the session is found ended unused elsewhere."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+
+    from accounts.session_store import SessionStore
+    from accounts.views import sign_out
+
+    from .conftest import sign_in
+
+    sign_in(client, head)
+    requests = []
+    for _ in range(2):
+        request = RequestFactory().post("/accounts/sign-out/")
+        request.session, request.user = SessionStore(client.session.session_key), head
+        assert request.session["_auth_user_id"]  # loaded
+        request._messages = FallbackStorage(request)
+        requests.append(request)
+    assert [sign_out(request).status_code for request in requests] == [302, 302]
+    assert [request.user.is_authenticated for request in requests] == [False, False]
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, user=head).count() == 1
+
+
 def test_expired_session_says_you_were_signed_out(client, db):
     client.cookies[SIGNED_IN_COOKIE] = "1"
     response = client.get("/home/")
