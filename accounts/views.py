@@ -75,11 +75,17 @@ def _account_of(email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip()).first() if email else None
 
 
+# The audit log's reason for the end of a session by signing in again in the same browser.
+SIGNED_IN_AGAIN = "signed in again in the same browser"
+
+
 def _signed_in(request, user):
     if request.user.is_authenticated:
         # Signed in already (a sign-in form left open in another tab), the person begins a new session. Django's login
         # would keep this one's data for the same person: the second factor given in it, and so a password alone would
-        # put off its absolute limit (accounts.sessions) by as long again.
+        # put off its absolute limit (accounts.sessions) by as long again. That session's end is recorded, as any is:
+        # whoever signs in now may be someone else, at a shared computer.
+        record_sign_out(request, reason=SIGNED_IN_AGAIN)
         request.session.flush()
     login(request, user)
     record(AuditAction.SIGN_IN, request=request, stage="password")

@@ -144,6 +144,20 @@ def test_signing_out_in_two_tabs_at_the_same_moment_records_one_sign_out(client,
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, user=head).count() == 1
 
 
+def test_signing_in_over_a_session_records_its_end(client, world, head):
+    """A sign-in form left open, used by the same person or another at a shared computer: the session it replaces is
+    recorded as ended, for whoever was signed in to it, and the new one as begun."""
+    from .conftest import sign_in
+
+    governor = world.users[Role.GOVERNOR]
+    sign_in(client, head)
+    client.post(SIGN_IN, {"email": governor.email, "password": PASSWORD})
+    ended = AuditEvent.objects.get(action=AuditAction.SIGN_OUT)
+    assert ended.user == head and ended.detail == {"reason": "signed in again in the same browser"}
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN, user=governor).exists()
+    assert client.session["_auth_user_id"] == str(governor.pk)
+
+
 def test_expired_session_says_you_were_signed_out(client, db):
     client.cookies[SIGNED_IN_COOKIE] = "1"
     response = client.get("/home/")
