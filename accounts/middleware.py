@@ -28,8 +28,8 @@ PUBLIC_PATHS = ("/", "/accessibility/", "/cookies/", "/privacy/", "/favicon.ico"
 SIGNED_IN_COOKIE = "cg_signed_in"
 # Why the sign-in page is shown to someone who was signed in: the session ran out, or it is still
 # there but no longer lets the person in (an administrator deactivated the account meanwhile); or it reached its
-# absolute limit (accounts.sessions.AT_ABSOLUTE_LIMIT).
-TIMED_OUT, ENDED = "timed_out", "ended"
+# absolute limit (accounts.sessions.AT_ABSOLUTE_LIMIT); or the account's password was changed since it began.
+TIMED_OUT, ENDED, PASSWORD_CHANGED = "timed_out", "ended", "password_changed"
 # What a page asks in the background (accounts.sessions, for the warning before the session ends): signed out, it is
 # sent to sign in like any request, but leaves the reason for the page itself, asked for next, to give.
 ASKED_IN_THE_BACKGROUND = "/accounts/session/"
@@ -47,10 +47,14 @@ def _page_asked_for(request) -> str:
 
 def _why_signed_out(request) -> str:
     """Why someone who was signed in is not: their session reached its absolute limit, it is still there but no longer
-    lets them in, or it ran out."""
+    lets them in, their password was changed since it began, or it ran out."""
     if request.session.get(SIGNED_OUT_BECAUSE) == AT_ABSOLUTE_LIMIT:
         return AT_ABSOLUTE_LIMIT
-    return ENDED if SESSION_KEY in request.session else TIMED_OUT
+    if SESSION_KEY in request.session:
+        return ENDED
+    # Django empties, as it reads it, a session begun before the account's password was changed (and deletes it); one
+    # it found had run out it leaves as it was, unchanged.
+    return PASSWORD_CHANGED if request.session.modified and not request.session.session_key else TIMED_OUT
 
 
 def is_public(path: str) -> bool:

@@ -188,3 +188,25 @@ def test_an_invitation_is_not_sent_again_more_than_a_few_times_an_hour_by_asking
         with django_capture_on_commit_callbacks(execute=True):
             client.post("/accounts/password-reset/", {"email": "nia@example.org"})
     assert len(mail.outbox) == 1 + RESETS_PER_ADDRESS
+
+
+def test_a_session_begun_before_the_password_was_reset_says_so_not_that_it_went_unused(client, world):
+    """Signed in in one browser, the person resets their password in another: the first browser's next page sends them
+    to sign in, saying the password has changed (not that they had not used Common Ground for an hour)."""
+    from django.test import Client
+
+    from accounts.middleware import SIGNED_IN_COOKIE
+
+    from .conftest import sign_in
+
+    head = world.users[Role.HEADTEACHER]
+    first = sign_in(Client(), head)
+    first.cookies[SIGNED_IN_COOKIE] = "1"  # set by the sign-in page
+    client.post("/accounts/password-reset/", {"email": head.email})
+    set_password_url = client.get(emailed_link(mail.outbox[0]))["Location"]
+    client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = first.get("/home/")
+    assert response["Location"] == "/accounts/sign-in/?next=/home/&signed_out=password_changed"
+    page = first.get(response["Location"]).content.decode()
+    assert "you have been signed out because your password has been changed. Sign in with your new password." in page
+    assert "had not used Common Ground" not in page
