@@ -10,7 +10,7 @@ runs in one transaction.
 import re
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
@@ -64,19 +64,7 @@ class Counts:
     cleared: int = 0
 
     def add(self, other: "Counts") -> "Counts":
-        return Counts(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
-
-    def astuple(self):
-        return (
-            self.rows_read,
-            self.created,
-            self.changed,
-            self.unchanged,
-            self.skipped,
-            self.skipped_national,
-            self.skipped_empty,
-            self.cleared,
-        )
+        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 @dataclass

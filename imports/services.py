@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Q
@@ -342,9 +342,8 @@ def _name_of(path_or_bytes) -> str:
 
 
 def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user, context: ImportContext) -> ImportRun:
-    (run.rows_read, run.created, run.changed, run.unchanged, run.skipped, run.skipped_national, run.skipped_empty, run.cleared) = (
-        counts.astuple()
-    )
+    for name, count in asdict(counts).items():  # each count is the run's field of its name
+        setattr(run, name, count)
     run.outcome = ImportOutcome.SUCCEEDED if counts.created or counts.changed else ImportOutcome.UNCHANGED
     run.message = " ".join([describe(run, kind, kept_newer=context.kept_newer, taken_as=context.taken_as), *context.notes])
     run.progress, run.finished_at = 100, timezone.now()
