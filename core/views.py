@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
-from core.words import duration
 from register.models import LocalAuthority, School
 from register.presenters import state_funded
 
@@ -88,7 +87,7 @@ def accessibility(request):
 
 
 def cookies(request):
-    return render(request, "core/cookies.html", {"idle": duration(settings.SESSION_COOKIE_AGE)})
+    return render(request, "core/cookies.html")
 
 
 def privacy(request):
