@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlencode, urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_encode
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record
@@ -22,6 +22,7 @@ from core.words import duration, isolated, listed
 from .models import Invitation, RoleAssignment, User
 from .roles import ROLE_SCOPE, Role, ScopeKind
 from .tokens import authenticator_setup_tokens, invitation_token_generator
+from .two_factor import show_mailbox, with_next
 
 
 def target_field(role: Role) -> str:
@@ -208,6 +209,15 @@ def _setup_link_sent_lately(user) -> bool:
     return last is not None and TOTPDevice.objects.filter(made_before, user=user, confirmed=False).exists()
 
 
+def app_to_set_up(user):
+    """The person's authenticator app waiting to be set up (its key not yet confirmed by a code): theirs, else a new one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=False
+    )
+
+
 def send_authenticator_setup_link(*, user, request, next_url: str = "") -> bool:
     """Email `user` a link to set up their authenticator app, which shows that the mailbox is theirs: signed in with a
     password alone, they are not let set one up. The app to be set up is made now (not shown until the link is used),
@@ -216,14 +226,12 @@ def send_authenticator_setup_link(*, user, request, next_url: str = "") -> bool:
 
     Not if one that still works was sent less than SETUP_LINK_GAP ago, from this session or another (signing in again
     and again, or in several browsers): whether one was sent now."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # one sender at a time for the person
         if _setup_link_sent_lately(user):
             return False
-        if not TOTPDevice.objects.filter(user=user, confirmed=False).exists():
-            TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        app_to_set_up(user)
         link = emailed_link("accounts:two-factor-link", authenticator_setup_tokens, user, request, next_url=next_url)
         record(AuditAction.CREATE, request=request, user=user, obj=user, object_repr=f"{SETUP_LINK_SENT}{user.email}")
         transaction.on_commit(
@@ -245,14 +253,12 @@ def use_authenticator_setup_link(*, user, token, request) -> bool:
     was used now (not: used, replaced or set up meanwhile)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from .two_factor import show_mailbox
-
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # one use at a time for the person
         if not authenticator_setup_tokens.check_token(user, token):
             return False
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        app_to_set_up(user)
         record(AuditAction.UPDATE, request=request, user=user, obj=user, change="link to set up an authenticator app used")
     show_mailbox(request, user)
     return True
@@ -309,8 +315,7 @@ def emailed_link(url_name: str, tokens, user, request=None, *, next_url: str = "
     """The address of a link emailed to `user`: the page `url_name`, with their id and a token of `tokens` (one of
     accounts.tokens' generators), on this site (the request's, else SITE_URL); with `next_url`, where to go after."""
     path = reverse(url_name, kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": tokens.make_token(user)})
-    if next_url:
-        path += "?" + urlencode({"next": next_url})
+    path = with_next(path, next_url)
     if request is not None:
         return request.build_absolute_uri(path)
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path

@@ -34,10 +34,14 @@ def needs_second_factor(request) -> bool:
     return not user.is_verified()
 
 
+def with_next(path: str, next_url: str = "") -> str:
+    """`path` with where to go after it (`next_url`, on this site: safe_next's), if any, as its query."""
+    return f"{path}?{urlencode({'next': next_url})}" if next_url else path
+
+
 def second_factor_url(request, next_url: str = "") -> str:
     name = "accounts:two-factor-verify" if user_has_device(request.user, confirmed=True) else "accounts:two-factor-setup"
-    url = reverse(name)
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+    return with_next(reverse(name), next_url)
 
 
 def show_mailbox(request, user) -> None:

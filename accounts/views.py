@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -37,6 +37,7 @@ from .two_factor import (
     second_factor_url,
     show_mailbox,
     two_factor_required,
+    with_next,
 )
 
 logger = logging.getLogger(__name__)
@@ -134,9 +135,7 @@ def two_factor_setup(request):
         return render(request, "accounts/two_factor_done.html")
     if not mailbox_shown(request):
         return _setup_link_sent(request)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-        user=user, name="Authenticator app", confirmed=False
-    )
+    device = services.app_to_set_up(user)
     form = SecondFactorForm(request.POST if request.method == "POST" else None, device=device)
     if form.is_bound and form.is_valid():
         services.confirm_two_factor_device(device=device, request=request)
@@ -201,16 +200,13 @@ def two_factor_link(request, uidb64, token):
     if not services.use_authenticator_setup_link(user=user, token=token, request=request):
         return render(request, "accounts/two_factor_link.html", {"valid": False, "next": safe_next(request)})  # used meanwhile
     # The page the person asked for before signing in, which the link holds, once the app is set up: on this site only.
-    set_up = reverse("accounts:two-factor-setup")
-    if next_url := safe_next(request):
-        set_up += "?" + urlencode({"next": next_url})
+    next_url = safe_next(request)
+    set_up = with_next(reverse("accounts:two-factor-setup"), next_url)
     if request.user.is_authenticated:
         return redirect(set_up)
     messages.info(request, "Sign in to set up your authenticator app")
-    sign_in_url = reverse("accounts:sign-in")
     # Whose roles need a second factor are sent to set it up after signing in; one who chose to have one is sent there.
-    after = next_url if two_factor_required(user) else set_up
-    return redirect(f"{sign_in_url}?{urlencode({'next': after})}" if after else sign_in_url)
+    return redirect(with_next(reverse("accounts:sign-in"), next_url if two_factor_required(user) else set_up))
 
 
 def _user_of_link(uidb64: str) -> User | None:
