@@ -26,19 +26,21 @@ MEASURE_ORDER = {spec.code: order for order, spec in enumerate(MEASURES)}
 def download_notes(authority, schools, series_list: list[Series], areas: list[tuple], outcomes: Outcomes) -> list[list]:
     """The rows of NOTES_HEADER for the download of authority_rows (`areas`: area_figures), as the results page says them:
     first, what the download is (about_download); then a row for each sentence it gives with the counts of `outcomes`,
-    which the outcomes' own table (outcome_rows) has no place for; then the notes on the measures' figures (note_rows)."""
+    which the outcomes' own table (outcome_rows) has no place for; then the notes on the measures' figures (note_rows).
+    `schools`: those whose figures the download gives, or None for the published statistics (public_rows), which give none."""
     counted = [["", OUTCOMES, "", "", sentence] for sentence in outcome_notes(outcomes)]
-    about = ["", ABOUT, "", "", about_download(authority)]
+    about = ["", ABOUT, "", "", about_download(authority, schools_too=schools is not None)]
     return [about, *counted, *note_rows(download_years(areas, schools), without_authority_figure(authority.code, series_list))]
 
 
 ABOUT = "About this download"
 
 
-def about_download(authority) -> str:
+def about_download(authority, *, schools_too: bool = True) -> str:
     """Whose figures a download holds, when it was made, and the licence of the open data in it."""
+    schools = ", and its schools'" if schools_too else ""
     return (
-        f"{authority.name}'s figures and England's, and its schools', downloaded from Common Ground on"
+        f"{authority.name}'s figures and England's{schools}, downloaded from Common Ground on"
         f" {gov_date(timezone.localdate())}: as imported by then, each row naming its source file. Contains public sector"
         " information licensed under the Open Government Licence v3.0 (DfE's performance tables, census and absence"
         " statistics, Get Information about Schools, and Ofsted's inspection outcomes)."
@@ -46,10 +48,13 @@ def about_download(authority) -> str:
 
 
 def download_years(areas: list[tuple], schools) -> dict[str, set[int]]:
-    """Measure code → the years authority_rows gives figures for, the authority's, England's (`areas`) or a school's."""
+    """Measure code → the years authority_rows gives figures for, the authority's, England's (`areas`) or a school's
+    (of `schools`; None where the download gives no school's figures)."""
     years = defaultdict(set)
     for figure in areas:
         years[figure[4]].add(figure[5])
+    if schools is None:
+        return years
     # By the schools' ids, through the figures' unique index: given a subquery, PostgreSQL read every figure in England
     # (some 200 ms with all of it loaded, for Kent's 687 schools; about 30 ms by their ids).
     ids = list(schools.values_list("id", flat=True))

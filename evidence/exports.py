@@ -52,6 +52,19 @@ def authority_rows(areas: list[tuple], schools):
     yield from _rows(rows.iterator(chunk_size=5000))
 
 
+# The published statistics' download (public_rows): every figure is an authority's or England's, named in the first column.
+PUBLIC_HEADER = ["Area", *HEADER[HEADER.index("Measure code") :]]
+PUBLIC_WIDTHS = {"A": 36, "B": 30, "C": 48, "D": 17, "E": 13, "F": 10, "G": 18, "H": 14, "I": 40, "J": 44, "K": 16}
+
+
+def public_rows(areas: list[tuple]):
+    """The rows of PUBLIC_HEADER for the published statistics of an authority (`areas`: area_figures): authority_rows' of
+    the authority and England, without the columns that only a school's row fills."""
+    school_only = HEADER.index("Measure code")
+    for row in _rows(areas):
+        yield [row[1], *row[school_only:]]
+
+
 def area_figures(authority, series_list: list[Series]) -> list[tuple]:
     """The authority's and England's figures as the overview shows them, for each key measure the authority has
     figures for and for its pupils' ethnic groups (every year, where the page gives the latest): England's as
@@ -177,15 +190,15 @@ def as_csv(rows, header=HEADER) -> bytes:
 
 # Columns as wide as their usual contents (in characters), so that the sheet opens readable.
 XLSX_WIDTHS = {"A": 9, "B": 36, "C": 10, "D": 22, "E": 30, "F": 48, "G": 17, "H": 13, "I": 10, "J": 18, "K": 14, "L": 40, "M": 44, "N": 16}
-VALUE_COLUMN, CODE_COLUMN = HEADER.index("Value"), HEADER.index("Measure code")
 # What a sheet's name may not hold; the control characters a cell's text cannot (XML has no place for them).
 NOT_IN_SHEET_NAMES = re.compile(r"[\\/*?:\[\]]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def as_xlsx(rows, title: str, sheets: Iterable[Sheet] = ()) -> bytes:
+def as_xlsx(rows, title: str, sheets: Iterable[Sheet] = (), header=HEADER, widths=XLSX_WIDTHS) -> bytes:
     """XLSX, where every text is stored as text (never run as a formula, whatever it starts with), each figure shows
     the places it is published with (50.0, not 50), and the header stays in view, with filters; then each of `sheets`.
+    `rows` are of `header`: HEADER's (authority_rows) or PUBLIC_HEADER's (public_rows).
 
     XlsxWriter writes each row as it comes (constant memory), its texts inline: an authority's 10,700 rows take a
     fraction of a second, where openpyxl, without lxml, took 1.7 to 3.1 s."""
@@ -194,19 +207,20 @@ def as_xlsx(rows, title: str, sheets: Iterable[Sheet] = ()) -> bytes:
     # Named as a spreadsheet's file details show it.
     book.set_properties({"title": CONTROL_CHARACTERS.sub("", title), "author": "Common Ground"})
     bold = book.add_format({"bold": True})
-    sheet = _add_sheet(book, NOT_IN_SHEET_NAMES.sub("", title)[:31].strip("' ") or "Results", HEADER, XLSX_WIDTHS, bold)
+    sheet = _add_sheet(book, NOT_IN_SHEET_NAMES.sub("", title)[:31].strip("' ") or "Results", header, widths, bold)
+    value_column, code_column = header.index("Value"), header.index("Measure code")
     formats: dict[int, object] = {}  # decimal places → the format that shows a figure with them
     count = 0
     for count, row in enumerate(rows, start=1):
         for column, value in enumerate(row):
-            if column == VALUE_COLUMN and isinstance(value, float) and (spec := BY_CODE.get(row[CODE_COLUMN])):
+            if column == value_column and isinstance(value, float) and (spec := BY_CODE.get(row[code_column])):
                 places = places_for(value, spec.places)
                 if places not in formats:
                     formats[places] = book.add_format({"num_format": "0." + "0" * places if places else "0"})
                 sheet.write_number(count, column, value, formats[places])
             else:
                 _write(sheet, count, column, value)
-    sheet.autofilter(0, 0, count, len(HEADER) - 1)
+    sheet.autofilter(0, 0, count, len(header) - 1)
     for more in sheets:
         sheet = _add_sheet(book, more.name, more.header, more.widths, bold)
         count = 0

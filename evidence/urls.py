@@ -18,5 +18,25 @@ urlpatterns = [
     path("authorities/<int:code>/results.csv", views.authority_results_download, {"fmt": "csv"}, name="authority-results-csv"),
     path("authorities/<int:code>/results.xlsx", views.authority_results_download, {"fmt": "xlsx"}, name="authority-results-xlsx"),
     path("authorities/<int:code>/results-notes.csv", views.authority_table_csv, {"table": "notes"}, name="authority-results-notes-csv"),
-    path("authorities/<int:code>/inspection-outcomes.csv", views.authority_table_csv, {"table": "outcomes"}, name="authority-outcomes-csv"),
+    path(
+        "authorities/<int:code>/inspection-outcomes.csv",
+        views.authority_table_csv,
+        {"table": "outcomes"},
+        name="authority-results-outcomes-csv",
+    ),
+    # The published statistics' own downloads, open to anyone: the authority's and England's figures, no school's.
+    path("statistics/<int:code>/statistics.csv", views.authority_statistics_download, {"fmt": "csv"}, name="authority-statistics-csv"),
+    path("statistics/<int:code>/statistics.xlsx", views.authority_statistics_download, {"fmt": "xlsx"}, name="authority-statistics-xlsx"),
+    path(
+        "statistics/<int:code>/statistics-notes.csv",
+        views.statistics_table_csv,
+        {"table": "notes"},
+        name="authority-statistics-notes-csv",
+    ),
+    path(
+        "statistics/<int:code>/inspection-outcomes.csv",
+        views.statistics_table_csv,
+        {"table": "outcomes"},
+        name="authority-statistics-outcomes-csv",
+    ),
 ]

@@ -404,12 +404,17 @@ def statistics_index(request):
 def authority_statistics(request, code):
     """An authority's published aggregate statistics, open to anyone: its own and England's figures, and its open
     schools counted by inspection outcome; no school's figures, which a signed-in user's pages and downloads give."""
-    authority = get_object_or_404(LocalAuthority.objects.filter(schools__isnull=False).distinct(), code=code)
+    authority = _published_authority(code)
     schools = School.objects.filter(la=authority).open()
     context = _authority_figures(authority, schools)
     # A signed-in reader whose roles open the authority's results page is led to it, where each school's figures are.
     context["results_open"] = LocalAuthority.objects.visible_to(request.user).filter(pk=authority.pk).exists()
     return render(request, "evidence/authority_statistics.html", context)
+
+
+def _published_authority(code) -> LocalAuthority:
+    """An authority whose statistics are published: one the register holds schools of."""
+    return get_object_or_404(LocalAuthority.objects.filter(schools__isnull=False).distinct(), code=code)
 
 
 def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
@@ -478,13 +483,42 @@ def authority_table_csv(request, code, table):
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority)
     record(AuditAction.EXPORT, request=request, obj=authority, format="csv", table=table)
+    return _table_csv(authority, table, schools, schools.open(), "results-notes")
+
+
+def authority_statistics_download(request, code, fmt):
+    """An authority's published statistics as a file, open to anyone, as its statistics page gives them: its own and
+    England's figures, year by year, with their sources, and no school's; the XLSX with the notes on them and its open
+    schools counted by inspection outcome, each on a sheet of its own."""
+    authority = _published_authority(code)
+    series_list = authority_series(authority.code)
+    areas = exports.area_figures(authority, series_list)
+    rows, name = exports.public_rows(areas), f"{slugify(authority.name)}-statistics"
+    if fmt == "xlsx":
+        outcomes = authority_outcomes(School.objects.filter(la=authority).open())
+        sheets = [notes_sheet(download_notes(authority, None, series_list, areas, outcomes)), outcomes_sheet(outcomes)]
+        book = exports.as_xlsx(rows, f"{authority.name} statistics", sheets, exports.PUBLIC_HEADER, exports.PUBLIC_WIDTHS)
+        return _attachment(book, XLSX, f"{name}.xlsx")
+    return _attachment(exports.as_csv(rows, exports.PUBLIC_HEADER), CSV, f"{name}.csv")
+
+
+def statistics_table_csv(request, code, table):
+    """As CSV, the notes on an authority's published statistics or its open schools counted by inspection outcome, open to
+    anyone, as authority_table_csv gives them from the results page but with no word of any school's figures."""
+    authority = _published_authority(code)
+    return _table_csv(authority, table, None, School.objects.filter(la=authority).open(), "statistics-notes")
+
+
+def _table_csv(authority, table: str, schools, open_schools, notes_name: str) -> HttpResponse:
+    """The notes ("notes") on the figures of the authority's and England's and of `schools` (None: of no school), or
+    `open_schools` counted by inspection outcome, as a CSV file."""
     if table == "notes":
         series_list = authority_series(authority.code)
-        areas, outcomes = exports.area_figures(authority, series_list), authority_outcomes(schools.open())
+        areas, outcomes = exports.area_figures(authority, series_list), authority_outcomes(open_schools)
         body = exports.as_csv(download_notes(authority, schools, series_list, areas, outcomes), NOTES_HEADER)
-        name = "results-notes"
+        name = notes_name
     else:
-        body = exports.as_csv(outcome_rows(authority_outcomes(schools.open())), OUTCOMES_HEADER)
+        body = exports.as_csv(outcome_rows(authority_outcomes(open_schools)), OUTCOMES_HEADER)
         name = "inspection-outcomes"
     return _attachment(body, CSV, f"{slugify(authority.name)}-{name}.csv")
 

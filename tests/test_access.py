@@ -84,8 +84,8 @@ PAGES = [
     ("evidence:authority-results-csv", lambda w: [850], set()),
     ("evidence:authority-results-notes-csv", lambda w: [936], ALL),
     ("evidence:authority-results-notes-csv", lambda w: [850], set()),
-    ("evidence:authority-outcomes-csv", lambda w: [936], ALL),
-    ("evidence:authority-outcomes-csv", lambda w: [850], set()),
+    ("evidence:authority-results-outcomes-csv", lambda w: [936], ALL),
+    ("evidence:authority-results-outcomes-csv", lambda w: [850], set()),
 ]
 # Open to anyone, signed in or not: (url name, how to build its arguments from the world).
 PUBLIC = [
@@ -95,6 +95,10 @@ PUBLIC = [
     ("core:privacy", lambda w: []),
     ("evidence:statistics", lambda w: []),
     ("evidence:authority-statistics", lambda w: [936]),
+    ("evidence:authority-statistics-csv", lambda w: [936]),
+    ("evidence:authority-statistics-xlsx", lambda w: [936]),
+    ("evidence:authority-statistics-notes-csv", lambda w: [936]),
+    ("evidence:authority-statistics-outcomes-csv", lambda w: [936]),
 ]
 # Pages reached only through a form post or an emailed token, tested where they are built.
 NOT_WALKED = {

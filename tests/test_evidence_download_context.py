@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
-from evidence.models import Area, AreaObservation, Measure, Source
+from evidence.models import Area, AreaObservation, Measure, Observation, Source
 from imports.models import ImportOutcome, ImportRun
 from imports.services import import_file
-from register.models import LocalAuthority
+from register.models import LocalAuthority, School
 
 from .conftest import sign_in
 from .evidence_helpers import ABSENCE, GIAS_2021, GIAS_2022, KS2, KS4, LINKS_2021, OFSTED_ALL
@@ -100,7 +100,7 @@ def test_the_downloads_give_the_inspection_outcomes_the_page_counts(client, offi
         " 85 schools. The latest inspection counted started on 9 February 2022."
     )
     assert shown[-1][5].startswith("Counted from Ofsted: all inspections, year to date: ")
-    table = csv_table(client, "authority-outcomes-csv")
+    table = csv_table(client, "authority-results-outcomes-csv")
     assert table[0] == ["Inspection", "Area", "Outcome", "Schools", "Of which not yet inspected in their current form", "Counted from"]
     assert table[1:] == shown
     sheet = sheets(client)["Inspection outcomes"]
@@ -125,7 +125,7 @@ def test_the_graded_outcomes_add_up_to_the_state_funded_schools(client, officer)
     from register.presenters import state_funded
 
     sign_in(client, officer)
-    graded = [row for row in csv_table(client, "authority-outcomes-csv")[1:] if row[0] == GRADED]
+    graded = [row for row in csv_table(client, "authority-results-outcomes-csv")[1:] if row[0] == GRADED]
     assert sum(int(row[3]) for row in graded) == School.objects.filter(la__code=936).open().filter(state_funded()).count()
 
 
@@ -160,7 +160,7 @@ def test_the_notes_csv_says_what_the_page_says_with_the_inspection_outcomes(clie
     assert (workbook.properties.title, workbook.properties.creator) == ("Surrey results", "Common Ground")
     assert [row[0] for row in book["Inspection outcomes"][-len(said) :]] == said
     # The outcomes CSV stays a table of counts.
-    assert all(len(row) == 6 and row[3].isdigit() for row in csv_table(client, "authority-outcomes-csv")[1:])
+    assert all(len(row) == 6 and row[3].isdigit() for row in csv_table(client, "authority-results-outcomes-csv")[1:])
 
 
 def test_the_xlsx_download_works_out_the_authoritys_and_englands_figures_once(client, officer, monkeypatch):
@@ -238,7 +238,9 @@ def test_the_notes_say_why_the_authority_has_no_figure_of_a_measure_its_schools_
 def test_the_page_links_to_the_notes_and_outcomes_and_their_downloads_are_audited(client, officer):
     sign_in(client, officer)
     html = client.get(reverse("evidence:authority-results", args=[936])).content.decode()
-    notes, outcomes = (reverse(f"evidence:{name}", args=[936]) for name in ("authority-results-notes-csv", "authority-outcomes-csv"))
+    notes, outcomes = (
+        reverse(f"evidence:{name}", args=[936]) for name in ("authority-results-notes-csv", "authority-results-outcomes-csv")
+    )
     assert f'href="{notes}" download>notes on the figures (CSV)</a>' in html
     assert f'href="{outcomes}" download>inspection outcomes (CSV)</a>' in html
     for url, file_name in ((notes, "surrey-results-notes.csv"), (outcomes, "surrey-inspection-outcomes.csv")):
@@ -253,3 +255,54 @@ def test_the_page_links_to_the_notes_and_outcomes_and_their_downloads_are_audite
     grant(other, Role.LA_OFFICER, LocalAuthority.objects.create(code=850, name="Hampshire"))
     sign_in(client, other)
     assert client.get(notes).status_code == 404 and client.get(outcomes).status_code == 404
+
+
+def test_anyone_may_download_an_authoritys_published_statistics_without_any_schools_figures(client, officer):
+    """The published statistics offer the results page's downloads to anyone, signed out, with the authority's and England's
+    rows of the signed-in download (the same figures, sources and marks) and no school's: no URN, LAESTAB or phase column,
+    no school's row, and notes on the breaks in those figures alone."""
+    add_surreys_2021_22_figure()
+    page = client.get(reverse("evidence:authority-statistics", args=[936])).content.decode()  # signed out
+    for name in ("csv", "xlsx", "notes-csv", "outcomes-csv"):
+        assert f'href="{reverse(f"evidence:authority-statistics-{name}", args=[936])}" download>' in page
+    public = csv_table(client, "authority-statistics-csv")
+    assert public[0] == ["Area", "Measure code", "Measure", "Unit", "Academic year", "Value", "Status", "Pupils counted",
+                         "Source", "File", "Shown on pages"]  # fmt: skip
+    public_notes, public_outcomes = (
+        csv_table(client, "authority-statistics-notes-csv"),
+        csv_table(client, "authority-statistics-outcomes-csv"),
+    )
+    response = client.get(reverse("evidence:authority-statistics-xlsx", args=[936]))
+    assert response["Content-Disposition"] == 'attachment; filename="surrey-statistics.xlsx"'
+    book = load_workbook(io.BytesIO(response.content))
+    sheet_rows = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+    assert list(sheet_rows) == ["Surrey statistics", "Notes", "Inspection outcomes"]
+    # The same rows as the CSV (whose figures are text: 0.0 is read back from the sheet as 0).
+    assert [as_text(row[:5]) for row in sheet_rows["Surrey statistics"]] == [row[:5] for row in public]
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()  # open data: nobody's read to record
+
+    sign_in(client, officer)
+    signed_in = csv_table(client, "authority-results-csv")
+    areas = [[row[1], *row[4:]] for row in signed_in[1:] if not row[0]]
+    assert areas and public[1:] == areas
+    assert len(signed_in) > len(public) and {row[0] for row in public[1:]} == {"Surrey", "England (state-funded schools)"} | {
+        row[0] for row in public[1:] if row[0].startswith(("Surrey (", "England ("))
+    }
+    assert ["Surrey", "ks2_rwm_expected", RWM, "per cent", "2021/22", "61", "", "", "Key stage 2 performance tables (final)", "2021-2022-936-ks2final.csv", "yes"] in public  # fmt: skip
+    assert public_outcomes == csv_table(client, "authority-results-outcomes-csv")
+    # The notes: about a download of no school's figures, and only the breaks in the authority's and England's.
+    about = public_notes[1]
+    assert about[1] == "About this download" and about[4].startswith("Surrey's figures and England's, downloaded from Common Ground on")
+    assert csv_table(client, "authority-results-notes-csv")[1][4].startswith("Surrey's figures and England's, and its schools', downloaded")
+    assert ["ks2_rwm_expected", RWM, "2018/19 and 2021/22", "2019/20 to 2020/21", PANDEMIC] in public_notes
+    # A school's figure for a year neither the authority nor England has: its break is noted where its figure is given.
+    school = School.objects.filter(la__code=936, observations__measure__code="ks2_rwm_expected").first()
+    measure = Measure.objects.get(code="ks2_rwm_expected")
+    run = ImportRun.objects.create(file_name="2023-2024-936-ks2final.csv", checksum="2" * 64, outcome=ImportOutcome.SUCCEEDED)
+    Observation.objects.create(school=school, measure=measure, year=2024, source=Source.KS2_FINAL, value=70, import_run=run)
+    signed_in_notes = csv_table(client, "authority-results-notes-csv")
+    between = [row[2] for row in signed_in_notes if row[0] == "ks2_rwm_expected"]
+    assert between == ["2016/17 and 2017/18", "2018/19 and 2021/22", "2021/22 and 2023/24"]  # the last, the school's alone
+    assert csv_table(client, "authority-statistics-notes-csv")[2:] == [row for row in signed_in_notes[2:] if row[2] != between[2]]
+    assert sheet_rows["Notes"][1:] and [as_text(row) for row in sheet_rows["Notes"]] == public_notes
+    assert client.get(reverse("evidence:authority-statistics-csv", args=[999])).status_code == 404

@@ -375,7 +375,7 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
 
 def test_anyone_may_read_an_authoritys_published_statistics_and_no_schools_own(client, surrey):
     """MISSION.md's public sees published aggregate statistics: the authority's and England's figures and its schools
-    counted by outcome, as the signed-in page gives them, without a school's own figures, a link to one, or a download."""
+    counted by outcome, as the signed-in page gives them, without a school's own figures, a link to one, or a download of them."""
     index = client.get(reverse("evidence:statistics"))
     assert index.status_code == 200 and reverse("evidence:authority-statistics", args=[936]) in index.content.decode()
     response = client.get(reverse("evidence:authority-statistics", args=[936]))  # signed out

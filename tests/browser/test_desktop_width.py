@@ -49,7 +49,7 @@ def test_the_audit_log_shows_every_column_at_desktop_width(page, world, sign_in_
     member = UserFactory(email="body.member@demo.commonground.example", full_name="Robert Clarke")
     grant(member, Role.BODY_MEMBER, world.body)
     for path in (
-        reverse("evidence:authority-outcomes-csv", args=[world.la.code]),
+        reverse("evidence:authority-results-outcomes-csv", args=[world.la.code]),
         reverse("accounts:sign-in") + "?next=" + reverse("evidence:school-intelligence", args=[world.school.urn]),
     ):
         request = RequestFactory().get(path, REMOTE_ADDR="2001:db8:85a3::8a2e:370:7334")
