@@ -7,7 +7,7 @@ import re
 from functools import partial
 
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
 from django.utils import timezone
@@ -298,3 +298,61 @@ class NewPasswordForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """A signed-in person changing their password: their current one, then the new one twice. The current password is
+    checked as signing in checks one, so that wrong ones count towards the same lock (django-axes, by account and
+    address). Each error says which field is wrong and why; the page shows none of what was typed again."""
+
+    error_messages = {
+        "password_mismatch": "The new passwords do not match: enter the same new password twice",
+        "password_incorrect": "Your current password is not correct",
+        "password_unchanged": "Your new password must be different from your current password",
+    }
+    old_password = forms.CharField(strip=False, error_messages={"required": "Enter your current password"})
+
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        # authenticate(), with the request, is what counts the failure (and locks out) as on the sign-in page.
+        if authenticate(self.request, email=self.user.email, password=password) != self.user:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return password
+
+    def clean(self):
+        # Django's SetPasswordForm puts the validators' words under the second field; they are about the first.
+        self.validate_passwords("new_password1", "new_password2")
+        new, old = self.cleaned_data.get("new_password1"), self.cleaned_data.get("old_password")
+        if new and old and new == old:
+            self.add_error("new_password1", forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged"))
+        elif new:
+            try:
+                password_validation.validate_password(new, self.user)
+            except forms.ValidationError as error:
+                self.add_error("new_password1", [_in_plain_words(each) for each in error.error_list])
+        return self.cleaned_data
+
+
+def _in_plain_words(error: forms.ValidationError) -> str:
+    """What a password validator found wrong with a new password, in GOV.UK words where it is one of Django's own;
+    another validator's words as it gives them."""
+    params = error.params or {}
+    code = error.code
+    if code == "password_too_short":
+        return f"Your new password must be at least {params['min_length']} characters long"
+    if code == "password_too_similar":
+        like = {"email": "email address"}.get(str(params["verbose_name"]), params["verbose_name"])
+        return f"Your new password is too like your {like}: choose one that does not contain it"
+    if code == "password_too_common":
+        return "Your new password is one of those used most often, which are guessed first: choose a less common one"
+    if code == "password_entirely_numeric":
+        return "Your new password must not be only numbers"
+    return " ".join(error.messages)

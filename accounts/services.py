@@ -264,6 +264,28 @@ def use_authenticator_setup_link(*, user, token, request) -> bool:
     return True
 
 
+def change_password(*, user, password: str, request) -> None:
+    """The signed-in person chose a new password, giving their current one (accounts.forms.ChangePasswordForm). Recorded
+    as a password reset is; every other session of theirs ends at its next request (Django's, begun before the change,
+    no longer let them in), and they are emailed to say so, with what to do if it was not them. The email goes once
+    the change is made: should the mail server fail, the password is changed all the same, and the failure logged."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record(AuditAction.UPDATE, request=request, user=user, obj=user, change="password changed")
+        context = {
+            "user": user,
+            "when": gov_date(timezone.now(), with_time=True),
+            "reset_link": request.build_absolute_uri(reverse("accounts:password-reset")),
+        }
+        transaction.on_commit(lambda: _email_password_changed(user, context), robust=True)
+
+
+def _email_password_changed(user, context) -> None:
+    subject = render_to_string("accounts/email/password_changed_subject.txt", context).strip()
+    send_mail(subject, render_to_string("accounts/email/password_changed_body.txt", context), None, [user.email])
+
+
 def reset_two_factor(*, user, reset_by, request=None) -> None:
     """Remove a person's authenticator app (lost phone): they set up a new one at their next sign-in."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -7,6 +7,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("me/", your_account.your_account, name="your-account"),
+    path("me/password/", your_account.change_password, name="change-password"),
     path("session/", sessions.session_status, name="session"),
     path("session/stay-signed-in/", sessions.stay_signed_in, name="stay-signed-in"),
     path("password-reset/", views.password_reset, name="password-reset"),

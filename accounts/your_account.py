@@ -1,11 +1,19 @@
-"""The signed-in person's own account: who they are, their roles, their second factor and how to change their password."""
+"""The signed-in person's own account: who they are, their roles, their second factor, and changing their password."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth import password_validation, update_session_auth_hash
+from django.contrib.auth.password_validation import MinimumLengthValidator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
+from audit.models import AuditAction
+from audit.services import record
 from core.views import held_roles
 
+from . import services
 from .access import scope_for
+from .forms import ChangePasswordForm
 from .two_factor import two_factor_required
 
 
@@ -28,3 +36,32 @@ def _two_factor_why(user) -> str:
     if scope_for(user).roles:
         return "Your roles need it."
     return "Site administrators need it."
+
+
+# The audit log's stage of a failed sign-in that was a wrong current password, given to change it.
+WRONG_CURRENT = "current password, to change it"
+
+
+@require_http_methods(["GET", "POST"])
+def change_password(request):
+    """The person's current password, then a new one twice. A wrong current password is recorded as a failed sign-in
+    is, and counts towards the same lock (accounts.forms.ChangePasswordForm). Changed, this session stays signed in and
+    every other one of theirs ends (accounts.services.change_password)."""
+    user = request.user
+    form = ChangePasswordForm(user, request.POST if request.method == "POST" else None, request=request)
+    if form.is_bound:
+        if form.is_valid():
+            services.change_password(user=user, password=form.cleaned_data["new_password1"], request=request)
+            update_session_auth_hash(request, user)  # this session only: the others were begun with the old password
+            messages.success(request, "Your password has been changed. Anywhere else you were signed in, you have been signed out")
+            return redirect("accounts:your-account")
+        if form.has_error("old_password", "password_incorrect"):
+            record(AuditAction.SIGN_IN_FAILED, request=request, obj=user, stage=WRONG_CURRENT)
+    return render(request, "accounts/change_password.html", {"form": form, "password_hint": _password_hint()})
+
+
+def _password_hint() -> str:
+    """What a new password must be, as the settings' validators have it: 'At least 12 characters. …'."""
+    lengths = [v.min_length for v in password_validation.get_default_password_validators() if isinstance(v, MinimumLengthValidator)]
+    at_least = f"At least {max(lengths)} characters. " if lengths else ""
+    return at_least + "Do not use a password you use anywhere else."

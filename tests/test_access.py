@@ -42,6 +42,7 @@ PAGES = [
     ("core:home", lambda w: [], ALL),
     ("accounts:session", lambda w: [], ALL),
     ("accounts:your-account", lambda w: [], ALL),
+    ("accounts:change-password", lambda w: [], ALL),
     ("register:school-list", lambda w: [], ALL),
     ("register:school-detail", lambda w: [w.school.urn], ALL),
     ("register:school-detail", lambda w: [w.far_school.urn], set()),

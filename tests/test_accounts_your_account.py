@@ -64,11 +64,15 @@ def test_a_site_administrator_is_told_their_account_needs_it(client, db):
     assert "Roles None. Two-factor authentication On" in page and "Site administrators need it." in page
 
 
-def test_change_your_password_leads_to_the_reset_page_with_their_email_address(client, world):
+def test_change_your_password_leads_to_the_form_that_changes_it(client, world):
+    client.force_login(world.users[Role.SCHOOL_STAFF])
+    html = client.get(ACCOUNT).content.decode()
+    assert f'href="{reverse("accounts:change-password")}">Change your password</a>' in html
+
+
+def test_the_reset_page_reached_signed_in_has_their_email_address(client, world):
     user = world.users[Role.SCHOOL_STAFF]
     client.force_login(user)
-    html = client.get(ACCOUNT).content.decode()
-    assert f'href="{reverse("accounts:password-reset")}">Change your password</a>' in html
     assert email_given(client.get(reverse("accounts:password-reset"))) == user.email
 
 
