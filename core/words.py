@@ -45,10 +45,15 @@ def a_or_an(words: str) -> str:
 
 
 def duration(seconds: float) -> str:
-    """A length of time as people say it: 'an hour', '8 hours', '90 minutes', 'a minute', '30 seconds'."""
-    if seconds < 60:
-        return "1 second" if round(seconds) == 1 else f"{round(seconds)} seconds"
-    minutes = round(seconds / 60)
+    """A length of time as people say it, to the second: 'an hour', '8 hours', '90 minutes', 'a minute', '30 seconds';
+    one not of whole minutes with its seconds, 'a minute and 30 seconds', 'an hour and 30 seconds' (a setting such as
+    the session's 90 seconds was said to be 2 minutes)."""
+    whole = int(seconds + 0.5)  # to the nearest second, a half up (Python's round takes 2.5 to 2)
+    minutes, rest = divmod(whole, 60)
+    if not minutes:
+        return "1 second" if rest == 1 else f"{rest} seconds"
     if minutes % 60 == 0:
-        return "an hour" if minutes == 60 else f"{minutes // 60} hours"
-    return "a minute" if minutes == 1 else f"{minutes} minutes"
+        words = "an hour" if minutes == 60 else f"{minutes // 60} hours"
+    else:
+        words = "a minute" if minutes == 1 else f"{minutes} minutes"
+    return f"{words} and {duration(rest)}" if rest else words

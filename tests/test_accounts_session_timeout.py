@@ -365,3 +365,33 @@ def test_a_cookie_that_could_not_be_a_sessions_is_not_looked_up(client, db, cook
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/accessibility/", HTTP_COOKIE=f"{settings_module.SESSION_COOKIE_NAME}={cookie}")
     assert response.status_code == 200 and not queries.captured_queries
+
+
+@pytest.mark.parametrize(
+    ("idle", "words"),
+    [
+        (90, "a minute and 30 seconds"),
+        (150, "2 minutes and 30 seconds"),
+        (3630, "an hour and 30 seconds"),
+        (5430, "90 minutes and 30 seconds"),
+        (60 * 60, "an hour"),
+        (90 * 60, "90 minutes"),
+        (45, "45 seconds"),
+    ],
+)
+def test_a_session_setting_that_is_not_whole_minutes_is_worded_as_it_is(client, officer, settings, idle, words):
+    """A session unused for 90 seconds was said to have gone unused for 2 minutes (and one of 150 seconds, rounded half
+    to even, for 2 minutes too), and one of an hour and 30 seconds, for an hour: the sign-in page, the warning's words
+    on the longest a session lasts and the audit log's reason say how long it is, to the second."""
+    settings.SESSION_COOKIE_AGE = idle
+    settings.SESSION_ABSOLUTE_SECONDS = idle + 60 * 60 * 12
+    sign_in(client, officer)
+    client.cookies[SIGNED_IN_COOKIE] = "1"
+    session_ending_in(client, -1)
+    response = client.get("/home/")
+    assert sign_outs(officer).get().detail["reason"] == f"{words} without use"
+    page = client.get(response["Location"]).content.decode()
+    assert f"you had not used Common Ground for {words}. Sign in again" in page
+    settings.SESSION_ABSOLUTE_SECONDS = idle
+    html = sign_in(client, officer).get("/home/").content.decode()
+    assert f"You can stay signed in for up to {words} at a time." in html

@@ -3,6 +3,7 @@ with the keyboard's focus in it, "Stay signed in" (or Escape) renews the session
 session left to run out lands on the sign-in page, which says why and sends them back to the page."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -154,3 +155,22 @@ def test_near_its_absolute_limit_the_warning_offers_no_more_time_and_continuing_
     assert "signed_out=at_limit" in page.url
     expect(page.locator(".govuk-notification-banner")).to_contain_text("the longest you can stay signed in at a time")
     check_page(page, "timeout-warning-signed-out-at-limit")
+
+
+def test_a_session_not_of_whole_minutes_is_counted_down_to_the_second(page, world, sign_in_as, settings):
+    """A session of 90 seconds is warned of with 72 to go: the dialog said 'in 2 minutes', rounding them up, though the
+    whole session was shorter than that. The page's timers are run on (the server's time is its own)."""
+    settings.SESSION_COOKIE_AGE = 90
+    sign_in_as(world.users[Role.HEADTEACHER])
+    page.clock.install()
+    page.goto("/home/")
+    key = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "sessionid")
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(seconds=72))
+    page.clock.fast_forward(18_000)  # when the page asks the server, which says 72 seconds are left
+    dialog = page.get_by_role("dialog", name="You’re about to be signed out")
+    expect(dialog).to_be_visible(timeout=10_000)
+    expect(dialog.locator("[data-countdown]")).to_have_text(re.compile(r"^1 minute and (\d|[1-6]\d) seconds$"))
+    expect(dialog.locator("[aria-live=polite]")).to_have_text(
+        re.compile(r"^For your security, we will sign you out in 1 minute and (\d|[1-6]\d) seconds\.$")
+    )
+    check_page(page, "timeout-warning-minutes")

@@ -10,12 +10,15 @@ const WARNING_SECONDS = 5 * 60;
 // A shorter session is warned of for most of its length, rather than for more than all of it.
 const WARNING_SHARE = 0.8;
 
+// To the second: '5 minutes', '1 minute and 12 seconds', '40 seconds'. Rounded up to whole minutes, a session whose
+// warning opens with a time that is not (one of 90 seconds, warned of with 72 to go) was said to end 'in 2 minutes'.
 function inWords(seconds) {
-  if (seconds >= 60) {
-    const minutes = Math.ceil(seconds / 60);
-    return minutes === 1 ? "1 minute" : `${minutes} minutes`;
-  }
-  return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  const restWords = rest === 1 ? "1 second" : `${rest} seconds`;
+  if (!minutes) return restWords;
+  const minuteWords = minutes === 1 ? "1 minute" : `${minutes} minutes`;
+  return rest ? `${minuteWords} and ${restWords}` : minuteWords;
 }
 
 // What a screen reader is told changes once a minute, and every 20 seconds in the last minute: not every second.
