@@ -31,7 +31,8 @@ SIGNED_IN_COOKIE = "cg_signed_in"
 # absolute limit (accounts.sessions.AT_ABSOLUTE_LIMIT); or the account's password was changed since it began.
 TIMED_OUT, ENDED, PASSWORD_CHANGED = "timed_out", "ended", "password_changed"
 # What a page asks in the background (accounts.sessions, for the warning before the session ends): signed out, it is
-# sent to sign in like any request, but leaves the reason for the page itself, asked for next, to give.
+# sent to sign in like any request, but leaves the reason for the page itself, asked for next, to give (in the session,
+# where the request itself ended it, as Django ends one begun before the password was changed).
 ASKED_IN_THE_BACKGROUND = "/accounts/session/"
 
 
@@ -48,8 +49,8 @@ def _page_asked_for(request) -> str:
 def _why_signed_out(request) -> str:
     """Why someone who was signed in is not: their session reached its absolute limit, it is still there but no longer
     lets them in, their password was changed since it began, or it ran out."""
-    if request.session.get(SIGNED_OUT_BECAUSE) == AT_ABSOLUTE_LIMIT:
-        return AT_ABSOLUTE_LIMIT
+    if (because := request.session.get(SIGNED_OUT_BECAUSE)) in (AT_ABSOLUTE_LIMIT, PASSWORD_CHANGED):
+        return because
     if SESSION_KEY in request.session:
         return ENDED
     # Django empties, as it reads it, a session begun before the account's password was changed (and deletes it); one
@@ -78,6 +79,10 @@ class RequireSignInMiddleware:
                     response["Location"] += f"&signed_out={_why_signed_out(request)}"
                     response.delete_cookie(SIGNED_IN_COOKIE)
                     request.session.flush()
+                elif request.COOKIES.get(SIGNED_IN_COOKIE) and _why_signed_out(request) == PASSWORD_CHANGED:
+                    # Asked in the background, the session begun before a change of password is ended here, which
+                    # leaves nothing of it for the page asked for next to tell: the reason is kept for it.
+                    request.session[SIGNED_OUT_BECAUSE] = PASSWORD_CHANGED
                 if request.headers.get("HX-Request"):
                     # A part of a page refreshing itself (an import's progress): the whole page goes to sign in, and back
                     # to itself after, rather than the sign-in page taking the part's place.

@@ -255,3 +255,21 @@ def test_the_reset_by_email_stays_on_the_sign_in_page_and_the_form_offers_it(cli
     assert f'href="{reverse("accounts:password-reset")}">I have forgotten my password</a>' in html
     html = sign_in(client, world.users[Role.HEADTEACHER]).get(CHANGE).content.decode()
     assert f'<a class="govuk-link" href="{reverse("accounts:password-reset")}">reset it by email</a>' in html
+
+
+def test_the_reason_survives_the_background_check_finding_the_session_ended_first(client, world):
+    """The warning's background check (accounts/session/) may be the first request to bring back a session begun before
+    the password was changed: Django ends it as it reads it, and the page then asked for again said the person had
+    not used Common Ground for an hour."""
+    head = world.users[Role.HEADTEACHER]
+    other = sign_in(Client(), head)
+    other.cookies[SIGNED_IN_COOKIE] = "1"  # set by the sign-in page
+    change(sign_in(client, head))
+    background = other.get(reverse("accounts:session"), headers={"accept": "application/json"})
+    assert background.status_code == 302 and "signed_out" not in background["Location"]
+    response = other.get("/home/")  # the page, asked for again to go to sign in (timeout-warning.mjs)
+    assert response["Location"] == "/accounts/sign-in/?next=/home/&signed_out=password_changed"
+    page = other.get(response["Location"]).content.decode()
+    assert "you have been signed out because your password has been changed" in page
+    assert "had not used Common Ground" not in page
+    assert other.get("/home/")["Location"] == "/accounts/sign-in/?next=/home/"  # said once

@@ -174,3 +174,17 @@ def test_a_session_not_of_whole_minutes_is_counted_down_to_the_second(page, worl
         re.compile(r"^For your security, we will sign you out in 1 minute and (\d|[1-6]\d) seconds\.$")
     )
     check_page(page, "timeout-warning-minutes")
+
+
+def test_a_password_changed_elsewhere_found_by_the_background_check_lands_on_sign_in_saying_so(page, world, sign_in_as):
+    """The warning's check of the session, before it opens, is the first request since the password was changed in
+    another browser: the sign-in page said the person had not used Common Ground for an hour."""
+    head = sign_in_as(world.users[Role.HEADTEACHER])
+    page.clock.install()
+    page.goto("/home/")
+    head.set_password("a new and long passphrase 42")
+    head.save(update_fields=["password"])
+    page.clock.fast_forward(55 * 60 * 1000)  # 5 minutes before the hour's end, the page asks the server
+    page.wait_for_url("**/accounts/sign-in/?next=/home/&signed_out=password_changed")
+    expect(page.locator("main")).to_contain_text("you have been signed out because your password has been changed")
+    expect(page.locator("main")).not_to_contain_text("had not used Common Ground")
