@@ -110,7 +110,9 @@ def locked_out(request, original_response=None, credentials=None):
     wait = duration(max(60, cool_off.total_seconds())) if cool_off else None  # "30 minutes", "an hour", "2 hours"
     email = get_client_username(request, credentials) or ""
     record(AuditAction.LOCKED_OUT, request=request, obj=_account_of(email), email=email)
-    return render(request, "accounts/locked_out.html", {"wait": wait}, status=429)
+    # Wrong current passwords, given to change it, count towards the same lock (accounts.your_account.change_password).
+    changing = request.path == reverse("accounts:change-password")
+    return render(request, "accounts/locked_out.html", {"wait": wait, "changing": changing}, status=429)
 
 
 @require_http_methods(["GET", "POST"])

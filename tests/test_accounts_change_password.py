@@ -161,7 +161,9 @@ def test_wrong_current_passwords_count_towards_the_sign_in_lock(client, world, s
     assert change(client, current="wrong once").status_code == 200
     response = change(client, current="wrong twice")
     assert response.status_code == 429
-    assert "Your account is locked" in response.content.decode()
+    page = text(response)
+    assert "Your account is locked You entered your current password wrongly too many times. Until the lock ends, you cannot change" in page
+    assert "wrong email address" not in page
     assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT, user_email=head.email).exists()
     # Locked, the right password changes nothing, here or at sign-in.
     assert change(client).status_code == 429
