@@ -11,6 +11,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from core.numbers import whole_number
 from core.words import listed
@@ -290,23 +291,48 @@ def _reset_allowed(email: str) -> bool:
 
 
 class NewPasswordForm(SetPasswordForm):
-    """Choosing a password (from a reset or an invitation link), with errors in GOV.UK words."""
+    """Choosing a new password, twice: from a reset or an invitation link, and (with the current one) on 'Your account'.
+    The settings' validators' refusals go under the new password, which they are about (Django's SetPasswordForm puts
+    them under the second field), each in plain words; the new password's hint says what they ask of it."""
 
-    error_messages = {"password_mismatch": "The passwords do not match: enter the same password twice"}
+    error_messages = {"password_mismatch": "The new passwords do not match: enter the same new password twice"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password1"].help_text = password_hint()
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
 
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        if (new := self.cleaned_data.get("new_password1")) and (refusals := self.refusals(new)):
+            self.add_error("new_password1", refusals)
+        return self.cleaned_data
 
-class ChangePasswordForm(SetPasswordForm):
+    @sensitive_variables("new")
+    def refusals(self, new: str) -> list:
+        """Why `new` will not do, by the settings' validators, each in plain words; none if it will."""
+        try:
+            password_validation.validate_password(new, self.user)
+        except forms.ValidationError as error:
+            return [_in_plain_words(each) for each in error.error_list]
+        return []
+
+
+def password_hint() -> str:
+    """What a new password must be, as the settings' validators have it: 'At least 12 characters. …'."""
+    validators = password_validation.get_default_password_validators()
+    lengths = [each.min_length for each in validators if isinstance(each, password_validation.MinimumLengthValidator)]
+    at_least = f"At least {max(lengths)} characters. " if lengths else ""
+    return at_least + "Do not use a password you use anywhere else."
+
+
+class ChangePasswordForm(NewPasswordForm):
     """A signed-in person changing their password: their current one, then the new one twice. The current password is
     checked as signing in checks one, so that wrong ones count towards the same lock (django-axes, by account and
     address). Each error says which field is wrong and why; the page shows none of what was typed again."""
 
-    error_messages = {
-        "password_mismatch": "The new passwords do not match: enter the same new password twice",
+    error_messages = NewPasswordForm.error_messages | {
         "password_incorrect": "Your current password is not correct",
         "password_unchanged": "Your new password must be different from your current password",
     }
@@ -317,8 +343,6 @@ class ChangePasswordForm(SetPasswordForm):
     def __init__(self, user, *args, request=None, **kwargs):
         super().__init__(user, *args, **kwargs)
         self.request = request
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
 
     def clean_old_password(self):
         password = self.cleaned_data["old_password"]
@@ -327,18 +351,12 @@ class ChangePasswordForm(SetPasswordForm):
             raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return password
 
-    def clean(self):
-        # Django's SetPasswordForm puts the validators' words under the second field; they are about the first.
-        self.validate_passwords("new_password1", "new_password2")
-        new, old = self.cleaned_data.get("new_password1"), self.cleaned_data.get("old_password")
-        if new and old and new == old:
-            self.add_error("new_password1", forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged"))
-        elif new:
-            try:
-                password_validation.validate_password(new, self.user)
-            except forms.ValidationError as error:
-                self.add_error("new_password1", [_in_plain_words(each) for each in error.error_list])
-        return self.cleaned_data
+    @sensitive_variables("new")
+    def refusals(self, new: str) -> list:
+        """The current password again will not do, whatever the validators say of it."""
+        if new == self.cleaned_data.get("old_password"):
+            return [forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged")]
+        return super().refusals(new)
 
 
 def _in_plain_words(error: forms.ValidationError) -> str:

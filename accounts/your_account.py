@@ -1,8 +1,7 @@
 """The signed-in person's own account: who they are, their roles, their second factor, and changing their password."""
 
 from django.contrib import messages
-from django.contrib.auth import password_validation, update_session_auth_hash
-from django.contrib.auth.password_validation import MinimumLengthValidator
+from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
@@ -57,11 +56,4 @@ def change_password(request):
             return redirect("accounts:your-account")
         if form.has_error("old_password", "password_incorrect"):
             record(AuditAction.SIGN_IN_FAILED, request=request, obj=user, stage=WRONG_CURRENT)
-    return render(request, "accounts/change_password.html", {"form": form, "password_hint": _password_hint()})
-
-
-def _password_hint() -> str:
-    """What a new password must be, as the settings' validators have it: 'At least 12 characters. …'."""
-    lengths = [v.min_length for v in password_validation.get_default_password_validators() if isinstance(v, MinimumLengthValidator)]
-    at_least = f"At least {max(lengths)} characters. " if lengths else ""
-    return at_least + "Do not use a password you use anywhere else."
+    return render(request, "accounts/change_password.html", {"form": form})

@@ -75,7 +75,7 @@ def test_weak_new_password_is_refused_with_an_error_summary(client, world):
     response = client.post(set_password_url, {"new_password1": "short", "new_password2": "short"})
     html = response.content.decode()
     assert "<title>Error: Set a new password – Common Ground</title>" in html
-    assert 'href="#new_password2"' in html
+    assert 'href="#new_password1"' in html and 'href="#new_password2"' not in html
 
 
 def test_errors_are_in_plain_words_not_the_frameworks(client, world):
@@ -90,7 +90,7 @@ def test_errors_are_in_plain_words_not_the_frameworks(client, world):
     assert "Enter a new password" in html and "Enter the new password again" in html
     assert "This field is required" not in html and "match" not in html
     html = client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "!"}).content.decode()
-    assert "The passwords do not match" in html
+    assert "The new passwords do not match" in html
 
 
 def test_a_new_password_lifts_a_lock_on_signing_in(client, world, settings):
