@@ -267,18 +267,26 @@ def use_authenticator_setup_link(*, user, token, request) -> bool:
 def change_password(*, user, password: str, request) -> None:
     """The signed-in person chose a new password, giving their current one (accounts.forms.ChangePasswordForm). Recorded
     as a password reset is; every other session of theirs ends at its next request (Django's, begun before the change,
-    no longer let them in), and they are emailed to say so, with what to do if it was not them. The email goes once
-    the change is made: should the mail server fail, the password is changed all the same, and the failure logged."""
+    no longer let them in), and they are emailed to say so (email_password_changed)."""
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
         record(AuditAction.UPDATE, request=request, user=user, obj=user, change="password changed")
-        context = {
-            "user": user,
-            "when": gov_date(timezone.now(), with_time=True),
-            "reset_link": request.build_absolute_uri(reverse("accounts:password-reset")),
-        }
-        transaction.on_commit(lambda: _email_password_changed(user, context), robust=True)
+        email_password_changed(user=user, request=request)
+
+
+def email_password_changed(*, user, request, reset: bool = False) -> None:
+    """Email the person that their password was changed, on 'Your account' or (`reset`) with a link emailed to them, and
+    what to do if it was not them. Not for a first password, set from an invitation: it changes none they had. The email
+    goes once the change is made: should the mail server fail, the password is changed all the same, and the failure
+    logged."""
+    context = {
+        "user": user,
+        "when": gov_date(timezone.now(), with_time=True),
+        "reset": reset,
+        "reset_link": request.build_absolute_uri(reverse("accounts:password-reset")),
+    }
+    transaction.on_commit(lambda: _email_password_changed(user, context), robust=True)
 
 
 def _email_password_changed(user, context) -> None:

@@ -304,6 +304,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         record(AuditAction.UPDATE, request=self.request, user=form.user, obj=form.user, change="password reset")
+        services.email_password_changed(user=form.user, request=self.request, reset=True)
         show_mailbox(self.request, form.user)  # the link came by email: they may set up an authenticator app
         # Locked out after failed sign-ins, as the lock page suggests, they reset their password: it lifts the lock.
         services.unlock(user=form.user, request=self.request, why="sign-in lock lifted by a new password")

@@ -107,6 +107,7 @@ def test_the_person_is_emailed_that_their_password_changed_and_what_to_do_if_it_
     assert "If you did not change it, someone else may know your password. Set a new password straight away at" in body
     assert "http://testserver/accounts/password-reset/" in body
     assert "tell your local authority's Common Ground administrator" in body
+    assert "was changed on " in body and ", from the 'Your account' page. Anywhere else you were signed in" in body
     assert NEW not in body
 
 

@@ -210,3 +210,80 @@ def test_a_session_begun_before_the_password_was_reset_says_so_not_that_it_went_
     page = first.get(response["Location"]).content.decode()
     assert "you have been signed out because your password has been changed. Sign in with your new password." in page
     assert "had not used Common Ground" not in page
+
+
+def reset_by_link(client, person, new=NEW_PASSWORD):
+    """Ask for a reset link for `person` and set `new` with it."""
+    client.post("/accounts/password-reset/", {"email": person.email})
+    set_password_url = client.get(emailed_link(mail.outbox[-1]))["Location"]
+    return client.post(set_password_url, {"new_password1": new, "new_password2": new})
+
+
+def test_the_person_is_emailed_that_their_password_was_reset_and_what_to_do_if_it_was_not_them(
+    client, world, django_capture_on_commit_callbacks
+):
+    """As changing it from 'Your account' does: whoever reset it can read the person's email, which the email says."""
+    head = world.users[Role.HEADTEACHER]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reset_by_link(client, head)
+    assert response["Location"] == "/accounts/reset/done/"
+    assert len(mail.outbox) == 2  # the link, then this
+    message = mail.outbox[-1]
+    assert message.to == [head.email]
+    assert message.subject == "Your Common Ground password has been changed"
+    body = " ".join(message.body.split())
+    assert f"The password for your Common Ground account ({head.email}) was changed on " in body
+    assert ", with a link to reset it that we emailed to you. Anywhere else you were signed in, you have been signed out." in body
+    assert "'Your account'" not in body
+    assert "If you changed it, you do not need to do anything." in body
+    assert (
+        "If you did not change it, someone else may be able to read your email. Change the password for your email account,"
+        " then set a new Common Ground password straight away at http://testserver/accounts/password-reset/ (we will"
+        " email you a link), and tell your local authority's Common Ground administrator." in body
+    )
+    assert NEW_PASSWORD not in body
+
+
+def test_a_new_password_refused_sends_no_email(client, world, django_capture_on_commit_callbacks):
+    head = world.users[Role.HEADTEACHER]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reset_by_link(client, head, new="short")
+    assert response.status_code == 200
+    assert [message.subject for message in mail.outbox] == ["Reset your Common Ground password"]
+
+
+def test_a_failing_mail_server_does_not_undo_the_reset_nor_fail_the_page(
+    client, world, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    head = world.users[Role.HEADTEACHER]
+    client.post("/accounts/password-reset/", {"email": head.email})
+    set_password_url = client.get(emailed_link(mail.outbox[-1]))["Location"]
+
+    def refused(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("accounts.services.send_mail", refused)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert callbacks  # the email was to be sent
+    assert response["Location"] == "/accounts/reset/done/"
+    head.refresh_from_db()
+    assert head.check_password(NEW_PASSWORD)
+    assert "mail server down" in caplog.text
+
+
+def test_accepting_an_invitation_sends_no_such_email(client, world, django_capture_on_commit_callbacks):
+    """Setting a first password changes none the person had."""
+    from accounts.services import invite_user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_user(
+            email="nia@example.org", full_name="Nia Jones", role=Role.GOVERNOR, target=world.school,
+            invited_by=world.users[Role.LA_ADMIN],
+        )  # fmt: skip
+    set_password_url = client.get(emailed_link(mail.outbox[-1]))["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response["Location"] == "/accounts/sign-in/"
+    assert [message.subject for message in mail.outbox] == [mail.outbox[0].subject]
+    assert "invit" in mail.outbox[0].subject.lower()
