@@ -2,6 +2,11 @@
 
 from django.urls import reverse
 
+# The pages an LA administrator reaches from "Administration" (core.views.administration), which is shown as the
+# section they are in: the service navigation has one item for them, not one each, so that it fits on one line beside
+# the service's name at desktop width.
+ADMINISTRATION_PAGES = ("core:administration", "imports:list", "accounts:user-list", "audit:list")
+
 
 def navigation_for(request, scope):
     user = getattr(request, "user", None)
@@ -17,12 +22,17 @@ def navigation_for(request, scope):
     if scope.everything or scope.register_authority_ids:
         items.append(("register:authority-list", "Authorities"))
     if scope.is_la_admin:
-        items += [("imports:list", "Imports"), ("accounts:user-list", "Users"), ("audit:list", "Audit log")]
+        items.append(("core:administration", "Administration"))
     items += [("accounts:your-account", "Your account"), ("accounts:sign-out", "Sign out")]
     path = request.path
     result = []
     for name, text in items:
         href = reverse(name)
-        active = path == href if href == "/home/" or name == "accounts:sign-out" else path.startswith(href)
+        if href == "/home/" or name == "accounts:sign-out":
+            active = path == href
+        elif name == "core:administration":
+            active = any(path.startswith(reverse(page)) for page in ADMINISTRATION_PAGES)
+        else:
+            active = path.startswith(href)
         result.append({"href": href, "text": text, "active": active})
     return result

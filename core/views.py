@@ -2,6 +2,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
@@ -65,6 +66,14 @@ def home(request):
         "authorities": list(LocalAuthority.objects.filter(pk__in=scope.authority_ids).order_by("name")) if scope.is_la else [],
     }
     return render(request, "core/home.html", context)
+
+
+def administration(request):
+    """An LA administrator's pages, reached from one item of the service navigation: imports, users, the audit log."""
+    scope = scope_for(request.user)
+    if not scope.is_la_admin:
+        raise PermissionDenied
+    return render(request, "core/administration.html", {"scope": scope})
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ PAGES = [
     ("register:authority-list", lambda w: [], ALL),
     ("register:authority-detail", lambda w: [936], ALL),
     ("register:authority-detail", lambda w: [850], set()),
+    ("core:administration", lambda w: [], {Role.LA_ADMIN}),
     ("audit:list", lambda w: [], {Role.LA_ADMIN}),
     ("imports:list", lambda w: [], {Role.LA_ADMIN}),
     ("imports:detail", lambda w: [an_import_run().pk], {Role.LA_ADMIN}),

@@ -95,6 +95,7 @@ PAGES = {
     "two-factor-set-up": (url("accounts:two-factor-setup"), (Role.LA_OFFICER,), 200),
     "your-account": (url("accounts:your-account"), (Role.LA_OFFICER, Role.HEADTEACHER, Role.ADVISER), 200),
     "change-password": (url("accounts:change-password"), (Role.LA_OFFICER, Role.HEADTEACHER), 200),
+    "administration": (url("core:administration"), (Role.LA_ADMIN,), 200),
     "audit-log": (url("audit:list"), (Role.LA_ADMIN,), 200),
     "audit-log-date-errors": (url("audit:list", query="?from=30%2F02%2F2025&to=2025-01-01"), (Role.LA_ADMIN,), 200),
     "imports": (url("imports:list"), (Role.LA_ADMIN,), 200),

@@ -1,0 +1,52 @@
+"""The service navigation: each role's items, and an LA administrator's pages gathered under 'Administration', so that
+the navigation fits beside the service's name at desktop width (tests/browser/test_navigation.py looks at it)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+
+from .conftest import sign_in
+from .factories import UserFactory
+
+EVERYONE = ["Home", "Schools", "Trusts", "Authorities"]
+END = ["Your account", "Sign out"]
+
+
+def navigation(html: str) -> list[tuple[str, bool]]:
+    """The service navigation's items, as (text, shown as the section the page is in)."""
+    items = re.findall(r'<li class="govuk-service-navigation__item([^"]*)">\s*<a[^>]*>\s*(?:<strong[^>]*>)?([^<]+)', html)
+    return [(text.strip(), "active" in classes) for classes, text in items]
+
+
+@pytest.mark.parametrize("role", [role for role in Role if role != Role.LA_ADMIN])
+def test_each_role_but_the_administrators_has_the_same_six_items(client, world, role):
+    html = sign_in(client, world.users[role]).get(reverse("core:home")).content.decode()
+    assert [text for text, _ in navigation(html)] == EVERYONE + END
+
+
+def test_an_la_administrator_reaches_imports_users_and_the_audit_log_from_one_administration_item(client, world):
+    sign_in(client, world.users[Role.LA_ADMIN])
+    home = client.get(reverse("core:home")).content.decode()
+    assert [text for text, _ in navigation(home)] == EVERYONE + ["Administration"] + END
+    for name in ("core:administration", "imports:list", "accounts:user-list", "audit:list"):
+        html = client.get(reverse(name)).content.decode()
+        assert [text for text, active in navigation(html) if active] == ["Administration"], name
+    page = client.get(reverse("core:administration")).content.decode()
+    for name, heading in (("imports:list", "Imports"), ("accounts:user-list", "Users"), ("audit:list", "Audit log")):
+        assert f'<a class="govuk-link" href="{reverse(name)}">{heading}</a>' in page
+    assert "who changed what, in your authority." in page
+
+
+def test_a_service_administrator_has_the_administration_item_too(client, world):
+    admin = UserFactory(email="service.admin@example.org", full_name="Sam Okafor", is_superuser=True, is_staff=True)
+    html = sign_in(client, admin).get(reverse("core:administration")).content.decode()
+    assert navigation(html) == [(text, text == "Administration") for text in EVERYONE + ["Administration"] + END]
+    assert "who changed what, across the service." in html
+
+
+@pytest.mark.parametrize("role", [Role.LA_OFFICER, Role.HEADTEACHER])
+def test_the_administration_page_is_refused_to_other_roles(client, world, role):
+    assert sign_in(client, world.users[role]).get(reverse("core:administration")).status_code == 403
