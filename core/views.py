@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
 
@@ -17,6 +17,23 @@ def start(request):
     if request.user.is_authenticated:
         return redirect("core:home")
     return render(request, "core/start.html")
+
+
+# The most authorities whose results a service administrator's home page links to, one by one: where their schools are
+# in more (a region's or England's installation), the page leads to the list of authorities, each page of which does.
+RESULTS_LINKED = 3
+
+
+def results_authorities(scope) -> list[LocalAuthority]:
+    """The authorities whose results and data the home page links to: an LA role's own; for a service administrator,
+    who holds none, those with open schools, where they are few."""
+    if scope.everything:
+        with_schools = LocalAuthority.objects.filter(Exists(School.objects.open().filter(la=OuterRef("pk")))).order_by("name")
+        found = list(with_schools[: RESULTS_LINKED + 1])
+        return found if len(found) <= RESULTS_LINKED else []
+    if scope.is_la:
+        return list(LocalAuthority.objects.filter(pk__in=scope.authority_ids).order_by("name"))
+    return []
 
 
 @dataclass(frozen=True)
@@ -63,7 +80,7 @@ def home(request):
         "listed_school_ids": {school.pk for school in listed or ()},
         "own_school_counts": own_schools.aggregate(n=Count("id"), state_funded=Count("id", filter=state_funded())),
         # The authorities whose results an LA role reads as a whole (evidence.views.authority_results).
-        "authorities": list(LocalAuthority.objects.filter(pk__in=scope.authority_ids).order_by("name")) if scope.is_la else [],
+        "authorities": results_authorities(scope),
     }
     return render(request, "core/home.html", context)
 

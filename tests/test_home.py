@@ -1,5 +1,6 @@
 """The home page says what each person's roles give them, each school once."""
 
+import re
 from html import unescape
 
 from django.urls import reverse
@@ -125,3 +126,45 @@ def test_an_officer_of_two_authorities_finds_any_school_in_their_authorities(cli
     assert "who changed what, in your authorities." in page and "your authority" not in page
     page = text(sign_in(client, world.users[Role.LA_OFFICER]).get(reverse("core:home")))
     assert "Find any school in your authority: 3 open" in page
+
+
+def test_a_service_administrators_home_page_links_to_what_they_can_open(client, world):
+    """Every authority's schools and results, and the service's administration as well as an authority's: the page
+    linked to schools, trusts, imports, users and the audit log, and to no authority's results nor the Django admin."""
+    from .factories import UserFactory
+
+    admin = UserFactory(email="service.admin@example.org", full_name="Sam Okafor", is_superuser=True, is_staff=True)
+    html = unescape(sign_in(client, admin).get(reverse("core:home")).content.decode())
+    found = re.findall(r'<h2 class="govuk-heading-m"><a class="govuk-link" href="([^"]+)">([^<]+)</a>', html)
+    links = {text: href for href, text in found}
+    assert links == {
+        "Schools": reverse("register:school-list"),
+        "Trusts": reverse("register:trust-list"),
+        "Authorities": reverse("register:authority-list"),
+        "Hampshire: results and data": reverse("evidence:authority-results", args=[850]),
+        "Surrey: results and data": reverse("evidence:authority-results", args=[936]),
+        "Imports": reverse("imports:list"),
+        "Users": reverse("accounts:user-list"),
+        "Audit log": reverse("audit:list"),
+        "Service administration": reverse("admin:index"),
+    }
+    for href in links.values():
+        assert client.get(href).status_code == 200, href
+    administration = client.get(reverse("core:administration")).content.decode()
+    assert f'<a class="govuk-link" href="{reverse("admin:index")}">Service administration</a>' in administration
+
+
+def test_a_service_administrator_of_many_authorities_is_led_to_their_list_for_results(client, world):
+    from .factories import LocalAuthorityFactory, SchoolFactory, UserFactory
+
+    for code, name in ((801, "Bristol"), (802, "North Somerset")):
+        SchoolFactory(la=LocalAuthorityFactory(code=code, name=name))
+    admin = UserFactory(email="service.admin@example.org", full_name="Sam Okafor", is_superuser=True, is_staff=True)
+    page = text(sign_in(client, admin).get(reverse("core:home")))
+    assert ": results and data" not in page and "Authorities Every local authority: its schools, and its results and data." in page
+
+
+def test_an_la_administrators_home_page_has_no_service_administration(client, world):
+    page = text(sign_in(client, world.users[Role.LA_ADMIN]).get(reverse("core:home")))
+    assert "Surrey: results and data" in page and "Audit log" in page
+    assert "Service administration" not in page and "Every local authority" not in page
