@@ -75,7 +75,9 @@ def unlisted_authority(code: str) -> str:
 def unlisted_school_value(field: str, value: str) -> str:
     """The drop-down's option for a phase or a type (`field`: "phase" or "type_name") a link chose that none of the
     reader's schools has, and that it matches no school here: by the phase's or type's own words where a school in the
-    register has it ("Middle deemed secondary (no school here)"); otherwise as the words given, quoted and isolated, as
-    the trust drop-down shows words that are no trust's ("‘Primry’ (no school here)")."""
-    shown = value if School.objects.filter(**{field: value}).exists() else f"‘{isolated(value)}’"
+    register has it, whatever the case of the letters given ("Middle deemed secondary (no school here)"); otherwise as
+    the words given, quoted and isolated, as the trust drop-down shows words that are no trust's ("‘Primry’ (no school
+    here)")."""
+    named = School.objects.filter(**{f"{field}__iexact": value}).order_by(field).values_list(field, flat=True).first()
+    shown = named or f"‘{isolated(value)}’"
     return f"{shown} (no school here)"

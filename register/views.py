@@ -40,6 +40,11 @@ def school_list(request):
     scope = scope_for(request.user)
     own_schools = School.objects.particular_to(request.user) if scope.has_particular_schools else None
     filters = SchoolFilters.from_query(request.GET, own_schools)
+    options = _filter_options(visible, filters.la)
+    # A link's phase or type in another case ("?phase=primary") takes the option it is: the schools' words as GIAS
+    # writes them, which the list filters by and the drop-down shows chosen.
+    filters.phase = as_listed(filters.phase, options["phases"])
+    filters.type_name = as_listed(filters.type_name, options["types"])
     schools = filters.apply(visible)
     if filters.ofsted:
         # Each school's latest graded inspection is worked out once, reading the ids of the schools the filter keeps, which
@@ -48,13 +53,18 @@ def school_list(request):
         page = page_of_ids(schools, PAGE_SIZE, request.GET.get("page"), visible.select_related("la"))
     else:
         page = page_of(schools.select_related("la"), PAGE_SIZE, request.GET.get("page"))
-    options = _filter_options(visible, filters.la)
     options["own_schools_hint"] = own_schools_hint(scope) if own_schools is not None else ""
     hidden = filters.hidden_by_status(visible)
     context = {"page": page, "filters": filters, "hidden": hidden, "options": options, "sorts": SORTS, "statuses": STATUSES}
     context |= _unlisted_choices(filters, options, visible)
     context["inspections"] = latest_for_schools(page.object_list)
     return render(request, "register/school_list.html", context)
+
+
+def as_listed(value: str, listed: list[str]) -> str:
+    """The drop-down's option that `value` is, whatever the case of its letters; `value` itself where none is."""
+    folded = value.casefold()
+    return next((option for option in listed if option.casefold() == folded), value)
 
 
 def _unlisted_choices(filters, options, visible) -> dict:

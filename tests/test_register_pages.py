@@ -1127,3 +1127,21 @@ def test_a_links_group_uid_of_another_kind_than_a_trust_is_not_made_an_option_of
     options = re.findall(r"<option [^>]*>[^<]*</option>", page.split('name="trust"')[1].split("</select>")[0])
     assert f'<option value="{federation.uid}" selected>‘{isolated(str(federation.uid))}’ (1 trust)</option>' in options
     assert f">{federation.uid}</option>" not in page and "Weyside Infant School" in page
+
+
+def test_a_links_phase_and_type_match_whatever_the_case_of_their_letters(officer_client, world):
+    """'?phase=primary' found no school, as the phase is 'Primary', and showed '‘primary’ (no school here)' chosen."""
+    SchoolFactory(la=world.la, name="Weald Secondary School", phase="Secondary", type_name="Academy converter")
+    SchoolFactory(la=world.other_la, phase="Middle deemed primary")
+    url = reverse("register:school-list")
+
+    def chosen(html, name):
+        select = html.split(f'name="{name}"')[1].split("</select>")[0]
+        return re.findall(r'<option value="([^"]*)" selected>([^<]*)</option>', select)
+
+    html = officer_client.get(url, {"phase": "secondary", "type": "ACADEMY CONVERTER"}).content.decode()
+    assert _listed(officer_client, phase="secondary", type="ACADEMY CONVERTER") == ["Weald Secondary School"]
+    assert chosen(html, "phase") == [("Secondary", "Secondary")] and chosen(html, "type") == [("Academy converter", "Academy converter")]
+    assert "no school here" not in html
+    html = officer_client.get(url, {"phase": "middle DEEMED primary"}).content.decode()
+    assert chosen(html, "phase") == [("middle DEEMED primary", "Middle deemed primary (no school here)")]
