@@ -45,8 +45,14 @@ class Version:
 
 
 def corrected_line(revision) -> str:
-    """'Corrected on D by N: why.', ending with one full stop whether or not the reason as typed ends with one."""
-    return as_sentence(f"Corrected on {gov_date(revision.changed_at)} by {revision.changed_by_name}: {revision.reason}")
+    """'Corrected on D by N: why.', ending with one full stop whether or not the reason as typed ends with one. The name
+    and the reason are isolated (<bdi>), as every name and words typed or given by a file on the timeline are: written
+    right to left, they would reorder the words around them."""
+    reason = revision.reason.rstrip()
+    stop = as_sentence(reason)[len(reason) :]
+    return format_html(
+        "Corrected on {} by <bdi>{}</bdi>: <bdi>{}</bdi>{}", gov_date(revision.changed_at), revision.changed_by_name, reason, stop
+    )
 
 
 def correction_of(entry) -> str:
@@ -59,14 +65,14 @@ def versions_of(entry) -> list[Version]:
     """The entry's earlier versions, oldest first. Each was written by whoever recorded the entry or made the correction
     before, and replaced by its revision's correction (the entry's revisions prefetched, oldest first)."""
     versions = []
-    written = f"Recorded by {entry.recorded_by_name} on {gov_date(entry.recorded_at)}"
+    written = format_html("Recorded by <bdi>{}</bdi> on {}", entry.recorded_by_name, gov_date(entry.recorded_at))
     for revision in entry.revisions.all():
         lines = [
             f"{revision.get_kind_display()}, {revision.get_severity_display().lower()} severity, on {gov_date(revision.occurred_on)}",
             *revision.summary.splitlines(),
         ]
         versions.append(Version(written, lines, corrected_line(revision)))
-        written = f"Corrected by {revision.changed_by_name} on {gov_date(revision.changed_at)}"
+        written = format_html("Corrected by <bdi>{}</bdi> on {}", revision.changed_by_name, gov_date(revision.changed_at))
     return versions
 
 
@@ -188,7 +194,7 @@ def inspection_event(inspection: Inspection, school, category_ended: bool = Fals
         lines=lines,
         tag=FRAMEWORK_TAGS[inspection.framework],
         tag_colour="blue" if inspection.framework == Framework.REPORT_CARD else "grey",
-        source=f"{inspection.get_source_display()}: {inspection.import_run.file_name}",
+        source=format_html("{}: <bdi>{}</bdi>", inspection.get_source_display(), inspection.import_run.file_name),
     )
 
 
@@ -220,7 +226,7 @@ def _register_events(school, urns: list[int], inspections: list[Inspection], ins
             # it says what the rating was before (unless its correction by the same extract says so), rather than
             # the change being told twice.
             if change.old_value and change.import_run_id not in corrected_by[change.occurred_on]:
-                inspected[change.occurred_on].lines.append(f"The register's rating before: {change.old_value}")
+                inspected[change.occurred_on].lines.append(format_html("The register's rating before: <bdi>{}</bdi>", change.old_value))
             continue
         # Where the register does not date a change, it is placed when the register recorded it, and headed with what
         # is known: between the two entries, or on or before the later. An earlier URN's change says whose it was.
@@ -235,7 +241,7 @@ def _register_events(school, urns: list[int], inspections: list[Inspection], ins
                 lines,
                 "Register",
                 "grey",
-                change.import_run.file_name,
+                format_html("<bdi>{}</bdi>", change.import_run.file_name),
                 when=change.when if change.on_or_before else "",
             )
         )
@@ -250,9 +256,10 @@ def _intelligence_events(school, intelligence_of: Iterable) -> list[Event]:
     events = []
     entries = IntelligenceEntry.objects.filter(school__in=intelligence_of, withdrawn_at__isnull=True)
     for entry in entries.select_related("school").prefetch_related("revisions"):
-        recorded = f"Recorded by {entry.recorded_by_name} on {gov_date(entry.recorded_at)}"
+        recorded = format_html("Recorded by <bdi>{}</bdi> on {}", entry.recorded_by_name, gov_date(entry.recorded_at))
         if entry.school_id != school.id:
-            recorded += f", about {entry.school.name} (URN {entry.school.urn}), this school's earlier URN"
+            about = format_html(", about <bdi>{}</bdi> (URN {}), this school's earlier URN", entry.school.name, entry.school.urn)
+            recorded = format_html("{}{}", recorded, about)
         corrected = correction_of(entry)
         events.append(
             Event(

@@ -15,7 +15,7 @@ from audit.models import AuditAction
 from audit.services import record, record_refusal
 from core.jinja import gov_date
 from core.school_pages import confidential_school, may_open, visible_school
-from core.words import listed
+from core.words import isolated, listed
 from register.models import LocalAuthority, School
 from register.presenters import links_of, openable
 
@@ -285,7 +285,9 @@ def changes_an_entry(change: str):
                 entry, on = refused.entry, timezone.localtime(refused.entry.withdrawn_at)
                 unsaved = f"Your {change} was not saved. " if request.method == "POST" else ""
                 when = f"at {on:%H:%M} on {gov_date(on.date())}"
-                messages.error(request, f"{unsaved}{entry.withdrawn_by_name} withdrew this entry {when}: it can no longer be changed.")
+                # The name isolated: the banner's words are text, in which a name written right to left would reorder them.
+                withdrawn = f"{isolated(entry.withdrawn_by_name)} withdrew this entry {when}: it can no longer be changed."
+                messages.error(request, f"{unsaved}{withdrawn}")
                 return redirect("evidence:school-intelligence", entry.school.urn)
 
         return changing

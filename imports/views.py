@@ -60,18 +60,35 @@ def runs_visible_to(user):
 
 # How a run's message names another import (imports.services.refuse_replaced and refuse_renamed_copy): "(import 12)".
 NAMED_IMPORT = re.compile(r"\(import (\d+)\)")
+# The school whose row a refusal is about, as the file names it (imports.refusals.school_on_row): "row 11 (URN 125315,
+# All Hallows Catholic School), column 'KS2_READ'" or "…School): why".
+ROW_SCHOOL = re.compile(r"(?<=row )\d+ \(URN \d+, (?P<school>.+?)\)(?=, column '|: )")
 
 
-def with_links_to_imports(message: str, user) -> Markup:
+def with_links_to_imports(message: str, user, file_name: str = "") -> Markup:
     """A run's message for its page, escaped, each import it names by number a link to that import's page where `user`
-    may see it. The message itself stays words, as the command line prints it."""
+    may see it. The message itself stays words, as the command line prints it. The names in it that a file or a person
+    gave (the run's own file's, `file_name`, the files of the imports it names, the school whose row was refused) are
+    isolated (<bdi>): written right to left, they would reorder the words around them."""
     named = {int(pk) for pk in NAMED_IMPORT.findall(message)}
     seen = set(runs_visible_to(user).filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+    # Every import it names, seen or not: their names are in the message already, as the command line printed it.
+    names = {file_name, *ImportRun.objects.filter(pk__in=named).values_list("file_name", flat=True)} - {""}
+    spans = [(m.start(), m.end(), "link") for m in NAMED_IMPORT.finditer(message) if int(m.group(1)) in seen]
+    spans += [(m.start("school"), m.end("school"), "bdi") for m in ROW_SCHOOL.finditer(message)]
+    for name in sorted(names, key=len, reverse=True):  # a longer name first, where one holds another
+        spans += [(m.start(), m.end(), "bdi") for m in re.finditer(re.escape(name), message)]
     parts, at = [], 0
-    for match in NAMED_IMPORT.finditer(message):
-        if (pk := int(match.group(1))) in seen:
-            parts += [message[at : match.start()], Markup("({})").format(link(reverse("imports:detail", args=[pk]), f"import {pk}"))]
-            at = match.end()
+    for start, end, kind in sorted(spans):
+        if start < at:
+            continue  # within a name already isolated
+        parts.append(message[at:start])
+        if kind == "bdi":
+            parts.append(Markup("<bdi>{}</bdi>").format(message[start:end]))
+        else:
+            pk = int(NAMED_IMPORT.match(message, start).group(1))
+            parts.append(Markup("({})").format(link(reverse("imports:detail", args=[pk]), f"import {pk}")))
+        at = end
     return Markup("").join([*parts, message[at:]])
 
 
@@ -148,7 +165,7 @@ def import_detail(request, pk):
     changes = kind.changes(run, None if scope.everything else scope.admin_authority_ids) if kind and kind.changes else None
     context = {
         "run": run,
-        "message": with_links_to_imports(run.message, request.user),
+        "message": with_links_to_imports(run.message, request.user, run.file_name),
         "changes": changes,
         "changed": page_of(changes.rows, 50, request.GET.get("page")) if changes else None,
         "colours": OUTCOME_COLOURS,

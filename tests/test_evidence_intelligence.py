@@ -264,7 +264,7 @@ def test_a_summary_keeps_its_lines_on_the_list_and_the_timeline(client, world):
     assert "First line &lt;b&gt;<br>Second line" in listing
     timeline = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
     assert ">First line &lt;b&gt;</p>" in timeline and ">Second line</p>" in timeline
-    assert re.search(r"Recorded by [^<]* on \d{1,2} [A-Z][a-z]+ \d{4}", timeline)
+    assert re.search(r"Recorded by <bdi>[^<]*</bdi> on \d{1,2} [A-Z][a-z]+ \d{4}", timeline)
 
 
 def test_a_summary_at_the_limit_counts_each_line_end_once_as_the_page_does(client, world):
@@ -291,7 +291,7 @@ def test_the_timeline_keeps_what_was_recorded_against_the_schools_earlier_urn(cl
     sign_in(client, officer)
     html = client.get(reverse("evidence:school-timeline", args=[world.school.urn])).content.decode()
     assert "Budget deficit before conversion." in html
-    assert f"about Ash Grange County Primary School (URN {earlier.urn}), this school&#39;s earlier URN" in html
+    assert f"about <bdi>Ash Grange County Primary School</bdi> (URN {earlier.urn}), this school's earlier URN" in html
     assert "A Hampshire officer" not in html
     seen = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="evidence.intelligence", detail__page="timeline")
     assert {event.object_id for event in seen} == {str(earlier.pk)}  # the entries shown were the earlier school's

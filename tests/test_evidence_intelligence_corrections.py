@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
+from core.words import isolated
 from evidence.models import IntelligenceEntry, IntelligenceRevision
 from evidence.services import correct_intelligence, record_intelligence
 
@@ -55,7 +56,8 @@ def timeline(client, world) -> str:
 
 
 def text_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    """The page's words, each run of spaces one; words isolated in a sentence (<bdi>) run on into those around them."""
+    return " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"</?bdi>", "", html)).split())
 
 
 def correct(client, entry, answers=CORRECTED):
@@ -287,7 +289,7 @@ def test_a_withdrawn_entry_leaves_the_timeline_but_not_the_record(client, world,
     intelligence = reverse("evidence:school-intelligence", args=[world.school.urn])
     response = client.get(correct_url(entry), follow=True)
     assert response.redirect_chain == [(intelligence, 302)]
-    assert f"{officer.full_name} withdrew this entry at " in response.content.decode()
+    assert f"{isolated(officer.full_name)} withdrew this entry at " in response.content.decode()  # the name isolated
     response = client.post(withdraw_url(entry), {"reason": "Again."}, follow=True)
     assert "Your withdrawal was not saved. " in response.content.decode()
     entry.refresh_from_db()

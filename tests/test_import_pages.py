@@ -49,7 +49,7 @@ def test_import_detail_lists_the_register_changes_it_recorded(client, world):
     run = import_file(GIAS_2022)
     sign_in(client, world.users[Role.LA_ADMIN])
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
-    assert run.message in page
+    assert run.message.replace(run.file_name, f"<bdi>{run.file_name}</bdi>") in page  # the file's name isolated
     first = RegisterEvent.objects.filter(import_run=run).order_by("school__name", "kind").first()
     assert first.school.name in page and first.get_kind_display() in page
     events = RegisterEvent.objects.filter(import_run=run).order_by("school__name", "kind")
@@ -638,7 +638,11 @@ def test_an_imports_page_links_the_imports_its_message_names_only_where_the_read
     sign_in(client, world.users[Role.LA_ADMIN])
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
     national_link = f'<a class="govuk-link" href="{reverse("imports:detail", args=[national.pk])}">import {national.pk}</a>'
-    assert f"&lt;b&gt;x&lt;/b&gt;.csv: these are the same contents as a.csv ({national_link}), which b.csv replaced " in page
+    # Each file's name isolated, escaped (tests/test_isolated_names.py).
+    assert (
+        f"<bdi>&lt;b&gt;x&lt;/b&gt;.csv</bdi>: these are the same contents as <bdi>a.csv</bdi> ({national_link}), "
+        "which <bdi>b.csv</bdi> replaced "
+    ) in page
     assert f"replaced (import {hampshires.pk}): imported again" in page
     assert reverse("imports:detail", args=[hampshires.pk]) not in page and "<b>x</b>" not in page
     # A superuser sees every import, and so has both links.

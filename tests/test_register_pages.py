@@ -771,7 +771,7 @@ def test_people_page_is_confidential_and_audited(client, world):
 def _people_page(client, user, school):
     sign_in(client, user)
     html = client.get(reverse("register:school-people", args=[school.urn])).content.decode()
-    heading = "Members of Surrey review group, which covers this school"
+    heading = "Members of <bdi>Surrey review group</bdi>, which covers this school"
     assert heading in html
     before, _, after = html.partition(heading)
     return before, after
@@ -987,7 +987,8 @@ def test_recent_changes_say_how_many_more_there_are_and_link_an_administrator_to
     html = client.get(url).content.decode()
     assert "These are the 20 most recent of 25 changes." in html
     assert (
-        f'<a class="govuk-link cg-break" href="{reverse("imports:detail", args=[run.pk])}">surrey-2022-04-20-establishments.csv</a>' in html
+        f'<a class="govuk-link cg-break" href="{reverse("imports:detail", args=[run.pk])}"><bdi>surrey-2022-04-20-establishments.csv</bdi></a>'
+        in html
     )
     assert client.get(reverse("imports:detail", args=[run.pk])).status_code == 200
 

@@ -129,7 +129,8 @@ def test_the_cookies_page_says_how_long_an_unused_session_lasts_and_the_longest_
 
 
 def words_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    """The words of `html`; words isolated in a sentence (<bdi>) run on into those around them, as they are read."""
+    return " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"</?bdi>", "", html)).split())
 
 
 def heard_twice(html: str) -> list[str]:
