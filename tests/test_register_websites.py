@@ -12,9 +12,14 @@ from .conftest import sign_in
 from .evidence_helpers import GIAS_2021, GIAS_2022
 
 NOT_ADDRESSES = {
-    "/www.ashteadchildrenscentre.com",
-    "/www.riverview.surrey.sch.uk/page_viewer.asp?page=Children%27s+Centre&pid=5",
     "www.chobhamandwestendchildrenscentre",  # no domain
+}
+# A slash typed before "www.": the address is the rest, given https://.
+STRAY_SLASHES = {
+    "/www.ashteadchildrenscentre.com": "https://www.ashteadchildrenscentre.com",
+    "/www.riverview.surrey.sch.uk/page_viewer.asp?page=Children%27s+Centre&pid=5": (
+        "https://www.riverview.surrey.sch.uk/page_viewer.asp?page=Children%27s+Centre&pid=5"
+    ),
 }
 
 
@@ -28,12 +33,14 @@ def demo_websites() -> set[str]:
 
 def test_each_website_of_the_demo_register_is_an_address_as_given_or_with_https_added():
     websites = demo_websites()
-    assert len(websites) > 500 and websites >= NOT_ADDRESSES
-    for given in websites - NOT_ADDRESSES:
+    assert len(websites) > 500 and websites >= NOT_ADDRESSES | set(STRAY_SLASHES)
+    for given in websites - NOT_ADDRESSES - set(STRAY_SLASHES):
         expected = given if given.lower().startswith(("http://", "https://")) else f"https://{given}"
         assert website_address(given) == expected, given
     for given in NOT_ADDRESSES:
         assert website_address(given) is None, given
+    for given, address in STRAY_SLASHES.items():
+        assert website_address(given) == address, given
     assert website_address("www.ash-grange.surrey.sch.uk") == "https://www.ash-grange.surrey.sch.uk"
     assert website_address("http://www.kingswood.surrey.sch.uk") == "http://www.kingswood.surrey.sch.uk"
 
@@ -48,6 +55,10 @@ def test_each_website_of_the_demo_register_is_an_address_as_given_or_with_https_
         "mailto:office@example.org",
         "ftp://www.example.org/",
         "//www.example.org/",
+        "/about.html",  # a page's path, not surely a host
+        "/www.example",  # 'www.' and one word
+        "/javascript:alert(1)//www.example.org",
+        "/ www.example.org",
         "http:/www.example.org",
         "https:www.example.org",
         "https://",
@@ -90,7 +101,12 @@ def test_a_schools_website_is_a_link_opening_in_the_same_tab(school_page):
     assert 'target="_blank"' not in html
 
 
-@pytest.mark.parametrize("given", ["javascript:alert(1)", "/www.ashteadchildrenscentre.com", "www.chobhamandwestendchildrenscentre"])
+def test_a_website_given_with_a_slash_before_www_is_a_link_to_the_rest(school_page):
+    html = school_page("/www.ashteadchildrenscentre.com")
+    assert '<a class="govuk-link cg-break" href="https://www.ashteadchildrenscentre.com">/www.ashteadchildrenscentre.com</a>' in html
+
+
+@pytest.mark.parametrize("given", ["javascript:alert(1)", "/about.html", "www.chobhamandwestendchildrenscentre"])
 def test_a_website_that_is_not_surely_an_address_is_plain_text(school_page, given):
     html = school_page(given)
     website = website_row(html)
