@@ -69,14 +69,16 @@ def user_invite(request):
         user = invited.user
         if invited.had_account:
             # Their account is as it was: the name they are known by is theirs to keep, not the one typed here.
-            named = f" as {user.full_name}" if user.full_name and user.full_name != data["full_name"].strip() else ""
+            named = f" as {isolated(user.full_name)}" if user.full_name and user.full_name != data["full_name"].strip() else ""
             again = ". Their invitation was emailed again, as they have not set a password yet" if invited.emailed else ""
             if invited.had_role:
-                messages.info(request, f"{user.email} already had an account{named}, and already held this role: nothing changed{again}")
+                messages.info(
+                    request, f"{isolated(user.email)} already had an account{named}, and already held this role: nothing changed{again}"
+                )
             else:
-                messages.success(request, f"{user.email} already had an account{named}. They now hold the new role{again}")
+                messages.success(request, f"{isolated(user.email)} already had an account{named}. They now hold the new role{again}")
         else:
-            messages.success(request, f"Invitation sent to {user.email}")
+            messages.success(request, f"Invitation sent to {isolated(user.email)}")
         return redirect("accounts:user-detail", pk=user.pk)
     return render(request, "accounts/user_invite.html", {"form": form})
 
@@ -101,7 +103,7 @@ def user_detail(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             services.grant_role(user=person, role=data["role"], target=data["target"], granted_by=request.user, request=request)
-            messages.success(request, f"Role granted: {Role(data['role']).label}, {data['target']}")
+            messages.success(request, f"Role granted: {Role(data['role']).label}, {isolated(str(data['target']))}")
             return redirect("accounts:user-detail", pk=person.pk)
     # The roles tied to the administrator's authorities; of the person's others, how many they hold, not what or where.
     theirs = _roles_tied_to_admin(request.user, person)
@@ -173,7 +175,7 @@ def _revoke(request, person):
         facts = {"Role": assignment.get_role_display(), "For": str(assignment.scope_object)}
         return _confirmation(request, person, "revoke", facts=facts, hidden={"assignment": assignment.pk})
     services.revoke_role(assignment=assignment, revoked_by=request.user, request=request)
-    messages.success(request, f"Role revoked: {assignment.get_role_display()}, {assignment.scope_object}")
+    messages.success(request, f"Role revoked: {assignment.get_role_display()}, {isolated(str(assignment.scope_object))}")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
 
 
@@ -182,14 +184,17 @@ def _reset_two_factor(request, person):
     if not _confirmed(request):
         return _confirmation(request, person, "reset_two_factor")
     services.reset_two_factor(user=person, reset_by=request.user, request=request)
-    messages.success(request, f"Two-factor authentication reset: {person} will set up their authenticator app again when they next sign in")
+    messages.success(
+        request,
+        f"Two-factor authentication reset: {isolated(str(person))} will set up their authenticator app again when they next sign in",
+    )
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
 
 
 def _unlock(request, person):
     _require_account_manager(request, person)
     services.unlock(user=person, unlocked_by=request.user, request=request)
-    messages.success(request, f"{person.display_name} can try to sign in again")
+    messages.success(request, f"{isolated(person.display_name)} can try to sign in again")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
 
 
@@ -216,7 +221,7 @@ def _set_active(request, person, active: bool):
     if not active and not _confirmed(request):
         return _confirmation(request, person, "deactivate")
     services.set_active(user=person, active=active, changed_by=request.user, request=request)
-    name = person.display_name
+    name = isolated(person.display_name)
     messages.success(request, f"{name} can sign in again" if active else f"{name} is deactivated and can no longer sign in")
     return redirect(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
 

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from audit.models import AuditAction
 from audit.services import record
-from core.words import duration
+from core.words import duration, isolated
 
 from . import services
 from .forms import NewPasswordForm, ResetRequestForm, SecondFactorForm, SignInForm
@@ -177,7 +177,7 @@ def _setup_link_sent(request):
         sent = services.send_authenticator_setup_link(user=request.user, request=request, next_url=safe_next(request))
         request.session[SETUP_LINK_SENT] = now
         if action == "send-again" and sent:
-            messages.success(request, f"We have sent another link to {request.user.email}")
+            messages.success(request, f"We have sent another link to {isolated(request.user.email)}")
         elif action == "send-again":
             messages.info(request, "We sent you a link less than a minute ago. If it has not come, wait a minute, then ask again")
     if asked:

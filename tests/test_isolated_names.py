@@ -93,3 +93,21 @@ def test_the_timeline_and_the_entrys_card_isolate_names_files_and_reasons(client
     assert f"<bdi>{PERSON}</bdi> on " in card and f" by <bdi>{CORRECTOR}</bdi>" in card
     form = client.get(reverse("evidence:intelligence-correct", args=[world.school.urn, entry.pk])).content.decode()
     assert f"Recorded by <bdi>{PERSON}</bdi> on " in form
+
+
+def test_the_banners_of_the_users_pages_isolate_the_names_they_give(client, world):
+    """A person's name, email address and the place of a role, in the banner once an administrator has acted: written right
+    to left, they would take the words around them with them ("… is deactivated and can no longer sign in")."""
+    person = world.users[Role.HEADTEACHER]
+    person.full_name = PERSON
+    person.save()
+    world.school.name = SCHOOL
+    world.school.save()
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = reverse("accounts:user-detail", args=[person.pk])
+    done = client.post(page, {"action": "deactivate", "confirm": "yes"}, follow=True).content.decode()
+    assert f"{isolated(PERSON)} is deactivated and can no longer sign in" in done
+    done = client.post(page, {"action": "reactivate"}, follow=True).content.decode()
+    assert f"{isolated(PERSON)} can sign in again" in done
+    done = client.post(page, {"action": "grant", "role": Role.GOVERNOR, "school_urn": str(world.school.urn)}, follow=True)
+    assert f"Role granted: {Role.GOVERNOR.label}, {isolated(f'{SCHOOL} ({world.school.urn})')}" in done.content.decode()
