@@ -360,3 +360,36 @@ def test_a_correction_is_said_with_one_full_stop_whether_its_reason_ends_with_on
     correcting = client.get(reverse("evidence:intelligence-correct", args=[world.school.urn, entry.pk])).content.decode()
     for page in (text_of(timeline(client, world)), text_of(correcting)):
         assert f": {said}" in page and ".." not in page
+
+
+def test_names_and_reasons_written_right_to_left_do_not_reorder_the_words_around_them(client, world):
+    """Who recorded, corrected or withdrew an entry, and why, are isolated (<bdi>) wherever the entry is shown. Written
+    right to left they were not: 'Corrected on … by سارة خان: تم تغيير الخطورة.' showed the reason before the name, the
+    colon between them, as if the reason were who corrected it."""
+    officer, admin = world.users[Role.LA_OFFICER], world.users[Role.LA_ADMIN]
+    officer.full_name, admin.full_name = "سارة خان", "יעל כהן"
+    officer.save(), admin.save()
+    entry = entry_by(world, Role.LA_OFFICER)
+    correct_intelligence(entry, user=admin, **{**ANSWERS, "summary": "Second version."}, reason="تم تغيير الخطورة")
+    correct_intelligence(entry, user=officer, **{**ANSWERS, "summary": "Third version."}, reason="2 תיקונים.")
+    sign_in(client, officer)
+    urn = world.school.urn
+    timeline_page = timeline(client, world)
+    listing = client.get(reverse("evidence:school-intelligence", args=[urn])).content.decode()
+    correcting = client.get(correct_url(entry)).content.decode()
+    # The latest correction: its reason's own full stop kept with it, the sentence's added outside what was typed.
+    latest = "by <bdi>سارة خان</bdi>: <bdi>2 תיקונים.</bdi>"
+    for page in (timeline_page, correcting):
+        assert "Recorded by <bdi>سارة خان</bdi> on" in page and latest in page
+    client.post(correct_url(entry), {**CORRECTED, "reason": "Date wrong"})
+    checking = client.get(correct_url(entry, "intelligence-correct-check")).content.decode()
+    assert "The entry recorded by <bdi>سارة خان</bdi> on" in checking
+    earlier = text_of(timeline_page).split("Earlier versions")[1]
+    assert "Recorded by سارة خان on" in earlier and "Corrected by יעל כהן on" in earlier
+    assert "by <bdi>יעל כהן</bdi>: <bdi>تم تغيير الخطورة</bdi>." in timeline_page
+    assert "Corrected by <bdi>יעל כהן</bdi> on" in timeline_page
+    assert "<bdi>سارة خان</bdi> on" in listing and "by <bdi>سارة خان</bdi>" in listing
+    assert client.post(withdraw_url(entry), {"reason": "Wrong school"}).status_code == 302
+    withdrawn = " ".join(client.get(reverse("evidence:intelligence-withdrawn", args=[urn])).content.decode().split())
+    assert re.search(r"On \d+ \w+ \d{4} by <bdi>سارة خان</bdi>", withdrawn)  # who withdrew it
+    assert withdrawn.count("<bdi>سارة خان</bdi>") >= 3  # who recorded it, corrected it last and withdrew it
