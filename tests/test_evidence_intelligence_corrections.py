@@ -393,3 +393,18 @@ def test_names_and_reasons_written_right_to_left_do_not_reorder_the_words_around
     withdrawn = " ".join(client.get(reverse("evidence:intelligence-withdrawn", args=[urn])).content.decode().split())
     assert re.search(r"On \d+ \w+ \d{4} by <bdi>سارة خان</bdi>", withdrawn)  # who withdrew it
     assert withdrawn.count("<bdi>سارة خان</bdi>") >= 3  # who recorded it, corrected it last and withdrew it
+
+
+def test_the_timelines_links_to_add_an_entry_and_to_the_withdrawn_ones_are_each_on_a_line_of_their_own(client, world, entry):
+    """The timeline's note on local intelligence gave its two links side by side, parted by a space only, so that they
+    read as one: 'Add an entry Show withdrawn entries (1)'."""
+    sign_in(client, world.users[Role.LA_OFFICER])
+    new_url = reverse("evidence:intelligence-new", args=[world.school.urn])
+    withdrawn_url = reverse("evidence:intelligence-withdrawn", args=[world.school.urn])
+    alone = " ".join(timeline(client, world).split())
+    assert f'<li><a class="govuk-link" href="{new_url}">Add an entry</a></li>' in alone and "withdrawn entries" not in alone
+    client.post(withdraw_url(entry), {"reason": "Recorded against the wrong school."})
+    both = " ".join(timeline(client, world).split())
+    assert f'<li><a class="govuk-link" href="{new_url}">Add an entry</a></li>' in both
+    assert f'<li><a class="govuk-link" href="{withdrawn_url}">Show withdrawn entries (1)</a></li>' in both
+    assert not re.search(r"</a>\s*<a ", both.split('class="govuk-inset-text"')[1].split("</div>")[0])
