@@ -408,3 +408,18 @@ def test_the_timelines_links_to_add_an_entry_and_to_the_withdrawn_ones_are_each_
     assert f'<li><a class="govuk-link" href="{new_url}">Add an entry</a></li>' in both
     assert f'<li><a class="govuk-link" href="{withdrawn_url}">Show withdrawn entries (1)</a></li>' in both
     assert not re.search(r"</a>\s*<a ", both.split('class="govuk-inset-text"')[1].split("</div>")[0])
+
+
+def test_the_buttons_that_record_correct_or_withdraw_an_entry_are_not_sent_twice_by_a_double_click(client, world, entry):
+    """A second click while the page was still being sent recorded the entry twice, or sent its correction or
+    withdrawal again: GOV.UK's button ignores it (preventDoubleClick), as the Imports page's does."""
+    sign_in(client, world.users[Role.LA_OFFICER])
+    client.post(correct_url(entry), CORRECTED)
+    pages = {
+        "Save entry": reverse("evidence:intelligence-new", args=[world.school.urn]),
+        "Save correction": correct_url(entry, "intelligence-correct-check"),
+        "Withdraw entry": withdraw_url(entry),
+    }
+    for label, url in pages.items():
+        (button,) = re.findall(rf"<button[^>]*>\s*{label}", client.get(url).content.decode())
+        assert 'data-prevent-double-click="true"' in button, label

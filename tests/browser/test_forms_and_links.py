@@ -6,6 +6,8 @@ password, then, used again, has expired; an account is locked; an uploaded file 
 while its page follows the progress.
 """
 
+import time
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from evidence.models import IntelligenceEntry
 from imports.models import ImportOutcome, ImportRun
 from tests.evidence_helpers import GIAS_2022
 from tests.test_accounts_password_reset import NEW_PASSWORD, emailed_link
@@ -188,6 +191,37 @@ def test_an_la_officer_records_intelligence_on_a_day_that_does_not_exist(page, w
     check_errors(page, "intelligence-impossible-date", "Date it happened must be a real date")
     assert page.locator("#occurred-day").get_attribute("class").count("govuk-input--error") == 1
     assert "govuk-input--error" not in page.locator("#occurred-month").get_attribute("class")
+
+
+def test_an_la_officer_clicks_save_entry_twice_on_a_slow_connection_and_records_the_entry_once(page, world, sign_in_as):
+    """The second click of a double click, made while the first was still being answered, sent the entry again, and
+    it was recorded twice. Each answer here is held back 0.8 seconds, as a slow connection holds it."""
+    sign_in_as(world.users[Role.LA_OFFICER])
+    page.goto(reverse("evidence:intelligence-new", args=[world.school.urn]))
+    page.get_by_label("Budget deficit").check()
+    page.get_by_label("High").check()
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("12")
+    page.get_by_label("Year").fill("2025")
+    page.get_by_label("Summary").fill("A deficit of £120,000 is forecast for next year.")
+    sent = []
+
+    def slowly(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        sent.append(route.request.url)
+        answer = route.fetch(max_redirects=0)  # the server has it: what it does with it is done
+        time.sleep(0.8)
+        route.fulfill(response=answer)
+
+    page.route("**/intelligence/new/", slowly)
+    page.evaluate(
+        "() => { const save = document.querySelector('main form .govuk-button'); save.click(); setTimeout(() => save.click(), 150); }"
+    )
+    expect(page.locator(".govuk-notification-banner").first).to_contain_text("Entry recorded")
+    page.wait_for_timeout(1500)  # time for a second sending to arrive, had there been one
+    assert len(sent) == 1
+    assert IntelligenceEntry.objects.filter(school=world.school, kind="budget").count() == 1
 
 
 def test_an_la_administrator_imports_with_no_file_chosen(page, world, sign_in_as):
