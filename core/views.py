@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
+from core.refusals import Refused
 from register.models import LocalAuthority, School
 from register.presenters import state_funded
 
@@ -126,7 +127,9 @@ def error_400(request, exception=None):
 
 
 def error_403(request, exception=None):
-    return render(request, "core/error.html", {"title": "You do not have access to this page", "status": 403}, status=403)
+    """Refused: why, where the refusal says (core.refusals.Refused), as well as that the person's roles do not allow it."""
+    why = str(exception) if isinstance(exception, Refused) else ""
+    return render(request, "core/error.html", {"title": "You do not have access to this page", "status": 403, "why": why}, status=403)
 
 
 def csrf_failure(request, reason=""):

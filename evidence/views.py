@@ -3,7 +3,6 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from accounts.access import scope_for
 from audit.models import AuditAction
 from audit.services import record, record_refusal
 from core.jinja import gov_date
+from core.refusals import Refused
 from core.school_pages import confidential_school, may_open, visible_school
 from core.words import isolated, listed
 from register.models import LocalAuthority, School
@@ -50,7 +50,7 @@ def _confidential_school(request, urn) -> School:
     school = confidential_school(request, urn)
     if not may_open(request, school, "intelligence"):
         request.refused_object = school
-        raise PermissionDenied("Local intelligence is for the authority's officers and administrators and the school's link adviser.")
+        raise Refused("Local intelligence is for the authority's officers and administrators and the school's link adviser.")
     return school
 
 
@@ -216,7 +216,7 @@ def intelligence_withdrawn(request, urn):
     school = _confidential_school(request, urn)
     if not may_read_withdrawn(request.user, school):
         request.refused_object = school
-        raise PermissionDenied("Withdrawn entries are for the authority's officers and administrators.")
+        raise Refused("Withdrawn entries are for the authority's officers and administrators.")
     entries = list(IntelligenceEntry.objects.filter(school=school, withdrawn_at__isnull=False).prefetch_related("revisions"))
     _audit_read(request, school, "withdrawn", entries=len(entries))
     context = {**_school_context(request, school), "entries": [(entry, versions_of(entry)) for entry in entries]}
@@ -266,7 +266,7 @@ def _changeable_entry(request, urn, pk) -> IntelligenceEntry:
     entry.school = school
     if not may_change_intelligence(request.user, entry):
         request.refused_object = school
-        raise PermissionDenied("An entry is corrected or withdrawn by whoever recorded it, or by the authority's officers.")
+        raise Refused("An entry is corrected or withdrawn by whoever recorded it, or by the authority's officers.")
     if entry.withdrawn_at is not None:
         raise AlreadyWithdrawn(entry)
     return entry

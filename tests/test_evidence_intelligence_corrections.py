@@ -423,3 +423,32 @@ def test_the_buttons_that_record_correct_or_withdraw_an_entry_are_not_sent_twice
     for label, url in pages.items():
         (button,) = re.findall(rf"<button[^>]*>\s*{label}", client.get(url).content.decode())
         assert 'data-prevent-double-click="true"' in button, label
+
+
+def test_a_refusal_says_who_may_do_what_was_refused(client, world, entry):
+    """A link adviser opening the correction of an officer's entry, or a head the school's local intelligence, was
+    told only 'Your roles do not let you see this page', though the page had been refused for a reason it could give."""
+    refusals = [
+        (Role.ADVISER, correct_url(entry), "An entry is corrected or withdrawn by whoever recorded it, or by the authority's officers."),
+        (Role.ADVISER, withdraw_url(entry), "An entry is corrected or withdrawn by whoever recorded it, or by the authority's officers."),
+        (
+            Role.ADVISER,
+            reverse("evidence:intelligence-withdrawn", args=[world.school.urn]),
+            "Withdrawn entries are for the authority's officers and administrators.",
+        ),
+        (
+            Role.HEADTEACHER,
+            reverse("evidence:school-intelligence", args=[world.school.urn]),
+            "Local intelligence is for the authority's officers and administrators and the school's link adviser.",
+        ),
+    ]
+    for role, url, why in refusals:
+        sign_in(client, world.users[role])
+        response = client.get(url)
+        page = text_of(response.content.decode().replace("&#39;", "'"))
+        assert response.status_code == 403
+        assert f"You do not have access to this page {why} Your roles do not let you see this page." in page, (role, url)
+    # A page refused without a reason of its own says only what every refusal says.
+    sign_in(client, world.users[Role.LA_OFFICER])
+    page = text_of(client.get(reverse("audit:list")).content.decode())
+    assert "You do not have access to this page Your roles do not let you see this page." in page
