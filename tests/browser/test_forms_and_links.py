@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from core.words import isolated
 from evidence.models import IntelligenceEntry
 from imports.models import ImportOutcome, ImportRun
 from tests.evidence_helpers import GIAS_2022
@@ -173,7 +174,7 @@ def test_an_la_administrator_is_asked_before_taking_access_away(page, world, sig
     page.get_by_role("button", name="Deactivate account").click()
     expect(page.locator("h1")).to_have_text(questions["deactivate"][1])
     page.get_by_role("button", name="Deactivate account").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Alex Smith is deactivated and can no longer sign in")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"{isolated('Alex Smith')} is deactivated and can no longer sign in")
     check(page, "user-deactivated", "Alex Smith")
 
 
