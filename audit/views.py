@@ -1,12 +1,10 @@
-import re
-from datetime import date, datetime
-
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.text import capfirst
 
 from accounts.access import scope_for
+from core.dates import date_range
 from core.paging import page_of
 from evidence.models import IntelligenceKind, Severity
 from imports.registry import KINDS
@@ -15,48 +13,16 @@ from .log import AuditLog, Filters
 from .models import AuditAction, AuditEvent
 from .services import administered, audited_view
 
-DATE_SHAPES = (
-    (re.compile(r"\d{4}-\d{1,2}-\d{1,2}"), ("%Y-%m-%d",)),
-    (re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"), ("%d/%m/%Y",)),
-    (re.compile(r"\d{1,2} [a-z]+ \d{4}", re.IGNORECASE), ("%d %B %Y", "%d %b %Y")),
-)
-
-
-def _date(text: str, name: str) -> tuple[date | None, str]:
-    """A date typed as 2026-11-25, 25/11/2026 or 25 November 2026 (or Nov); else why it is not one."""
-    for shape, formats in DATE_SHAPES:
-        if shape.fullmatch(text):
-            written = re.sub(r"[.-]", "/", text) if "/" in formats[0] else text
-            for form in formats:
-                try:
-                    return datetime.strptime(written, form).date(), ""
-                except ValueError:
-                    continue
-            return None, f"The ‘{name}’ date must be a real date"
-    return None, f"Enter the ‘{name}’ date as a date, for example 2026-11-25 or 25 November 2026"
-
-
-def _dates(params) -> tuple[dict, dict]:
-    """The From and To dates asked for, and an error for each one that is not a date (or not in order)."""
-    dates, errors = {}, {}
-    for key, name in (("from", "From"), ("to", "To")):
-        dates[key], error = _date(params[key], name) if params[key] else (None, "")
-        if error:
-            errors[key] = error
-    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
-        errors["to"] = "The ‘To’ date must be the same as or after the ‘From’ date"
-    return dates, errors
-
-
 # What the log calls the things it records that are not models of their own, and those whose model's name is not the
 # word people use.
 TYPE_LABELS = {
     "evidence.intelligence": "A school's local intelligence",
+    "evidence.authorityintelligence": "An authority's local intelligence",
     "audit.auditevent": "Audit log",
     "accounts.roleassignment": "Role",
 }
 # How an entry names a record of these kinds: a read of local intelligence is recorded against its school.
-NAMED_AS = {"evidence.intelligence": "Local intelligence of {name}"}
+NAMED_AS = {"evidence.intelligence": "Local intelligence of {name}", "evidence.authorityintelligence": "Local intelligence of {name}"}
 # Records whose entries' words already say what kind they are ("Invitation for …"), so are not headed with it again.
 NAMES_ITS_KIND = frozenset({"accounts.invitation"})
 
@@ -87,7 +53,7 @@ def detail_words(object_type: str) -> dict[str, dict[str, str]]:
     """What the detail of an event about a kind of record stores as a code, as people say it: each such key → code →
     words. An intelligence entry's kind and severity ("Leadership change", not "leadership"); an import's data set
     ("Key stage 2 performance tables (final)", not its code)."""
-    if object_type == "evidence.intelligenceentry":
+    if object_type in ("evidence.intelligenceentry", "evidence.authorityintelligence"):
         return {"kind": dict(IntelligenceKind.choices), "severity": dict(Severity.choices)}
     if object_type == "imports.importrun":  # the data sets known once the apps have registered them
         return {"kind": {code: kind.label for code, kind in KINDS.items()}}
@@ -145,7 +111,7 @@ def audit_list(request):
     request.audit_lies_in = administered(scope)
     params = {k: request.GET.get(k, "").strip()[:200] for k in ("who", "action", "object_type", "object_id", "from", "to")}
     visible_types = AuditLog(scope).kinds()
-    dates, errors = _dates(params)
+    dates, errors = date_range(params)
     log = AuditLog(
         scope,
         Filters(

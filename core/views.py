@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from accounts.access import scope_for
 from accounts.models import RoleAssignment
 from core.refusals import Refused
+from evidence.permissions import intelligence_schools
 from register.models import LocalAuthority, School
 from register.presenters import state_funded
 
@@ -23,6 +24,12 @@ def start(request):
 # The most authorities whose results a service administrator's home page links to, one by one: where their schools are
 # in more (a region's or England's installation), the page leads to the list of authorities, each page of which does.
 RESULTS_LINKED = 3
+
+
+def intelligence_authorities(user, candidates) -> list[LocalAuthority]:
+    """Those of `candidates` (the authorities the home page names) whose local intelligence page the user may open: where
+    they read any school's (evidence.views.authority_intelligence), by name."""
+    return sorted((a for a in candidates if intelligence_schools(user, a)), key=lambda authority: authority.name)
 
 
 def results_authorities(scope) -> list[LocalAuthority]:
@@ -71,6 +78,7 @@ def home(request):
     # In name order whatever the case, as the list of schools sorts them ("de Stafford School" among the D's).
     own_schools = School.objects.confidential_to(request.user).open().select_related("la").order_by(Lower("name"), "urn")
     listed = list(own_schools[:50]) if not scope.is_la and not scope.everything else None
+    authorities = results_authorities(scope)
     context = {
         "assignments": assignments,
         "held_roles": held_roles(assignments),
@@ -81,7 +89,12 @@ def home(request):
         "listed_school_ids": {school.pk for school in listed or ()},
         "own_school_counts": own_schools.aggregate(n=Count("id"), state_funded=Count("id", filter=state_funded())),
         # The authorities whose results an LA role reads as a whole (evidence.views.authority_results).
-        "authorities": results_authorities(scope),
+        "authorities": authorities,
+        # Those whose local intelligence an LA role or a link adviser reads: not a service administrator's, who may open it
+        # from an authority's page but whose work is not the schools'.
+        "intelligence_authorities": []
+        if scope.everything
+        else intelligence_authorities(request.user, authorities or {s.la for s in listed or ()}),
     }
     return render(request, "core/home.html", context)
 

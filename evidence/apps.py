@@ -14,6 +14,8 @@ class EvidenceConfig(AppConfig):
 
         # The reads of a school's intelligence are recorded against the school.
         locate("evidence.intelligence", school_place)
+        # The reads of an authority's intelligence, its schools' entries together, are recorded against the authority.
+        locate("evidence.authorityintelligence", lambda authority_id: {authority_id})
         locate(
             "evidence.intelligenceentry", lambda pk: set(IntelligenceEntry.objects.filter(pk=pk).values_list("school__la_id", flat=True))
         )

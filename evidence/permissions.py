@@ -55,6 +55,16 @@ def intelligence_readable(user, schools, *, confidential: set[int] | None = None
     return [school for school in schools if school.la_id in authorities or school.pk in advised]
 
 
+def intelligence_schools(user, authority) -> list[int]:
+    """The ids of the authority's schools whose intelligence the user may read (intelligence_readable, asked of them all
+    at once): every school of an authority they are an officer or administrator of; a link adviser's own schools. None
+    for anyone whose roles give no intelligence at all, who are not read a school of."""
+    if not scope_for(user).has_role(*INTELLIGENCE_ROLES):
+        return []
+    schools = list(School.objects.confidential_to(user).filter(la=authority).only("id", "la_id"))
+    return [school.pk for school in intelligence_readable(user, schools, confidential={school.pk for school in schools})]
+
+
 def _la_role_authorities(user, authority_ids) -> set[int]:
     """Those of `authority_ids` for which one of the user's current roles is an LA officer's or administrator's."""
     if scope_for(user).everything:

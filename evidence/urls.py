@@ -13,6 +13,7 @@ urlpatterns = [
     path("schools/<int:urn>/intelligence/<int:pk>/correct/check/", views.intelligence_correct_check, name="intelligence-correct-check"),
     path("schools/<int:urn>/intelligence/<int:pk>/withdraw/", views.intelligence_withdraw, name="intelligence-withdraw"),
     path("authorities/<int:code>/results/", views.authority_results, name="authority-results"),
+    path("authorities/<int:code>/intelligence/", views.authority_intelligence, name="authority-intelligence"),
     path("statistics/", views.statistics_index, name="statistics"),
     path("statistics/<int:code>/", views.authority_statistics, name="authority-statistics"),
     path("authorities/<int:code>/results.csv", views.authority_results_download, {"fmt": "csv"}, name="authority-results-csv"),

@@ -13,6 +13,7 @@ from accounts.access import scope_for
 from audit.models import AuditAction
 from audit.services import record, record_refusal
 from core.jinja import gov_date
+from core.paging import page_of
 from core.refusals import Refused
 from core.school_pages import confidential_school, may_open, visible_school
 from core.words import isolated, listed
@@ -20,6 +21,8 @@ from register.models import LocalAuthority, School
 from register.presenters import links_of, openable
 
 from . import exports
+from .authority_intelligence import PAGE_SIZE as INTELLIGENCE_PAGE_SIZE
+from .authority_intelligence import IntelligenceFilters, current_entries, excerpt
 from .catalogue import GROUPS, PUPILS
 from .charts import ENGLAND_COLOUR, LA_COLOUR, SCHOOL_COLOUR, Line
 from .download_context import NOTES_HEADER, OUTCOMES_HEADER, download_notes, notes_sheet, outcome_rows, outcomes_sheet
@@ -27,7 +30,14 @@ from .forms import CorrectionForm, IntelligenceForm, WithdrawalForm, changed_fie
 from .history import history, history_urns
 from .models import Area, IntelligenceEntry, IntelligenceKind, Severity
 from .outcomes import COUNTED_BY_PREDECESSOR, REPORT_CARD_COLUMNS, authority_outcomes, graded_notes
-from .permissions import changeable_among, changeable_entries, intelligence_readable, may_change_intelligence, may_read_withdrawn
+from .permissions import (
+    changeable_among,
+    changeable_entries,
+    intelligence_readable,
+    intelligence_schools,
+    may_change_intelligence,
+    may_read_withdrawn,
+)
 from .presenters import (
     SIXTEEN_PLUS,
     authority_series,
@@ -395,6 +405,48 @@ def authority_results(request, code):
     schools = School.objects.visible_to(request.user).filter(la=authority).open()
     context = _authority_figures(authority, schools, may_import=scope_for(request.user).is_la_admin)
     return render(request, "evidence/authority_results.html", context)
+
+
+def authority_intelligence(request, code):
+    """The current local intelligence of every school of the authority whose intelligence the reader may read (an
+    officer's or administrator's, all its schools; a link adviser's, their own), newest first: what a review meeting
+    starts from. 404 for an authority whose register is not theirs to browse, as its other pages; 403 for one where
+    they read no school's intelligence."""
+    authority = _visible_authority(request, code)
+    school_ids = intelligence_schools(request.user, authority)
+    if not school_ids:
+        request.refused_object = authority
+        raise Refused("Local intelligence is for the authority's officers and administrators and each school's link adviser.")
+    filters = IntelligenceFilters.from_query(request.GET)
+    entries = [] if filters.errors else filters.apply(current_entries(school_ids))
+    page = page_of(entries, INTELLIGENCE_PAGE_SIZE, request.GET.get("page"))
+    record(
+        AuditAction.VIEW,
+        request=request,
+        obj=authority,
+        object_type="evidence.authorityintelligence",
+        page=page.number,
+        entries=page.paginator.count,
+        **filters.asked(),
+    )
+    context = {
+        "authority": authority,
+        "page": page,
+        "excerpts": {entry.pk: excerpt(entry.summary) for entry in page.object_list},
+        "filters": filters,
+        "errors": filters.errors,
+        "kinds": IntelligenceKind.choices,
+        "severities": Severity.choices,
+        "whole_authority": _reads_as_authority(request, authority),
+    }
+    return render(request, "evidence/authority_intelligence.html", context)
+
+
+def _reads_as_authority(request, authority) -> bool:
+    """Whether the reader reads the authority's intelligence as one of its officers or administrators (or the service's),
+    rather than as a link adviser to some of its schools: the page says whose entries it lists."""
+    scope = scope_for(request.user)
+    return scope.everything or authority.pk in scope.authority_ids
 
 
 def statistics_index(request):

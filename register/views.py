@@ -12,6 +12,7 @@ from evidence.graded import GRADED_CHOICES
 from evidence.latest import latest_for_schools
 from evidence.models import Framework, Observation
 from evidence.outcomes import COUNTED_BY_PREDECESSOR, authority_outcomes, graded_notes
+from evidence.permissions import intelligence_schools
 
 from . import maps
 from .filter_notes import trust_match, unlisted_authority, unlisted_school_value
@@ -278,6 +279,8 @@ def authority_detail(request, code):
         "trusts": trusts[:20],
         "academy_trust_count": sum(1 for trust in trusts if trust["kind"] in ACADEMY_TRUST_KINDS),
         "map_svg": maps.authority_svg(authority),
+        # Whether the reader reads any of its schools' local intelligence, which the page then links to.
+        "reads_intelligence": bool(intelligence_schools(request.user, authority)),
         **recent_changes(authority, scope),
     }
     return render(request, "register/authority_detail.html", context)

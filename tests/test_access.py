@@ -79,6 +79,8 @@ PAGES = [
     ("evidence:intelligence-withdraw", lambda w: [w.other_school.urn, an_entry(w.other_school).pk], LA),
     ("evidence:intelligence-withdrawn", lambda w: [w.school.urn], LA),
     ("evidence:intelligence-withdrawn", lambda w: [w.far_school.urn], set()),
+    ("evidence:authority-intelligence", lambda w: [936], LA | {Role.ADVISER}),
+    ("evidence:authority-intelligence", lambda w: [850], set()),
     ("evidence:authority-results", lambda w: [936], ALL),
     ("evidence:authority-results", lambda w: [850], set()),
     ("evidence:authority-results-csv", lambda w: [936], ALL),

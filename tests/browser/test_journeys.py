@@ -252,6 +252,7 @@ SMALL_SCREEN_PAGES = {
     "school": (Role.HEADTEACHER, lambda w: reverse("register:school-detail", args=[w.school.urn])),
     "school-people": (Role.HEADTEACHER, lambda w: reverse("register:school-people", args=[w.school.urn])),
     "school-intelligence": (Role.LA_OFFICER, lambda w: reverse("evidence:school-intelligence", args=[w.school.urn])),
+    "authority-intelligence": (Role.LA_OFFICER, lambda w: reverse("evidence:authority-intelligence", args=[w.la.code])),
     "trusts": (Role.LA_OFFICER, lambda w: reverse("register:trust-list")),
     "trust": (Role.LA_OFFICER, lambda w: reverse("register:trust-detail", args=[w.trust.uid])),
     "users": (Role.LA_ADMIN, lambda w: reverse("accounts:user-list")),

@@ -136,6 +136,13 @@ PAGES = {
     "intelligence-withdrawn": (lambda w: withdrawn_entry_page(w), LA, 200),
     "forbidden-intelligence-correct": (lambda w: corrected_entry_page(w, "evidence:intelligence-correct"), (Role.ADVISER,), 403),
     "authority-results": (url("evidence:authority-results", lambda w: w.la.code), LA, 200),
+    "authority-intelligence": (lambda w: authority_intelligence(w), (Role.LA_OFFICER, Role.ADVISER), 200),
+    "authority-intelligence-errors": (
+        url("evidence:authority-intelligence", lambda w: w.la.code, query="?from=30%2F02%2F2026&to=last+week&kind=complaint"),
+        (Role.LA_OFFICER,),
+        200,
+    ),
+    "forbidden-authority-intelligence": (url("evidence:authority-intelligence", lambda w: w.la.code), (Role.HEADTEACHER,), 403),
     "forbidden-intelligence": (url("evidence:school-intelligence", lambda w: w.school.urn), (Role.HEADTEACHER,), 403),
     # Error pages, as a signed-in user meets them.
     "not-found": (lambda w: "/no-such-page/", (Role.HEADTEACHER,), 404),
@@ -168,6 +175,8 @@ SHOWS = {
     "intelligence-withdraw": "Are you sure you want to withdraw this entry?",
     "school-timeline-corrected": "Earlier versions",
     "intelligence-withdrawn": "Why it was withdrawn",
+    "authority-intelligence": "Entries, newest first",
+    "authority-intelligence-errors": "The ‘From’ date must be a real date",
 }
 
 
@@ -198,6 +207,28 @@ def intelligence_entries(world):
     ):
         record_intelligence(world.school, user=officer, kind=kind, severity=severity, occurred_on=on, summary=summary)
     return reverse("evidence:school-intelligence", args=[world.school.urn])
+
+
+def authority_intelligence(world):
+    """The authority's local intelligence, over two pages: the school's entries (intelligence_entries, the corrected one
+    among them), one long enough to be cut, and others at another school, one recorded by a name written right to left."""
+    from datetime import date, timedelta
+
+    from evidence.services import record_intelligence
+    from tests.factories import UserFactory, grant
+
+    intelligence_entries(world)
+    corrected_entry(world)
+    officer = world.users[Role.LA_OFFICER]
+    long = "The school's budget plan shows a deficit from next April. " * 8
+    record_intelligence(world.school, user=officer, kind="budget", severity="high", occurred_on=date(2025, 9, 1), summary=long)
+    colleague = UserFactory(email="sara.khan@example.org", full_name="سارة خان")
+    grant(colleague, Role.LA_OFFICER, world.la)
+    for day in range(24):
+        on = date(2025, 8, 30) - timedelta(days=day * 3)
+        summary = f"Attendance below the authority's average in week {day + 1}."
+        record_intelligence(world.other_school, user=colleague, kind="other", severity="low", occurred_on=on, summary=summary)
+    return reverse("evidence:authority-intelligence", args=[world.la.code])
 
 
 def corrected_entry(world):
