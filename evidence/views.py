@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import slugify
 
 from accounts.access import scope_for
@@ -66,6 +67,23 @@ def _confidential_school(request, urn) -> School:
 
 def _school_context(request, school):
     return {"school": school, "may_use_intelligence": may_open(request, school, "intelligence")}
+
+
+def _came_from(request, school) -> dict:
+    """Where a form's Back and Cancel links go: the page of this site the person came from (`next`, which the timeline's
+    links give), else the school's local intelligence. `came_from`: that `next`, for the form to keep, or ""."""
+    asked = request.POST.get("next") or request.GET.get("next") or ""
+    safe = asked.startswith("/") and url_has_allowed_host_and_scheme(
+        asked, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    came_from = asked if safe else ""
+    return {"came_from": came_from, "back": came_from or reverse("evidence:school-intelligence", args=[school.urn])}
+
+
+def _with_next(address: str, came_from: str, *query: str) -> str:
+    """`address` with `query` (as written: "change") and where the person came from (`next`), if anywhere."""
+    parts = [*query, urlencode({"next": came_from})] if came_from else list(query)
+    return address + ("?" + "&".join(parts) if parts else "")
 
 
 def _successors(request, school) -> dict:
@@ -190,6 +208,8 @@ def school_timeline(request, urn):
     context |= {
         "events": events,
         "changeable": changeable,
+        # The timeline's links to add, correct or withdraw an entry lead back here (their forms' Back and Cancel).
+        "back_here": urlencode({"next": request.get_full_path()}),
         "withdrawn_count": _withdrawn_count(request, school),
         **_successors(request, school),
     }
@@ -255,6 +275,7 @@ def intelligence_new(request, urn):
 def _render_form(request, school, form, **context):
     context = {
         **_school_context(request, school),
+        **_came_from(request, school),
         "form": form,
         "kinds": IntelligenceKind.choices,
         "severities": Severity.choices,
@@ -321,7 +342,8 @@ def intelligence_correct(request, urn, pk):
         form = CorrectionForm(request.POST, entry=entry)
         if form.is_valid():
             request.session[_pending(entry)] = {name: request.POST.get(name, "") for name in CORRECTION_ANSWERS}
-            return redirect("evidence:intelligence-correct-check", entry.school.urn, entry.pk)
+            check = reverse("evidence:intelligence-correct-check", args=[entry.school.urn, entry.pk])
+            return redirect(_with_next(check, _came_from(request, entry.school)["came_from"]))
     else:
         typed = request.session.get(_pending(entry)) if "change" in request.GET else None
         # Answers coming back from the check page are checked again: the entry may have changed since they were typed.
@@ -338,8 +360,10 @@ def intelligence_correct_check(request, urn, pk):
     form = CorrectionForm(answers, entry=entry) if answers else None
     if form is None:  # nothing typed yet
         return redirect("evidence:intelligence-correct", entry.school.urn, entry.pk)
+    came_from = _came_from(request, entry.school)
+    change = _with_next(reverse("evidence:intelligence-correct", args=[entry.school.urn, entry.pk]), came_from["came_from"], "change")
     if not form.is_valid():  # the entry has changed since: back to the answers as typed, saying why they will not do
-        return redirect(reverse("evidence:intelligence-correct", args=[entry.school.urn, entry.pk]) + "?change")
+        return redirect(change)
     data = form.cleaned_data
     if request.method == "POST":
         correct_intelligence(
@@ -357,7 +381,14 @@ def intelligence_correct_check(request, urn, pk):
         return redirect("evidence:school-intelligence", entry.school.urn)
     _audit_read(request, entry.school, "correct-check", entry=entry.pk)
     changes = [_change_row(name, entry, data) for name in changed_fields(entry, data)]
-    context = {**_school_context(request, entry.school), "entry": entry, "changes": changes, "reason": data["reason"].strip()}
+    context = {
+        **_school_context(request, entry.school),
+        **came_from,
+        "change": change,
+        "entry": entry,
+        "changes": changes,
+        "reason": data["reason"].strip(),
+    }
     return render(request, "evidence/intelligence_check.html", context)
 
 
@@ -389,6 +420,7 @@ def intelligence_withdraw(request, urn, pk):
     _audit_read(request, entry.school, "withdraw", entry=entry.pk)  # the page shows the entry, sent back with errors too
     context = {
         **_school_context(request, entry.school),
+        **_came_from(request, entry.school),
         "entry": entry,
         "form": form,
         "versions": versions_of(entry),

@@ -2,9 +2,11 @@
 
 import re
 from datetime import date
+from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
@@ -399,7 +401,8 @@ def test_the_timelines_links_to_add_an_entry_and_to_the_withdrawn_ones_are_each_
     """The timeline's note on local intelligence gave its two links side by side, parted by a space only, so that they
     read as one: 'Add an entry Show withdrawn entries (1)'."""
     sign_in(client, world.users[Role.LA_OFFICER])
-    new_url = reverse("evidence:intelligence-new", args=[world.school.urn])
+    back_here = urlencode({"next": reverse("evidence:school-timeline", args=[world.school.urn])})
+    new_url = reverse("evidence:intelligence-new", args=[world.school.urn]) + "?" + back_here
     withdrawn_url = reverse("evidence:intelligence-withdrawn", args=[world.school.urn])
     alone = " ".join(timeline(client, world).split())
     assert f'<li><a class="govuk-link" href="{new_url}">Add an entry</a></li>' in alone and "withdrawn entries" not in alone
@@ -452,3 +455,45 @@ def test_a_refusal_says_who_may_do_what_was_refused(client, world, entry):
     sign_in(client, world.users[Role.LA_OFFICER])
     page = text_of(client.get(reverse("audit:list")).content.decode())
     assert "You do not have access to this page Your roles do not let you see this page." in page
+
+
+def back_of(html: str) -> str:
+    """Where the page's Back link goes."""
+    return unescape(re.search(r'<a href="([^"]*)" class="govuk-back-link"', html).group(1))
+
+
+def cancel_of(html: str) -> str:
+    return unescape(re.search(r'<a class="govuk-link" href="([^"]*)">Cancel</a>', html).group(1))
+
+
+def test_the_forms_reached_from_the_timeline_lead_back_to_it(client, world, entry):
+    """Their Back link went to the school's list of entries, wherever the person came from."""
+    sign_in(client, world.users[Role.LA_OFFICER])
+    timeline_url = reverse("evidence:school-timeline", args=[world.school.urn])
+    links = dict(re.findall(r'href="([^"]*)">(Add an entry|Correct|Withdraw)<', timeline(client, world)))
+    assert set(links.values()) == {"Add an entry", "Correct", "Withdraw"}
+    for link in links:
+        link = unescape(link)
+        assert link.endswith("?" + urlencode({"next": timeline_url}))
+        assert back_of(client.get(link).content.decode()) == timeline_url
+    withdraw = client.get(withdraw_url(entry), {"next": timeline_url}).content.decode()
+    assert cancel_of(withdraw) == timeline_url
+    # Sent back with an error, the form still leads back there; and so does the check of a correction, through the form.
+    refused = client.post(withdraw_url(entry), {"reason": " ", "next": timeline_url}).content.decode()
+    assert back_of(refused) == timeline_url and f'name="next" value="{timeline_url}"' in refused
+    sent = client.post(correct_url(entry), {**CORRECTED, "next": timeline_url})
+    assert sent["Location"] == correct_url(entry, "intelligence-correct-check") + "?" + urlencode({"next": timeline_url})
+    check = client.get(sent["Location"]).content.decode()
+    change = correct_url(entry) + "?change&" + urlencode({"next": timeline_url})
+    assert back_of(check) == change and cancel_of(check) == timeline_url
+    assert back_of(client.get(change).content.decode()) == timeline_url
+
+
+@pytest.mark.parametrize("elsewhere", ["", "https://evil.example/", "//evil.example/timeline/", "javascript:alert(1)", "timeline/"])
+def test_a_form_leads_back_to_the_schools_entries_unless_it_came_from_a_page_of_this_site(client, world, entry, elsewhere):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    entries = reverse("evidence:school-intelligence", args=[world.school.urn])
+    for address in (reverse("evidence:intelligence-new", args=[world.school.urn]), correct_url(entry), withdraw_url(entry)):
+        html = client.get(address, {"next": elsewhere} if elsewhere else {}).content.decode()
+        assert back_of(html) == entries
+        assert 'name="next"' not in html
