@@ -17,12 +17,13 @@ from django.utils.http import urlsafe_base64_encode
 from audit.models import AuditAction, AuditEvent
 from audit.services import record
 from core.jinja import gov_date
+from core.next_page import with_next
 from core.words import duration, isolated, listed
 
 from .models import Invitation, RoleAssignment, User
 from .roles import ROLE_SCOPE, Role, ScopeKind
 from .tokens import authenticator_setup_tokens, invitation_token_generator
-from .two_factor import show_mailbox, with_next
+from .two_factor import show_mailbox
 
 
 def target_field(role: Role) -> str:

@@ -1,11 +1,11 @@
 """When a signed-in user must still give their second factor, and whether they may set up an authenticator app."""
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import user_has_device
+
+from core.next_page import with_next
 
 from .access import scope_for
 from .roles import TWO_FACTOR_ROLES
@@ -32,11 +32,6 @@ def needs_second_factor(request) -> bool:
     if not (two_factor_required(user) or request.session.get(SECOND_FACTOR_PENDING)):
         return False
     return not user.is_verified()
-
-
-def with_next(path: str, next_url: str = "") -> str:
-    """`path` with where to go after it (`next_url`, on this site: safe_next's), if any, as its query."""
-    return f"{path}?{urlencode({'next': next_url})}" if next_url else path
 
 
 def second_factor_url(request, next_url: str = "") -> str:

@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from audit.models import AuditAction
 from audit.services import record
+from core.next_page import safe_next, with_next
 from core.words import duration, isolated
 
 from . import services
@@ -37,18 +38,9 @@ from .two_factor import (
     second_factor_url,
     show_mailbox,
     two_factor_required,
-    with_next,
 )
 
 logger = logging.getLogger(__name__)
-
-
-def safe_next(request) -> str:
-    """The `next` address if it stays on this site; otherwise nothing."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return candidate
-    return ""
 
 
 def _after_sign_in(request):

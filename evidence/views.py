@@ -7,13 +7,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.text import slugify
 
 from accounts.access import scope_for
 from audit.models import AuditAction
 from audit.services import record, record_refusal
 from core.jinja import gov_date
+from core.next_page import safe_next, with_next
 from core.paging import page_of
 from core.refusals import Refused
 from core.school_pages import confidential_school, may_open, visible_school
@@ -72,18 +73,8 @@ def _school_context(request, school):
 def _came_from(request, school) -> dict:
     """Where a form's Back and Cancel links go: the page of this site the person came from (`next`, which the timeline's
     links give), else the school's local intelligence. `came_from`: that `next`, for the form to keep, or ""."""
-    asked = request.POST.get("next") or request.GET.get("next") or ""
-    safe = asked.startswith("/") and url_has_allowed_host_and_scheme(
-        asked, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    came_from = asked if safe else ""
+    came_from = safe_next(request)
     return {"came_from": came_from, "back": came_from or reverse("evidence:school-intelligence", args=[school.urn])}
-
-
-def _with_next(address: str, came_from: str, *query: str) -> str:
-    """`address` with `query` (as written: "change") and where the person came from (`next`), if anywhere."""
-    parts = [*query, urlencode({"next": came_from})] if came_from else list(query)
-    return address + ("?" + "&".join(parts) if parts else "")
 
 
 def _successors(request, school) -> dict:
@@ -343,7 +334,7 @@ def intelligence_correct(request, urn, pk):
         if form.is_valid():
             request.session[_pending(entry)] = {name: request.POST.get(name, "") for name in CORRECTION_ANSWERS}
             check = reverse("evidence:intelligence-correct-check", args=[entry.school.urn, entry.pk])
-            return redirect(_with_next(check, _came_from(request, entry.school)["came_from"]))
+            return redirect(with_next(check, _came_from(request, entry.school)["came_from"]))
     else:
         typed = request.session.get(_pending(entry)) if "change" in request.GET else None
         # Answers coming back from the check page are checked again: the entry may have changed since they were typed.
@@ -361,7 +352,7 @@ def intelligence_correct_check(request, urn, pk):
     if form is None:  # nothing typed yet
         return redirect("evidence:intelligence-correct", entry.school.urn, entry.pk)
     came_from = _came_from(request, entry.school)
-    change = _with_next(reverse("evidence:intelligence-correct", args=[entry.school.urn, entry.pk]), came_from["came_from"], "change")
+    change = with_next(reverse("evidence:intelligence-correct", args=[entry.school.urn, entry.pk]), came_from["came_from"], "change")
     if not form.is_valid():  # the entry has changed since: back to the answers as typed, saying why they will not do
         return redirect(change)
     data = form.cleaned_data
