@@ -605,6 +605,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _attachment(body: bytes, content_type: str, file_name: str) -> HttpResponse:
+    """`file_name` with the day it is downloaded (surrey-results-2026-12-07.csv): files downloaded on different days,
+    whose figures may differ, do not overwrite each other."""
+    stem, extension = file_name.rsplit(".", 1)
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{timezone.localdate().isoformat()}.{extension}"'
     return response

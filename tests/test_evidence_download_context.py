@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.roles import Role
@@ -243,7 +244,8 @@ def test_the_page_links_to_the_notes_and_outcomes_and_their_downloads_are_audite
     )
     assert f'href="{notes}" download>notes on the figures (CSV)</a>' in html
     assert f'href="{outcomes}" download>inspection outcomes (CSV)</a>' in html
-    for url, file_name in ((notes, "surrey-results-notes.csv"), (outcomes, "surrey-inspection-outcomes.csv")):
+    today = timezone.localdate().isoformat()
+    for url, file_name in ((notes, f"surrey-results-notes-{today}.csv"), (outcomes, f"surrey-inspection-outcomes-{today}.csv")):
         assert client.get(url)["Content-Disposition"] == f'attachment; filename="{file_name}"'
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="register.localauthority")
     assert [(event.user, event.detail) for event in exports.order_by("id")] == [
@@ -273,7 +275,7 @@ def test_anyone_may_download_an_authoritys_published_statistics_without_any_scho
         csv_table(client, "authority-statistics-outcomes-csv"),
     )
     response = client.get(reverse("evidence:authority-statistics-xlsx", args=[936]))
-    assert response["Content-Disposition"] == 'attachment; filename="surrey-statistics.xlsx"'
+    assert response["Content-Disposition"] == f'attachment; filename="surrey-statistics-{timezone.localdate().isoformat()}.xlsx"'
     book = load_workbook(io.BytesIO(response.content))
     sheet_rows = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
     assert list(sheet_rows) == ["Surrey statistics", "Notes", "Inspection outcomes"]

@@ -4,7 +4,9 @@ import csv
 import io
 import json
 import re
+from datetime import UTC, datetime
 from html import unescape
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -199,14 +201,28 @@ def test_authority_overview_lists_its_pupils_by_ethnic_group_beside_england(clie
     assert downloaded == {"Surrey": f"{asian[936]}", "England (state-funded schools)": f"{asian[0]}"}
 
 
-def test_a_downloads_file_name_is_the_authoritys_name_in_plain_letters(client, surrey):
+def test_a_downloads_file_name_is_the_authoritys_name_in_plain_letters_and_the_day_it_was_downloaded(client, surrey):
+    """The day in the UK (1 July, just after midnight, is still 30 June by UTC): files downloaded on different days do not
+    overwrite each other, whether the signed-in results or the published statistics, the figures or the notes."""
     from register.models import LocalAuthority
 
     LocalAuthority.objects.filter(code=936).update(name="Bristol, City of")
     sign_in(client, surrey)
-    for fmt in ("csv", "xlsx"):
-        response = client.get(reverse(f"evidence:authority-results-{fmt}", args=[936]))
-        assert response["Content-Disposition"] == f'attachment; filename="bristol-city-of-results.{fmt}"'
+    just_after_midnight = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=just_after_midnight):
+        for fmt in ("csv", "xlsx"):
+            response = client.get(reverse(f"evidence:authority-results-{fmt}", args=[936]))
+            assert response["Content-Disposition"] == f'attachment; filename="bristol-city-of-results-2026-07-01.{fmt}"'
+        for name, file_name in (
+            ("authority-results-notes-csv", "bristol-city-of-results-notes-2026-07-01.csv"),
+            ("authority-results-outcomes-csv", "bristol-city-of-inspection-outcomes-2026-07-01.csv"),
+            ("authority-statistics-csv", "bristol-city-of-statistics-2026-07-01.csv"),
+            ("authority-statistics-xlsx", "bristol-city-of-statistics-2026-07-01.xlsx"),
+            ("authority-statistics-notes-csv", "bristol-city-of-statistics-notes-2026-07-01.csv"),
+            ("authority-statistics-outcomes-csv", "bristol-city-of-inspection-outcomes-2026-07-01.csv"),
+        ):
+            response = client.get(reverse(f"evidence:{name}", args=[936]))
+            assert response["Content-Disposition"] == f'attachment; filename="{file_name}"', name
 
 
 def test_downloads_give_englands_figures_only_beside_the_authoritys(client, surrey):
