@@ -1,6 +1,6 @@
 """What an authority's downloads give beside its figures, as its results page gives it: the notes on those figures (how the
-inspection outcomes are counted, the breaks between years, and the measures the authority has no figure of), and the schools
-by inspection outcome; each a sheet of the XLSX (exports.as_xlsx), and a CSV file of its own."""
+inspection outcomes are counted, the breaks between years, the measures the authority has no figure of, and the pupils a
+disadvantaged gap counts), and the schools by inspection outcome; each a sheet of the XLSX (exports.as_xlsx), and a CSV file of its own."""
 
 from collections import defaultdict
 
@@ -64,15 +64,25 @@ def download_years(areas: list[tuple], schools) -> dict[str, set[int]]:
     return years
 
 
+# Said of each disadvantaged gap in a download: its "Pupils counted" is not the key stage's pupils, as the other measures' is.
+GAP_PUPILS = (
+    "On this measure's rows, 'Pupils counted' is the number of disadvantaged pupils, whom the gap is about:"
+    " not all the pupils at the end of the key stage."
+)
+
+
 def note_rows(years: dict[str, set[int]], without_figure=()):
     """Measure by measure, a row of NOTES_HEADER saying why the authority has no figure of it, for each of `without_figure`
-    (presenters.without_authority_figure); then one for each break among the years it has figures for (breaks.breaks_in),
-    the oldest first: as the results pages say them, in the list of such measures and beside each chart and table."""
+    (presenters.without_authority_figure); for a disadvantaged gap the download has figures of, whose pupils it counts
+    (GAP_PUPILS); then one for each break among the years it has figures for (breaks.breaks_in), the oldest first: as
+    the results pages say them, in the list of such measures and beside each chart and table."""
     why = {measure.code: reason for measure, reason in without_figure}
     for code in sorted(years.keys() | why.keys(), key=lambda code: (MEASURE_ORDER.get(code, len(MEASURE_ORDER)), code)):
         spec = BY_CODE.get(code)
         if code in why:
             yield [code, spec.label if spec else code, "", "", why[code]]
+        if spec and spec.gap and years.get(code):
+            yield [code, spec.label, "", "", GAP_PUPILS]
         for before, after, between in breaks_in(code, years.get(code, ())):
             for brk in between:
                 note = BreakNote(before, after, brk)

@@ -213,7 +213,36 @@ def test_the_notes_give_every_break_the_page_shows_and_none_outside_the_download
         said = [reason for row_code, _, row_between, _, reason in notes if (row_code, row_between) == (code, between)]
         assert " ".join(said) == reasons, code
     # Key stage 4's figures are 2018/19's alone: no break among them, though the pandemic's breaks key stage 4 too.
-    assert not [row for row in notes if row[0].startswith("ks4_")]
+    assert not [row for row in notes if row[0].startswith("ks4_") and row[2]]
+
+
+def test_the_notes_say_that_a_disadvantaged_gaps_pupils_counted_are_its_disadvantaged_pupils(client, officer):
+    """A gap's 'Pupils counted' is DfE's count of a school's disadvantaged pupils (TFSM6CLA1A), fewer than its pupils at the
+    end of the key stage counted by its other measures: the notes say so once for each gap measure the download has
+    figures of, in the CSV, the Excel file's Notes sheet and the published statistics' notes alike, and of no other."""
+    sign_in(client, officer)
+    figures = csv_table(client, "authority-results-csv")
+    counted = {(row[0], row[7], row[4]): row[10] for row in figures[1:] if row[0] and row[10]}
+    fewer = [
+        (urn, year)
+        for (urn, year, code), n in counted.items()
+        if code == "ks2_rwm_expected_gap" and 0 < int(n) < int(counted[urn, year, "ks2_rwm_expected"])
+    ]
+    assert len(fewer) > 10
+    gaps = sorted({row[4] for row in figures[1:] if row[5].startswith("Disadvantaged gap")})
+    assert "ks2_rwm_expected_gap" in gaps and "ks4_progress8_gap" in gaps
+    notes = csv_table(client, "authority-results-notes-csv")
+    said = [row for row in notes if "Pupils counted" in row[4]]
+    assert sorted(row[0] for row in said) == gaps
+    assert {row[4] for row in said} == {
+        "On this measure's rows, 'Pupils counted' is the number of disadvantaged pupils, whom the gap is about:"
+        " not all the pupils at the end of the key stage."
+    }
+    assert [as_text(row) for row in sheets(client)["Notes"]] == notes
+    public = csv_table(client, "authority-statistics-notes-csv")
+    assert sorted(row[0] for row in public if "Pupils counted" in row[4]) == sorted(
+        {row[1] for row in csv_table(client, "authority-statistics-csv")[1:] if row[2].startswith("Disadvantaged gap")}
+    )
 
 
 def test_the_notes_say_why_the_authority_has_no_figure_of_a_measure_its_schools_have(client, officer):
