@@ -1248,6 +1248,27 @@ def test_the_register_page_points_to_the_census_where_the_registers_extract_give
     assert "Not given by GIAS" not in text(client.get(reverse("register:school-detail", args=[124937])))
 
 
+def test_the_register_pages_census_links_land_on_their_measure_on_the_results_page(client, surrey):
+    """'Later censuses' and 'The census figures' lead to the section of the results page about the figure beside them
+    (the free school meals measure's, or the pupils on roll's), not to the top of the page, eight tables above it; the
+    section is in the first tab's panel, which GOV.UK's tabs show when the address names no tab."""
+    sign_in(client, surrey)
+    for urn, words in ((124937, "Later censuses"), (149037, "The census figures")):
+        html = client.get(reverse("register:school-detail", args=[urn])).content.decode()
+        results = reverse("evidence:school-results", args=[urn])
+        links = re.findall(rf'<a class="govuk-link govuk-body-s" href="([^"]+)">{words}<', html)
+        fsm = html.split("Pupils eligible for free school meals", 1)[1].split("</dd>", 1)[0]
+        assert f'href="{results}#m-fsm_pct">{words}<' in fsm, urn
+        assert all(link.startswith(f"{results}#m-") for link in links) and links, urn
+        page = client.get(results).content.decode()
+        first_panel = page.split('class="govuk-tabs__panel"', 2)[1]
+        for link in links:
+            assert f'<section class="govuk-!-margin-bottom-8" id="{link.split("#")[1]}"' in first_panel, link
+    html = client.get(reverse("register:school-detail", args=[149037])).content.decode()
+    pupils = re.search(r">\s*Pupils\s*</dt>(.*?)</dd>", html, re.S)[1]
+    assert f'href="{reverse("evidence:school-results", args=[149037])}#m-pupils">The census figures<' in pupils
+
+
 def test_a_chart_marks_a_year_whose_figure_is_suppressed_and_one_without_such_a_year_does_not(client, surrey):
     """North Downs Primary School (124949): its disadvantaged pupils' gap was suppressed for 2017/18 (five pupils). The
     chart marks the year and says so, in its description and its key; the chart of all its pupils' results, with a
