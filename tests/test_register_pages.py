@@ -688,12 +688,13 @@ def test_a_closed_schools_missing_successor_is_named_without_calling_the_school_
     assert "may have closed or converted" not in html
     expected = "The register does not hold this school’s successor: GIAS links it to St Mary&#39;s &lt;Academy&gt; (URN 150999), from 1 September 2024."
     assert expected in html
-    # A closed school's held successor, linked after the extract, is no news.
+    # A closed school's held successor, linked after the extract, is no news: no notice, only the warning that names it.
     world.other_school.status = "Closed"
     world.other_school.save()
     _linked(world.other_school, "Successor", date(2024, 9, 1), successor=SchoolFactory(la=world.la))
     html = officer_client.get(reverse("register:school-detail", args=[world.other_school.urn])).content.decode()
-    assert "successor" not in html.lower().split("predecessor and successor schools")[0]
+    above = html.lower().split("predecessor and successor schools")[0]
+    assert above.count("successor") == 1 and "its successor is" in above and "does not hold" not in above
 
 
 def test_a_link_only_the_other_school_gives_is_shown_from_this_schools_end(officer_client, world):
@@ -1146,3 +1147,33 @@ def test_a_links_phase_and_type_match_whatever_the_case_of_their_letters(officer
     assert "no school here" not in html
     html = officer_client.get(url, {"phase": "middle DEEMED primary"}).content.decode()
     assert chosen(html, "phase") == [("middle DEEMED primary", "Middle deemed primary (no school here)")]
+
+
+def test_a_closed_schools_warning_links_the_successors_the_register_holds(officer_client, world):
+    """The warning that a school closed names what replaced it, as the table of linked schools further down does: each
+    successor the register holds, linked where the reader may open it (one in another authority is named, not linked);
+    one it does not hold is left to the notice below the warning, which says so."""
+    school = SchoolFactory(la=world.la, name="Busbridge Infant School", status="Closed", closed_on=date(2022, 3, 31))
+    school.close_reason = "Academy converter"
+    school.save()
+    academy = SchoolFactory(la=world.la, name="Busbridge Church of England Infant School")
+    elsewhere = SchoolFactory(la=LocalAuthorityFactory(), name="Hampshire Infant Academy")
+    for successor in (academy, elsewhere):
+        SchoolLink.objects.create(urn=school.urn, linked_urn=successor.urn, linked_name=successor.name, link_type="Successor")
+    SchoolLink.objects.create(urn=school.urn, linked_urn=150990, linked_name="Not Held Academy", link_type="Successor - split")
+    html = officer_client.get(reverse("register:school-detail", args=[school.urn])).content.decode()
+    warning = html.split('<strong class="govuk-warning-text__text">', 1)[1].split("</strong>", 1)[0]
+    academy_link = reverse("register:school-detail", args=[academy.urn])
+    assert re.sub(r"\s+", " ", warning) == (
+        '<span class="govuk-visually-hidden">Warning</span>This school closed on 31 March 2022 (academy converter).'
+        f' Its successors are <a class="govuk-link" href="{academy_link}"><bdi>Busbridge Church of England Infant School</bdi></a>'
+        f" (URN {academy.urn}) and <bdi>Hampshire Infant Academy</bdi> (URN {elsewhere.urn})."
+    )
+    assert "GIAS links it to Not Held Academy (URN 150990)" in html
+    # One successor: 'is'. None held: the warning says only that the school closed.
+    SchoolLink.objects.filter(linked_urn=elsewhere.urn).delete()
+    html = officer_client.get(reverse("register:school-detail", args=[school.urn])).content.decode()
+    assert "(academy converter). Its successor is <a" in re.sub(r"\s+", " ", html)
+    SchoolLink.objects.filter(linked_urn=academy.urn).delete()
+    html = officer_client.get(reverse("register:school-detail", args=[school.urn])).content.decode()
+    assert "This school closed on 31 March 2022 (academy converter).</strong>" in html
