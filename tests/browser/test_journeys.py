@@ -374,6 +374,34 @@ def test_a_file_name_as_gias_gives_it_does_not_widen_a_small_screen(page, world,
     assert not problems, "\n".join(problems)
 
 
+def test_the_authoritys_tables_of_schools_fit_a_small_screen(page, world, sign_in_as):
+    """At 320 CSS pixels, the authority's tables of open schools by phase and by type group fit the page, every column in
+    view: GIAS's longest words ('Local authority maintained schools', 'Independent schools', and 'Not recorded' for the
+    pupils of a children's centre) made the type groups' table 294px wide in a box of 290px, its 'Pupils' cut off at the
+    box's edge with no sign that it scrolls."""
+    from register.models import School
+    from tests.factories import SchoolFactory
+
+    for name, type_group, pupils in (
+        ("Ashford Church of England Primary School", "Local authority maintained schools", 91747),
+        ("Ewell Castle School", "Independent schools", 38387),
+        ("Ashtead Children's Centre", "Children's Centres", None),
+    ):
+        SchoolFactory(la=world.la, name=name, type_group=type_group, pupils=pupils)
+    assert School.objects.filter(la=world.la, pupils__isnull=True).exists()
+    sign_in_as(world.users[Role.LA_OFFICER])
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(reverse("register:authority-detail", args=[world.la.code]))
+    expect(page.locator("#by-type_group")).to_have_text("Type group")
+    check_page(page, "mobile-authority-type-groups")
+    wider = page.evaluate(
+        """() => [...document.querySelectorAll('main .cg-table-scroll')]
+            .filter(box => box.scrollWidth > box.clientWidth)
+            .map(box => `${box.getAttribute('aria-labelledby')}: ${box.scrollWidth}px wide in a box of ${box.clientWidth}px`)"""
+    )
+    assert not wider
+
+
 # Line height 1.5, paragraphs 2 lines apart, letters 0.12 and words 0.16 of the font size apart (WCAG 1.4.12).
 TEXT_SPACING = """() => {
     for (const element of document.querySelectorAll("body *")) {
