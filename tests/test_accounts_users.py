@@ -425,7 +425,12 @@ def test_the_question_names_the_persons_email_address_when_they_have_no_name(adm
 def test_the_questions_page_leads_back_to_the_person(admin_client, world, alex):
     response = act(admin_client, alex, "revoke", confirm=False, assignment=alex.roles.get().pk)
     breadcrumbs = re.findall(r'class="govuk-breadcrumbs__link" href="([^"]+)">([^<]+)<', response.content.decode())
-    assert breadcrumbs == [("/home/", "Home"), ("/accounts/users/", "Users"), (f"/accounts/users/{alex.pk}/", "Alex Smith")]
+    assert breadcrumbs == [
+        ("/home/", "Home"),
+        ("/administration/", "Administration"),
+        ("/accounts/users/", "Users"),
+        (f"/accounts/users/{alex.pk}/", "Alex Smith"),
+    ]
 
 
 def test_revoking_a_role_that_is_not_the_persons_or_no_longer_current_is_refused_at_both_steps(admin_client, world, alex):

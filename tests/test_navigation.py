@@ -40,6 +40,36 @@ def test_an_la_administrator_reaches_imports_users_and_the_audit_log_from_one_ad
     assert "who changed what, in your authority." in page
 
 
+def test_every_administration_page_leads_back_to_the_administration_page_in_its_breadcrumbs(client, world):
+    """Imports, users and the audit log, and the pages under them, each begin their breadcrumbs 'Home', 'Administration',
+    the page their navigation item leads to: the users pages led to Home only, or back to users, and the imports list
+    and audit log had none."""
+    from imports.models import ImportOutcome, ImportRun
+
+    admin = world.users[Role.LA_ADMIN]
+    sign_in(client, admin)
+    run = ImportRun.objects.create(file_name="edubasealldata20261101.csv", outcome=ImportOutcome.SUCCEEDED, user=admin)
+    person = world.users[Role.HEADTEACHER]
+    users = ("Users", reverse("accounts:user-list"))
+    crumbs = {
+        reverse("imports:list"): [],
+        reverse("imports:detail", args=[run.pk]): [("Imports", reverse("imports:list")), ("edubasealldata20261101.csv", None)],
+        reverse("accounts:user-list"): [],
+        reverse("accounts:user-detail", args=[person.pk]): [users],
+        reverse("accounts:user-invite"): [users],
+        reverse("audit:list"): [],
+    }
+    start = [("Home", reverse("core:home")), ("Administration", reverse("core:administration"))]
+    for path, more in crumbs.items():
+        html = client.get(path).content.decode()
+        nav = html.split('<nav class="govuk-breadcrumbs', 1)[1].split("</nav>", 1)[0]
+        items = re.findall(
+            r'<li class="govuk-breadcrumbs__list-item"[^>]*>\s*(?:<a class="govuk-breadcrumbs__link" href="([^"]+)">)?([^<]+)<', nav
+        )
+        assert [(text.strip(), href or None) for href, text in items] == start + more, path
+        assert 'class="govuk-back-link"' not in html, path
+
+
 def test_a_service_administrator_has_the_administration_item_too(client, world):
     admin = UserFactory(email="service.admin@example.org", full_name="Sam Okafor", is_superuser=True, is_staff=True)
     html = sign_in(client, admin).get(reverse("core:administration")).content.decode()
