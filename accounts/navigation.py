@@ -17,7 +17,7 @@ def navigation_for(request, scope):
     if needs_second_factor(request):
         # Every other page would send them back here until they give their code.
         items = [("accounts:sign-out", "Sign out")]
-        return [{"href": reverse(name), "text": text, "active": False} for name, text in items]
+        return [{"href": reverse(name), "text": text, "current": False, "active": False} for name, text in items]
     items = [("core:home", "Home"), ("register:school-list", "Schools"), ("register:trust-list", "Trusts")]
     if scope.everything or scope.register_authority_ids:
         items.append(("register:authority-list", "Authorities"))
@@ -29,10 +29,13 @@ def navigation_for(request, scope):
     for name, text in items:
         href = reverse(name)
         if href == "/home/" or name == "accounts:sign-out":
-            active = path == href
+            within = path == href
         elif name == "core:administration":
-            active = any(path.startswith(reverse(page)) for page in ADMINISTRATION_PAGES)
+            within = any(path.startswith(reverse(page)) for page in ADMINISTRATION_PAGES)
         else:
-            active = path.startswith(href)
-        result.append({"href": href, "text": text, "active": active})
+            within = path.startswith(href)
+        # GOV.UK's service navigation: the item's own page is "current" (aria-current="page"); a page elsewhere in its
+        # section (a school's page under "Schools") is "active" (aria-current="true"). Both are shown as the section.
+        current = path == href
+        result.append({"href": href, "text": text, "current": current, "active": within and not current})
     return result

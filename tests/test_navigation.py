@@ -70,6 +70,35 @@ def test_every_administration_page_leads_back_to_the_administration_page_in_its_
         assert 'class="govuk-back-link"' not in html, path
 
 
+def test_the_item_of_the_page_itself_is_current_and_of_a_page_in_its_section_active(client, world):
+    """GOV.UK Frontend 6's service navigation: on the item's own page it is the current page (aria-current="page"), and on
+    another page of its section it is the section the page is in (aria-current="true"); each shown as the section. Every
+    item had aria-current="true", on its own page too, where a screen reader should say 'current page'."""
+    sign_in(client, world.users[Role.LA_ADMIN])
+    pages = {
+        reverse("core:home"): ("Home", "page"),
+        reverse("register:school-list"): ("Schools", "page"),
+        reverse("register:school-detail", args=[world.school.urn]): ("Schools", "true"),
+        reverse("register:trust-list"): ("Trusts", "page"),
+        reverse("register:trust-detail", args=[world.trust.uid]): ("Trusts", "true"),
+        reverse("register:authority-list"): ("Authorities", "page"),
+        reverse("register:authority-detail", args=[world.la.code]): ("Authorities", "true"),
+        reverse("core:administration"): ("Administration", "page"),
+        reverse("imports:list"): ("Administration", "true"),
+        reverse("accounts:user-list"): ("Administration", "true"),
+        reverse("audit:list"): ("Administration", "true"),
+        reverse("accounts:your-account"): ("Your account", "page"),
+        reverse("accounts:change-password"): ("Your account", "true"),
+    }
+    for path, expected in pages.items():
+        html = client.get(path).content.decode()
+        menu = html.split('<ul class="govuk-service-navigation__list"', 1)[1].split("</ul>", 1)[0]
+        marked = re.findall(
+            r'<a class="govuk-service-navigation__link" href="[^"]+"\s+aria-current="(\w+)">\s*(?:<strong[^>]*>)?([^<]+)', menu
+        )
+        assert [(text.strip(), value) for value, text in marked] == [expected], path
+
+
 def test_a_service_administrator_has_the_administration_item_too(client, world):
     admin = UserFactory(email="service.admin@example.org", full_name="Sam Okafor", is_superuser=True, is_staff=True)
     html = sign_in(client, admin).get(reverse("core:administration")).content.decode()
