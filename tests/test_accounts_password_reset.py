@@ -244,6 +244,22 @@ def test_the_person_is_emailed_that_their_password_was_reset_and_what_to_do_if_i
     assert NEW_PASSWORD not in body
 
 
+def test_the_reset_pages_say_the_person_will_be_emailed_that_their_password_was_changed(client, world):
+    """As the page that changes it from 'Your account' says: the page that sets a new password, and the page after it."""
+    head = world.users[Role.HEADTEACHER]
+    client.post("/accounts/password-reset/", {"email": head.email})
+    set_password_url = client.get(emailed_link(mail.outbox[-1]))["Location"]
+    page = client.get(set_password_url).content.decode()
+    said = '<p class="govuk-body">Once it is set, we will email you to say your password has been changed.</p>'
+    assert page.index("Set a new password</h1>") < page.index(said) < page.index("<form")
+    response = client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    done = client.get(response["Location"]).content.decode()
+    assert "Your password has been changed" in done
+    assert '<p class="govuk-body">We will email you to say it has been changed.</p>' in done
+    # A link that no longer works sets nothing, and says nothing of an email.
+    assert "email you" not in client.get(set_password_url).content.decode()
+
+
 def test_a_new_password_refused_sends_no_email(client, world, django_capture_on_commit_callbacks):
     head = world.users[Role.HEADTEACHER]
     with django_capture_on_commit_callbacks(execute=True):
