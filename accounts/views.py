@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -47,6 +48,7 @@ def _after_sign_in(request):
     return redirect(safe_next(request) or settings.LOGIN_REDIRECT_URL)
 
 
+@sensitive_post_parameters("password")  # not given in the report of an error
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     if request.method == "GET" and request.user.is_authenticated:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
@@ -41,6 +42,8 @@ def _two_factor_why(user) -> str:
 WRONG_CURRENT = "current password, to change it"
 
 
+# The passwords typed are not given in the report of an error (its email, its log, or the page shown where DEBUG is on).
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def change_password(request):
     """The person's current password, then a new one twice. A wrong current password is recorded as a failed sign-in

@@ -276,3 +276,42 @@ def test_the_reason_survives_the_background_check_finding_the_session_ended_firs
     assert "you have been signed out because your password has been changed" in page
     assert "had not used Common Ground" not in page
     assert other.get("/home/")["Location"] == "/accounts/sign-in/?next=/home/"  # said once
+
+
+@pytest.mark.parametrize(
+    ("page", "posted"),
+    [
+        ("accounts.your_account.ChangePasswordForm", {"old_password": CURRENT, "new_password1": NEW, "new_password2": NEW}),
+        ("accounts.views.SignInForm", {"email": "someone@example.org", "password": CURRENT}),
+    ],
+)
+def test_passwords_posted_are_hidden_from_the_report_of_an_error(world, monkeypatch, page, posted):
+    """Should changing a password or signing in fail with an error, the report of it (logged, emailed to the service's
+    administrators, or shown where DEBUG is on) gives no password typed: Django's filter hides the values of a view's
+    POST only where the view says they are sensitive."""
+    import sys
+
+    from django.core.signals import got_request_exception
+    from django.views.debug import ExceptionReporter
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the form broke")
+
+    monkeypatch.setattr(page, broken)
+    failed = []
+
+    def keep(sender, request, **kwargs):
+        failed.append((request, sys.exc_info()))
+
+    got_request_exception.connect(keep)
+    try:
+        client = Client(raise_request_exception=False)
+        if "your_account" in page:
+            sign_in(client, world.users[Role.HEADTEACHER])
+        url = CHANGE if "your_account" in page else reverse("accounts:sign-in")
+        assert client.post(url, posted).status_code == 500
+    finally:
+        got_request_exception.disconnect(keep)
+    request, exc_info = failed[0]
+    report = ExceptionReporter(request, *exc_info).get_traceback_text()
+    assert "the form broke" in report and CURRENT not in report and NEW not in report
