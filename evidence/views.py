@@ -450,6 +450,10 @@ def authority_intelligence(request, code):
         object_type="evidence.authorityintelligence",
         page=page.number,
         entries=page.paginator.count,
+        # Whose entries the page showed, and which: asked who read a school's intelligence, the log answers with these
+        # readings too, not only the school's own pages.
+        schools=sorted({entry.school.urn for entry in page.object_list}),
+        shown=[entry.pk for entry in page.object_list],
         **filters.asked(),
     )
     context = {

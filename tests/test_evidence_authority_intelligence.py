@@ -228,8 +228,27 @@ def test_each_reading_is_audited_once_naming_the_authority_and_the_filters(clien
     event = AuditEvent.objects.latest("id")
     assert (event.action, event.object_type, event.object_id) == (AuditAction.VIEW, "evidence.authorityintelligence", str(world.la.pk))
     assert event.object_repr == "Surrey (936)" and event.user == world.users[Role.LA_OFFICER]
-    assert event.detail == {"page": 1, "entries": 1, "kind": "complaint", "q": "ash", "from": "2026-01-01"}
+    shown = {"schools": [world.school.urn], "shown": [recorded["here"].pk]}
+    assert event.detail == {"page": 1, "entries": 1, **shown, "kind": "complaint", "q": "ash", "from": "2026-01-01"}
     assert list(AuditPlace.objects.filter(event=event).values_list("authority_id", flat=True)) == [world.la.pk]
+
+
+def test_each_reading_records_whose_entries_the_page_showed_and_which(client, world):
+    """Asked who read a school's intelligence, the log answers with the authority's page too: each reading records the
+    URNs of the schools whose entries the page showed, and the entries, those of that page only."""
+    officer = world.users[Role.LA_OFFICER]
+    notes = [
+        note(world.school if n % 2 else world.other_school, officer, f"Note {n}.", date(2026, 1, 1) + timedelta(days=n)) for n in range(30)
+    ]
+    sign_in(client, officer)
+    client.get(url(world, page=2))
+    event = AuditEvent.objects.filter(object_type="evidence.authorityintelligence").latest("id")
+    on_page_two = sorted(notes, key=lambda entry: entry.occurred_on, reverse=True)[25:]
+    assert event.detail["shown"] == [entry.pk for entry in on_page_two]
+    assert event.detail["schools"] == sorted({world.school.urn, world.other_school.urn})
+    client.get(url(world, q=world.other_school.urn))
+    event = AuditEvent.objects.filter(object_type="evidence.authorityintelligence").latest("id")
+    assert event.detail["schools"] == [world.other_school.urn] and len(event.detail["shown"]) == 15
 
 
 def test_the_audit_log_names_a_reading_of_the_authoritys_intelligence(client, world, recorded):
