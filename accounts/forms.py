@@ -49,6 +49,7 @@ class SignInForm(forms.Form):
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
+    @sensitive_variables("password")
     def clean(self):
         email, password = self.cleaned_data.get("email"), self.cleaned_data.get("password")
         if email and password:
@@ -344,6 +345,7 @@ class ChangePasswordForm(NewPasswordForm):
         super().__init__(user, *args, **kwargs)
         self.request = request
 
+    @sensitive_variables("password")
     def clean_old_password(self):
         password = self.cleaned_data["old_password"]
         # authenticate(), with the request, is what counts the failure (and locks out) as on the sign-in page.

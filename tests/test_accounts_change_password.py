@@ -278,22 +278,31 @@ def test_the_reason_survives_the_background_check_finding_the_session_ended_firs
     assert other.get("/home/")["Location"] == "/accounts/sign-in/?next=/home/"  # said once
 
 
+CHANGED = {"old_password": CURRENT, "new_password1": NEW, "new_password2": NEW}
+SIGNED_IN = {"email": "someone@example.org", "password": CURRENT}
+
+
 @pytest.mark.parametrize(
     ("page", "posted"),
     [
-        ("accounts.your_account.ChangePasswordForm", {"old_password": CURRENT, "new_password1": NEW, "new_password2": NEW}),
-        ("accounts.views.SignInForm", {"email": "someone@example.org", "password": CURRENT}),
+        ("accounts.your_account.ChangePasswordForm", CHANGED),
+        ("accounts.views.SignInForm", SIGNED_IN),
+        # Checking the password itself: the report gives each frame's variables, the form's among them.
+        ("accounts.forms.authenticate", CHANGED),
+        ("accounts.forms.authenticate", SIGNED_IN),
     ],
 )
 def test_passwords_posted_are_hidden_from_the_report_of_an_error(world, monkeypatch, page, posted):
     """Should changing a password or signing in fail with an error, the report of it (logged, emailed to the service's
     administrators, or shown where DEBUG is on) gives no password typed: Django's filter hides the values of a view's
-    POST only where the view says they are sensitive."""
+    POST, and a function's variables, only where the view or the function says they are sensitive."""
     import sys
 
     from django.core.signals import got_request_exception
     from django.views.debug import ExceptionReporter
+    from django.views.decorators.debug import sensitive_variables
 
+    @sensitive_variables()  # what it is given is the form's data, which the product's own frames never hold as a whole
     def broken(*args, **kwargs):
         raise RuntimeError("the form broke")
 
@@ -306,12 +315,14 @@ def test_passwords_posted_are_hidden_from_the_report_of_an_error(world, monkeypa
     got_request_exception.connect(keep)
     try:
         client = Client(raise_request_exception=False)
-        if "your_account" in page:
+        changing = posted is CHANGED
+        if changing:
             sign_in(client, world.users[Role.HEADTEACHER])
-        url = CHANGE if "your_account" in page else reverse("accounts:sign-in")
+        url = CHANGE if changing else reverse("accounts:sign-in")
         assert client.post(url, posted).status_code == 500
     finally:
         got_request_exception.disconnect(keep)
     request, exc_info = failed[0]
-    report = ExceptionReporter(request, *exc_info).get_traceback_text()
+    reporter = ExceptionReporter(request, *exc_info)
+    report = reporter.get_traceback_text() + reporter.get_traceback_html()  # the HTML gives each frame's variables
     assert "the form broke" in report and CURRENT not in report and NEW not in report
