@@ -304,6 +304,7 @@ class NewPasswordForm(SetPasswordForm):
         self.fields["new_password1"].help_text = password_hint()
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
 
+    @sensitive_variables("new")
     def clean(self):
         self.validate_passwords("new_password1", "new_password2")
         if (new := self.cleaned_data.get("new_password1")) and (refusals := self.refusals(new)):

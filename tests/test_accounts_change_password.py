@@ -290,6 +290,7 @@ SIGNED_IN = {"email": "someone@example.org", "password": CURRENT}
         # Checking the password itself: the report gives each frame's variables, the form's among them.
         ("accounts.forms.authenticate", CHANGED),
         ("accounts.forms.authenticate", SIGNED_IN),
+        ("accounts.forms.password_validation.validate_password", CHANGED),
     ],
 )
 def test_passwords_posted_are_hidden_from_the_report_of_an_error(world, monkeypatch, page, posted):
