@@ -71,8 +71,9 @@ def _school_context(request, school):
 
 
 def _came_from(request, school) -> dict:
-    """Where a form's Back and Cancel links go: the page of this site the person came from (`next`, which the timeline's
-    links give), else the school's local intelligence. `came_from`: that `next`, for the form to keep, or ""."""
+    """Where a form's Back and Cancel links go, and where it leads once saved: the page of this site the person came
+    from (`next`, which the timeline's links give), else the school's local intelligence. `came_from`: that `next`, for
+    the form to keep, or ""."""
     came_from = safe_next(request)
     return {"came_from": came_from, "back": came_from or reverse("evidence:school-intelligence", args=[school.urn])}
 
@@ -259,7 +260,7 @@ def intelligence_new(request, urn):
             request=request,
         )
         messages.success(request, "Entry recorded")
-        return redirect("evidence:school-intelligence", school.urn)
+        return redirect(_came_from(request, school)["back"])
     return _render_form(request, school, form)
 
 
@@ -369,7 +370,7 @@ def intelligence_correct_check(request, urn, pk):
         )
         del request.session[_pending(entry)]
         messages.success(request, "Entry corrected")
-        return redirect("evidence:school-intelligence", entry.school.urn)
+        return redirect(came_from["back"])
     _audit_read(request, entry.school, "correct-check", entry=entry.pk)
     changes = [_change_row(name, entry, data) for name in changed_fields(entry, data)]
     context = {
@@ -407,7 +408,7 @@ def intelligence_withdraw(request, urn, pk):
     if request.method == "POST" and form.is_valid():
         withdraw_intelligence(entry, user=request.user, reason=form.cleaned_data["reason"], request=request)
         messages.success(request, "Entry withdrawn")
-        return redirect("evidence:school-intelligence", entry.school.urn)
+        return redirect(_came_from(request, entry.school)["back"])
     _audit_read(request, entry.school, "withdraw", entry=entry.pk)  # the page shows the entry, sent back with errors too
     context = {
         **_school_context(request, entry.school),

@@ -27,6 +27,7 @@ CORRECTED = {
     "summary": "Headteacher Mrs Smith to retire at Easter; interim head from the trust.",
     "reason": "The head’s name was misspelt and the date was wrong.",
 }
+NEW_ENTRY = {name: value for name, value in CORRECTED.items() if name != "reason"}  # as the form to record one posts it
 
 
 def entry_by(world, role, school=None):
@@ -487,6 +488,23 @@ def test_the_forms_reached_from_the_timeline_lead_back_to_it(client, world, entr
     change = correct_url(entry) + "?change&" + urlencode({"next": timeline_url})
     assert back_of(check) == change and cancel_of(check) == timeline_url
     assert back_of(client.get(change).content.decode()) == timeline_url
+
+
+def test_a_form_reached_from_the_timeline_leads_back_to_it_once_saved(client, world, entry):
+    """Saved, an entry recorded, corrected or withdrawn from the timeline went to the school's list of entries, not back to
+    the timeline it was opened from, as its Back and Cancel links do; a form opened elsewhere still goes to that list."""
+    sign_in(client, world.users[Role.LA_OFFICER])
+    timeline_url = reverse("evidence:school-timeline", args=[world.school.urn])
+    entries = reverse("evidence:school-intelligence", args=[world.school.urn])
+    new = reverse("evidence:intelligence-new", args=[world.school.urn])
+    assert client.post(new, {**NEW_ENTRY, "next": timeline_url})["Location"] == timeline_url
+    assert client.post(new, NEW_ENTRY)["Location"] == entries
+    sent = client.post(correct_url(entry), {**CORRECTED, "next": timeline_url})
+    check = client.get(sent["Location"]).content.decode()
+    assert f'name="next" value="{timeline_url}"' in check
+    saved = client.post(sent["Location"], {"next": timeline_url})
+    assert saved["Location"] == timeline_url and "Entry corrected" in client.get(saved["Location"]).content.decode()
+    assert client.post(withdraw_url(entry), {"reason": "Wrong school", "next": timeline_url})["Location"] == timeline_url
 
 
 @pytest.mark.parametrize("elsewhere", ["", "https://evil.example/", "//evil.example/timeline/", "javascript:alert(1)", "timeline/"])
