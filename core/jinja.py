@@ -23,8 +23,10 @@ def link(href, text, classes="govuk-link"):
 
 
 def line_breaks(text):
-    """Text typed on several lines, escaped, with its line breaks kept."""
-    return Markup("<br>").join(text.splitlines())
+    """Text typed on several lines, escaped, with its line breaks kept, in a block whose direction is its own (dir="auto"):
+    typed in Arabic or Hebrew, it reads right to left, its full stop at its end (on the left), where a left-to-right
+    block put that stop at its start."""
+    return Markup('<div dir="auto">{}</div>').format(Markup("<br>").join(text.splitlines()))
 
 
 def code(text, classes="cg-break"):

@@ -202,7 +202,7 @@ def test_the_summary_counts_its_characters_against_the_forms_limit(client, world
     assert 'govuk-character-count" data-module="govuk-character-count" data-maxlength="1500">' in html
     assert '<label class="govuk-label govuk-label--m" for="summary"> Summary </label>' in html
     assert '<div id="summary-hint" class="govuk-hint"> What happened and what is being done.' in html
-    assert 'id="summary" name="summary" rows="5" aria-describedby="summary-info summary-hint">' in html
+    assert 'id="summary" name="summary" rows="5" aria-describedby="summary-info summary-hint" dir="auto">' in html
     assert '<div id="summary-info" class="govuk-hint govuk-character-count__message"> You can enter up to 1,500 characters </div>' in html
 
 
@@ -214,7 +214,7 @@ def test_a_summary_over_the_limit_is_refused_and_kept_with_its_count(client, wor
     assert '<a href="#summary">Summary must be 2,000 characters or fewer</a>' in html
     assert 'govuk-form-group--error govuk-character-count" data-module="govuk-character-count" data-maxlength="2000">' in html
     assert '<span class="govuk-visually-hidden">Error:</span> Summary must be 2,000 characters or fewer' in html
-    assert f'aria-describedby="summary-info summary-hint summary-error">{too_long}</textarea>' in html
+    assert f'aria-describedby="summary-info summary-hint summary-error" dir="auto">{too_long}</textarea>' in html
     assert not IntelligenceEntry.objects.exists()
 
 

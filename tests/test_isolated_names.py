@@ -2,6 +2,7 @@
 message, a notification banner, a timeline's lines and an intelligence entry's card. Isolated (<bdi> in HTML; Unicode's
 marks, core.words.isolated, in a banner's text), an Arabic or Hebrew name does not reorder the words around it."""
 
+import re
 from datetime import date
 
 import pytest
@@ -111,3 +112,18 @@ def test_the_banners_of_the_users_pages_isolate_the_names_they_give(client, worl
     assert f"{isolated(PERSON)} can sign in again" in done
     done = client.post(page, {"action": "grant", "role": Role.GOVERNOR, "school_urn": str(world.school.urn)}, follow=True)
     assert f"Role granted: {Role.GOVERNOR.label}, {isolated(f'{SCHOOL} ({world.school.urn})')}" in done.content.decode()
+
+
+def test_words_typed_right_to_left_read_right_to_left_in_their_own_block(client, world, officer):
+    """An entry's summary and the reasons for correcting or withdrawing it are shown, and typed, in a block whose direction
+    is the words' own (dir="auto"): a summary typed in Arabic read left to right, its full stop at its start."""
+    summary = "تغيير في القيادة."  # "A change of leadership."
+    entry = record_intelligence(
+        world.school, user=officer, kind="leadership", severity="medium", occurred_on=date(2025, 1, 10), summary=summary
+    )
+    sign_in(client, officer)
+    listing = client.get(reverse("evidence:school-intelligence", args=[world.school.urn])).content.decode()
+    assert f'<div dir="auto">{summary}</div>' in listing
+    form = client.get(reverse("evidence:intelligence-correct", args=[world.school.urn, entry.pk])).content.decode()
+    for name in ("summary", "reason"):  # the boxes they are typed in
+        assert re.search(rf'<textarea [^>]*id="{name}" name="{name}"[^>]* dir="auto">', form), name
