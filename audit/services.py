@@ -3,6 +3,7 @@
 import hashlib
 import ipaddress
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -54,33 +55,66 @@ def record(
     """Append one audit event. `obj` fills the object fields from a model instance. `lies_in`: the authorities the event
     lies in where the page it records is about theirs, not about one object (an administrator's list of their users,
     or their log); else where the object lies, or the person holds roles (audit.scopes.place_of)."""
+    about = Recorded(obj, object_type, object_id, object_repr, lies_in, detail)
+    return record_all(action, [about], request=request, user=user)[0]
+
+
+@dataclass
+class Recorded:
+    """What one of the events `record_all` appends is about, as `record`'s arguments of the same names say it."""
+
+    obj: object = None
+    object_type: str = ""
+    object_id: str = ""
+    object_repr: str = ""
+    lies_in: object = WHERE_IT_IS_ABOUT
+    detail: dict = field(default_factory=dict)
+
+
+def record_all(action: AuditAction | str, events: list[Recorded], *, request=None, user=None) -> list[AuditEvent]:
+    """Append the events of one request, each as `record` would, all of them in one insert and their places in another,
+    however many there are: a page that shows the records of many schools records a read of each, in as many queries as
+    a page that shows one. Each event's `lies_in` is best given where there are many: working out where each lies
+    (audit.scopes.place_of) may ask the database once for each."""
     if request is not None and user is None and getattr(request, "user", None) is not None and request.user.is_authenticated:
         user = request.user
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:255]
     user = user if user is not None and getattr(user, "pk", None) else None
-    place = place_of(object_type, str(object_id), user.pk if user else None) if lies_in is WHERE_IT_IS_ABOUT else set(lies_in)
-    # One transaction, not a savepoint within the request's: the event and its places are written together or not at all.
-    with transaction.atomic(savepoint=False):
-        event = AuditEvent.objects.create(
-            action=action,
-            user=user,
-            user_email=getattr(user, "email", "") or detail.pop("email", ""),
-            object_type=object_type,
-            object_id=str(object_id),
-            object_repr=object_repr[:255],
-            path=request.get_full_path()[:500] if request is not None else "",
-            ip_address=client_ip(request) if request is not None else None,
-            detail=detail,
-            authorities=stamp(place),
+    path = request.get_full_path()[:500] if request is not None else ""
+    ip_address = client_ip(request) if request is not None else None
+    rows, places = [], []
+    for about in events:
+        object_type, object_id, object_repr, detail = about.object_type, about.object_id, about.object_repr, dict(about.detail)
+        if about.obj is not None:
+            object_type = object_type or about.obj._meta.label_lower
+            object_id = object_id or str(about.obj.pk)
+            object_repr = object_repr or str(about.obj)[:255]
+        lies_in = about.lies_in
+        place = place_of(object_type, str(object_id), user.pk if user else None) if lies_in is WHERE_IT_IS_ABOUT else set(lies_in)
+        places.append(place)
+        rows.append(
+            AuditEvent(
+                action=action,
+                user=user,
+                user_email=getattr(user, "email", "") or detail.pop("email", ""),
+                object_type=object_type,
+                object_id=str(object_id),
+                object_repr=object_repr[:255],
+                path=path,
+                ip_address=ip_address,
+                detail=detail,
+                authorities=stamp(place),
+            )
         )
+    # One transaction, not a savepoint within the request's: the events and their places are written together or not
+    # at all.
+    with transaction.atomic(savepoint=False):
+        rows = AuditEvent.objects.bulk_create(rows)
         AuditPlace.objects.bulk_create(
             AuditPlace(event=event, authority_id=authority, at=event.at, action=event.action, object_type=event.object_type)
+            for event, place in zip(rows, places, strict=True)
             for authority in place_rows(place)
         )
-    return event
+    return rows
 
 
 def administered(scope):

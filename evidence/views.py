@@ -1,5 +1,6 @@
 """Pages: a school's results and data, its timeline and local intelligence; an authority's results."""
 
+from collections import defaultdict
 from functools import wraps
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.utils.text import slugify
 
 from accounts.access import scope_for
 from audit.models import AuditAction
-from audit.services import record, record_refusal
+from audit.services import Recorded, record, record_all, record_refusal
 from core.jinja import gov_date
 from core.next_page import safe_next, with_next
 from core.paging import page_of
@@ -444,19 +445,7 @@ def authority_intelligence(request, code):
     filters = IntelligenceFilters.from_query(request.GET)
     entries = [] if filters.errors else filters.apply(current_entries(school_ids))
     page = page_of(entries, INTELLIGENCE_PAGE_SIZE, request.GET.get("page"))
-    record(
-        AuditAction.VIEW,
-        request=request,
-        obj=authority,
-        object_type="evidence.authorityintelligence",
-        page=page.number,
-        entries=page.paginator.count,
-        # Whose entries the page showed, and which: asked who read a school's intelligence, the log answers with these
-        # readings too, not only the school's own pages.
-        schools=sorted({entry.school.urn for entry in page.object_list}),
-        shown=[entry.pk for entry in page.object_list],
-        **filters.asked(),
-    )
+    _audit_authority_read(request, authority, page, filters)
     context = {
         "authority": authority,
         "page": page,
@@ -468,6 +457,39 @@ def authority_intelligence(request, code):
         "whole_authority": _reads_as_authority(request, authority),
     }
     return render(request, "evidence/authority_intelligence.html", context)
+
+
+def _audit_authority_read(request, authority, page, filters) -> None:
+    """Record a reading of the authority's intelligence page: one event about the page (the authority), with the page,
+    the count, the filters asked for and whose entries it showed, and one about each school whose entries it showed,
+    as a read of the school's own page is recorded, with those entries, so that the audit log finds who read a school's
+    intelligence by the school (its URN or name) whichever page they read it on, from the indexes it reads any record
+    by. Each lies where the school does, its authority (register.apps.school_place), known here without asking again.
+    All in one insert, however many schools the page shows (at most a page of entries)."""
+    shown = defaultdict(list)
+    for entry in page.object_list:
+        shown[entry.school].append(entry.pk)
+    about_the_page = Recorded(
+        obj=authority,
+        object_type="evidence.authorityintelligence",
+        detail={
+            "page": page.number,
+            "entries": page.paginator.count,
+            "schools": sorted(school.urn for school in shown),
+            "shown": [entry.pk for entry in page.object_list],
+            **filters.asked(),
+        },
+    )
+    about_each_school = [
+        Recorded(
+            obj=school,
+            object_type="evidence.intelligence",
+            lies_in={school.la_id},
+            detail={"page": "authority-intelligence", "shown": entries},
+        )
+        for school, entries in sorted(shown.items(), key=lambda item: item[0].urn)
+    ]
+    record_all(AuditAction.VIEW, [about_the_page, *about_each_school], request=request)
 
 
 def _reads_as_authority(request, authority) -> bool:

@@ -15,7 +15,7 @@ from accounts.access import scope_for
 from accounts.roles import Role
 from audit.log import AuditLog, Filters
 from audit.models import AuditAction, AuditEvent, AuditPlace
-from audit.services import record
+from audit.services import Recorded, record, record_all
 from imports.models import ImportRun
 
 from .conftest import sign_in
@@ -189,3 +189,25 @@ def test_a_search_that_finds_few_events_counts_and_lists_them_in_one_pass_over_t
         assert (log.count(), [event.pk for event in log[0:2]], [event.pk for event in log[2:4]]) == (4, found[:2], found[2:])
     searches = [q["sql"] for q in queries.captured_queries if "LIKE" in q["sql"]]
     assert len(searches) == (1 if at_once >= 4 else 4)  # else one cut short, a count, and a page from each end
+
+
+def test_events_recorded_together_are_each_placed_as_one_recorded_alone(world):
+    """record_all: each event where record would place it (where its object lies, or where it is said to), the events in
+    one insert and their places in another."""
+    officer = world.users[Role.LA_OFFICER]
+    together = [
+        Recorded(obj=world.school, detail={"n": 1}),
+        Recorded(obj=world.far_school),
+        Recorded(object_type="audit.auditevent", object_repr="/audit/", lies_in=set()),
+        Recorded(obj=world.other_school, object_type="evidence.intelligence", lies_in={world.la.pk, world.other_la.pk}),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        made = record_all(AuditAction.VIEW, together, user=officer)
+    assert len([q for q in queries.captured_queries if q["sql"].startswith("INSERT")]) == 2
+    alone = record(AuditAction.VIEW, user=officer, obj=world.school, n=1)
+    assert (made[0].object_type, made[0].object_id, made[0].detail, made[0].authorities) == (
+        alone.object_type, alone.object_id, alone.detail, alone.authorities,
+    )  # fmt: skip
+    places = [sorted(AuditPlace.objects.filter(event=event).values_list("authority_id", flat=True)) for event in made]
+    assert places == [[world.la.pk], [world.other_la.pk], [], sorted([world.la.pk, world.other_la.pk])]
+    assert [event.user for event in made] == [officer] * 4 and made[3].object_repr == str(world.other_school)

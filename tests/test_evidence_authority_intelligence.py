@@ -222,10 +222,11 @@ def test_the_entries_come_a_page_at_a_time(client, world):
 
 def test_each_reading_is_audited_once_naming_the_authority_and_the_filters(client, world, recorded):
     sign_in(client, world.users[Role.LA_OFFICER])
-    before = AuditEvent.objects.count()
+    pages = AuditEvent.objects.filter(object_type="evidence.authorityintelligence")
+    before = pages.count()
     client.get(url(world, kind="complaint", q="ash", **{"from": "2026-01-01"}))
-    assert AuditEvent.objects.count() == before + 1
-    event = AuditEvent.objects.latest("id")
+    assert pages.count() == before + 1
+    event = pages.latest("id")
     assert (event.action, event.object_type, event.object_id) == (AuditAction.VIEW, "evidence.authorityintelligence", str(world.la.pk))
     assert event.object_repr == "Surrey (936)" and event.user == world.users[Role.LA_OFFICER]
     shown = {"schools": [world.school.urn], "shown": [recorded["here"].pk]}
@@ -249,6 +250,73 @@ def test_each_reading_records_whose_entries_the_page_showed_and_which(client, wo
     client.get(url(world, q=world.other_school.urn))
     event = AuditEvent.objects.filter(object_type="evidence.authorityintelligence").latest("id")
     assert event.detail["schools"] == [world.other_school.urn] and len(event.detail["shown"]) == 15
+
+
+def test_each_reading_records_a_read_of_each_school_whose_entries_it_showed_with_them(client, world, recorded):
+    """As the school's own page would: about the school, where the school lies, saying the page and the entries."""
+    officer = world.users[Role.LA_OFFICER]
+    more = note(world.school, officer, "A second complaint.", date(2026, 3, 5))
+    sign_in(client, officer)
+    latest = AuditEvent.objects.latest("id").pk
+    client.get(url(world))
+    page, *schools = AuditEvent.objects.filter(pk__gt=latest).order_by("id")
+    assert page.object_type == "evidence.authorityintelligence"
+    read = {event.object_repr: event for event in schools}
+    assert sorted(read) == sorted(str(school) for school in (world.school, world.other_school, world.trust_school))
+    ash = read[str(world.school)]
+    assert (ash.action, ash.object_type, ash.object_id) == (AuditAction.VIEW, "evidence.intelligence", str(world.school.pk))
+    assert ash.user == officer and ash.path == page.path == url(world)
+    assert ash.detail == {"page": "authority-intelligence", "shown": [more.pk, recorded["here"].pk]}
+    assert read[str(world.trust_school)].detail["shown"] == [recorded["trust"].pk]
+    for event in schools:
+        assert list(AuditPlace.objects.filter(event=event).values_list("authority_id", flat=True)) == [world.la.pk]
+        assert event.authorities == f",{world.la.pk},"
+
+
+def test_a_reading_that_shows_no_entry_records_the_page_alone(client, world, recorded):
+    sign_in(client, world.users[Role.LA_OFFICER])
+    latest = AuditEvent.objects.latest("id").pk
+    client.get(url(world, q="nothing of the kind"))
+    assert list(AuditEvent.objects.filter(pk__gt=latest).values_list("object_type", flat=True)) == ["evidence.authorityintelligence"]
+
+
+@pytest.mark.parametrize("record", ["urn", "name"])
+def test_the_audit_log_finds_a_reading_of_the_authoritys_page_by_each_school_it_showed(client, world, recorded, record):
+    """Who read a school's intelligence: the log's Record filter, by the school's URN or its name, finds the reads on
+    the authority's page as it finds those on the school's own, and only there where the school lies."""
+    sign_in(client, world.users[Role.ADVISER])  # a link adviser, who reads the world's school alone
+    client.get(url(world))
+    asked = {"object_id": str(world.school.urn) if record == "urn" else "ash grange"}
+    sign_in(client, world.users[Role.LA_ADMIN])
+    found = text(client.get(reverse("audit:list"), asked))
+    assert f"Local intelligence of {world.school}" in found
+    assert f"page: authority-intelligence; shown: {recorded['here'].pk}" in found
+    assert world.users[Role.ADVISER].email in found
+    other = text(client.get(reverse("audit:list"), {"object_id": str(world.other_school.urn)}))
+    assert world.users[Role.ADVISER].email not in other
+    elsewhere = UserFactory(email="hampshire.admin@example.org")
+    grant(elsewhere, Role.LA_ADMIN, world.other_la)
+    sign_in(client, elsewhere)
+    assert world.users[Role.ADVISER].email not in text(client.get(reverse("audit:list"), asked))
+    assert world.users[Role.ADVISER].email not in text(client.get(reverse("audit:list")))
+
+
+def test_the_readings_of_each_school_are_recorded_in_as_many_queries_however_many_schools(client, world):
+    officer = world.users[Role.LA_OFFICER]
+    sign_in(client, officer)
+    note(world.school, officer, "The first.")
+    client.get(url(world))
+    with CaptureQueriesContext(connection) as one:
+        client.get(url(world))
+    for n in range(24):
+        note(SchoolFactory(la=world.la, name=f"School {n}"), officer, f"Note {n}.")
+    latest = AuditEvent.objects.latest("id").pk
+    with CaptureQueriesContext(connection) as many:
+        client.get(url(world))
+    assert AuditEvent.objects.filter(pk__gt=latest, object_type="evidence.intelligence").count() == 25
+    assert len(many) == len(one)
+    inserts = [q["sql"] for q in many.captured_queries if q["sql"].startswith("INSERT") and "audit_" in q["sql"]]
+    assert len(inserts) == 2  # the events, then their places
 
 
 def test_the_audit_log_names_a_reading_of_the_authoritys_intelligence(client, world, recorded):
