@@ -6,7 +6,7 @@ from django.utils.text import capfirst
 from accounts.access import scope_for
 from core.dates import date_range
 from core.paging import page_of
-from evidence.models import IntelligenceKind, Severity
+from evidence.models import INTELLIGENCE_PAGES, IntelligenceKind, Severity
 from imports.registry import KINDS
 
 from .log import AuditLog, Filters
@@ -51,10 +51,13 @@ def described(event: AuditEvent) -> str:
 
 def detail_words(object_type: str) -> dict[str, dict[str, str]]:
     """What the detail of an event about a kind of record stores as a code, as people say it: each such key → code →
-    words. An intelligence entry's kind and severity ("Leadership change", not "leadership"); an import's data set
+    words. An intelligence entry's kind and severity ("Leadership change", not "leadership"); the page a school's
+    intelligence was read on ("the authority's local intelligence", not "authority-intelligence"); an import's data set
     ("Key stage 2 performance tables (final)", not its code)."""
     if object_type in ("evidence.intelligenceentry", "evidence.authorityintelligence"):
         return {"kind": dict(IntelligenceKind.choices), "severity": dict(Severity.choices)}
+    if object_type == "evidence.intelligence":  # a read of a school's: on which page
+        return {"page": INTELLIGENCE_PAGES}
     if object_type == "imports.importrun":  # the data sets known once the apps have registered them
         return {"kind": {code: kind.label for code, kind in KINDS.items()}}
     return {}

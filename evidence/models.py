@@ -294,6 +294,18 @@ class IntelligenceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The pages on which a school's local intelligence is read, as the audit log names them in a read's detail ("page").
+INTELLIGENCE_PAGES = {
+    "intelligence": "its local intelligence",
+    "timeline": "its timeline",
+    "withdrawn": "its withdrawn entries",
+    "correct": "correcting an entry",
+    "correct-check": "checking a correction",
+    "withdraw": "withdrawing an entry",
+    "authority-intelligence": "the authority's local intelligence",
+}
+
+
 class Severity(models.TextChoices):
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"

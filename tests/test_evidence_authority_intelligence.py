@@ -290,7 +290,7 @@ def test_the_audit_log_finds_a_reading_of_the_authoritys_page_by_each_school_it_
     sign_in(client, world.users[Role.LA_ADMIN])
     found = text(client.get(reverse("audit:list"), asked))
     assert f"Local intelligence of {world.school}" in found
-    assert f"page: authority-intelligence; shown: {recorded['here'].pk}" in found
+    assert f"page: the authority's local intelligence; shown: {recorded['here'].pk}" in found
     assert world.users[Role.ADVISER].email in found
     other = text(client.get(reverse("audit:list"), {"object_id": str(world.other_school.urn)}))
     assert world.users[Role.ADVISER].email not in other
