@@ -4,6 +4,7 @@ page is checked with axe-core (WCAG 2.2 A and AA) and screenshotted to var/scree
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 
@@ -48,7 +49,7 @@ def test_a_headteacher_finds_their_account_and_the_way_to_set_up_an_app(page, wo
         "Your current password is not correct",
         "Your new password must be at least 12 characters long",
     ]
-    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    expect(summary).to_be_focused()  # by GOV.UK Frontend's script, once it has started on the page
     assert [page.get_by_label(label, exact=True).input_value() for label in ("Current password", "New password")] == ["", ""]
     check_page(page, "your-account-change-password-errors")
 
