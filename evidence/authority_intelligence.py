@@ -5,9 +5,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from core.dates import date_range
+from register.models import School
+from register.presenters import search_condition
 
 from .models import IntelligenceEntry, IntelligenceKind, IntelligenceRevision, Severity
 
@@ -56,8 +58,8 @@ class IntelligenceFilters:
         if self.until:
             entries = entries.filter(occurred_on__lte=self.until)
         if words := self.typed["q"]:
-            named = Q(school__name__icontains=words)
-            entries = entries.filter(named | Q(school__urn=int(words)) if words.isdigit() and len(words) <= 9 else named)
+            # The school list's search: a name as typed or without its punctuation, a URN, LAESTAB or postcode.
+            entries = entries.filter(school__in=School.objects.filter(search_condition(words)))
         return entries
 
 

@@ -187,6 +187,31 @@ def test_a_school_is_found_by_its_urn(client, world, recorded):
 
 
 @pytest.mark.parametrize(
+    "typed",
+    [
+        "st marys",  # without the name's punctuation, as the school list finds it
+        "St Mary’s",  # a curly apostrophe for the register's straight one
+        "laestab",  # its LAESTAB, 9362004
+        "laestab/",  # its LAESTAB as 936/2004
+    ],
+)
+def test_a_school_is_found_as_the_school_list_finds_it(client, world, recorded, typed):
+    laestab = str(world.trust_school.laestab)
+    typed = {"laestab": laestab, "laestab/": f"{laestab[:3]}/{laestab[3:]}"}.get(typed, typed)
+    sign_in(client, world.users[Role.LA_OFFICER])
+    page = text(client.get(url(world, q=typed)))
+    assert "1 entry." in page and "New executive head." in page
+
+
+def test_a_postcode_finds_the_entries_of_the_schools_there(client, world, recorded):
+    world.other_school.postcode = "GU7 1RS"
+    world.other_school.save()
+    sign_in(client, world.users[Role.LA_OFFICER])
+    page = text(client.get(url(world, q="gu71rs")))
+    assert "1 entry." in page and "Budget deficit forecast." in page
+
+
+@pytest.mark.parametrize(
     "query, message, field",
     [
         ({"from": "last week"}, "Enter the ‘From’ date as a date, for example 2026-11-25 or 25 November 2026", "from"),
