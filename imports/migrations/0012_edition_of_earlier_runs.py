@@ -12,13 +12,31 @@ file's name and checksums, not its header, and:
   agree with its name (another data set, more than one year). Only runs whose file was taken are looked at: the
   others are no file's replacement."""
 
+import re
 from collections import defaultdict
 
 from django.db import migrations
 
-from evidence.loaders import KS2_RELEASES, KS4_HEADLINE_RELEASES, KS4_RELEASES, edition_words, release
-from evidence.models import Source
-from evidence.readers import year_from_name
+# The data sets (evidence.models.Source: the number stored with each figure, and its words) and the rules that name a
+# file's edition (evidence.loaders and evidence.readers), as they were when this migration was written: copied here, so
+# that it gives the editions the imports gave then, whatever those modules come to say.
+KS2_FINAL, KS2_REVISED, KS2_PROVISIONAL = 1, 8, 9
+KS4_FINAL, KS4_REVISED, KS4_PROVISIONAL = 2, 10, 3
+CENSUS_SUMMARY, ABSENCE = 6, 7
+LABELS = {
+    KS2_FINAL: "Key stage 2 performance tables (final)",
+    KS2_REVISED: "Key stage 2 performance tables (revised)",
+    KS2_PROVISIONAL: "Key stage 2 performance tables (provisional)",
+    KS4_FINAL: "Key stage 4 performance tables (final)",
+    KS4_REVISED: "Key stage 4 performance tables (revised)",
+    KS4_PROVISIONAL: "Key stage 4 performance tables (provisional)",
+    CENSUS_SUMMARY: "School census summary (performance tables)",
+    ABSENCE: "Pupil absence (performance tables)",
+}
+KS2_RELEASES = {"provisional": KS2_PROVISIONAL, "revised": KS2_REVISED, "": KS2_FINAL}
+KS4_RELEASES = {"provisional": KS4_PROVISIONAL, "revised": KS4_REVISED, "": KS4_FINAL}
+KS4_HEADLINE_RELEASES = {**KS4_RELEASES, "": KS4_PROVISIONAL}  # DfE's provisional headline file names no release
+YEAR_IN_NAME = re.compile(r"(20\d\d)[-_]?(20\d\d|\d\d)(?!\d)")
 
 # Each kind whose edition a run's name (and figures) tell: its data set, or the releases its name chooses among, and
 # whether its columns may give its year (evidence.loaders.KINDS).
@@ -26,8 +44,8 @@ DATA_SETS = {
     "ks2_final": (KS2_RELEASES, True),
     "ks4_final": (KS4_RELEASES, True),
     "ks4_provisional": (KS4_HEADLINE_RELEASES, True),
-    "census_summary": (Source.CENSUS_SUMMARY, False),
-    "pupil_absence": (Source.ABSENCE, False),
+    "census_summary": (CENSUS_SUMMARY, False),
+    "pupil_absence": (ABSENCE, False),
 }
 TAKEN = ("succeeded", "unchanged")
 CHUNK = 500  # run ids a query asks for at once (SQLite takes at most 999 parameters)
@@ -85,7 +103,27 @@ def _edition(run, written: set[tuple[int, int]], year: int | None) -> str | None
     data_set = release(run.file_name, data_sets) if isinstance(data_sets, dict) else data_sets
     if any(source != data_set for source, _ in written) or not (year_in_columns or year_from_name(run.file_name)):
         return None  # figures of another data set; or, for a kind whose year is its name's alone, a name without one
-    return edition_words(data_set, [year]) if year else None
+    return edition_words(data_set, year) if year else None
+
+
+def release(file_name: str, sources: dict[str, int]) -> int:
+    """The release a performance table's name gives (england_ks2provisional.csv, …); under "" what a name without one is."""
+    name = file_name.lower()
+    return next((source for word, source in sources.items() if word and word in name), sources[""])
+
+
+def year_from_name(name: str) -> int | None:
+    """2019 from '2018-2019-england_census.csv' or '201819_…'; None when the name has no academic year."""
+    match = YEAR_IN_NAME.search(name)
+    if not match:
+        return None
+    start, end = int(match.group(1)), int(match.group(2)[-2:])
+    return start + 1 if (start + 1) % 100 == end else None
+
+
+def edition_words(data_set: int, year: int) -> str:
+    """'Key stage 4 performance tables (provisional), 2018/19'."""
+    return f"{LABELS[data_set]}, {year - 1}/{year % 100:02d}"
 
 
 def _checksums(run) -> set[str]:
