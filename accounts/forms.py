@@ -364,7 +364,8 @@ class ChangePasswordForm(NewPasswordForm):
 
 def _in_plain_words(error: forms.ValidationError) -> str:
     """What a password validator found wrong with a new password, in GOV.UK words where it is one of Django's own;
-    another validator's words as it gives them."""
+    another validator's words as it gives them, less a full stop at their end, as GOV.UK's error messages have none (the
+    page joins several reasons with full stops between them)."""
     params = error.params or {}
     code = error.code
     if code == "password_too_short":
@@ -376,4 +377,4 @@ def _in_plain_words(error: forms.ValidationError) -> str:
         return "Your new password is one of those used most often, which are guessed first: choose a less common one"
     if code == "password_entirely_numeric":
         return "Your new password must not be only numbers"
-    return " ".join(error.messages)
+    return " ".join(error.messages).rstrip().removesuffix(".")

@@ -2,6 +2,7 @@
 what the settings' validators want of it, and why one is refused, in the same words, under the new password."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import services
@@ -95,6 +96,34 @@ def test_the_hint_and_the_refusal_are_the_settings(client, world, settings, page
     assert "At least 40 characters. Do not use a password you use anywhere else." in page_text
     assert "12 characters" not in page_text
     assert errors(set_password(client, url, NEW)) == {"new_password1": "Your new password must be at least 40 characters long"}
+
+
+class NeedsASymbol:
+    """A validator of another package's kind: its words are a sentence, with a full stop."""
+
+    def validate(self, password, user=None):
+        if password.isalnum():
+            raise ValidationError("This password must contain at least one symbol.", code="password_no_symbol")
+
+    def get_help_text(self):
+        return "Your password must contain at least one symbol."
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_another_validators_words_are_given_as_it_gives_them_without_a_full_stop_before_the_next(client, world, settings, page):
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        {"NAME": f"{__name__}.NeedsASymbol"},
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 40}},
+    ]
+    _, url = PAGES[page](client, world)
+    response = set_password(client, url, "Correcthorsebatterystaple")
+    assert errors(response) == {
+        "new_password1": "This password must contain at least one symbol. Your new password must be at least 40 characters long"
+    }
+    assert [message for _, message in summary(response)] == [
+        "This password must contain at least one symbol",
+        "Your new password must be at least 40 characters long",
+    ]
 
 
 @pytest.mark.parametrize("page", PAGES)
