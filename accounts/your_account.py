@@ -48,12 +48,15 @@ WRONG_CURRENT = "current password, to change it"
 def change_password(request):
     """The person's current password, then a new one twice. A wrong current password is recorded as a failed sign-in
     is, and counts towards the same lock (accounts.forms.ChangePasswordForm). Changed, this session stays signed in and
-    every other one of theirs ends (accounts.services.change_password)."""
+    every other one of theirs ends (accounts.services.change_password), and the failed sign-ins counted against the account
+    are forgotten, as a reset forgets them."""
     user = request.user
     form = ChangePasswordForm(user, request.POST if request.method == "POST" else None, request=request)
     if form.is_bound:
         if form.is_valid():
             services.change_password(user=user, password=form.cleaned_data["new_password1"], request=request)
+            # The wrong current passwords typed before were of the old password: forgotten, as a reset forgets them.
+            services.unlock(user=user, request=request, why="sign-in lock lifted by a new password")
             update_session_auth_hash(request, user)  # this session only: the others were begun with the old password
             messages.success(request, "Your password has been changed. Anywhere else you were signed in, you have been signed out")
             return redirect("accounts:your-account")

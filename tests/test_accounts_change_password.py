@@ -173,6 +173,20 @@ def test_wrong_current_passwords_count_towards_the_sign_in_lock(client, world, s
     assert Client().post(reverse("accounts:sign-in"), {"email": head.email, "password": CURRENT}).status_code == 429
 
 
+def test_a_changed_password_forgets_the_wrong_ones_before_it_as_a_reset_does(client, world, settings):
+    """Wrong current passwords typed before the right one count no more once the password is changed: the wrong ones
+    were of the old password, as a new one set from a reset link forgets them."""
+    settings.AXES_FAILURE_LIMIT = 3
+    head = world.users[Role.HEADTEACHER]
+    sign_in(client, head)
+    assert change(client, current="wrong once").status_code == 200
+    assert change(client, current="wrong twice").status_code == 200
+    assert change(client).status_code == 302
+    for attempt in ("wrong at sign-in", "wrong again"):
+        assert Client().post(reverse("accounts:sign-in"), {"email": head.email, "password": attempt}).status_code == 200
+    assert Client().post(reverse("accounts:sign-in"), {"email": head.email, "password": NEW}).status_code == 302
+
+
 @pytest.mark.parametrize(
     ("new", "message"),
     [
