@@ -6,18 +6,21 @@ password, then, used again, has expired; an account is locked; an uploaded file 
 while its page follows the progress.
 """
 
+import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.roles import Role
 from core.words import isolated
 from evidence.models import IntelligenceEntry
-from imports.models import ImportOutcome, ImportRun
+from imports.models import WAITING_TOO_LONG, ImportOutcome, ImportRun
 from tests.evidence_helpers import GIAS_2022
 from tests.test_accounts_password_reset import NEW_PASSWORD, emailed_link
 from tests.test_import_pages import IMMEDIATE_TASKS
@@ -262,6 +265,34 @@ def test_an_import_page_follows_the_import_as_it_runs(page, world, sign_in_as):
     expect(refresh).to_be_focused()  # the panel replaced, the keyboard's place on the page is kept
     refresh.blur()  # axe-core takes GOV.UK's focus state (no underline) for a link told apart by colour alone
     check_page(page, "import-progress-updated")
+    page.goto("about:blank")  # stop polling before the server stops
+
+
+def test_an_import_page_says_when_the_import_starts_or_has_waited_too_long_and_not_at_every_refresh(page, world, sign_in_as):
+    """The panel, replaced every two seconds, holds no live region: the page's own, which stays, is given the panel's
+    words when they change (WCAG 4.1.3), so that a screen reader hears the import start, or that it has waited too long
+    to start, and hears nothing at a refresh that changes only the share done."""
+    run = ImportRun.objects.create(file_name="surrey-2022-04-20-primary-establishments.csv", checksum="", outcome=ImportOutcome.QUEUED)
+    sign_in_as(world.users[Role.LA_ADMIN])
+    page.goto(reverse("imports:detail", args=[run.pk]))
+    said = page.get_by_role("status")
+    expect(said).to_have_attribute("id", "import-progress-said")
+    expect(said).to_have_text("")  # nothing is read out as the page loads: its own text says the import is waiting
+    page.evaluate(
+        """() => { window.saidChanges = 0; new MutationObserver(() => window.saidChanges++)
+            .observe(document.getElementById('import-progress-said'), {childList: true, characterData: true, subtree: true}); }"""
+    )
+
+    ImportRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - WAITING_TOO_LONG - timedelta(minutes=1))
+    expect(said).to_have_text(re.compile(r"^Waiting to start\. The import has not started yet: the background worker"), timeout=6_000)
+    ImportRun.objects.filter(pk=run.pk).update(outcome=ImportOutcome.RUNNING, kind="gias_establishments", progress=20)
+    expect(said).to_have_text("Importing.", timeout=6_000)
+    changes = page.evaluate("window.saidChanges")
+    ImportRun.objects.filter(pk=run.pk).update(progress=70)
+    expect(page.locator("#import-progress")).to_contain_text("Importing: 70% done", timeout=6_000)
+    page.wait_for_timeout(2_500)  # a refresh more, saying the same
+    assert page.evaluate("window.saidChanges") == changes
+    expect(said).to_have_text("Importing.")
     page.goto("about:blank")  # stop polling before the server stops
 
 

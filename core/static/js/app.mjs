@@ -39,3 +39,19 @@ for (const box of document.querySelectorAll(".cg-table-scroll")) {
   resized.observe(box);
   if (box.firstElementChild) resized.observe(box.firstElementChild);
 }
+
+// An import's progress panel (imports/_progress.html) is replaced every two seconds while the import runs, so it holds
+// no live region. The page's own, which stays, is given the panel's words (data-said) only when they change: when the
+// import starts, or has waited too long to start; not at each replacement, nor as its share done goes up.
+const progressSaid = document.getElementById("import-progress-said");
+const progressPanel = document.getElementById("import-progress");
+if (progressSaid && progressPanel) {
+  let said = progressPanel.dataset.said;
+  new MutationObserver(() => {
+    const now = document.getElementById("import-progress")?.dataset.said;
+    if (now && now !== said) {
+      said = now;
+      progressSaid.textContent = now;
+    }
+  }).observe(progressPanel.parentElement, { childList: true });
+}
