@@ -318,12 +318,19 @@ class Series:
             )
         if self.by_definition_years():
             notes.append(BY_DEFINITION_NOTE)
-        if calculated := [year for year, point in self.england.items() if point.computed] if self.compared else []:
+        calculated = sorted(year for year, point in self.england.items() if point.computed) if self.compared else []
+        la_calculated = self._authority_calculated()
+        both = bool(calculated) and not self.measure.gap and la_calculated == (calculated, self.england[calculated[0]].computed)
+        if both:
+            notes.append(f"The authority's and England's figures for {years_text(calculated)} are {la_calculated[1]}.")
+        elif calculated:
             notes.append(
-                f"England's figure for {years_text(sorted(calculated))} is {CALCULATED_GAP_NOTE}"
+                f"England's figure for {years_text(calculated)} is {CALCULATED_GAP_NOTE}"
                 if self.measure.gap
-                else f"England's figure for {years_text(sorted(calculated))} is {self.england[calculated[0]].computed}."
+                else f"England's figure for {years_text(calculated)} is {self.england[calculated[0]].computed}."
             )
+        if la_calculated and not both:
+            notes.append(f"The authority's figure for {years_text(la_calculated[0])} is {la_calculated[1]}.")
         if self.compared and (whose := self._places_differ()):
             notes.append(
                 f"{whose[:1].upper()}{whose[1:]} figures are shown with a decimal place where they have one that is not zero, and as"
@@ -333,6 +340,17 @@ class Series:
         if self.compared and spec and spec.no_la_figure and not any(point.value is not None for point in self.la.values()):
             notes.append(spec.no_la_figure)
         return notes
+
+    def _authority_calculated(self) -> tuple[list[int], str] | None:
+        """The years whose authority figure beside a school's (for all its schools, or for the school's phase) was
+        calculated here, not published, and how: a school's table names only the school's figure's source, so its notes
+        must say so. None on the authority's own page, whose table names its figures' sources, or where none was."""
+        if self.urn is None or not self.compared:
+            return None
+        points = [point for figures in (self.la, self.la_phases) for point in figures.values() if point.computed]
+        if not points:
+            return None
+        return sorted({point.year for point in points}), points[0].computed
 
     def _places_differ(self) -> str:
         """Whose figures, the authority's or England's, are shown with a decimal place in some years and as whole numbers

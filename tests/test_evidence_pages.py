@@ -868,6 +868,34 @@ def test_results_page_gives_englands_figure_for_the_schools_phase_in_a_year_engl
     assert "so the authority&#39;s is given for the same phase as well as for all its schools" in section(html, "eal_pct")
 
 
+def test_a_schools_page_says_the_authoritys_figures_calculated_here_are_so_not_only_englands(client, surrey):
+    """Surrey's census figures beside a school's are calculated here from its schools' counts (the 2022/23 file is of
+    schools only; the 2018/19 summary gives England's phase by phase, not Surrey's): a school's table names only the
+    school's figure's source, so its notes say so, as they say England's is. Hurst Park Primary School (125038): 11.2%
+    FSM beside Surrey's 13.9% and England's 23.8%, both calculated; 18.7% SEN support beside Surrey's primaries' 11.3%,
+    calculated, and England's primaries' 12.6%, published."""
+    sign_in(client, surrey)
+    html = unescape(client.get(reverse("evidence:school-results", args=[125038])).content.decode())
+    fsm = section(html, "fsm_pct")
+    assert table_rows(fsm)[1][:4] == ["2022/23", "11.2%", "13.9%", "23.8%"]
+    assert "The authority's and England's figures for 2022/23 are calculated here from the schools' counts." in fsm
+    assert "England's figure for 2022/23 is calculated" not in fsm
+    sen = section(html, "sen_support_pct")
+    assert table_rows(sen)[1][:4] == ["2018/19", "18.7%", "11.3%", "12.6%"]
+    assert "The authority's figure for 2018/19 is calculated here from the schools' counts." in sen
+    assert "England's figure for 2018/19 is calculated" not in sen
+    eal = section(html, "eal_pct")  # both years: Surrey's calculated in each, England's only in 2022/23
+    assert "The authority's figure for 2018/19 and 2022/23 is calculated here from the schools' counts." in eal
+    assert "England's figure for 2022/23 is calculated here from the schools' counts." in eal
+    # A published authority figure has no such note: Surrey's Key stage 2 results are DfE's own.
+    assert "The authority's" not in section(html, "ks2_rwm_expected")
+    # The authority's own page names its figures' sources in its table: no note repeats it.
+    authority = unescape(client.get(reverse("evidence:authority-results", args=[936])).content.decode())
+    assert "The authority's" not in section(authority, "fsm_pct") and "calculated here from the schools' counts" in section(
+        authority, "fsm_pct"
+    )
+
+
 def drawn_points(part: str) -> list[tuple[str, float, bool]]:
     """(year, value, outlined) of each point a section's chart draws, read back off the drawing: its x is a year's
     label's, and its value is where its y lies between two of the scale's labels."""
