@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -265,8 +265,18 @@ def authority_detail(request, code):
     outcomes = authority_outcomes(open_schools)
     context = {
         "authority": authority,
+        # The pupils and places are GIAS's, summed over the establishments it gives them for: how many it gives none
+        # for, and the censuses its counts are from, are said beside them.
         "totals": open_schools.aggregate(
-            n=Count("id"), state_funded=Count("id", filter=state_funded()), pupils=Sum("pupils"), capacity=Sum("capacity")
+            n=Count("id"),
+            state_funded=Count("id", filter=state_funded()),
+            no_pupils=Count("id", filter=Q(pupils__isnull=True)),
+            no_capacity=Count("id", filter=Q(capacity__isnull=True)),
+            first_census=Min("census_date", filter=Q(pupils__isnull=False)),
+            last_census=Max("census_date", filter=Q(pupils__isnull=False)),
+            # Named after the filters above, which would otherwise read these sums for the fields.
+            total_pupils=Sum("pupils"),
+            total_capacity=Sum("capacity"),
         ),
         **authority.schools.aggregate(
             closed=Count("id", filter=Q(status=SchoolStatus.CLOSED)), proposed=Count("id", filter=Q(status=SchoolStatus.PROPOSED_TO_OPEN))

@@ -645,6 +645,32 @@ def test_a_school_gias_links_to_a_successor_the_register_lacks_is_flagged_as_may
     assert "importing a newer GIAS establishment extract" in html
 
 
+def test_an_authoritys_pupils_and_places_say_whose_counts_they_sum_and_how_many_establishments_have_none(client, db):
+    """Surrey's open establishments in the demo's two GIAS extracts: 589, whose counts of pupils (NumberOfPupils, from
+    the censuses of 16 January 2020 and 21 January 2021) sum to 195,825 and capacities to 213,231. 101 have no count
+    (70 children's centres; academies that opened after the census, such as Holland Junior School, 148954, April
+    2022), 96 no capacity: the totals leave them out, and the page says so, not only the sum."""
+    from imports.services import import_file
+    from register.models import LocalAuthority
+
+    from .evidence_helpers import GIAS_2021, GIAS_2022
+    from .factories import UserFactory, grant
+
+    for path in (GIAS_2021, GIAS_2022):
+        assert import_file(path).outcome == "succeeded"
+    assert School.objects.get(urn=148954).pupils is None
+    officer = UserFactory(email="officer@surrey.example")
+    grant(officer, Role.LA_OFFICER, LocalAuthority.objects.get(code=936))
+    sign_in(client, officer)
+    page = text(client.get(reverse("register:authority-detail", args=[936])))
+    assert (
+        "Pupils 195,825 GIAS’s counts, from school censuses of 16 January 2020 to 21 January 2021. 101 of the open"
+        " establishments have none, such as a college or a school that opened after the census, and are not in it or in"
+        " the tables below."
+    ) in page
+    assert "Places 213,231 GIAS’s capacity of each school. 96 of the open establishments have none given, and are not in it." in page
+
+
 def _linked(school, kind, on, successor=None, urn=None, name="Next School"):
     from datetime import date
 
