@@ -664,11 +664,14 @@ def test_an_authoritys_pupils_and_places_say_whose_counts_they_sum_and_how_many_
     sign_in(client, officer)
     page = text(client.get(reverse("register:authority-detail", args=[936])))
     assert (
-        "Pupils 195,825 GIAS’s counts, from school censuses of 16 January 2020 to 21 January 2021. 101 of the open"
-        " establishments have none, such as a college or a school that opened after the census, and are not in it or in"
-        " the tables below."
+        "Pupils 195,825 The pupils GIAS counts, from the school censuses of 16 January 2020 to 21 January 2021. 101 of the"
+        " open establishments have no count, such as a college or a school that opened after the census, and are not"
+        " counted here or in the tables below."
     ) in page
-    assert "Places 213,231 GIAS’s capacity of each school. 96 of the open establishments have none given, and are not in it." in page
+    assert (
+        "Places 213,231 The schools’ capacities as GIAS gives them. 96 of the open establishments have none given, and are not counted here."
+        in page
+    )
 
 
 def _linked(school, kind, on, successor=None, urn=None, name="Next School"):
