@@ -298,6 +298,13 @@ class Series:
         spec = BY_CODE.get(self.measure.code)
         return spec.england_by_definition if spec else None
 
+    def uncounted_years(self) -> list[int]:
+        """The years whose school figure the table of every year shows without the number of pupils it counts, where
+        other years give one: the file of that year gives none (its "Pupils" cell says "not given")."""
+        if not any(point.cohort is not None for point in self.school.values()):
+            return []
+        return sorted(year for year, point in self.school.items() if point.cohort is None and point.value is not None)
+
     def by_definition_years(self) -> list[int]:
         """The years whose England figure is shown as its value by definition."""
         if self.england_by_definition is None or not self.compared:
@@ -318,6 +325,9 @@ class Series:
             )
         if self.by_definition_years():
             notes.append(BY_DEFINITION_NOTE)
+        if uncounted := self.uncounted_years():
+            whose = "disadvantaged pupils" if self.measure.gap else "pupils"
+            notes.append(f"DfE's file for {years_text(uncounted)} gives the school's figure but no number of {whose} it counts.")
         calculated = sorted(year for year, point in self.england.items() if point.computed) if self.compared else []
         la_calculated = self._authority_calculated()
         both = bool(calculated) and not self.measure.gap and la_calculated == (calculated, self.england[calculated[0]].computed)

@@ -576,6 +576,22 @@ def test_a_school_page_shows_the_attainment8_gap_beside_progress8s(client, surre
     assert {row["Measure"] for row in csv_rows(client, 936)} >= {"Disadvantaged gap: Attainment 8"}
 
 
+def test_a_year_whose_file_gives_no_number_of_pupils_says_so_in_its_pupils_cell_and_its_notes(client, surrey):
+    """George Abbot School (136906): 2024/25's provisional file gives its Attainment 8 gap (-12.0) but, unlike 2018/19's
+    and 2023/24's, no count of disadvantaged pupils: the cell says so, where it was left blank as a year with no figure is."""
+    for path in (KS4_INFO_2024, KS4_INFO_2025):
+        assert import_file(path).outcome == "succeeded"
+    sign_in(client, surrey)
+    html = client.get(reverse("evidence:school-results", args=[136906])).content.decode().replace("−", "-")
+    rows = table_rows(section(html, "ks4_attainment8_gap"))
+    column = rows[0].index("Disadvantaged pupils")
+    pupils = {row[0]: row[column] for row in rows[1:] if len(row) > column}  # not the rows that mark a break
+    assert pupils["2024/25"] == "not given"
+    assert pupils["2018/19"].replace(",", "").isdigit() and pupils["2023/24"].replace(",", "").isdigit()
+    notes = " ".join(re.sub(r"<[^>]+>", " ", section(html, "ks4_attainment8_gap")).replace("&#39;", "'").split())
+    assert "DfE's file for 2024/25 gives the school's figure but no number of disadvantaged pupils it counts." in notes
+
+
 def test_results_pages_say_what_each_word_shown_in_place_of_a_figure_means(client, surrey):
     """Sunnydown School's (125458) figures include 'suppressed' and 'not published'; the page says what those mean, and
     no word it does not show. The authority's page does the same for its own and England's figures."""
