@@ -1,6 +1,5 @@
 """Importing one file: detect its kind, load it all-or-nothing, record the run and an audit event."""
 
-import logging
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, replace
@@ -24,8 +23,6 @@ from .statistics import analyse_soon, tables_much_changed
 from .summary import describe
 from .uploads import shortened
 from .wal import checkpoint_afterwards
-
-logger = logging.getLogger(__name__)
 
 
 def choose_kind(source: SourceFile, kind: str | None = None, *, kind_given_by: str = "--kind") -> ImportKind:
