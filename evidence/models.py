@@ -123,10 +123,6 @@ class Figure(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def academic_year(self):
-        return academic_year(self.year)
-
 
 _VALUE_XOR_STATUS = Q(value__isnull=False, status=Status.VALUE) | Q(value__isnull=True, status__gt=Status.VALUE)
 
