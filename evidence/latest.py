@@ -83,11 +83,6 @@ class LatestInspection:
         return bool(self.predecessor) or self.before_opening
 
 
-def latest_inspections(school_ids: Iterable[int], framework: str | None = None) -> dict[int, LatestInspection]:
-    """school id → its latest inspection (of `framework`, if given); schools with none are left out."""
-    return _summarised({school_id: (row, None) for school_id, row in _latest_rows(school_ids, framework).items()})
-
-
 def _latest_rows(school_ids: Iterable[int], framework: str | None = None) -> dict:
     """school id → the row of its latest inspection (of `framework`, if given), with the fields summarise reads."""
     held = Inspection.objects.filter(school_id__in=list(school_ids))
@@ -109,7 +104,7 @@ def _latest_rows(school_ids: Iterable[int], framework: str | None = None) -> dic
 
 
 def latest_for_schools(schools: Iterable[School], framework: str | None = None) -> dict[int, LatestInspection]:
-    """school id → its latest inspection (of `framework`, if given), as latest_inspections; and for a school with none of its own (an
+    """school id → its latest inspection (of `framework`, if given); and for a school with none of its own (an
     academy, converter or sponsored, before Ofsted's first visit), its predecessor's latest, said to be the predecessor's:
     Ofsted's statistics count a school not yet inspected in its current form by its predecessor's outcome (since 2018;
     before, they left sponsored academies out). Only a predecessor GIAS links directly and the register holds as closed
@@ -200,7 +195,7 @@ def summarise(
     elif inspection.framework == Framework.REPORT_CARD:
         outcome, colour = "Report card", "blue"
     else:
-        # A row of latest_inspections brings the outcome alone; an Inspection, all its evaluations.
+        # A row of latest_for_schools brings the outcome alone; an Inspection, all its evaluations.
         outcome = inspection.visit_outcome if hasattr(inspection, "visit_outcome") else inspection.judgements.get("Outcome")
         plain = ungraded_outcome(outcome)
         outcome = plain.words or "Ungraded inspection"

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from evidence.graded import GRADED_CHOICES, graded_as
-from evidence.latest import latest_for_schools, latest_inspections, summarise
+from evidence.latest import latest_for_schools, summarise
 from evidence.models import Framework, Inspection, InspectionSource
 from imports.models import ImportOutcome, ImportRun
 from imports.services import import_file
@@ -50,17 +50,17 @@ def import_guildford_grove(**row):
 def guildford_grove_latest(**row):
     import_guildford_grove(**row)
     school = School.objects.get(urn=143373)
-    return latest_inspections([school.pk])[school.pk]
+    return latest_for_schools([school])[school.pk]
 
 
 def test_a_report_card_is_the_latest_inspection_though_gias_still_gives_the_legacy_grade(surrey):
     # Prior Heath Infant School: "Good" (22 September 2021) in the 2022 extract; a report card on 6 January 2026.
     school = School.objects.get(urn=125028)
     assert school.ofsted_rating == "Good"
-    latest = latest_inspections([school.pk])[school.pk]
+    latest = latest_for_schools([school])[school.pk]
     assert (latest.framework, latest.outcome, latest.colour, str(latest.on)) == (Framework.REPORT_CARD, "Report card", "blue", "2026-01-06")
     assert latest.notes == ("Safeguarding standards met",)
-    graded = latest_inspections([school.pk], Framework.GRADED)[school.pk]
+    graded = latest_for_schools([school], Framework.GRADED)[school.pk]
     assert (graded.outcome, graded.colour, str(graded.on)) == ("Good", "teal", "2021-09-22")
 
 
@@ -152,7 +152,7 @@ def test_an_ungraded_inspection_with_concerns_says_what_they_mean_on_the_list_an
     )
     meaning = "Inspectors found evidence the school may no longer be good, so the next inspection will be a full inspection (section 5)"
     school = School.objects.get(urn=143373)
-    latest = latest_inspections([school.pk])[school.pk]
+    latest = latest_for_schools([school])[school.pk]
     assert latest.notes == (meaning,)
     page = text(officer.get(reverse("register:school-list"), {"q": "143373"}))
     assert f"Remains good, with concerns 5 June 2024 {meaning}" in page
@@ -209,7 +209,7 @@ def test_on_a_day_with_two_records_ofsteds_own_comes_before_the_registers_rating
         source=InspectionSource.REGISTER,
         import_run=ofsteds.import_run,
     )
-    latest = latest_inspections([school.pk])[school.pk]
+    latest = latest_for_schools([school])[school.pk]
     assert (latest.framework, latest.on) == (framework, ofsteds.started_on)
 
 
