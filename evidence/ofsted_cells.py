@@ -9,7 +9,6 @@ from datetime import date
 import polars as pl
 
 from imports.refusals import Says, is_not, not_a_date
-from imports.registry import ImportRefused
 
 from .ofsted_words import ALLOWED, GRADED_AREAS, REPORT_CARD_AREAS, STORED
 
@@ -28,17 +27,6 @@ CHECKED = {
 }
 
 
-def parse_date(text: str | None, line: int, column: str) -> date | None:
-    """One date as the files give it (dd/mm/yyyy, or yyyy-mm-dd); None when blank; refused otherwise."""
-    text = (text or "").strip()
-    if text.lower() in MISSING:
-        return None
-    parsed = pl.select(dates(pl.lit(text, pl.String))).item()
-    if parsed is None:
-        raise ImportRefused(why_not_a_date(text), row=line, column=column)
-    return parsed
-
-
 DAY_FIRST, ISO = r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$", r"^(\d{4})-(\d{2})-(\d{2})$"
 
 
@@ -48,7 +36,8 @@ def why_not_a_date(text: str) -> str:
 
 
 def dates(raw: pl.Expr) -> pl.Expr:
-    """The column's dates, as parse_date reads them; null where blank and where not a date."""
+    """The column's dates (dd/mm/yyyy, or yyyy-mm-dd); null where blank and where not a date, which the reader refuses
+    where the cell is not blank (why_not_a_date)."""
     text = raw.str.strip_chars()
     day_first = text.str.extract_groups(DAY_FIRST)
     iso = text.str.extract_groups(ISO)

@@ -263,13 +263,8 @@ def table_year(header: list[str], file_name: str) -> int:
     return year
 
 
-def parse_figures(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(value, status, bad) from a text column: '67%' → 67.0; 'SUPP' → status 1; 'abc' → bad."""
-    return figures_from(*read_cells(raw, words))
-
-
 def read_cells(raw: pl.Expr, words=()) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(number, code, blank) of each cell: what parse_figures decides from."""
+    """(number, code, blank) of each cell: what figures_from decides from."""
     text = raw.str.strip_chars()
     # Plain decimals only, as DfE writes them: '1e1', 'nan' and 'inf' would read as numbers, but are none.
     number = pl.when(text.str.contains(r"^[+-]?(?:\d+\.?\d*|\.\d+)%?$")).then(text.str.strip_suffix("%").cast(pl.Float64, strict=False))

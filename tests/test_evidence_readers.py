@@ -8,7 +8,7 @@ import pytest
 
 from evidence import catalogue, ofsted, readers
 from evidence.models import Status
-from evidence.ofsted_cells import parse_date
+from evidence.ofsted_cells import dates, says_nothing
 from evidence.ofsted_words import describe_grade, describe_outcome
 from imports.registry import ImportRefused
 
@@ -17,7 +17,7 @@ from .evidence_helpers import CENSUS_2019, KS2, KS4
 
 def values(texts):
     frame = pl.DataFrame({"v": texts})
-    value, status, bad = readers.parse_figures(pl.col("v"))
+    value, status, bad = readers.figures_from(*readers.read_cells(pl.col("v")))
     return frame.select(value.alias("value"), status.alias("status"), bad.alias("bad")).rows()
 
 
@@ -119,11 +119,15 @@ def test_ofsted_headers_are_matched_loosely():
 
 
 def test_ofsted_dates():
-    assert parse_date("09/12/2025", 2, "x").isoformat() == "2025-12-09"
-    assert parse_date("2025-12-09", 2, "x").isoformat() == "2025-12-09"
-    assert parse_date("NULL", 2, "x") is None
-    with pytest.raises(ImportRefused):
-        parse_date("9 Dec", 2, "x")
+    def read(text):
+        return pl.select(dates(pl.lit(text, pl.String))).item()
+
+    assert read("09/12/2025").isoformat() == read(" 2025-12-09 ").isoformat() == "2025-12-09"
+    assert read("9/1/2025").isoformat() == "2025-01-09"
+    # NULL says nothing (no date); "9 Dec" is no date either, which the reader refuses as it is not blank.
+    assert read("NULL") is None and pl.select(says_nothing(pl.lit("NULL"))).item()
+    assert read("9 Dec") is None and not pl.select(says_nothing(pl.lit("9 Dec"))).item()
+    assert read("31/02/2025") is None
 
 
 def test_a_graded_outcome_in_words_or_digits_reads_the_same():
