@@ -64,7 +64,7 @@ def authority_outcomes(open_schools) -> Outcomes:
     return Outcomes(
         len(counted),
         graded_counts(counted, latest),
-        superseded_count(inspected),
+        superseded_count(counted),
         report_card_counts(counted),
         sum(inspection.before_opening for inspection in latest.values()),
         counted_from((i.source, i.import_run_id, i.on) for i in latest.values()),
