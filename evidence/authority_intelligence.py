@@ -65,11 +65,13 @@ class IntelligenceFilters:
 
 def current_entries(school_ids) -> QuerySet:
     """The current (not withdrawn) entries of the schools, newest first by the day what they record happened, then by
-    when they were recorded; each with its school and, where it was corrected, when last (`corrected_at`), in one query."""
+    when they were recorded; each with where it was corrected, when last (`corrected_at`), in one query, then the schools
+    of those read in a second. Joined to the entries in the first, the schools were read whole, every school in England
+    (some 25 ms of a page of Kent's 2,000 entries with all England loaded), to give the 25 shown theirs."""
     last_correction = IntelligenceRevision.objects.filter(entry=OuterRef("pk")).order_by("-changed_at", "-id").values("changed_at")[:1]
     return (
         IntelligenceEntry.objects.filter(school_id__in=school_ids, withdrawn_at__isnull=True)
-        .select_related("school")
+        .prefetch_related("school")
         .annotate(corrected_at=Subquery(last_correction))
         .order_by("-occurred_on", "-recorded_at", "-id")
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent, AuditPlace
+from evidence.authority_intelligence import PAGE_SIZE as INTELLIGENCE_PAGE_SIZE
 from evidence.authority_intelligence import excerpt
 from evidence.models import IntelligenceEntry
 from evidence.services import correct_intelligence, record_intelligence, withdraw_intelligence
@@ -373,8 +374,27 @@ def test_the_entries_are_read_in_one_query_a_page_however_many_schools_and_corre
         response = client.get(url(world))
     assert "13 entries." in text(response)
     assert len(many) == len(few)
-    # The count, then the page's entries with their schools and corrections.
+    # The count, then the page's entries with their corrections.
     assert len(entry_queries(many)) == 2
+
+
+def test_the_page_reads_the_schools_of_the_entries_it_shows_and_no_others(client, world):
+    """The entries' schools are read by the ids of those on the page: joined to every entry of the authority, the schools
+    were read whole, every school in England (with all England loaded, a hash of its 24,815 schools to show 25)."""
+    officer = world.users[Role.LA_OFFICER]
+    sign_in(client, officer)
+    schools = [SchoolFactory(la=world.la, name=f"School {n:02d}") for n in range(INTELLIGENCE_PAGE_SIZE + 5)]
+    for n, school in enumerate(schools):
+        note(school, officer, f"About {school.name}.", on=date(2026, 1, 1) + timedelta(days=n))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(world))
+    page = text(response)
+    shown = schools[-INTELLIGENCE_PAGE_SIZE:]
+    assert all(f"About {school.name}." in page for school in shown)
+    assert not [school for school in schools[:5] if f"About {school.name}." in page]
+    assert not [sql for sql in entry_queries(queries) if 'JOIN "register_school"' in sql]
+    read = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "register_school"."id", "register_school"."urn"')]
+    assert len(read) == 1 and all(str(school.pk) in read[0] for school in shown), read
 
 
 @pytest.mark.parametrize("role", [Role.LA_OFFICER, Role.LA_ADMIN, Role.ADVISER])
