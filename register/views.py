@@ -180,7 +180,8 @@ def trust_list(request):
     visible = School.objects.visible_to(request.user)
     q = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "trusts")
-    every_kind = Group.objects.filter(memberships__school__in=visible, memberships__left_on__isnull=True)
+    current = GroupMembership.objects.current().filter(school__in=visible)
+    every_kind = Group.objects.filter(Exists(current.filter(group=OuterRef("pk"))))
     if q:
         every_kind = every_kind.filter(group_search(q))
     groups = every_kind
@@ -188,10 +189,13 @@ def trust_list(request):
         groups = groups.filter(kind__in=TRUST_KINDS)
     elif kind in GroupKind.values:
         groups = groups.filter(kind=kind)
-    groups = groups.annotate(
-        school_count=Count("memberships", filter=Q(memberships__left_on__isnull=True, memberships__school__in=visible), distinct=True)
-    ).order_by(Lower("name"), "uid")
-    page = page_of(groups, PAGE_SIZE, request.GET.get("page"))
+    page = page_of(groups.order_by(Lower("name"), "uid"), PAGE_SIZE, request.GET.get("page"))
+    # The schools of the page's groups only: counted with the list, every group in England was counted to show 50.
+    counts = dict(
+        current.filter(group__in=[g.pk for g in page]).values("group").annotate(n=Count("school", distinct=True)).values_list("group", "n")
+    )
+    for g in page:
+        g.school_count = counts.get(g.pk, 0)
     kinds = [("trusts", "Trusts (academy, foundation and umbrella)")] + [
         (k.value, k.label) for k in GroupKind if k.value not in TRUST_KINDS
     ]
