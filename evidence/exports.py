@@ -206,7 +206,7 @@ def as_xlsx(rows, title: str, sheets: Iterable[Sheet] = (), header=HEADER, width
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     # Named as a spreadsheet's file details show it.
-    book.set_properties({"title": CONTROL_CHARACTERS.sub("", title), "author": "Common Ground"})
+    book.set_properties({"title": _printable(title), "author": "Common Ground"})
     bold = book.add_format({"bold": True})
     sheet = _add_sheet(book, NOT_IN_SHEET_NAMES.sub("", title)[:31].strip("' ") or "Results", header, widths, bold)
     value_column, code_column = header.index("Value"), header.index("Measure code")
@@ -250,6 +250,13 @@ def _write(sheet, row: int, column: int, value) -> None:
     if value is None or value == "":
         return
     if isinstance(value, str):
-        sheet.write_string(row, column, CONTROL_CHARACTERS.sub("", value))
+        sheet.write_string(row, column, _printable(value))
     else:
         sheet.write_number(row, column, value)
+
+
+def _printable(text: str) -> str:
+    """The text without the control characters XML has no place for. Looked for only in a text with a character that
+    does not print (every control character is one): most texts have none, and looking in each of an authority's
+    105,000 texts took a sixth of its download's time."""
+    return text if text.isprintable() else CONTROL_CHARACTERS.sub("", text)
