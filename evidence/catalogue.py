@@ -97,7 +97,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         parts=("ks2_rwm_expected_disadvantaged", "ks2_rwm_expected_other"),
         description=(
             "The percentage of the school's disadvantaged pupils reaching the expected standard minus that of other pupils"
-            " nationally, in percentage points (DfE's DIFFN_RWM_EXP): below zero, its disadvantaged pupils are behind."
+            " nationally, in percentage points: below zero, its disadvantaged pupils are behind."
         ),
     ),
     *(
@@ -173,7 +173,10 @@ MEASURES: tuple[MeasureSpec, ...] = (
         key=True,
         gap=True,
         parts=("ks4_attainment8_disadvantaged", "ks4_attainment8_other"),
-        description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_ATT8).",
+        description=(
+            "The Attainment 8 score of the school's disadvantaged pupils minus that of other pupils nationally: below zero,"
+            " its disadvantaged pupils are behind."
+        ),
     ),
     MeasureSpec("ks4_progress8", "Progress 8 score", Unit.SCORE, Better.HIGHER, KS4, key=True, places=2, description=PROGRESS8),
     MeasureSpec("ks4_progress8_lower", "Progress 8: lower 95% confidence limit", Unit.SCORE, Better.HIGHER, KS4, places=2),
@@ -190,7 +193,10 @@ MEASURES: tuple[MeasureSpec, ...] = (
         gap=True,
         places=2,
         parts=("ks4_progress8_disadvantaged", "ks4_progress8_other"),
-        description="The school's disadvantaged pupils against other pupils nationally (DfE's DIFFN_P8MEA).",
+        description=(
+            "The Progress 8 score of the school's disadvantaged pupils minus that of other pupils nationally: below zero,"
+            " its disadvantaged pupils made less progress."
+        ),
     ),
     MeasureSpec(
         "ks4_progress8_banding", "Progress 8 banding (1 well above average to 5 well below)", Unit.BAND, Better.LOWER, KS4, places=0
@@ -209,8 +215,31 @@ MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec("fsm_pct", "% known to be eligible for free school meals", Unit.PERCENT, Better.NEITHER, PUPILS, key=True),
     MeasureSpec("fsm_ever_pct", "% eligible for free school meals at any time in the last 6 years", Unit.PERCENT, Better.NEITHER, PUPILS),
     MeasureSpec("eal_pct", "% whose first language is other than English", Unit.PERCENT, Better.NEITHER, PUPILS, key=True),
-    MeasureSpec("sen_support_pct", "% SEN support", Unit.PERCENT, Better.NEITHER, PUPILS, key=True),
-    MeasureSpec("ehcp_pct", "% with an EHC plan or statement", Unit.PERCENT, Better.NEITHER, PUPILS, key=True),
+    MeasureSpec(
+        "sen_support_pct",
+        "% SEN support",
+        Unit.PERCENT,
+        Better.NEITHER,
+        PUPILS,
+        key=True,
+        description=(
+            "The pupils with special educational needs (SEN) whom the school supports without an education, health and care"
+            " (EHC) plan, as a percentage of its pupils."
+        ),
+    ),
+    MeasureSpec(
+        "ehcp_pct",
+        "% with an EHC plan or statement",
+        Unit.PERCENT,
+        Better.NEITHER,
+        PUPILS,
+        key=True,
+        description=(
+            "The pupils with an education, health and care (EHC) plan, which sets out the support a pupil with special"
+            " educational needs must have, or a statement of special educational needs (which EHC plans replaced from 2014),"
+            " as a percentage of the school's pupils."
+        ),
+    ),
     MeasureSpec("white_british_pct", "% of white British ethnic origin", Unit.PERCENT, Better.NEITHER, PUPILS),
     # Ethnic groups: DfE's major groups, each summed from the census's counts of its detailed groups.
     MeasureSpec("ethnicity_white_pct", "% White (any white background)", Unit.PERCENT, Better.NEITHER, PUPILS),

@@ -1443,3 +1443,25 @@ def test_a_signed_in_reader_of_the_statistics_is_led_to_the_authoritys_results_w
     elsewhere = unescape(client.get(reverse("evidence:authority-statistics", args=[world.other_la.code])).content.decode())
     assert "No school's own figures are given here." in elsewhere and "download them from" not in elsewhere
     assert client.get(reverse("evidence:authority-results", args=[world.other_la.code])).status_code == 404
+
+
+def test_a_measures_description_names_no_dfe_column_and_says_what_its_abbreviations_stand_for(client, surrey):
+    """Read by a head or a governor: the disadvantaged gaps are said in words, not by DfE's column names (DIFFN_RWM_EXP),
+    and SEN support and EHC plans are spelt out. A database imported into before the words changed is given them too."""
+    import importlib
+
+    from django.apps import apps
+
+    sign_in(client, surrey)
+    primary = unescape(client.get(reverse("evidence:school-results", args=[124939])).content.decode())
+    secondary = unescape(client.get(reverse("evidence:school-results", args=[125271])).content.decode())  # Ash Manor School
+    for html, code in ((primary, "ks2_rwm_expected_gap"), (secondary, "ks4_attainment8_gap"), (secondary, "ks4_progress8_gap")):
+        described = section(html, code).split("What this measure means")[0]  # DfE's own words, which name their column
+        assert "minus that of other pupils nationally" in described and "DIFFN" not in described
+    assert "special educational needs (SEN) whom the school supports without an education, health and care (EHC) plan" in (
+        section(primary, "sen_support_pct")
+    )
+    assert "an education, health and care (EHC) plan, which sets out the support" in section(primary, "ehcp_pct")
+    Measure.objects.filter(code="ks4_progress8_gap").update(description="The school's disadvantaged pupils (DfE's DIFFN_P8MEA).")
+    importlib.import_module("evidence.migrations.0020_measure_descriptions_in_plain_words").describe(apps, None)
+    assert "DIFFN" not in Measure.objects.get(code="ks4_progress8_gap").description
