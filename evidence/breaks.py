@@ -82,7 +82,7 @@ BREAKS: tuple[Break, ...] = (
         2018,
         _codes("ks4_progress8"),
         "Not directly comparable with earlier years: from 2017/18 a pupil's extremely negative score counts for less "
-        "in a school's Progress 8 (DfE's adjustment for extreme scores; the meta files mark the change).",
+        "in a school's Progress 8 (DfE's adjustment for extreme scores).",
     ),
     Break(
         "pandemic",

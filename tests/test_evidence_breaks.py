@@ -196,6 +196,8 @@ def test_progress_8_breaks_where_dfe_began_to_adjust_extreme_scores(client, offi
     p8 = section(html, "ks4_progress8")  # 2016/17 to 2018/19, then 2023/24
     assert "The line is broken between 2016/17 and 2017/18.</strong> Not directly comparable with earlier years: from 2017/18" in p8
     assert "adjustment for extreme scores" in p8
+    # Said to a head, a governor or the public, who have never seen the files DfE describes its columns in.
+    assert "meta files" not in p8
 
 
 def test_a_measure_with_no_break_among_its_years_shows_no_break(client, officer):
