@@ -1234,3 +1234,17 @@ def test_a_closed_schools_warning_links_the_successors_the_register_holds(office
     SchoolLink.objects.filter(linked_urn=academy.urn).delete()
     html = officer_client.get(reverse("register:school-detail", args=[school.urn])).content.decode()
     assert "This school closed on 31 March 2022 (academy converter).</strong>" in html
+
+
+def test_a_lists_pupils_say_which_censuses_the_counts_are_of(officer_client, world):
+    """GIAS gives each school's count from its own census (Surrey's extract: 16 January 2020 to 21 January 2021), which the
+    school's page and the authority's say: the list of schools and a trust's page say it under their tables too."""
+    first = SchoolFactory(la=world.la, name="Zebedee Primary", pupils=208, census_date=date(2020, 1, 16))
+    SchoolFactory(la=world.la, name="Zebedee Infants", pupils=90, census_date=date(2021, 1, 21))
+    SchoolFactory(la=world.la, name="Zebedee College", pupils=None, census_date=date(2021, 10, 7))  # no count: not its census
+    span = "Pupils: the number on roll as DfE’s register, Get Information about Schools, gives it, from the school censuses of"
+    listed = unescape(text(officer_client.get(reverse("register:school-list") + "?q=zebedee")))
+    assert f"{span} 16 January 2020 to 21 January 2021." in listed
+    GroupMembershipFactory(group=world.trust, school=first)
+    trust = unescape(text(officer_client.get(reverse("register:trust-detail", args=[world.trust.uid]))))
+    assert f"{span.replace('censuses', 'census')} 16 January 2020." in trust
