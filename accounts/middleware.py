@@ -20,6 +20,7 @@ PUBLIC_PREFIXES = (
     "/accounts/reset/",
     "/accounts/invitation/",
     "/accounts/two-factor/link/",  # a link emailed to set up an authenticator app, opened before signing in or after
+    "/accounts/sign-out/",  # signed out already (Back after signing out), the person is sent to the start page, not to sign in
 )
 PUBLIC_PATHS = ("/", "/accessibility/", "/cookies/", "/privacy/", "/favicon.ico")
 

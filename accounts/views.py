@@ -111,6 +111,12 @@ def locked_out(request, original_response=None, credentials=None):
 
 @require_http_methods(["GET", "POST"])
 def sign_out(request):
+    if not request.user.is_authenticated:
+        # Signed out already: Back to this page after signing out, or a session that ended meanwhile. Sent to sign in,
+        # the person would be brought back here after it and asked whether to sign out.
+        response = redirect(settings.LOGOUT_REDIRECT_URL)
+        response.delete_cookie(SIGNED_IN_COOKIE)
+        return response
     if request.method == "GET":
         return render(request, "accounts/sign_out.html")
     record_sign_out(request)

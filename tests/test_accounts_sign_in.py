@@ -231,3 +231,16 @@ def test_an_account_with_every_role_revoked_lies_where_its_last_roles_were(world
     for assignment in head.roles.current():
         revoke_role(assignment=assignment, revoked_by=world.users[Role.LA_ADMIN])
     assert where_an_account_lies(head.pk) == {world.la.pk}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_sign_out_page_sends_someone_signed_out_already_to_the_start_page_not_to_sign_in(client, head, method):
+    """Back to the sign-out page after signing out: sent to sign in, the person was brought back to it after signing in
+    again, and asked whether to sign out."""
+    from .conftest import sign_in
+
+    sign_in(client, head)
+    client.post("/accounts/sign-out/")
+    response = getattr(client, method)("/accounts/sign-out/")
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, user=head).count() == 1
