@@ -279,6 +279,10 @@ class PasswordResetView(auth_views.PasswordResetView):
         # Reached from their account's page, a signed-in person asks for a link to their own address.
         return {"email": self.request.user.email} if self.request.user.is_authenticated else {}
 
+    @property
+    def extra_email_context(self):
+        return {"valid": duration(settings.PASSWORD_RESET_TIMEOUT)}  # how long the link works, which the email says
+
     def form_valid(self, form):
         super().form_valid(form)  # the form gets its emails ready (ResetRequestForm.save)
         return AfterTheAnswer(self.get_success_url(), then=form.send)
@@ -291,7 +295,17 @@ password_reset = PasswordResetView.as_view(
     subject_template_name="accounts/email/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password-reset-sent"),
 )
-password_reset_sent = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"valid": duration(settings.PASSWORD_RESET_TIMEOUT)}  # as the email says
+
+
+password_reset_sent = PasswordResetSentView.as_view()
+
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
 
 

@@ -303,3 +303,13 @@ def test_accepting_an_invitation_sends_no_such_email(client, world, django_captu
     assert response["Location"] == "/accounts/sign-in/"
     assert [message.subject for message in mail.outbox] == [mail.outbox[0].subject]
     assert "invit" in mail.outbox[0].subject.lower()
+
+
+def test_the_page_and_the_email_say_how_long_the_reset_link_works(client, world, settings):
+    """'A limited time' left the person guessing whether to hurry; the link to set up an authenticator app says its time."""
+    settings.PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+    response = client.post("/accounts/password-reset/", {"email": world.users[Role.HEADTEACHER].email}, follow=True)
+    assert "The link works once, for 2 hours." in response.content.decode()
+    assert "The link works once, for 2 hours." in mail.outbox[0].body
+    settings.PASSWORD_RESET_TIMEOUT = 60 * 30
+    assert "The link works once, for 30 minutes." in client.get("/accounts/password-reset/sent/").content.decode()
