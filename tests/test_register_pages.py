@@ -900,6 +900,14 @@ def test_authority_page_summarises_the_authority(officer_client, world):
     assert officer_client.get(reverse("register:authority-detail", args=[850])).status_code == 404
 
 
+def test_the_authority_pages_codes_say_what_they_are(officer_client, world):
+    """A governor reading 'LA 936 · E10000030' could not tell what the second code is: it is the ONS's."""
+    world.la.ons_code, world.la.region = "E10000030", "South East"
+    world.la.save()
+    page = unescape(text(officer_client.get(reverse("register:authority-detail", args=[936]))))
+    assert "LA 936 · ONS code E10000030 · South East" in page
+
+
 # Beside the world's three maintained schools: state-funded ones of other groups, and establishments that are not
 # state-funded schools at all (GIAS's type group and type of each).
 STATE_FUNDED_KINDS = [
