@@ -551,3 +551,15 @@ def test_a_link_used_twice_at_the_same_moment_is_used_once(client, officer, emai
     assert used == [True, False]
     assert AuditEvent.objects.filter(detail__change="link to set up an authenticator app used").count() == 1
     assert TOTPDevice.objects.filter(user=officer).count() == 1
+
+
+def test_a_link_that_no_longer_works_offers_someone_signed_in_another_not_signing_in(client, world):
+    """The sign-in page sends someone signed in already to their home page: for them the way to another link is the page
+    that emails one."""
+    head = world.users[Role.HEADTEACHER]
+    html = client.get("/accounts/two-factor/link/MQ/no-such-token/?next=/schools/").content.decode()
+    assert 'href="/accounts/sign-in/?next=/schools/">Sign in</a>' in html  # not signed in: signing in sends one
+    password_sign_in(client, head)
+    html = client.get("/accounts/two-factor/link/MQ/no-such-token/?next=/schools/").content.decode()
+    assert "This link does not work" in html and "/accounts/sign-in/" not in html.split("<main")[1]
+    assert 'href="/accounts/two-factor/setup/?next=/schools/">Ask for another link</a> if you still need one.' in html
