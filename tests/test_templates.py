@@ -301,4 +301,26 @@ def test_the_cookies_table_is_named_by_its_heading_and_each_row_by_its_cookie(cl
     html = client.get("/cookies/").content.decode()
     table = " ".join(html[html.index("<table") : html.index("</table>")].split())
     assert table.startswith('<table class="govuk-table" aria-labelledby="cookies-we-use">')
-    assert re.findall(r'<th scope="row" class="govuk-table__header">(\w+)</th>', table) == ["sessionid", "csrftoken"]
+    assert re.findall(r'<th scope="row" class="govuk-table__header">(\w+)</th>', table) == [
+        "sessionid",
+        "csrftoken",
+        "cg_signed_in",
+        "messages",
+    ]
+
+
+def test_the_cookies_page_names_every_cookie_the_service_sets(client, world):
+    """Signing in and out sets a cookie that the sign-in page reads (cg_signed_in) and one that carries 'You have been
+    signed out' to the next page (messages), beside the session's and the forms': the page listed only those two."""
+    from accounts.roles import Role
+
+    from .conftest import sign_in
+
+    set_by_the_service = set(client.get("/accounts/sign-in/").cookies)
+    sign_in(client, world.users[Role.HEADTEACHER])
+    set_by_the_service |= set(client.get("/home/").cookies) | set(client.cookies)
+    set_by_the_service |= set(client.post("/accounts/sign-out/").cookies)
+    table = client.get("/cookies/").content.decode().split("<table", 1)[1].split("</table>")[0]
+    named = set(re.findall(r'<th scope="row" class="govuk-table__header">(\w+)</th>', table))
+    assert {"sessionid", "csrftoken", "cg_signed_in", "messages"} <= set_by_the_service
+    assert set_by_the_service <= named
