@@ -52,6 +52,10 @@ def test_the_accessibility_statement_and_privacy_notice_say_plainly_when_no_cont
     privacy = text(client.get("/privacy/"))
     assert "Surrey County Council runs this installation of Common Ground and is the data controller" in privacy
     assert "Surrey County Council processes this information to carry out its public task" in privacy
+    # What the audit log holds about the reader (audit.models.AuditEvent): their sign-ins, failed ones and refusals too,
+    # and the address each came from, not only the confidential pages they read and what they changed.
+    assert "each time you sign in or out, fail to sign in, or are refused a page" in privacy
+    assert "the internet (IP) address it came from" in privacy
     # With no contact details, the statement does not then tell the reader to contact the council.
     statement = text(client.get("/accessibility/"))
     assert "contact Surrey County Council" not in statement
