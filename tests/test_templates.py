@@ -62,6 +62,14 @@ def test_the_accessibility_statement_and_privacy_notice_say_plainly_when_no_cont
     assert "braille, ask whoever gave you your account, or told you of this service, to pass it on to Surrey County Council." in statement
 
 
+def test_the_accessibility_statement_says_where_abbreviations_are_kept_and_what_they_stand_for(client, surrey_runs_it):
+    """It said 'each measure's page says what it means': there is no page for a measure, and the results pages show KS2
+    and EBacc nowhere; the downloads keep them (evidence.catalogue), and the results page spells out SEN and EHC."""
+    statement = text(client.get("/accessibility/"))
+    assert "each measure’s page" not in statement
+    assert "such as KS2 (key stage 2), EBacc (English Baccalaureate) and EHC plan (education, health and care plan)" in statement
+
+
 def test_the_accessibility_statement_says_how_to_reach_whoever_runs_the_service(client, surrey_runs_it):
     settings = surrey_runs_it
     settings.ORGANISATION_EMAIL, settings.ORGANISATION_PHONE = "school.improvement@surreycc.example", "01632 960000"
