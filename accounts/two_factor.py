@@ -19,10 +19,15 @@ MAILBOX_SHOWN = "cg_mailbox_shown"
 
 
 def two_factor_required(user) -> bool:
-    if not settings.REQUIRE_TWO_FACTOR or not user.is_authenticated:
+    return settings.REQUIRE_TWO_FACTOR and roles_need_two_factor(user)
+
+
+def roles_need_two_factor(user) -> bool:
+    """Whether the person's roles (or being a site administrator) need a second factor where it is required (the
+    default, REQUIRE_TWO_FACTOR)."""
+    if not user.is_authenticated:
         return False
-    scope = scope_for(user)
-    return user.is_superuser or bool(scope.roles & TWO_FACTOR_ROLES)
+    return user.is_superuser or bool(scope_for(user).roles & TWO_FACTOR_ROLES)
 
 
 def needs_second_factor(request) -> bool:

@@ -14,7 +14,7 @@ from core.views import held_roles
 from . import services
 from .access import scope_for
 from .forms import ChangePasswordForm
-from .two_factor import two_factor_required
+from .two_factor import roles_need_two_factor, two_factor_required
 
 
 def your_account(request):
@@ -31,8 +31,11 @@ def your_account(request):
 
 def _two_factor_why(user) -> str:
     """Whether the person's roles need two-factor authentication, in their words."""
-    if not two_factor_required(user):
+    if not roles_need_two_factor(user):
         return "Your roles do not need it, but it keeps your account safer."
+    if not two_factor_required(user):
+        # Switched off for the whole site (a demonstration): not that these roles do not need it.
+        return "It is switched off on this site, though your roles need it where it is on. It keeps your account safer."
     if scope_for(user).roles:
         return "Your roles need it."
     return "Site administrators need it."

@@ -58,6 +58,18 @@ def test_two_factor_says_when_the_roles_need_it(client, world):
     assert "On: an authenticator app asks for a code each time you sign in Your roles need it." in page
 
 
+def test_where_two_factor_is_switched_off_a_role_that_needs_it_is_not_told_it_does_not(client, world, settings):
+    """The demonstration switches it off: a trust leader was told their roles do not need it, which the demo's own notice
+    ('it is required by default') contradicts."""
+    settings.REQUIRE_TWO_FACTOR = False
+    client.force_login(world.users[Role.TRUST_LEADER])
+    page = text(client.get(ACCOUNT))
+    assert "Off It is switched off on this site, though your roles need it where it is on. It keeps your account safer." in page
+    assert "Your roles do not need it" not in page
+    client.force_login(world.users[Role.HEADTEACHER])
+    assert "Off Your roles do not need it, but it keeps your account safer." in text(client.get(ACCOUNT))
+
+
 def test_a_site_administrator_is_told_their_account_needs_it(client, db):
     admin = UserFactory(is_superuser=True, is_staff=True)
     page = text(sign_in(client, admin).get(ACCOUNT))
