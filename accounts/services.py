@@ -219,11 +219,12 @@ def app_to_set_up(user):
     )
 
 
-def send_authenticator_setup_link(*, user, request, next_url: str = "") -> bool:
+def send_authenticator_setup_link(*, user, request, next_url: str = "", asked: bool = False) -> bool:
     """Email `user` a link to set up their authenticator app, which shows that the mailbox is theirs: signed in with a
     password alone, they are not let set one up. The app to be set up is made now (not shown until the link is used),
     so that the link holds it and is void once it is replaced or set up (accounts.tokens.AuthenticatorSetupTokens).
-    `next_url`: the page the person asked for, which the link sends them on to once the app is set up.
+    `next_url`: the page the person asked for, which the link sends them on to once the app is set up. `asked`: the person
+    asked for it with the page's button, rather than being sent it as they signed in; the email says which.
 
     Not if one that still works was sent less than SETUP_LINK_GAP ago, from this session or another (signing in again
     and again, or in several browsers): whether one was sent now."""
@@ -236,13 +237,14 @@ def send_authenticator_setup_link(*, user, request, next_url: str = "") -> bool:
         link = emailed_link("accounts:two-factor-link", authenticator_setup_tokens, user, request, next_url=next_url)
         record(AuditAction.CREATE, request=request, user=user, obj=user, object_repr=f"{SETUP_LINK_SENT}{user.email}")
         transaction.on_commit(
-            lambda: _email_authenticator_setup_link(user, link, request.build_absolute_uri(reverse("accounts:password-reset")))
+            lambda: _email_authenticator_setup_link(user, link, request.build_absolute_uri(reverse("accounts:password-reset")), asked=asked)
         )
     return True
 
 
-def _email_authenticator_setup_link(user, link, reset_link) -> None:
-    context = {"user": user, "link": link, "reset_link": reset_link, "valid": duration(settings.PASSWORD_RESET_TIMEOUT)}
+def _email_authenticator_setup_link(user, link, reset_link, *, asked=False) -> None:
+    valid = duration(settings.PASSWORD_RESET_TIMEOUT)
+    context = {"user": user, "link": link, "reset_link": reset_link, "valid": valid, "asked": asked}
     subject = render_to_string("accounts/email/two_factor_link_subject.txt", context).strip()
     send_mail(subject, render_to_string("accounts/email/two_factor_link_body.txt", context), None, [user.email])
 

@@ -174,7 +174,7 @@ def _setup_link_sent(request):
     asked = action in ("send", "send-again")
     due = request.session.pop(SETUP_LINK_DUE, False)
     if asked or due:
-        sent = services.send_authenticator_setup_link(user=request.user, request=request, next_url=safe_next(request))
+        sent = services.send_authenticator_setup_link(user=request.user, request=request, next_url=safe_next(request), asked=asked)
         request.session[SETUP_LINK_SENT] = now
         if action == "send-again" and sent:
             messages.success(request, f"We have sent another link to {isolated(request.user.email)}")

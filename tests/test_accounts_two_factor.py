@@ -563,3 +563,25 @@ def test_a_link_that_no_longer_works_offers_someone_signed_in_another_not_signin
     html = client.get("/accounts/two-factor/link/MQ/no-such-token/?next=/schools/").content.decode()
     assert "This link does not work" in html and "/accounts/sign-in/" not in html.split("<main")[1]
     assert 'href="/accounts/two-factor/setup/?next=/schools/">Ask for another link</a> if you still need one.' in html
+
+
+def test_the_email_says_the_person_asked_for_the_link_when_they_did_not_that_they_just_signed_in(client, world, officer, emailing):
+    """A head who chose to set up an app from their account, hours after signing in, was told 'If you did not just sign
+    in to Common Ground, someone else may know your password. Do not open the link.' The email sent as someone signs in
+    keeps those words."""
+    head = world.users[Role.HEADTEACHER]
+    password_sign_in(client, head)
+    emailing(client.post, SETUP, {"action": "send"})
+    asked = mail.outbox[-1].body
+    assert "You asked for a link to set up two-factor authentication for your Common Ground account" in asked
+    assert "If you did not ask for it, someone else may know your password. Do not open the link." in asked
+    assert "If it has expired, ask for another as you asked for this one." in asked
+    assert "just sign in" not in asked and "You signed in" not in asked
+
+    officer_client = Client()
+    password_sign_in(officer_client, officer)
+    emailing(officer_client.get, SETUP)  # sent as the officer, whose role needs an app, signs in
+    sent = mail.outbox[-1].body
+    assert mail.outbox[-1].to == [officer.email]
+    assert "You signed in to Common Ground" in sent and "If you did not just sign in to Common Ground" in sent
+    assert "If it has expired, sign in again and we will send you another." in sent
