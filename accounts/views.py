@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -109,6 +110,7 @@ def locked_out(request, original_response=None, credentials=None):
     return render(request, "accounts/locked_out.html", {"wait": wait, "changing": changing}, status=429)
 
 
+@never_cache  # a public path, which the middleware does not mark so (accounts.middleware): it names the person
 @require_http_methods(["GET", "POST"])
 def sign_out(request):
     if not request.user.is_authenticated:

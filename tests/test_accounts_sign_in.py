@@ -244,3 +244,12 @@ def test_the_sign_out_page_sends_someone_signed_out_already_to_the_start_page_no
     response = getattr(client, method)("/accounts/sign-out/")
     assert (response.status_code, response["Location"]) == (302, "/")
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT, user=head).count() == 1
+
+
+def test_the_sign_out_page_is_kept_in_no_cache_though_anyone_may_ask_for_it(client, head):
+    """It names the person signed in: no browser keeps it to show after they have gone, as no signed-in page is kept."""
+    from .conftest import sign_in
+
+    sign_in(client, head)
+    response = client.get("/accounts/sign-out/")
+    assert head.email in response.content.decode() and "no-store" in response["Cache-Control"]
