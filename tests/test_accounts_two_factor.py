@@ -246,6 +246,8 @@ def test_signed_in_with_a_password_alone_the_set_up_page_emails_a_link_and_shows
     html = response.content.decode()
     assert response.status_code == 200 and "<title>Check your email – Common Ground</title>" in html
     assert 'role="img"' not in html and "secret-key" not in html  # no QR code, no key
+    # Whoever reads the page signed in just now: the warning for a sign-in the mailbox's owner did not make is the email's.
+    assert "someone else may know your password" not in html
     assert (
         f'We have sent an email to <strong class="cg-break">{officer.email}</strong> with a link to set up your authenticator app.' in html
     )
