@@ -168,3 +168,13 @@ def test_an_la_administrators_home_page_has_no_service_administration(client, wo
     page = text(sign_in(client, world.users[Role.LA_ADMIN]).get(reverse("core:home")))
     assert "Surrey: results and data" in page and "Audit log" in page
     assert "Service administration" not in page and "Every local authority" not in page
+
+
+def test_roles_without_a_schools_confidential_records_are_led_to_the_register_and_the_published_statistics(client, world):
+    """A stakeholder reads published material only: their home page leads to the register and to each authority's
+    published statistics, which no other link of theirs reaches."""
+    response = sign_in(client, world.users[Role.STAKEHOLDER]).get(reverse("core:home"))
+    page, html = text(response), response.content.decode()
+    assert "Your roles do not give you any school's confidential records." in page
+    assert f'<a class="govuk-link" href="{reverse("register:school-list")}">browse the register</a>' in html
+    assert f'<a class="govuk-link" href="{reverse("evidence:statistics")}">each authority’s published statistics</a>' in html
