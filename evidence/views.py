@@ -176,8 +176,14 @@ def school_results(request, urn):
         "missing_words": missing_words([t.series for t in trends]),
         "display": display,
         "sixteen_to_nineteen": school.phase == SIXTEEN_PLUS,
+        "not_a_school": NOT_SCHOOLS.get(school.type_group, ""),
     }
     return render(request, "evidence/school_results.html", context)
+
+
+# The establishments GIAS lists that are not schools, for which no data set imported here gives figures or inspections
+# (GIAS's type group → the establishment in words), so that their results page does not say none have come "yet".
+NOT_SCHOOLS = {"Children's Centres": "a children’s centre", "Universities": "a university"}
 
 
 def school_timeline(request, urn):

@@ -592,6 +592,24 @@ def test_a_year_whose_file_gives_no_number_of_pupils_says_so_in_its_pupils_cell_
     assert "DfE's file for 2024/25 gives the school's figure but no number of disadvantaged pupils it counts." in notes
 
 
+@pytest.mark.parametrize(
+    ("urn", "said"),
+    [
+        (20115, "give no figures or inspections for a children’s centre."),  # Ash Grange Sure Start Children's Centre
+        (130824, "No national figures or inspections have been imported for this school yet."),  # East Surrey College
+    ],
+)
+def test_a_results_page_without_figures_says_why_a_childrens_centre_has_none(client, surrey, urn, said):
+    """A children's centre (or a university) is on GIAS's register, but no data set imported here is about it: its page
+    does not say that none has been imported "yet". A college's may still come (some teach pupils to 16)."""
+    sign_in(client, surrey)
+    page = text(client.get(reverse("evidence:school-results", args=[urn])))
+    assert said in page
+    assert ("yet." in page) == (urn != 20115)
+    # Nor is there an empty Inspections tab saying "this school" has none.
+    assert ("No inspections have been imported for this school." in page) == (urn != 20115)
+
+
 def test_results_pages_say_what_each_word_shown_in_place_of_a_figure_means(client, surrey):
     """Sunnydown School's (125458) figures include 'suppressed' and 'not published'; the page says what those mean, and
     no word it does not show. The authority's page does the same for its own and England's figures."""
