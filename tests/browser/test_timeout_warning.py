@@ -139,10 +139,12 @@ def test_near_its_absolute_limit_the_warning_offers_no_more_time_and_continuing_
     # Staying signed in with 8 seconds to go (at about 12 seconds) would renew the session to past its limit.
     expect(dialog.locator("[data-countdown]")).to_have_text(re.compile(r"^[1-8] seconds?$"), timeout=15_000)
     dialog.get_by_role("button", name="Stay signed in").click()
-    expect(dialog).to_be_hidden()
 
-    # Renewed up to the limit only: the warning comes back at once, and this time it is the end.
-    expect(dialog).to_be_visible(timeout=10_000)
+    # Renewed up to the limit only: the warning comes back at once, and this time it is the end. (Closed for as long as
+    # the session's check takes, it may open again before a check that it closed would see it closed: on a busy machine
+    # that check failed, so what it opens again with is what shows that it was renewed.)
+    expect(dialog.get_by_role("button", name="Continue")).to_be_visible(timeout=10_000)
+    expect(dialog).to_be_visible()
     expect(dialog.get_by_text("You can stay signed in for up to 26 seconds at a time.", exact=False)).to_be_visible()
     expect(dialog.get_by_role("button", name="Continue")).to_be_focused()
     expect(dialog.get_by_role("button", name="Stay signed in")).to_be_hidden()
