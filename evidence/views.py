@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from accounts.access import scope_for
 from audit.models import AuditAction
-from audit.services import Recorded, record, record_all, record_refusal
+from audit.services import WHERE_IT_IS_ABOUT, Recorded, record, record_all, record_refusal
 from core.jinja import gov_date
 from core.next_page import safe_next, with_next
 from core.paging import page_of
@@ -198,8 +198,8 @@ def school_timeline(request, urn):
     events = timeline_events(school, urns, intelligence_of=readable)
     shown_entries = [e.entry for e in events if e.confidential]
     shown = {entry.school_id for entry in shown_entries}
-    for about in [s for s in readable if s.id in shown]:
-        _audit_read(request, about, "timeline", on_timeline_of=school.urn)
+    if reads := [_intelligence_read(about, "timeline", on_timeline_of=school.urn) for about in readable if about.id in shown]:
+        record_all(AuditAction.VIEW, reads, request=request)
     # Each entry the viewer may correct or withdraw, with its own school's URN (an earlier URN's, perhaps) for the links.
     urns_of = {s.id: s.urn for s in readable}
     ids = changeable_among(request.user, readable, shown_entries)
@@ -223,8 +223,14 @@ def _withdrawn_count(request, school) -> int:
 
 
 def _audit_read(request, school, page, **detail):
-    """Record a read of the school's intelligence, as the list and the timeline do."""
-    record(AuditAction.VIEW, request=request, obj=school, object_type="evidence.intelligence", page=page, **detail)
+    """Record a read of the school's intelligence, as the list and the forms do."""
+    record_all(AuditAction.VIEW, [_intelligence_read(school, page, **detail)], request=request)
+
+
+def _intelligence_read(school, page: str, lies_in=WHERE_IT_IS_ABOUT, **detail) -> Recorded:
+    """A read of the school's intelligence on `page` (one of INTELLIGENCE_PAGES, as the audit log words it), for
+    record_all: one page's reads of several schools' (the timeline's earlier URNs, the authority's page) in one insert."""
+    return Recorded(obj=school, object_type="evidence.intelligence", lies_in=lies_in, detail={"page": page, **detail})
 
 
 def school_intelligence(request, urn):
@@ -487,12 +493,7 @@ def _audit_authority_read(request, authority, page, filters) -> None:
         },
     )
     about_each_school = [
-        Recorded(
-            obj=school,
-            object_type="evidence.intelligence",
-            lies_in={school.la_id},
-            detail={"page": "authority-intelligence", "shown": entries},
-        )
+        _intelligence_read(school, "authority-intelligence", lies_in={school.la_id}, shown=entries)
         for school, entries in sorted(shown.items(), key=lambda item: item[0].urn)
     ]
     record_all(AuditAction.VIEW, [about_the_page, *about_each_school], request=request)
