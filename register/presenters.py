@@ -231,14 +231,13 @@ def comparable_name(name):
 
 
 def superseded_count(schools) -> int:
-    """How many of `schools` (a queryset, or the schools as read already) GIAS's links give a successor the register does
-    not hold: a school that converted or was re-brokered after the register's extract, which still looks open under its
-    old URN."""
+    """How many of `schools` (the schools as read already, or a queryset of them) GIAS's links give a successor the
+    register does not hold: a school that converted or was re-brokered after the register's extract, which still looks
+    open under its old URN."""
     # By the schools' URNs, and each successor looked up by its own: given the schools as a subquery, and the successors
     # as not among every URN the register holds, PostgreSQL read every link in England and every school's URN (11 ms for
     # Kent's or Surrey's schools with all England loaded, on each authority page, statistics page and download; 3 to 4 now).
-    urns = list(schools.values_list("urn", flat=True)) if isinstance(schools, QuerySet) else [school.urn for school in schools]
-    links = SchoolLink.objects.successors_of(urns)
+    links = SchoolLink.objects.successors_of([school.urn for school in schools])
     links = links.filter(~Exists(School.objects.filter(urn=OuterRef("other"))))
     return links.values("school").distinct().count()
 
