@@ -1,4 +1,24 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
+
+
+def keep_catalogue_in_step(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
+    """After every migrate, the Measure table says what evidence/catalogue.py says, so that a release's new or reworded
+        measures show at once, not at the next import (which also keeps it in step). Not while the evidence app's tables are
+        behind its models (migrated back to an earlier state): the next migrate forwards does it. A flush (as between
+    tests) sends no state: the models are then the code's."""
+    from .models import Measure
+    from .store import sync_catalogue
+
+    try:
+        migrated = apps.get_model("evidence", "Measure")
+    except LookupError:  # migrated back to before the table was made
+        return
+    if using != DEFAULT_DB_ALIAS or {f.name for f in migrated._meta.concrete_fields} != {f.name for f in Measure._meta.concrete_fields}:
+        return
+    sync_catalogue()
 
 
 class EvidenceConfig(AppConfig):
@@ -20,6 +40,7 @@ class EvidenceConfig(AppConfig):
             "evidence.intelligenceentry", lambda pk: set(IntelligenceEntry.objects.filter(pk=pk).values_list("school__la_id", flat=True))
         )
 
+        post_migrate.connect(keep_catalogue_in_step, sender=self, dispatch_uid="evidence-catalogue-in-step")
         loaders.register_all()
         register_kind(
             ImportKind(
