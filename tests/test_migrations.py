@@ -1,4 +1,7 @@
-"""The catalogue of measures kept in step after each migrate."""
+"""Migrations that stay what they were when written, and the catalogue of measures kept in step after each migrate."""
+
+import ast
+from pathlib import Path
 
 from django.apps.registry import Apps
 from django.core.management.sql import emit_post_migrate_signal
@@ -6,6 +9,32 @@ from django.core.management.sql import emit_post_migrate_signal
 from evidence.apps import keep_catalogue_in_step
 from evidence.catalogue import MEASURES
 from evidence.models import Measure
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("accounts", "audit", "core", "evidence", "imports", "partnership", "register", "commonground")
+# Django itself writes a field's validators and a model's manager as imports of the module that defines them.
+AS_DJANGO_WRITES_THEM = {"accounts.models"}
+
+
+def product_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return {name for name in names if name.split(".")[0] in APPS}
+
+
+def test_no_migration_reads_the_products_code():
+    """A migration that imports a catalogue or a class of choices does what today's code says, not what it did when it
+    was written: a later change there would change, or break, what a new database is made of."""
+    found = {
+        str(path.relative_to(ROOT)): imported
+        for path in sorted(ROOT.glob("*/migrations/0*.py"))
+        if (imported := product_imports(path) - AS_DJANGO_WRITES_THEM)
+    }
+    assert found == {}
 
 
 def stored():
