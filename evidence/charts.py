@@ -1,9 +1,9 @@
-"""Trend charts as inline SVG, drawn on the server: no JavaScript, no style attributes (the CSP forbids
-them), only SVG presentation attributes. Each chart is an image with a text title and sits beside a
-table of the same figures, which is the accessible version. Its key (`legend`) is a list of text on the
-page, not part of the image, so that it wraps on a narrow screen, where the chart scrolls sideways. Its scale is
-an image of its own (`Chart.scale`), set beside the plot rather than in it, so that it stays in view while the
-plot scrolls: the page's stylesheet gives it the tenth of the chart's width it has here (LEFT is WIDTH / 10).
+"""Trend charts as inline SVG, drawn on the server: no JavaScript, no style attributes (the CSP forbids them), only SVG
+presentation attributes. Each chart is an image with a text title and sits beside a table of the same figures, which
+is the accessible version (the page says so below the chart, in words that describe it). Its key (`legend`) is a list
+of text on the page, not part of the image, so that it wraps on a narrow screen, where the chart scrolls sideways. Its
+scale is an image of its own (`Chart.scale`), set beside the plot rather than in it, so that it stays in view while
+the plot scrolls: the page's stylesheet gives it the tenth of the chart's width it has here (LEFT is WIDTH / 10).
 
 Lines join consecutive years only: a missing year (no data in 2019/20 and 2020/21, a measure that
 stopped) breaks the line rather than bridging it, and so does a break the caller names (`joins`), such
@@ -144,9 +144,9 @@ def trend_svg(
 ) -> Chart:
     """An SVG line chart of `lines` over `years`; `year_label(year)` writes a year ('2018/19').
 
-    `joins(before, after)` says whether a line may join two years; `described_by` is the id of the text
-    on the page that explains the chart's breaks; `ceiling` is the most the measure can be (100 for a percentage),
-    beyond which the scale goes only if a value does."""
+    `joins(before, after)` says whether a line may join two years; `described_by` gives the ids of the text
+    on the page that describes the chart (its breaks, where its figures are given); `ceiling` is the most the measure
+    can be (100 for a percentage), beyond which the scale goes only if a value does."""
     values = [v for line in lines for v in line.points.values() if v is not None]
     if not values or not years:
         return Chart()

@@ -4,6 +4,8 @@ Pages call `trends_of`, which looks up what the meta files say (evidence.meta) f
 and the table of breaks (evidence.breaks) for each, and draws each chart (evidence.charts): only for a measure with
 figures for two years or more, since a chart of one year's figures is no trend, and its scale, fitted to them,
 makes small differences look large (10.2% and 12.6% a long way apart on a scale from 10 to 13); the table says it all.
+Each chart is described by the sentence below it that says so (`table_note_id`): the image gives its figures to no
+screen reader, and a reader who meets it learns there where they are.
 """
 
 from dataclasses import dataclass, field
@@ -79,6 +81,15 @@ class Trend:
     def notes_id(self) -> str:
         return f"breaks-{self.series.measure.code}"
 
+    @property
+    def table_note_id(self) -> str:
+        return table_note_id(self.series.measure.code)
+
+
+def table_note_id(code: str) -> str:
+    """The id of the sentence below a measure's chart that says the table after it gives every figure."""
+    return f"chart-{code}-table"
+
 
 def trends_of(series_list: list[Series], lines_for, title_for, notes_for=lambda series: []) -> list[Trend]:
     """A Trend for each series; `lines_for(series)` gives its chart lines, `title_for(series)` the chart's title and
@@ -98,9 +109,10 @@ def trends_of(series_list: list[Series], lines_for, title_for, notes_for=lambda 
 
 
 def _chart(series: Series, lines: list[Line], found, title: str, *, described: bool) -> Chart:
-    """The series' chart: its lines broken, and the breaks marked, where `found` (breaks_in) says; `described`: by the
-    notes beside it."""
+    """The series' chart: its lines broken, and the breaks marked, where `found` (breaks_in) says; described by the
+    notes beside it (where `described`), then by the sentence that points to its table."""
     code = series.measure.code
+    described_by = ([f"breaks-{code}"] if described else []) + [table_note_id(code)]
     return trend_svg(
         f"chart-{code}",
         title,
@@ -109,7 +121,7 @@ def _chart(series: Series, lines: list[Line], found, title: str, *, described: b
         academic_year,
         joins=lambda before, after: comparable(code, before, after),
         markers=tuple(Marker(before, after, between[0].short_label) for before, after, between in found),
-        described_by=f"breaks-{code}" if described else "",
+        described_by=" ".join(described_by),
         ceiling=100 if series.measure.unit == Unit.PERCENT else None,
     )
 

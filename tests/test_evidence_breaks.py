@@ -165,7 +165,7 @@ def test_the_results_page_shows_the_pandemic_and_progress_8_breaks_in_chart_and_
     gap = section(html, "ks4_progress8_gap")  # 2017/18, 2018/19 (tables), 2023/24, 2024/25 (not published)
     chart = chart_in(gap)
     # Described by its breaks, and by what it says of the year the school has no figure for, marked below its label.
-    assert 'aria-describedby="chart-ks4_progress8_gap-absent breaks-ks4_progress8_gap"' in chart
+    assert 'aria-describedby="chart-ks4_progress8_gap-absent breaks-ks4_progress8_gap chart-ks4_progress8_gap-table"' in chart
     assert "No figure (see the table): This school, 2024/25 (not published).</desc>" in chart
     assert len(re.findall(r'<polyline[^>]+stroke="#1d70b8"', chart)) == 1  # the school's line stops at 2018/19
     assert chart.count(">No data</text>") == 2
@@ -204,8 +204,8 @@ def test_a_measure_with_no_break_among_its_years_shows_no_break(client, officer)
     sign_in(client, officer)
     html = client.get(reverse("evidence:school-results", args=[125271])).content.decode()
     attainment = section(html, "ks4_attainment8")  # 2017/18 and 2018/19 only
-    # The chart is described by nothing (its box only by the hint that it scrolls).
-    assert "line is broken" not in attainment and "aria-describedby" not in chart_in(attainment)
+    # The chart is described only by the sentence that points to its table (its box only by the hint that it scrolls).
+    assert "line is broken" not in attainment and 'aria-describedby="chart-ks4_attainment8-table"' in chart_in(attainment)
     assert len(polylines(attainment)) >= 1
 
 

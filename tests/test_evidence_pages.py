@@ -992,7 +992,7 @@ def test_every_figure_a_chart_draws_is_in_its_table_and_a_phases_figure_is_drawn
     assert not [hollow for _, _, hollow in drawn_points(eal) if hollow]
     notes = eal.split('id="breaks-eal_pct"', 1)[1].split("</div>", 1)[0]
     assert "The chart draws no figure for England for 2018/19: England&#39;s is published for each phase of school only" in notes
-    assert 'aria-describedby="breaks-eal_pct"' in eal.split('class="cg-chart"', 1)[1].split(">", 1)[0]
+    assert 'aria-describedby="breaks-eal_pct chart-eal_pct-table"' in eal.split('class="cg-chart"', 1)[1].split(">", 1)[0]
 
 
 def test_a_measure_with_one_years_figures_has_a_table_and_no_chart(client, surrey):

@@ -425,3 +425,26 @@ def tab_to(page, selector: str, limit: int = 60):
             )
             return target
     raise AssertionError(f"pressed Tab {limit} times on {page.url} without reaching {selector}")
+
+
+@pytest.fixture
+def school_with_results(world):
+    """world.school with figures for its results page: pupils on roll (its first tab), and reading, writing and maths
+    for two years, which the Key stage 2 tab charts beside Surrey's and England's. Returns the school."""
+    from evidence.models import Area, AreaObservation, Measure, Observation, Source
+    from evidence.store import sync_catalogue
+    from imports.models import ImportOutcome, ImportRun
+
+    sync_catalogue()  # the measures, as an import keeps them: the flush after an earlier browser test emptied the table
+    ks2 = Measure.objects.get(code="ks2_rwm_expected")
+    for year, school, la, england in ((2018, 61, 66, 64), (2019, 68, 67, 65)):
+        run = ImportRun.objects.create(file_name=f"{year - 1}-{year}-936-ks2final.csv", checksum=str(year), outcome=ImportOutcome.SUCCEEDED)
+        Observation.objects.create(school=world.school, measure=ks2, year=year, source=Source.KS2_FINAL, value=school, import_run=run)
+        AreaObservation.objects.create(
+            area=Area.LA, la_code=world.la.code, measure=ks2, year=year, source=Source.KS2_FINAL, value=la, import_run=run
+        )
+        AreaObservation.objects.create(area=Area.ENGLAND, measure=ks2, year=year, source=Source.KS2_FINAL, value=england, import_run=run)
+    run = ImportRun.objects.create(file_name="2022-2023-school-census-spc-school-level.csv", checksum="0", outcome=ImportOutcome.SUCCEEDED)
+    pupils = Measure.objects.get(code="pupils")
+    Observation.objects.create(school=world.school, measure=pupils, year=2023, source=Source.CENSUS_SPC, value=212, import_run=run)
+    return world.school
