@@ -1,6 +1,7 @@
 """The warning before a signed-in session ends, in a real browser, with sessions a few seconds long: the dialog opens
 with the keyboard's focus in it, "Stay signed in" (or Escape) renews the session and gives the focus back, and a
-session left to run out lands on the sign-in page, which says why and sends them back to the page."""
+session left to run out lands on the sign-in page, which says why and sends them back to the page, and to the same part
+of it (the tab its address named)."""
 
 import re
 from datetime import timedelta
@@ -8,11 +9,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.roles import Role
 
-from .conftest import check_page
+from .conftest import PASSWORD, check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,6 +82,49 @@ def test_a_session_left_to_run_out_lands_on_sign_in_which_says_why_and_comes_bac
 
     # Signing in again goes back to the page (the second factor, which these test accounts have, comes first).
     assert page.locator("form input[name=next]").input_value() == f"/schools/{school.urn}/"
+
+
+def test_signing_in_again_after_the_session_ran_out_lands_on_the_tab_the_person_was_on(
+    page, world, sign_in_as, settings, school_with_results
+):
+    """A tab of a school's results (#key-stage-2) is named by the address's fragment, which never reaches the server:
+    signing in again went back to the page's first tab. The fragment goes into `next`, and the tab opens again."""
+    settings.SESSION_COOKIE_AGE = 8
+    user = sign_in_as(world.users[Role.LA_OFFICER])
+    results = f"/schools/{school_with_results.urn}/results/"
+    page.goto(results + "#key-stage-2")
+    selected = page.locator(".govuk-tabs__list-item--selected")
+    expect(selected).to_have_text("Key stage 2")
+    page.wait_for_url("**/accounts/sign-in/**", timeout=15_000)
+    assert page.locator("form input[name=next]").input_value() == results + "#key-stage-2"
+
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    page.locator("#code").fill(f"{totp(TOTPDevice.objects.get(user=user).bin_key):06d}")
+    page.locator("main button").click()
+    page.wait_for_url(f"**{results}#key-stage-2")
+    expect(selected).to_have_text("Key stage 2")
+    expect(page.locator("#key-stage-2")).to_be_visible()
+    check_page(page, "timeout-warning-signed-in-again-on-the-tab")
+
+
+def test_the_sign_in_page_adds_to_next_only_a_fragment_that_names_a_part_of_a_page(page, world):
+    """A page asked for again once signed out (reloaded) comes to sign in with its fragment, which the browser keeps
+    through the redirect: a plain name is added to where signing in leads, nothing else, and `next` is checked as ever."""
+    results = f"/schools/{world.school.urn}/results/"
+    for asked, next_url in (
+        (results + "#key-stage-2", results + "#key-stage-2"),
+        (results + "#x%22%3E%3Cb%3E", results),
+        (results + "#a'b", results),
+    ):
+        page.goto(asked)
+        page.wait_for_url("**/accounts/sign-in/**")
+        assert page.locator("form input[name=next]").input_value() == next_url, asked
+    # Another site's address is no `next`, with a fragment or without.
+    page.goto("/accounts/sign-in/?next=https://example.org/#key-stage-2")
+    assert page.locator("form input[name=next]").count() == 0
 
 
 def test_an_account_deactivated_meanwhile_lands_on_sign_in_which_says_so_not_that_time_ran_out(page, world, sign_in_as, settings):

@@ -1,7 +1,11 @@
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
+import { addFragmentToNext } from "./fragment.mjs";
 import { warnBeforeSignOut } from "./timeout-warning.mjs";
 
 initAll();
+
+const nextAfterSignIn = document.querySelector("form[data-sign-in] input[name=next]");
+if (nextAfterSignIn) addFragmentToNext(nextAfterSignIn);
 
 const timeoutWarning = document.getElementById("timeout-warning");
 if (timeoutWarning) warnBeforeSignOut(timeoutWarning);

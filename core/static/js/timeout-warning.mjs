@@ -6,6 +6,8 @@
 // However busy, a session ends at its absolute limit, some hours after signing in: staying signed in renews it no
 // further. When that is the end coming, the dialog says so and offers "Continue" (until then) instead.
 
+import { keepFragment } from "./fragment.mjs";
+
 const WARNING_SECONDS = 5 * 60;
 // A shorter session is warned of for most of its length, rather than for more than all of it.
 const WARNING_SHARE = 0.8;
@@ -140,8 +142,10 @@ export function warnBeforeSignOut(dialog) {
   }
 
   // To the sign-in page, by asking for this page again: signed out, the server sends them there with the reason it
-  // knows (the session ran out, or an administrator ended the account's access meanwhile), and back here afterwards.
+  // knows (the session ran out, or an administrator ended the account's access meanwhile), and back here afterwards,
+  // to the same part of it (its fragment, kept for the sign-in page: asked for with it, the page would only scroll).
   function signIn() {
+    keepFragment();
     window.location.assign(window.location.pathname + window.location.search);
   }
 
