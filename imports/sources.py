@@ -101,22 +101,29 @@ def _refuse_archives(raw: bytes, data: bytes, name: str) -> None:
     would be read as a garbled header. Say what it is and what to do instead."""
     if data is not raw and (data[:2] == GZIP_MAGIC or data[:4] == ZIP_MAGIC):
         raise ImportRefused(
-            "the file inside the gzip is itself compressed: unpack it until the CSV file is left, and import that", file_name=name
+            "the file inside the gzip is itself compressed: unpack it until the CSV file is left, and import that",
+            file_name=name,
+            remedy=Remedy.ANOTHER,
         )
     if data[:4] == ZIP_MAGIC:
         if name.lower().endswith((".xlsx", ".xlsm")) or b"xl/" in data[:HEAD_BYTES]:  # a workbook's parts are in xl/
             raise ImportRefused("this is an Excel workbook: open it in Excel and save it as CSV UTF-8 first", file_name=name)
-        raise ImportRefused("this is a zip archive: extract the CSV file from it first, and import that", file_name=name)
+        raise ImportRefused(
+            "this is a zip archive: extract the CSV file from it first, and import that", file_name=name, remedy=Remedy.ANOTHER
+        )
 
 
 def _refuse_not_text(data: bytes, name: str, *, unpacked: bool = False) -> None:
     """A file that is not text (an image, a PDF, an archive saved as .csv) would be read as a garbled header or refused
     as mixing two encodings: say what it is, where its first bytes tell. A UTF-16 file without a byte-order mark has NUL
-    bytes too, between its letters, and is told to be saved as UTF-8. `unpacked`: whether `data` came out of a gzip."""
+    bytes too, between its letters, and is told to be saved as UTF-8. `unpacked`: whether `data` came out of a gzip.
+    What holds the data elsewhere (an image, a PDF, an archive) is no file to correct: its page says to import another,
+    the CSV file; a workbook is saved as CSV, which its page calls correcting it."""
     known = next((known for signature, known in SIGNATURES.items() if data.startswith(signature)), None)
     if known:
         what, instead = known
-        raise ImportRefused(f"this is not a text (CSV) file: it looks like {what}. {instead}", file_name=name)
+        remedy = Remedy.ANOTHER if instead in (INSTEAD, EXTRACT) else Remedy.CORRECT
+        raise ImportRefused(f"this is not a text (CSV) file: it looks like {what}. {instead}", file_name=name, remedy=remedy)
     if data[:2] in UTF16_BOMS:
         return
     head = data[:HEAD_BYTES]
@@ -136,7 +143,9 @@ def _refuse_not_text(data: bytes, name: str, *, unpacked: bool = False) -> None:
                 file_name=name,
                 remedy=Remedy.DOWNLOAD,
             )
-        raise ImportRefused(f"this is not a text (CSV) file: it holds {held}, which text never does. {INSTEAD}", file_name=name)
+        raise ImportRefused(
+            f"this is not a text (CSV) file: it holds {held}, which text never does. {INSTEAD}", file_name=name, remedy=Remedy.ANOTHER
+        )
 
 
 def _utf16_without_bom(head: bytes) -> bool:

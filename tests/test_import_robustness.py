@@ -13,13 +13,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from accounts.roles import Role
 from evidence.models import AreaObservation, Inspection, Observation, Source
 from imports.models import ImportOutcome, ImportRun
 from imports.services import import_file
 from register.models import RegisterEvent, School
 
 from . import evidence_helpers
+from .conftest import sign_in
 from .evidence_helpers import ABSENCE, KS2, KS4_PROVISIONAL
 from .test_import_demo_files import GIAS_2021, GIAS_2022, snapshot
 from .test_import_refusals import corrupt, set_field
@@ -258,6 +261,34 @@ class TestNotTextAtAll:
     def test_a_nul_byte_in_the_header_is_not_text(self, db):
         run = refused(b"URN,Link\x00URN,LinkType\n100000,100001,Successor\n", file_name="links.csv")
         assert "links.csv: this is not a text (CSV) file: it holds NUL bytes" in run.message
+
+    @pytest.mark.parametrize(
+        ("data", "file_name", "remedy"),
+        [
+            (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj" + b"\n" * 100, "schools.csv", "another"),
+            (PNG + bytes(100), "schools.csv", "another"),
+            (b"Rar!\x1a\x07\x01\x00" + bytes(100), "schools.csv", "another"),
+            (bytes(range(256)) * 40, "links.csv", "another"),
+            (gzip.compress(gzip.compress(b"URN\n1\n")), "schools.csv.gz", "another"),
+            (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "schools.csv", "correct"),
+        ],
+        ids=["pdf", "png", "rar", "binary", "gzip in gzip", "xls"],
+    )
+    def test_its_page_says_to_import_the_csv_file_not_to_correct_this_one(self, client, world, data, file_name, remedy):
+        """A PDF refused with "Import the data's CSV file instead" was followed on its page by "Correct the file and import
+        it again": there is nothing in a PDF to correct. A workbook is saved as CSV, which the page may call correcting."""
+        run = refused(data, file_name=file_name)
+        assert run.remedy == remedy
+        sign_in(client, world.users[Role.LA_ADMIN])
+        page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+        assert ("Correct the file and" in page) == (remedy == "correct")
+        assert (">Import another file</a>" in page) == (remedy == "another")
+
+    def test_a_zip_archive_is_no_file_to_correct_either(self, db, tmp_path):
+        path = tmp_path / "2018-2019-england_abs.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.write(ABSENCE, ABSENCE.name)
+        assert refused(path).remedy == "another"
 
 
 class TestHeaderMissing:
