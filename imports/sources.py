@@ -307,7 +307,8 @@ def refuse_data_as_header(header: list[str], name: str | None = None) -> None:
 
 def refuse_repeated_columns(header: list[str], name: str | None = None) -> None:
     """A column named twice (pasted in again, or a spreadsheet's copy) leaves it unclear which holds the figures, and
-    each reader would take a different one (or fail): refuse the file, naming both places. Blank names are left alone."""
+    each reader would take a different one (or fail): refuse the file, naming both places. Blank names are left alone.
+    The header goes with the refusal, so that the run still says what kind of file it is, not that it was not recognised."""
     places: dict[str, list[int]] = {}
     for position, column in enumerate(header, start=1):
         if column:
@@ -316,12 +317,14 @@ def refuse_repeated_columns(header: list[str], name: str | None = None) -> None:
     if repeated:
         column, at = repeated
         times, extra = ("twice", "one") if len(at) == 2 else (f"{len(at)} times", "all but one")
-        raise ImportRefused(
+        refusal = ImportRefused(
             f"the header has this column {times} (columns {listed([str(p) for p in at])}): remove or rename {extra}",
             row=1,
             column=column,
             file_name=name,
         )
+        refusal.header = header
+        raise refusal
 
 
 def _has_rows(start: str) -> bool:

@@ -64,8 +64,10 @@ class TestColumnNamedTwice:
     """A column pasted in again beside itself: polars refused to read the KS2 table (DuplicateError, a traceback and
     no record); the GIAS reader quietly took the first."""
 
-    @pytest.mark.parametrize(("source", "column"), [(KS2[2019], "PTRWM_EXP"), (GIAS_2022, "EstablishmentName")])
-    def test_is_refused_naming_the_column_and_both_places(self, surrey, tmp_path, source, column):
+    @pytest.mark.parametrize(
+        ("source", "column", "kind"), [(KS2[2019], "PTRWM_EXP", "ks2_final"), (GIAS_2022, "EstablishmentName", "gias_establishments")]
+    )
+    def test_is_refused_naming_the_column_and_both_places(self, surrey, tmp_path, source, column, kind):
         rows = rows_of(source)
         at = rows[0].index(column)
         for row in rows:
@@ -78,6 +80,7 @@ class TestColumnNamedTwice:
             "remove or rename one. Nothing was imported from this file."
         )
         assert everything() == before
+        assert run.kind == kind  # the Imports page says what kind of file it was, not "Not recognised"
 
     def test_blank_column_names_may_repeat(self, db):
         run = import_file(b"URN,LinkURN,LinkType,,\r\n100000,100001,Successor,,\r\n", file_name="links.csv")
