@@ -1,6 +1,6 @@
 """Receiving a file uploaded to import: Django's own upload handlers, except that a name too long to keep is cut short
-in its stem, keeping its whole suffix. Django's own shortening keeps the last suffix only, so that a long name ending
-.csv.gz came to end .gz, and the file was refused as not a CSV file."""
+in its stem, keeping its whole suffix, and a double quote in it is the name's own. Django's own shortening keeps the
+last suffix only, so that a long name ending .csv.gz came to end .gz, and the file was refused as not a CSV file."""
 
 import os
 
@@ -21,7 +21,17 @@ def shortened(name: str, length: int = FILE_NAME_LENGTH) -> str:
     return name[: length - len(suffix)] + suffix
 
 
+def as_named(sent: str) -> str:
+    """The file's name as the person's computer names it, from the name a browser sent: browsers send a double quote in
+    a file name as %22 (the HTML standard's multipart/form-data encoding, since a quote would end the quoted name), which
+    Django keeps as it came, so that 'KS2 "final".csv' was listed as 'KS2 %22final%22.csv'."""
+    return sent.replace("%22", '"')
+
+
 class _KeepsSuffix:
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        super().new_file(field_name, as_named(file_name), *args, **kwargs)
+
     def file_complete(self, file_size):
         upload = super().file_complete(file_size)
         if upload is not None and self.file_name and len(self.file_name) > FILE_NAME_LENGTH:

@@ -278,6 +278,21 @@ def test_an_uploaded_file_whose_name_is_too_long_to_keep_is_imported_under_its_n
     assert (run.outcome, run.created) == (ImportOutcome.SUCCEEDED, 590)
 
 
+@pytest.mark.parametrize("in_memory", [True, False], ids=["held in memory", "written to a temporary file"])
+def test_an_uploaded_file_whose_name_holds_double_quotes_keeps_them(client, world, settings, tmp_path, in_memory):
+    """Browsers send a double quote in a file's name as %22: the import was listed as 'KS2 %22final%22.csv'."""
+    settings.UPLOAD_DIR = tmp_path
+    if not in_memory:
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    sign_in(client, world.users[Role.LA_ADMIN])
+    # As a browser writes it in the request: filename="2018-2019-936-ks2final %22corrected%22 (café).csv"
+    response = client.post(
+        reverse("imports:list"), {"file": _named(KS2[2019].read_bytes(), "2018-2019-936-ks2final %22corrected%22 (café).csv")}
+    )
+    assert response.status_code == 302
+    assert ImportRun.objects.get().file_name == '2018-2019-936-ks2final "corrected" (café).csv'
+
+
 @pytest.mark.parametrize(
     ("name", "kept"),
     [
