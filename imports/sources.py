@@ -71,6 +71,7 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     start = data[:HEAD_BYTES].decode(encoding, "ignore").removeprefix("\ufeff")
     if not start.strip() and len(data) <= HEAD_BYTES:
         raise ImportRefused("the file is empty", file_name=name)
+    refuse_web_page(start, name)
     try:
         header, has_rows = read_header(start), _has_rows(start) or len(data) > HEAD_BYTES
     except csv.Error as exc:
@@ -83,6 +84,22 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     return SourceFile(
         name=name, data=data, encoding=encoding, header=header, has_rows=has_rows, checksum_job=checksum, text_checksum_job=text_checksum
     )
+
+
+WEB_PAGE = re.compile(r"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+
+
+def refuse_web_page(start: str, name: str | None = None) -> None:
+    """A web page saved where the CSV file should be (a download that failed or needed signing in, which the browser saved
+    under the file's name) was refused as a file Common Ground does not recognise, its header starting '<!DOCTYPE html>':
+    say what it is, and to download the file again."""
+    if WEB_PAGE.match(start):
+        raise ImportRefused(
+            "this is a web page (HTML), not a CSV file: the download may have failed and saved the website's page in its "
+            "place, so download the file again",
+            file_name=name,
+            remedy=Remedy.DOWNLOAD,
+        )
 
 
 def _checksum(data: bytes) -> str:

@@ -294,6 +294,33 @@ class TestNotTextAtAll:
         assert refused(path).remedy == "another"
 
 
+class TestWebPage:
+    """A download that failed (or wanted its user to sign in) saves the website's page under the file's name: it was
+    refused as "not a file Common Ground recognises; its header starts <!DOCTYPE html>…", and its page said to correct it."""
+
+    @pytest.mark.parametrize(
+        "page",
+        [
+            b"<!DOCTYPE html>\n<html lang='en'><head><title>Page not found</title></head><body>Not found</body></html>\n",
+            b"\xef\xbb\xbf\r\n  <!doctype HTML>\r\n<html><body><p>Sign in</p></body></html>",
+            b"<!-- served by the proxy -->\n<html>\n<body>502 Bad Gateway</body>\n</html>\n",
+            gzip.compress(b"<html><head></head><body>Error</body></html>"),
+        ],
+        ids=["doctype", "byte-order mark", "comment first", "gzipped"],
+    )
+    def test_is_refused_as_a_web_page_to_download_again(self, db, page):
+        run = refused(page, file_name="2018-2019-england_abs.csv")
+        assert run.message == (
+            "2018-2019-england_abs.csv: this is a web page (HTML), not a CSV file: the download may have failed and saved the "
+            "website's page in its place, so download the file again. Nothing was imported from this file."
+        )
+        assert run.remedy == "download"
+
+    def test_a_csv_file_whose_first_column_is_named_html_is_not_one(self, db):
+        run = refused(b"html,body\n1,2\n", file_name="notes.csv")
+        assert "notes.csv: not a file Common Ground recognises" in run.message
+
+
 class TestHeaderMissing:
     """A file whose header row was lost has a row of data where the header should be: it was refused as a header naming
     a column many times ("the header has this column 4 times"), or as a file of no known kind."""
