@@ -43,8 +43,10 @@ def choose_kind(source: SourceFile, kind: str | None = None, *, kind_given_by: s
     if not found and (near := nearest(source.header))[0]:
         kinds, missing = near
         raise ImportRefused(f"its header is like that of {a_or_an(' or '.join(k.label for k in kinds))} file, but {_lacks(missing)}")
-    if not found:
-        raise ImportRefused(f"not a file Common Ground recognises; {_header_start(source)}; expected one of: {expected}")
+    if not found:  # a data set the product does not take (a trusts' table, say): nothing in it is to be corrected
+        raise ImportRefused(
+            f"not a file Common Ground recognises; {_header_start(source)}; expected one of: {expected}", remedy=Remedy.ANOTHER
+        )
     raise ImportRefused(
         f"its header fits more than one kind of file ({', '.join(k.label for k in found)}); say which with {kind_given_by}",
         remedy=Remedy.ANOTHER,

@@ -174,16 +174,20 @@ def test_refused_import_page_says_what_to_fix(client, world, tmp_path):
 
 
 def test_a_refused_imports_page_says_what_to_do_next_as_the_refusal_calls_for_and_links_to_the_upload_form(client, world, tmp_path):
-    """A file to correct, one cut short on its way (whose reason says to download it again: correcting it is no help),
-    and one in which nothing is to be corrected (a meta file, which only an import of every authority takes)."""
+    """A file to correct (a column renamed), one cut short on its way (whose reason says to download it again: correcting
+    it is no help), and ones in which nothing is to be corrected (a meta file, which only an import of every authority
+    takes; a file of no kind the product takes)."""
     from .evidence_helpers import DATA
 
     lines = KS2[2019].read_text(encoding="utf-8-sig").splitlines()
     cut = tmp_path / KS2[2019].name
     cut.write_text("\n".join([*lines[:5], lines[5][:200]]), encoding="utf-8")  # a download stopped in a school's row
+    renamed = tmp_path / "2018-2019-936-ks2final-renamed.csv"
+    renamed.write_text("\n".join([lines[0].replace("PTRWM_EXP,", "PTRWM_EXPECTED,", 1), *lines[1:]]), encoding="utf-8")
     upload_form = f'<a class="govuk-link" href="{reverse("imports:list")}#import-a-file">'
     next_steps = {
-        import_file(b"Note\nhello\n", file_name="notes.csv"): f"Correct the file and {upload_form}import it again</a>.",
+        import_file(renamed): f"Correct the file and {upload_form}import it again</a>.",
+        import_file(b"Note\nhello\n", file_name="notes.csv"): f"{upload_form}Import another file</a>",
         import_file(cut): f"Download the file again, then {upload_form}import the new copy</a>.",
         import_file(DATA / "2018-2019-ks4_meta.csv", la_codes=[936]): f"{upload_form}Import another file</a>",
     }
@@ -192,7 +196,7 @@ def test_a_refused_imports_page_says_what_to_do_next_as_the_refusal_calls_for_an
         assert run.outcome == ImportOutcome.REFUSED
         page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
         assert f'<p class="govuk-body">{next_step}</p>' in page
-        assert ("Correct the file" in page) == (run.file_name == "notes.csv"), run.message
+        assert ("Correct the file" in page) == (run.file_name == renamed.name), run.message
     assert "download it again" in next(run.message for run in next_steps if run.file_name == cut.name)
     assert '<h2 class="govuk-heading-m" id="import-a-file">Import a file</h2>' in client.get(reverse("imports:list")).content.decode()
 

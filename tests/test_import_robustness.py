@@ -360,6 +360,18 @@ class TestHeaderMissing:
         assert "notes.csv: not a file Common Ground recognises" in run.message
 
 
+def test_a_file_of_a_data_set_not_taken_says_to_import_another_not_to_correct_it(client, world):
+    """DfE's multi-academy trusts' table is refused as a file Common Ground does not recognise: its page said "Correct the
+    file and import it again", where no correction would make it one; it says to import another file."""
+    header = b"time_period,time_identifier,geographic_level,country_code,country_name,trust_uid,trust_name\n"
+    run = refused(header + b"202425,Academic year,MAT,E92000001,England,2044,A TRUST\n", file_name="2024-2025-ks4-mats.csv")
+    assert "2024-2025-ks4-mats.csv: not a file Common Ground recognises; its header starts time_period" in run.message
+    assert run.remedy == "another"
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert ">Import another file</a>" in page and "Correct the file" not in page
+
+
 class TestMixedEncodings:
     """A UTF-8 file with one stray Windows-1252 byte was decoded wholly as Windows-1252: every UTF-8 name was garbled
     ('Café' as 'CafÃ©') and recorded as a change of name."""
