@@ -18,7 +18,7 @@ from .forms import delete_upload
 from .models import SILENT_TOO_LONG, ImportOutcome, ImportRun
 from .registry import KINDS, Columns, Counts, ImportContext, ImportKind, ImportRefused, Remedy, SourceFile, detect, nearest, visible
 from .signals import file_loaded
-from .sources import read_source
+from .sources import header_further_down, read_source
 from .statistics import analyse_soon, tables_much_changed
 from .summary import describe
 from .uploads import shortened
@@ -40,6 +40,14 @@ def choose_kind(source: SourceFile, kind: str | None = None, *, kind_given_by: s
     if len(found) == 1:
         return found[0]
     expected = "; ".join(k.label for k in KINDS.values())
+    if not found and (below := header_further_down(source)):
+        row, found_below = below
+        above = "the row above it" if row == 2 else f"the {row - 1} rows above it"
+        raise ImportRefused(
+            f"this row is not a header, but row {row} is that of {a_or_an(found_below.label)} file: delete {above}, so that "
+            "the header is the file's first row",
+            row=1,
+        )
     if not found and (near := nearest(source.header))[0]:
         kinds, missing = near
         raise ImportRefused(f"its header is like that of {a_or_an(' or '.join(k.label for k in kinds))} file, but {_lacks(missing)}")

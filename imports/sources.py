@@ -4,6 +4,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ import polars as pl
 
 from core.words import listed
 
-from .registry import ImportRefused, Remedy, SourceFile, detect
+from .registry import ImportKind, ImportRefused, Remedy, SourceFile, detect
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -342,6 +343,24 @@ def refuse_repeated_columns(header: list[str], name: str | None = None) -> None:
         )
         refusal.header = header
         raise refusal
+
+
+# How many rows above its header a file may have (a title, a note, Excel's "sep=," line) for the import to find it there.
+ROWS_ABOVE_HEADER = 10
+
+
+def header_further_down(source: SourceFile) -> tuple[int, ImportKind] | None:
+    """Where the file's first row is no header of any kind but one of the next few rows is one kind's (a title or a note
+    typed above it, Excel's "sep=," line): that row's number, counted as the loaders count rows, and its kind."""
+    start = source.data[:HEAD_BYTES].decode(source.encoding, "ignore").removeprefix("\ufeff")
+    try:
+        rows = list(itertools.islice(csv.reader(io.StringIO(start)), 1, ROWS_ABOVE_HEADER + 1))
+    except csv.Error:  # the beginning cut part-way through a quoted field
+        return None
+    for row, fields in enumerate(rows, start=2):
+        if len(found := detect([field.strip() for field in fields])) == 1:
+            return row, found[0]
+    return None
 
 
 def _has_rows(start: str) -> bool:

@@ -321,6 +321,37 @@ class TestWebPage:
         assert "notes.csv: not a file Common Ground recognises" in run.message
 
 
+class TestRowsAboveTheHeader:
+    """A title typed above the header, or the "sep=," line some programs write for Excel, was refused as "not a file Common
+    Ground recognises", quoting the title as the header's start, with no word of the header below it."""
+
+    @pytest.mark.parametrize(
+        ("above", "row", "delete"),
+        [
+            (["sep=,"], 2, "the row above it"),
+            (["Key stage 2 results for Surrey, 2018/19", ""], 3, "the 2 rows above it"),
+            (['"Surrey schools, KS2 2019 (source: DfE)",,,', "Downloaded 12 December,,,", ",,,"], 4, "the 3 rows above it"),
+        ],
+        ids=["sep line", "title and a blank line", "title, note and a row of commas"],
+    )
+    def test_is_refused_saying_which_row_is_the_header_and_what_to_delete(self, surrey, tmp_path, above, row, delete):
+        lines = KS2[2019].read_text(encoding="utf-8-sig").split("\r\n")
+        path = tmp_path / KS2[2019].name
+        path.write_bytes("\r\n".join([*above, *lines]).encode("utf-8-sig"))
+        before = everything()
+        run = refused(path)
+        assert run.message == (
+            f"{KS2[2019].name}, row 1: this row is not a header, but row {row} is that of a Key stage 2 performance tables "
+            f"file: delete {delete}, so that the header is the file's first row. Nothing was imported from this file."
+        )
+        assert run.remedy == "correct"
+        assert everything() == before
+
+    def test_a_file_of_no_known_kind_is_still_refused_as_such(self, db):
+        run = refused(b"Title\nNote,Author\nhello,me\n", file_name="notes.csv")
+        assert "notes.csv: not a file Common Ground recognises; its header starts Title" in run.message
+
+
 class TestHeaderMissing:
     """A file whose header row was lost has a row of data where the header should be: it was refused as a header naming
     a column many times ("the header has this column 4 times"), or as a file of no known kind."""
