@@ -1,5 +1,6 @@
 import logging
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -112,11 +113,19 @@ class ImportRun(models.Model):
 
     @property
     def progress_key(self):
-        return f"import-progress-{self.pk}"
+        return f"import-progress-{self._cache_name}"
 
     @property
     def heartbeat_key(self):
-        return f"import-heartbeat-{self.pk}"
+        return f"import-heartbeat-{self._cache_name}"
+
+    @cached_property
+    def _cache_name(self) -> str:
+        """The run's number and the moment it began: a run's number alone may have been another run's, whose word is
+        still in the cache for a day (a database restored from a backup, or made afresh, as a demo is, beside the same
+        cache), and a run waiting for its worker showed that one's progress bar, 99% done. Named once the run is saved,
+        and so for as long as it is held."""
+        return f"{self.pk}-{self.started_at.timestamp():.6f}"
 
     def heard_from(self, per_cent: int) -> None:
         """The worker's word that it is at `per_cent`, through the cache (the import's transaction is not yet visible).

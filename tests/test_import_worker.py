@@ -61,6 +61,20 @@ def test_progress_shown_while_running_comes_from_the_worker_through_the_cache(cl
     assert "Importing: 57% done." in panel and 'value="57"' in panel
 
 
+def test_a_run_waiting_for_its_worker_shows_no_progress_left_in_the_cache_by_an_earlier_run_of_its_number(client, world):
+    """The cache keeps a run's word for a day, and the database may be made afresh or restored from a backup beside it:
+    an upload waiting for its worker, numbered as a run of the earlier database that got to 99%, showed a bar 99% done."""
+    earlier = ImportRun.objects.create(file_name="national.csv", checksum="", outcome=ImportOutcome.RUNNING)
+    earlier.heard_from(99)
+    ImportRun.objects.filter(pk=earlier.pk).delete()  # the database made afresh, and the cache kept
+    run = ImportRun.objects.create(pk=earlier.pk, file_name="surrey.csv", checksum="", outcome=ImportOutcome.QUEUED)
+    sign_in(client, world.users[Role.LA_ADMIN])
+    panel = client.get(reverse("imports:progress", args=[run.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert "Waiting to start." in panel and 'value="0"' in panel
+    run.heard_from(12)  # its own word, once its worker takes it, is heard
+    assert ImportRun.objects.get(pk=run.pk).live_progress == 12
+
+
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
