@@ -19,6 +19,8 @@ REPLACED_GIVEN_BY = f"'{REPLACED_LABEL}' ticked on the upload form"
 INSTEAD = {
     (".zip",): ": this is a zip file, so extract the CSV files from it and import each",
     (".xlsx", ".xlsm", ".xls", ".ods"): ": this is a spreadsheet, so save it as CSV UTF-8 and import that",
+    # What a spreadsheet saves as "Text (Tab delimited)" or "Unicode Text": the data, but not as CSV.
+    (".txt", ".tsv", ".tab"): ": this is a text file, so open it in a spreadsheet, save it as CSV UTF-8 and import that",
 }
 
 

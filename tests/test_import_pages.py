@@ -382,6 +382,20 @@ def test_upload_of_a_zip_file_says_to_extract_its_csv_files(client, world, tmp_p
     assert not ImportRun.objects.exists()
 
 
+@pytest.mark.parametrize("name", ["schools.txt", "schools.TSV"])
+def test_upload_of_a_text_file_says_to_save_it_as_csv(client, world, name):
+    """A spreadsheet saved as "Text (Tab delimited)" or "Unicode Text" is a .txt file: the form said only that the file
+    must be a CSV file, not how to make one of it."""
+    sign_in(client, world.users[Role.LA_ADMIN])
+    response = client.post(reverse("imports:list"), {"file": _named(b"URN\tLA\n100000\t201\n", name)})
+    assert response.status_code == 400
+    assert (
+        "The selected file must be a CSV file (.csv, or .csv.gz if compressed): this is a text file, so open it in a "
+        "spreadsheet, save it as CSV UTF-8 and import that"
+    ) in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
 def test_the_upload_hint_gives_the_size_limit_the_form_holds_to(client, world):
     from imports.forms import MAX_UPLOAD_BYTES
 
