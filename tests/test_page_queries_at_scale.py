@@ -182,3 +182,31 @@ def test_an_authoritys_superseded_schools_are_found_by_their_urns_and_each_succe
     with CaptureQueriesContext(connection) as queries:
         assert superseded_count(schools) == 2
     assert len(queries) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index of graded inspections is PostgreSQL's (evidence 0021)")
+@pytest.mark.django_db
+@pytest.mark.parametrize("choice", ["2", "none"])
+def test_the_ofsted_filter_reads_the_graded_inspections_from_their_own_index_not_every_inspections_row(choice):
+    """The country's list filtered by outcome works out every school's latest graded inspection: from the index of graded
+    inspections and their outcomes (evidence 0021) alone, where it read every inspection's row, report cards and their
+    judgements included (about twice as long with all England loaded)."""
+    from register.presenters import SchoolFilters
+
+    run = ImportRun.objects.create(file_name="ofsted.csv", checksum="0", la_codes="")
+    good, unseen = SchoolFactory(), SchoolFactory()
+    for started_on, framework, overall in (("2016-05-01", Framework.GRADED, "3"), ("2021-05-01", Framework.GRADED, "2"),
+                                           ("2025-11-18", Framework.REPORT_CARD, "")):  # fmt: skip
+        Inspection.objects.create(
+            school=good, framework=framework, started_on=started_on, overall=overall, source=InspectionSource.OFSTED_ALL, import_run=run
+        )
+    listed = SchoolFilters.from_query({"ofsted": choice}).apply(School.objects.all())
+    sql, params = listed.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE evidence_inspection")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as with the country's rows, not this test's few
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    reads = [line for line in plan.splitlines() if " on evidence_inspection " in line]
+    assert reads and all("inspection_graded_outcomes" in line for line in reads), plan
+    assert list(listed) == [good if choice == "2" else unseen]
