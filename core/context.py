@@ -5,6 +5,7 @@ from accounts.navigation import navigation_for
 from accounts.sessions import seconds_to_absolute_limit
 from accounts.two_factor import needs_second_factor
 from core.words import duration
+from imports.naming import import_names
 
 # Named where no ORGANISATION_NAME is set (a demo, a trial): a deployment's checks warn of it (core.checks).
 UNNAMED_ORGANISATION = "School improvement partnership"
@@ -24,6 +25,7 @@ def site(request):
         "serviceName": "Common Ground",
         "organisation_name": organisation_name(),
         "scope": scope,
+        "import_names": import_names(request),  # how an import is named to the reader
         "navigation": navigation_for(request, scope),
         # django-csp's nonce is lazy: make it now, so the template's {% if cspNonce %} sees it.
         "cspNonce": str(request.csp_nonce) if hasattr(request, "csp_nonce") else "",

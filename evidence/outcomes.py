@@ -8,6 +8,7 @@ from typing import NamedTuple
 from core.jinja import gov_date
 from core.words import listed
 from imports.models import ImportRun
+from imports.naming import ImportNames
 from register.presenters import state_funded, superseded_count
 
 from .graded import REPLACED_UNHELD, graded_counts
@@ -54,10 +55,12 @@ COUNTED_BY_PREDECESSOR = (
 REPORT_CARD_COLUMNS = (*REPORT_CARD_SCALE, NOT_EVALUATED)
 
 
-def authority_outcomes(open_schools) -> Outcomes:
+def authority_outcomes(open_schools, names: ImportNames | None = None) -> Outcomes:
     """The outcomes of `open_schools` (a queryset of an authority's open schools) that Ofsted inspects: its state-funded
     ones; the authority's other establishments (independent schools, children's centres, colleges) are not counted as
-    lacking an inspection."""
+    lacking an inspection. Where the counts came from is said with the imports named for the reader (`names`; by
+    default, for anyone: by file and date)."""
+    names = names or ImportNames()
     inspected = open_schools.filter(state_funded())
     counted = list(inspected.only("pk", "urn"))
     latest = latest_for_schools(counted, Framework.GRADED)
@@ -65,34 +68,37 @@ def authority_outcomes(open_schools) -> Outcomes:
         len(counted),
         graded_counts(counted, latest),
         superseded_count(counted),
-        report_card_counts(counted),
+        report_card_counts(counted, names),
         sum(inspection.before_opening for inspection in latest.values()),
-        counted_from((i.source, i.import_run_id, i.on) for i in latest.values()),
+        counted_from(((i.source, i.import_run_id, i.on) for i in latest.values()), names),
     )
 
 
-def counted_from(counted: Iterable[tuple[str, int, date]]) -> str:
+def counted_from(counted: Iterable[tuple[str, int, date]], names: ImportNames) -> str:
     """Where the inspections counted (each as its source, import and start date) came from, import by import, and the
     latest's date, so that a reader can tell how current the counts are: "Counted from Register (GIAS Ofsted rating):
     surrey-2022-04-establishments.csv (import 2), 380 schools. The latest inspection counted started on 10 March 2022."
-    Empty where none is counted."""
+    Each import named for the reader (`names`): to one who cannot open the Imports page, "(imported 12 April 2022)".
+    Plain text, as the pages and the downloads both give it. Empty where none is counted."""
     counted = list(counted)
     if not counted:
         return ""
     by_run = Counter((source, run) for source, run, _ in counted)
-    files = dict(ImportRun.objects.filter(pk__in={run for _, run in by_run}).values_list("pk", "file_name"))
+    runs = ImportRun.objects.filter(pk__in={run for _, run in by_run}).values_list("pk", "file_name", "started_at")
+    files = {pk: names.text(pk, file_name, started_at) for pk, file_name, started_at in runs}
     # Source by source, the import that gave most first; of two alike, the later.
     by_source: dict[str, list[str]] = {}
     for (source, run), n in sorted(by_run.items(), key=lambda item: (-item[1], -item[0][1])):
-        by_source.setdefault(source, []).append(f"{files[run]} (import {run}), {n:,} {'school' if n == 1 else 'schools'}")
+        by_source.setdefault(source, []).append(f"{files[run]}, {n:,} {'school' if n == 1 else 'schools'}")
     parts = [f"{InspectionSource(source).label}: {listed(files_given)}" for source, files_given in by_source.items()]
     latest = max(day for _, _, day in counted)
     return f"Counted from {'; '.join(parts)}. The latest inspection counted started on {gov_date(latest)}."
 
 
-def report_card_counts(schools: list) -> ReportCardCounts:
+def report_card_counts(schools: list, names: ImportNames) -> ReportCardCounts:
     """The latest report card of each of `schools` (a list, so that the inspections are found by the schools' ids through
-    the unique index: with a queryset PostgreSQL read every inspection in England), counted area by area."""
+    the unique index: with a queryset PostgreSQL read every inspection in England), counted area by area; where they
+    came from with the imports named for the reader (`names`)."""
     latest = {}
     for inspection in Inspection.objects.filter(school__in=schools, framework=Framework.REPORT_CARD).order_by("started_on"):
         latest[inspection.school_id] = inspection
@@ -108,7 +114,7 @@ def report_card_counts(schools: list) -> ReportCardCounts:
         dict(in_published_order(table)),
         {words: safeguarding[words] for words in ("Met", "Not met")},
         dict(sorted(categories.items())),
-        counted_from((i.source, i.import_run_id, i.started_on) for i in latest.values()),
+        counted_from(((i.source, i.import_run_id, i.started_on) for i in latest.values()), names),
     )
 
 

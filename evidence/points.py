@@ -61,10 +61,14 @@ def every_school_point(urns: list[int], measures=None, corrected: dict | None = 
     if measures is not None:
         rows = rows.filter(measure__in=measures)
     fields = ("measure__code", "year", "value", "status", "source", "cohort", "import_run_id", "import_run__file_name", "school__urn")
+    fields += ("import_run__started_at",)
     corrected = corrected or {}
     return [
-        (code, Point(year, value, status, source, cohort, run_id, file_name, urn, was=corrected.get((code, year, source, urn, run_id))))
-        for code, year, value, status, source, cohort, run_id, file_name, urn in rows.values_list(*fields)
+        (
+            code,
+            Point(year, value, status, source, cohort, run_id, file_name, urn, on, was=corrected.get((code, year, source, urn, run_id))),
+        )
+        for code, year, value, status, source, cohort, run_id, file_name, urn, on in rows.values_list(*fields)
     ]
 
 
@@ -73,13 +77,13 @@ def figure_changes(urns: list[int], measures) -> tuple[dict[tuple, tuple], dict[
     what that import replaced, as (value, status, pupils); and measure code → year → the latest figure one removed, as
     it was, with the run and file of the import that removed it."""
     changes = FigureChange.objects.filter(school__urn__in=urns, measure__in=measures).order_by("import_run_id")
-    fields = ("measure__code", "year", "source", "school__urn", "import_run_id", "import_run__file_name")
+    fields = ("measure__code", "year", "source", "school__urn", "import_run_id", "import_run__file_name", "import_run__started_at")
     fields += ("old_value", "old_status", "old_cohort", "new_status")
     replaced: dict[tuple, tuple] = {}
     removed: dict[str, dict[int, Point]] = defaultdict(dict)
-    for code, year, source, urn, run_id, file_name, value, status, pupils, new_status in changes.values_list(*fields):
+    for code, year, source, urn, run_id, file_name, on, value, status, pupils, new_status in changes.values_list(*fields):
         if new_status is None:
-            removed[code][year] = Point(year, value, status, source, pupils, run_id, file_name, urn)
+            removed[code][year] = Point(year, value, status, source, pupils, run_id, file_name, urn, on)
         else:
             replaced[(code, year, source, urn, run_id)] = (value, status, pupils)
     return replaced, removed
@@ -98,9 +102,11 @@ def chosen_points(points: list[tuple[str, Point]], urns: list[int]) -> dict[str,
 def area_points(measures, *, la_code: int | None = None, area=Area.ENGLAND) -> dict[str, dict[int, Point]]:
     rows = AreaObservation.objects.filter(measure__in=measures, area=area, la_code=la_code or 0)
     fields = ("measure__code", "year", "value", "status", "source", "cohort", "import_run_id", "import_run__file_name", "computed")
+    fields += ("import_run__started_at",)
     chosen: dict[str, dict[int, Point]] = defaultdict(dict)
-    for code, year, value, status, source, cohort, run_id, file_name, computed in rows.values_list(*fields):
-        point = Point(year, value, status, source, cohort, run_id, file_name, computed=calculated_how(code) if computed else "")
+    for code, year, value, status, source, cohort, run_id, file_name, computed, on in rows.values_list(*fields):
+        how = calculated_how(code) if computed else ""
+        point = Point(year, value, status, source, cohort, run_id, file_name, imported_at=on, computed=how)
         if _better(point, chosen[code].get(year), {}):
             chosen[code][year] = point
     return chosen

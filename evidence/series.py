@@ -4,7 +4,7 @@ beside a figure a corrected file changed or removed, and the notes a table of ev
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.utils.html import format_html
 
@@ -23,6 +23,7 @@ class Point:
     run_id: int | None = None
     file_name: str = ""
     urn: int | None = None
+    imported_at: datetime | None = None  # when the import that gave the figure started: how most readers are told which
     computed: str = ""  # how the figure was calculated here (catalogue.calculated_how); empty for one published
     # What the figure was before the import that gave it corrected it: (value, status, pupils); None if it did not.
     was: tuple[float | None, int, int | None] | None = None
@@ -167,15 +168,15 @@ class Series:
         removed all it had, the latest year it removed."""
         return latest_year(self.school) if self.school else max(self.removed, default=None)
 
-    @property
-    def since_latest(self) -> list[tuple[list[str], str]]:
+    def since_latest(self, names) -> list[tuple[list[str], str]]:
         """Why the school has no figure for each year after its latest one, the years that share a reason
-        together, in the order they first occur: [(["2017/18", "2018/19"], "suppressed"), (["2024/25"], "not published")]."""
+        together, in the order they first occur: [(["2017/18", "2018/19"], "suppressed"), (["2024/25"], "not published")];
+        a corrected file that removed a figure named for the reader (`names`, imports.naming.ImportNames)."""
         latest = self.latest_year
         reasons: dict[str, list[str]] = {}
         for year in sorted(set(self.school) | set(self.removed)):
             if latest is not None and (year > latest or (year == latest and year not in self.school)):
-                reason = self.text(self.school[year]) if year in self.school else self.removal_reason(year)
+                reason = self.text(self.school[year]) if year in self.school else self.removal_reason(year, names)
                 reasons.setdefault(reason, []).append(academic_year(year))
         return [(years, reason) for reason, years in reasons.items()]
 
@@ -194,24 +195,25 @@ class Series:
                 return True
         return False
 
-    def removal_note(self, year: int) -> str:
-        """Why the school has no figure for a year it had one: the corrected file that no longer gives it."""
+    def removal_note(self, year: int, names) -> str:
+        """Why the school has no figure for a year it had one: the corrected file that no longer gives it, named for the
+        reader (`names`, imports.naming.ImportNames)."""
         if (gone := self._removed_at(year)) is None:
             return ""
-        # The file's name isolated (<bdi>): written right to left, it would reorder the words around it.
         return format_html(
-            "<bdi>{}</bdi> (import {}), a corrected file, no longer gives the figure{}: it was {}.",
-            gone.file_name,
-            gone.run_id,
+            "{}, a corrected file, no longer gives the figure{}: it was {}.",
+            names.html(gone.run_id, gone.file_name, gone.imported_at),
             self._under(gone),
             self.text(gone),
         )
 
-    def removal_reason(self, year: int) -> str:
-        """removal_note in a few words, beside the latest figure: 'no longer given by a corrected file (import 41); it was 56%'."""
+    def removal_reason(self, year: int, names) -> str:
+        """removal_note in a few words, beside the latest figure: 'no longer given by a corrected file (import 41); it
+        was 56%', or to a reader who cannot open the Imports page '(imported 3 March 2026)'."""
         if (gone := self._removed_at(year)) is None:
             return ""
-        return f"no longer given by a corrected file (import {gone.run_id}); it was {self.text(gone)}{self._under(gone, ',')}"
+        which = names.which(gone.run_id, gone.imported_at)
+        return f"no longer given by a corrected file ({which}); it was {self.text(gone)}{self._under(gone, ',')}"
 
     def _removed_at(self, year: int) -> Point | None:
         """The school's figure a corrected file removed for the year, where none is held for it now."""

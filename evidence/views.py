@@ -20,6 +20,7 @@ from core.paging import page_of
 from core.refusals import Refused
 from core.school_pages import confidential_school, may_open, visible_school
 from core.words import isolated, listed
+from imports.naming import ImportNames, import_names
 from register.models import LocalAuthority, School
 from register.presenters import links_of, openable
 
@@ -440,7 +441,7 @@ def _visible_authority(request, code) -> LocalAuthority:
 def authority_results(request, code):
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority).open()
-    context = _authority_figures(authority, schools, may_import=scope_for(request.user).is_la_admin)
+    context = _authority_figures(authority, schools, import_names(request), may_import=scope_for(request.user).is_la_admin)
     return render(request, "evidence/authority_results.html", context)
 
 
@@ -517,7 +518,7 @@ def authority_statistics(request, code):
     schools counted by inspection outcome; no school's figures, which a signed-in user's pages and downloads give."""
     authority = _published_authority(code)
     schools = School.objects.filter(la=authority).open()
-    context = _authority_figures(authority, schools)
+    context = _authority_figures(authority, schools, import_names(request))
     # A signed-in reader whose roles open the authority's results page is led to it, where each school's figures are.
     context["results_open"] = LocalAuthority.objects.visible_to(request.user).filter(pk=authority.pk).exists()
     return render(request, "evidence/authority_statistics.html", context)
@@ -528,10 +529,10 @@ def _published_authority(code) -> LocalAuthority:
     return get_object_or_404(LocalAuthority.objects.filter(schools__isnull=False).distinct(), code=code)
 
 
-def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
+def _authority_figures(authority, schools, names: ImportNames, *, may_import: bool = False) -> dict:
     """What an authority's results page and its public statistics show: its own and England's figures over time, and
-    `schools` (its open schools) by inspection outcome; `may_import`: whether the reader may import files, to be told
-    which would count schools the register lacks."""
+    `schools` (its open schools) by inspection outcome, with the imports named for the reader (`names`); `may_import`:
+    whether the reader may import files, to be told which would count schools the register lacks."""
     series_list = authority_series(authority.code)
 
     def lines_for(series):
@@ -552,7 +553,7 @@ def _authority_figures(authority, schools, *, may_import: bool = False) -> dict:
         ]
 
     trends = trends_of(series_list, lines_for, lambda s: _chart_title(s, authority.name), notes_for)
-    outcomes = authority_outcomes(schools)
+    outcomes = authority_outcomes(schools, names)
     return {
         "authority": authority,
         "school_count": schools.count(),
@@ -580,7 +581,7 @@ def authority_results_download(request, code, fmt):
     name = f"{slugify(authority.name)}-results"  # "Bristol, City of": bristol-city-of-results
     if fmt == "xlsx":
         # Beside the figures, what the page says beside them: the notes on them, and the schools' inspection outcomes.
-        outcomes = authority_outcomes(schools.open())
+        outcomes = authority_outcomes(schools.open(), import_names(request))
         notes = notes_sheet(download_notes(authority, schools, series_list, areas, outcomes))
         sheets = [notes, outcomes_sheet(outcomes)]
         return _attachment(exports.as_xlsx(rows, f"{authority.name} results", sheets), XLSX, f"{name}.xlsx")
@@ -594,7 +595,7 @@ def authority_table_csv(request, code, table):
     authority = _visible_authority(request, code)
     schools = School.objects.visible_to(request.user).filter(la=authority)
     record(AuditAction.EXPORT, request=request, obj=authority, format="csv", table=table)
-    return _table_csv(authority, table, schools, schools.open(), "results-notes")
+    return _table_csv(authority, table, schools, schools.open(), "results-notes", import_names(request))
 
 
 def authority_statistics_download(request, code, fmt):
@@ -606,7 +607,7 @@ def authority_statistics_download(request, code, fmt):
     areas = exports.area_figures(authority, series_list)
     rows, name = exports.public_rows(areas), f"{slugify(authority.name)}-statistics"
     if fmt == "xlsx":
-        outcomes = authority_outcomes(School.objects.filter(la=authority).open())
+        outcomes = authority_outcomes(School.objects.filter(la=authority).open(), import_names(request))
         sheets = [notes_sheet(download_notes(authority, None, series_list, areas, outcomes)), outcomes_sheet(outcomes)]
         book = exports.as_xlsx(rows, f"{authority.name} statistics", sheets, exports.PUBLIC_HEADER, exports.PUBLIC_WIDTHS)
         return _attachment(book, XLSX, f"{name}.xlsx")
@@ -617,19 +618,20 @@ def statistics_table_csv(request, code, table):
     """As CSV, the notes on an authority's published statistics or its open schools counted by inspection outcome, open to
     anyone, as authority_table_csv gives them from the results page but with no word of any school's figures."""
     authority = _published_authority(code)
-    return _table_csv(authority, table, None, School.objects.filter(la=authority).open(), "statistics-notes")
+    return _table_csv(authority, table, None, School.objects.filter(la=authority).open(), "statistics-notes", import_names(request))
 
 
-def _table_csv(authority, table: str, schools, open_schools, notes_name: str) -> HttpResponse:
+def _table_csv(authority, table: str, schools, open_schools, notes_name: str, names: ImportNames) -> HttpResponse:
     """The notes ("notes") on the figures of the authority's and England's and of `schools` (None: of no school), or
-    `open_schools` counted by inspection outcome, as a CSV file."""
+    `open_schools` counted by inspection outcome, as a CSV file; the imports they came from named for the reader (`names`),
+    as the page names them."""
     if table == "notes":
         series_list = authority_series(authority.code)
-        areas, outcomes = exports.area_figures(authority, series_list), authority_outcomes(open_schools)
+        areas, outcomes = exports.area_figures(authority, series_list), authority_outcomes(open_schools, names)
         body = exports.as_csv(download_notes(authority, schools, series_list, areas, outcomes), NOTES_HEADER)
         name = notes_name
     else:
-        body = exports.as_csv(outcome_rows(authority_outcomes(open_schools)), OUTCOMES_HEADER)
+        body = exports.as_csv(outcome_rows(authority_outcomes(open_schools, names)), OUTCOMES_HEADER)
         name = "inspection-outcomes"
     return _attachment(body, CSV, f"{slugify(authority.name)}-{name}.csv")
 

@@ -19,6 +19,7 @@ from register.models import LocalAuthority
 
 from .forms import UploadForm, upload_path
 from .models import ImportOutcome, ImportRun
+from .naming import runs_visible_to
 from .registry import KINDS
 from .services import fail_if_silent, stopped
 from .summary import cleared, skipped_because
@@ -46,16 +47,6 @@ def _authorities(request):
     scope = scope_for(request.user)
     las = LocalAuthority.objects.all()
     return las if scope.everything else las.filter(id__in=scope.admin_authority_ids)
-
-
-def runs_visible_to(user):
-    """Every run for a superuser. An LA administrator sees the imports of every authority (the national
-    files everyone shares), those limited to one of their authorities, and their own; never one limited
-    to other authorities only."""
-    scope = scope_for(user)
-    if scope.everything:
-        return ImportRun.objects.all()
-    return ImportRun.objects.of_authorities(scope.admin_authority_ids) | ImportRun.objects.filter(user=user)
 
 
 # How a run's message names another import (imports.services.refuse_replaced and refuse_renamed_copy): "(import 12)".

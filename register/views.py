@@ -13,6 +13,7 @@ from evidence.latest import latest_for_schools
 from evidence.models import Framework, Observation
 from evidence.outcomes import COUNTED_BY_PREDECESSOR, authority_outcomes, graded_notes
 from evidence.permissions import intelligence_schools
+from imports.naming import import_names
 
 from . import maps
 from .filter_notes import trust_match, unlisted_authority, unlisted_school_value
@@ -266,7 +267,7 @@ def authority_detail(request, code):
         ),
         key=lambda t: (-t["n"], t["name"].lower()),
     )
-    outcomes = authority_outcomes(open_schools)
+    outcomes = authority_outcomes(open_schools, import_names(request))
     context = {
         "authority": authority,
         # The pupils and places are GIAS's, summed over the establishments it gives them for: how many it gives none

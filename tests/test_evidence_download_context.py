@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
+from core.jinja import gov_date
 from evidence.models import Area, AreaObservation, Measure, Observation, Source
 from imports.models import ImportOutcome, ImportRun
 from imports.services import import_file
@@ -94,10 +95,11 @@ def test_the_downloads_give_the_inspection_outcomes_the_page_counts(client, offi
     # Where the counts came from, and how current they are: GIAS's ratings in the two extracts; Ofsted's report cards.
     from imports.models import ImportRun
 
-    runs = {run.file_name: run.pk for run in ImportRun.objects.all()}
+    # To an officer, as on their page, each import by its file and the day it was imported.
+    day = {run.file_name: gov_date(run.started_at) for run in ImportRun.objects.all()}
     assert shown[0][5] == (
-        f"Counted from Register (GIAS Ofsted rating): surrey-2021-05-establishments.csv (import {runs['surrey-2021-05-establishments.csv']}),"
-        f" 286 schools and surrey-2022-04-20-primary-establishments.csv (import {runs['surrey-2022-04-20-primary-establishments.csv']}),"
+        f"Counted from Register (GIAS Ofsted rating): surrey-2021-05-establishments.csv (imported {day['surrey-2021-05-establishments.csv']}),"
+        f" 286 schools and surrey-2022-04-20-primary-establishments.csv (imported {day['surrey-2022-04-20-primary-establishments.csv']}),"
         " 85 schools. The latest inspection counted started on 9 February 2022."
     )
     assert shown[-1][5].startswith("Counted from Ofsted: all inspections, year to date: ")
@@ -337,3 +339,26 @@ def test_anyone_may_download_an_authoritys_published_statistics_without_any_scho
     assert csv_table(client, "authority-statistics-notes-csv")[2:] == [row for row in signed_in_notes[2:] if row[2] != between[2]]
     assert sheet_rows["Notes"][1:] and [as_text(row) for row in sheet_rows["Notes"]] == public_notes
     assert client.get(reverse("evidence:authority-statistics-csv", args=[999])).status_code == 404
+
+
+def test_the_downloads_name_each_import_as_the_readers_page_does(client, officer):
+    """An LA administrator, who can open the Imports page, is told the number of the import the counts came from in the
+    downloads as on the page; a reader of the published statistics signed out, for whom a number leads nowhere, its file
+    and the day it was imported, in the download as on the page."""
+    admin = UserFactory(email="admin@surrey.example")
+    grant(admin, Role.LA_ADMIN, LocalAuthority.objects.get(code=936))
+    run = ImportRun.objects.get(file_name="surrey-2021-05-establishments.csv")
+    sign_in(client, admin)
+    shown = page_outcomes(client)
+    assert f"surrey-2021-05-establishments.csv (import {run.pk}), 286 schools" in shown[0][5]
+    assert csv_table(client, "authority-results-outcomes-csv")[1:] == shown
+    notes = [row[4] for row in csv_table(client, "authority-results-notes-csv")]
+    assert shown[0][5] in notes
+    client.logout()
+    public = client.get(reverse("evidence:authority-statistics", args=[936])).content.decode()
+    from_page = markup.unescape(re.search(r'<p class="govuk-body-s">(Counted from Register .*?)</p>', public)[1])
+    assert f"surrey-2021-05-establishments.csv (imported {gov_date(run.started_at)}), 286 schools" in from_page
+    assert "(import " not in public
+    graded = [row for row in csv_table(client, "authority-statistics-outcomes-csv")[1:] if row[0] == GRADED]
+    assert {row[5] for row in graded} == {from_page}
+    assert from_page in [row[4] for row in csv_table(client, "authority-statistics-notes-csv")]

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
+from core.jinja import gov_date
 from evidence.models import Area, AreaObservation, Measure, Observation, Status
 from imports.models import ImportRun
 from imports.services import import_file
@@ -279,13 +280,14 @@ def test_results_page_says_which_figures_a_corrected_file_changed_and_from_what(
     corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", "58%"))
     sign_in(client, surrey)
     words = text(client.get(reverse("evidence:school-results", args=[143373])))
-    note = f"2018-2019-936-ks2final.csv (import {corrected.pk}); that import corrected this figure from 56%"
+    # To an officer, who cannot open the Imports page, the import is named by its file and the day it was imported.
+    note = f"2018-2019-936-ks2final.csv (imported {gov_date(corrected.started_at)}); that import corrected this figure from 56%"
     assert words.count(note) == 2  # the latest figures, and 2018/19's row of the measure's every year
     assert "corrected this figure from" not in words.replace(note, "")  # no other figure was corrected
     # Corrected again: from what the first correction said, by the import that gave the figure shown.
     again = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", "61%"))
     words = text(client.get(reverse("evidence:school-results", args=[143373])))
-    assert words.count(f"(import {again.pk}); that import corrected this figure from 58%") == 2
+    assert words.count(f"(imported {gov_date(again.started_at)}); that import corrected this figure from 58%") == 2
     assert "corrected this figure from 56%" not in words
 
 
@@ -302,7 +304,7 @@ def test_results_page_says_a_corrected_file_changed_the_number_of_pupils_and_fro
     assert corrected.outcome == "succeeded", corrected.message
     sign_in(client, surrey)
     words = text(client.get(reverse("evidence:school-results", args=[143373])))
-    assert f"(import {corrected.pk}); that import corrected the number of pupils, which was {was}" in words
+    assert f"(imported {gov_date(corrected.started_at)}); that import corrected the number of pupils, which was {was}" in words
 
 
 def test_results_page_says_which_corrected_file_removed_a_figure_and_what_it_was(client, surrey, tmp_path):
@@ -310,15 +312,13 @@ def test_results_page_says_which_corrected_file_removed_a_figure_and_what_it_was
     corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", ""))
     sign_in(client, surrey)
     page = client.get(reverse("evidence:school-results", args=[143373]))
-    words = text(page)
-    assert (
-        words.count(f"2018-2019-936-ks2final.csv (import {corrected.pk}), a corrected file, no longer gives the figure: it was 56%.") == 1
-    )
+    words, day = text(page), gov_date(corrected.started_at)
+    assert words.count(f"2018-2019-936-ks2final.csv (imported {day}), a corrected file, no longer gives the figure: it was 56%.") == 1
     # The file's name isolated: written right to left, it would reorder the words around it.
-    assert f"<bdi>2018-2019-936-ks2final.csv</bdi> (import {corrected.pk}), a corrected file" in page.content.decode()
+    assert f"<bdi>2018-2019-936-ks2final.csv</bdi> (imported {day}), a corrected file" in page.content.decode()
     # 2018/19 was the school's latest year: the latest figures show 2017/18's and say why 2018/19 has none.
     summary = words.split("Key stage 2: latest figures", 1)[1].split("Reading, writing and maths: % at the expected standard", 2)[1]
-    assert summary.startswith(f" 2017/18 57% 2018/19: no longer given by a corrected file (import {corrected.pk}); it was 56% 70%")
+    assert summary.startswith(f" 2017/18 57% 2018/19: no longer given by a corrected file (imported {day}); it was 56% 70%")
 
 
 def test_a_measure_whose_only_figure_a_corrected_file_removed_is_still_shown_saying_so(client, surrey, tmp_path):
@@ -334,9 +334,45 @@ def test_a_measure_whose_only_figure_a_corrected_file_removed_is_still_shown_say
     sign_in(client, surrey)
     words = text(client.get(reverse("evidence:school-results", args=[143373])))
     summary = words.split("Key stage 2: latest figures", 1)[1].split(f"{rwm.label} ", 2)[1]
-    assert summary.startswith(f"2018/19 no data 2018/19: no longer given by a corrected file (import {corrected.pk}); it was 56% 70%")
+    day = gov_date(corrected.started_at)
+    assert summary.startswith(f"2018/19 no data 2018/19: no longer given by a corrected file (imported {day}); it was 56% 70%")
     every_year = words.split(f"{rwm.label}: every year", 1)[1]
-    assert f"(import {corrected.pk}), a corrected file, no longer gives the figure: it was 56%." in every_year
+    assert f"(imported {day}), a corrected file, no longer gives the figure: it was 56%." in every_year
+
+
+def test_only_a_reader_who_can_open_the_imports_page_is_told_an_imports_number(client, surrey, tmp_path):
+    """The import that gave a figure, or the corrected file that removed one, is named by its number, a link to its page,
+    to an LA administrator, who can open it on the Imports page; to an officer, a headteacher or a reader signed out, for
+    whom the number leads nowhere, by its file and the day it was imported."""
+    from register.models import LocalAuthority
+
+    corrected = import_file(ks2_2019_with_guildford_grove(tmp_path / "2018-2019-936-ks2final.csv", ""))
+    earlier = ImportRun.objects.get(file_name="2017-2018-936-ks2final.csv")
+    admin, head = UserFactory(email="admin@surrey.example"), UserFactory(email="head@guildford-grove.example")
+    grant(admin, Role.LA_ADMIN, LocalAuthority.objects.get(code=936))
+    grant(head, Role.HEADTEACHER, School.objects.get(urn=143373))
+
+    def numbered(run) -> str:
+        return f'(<a class="govuk-link" href="{reverse("imports:detail", args=[run.pk])}">import {run.pk}</a>)'
+
+    school, authority = reverse("evidence:school-results", args=[143373]), reverse("evidence:authority-results", args=[936])
+    statistics = reverse("evidence:authority-statistics", args=[936])
+    sign_in(client, admin)
+    for page in (school, authority, statistics):
+        assert f"file <bdi>2017-2018-936-ks2final.csv</bdi> {numbered(earlier)}" in client.get(page).content.decode()
+    html = client.get(school).content.decode()
+    assert f"<bdi>2018-2019-936-ks2final.csv</bdi> {numbered(corrected)}, a corrected file, no longer gives the figure" in html
+    assert f"no longer given by a corrected file (import {corrected.pk}); it was 56%" in html
+    for reader, pages in ((surrey, (school, authority)), (head, (school,)), (None, (statistics,))):
+        client.logout()
+        if reader:
+            sign_in(client, reader)
+        for page in pages:
+            html = client.get(page).content.decode()
+            assert f"file <bdi>2017-2018-936-ks2final.csv</bdi> (imported {gov_date(earlier.started_at)})" in html, (reader, page)
+            assert "(import " not in html and reverse("imports:detail", args=[earlier.pk]) not in html, (reader, page)
+        if page == school:
+            assert f"<bdi>2018-2019-936-ks2final.csv</bdi> (imported {gov_date(corrected.started_at)}), a corrected file" in html
 
 
 def test_results_page_tabs_have_addresses_that_name_them(client, surrey):
@@ -378,9 +414,12 @@ def test_authority_overview_compares_with_england_and_counts_outcomes(client, su
     assert "Inspection outcomes" in html and "Good" in html
     assert "Needs attention" in html
     assert "70%" in html and "65%" in html  # Surrey and England, KS2 RWM 2018/19
-    # Each year's source is named as on a school's page: the file, its year and the import that brought it.
+    # Each year's source is named as on a school's page: the file, its year and when it was imported.
     run = ImportRun.objects.filter(file_name="2018-2019-936-ks2final.csv").latest("id")
-    assert f"Key stage 2 performance tables (final), 2018/19; file <bdi>2018-2019-936-ks2final.csv</bdi> (import {run.id})" in html
+    source = (
+        f"Key stage 2 performance tables (final), 2018/19; file <bdi>2018-2019-936-ks2final.csv</bdi> (imported {gov_date(run.started_at)})"
+    )
+    assert source in html
     # A chart names England where it draws England's line: for a gap against national other pupils, England's own
     # (its disadvantaged pupils against its others), calculated here since DfE's table prints 0 for it.
     assert ">Reading, writing and maths: % at the expected standard, by year: Surrey and England</title>" in html

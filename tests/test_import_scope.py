@@ -353,3 +353,28 @@ def test_a_file_of_the_authority_asked_for_is_not_said_to_be_anothers_for_a_scho
     assert another_authoritys_file(frozenset({936}), [850]) == [
         "The file is of LA 850, not of LA 936, the authority this import was limited to."
     ]
+
+
+def test_an_import_is_named_by_its_number_only_to_a_reader_who_may_open_its_page(world):
+    """ImportNames, which every page and download asks how to name an import: by its number, a link to its page, to an
+    LA administrator who may open that import (their authority's, or every authority's); by its file and the day it was
+    imported to an administrator of another authority only, to every other role, and to a reader signed out."""
+    from core.jinja import gov_date
+    from imports.naming import ImportNames
+
+    surreys = ImportRun.objects.create(file_name="surrey-only.csv", checksum="0", la_codes="936", kind="ks2_final")
+    national = ImportRun.objects.create(file_name="england.csv", checksum="0", la_codes="", kind="ks2_final")
+    hampshire_admin = UserFactory(email="admin@hampshire.example")
+    grant(hampshire_admin, Role.LA_ADMIN, world.other_la)
+    day = gov_date(surreys.started_at)
+    surrey_admin = ImportNames(world.users[Role.LA_ADMIN])
+    assert surrey_admin.text(surreys.pk, surreys.file_name, surreys.started_at) == f"surrey-only.csv (import {surreys.pk})"
+    assert str(surrey_admin.html(surreys.pk, surreys.file_name, surreys.started_at)) == (
+        f'<bdi>surrey-only.csv</bdi> (<a class="govuk-link" href="/imports/{surreys.pk}/">import {surreys.pk}</a>)'
+    )
+    assert ImportNames(hampshire_admin).text(national.pk, national.file_name, national.started_at) == f"england.csv (import {national.pk})"
+    readers = [hampshire_admin, None, *(world.users[role] for role in Role if role != Role.LA_ADMIN)]
+    for reader in readers:
+        names = ImportNames(reader)
+        assert names.text(surreys.pk, surreys.file_name, surreys.started_at) == f"surrey-only.csv (imported {day})", reader
+        assert str(names.html(surreys.pk, "<b>.csv", surreys.started_at)) == f"<bdi>&lt;b&gt;.csv</bdi> (imported {day})"
