@@ -90,6 +90,12 @@ class ImportRun(models.Model):
     remedy = models.CharField(
         max_length=10, blank=True, help_text="Of a refused file, what its page says to do next (imports.registry.Remedy); blank otherwise."
     )
+    named_imports = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The earlier imports its message names by number, '(import 12)', which its page links to: from these, never "
+        "from the words, in which a file's name may say the same.",
+    )
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for runs in the background.")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     user_name = models.CharField(

@@ -107,7 +107,8 @@ class ImportRefused(Exception):
     """A file that cannot be imported. The message says why; row and column say where, and `school` whose row it is
     ("URN 125315, All Hallows Catholic School"), where the loader can tell; `remedy`, what is to be done about it.
     `header` is the file's, when it was refused while being read (its encoding), so that its kind can still be told.
-    `rows` are the rows a reason is about where it names more than one, written where it says "{rows}"."""
+    `rows` are the rows a reason is about where it names more than one, written where it says "{rows}"; `named`, the
+    earlier imports it names by number, "(import 12)", which the run keeps (ImportRun.named_imports) for its page to link."""
 
     header: list[str] | None = None
     school: str | None = None
@@ -121,9 +122,11 @@ class ImportRefused(Exception):
         file_name: str | None = None,
         remedy: Remedy = Remedy.CORRECT,
         rows: tuple[int, ...] = (),
+        named: tuple[int, ...] = (),
     ):
         self.reason = reason
         self.rows = rows
+        self.named = named
         self.row = row
         self.column = column
         self.file_name = file_name

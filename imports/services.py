@@ -141,6 +141,7 @@ def refuse_renamed_copy(source: SourceFile, kind: ImportKind, now: str) -> None:
                 f"these are the same contents as {run.file_name}, imported as {then} (import {run.pk}); under this name "
                 f"they would be stored again as {now}. Import the file DfE published for that instead",
                 remedy=Remedy.ANOTHER,
+                named=(run.pk,),
             )
 
 
@@ -166,6 +167,7 @@ def refuse_replaced(source: SourceFile, kind: ImportKind, now: str, *, given_by:
         f"{gov_date(replaced_by.started_at, with_time=True)} (import {replaced_by.pk}): imported again, they would put back "
         f"what that file corrected. If this is the file to keep, import it again with {given_by}",
         remedy=Remedy.ANOTHER,
+        named=(earlier.pk, replaced_by.pk),
     )
 
 
@@ -362,7 +364,7 @@ def _finished(run: ImportRun, counts: Counts, kind: ImportKind, user, context: I
 def _refused(run: ImportRun, refusal: ImportRefused, user) -> ImportRun:
     refusal.file_name = refusal.file_name or run.file_name
     run.outcome, run.message = ImportOutcome.REFUSED, f"{refusal}. Nothing was imported from this file."
-    run.remedy = refusal.remedy
+    run.remedy, run.named_imports = refusal.remedy, list(refusal.named)
     run.created = run.changed = run.unchanged = run.skipped = 0
     run.finished_at = timezone.now()
     run.save()

@@ -50,35 +50,39 @@ def _authorities(request):
 
 
 # How a run's message names another import (imports.services.refuse_replaced and refuse_renamed_copy): "(import 12)".
-NAMED_IMPORT = re.compile(r"\(import (\d+)\)")
+# Found only for the imports the run says its message names (ImportRun.named_imports).
+NAMED_IMPORT = "(import {})"
 # The school whose row a refusal is about, as the file names it (imports.refusals.school_on_row): "row 11 (URN 125315,
 # All Hallows Catholic School), column 'KS2_READ'" or "…School): why".
 ROW_SCHOOL = re.compile(r"(?<=row )\d+ \(URN \d+, (?P<school>.+?)\)(?=, column '|: )")
 
 
-def with_links_to_imports(message: str, user, file_name: str = "") -> Markup:
-    """A run's message for its page, escaped, each import it names by number a link to that import's page where `user`
-    may see it. The message itself stays words, as the command line prints it. The names in it that a file or a person
-    gave (the run's own file's, `file_name`, the files of the imports it names, the school whose row was refused) are
-    isolated (<bdi>): written right to left, they would reorder the words around them."""
-    named = {int(pk) for pk in NAMED_IMPORT.findall(message)}
+def with_links_to_imports(message: str, user, file_name: str = "", named=()) -> Markup:
+    """A run's message for its page, escaped, each import it names by number (`named`: ImportRun.named_imports) a link
+    to that import's page where `user` may see it. The message itself stays words, as the command line prints it. The
+    names in it that a file or a person gave (the run's own file's, `file_name`, the files of the imports it names, the
+    school whose row was refused) are isolated (<bdi>): written right to left, they would reorder the words around them.
+    Only the imports the run names are links, and never where a name holds their words: a file called "(import 3).csv"
+    is a name, not a link to import 3."""
+    named = set(named)
     seen = set(runs_visible_to(user).filter(pk__in=named).values_list("pk", flat=True)) if named else set()
     # Every import it names, seen or not: their names are in the message already, as the command line printed it.
     names = {file_name, *ImportRun.objects.filter(pk__in=named).values_list("file_name", flat=True)} - {""}
-    spans = [(m.start(), m.end(), "link") for m in NAMED_IMPORT.finditer(message) if int(m.group(1)) in seen]
-    spans += [(m.start("school"), m.end("school"), "bdi") for m in ROW_SCHOOL.finditer(message)]
+    spans = [(m.start("school"), m.end("school"), "bdi") for m in ROW_SCHOOL.finditer(message)]
     for name in sorted(names, key=len, reverse=True):  # a longer name first, where one holds another
         spans += [(m.start(), m.end(), "bdi") for m in re.finditer(re.escape(name), message)]
+    for pk in seen:
+        spans += [(m.start(), m.end(), pk) for m in re.finditer(re.escape(NAMED_IMPORT.format(pk)), message)]
     parts, at = [], 0
-    for start, end, kind in sorted(spans):
+    # At the same place, the longer first, and a name before a link: a name that begins with an import's words holds them.
+    for start, end, kind in sorted(spans, key=lambda span: (span[0], -span[1], span[2] != "bdi")):
         if start < at:
             continue  # within a name already isolated
         parts.append(message[at:start])
         if kind == "bdi":
             parts.append(Markup("<bdi>{}</bdi>").format(message[start:end]))
         else:
-            pk = int(NAMED_IMPORT.match(message, start).group(1))
-            parts.append(Markup("({})").format(link(reverse("imports:detail", args=[pk]), f"import {pk}")))
+            parts.append(Markup("({})").format(link(reverse("imports:detail", args=[kind]), f"import {kind}")))
         at = end
     return Markup("").join([*parts, message[at:]])
 
@@ -156,7 +160,7 @@ def import_detail(request, pk):
     changes = kind.changes(run, None if scope.everything else scope.admin_authority_ids) if kind and kind.changes else None
     context = {
         "run": run,
-        "message": with_links_to_imports(run.message, request.user, run.file_name),
+        "message": with_links_to_imports(run.message, request.user, run.file_name, run.named_imports),
         "changes": changes,
         "changed": page_of(changes.rows, 50, request.GET.get("page")) if changes else None,
         "colours": OUTCOME_COLOURS,

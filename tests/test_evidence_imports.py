@@ -1022,6 +1022,7 @@ def test_a_file_imported_again_after_a_corrected_one_replaced_it_is_refused_unle
         f"(import {corrected.pk}): imported again, they would put back what that file corrected. If this is the file to "
         "keep, import it again with --replaced."
     )
+    assert run.named_imports == [first.pk, corrected.pk]  # the imports its page links to
     assert snapshot() == before
     with pytest.raises(CommandError, match="import it again with --replaced"):
         call_command("import_data", str(KS2[2019]), stdout=io.StringIO(), stderr=io.StringIO())

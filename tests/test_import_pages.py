@@ -646,6 +646,7 @@ def test_an_upload_of_a_file_replaced_since_is_refused_unless_the_box_says_it_is
     # Its page links the imports it names to theirs; the message itself keeps plain words, as the command line prints it.
     first, corrected = ImportRun.objects.filter(kind="ks2_final", outcome=ImportOutcome.SUCCEEDED).order_by("pk")
     assert f"(import {first.pk})" in run.message and "<a" not in run.message
+    assert run.named_imports == [first.pk, corrected.pk]  # what the page links, kept with the run
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
     for earlier in (first, corrected):
         assert f'(<a class="govuk-link" href="{reverse("imports:detail", args=[earlier.pk])}">import {earlier.pk}</a>)' in page
@@ -653,6 +654,28 @@ def test_an_upload_of_a_file_replaced_since_is_refused_unless_the_box_says_it_is
         client.post(reverse("imports:list"), {"file": _named(KS2[2019].read_bytes(), KS2[2019].name), "replaced": "on"})
     run = ImportRun.objects.latest("pk")
     assert (run.outcome, run.changed) == (ImportOutcome.SUCCEEDED, 1), run.message
+
+
+def test_a_file_whose_name_looks_like_an_import_named_by_number_links_to_none(client, world):
+    """A run's page links the imports its message names by number (ImportRun.named_imports), never words of a file's name
+    that look like one: a file called '(import 1) results (import 2).csv', refused, is named, isolated, and nothing more,
+    though the administrator reading it may open both those imports."""
+    first, second = (ImportRun.objects.create(file_name=name, checksum="0", outcome=ImportOutcome.SUCCEEDED) for name in ("a.csv", "b.csv"))
+    name = f"(import {first.pk}) results (import {second.pk}).csv"
+    run = import_file(b"Not,A,Known,Header\r\n1,2,3,4\r\n", file_name=name)
+    assert run.outcome == ImportOutcome.REFUSED and run.message.startswith(f"{name}: ") and run.named_imports == []
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
+    assert f"<bdi>{name}</bdi>: " in page
+    for named in (first, second):
+        assert reverse("imports:detail", args=[named.pk]) not in page
+    # The same words where the run names that import: a link, as the file's name beside them is not.
+    message = f"{name}: these are the same contents as a.csv (import {first.pk}), which …"
+    also = ImportRun.objects.create(file_name=name, checksum="0", outcome=ImportOutcome.REFUSED, message=message, named_imports=[first.pk])
+    page = client.get(reverse("imports:detail", args=[also.pk])).content.decode()
+    link = f'(<a class="govuk-link" href="{reverse("imports:detail", args=[first.pk])}">import {first.pk}</a>)'
+    assert page.count(reverse("imports:detail", args=[first.pk])) == 1
+    assert f"<bdi>{name}</bdi>: these are the same contents as <bdi>a.csv</bdi> {link}, which" in page
 
 
 def test_an_imports_page_links_the_imports_its_message_names_only_where_the_reader_may_see_them(client, world):
@@ -666,7 +689,12 @@ def test_an_imports_page_links_the_imports_its_message_names_only_where_the_read
         f"(import {hampshires.pk}): imported again … Nothing was imported from this file."
     )
     run = ImportRun.objects.create(
-        file_name="<b>x</b>.csv", checksum="0", outcome=ImportOutcome.REFUSED, remedy=Remedy.ANOTHER, message=message
+        file_name="<b>x</b>.csv",
+        checksum="0",
+        outcome=ImportOutcome.REFUSED,
+        remedy=Remedy.ANOTHER,
+        message=message,
+        named_imports=[national.pk, hampshires.pk],
     )
     sign_in(client, world.users[Role.LA_ADMIN])
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
@@ -682,3 +710,28 @@ def test_an_imports_page_links_the_imports_its_message_names_only_where_the_read
     sign_in(client, UserFactory(email="root@example.org", is_superuser=True))
     page = client.get(reverse("imports:detail", args=[run.pk])).content.decode()
     assert f'href="{reverse("imports:detail", args=[hampshires.pk])}">import {hampshires.pk}</a>)' in page
+
+
+def test_refusals_from_before_runs_kept_the_imports_they_name_are_given_them(db):
+    """Runs refused before ImportRun.named_imports was kept are given the imports their words name, read from where the
+    refusals put them (imports migration 0013), not from a file's name that says '(import N)' too."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    decoy, first, corrected = (
+        ImportRun.objects.create(file_name=name, checksum="0", outcome=ImportOutcome.SUCCEEDED) for name in ("c.csv", "a.csv", "b.csv")
+    )
+    name = f"x (import {decoy.pk}).csv"
+    replaced = (
+        f"{name}: these are the same contents as {name}, imported on 5 March 2026, 2:15pm (import {first.pk}), which b.csv, "
+        f"another file of KS2 2018/19, replaced on 6 March 2026, 9:00am (import {corrected.pk}): imported again, they would "
+        "put back what that file corrected. If this is the file to keep, import it again with --replaced. Nothing was imported"
+    )
+    renamed = (
+        f"{name}: these are the same contents as a.csv, imported as KS2 2017/18 (import {first.pk}); under this name they "
+        "would be stored again as KS2 2018/19. Import the file DfE published for that instead. Nothing was imported"
+    )
+    runs = [ImportRun.objects.create(file_name=name, checksum="0", outcome=ImportOutcome.REFUSED, message=m) for m in (replaced, renamed)]
+    import_module("imports.migrations.0013_importrun_named_imports").named_by_refusals(apps, None)
+    assert [ImportRun.objects.get(pk=run.pk).named_imports for run in runs] == [[first.pk, corrected.pk], [first.pk]]
