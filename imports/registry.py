@@ -91,6 +91,9 @@ class Remedy(StrEnum):
     CORRECT = "correct"  # the file is wrong where the reason says: correct it and import it again
     DOWNLOAD = "download"  # the file was damaged or cut short on its way: download it again
     ANOTHER = "another"  # nothing in the file is to be corrected: the reason says what to import, or do, instead
+    # Imported before and replaced since (imports.services.refuse_replaced): another file, or this one again, said to be
+    # the one to keep, as the upload form's box says it, whichever way the file came.
+    REPLACED = "replaced"
 
 
 # A control character (other than a tab or line end) in a file's cell: shown as its code, since it cannot be seen, and

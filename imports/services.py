@@ -166,7 +166,7 @@ def refuse_replaced(source: SourceFile, kind: ImportKind, now: str, *, given_by:
         f"(import {earlier.pk}), which {replaced_by.file_name}, another file of {now}, replaced on "
         f"{gov_date(replaced_by.started_at, with_time=True)} (import {replaced_by.pk}): imported again, they would put back "
         f"what that file corrected. If this is the file to keep, import it again with {given_by}",
-        remedy=Remedy.ANOTHER,
+        remedy=Remedy.REPLACED,
         named=(earlier.pk, replaced_by.pk),
     )
 

@@ -17,7 +17,7 @@ from core.jinja import link
 from core.paging import page_of
 from register.models import LocalAuthority
 
-from .forms import UploadForm, upload_path
+from .forms import REPLACED_LABEL, UploadForm, upload_path
 from .models import ImportOutcome, ImportRun
 from .naming import runs_visible_to
 from .registry import KINDS
@@ -170,6 +170,7 @@ def import_detail(request, pk):
         "skipped_because": skipped_because(run, kind) if kind else "",
         "cleared": cleared(run.cleared) if run.cleared else "",
         "theirs_only": not scope.everything,
+        "replaced_label": REPLACED_LABEL,  # how a file replaced since is imported all the same on the web
     }
     return render(request, "imports/detail.html", context)
 

@@ -1014,7 +1014,7 @@ def test_a_file_imported_again_after_a_corrected_one_replaced_it_is_refused_unle
     assert corrected.outcome == ImportOutcome.SUCCEEDED
     before = snapshot()
     run = import_file(KS2[2019])
-    assert (run.outcome, run.remedy) == (ImportOutcome.REFUSED, "another")
+    assert (run.outcome, run.remedy) == (ImportOutcome.REFUSED, "replaced")
     assert run.message.startswith(
         f"2018-2019-936-ks2final.csv: these are the same contents as 2018-2019-936-ks2final.csv, imported on "
         f"{gov_date(first.started_at, with_time=True)} (import {first.pk}), which 2018-2019-936-ks2final.csv, another file "

@@ -638,11 +638,12 @@ def test_an_upload_of_a_file_replaced_since_is_refused_unless_the_box_says_it_is
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("imports:list"), {"file": _named(KS2[2019].read_bytes(), KS2[2019].name)})
     run = ImportRun.objects.latest("pk")
-    assert (run.outcome, run.remedy) == (ImportOutcome.REFUSED, Remedy.ANOTHER)
+    assert (run.outcome, run.remedy) == (ImportOutcome.REFUSED, Remedy.REPLACED)
     assert (
         "If this is the file to keep, import it again with 'Import it even though a different file of its year and release "
         "has replaced it since' ticked on the upload form." in run.message
     )
+    assert "--replaced" not in run.message
     # Its page links the imports it names to theirs; the message itself keeps plain words, as the command line prints it.
     first, corrected = ImportRun.objects.filter(kind="ks2_final", outcome=ImportOutcome.SUCCEEDED).order_by("pk")
     assert f"(import {first.pk})" in run.message and "<a" not in run.message
@@ -735,3 +736,28 @@ def test_refusals_from_before_runs_kept_the_imports_they_name_are_given_them(db)
     runs = [ImportRun.objects.create(file_name=name, checksum="0", outcome=ImportOutcome.REFUSED, message=m) for m in (replaced, renamed)]
     import_module("imports.migrations.0013_importrun_named_imports").named_by_refusals(apps, None)
     assert [ImportRun.objects.get(pk=run.pk).named_imports for run in runs] == [[first.pk, corrected.pk], [first.pk]]
+
+
+def test_a_refusal_of_a_file_replaced_since_says_on_its_page_how_to_keep_it_on_the_web(client, world, tmp_path):
+    """The command line's refusal of a file imported before and replaced since tells its reader to use --replaced, as
+    the command prints it; the run's page, where no such option exists, also says what the web offers: another file, or
+    this one uploaded again with the form's box ticked. A run refused as before (migration 0014) is given that remedy."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_file(GIAS_2021)
+    import_file(KS2[2019])
+    import_file(ks2_2019_with_guildford_grove(tmp_path / KS2[2019].name, "58%"))
+    run = import_file(KS2[2019])  # as import_data does, without --replaced
+    assert (run.outcome, run.remedy) == (ImportOutcome.REFUSED, Remedy.REPLACED)
+    assert "If this is the file to keep, import it again with --replaced." in run.message
+    sign_in(client, world.users[Role.LA_ADMIN])
+    page = text(client.get(reverse("imports:detail", args=[run.pk])))
+    assert (
+        "Import another file , or this one again with 'Import it even though a different file of its year and release has"
+        " replaced it since' ticked if it is the file to keep."
+    ) in page
+    ImportRun.objects.filter(pk=run.pk).update(remedy=Remedy.ANOTHER)
+    import_module("imports.migrations.0014_remedy_of_replaced_files").replaced_remedy(apps, None)
+    assert ImportRun.objects.get(pk=run.pk).remedy == Remedy.REPLACED
