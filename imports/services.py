@@ -147,10 +147,10 @@ def refuse_renamed_copy(source: SourceFile, kind: ImportKind, now: str) -> None:
 
 def refuse_replaced(source: SourceFile, kind: ImportKind, now: str, *, given_by: str) -> None:
     """For a kind whose file's name or columns give the year and release: the same bytes imported before, and since
-    replaced by a different file of that kind, year and release (a corrected download), would put back the figures the
-    correction replaced, and nothing in the file says it is the older. Refuse them, naming both imports, unless the
-    person importing says they mean to (`given_by` names how: the command's option, the upload form's box). `now`, as
-    refuse_renamed_copy's."""
+    replaced by a different file of that kind, year and release that changed what was held (a corrected download),
+    would put back the figures the correction replaced, and nothing in the file says it is the older. Refuse them,
+    naming both imports, unless the person importing says they mean to (`given_by` names how: the command's option, the
+    upload form's box). `now`, as refuse_renamed_copy's."""
     if not now:
         return
     taken = ImportRun.objects.filter(kind=kind.code, outcome__in=(ImportOutcome.SUCCEEDED, ImportOutcome.UNCHANGED))
@@ -158,7 +158,10 @@ def refuse_replaced(source: SourceFile, kind: ImportKind, now: str, *, given_by:
     if earlier is None:
         return
     # Each run's own edition, as its file's name and header made it: another year's file of the kind has another header.
-    replaced_by = taken.filter(pk__gt=earlier.pk, edition=now).exclude(same_contents(source)).order_by("pk").first()
+    # Only a file that changed something replaced what was there: one that changed nothing (the same figures saved
+    # again, another authority's file of which an import limited to this one took nothing) corrected nothing.
+    later = ImportRun.objects.filter(kind=kind.code, outcome=ImportOutcome.SUCCEEDED, pk__gt=earlier.pk, edition=now)
+    replaced_by = later.exclude(same_contents(source)).order_by("pk").first()
     if replaced_by is None:
         return
     raise ImportRefused(

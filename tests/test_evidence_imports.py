@@ -1034,6 +1034,21 @@ def test_a_file_imported_again_after_a_corrected_one_replaced_it_is_refused_unle
     assert import_file(KS2[2019]).outcome == ImportOutcome.UNCHANGED
 
 
+def test_a_file_of_its_year_and_release_that_changed_nothing_has_not_replaced_the_one_imported_before(surrey, tmp_path):
+    """A later file of the same year and release that changed no figure (the same figures saved again by a spreadsheet,
+    or another authority's file, none of whose rows an import limited to Surrey takes) corrected nothing: the file
+    imported before it, imported again, puts nothing back, and is unchanged, not refused as replaced."""
+    first = import_file(KS2[2019])
+    assert first.outcome == ImportOutcome.SUCCEEDED
+    resaved = tmp_path / "2018-2019-936-ks2final.csv"
+    resaved.write_bytes(KS2[2019].read_bytes().replace(b"\r\n", b"\n"))  # other bytes, the same figures
+    assert import_file(resaved).outcome == ImportOutcome.UNCHANGED
+    before = snapshot()
+    run = import_file(KS2[2019])
+    assert run.outcome == ImportOutcome.UNCHANGED, run.message
+    assert snapshot() == before
+
+
 def test_a_file_imported_again_after_another_years_file_of_its_release_is_unchanged_not_refused(surrey, tmp_path):
     """Another year's file of the kind and release replaces nothing of this year's: each run is judged by its own file's
     year (in the performance tables' columns, whatever the name), not by the year of the file being imported again. Named
