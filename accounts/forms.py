@@ -7,6 +7,7 @@ import re
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
@@ -19,7 +20,7 @@ from partnership.models import Body
 from register.models import Group, LocalAuthority, School
 
 from .access import scope_for
-from .models import on_one_line
+from .models import is_demo_account, on_one_line
 from .roles import ROLE_SCOPE, Role, ScopeKind
 from .services import closed_school_refusal, not_a_trust
 
@@ -57,6 +58,12 @@ class SignInForm(forms.Form):
             self.user = authenticate(self.request, email=email, password=password)
             if self.user is None:
                 raise forms.ValidationError("Enter a correct email address and password", code="invalid_login")
+            if is_demo_account(self.user.email) and not settings.DEMO_NOTICE:
+                # Its password was printed for anyone at the demonstration to use: here it opens nothing.
+                self.user = None
+                raise forms.ValidationError(
+                    "This is an account of the demonstration, which signs in only where the service runs as one", code="demo_account"
+                )
         return self.cleaned_data
 
 

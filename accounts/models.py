@@ -8,6 +8,14 @@ from django.utils import timezone
 
 from .roles import ROLE_SCOPE, Role, ScopeKind
 
+# The demonstration's accounts (core.demo) are made in this domain, all with one password that load_demo prints: they
+# sign in only where the service runs as a demonstration (DEMO), never in a service that was one once.
+DEMO_EMAIL_DOMAIN = "demo.commonground.example"
+
+
+def is_demo_account(email: str) -> bool:
+    return email.lower().endswith(f"@{DEMO_EMAIL_DOMAIN}")
+
 
 class UserQuerySet(models.QuerySet):
     def manageable_by(self, admin):

@@ -61,6 +61,9 @@ def sign_in(request):
         if form.has_error("__all__", "invalid_login"):
             email = form.cleaned_data.get("email", "")
             record(AuditAction.SIGN_IN_FAILED, request=request, obj=_account_of(email), email=email, stage="password")
+        elif form.has_error("__all__", "demo_account"):  # its shared password, tried where it opens nothing
+            email = form.cleaned_data.get("email", "")
+            record(AuditAction.SIGN_IN_FAILED, request=request, obj=_account_of(email), email=email, stage="demo account")
     context = {"form": form, "next": safe_next(request), "signed_out": request.GET.get("signed_out")}
     return render(request, "accounts/sign_in.html", context)
 

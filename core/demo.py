@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
-from accounts.models import User
+from accounts.models import DEMO_EMAIL_DOMAIN, User
 from accounts.roles import Role
 from accounts.services import grant_role
 from audit.models import AuditAction
@@ -21,7 +21,7 @@ from register.models import TRUST_KINDS, Group, LocalAuthority, School, SchoolLi
 DEMO_DIR = settings.BASE_DIR / "demo"
 MANIFEST = DEMO_DIR / "manifest.txt"
 DEMO_LA = 936
-EMAIL_DOMAIN = "demo.commonground.example"
+EMAIL_DOMAIN = DEMO_EMAIL_DOMAIN
 
 
 @dataclass

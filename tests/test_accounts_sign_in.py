@@ -253,3 +253,27 @@ def test_the_sign_out_page_is_kept_in_no_cache_though_anyone_may_ask_for_it(clie
     sign_in(client, head)
     response = client.get("/accounts/sign-out/")
     assert head.email in response.content.decode() and "no-store" in response["Cache-Control"]
+
+
+DEMO_EMAIL = "governor@demo.commonground.example"
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_a_demonstration_account_signs_in_only_where_the_service_runs_as_a_demonstration(client, world, settings, demo):
+    """load_demo prints the one password of its accounts: a database that served a demonstration, served later without
+    DEMO, does not let that password in."""
+    from .factories import UserFactory, grant
+
+    settings.DEMO_NOTICE = demo
+    governor = UserFactory(email=DEMO_EMAIL)
+    grant(governor, Role.GOVERNOR, world.school)
+    response = client.post(SIGN_IN, {"email": DEMO_EMAIL, "password": PASSWORD})
+    if demo:
+        assert response.status_code == 302
+        assert client.session["_auth_user_id"] == str(governor.pk)
+        return
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "signs in only where the service runs as one" in response.content.decode()
+    failed = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED, object_id=str(governor.pk))
+    assert failed.detail["stage"] == "demo account"
