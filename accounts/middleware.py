@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from .sessions import AT_ABSOLUTE_LIMIT, SIGNED_OUT_BECAUSE, end_at_absolute_limit, end_unused
+from .sessions import ACCOUNT_ENDED, AT_ABSOLUTE_LIMIT, SIGNED_OUT_BECAUSE, end_at_absolute_limit, end_demonstration_session, end_unused
 
 PUBLIC_PREFIXES = (
     "/static/",
@@ -30,7 +30,7 @@ SIGNED_IN_COOKIE = "cg_signed_in"
 # Why the sign-in page is shown to someone who was signed in: the session ran out, or it is still
 # there but no longer lets the person in (an administrator deactivated the account meanwhile); or it reached its
 # absolute limit (accounts.sessions.AT_ABSOLUTE_LIMIT); or the account's password was changed since it began.
-TIMED_OUT, ENDED, PASSWORD_CHANGED = "timed_out", "ended", "password_changed"
+TIMED_OUT, ENDED, PASSWORD_CHANGED = "timed_out", ACCOUNT_ENDED, "password_changed"
 # What a page asks in the background (accounts.sessions, for the warning before the session ends): signed out, it is
 # sent to sign in like any request, but leaves the reason for the page itself, asked for next, to give (in the session,
 # where the request itself ended it, as Django ends one begun before the password was changed).
@@ -50,7 +50,7 @@ def _page_asked_for(request) -> str:
 def _why_signed_out(request) -> str:
     """Why someone who was signed in is not: their session reached its absolute limit, it is still there but no longer
     lets them in, their password was changed since it began, or it ran out."""
-    if (because := request.session.get(SIGNED_OUT_BECAUSE)) in (AT_ABSOLUTE_LIMIT, PASSWORD_CHANGED):
+    if (because := request.session.get(SIGNED_OUT_BECAUSE)) in (AT_ABSOLUTE_LIMIT, PASSWORD_CHANGED, ENDED):
         return because
     if SESSION_KEY in request.session:
         return ENDED
@@ -71,7 +71,7 @@ class RequireSignInMiddleware:
         path = request.path_info
         # On every page, public ones too: signed out there, the person is not shown as signed in. A session that ended
         # unused is recorded by the first request to find it.
-        end_at_absolute_limit(request) or end_unused(request)
+        end_at_absolute_limit(request) or end_demonstration_session(request) or end_unused(request)
         if not is_public(path):
             user = request.user
             if not user.is_authenticated:

@@ -27,8 +27,11 @@ SIGNED_IN_AT = "cg_signed_in_at"
 # Why the last session ended, left in the signed-out session for the sign-in page to say (accounts.middleware).
 SIGNED_OUT_BECAUSE = "cg_signed_out_because"
 AT_ABSOLUTE_LIMIT = "at_limit"
+ACCOUNT_ENDED = "ended"  # the account can no longer be used (accounts.middleware.ENDED)
 # The audit log's reason for the end of a session at its absolute limit.
 AT_THE_LIMIT = "signed in for the longest a session lasts"
+# The audit log's reason for the end of a demonstration account's session where the service no longer runs as one.
+NOT_A_DEMONSTRATION = "a demonstration's account, where the service is not one"
 
 
 def _now() -> int:
@@ -70,6 +73,21 @@ def end_at_absolute_limit(request) -> bool:
     record_sign_out(request, reason=AT_THE_LIMIT)
     logout(request)
     request.session[SIGNED_OUT_BECAUSE] = AT_ABSOLUTE_LIMIT
+    return True
+
+
+def end_demonstration_session(request) -> bool:
+    """Sign out, as signing out does (recorded), a demonstration's account (accounts.models.is_demo_account) where the
+    service no longer runs as a demonstration: a session begun with the password load_demo printed, while it did, opens
+    no more than that password now does. Whether it did."""
+    from .models import is_demo_account
+
+    user = request.user
+    if settings.DEMO_NOTICE or not user.is_authenticated or not is_demo_account(user.email):
+        return False
+    record_sign_out(request, reason=NOT_A_DEMONSTRATION)
+    logout(request)
+    request.session[SIGNED_OUT_BECAUSE] = ACCOUNT_ENDED
     return True
 
 

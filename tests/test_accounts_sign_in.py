@@ -277,3 +277,25 @@ def test_a_demonstration_account_signs_in_only_where_the_service_runs_as_a_demon
     assert "signs in only where the service runs as one" in response.content.decode()
     failed = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED, object_id=str(governor.pk))
     assert failed.detail["stage"] == "demo account"
+
+
+def test_a_demonstration_accounts_session_ends_where_the_service_no_longer_runs_as_a_demonstration(client, world, settings):
+    """A session begun while the service was a demonstration opens no more, once it is not, than the printed password."""
+    from .conftest import sign_in
+    from .factories import UserFactory, grant
+
+    settings.DEMO_NOTICE = True
+    governor = UserFactory(email=DEMO_EMAIL)
+    grant(governor, Role.GOVERNOR, world.school)
+    sign_in(client, governor)
+    client.cookies[SIGNED_IN_COOKIE] = "1"
+    people = f"/schools/{world.school.urn}/people/"
+    assert client.get(people).status_code == 200
+    settings.DEMO_NOTICE = False
+    response = client.get(people)
+    assert response.status_code == 302
+    assert response["Location"].startswith(SIGN_IN) and "signed_out=ended" in response["Location"]
+    assert "_auth_user_id" not in client.session
+    ended = AuditEvent.objects.get(action=AuditAction.SIGN_OUT, user=governor)
+    assert ended.detail["reason"] == "a demonstration's account, where the service is not one"
+    assert "your account can no longer be used" in client.get(response["Location"]).content.decode()

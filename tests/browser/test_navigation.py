@@ -36,7 +36,7 @@ def layout(page):
 def test_each_roles_navigation_fits_one_line_at_desktop_width_and_folds_behind_menu_on_a_phone(page, world, sign_in_as, role):
     if role == "service administrator":
         # As createsuperuser makes one, with no name: the home page welcomes them by their email address.
-        user = UserFactory(email="service.admin@demo.commonground.example", full_name="", is_superuser=True, is_staff=True)
+        user = UserFactory(email="service.admin@test.commonground.example", full_name="", is_superuser=True, is_staff=True)
     else:
         user = world.users[role]
     sign_in_as(user)
