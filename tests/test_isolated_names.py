@@ -47,6 +47,7 @@ def test_an_imports_message_isolates_its_files_and_the_school_whose_row_it_refus
         kind="ks2",
         outcome=ImportOutcome.REFUSED,
         message=f"{FILE}: these are the same contents as {EARLIER}, imported as 2023/24 (import {earlier.pk}). Nothing was imported.",
+        named_imports=[earlier.pk],  # as the refusal keeps the imports it names, for its page to link
     )
     sign_in(client, world.users[Role.LA_ADMIN])
     html = client.get(reverse("imports:detail", args=[refused.pk])).content.decode()
