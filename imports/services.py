@@ -41,13 +41,15 @@ def choose_kind(source: SourceFile, kind: str | None = None, *, kind_given_by: s
         return found[0]
     expected = "; ".join(k.label for k in KINDS.values())
     if not found and (below := header_further_down(source)):
-        row, found_below = below
+        row, header = below
         above = "the row above it" if row == 2 else f"the {row - 1} rows above it"
-        raise ImportRefused(
-            f"this row is not a header, but row {row} is that of {a_or_an(found_below.label)} file: delete {above}, so that "
-            "the header is the file's first row",
+        refusal = ImportRefused(
+            f"this row is not a header, but row {row} is that of {a_or_an(detect(header)[0].label)} file: delete {above}, "
+            "so that the header is the file's first row",
             row=1,
         )
+        refusal.header = header  # so that the run says what kind of file it is, not that it was not recognised
+        raise refusal
     if not found and (near := nearest(source.header))[0]:
         kinds, missing = near
         raise ImportRefused(f"its header is like that of {a_or_an(' or '.join(k.label for k in kinds))} file, but {_lacks(missing)}")
@@ -249,6 +251,8 @@ def import_file(
                 counts = with_empty_rows(chosen.load(context), context)
                 file_loaded.send(sender=chosen.code, run=run, counts=counts)
     except ImportRefused as refusal:
+        if not run.kind and refusal.header and len(found := detect(refusal.header)) == 1:  # its header further down
+            run.kind = found[0].code
         return _refused(run, refusal, user)
     except Exception as exc:
         if context is not None:  # failed while loading, not while it was being checked or started

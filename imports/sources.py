@@ -14,7 +14,7 @@ import polars as pl
 
 from core.words import listed
 
-from .registry import ImportKind, ImportRefused, Remedy, SourceFile, detect
+from .registry import ImportRefused, Remedy, SourceFile, detect
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -279,26 +279,35 @@ NUMBER_OR_DATE = re.compile(r"[-+]?(\d[\d,]*(\.\d*)?|\.\d+)%?|\d{1,4}[-/.]\d{1,2
 # What else separates the columns of files saved as "CSV" or text: a spreadsheet set to a language whose decimal mark
 # is a comma saves semicolons; "Text (Tab delimited)" saves tabs.
 SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+# The line with which a file may tell Excel what separates its columns ("sep=;"), above its header.
+SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
 
 
 def refuse_other_separators(start: str, header: list[str], name: str | None = None) -> None:
     """A file whose columns are separated by semicolons or tabs, not commas, has its header read as one column (or a
     few, where a name holds a comma), and would be refused as a file Common Ground does not recognise, quoting the
-    whole header as its first column: say what separates its columns, and how to save it. The header split by that
+    whole header as its first column: say what separates its columns, and how to save it. So is one whose first line is
+    Excel's "sep=;" (its header the line below), which says what separates them itself. The header split by that
     separator goes with the refusal, so that the run still says what kind of file it is."""
     if detect(header):
         return
-    counts = {separator: sum(column.count(separator) for column in header) for separator in SEPARATORS}
-    separator = max(counts, key=counts.get)
-    if counts[separator] < max(2, len(header)):
-        return
+    first, _, rest = start.partition("\n")
+    if said := SEP_LINE.fullmatch(first.removesuffix("\r")):  # Excel's "sep=;" line: the header is the next line
+        separator, header_line = said[1], rest.partition("\n")[0]
+        if separator not in SEPARATORS:
+            return
+    else:
+        counts = {separator: sum(column.count(separator) for column in header) for separator in SEPARATORS}
+        separator, header_line = max(counts, key=counts.get), first
+        if counts[separator] < max(2, len(header)):
+            return
     refusal = ImportRefused(
         f"its columns are separated by {SEPARATORS[separator]}, not commas: open it in a spreadsheet and save it as "
         "CSV UTF-8 (comma delimited), or import the file as downloaded",
         row=1,
         file_name=name,
     )
-    refusal.header = read_header(start.partition("\n")[0], delimiter=separator)
+    refusal.header = read_header(header_line, delimiter=separator)
     raise refusal
 
 
@@ -349,17 +358,17 @@ def refuse_repeated_columns(header: list[str], name: str | None = None) -> None:
 ROWS_ABOVE_HEADER = 10
 
 
-def header_further_down(source: SourceFile) -> tuple[int, ImportKind] | None:
+def header_further_down(source: SourceFile) -> tuple[int, list[str]] | None:
     """Where the file's first row is no header of any kind but one of the next few rows is one kind's (a title or a note
-    typed above it, Excel's "sep=," line): that row's number, counted as the loaders count rows, and its kind."""
+    typed above it, Excel's "sep=," line): that row's number, counted as the loaders count rows, and its fields."""
     start = source.data[:HEAD_BYTES].decode(source.encoding, "ignore").removeprefix("\ufeff")
     try:
         rows = list(itertools.islice(csv.reader(io.StringIO(start)), 1, ROWS_ABOVE_HEADER + 1))
     except csv.Error:  # the beginning cut part-way through a quoted field
         return None
     for row, fields in enumerate(rows, start=2):
-        if len(found := detect([field.strip() for field in fields])) == 1:
-            return row, found[0]
+        if len(detect(header := [field.strip() for field in fields])) == 1:
+            return row, header
     return None
 
 
