@@ -70,6 +70,11 @@ CODES = {
     ":": NOT_AVAILABLE,
 }
 CELL_CODES = CODES | {NOT_IN_ROW_TEXT: NOT_IN_ROW}
+# The codes each publisher writes, for a refused cell to name those of its file: every reader takes all of CODES, but
+# a council officer correcting a performance table looks for SUPP or NE, and one correcting an explore-education-
+# statistics file (whose tables have a time_period column) for c or x. The older ':' is left out of the words.
+PERFORMANCE_TABLE_CODES = ("SUPP", "NE", "NA", "NP", "NEW", "NR", "LOWCOV")
+EES_CODES = ("c", "x", "z", "u", "low")
 
 # Performance-table RECTYPE codes, as each year's meta file defines them (2016/17 to 2018/19).
 KS2_RECTYPES = {"1": "school", "2": "school", "3": "la", "4": "england_all", "5": "england"}
@@ -539,10 +544,12 @@ def _refuse_first_bad_cell(frame: pl.DataFrame, figures: pl.DataFrame, columns: 
 
 def refuse_cell(frame: pl.DataFrame, line: int, name: str, bounds: Bounds | None) -> NoReturn:
     """Refuse the file for its cell at `line` in column `name` (of `frame`, every row of the file): one that is
-    neither a number nor a known code, or (with `bounds`) a number it cannot be."""
+    neither a number nor a known code (naming the codes of its file, which a reader would otherwise have to look up),
+    or (with `bounds`) a number it cannot be."""
     text = frame[name][line - 2]
     if bounds is None:
-        raise ImportRefused(f"'{text}' is neither a number nor a known code{with_thousands(text or '')}", row=line, column=name)
+        codes = ", ".join(EES_CODES if "time_period" in frame.columns else PERFORMANCE_TABLE_CODES)
+        raise ImportRefused(f"'{text}' is neither a number nor one of the codes {codes}{with_thousands(text or '')}", row=line, column=name)
     raise ImportRefused(f"'{text}' cannot be {bounds.what}: it should be {bounds.words}", row=line, column=name)
 
 

@@ -429,10 +429,10 @@ def test_a_corrupt_value_refuses_the_whole_file_naming_row_and_column(surrey, tm
     [
         ("150%", "'150%' cannot be a percentage: it should be from 0 to 100"),
         ("-5%", "'-5%' cannot be a percentage: it should be from 0 to 100"),
-        ("NaN", "'NaN' is neither a number nor a known code"),
-        ("inf", "'inf' is neither a number nor a known code"),
-        ("1e1", "'1e1' is neither a number nor a known code"),
-        ("5.6.1", "'5.6.1' is neither a number nor a known code"),
+        ("NaN", "'NaN' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV"),
+        ("inf", "'inf' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV"),
+        ("1e1", "'1e1' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV"),
+        ("5.6.1", "'5.6.1' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV"),
     ],
 )
 def test_a_figure_no_file_could_give_refuses_the_whole_file(surrey, tmp_path, cell, reason):
@@ -913,7 +913,7 @@ def test_a_figure_outside_its_measures_scale_refuses_the_whole_file(surrey, tmp_
 @pytest.mark.parametrize(
     ("column", "cell", "reason"),
     [
-        ("TFSM6CLA1A", "abc", "'abc' is neither a number nor a known code"),
+        ("TFSM6CLA1A", "abc", "'abc' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV"),
         ("TFSM6CLA1A", "-13", f"'-13' cannot be a number of pupils: {PUPILS_RULE}"),
         ("TNotFSM6CLA1A", "66.5", f"'66.5' cannot be a number of pupils: {PUPILS_RULE}"),
         ("TELIG", "9999999999999999999999", f"'9999999999999999999999' cannot be a number of pupils: {PUPILS_RULE}"),
@@ -963,12 +963,12 @@ WHITE_BRITISH_COUNT = "number of pupils classified as white British ethnic origi
 @pytest.mark.parametrize(
     ("source", "column", "cell", "reason"),
     [
-        (CENSUS_2023, FSM_COUNT, "abc", "'abc' is neither a number nor a known code"),
+        (CENSUS_2023, FSM_COUNT, "abc", "'abc' is neither a number nor one of the codes c, x, z, u, low"),
         (CENSUS_2023, FSM_COUNT, "27.5", f"'27.5' cannot be a number of pupils: {PUPILS_RULE}"),
         (CENSUS_2023, FSM_COUNT, "99999999", f"'99999999' cannot be a number of pupils: {PUPILS_RULE}"),
         (CENSUS_2023, EAL_COUNT, "-3", f"'-3' cannot be a number of pupils: {PUPILS_RULE}"),
         (CENSUS_2023, WHITE_BRITISH_COUNT, "170.5", f"'170.5' cannot be a number of pupils: {PUPILS_RULE}"),
-        (CENSUS_2019, "NUMEAL", "abc", "'abc' is neither a number nor a known code"),
+        (CENSUS_2019, "NUMEAL", "abc", "'abc' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV"),
         (CENSUS_2019, "TSENELK", "23.5", f"'23.5' cannot be a number of pupils: {PUPILS_RULE}"),
         (CENSUS_2019, "TSENELSE", "99999999", f"'99999999' cannot be a number of pupils: {PUPILS_RULE}"),
     ],

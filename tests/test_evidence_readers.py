@@ -171,7 +171,7 @@ def test_a_share_whose_part_is_corrupt_refuses_the_file_naming_the_part():
     with pytest.raises(ImportRefused) as refused:
         readers.read_ees_schools(share_file("202223,100001,201,256,5,17", "202223,100002,201,72,4,seven"), SHARE)
     assert (refused.value.row, refused.value.column) == (3, "b")
-    assert "'seven' is neither a number nor a known code" in str(refused.value)
+    assert "'seven' is neither a number nor one of the codes c, x, z, u, low" in str(refused.value)
 
 
 def test_a_share_whose_headcount_is_corrupt_refuses_the_file_naming_the_headcount():
@@ -179,7 +179,7 @@ def test_a_share_whose_headcount_is_corrupt_refuses_the_file_naming_the_headcoun
     with pytest.raises(ImportRefused) as refused:
         readers.read_ees_schools(share_file("202223,100001,201,256,5,17", "202223,100002,201,7O,4,3"), SHARE)
     assert (refused.value.row, refused.value.column) == (3, "headcount of pupils")
-    assert "'7O' is neither a number nor a known code" in str(refused.value)
+    assert "'7O' is neither a number nor one of the codes c, x, z, u, low" in str(refused.value)
 
 
 def disadvantaged_table(*rows: str) -> bytes:
@@ -198,10 +198,13 @@ def test_a_cohort_a_file_withholds_or_leaves_blank_is_no_count():
 @pytest.mark.parametrize(
     ("rows", "refusal"),
     [
-        (("40%,7", "40%,1e1"), (3, "TFSM6CLA1A", "'1e1' is neither a number nor a known code")),
+        (("40%,7", "40%,1e1"), (3, "TFSM6CLA1A", "'1e1' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV")),
         (("40%,7", "40%,-0.5"), (3, "TFSM6CLA1A", "'-0.5' cannot be a number of pupils")),
-        (("40%,abc", "4O%,7"), (2, "TFSM6CLA1A", "'abc' is neither a number nor a known code")),
-        (("4O%,7", "40%,abc"), (2, "PTRWM_EXP_FSM6CLA1A", "'4O%' is neither a number nor a known code")),
+        (("40%,abc", "4O%,7"), (2, "TFSM6CLA1A", "'abc' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV")),
+        (
+            ("4O%,7", "40%,abc"),
+            (2, "PTRWM_EXP_FSM6CLA1A", "'4O%' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV"),
+        ),
     ],
 )
 def test_the_first_row_with_a_bad_figure_or_cohort_refuses_the_file(rows, refusal):
@@ -275,14 +278,14 @@ def test_an_authoritys_census_summary_figure_counts_its_pupil_referral_units_as_
 @pytest.mark.parametrize(
     ("rows", "refusal"),
     [
-        (("200,50", "100,abc"), (3, FSM_COUNT, "'abc' is neither a number nor a known code")),
+        (("200,50", "100,abc"), (3, FSM_COUNT, "'abc' is neither a number nor one of the codes c, x, z, u, low")),
         (("200,50", "100,27.5"), (3, FSM_COUNT, f"'27.5' cannot be a number of pupils: {PUPILS_RULE}")),
         (("200,50", "100,99999999"), (3, FSM_COUNT, f"'99999999' cannot be a number of pupils: {PUPILS_RULE}")),
         (("200,50", "100,-1"), (3, FSM_COUNT, f"'-1' cannot be a number of pupils: {PUPILS_RULE}")),
-        (("200,50", "100,1e1"), (3, FSM_COUNT, "'1e1' is neither a number nor a known code")),
+        (("200,50", "100,1e1"), (3, FSM_COUNT, "'1e1' is neither a number nor one of the codes c, x, z, u, low")),
         # The first bad line, whether its bad cell is a figure (the headcount) or a count.
-        (("200,abc", "1O0,50"), (2, FSM_COUNT, "'abc' is neither a number nor a known code")),
-        (("2O0,50", "100,abc"), (2, "headcount of pupils", "'2O0' is neither a number nor a known code")),
+        (("200,abc", "1O0,50"), (2, FSM_COUNT, "'abc' is neither a number nor one of the codes c, x, z, u, low")),
+        (("2O0,50", "100,abc"), (2, "headcount of pupils", "'2O0' is neither a number nor one of the codes c, x, z, u, low")),
     ],
 )
 def test_a_census_count_an_authoritys_figure_is_calculated_from_refuses_the_file_unless_a_number_of_pupils_or_a_code(rows, refusal):
@@ -297,7 +300,7 @@ def test_a_census_count_an_authoritys_figure_is_calculated_from_refuses_the_file
 @pytest.mark.parametrize(
     ("rows", "refusal"),
     [
-        (("200,50", "100,n/a"), (3, "'n/a' is neither a number nor a known code")),
+        (("200,50", "100,n/a"), (3, "'n/a' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV")),
         (("200,50", "100,27.5", "100,abc"), (3, f"'27.5' cannot be a number of pupils: {PUPILS_RULE}")),
     ],
 )

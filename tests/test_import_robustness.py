@@ -126,7 +126,7 @@ class TestThousandsSeparated:
         before = everything()
         run = refused(edited(evidence_helpers.CENSUS_2019, tmp_path, {12615: giving("NOR", "1,432")}, only=(12615,)), la_codes=[936])
         assert run.message == (
-            "2018-2019-england_census.csv, row 2 (URN 124937), column 'NOR': '1,432' is neither a number nor a known code: its "
+            "2018-2019-england_census.csv, row 2 (URN 124937), column 'NOR': '1,432' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV: its "
             "thousands are separated by commas, as a spreadsheet may show a number, where the file writes plain digits (1432). "
             "Import the file as downloaded. Nothing was imported from this file."
         )
@@ -461,7 +461,7 @@ class TestControlCharacters:
 
 
 class TestBlankUrn:
-    """A school's row with its URN blank said "'None' is neither a number nor a known code"; in an Ofsted file, "'' is not
+    """A school's row with its URN blank said "'None' is neither a number nor one of the codes SUPP, NE, NA, NP, NEW, NR, LOWCOV"; in an Ofsted file, "'' is not
     a URN"."""
 
     @pytest.mark.parametrize(
