@@ -99,6 +99,7 @@ PAGES = {
     "audit-log": (url("audit:list"), (Role.LA_ADMIN,), 200),
     "audit-log-date-errors": (url("audit:list", query="?from=30%2F02%2F2025&to=2025-01-01"), (Role.LA_ADMIN,), 200),
     "imports": (url("imports:list"), (Role.LA_ADMIN,), 200),
+    "imports-refused-and-imported": (lambda w: imports_listed(), (Role.LA_ADMIN,), 200),
     "import-queued": (lambda w: import_page(ImportOutcome.QUEUED), (Role.LA_ADMIN,), 200),
     "import-running": (lambda w: import_page(ImportOutcome.RUNNING, progress=40), (Role.LA_ADMIN,), 200),
     "import-failed": (
@@ -177,6 +178,7 @@ SHOWS = {
     "intelligence-withdrawn": "Why it was withdrawn",
     "authority-intelligence": "Entries, newest first",
     "authority-intelligence-errors": "The ‘From’ date must be a real date",
+    "imports-refused-and-imported": "Nothing imported",
 }
 
 
@@ -186,6 +188,13 @@ def import_page(outcome, **fields):
     fields = {"checksum": "", **fields}
     run = ImportRun.objects.create(file_name="national.csv", kind="gias_establishments", outcome=outcome, **fields)
     return reverse("imports:detail", args=[run.pk])
+
+
+def imports_listed():
+    """The Imports page listing a file imported, with its counts, and one refused, which imported nothing."""
+    import_page(ImportOutcome.SUCCEEDED, message="national.csv: 590 rows read.", rows_read=590, created=12, unchanged=578, progress=100)
+    import_page(ImportOutcome.REFUSED, message="national.csv, row 7, column 'URN': 'x' is not a URN.")
+    return reverse("imports:list")
 
 
 def intelligence_entries(world):
