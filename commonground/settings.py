@@ -267,6 +267,9 @@ CACHES = {
 }
 
 UPLOAD_DIR = VAR_DIR / "uploads"
+# The largest file the Imports page takes: several times the largest national file. The page's script checks it before
+# sending a file (data-max-bytes), the form again once it has arrived.
+IMPORT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Django's own, but a file's name too long to keep loses the end of its stem, not its suffix (.csv.gz).

@@ -5,8 +5,6 @@ from register.models import LocalAuthority
 
 from .registry import KINDS
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 KIND_LABEL = "Kind of file"
 # How a refusal of a file that fits more than one kind tells the uploader to say which (the command line's: --kind).
 KIND_GIVEN_BY = f"'{KIND_LABEL}' on the upload form"
@@ -43,7 +41,18 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=KIND_LABEL, required=False, error_messages={"invalid_choice": "Select a kind of file from the list"})
     replaced = forms.BooleanField(label=REPLACED_LABEL, required=False)
 
-    max_upload_mb = MAX_UPLOAD_MB
+    @property
+    def max_upload_bytes(self) -> int:
+        return settings.IMPORT_MAX_UPLOAD_BYTES
+
+    @property
+    def max_upload_mb(self) -> int:
+        return self.max_upload_bytes // (1024 * 1024)
+
+    @property
+    def too_large(self) -> str:
+        """What is said of a file over the limit: by the form, and by the page's script before the file is sent."""
+        return f"The selected file must be smaller than {self.max_upload_mb} MB"
 
     def __init__(self, *args, authorities=None, everything=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,8 +83,8 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(f"The selected file must be a CSV file (.csv, or .csv.gz if compressed){instead}")
         if upload.size == 0:
             raise forms.ValidationError("The selected file is empty")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"The selected file must be smaller than {MAX_UPLOAD_MB} MB")
+        if upload.size > self.max_upload_bytes:
+            raise forms.ValidationError(self.too_large)
         return upload
 
 

@@ -396,11 +396,9 @@ def test_upload_of_a_text_file_says_to_save_it_as_csv(client, world, name):
     assert not ImportRun.objects.exists()
 
 
-def test_the_upload_hint_gives_the_size_limit_the_form_holds_to(client, world):
-    from imports.forms import MAX_UPLOAD_BYTES
-
+def test_the_upload_hint_gives_the_size_limit_the_form_holds_to(client, world, settings):
     sign_in(client, world.users[Role.LA_ADMIN])
-    assert f"must be smaller than {MAX_UPLOAD_BYTES // 2**20} MB." in client.get(reverse("imports:list")).content.decode()
+    assert f"must be smaller than {settings.IMPORT_MAX_UPLOAD_BYTES // 2**20} MB." in client.get(reverse("imports:list")).content.decode()
 
 
 def test_progress_panel_of_a_queued_import_polls_until_finished(client, world):

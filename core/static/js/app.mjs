@@ -1,6 +1,7 @@
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
 import { addFragmentToNext } from "./fragment.mjs";
 import { warnBeforeSignOut } from "./timeout-warning.mjs";
+import { checkSizeBeforeSending } from "./upload-size.mjs";
 
 initAll();
 
@@ -9,6 +10,9 @@ if (nextAfterSignIn) addFragmentToNext(nextAfterSignIn);
 
 const timeoutWarning = document.getElementById("timeout-warning");
 if (timeoutWarning) warnBeforeSignOut(timeoutWarning);
+
+const upload = document.querySelector("input[type=file][data-max-bytes]");
+if (upload) checkSizeBeforeSending(upload);
 
 // A box that scrolls sideways (macros.html: scrolls_sideways) is a named region in the tab order only while its content
 // is wider than it: a keyboard needs to reach it to scroll it, but a box whose content fits would be one more tab stop,
