@@ -5,6 +5,7 @@ Each case is timed against a baseline measured in the same run (e.g. our import 
 a bare polars read of the same file), so the ratio means something on any machine.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,3 +17,13 @@ class Case:
     baseline: Callable[[], object]  # what we compare it with
     setup: Callable[[], object] | None = None  # before each timed run, untimed
     repeat: int = 3  # the best of this many runs counts
+
+
+def best_of(repeat: int, function) -> float:
+    """The shortest of `repeat` runs of `function`, in seconds: for the scripts that time pages and queries by hand."""
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - began)
+    return min(times)

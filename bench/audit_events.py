@@ -29,6 +29,7 @@ from accounts.access import Scope  # noqa: E402
 from audit.log import AuditLog, Filters  # noqa: E402
 from audit.models import AuditAction, AuditEvent, AuditPlace  # noqa: E402
 from audit.scopes import EVERY_AUTHORITY, place_rows, stamp  # noqa: E402
+from bench import best_of  # noqa: E402
 
 AUTHORITIES = 150
 PEOPLE_PER_AUTHORITY = 20
@@ -255,15 +256,6 @@ SEARCHES = [
 ]
 
 
-def _best_of(repeat, function) -> float:
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - began)
-    return min(times)
-
-
 def measure(repeat: int = 3, only: str = "") -> None:
     """Each search's count and first page, and its last page, best of `repeat`, for the administrator of the largest
     authority and for the service's administrator."""
@@ -284,7 +276,7 @@ def measure(repeat: int = 3, only: str = "") -> None:
                 return log[max(0, found - 50) : found]
 
             found = AuditLog(scope, filters).count()
-            first, last = _best_of(repeat, first_page), _best_of(repeat, last_page)
+            first, last = best_of(repeat, first_page), best_of(repeat, last_page)
             print(f"  {reader:<20} {name:<22} {found:>9}  first {first:6.3f}s  last {last:6.3f}s")
 
 

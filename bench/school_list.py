@@ -13,7 +13,6 @@ it fills the configured database and is run by hand.
 
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonground.settings")
@@ -29,6 +28,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench import best_of  # noqa: E402
 from bench.evidence_imports import CENSUS, latest_inspections_file  # noqa: E402
 from bench.gias_national import build  # noqa: E402
 from evidence.models import Framework, Inspection, InspectionSource  # noqa: E402
@@ -90,15 +90,6 @@ def fill() -> None:
     print(f"{School.objects.count():,} schools ({len(predecessors):,} closed predecessors), {Inspection.objects.count():,} inspections")
 
 
-def _best_of(repeat: int, function) -> float:
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - began)
-    return min(times)
-
-
 @override_settings(ALLOWED_HOSTS=["testserver"], REQUIRE_TWO_FACTOR=False)
 def measure(repeat: int = 5) -> None:
     """Each page's time, and the time of the queries its search or filter makes, each run alone, best of `repeat`."""
@@ -120,8 +111,8 @@ def measure(repeat: int = 5) -> None:
                     cursor.execute(sql)
                     cursor.fetchall()
 
-        whole = _best_of(repeat, lambda page=page: client.get(page, secure=True))
-        print(f"  {page:<30} page {whole * 1000:6.0f} ms   its {len(own)} search or filter queries {_best_of(repeat, run) * 1000:6.1f} ms")
+        whole = best_of(repeat, lambda page=page: client.get(page, secure=True))
+        print(f"  {page:<30} page {whole * 1000:6.0f} ms   its {len(own)} search or filter queries {best_of(repeat, run) * 1000:6.1f} ms")
 
 
 if __name__ == "__main__":
