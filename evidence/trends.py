@@ -79,11 +79,16 @@ class Trend:
 
     @property
     def notes_id(self) -> str:
-        return f"breaks-{self.series.measure.code}"
+        return notes_id(self.series.measure.code)
 
     @property
     def table_note_id(self) -> str:
         return table_note_id(self.series.measure.code)
+
+
+def notes_id(code: str) -> str:
+    """The id of the notes below a measure's chart on its breaks."""
+    return f"breaks-{code}"
 
 
 def table_note_id(code: str) -> str:
@@ -112,7 +117,7 @@ def _chart(series: Series, lines: list[Line], found, title: str, *, described: b
     """The series' chart: its lines broken, and the breaks marked, where `found` (breaks_in) says; described by the
     notes beside it (where `described`), then by the sentence that points to its table."""
     code = series.measure.code
-    described_by = ([f"breaks-{code}"] if described else []) + [table_note_id(code)]
+    described_by = ([notes_id(code)] if described else []) + [table_note_id(code)]
     return trend_svg(
         f"chart-{code}",
         title,
