@@ -69,7 +69,7 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     except ImportRefused as refusal:
         refusal.header = _header_as_far_as_readable(data)  # so that the run can say what kind of file was refused
         raise
-    start = data[:HEAD_BYTES].decode(encoding, "ignore").removeprefix("\ufeff")
+    start = beginning(data, encoding)
     if not start.strip() and len(data) <= HEAD_BYTES:
         raise ImportRefused("the file is empty", file_name=name)
     refuse_web_page(start, name)
@@ -85,6 +85,12 @@ def read_source(path_or_bytes, *, file_name: str | None = None) -> SourceFile:
     return SourceFile(
         name=name, data=data, encoding=encoding, header=header, has_rows=has_rows, checksum_job=checksum, text_checksum_job=text_checksum
     )
+
+
+def beginning(data: bytes, encoding: str) -> str:
+    """The file's first HEAD_BYTES as text, without a byte-order mark, a character cut in two at the end left out: what
+    its header, and the kind of file it is, are read from."""
+    return data[:HEAD_BYTES].decode(encoding, "ignore").removeprefix("\ufeff")
 
 
 WEB_PAGE = re.compile(r"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
@@ -361,7 +367,7 @@ ROWS_ABOVE_HEADER = 10
 def header_further_down(source: SourceFile) -> tuple[int, list[str]] | None:
     """Where the file's first row is no header of any kind but one of the next few rows is one kind's (a title or a note
     typed above it, Excel's "sep=," line): that row's number, counted as the loaders count rows, and its fields."""
-    start = source.data[:HEAD_BYTES].decode(source.encoding, "ignore").removeprefix("\ufeff")
+    start = beginning(source.data, source.encoding)
     try:
         rows = list(itertools.islice(csv.reader(io.StringIO(start)), 1, ROWS_ABOVE_HEADER + 1))
     except csv.Error:  # the beginning cut part-way through a quoted field
